@@ -1,0 +1,48 @@
+// swift-tools-version: 6.1
+// stockledger — perpetual-inventory batch processor.
+//
+// The targets follow the flow of data, each knowing only the ones before it:
+//   StockCore (numbers, dates, masters, vouchers, ledger entries)
+//   → StockRead (CSV, TOML, masters, voucher files)
+//   → StockValidate (vouchers against master data)
+//   → StockOrder (the posting timeline)
+//   → StockPost (valuation, stock ledger, general ledger)
+//   → StockStore (the flat-file ledger: commit, lock, chain)
+//   → StockReports (CSV / table / JSON reports)
+//   → StockApp (run, report, verify use cases)
+//   → stockledger (the command line)
+import PackageDescription
+
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+  name: "stockledger",
+  products: [
+    .executable(name: "stockledger", targets: ["stockledger"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    .target(name: "StockCore", swiftSettings: swift6),
+    .target(name: "StockRead", dependencies: ["StockCore"], swiftSettings: swift6),
+    .target(name: "StockValidate", dependencies: ["StockCore"], swiftSettings: swift6),
+    .target(name: "StockOrder", dependencies: ["StockCore"], swiftSettings: swift6),
+    .target(name: "StockPost", dependencies: ["StockCore"], swiftSettings: swift6),
+    .target(name: "StockStore", dependencies: ["StockCore", "StockRead"], swiftSettings: swift6),
+    .target(name: "StockReports", dependencies: ["StockCore"], swiftSettings: swift6),
+    .target(
+      name: "StockApp",
+      dependencies: ["StockCore", "StockRead", "StockValidate", "StockOrder", "StockPost", "StockStore", "StockReports"],
+      swiftSettings: swift6),
+    .executableTarget(
+      name: "stockledger",
+      dependencies: ["StockApp", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      swiftSettings: swift6),
+    .testTarget(name: "StockCoreTests", dependencies: ["StockCore"], swiftSettings: swift6),
+    .testTarget(name: "StockReadTests", dependencies: ["StockRead"], swiftSettings: swift6),
+    .testTarget(name: "StockPostTests", dependencies: ["StockPost", "StockRead", "StockValidate", "StockOrder"], swiftSettings: swift6),
+    .testTarget(name: "StockStoreTests", dependencies: ["StockStore"], swiftSettings: swift6),
+    .testTarget(name: "EndToEndTests", dependencies: ["stockledger"], swiftSettings: swift6),
+  ]
+)

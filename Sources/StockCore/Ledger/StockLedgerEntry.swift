@@ -1,0 +1,93 @@
+/// One bin of a FIFO/LIFO queue: `qty` units at `rate` (qty may be negative: negative stock).
+public struct StockBin: Sendable, Hashable {
+  public var qty: Quantity
+  public var rate: Rate
+  public init(qty: Quantity, rate: Rate) {
+    self.qty = qty
+    self.rate = rate
+  }
+}
+
+/// A stock ledger entry (SLE): one stock movement of one item in one warehouse, with the running state of
+/// that item and warehouse after it (ERPNext `Stock Ledger Entry`).
+public struct StockLedgerEntry: Sendable, Hashable {
+  public var date: BusinessDate
+  public var time: BusinessTime
+  public var voucherType: VoucherType
+  public var voucherNo: String
+  /// Position of the entry within its voucher (0-based); with `voucherNo` it identifies the entry.
+  public var index: Int
+  public var itemCode: String
+  public var warehouse: String
+  public var batchNo: String = ""
+  public var serialNos: [String] = []
+  /// Signed change in stock UOM.
+  public var actualQty: Quantity
+  public var qtyAfterTransaction: Quantity
+  /// Rate of an inward entry; 0 for outward entries.
+  public var incomingRate: Rate
+  /// Value issued per unit of an outward entry (|SVD| ÷ |qty|, 9 decimals); 0 for inward entries.
+  public var outgoingRate: Rate = .zero
+  /// Average rate of the remaining stock (9 decimals).
+  public var valuationRate: Rate
+  /// Value of the balance, rounded to currency precision; 0 when the balance qty is 0.
+  public var stockValue: Amount
+  /// `stockValue` − the previous entry's `stockValue`: what the GL posts.
+  public var stockValueDifference: Amount
+  /// FIFO/LIFO bins after the entry; empty for moving average.
+  public var stockQueue: [StockBin] = []
+
+  public init(
+    date: BusinessDate, time: BusinessTime, voucherType: VoucherType, voucherNo: String, index: Int, itemCode: String,
+    warehouse: String, actualQty: Quantity, qtyAfterTransaction: Quantity, incomingRate: Rate, valuationRate: Rate,
+    stockValue: Amount, stockValueDifference: Amount
+  ) {
+    self.date = date
+    self.time = time
+    self.voucherType = voucherType
+    self.voucherNo = voucherNo
+    self.index = index
+    self.itemCode = itemCode
+    self.warehouse = warehouse
+    self.actualQty = actualQty
+    self.qtyAfterTransaction = qtyAfterTransaction
+    self.incomingRate = incomingRate
+    self.valuationRate = valuationRate
+    self.stockValue = stockValue
+    self.stockValueDifference = stockValueDifference
+  }
+}
+
+/// A general-ledger line: one account of one voucher, debit or credit (never both non-zero).
+public struct GLEntry: Sendable, Hashable {
+  public var date: BusinessDate
+  public var voucherType: VoucherType
+  public var voucherNo: String
+  public var account: String
+  public var debit: Amount
+  public var credit: Amount
+  public var party: String = ""
+  public var againstAccount: String = ""
+  /// A revaluation difference of an earlier posted voucher (SPEC §5.5).
+  public var isAdjustment: Bool = false
+  public var remarks: String = ""
+
+  public init(
+    date: BusinessDate, voucherType: VoucherType, voucherNo: String, account: String, debit: Amount, credit: Amount,
+    party: String = "", againstAccount: String = "", isAdjustment: Bool = false, remarks: String = ""
+  ) {
+    self.date = date
+    self.voucherType = voucherType
+    self.voucherNo = voucherNo
+    self.account = account
+    self.debit = debit
+    self.credit = credit
+    self.party = party
+    self.againstAccount = againstAccount
+    self.isAdjustment = isAdjustment
+    self.remarks = remarks
+  }
+
+  /// debit − credit.
+  public var net: Amount { debit - credit }
+}

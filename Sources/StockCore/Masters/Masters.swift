@@ -1,0 +1,156 @@
+/// All master data of a books directory, validated and indexed for lookups.
+///
+/// Built once per run by `MasterReader`; immutable afterwards. Warehouse accounts are resolved at build
+/// time (§3 fallback chain), so a lookup during posting is one dictionary access.
+public struct Masters: Sendable {
+  public let company: Company
+  /// Accounts in chart (file) order.
+  public let accounts: [Account]
+  public let warehouses: [Warehouse]
+  public let items: [Item]
+  public let parties: [Party]
+  public let reorderLevels: [ReorderLevel]
+  /// item code → uom → factor to stock UOM.
+  public let uomConversions: [String: [String: Fixed]]
+
+  public let accountByName: [String: Account]
+  public let warehouseByName: [String: Warehouse]
+  public let itemByCode: [String: Item]
+  public let itemCodeByBarcode: [String: String]
+  public let partyByName: [String: Party]
+  /// Stock account of each non-group warehouse.
+  public let stockAccountOf: [String: String]
+
+  public init(
+    company: Company, accounts: [Account], warehouses: [Warehouse], items: [Item], parties: [Party] = [],
+    reorderLevels: [ReorderLevel] = [], uomConversions: [String: [String: Fixed]] = [:]
+  ) throws(MasterDataError) {
+    self.company = company
+    self.accounts = accounts
+    self.warehouses = warehouses
+    self.items = items
+    self.parties = parties
+    self.reorderLevels = reorderLevels
+    self.uomConversions = uomConversions
+    var problems: [String] = []
+    var accountByName: [String: Account] = [:]
+    for a in accounts {
+      if accountByName[a.name] != nil { problems.append("accounts.csv: account \(a.name) is listed twice") }
+      accountByName[a.name] = a
+    }
+    for a in accounts where !a.parent.isEmpty && accountByName[a.parent] == nil {
+      problems.append("accounts.csv: account \(a.name) has unknown parent \(a.parent)")
+    }
+    var warehouseByName: [String: Warehouse] = [:]
+    for w in warehouses {
+      if warehouseByName[w.name] != nil { problems.append("warehouses.csv: warehouse \(w.name) is listed twice") }
+      warehouseByName[w.name] = w
+      if !w.account.isEmpty {
+        if let acc = accountByName[w.account] {
+          if acc.isGroup { problems.append("warehouses.csv: warehouse \(w.name) names group account \(w.account)") }
+        } else {
+          problems.append("warehouses.csv: warehouse \(w.name) names unknown account \(w.account)")
+        }
+      }
+    }
+    for w in warehouses where !w.parent.isEmpty && warehouseByName[w.parent] == nil {
+      problems.append("warehouses.csv: warehouse \(w.name) has unknown parent \(w.parent)")
+    }
+    for (key, value) in company.accounts.all where !value.isEmpty {
+      if let acc = accountByName[value] {
+        if acc.isGroup { problems.append("company.toml: [accounts] \(key) = \(value) is a group account") }
+      } else if key != "default_inventory" || !value.isEmpty {
+        problems.append("company.toml: [accounts] \(key) = \(value) is not in accounts.csv")
+      }
+    }
+    // §3: own account, nearest ancestor's, default_inventory, the only Stock account, else error.
+    let onlyStock: String? = {
+      let stock = accounts.filter { !$0.isGroup && $0.accountType == "Stock" }
+      return stock.count == 1 ? stock[0].name : nil
+    }()
+    var stockAccountOf: [String: String] = [:]
+    for w in warehouses where !w.isGroup {
+      var cursor: Warehouse? = w
+      var seen: Set<String> = []
+      var found = ""
+      while let c = cursor, !seen.contains(c.name) {
+        seen.insert(c.name)
+        if !c.account.isEmpty { found = c.account; break }
+        cursor = c.parent.isEmpty ? nil : warehouseByName[c.parent]
+      }
+      if found.isEmpty { found = company.accounts.defaultInventory }
+      if found.isEmpty, let onlyStock { found = onlyStock }
+      if found.isEmpty {
+        problems.append(
+          "warehouses.csv: warehouse \(w.name) has no stock account: set its account, a parent's, or [accounts] default_inventory in company.toml"
+        )
+      }
+      stockAccountOf[w.name] = found
+    }
+    var itemByCode: [String: Item] = [:]
+    var itemCodeByBarcode: [String: String] = [:]
+    for i in items {
+      if itemByCode[i.code] != nil { problems.append("items.csv: item \(i.code) is listed twice") }
+      itemByCode[i.code] = i
+      for acc in [i.expenseAccount, i.incomeAccount] where !acc.isEmpty && accountByName[acc] == nil {
+        problems.append("items.csv: item \(i.code) names unknown account \(acc)")
+      }
+    }
+    for i in items {
+      for code in i.barcodes {
+        if let other = itemCodeByBarcode[code], other != i.code {
+          problems.append("items.csv: barcode \(code) belongs to both \(other) and \(i.code)")
+        } else if itemByCode[code] != nil, code != i.code {
+          problems.append("items.csv: barcode \(code) of \(i.code) is also an item code")
+        }
+        itemCodeByBarcode[code] = i.code
+      }
+    }
+    var partyByName: [String: Party] = [:]
+    for p in parties {
+      if partyByName[p.name] != nil { problems.append("parties.csv: party \(p.name) is listed twice") }
+      partyByName[p.name] = p
+      if !p.account.isEmpty && accountByName[p.account] == nil {
+        problems.append("parties.csv: party \(p.name) names unknown account \(p.account)")
+      }
+    }
+    if !problems.isEmpty { throw MasterDataError(problems: problems) }
+    self.accountByName = accountByName
+    self.warehouseByName = warehouseByName
+    self.itemByCode = itemByCode
+    self.itemCodeByBarcode = itemCodeByBarcode
+    self.partyByName = partyByName
+    self.stockAccountOf = stockAccountOf
+  }
+
+  /// The valuation method in force for an item.
+  public func valuationMethod(of item: Item) -> ValuationMethod {
+    item.valuationMethod ?? company.defaultValuationMethod
+  }
+  /// Whether an item may go negative (company or item flag).
+  public func allowsNegativeStock(_ item: Item) -> Bool { company.allowNegativeStock || item.allowNegativeStock }
+}
+
+/// Master data that cannot be used: every problem found, one sentence each. Exit code 2.
+public struct MasterDataError: Error, Sendable, CustomStringConvertible {
+  public var problems: [String]
+  public init(problems: [String]) { self.problems = problems }
+  public var description: String { problems.joined(separator: "\n") }
+}
+
+extension Masters {
+  /// The conversion factor from a row's `uom` to the item's stock UOM: the row's own, else
+  /// `uom_conversions.csv`, else 1 (same unit). nil when the unit is unknown.
+  public func conversionFactor(_ row: ItemRow, _ item: Item) -> Fixed? {
+    if let f = row.conversionFactor { return f }
+    if row.uom.isEmpty || row.uom == item.stockUOM { return .one }
+    return uomConversions[item.code]?[row.uom]
+  }
+
+  /// The row's quantity in stock UOM: qty × conversion factor, rounded to float precision.
+  public func stockQty(_ row: ItemRow, _ item: Item) -> Quantity {
+    guard let qty = row.qty else { return .zero }
+    let factor = conversionFactor(row, item) ?? .one
+    return factor == .one ? qty : company.quantity(qty.multiplied(by: factor, rule: company.rounding))
+  }
+}

@@ -1,0 +1,119 @@
+/// An exact decimal number: a signed integer count of 10⁻⁹ units, stored in `Int128`.
+///
+/// Quantities, rates and amounts are all `Fixed`; the names `Quantity`, `Rate` and `Amount` document which
+/// one a value is. Range ±1.7 × 10²⁹; arithmetic traps on overflow. Addition and subtraction are exact.
+/// Multiplication and division round once, at the number of places and with the rule the caller names
+/// (``multiplied(by:places:rule:)``, ``divided(by:places:rule:)``): rounding never happens implicitly.
+public struct Fixed: Sendable, Hashable, Comparable {
+  /// The value in units of 10⁻⁹.
+  public var raw: Int128
+
+  /// Decimal places held exactly.
+  public static let scale = 9
+  /// 10⁹, the number of raw units in 1.
+  public static let unit: Int128 = 1_000_000_000
+
+  @inlinable public init(raw: Int128) { self.raw = raw }
+  /// An integer value.
+  @inlinable public init(_ value: Int) { self.raw = Int128(value) * Fixed.unit }
+
+  public static let zero = Fixed(raw: 0)
+  public static let one = Fixed(raw: unit)
+
+  @inlinable public var isZero: Bool { raw == 0 }
+  @inlinable public var isNegative: Bool { raw < 0 }
+  @inlinable public var isPositive: Bool { raw > 0 }
+  @inlinable public var magnitude: Fixed { Fixed(raw: raw < 0 ? -raw : raw) }
+  @inlinable public var sign: Int { raw < 0 ? -1 : (raw > 0 ? 1 : 0) }
+
+  @inlinable public static func < (a: Fixed, b: Fixed) -> Bool { a.raw < b.raw }
+  @inlinable public static func + (a: Fixed, b: Fixed) -> Fixed { Fixed(raw: a.raw + b.raw) }
+  @inlinable public static func - (a: Fixed, b: Fixed) -> Fixed { Fixed(raw: a.raw - b.raw) }
+  @inlinable public static prefix func - (a: Fixed) -> Fixed { Fixed(raw: -a.raw) }
+  @inlinable public static func += (a: inout Fixed, b: Fixed) { a.raw += b.raw }
+  @inlinable public static func -= (a: inout Fixed, b: Fixed) { a.raw -= b.raw }
+
+  /// `self × other`, rounded once to `places` decimals (at most 9).
+  /// - Complexity: O(1).
+  @inlinable
+  public func multiplied(by other: Fixed, places: Int = Fixed.scale, rule: RoundingRule) -> Fixed {
+    let product = Wide(raw: raw * other.raw)  // exact, scale 10¹⁸
+    return product.rounded(places: places, rule: rule)
+  }
+
+  /// `self ÷ other`, rounded once to `places` decimals (at most 9). Traps when `other` is zero.
+  /// - Complexity: O(1).
+  @inlinable
+  public func divided(by other: Fixed, places: Int = Fixed.scale, rule: RoundingRule) -> Fixed {
+    precondition(other.raw != 0, "division by zero")
+    let drop = Fixed.pow10(Fixed.scale - places)
+    // quotient in units of 10^-places: raw·10^places / other.raw
+    let numerator = raw * Fixed.pow10(places)
+    let q = Fixed.divideRounded(numerator, other.raw, rule: rule)
+    return Fixed(raw: q * drop)
+  }
+
+  /// Rounded to `places` decimals (at most 9).
+  @inlinable
+  public func rounded(places: Int, rule: RoundingRule) -> Fixed {
+    if places >= Fixed.scale { return self }
+    let step = Fixed.pow10(Fixed.scale - places)
+    return Fixed(raw: Fixed.divideRounded(raw, step, rule: rule) * step)
+  }
+
+  /// True when the value has no more than `places` decimals.
+  @inlinable public func hasAtMost(places: Int) -> Bool {
+    places >= Fixed.scale || raw % Fixed.pow10(Fixed.scale - places) == 0
+  }
+
+  /// The value with its integer part only, when it is integral.
+  public var integerValue: Int? { raw % Fixed.unit == 0 ? Int(raw / Fixed.unit) : nil }
+
+  // MARK: helpers
+
+  @usableFromInline static let powers: [Int128] = (0...38).map { n in
+    var p: Int128 = 1
+    for _ in 0..<n { p *= 10 }
+    return p
+  }
+  @inlinable static func pow10(_ n: Int) -> Int128 { powers[n] }
+
+  /// `n ÷ d` rounded to an integer by `rule`.
+  @inlinable
+  static func divideRounded(_ n: Int128, _ d: Int128, rule: RoundingRule) -> Int128 {
+    var q = n / d
+    let r = n % d
+    if r == 0 { return q }
+    let negative = (n < 0) != (d < 0)
+    let twiceR = (r < 0 ? -r : r) * 2
+    let absD = d < 0 ? -d : d
+    let roundAway: Bool
+    if twiceR > absD {
+      roundAway = true
+    } else if twiceR < absD {
+      roundAway = false
+    } else {
+      switch rule {
+      case .halfUp: roundAway = true
+      case .halfEven: roundAway = (q % 2 != 0)
+      }
+    }
+    if roundAway { q += negative ? -1 : 1 }
+    return q
+  }
+}
+
+/// A quantity in a unit of measure (stock UOM unless said otherwise).
+public typealias Quantity = Fixed
+/// A price or valuation rate per unit of stock UOM; kept to 9 decimals, never rounded to currency precision.
+public typealias Rate = Fixed
+/// A money amount in company currency, rounded to currency precision at the named points.
+public typealias Amount = Fixed
+
+/// How a half is rounded.
+public enum RoundingRule: String, Sendable, CaseIterable {
+  /// Half away from zero (2.345 → 2.35, −2.345 → −2.35): ERPNext's "Commercial Rounding".
+  case halfUp = "half_up"
+  /// Half to even (2.345 → 2.34, 2.355 → 2.36): banker's rounding.
+  case halfEven = "half_even"
+}

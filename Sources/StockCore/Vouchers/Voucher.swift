@@ -1,0 +1,89 @@
+/// One voucher: a document of one type, with its item rows and its tax and additional-cost rows, as read
+/// from an inbox file (or from the ledger's journal of accepted vouchers).
+///
+/// The fields hold what the input said, parsed and typed; defaults are applied by the validator and the
+/// engine, not here, so a voucher written back to the ledger reads back the same.
+public struct Voucher: Sendable, Hashable {
+  public var type: VoucherType
+  public var no: String
+  public var date: BusinessDate
+  public var time: BusinessTime
+  public var action: VoucherAction = .submit
+  public var purpose: Purpose?
+  public var party: String = ""
+  public var isReturn: Bool = false
+  public var returnAgainst: String = ""
+  public var updateStock: Bool = false
+  public var againstVoucher: String = ""
+  public var remarks: String = ""
+  public var items: [ItemRow] = []
+  public var taxes: [ChargeRow] = []
+  public var additionalCosts: [ChargeRow] = []
+  /// Where the voucher's first row was read.
+  public var source: SourceLocation
+
+  public init(type: VoucherType, no: String, date: BusinessDate, time: BusinessTime = .midnight, source: SourceLocation) {
+    self.type = type
+    self.no = no
+    self.date = date
+    self.time = time
+    self.source = source
+  }
+
+  /// Lines of the input this voucher came from, in input order.
+  public var lines: [Int] {
+    (items.map(\.line) + taxes.map(\.line) + additionalCosts.map(\.line)).sorted()
+  }
+}
+
+/// An item row of a voucher.
+public struct ItemRow: Sendable, Hashable {
+  public var line: Int
+  /// The item code (a barcode is resolved to its item by the validator; `barcode` keeps what was given).
+  public var itemCode: String
+  public var barcode: String = ""
+  public var warehouse: String = ""
+  public var sourceWarehouse: String = ""
+  public var targetWarehouse: String = ""
+  public var isFinishedItem: Bool = false
+  public var isScrapItem: Bool = false
+  /// In `uom`; nil only where blank is allowed (Stock Reconciliation: keep).
+  public var qty: Quantity?
+  public var uom: String = ""
+  public var conversionFactor: Fixed?
+  /// nil: blank (fallback or keep, by voucher type).
+  public var rate: Rate?
+  public var batchNo: String = ""
+  public var batchExpiryDate: BusinessDate?
+  public var batchManufacturingDate: BusinessDate?
+  public var serialNos: [String] = []
+  public var expenseAccount: String = ""
+  public var incomeAccount: String = ""
+  public var costCenter: String = ""
+  public var remarks: String = ""
+
+  public init(line: Int, itemCode: String) {
+    self.line = line
+    self.itemCode = itemCode
+  }
+}
+
+/// A tax row (`row_type = tax`) or an additional-cost row (`row_type = additional_cost`).
+public struct ChargeRow: Sendable, Hashable {
+  public var line: Int
+  public var account: String
+  /// A fixed sum; nil when `taxRate` is given.
+  public var amount: Amount?
+  /// A percentage of the net total.
+  public var taxRate: Fixed?
+  public var category: TaxCategory
+  public var remarks: String = ""
+
+  public init(line: Int, account: String, amount: Amount? = nil, taxRate: Fixed? = nil, category: TaxCategory = .total) {
+    self.line = line
+    self.account = account
+    self.amount = amount
+    self.taxRate = taxRate
+    self.category = category
+  }
+}

@@ -1,0 +1,52 @@
+/// The voucher vocabulary of SPEC §4.1. Raw values are the wire names.
+public enum VoucherType: String, Sendable, CaseIterable, Hashable {
+  case purchaseReceipt = "Purchase Receipt"
+  case purchaseInvoice = "Purchase Invoice"
+  case deliveryNote = "Delivery Note"
+  case salesInvoice = "Sales Invoice"
+  case stockEntry = "Stock Entry"
+  case stockReconciliation = "Stock Reconciliation"
+  case salesOrder = "Sales Order"
+  case purchaseOrder = "Purchase Order"
+  case workOrder = "Work Order"
+
+  /// Orders move no stock; they reserve, order or plan it.
+  public var isOrder: Bool { self == .salesOrder || self == .purchaseOrder || self == .workOrder }
+}
+
+/// `purpose` of a Stock Entry (or `Opening Stock` of a Stock Reconciliation).
+public enum Purpose: String, Sendable, CaseIterable, Hashable {
+  case materialReceipt = "Material Receipt"
+  case materialIssue = "Material Issue"
+  case materialTransfer = "Material Transfer"
+  case manufacture = "Manufacture"
+  case repack = "Repack"
+  case openingStock = "Opening Stock"
+}
+
+/// What a voucher asks of the ledger.
+public enum VoucherAction: String, Sendable, Hashable {
+  case submit = ""
+  case cancel = "cancel"
+  case close = "close"
+}
+
+/// How a tax or charge row counts (SPEC §4.1).
+public enum TaxCategory: String, Sendable, CaseIterable, Hashable {
+  /// Part of the document total only.
+  case total = "Total"
+  /// Part of the stock value only.
+  case valuation = "Valuation"
+  /// Both.
+  case valuationAndTotal = "Valuation and Total"
+
+  public var addsToValuation: Bool { self != .total }
+  public var addsToTotal: Bool { self != .valuation }
+}
+
+/// The kind of a voucher row.
+public enum RowType: String, Sendable, Hashable {
+  case item = "item"
+  case tax = "tax"
+  case additionalCost = "additional_cost"
+}

@@ -1,0 +1,52 @@
+import StockCore
+
+/// A voucher with its place in arrival order: ledger order for posted vouchers; for new ones, after every
+/// posted voucher, then by file name, then by position in the file (SPEC §5.3).
+public struct TimelineVoucher: Sendable {
+  public var voucher: Voucher
+  /// 0-based arrival position; unique within a run.
+  public var arrival: Int
+  /// True for a voucher that is already in the ledger.
+  public var isPosted: Bool
+  public init(voucher: Voucher, arrival: Int, isPosted: Bool) {
+    self.voucher = voucher
+    self.arrival = arrival
+    self.isPosted = isPosted
+  }
+
+  /// The posting key: (posting date, posting time in whole seconds, arrival).
+  public var key: TimelineKey { TimelineKey(date: voucher.date, time: voucher.time, arrival: arrival) }
+}
+
+/// The order in which vouchers post. Comparable: earlier first.
+public struct TimelineKey: Sendable, Hashable, Comparable {
+  public var date: BusinessDate
+  public var time: BusinessTime
+  public var arrival: Int
+  public init(date: BusinessDate, time: BusinessTime, arrival: Int) {
+    self.date = date
+    self.time = time
+    self.arrival = arrival
+  }
+  public static func < (a: TimelineKey, b: TimelineKey) -> Bool {
+    if a.date != b.date { return a.date < b.date }
+    if a.time != b.time { return a.time < b.time }
+    return a.arrival < b.arrival
+  }
+}
+
+public enum Timeline {
+  /// Posted vouchers (in ledger order) followed by new ones (sorted by file name, then position), numbered
+  /// by arrival and sorted into posting order.
+  /// - Complexity: O(n log n).
+  public static func order(posted: [Voucher], new files: [(name: String, vouchers: [Voucher])]) -> [TimelineVoucher] {
+    var all: [TimelineVoucher] = []
+    all.reserveCapacity(posted.count + files.reduce(0) { $0 + $1.vouchers.count })
+    for v in posted { all.append(TimelineVoucher(voucher: v, arrival: all.count, isPosted: true)) }
+    for f in files.sorted(by: { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }) {
+      for v in f.vouchers { all.append(TimelineVoucher(voucher: v, arrival: all.count, isPosted: false)) }
+    }
+    all.sort { $0.key < $1.key }
+    return all
+  }
+}

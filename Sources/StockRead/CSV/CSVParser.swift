@@ -1,0 +1,140 @@
+import StockCore
+
+/// One CSV record: its fields and the 1-based line it starts on.
+public struct CSVRecord: Sendable {
+  public var line: Int
+  public var fields: [String]
+  public init(line: Int, fields: [String]) {
+    self.line = line
+    self.fields = fields
+  }
+  /// True when every field is empty (a blank line).
+  public var isBlank: Bool { fields.allSatisfy(\.isEmpty) }
+}
+
+/// An RFC 4180 byte parser: quoted fields, doubled quotes, commas and newlines inside quotes, LF or CRLF
+/// row ends, an optional UTF-8 BOM, and no final newline. Strict where RFC 4180 is: a quote inside an
+/// unquoted field, text after a closing quote, an unterminated quote, invalid UTF-8 and NUL bytes are
+/// errors with their line.
+///
+/// Written here rather than taken from a library: measured 20–60× faster than CSV.swift and SwiftCSV
+/// (swift-notes §2).
+public enum CSVParser {
+  /// Parses a whole buffer.
+  /// - Complexity: O(n) in the number of bytes.
+  public static func parse(_ bytes: [UInt8], file: String) throws(Diagnostic) -> [CSVRecord] {
+    var records: [CSVRecord] = []
+    var error: Diagnostic?
+    bytes.withUnsafeBufferPointer { buf in
+      do throws(Diagnostic) {
+        try forEachRecord(buf, file: file) { records.append($0) }
+      } catch let err {
+        error = err
+      }
+    }
+    if let error { throw error }
+    return records
+  }
+
+  /// Calls `body` with each record in order.
+  /// - Complexity: O(n) in the number of bytes.
+  public static func forEachRecord(
+    _ buf: UnsafeBufferPointer<UInt8>, file: String, _ body: (CSVRecord) -> Void
+  ) throws(Diagnostic) {
+    let n = buf.count
+    var i = 0
+    if n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF { i = 3 }
+    var line = 1
+    let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+    var fields: [String] = []
+    var scratch: [UInt8] = []
+    var recordLine = 1
+
+    func text(_ slice: UnsafeBufferPointer<UInt8>, line: Int) throws(Diagnostic) -> String {
+      guard let s = String(validating: slice, as: UTF8.self) else {
+        throw Diagnostic(.encoding, at: SourceLocation(file: file, line: line), "the file is not valid UTF-8 here: save it as UTF-8 and drop it again")
+      }
+      return s
+    }
+
+    while i < n {
+      recordLine = line
+      fields.removeAll(keepingCapacity: true)
+      // one record
+      while true {
+        if i < n && buf[i] == quote {
+          // quoted field
+          i += 1
+          scratch.removeAll(keepingCapacity: true)
+          var closed = false
+          while i < n {
+            let b = buf[i]
+            if b == quote {
+              if i + 1 < n && buf[i + 1] == quote {
+                scratch.append(quote)
+                i += 2
+                continue
+              }
+              i += 1
+              closed = true
+              break
+            }
+            if b == 0 {
+              throw Diagnostic(.encoding, at: SourceLocation(file: file, line: line), "the file contains a NUL byte: it is not a text CSV file")
+            }
+            if b == lf { line += 1 }
+            scratch.append(b)
+            i += 1
+          }
+          if !closed {
+            throw Diagnostic(
+              .csvSyntax, at: SourceLocation(file: file, line: recordLine),
+              "a quoted field opened on this line is never closed: add the closing quote")
+          }
+          let s = try scratch.withUnsafeBufferPointer { (p) throws(Diagnostic) in try text(p, line: recordLine) }
+          fields.append(s)
+          if i < n && buf[i] != comma && buf[i] != lf && buf[i] != cr {
+            throw Diagnostic(
+              .csvSyntax, at: SourceLocation(file: file, line: line),
+              "text follows a closing quote: quote the whole field and double any quote inside it")
+          }
+        } else {
+          let start = i
+          while i < n {
+            let b = buf[i]
+            if b == comma || b == lf || b == cr { break }
+            if b == quote {
+              throw Diagnostic(
+                .csvSyntax, at: SourceLocation(file: file, line: line),
+                "a quote inside an unquoted field: quote the whole field and double the quote")
+            }
+            if b == 0 {
+              throw Diagnostic(.encoding, at: SourceLocation(file: file, line: line), "the file contains a NUL byte: it is not a text CSV file")
+            }
+            i += 1
+          }
+          fields.append(try text(UnsafeBufferPointer(rebasing: buf[start..<i]), line: line))
+        }
+        // delimiter or end of record
+        if i >= n { break }
+        if buf[i] == comma {
+          i += 1
+          if i >= n { fields.append("") }
+          continue
+        }
+        if buf[i] == cr {
+          i += 1
+          if i < n && buf[i] == lf { i += 1 }
+          line += 1
+          break
+        }
+        if buf[i] == lf {
+          i += 1
+          line += 1
+          break
+        }
+      }
+      body(CSVRecord(line: recordLine, fields: fields))
+    }
+  }
+}

@@ -1,0 +1,213 @@
+import Foundation
+import StockCore
+
+/// Reads `masters/` (SPEC §3) into validated ``Masters``. Every problem of every file is collected and
+/// thrown together as a ``MasterDataError`` (exit 2: nothing is touched).
+public enum MasterReader {
+  static let accountColumns = ["account", "parent", "root_type", "account_type", "is_group"]
+  static let warehouseColumns = ["warehouse", "parent", "account", "is_group"]
+  static let itemColumns = [
+    "item_code", "item_name", "stock_uom", "is_stock_item", "valuation_method", "has_batch_no", "has_serial_no",
+    "serial_no_series", "batch_no_series", "use_batchwise_valuation", "shelf_life_days", "warranty_days",
+    "allow_negative_stock", "valuation_rate", "barcodes", "expense_account", "income_account",
+  ]
+  static let partyColumns = ["party", "party_type", "account"]
+  static let uomColumns = ["item_code", "uom", "conversion_factor"]
+  static let reorderColumns = ["item_code", "warehouse", "reorder_level", "reorder_qty", "request_type"]
+
+  public static func read(directory: String) throws(MasterDataError) -> Masters {
+    var problems: [String] = []
+    func load(_ name: String, _ known: [String], _ required: [String], optional: Bool = false) -> CSVTable? {
+      let path = directory + "/" + name
+      guard let data = FileManager.default.contents(atPath: path) else {
+        if !optional { problems.append("\(path): missing (required master file)") }
+        return nil
+      }
+      do {
+        return try CSVTable(bytes: [UInt8](data), file: name, known: known, required: required)
+      } catch {
+        problems.append(error.description)
+        return nil
+      }
+    }
+    func flag(_ t: CSVTable, _ r: CSVRecord, _ col: String, default d: Bool) -> Bool {
+      let v = t.value(r, col)
+      if let b = parseBool(v) { return b ?? d }
+      problems.append("\(t.file):\(r.line): \(col) must be 0 or 1, not \(v)")
+      return d
+    }
+    func int(_ t: CSVTable, _ r: CSVRecord, _ col: String) -> Int? {
+      let v = t.value(r, col)
+      if v.isEmpty { return nil }
+      if let i = Int(v), i >= 0 { return i }
+      problems.append("\(t.file):\(r.line): \(col) must be a whole number of days, not \(v)")
+      return nil
+    }
+    func number(_ t: CSVTable, _ r: CSVRecord, _ col: String) -> Fixed? {
+      let v = t.value(r, col)
+      if v.isEmpty { return nil }
+      if let f = Fixed(parsing: v) { return f }
+      problems.append("\(t.file):\(r.line): \(col) must be a number, not \(v)")
+      return nil
+    }
+
+    let company = readCompany(directory + "/company.toml", problems: &problems)
+
+    var accounts: [Account] = []
+    if let t = load("accounts.csv", accountColumns, ["account", "root_type"]) {
+      for r in t.records {
+        let name = t.value(r, "account")
+        guard !name.isEmpty else { problems.append("accounts.csv:\(r.line): account is blank"); continue }
+        guard let root = Account.RootType(rawValue: t.value(r, "root_type")) else {
+          problems.append("accounts.csv:\(r.line): root_type of \(name) must be one of Asset, Liability, Equity, Income, Expense")
+          continue
+        }
+        accounts.append(
+          Account(name: name, parent: t.value(r, "parent"), rootType: root, accountType: t.value(r, "account_type"),
+                  isGroup: flag(t, r, "is_group", default: false)))
+      }
+    }
+    var warehouses: [Warehouse] = []
+    if let t = load("warehouses.csv", warehouseColumns, ["warehouse"]) {
+      for r in t.records {
+        let name = t.value(r, "warehouse")
+        guard !name.isEmpty else { problems.append("warehouses.csv:\(r.line): warehouse is blank"); continue }
+        warehouses.append(Warehouse(name: name, parent: t.value(r, "parent"), account: t.value(r, "account"),
+                                    isGroup: flag(t, r, "is_group", default: false)))
+      }
+    }
+    var items: [Item] = []
+    if let t = load("items.csv", itemColumns, ["item_code"]) {
+      for r in t.records {
+        let code = t.value(r, "item_code")
+        guard !code.isEmpty else { problems.append("items.csv:\(r.line): item_code is blank"); continue }
+        var method: ValuationMethod?
+        let m = t.value(r, "valuation_method")
+        if !m.isEmpty {
+          method = ValuationMethod(rawValue: m)
+          if method == nil { problems.append("items.csv:\(r.line): valuation_method of \(code) must be FIFO, LIFO or Moving Average") }
+        }
+        let uom = t.value(r, "stock_uom")
+        items.append(
+          Item(
+            code: code, name: t.value(r, "item_name"), stockUOM: uom.isEmpty ? "Nos" : uom,
+            isStockItem: flag(t, r, "is_stock_item", default: true), valuationMethod: method,
+            hasBatchNo: flag(t, r, "has_batch_no", default: false), hasSerialNo: flag(t, r, "has_serial_no", default: false),
+            serialNoSeries: t.value(r, "serial_no_series"), batchNoSeries: t.value(r, "batch_no_series"),
+            useBatchwiseValuation: flag(t, r, "use_batchwise_valuation", default: true),
+            shelfLifeDays: int(t, r, "shelf_life_days"), warrantyDays: int(t, r, "warranty_days"),
+            allowNegativeStock: flag(t, r, "allow_negative_stock", default: false), valuationRate: number(t, r, "valuation_rate"),
+            barcodes: t.value(r, "barcodes").split(separator: ";").map { $0.trimmingSpaces }.filter { !$0.isEmpty },
+            expenseAccount: t.value(r, "expense_account"), incomeAccount: t.value(r, "income_account")))
+      }
+    }
+    var parties: [Party] = []
+    if let t = load("parties.csv", partyColumns, ["party", "party_type"], optional: true) {
+      for r in t.records {
+        guard let kind = Party.Kind(rawValue: t.value(r, "party_type")) else {
+          problems.append("parties.csv:\(r.line): party_type must be Customer or Supplier")
+          continue
+        }
+        parties.append(Party(name: t.value(r, "party"), kind: kind, account: t.value(r, "account")))
+      }
+    }
+    var conversions: [String: [String: Fixed]] = [:]
+    if let t = load("uom_conversions.csv", uomColumns, uomColumns, optional: true) {
+      for r in t.records {
+        guard let f = number(t, r, "conversion_factor"), f.isPositive else {
+          problems.append("uom_conversions.csv:\(r.line): conversion_factor must be a positive number")
+          continue
+        }
+        conversions[t.value(r, "item_code"), default: [:]][t.value(r, "uom")] = f
+      }
+    }
+    var reorder: [ReorderLevel] = []
+    if let t = load("reorder_levels.csv", reorderColumns, ["item_code", "warehouse", "reorder_level"], optional: true) {
+      for r in t.records {
+        let type = t.value(r, "request_type")
+        if !["", "Purchase", "Transfer"].contains(type) {
+          problems.append("reorder_levels.csv:\(r.line): request_type must be Purchase or Transfer")
+        }
+        reorder.append(
+          ReorderLevel(itemCode: t.value(r, "item_code"), warehouse: t.value(r, "warehouse"),
+                       level: number(t, r, "reorder_level") ?? .zero, qty: number(t, r, "reorder_qty") ?? .zero,
+                       requestType: type.isEmpty ? "Purchase" : type))
+      }
+    }
+    if !problems.isEmpty { throw MasterDataError(problems: problems) }
+    guard let company else { throw MasterDataError(problems: ["company.toml could not be read"]) }
+    return try Masters(company: company, accounts: accounts, warehouses: warehouses, items: items, parties: parties,
+                       reorderLevels: reorder, uomConversions: conversions)
+  }
+
+  /// "" → .some(nil) (default), 0/1/true/false/yes/no → value, anything else → nil.
+  static func parseBool(_ v: String) -> Bool?? {
+    switch v.lowercased() {
+    case "": return .some(nil)
+    case "1", "true", "yes": return true
+    case "0", "false", "no": return false
+    default: return nil
+    }
+  }
+
+  static func readCompany(_ path: String, problems: inout [String]) -> Company? {
+    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+      problems.append("\(path): missing or not UTF-8 (required master file)")
+      return nil
+    }
+    let values: [String: TOMLValue]
+    do { values = try TOMLReader.parse(text, file: "company.toml") } catch {
+      problems.append(error.description)
+      return nil
+    }
+    let known: Set<String> = [
+      "name", "currency", "currency_precision", "float_precision", "rounding", "perpetual_inventory",
+      "allow_negative_stock", "default_valuation_method", "enforce_reservations",
+    ]
+    var company = Company(name: "")
+    var accounts = DefaultAccounts()
+    let accountKeys = Set(accounts.all.map(\.key))
+    for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+      if key.hasPrefix("accounts.") {
+        let k = String(key.dropFirst("accounts.".count))
+        guard accountKeys.contains(k), case .string(let s) = value else {
+          problems.append("company.toml: unknown or non-text account setting \(key)")
+          continue
+        }
+        switch k {
+        case "default_inventory": accounts.defaultInventory = s
+        case "stock_received_but_not_billed": accounts.stockReceivedButNotBilled = s
+        case "stock_adjustment": accounts.stockAdjustment = s
+        case "cost_of_goods_sold": accounts.costOfGoodsSold = s
+        case "expenses_included_in_valuation": accounts.expensesIncludedInValuation = s
+        case "round_off": accounts.roundOff = s
+        case "temporary_opening": accounts.temporaryOpening = s
+        case "receivable": accounts.receivable = s
+        case "payable": accounts.payable = s
+        default: accounts.income = s
+        }
+        continue
+      }
+      guard known.contains(key) else {
+        problems.append("company.toml: unknown setting \(key)")
+        continue
+      }
+      switch (key, value) {
+      case ("name", .string(let s)): company.name = s
+      case ("currency", .string(let s)): company.currency = s
+      case ("currency_precision", .integer(let i)) where (0...6).contains(i): company.currencyPrecision = i
+      case ("float_precision", .integer(let i)) where (0...9).contains(i): company.floatPrecision = i
+      case ("rounding", .string(let s)) where RoundingRule(rawValue: s) != nil: company.rounding = RoundingRule(rawValue: s)!
+      case ("perpetual_inventory", .bool(let b)): company.perpetualInventory = b
+      case ("allow_negative_stock", .bool(let b)): company.allowNegativeStock = b
+      case ("enforce_reservations", .bool(let b)): company.enforceReservations = b
+      case ("default_valuation_method", .string(let s)) where ValuationMethod(rawValue: s) != nil:
+        company.defaultValuationMethod = ValuationMethod(rawValue: s)!
+      default:
+        problems.append("company.toml: \(key) has an invalid value \(value)")
+      }
+    }
+    company.accounts = accounts
+    return company
+  }
+}
