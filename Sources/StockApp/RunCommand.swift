@@ -1,0 +1,170 @@
+import Foundation
+import StockCore
+import StockOrder
+import StockPost
+import StockRead
+import StockReports
+import StockStore
+import StockValidate
+
+/// Options of `stockledger run`.
+public struct RunOptions: Sendable {
+  public var paths: BooksPaths
+  public var keepInbox = false
+  public var dryRun = false
+  public var partial = false
+  public var minAge: Double = 0
+  public init(paths: BooksPaths) { self.paths = paths }
+}
+
+/// What a command prints and the exit code it ends with.
+public struct CommandOutcome: Sendable {
+  public var exitCode: Int32
+  public var stdout: String
+  public var stderr: String
+  public init(exitCode: Int32, stdout: String = "", stderr: String = "") {
+    self.exitCode = exitCode
+    self.stdout = stdout
+    self.stderr = stderr
+  }
+}
+
+/// `stockledger run`: pick up the inbox, validate, order, post, commit, move files, write reports.
+public enum RunCommand {
+  /// Exit codes of SPEC §1.
+  public enum Exit {
+    public static let ok: Int32 = 0
+    public static let rejected: Int32 = 1
+    public static let configuration: Int32 = 2
+    public static let integrity: Int32 = 3
+    public static let locked: Int32 = 75
+  }
+
+  public static func run(_ o: RunOptions) -> (CommandOutcome, RunSummary?) {
+    let started = Date()
+    let p = o.paths
+    let masters: Masters
+    do { masters = try MasterReader.read(directory: p.masters) } catch {
+      return (CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: master data in \(p.masters) cannot be used; nothing was changed:\n" + error.problems.map { "  - \($0)" }.joined(separator: "\n") + "\n"), nil)
+    }
+    let store = LedgerStore(directory: p.ledger)
+    let lock: FileLock
+    do {
+      guard let l = try store.lock() else {
+        return (CommandOutcome(exitCode: Exit.locked, stderr: "stockledger: another run holds \(p.ledger)/.lock; nothing was changed. Try again when it has finished.\n"), nil)
+      }
+      lock = l
+    } catch {
+      return (CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: \(error)\n"), nil)
+    }
+    defer { withExtendedLifetime(lock) {} }
+    var notes: [String] = []
+    do { notes += try store.recover() } catch {
+      return (CommandOutcome(exitCode: Exit.integrity, stderr: "stockledger: recovery failed: \(error)\n"), nil)
+    }
+    let ledger: LedgerContents
+    do { ledger = try store.load() } catch {
+      return (CommandOutcome(exitCode: Exit.integrity, stderr: "stockledger: the ledger fails its integrity check, so nothing was posted: \(error)\nRun 'stockledger verify' for details.\n"), nil)
+    }
+
+    // Pickup and reading.
+    let (picked, left) = Pickup.scan(inbox: p.inbox, minAge: o.minAge)
+    notes += left
+    var work = RunWork(masters: masters, ledger: ledger, partial: o.partial)
+    for f in picked {
+      if let prior = ledger.imported[f.sha256] {
+        if o.keepInbox {
+          notes.append("\(f.name): already imported (as \(prior.file) in run \(prior.run)); skipped")
+          continue
+        }
+        work.addDuplicate(f, of: prior)
+        continue
+      }
+      if let earlier = work.files.first(where: { $0.picked.sha256 == f.sha256 }) {
+        work.addDuplicate(f, ofInRun: earlier.picked.name)
+        continue
+      }
+      work.read(f)
+    }
+    if work.files.isEmpty {
+      // Nothing new: the ledger is unchanged; reports are rewritten identically.
+      let source = ReportSource(masters: masters, entries: work.sortedStoredEntries(), gl: ledger.gl)
+      if !o.dryRun {
+        do { try ReportWriter.writeHeadReports(source, to: p.out) } catch {
+          return (CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: \(error)\n"), nil)
+        }
+      }
+      var text = "stockledger: nothing new in \(p.inbox); the ledger is unchanged (run \(LedgerStore.runName(ledger.runCount)), chain \(ledger.chainHead.prefix(12)))\n"
+      for n in notes { text += "  note: \(n)\n" }
+      return (CommandOutcome(exitCode: Exit.ok, stdout: text), nil)
+    }
+
+    // Validate, post and settle which files (or vouchers) post.
+    work.validate()
+    let settled: RunWork.Settled
+    switch work.settle() {
+    case .success(let s): settled = s
+    case .failure(let error):
+      return (CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: \(error.message)\nNothing was changed.\n"), nil)
+    }
+
+    // What the run writes.
+    let runNo = ledger.runCount + 1
+    let runName = LedgerStore.runName(runNo)
+    var moves: [(from: String, to: String)] = []
+    var errorFiles: [(path: String, text: String)] = []
+    for f in work.files {
+      let outcome = settled.fileStatus[f.picked.name] ?? .rejected
+      if outcome == .imported || outcome == .partial {
+        if !o.keepInbox { moves.append((f.picked.path, uniquePath(p.archive, f.picked.name, runName))) }
+      }
+      if outcome != .imported {
+        let diags = settled.rejections.filter { $0.location.file == f.picked.name }
+        let errorsPath = p.rejected + "/" + f.picked.name + ".errors.csv"
+        errorFiles.append((errorsPath, StockReports.rejections(diags).csv))
+        if outcome == .partial {
+          errorFiles.append((p.rejected + "/" + f.picked.name + ".rejected.csv", f.heldBackCSV(settled.rejectedVouchers)))
+        } else if !o.keepInbox {
+          moves.append((f.picked.path, p.rejected + "/" + f.picked.name))
+        }
+      }
+    }
+    let record = RunRecord(
+      run: runNo, vouchers: settled.acceptedNew, entries: settled.changedEntries, gl: settled.journal,
+      files: work.files.map { f in
+        let status = settled.fileStatus[f.picked.name] ?? .rejected
+        let posted = settled.acceptedNew.filter { $0.source.file == f.picked.name }.count
+        return FileRecord(sha256: f.picked.sha256, file: f.picked.name, status: status, rows: f.read.rowCount,
+                          vouchersPosted: posted, vouchersRejected: f.read.vouchers.count - posted, run: runNo)
+      }, moves: moves)
+    var summary = RunSummary(run: runName, work: work, settled: settled, record: record, notes: notes)
+    summary.dryRun = o.dryRun
+    let source = ReportSource(masters: masters, entries: settled.entries, gl: ledger.gl + settled.journal)
+    if o.dryRun {
+      summary.chainHead = ledger.chainHead
+      return (CommandOutcome(exitCode: summary.exitCode, stdout: summary.text(paths: p, elapsed: Date().timeIntervalSince(started))), summary)
+    }
+    do {
+      for (path, text) in errorFiles {
+        try DurableFiles.makeDirectory(p.rejected)
+        try DurableFiles.write(text, to: path)
+      }
+      summary.chainHead = try store.commit(record, previousChain: ledger.chainHead, places: masters.company.currencyPrecision)
+      try store.performMoves(moves)
+      try ReportWriter.writeHeadReports(source, to: p.out)
+      try ReportWriter.writeRunReports(summary: summary, journal: StockReports.generalLedger(settled.journal, source), rejections: StockReports.rejections(settled.rejections), to: p.out + "/runs/" + runName)
+    } catch {
+      return (CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: the run was aborted and the ledger stays as it was before: \(error)\n"), nil)
+    }
+    return (CommandOutcome(exitCode: summary.exitCode, stdout: summary.text(paths: p, elapsed: Date().timeIntervalSince(started))), summary)
+  }
+
+  /// `dir/name`, or `dir/name` with the run inserted before the extension when that is taken.
+  static func uniquePath(_ dir: String, _ name: String, _ run: String) -> String {
+    let plain = dir + "/" + name
+    if !DurableFiles.exists(plain) { return plain }
+    let ext = (name as NSString).pathExtension
+    let stem = (name as NSString).deletingPathExtension
+    return dir + "/" + stem + ".run" + run + (ext.isEmpty ? "" : "." + ext)
+  }
+}

@@ -1,0 +1,220 @@
+import StockCore
+import StockOrder
+import StockPost
+import StockRead
+import StockStore
+import StockValidate
+
+/// The inputs of one run and the decision of what posts: read, validated, then settled by replaying the
+/// timeline until no candidate fails (a rejected file is treated as if it had never been dropped, so a file
+/// that depended on it is judged again without it).
+struct RunWork {
+  let masters: Masters
+  let ledger: LedgerContents
+  let partial: Bool
+
+  struct InputFile {
+    var picked: PickedFile
+    var read: VoucherFile
+    var isDuplicate = false
+    /// Problems that reject the whole file whatever the mode (unreadable, bad header).
+    var fileProblems: [Diagnostic] = []
+    /// Problems per voucher number.
+    var voucherProblems: [String: [Diagnostic]] = [:]
+    /// Vouchers that passed reading and validation, normalized.
+    var valid: [Voucher] = []
+
+    /// The held-back vouchers in the input's own layout, ready to fix and drop back.
+    func heldBackCSV(_ rejected: Set<String>) -> String {
+      var w = CSVWriter(guardsFormulas: false)
+      w.row(read.header)
+      for v in read.vouchers where rejected.contains(v.no) {
+        for r in read.recordsByVoucher[v.no] ?? [] { w.row(r.fields) }
+      }
+      return w.text
+    }
+  }
+  var files: [InputFile] = []
+
+  init(masters: Masters, ledger: LedgerContents, partial: Bool) {
+    self.masters = masters
+    self.ledger = ledger
+    self.partial = partial
+  }
+
+  mutating func addDuplicate(_ f: PickedFile, of prior: FileRecord) {
+    addDuplicate(f, message: "this file was already imported as \(prior.file) in run \(LedgerStore.runName(prior.run)) (same SHA-256); it was not posted again")
+  }
+  mutating func addDuplicate(_ f: PickedFile, ofInRun other: String) {
+    addDuplicate(f, message: "this file has the same content as \(other) in the same run; it was not posted twice")
+  }
+  private mutating func addDuplicate(_ f: PickedFile, message: String) {
+    var file = InputFile(picked: f, read: VoucherFile(name: f.name))
+    file.isDuplicate = true
+    file.fileProblems = [Diagnostic(.duplicateFile, at: SourceLocation(file: f.name, line: 0), message)]
+    files.append(file)
+  }
+
+  mutating func read(_ f: PickedFile) {
+    var file: InputFile
+    if f.name.lowercased().hasSuffix(".xml") {
+      file = InputFile(picked: f, read: VoucherFile(name: f.name))
+      file.fileProblems = [Diagnostic(.unsupported, at: SourceLocation(file: f.name, line: 0), "XML import is not supported by this version: convert the file to the CSV layout of Schemas/")]
+    } else {
+      file = InputFile(picked: f, read: CSVVoucherReader.read(bytes: f.bytes, file: f.name))
+      for d in file.read.diagnostics {
+        if d.voucherNo.isEmpty { file.fileProblems.append(d) } else { file.voucherProblems[d.voucherNo, default: []].append(d) }
+      }
+    }
+    files.append(file)
+  }
+
+  /// Validates every voucher against master data, the ledger's voucher numbers and the other vouchers of
+  /// the run (a voucher number used twice: the later one in arrival order is the duplicate).
+  mutating func validate() {
+    let validator = VoucherValidator(masters: masters, postedVoucherNos: Set(ledger.vouchers.map(\.no)))
+    var seen: [String: String] = [:]
+    for i in files.indices {
+      guard files[i].fileProblems.isEmpty else { continue }
+      for v in files[i].read.vouchers {
+        if let other = seen[v.no] {
+          files[i].voucherProblems[v.no, default: []].append(Diagnostic(.duplicateVoucher, at: v.source, voucher: v.no, field: "voucher_no", "voucher \(v.no) also appears in \(other): voucher numbers are unique; renumber one of them"))
+        } else {
+          seen[v.no] = "\(v.source.file):\(v.source.line)"
+        }
+        switch validator.validate(v) {
+        case .success(let normalized):
+          if files[i].voucherProblems[v.no] == nil { files[i].valid.append(normalized) }
+        case .failure(let p):
+          files[i].voucherProblems[v.no, default: []] += p.diagnostics
+        }
+      }
+    }
+  }
+
+  /// The decision of a run.
+  struct Settled {
+    var acceptedNew: [Voucher] = []
+    var entries: [StockLedgerEntry] = []
+    var changedEntries: [StockLedgerEntry] = []
+    var journal: [GLEntry] = []
+    var rejections: [Diagnostic] = []
+    var rejectedVouchers: Set<String> = []
+    var fileStatus: [String: FileRecord.Status] = [:]
+    var repostedKeys: Set<StockKey> = []
+    var adjustmentLines = 0
+  }
+
+  /// Replays until nothing fails; returns what posts, or why the ledger itself cannot be replayed.
+  func settle() -> Result<Settled, ReplayError> {
+    var s = Settled()
+    var rejectedFiles: Set<String> = []
+    for f in files {
+      if !f.fileProblems.isEmpty {
+        rejectedFiles.insert(f.picked.name)
+        s.rejections += f.fileProblems
+      }
+      for v in f.read.vouchers {
+        guard let problems = f.voucherProblems[v.no] else { continue }
+        s.rejections += problems
+        if partial { s.rejectedVouchers.insert(v.no) } else { rejectedFiles.insert(f.picked.name) }
+      }
+    }
+    var replay: Replay
+    while true {
+      let candidates = files.filter { !rejectedFiles.contains($0.picked.name) }.map { f in
+        (name: f.picked.name, vouchers: f.valid.filter { !s.rejectedVouchers.contains($0.no) })
+      }
+      let timeline = Timeline.order(posted: ledger.vouchers, new: candidates)
+      replay = Replay(masters: masters, timeline: timeline)
+      if replay.failures.isEmpty { break }
+      func reject(_ v: Voucher) {
+        if partial { s.rejectedVouchers.insert(v.no) } else { rejectedFiles.insert(v.source.file) }
+      }
+      for (tv, diags) in replay.failures where !tv.isPosted {
+        s.rejections += diags
+        reject(tv.voucher)
+      }
+      for (tv, diags) in replay.failures where tv.isPosted {
+        let keys = Replay.stockKeys(tv.voucher)
+        let blamed = timeline.filter { !$0.isPosted && $0.key < tv.key && !Replay.stockKeys($0.voucher).isDisjoint(with: keys) }
+        if blamed.isEmpty {
+          return .failure(ReplayError(message: "posted voucher \(tv.voucher.no) no longer posts under the current master data: \(diags.map(\.message).joined(separator: "; ")). Restore the master data it was posted with."))
+        }
+        for b in blamed {
+          s.rejections.append(Diagnostic(.insufficientStock, at: b.voucher.source, voucher: b.voucher.no, field: "posting_date",
+            "posting \(b.voucher.no) on \(b.voucher.date) would break the later voucher \(tv.voucher.no) already in the ledger: \(diags.first?.message ?? "")"))
+          reject(b.voucher)
+        }
+      }
+    }
+    // Final state.
+    for f in files {
+      if f.isDuplicate { s.fileStatus[f.picked.name] = .duplicate; continue }
+      if rejectedFiles.contains(f.picked.name) { s.fileStatus[f.picked.name] = .rejected; continue }
+      let posted = f.valid.filter { !s.rejectedVouchers.contains($0.no) }
+      s.acceptedNew += posted
+      s.fileStatus[f.picked.name] = posted.count == f.read.vouchers.count ? .imported : (posted.isEmpty ? .rejected : .partial)
+    }
+    s.rejections.sort { ($0.location.file, $0.location.line) < ($1.location.file, $1.location.line) }
+    // Entries and journal, against what the ledger holds.
+    var storedNet: [String: [(String, Amount)]] = [:]
+    for g in ledger.gl {
+      var list = storedNet[g.voucherNo] ?? []
+      if let i = list.firstIndex(where: { $0.0 == g.account }) { list[i].1 += g.net } else { list.append((g.account, g.net)) }
+      storedNet[g.voucherNo] = list
+    }
+    let places = masters.company.currencyPrecision
+    for (tv, posted) in replay.posted {
+      s.entries += posted.entries
+      if !tv.isPosted {
+        s.changedEntries += posted.entries
+        s.journal += posted.gl
+        continue
+      }
+      for e in posted.entries {
+        let stored = ledger.entries[LedgerContents.entryKey(e.voucherNo, e.index)]
+        if stored.map({ LedgerFormat.stockFields($0, places: places) }) != LedgerFormat.stockFields(e, places: places) {
+          s.changedEntries.append(e)
+          s.repostedKeys.insert(StockKey(item: e.itemCode, warehouse: e.warehouse))
+        }
+      }
+      var derived: [(String, Amount)] = []
+      for g in posted.gl {
+        if let i = derived.firstIndex(where: { $0.0 == g.account }) { derived[i].1 += g.net } else { derived.append((g.account, g.net)) }
+      }
+      let old = storedNet[tv.voucher.no] ?? []
+      var accounts = derived.map(\.0)
+      accounts += old.map(\.0).filter { !accounts.contains($0) }
+      for a in accounts {
+        let diff = (derived.first { $0.0 == a }?.1 ?? .zero) - (old.first { $0.0 == a }?.1 ?? .zero)
+        guard !diff.isZero else { continue }
+        s.journal.append(GLEntry(date: tv.voucher.date, voucherType: tv.voucher.type, voucherNo: tv.voucher.no, account: a,
+                                 debit: diff.isPositive ? diff : .zero, credit: diff.isNegative ? -diff : .zero,
+                                 isAdjustment: true, remarks: "revaluation after a backdated entry"))
+        s.adjustmentLines += 1
+      }
+    }
+    return .success(s)
+  }
+
+  /// The ledger's stored entries in posting order (for reports when nothing new arrived).
+  func sortedStoredEntries() -> [StockLedgerEntry] {
+    let timeline = Timeline.order(posted: ledger.vouchers, new: [])
+    var out: [StockLedgerEntry] = []
+    for tv in timeline {
+      var i = 0
+      while let e = ledger.entries[LedgerContents.entryKey(tv.voucher.no, i)] {
+        out.append(e)
+        i += 1
+      }
+    }
+    return out
+  }
+}
+
+/// The ledger's own vouchers no longer post (master data changed under them): exit 2.
+struct ReplayError: Error, CustomStringConvertible {
+  var message: String
+  var description: String { message }
+}

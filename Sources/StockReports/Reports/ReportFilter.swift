@@ -1,0 +1,34 @@
+import StockCore
+
+/// Restricts a report to a date range, an item or a warehouse (`stockledger report --from --to --item
+/// --warehouse`).
+public struct ReportFilter: Sendable {
+  public var from: BusinessDate?
+  public var to: BusinessDate?
+  public var item: String?
+  public var warehouse: String?
+  public init(from: BusinessDate? = nil, to: BusinessDate? = nil, item: String? = nil, warehouse: String? = nil) {
+    self.from = from
+    self.to = to
+    self.item = item
+    self.warehouse = warehouse
+  }
+  func inRange(_ d: BusinessDate) -> Bool { (from.map { d >= $0 } ?? true) && (to.map { d <= $0 } ?? true) }
+  func matches(item i: String, warehouse w: String) -> Bool { (item.map { $0 == i } ?? true) && (warehouse.map { $0 == w } ?? true) }
+}
+
+/// What every report is built from: the ledger's current stock ledger entries in posting order and its GL
+/// lines in ledger order, with the master data for names and accounts.
+public struct ReportSource: Sendable {
+  public var masters: Masters
+  /// Stock ledger entries in posting (timeline) order.
+  public var entries: [StockLedgerEntry]
+  /// GL lines in ledger order, adjustments included.
+  public var gl: [GLEntry]
+  public init(masters: Masters, entries: [StockLedgerEntry], gl: [GLEntry]) {
+    self.masters = masters
+    self.entries = entries
+    self.gl = gl
+  }
+  var places: Int { masters.company.currencyPrecision }
+}

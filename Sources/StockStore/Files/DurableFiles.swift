@@ -1,0 +1,109 @@
+import Foundation
+import StockCore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A write, fsync, rename or directory problem, naming the path. Any such error aborts the run before its
+/// commit point, so the ledger stays as it was (reliability §2.2: fsync is never retried).
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+  public var path: String
+  public var message: String
+  public init(path: String, _ message: String) {
+    self.path = path
+    self.message = message
+  }
+  public var description: String { "\(path): \(message)" }
+}
+
+/// The ledger fails its integrity checks (a hash, the chain, a torn file): exit 3.
+public struct IntegrityError: Error, Sendable, CustomStringConvertible {
+  public var place: String
+  public var message: String
+  public init(place: String, _ message: String) {
+    self.place = place
+    self.message = message
+  }
+  public var description: String { "\(place): \(message)" }
+}
+
+/// File operations with the durability the commit protocol needs: temp file → write → fsync → rename →
+/// fsync the directory.
+public enum DurableFiles {
+  /// Writes `bytes` to `path` atomically and durably.
+  public static func write(_ bytes: [UInt8], to path: String) throws(StoreError) {
+    let dir = (path as NSString).deletingLastPathComponent
+    let tmp = dir + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
+    let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw StoreError(path: tmp, "cannot create: \(errnoText())") }
+    var offset = 0
+    while offset < bytes.count {
+      let n = bytes.withUnsafeBytes { p in Glibc.write(fd, p.baseAddress! + offset, bytes.count - offset) }
+      if n < 0 {
+        let e = errnoText()
+        close(fd)
+        unlink(tmp)
+        throw StoreError(path: tmp, "write failed: \(e)")
+      }
+      offset += n
+    }
+    CrashPoint.hit("write:\((path as NSString).lastPathComponent)")
+    if fsync(fd) != 0 {
+      let e = errnoText()
+      close(fd)
+      unlink(tmp)
+      throw StoreError(path: tmp, "fsync failed: \(e)")
+    }
+    if close(fd) != 0 { throw StoreError(path: tmp, "close failed: \(errnoText())") }
+    CrashPoint.hit("fsync:\((path as NSString).lastPathComponent)")
+    if rename(tmp, path) != 0 { throw StoreError(path: path, "rename failed: \(errnoText())") }
+    CrashPoint.hit("rename:\((path as NSString).lastPathComponent)")
+    try syncDirectory(dir)
+  }
+
+  public static func write(_ text: String, to path: String) throws(StoreError) {
+    try write(Array(text.utf8), to: path)
+  }
+
+  /// fsyncs a directory so that renames and creations in it are durable.
+  public static func syncDirectory(_ dir: String) throws(StoreError) {
+    let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard fd >= 0 else { throw StoreError(path: dir, "cannot open directory: \(errnoText())") }
+    defer { close(fd) }
+    if fsync(fd) != 0 { throw StoreError(path: dir, "fsync of directory failed: \(errnoText())") }
+  }
+
+  /// Creates a directory and its parents.
+  public static func makeDirectory(_ path: String) throws(StoreError) {
+    do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+      throw StoreError(path: path, "cannot create directory: \(error.localizedDescription)")
+    }
+  }
+
+  /// Reads a whole file.
+  public static func read(_ path: String) throws(StoreError) -> [UInt8] {
+    guard let d = FileManager.default.contents(atPath: path) else { throw StoreError(path: path, "cannot read") }
+    return [UInt8](d)
+  }
+
+  public static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+
+  /// Renames a file, then fsyncs both directories.
+  public static func move(_ from: String, to: String) throws(StoreError) {
+    if rename(from, to) != 0 { throw StoreError(path: from, "cannot move to \(to): \(errnoText())") }
+    try syncDirectory((to as NSString).deletingLastPathComponent)
+    try syncDirectory((from as NSString).deletingLastPathComponent)
+  }
+
+  static func errnoText() -> String { String(cString: strerror(errno)) }
+}
+
+/// Named crash points for fault-injection tests: when `STOCKLEDGER_CRASH_AT` equals a point's name the
+/// process dies at once with SIGKILL; otherwise they do nothing.
+public enum CrashPoint {
+  static let target: String? = ProcessInfo.processInfo.environment["STOCKLEDGER_CRASH_AT"]
+  public static func hit(_ name: String) {
+    if let target, target == name { kill(getpid(), SIGKILL) }
+  }
+}

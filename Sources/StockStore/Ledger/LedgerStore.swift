@@ -1,0 +1,263 @@
+import Foundation
+import StockCore
+import StockRead
+
+/// What one run adds to the ledger.
+public struct RunRecord: Sendable {
+  public var run: Int
+  /// Accepted new vouchers, in arrival order.
+  public var vouchers: [Voucher]
+  /// New stock ledger entries and new versions of revalued ones.
+  public var entries: [StockLedgerEntry]
+  /// GL lines of the new vouchers and adjustment lines of revalued ones.
+  public var gl: [GLEntry]
+  public var files: [FileRecord]
+  /// File moves to carry out after the commit (absolute paths), redone by recovery if interrupted.
+  public var moves: [(from: String, to: String)]
+  public init(run: Int, vouchers: [Voucher], entries: [StockLedgerEntry], gl: [GLEntry], files: [FileRecord], moves: [(from: String, to: String)]) {
+    self.run = run
+    self.vouchers = vouchers
+    self.entries = entries
+    self.gl = gl
+    self.files = files
+    self.moves = moves
+  }
+}
+
+/// The committed ledger as read back.
+public struct LedgerContents: Sendable {
+  public var runCount = 0
+  /// SHA-256 chain head of the last committed run (64 zeros for an empty ledger).
+  public var chainHead = String(repeating: "0", count: 64)
+  /// Accepted vouchers in ledger (arrival) order.
+  public var vouchers: [Voucher] = []
+  /// Current version of every stock ledger entry, by ``entryKey(_:_:)``.
+  public var entries: [String: StockLedgerEntry] = [:]
+  /// Every GL line in ledger order (adjustments included).
+  public var gl: [GLEntry] = []
+  /// Files imported (wholly or partly), by SHA-256.
+  public var imported: [String: FileRecord] = [:]
+  public init() {}
+
+  /// The key of a stock ledger entry: voucher number and position.
+  public static func entryKey(_ voucherNo: String, _ index: Int) -> String { "\(voucherNo)\u{1F}\(index)" }
+}
+
+/// The flat-file ledger (SPEC §6): a directory of immutable per-run files, chained by SHA-256, committed by
+/// the atomic replacement of `HEAD`.
+///
+/// ```
+/// ledger/HEAD                       run number and chain head: replacing it is the commit point
+/// ledger/runs/000001/vouchers.csv   accepted vouchers (the voucher CSV layout)
+/// ledger/runs/000001/stock.csv      stock ledger entries written by the run (new or revalued)
+/// ledger/runs/000001/gl.csv         GL lines written by the run (adjustments flagged)
+/// ledger/runs/000001/files.csv      registry of the files the run imported or rejected
+/// ledger/runs/000001/moves.csv      file moves to finish after the commit
+/// ledger/runs/000001/manifest       size and SHA-256 of each file, previous and new chain head
+/// ledger/.lock                      flock(2) of the one writer
+/// ledger/quarantine/                uncommitted leftovers of interrupted runs, never deleted
+/// ```
+/// A run's cost on disk is its own files; reading the ledger is linear in its size.
+public struct LedgerStore: Sendable {
+  public let directory: String
+  public init(directory: String) { self.directory = directory }
+
+  var headPath: String { directory + "/HEAD" }
+  var runsPath: String { directory + "/runs" }
+  func runPath(_ n: Int) -> String { runsPath + "/" + LedgerStore.runName(n) }
+  public static func runName(_ n: Int) -> String {
+    let s = String(n)
+    return String(repeating: "0", count: max(0, 6 - s.count)) + s
+  }
+  static let fileNames = ["vouchers.csv", "stock.csv", "gl.csv", "files.csv", "moves.csv"]
+  static let zeroChain = String(repeating: "0", count: 64)
+
+  /// Takes the writer's lock; nil when another run holds it.
+  public func lock() throws(StoreError) -> FileLock? {
+    try DurableFiles.makeDirectory(directory)
+    return try FileLock(path: directory + "/.lock")
+  }
+
+  /// The committed run number and chain head from `HEAD`.
+  public func head() throws(IntegrityError) -> (run: Int, chain: String) {
+    guard let data = FileManager.default.contents(atPath: headPath) else { return (0, LedgerStore.zeroChain) }
+    let text = String(decoding: data, as: UTF8.self)
+    var run: Int?
+    var chain: String?
+    for line in text.split(separator: "\n") {
+      let parts = line.split(separator: " ")
+      if parts.count == 2 && parts[0] == "run" { run = Int(parts[1]) }
+      if parts.count == 2 && parts[0] == "chain" { chain = String(parts[1]) }
+    }
+    guard text.hasPrefix("stockledger-ledger 1\n"), let run, let chain, chain.count == 64 else {
+      throw IntegrityError(place: headPath, "HEAD is damaged: restore the ledger from a backup")
+    }
+    return (run, chain)
+  }
+
+  /// Finishes an interrupted run: leftovers of an uncommitted run go to `quarantine/`; file moves of the
+  /// last committed run that did not happen are carried out. Returns what it did, for the summary.
+  public func recover() throws(StoreError) -> [String] {
+    var notes: [String] = []
+    let committed: Int
+    do { committed = try head().run } catch { return notes }
+    let fm = FileManager.default
+    if let names = try? fm.contentsOfDirectory(atPath: runsPath) {
+      for name in names.sorted() {
+        guard let n = Int(name), n > committed else { continue }
+        let q = directory + "/quarantine"
+        try DurableFiles.makeDirectory(q)
+        var dest = q + "/run-" + name
+        var k = 1
+        while DurableFiles.exists(dest) { k += 1; dest = q + "/run-\(name)-\(k)" }
+        try DurableFiles.move(runPath(n), to: dest)
+        notes.append("an interrupted run left \(runPath(n)); it was never committed and is kept in \(dest)")
+      }
+    }
+    if committed > 0, let data = fm.contents(atPath: runPath(committed) + "/moves.csv") {
+      if let recs = try? CSVParser.parse([UInt8](data), file: "moves.csv") {
+        for r in recs.dropFirst() where r.fields.count == 2 {
+          let (from, to) = (r.fields[0], r.fields[1])
+          if DurableFiles.exists(from) && !DurableFiles.exists(to) {
+            try DurableFiles.makeDirectory((to as NSString).deletingLastPathComponent)
+            try DurableFiles.move(from, to: to)
+            notes.append("finished moving \(from) to \(to) after an interrupted run")
+          }
+        }
+      }
+    }
+    return notes
+  }
+
+  /// Reads and checks the committed ledger: every file's size and SHA-256 against its run's manifest, and
+  /// the chain of manifests up to `HEAD`.
+  /// - Complexity: O(size of the ledger).
+  public func load() throws(IntegrityError) -> LedgerContents {
+    var contents = LedgerContents()
+    let (committed, headChain) = try head()
+    var chain = LedgerStore.zeroChain
+    for n in stride(from: 1, through: committed, by: 1) {
+      let dir = runPath(n)
+      guard let mdata = FileManager.default.contents(atPath: dir + "/manifest") else {
+        throw IntegrityError(place: dir + "/manifest", "missing: the ledger is incomplete; restore it from a backup")
+      }
+      let manifest = String(decoding: mdata, as: UTF8.self)
+      var lines = manifest.split(separator: "\n").map(String.init)
+      guard lines.first == "stockledger-run 1", lines.last?.hasPrefix("chain ") == true else {
+        throw IntegrityError(place: dir + "/manifest", "damaged manifest")
+      }
+      let recorded = String(lines.removeLast().dropFirst("chain ".count))
+      let body = lines.joined(separator: "\n") + "\n"
+      guard lines.contains("prev \(chain)") else {
+        throw IntegrityError(place: dir + "/manifest", "the chain is broken: run \(n) does not follow run \(n - 1)")
+      }
+      guard SHA256.hex(of: body) == recorded else {
+        throw IntegrityError(place: dir + "/manifest", "the manifest was changed after it was committed")
+      }
+      chain = recorded
+      for line in lines where line.hasPrefix("file ") {
+        let parts = line.split(separator: " ")
+        guard parts.count == 4, let size = Int(parts[2]) else { throw IntegrityError(place: dir + "/manifest", "damaged file line") }
+        let path = dir + "/" + parts[1]
+        guard let data = FileManager.default.contents(atPath: path) else {
+          throw IntegrityError(place: path, "missing: the ledger is incomplete; restore it from a backup")
+        }
+        let bytes = [UInt8](data)
+        var h = SHA256()
+        bytes.withUnsafeBytes { h.update($0) }
+        guard bytes.count == size, h.finalizeHex() == parts[3] else {
+          throw IntegrityError(place: path, "the file differs from what run \(n) committed (size or SHA-256): it was changed or damaged; restore it from a backup")
+        }
+        try parse(file: String(parts[1]), bytes: bytes, path: path, run: n, into: &contents)
+      }
+    }
+    guard chain == headChain else { throw IntegrityError(place: headPath, "HEAD does not match the chain of runs") }
+    contents.runCount = committed
+    contents.chainHead = chain
+    return contents
+  }
+
+  func parse(file: String, bytes: [UInt8], path: String, run: Int, into c: inout LedgerContents) throws(IntegrityError) {
+    switch file {
+    case "vouchers.csv":
+      let f = CSVVoucherReader.read(bytes: bytes, file: path)
+      if let d = f.diagnostics.first { throw IntegrityError(place: path, "cannot be read back: \(d)") }
+      c.vouchers += f.vouchers
+    case "stock.csv", "gl.csv", "files.csv":
+      let records: [CSVRecord]
+      do { records = try CSVParser.parse(bytes, file: path) } catch { throw IntegrityError(place: path, error.description) }
+      for r in records.dropFirst() {
+        let place = "\(path):\(r.line)"
+        if file == "stock.csv" {
+          guard let e = LedgerFormat.parseStock(r.fields) else { throw IntegrityError(place: place, "unreadable stock ledger entry") }
+          c.entries[LedgerContents.entryKey(e.voucherNo, e.index)] = e
+        } else if file == "gl.csv" {
+          guard let g = LedgerFormat.parseGL(r.fields) else { throw IntegrityError(place: place, "unreadable GL line") }
+          c.gl.append(g)
+        } else {
+          let f = r.fields
+          guard f.count == 6, let status = FileRecord.Status(rawValue: f[2]), let rows = Int(f[3]), let p = Int(f[4]), let rj = Int(f[5]) else {
+            throw IntegrityError(place: place, "unreadable registry line")
+          }
+          if status == .imported || status == .partial {
+            c.imported[f[0]] = FileRecord(sha256: f[0], file: f[1], status: status, rows: rows, vouchersPosted: p, vouchersRejected: rj, run: run)
+          }
+        }
+      }
+    default: break
+    }
+  }
+
+  /// Writes the run's files, fsyncs them, then replaces `HEAD`: the commit point. Returns the new chain head.
+  public func commit(_ record: RunRecord, previousChain: String, places: Int) throws(StoreError) -> String {
+    try DurableFiles.makeDirectory(runsPath)
+    let dir = runPath(record.run)
+    if DurableFiles.exists(dir) { throw StoreError(path: dir, "already exists: run recovery first") }
+    try DurableFiles.makeDirectory(dir)
+    try DurableFiles.syncDirectory(runsPath)
+    var files: [(String, [UInt8])] = []
+    var w = CSVWriter(guardsFormulas: false)
+    w.row(LedgerFormat.voucherHeader)
+    for v in record.vouchers { for r in LedgerFormat.voucherRows(v) { w.row(r) } }
+    files.append(("vouchers.csv", Array(w.text.utf8)))
+    w = CSVWriter(guardsFormulas: false)
+    w.row(LedgerFormat.stockColumns)
+    for e in record.entries { w.row(LedgerFormat.stockFields(e, places: places)) }
+    files.append(("stock.csv", Array(w.text.utf8)))
+    w = CSVWriter(guardsFormulas: false)
+    w.row(LedgerFormat.glColumns)
+    for g in record.gl { w.row(LedgerFormat.glFields(g, places: places)) }
+    files.append(("gl.csv", Array(w.text.utf8)))
+    w = CSVWriter(guardsFormulas: false)
+    w.row(LedgerFormat.registryColumns)
+    for f in record.files { w.row(f.fields) }
+    files.append(("files.csv", Array(w.text.utf8)))
+    w = CSVWriter(guardsFormulas: false)
+    w.row(["from", "to"])
+    for m in record.moves { w.row([m.from, m.to]) }
+    files.append(("moves.csv", Array(w.text.utf8)))
+
+    var manifest = "stockledger-run 1\nrun \(record.run)\nprev \(previousChain)\n"
+    for (name, bytes) in files {
+      try DurableFiles.write(bytes, to: dir + "/" + name)
+      var h = SHA256()
+      bytes.withUnsafeBytes { h.update($0) }
+      manifest += "file \(name) \(bytes.count) \(h.finalizeHex())\n"
+    }
+    let chain = SHA256.hex(of: manifest)
+    try DurableFiles.write(manifest + "chain \(chain)\n", to: dir + "/manifest")
+    CrashPoint.hit("before-commit")
+    try DurableFiles.write("stockledger-ledger 1\nrun \(record.run)\nchain \(chain)\n", to: headPath)
+    CrashPoint.hit("after-commit")
+    return chain
+  }
+
+  /// Carries out the run's file moves (after the commit).
+  public func performMoves(_ moves: [(from: String, to: String)]) throws(StoreError) {
+    for m in moves where DurableFiles.exists(m.from) && !DurableFiles.exists(m.to) {
+      try DurableFiles.makeDirectory((m.to as NSString).deletingLastPathComponent)
+      try DurableFiles.move(m.from, to: m.to)
+      CrashPoint.hit("move")
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import StockApp
+import StockCore
+import StockReports
+
+/// The command line of SPEC §1. Each subcommand parses its flags, calls one use case of `StockApp`, prints
+/// what it returns and exits with its code.
+@main
+struct Stockledger: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "stockledger",
+    abstract: "Perpetual-inventory batch processor: CSV vouchers in, valued stock ledger, GL and reports out.",
+    subcommands: [Run.self, Report.self, Verify.self, Init.self])
+}
+
+func finish(_ outcome: CommandOutcome) throws -> Never {
+  if !outcome.stdout.isEmpty { FileHandle.standardOutput.write(Data(outcome.stdout.utf8)) }
+  if !outcome.stderr.isEmpty { FileHandle.standardError.write(Data(outcome.stderr.utf8)) }
+  exit(outcome.exitCode)
+}
+
+struct Run: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Import the inbox: validate, post, commit, move files, write reports.")
+  @Argument(help: "The books directory.") var books: String = "."
+  @Option(help: "Master data folder (default BOOKS/masters).") var masters: String?
+  @Option(help: "Inbox folder (default BOOKS/inbox).") var inbox: String?
+  @Option(help: "Ledger folder (default BOOKS/ledger).") var ledger: String?
+  @Option(help: "Reports folder (default BOOKS/reports).") var out: String?
+  @Option(help: "Where imported files go (default BOOKS/archive).") var archive: String?
+  @Flag(help: "Leave imported files in the inbox (the registry keeps them from posting twice).") var keepInbox = false
+  @Option(help: "Where rejected files go (default BOOKS/rejected).") var rejected: String?
+  @Flag(help: "Do everything except commit.") var dryRun = false
+  @Flag(help: "Reject single vouchers instead of whole files.") var partial = false
+  @Option(help: "Leave files younger than this many seconds for the next run.") var minAge: Double = 0
+  @Option(help: "text or json.") var format: String = "text"
+  @Flag(help: "Print nothing on success.") var quiet = false
+
+  func validate() throws {
+    if archive != nil && keepInbox { throw ValidationError("--archive and --keep-inbox exclude each other") }
+    if !["text", "json"].contains(format) { throw ValidationError("--format is text or json") }
+  }
+
+  func run() throws {
+    var o = RunOptions(paths: BooksPaths(books: books, masters: masters, inbox: inbox, ledger: ledger, out: out, archive: archive, rejected: rejected))
+    o.keepInbox = keepInbox
+    o.dryRun = dryRun
+    o.partial = partial
+    o.minAge = minAge
+    var (outcome, summary) = RunCommand.run(o)
+    if format == "json", let summary { outcome.stdout = summary.json }
+    if quiet && outcome.exitCode == 0 { outcome.stdout = "" }
+    try finish(outcome)
+  }
+}
+
+struct Report: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Print a report from the ledger: \(StockReports.names.joined(separator: ", ")).")
+  @Argument(help: "The report name.") var name: String
+  @Argument(help: "The books directory.") var books: String = "."
+  @Option(help: "Ledger folder (default BOOKS/ledger).") var ledger: String?
+  @Option(help: "First posting date (YYYY-MM-DD).") var from: String?
+  @Option(help: "Last posting date (YYYY-MM-DD).") var to: String?
+  @Option(help: "Only this item.") var item: String?
+  @Option(help: "Only this warehouse.") var warehouse: String?
+  @Option(help: "csv, table or json.") var format: String = "csv"
+  @Option(help: "Write to this file instead of standard output.") var output: String?
+
+  func run() throws {
+    guard let fmt = ReportCommand.Format(rawValue: format) else { throw ValidationError("--format is csv, table or json") }
+    func date(_ s: String?, _ flag: String) throws -> BusinessDate? {
+      guard let s else { return nil }
+      guard let d = BusinessDate(parsing: s) else { throw ValidationError("\(flag) \(s) is not a date of the form YYYY-MM-DD") }
+      return d
+    }
+    let filter = ReportFilter(from: try date(from, "--from"), to: try date(to, "--to"), item: item, warehouse: warehouse)
+    var outcome = ReportCommand.run(name: name.hasSuffix(".csv") ? String(name.dropLast(4)) : name, paths: BooksPaths(books: books, ledger: ledger), filter: filter, format: fmt)
+    if let output, outcome.exitCode == 0 {
+      do { try outcome.stdout.write(toFile: output, atomically: true, encoding: .utf8) } catch {
+        outcome = CommandOutcome(exitCode: 2, stderr: "stockledger report: cannot write \(output): \(error.localizedDescription)\n")
+      }
+      outcome.stdout = ""
+    }
+    try finish(outcome)
+  }
+}
+
+struct Verify: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Check the ledger's chain and re-derive every entry; exit 3 on a difference.")
+  @Argument(help: "The books directory.") var books: String = "."
+  @Option(help: "Ledger folder (default BOOKS/ledger).") var ledger: String?
+  func run() throws { try finish(VerifyCommand.run(paths: BooksPaths(books: books, ledger: ledger))) }
+}
+
+struct Init: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Create a books directory with example master data.")
+  @Argument(help: "The new books directory.") var directory: String
+  func run() throws { try finish(InitCommand.run(directory: directory)) }
+}
