@@ -135,7 +135,7 @@ public enum RunCommand {
         let status = settled.fileStatus[f.picked.name] ?? .rejected
         let posted = settled.acceptedNew.filter { $0.source.file == f.picked.name }.count
         return FileRecord(sha256: f.picked.sha256, file: f.picked.name, status: status, rows: f.read.rowCount,
-                          vouchersPosted: posted, vouchersRejected: f.read.vouchers.count - posted, run: runNo)
+                          vouchersPosted: posted, vouchersRejected: f.voucherCount - posted, run: runNo)
       }, moves: moves)
     var summary = RunSummary(run: runName, work: work, settled: settled, record: record, notes: notes)
     summary.dryRun = o.dryRun

@@ -43,10 +43,10 @@ public struct RunSummary: Sendable {
       }
       let posted = record.files.first { $0.file == f.picked.name }?.vouchersPosted ?? 0
       files.append(FileLine(name: f.picked.name, sha256: f.picked.sha256, status: settled.fileStatus[f.picked.name]?.rawValue ?? "rejected",
-                            rows: f.read.rowCount, vouchers: f.read.vouchers.count, posted: posted, totalQty: qty, totalValue: value))
+                            rows: f.read.rowCount, vouchers: f.voucherCount, posted: posted, totalQty: qty, totalValue: value))
     }
     vouchersPosted = settled.acceptedNew.count
-    vouchersRejected = work.files.reduce(0) { $0 + $1.read.vouchers.count } - vouchersPosted
+    vouchersRejected = work.files.reduce(0) { $0 + $1.voucherCount } - vouchersPosted
     rejections = settled.rejections.count
     entriesWritten = settled.changedEntries.count
     repostedItemWarehouses = settled.repostedKeys.count

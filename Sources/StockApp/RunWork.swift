@@ -24,13 +24,15 @@ struct RunWork {
     /// Vouchers that passed reading and validation, normalized.
     var valid: [Voucher] = []
 
+    /// Distinct voucher numbers in the file (including vouchers too broken to build).
+    var voucherCount: Int { max(read.vouchers.count, read.recordsByVoucher.count) }
+
     /// The held-back vouchers in the input's own layout, ready to fix and drop back.
     func heldBackCSV(_ rejected: Set<String>) -> String {
       var w = CSVWriter(guardsFormulas: false)
       w.row(read.header)
-      for v in read.vouchers where rejected.contains(v.no) {
-        for r in read.recordsByVoucher[v.no] ?? [] { w.row(r.fields) }
-      }
+      let records = read.recordsByVoucher.filter { rejected.contains($0.key) }.values.flatMap { $0 }
+      for r in records.sorted(by: { $0.line < $1.line }) { w.row(r.fields) }
       return w.text
     }
   }
@@ -114,10 +116,18 @@ struct RunWork {
         rejectedFiles.insert(f.picked.name)
         s.rejections += f.fileProblems
       }
-      for v in f.read.vouchers {
-        guard let problems = f.voucherProblems[v.no] else { continue }
+      for (no, problems) in f.voucherProblems.sorted(by: { $0.key < $1.key }) {
         s.rejections += problems
-        if partial { s.rejectedVouchers.insert(v.no) } else { rejectedFiles.insert(f.picked.name) }
+        if partial { s.rejectedVouchers.insert(no) } else { rejectedFiles.insert(f.picked.name) }
+      }
+    }
+    // Files already rejected for static problems are also posted once, on their own account, so their
+    // errors list every problem (stock shortages too), not only the first kind found.
+    if !rejectedFiles.isEmpty {
+      let all = files.map { f in (name: f.picked.name, vouchers: f.valid.filter { !s.rejectedVouchers.contains($0.no) }) }
+      for (tv, diags) in Replay(masters: masters, timeline: Timeline.order(posted: ledger.vouchers, new: all)).failures
+      where !tv.isPosted && rejectedFiles.contains(tv.voucher.source.file) {
+        s.rejections += diags
       }
     }
     var replay: Replay
@@ -154,7 +164,7 @@ struct RunWork {
       if rejectedFiles.contains(f.picked.name) { s.fileStatus[f.picked.name] = .rejected; continue }
       let posted = f.valid.filter { !s.rejectedVouchers.contains($0.no) }
       s.acceptedNew += posted
-      s.fileStatus[f.picked.name] = posted.count == f.read.vouchers.count ? .imported : (posted.isEmpty ? .rejected : .partial)
+      s.fileStatus[f.picked.name] = posted.count == f.voucherCount ? .imported : (posted.isEmpty ? .rejected : .partial)
     }
     s.rejections.sort { ($0.location.file, $0.location.line) < ($1.location.file, $1.location.line) }
     // Entries and journal, against what the ledger holds.

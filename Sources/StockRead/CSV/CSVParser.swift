@@ -119,7 +119,6 @@ public enum CSVParser {
         if i >= n { break }
         if buf[i] == comma {
           i += 1
-          if i >= n { fields.append("") }
           continue
         }
         if buf[i] == cr {

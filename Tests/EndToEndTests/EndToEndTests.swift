@@ -1,0 +1,186 @@
+import Foundation
+import Testing
+
+/// Spawns the built `stockledger` on books directories made from the sample's master data.
+@Suite(.serialized) struct EndToEndTests {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  static let binary = Bundle.main.bundleURL.appendingPathComponent("stockledger").path
+
+  struct Result {
+    var code: Int32
+    var out: String
+    var err: String
+  }
+
+  func cli(_ args: [String]) throws -> Result {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: Self.binary)
+    p.arguments = args
+    let o = Pipe(), e = Pipe()
+    p.standardOutput = o
+    p.standardError = e
+    try p.run()
+    let out = o.fileHandleForReading.readDataToEndOfFile()
+    let err = e.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return Result(code: p.terminationStatus, out: String(decoding: out, as: UTF8.self), err: String(decoding: err, as: UTF8.self))
+  }
+
+  func books() throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sl-e2e-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir + "/inbox", withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: Self.root.path + "/Samples/books/masters", toPath: dir + "/masters")
+    return dir
+  }
+
+  func drop(_ books: String, _ name: String, _ text: String) throws {
+    try text.write(toFile: books + "/inbox/" + name, atomically: true, encoding: .utf8)
+  }
+
+  func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+
+  /// Rows of a CSV report whose voucher_no column matches, as [column: value].
+  func rows(_ path: String, voucher: String) -> [[String: String]] {
+    let lines = read(path).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    guard let header = lines.first, let vi = header.firstIndex(of: "voucher_no") else { return [] }
+    return lines.dropFirst().filter { $0.count > vi && $0[vi] == voucher }.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+  }
+
+  static let seed = """
+    voucher_type,voucher_no,posting_date,posting_time,party,row_type,item_code,warehouse,qty,rate,account,amount,tax_rate,tax_category
+    Purchase Receipt,PR-0001,2026-11-02,09:00:00,Arcu,item,RM0001,Stores,10,200,,,,
+    Purchase Receipt,PR-0001,2026-11-02,09:00:00,Arcu,tax,,,,,Shipping Charges,100,,Valuation and Total
+    Purchase Receipt,PR-0001,2026-11-02,09:00:00,Arcu,tax,,,,,Customs Duty,150,,Valuation
+    Purchase Receipt,PR-0001,2026-11-02,09:00:00,Arcu,tax,,,,,Input VAT,,10,Total
+
+    """
+
+  @Test func seedExamplePostsExactly() throws {
+    let b = try books()
+    try drop(b, "a.csv", Self.seed)
+    try drop(b, "b.csv", "voucher_type,voucher_no,posting_date,posting_time,item_code,warehouse,qty\nDelivery Note,DN-0001,2026-11-03,10:00,RM0001,Stores,5\n")
+    let r = try cli(["run", b])
+    #expect(r.code == 0, "\(r.err)")
+    let sle = rows(b + "/reports/stock-ledger.csv", voucher: "DN-0001")
+    #expect(sle.first?["stock_value_difference"] == "-1125.00")
+    #expect(sle.first?["valuation_rate"] == "225")
+    #expect(read(b + "/reports/general-ledger.csv").contains("2026-11-02,Purchase Receipt,PR-0001,Stores,2250.00,0.00"))
+    #expect(read(b + "/reports/stock-vs-gl.csv") == "account,stock_value,gl_balance,difference\nStores,1125.00,1125.00,0.00\n")
+    #expect(FileManager.default.fileExists(atPath: b + "/archive/a.csv"))
+    #expect(try cli(["verify", b]).code == 0)
+    // Nothing new: exit 0, reports unchanged.
+    let before = read(b + "/reports/stock-ledger.csv")
+    #expect(try cli(["run", b]).code == 0)
+    #expect(read(b + "/reports/stock-ledger.csv") == before)
+  }
+
+  @Test func earlierDateInALaterFilePostsFirst() throws {
+    let b = try books()
+    try drop(b, "1.csv", "voucher_type,voucher_no,posting_date,item_code,warehouse,qty\nDelivery Note,DN-1,2026-03-05,RM0001,Stores,4\n")
+    try drop(b, "2.csv", "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\nPurchase Receipt,PR-1,2026-03-01,RM0001,Stores,10,3\n")
+    let r = try cli(["run", b])
+    #expect(r.code == 0, "\(r.err)")
+    let text = read(b + "/reports/stock-ledger.csv")
+    let pr = try #require(text.range(of: "PR-1")), dn = try #require(text.range(of: "DN-1"))
+    #expect(pr.lowerBound < dn.lowerBound)
+    #expect(rows(b + "/reports/stock-ledger.csv", voucher: "DN-1").first?["stock_value"] == "18.00")
+  }
+
+  @Test func aBadVoucherRejectsItsWholeFileAndListsEveryProblem() throws {
+    let b = try books()
+    try drop(b, "good.csv", "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\nPurchase Receipt,PR-1,2026-03-01,RM0001,Stores,10,10\n")
+    try drop(b, "bad.csv", """
+      voucher_type,voucher_no,posting_date,item_code,warehouse,qty
+      Delivery Note,DN-OK,2026-03-02,RM0001,Stores,3
+      Delivery Note,DN-BAD,2026-03-03,RM0001,Stores,20
+      Delivery Note,DN-X,2026-02-30,NOPE,Stores,1
+
+      """)
+    let r = try cli(["run", b])
+    #expect(r.code == 1)
+    #expect(rows(b + "/reports/stock-ledger.csv", voucher: "PR-1").count == 1)
+    #expect(rows(b + "/reports/stock-ledger.csv", voucher: "DN-OK").isEmpty)
+    let errors = read(b + "/rejected/bad.csv.errors.csv")
+    #expect(errors.contains("bad.csv,4,DN-X,posting_date,E_DATE"))
+    #expect(errors.contains("bad.csv,3,DN-BAD,qty,E_INSUFFICIENT_STOCK,\"13 units of RM0001 needed in Stores on 2026-03-03"))
+    #expect(FileManager.default.fileExists(atPath: b + "/rejected/bad.csv"))
+    #expect(!FileManager.default.fileExists(atPath: b + "/inbox/bad.csv"))
+    // The run's journal holds only what posted.
+    let journal = read(b + "/reports/runs/000001/gl-journal.csv")
+    #expect(journal.contains("PR-1") && !journal.contains("DN-OK"))
+  }
+
+  @Test func sameInputsGiveByteIdenticalOutputs() throws {
+    var digests: [String] = []
+    let first = try books()
+    for _ in 0..<2 {
+      // The same books path both times: the ledger records where it moved files.
+      try? FileManager.default.removeItem(atPath: first)
+      let fresh = try books()
+      try FileManager.default.moveItem(atPath: fresh, toPath: first)
+      let b = first
+      try drop(b, "a.csv", Self.seed)
+      try drop(b, "b.csv", "voucher_type,voucher_no,posting_date,purpose,item_code,source_warehouse,target_warehouse,qty\nStock Entry,T-1,2026-11-04,Material Transfer,RM0001,Stores,Finished Goods,3\n")
+      #expect(try cli(["run", b]).code == 0)
+      var all = ""
+      for f in ["stock-ledger.csv", "general-ledger.csv", "stock-balance.csv", "trial-balance.csv", "stock-vs-gl.csv", "runs/000001/gl-journal.csv", "runs/000001/run-summary.json"] {
+        all += read(b + "/reports/" + f)
+      }
+      for f in ["HEAD", "runs/000001/manifest", "runs/000001/stock.csv", "runs/000001/gl.csv"] { all += read(b + "/ledger/" + f) }
+      digests.append(all)
+    }
+    #expect(digests[0] == digests[1])
+    #expect(!digests[0].isEmpty)
+  }
+
+  @Test func tamperingMakesVerifyFailAndRunRefuse() throws {
+    let b = try books()
+    try drop(b, "a.csv", Self.seed)
+    #expect(try cli(["run", b]).code == 0)
+    let path = b + "/ledger/runs/000001/stock.csv"
+    try read(path).replacingOccurrences(of: "2250.00", with: "2350.00").write(toFile: path, atomically: true, encoding: .utf8)
+    let v = try cli(["verify", b])
+    #expect(v.code == 3)
+    #expect(v.err.contains("runs/000001/stock.csv"))
+    try drop(b, "b.csv", "voucher_type,voucher_no,posting_date,item_code,warehouse,qty\nDelivery Note,DN-9,2026-11-09,RM0001,Stores,1\n")
+    #expect(try cli(["run", b]).code == 3)
+    #expect(FileManager.default.fileExists(atPath: b + "/inbox/b.csv"))
+  }
+
+  @Test func duplicateFileAndVoucherNumber() throws {
+    let b = try books()
+    try drop(b, "a.csv", Self.seed)
+    #expect(try cli(["run", b]).code == 0)
+    try drop(b, "copy-of-a.csv", Self.seed)
+    let r = try cli(["run", b])
+    #expect(r.code == 1)
+    #expect(read(b + "/rejected/copy-of-a.csv.errors.csv").contains("E_DUPLICATE_FILE"))
+    try drop(b, "again.csv", "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\nPurchase Receipt,PR-0001,2026-11-09,RM0001,Stores,1,1\n")
+    #expect(try cli(["run", b]).code == 1)
+    #expect(read(b + "/rejected/again.csv.errors.csv").contains("E_DUPLICATE_VOUCHER"))
+    #expect(rows(b + "/reports/stock-ledger.csv", voucher: "PR-0001").count == 1)
+  }
+
+  @Test func masterDataErrorsExitTwoAndTouchNothing() throws {
+    let b = try books()
+    try "item_code,valuation_method\nX,Average\n".write(toFile: b + "/masters/items.csv", atomically: true, encoding: .utf8)
+    try drop(b, "a.csv", Self.seed)
+    let r = try cli(["run", b])
+    #expect(r.code == 2)
+    #expect(r.err.contains("items.csv:2: valuation_method of X must be FIFO, LIFO or Moving Average"))
+    #expect(FileManager.default.fileExists(atPath: b + "/inbox/a.csv"))
+    #expect(!FileManager.default.fileExists(atPath: b + "/ledger/HEAD"))
+  }
+
+  @Test func reportCommandFormats() throws {
+    let b = try books()
+    try drop(b, "a.csv", Self.seed)
+    #expect(try cli(["run", b]).code == 0)
+    let csv = try cli(["report", "stock-balance", b])
+    #expect(csv.out == "item_code,warehouse,opening_qty,opening_value,in_qty,in_value,out_qty,out_value,balance_qty,balance_value,valuation_rate\nRM0001,Stores,0,0.00,10,2250.00,0,0.00,10,2250.00,225\n")
+    let json = try cli(["report", "trial-balance", b, "--format", "json"])
+    #expect(json.out.contains("{\"account\": \"Stores\", \"root_type\": \"Asset\", \"opening_debit\": \"0.00\", \"opening_credit\": \"0.00\", \"debit\": \"2250.00\""))
+    let filtered = try cli(["report", "stock-ledger", b, "--to", "2026-11-01"])
+    #expect(filtered.out.split(separator: "\n").count == 1)
+  }
+}

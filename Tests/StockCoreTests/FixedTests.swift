@@ -1,0 +1,64 @@
+import Testing
+@testable import StockCore
+
+@Suite struct FixedTests {
+  @Test("strict input syntax", arguments: ["1.2abc", "1,5", " 5", "5 ", "1.", "", "-", "1e3", "NaN", "Inf", "1.0000000001", "1..2"])
+  func rejectsMalformed(_ text: String) {
+    #expect(Fixed(parsing: text) == nil)
+  }
+
+  @Test func parsesAndPrints() throws {
+    let x = try #require(Fixed(parsing: "-0.333333333"))
+    #expect(x.raw == -333_333_333)
+    #expect(x.plain == "-0.333333333")
+    #expect(Fixed(parsing: "+5")?.plain == "5")
+    #expect(Fixed(parsing: "1125")?.formatted(places: 2) == "1125.00")
+    #expect(Fixed(parsing: "225.500")?.plain == "225.5")
+    #expect(Fixed(parsing: "-0.004")?.rounded(places: 2, rule: .halfUp).formatted(places: 2) == "0.00")
+    #expect(Fixed(parsing: "-0.005")?.rounded(places: 2, rule: .halfUp).formatted(places: 2) == "-0.01")
+  }
+
+  @Test func roundingRules() throws {
+    let a = try #require(Fixed(parsing: "2.345")), b = try #require(Fixed(parsing: "2.355"))
+    #expect(a.rounded(places: 2, rule: .halfEven).plain == "2.34")
+    #expect(b.rounded(places: 2, rule: .halfEven).plain == "2.36")
+    #expect(a.rounded(places: 2, rule: .halfUp).plain == "2.35")
+    #expect((-a).rounded(places: 2, rule: .halfUp).plain == "-2.35")
+    #expect(Fixed(parsing: "1.015")?.rounded(places: 2, rule: .halfEven).plain == "1.02")
+  }
+
+  @Test func divisionRoundsOnceAtNinePlaces() {
+    #expect(Fixed(1).divided(by: Fixed(3), rule: .halfUp).plain == "0.333333333")
+    #expect(Fixed(2).divided(by: Fixed(3), rule: .halfUp).plain == "0.666666667")
+    #expect(Fixed(1160).divided(by: Fixed(22), rule: .halfUp).plain == "52.727272727")
+  }
+
+  @Test func wideProductsAreExact() throws {
+    let q = try #require(Fixed(parsing: "0.001")), r = try #require(Fixed(parsing: "0.000000001"))
+    #expect(Wide(product: q, r).raw == 1_000_000)  // 1e-12 is exact at scale 1e-18
+    #expect(Wide(product: Fixed(3), try #require(Fixed(parsing: "0.333333333"))).rounded(places: 2, rule: .halfUp).plain == "1")
+    // sums of many cents stay exact
+    var total = Wide.zero
+    let cent = try #require(Fixed(parsing: "0.01"))
+    for _ in 0..<1_000 { total += Wide(cent) }
+    #expect(total.rounded(places: 2, rule: .halfUp).formatted(places: 2) == "10.00")
+  }
+
+  @Test func dates() {
+    #expect(BusinessDate(parsing: "2026-02-30") == nil)
+    #expect(BusinessDate(parsing: "2028-02-29") != nil)
+    #expect(BusinessDate(parsing: "2026-7-5") == nil)
+    let d = BusinessDate(parsing: "2026-07-05")
+    #expect(d?.adding(days: 365).description == "2027-07-05")
+    #expect(BusinessTime(parsing: "02:00:00.1234") == BusinessTime(parsing: "02:00:00"))
+    #expect(BusinessTime(parsing: "9:00") == nil)
+    #expect(BusinessTime(parsing: "24:00") == nil)
+    #expect(BusinessTime(parsing: "09:30")?.description == "09:30:00")
+  }
+
+  @Test func sha256KnownVectors() {
+    #expect(SHA256.hex(of: "") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    #expect(SHA256.hex(of: "abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    #expect(SHA256.hex(of: String(repeating: "a", count: 1000)) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+  }
+}

@@ -1,0 +1,94 @@
+import Testing
+@testable import StockCore
+@testable import StockPost
+
+@Suite struct PostingEngineTests {
+  func net(_ gl: [GLEntry]) -> [String: String] {
+    var m: [String: Fixed] = [:]
+    for g in gl { m[g.account, default: .zero] += g.net }
+    return m.filter { !$0.value.isZero }.mapValues { $0.formatted(places: 2) }
+  }
+
+  func post(_ engine: inout PostingEngine, _ v: Voucher) throws -> PostedVoucher {
+    switch engine.post(v) {
+    case .success(let p): return p
+    case .failure(let e): Issue.record("\(v.no) failed: \(e.diagnostics)"); throw e
+    }
+  }
+
+  @Test func seedExample() throws {
+    var engine = PostingEngine(masters: Fixture.masters())
+    var pr = Fixture.voucher(.purchaseReceipt, "PR-0001", items: [Fixture.row("FIFO", 10, rate: "200", wh: "Stores")])
+    pr.taxes = [
+      ChargeRow(line: 3, account: "Shipping Charges", amount: Fixed(100), category: .valuationAndTotal),
+      ChargeRow(line: 4, account: "Customs Duty", amount: Fixed(150), category: .valuation),
+      ChargeRow(line: 5, account: "Input VAT", taxRate: Fixed(10), category: .total),
+    ]
+    let p = try post(&engine, pr)
+    #expect(p.entries.count == 1)
+    #expect(p.entries[0].incomingRate.plain == "225")
+    #expect(p.entries[0].stockValueDifference.formatted(places: 2) == "2250.00")
+    #expect(net(p.gl) == ["Stores": "2250.00", "Stock Received But Not Billed": "-2000.00", "Shipping Charges": "-100.00", "Customs Duty": "-150.00"])
+    let dn = try post(&engine, Fixture.voucher(.deliveryNote, "DN-0001", day: 11, items: [Fixture.row("FIFO", 5, rate: "300", wh: "Stores")]))
+    #expect(dn.entries[0].stockValueDifference.formatted(places: 2) == "-1125.00")
+    #expect(dn.entries[0].valuationRate.plain == "225")
+    #expect(net(dn.gl) == ["Cost of Goods Sold": "1125.00", "Stores": "-1125.00"])
+  }
+
+  @Test func valuationTaxesSplitByNetAmountLastRowTakesRemainder() throws {
+    var engine = PostingEngine(masters: Fixture.masters())
+    var pr = Fixture.voucher(.purchaseReceipt, "PR-1", items: [
+      Fixture.row("FIFO", 1, rate: "10", wh: "Stores"), Fixture.row("LIFO", 1, rate: "10", wh: "Stores"),
+      Fixture.row("MA", 1, rate: "10", wh: "Stores"),
+    ])
+    pr.taxes = [ChargeRow(line: 5, account: "Shipping Charges", amount: Fixed(10), category: .valuation)]
+    let p = try post(&engine, pr)
+    // 10 / 3 = 3.33, 3.33, and the last row 3.34
+    #expect(p.entries.map { $0.stockValueDifference.formatted(places: 2) } == ["13.33", "13.33", "13.34"])
+    #expect(net(p.gl) == ["Stores": "40.00", "Stock Received But Not Billed": "-30.00", "Shipping Charges": "-10.00"])
+  }
+
+  @Test func transferMovesExactlyTheSourceValue() throws {
+    var engine = PostingEngine(masters: Fixture.masters())
+    _ = try post(&engine, Fixture.receipt("R1", "FIFO", 3, "10"))
+    _ = try post(&engine, Fixture.receipt("R2", "FIFO", 3, "10.01", seconds: 1))
+    let t = try post(&engine, Fixture.voucher(.stockEntry, "T1", day: 11, purpose: .materialTransfer, items: [Fixture.row("FIFO", 4, from: "Stores", to: "Finished Goods")]))
+    #expect(t.entries.map(\.warehouse) == ["Stores", "Finished Goods"])
+    #expect(t.entries.map { $0.stockValueDifference.formatted(places: 2) } == ["-40.01", "40.01"])
+    #expect(t.entries[1].incomingRate.plain == "10.0025")
+    #expect(net(t.gl) == ["Finished Goods": "40.01", "Stores": "-40.01"])
+    // Same account on both sides: no GL at all.
+    let same = try post(&engine, Fixture.voucher(.stockEntry, "T2", day: 12, purpose: .materialTransfer, items: [Fixture.row("FIFO", 1, from: "Stores", to: "Stores Annex")]))
+    #expect(same.gl.isEmpty)
+  }
+
+  @Test func materialReceiptAndIssueGL() throws {
+    var engine = PostingEngine(masters: Fixture.masters())
+    let r = try post(&engine, Fixture.receipt("MR", "MA", 50, "100"))
+    #expect(net(r.gl) == ["Stores": "5000.00", "Stock Adjustment": "-5000.00"])
+    let i = try post(&engine, Fixture.issue("MI", "MA", 20, day: 11))
+    #expect(net(i.gl) == ["Stock Adjustment": "2000.00", "Stores": "-2000.00"])
+    // Warehouse without its own account falls back to default_inventory.
+    let t = try post(&engine, Fixture.receipt("MR2", "MA", 1, "7", wh: "Transit", day: 12))
+    #expect(net(t.gl) == ["Stock In Hand": "7.00", "Stock Adjustment": "-7.00"])
+  }
+
+  @Test func insufficientStockNamesItemWarehouseAndShortfall() throws {
+    var engine = PostingEngine(masters: Fixture.masters())
+    _ = try post(&engine, Fixture.receipt("R", "FIFO", 10, "10"))
+    let result = engine.post(Fixture.issue("I", "FIFO", 12, day: 11))
+    guard case .failure(let e) = result else { Issue.record("issue of 12 from 10 posted"); return }
+    #expect(e.diagnostics.count == 1)
+    #expect(e.diagnostics[0].code == .insufficientStock)
+    #expect(e.diagnostics[0].message.hasPrefix("2 units of FIFO needed in Stores on 2026-05-11 00:00:00 for I"))
+    // The failed voucher changed nothing.
+    #expect(engine.states[StockKey(item: "FIFO", warehouse: "Stores")]?.qty == Fixed(10))
+  }
+
+  @Test func perpetualInventoryOffPostsNoStockGL() throws {
+    var engine = PostingEngine(masters: Fixture.masters(perpetual: false))
+    let p = try post(&engine, Fixture.voucher(.purchaseReceipt, "PR", items: [Fixture.row("FIFO", 5, rate: "50", wh: "Stores")]))
+    #expect(p.gl.isEmpty)
+    #expect(p.entries[0].stockValueDifference.formatted(places: 2) == "250.00")
+  }
+}

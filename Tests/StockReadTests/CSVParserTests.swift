@@ -1,0 +1,67 @@
+import Testing
+@testable import StockCore
+@testable import StockRead
+
+@Suite struct CSVParserTests {
+  @Test func tricky() throws {
+    let text = "\u{FEFF}a,b,c\r\n1,\"x, y\",\"he said \"\"hi\"\"\"\r\n2,\"multi\nline\",\r\n3,ü,"
+    let recs = try CSVParser.parse(Array(text.utf8), file: "t.csv")
+    #expect(recs.count == 4)
+    #expect(recs[0].fields == ["a", "b", "c"])
+    #expect(recs[1].fields == ["1", "x, y", "he said \"hi\""])
+    #expect(recs[2].fields == ["2", "multi\nline", ""])
+    #expect(recs[2].line == 3)
+    #expect(recs[3].line == 5)
+    #expect(recs[3].fields == ["3", "ü", ""])
+  }
+
+  @Test("errors carry their line", arguments: [
+    ("a,b\n1,\"open\n", 2, ErrorCode.csvSyntax),
+    ("a,b\n1,x\"y\n", 2, ErrorCode.csvSyntax),
+    ("a,b\n1,\"x\"y\n", 2, ErrorCode.csvSyntax),
+  ])
+  func errors(_ text: String, _ line: Int, _ code: ErrorCode) {
+    #expect(throws: Diagnostic.self) { try CSVParser.parse(Array(text.utf8), file: "e.csv") }
+    do { _ = try CSVParser.parse(Array(text.utf8), file: "e.csv") } catch {
+      #expect(error.location.line == line)
+      #expect(error.code == code)
+    }
+  }
+
+  @Test func invalidUTF8AndNUL() {
+    var bytes = Array("a\n".utf8)
+    bytes += [0xC3, 0x28, 0x0A]
+    #expect(throws: Diagnostic.self) { try CSVParser.parse(bytes, file: "x.csv") }
+    #expect(throws: Diagnostic.self) { try CSVParser.parse([0x61, 0x00, 0x0A], file: "x.csv") }
+  }
+
+  @Test func voucherReaderGroupsAndChecksFields() {
+    let text = """
+      voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate
+      Purchase Receipt,PR-1,2026-03-01,A,Stores,10,5
+      Delivery Note,DN-1,2026-03-02,A,Stores,abc,
+      Purchase Receipt,PR-1,2026-03-02,B,Stores,1,5
+      Purchase Receipt,PR-1,2026-03-01,C,Stores,1,5
+      """
+    let f = CSVVoucherReader.read(bytes: Array(text.utf8), file: "in.csv")
+    #expect(f.vouchers.map(\.no) == ["PR-1", "DN-1"])
+    #expect(f.vouchers[0].items.map(\.itemCode) == ["A", "B", "C"])
+    let codes = f.diagnostics.map { "\($0.location.line) \($0.voucherNo) \($0.field) \($0.code.rawValue)" }
+    #expect(codes == ["4 PR-1 posting_date E_VOUCHER_FIELDS_DISAGREE", "3 DN-1 qty E_NUMBER"])
+  }
+
+  @Test func unknownColumnIsAnError() {
+    let f = CSVVoucherReader.read(bytes: Array("voucher_type,voucher_no,posting_date,qyt\n".utf8), file: "typo.csv")
+    #expect(f.diagnostics.map(\.code) == [.unknownColumn])
+    #expect(f.diagnostics.first?.field == "qyt")
+  }
+
+  @Test func toml() throws {
+    let v = try TOMLReader.parse("name = \"A # B\" # comment\n[accounts]\nround_off = 'Round Off'\nx = 3\nflag = true\n", file: "c.toml")
+    #expect(v["name"] == .string("A # B"))
+    #expect(v["accounts.round_off"] == .string("Round Off"))
+    #expect(v["accounts.x"] == .integer(3))
+    #expect(v["accounts.flag"] == .bool(true))
+    #expect(throws: Diagnostic.self) { try TOMLReader.parse("name = bare words\n", file: "c.toml") }
+  }
+}
