@@ -117,7 +117,7 @@ public struct LedgerStore: Sendable {
     if committed > 0, let data = fm.contents(atPath: runPath(committed) + "/moves.csv") {
       if let recs = try? CSVParser.parse([UInt8](data), file: "moves.csv") {
         for r in recs.dropFirst() where r.fields.count == 2 {
-          let (from, to) = (r.fields[0], r.fields[1])
+          let (from, to) = (absolute(r.fields[0]), absolute(r.fields[1]))
           if DurableFiles.exists(from) && !DurableFiles.exists(to) {
             try DurableFiles.makeDirectory((to as NSString).deletingLastPathComponent)
             try DurableFiles.move(from, to: to)
@@ -234,7 +234,7 @@ public struct LedgerStore: Sendable {
     files.append(("files.csv", Array(w.text.utf8)))
     w = CSVWriter(guardsFormulas: false)
     w.row(["from", "to"])
-    for m in record.moves { w.row([m.from, m.to]) }
+    for m in record.moves { w.row([relative(m.from), relative(m.to)]) }
     files.append(("moves.csv", Array(w.text.utf8)))
 
     var manifest = "stockledger-run 1\nrun \(record.run)\nprev \(previousChain)\n"
@@ -250,6 +250,20 @@ public struct LedgerStore: Sendable {
     try DurableFiles.write("stockledger-ledger 1\nrun \(record.run)\nchain \(chain)\n", to: headPath)
     CrashPoint.hit("after-commit")
     return chain
+  }
+
+  /// A path as the ledger records it: relative to the ledger directory (`../inbox/a.csv`), so the same
+  /// inputs give the same bytes wherever the books directory is.
+  func relative(_ path: String) -> String {
+    let base = directory.split(separator: "/"), target = path.split(separator: "/")
+    var common = 0
+    while common < base.count && common < target.count && base[common] == target[common] { common += 1 }
+    let ups = Array(repeating: "..", count: base.count - common)
+    return (ups + target[common...].map(String.init)).joined(separator: "/")
+  }
+
+  func absolute(_ recorded: String) -> String {
+    recorded.hasPrefix("/") ? recorded : ((directory + "/" + recorded) as NSString).standardizingPath
   }
 
   /// Carries out the run's file moves (after the commit).
