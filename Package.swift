@@ -3,7 +3,7 @@
 //
 // The targets follow the flow of data, each knowing only the ones before it:
 //   StockCore (numbers, dates, masters, vouchers, ledger entries)
-//   → StockRead (CSV, TOML, masters, voucher files)
+//   → StockRead (CSV, TOML, masters, voucher files in CSV and XML via libxml2)
 //   → StockValidate (vouchers against master data)
 //   → StockOrder (the posting timeline)
 //   → StockPost (valuation, stock ledger, general ledger)
@@ -25,7 +25,8 @@ let package = Package(
   ],
   targets: [
     .target(name: "StockCore", swiftSettings: swift6),
-    .target(name: "StockRead", dependencies: ["StockCore"], swiftSettings: swift6),
+    .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
+    .target(name: "StockRead", dependencies: ["StockCore", "CLibXML2"], swiftSettings: swift6),
     .target(name: "StockValidate", dependencies: ["StockCore"], swiftSettings: swift6),
     .target(name: "StockOrder", dependencies: ["StockCore"], swiftSettings: swift6),
     .target(name: "StockPost", dependencies: ["StockCore"], swiftSettings: swift6),

@@ -71,6 +71,7 @@ public enum RunCommand {
     let (picked, left) = Pickup.scan(inbox: p.inbox, minAge: o.minAge)
     notes += left
     var work = RunWork(masters: masters, ledger: ledger, partial: o.partial)
+    let schema = LazySchema()
     for f in picked {
       if let prior = ledger.imported[f.sha256] {
         if o.keepInbox {
@@ -84,7 +85,9 @@ public enum RunCommand {
         work.addDuplicate(f, ofInRun: earlier.picked.name)
         continue
       }
-      work.read(f)
+      if !work.read(f, schema: { schema.value }) {
+        notes.append("\(f.name): changed while it was read (still being written?); left for the next run")
+      }
     }
     if work.files.isEmpty {
       // Nothing new: the ledger is unchanged; reports are rewritten identically.
@@ -166,5 +169,16 @@ public enum RunCommand {
     let ext = (name as NSString).pathExtension
     let stem = (name as NSString).deletingPathExtension
     return dir + "/" + stem + ".run" + run + (ext.isEmpty ? "" : "." + ext)
+  }
+}
+
+/// The XML schema, compiled on first use (a run with no XML file never pays for it).
+final class LazySchema {
+  private var compiled: XMLVoucherReader.Schema??
+  var value: XMLVoucherReader.Schema? {
+    if let compiled { return compiled }
+    let s = try? XMLVoucherReader.Schema()
+    compiled = .some(s)
+    return s
   }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import StockCore
 import StockOrder
 import StockPost
@@ -57,18 +58,27 @@ struct RunWork {
     files.append(file)
   }
 
-  mutating func read(_ f: PickedFile) {
-    var file: InputFile
+  /// Reads a picked file with the reader of its format; returns false (and leaves it for the next run)
+  /// when it changed since it was hashed.
+  mutating func read(_ f: PickedFile, schema: () -> XMLVoucherReader.Schema?) -> Bool {
+    let read: VoucherFile
     if f.name.lowercased().hasSuffix(".xml") {
-      file = InputFile(picked: f, read: VoucherFile(name: f.name))
-      file.fileProblems = [Diagnostic(.unsupported, at: SourceLocation(file: f.name, line: 0), "XML import is not supported by this version: convert the file to the CSV layout of Schemas/")]
-    } else {
-      file = InputFile(picked: f, read: CSVVoucherReader.read(bytes: f.bytes, file: f.name))
-      for d in file.read.diagnostics {
-        if d.voucherNo.isEmpty { file.fileProblems.append(d) } else { file.voucherProblems[d.voucherNo, default: []].append(d) }
+      if let schema = schema() {
+        read = XMLVoucherReader.read(path: f.path, name: f.name, schema: schema)
+      } else {
+        read = VoucherFile(name: f.name, diagnostics: [Diagnostic(.unreadableFile, at: SourceLocation(file: f.name, line: 0), "the built-in XML schema could not be compiled; the file was not read")])
       }
+    } else {
+      guard let data = FileManager.default.contents(atPath: f.path) else { return false }
+      read = CSVVoucherReader.read(bytes: [UInt8](data), file: f.name)
+    }
+    guard f.isUnchanged else { return false }
+    var file = InputFile(picked: f, read: read)
+    for d in read.diagnostics {
+      if d.voucherNo.isEmpty { file.fileProblems.append(d) } else { file.voucherProblems[d.voucherNo, default: []].append(d) }
     }
     files.append(file)
+    return true
   }
 
   /// Validates every voucher against master data, the ledger's voucher numbers and the other vouchers of

@@ -3,6 +3,7 @@ import Testing
 
 /// Spawns the built `stockledger` on books directories made from the sample's master data.
 @Suite(.serialized) struct EndToEndTests {
+  init() {}
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
   static let binary = Bundle.main.bundleURL.appendingPathComponent("stockledger").path
 

@@ -67,6 +67,11 @@ public struct ErrorCode: RawRepresentable, Sendable, Hashable, ExpressibleByStri
   public static let missingColumn: ErrorCode = "E_MISSING_COLUMN"
   public static let duplicateColumn: ErrorCode = "E_DUPLICATE_COLUMN"
   public static let fieldCount: ErrorCode = "E_FIELD_COUNT"
+  public static let xmlSyntax: ErrorCode = "E_XML_SYNTAX"
+  public static let xmlSchema: ErrorCode = "E_XML_SCHEMA"
+  public static let xmlRefused: ErrorCode = "E_XML_REFUSED"
+  public static let xmlStructure: ErrorCode = "E_XML_STRUCTURE"
+  public static let fileChanged: ErrorCode = "E_FILE_CHANGED"
   // Fields
   public static let required: ErrorCode = "E_REQUIRED"
   public static let badNumber: ErrorCode = "E_NUMBER"

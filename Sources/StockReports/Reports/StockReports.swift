@@ -161,7 +161,8 @@ public enum StockReports {
     for d in list {
       var line = d.location.line > 0 ? String(d.location.line) : ""
       if let c = d.location.column { line += ":\(c)" }
-      t.rows.append([d.location.file, line, d.voucherNo, d.field, d.code.rawValue, d.message])
+      let message = d.location.element.map { "<\($0)> " + d.message } ?? d.message
+      t.rows.append([d.location.file, line, d.voucherNo, d.field, d.code.rawValue, message])
     }
     return t
   }

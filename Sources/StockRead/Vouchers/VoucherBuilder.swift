@@ -1,0 +1,162 @@
+import StockCore
+
+/// One row of a voucher file by column, whatever its format: a CSV line, or an XML `<item>`, `<tax>` or
+/// `<additional_cost>` with its `<voucher>`'s attributes.
+struct RawVoucherRow {
+  var location: SourceLocation
+  var values: [VoucherColumn: String] = [:]
+  subscript(_ c: VoucherColumn) -> String { values[c] ?? "" }
+}
+
+/// Collects the rows of one voucher, whatever format they came in, checking field syntax.
+struct VoucherBuilder {
+  let first: RawVoucherRow
+  var voucher: Voucher?
+  var diagnostics: [Diagnostic] = []
+
+  init(first: RawVoucherRow) {
+    self.first = first
+    let loc = first.location
+    let no = first[.voucherNo]
+    var ok = true
+    func fail(_ code: ErrorCode, _ field: VoucherColumn, _ msg: String) {
+      diagnostics.append(Diagnostic(code, at: loc, voucher: no, field: field.rawValue, msg))
+      ok = false
+    }
+    let type = VoucherType(rawValue: first[.voucherType])
+    if type == nil {
+      fail(.badValue, .voucherType, "voucher_type \(quoted(first[.voucherType])) is not one of: \(VoucherType.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    let date = BusinessDate(parsing: first[.postingDate])
+    if date == nil { fail(.badDate, .postingDate, "posting_date \(quoted(first[.postingDate])) is not a date of the form YYYY-MM-DD") }
+    var time = BusinessTime.midnight
+    if !first[.postingTime].isEmpty {
+      if let t = BusinessTime(parsing: first[.postingTime]) { time = t } else {
+        fail(.badTime, .postingTime, "posting_time \(quoted(first[.postingTime])) is not a time of the form HH:MM[:SS]")
+      }
+    }
+    let action = VoucherAction(rawValue: first[.action])
+    if action == nil { fail(.badValue, .action, "action must be blank (submit), cancel or close") }
+    var purpose: Purpose?
+    if !first[.purpose].isEmpty {
+      purpose = Purpose(rawValue: first[.purpose])
+      if purpose == nil { fail(.badValue, .purpose, "purpose \(quoted(first[.purpose])) is not one of: \(Purpose.allCases.map(\.rawValue).joined(separator: ", "))") }
+    }
+    let isReturn = VoucherBuilder.flag(first[.isReturn])
+    if isReturn == nil { fail(.badValue, .isReturn, "is_return must be 0 or 1") }
+    let updateStock = VoucherBuilder.flag(first[.updateStock])
+    if updateStock == nil { fail(.badValue, .updateStock, "update_stock must be 0 or 1") }
+    guard ok, let type, let date, let action, let isReturn, let updateStock else { return }
+    var v = Voucher(type: type, no: no, date: date, time: time, source: loc)
+    v.action = action
+    v.purpose = purpose
+    v.party = first[.party]
+    v.isReturn = isReturn
+    v.returnAgainst = first[.returnAgainst]
+    v.updateStock = updateStock
+    v.againstVoucher = first[.againstVoucher]
+    v.remarks = first[.remarks]
+    voucher = v
+  }
+
+  static func flag(_ s: String) -> Bool? {
+    switch s.lowercased() {
+    case "", "0", "false", "no": return false
+    case "1", "true", "yes": return true
+    default: return nil
+    }
+  }
+
+  mutating func add(_ row: RawVoucherRow) {
+    let loc = row.location
+    let no = row[.voucherNo]
+    func fail(_ code: ErrorCode, _ field: VoucherColumn, _ msg: String) {
+      diagnostics.append(Diagnostic(code, at: loc, voucher: no, field: field.rawValue, msg))
+    }
+    if row.location != first.location {
+      for c in VoucherColumn.voucherLevel where row[c] != first[c] {
+        fail(.voucherFieldsDisagree, c, "\(c.rawValue) is \(quoted(row[c])) here but \(quoted(first[c])) on line \(first.location.line): voucher-level fields must agree on every row of a voucher")
+      }
+    }
+    func number(_ c: VoucherColumn) -> Fixed? {
+      let s = row[c]
+      if s.isEmpty { return nil }
+      if let f = Fixed(parsing: s) { return f }
+      fail(.badNumber, c, "\(c.rawValue) \(quoted(s)) is not a number: use digits with an optional sign and '.', at most 9 decimals, no grouping")
+      return nil
+    }
+    func date(_ c: VoucherColumn) -> BusinessDate? {
+      let s = row[c]
+      if s.isEmpty { return nil }
+      if let d = BusinessDate(parsing: s) { return d }
+      fail(.badDate, c, "\(c.rawValue) \(quoted(s)) is not a date of the form YYYY-MM-DD")
+      return nil
+    }
+    func flag(_ c: VoucherColumn) -> Bool {
+      if let b = VoucherBuilder.flag(row[c]) { return b }
+      fail(.badValue, c, "\(c.rawValue) must be 0 or 1")
+      return false
+    }
+    guard let rowType = RowType(rawValue: row[.rowType].isEmpty ? "item" : row[.rowType]) else {
+      fail(.badValue, .rowType, "row_type must be item, tax or additional_cost")
+      return
+    }
+    switch rowType {
+    case .item:
+      var item = ItemRow(line: row.location.line, itemCode: row[.itemCode])
+      item.barcode = row[.barcode]
+      if item.itemCode.isEmpty && item.barcode.isEmpty {
+        fail(.required, .itemCode, "an item row needs item_code or barcode")
+      }
+      item.warehouse = row[.warehouse]
+      item.sourceWarehouse = row[.sourceWarehouse]
+      item.targetWarehouse = row[.targetWarehouse]
+      item.isFinishedItem = flag(.isFinishedItem)
+      item.isScrapItem = flag(.isScrapItem)
+      item.qty = number(.qty)
+      item.uom = row[.uom]
+      item.conversionFactor = number(.conversionFactor)
+      item.rate = number(.rate)
+      item.batchNo = row[.batchNo]
+      item.batchExpiryDate = date(.batchExpiryDate)
+      item.batchManufacturingDate = date(.batchManufacturingDate)
+      item.serialNos = row[.serialNos].split(separator: ";").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+      item.expenseAccount = row[.expenseAccount]
+      item.incomeAccount = row[.incomeAccount]
+      item.costCenter = row[.costCenter]
+      item.remarks = row[.remarks]
+      for c in [VoucherColumn.account, .amount, .taxRate, .taxCategory] where !row[c].isEmpty {
+        fail(.notAllowedField, c, "\(c.rawValue) belongs on tax or additional_cost rows; set row_type or clear it")
+      }
+      voucher?.items.append(item)
+    case .tax, .additionalCost:
+      let account = row[.account]
+      if account.isEmpty { fail(.required, .account, "a \(rowType.rawValue) row needs an account") }
+      var category = TaxCategory.total
+      if !row[.taxCategory].isEmpty {
+        if let c = TaxCategory(rawValue: row[.taxCategory]) { category = c } else {
+          fail(.badValue, .taxCategory, "tax_category must be Total, Valuation or Valuation and Total")
+        }
+      } else if rowType == .additionalCost {
+        category = .valuation
+      }
+      let amount = number(.amount)
+      let rate = number(.taxRate)
+      if amount == nil && rate == nil && !row[.amount].isEmpty == false && row[.taxRate].isEmpty {
+        fail(.required, .amount, "a \(rowType.rawValue) row needs amount or tax_rate")
+      }
+      if !row[.amount].isEmpty && !row[.taxRate].isEmpty {
+        fail(.badValue, .taxRate, "give either amount or tax_rate, not both")
+      }
+      if rowType == .additionalCost && !row[.taxRate].isEmpty {
+        fail(.notAllowedField, .taxRate, "additional costs are fixed amounts: use amount")
+      }
+      for c in [VoucherColumn.itemCode, .barcode, .qty, .rate, .serialNos, .batchNo] where !row[c].isEmpty {
+        fail(.notAllowedField, c, "\(c.rawValue) belongs on item rows, not on a \(rowType.rawValue) row")
+      }
+      var charge = ChargeRow(line: row.location.line, account: account, amount: amount, taxRate: rate, category: category)
+      charge.remarks = row[.remarks]
+      if rowType == .tax { voucher?.taxes.append(charge) } else { voucher?.additionalCosts.append(charge) }
+    }
+  }
+}

@@ -1,0 +1,240 @@
+import CLibXML2
+import StockCore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Reads the XML voucher layout (SPEC §4.2) with libxml2: a guard pass that refuses DOCTYPE, entity
+/// declarations and XInclude before any parsing, then one streaming pass (`xmlTextReader`) that validates
+/// against `Schemas/vouchers.xsd` while it reads. Memory stays bounded by one voucher, whatever the file size.
+/// Nothing in a file is used unless the whole file is valid.
+public enum XMLVoucherReader {
+  /// Files above this size are refused (1 GiB).
+  public static let maxFileSize = 1 << 30
+  /// Elements nest at most this deep (`vouchers/voucher/item/serial_no` is 4).
+  public static let maxDepth = 6
+
+  /// A compiled XSD, shared read-only by every read of a run.
+  public final class Schema: @unchecked Sendable {
+    let pointer: xmlSchemaPtr
+    /// Compiles an XSD given as text (by default the one built in, `Schemas/vouchers.xsd`).
+    public init(text: String = XMLVoucherReader.embeddedSchema) throws(Diagnostic) {
+      xmlInitParser()
+      var bytes = Array(text.utf8)
+      let schema: xmlSchemaPtr? = bytes.withUnsafeMutableBufferPointer { p in
+        guard let base = p.baseAddress else { return nil }
+        let chars = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
+        guard let ctxt = xmlSchemaNewMemParserCtxt(chars, Int32(p.count)) else { return nil }
+        defer { xmlSchemaFreeParserCtxt(ctxt) }
+        return xmlSchemaParse(ctxt)
+      }
+      guard let schema else {
+        throw Diagnostic(.unreadableFile, at: SourceLocation(file: "Schemas/vouchers.xsd", line: 0), "the XML schema does not compile")
+      }
+      pointer = schema
+    }
+    deinit { xmlSchemaFree(pointer) }
+  }
+
+  /// Reads one file; every problem is a diagnostic of the file (an invalid XML file posts nothing).
+  public static func read(path: String, name: String, schema: Schema) -> VoucherFile {
+    var result = VoucherFile(name: name)
+    if let d = guardHostile(path: path, name: name) {
+      result.diagnostics = [d]
+      return result
+    }
+    let box = ErrorBox(file: name)
+    let context = Unmanaged.passUnretained(box).toOpaque()
+    let options = Int32(XML_PARSE_NONET.rawValue) | Int32(XML_PARSE_NOBLANKS.rawValue)
+    // The validation context must outlive the reader, which unplugs it when freed: create it first.
+    guard let vctxt = xmlSchemaNewValidCtxt(schema.pointer) else {
+      result.diagnostics = [Diagnostic(.unreadableFile, at: SourceLocation(file: name, line: 0), "cannot start schema validation")]
+      return result
+    }
+    defer { xmlSchemaFreeValidCtxt(vctxt) }
+    guard let reader = xmlReaderForFile(path, nil, options) else {
+      result.diagnostics = [Diagnostic(.unreadableFile, at: SourceLocation(file: name, line: 0), "the file cannot be opened for reading")]
+      return result
+    }
+    defer { xmlFreeTextReader(reader) }
+    xmlTextReaderSetStructuredErrorHandler(reader, collectError, context)
+    xmlSchemaSetValidStructuredErrors(vctxt, collectError, context)
+    if xmlTextReaderSchemaValidateCtxt(reader, vctxt, 0) != 0 {
+      result.diagnostics = [Diagnostic(.unreadableFile, at: SourceLocation(file: name, line: 0), "cannot start schema validation")]
+      return result
+    }
+
+    var builders: [VoucherBuilder] = []
+    var voucherRow: RawVoucherRow?
+    var row: RawVoucherRow?
+    var serials: [String] = []
+    var inSerial = false
+    var serialText = ""
+    var status: Int32 = 1
+    while true {
+      status = xmlTextReaderRead(reader)
+      if status != 1 { break }
+      let depth = Int(xmlTextReaderDepth(reader))
+      let type = xmlTextReaderNodeType(reader)
+      let line = Int(xmlTextReaderGetParserLineNumber(reader))
+      let column = Int(xmlTextReaderGetParserColumnNumber(reader))
+      if depth > maxDepth {
+        box.diagnostics.append(Diagnostic(.xmlStructure, at: SourceLocation(file: name, line: line, column: column), "elements nest deeper than \(maxDepth) levels: the file is not a voucher file"))
+        break
+      }
+      let local = text(xmlTextReaderConstLocalName(reader))
+      switch type {
+      case 1:  // element
+        let empty = xmlTextReaderIsEmptyElement(reader) == 1
+        let loc = SourceLocation(file: name, line: line, column: column, element: local)
+        switch (depth, local) {
+        case (1, "voucher"):
+          var r = RawVoucherRow(location: loc)
+          readAttributes(reader, into: &r)
+          voucherRow = r
+          builders.append(VoucherBuilder(first: r))
+        case (2, "item"), (2, "tax"), (2, "additional_cost"):
+          var r = voucherRow ?? RawVoucherRow(location: loc)
+          r.location = loc
+          r.values[.rowType] = local == "item" ? "item" : local
+          readAttributes(reader, into: &r)
+          serials = []
+          if empty { finish(&r, serials: [], into: &builders) } else { row = r }
+        case (3, "serial_no"):
+          inSerial = !empty
+          serialText = ""
+        default: break
+        }
+      case 3, 4:  // text, CDATA
+        if inSerial { serialText += text(xmlTextReaderConstValue(reader)) }
+      case 15:  // end element
+        if local == "serial_no" && inSerial {
+          serials.append(serialText.trimmingSpaces)
+          inSerial = false
+        } else if depth == 2, var r = row {
+          finish(&r, serials: serials, into: &builders)
+          row = nil
+        }
+      default: break
+      }
+    }
+    if status < 0 && box.diagnostics.isEmpty {
+      let line = Int(xmlTextReaderGetParserLineNumber(reader))
+      box.diagnostics.append(Diagnostic(.xmlSyntax, at: SourceLocation(file: name, line: line), "the document is not well-formed or ends early (truncated?): send the complete file again"))
+    }
+    if !box.diagnostics.isEmpty || xmlTextReaderIsValid(reader) != 1 {
+      if box.diagnostics.isEmpty {
+        box.diagnostics.append(Diagnostic(.xmlSchema, at: SourceLocation(file: name, line: 0), "the file does not validate against Schemas/vouchers.xsd"))
+      }
+      result.diagnostics = box.diagnostics
+      return result
+    }
+    for b in builders {
+      result.diagnostics += b.diagnostics
+      if let v = b.voucher { result.vouchers.append(v) }
+      result.rowCount += (b.voucher?.items.count ?? 0) + (b.voucher?.taxes.count ?? 0) + (b.voucher?.additionalCosts.count ?? 0)
+    }
+    return result
+  }
+
+  static func finish(_ r: inout RawVoucherRow, serials: [String], into builders: inout [VoucherBuilder]) {
+    if !serials.isEmpty {
+      if !r[.serialNos].isEmpty {
+        builders[builders.count - 1].diagnostics.append(Diagnostic(.badValue, at: r.location, voucher: r[.voucherNo], field: "serial_nos", "give serial numbers either as serial_nos or as <serial_no> children, not both"))
+      }
+      r.values[.serialNos] = serials.joined(separator: ";")
+    }
+    if !builders.isEmpty { builders[builders.count - 1].add(r) }
+  }
+
+  static func readAttributes(_ reader: xmlTextReaderPtr, into row: inout RawVoucherRow) {
+    guard xmlTextReaderMoveToFirstAttribute(reader) == 1 else { return }
+    repeat {
+      let name = text(xmlTextReaderConstLocalName(reader))
+      if let c = VoucherColumn(rawValue: name) { row.values[c] = text(xmlTextReaderConstValue(reader)) }
+    } while xmlTextReaderMoveToNextAttribute(reader) == 1
+    xmlTextReaderMoveToElement(reader)
+  }
+
+  static func text(_ p: UnsafePointer<xmlChar>?) -> String {
+    guard let p else { return "" }
+    return String(cString: UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self))
+  }
+
+  /// Refuses, before any parsing, what a voucher file never needs and an attacker does: a DOCTYPE (and so
+  /// entity declarations: XXE, billion laughs), XInclude, and oversized files. Reads in 1 MiB chunks.
+  static func guardHostile(path: String, name: String) -> Diagnostic? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return Diagnostic(.unreadableFile, at: SourceLocation(file: name, line: 0), "the file cannot be opened for reading") }
+    defer { close(fd) }
+    let patterns: [(bytes: [UInt8], what: String)] = [
+      (Array("<!DOCTYPE".utf8), "a DOCTYPE declaration"), (Array("<!ENTITY".utf8), "an entity declaration"),
+      (Array("http://www.w3.org/2001/XInclude".utf8), "XInclude"),
+    ]
+    let keep = 40
+    var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    var carry: [UInt8] = []
+    var line = 1
+    var total = 0
+    while true {
+      let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+      if n < 0 { return Diagnostic(.unreadableFile, at: SourceLocation(file: name, line: 0), "read error") }
+      if n == 0 { break }
+      total += n
+      if total > maxFileSize {
+        return Diagnostic(.xmlRefused, at: SourceLocation(file: name, line: 0), "the file is larger than \(maxFileSize >> 20) MiB: split it into smaller files")
+      }
+      let window = carry + buffer[0..<n]
+      let carryLines = carry.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+      var l = line - carryLines
+      for i in 0..<window.count {
+        let b = window[i]
+        if b == 10 { l += 1; continue }
+        if b == 60 || b == 104 {  // '<' or 'h'
+          for p in patterns where window.count - i >= p.bytes.count && window[i] == p.bytes[0] {
+            if window[i..<(i + p.bytes.count)].elementsEqual(p.bytes) {
+              return Diagnostic(.xmlRefused, at: SourceLocation(file: name, line: l), "the file contains \(p.what), which voucher files never need: refused before parsing (XXE, entity expansion and XInclude are not allowed)")
+            }
+          }
+        }
+      }
+      line = l
+      carry = Array(window.suffix(keep))
+    }
+    if total == 0 { return Diagnostic(.emptyFile, at: SourceLocation(file: name, line: 0), "the file is empty") }
+    return nil
+  }
+}
+
+/// Collects libxml2's structured errors for one read.
+final class ErrorBox {
+  let file: String
+  var diagnostics: [Diagnostic] = []
+  init(file: String) { self.file = file }
+}
+
+/// libxml2's structured error callback (a plain function so that it converts to `@convention(c)`).
+func collectError(_ context: UnsafeMutableRawPointer?, _ error: xmlErrorPtr?) {
+  guard let context, let error else { return }
+  let box = Unmanaged<ErrorBox>.fromOpaque(context).takeUnretainedValue()
+  let e = error.pointee
+  var message = e.message.map { String(cString: $0) } ?? "unknown XML error"
+  while message.last == "\n" || message.last == " " { message.removeLast() }
+  message = message.replacingOccurrences(of: "{urn:stockledger:vouchers:1}", with: "")
+  var element: String?
+  var field = ""
+  if let r = message.range(of: "Element '") {
+    let rest = message[r.upperBound...]
+    element = rest.firstIndex(of: "'").map { String(rest[..<$0]) }
+  }
+  if let r = message.range(of: "attribute '") {
+    let rest = message[r.upperBound...]
+    field = rest.firstIndex(of: "'").map { String(rest[..<$0]) } ?? ""
+  }
+  let isSchema = e.domain == Int32(XML_FROM_SCHEMASV.rawValue)
+  let column = e.int2 > 0 ? Int(e.int2) : nil
+  let loc = SourceLocation(file: box.file, line: Int(e.line), column: column, element: element)
+  let advice = isSchema ? " (see Schemas/vouchers.xsd)" : " (the file is not well-formed XML: is it complete?)"
+  box.diagnostics.append(Diagnostic(isSchema ? .xmlSchema : .xmlSyntax, at: loc, field: field, message + advice))
+}
