@@ -7,5 +7,5 @@ out = ("// The XSD of Schemas/vouchers.xsd, compiled into the binary so that `st
        "// it runs. A test keeps it identical to the file: edit Schemas/vouchers.xsd, then run\n"
        "// `python3 Schemas/embed.py`.\n"
        "extension XMLVoucherReader {\n"
-       "  public static let embeddedSchema = #\"\"\"\n" + xsd + "\"\"\"#\n}\n")
+       "  public static let embeddedSchema = #\"\"\"\n" + xsd + "\n\"\"\"#\n}\n")
 open(os.path.join(root, "Sources", "StockRead", "XML", "XMLVoucherReader+Schema.swift"), "w").write(out)

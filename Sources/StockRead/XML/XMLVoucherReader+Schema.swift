@@ -172,5 +172,6 @@ extension XMLVoucherReader {
   <xs:element name="tax" type="Charge"/>
   <xs:element name="additional_cost" type="Charge"/>
 </xs:schema>
+
 """#
 }
