@@ -19,7 +19,10 @@ public struct PostingEngine: Sendable {
   /// Posts one validated voucher.
   /// - Complexity: O(rows × bins touched).
   public mutating func post(_ voucher: Voucher) -> Result<PostedVoucher, VoucherProblems> {
-    var tx = Transaction(engine: self, voucher: voucher)
+    var tx = Transaction(masters: masters, voucher: voucher)
+    // The transaction borrows the states (no copy of the dictionary) and gives them back afterwards.
+    swap(&tx.base, &states)
+    defer { swap(&tx.base, &states) }
     switch voucher.type {
     case .purchaseReceipt: tx.purchaseReceipt()
     case .deliveryNote: tx.deliveryNote()
@@ -28,7 +31,7 @@ public struct PostingEngine: Sendable {
       tx.fail(.unsupported, line: voucher.source.line, field: "voucher_type", "\(voucher.type.rawValue) cannot be posted by this version")
     }
     if !tx.problems.isEmpty { return .failure(VoucherProblems(diagnostics: tx.problems)) }
-    for (k, s) in tx.pending { states[k] = s }
+    for (k, s) in tx.pending { tx.base[k] = s }
     let gl = masters.company.perpetualInventory ? tx.gl.entries(for: voucher, roundOff: masters.company.accounts.roundOff) : []
     return .success(PostedVoucher(voucher: voucher, entries: tx.entries, gl: gl))
   }
@@ -39,17 +42,17 @@ struct Transaction {
   let masters: Masters
   let company: Company
   let voucher: Voucher
-  let base: [StockKey: ItemWarehouseState]
+  /// The engine's states, borrowed for the voucher; `pending` holds what the voucher changed.
+  var base: [StockKey: ItemWarehouseState] = [:]
   var pending: [StockKey: ItemWarehouseState] = [:]
   var entries: [StockLedgerEntry] = []
   var problems: [Diagnostic] = []
   var gl = GLBuilder()
 
-  init(engine: PostingEngine, voucher: Voucher) {
-    self.masters = engine.masters
-    self.company = engine.masters.company
+  init(masters: Masters, voucher: Voucher) {
+    self.masters = masters
+    self.company = masters.company
     self.voucher = voucher
-    self.base = engine.states
   }
 
   mutating func fail(_ code: ErrorCode, line: Int, field: String, _ message: String) {
