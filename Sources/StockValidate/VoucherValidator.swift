@@ -1,8 +1,8 @@
 import StockCore
 
 /// Checks vouchers against master data and the static rules of SPEC §5.2, before anything posts, and
-/// normalizes them (barcodes resolved to item codes). Availability (stock, batch, serial at posting time)
-/// is checked by the posting engine, which knows the timeline.
+/// normalizes them (barcodes resolved to item codes). What depends on the timeline — stock, batch and
+/// serial availability, the voucher a return or an invoice refers to — is checked by the posting engine.
 public struct VoucherValidator: Sendable {
   public let masters: Masters
   /// Voucher numbers already in the ledger.
@@ -14,169 +14,307 @@ public struct VoucherValidator: Sendable {
   }
 
   /// Validates one voucher; returns it normalized, or every problem found.
+  /// - Complexity: O(rows).
   public func validate(_ input: Voucher) -> Result<Voucher, VoucherProblems> {
-    var v = input
-    var problems: [Diagnostic] = []
-    func fail(_ code: ErrorCode, line: Int, _ field: String, _ msg: String) {
-      var loc = v.source
-      loc.line = line
-      problems.append(Diagnostic(code, at: loc, voucher: v.no, field: field, msg))
+    var check = Check(masters: masters, voucher: input)
+    check.header(postedVoucherNos: postedVoucherNos)
+    if input.action == .submit {
+      for i in input.items.indices { check.itemRow(i) }
+      check.rowsTogether()
+      check.charges()
     }
-    let first = v.source.line
-    if postedVoucherNos.contains(v.no) {
-      fail(.duplicateVoucher, line: first, "voucher_no", "voucher \(v.no) is already posted in the ledger: voucher numbers are unique; use a new number (or action=cancel to reverse it)")
-    }
-    if v.action != .submit {
-      fail(.unsupported, line: first, "action", "action=\(v.action.rawValue) is not supported yet: only submissions post in this version")
-    }
-    if v.isReturn {
-      fail(.unsupported, line: first, "is_return", "returns are not supported yet in this version")
-    }
-    switch v.type {
-    case .purchaseReceipt, .deliveryNote:
-      if v.purpose != nil { fail(.notAllowedField, line: first, "purpose", "purpose applies to Stock Entry and Stock Reconciliation only") }
-    case .stockEntry:
-      switch v.purpose {
-      case nil: fail(.required, line: first, "purpose", "a Stock Entry needs a purpose: Material Receipt, Material Issue or Material Transfer")
-      case .materialReceipt?, .materialIssue?, .materialTransfer?: break
-      case let p?: fail(.unsupported, line: first, "purpose", "Stock Entry purpose \(p.rawValue) is not supported yet in this version")
+    return check.problems.isEmpty ? .success(check.voucher) : .failure(VoucherProblems(diagnostics: check.problems))
+  }
+}
+
+/// The checks of one voucher, collecting every problem.
+struct Check {
+  let masters: Masters
+  var voucher: Voucher
+  var problems: [Diagnostic] = []
+
+  init(masters: Masters, voucher: Voucher) {
+    self.masters = masters
+    self.voucher = voucher
+  }
+
+  var company: Company { masters.company }
+  var type: VoucherType { voucher.type }
+
+  mutating func fail(_ code: ErrorCode, line: Int? = nil, _ field: String, _ message: String) {
+    var loc = voucher.source
+    loc.line = line ?? voucher.source.line
+    problems.append(Diagnostic(code, at: loc, voucher: voucher.no, field: field, message))
+  }
+
+  // MARK: voucher level
+
+  mutating func header(postedVoucherNos: Set<String>) {
+    let v = voucher
+    switch v.action {
+    case .submit:
+      if postedVoucherNos.contains(v.no) {
+        fail(.duplicateVoucher, "voucher_no", "voucher \(v.no) is already posted in the ledger: voucher numbers are unique; use a new number (or action=cancel to reverse it)")
       }
+    case .cancel, .close:
+      fail(.unsupported, "action", "action=\(v.action.rawValue) is not supported by this version yet")
+      return
+    }
+    // Purpose
+    switch type {
+    case .stockEntry:
+      if v.purpose == nil || v.purpose == .openingStock {
+        fail(.required, "purpose", "a Stock Entry needs a purpose: Material Receipt, Material Issue, Material Transfer, Manufacture or Repack")
+      }
+    case .stockReconciliation:
+      if let p = v.purpose, p != .openingStock { fail(.badValue, "purpose", "a Stock Reconciliation's purpose is Opening Stock or blank") }
     default:
-      fail(.unsupported, line: first, "voucher_type", "\(v.type.rawValue) is not supported yet in this version: supported are Purchase Receipt, Delivery Note and Stock Entry")
+      if v.purpose != nil { fail(.notAllowedField, "purpose", "purpose applies to Stock Entry and Stock Reconciliation only") }
+    }
+    if type.isOrder {
+      fail(.unsupported, "voucher_type", "\(type.rawValue) is not supported by this version yet")
+    }
+    // Returns, invoices, links
+    let returnable: Set<VoucherType> = [.purchaseReceipt, .purchaseInvoice, .deliveryNote, .salesInvoice]
+    if v.isReturn && !returnable.contains(type) {
+      fail(.notAllowedField, "is_return", "only Purchase Receipt, Purchase Invoice, Delivery Note and Sales Invoice have returns")
+    }
+    if !v.returnAgainst.isEmpty && !v.isReturn {
+      fail(.notAllowedField, "return_against", "return_against needs is_return = 1")
+    }
+    if v.returnAgainst == v.no && !v.no.isEmpty {
+      fail(.badValue, "return_against", "a voucher cannot return itself")
+    }
+    if v.updateStock && type != .purchaseInvoice && type != .salesInvoice {
+      fail(.notAllowedField, "update_stock", "update_stock applies to Purchase Invoice and Sales Invoice only")
+    }
+    if !v.againstVoucher.isEmpty && !(type == .purchaseInvoice || type == .purchaseReceipt || type == .deliveryNote || type == .salesInvoice || type == .stockEntry) {
+      fail(.notAllowedField, "against_voucher", "against_voucher does not apply to a \(type.rawValue)")
+    }
+    // Party
+    if (type == .purchaseInvoice || type == .salesInvoice) && v.party.isEmpty {
+      fail(.required, "party", "a \(type.rawValue) needs the \(type == .purchaseInvoice ? "supplier" : "customer") in party")
+    }
+    if !v.party.isEmpty, !masters.parties.isEmpty {
+      if let p = masters.partyByName[v.party] {
+        let wanted: Party.Kind? = [.purchaseReceipt, .purchaseInvoice, .purchaseOrder].contains(type) ? .supplier : ([.deliveryNote, .salesInvoice, .salesOrder].contains(type) ? .customer : nil)
+        if let wanted, p.kind != wanted {
+          fail(.badValue, "party", "party \(v.party) is a \(p.kind.rawValue) in parties.csv, but a \(type.rawValue) needs a \(wanted.rawValue)")
+        }
+      } else {
+        fail(.unknownParty, "party", "party \(v.party) is not in parties.csv")
+      }
     }
     if v.items.isEmpty {
-      fail(.noItemRows, line: first, "item_code", "the voucher has no item rows")
+      fail(.noItemRows, "item_code", "the voucher has no item rows")
     }
-    if !v.party.isEmpty, !masters.parties.isEmpty, masters.partyByName[v.party] == nil {
-      fail(.unknownParty, line: first, "party", "party \(v.party) is not in parties.csv")
+  }
+
+  /// Whether the voucher moves stock at all.
+  var movesStock: Bool {
+    switch type {
+    case .purchaseInvoice, .salesInvoice: return voucher.updateStock
+    case .salesOrder, .purchaseOrder, .workOrder: return false
+    default: return true
     }
-    let company = masters.company
-    for i in v.items.indices {
-      var row = v.items[i]
-      let line = row.line
-      // item code or barcode
-      if !row.barcode.isEmpty {
-        if let code = masters.itemCodeByBarcode[row.barcode] ?? (masters.itemByCode[row.barcode] != nil ? row.barcode : nil) {
-          if !row.itemCode.isEmpty && row.itemCode != code {
-            fail(.badValue, line: line, "barcode", "barcode \(row.barcode) is item \(code), but item_code says \(row.itemCode)")
-          }
-          row.itemCode = code
-        } else {
-          fail(.unknownItem, line: line, "barcode", "barcode \(row.barcode) belongs to no item in items.csv")
+  }
+
+  // MARK: item rows
+
+  mutating func itemRow(_ i: Int) {
+    var row = voucher.items[i]
+    defer { voucher.items[i] = row }
+    let line = row.line
+    // Item code or barcode
+    if !row.barcode.isEmpty {
+      if let code = masters.itemCodeByBarcode[row.barcode] ?? (masters.itemByCode[row.barcode] != nil ? row.barcode : nil) {
+        if !row.itemCode.isEmpty && row.itemCode != code {
+          fail(.badValue, line: line, "barcode", "barcode \(row.barcode) is item \(code), but item_code says \(row.itemCode)")
         }
-      } else if masters.itemByCode[row.itemCode] == nil, let code = masters.itemCodeByBarcode[row.itemCode] {
-        row.itemCode = code  // a barcode given as item_code
+        row.itemCode = code
+      } else {
+        fail(.unknownItem, line: line, "barcode", "barcode \(row.barcode) belongs to no item in items.csv")
+        return
       }
-      guard let item = masters.itemByCode[row.itemCode] else {
-        if row.barcode.isEmpty { fail(.unknownItem, line: line, "item_code", "item \(row.itemCode) is not in items.csv") }
-        v.items[i] = row
-        continue
+    } else if masters.itemByCode[row.itemCode] == nil, let code = masters.itemCodeByBarcode[row.itemCode] {
+      row.itemCode = code  // a barcode given as item_code
+    }
+    guard let item = masters.itemByCode[row.itemCode] else {
+      fail(.unknownItem, line: line, "item_code", "item \(row.itemCode) is not in items.csv")
+      return
+    }
+    if !item.isStockItem {
+      fail(.notStockItem, line: line, "item_code", "item \(item.code) is not a stock item (is_stock_item = 0): stockledger posts stock items only")
+    }
+    warehouses(row, line: line)
+    quantity(row, item, line: line)
+    if let r = row.rate, r.isNegative { fail(.negativeRate, line: line, "rate", "rate may not be negative") }
+    let needsRate: Set<VoucherType> = [.purchaseReceipt, .purchaseInvoice, .salesInvoice]
+    if needsRate.contains(type) && row.rate == nil && !voucher.isReturn {
+      fail(.required, line: line, "rate", "a \(type.rawValue) row needs its rate")
+    }
+    if type == .stockReconciliation && row.qty == nil && row.rate == nil {
+      fail(.required, line: line, "qty", "a reconciliation row sets qty, rate or both")
+    }
+    // Batch and serial presence (their availability is the engine's)
+    if !row.batchNo.isEmpty && !item.hasBatchNo {
+      fail(.notAllowedField, line: line, "batch_no", "item \(item.code) is not batch-tracked (has_batch_no = 0): clear batch_no")
+    }
+    if !row.serialNos.isEmpty && !item.hasSerialNo {
+      fail(.notAllowedField, line: line, "serial_nos", "item \(item.code) is not serial-tracked (has_serial_no = 0): clear serial_nos")
+    }
+    if item.hasSerialNo, let qty = row.qty, !row.serialNos.isEmpty {
+      let stockQty = masters.stockQty(row, item)
+      if stockQty.integerValue == nil {
+        fail(.badValue, line: line, "qty", "a serialized item moves whole units: qty \(stockQty) is not a whole number")
+      } else if row.serialNos.count != stockQty.integerValue {
+        fail(.badValue, line: line, "serial_nos", "\(stockQty) serial numbers required for item \(item.code); \(row.serialNos.count) given")
       }
-      if !item.isStockItem {
-        fail(.notStockItem, line: line, "item_code", "item \(item.code) is not a stock item (is_stock_item = 0) and cannot move stock")
+      var seen: Set<String> = []
+      for s in row.serialNos where !seen.insert(s).inserted {
+        fail(.badValue, line: line, "serial_nos", "serial number \(s) appears twice in the row")
       }
-      // warehouses by voucher type
-      func checkWarehouse(_ name: String, _ field: String) {
-        guard let w = masters.warehouseByName[name] else {
-          fail(.unknownWarehouse, line: line, field, "warehouse \(name) is not in warehouses.csv")
-          return
-        }
-        if w.isGroup { fail(.groupWarehouse, line: line, field, "warehouse \(name) is a group warehouse and cannot hold stock") }
+      _ = qty
+    }
+    // Accounts
+    for (f, acc) in [("expense_account", row.expenseAccount), ("income_account", row.incomeAccount)] where !acc.isEmpty {
+      account(acc, field: f, line: line)
+    }
+    // Manufacture / Repack flags
+    let producing = voucher.purpose == .manufacture || voucher.purpose == .repack
+    if (row.isFinishedItem || row.isScrapItem) && !producing {
+      fail(.notAllowedField, line: line, row.isFinishedItem ? "is_finished_item" : "is_scrap_item", "finished and scrap flags apply to Manufacture and Repack rows only")
+    }
+    if row.isFinishedItem && row.isScrapItem {
+      fail(.badValue, line: line, "is_scrap_item", "a row is either finished or scrap, not both")
+    }
+    if producing && (row.isFinishedItem || row.isScrapItem) && row.targetWarehouse.isEmpty {
+      fail(.required, line: line, "target_warehouse", "finished and scrap rows are produced: they need target_warehouse")
+    }
+  }
+
+  mutating func warehouses(_ row: ItemRow, line: Int) {
+    func known(_ name: String, _ field: String) {
+      guard let w = masters.warehouseByName[name] else {
+        fail(.unknownWarehouse, line: line, field, "warehouse \(name) is not in warehouses.csv")
+        return
       }
-      if v.type == .stockEntry {
-        if !row.warehouse.isEmpty {
-          fail(.notAllowedField, line: line, "warehouse", "Stock Entry rows use source_warehouse and target_warehouse, not warehouse")
-        }
-        let needsSource = v.purpose == .materialIssue || v.purpose == .materialTransfer
-        let needsTarget = v.purpose == .materialReceipt || v.purpose == .materialTransfer
-        if needsSource {
-          if row.sourceWarehouse.isEmpty { fail(.required, line: line, "source_warehouse", "\(v.purpose?.rawValue ?? "") rows need source_warehouse") } else {
-            checkWarehouse(row.sourceWarehouse, "source_warehouse")
-          }
-        } else if !row.sourceWarehouse.isEmpty {
-          fail(.notAllowedField, line: line, "source_warehouse", "a Material Receipt has no source_warehouse")
-        }
-        if needsTarget {
-          if row.targetWarehouse.isEmpty { fail(.required, line: line, "target_warehouse", "\(v.purpose?.rawValue ?? "") rows need target_warehouse") } else {
-            checkWarehouse(row.targetWarehouse, "target_warehouse")
-          }
-        } else if !row.targetWarehouse.isEmpty {
-          fail(.notAllowedField, line: line, "target_warehouse", "a Material Issue has no target_warehouse")
-        }
-        if needsSource && needsTarget && row.sourceWarehouse == row.targetWarehouse && !row.sourceWarehouse.isEmpty {
+      if w.isGroup { fail(.groupWarehouse, line: line, field, "warehouse \(name) is a group warehouse and cannot hold stock") }
+    }
+    if type == .stockEntry {
+      if !row.warehouse.isEmpty {
+        fail(.notAllowedField, line: line, "warehouse", "Stock Entry rows use source_warehouse and target_warehouse, not warehouse")
+      }
+      let purpose = voucher.purpose
+      let hasSource = !row.sourceWarehouse.isEmpty, hasTarget = !row.targetWarehouse.isEmpty
+      switch purpose {
+      case .materialReceipt?:
+        if !hasTarget { fail(.required, line: line, "target_warehouse", "Material Receipt rows need target_warehouse") }
+        if hasSource { fail(.notAllowedField, line: line, "source_warehouse", "a Material Receipt has no source_warehouse") }
+      case .materialIssue?:
+        if !hasSource { fail(.required, line: line, "source_warehouse", "Material Issue rows need source_warehouse") }
+        if hasTarget { fail(.notAllowedField, line: line, "target_warehouse", "a Material Issue has no target_warehouse") }
+      case .materialTransfer?:
+        if !hasSource { fail(.required, line: line, "source_warehouse", "Material Transfer rows need source_warehouse") }
+        if !hasTarget { fail(.required, line: line, "target_warehouse", "Material Transfer rows need target_warehouse") }
+        if hasSource && row.sourceWarehouse == row.targetWarehouse {
           fail(.badValue, line: line, "target_warehouse", "source and target warehouse are the same (\(row.sourceWarehouse)): a transfer must move stock somewhere else")
         }
-      } else {
-        if row.warehouse.isEmpty { fail(.required, line: line, "warehouse", "\(v.type.rawValue) rows need a warehouse") } else {
-          checkWarehouse(row.warehouse, "warehouse")
+      case .manufacture?, .repack?:
+        if hasSource == hasTarget {
+          fail(.badValue, line: line, hasSource ? "target_warehouse" : "source_warehouse", "a \(purpose?.rawValue ?? "") row either consumes (source_warehouse) or produces (target_warehouse)")
         }
-        for (f, value) in [("source_warehouse", row.sourceWarehouse), ("target_warehouse", row.targetWarehouse)] where !value.isEmpty {
-          fail(.notAllowedField, line: line, f, "\(f) applies to Stock Entry rows only; use warehouse")
-        }
+      default: break
       }
-      // quantity and unit
-      if let qty = row.qty {
-        if !qty.isPositive { fail(.notPositive, line: line, "qty", "qty must be greater than 0 (direction comes from the voucher type), not \(qty)") }
-      } else {
-        fail(.required, line: line, "qty", "qty is required")
+      if hasSource { known(row.sourceWarehouse, "source_warehouse") }
+      if hasTarget { known(row.targetWarehouse, "target_warehouse") }
+      return
+    }
+    for (f, value) in [("source_warehouse", row.sourceWarehouse), ("target_warehouse", row.targetWarehouse)] where !value.isEmpty {
+      fail(.notAllowedField, line: line, f, "\(f) applies to Stock Entry rows only; use warehouse")
+    }
+    if row.warehouse.isEmpty {
+      if movesStock || type.isOrder { fail(.required, line: line, "warehouse", "\(type.rawValue) rows need a warehouse") }
+    } else if !movesStock && !type.isOrder {
+      fail(.notAllowedField, line: line, "warehouse", "this \(type.rawValue) does not move stock (update_stock is 0): clear warehouse or set update_stock = 1")
+    } else {
+      known(row.warehouse, "warehouse")
+    }
+  }
+
+  mutating func quantity(_ row: ItemRow, _ item: Item, line: Int) {
+    if let qty = row.qty {
+      if type == .stockReconciliation {
+        if qty.isNegative { fail(.notPositive, line: line, "qty", "a reconciliation sets a quantity of 0 or more, not \(qty)") }
+      } else if !qty.isPositive {
+        fail(.notPositive, line: line, "qty", "qty must be greater than 0 (the voucher type gives the direction), not \(qty)")
       }
-      if !row.uom.isEmpty && row.uom != item.stockUOM {
-        if masters.conversionFactor(row, item) == nil {
-          fail(.badValue, line: line, "uom", "no conversion from \(row.uom) to \(item.stockUOM) for \(item.code): give conversion_factor or add it to uom_conversions.csv")
-        }
-      }
-      if let f = row.conversionFactor, !f.isPositive {
-        fail(.notPositive, line: line, "conversion_factor", "conversion_factor must be greater than 0")
-      }
-      if let r = row.rate, r.isNegative { fail(.negativeRate, line: line, "rate", "rate may not be negative") }
-      if v.type == .purchaseReceipt && row.rate == nil {
-        fail(.required, line: line, "rate", "a Purchase Receipt row needs the purchase rate")
-      }
-      // batch and serial presence
-      if !row.batchNo.isEmpty && !item.hasBatchNo {
-        fail(.notAllowedField, line: line, "batch_no", "item \(item.code) is not batch-tracked (has_batch_no = 0): clear batch_no")
-      }
-      if !row.serialNos.isEmpty && !item.hasSerialNo {
-        fail(.notAllowedField, line: line, "serial_nos", "item \(item.code) is not serial-tracked (has_serial_no = 0): clear serial_nos")
-      }
-      if item.hasSerialNo, let qty = row.qty, !row.serialNos.isEmpty {
-        if qty.integerValue == nil {
-          fail(.badValue, line: line, "qty", "a serialized item moves whole units: qty \(qty) is not a whole number")
-        } else if row.serialNos.count != qty.integerValue {
-          fail(.badValue, line: line, "serial_nos", "\(qty) serial numbers required for item \(item.code); \(row.serialNos.count) given")
-        }
-        var seen: Set<String> = []
-        for s in row.serialNos where !seen.insert(s).inserted {
-          fail(.badValue, line: line, "serial_nos", "serial number \(s) appears twice in the row")
-        }
-      }
-      for (f, acc) in [("expense_account", row.expenseAccount), ("income_account", row.incomeAccount)] where !acc.isEmpty {
-        checkAccount(acc, field: f, line: line, fail)
-      }
-      if let qty = row.qty, qty.isPositive, !qty.hasAtMost(places: company.floatPrecision) {
+      if !qty.hasAtMost(places: company.floatPrecision) {
         fail(.precision, line: line, "qty", "qty \(qty) has more decimals than float_precision \(company.floatPrecision) allows")
       }
-      v.items[i] = row
+    } else if type != .stockReconciliation {
+      fail(.required, line: line, "qty", "qty is required")
     }
+    if masters.conversionFactor(row, item) == nil {
+      fail(.badValue, line: line, "uom", "no conversion from \(row.uom) to \(item.stockUOM) for \(item.code): give conversion_factor or add it to uom_conversions.csv")
+    }
+    if let f = row.conversionFactor, !f.isPositive {
+      fail(.notPositive, line: line, "conversion_factor", "conversion_factor must be greater than 0")
+    }
+  }
+
+  // MARK: the rows together
+
+  mutating func rowsTogether() {
+    let v = voucher
+    if type == .stockReconciliation {
+      var seen: [String: Int] = [:]
+      for r in v.items {
+        let key = r.itemCode + "\u{1F}" + r.warehouse + "\u{1F}" + r.batchNo
+        if let first = seen[key] {
+          fail(.badValue, line: r.line, "item_code", "\(r.itemCode) in \(r.warehouse) is reconciled twice (also on line \(first)): one row per item and warehouse")
+        } else {
+          seen[key] = r.line
+        }
+      }
+    }
+    if v.purpose == .manufacture || v.purpose == .repack {
+      let consumed = v.items.filter { !$0.sourceWarehouse.isEmpty }
+      let finished = v.finishedRows
+      if consumed.isEmpty { fail(.required, "source_warehouse", "a \(v.purpose?.rawValue ?? "") consumes something: add a row with source_warehouse") }
+      if finished.isEmpty { fail(.required, "is_finished_item", "a \(v.purpose?.rawValue ?? "") produces something: add a row with target_warehouse and is_finished_item = 1") }
+      if v.purpose == .manufacture && Set(finished.map(\.itemCode)).count > 1 {
+        fail(.badValue, "is_finished_item", "a Manufacture produces exactly one finished item; found \(Set(finished.map(\.itemCode)).sorted().joined(separator: ", "))")
+      }
+    }
+  }
+
+  // MARK: taxes and additional costs
+
+  mutating func charges() {
+    let v = voucher
+    let taxable: Set<VoucherType> = [.purchaseReceipt, .purchaseInvoice, .salesInvoice, .deliveryNote]
     for c in v.taxes {
-      checkAccount(c.account, field: "account", line: c.line, fail)
-      if v.type != .purchaseReceipt && c.category.addsToValuation {
+      account(c.account, field: "account", line: c.line)
+      if !taxable.contains(type) { fail(.notAllowedField, line: c.line, "row_type", "a \(type.rawValue) has no taxes") }
+      if c.category.addsToValuation && !(type == .purchaseReceipt || type == .purchaseInvoice) {
         fail(.notAllowedField, line: c.line, "tax_category", "\(c.category.rawValue) taxes add to stock value and apply to purchases only")
       }
     }
     for c in v.additionalCosts {
-      checkAccount(c.account, field: "account", line: c.line, fail)
-      if v.type != .stockEntry { fail(.notAllowedField, line: c.line, "row_type", "additional costs belong to Stock Entries") }
+      account(c.account, field: "account", line: c.line)
+      if type != .stockEntry { fail(.notAllowedField, line: c.line, "row_type", "additional costs belong to Stock Entries") }
+      if type == .stockEntry && v.purpose == .materialIssue {
+        fail(.notAllowedField, line: c.line, "row_type", "a Material Issue receives nothing that additional costs could be added to")
+      }
     }
-    return problems.isEmpty ? .success(v) : .failure(VoucherProblems(diagnostics: problems))
   }
 
-  func checkAccount(_ name: String, field: String, line: Int, _ fail: (ErrorCode, Int, String, String) -> Void) {
+  mutating func account(_ name: String, field: String, line: Int) {
     guard let a = masters.accountByName[name] else {
-      fail(.unknownAccount, line, field, "account \(name) is not in accounts.csv")
+      fail(.unknownAccount, line: line, field, "account \(name) is not in accounts.csv")
       return
     }
-    if a.isGroup { fail(.groupAccount, line, field, "account \(name) is a group account; post to one of its children") }
+    if a.isGroup { fail(.groupAccount, line: line, field, "account \(name) is a group account; post to one of its children") }
   }
-
 }

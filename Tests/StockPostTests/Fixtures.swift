@@ -23,6 +23,8 @@ enum Fixture {
       .init(name: "Debtors", rootType: .asset),
       .init(name: "Creditors", rootType: .liability),
       .init(name: "Sales", rootType: .income),
+      .init(name: "Output VAT", rootType: .liability),
+      .init(name: "Other Income", rootType: .income),
     ]
     let warehouses: [Warehouse] = [
       .init(name: "All", isGroup: true), .init(name: "Stores", parent: "All", account: "Stores"),
@@ -35,9 +37,14 @@ enum Fixture {
       .init(code: "MA", valuationMethod: .movingAverage),
       .init(code: "FIFO-NEG", valuationMethod: .fifo, allowNegativeStock: true),
       .init(code: "MA-NEG", valuationMethod: .movingAverage, allowNegativeStock: true, valuationRate: Fixed(100)),
+      .init(code: "RM", valuationMethod: .fifo), .init(code: "FG", valuationMethod: .fifo),
+      .init(code: "SCRAP", valuationMethod: .fifo, valuationRate: Fixed(5)),
+      .init(code: "BOXED", stockUOM: "Nos", valuationMethod: .fifo),
     ]
     // swift-format-ignore: NeverUseForceTry
-    return try! Masters(company: company, accounts: accounts, warehouses: warehouses, items: items)
+    return try! Masters(company: company, accounts: accounts, warehouses: warehouses, items: items,
+                        parties: [.init(name: "Supplier", kind: .supplier), .init(name: "Customer", kind: .customer)],
+                        uomConversions: ["BOXED": ["Box": Fixed(12)]])
   }
 
   static let day = BusinessDate(year: 2026, month: 5, day: 10)!
@@ -58,6 +65,30 @@ enum Fixture {
     r.sourceWarehouse = from
     r.targetWarehouse = to
     return r
+  }
+
+  static func purchase(_ no: String, _ item: String, _ qty: Int, _ rate: String, day: Int = 10, seconds: Int = 0, returnAgainst: String? = nil) -> Voucher {
+    purchase(.purchaseReceipt, no, item, qty, rate, day: day, seconds: seconds, returnAgainst: returnAgainst)
+  }
+
+  static func sale(_ no: String, _ item: String, _ qty: Int, rate: String = "0", wh: String = "Stores", day: Int = 10, seconds: Int = 0, returnAgainst: String? = nil) -> Voucher {
+    sale(.deliveryNote, no, item, qty, rate: rate, wh: wh, day: day, seconds: seconds, returnAgainst: returnAgainst)
+  }
+
+  static func purchase(_ type: VoucherType, _ no: String, _ item: String, _ qty: Int, _ rate: String, day: Int = 10, seconds: Int = 0, returnAgainst: String? = nil, updateStock: Bool = false) -> Voucher {
+    var v = voucher(type, no, day: day, seconds: seconds, items: [row(item, qty, rate: rate, wh: type == .purchaseInvoice && !updateStock ? "" : "Stores")])
+    v.party = "Supplier"
+    v.updateStock = updateStock
+    if let r = returnAgainst { v.isReturn = true; v.returnAgainst = r }
+    return v
+  }
+
+  static func sale(_ type: VoucherType, _ no: String, _ item: String, _ qty: Int, rate: String = "0", wh: String = "Stores", day: Int = 10, seconds: Int = 0, returnAgainst: String? = nil, updateStock: Bool = false) -> Voucher {
+    var v = voucher(type, no, day: day, seconds: seconds, items: [row(item, qty, rate: rate, wh: type == .salesInvoice && !updateStock ? "" : wh)])
+    v.party = "Customer"
+    v.updateStock = updateStock
+    if let r = returnAgainst { v.isReturn = true; v.returnAgainst = r }
+    return v
   }
 
   static func receipt(_ no: String, _ item: String, _ qty: Int, _ rate: String, wh: String = "Stores", day: Int = 10, seconds: Int = 0) -> Voucher {

@@ -61,6 +61,9 @@ public struct Fixed: Sendable, Hashable, Comparable {
     return Fixed(raw: Fixed.divideRounded(raw, step, rule: rule) * step)
   }
 
+  /// One unit in the last of `places` decimals (0.01 for 2).
+  public static func step(places: Int) -> Fixed { Fixed(raw: pow10(scale - min(max(places, 0), scale))) }
+
   /// True when the value has no more than `places` decimals.
   @inlinable public func hasAtMost(places: Int) -> Bool {
     places >= Fixed.scale || raw % Fixed.pow10(Fixed.scale - places) == 0

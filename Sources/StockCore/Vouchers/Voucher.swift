@@ -30,6 +30,17 @@ public struct Voucher: Sendable, Hashable {
     self.source = source
   }
 
+  /// The finished-goods rows of a Manufacture or Repack: rows flagged `is_finished_item`, or, when none is
+  /// flagged, every produced row that is not scrap.
+  public var finishedRows: [ItemRow] { finishedRowIndices.map { items[$0] } }
+
+  /// Positions in `items` of the ``finishedRows``.
+  public var finishedRowIndices: [Int] {
+    let flagged = items.indices.filter { items[$0].isFinishedItem }
+    if !flagged.isEmpty { return flagged }
+    return items.indices.filter { !items[$0].targetWarehouse.isEmpty && !items[$0].isScrapItem }
+  }
+
   /// Lines of the input this voucher came from, in input order.
   public var lines: [Int] {
     (items.map(\.line) + taxes.map(\.line) + additionalCosts.map(\.line)).sorted()

@@ -1,0 +1,98 @@
+import StockCore
+
+extension Transaction {
+  /// Purchase Receipt and Purchase Invoice, and their returns (reference §4.1, §4.4, §5.1).
+  ///
+  /// Stock comes in at the purchase rate plus the row's share of `Valuation` / `Valuation and Total` taxes
+  /// (split by net amount, the last row taking the remainder) and leaves, on a return, at the original
+  /// receipt's incoming rate. The receipt credits Stock Received But Not Billed with the net amount and each
+  /// valuation tax account with its amount; the invoice debits SRBNB (or, with `update_stock`, the stock
+  /// itself) and the taxes of the total, and credits the supplier's payable account with the grand total.
+  mutating func buying() {
+    let v = voucher
+    let isInvoice = v.type == .purchaseInvoice
+    let movesStock = !isInvoice || v.updateStock
+    if isInvoice && !v.againstVoucher.isEmpty && !v.isReturn {
+      if let doc = history[v.againstVoucher] {
+        if doc.type != .purchaseReceipt || doc.isReturn {
+          fail(.badValue, line: v.source.line, field: "against_voucher", "\(v.againstVoucher) is not a Purchase Receipt: an invoice bills a receipt")
+        }
+      } else {
+        fail(.badValue, line: v.source.line, field: "against_voucher", "\(v.againstVoucher) is not a Purchase Receipt posted on or before \(v.date): post the receipt first")
+      }
+    }
+    let original = original()
+    if v.isReturn && !v.returnAgainst.isEmpty && original == nil { return }
+    let rows = v.items.compactMap { r in item(r).map { (r, $0) } }
+    // Document amounts; a return row without a rate takes the original's purchase rate.
+    var nets: [Amount] = []
+    for (row, item) in rows {
+      if let rate = row.rate {
+        nets.append(netAmount(row, rate: rate))
+      } else if let original, let line = original.lines.first(where: { $0.key.item == item.code }) {
+        nets.append(company.money(Wide(product: masters.stockQty(row, item), line.documentRate)))
+      } else {
+        nets.append(.zero)
+        fail(.required, line: row.line, field: "rate", "a return without return_against needs the rate it is returned at")
+      }
+    }
+    let netTotal = nets.reduce(Amount.zero, +)
+    let taxes = v.taxes.map { ($0, chargeAmount($0, netTotal: netTotal)) }
+    let valuationTotal = taxes.filter { $0.0.category.addsToValuation }.reduce(Amount.zero) { $0 + $1.1 }
+    let totalTaxes = taxes.filter { $0.0.category.addsToTotal }.reduce(Amount.zero) { $0 + $1.1 }
+    let sign: (Amount) -> Amount = { v.isReturn ? -$0 : $0 }
+
+    if movesStock {
+      let shares = distribute(valuationTotal, over: nets.contains { !$0.isZero } ? nets : rows.map { $0.0.qty ?? .zero })
+      var expected = Amount.zero, actual = Amount.zero
+      for (i, (row, item)) in rows.enumerated() {
+        let qty = masters.stockQty(row, item)
+        guard qty.isPositive else { continue }
+        let entry: StockLedgerEntry?
+        if !v.isReturn {
+          let rate = (Wide(nets[i]) + Wide(shares[i])).divided(by: qty, rule: company.rounding)
+          entry = move(row, item: item, warehouse: row.warehouse, actualQty: qty, incomingRate: rate)
+          documentLines.append(.init(key: StockKey(item: item.code, warehouse: row.warehouse), qty: qty, rate: rate,
+                                     documentRate: nets[i].divided(by: qty, rule: company.rounding)))
+        } else {
+          var outgoing: Rate?
+          if let original {
+            guard let line = returnedLine(original, row, item: item, warehouse: row.warehouse, qty: qty) else { continue }
+            outgoing = line.rate
+          }
+          entry = move(row, item: item, warehouse: row.warehouse, actualQty: -qty, outgoingRate: outgoing)
+        }
+        guard let e = entry else { continue }
+        if perpetual { gl.debit(stockAccount(row.warehouse), e.stockValueDifference) }
+        expected += sign(nets[i] + shares[i])
+        actual += e.stockValueDifference
+      }
+      valuationGap(expected: expected, actual: actual, rows: rows.count)
+    }
+    if !isInvoice {
+      // Purchase Receipt: the document side of the stock GL.
+      guard perpetual else { return }
+      for (i, (row, _)) in rows.enumerated() {
+        gl.credit(row.expenseAccount.isEmpty ? company.accounts.stockReceivedButNotBilled : row.expenseAccount, sign(nets[i]))
+      }
+      for (c, amount) in taxes where c.category.addsToValuation { gl.credit(c.account, sign(amount)) }
+      return
+    }
+    // Purchase Invoice.
+    if movesStock {
+      if perpetual { for (c, amount) in taxes where c.category.addsToValuation { gl.credit(c.account, sign(amount)) } }
+    } else {
+      for (i, (row, item)) in rows.enumerated() {
+        let account = !row.expenseAccount.isEmpty ? row.expenseAccount : (perpetual ? company.accounts.stockReceivedButNotBilled : expenseAccount(row, item))
+        gl.debit(account, sign(nets[i]))
+      }
+    }
+    if !movesStock || !perpetual {
+      // Without stock GL, the stock rows' cost is the net amount already debited above (or, with
+      // update_stock and perpetual inventory off, to the expense account).
+      if movesStock { for (i, (row, item)) in rows.enumerated() { gl.debit(expenseAccount(row, item), sign(nets[i])) } }
+    }
+    for (c, amount) in taxes where c.category.addsToTotal { gl.debit(c.account, sign(amount)) }
+    gl.credit(partyAccount(customer: false), sign(netTotal + totalTaxes), party: v.party)
+  }
+}

@@ -1,0 +1,62 @@
+import StockCore
+
+extension Transaction {
+  /// Delivery Note and Sales Invoice, and their returns (reference §4.4, §4.6, §5.1).
+  ///
+  /// Stock leaves at the engine's outgoing value (FIFO bins, LIFO bins, moving average) and comes back, on a
+  /// return, at the value per unit the original delivery took out, into any warehouse. The stock side posts
+  /// Dr cost of goods sold / Cr stock; a Sales Invoice also debits the customer's receivable with the grand
+  /// total and credits income (net) and the taxes.
+  mutating func selling() {
+    let v = voucher
+    let isInvoice = v.type == .salesInvoice
+    let movesStock = !isInvoice || v.updateStock
+    let original = original()
+    if v.isReturn && !v.returnAgainst.isEmpty && original == nil { return }
+    let rows = v.items.compactMap { r in item(r).map { (r, $0) } }
+    let sign: (Amount) -> Amount = { v.isReturn ? -$0 : $0 }
+    if movesStock {
+      for (row, item) in rows {
+        let qty = masters.stockQty(row, item)
+        guard qty.isPositive else { continue }
+        let key = StockKey(item: item.code, warehouse: row.warehouse)
+        let entry: StockLedgerEntry?
+        if !v.isReturn {
+          entry = move(row, item: item, warehouse: row.warehouse, actualQty: -qty)
+          if let e = entry {
+            documentLines.append(.init(key: key, qty: qty, rate: e.outgoingRate, documentRate: perStockUnit(row.rate ?? .zero, row, item)))
+          }
+        } else {
+          var rate: Rate
+          if let original {
+            guard let line = returnedLine(original, row, item: item, warehouse: row.warehouse, qty: qty) else { continue }
+            rate = line.rate
+          } else if let r = fallbackRate(state(key), item) {
+            rate = r
+          } else {
+            fail(.noValuationRate, line: row.line, field: "return_against", "a return without return_against comes back at the current valuation rate, and \(item.code) has none in \(row.warehouse): give return_against or set valuation_rate in items.csv")
+            continue
+          }
+          if rate.isZero, let r = fallbackRate(state(key), item) { rate = r }
+          entry = move(row, item: item, warehouse: row.warehouse, actualQty: qty, incomingRate: rate)
+        }
+        guard let e = entry else { continue }
+        stockGL(e, counter: expenseAccount(row, item))
+      }
+    }
+    guard isInvoice else { return }
+    var netTotal = Amount.zero
+    for (row, item) in rows {
+      let net = netAmount(row)
+      netTotal += net
+      gl.credit(incomeAccount(row, item), sign(net))
+    }
+    var totalTaxes = Amount.zero
+    for c in v.taxes where c.category.addsToTotal {
+      let amount = chargeAmount(c, netTotal: netTotal)
+      totalTaxes += amount
+      gl.credit(c.account, sign(amount))
+    }
+    gl.debit(partyAccount(customer: true), sign(netTotal + totalTaxes), party: v.party)
+  }
+}

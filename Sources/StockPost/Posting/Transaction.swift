@@ -1,0 +1,224 @@
+import StockCore
+
+/// The work of posting one voucher: the states it touches, the entries it writes, its GL, and the problems
+/// that keep it from posting. Voucher families extend it (`Transaction+Buying`, `+Selling`, `+StockEntry`,
+/// `+Reconciliation`).
+struct Transaction {
+  let masters: Masters
+  let company: Company
+  let voucher: Voucher
+  /// The engine's states, borrowed for the voucher; `pending` holds what the voucher changed.
+  var base: [StockKey: ItemWarehouseState] = [:]
+  var history: [String: PostedDocument] = [:]
+  var pending: [StockKey: ItemWarehouseState] = [:]
+  var entries: [StockLedgerEntry] = []
+  /// Lines to record in the history once the voucher posts.
+  var documentLines: [PostedDocument.Line] = []
+  /// Returned quantities to add to the original voucher once this return posts.
+  var returnedNow: [StockKey: Quantity] = [:]
+  var problems: [Diagnostic] = []
+  var gl = GLBuilder()
+
+  init(masters: Masters, voucher: Voucher) {
+    self.masters = masters
+    self.company = masters.company
+    self.voucher = voucher
+  }
+
+  mutating func fail(_ code: ErrorCode, line: Int, field: String, _ message: String) {
+    var loc = voucher.source
+    loc.line = line
+    problems.append(Diagnostic(code, at: loc, voucher: voucher.no, field: field, message))
+  }
+
+  func item(_ row: ItemRow) -> Item? { masters.itemByCode[row.itemCode] }
+  func stockAccount(_ warehouse: String) -> String { masters.stockAccountOf[warehouse] ?? company.accounts.defaultInventory }
+  func state(_ key: StockKey) -> ItemWarehouseState { pending[key] ?? base[key] ?? ItemWarehouseState() }
+  var perpetual: Bool { company.perpetualInventory }
+
+  /// The stock-side GL of one movement: Dr `stock account` / Cr `counter` for the stock value difference
+  /// (sides swap when it is negative). Nothing when perpetual inventory is off.
+  mutating func stockGL(_ e: StockLedgerEntry, counter: String) {
+    guard perpetual else { return }
+    gl.transfer(e.stockValueDifference, debit: stockAccount(e.warehouse), credit: counter)
+  }
+
+  /// Records the voucher in the history (after it posted).
+  mutating func record() {
+    for (k, q) in returnedNow { history[voucher.returnAgainst]?.returned[k, default: .zero] += q }
+    if [.purchaseReceipt, .purchaseInvoice, .deliveryNote, .salesInvoice].contains(voucher.type) {
+      history[voucher.no] = PostedDocument(type: voucher.type, isReturn: voucher.isReturn, party: voucher.party, lines: documentLines)
+    }
+  }
+
+  // MARK: movements
+
+  /// The fallback valuation rate (reference §2.6): the state's last rate, else the item's `valuation_rate`.
+  func fallbackRate(_ state: ItemWarehouseState, _ item: Item) -> Rate? {
+    if state.hasEntries && !state.valuationRate.isZero { return state.valuationRate }
+    if let r = item.valuationRate, r.isPositive { return r }
+    return nil
+  }
+
+  /// Moves `actualQty` (signed, stock UOM) of a row's item in `warehouse`; returns the entry, or nil after
+  /// recording why it cannot move.
+  mutating func move(
+    _ row: ItemRow, item: Item, warehouse: String, actualQty: Quantity, incomingRate: Rate = .zero,
+    outgoingRate: Rate? = nil
+  ) -> StockLedgerEntry? {
+    let key = StockKey(item: item.code, warehouse: warehouse)
+    var state = state(key)
+    let after = state.qty + actualQty
+    if actualQty.isNegative && (!masters.allowsNegativeStock(item) || item.hasSerialNo) {
+      let shortfall = company.quantity(-after)
+      if after.isNegative && shortfall > company.negativeTolerance {
+        fail(
+          .insufficientStock, line: row.line, field: "qty",
+          "\(shortfall) units of \(item.code) needed in \(warehouse) on \(voucher.date) \(voucher.time) for \(voucher.no) to complete this transaction: \(state.qty) available, \(-actualQty) required"
+        )
+        return nil
+      }
+    }
+    let prior = state
+    let outcome: Valuation.Outcome
+    do {
+      outcome = try Valuation.apply(
+        actualQty, incomingRate: incomingRate, outgoingRate: outgoingRate, to: &state,
+        method: masters.valuationMethod(of: item), company: company, fallback: { fallbackRate(prior, item) })
+    } catch {
+      fail(
+        .noValuationRate, line: row.line, field: "rate",
+        "no valuation rate for \(item.code) in \(warehouse) to value \(voucher.no): give a rate, or set valuation_rate for the item in items.csv")
+      return nil
+    }
+    pending[key] = state
+    return append(row, item: item, warehouse: warehouse, actualQty: actualQty, incomingRate: actualQty.isPositive ? incomingRate : .zero, outcome: outcome, state: state)
+  }
+
+  /// Appends the entry of a movement already applied to `state`.
+  mutating func append(
+    _ row: ItemRow, item: Item, warehouse: String, actualQty: Quantity, incomingRate: Rate, outcome: Valuation.Outcome,
+    state: ItemWarehouseState
+  ) -> StockLedgerEntry {
+    var e = StockLedgerEntry(
+      date: voucher.date, time: voucher.time, voucherType: voucher.type, voucherNo: voucher.no, index: entries.count,
+      itemCode: item.code, warehouse: warehouse, actualQty: actualQty, qtyAfterTransaction: state.qty,
+      incomingRate: incomingRate, valuationRate: state.valuationRate, stockValue: outcome.stockValue,
+      stockValueDifference: outcome.stockValueDifference)
+    if actualQty.isNegative {
+      e.outgoingRate = outcome.stockValueDifference.magnitude.divided(by: actualQty.magnitude, rule: company.rounding)
+    }
+    e.batchNo = row.batchNo
+    e.serialNos = row.serialNos
+    e.stockQueue = state.queue
+    entries.append(e)
+    return e
+  }
+
+  // MARK: amounts
+
+  /// Shares `total` over `weights` pro rata, each share rounded to currency precision, the last taking the
+  /// remainder (ERPNext `update_valuation_rate`, `distribute_additional_costs`). Equal shares when every
+  /// weight is 0.
+  func distribute(_ total: Amount, over weights: [Fixed]) -> [Amount] {
+    guard !weights.isEmpty else { return [] }
+    let sum = weights.reduce(Fixed.zero, +)
+    var shares: [Amount] = []
+    var left = total
+    for (i, w) in weights.enumerated() {
+      if i == weights.count - 1 {
+        shares.append(left)
+      } else {
+        let share =
+          sum.isZero
+          ? company.money(total.divided(by: Fixed(weights.count), rule: company.rounding))
+          : company.money(Wide(product: total, w).divided(by: sum, rule: company.rounding))
+        shares.append(share)
+        left -= share
+      }
+    }
+    return shares
+  }
+
+  /// The amount of a tax or charge row: its fixed amount, or `tax_rate` % of `netTotal`.
+  func chargeAmount(_ c: ChargeRow, netTotal: Amount) -> Amount {
+    if let a = c.amount { return company.money(a) }
+    let rate = c.taxRate ?? .zero
+    return company.money(Wide(product: netTotal, rate).divided(by: Fixed(100), rule: company.rounding))
+  }
+
+  /// The net amount of a row: qty × rate in the row's unit, rounded to currency precision.
+  func netAmount(_ row: ItemRow, rate: Rate? = nil) -> Amount {
+    company.money(Wide(product: row.qty ?? .zero, rate ?? row.rate ?? .zero))
+  }
+
+  /// The rate per stock unit of a document rate given per the row's unit.
+  func perStockUnit(_ rate: Rate, _ row: ItemRow, _ item: Item) -> Rate {
+    let f = masters.conversionFactor(row, item) ?? .one
+    return f == .one ? rate : rate.divided(by: f, rule: company.rounding)
+  }
+
+  /// Posts the gap between the value a document gives its stock and the value the stock took: a rounding
+  /// residue (up to 0.01 per stock row) is left to `round_off`; a real gap (negative stock, a return at a
+  /// rate other than the stock's) goes to cost of goods sold, as ERPNext's stock adjustment entry.
+  mutating func valuationGap(expected: Amount, actual: Amount, rows: Int) {
+    guard perpetual else { return }
+    let gap = expected - actual
+    let tolerance = Fixed(raw: Fixed.step(places: company.currencyPrecision).raw * Int128(max(rows, 1)))
+    if gap.magnitude > tolerance { gl.debit(company.accounts.costOfGoodsSold, gap) }
+  }
+
+  /// The expense account of an outgoing row: the row's, the item's, else cost of goods sold.
+  func expenseAccount(_ row: ItemRow, _ item: Item) -> String {
+    if !row.expenseAccount.isEmpty { return row.expenseAccount }
+    if !item.expenseAccount.isEmpty { return item.expenseAccount }
+    return company.accounts.costOfGoodsSold
+  }
+
+  /// The income account of a sold row: the row's, the item's, else the company's.
+  func incomeAccount(_ row: ItemRow, _ item: Item) -> String {
+    if !row.incomeAccount.isEmpty { return row.incomeAccount }
+    if !item.incomeAccount.isEmpty { return item.incomeAccount }
+    return company.accounts.income
+  }
+
+  /// The receivable or payable account of the voucher's party.
+  func partyAccount(customer: Bool) -> String {
+    if let p = masters.partyByName[voucher.party], !p.account.isEmpty { return p.account }
+    return customer ? company.accounts.receivable : company.accounts.payable
+  }
+
+  // MARK: returns
+
+  /// The original of a return, checked: it must be posted before, of the same type, and not a return.
+  mutating func original() -> PostedDocument? {
+    guard voucher.isReturn, !voucher.returnAgainst.isEmpty else { return nil }
+    guard let doc = history[voucher.returnAgainst] else {
+      fail(.badValue, line: voucher.source.line, field: "return_against", "\(voucher.returnAgainst) is not a posted \(voucher.type.rawValue) dated on or before \(voucher.date) \(voucher.time): a return needs its original in the ledger first")
+      return nil
+    }
+    if doc.type != voucher.type || doc.isReturn {
+      fail(.badValue, line: voucher.source.line, field: "return_against", "\(voucher.returnAgainst) is a \(doc.isReturn ? "return" : doc.type.rawValue), but a \(voucher.type.rawValue) return must return a \(voucher.type.rawValue)")
+      return nil
+    }
+    return doc
+  }
+
+  /// The original line a return row returns (same item, same warehouse if there is one), with what is left
+  /// to return; records an error when the row asks for more.
+  mutating func returnedLine(_ doc: PostedDocument, _ row: ItemRow, item: Item, warehouse: String, qty: Quantity) -> PostedDocument.Line? {
+    let lines = doc.lines.filter { $0.key.item == item.code }
+    guard let line = lines.first(where: { $0.key.warehouse == warehouse }) ?? lines.first else {
+      fail(.badValue, line: row.line, field: "item_code", "\(item.code) is not on \(voucher.returnAgainst): a return can only return what the original moved")
+      return nil
+    }
+    let total = lines.filter { $0.key == line.key }.reduce(Quantity.zero) { $0 + $1.qty }
+    let already = (doc.returned[line.key] ?? .zero) + (returnedNow[line.key] ?? .zero)
+    if already + qty > total {
+      fail(.badValue, line: row.line, field: "qty", "\(voucher.returnAgainst) moved \(total) of \(item.code) and \(already) are already returned: at most \(total - already) can still be returned, not \(qty)")
+      return nil
+    }
+    returnedNow[line.key, default: .zero] += qty
+    return line
+  }
+}
