@@ -18,15 +18,35 @@ public enum ReportCommand {
     do { ledger = try LedgerStore(directory: paths.ledger).load() } catch {
       return CommandOutcome(exitCode: RunCommand.Exit.integrity, stderr: "stockledger report: the ledger fails its integrity check at \(error.place): \(error.message)\n")
     }
-    let work = RunWork(masters: masters, ledger: ledger, partial: false)
-    let source = ReportSource(masters: masters, entries: work.sortedStoredEntries(), gl: ledger.gl)
+    let source = ReportCommand.source(masters: masters, ledger: ledger)
     guard let table = StockReports.make(name, source, filter) else {
       return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger report: unknown report \(name); the reports are: \(StockReports.names.joined(separator: ", "))\n")
     }
-    switch format {
-    case .csv: return CommandOutcome(exitCode: 0, stdout: table.csv)
-    case .table: return CommandOutcome(exitCode: 0, stdout: table.table)
-    case .json: return CommandOutcome(exitCode: 0, stdout: table.json)
+    return CommandOutcome(exitCode: 0, stdout: format.render(table))
+  }
+
+  /// The report source of the committed ledger.
+  static func source(masters: Masters, ledger: LedgerContents) -> ReportSource {
+    let work = RunWork(masters: masters, ledger: ledger, partial: false)
+    return ReportSource(masters: masters, entries: work.sortedStoredEntries(), gl: ledger.gl, vouchers: index(ledger.vouchers))
+  }
+
+  /// Vouchers by number.
+  static func index(_ vouchers: [Voucher]) -> [String: Voucher] {
+    var out: [String: Voucher] = [:]
+    out.reserveCapacity(vouchers.count)
+    for v in vouchers { out[v.no] = v }
+    return out
+  }
+}
+
+extension ReportCommand.Format {
+  /// The table in this format.
+  public func render(_ table: ReportTable) -> String {
+    switch self {
+    case .csv: return table.csv
+    case .table: return table.table
+    case .json: return table.json
     }
   }
 }

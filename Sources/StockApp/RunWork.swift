@@ -168,12 +168,13 @@ struct RunWork {
         }
       }
     }
-    // Final state.
+    // Final state. New vouchers are kept as they posted (batches and serials the engine named or picked
+    // filled in), in arrival order.
+    s.acceptedNew = replay.posted.filter { !$0.0.isPosted }.sorted { $0.0.arrival < $1.0.arrival }.map(\.1.voucher)
     for f in files {
       if f.isDuplicate { s.fileStatus[f.picked.name] = .duplicate; continue }
       if rejectedFiles.contains(f.picked.name) { s.fileStatus[f.picked.name] = .rejected; continue }
       let posted = f.valid.filter { !s.rejectedVouchers.contains($0.no) }
-      s.acceptedNew += posted
       s.fileStatus[f.picked.name] = posted.count == f.voucherCount ? .imported : (posted.isEmpty ? .rejected : .partial)
     }
     s.rejections.sort { ($0.location.file, $0.location.line) < ($1.location.file, $1.location.line) }

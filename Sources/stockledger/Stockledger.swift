@@ -11,7 +11,7 @@ struct Stockledger: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "stockledger",
     abstract: "Perpetual-inventory batch processor: CSV vouchers in, valued stock ledger, GL and reports out.",
-    subcommands: [Run.self, Report.self, Verify.self, Init.self])
+    subcommands: [Run.self, Report.self, Verify.self, Trace.self, Init.self])
 }
 
 func finish(_ outcome: CommandOutcome) throws -> Never {
@@ -90,6 +90,19 @@ struct Verify: ParsableCommand {
   @Argument(help: "The books directory.") var books: String = "."
   @Option(help: "Ledger folder (default BOOKS/ledger).") var ledger: String?
   func run() throws { try finish(VerifyCommand.run(paths: BooksPaths(books: books, ledger: ledger))) }
+}
+
+struct Trace: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "The full history of a serial number or a batch (for a batch: who received it).")
+  @Argument(help: "The books directory.") var books: String = "."
+  @Option(help: "Ledger folder (default BOOKS/ledger).") var ledger: String?
+  @Option(help: "A serial number.") var serial: String?
+  @Option(help: "A batch number.") var batch: String?
+  @Option(help: "table, csv or json.") var format: String = "table"
+  func run() throws {
+    guard let fmt = ReportCommand.Format(rawValue: format) else { throw ValidationError("--format is table, csv or json") }
+    try finish(TraceCommand.run(paths: BooksPaths(books: books, ledger: ledger), serial: serial, batch: batch, format: fmt))
+  }
 }
 
 struct Init: ParsableCommand {

@@ -45,4 +45,10 @@ public struct Item: Sendable, Hashable {
     self.expenseAccount = expenseAccount
     self.incomeAccount = incomeAccount
   }
+
+  /// The expiry of a batch of this item first received on `date`: the date given, else `date` +
+  /// `shelf_life_days`, else none.
+  public func batchExpiry(given: BusinessDate?, receivedOn date: BusinessDate) -> BusinessDate? {
+    given ?? shelfLifeDays.map { date.adding(days: $0) }
+  }
 }

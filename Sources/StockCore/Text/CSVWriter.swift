@@ -50,7 +50,8 @@ extension String {
 }
 
 extension Substring {
-  func range(of target: String) -> Range<Substring.Index>? {
+  /// The first range of `target`.
+  public func range(of target: String) -> Range<Substring.Index>? {
     guard let first = target.first else { return nil }
     var i = startIndex
     while i < endIndex {

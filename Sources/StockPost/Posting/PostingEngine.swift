@@ -8,28 +8,25 @@ import StockCore
 /// replay from scratch), so an incremental run can continue from a snapshot.
 public struct PostingEngine: Sendable {
   public let masters: Masters
-  /// State of every item and warehouse after the vouchers posted so far.
-  public private(set) var states: [StockKey: ItemWarehouseState]
-  /// What returns and invoices need to know of the vouchers posted so far.
-  public private(set) var history: [String: PostedDocument]
+  /// Everything the vouchers posted so far left behind: stock per item and warehouse, serials, batches,
+  /// what returns need of their originals.
+  public private(set) var state: PostingState
 
-  public init(masters: Masters, states: [StockKey: ItemWarehouseState] = [:], history: [String: PostedDocument] = [:]) {
+  /// State of every item and warehouse after the vouchers posted so far.
+  public var states: [StockKey: ItemWarehouseState] { state.stock }
+
+  public init(masters: Masters, state: PostingState = PostingState()) {
     self.masters = masters
-    self.states = states
-    self.history = history
+    self.state = state
   }
 
   /// Posts one validated voucher.
   /// - Complexity: O(rows × bins touched).
   public mutating func post(_ voucher: Voucher) -> Result<PostedVoucher, VoucherProblems> {
     var tx = Transaction(masters: masters, voucher: voucher)
-    // The transaction borrows the engine's dictionaries (no copy) and gives them back afterwards.
-    swap(&tx.base, &states)
-    swap(&tx.history, &history)
-    defer {
-      swap(&tx.base, &states)
-      swap(&tx.history, &history)
-    }
+    // The transaction borrows the engine's state (no copy) and gives it back afterwards.
+    swap(&tx.base, &state)
+    defer { swap(&tx.base, &state) }
     switch voucher.type {
     case .purchaseReceipt, .purchaseInvoice: tx.buying()
     case .deliveryNote, .salesInvoice: tx.selling()
@@ -39,10 +36,9 @@ public struct PostingEngine: Sendable {
       tx.fail(.unsupported, line: voucher.source.line, field: "voucher_type", "\(voucher.type.rawValue) cannot be posted by this version")
     }
     if !tx.problems.isEmpty { return .failure(VoucherProblems(diagnostics: tx.problems)) }
-    for (k, s) in tx.pending { tx.base[k] = s }
-    tx.record()
+    tx.commit()
     let gl = tx.gl.entries(for: voucher, roundOff: masters.company.accounts.roundOff)
-    return .success(PostedVoucher(voucher: voucher, entries: tx.entries, gl: gl))
+    return .success(PostedVoucher(voucher: tx.resolvedVoucher, entries: tx.entries, gl: gl))
   }
 }
 

@@ -48,10 +48,10 @@ extension Transaction {
       for (i, (row, item)) in rows.enumerated() {
         let qty = masters.stockQty(row, item)
         guard qty.isPositive else { continue }
-        let entry: StockLedgerEntry?
+        let entry: Movement?
         if !v.isReturn {
           let rate = (Wide(nets[i]) + Wide(shares[i])).divided(by: qty, rule: company.rounding)
-          entry = move(row, item: item, warehouse: row.warehouse, actualQty: qty, incomingRate: rate)
+          entry = move(row, at: i, item: item, warehouse: row.warehouse, actualQty: qty, incomingRate: rate)
           documentLines.append(.init(key: StockKey(item: item.code, warehouse: row.warehouse), qty: qty, rate: rate,
                                      documentRate: nets[i].divided(by: qty, rule: company.rounding)))
         } else {
@@ -60,7 +60,7 @@ extension Transaction {
             guard let line = returnedLine(original, row, item: item, warehouse: row.warehouse, qty: qty) else { continue }
             outgoing = line.rate
           }
-          entry = move(row, item: item, warehouse: row.warehouse, actualQty: -qty, outgoingRate: outgoing)
+          entry = move(row, at: i, item: item, warehouse: row.warehouse, actualQty: -qty, outgoingRate: outgoing)
         }
         guard let e = entry else { continue }
         if perpetual { gl.debit(stockAccount(row.warehouse), e.stockValueDifference) }

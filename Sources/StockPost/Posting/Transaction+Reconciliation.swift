@@ -11,6 +11,14 @@ extension Transaction {
     var changed = 0
     for row in v.items {
       guard let item = item(row) else { continue }
+      if item.hasSerialNo {
+        fail(.unsupported, line: row.line, field: "item_code", "\(item.code) is serialized: reconcile it by receiving or issuing its serial numbers")
+        continue
+      }
+      if item.hasBatchNo {
+        if batchReconciliation(row, item: item) { changed += 1 }
+        continue
+      }
       let key = StockKey(item: item.code, warehouse: row.warehouse)
       var state = state(key)
       let newQty = row.qty.map { _ in masters.stockQty(row, item) } ?? state.qty
@@ -38,10 +46,45 @@ extension Transaction {
       let e = append(row, item: item, warehouse: row.warehouse, actualQty: newQty - previousQty, incomingRate: .zero,
                      outcome: Valuation.Outcome(stockValue: value, stockValueDifference: value - previousValue), state: state)
       let counter = !row.expenseAccount.isEmpty ? row.expenseAccount : (v.purpose == .openingStock ? company.accounts.temporaryOpening : company.accounts.stockAdjustment)
-      stockGL(e, counter: counter)
+      stockGL(Movement(warehouse: e.warehouse, actualQty: e.actualQty, stockValueDifference: e.stockValueDifference, outgoingRate: .zero), counter: counter)
     }
     if changed == 0 && problems.isEmpty {
       fail(.badValue, line: v.source.line, field: "qty", "none of the items have any change in quantity or value: the reconciliation changes nothing")
     }
+  }
+
+  /// A reconciliation row of a batch item sets the batch's quantity and rate in the warehouse (creating the
+  /// batch if it is new); returns whether it changed anything.
+  mutating func batchReconciliation(_ row: ItemRow, item: Item) -> Bool {
+    guard !row.batchNo.isEmpty else {
+      fail(.required, line: row.line, field: "batch_no", "\(item.code) is batch-tracked: a reconciliation row names the batch it sets")
+      return false
+    }
+    let bk = BatchKey(batch: row.batchNo, warehouse: row.warehouse)
+    var bs = batchStock(bk)
+    let currentRate = bs.qty.isZero ? nil : bs.value.divided(by: bs.qty, rule: company.rounding)
+    let newQty = row.qty.map { _ in masters.stockQty(row, item) } ?? bs.qty
+    guard let rate = row.rate.map({ perStockUnit($0, row, item) }) ?? currentRate ?? item.valuationRate else {
+      fail(.noValuationRate, line: row.line, field: "rate", "valuation rate required for batch \(row.batchNo) of \(item.code): give rate")
+      return false
+    }
+    if newQty == bs.qty && rate == currentRate { return false }
+    guard ensureBatch(row.batchNo, row, item, inward: true) else { return false }
+    let key = StockKey(item: item.code, warehouse: row.warehouse)
+    var state = state(key)
+    let newValue = newQty.isZero ? Amount.zero : company.money(Wide(product: newQty, rate))
+    let delta = newQty - bs.qty
+    let outcome = specific(&state, qty: delta, value: newValue - bs.value)
+    pending[key] = state
+    bs.qty = newQty
+    bs.value = newValue
+    pendingBatchStock[bk] = bs
+    var set = batchesIn(key)
+    set.insert(row.batchNo)
+    pendingBatchesIn[key] = set
+    let e = append(row, item: item, warehouse: row.warehouse, actualQty: delta, incomingRate: .zero, outcome: outcome, state: state)
+    let counter = !row.expenseAccount.isEmpty ? row.expenseAccount : (voucher.purpose == .openingStock ? company.accounts.temporaryOpening : company.accounts.stockAdjustment)
+    stockGL(Movement(warehouse: row.warehouse, actualQty: e.actualQty, stockValueDifference: e.stockValueDifference, outgoingRate: .zero), counter: counter)
+    return true
   }
 }

@@ -16,13 +16,13 @@ extension Transaction {
     let rows = v.items.compactMap { r in item(r).map { (r, $0) } }
     let sign: (Amount) -> Amount = { v.isReturn ? -$0 : $0 }
     if movesStock {
-      for (row, item) in rows {
+      for (i, (row, item)) in rows.enumerated() {
         let qty = masters.stockQty(row, item)
         guard qty.isPositive else { continue }
         let key = StockKey(item: item.code, warehouse: row.warehouse)
-        let entry: StockLedgerEntry?
+        let entry: Movement?
         if !v.isReturn {
-          entry = move(row, item: item, warehouse: row.warehouse, actualQty: -qty)
+          entry = move(row, at: i, item: item, warehouse: row.warehouse, actualQty: -qty)
           if let e = entry {
             documentLines.append(.init(key: key, qty: qty, rate: e.outgoingRate, documentRate: perStockUnit(row.rate ?? .zero, row, item)))
           }
@@ -38,7 +38,7 @@ extension Transaction {
             continue
           }
           if rate.isZero, let r = fallbackRate(state(key), item) { rate = r }
-          entry = move(row, item: item, warehouse: row.warehouse, actualQty: qty, incomingRate: rate)
+          entry = move(row, at: i, item: item, warehouse: row.warehouse, actualQty: qty, incomingRate: rate, keepSerialRates: true)
         }
         guard let e = entry else { continue }
         stockGL(e, counter: expenseAccount(row, item))

@@ -19,7 +19,7 @@ extension Transaction {
     var consumedValue: [Int: Amount] = [:]
     for (i, (row, item)) in rows.enumerated() where !row.sourceWarehouse.isEmpty {
       let qty = masters.stockQty(row, item)
-      guard let e = move(row, item: item, warehouse: row.sourceWarehouse, actualQty: -qty) else { continue }
+      guard let e = move(row, at: i, item: item, warehouse: row.sourceWarehouse, actualQty: -qty) else { continue }
       consumedValue[i] = -e.stockValueDifference
       stockGL(e, counter: differenceAccount(row))
     }
@@ -87,7 +87,7 @@ extension Transaction {
       } else {
         rate = (Wide(b) + Wide(share)).divided(by: qty, rule: company.rounding)
       }
-      guard let e = move(row, item: item, warehouse: row.targetWarehouse, actualQty: qty, incomingRate: rate) else { continue }
+      guard let e = move(row, at: i, item: item, warehouse: row.targetWarehouse, actualQty: qty, incomingRate: rate, keepSerialRates: consumedValue[i] != nil) else { continue }
       stockGL(e, counter: differenceAccount(row))
     }
   }

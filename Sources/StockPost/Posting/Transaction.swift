@@ -7,10 +7,21 @@ struct Transaction {
   let masters: Masters
   let company: Company
   let voucher: Voucher
-  /// The engine's states, borrowed for the voucher; `pending` holds what the voucher changed.
-  var base: [StockKey: ItemWarehouseState] = [:]
-  var history: [String: PostedDocument] = [:]
+  /// The engine's state, borrowed for the voucher; the `pending…` overlays hold what the voucher changed
+  /// until it commits.
+  var base = PostingState()
   var pending: [StockKey: ItemWarehouseState] = [:]
+  var pendingSerials: [String: SerialState] = [:]
+  var pendingBatches: [String: BatchState] = [:]
+  var pendingBatchStock: [BatchKey: BatchStock] = [:]
+  var pendingSerialsIn: [StockKey: Set<String>] = [:]
+  var pendingBatchesIn: [StockKey: Set<String>] = [:]
+  var pendingSeries: [String: Int] = [:]
+  var serialSequence: Int?
+  /// What the outward side of each row took (batches, serials, values), for the inward side of a transfer.
+  var transferChunks: [Int: [Chunk]] = [:]
+  /// Item rows as they posted (batches and serials filled in), by position in the voucher.
+  var resolvedRows: [Int: [ItemRow]] = [:]
   var entries: [StockLedgerEntry] = []
   /// Lines to record in the history once the voucher posts.
   var documentLines: [PostedDocument.Line] = []
@@ -33,22 +44,39 @@ struct Transaction {
 
   func item(_ row: ItemRow) -> Item? { masters.itemByCode[row.itemCode] }
   func stockAccount(_ warehouse: String) -> String { masters.stockAccountOf[warehouse] ?? company.accounts.defaultInventory }
-  func state(_ key: StockKey) -> ItemWarehouseState { pending[key] ?? base[key] ?? ItemWarehouseState() }
+  func state(_ key: StockKey) -> ItemWarehouseState { pending[key] ?? base.stock[key] ?? ItemWarehouseState() }
+  var history: [String: PostedDocument] { base.documents }
   var perpetual: Bool { company.perpetualInventory }
 
   /// The stock-side GL of one movement: Dr `stock account` / Cr `counter` for the stock value difference
   /// (sides swap when it is negative). Nothing when perpetual inventory is off.
-  mutating func stockGL(_ e: StockLedgerEntry, counter: String) {
+  mutating func stockGL(_ e: Movement, counter: String) {
     guard perpetual else { return }
     gl.transfer(e.stockValueDifference, debit: stockAccount(e.warehouse), credit: counter)
   }
 
-  /// Records the voucher in the history (after it posted).
-  mutating func record() {
-    for (k, q) in returnedNow { history[voucher.returnAgainst]?.returned[k, default: .zero] += q }
+  /// Writes what the voucher changed into the engine's state (after every row succeeded).
+  mutating func commit() {
+    for (k, s) in pending { base.stock[k] = s }
+    for (k, s) in pendingSerials { base.serials[k] = s }
+    for (k, s) in pendingBatches { base.batches[k] = s }
+    for (k, s) in pendingBatchStock { base.batchStock[k] = s }
+    for (k, s) in pendingSerialsIn { base.serialsIn[k] = s }
+    for (k, s) in pendingBatchesIn { base.batchesIn[k] = s }
+    for (k, n) in pendingSeries { base.seriesUsed[k] = n }
+    if let serialSequence { base.serialSequence = serialSequence }
+    for (k, q) in returnedNow { base.documents[voucher.returnAgainst]?.returned[k, default: .zero] += q }
     if [.purchaseReceipt, .purchaseInvoice, .deliveryNote, .salesInvoice].contains(voucher.type) {
-      history[voucher.no] = PostedDocument(type: voucher.type, isReturn: voucher.isReturn, party: voucher.party, lines: documentLines)
+      base.documents[voucher.no] = PostedDocument(type: voucher.type, isReturn: voucher.isReturn, party: voucher.party, lines: documentLines)
     }
+  }
+
+  /// The voucher with the rows as they posted.
+  var resolvedVoucher: Voucher {
+    guard !resolvedRows.isEmpty else { return voucher }
+    var v = voucher
+    v.items = voucher.items.indices.flatMap { resolvedRows[$0] ?? [voucher.items[$0]] }
+    return v
   }
 
   // MARK: movements
@@ -60,29 +88,50 @@ struct Transaction {
     return nil
   }
 
-  /// Moves `actualQty` (signed, stock UOM) of a row's item in `warehouse`; returns the entry, or nil after
-  /// recording why it cannot move.
+  /// Moves `actualQty` (signed, stock UOM) of a row's item in `warehouse`: one stock ledger entry, or one
+  /// per batch for a batch item. Returns what moved, or nil after recording why it cannot move.
   mutating func move(
-    _ row: ItemRow, item: Item, warehouse: String, actualQty: Quantity, incomingRate: Rate = .zero,
-    outgoingRate: Rate? = nil
-  ) -> StockLedgerEntry? {
+    _ row: ItemRow, at index: Int? = nil, item: Item, warehouse: String, actualQty: Quantity, incomingRate: Rate = .zero,
+    outgoingRate: Rate? = nil, keepSerialRates: Bool = false
+  ) -> Movement? {
+    let position = index ?? voucher.items.firstIndex(of: row)
+    if item.hasBatchNo || item.hasSerialNo {
+      return trackedMove(row, at: position, item: item, warehouse: warehouse, actualQty: actualQty, incomingRate: incomingRate,
+                         outgoingRate: outgoingRate, keepSerialRates: keepSerialRates)
+    }
+    guard available(row, item: item, warehouse: warehouse, actualQty: actualQty) else { return nil }
     let key = StockKey(item: item.code, warehouse: warehouse)
     var state = state(key)
-    let after = state.qty + actualQty
-    if actualQty.isNegative && (!masters.allowsNegativeStock(item) || item.hasSerialNo) {
-      let shortfall = company.quantity(-after)
-      if after.isNegative && shortfall > company.negativeTolerance {
-        fail(
-          .insufficientStock, line: row.line, field: "qty",
-          "\(shortfall) units of \(item.code) needed in \(warehouse) on \(voucher.date) \(voucher.time) for \(voucher.no) to complete this transaction: \(state.qty) available, \(-actualQty) required"
-        )
-        return nil
-      }
-    }
+    guard let outcome = value(row, item: item, warehouse: warehouse, actualQty: actualQty, incomingRate: incomingRate, outgoingRate: outgoingRate, state: &state) else { return nil }
+    pending[key] = state
+    let e = append(row, item: item, warehouse: warehouse, actualQty: actualQty, incomingRate: actualQty.isPositive ? incomingRate : .zero, outcome: outcome, state: state)
+    return Movement(warehouse: warehouse, actualQty: actualQty, stockValueDifference: e.stockValueDifference, outgoingRate: e.outgoingRate)
+  }
+
+  /// Whether an outward movement finds the stock it needs (unless negative stock is allowed); records the
+  /// shortfall otherwise. Serialized items are always checked.
+  mutating func available(_ row: ItemRow, item: Item, warehouse: String, actualQty: Quantity) -> Bool {
+    guard actualQty.isNegative, !masters.allowsNegativeStock(item) || item.hasSerialNo else { return true }
+    let current = state(StockKey(item: item.code, warehouse: warehouse)).qty
+    let after = current + actualQty
+    let shortfall = company.quantity(-after)
+    guard after.isNegative && shortfall > company.negativeTolerance else { return true }
+    fail(
+      .insufficientStock, line: row.line, field: "qty",
+      "\(shortfall) units of \(item.code) needed in \(warehouse) on \(voucher.date) \(voucher.time) for \(voucher.no) to complete this transaction: \(current) available, \(-actualQty) required"
+    )
+    return false
+  }
+
+  /// Values a movement by the item's method on `state`; nil (recorded) when a fallback rate is needed and
+  /// there is none.
+  mutating func value(
+    _ row: ItemRow, item: Item, warehouse: String, actualQty: Quantity, incomingRate: Rate, outgoingRate: Rate?,
+    state: inout ItemWarehouseState
+  ) -> Valuation.Outcome? {
     let prior = state
-    let outcome: Valuation.Outcome
     do {
-      outcome = try Valuation.apply(
+      return try Valuation.apply(
         actualQty, incomingRate: incomingRate, outgoingRate: outgoingRate, to: &state,
         method: masters.valuationMethod(of: item), company: company, fallback: { fallbackRate(prior, item) })
     } catch {
@@ -91,8 +140,6 @@ struct Transaction {
         "no valuation rate for \(item.code) in \(warehouse) to value \(voucher.no): give a rate, or set valuation_rate for the item in items.csv")
       return nil
     }
-    pending[key] = state
-    return append(row, item: item, warehouse: warehouse, actualQty: actualQty, incomingRate: actualQty.isPositive ? incomingRate : .zero, outcome: outcome, state: state)
   }
 
   /// Appends the entry of a movement already applied to `state`.

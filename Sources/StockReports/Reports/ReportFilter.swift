@@ -25,10 +25,13 @@ public struct ReportSource: Sendable {
   public var entries: [StockLedgerEntry]
   /// GL lines in ledger order, adjustments included.
   public var gl: [GLEntry]
-  public init(masters: Masters, entries: [StockLedgerEntry], gl: [GLEntry]) {
+  /// The accepted vouchers by number (parties, voucher kinds and batch dates for the tracking reports).
+  public var vouchers: [String: Voucher]
+  public init(masters: Masters, entries: [StockLedgerEntry], gl: [GLEntry], vouchers: [String: Voucher] = [:]) {
     self.masters = masters
     self.entries = entries
     self.gl = gl
+    self.vouchers = vouchers
   }
   var places: Int { masters.company.currencyPrecision }
 }

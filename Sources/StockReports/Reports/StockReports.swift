@@ -3,7 +3,7 @@ import StockCore
 /// The reports of SPEC §7 that the posting engine feeds. Rows are sorted deterministically: ledger order for
 /// the ledgers, item then warehouse for balances, chart order for accounts.
 public enum StockReports {
-  public static let names = ["stock-ledger", "general-ledger", "stock-balance", "trial-balance", "stock-vs-gl"]
+  public static let names = ["stock-ledger", "general-ledger", "stock-balance", "trial-balance", "stock-vs-gl", "batch-balance", "serial-status"]
 
   public static func make(_ name: String, _ s: ReportSource, _ f: ReportFilter = ReportFilter()) -> ReportTable? {
     switch name {
@@ -12,6 +12,8 @@ public enum StockReports {
     case "stock-balance": return stockBalance(s, f)
     case "trial-balance": return trialBalance(s, f)
     case "stock-vs-gl": return stockVsGL(s, f)
+    case "batch-balance": return TrackingReports.batchBalance(s, f)
+    case "serial-status": return TrackingReports.serialStatus(s, f)
     default: return nil
     }
   }

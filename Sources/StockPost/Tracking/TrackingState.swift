@@ -1,0 +1,72 @@
+import StockCore
+
+/// A serial number as the engine knows it after the vouchers posted so far.
+public struct SerialState: Sendable, Hashable {
+  public var item: String
+  public var batch: String
+  /// The warehouse it is in; empty when it is not in stock.
+  public var warehouse: String
+  /// The rate it came in at (serial-specific valuation).
+  public var incomingRate: Rate
+  /// Receipt order, for picking the oldest first.
+  public var receivedSequence: Int
+}
+
+/// A batch as the engine knows it: created by its first inward row.
+public struct BatchState: Sendable, Hashable {
+  public var item: String
+  public var expiry: BusinessDate?
+  public var manufactured: BusinessDate?
+  public var createdOn: BusinessDate
+  /// Creation order, the tie-break of first-expiring-first picking.
+  public var sequence: Int
+}
+
+/// Quantity and value of one batch in one warehouse (each batch its own moving average).
+public struct BatchStock: Sendable, Hashable {
+  public var qty: Quantity = .zero
+  /// Unrounded running value (Σ of the batch's stock value differences).
+  public var value: Amount = .zero
+}
+
+/// One batch in one warehouse.
+public struct BatchKey: Sendable, Hashable, Comparable {
+  public var batch: String
+  public var warehouse: String
+  public static func < (a: BatchKey, b: BatchKey) -> Bool { (a.batch, a.warehouse) < (b.batch, b.warehouse) }
+}
+
+/// Everything the engine carries from one voucher to the next.
+public struct PostingState: Sendable {
+  /// Running state of every item and warehouse.
+  public var stock: [StockKey: ItemWarehouseState] = [:]
+  /// What returns and invoices need of the vouchers posted so far.
+  public var documents: [String: PostedDocument] = [:]
+  public var serials: [String: SerialState] = [:]
+  public var batches: [String: BatchState] = [:]
+  public var batchStock: [BatchKey: BatchStock] = [:]
+  /// Serials in stock per item and warehouse (for picking without a scan of every serial).
+  public var serialsIn: [StockKey: Set<String>] = [:]
+  /// Batches that ever held stock per item and warehouse (for first-expiring-first picking).
+  public var batchesIn: [StockKey: Set<String>] = [:]
+  /// Highest number used per naming-series prefix.
+  public var seriesUsed: [String: Int] = [:]
+  public var serialSequence = 0
+  public init() {}
+
+  /// Registers a name so that the series never hands it out.
+  mutating func noteName(_ name: String, series pattern: String) {
+    guard !pattern.isEmpty else { return }
+    let s = NamingSeries(pattern)
+    if let n = s.number(of: name) { seriesUsed[s.prefix] = max(seriesUsed[s.prefix] ?? 0, n) }
+  }
+
+  /// The next unused name of a series.
+  mutating func nextName(series pattern: String, isTaken: (String) -> Bool) -> String {
+    let s = NamingSeries(pattern)
+    var n = (seriesUsed[s.prefix] ?? 0) + 1
+    while isTaken(s.name(n)) { n += 1 }
+    seriesUsed[s.prefix] = n
+    return s.name(n)
+  }
+}

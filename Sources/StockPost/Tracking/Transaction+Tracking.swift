@@ -1,0 +1,359 @@
+import StockCore
+
+/// One part of a row's movement: a batch (or none) and the serials in it.
+struct Chunk {
+  var batch: String
+  var serials: [String]
+  /// Stock UOM, positive.
+  var qty: Quantity
+  /// The value that left (outward chunks), carried to the target of a transfer.
+  var value: Amount = .zero
+}
+
+extension Transaction {
+  // MARK: overlay accessors
+
+  func serial(_ s: String) -> SerialState? { pendingSerials[s] ?? base.serials[s] }
+  func batch(_ b: String) -> BatchState? { pendingBatches[b] ?? base.batches[b] }
+  func batchStock(_ k: BatchKey) -> BatchStock { pendingBatchStock[k] ?? base.batchStock[k] ?? BatchStock() }
+  func serialsIn(_ k: StockKey) -> Set<String> { pendingSerialsIn[k] ?? base.serialsIn[k] ?? [] }
+  func batchesIn(_ k: StockKey) -> Set<String> { pendingBatchesIn[k] ?? base.batchesIn[k] ?? [] }
+
+  enum NameKind { case batch, serial }
+
+  /// The next name of a series that no batch (or serial) has.
+  mutating func nextName(series pattern: String, for kind: NameKind) -> String {
+    let s = NamingSeries(pattern)
+    var n = (pendingSeries[s.prefix] ?? base.seriesUsed[s.prefix] ?? 0) + 1
+    while kind == .batch ? batch(s.name(n)) != nil : serial(s.name(n)) != nil { n += 1 }
+    pendingSeries[s.prefix] = n
+    return s.name(n)
+  }
+
+  mutating func noteName(_ name: String, series pattern: String) {
+    guard !pattern.isEmpty else { return }
+    let s = NamingSeries(pattern)
+    if let n = s.number(of: name), n > (pendingSeries[s.prefix] ?? base.seriesUsed[s.prefix] ?? 0) { pendingSeries[s.prefix] = n }
+  }
+
+  /// Whether the item is valued per batch (each batch its own moving average) or per serial.
+  func valuedSpecifically(_ item: Item) -> Bool { item.hasSerialNo || (item.hasBatchNo && item.useBatchwiseValuation) }
+
+  /// Whether expired batches are refused for this movement: receipts and deliveries, not issues and transfers.
+  var checksExpiry: Bool { voucher.type != .stockEntry || !(voucher.purpose == .materialIssue || voucher.purpose == .materialTransfer) }
+
+  // MARK: moves
+
+  /// A movement of a batch- or serial-tracked item (reference §2.5, §7).
+  mutating func trackedMove(
+    _ row: ItemRow, at index: Int?, item: Item, warehouse: String, actualQty: Quantity, incomingRate: Rate,
+    outgoingRate: Rate?, keepSerialRates: Bool
+  ) -> Movement? {
+    if actualQty.isPositive {
+      return trackedIn(row, at: index, item: item, warehouse: warehouse, qty: actualQty, incomingRate: incomingRate, keepSerialRates: keepSerialRates)
+    }
+    return trackedOut(row, at: index, item: item, warehouse: warehouse, qty: -actualQty, outgoingRate: outgoingRate)
+  }
+
+  mutating func trackedIn(_ row: ItemRow, at index: Int?, item: Item, warehouse: String, qty: Quantity, incomingRate: Rate, keepSerialRates: Bool) -> Movement? {
+    var chunks: [Chunk]
+    if let index, let carried = transferChunks[index] {
+      chunks = carried  // the target of a transfer takes exactly what left the source
+    } else {
+      var batchNo = row.batchNo
+      if item.hasBatchNo {
+        if batchNo.isEmpty {
+          guard !item.batchNoSeries.isEmpty else {
+            fail(.required, line: row.line, field: "batch_no", "\(item.code) is batch-tracked: give batch_no (or set batch_no_series for the item in items.csv)")
+            return nil
+          }
+          batchNo = nextName(series: item.batchNoSeries, for: .batch)
+        }
+        guard ensureBatch(batchNo, row, item, inward: true) else { return nil }
+      }
+      var serials = row.serialNos
+      if item.hasSerialNo {
+        guard let n = qty.integerValue else {
+          fail(.badValue, line: row.line, field: "qty", "a serialized item moves whole units: \(qty) is not a whole number")
+          return nil
+        }
+        if serials.isEmpty {
+          guard !item.serialNoSeries.isEmpty else {
+            fail(.required, line: row.line, field: "serial_nos", "\(item.code) is serialized: give \(n) serial numbers (or set serial_no_series for the item in items.csv)")
+            return nil
+          }
+          serials = []
+          for _ in 0..<n { serials.append(nextName(series: item.serialNoSeries, for: .serial)) }
+        }
+        var ok = true
+        for s in serials {
+          guard let known = serial(s) else { continue }
+          if known.item != item.code {
+            fail(.badValue, line: row.line, field: "serial_nos", "serial number \(s) belongs to item \(known.item), not \(item.code)")
+            ok = false
+          } else if !known.warehouse.isEmpty {
+            fail(.badValue, line: row.line, field: "serial_nos", "serial number \(s) has already been received: it is in \(known.warehouse)")
+            ok = false
+          }
+        }
+        guard ok else { return nil }
+      }
+      chunks = [Chunk(batch: batchNo, serials: serials, qty: qty)]
+      if let index, batchNo != row.batchNo || serials != row.serialNos {
+        var resolved = row
+        resolved.batchNo = batchNo
+        resolved.serialNos = serials
+        resolvedRows[index] = [resolved]
+      }
+    }
+    let key = StockKey(item: item.code, warehouse: warehouse)
+    var total = Amount.zero
+    for chunk in chunks {
+      var state = state(key)
+      let carried = transferChunks[index ?? -1] != nil
+      let outcome: Valuation.Outcome
+      if valuedSpecifically(item) {
+        var value: Amount
+        if item.hasSerialNo {
+          var sum = Wide.zero
+          for s in chunk.serials {
+            let rate = (keepSerialRates ? serial(s)?.incomingRate : nil) ?? (carried ? chunk.value.divided(by: chunk.qty, rule: company.rounding) : incomingRate)
+            sum += Wide(rate)
+          }
+          value = carried && !keepSerialRates ? chunk.value : company.money(sum)
+        } else {
+          value = carried ? chunk.value : company.money(Wide(product: chunk.qty, incomingRate))
+        }
+        if carried { value = chunk.value }
+        outcome = specific(&state, qty: chunk.qty, value: value)
+      } else {
+        let rate = carried ? chunk.value.divided(by: chunk.qty, rule: company.rounding) : incomingRate
+        guard let o = self.value(row, item: item, warehouse: warehouse, actualQty: chunk.qty, incomingRate: rate, outgoingRate: nil, state: &state) else { return nil }
+        outcome = o
+      }
+      pending[key] = state
+      if !chunk.batch.isEmpty {
+        let bk = BatchKey(batch: chunk.batch, warehouse: warehouse)
+        var bs = batchStock(bk)
+        bs.qty += chunk.qty
+        bs.value += outcome.stockValueDifference
+        pendingBatchStock[bk] = bs
+        var set = batchesIn(key)
+        set.insert(chunk.batch)
+        pendingBatchesIn[key] = set
+      }
+      if item.hasSerialNo {
+        let perSerial = outcome.stockValueDifference.divided(by: Fixed(max(chunk.serials.count, 1)), rule: company.rounding)
+        var set = serialsIn(key)
+        for s in chunk.serials {
+          let sequence = (serialSequence ?? base.serialSequence) + 1
+          serialSequence = sequence
+          let rate = (keepSerialRates ? serial(s)?.incomingRate : nil) ?? (carried ? serial(s)?.incomingRate ?? perSerial : incomingRate)
+          pendingSerials[s] = SerialState(item: item.code, batch: chunk.batch, warehouse: warehouse, incomingRate: rate, receivedSequence: sequence)
+          set.insert(s)
+          noteName(s, series: item.serialNoSeries)
+        }
+        pendingSerialsIn[key] = set
+      }
+      var tracked = row
+      tracked.batchNo = chunk.batch
+      tracked.serialNos = chunk.serials
+      let shownRate = carried || (keepSerialRates && item.hasSerialNo) ? outcome.stockValueDifference.divided(by: chunk.qty, rule: company.rounding) : incomingRate
+      _ = append(tracked, item: item, warehouse: warehouse, actualQty: chunk.qty, incomingRate: shownRate, outcome: outcome, state: state)
+      total += outcome.stockValueDifference
+    }
+    return Movement(warehouse: warehouse, actualQty: qty, stockValueDifference: total, outgoingRate: .zero)
+  }
+
+  mutating func trackedOut(_ row: ItemRow, at index: Int?, item: Item, warehouse: String, qty: Quantity, outgoingRate: Rate?) -> Movement? {
+    guard available(row, item: item, warehouse: warehouse, actualQty: -qty) else { return nil }
+    let key = StockKey(item: item.code, warehouse: warehouse)
+    let before = problems.count
+    var chunks: [Chunk] = []
+    if item.hasSerialNo && !row.serialNos.isEmpty {
+      var byBatch: [(String, [String])] = []
+      for s in row.serialNos {
+        guard let st = serial(s), st.item == item.code else {
+          fail(.badValue, line: row.line, field: "serial_nos", "serial number \(s) of \(item.code) is not in stock: it was never received")
+          continue
+        }
+        guard st.warehouse == warehouse else {
+          fail(.badValue, line: row.line, field: "serial_nos", st.warehouse.isEmpty
+            ? "serial number \(s) is not in stock on \(voucher.date): it has already left"
+            : "serial number \(s) is in \(st.warehouse), not in \(warehouse)")
+          continue
+        }
+        if !row.batchNo.isEmpty && st.batch != row.batchNo {
+          fail(.badValue, line: row.line, field: "serial_nos", "serial number \(s) does not belong to batch \(row.batchNo) (it is in batch \(st.batch))")
+          continue
+        }
+        if let i = byBatch.firstIndex(where: { $0.0 == st.batch }) { byBatch[i].1.append(s) } else { byBatch.append((st.batch, [s])) }
+      }
+      chunks = byBatch.map { Chunk(batch: $0.0, serials: $0.1, qty: Fixed($0.1.count)) }
+    } else if item.hasBatchNo {
+      if !row.batchNo.isEmpty {
+        if ensureBatch(row.batchNo, row, item, inward: false) {
+          chunks = [Chunk(batch: row.batchNo, serials: [], qty: qty)]
+        }
+      } else {
+        // First expiring first; batches without expiry last; then the oldest batch.
+        let candidates = batchesIn(key).compactMap { b -> (String, BatchState, Quantity)? in
+          guard let st = batch(b) else { return nil }
+          let q = batchStock(BatchKey(batch: b, warehouse: warehouse)).qty
+          guard q.isPositive else { return nil }
+          if checksExpiry, let e = st.expiry, e < voucher.date { return nil }
+          return (b, st, q)
+        }.sorted { a, b in
+          switch (a.1.expiry, b.1.expiry) {
+          case let (x?, y?) where x != y: return x < y
+          case (nil, _?): return false
+          case (_?, nil): return true
+          default: return a.1.sequence < b.1.sequence
+          }
+        }
+        var left = qty
+        for (b, _, q) in candidates where left.isPositive {
+          let take = min(q, left)
+          chunks.append(Chunk(batch: b, serials: [], qty: take))
+          left -= take
+        }
+        if left.isPositive {
+          fail(.insufficientStock, line: row.line, field: "batch_no", "\(left) units of \(item.code) needed in \(warehouse) on \(voucher.date) for \(voucher.no): the unexpired batches there hold only \(qty - left)")
+        }
+      }
+      if item.hasSerialNo { chunks = chunks.map { pickSerials($0, key: key, row: row, item: item) } }
+    } else {
+      chunks = [pickSerials(Chunk(batch: "", serials: [], qty: qty), key: key, row: row, item: item)]
+    }
+    for c in chunks where !c.batch.isEmpty {
+      let have = batchStock(BatchKey(batch: c.batch, warehouse: warehouse)).qty
+      if have < c.qty {
+        fail(.insufficientStock, line: row.line, field: "batch_no", "\(c.qty - have) units of batch \(c.batch) of \(item.code) needed in \(warehouse) on \(voucher.date) \(voucher.time) for \(voucher.no): the batch holds \(have) there")
+      }
+    }
+    guard problems.count == before else { return nil }
+    var total = Amount.zero
+    for n in chunks.indices {
+      var state = state(key)
+      let chunk = chunks[n]
+      let bk = BatchKey(batch: chunk.batch, warehouse: warehouse)
+      var bs = batchStock(bk)
+      let outcome: Valuation.Outcome
+      if item.hasSerialNo {
+        var sum = Wide.zero
+        for s in chunk.serials { sum += Wide(serial(s)?.incomingRate ?? .zero) }
+        outcome = specific(&state, qty: -chunk.qty, value: -company.money(sum))
+      } else if valuedSpecifically(item) {
+        let value = chunk.qty == bs.qty ? bs.value : company.money(Wide(product: bs.value, chunk.qty).divided(by: bs.qty, rule: company.rounding))
+        outcome = specific(&state, qty: -chunk.qty, value: -value)
+      } else {
+        guard let o = self.value(row, item: item, warehouse: warehouse, actualQty: -chunk.qty, incomingRate: .zero, outgoingRate: outgoingRate, state: &state) else { return nil }
+        outcome = o
+      }
+      pending[key] = state
+      if !chunk.batch.isEmpty {
+        bs.qty -= chunk.qty
+        bs.value += outcome.stockValueDifference
+        if bs.qty.isZero { bs.value = .zero }
+        pendingBatchStock[bk] = bs
+      }
+      if item.hasSerialNo {
+        var set = serialsIn(key)
+        for s in chunk.serials {
+          if var st = serial(s) {
+            st.warehouse = ""
+            pendingSerials[s] = st
+          }
+          set.remove(s)
+        }
+        pendingSerialsIn[key] = set
+      }
+      chunks[n].value = -outcome.stockValueDifference
+      var tracked = row
+      tracked.batchNo = chunk.batch
+      tracked.serialNos = chunk.serials
+      _ = append(tracked, item: item, warehouse: warehouse, actualQty: -chunk.qty, incomingRate: .zero, outcome: outcome, state: state)
+      total += outcome.stockValueDifference
+    }
+    if let index {
+      transferChunks[index] = chunks
+      if chunks.count != 1 || chunks[0].batch != row.batchNo || chunks[0].serials != row.serialNos {
+        resolvedRows[index] = chunks.map { c in
+          var r = row
+          r.batchNo = c.batch
+          r.serialNos = c.serials
+          if chunks.count > 1, let it = masters.itemByCode[row.itemCode] {
+            r.rate = row.rate.map { perStockUnit($0, row, it) }
+            r.qty = c.qty
+            r.uom = ""
+            r.conversionFactor = nil
+          }
+          return r
+        }
+      }
+    }
+    return Movement(warehouse: warehouse, actualQty: -qty, stockValueDifference: total, outgoingRate: total.magnitude.divided(by: qty, rule: company.rounding))
+  }
+
+  /// Picks the serials of an outward chunk, oldest receipt first, from the chunk's batch.
+  mutating func pickSerials(_ chunk: Chunk, key: StockKey, row: ItemRow, item: Item) -> Chunk {
+    guard item.hasSerialNo else { return chunk }
+    guard let n = chunk.qty.integerValue else {
+      fail(.badValue, line: row.line, field: "qty", "a serialized item moves whole units: \(chunk.qty) is not a whole number")
+      return chunk
+    }
+    let inStock = serialsIn(key).compactMap { s in serial(s).map { (s, $0) } }.filter { $0.1.batch == chunk.batch }
+      .sorted { $0.1.receivedSequence < $1.1.receivedSequence }
+    if inStock.count < n {
+      fail(.insufficientStock, line: row.line, field: "serial_nos", "\(n) serial numbers of \(item.code) needed in \(key.warehouse)\(chunk.batch.isEmpty ? "" : " batch \(chunk.batch)") for \(voucher.no); only \(inStock.count) in stock")
+      return chunk
+    }
+    var c = chunk
+    c.serials = inStock.prefix(n).map(\.0)
+    return c
+  }
+
+  /// Checks (and on a first receipt creates) a batch.
+  mutating func ensureBatch(_ b: String, _ row: ItemRow, _ item: Item, inward: Bool) -> Bool {
+    if let existing = batch(b) {
+      if existing.item != item.code {
+        fail(.badValue, line: row.line, field: "batch_no", "batch \(b) belongs to item \(existing.item), not \(item.code)")
+        return false
+      }
+      if checksExpiry, let e = existing.expiry, e < voucher.date {
+        fail(.badValue, line: row.line, field: "batch_no", "batch \(b) of \(item.code) expired on \(e): an expired batch cannot be \(inward ? "received" : "delivered") on \(voucher.date)")
+        return false
+      }
+      return true
+    }
+    guard inward else {
+      fail(.badValue, line: row.line, field: "batch_no", "batch \(b) of \(item.code) does not exist on \(voucher.date) \(voucher.time): a batch is created by its first receipt, which must come first")
+      return false
+    }
+    let expiry = item.batchExpiry(given: row.batchExpiryDate, receivedOn: voucher.date)
+    if let e = expiry, e < voucher.date {
+      fail(.badValue, line: row.line, field: "batch_expiry_date", "batch \(b) expired on \(e): an expired batch cannot be received on \(voucher.date)")
+      return false
+    }
+    pendingBatches[b] = BatchState(item: item.code, expiry: expiry, manufactured: row.batchManufacturingDate, createdOn: voucher.date,
+                                   sequence: base.batches.count + pendingBatches.count)
+    noteName(b, series: item.batchNoSeries)
+    return true
+  }
+
+  /// A movement valued by its own value (serials, batches): the item-warehouse value moves by exactly
+  /// `value`, the rate is the average of what remains.
+  func specific(_ state: inout ItemWarehouseState, qty: Quantity, value: Amount) -> Valuation.Outcome {
+    let previous = state.stockValue
+    state.qty += qty
+    state.stockValue += value
+    if state.qty.isZero {
+      state.stockValue = .zero
+    } else {
+      state.valuationRate = state.stockValue.divided(by: state.qty, rule: company.rounding)
+    }
+    state.hasEntries = true
+    state.queue = []
+    return Valuation.Outcome(stockValue: state.stockValue, stockValueDifference: state.stockValue - previous)
+  }
+}
