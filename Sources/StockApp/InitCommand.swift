@@ -78,10 +78,12 @@ enum ExampleMasters {
 
       """),
     ("items.csv", """
-      item_code,item_name,stock_uom,is_stock_item,valuation_method,barcodes
-      RM0001,Raw material 1,Nos,1,FIFO,4006381333931
-      RM0002,Raw material 2,Nos,1,Moving Average,
-      FG0001,Finished good 1,Nos,1,LIFO,
+      item_code,item_name,stock_uom,is_stock_item,valuation_method,has_batch_no,has_serial_no,serial_no_series,batch_no_series,shelf_life_days,warranty_days,barcodes
+      RM0001,Raw material 1,Nos,1,FIFO,,,,,,,4006381333931
+      RM0002,Raw material 2,Nos,1,Moving Average,,,,,,,
+      FG0001,Finished good 1,Nos,1,LIFO,,,,,,,
+      LAPTOP,Laptop,Nos,1,FIFO,0,1,LT-.####,,,365,
+      MED,Medicine,Box,1,FIFO,1,0,,MED-.###,180,,
 
       """),
   ]

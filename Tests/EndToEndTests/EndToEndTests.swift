@@ -27,6 +27,7 @@ import Testing
     return Result(code: p.terminationStatus, out: String(decoding: out, as: UTF8.self), err: String(decoding: err, as: UTF8.self))
   }
 
+  /// A new books directory with the sample's master data.
   func books() throws -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sl-e2e-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: dir + "/inbox", withIntermediateDirectories: true)

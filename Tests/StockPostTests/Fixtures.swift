@@ -40,6 +40,12 @@ enum Fixture {
       .init(code: "RM", valuationMethod: .fifo), .init(code: "FG", valuationMethod: .fifo),
       .init(code: "SCRAP", valuationMethod: .fifo, valuationRate: Fixed(5)),
       .init(code: "BOXED", stockUOM: "Nos", valuationMethod: .fifo),
+      .init(code: "LAPTOP", valuationMethod: .fifo, hasSerialNo: true, serialNoSeries: "LT-.####", warrantyDays: 365),
+      .init(code: "PHONE", valuationMethod: .fifo, hasSerialNo: true),
+      .init(code: "MED", valuationMethod: .fifo, hasBatchNo: true, batchNoSeries: "B-.###", shelfLifeDays: 180),
+      .init(code: "MEDX", valuationMethod: .movingAverage, hasBatchNo: true),
+      .init(code: "POOL", valuationMethod: .fifo, hasBatchNo: true, useBatchwiseValuation: false),
+      .init(code: "KIT", valuationMethod: .fifo, hasBatchNo: true, hasSerialNo: true),
     ]
     // swift-format-ignore: NeverUseForceTry
     return try! Masters(company: company, accounts: accounts, warehouses: warehouses, items: items,
@@ -57,8 +63,10 @@ enum Fixture {
     return v
   }
 
-  static func row(_ item: String, _ qty: Int, rate: String? = nil, wh: String = "", from: String = "", to: String = "") -> ItemRow {
+  static func row(_ item: String, _ qty: Int, rate: String? = nil, wh: String = "", from: String = "", to: String = "", batch: String = "", serials: [String] = []) -> ItemRow {
     var r = ItemRow(line: 2, itemCode: item)
+    r.batchNo = batch
+    r.serialNos = serials
     r.qty = Fixed(qty)
     r.rate = rate.flatMap { Fixed(parsing: $0) }
     r.warehouse = wh

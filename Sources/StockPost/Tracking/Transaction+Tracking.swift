@@ -166,7 +166,6 @@ extension Transaction {
   }
 
   mutating func trackedOut(_ row: ItemRow, at index: Int?, item: Item, warehouse: String, qty: Quantity, outgoingRate: Rate?) -> Movement? {
-    guard available(row, item: item, warehouse: warehouse, actualQty: -qty) else { return nil }
     let key = StockKey(item: item.code, warehouse: warehouse)
     let before = problems.count
     var chunks: [Chunk] = []
@@ -231,7 +230,8 @@ extension Transaction {
         fail(.insufficientStock, line: row.line, field: "batch_no", "\(c.qty - have) units of batch \(c.batch) of \(item.code) needed in \(warehouse) on \(voucher.date) \(voucher.time) for \(voucher.no): the batch holds \(have) there")
       }
     }
-    guard problems.count == before else { return nil }
+    // Named serials and batches are checked first, so that the error names them; then the total.
+    guard problems.count == before, available(row, item: item, warehouse: warehouse, actualQty: -qty) else { return nil }
     var total = Amount.zero
     for n in chunks.indices {
       var state = state(key)
