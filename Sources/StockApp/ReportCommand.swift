@@ -35,7 +35,7 @@ public enum ReportCommand {
   static func index(_ vouchers: [Voucher]) -> [String: Voucher] {
     var out: [String: Voucher] = [:]
     out.reserveCapacity(vouchers.count)
-    for v in vouchers { out[v.no] = v }
+    for v in vouchers where v.action == .submit { out[v.no] = v }
     return out
   }
 }

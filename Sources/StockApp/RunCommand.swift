@@ -132,7 +132,7 @@ public enum RunCommand {
         }
       }
     }
-    let record = RunRecord(
+    var record = RunRecord(
       run: runNo, vouchers: settled.acceptedNew, entries: settled.changedEntries, gl: settled.journal,
       files: work.files.map { f in
         let status = settled.fileStatus[f.picked.name] ?? .rejected
@@ -140,6 +140,7 @@ public enum RunCommand {
         return FileRecord(sha256: f.picked.sha256, file: f.picked.name, status: status, rows: f.read.rowCount,
                           vouchersPosted: posted, vouchersRejected: f.voucherCount - posted, run: runNo)
       }, moves: moves)
+    record.cancelledEntries = settled.cancelledEntries
     var summary = RunSummary(run: runName, work: work, settled: settled, record: record, notes: notes)
     summary.dryRun = o.dryRun
     let source = ReportSource(masters: masters, entries: settled.entries, gl: ledger.gl + settled.journal,

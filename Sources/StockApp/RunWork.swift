@@ -84,12 +84,20 @@ struct RunWork {
   /// Validates every voucher against master data, the ledger's voucher numbers and the other vouchers of
   /// the run (a voucher number used twice: the later one in arrival order is the duplicate).
   mutating func validate() {
-    let validator = VoucherValidator(masters: masters, postedVoucherNos: Set(ledger.vouchers.map(\.no)))
+    var facts = LedgerFacts(cancelled: ledger.cancelled, closedThrough: ledger.closedThrough)
+    for v in ledger.vouchers where v.action == .submit { facts.posted[v.no] = (v.type, v.date) }
+    let validator = VoucherValidator(masters: masters, ledger: facts)
     var seen: [String: String] = [:]
+    var cancelling: [String: String] = [:]
     for i in files.indices {
       guard files[i].fileProblems.isEmpty else { continue }
       for v in files[i].read.vouchers {
-        if let other = seen[v.no] {
+        if v.action == .cancel {
+          if let other = cancelling[v.no] {
+            files[i].voucherProblems[v.no, default: []].append(Diagnostic(.duplicateVoucher, at: v.source, voucher: v.no, field: "action", "\(v.no) is cancelled twice (also in \(other))"))
+          }
+          cancelling[v.no] = "\(v.source.file):\(v.source.line)"
+        } else if let other = seen[v.no] {
           files[i].voucherProblems[v.no, default: []].append(Diagnostic(.duplicateVoucher, at: v.source, voucher: v.no, field: "voucher_no", "voucher \(v.no) also appears in \(other): voucher numbers are unique; renumber one of them"))
         } else {
           seen[v.no] = "\(v.source.file):\(v.source.line)"
@@ -115,6 +123,8 @@ struct RunWork {
     var fileStatus: [String: FileRecord.Status] = [:]
     var repostedKeys: Set<StockKey> = []
     var adjustmentLines = 0
+    var cancelledNow: [String] = []
+    var cancelledEntries: [StockLedgerEntry] = []
   }
 
   /// Replays until nothing fails; returns what posts, or why the ledger itself cannot be replayed.
@@ -140,12 +150,20 @@ struct RunWork {
         s.rejections += diags
       }
     }
+    // Where each posted voucher stands in the ledger, for judging cancellations.
+    var ledgerPosition: [String: (voucher: Voucher, index: Int)] = [:]
+    for (i, v) in ledger.activeVouchers.enumerated() { ledgerPosition[v.no] = (v, i) }
+    func ledgerKey(_ v: Voucher) -> TimelineKey { TimelineKey(date: v.date, time: v.time, arrival: ledgerPosition[v.no]?.index ?? Int.max) }
     var replay: Replay
+    var cancels: [Voucher] = []
     while true {
-      let candidates = files.filter { !rejectedFiles.contains($0.picked.name) }.map { f in
-        (name: f.picked.name, vouchers: f.valid.filter { !s.rejectedVouchers.contains($0.no) })
+      let live = files.filter { !rejectedFiles.contains($0.picked.name) }
+      let candidates = live.map { f in
+        (name: f.picked.name, vouchers: f.valid.filter { $0.action == .submit && !s.rejectedVouchers.contains($0.no) })
       }
-      let timeline = Timeline.order(posted: ledger.vouchers, new: candidates)
+      cancels = live.flatMap { f in f.valid.filter { $0.action == .cancel && !s.rejectedVouchers.contains($0.no) } }
+      let cancelledNow = Set(cancels.map(\.no))
+      let timeline = Timeline.order(posted: ledger.activeVouchers.filter { !cancelledNow.contains($0.no) }, new: candidates)
       replay = Replay(masters: masters, timeline: timeline)
       if replay.failures.isEmpty { break }
       func reject(_ v: Voucher) {
@@ -158,7 +176,17 @@ struct RunWork {
       for (tv, diags) in replay.failures where tv.isPosted {
         let keys = Replay.stockKeys(tv.voucher)
         let blamed = timeline.filter { !$0.isPosted && $0.key < tv.key && !Replay.stockKeys($0.voucher).isDisjoint(with: keys) }
-        if blamed.isEmpty {
+        let failingKey = ledgerKey(tv.voucher)
+        let blamedCancels = cancels.filter { c in
+          guard let original = ledgerPosition[c.no]?.voucher else { return false }
+          return ledgerKey(original) < failingKey && !Replay.stockKeys(original).isDisjoint(with: keys)
+        }
+        for c in blamedCancels {
+          s.rejections.append(Diagnostic(.insufficientStock, at: c.source, voucher: c.no, field: "action",
+            "cancelling \(c.no) would break the later voucher \(tv.voucher.no) already in the ledger: \(diags.first?.message ?? "")"))
+          reject(c)
+        }
+        if blamed.isEmpty && blamedCancels.isEmpty {
           return .failure(ReplayError(message: "posted voucher \(tv.voucher.no) no longer posts under the current master data: \(diags.map(\.message).joined(separator: "; ")). Restore the master data it was posted with."))
         }
         for b in blamed {
@@ -170,7 +198,8 @@ struct RunWork {
     }
     // Final state. New vouchers are kept as they posted (batches and serials the engine named or picked
     // filled in), in arrival order.
-    s.acceptedNew = replay.posted.filter { !$0.0.isPosted }.sorted { $0.0.arrival < $1.0.arrival }.map(\.1.voucher)
+    s.acceptedNew = replay.posted.filter { !$0.0.isPosted }.sorted { $0.0.arrival < $1.0.arrival }.map(\.1.voucher) + cancels
+    s.cancelledNow = cancels.map(\.no)
     for f in files {
       if f.isDuplicate { s.fileStatus[f.picked.name] = .duplicate; continue }
       if rejectedFiles.contains(f.picked.name) { s.fileStatus[f.picked.name] = .rejected; continue }
@@ -216,12 +245,32 @@ struct RunWork {
         s.adjustmentLines += 1
       }
     }
+    // Cancellations: the original's entries stay in the ledger, marked; its GL is reversed on its date.
+    for c in cancels {
+      guard let original = ledgerPosition[c.no]?.voucher else { continue }
+      var i = 0
+      while let e = ledger.entries[LedgerContents.entryKey(c.no, i)] {
+        s.cancelledEntries.append(e)
+        s.repostedKeys.insert(StockKey(item: e.itemCode, warehouse: e.warehouse))
+        i += 1
+      }
+      for g in ledger.gl where g.voucherNo == c.no {
+        var reversal = g
+        reversal.debit = g.credit
+        reversal.credit = g.debit
+        reversal.isAdjustment = true
+        reversal.remarks = "cancellation of \(c.no)"
+        reversal.date = original.date
+        s.journal.append(reversal)
+        s.adjustmentLines += 1
+      }
+    }
     return .success(s)
   }
 
   /// The ledger's stored entries in posting order (for reports when nothing new arrived).
   func sortedStoredEntries() -> [StockLedgerEntry] {
-    let timeline = Timeline.order(posted: ledger.vouchers, new: [])
+    let timeline = Timeline.order(posted: ledger.activeVouchers, new: [])
     var out: [StockLedgerEntry] = []
     for tv in timeline {
       var i = 0

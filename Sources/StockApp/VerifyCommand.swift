@@ -17,7 +17,7 @@ public enum VerifyCommand {
     do { ledger = try store.load() } catch {
       return CommandOutcome(exitCode: RunCommand.Exit.integrity, stderr: "stockledger verify: FAILED at \(error.place): \(error.message)\n")
     }
-    let timeline = Timeline.order(posted: ledger.vouchers, new: [])
+    let timeline = Timeline.order(posted: ledger.activeVouchers, new: [])
     let replay = Replay(masters: masters, timeline: timeline)
     if let (tv, diags) = replay.failures.first {
       return CommandOutcome(exitCode: RunCommand.Exit.integrity, stderr: "stockledger verify: FAILED: voucher \(tv.voucher.no) no longer posts: \(diags.map(\.description).joined(separator: "; "))\n")

@@ -5,19 +5,18 @@ import StockCore
 /// serial availability, the voucher a return or an invoice refers to — is checked by the posting engine.
 public struct VoucherValidator: Sendable {
   public let masters: Masters
-  /// Voucher numbers already in the ledger.
-  public let postedVoucherNos: Set<String>
+  public let ledger: LedgerFacts
 
-  public init(masters: Masters, postedVoucherNos: Set<String>) {
+  public init(masters: Masters, ledger: LedgerFacts = LedgerFacts()) {
     self.masters = masters
-    self.postedVoucherNos = postedVoucherNos
+    self.ledger = ledger
   }
 
   /// Validates one voucher; returns it normalized, or every problem found.
   /// - Complexity: O(rows).
   public func validate(_ input: Voucher) -> Result<Voucher, VoucherProblems> {
     var check = Check(masters: masters, voucher: input)
-    check.header(postedVoucherNos: postedVoucherNos)
+    check.header(ledger: ledger)
     if input.action == .submit {
       for i in input.items.indices { check.itemRow(i) }
       check.rowsTogether()
@@ -49,15 +48,31 @@ struct Check {
 
   // MARK: voucher level
 
-  mutating func header(postedVoucherNos: Set<String>) {
+  mutating func header(ledger: LedgerFacts) {
     let v = voucher
     switch v.action {
     case .submit:
-      if postedVoucherNos.contains(v.no) {
+      if ledger.posted[v.no] != nil {
         fail(.duplicateVoucher, "voucher_no", "voucher \(v.no) is already posted in the ledger: voucher numbers are unique; use a new number (or action=cancel to reverse it)")
       }
-    case .cancel, .close:
-      fail(.unsupported, "action", "action=\(v.action.rawValue) is not supported by this version yet")
+      if let closed = ledger.closedThrough, v.date <= closed {
+        fail(.closedPeriod, "posting_date", "the books are closed through \(closed): nothing can be posted on \(v.date); date it after the close or ask for the period to be reopened")
+      }
+    case .cancel:
+      guard let original = ledger.posted[v.no] else {
+        fail(.badValue, "voucher_no", "there is no posted voucher \(v.no) to cancel")
+        return
+      }
+      if ledger.cancelled.contains(v.no) { fail(.badValue, "action", "voucher \(v.no) is already cancelled") }
+      if original.type != v.type {
+        fail(.badValue, "voucher_type", "\(v.no) is a \(original.type.rawValue), not a \(v.type.rawValue)")
+      }
+      if let closed = ledger.closedThrough, original.date <= closed {
+        fail(.closedPeriod, "voucher_no", "\(v.no) is dated \(original.date), in the period closed through \(closed): it cannot be cancelled; post a correcting voucher after the close")
+      }
+      return
+    case .close:
+      fail(.unsupported, "action", "action=close ends an open order; orders are not supported by this version yet")
       return
     }
     // Purpose
@@ -316,5 +331,18 @@ struct Check {
       return
     }
     if a.isGroup { fail(.groupAccount, line: line, field, "account \(name) is a group account; post to one of its children") }
+  }
+}
+
+/// What the validator needs to know of the ledger.
+public struct LedgerFacts: Sendable {
+  /// Type and posting date of every posted voucher, by number.
+  public var posted: [String: (type: VoucherType, date: BusinessDate)]
+  public var cancelled: Set<String>
+  public var closedThrough: BusinessDate?
+  public init(posted: [String: (type: VoucherType, date: BusinessDate)] = [:], cancelled: Set<String> = [], closedThrough: BusinessDate? = nil) {
+    self.posted = posted
+    self.cancelled = cancelled
+    self.closedThrough = closedThrough
   }
 }

@@ -11,7 +11,7 @@ struct Stockledger: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "stockledger",
     abstract: "Perpetual-inventory batch processor: CSV vouchers in, valued stock ledger, GL and reports out.",
-    subcommands: [Run.self, Report.self, Verify.self, Trace.self, Init.self])
+    subcommands: [Run.self, Report.self, Close.self, Verify.self, Trace.self, Init.self])
 }
 
 func finish(_ outcome: CommandOutcome) throws -> Never {
@@ -90,6 +90,18 @@ struct Verify: ParsableCommand {
   @Argument(help: "The books directory.") var books: String = "."
   @Option(help: "Ledger folder (default BOOKS/ledger).") var ledger: String?
   func run() throws { try finish(VerifyCommand.run(paths: BooksPaths(books: books, ledger: ledger))) }
+}
+
+struct Close: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Close the books through a date and write the close pack.")
+  @Argument(help: "The books directory.") var books: String = "."
+  @Option(help: "The last date of the closed period (YYYY-MM-DD).") var through: String
+  @Option(help: "Ledger folder (default BOOKS/ledger).") var ledger: String?
+  @Option(help: "Reports folder (default BOOKS/reports).") var out: String?
+  func run() throws {
+    guard let date = BusinessDate(parsing: through) else { throw ValidationError("--through \(through) is not a date of the form YYYY-MM-DD") }
+    try finish(CloseCommand.run(paths: BooksPaths(books: books, ledger: ledger, out: out), through: date))
+  }
 }
 
 struct Trace: ParsableCommand {

@@ -103,6 +103,9 @@ struct VoucherBuilder {
     }
     switch rowType {
     case .item:
+      // A cancel or close names its voucher only: a row with no item is a header row.
+      let rowColumns = VoucherColumn.allCases.filter { !VoucherColumn.voucherLevel.contains($0) && $0 != .voucherNo && $0 != .remarks && $0 != .rowType }
+      if voucher?.action != .submit && rowColumns.allSatisfy({ row[$0].isEmpty }) { return }
       var item = ItemRow(line: row.location.line, itemCode: row[.itemCode])
       item.barcode = row[.barcode]
       if item.itemCode.isEmpty && item.barcode.isEmpty {

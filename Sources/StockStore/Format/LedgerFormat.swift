@@ -130,6 +130,7 @@ public enum LedgerFormat {
         emit(m)
       }
     }
+    if rows.isEmpty { emit(base()) }  // a cancellation names its voucher only
     return rows
   }
 

@@ -14,6 +14,10 @@ public struct RunRecord: Sendable {
   public var files: [FileRecord]
   /// File moves to carry out after the commit (absolute paths), redone by recovery if interrupted.
   public var moves: [(from: String, to: String)]
+  /// Stock ledger entries of vouchers this run cancels, kept in the ledger marked cancelled.
+  public var cancelledEntries: [StockLedgerEntry] = []
+  /// A period close recorded by this run.
+  public var closeThrough: BusinessDate?
   public init(run: Int, vouchers: [Voucher], entries: [StockLedgerEntry], gl: [GLEntry], files: [FileRecord], moves: [(from: String, to: String)]) {
     self.run = run
     self.vouchers = vouchers
@@ -37,7 +41,14 @@ public struct LedgerContents: Sendable {
   public var gl: [GLEntry] = []
   /// Files imported (wholly or partly), by SHA-256.
   public var imported: [String: FileRecord] = [:]
+  /// Vouchers cancelled by a later `action=cancel`.
+  public var cancelled: Set<String> = []
+  /// The latest date closed by `stockledger close`.
+  public var closedThrough: BusinessDate?
   public init() {}
+
+  /// Submitted vouchers that are not cancelled, in ledger order: the posted part of every timeline.
+  public var activeVouchers: [Voucher] { vouchers.filter { $0.action == .submit && !cancelled.contains($0.no) } }
 
   /// The key of a stock ledger entry: voucher number and position.
   public static func entryKey(_ voucherNo: String, _ index: Int) -> String { "\(voucherNo)\u{1F}\(index)" }
@@ -183,14 +194,23 @@ public struct LedgerStore: Sendable {
       let f = CSVVoucherReader.read(bytes: bytes, file: path)
       if let d = f.diagnostics.first { throw IntegrityError(place: path, "cannot be read back: \(d)") }
       c.vouchers += f.vouchers
+      for v in f.vouchers where v.action == .cancel { c.cancelled.insert(v.no) }
+    case "close.csv":
+      for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n").dropFirst() {
+        guard let d = BusinessDate(parsing: line) else { throw IntegrityError(place: path, "unreadable close date") }
+        c.closedThrough = max(c.closedThrough ?? d, d)
+      }
     case "stock.csv", "gl.csv", "files.csv":
       let records: [CSVRecord]
       do { records = try CSVParser.parse(bytes, file: path) } catch { throw IntegrityError(place: path, error.description) }
       for r in records.dropFirst() {
         let place = "\(path):\(r.line)"
         if file == "stock.csv" {
-          guard let e = LedgerFormat.parseStock(r.fields) else { throw IntegrityError(place: place, "unreadable stock ledger entry") }
-          c.entries[LedgerContents.entryKey(e.voucherNo, e.index)] = e
+          guard r.fields.count == LedgerFormat.stockColumns.count + 1, let e = LedgerFormat.parseStock(Array(r.fields.dropLast())) else {
+            throw IntegrityError(place: place, "unreadable stock ledger entry")
+          }
+          let key = LedgerContents.entryKey(e.voucherNo, e.index)
+          if r.fields.last == "1" { c.entries.removeValue(forKey: key) } else { c.entries[key] = e }
         } else if file == "gl.csv" {
           guard let g = LedgerFormat.parseGL(r.fields) else { throw IntegrityError(place: place, "unreadable GL line") }
           c.gl.append(g)
@@ -221,8 +241,9 @@ public struct LedgerStore: Sendable {
     for v in record.vouchers { for r in LedgerFormat.voucherRows(v) { w.row(r) } }
     files.append(("vouchers.csv", Array(w.text.utf8)))
     w = CSVWriter(guardsFormulas: false)
-    w.row(LedgerFormat.stockColumns)
-    for e in record.entries { w.row(LedgerFormat.stockFields(e, places: places)) }
+    w.row(LedgerFormat.stockColumns + ["is_cancelled"])
+    for e in record.entries { w.row(LedgerFormat.stockFields(e, places: places) + [""]) }
+    for e in record.cancelledEntries { w.row(LedgerFormat.stockFields(e, places: places) + ["1"]) }
     files.append(("stock.csv", Array(w.text.utf8)))
     w = CSVWriter(guardsFormulas: false)
     w.row(LedgerFormat.glColumns)
@@ -236,6 +257,7 @@ public struct LedgerStore: Sendable {
     w.row(["from", "to"])
     for m in record.moves { w.row([relative(m.from), relative(m.to)]) }
     files.append(("moves.csv", Array(w.text.utf8)))
+    if let close = record.closeThrough { files.append(("close.csv", Array("closed_through\n\(close)\n".utf8))) }
 
     var manifest = "stockledger-run 1\nrun \(record.run)\nprev \(previousChain)\n"
     for (name, bytes) in files {

@@ -1,0 +1,79 @@
+import StockCore
+import StockRead
+import StockReports
+import StockStore
+
+/// `stockledger close --through DATE`: records a period close in the ledger — afterwards nothing may be
+/// posted, backdated or cancelled on or before DATE — and writes the close pack to `OUT/close-DATE/`:
+/// trial balance, stock balance and stock-vs-GL as of DATE, and the ledger's chain head.
+public enum CloseCommand {
+  public static func run(paths: BooksPaths, through date: BusinessDate) -> CommandOutcome {
+    let masters: Masters
+    do { masters = try MasterReader.read(directory: paths.masters) } catch {
+      return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger close: master data cannot be used:\n" + error.description + "\n")
+    }
+    let store = LedgerStore(directory: paths.ledger)
+    let lock: FileLock
+    do {
+      guard let l = try store.lock() else {
+        return CommandOutcome(exitCode: RunCommand.Exit.locked, stderr: "stockledger close: another run holds \(paths.ledger)/.lock; nothing was changed\n")
+      }
+      lock = l
+      _ = try store.recover()
+    } catch {
+      return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger close: \(error)\n")
+    }
+    defer { withExtendedLifetime(lock) {} }
+    let ledger: LedgerContents
+    do { ledger = try store.load() } catch {
+      return CommandOutcome(exitCode: RunCommand.Exit.integrity, stderr: "stockledger close: the ledger fails its integrity check at \(error.place): \(error.message)\n")
+    }
+    if let closed = ledger.closedThrough, date <= closed {
+      return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger close: the books are already closed through \(closed); a new close must be later\n")
+    }
+    let source = ReportCommand.source(masters: masters, ledger: ledger)
+    let asOf = ReportFilter(to: date)
+    let trial = StockReports.trialBalance(source, asOf)
+    let stock = StockReports.stockBalance(source, asOf)
+    let versus = StockReports.stockVsGL(source, asOf)
+    var record = RunRecord(run: ledger.runCount + 1, vouchers: [], entries: [], gl: [], files: [], moves: [])
+    record.closeThrough = date
+    let chain: String
+    do {
+      chain = try store.commit(record, previousChain: ledger.chainHead, places: masters.company.currencyPrecision)
+    } catch {
+      return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger close: nothing was closed: \(error)\n")
+    }
+    let dir = paths.out + "/close-\(date)"
+    let places = masters.company.currencyPrecision
+    let column = { (t: ReportTable, name: String) in t.columns.firstIndex(of: name) ?? 0 }
+    let sum = { (t: ReportTable, name: String) in t.rows.reduce(Fixed.zero) { $0 + (Fixed(parsing: $1[column(t, name)]) ?? .zero) } }
+    let difference = sum(versus, "difference")
+    let summary = """
+      {
+        "closed_through": "\(date)",
+        "run": "\(LedgerStore.runName(record.run))",
+        "ledger_chain_head": "\(chain)",
+        "trial_balance_debit": "\(sum(trial, "closing_debit").formatted(places: places))",
+        "trial_balance_credit": "\(sum(trial, "closing_credit").formatted(places: places))",
+        "stock_value": "\(sum(stock, "balance_value").formatted(places: places))",
+        "stock_vs_gl_difference": "\(difference.formatted(places: places))"
+      }
+
+      """
+    do {
+      try DurableFiles.makeDirectory(dir)
+      try DurableFiles.write(trial.csv, to: dir + "/trial-balance.csv")
+      try DurableFiles.write(stock.csv, to: dir + "/stock-balance.csv")
+      try DurableFiles.write(versus.csv, to: dir + "/stock-vs-gl.csv")
+      try DurableFiles.write(summary, to: dir + "/close-summary.json")
+      try DurableFiles.write("\(chain)\n", to: dir + "/chain-head.txt")
+    } catch {
+      return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger close: the close is recorded (run \(LedgerStore.runName(record.run))) but the close pack could not be written: \(error)\n")
+    }
+    var text = "stockledger close: books closed through \(date) (run \(LedgerStore.runName(record.run)), chain \(chain.prefix(16)))\n"
+    text += "  close pack: \(dir)\n"
+    if !difference.isZero { text += "  WARNING: stock and GL differ by \(difference.formatted(places: places)) as of \(date); see stock-vs-gl.csv\n" }
+    return CommandOutcome(exitCode: 0, stdout: text)
+  }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+
+/// Issue "Backdated entries, cancellations and period close", through the binary, one run after another.
+@Suite(.serialized) struct BackdatingEndToEndTests {
+  let e2e = EndToEndTests()
+  let header = "voucher_type,voucher_no,posting_date,action,purpose,item_code,warehouse,source_warehouse,target_warehouse,qty,rate\n"
+
+  func journal(_ b: String, run: String) -> [String] {
+    e2e.read(b + "/reports/runs/\(run)/gl-journal.csv").split(separator: "\n").dropFirst().map(String.init)
+  }
+
+  @Test func aBackdatedReceiptRevaluesTransfersAndIssues() throws {
+    let b = try e2e.books()
+    try e2e.drop(b, "1.csv", header + """
+      Stock Entry,MR-1,2026-05-10,,Material Receipt,RM0001,,,Stores,5,10
+      Stock Entry,MT-1,2026-05-11,,Material Transfer,RM0001,,Stores,Finished Goods,5,
+      Stock Entry,MI-1,2026-05-12,,Material Issue,RM0001,,Finished Goods,,5,
+
+      """)
+    #expect(try e2e.cli(["run", b]).code == 0)
+    #expect(e2e.rows(b + "/reports/stock-ledger.csv", voucher: "MI-1").first?["stock_value_difference"] == "-50.00")
+    try e2e.drop(b, "2.csv", header + "Stock Entry,MR-0,2026-05-09,,Material Receipt,RM0001,,,Stores,5,20\n")
+    let r = try e2e.cli(["run", b])
+    #expect(r.code == 0, "\(r.err)")
+    #expect(r.out.contains("item-warehouses reposted: 2"))
+    #expect(e2e.rows(b + "/reports/stock-ledger.csv", voucher: "MT-1").map { $0["stock_value_difference"] ?? "" } == ["-100.00", "100.00"])
+    #expect(e2e.rows(b + "/reports/stock-ledger.csv", voucher: "MI-1").first?["stock_value_difference"] == "-100.00")
+    let j = journal(b, run: "000002")
+    #expect(j.contains("2026-05-09,Stock Entry,MR-0,Stores,100.00,0.00,,Stock Adjustment,0,"))
+    #expect(j.contains("2026-05-11,Stock Entry,MT-1,Finished Goods,50.00,0.00,,,1,revaluation after a backdated entry"))
+    #expect(j.contains("2026-05-11,Stock Entry,MT-1,Stores,0.00,50.00,,,1,revaluation after a backdated entry"))
+    #expect(j.contains("2026-05-12,Stock Entry,MI-1,Stock Adjustment,50.00,0.00,,,1,revaluation after a backdated entry"))
+    #expect(j.contains("2026-05-12,Stock Entry,MI-1,Finished Goods,0.00,50.00,,,1,revaluation after a backdated entry"))
+    #expect(j.count == 6)
+    #expect(try e2e.cli(["verify", b]).code == 0)
+    // The general ledger holds the originals and the adjustments: each voucher nets to its new value.
+    #expect(e2e.read(b + "/reports/stock-vs-gl.csv").contains("Finished Goods,0.00,0.00,0.00"))
+  }
+
+  @Test func aBackdatedReconciliationThatBreaksALaterDeliveryIsRejected() throws {
+    let b = try e2e.books()
+    try e2e.drop(b, "1.csv", "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\nPurchase Receipt,PR-1,2026-05-10,RM0001,Stores,10,100\nDelivery Note,DN-1,2026-05-12,RM0001,Stores,2,\n")
+    #expect(try e2e.cli(["run", b]).code == 0)
+    let before = e2e.read(b + "/reports/stock-ledger.csv")
+    try e2e.drop(b, "2.csv", "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\nStock Reconciliation,SR-1,2026-05-11,RM0001,Stores,1,100\n")
+    #expect(try e2e.cli(["run", b]).code == 1)
+    #expect(e2e.read(b + "/rejected/2.csv.errors.csv").contains("posting SR-1 on 2026-05-11 would break the later voucher DN-1 already in the ledger: 1 units of RM0001 needed in Stores"))
+    #expect(e2e.read(b + "/reports/stock-ledger.csv") == before)
+  }
+
+  @Test func cancellingAReceiptRevaluesTheDeliveryAfterIt() throws {
+    let b = try e2e.books()
+    try e2e.drop(b, "1.csv", "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\nPurchase Receipt,PR-1,2026-05-10,RM0001,Stores,10,10\nPurchase Receipt,PR-2,2026-05-11,RM0001,Stores,10,20\nDelivery Note,DN-1,2026-05-12,RM0001,Stores,5,\n")
+    #expect(try e2e.cli(["run", b]).code == 0)
+    #expect(e2e.rows(b + "/reports/stock-ledger.csv", voucher: "DN-1").first?["stock_value_difference"] == "-50.00")
+    try e2e.drop(b, "2.csv", "voucher_type,voucher_no,posting_date,action\nPurchase Receipt,PR-1,2026-05-10,cancel\n")
+    let r = try e2e.cli(["run", b])
+    #expect(r.code == 0, "\(r.err)")
+    #expect(e2e.rows(b + "/reports/stock-ledger.csv", voucher: "PR-1").isEmpty)
+    let dn = e2e.rows(b + "/reports/stock-ledger.csv", voucher: "DN-1").first
+    #expect(dn?["stock_value_difference"] == "-100.00")
+    #expect(dn?["qty_after_transaction"] == "5")
+    #expect(dn?["stock_value"] == "100.00")
+    let j = journal(b, run: "000002")
+    #expect(j.contains("2026-05-10,Purchase Receipt,PR-1,Stores,0.00,100.00,,Stock Received But Not Billed,1,cancellation of PR-1"))
+    #expect(j.contains("2026-05-12,Delivery Note,DN-1,Cost of Goods Sold,50.00,0.00,,,1,revaluation after a backdated entry"))
+    #expect(try e2e.cli(["verify", b]).code == 0)
+    // The ledger keeps the cancelled entries, marked.
+    #expect(e2e.read(b + "/ledger/runs/000002/stock.csv").contains("PR-1,0,RM0001,Stores,,,10,10,10,0,10,100.00,100.00,\"[[10,10]]\",1"))
+    // A cancellation that would leave a later delivery short is refused.
+    try e2e.drop(b, "3.csv", "voucher_type,voucher_no,posting_date,action\nPurchase Receipt,PR-2,2026-05-11,cancel\n")
+    #expect(try e2e.cli(["run", b]).code == 1)
+    #expect(e2e.read(b + "/rejected/3.csv.errors.csv").contains("cancelling PR-2 would break the later voucher DN-1"))
+  }
+
+  @Test func closedPeriodsRefuseEarlierDates() throws {
+    let b = try e2e.books()
+    try e2e.drop(b, "1.csv", "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\nPurchase Receipt,PR-1,2026-03-10,RM0001,Stores,10,10\n")
+    #expect(try e2e.cli(["run", b]).code == 0)
+    let c = try e2e.cli(["close", b, "--through", "2026-03-31"])
+    #expect(c.code == 0, "\(c.err)")
+    #expect(e2e.read(b + "/reports/close-2026-03-31/trial-balance.csv").contains("Stores,Asset,0.00,0.00,100.00,0.00,100.00,0.00"))
+    #expect(e2e.read(b + "/reports/close-2026-03-31/close-summary.json").contains("\"stock_vs_gl_difference\": \"0.00\""))
+    #expect(e2e.read(b + "/reports/close-2026-03-31/chain-head.txt").count == 65)
+    try e2e.drop(b, "2.csv", "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\nPurchase Receipt,PR-2,2026-03-15,RM0001,Stores,1,10\n")
+    try e2e.drop(b, "3.csv", "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\nPurchase Receipt,PR-3,2026-04-02,RM0001,Stores,1,10\n")
+    try e2e.drop(b, "4.csv", "voucher_type,voucher_no,posting_date,action\nPurchase Receipt,PR-1,2026-03-10,cancel\n")
+    #expect(try e2e.cli(["run", b]).code == 1)
+    #expect(e2e.read(b + "/rejected/2.csv.errors.csv").contains("E_CLOSED_PERIOD,the books are closed through 2026-03-31"))
+    #expect(e2e.read(b + "/rejected/4.csv.errors.csv").contains("E_CLOSED_PERIOD"))
+    #expect(e2e.rows(b + "/reports/stock-ledger.csv", voucher: "PR-3").count == 1)
+    #expect(try e2e.cli(["close", b, "--through", "2026-03-01"]).code == 2)
+    #expect(try e2e.cli(["verify", b]).code == 0)
+  }
+}
