@@ -9,6 +9,8 @@ struct Replay {
   var posted: [(TimelineVoucher, PostedVoucher)] = []
   /// Vouchers that could not post, with why.
   var failures: [(TimelineVoucher, [Diagnostic])] = []
+  /// The engine's state after the last voucher.
+  var state: PostingState
 
   /// - Complexity: O(total rows × bins), linear in the ledger.
   init(masters: Masters, timeline: [TimelineVoucher]) {
@@ -19,6 +21,7 @@ struct Replay {
       case .failure(let problems): failures.append((tv, problems.diagnostics))
       }
     }
+    state = engine.state
   }
 
   /// Stock ledger entries in posting order.

@@ -18,7 +18,7 @@ public enum ReportCommand {
     do { ledger = try LedgerStore(directory: paths.ledger).load() } catch {
       return CommandOutcome(exitCode: RunCommand.Exit.integrity, stderr: "stockledger report: the ledger fails its integrity check at \(error.place): \(error.message)\n")
     }
-    let source = ReportCommand.source(masters: masters, ledger: ledger)
+    let source = ReportCommand.source(masters: masters, ledger: ledger, planning: ["projected-qty", "material-requests"].contains(name))
     guard let table = StockReports.make(name, source, filter) else {
       return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger report: unknown report \(name); the reports are: \(StockReports.names.joined(separator: ", "))\n")
     }
@@ -26,9 +26,12 @@ public enum ReportCommand {
   }
 
   /// The report source of the committed ledger.
-  static func source(masters: Masters, ledger: LedgerContents) -> ReportSource {
+  /// With `planning`, the ledger's vouchers are replayed for the order quantities (they are not stored).
+  static func source(masters: Masters, ledger: LedgerContents, planning: Bool = false) -> ReportSource {
     let work = RunWork(masters: masters, ledger: ledger, partial: false)
-    return ReportSource(masters: masters, entries: work.sortedStoredEntries(), gl: ledger.gl, vouchers: index(ledger.vouchers))
+    var totals: [StockKey: PlanningTotals] = [:]
+    if planning { totals = Replay(masters: masters, timeline: Timeline.order(posted: ledger.activeVouchers, new: [])).state.planning }
+    return ReportSource(masters: masters, entries: work.sortedStoredEntries(), gl: ledger.gl, vouchers: index(ledger.vouchers), planning: totals)
   }
 
   /// Vouchers by number.

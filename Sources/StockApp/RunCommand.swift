@@ -91,7 +91,7 @@ public enum RunCommand {
     }
     if work.files.isEmpty {
       // Nothing new: the ledger is unchanged; reports are rewritten identically.
-      let source = ReportSource(masters: masters, entries: work.sortedStoredEntries(), gl: ledger.gl, vouchers: ReportCommand.index(ledger.vouchers))
+      let source = ReportCommand.source(masters: masters, ledger: ledger, planning: true)
       if !o.dryRun {
         do { try ReportWriter.writeHeadReports(source, to: p.out) } catch {
           return (CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: \(error)\n"), nil)
@@ -144,7 +144,7 @@ public enum RunCommand {
     var summary = RunSummary(run: runName, work: work, settled: settled, record: record, notes: notes)
     summary.dryRun = o.dryRun
     let source = ReportSource(masters: masters, entries: settled.entries, gl: ledger.gl + settled.journal,
-                              vouchers: ReportCommand.index(ledger.vouchers + settled.acceptedNew))
+                              vouchers: ReportCommand.index(ledger.vouchers + settled.acceptedNew), planning: settled.planning)
     if o.dryRun {
       summary.chainHead = ledger.chainHead
       return (CommandOutcome(exitCode: summary.exitCode, stdout: summary.text(paths: p, elapsed: Date().timeIntervalSince(started))), summary)

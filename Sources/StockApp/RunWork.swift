@@ -97,6 +97,8 @@ struct RunWork {
             files[i].voucherProblems[v.no, default: []].append(Diagnostic(.duplicateVoucher, at: v.source, voucher: v.no, field: "action", "\(v.no) is cancelled twice (also in \(other))"))
           }
           cancelling[v.no] = "\(v.source.file):\(v.source.line)"
+        } else if v.action == .close {
+          // closes an order: shares its number
         } else if let other = seen[v.no] {
           files[i].voucherProblems[v.no, default: []].append(Diagnostic(.duplicateVoucher, at: v.source, voucher: v.no, field: "voucher_no", "voucher \(v.no) also appears in \(other): voucher numbers are unique; renumber one of them"))
         } else {
@@ -124,6 +126,7 @@ struct RunWork {
     var repostedKeys: Set<StockKey> = []
     var adjustmentLines = 0
     var cancelledNow: [String] = []
+    var planning: [StockKey: PlanningTotals] = [:]
     var cancelledEntries: [StockLedgerEntry] = []
   }
 
@@ -159,7 +162,7 @@ struct RunWork {
     while true {
       let live = files.filter { !rejectedFiles.contains($0.picked.name) }
       let candidates = live.map { f in
-        (name: f.picked.name, vouchers: f.valid.filter { $0.action == .submit && !s.rejectedVouchers.contains($0.no) })
+        (name: f.picked.name, vouchers: f.valid.filter { $0.action != .cancel && !s.rejectedVouchers.contains($0.no) })
       }
       cancels = live.flatMap { f in f.valid.filter { $0.action == .cancel && !s.rejectedVouchers.contains($0.no) } }
       let cancelledNow = Set(cancels.map(\.no))
@@ -200,6 +203,7 @@ struct RunWork {
     // filled in), in arrival order.
     s.acceptedNew = replay.posted.filter { !$0.0.isPosted }.sorted { $0.0.arrival < $1.0.arrival }.map(\.1.voucher) + cancels
     s.cancelledNow = cancels.map(\.no)
+    s.planning = replay.state.planning
     for f in files {
       if f.isDuplicate { s.fileStatus[f.picked.name] = .duplicate; continue }
       if rejectedFiles.contains(f.picked.name) { s.fileStatus[f.picked.name] = .rejected; continue }

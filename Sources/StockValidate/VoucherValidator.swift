@@ -72,7 +72,14 @@ struct Check {
       }
       return
     case .close:
-      fail(.unsupported, "action", "action=close ends an open order; orders are not supported by this version yet")
+      guard let original = ledger.posted[v.no], original.type.isOrder else {
+        fail(.badValue, "voucher_no", "\(v.no) is not a posted Sales Order, Purchase Order or Work Order: only orders are closed")
+        return
+      }
+      if original.type != v.type { fail(.badValue, "voucher_type", "\(v.no) is a \(original.type.rawValue), not a \(v.type.rawValue)") }
+      if let closed = ledger.closedThrough, v.date <= closed {
+        fail(.closedPeriod, "posting_date", "the books are closed through \(closed): date the close of \(v.no) after it")
+      }
       return
     }
     // Purpose
@@ -85,9 +92,6 @@ struct Check {
       if let p = v.purpose, p != .openingStock { fail(.badValue, "purpose", "a Stock Reconciliation's purpose is Opening Stock or blank") }
     default:
       if v.purpose != nil { fail(.notAllowedField, "purpose", "purpose applies to Stock Entry and Stock Reconciliation only") }
-    }
-    if type.isOrder {
-      fail(.unsupported, "voucher_type", "\(type.rawValue) is not supported by this version yet")
     }
     // Returns, invoices, links
     let returnable: Set<VoucherType> = [.purchaseReceipt, .purchaseInvoice, .deliveryNote, .salesInvoice]

@@ -64,6 +64,7 @@ struct Report: ParsableCommand {
   @Option(help: "Only this item.") var item: String?
   @Option(help: "Only this warehouse.") var warehouse: String?
   @Option(help: "csv, table or json.") var format: String = "csv"
+  @Option(help: "Ageing buckets, upper bounds in days (stock-ageing).") var ranges: String = "30,60,90"
   @Option(help: "Write to this file instead of standard output.") var output: String?
 
   func run() throws {
@@ -73,7 +74,11 @@ struct Report: ParsableCommand {
       guard let d = BusinessDate(parsing: s) else { throw ValidationError("\(flag) \(s) is not a date of the form YYYY-MM-DD") }
       return d
     }
-    let filter = ReportFilter(from: try date(from, "--from"), to: try date(to, "--to"), item: item, warehouse: warehouse)
+    let bounds = ranges.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard !bounds.isEmpty, bounds.count == ranges.split(separator: ",").count, bounds.allSatisfy({ $0 > 0 }) else {
+      throw ValidationError("--ranges takes whole numbers of days, such as 30,60,90")
+    }
+    let filter = ReportFilter(from: try date(from, "--from"), to: try date(to, "--to"), item: item, warehouse: warehouse, ranges: bounds)
     var outcome = ReportCommand.run(name: name.hasSuffix(".csv") ? String(name.dropLast(4)) : name, paths: BooksPaths(books: books, ledger: ledger), filter: filter, format: fmt)
     if let output, outcome.exitCode == 0 {
       do { try outcome.stdout.write(toFile: output, atomically: true, encoding: .utf8) } catch {

@@ -19,6 +19,8 @@ public struct Item: Sendable, Hashable {
   public var barcodes: [String]
   public var expenseAccount: String
   public var incomeAccount: String
+  /// The unit material requests are made in (an extension of SPEC §3; blank: the stock UOM).
+  public var purchaseUOM: String = ""
 
   public init(
     code: String, name: String = "", stockUOM: String = "Nos", isStockItem: Bool = true,

@@ -27,13 +27,13 @@ public struct PostingEngine: Sendable {
     // The transaction borrows the engine's state (no copy) and gives it back afterwards.
     swap(&tx.base, &state)
     defer { swap(&tx.base, &state) }
-    switch voucher.type {
-    case .purchaseReceipt, .purchaseInvoice: tx.buying()
-    case .deliveryNote, .salesInvoice: tx.selling()
-    case .stockEntry: tx.stockEntry()
-    case .stockReconciliation: tx.reconciliation()
-    case .salesOrder, .purchaseOrder, .workOrder:
-      tx.fail(.unsupported, line: voucher.source.line, field: "voucher_type", "\(voucher.type.rawValue) cannot be posted by this version")
+    switch (voucher.type, voucher.action) {
+    case (_, .close): tx.closeOrder()
+    case (.purchaseReceipt, _), (.purchaseInvoice, _): tx.buying()
+    case (.deliveryNote, _), (.salesInvoice, _): tx.selling()
+    case (.stockEntry, _): tx.stockEntry()
+    case (.stockReconciliation, _): tx.reconciliation()
+    case (.salesOrder, _), (.purchaseOrder, _), (.workOrder, _): tx.openOrder()
     }
     if !tx.problems.isEmpty { return .failure(VoucherProblems(diagnostics: tx.problems)) }
     tx.commit()

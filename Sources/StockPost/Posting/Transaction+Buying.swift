@@ -12,7 +12,10 @@ extension Transaction {
     let v = voucher
     let isInvoice = v.type == .purchaseInvoice
     let movesStock = !isInvoice || v.updateStock
-    if isInvoice && !v.againstVoucher.isEmpty && !v.isReturn {
+    var purchaseOrder: String?
+    if !v.againstVoucher.isEmpty && !v.isReturn && (!isInvoice || order(v.againstVoucher) != nil) {
+      purchaseOrder = fulfilledOrder(.purchaseOrder)
+    } else if isInvoice && !v.againstVoucher.isEmpty && !v.isReturn {
       if let doc = history[v.againstVoucher] {
         if doc.type != .purchaseReceipt || doc.isReturn {
           fail(.badValue, line: v.source.line, field: "against_voucher", "\(v.againstVoucher) is not a Purchase Receipt: an invoice bills a receipt")
@@ -52,6 +55,7 @@ extension Transaction {
         if !v.isReturn {
           let rate = (Wide(nets[i]) + Wide(shares[i])).divided(by: qty, rule: company.rounding)
           entry = move(row, at: i, item: item, warehouse: row.warehouse, actualQty: qty, incomingRate: rate)
+          if entry != nil { fulfil(purchaseOrder, StockKey(item: item.code, warehouse: row.warehouse), qty: qty) }
           documentLines.append(.init(key: StockKey(item: item.code, warehouse: row.warehouse), qty: qty, rate: rate,
                                      documentRate: nets[i].divided(by: qty, rule: company.rounding)))
         } else {

@@ -13,6 +13,7 @@ extension Transaction {
     let movesStock = !isInvoice || v.updateStock
     let original = original()
     if v.isReturn && !v.returnAgainst.isEmpty && original == nil { return }
+    fulfilling = fulfilledOrder(.salesOrder)
     let rows = v.items.compactMap { r in item(r).map { (r, $0) } }
     let sign: (Amount) -> Amount = { v.isReturn ? -$0 : $0 }
     if movesStock {
@@ -23,6 +24,7 @@ extension Transaction {
         let entry: Movement?
         if !v.isReturn {
           entry = move(row, at: i, item: item, warehouse: row.warehouse, actualQty: -qty)
+          if entry != nil { fulfil(fulfilling, key, qty: qty) }
           if let e = entry {
             documentLines.append(.init(key: key, qty: qty, rate: e.outgoingRate, documentRate: perStockUnit(row.rate ?? .zero, row, item)))
           }

@@ -16,6 +16,10 @@ extension Transaction {
     // Rows keep their positions in the voucher (rows of unknown items were rejected by validation).
     let rows = v.items.compactMap { r in item(r).map { (r, $0) } }
     guard rows.count == v.items.count else { return }
+    let workOrder = v.purpose == .manufacture ? fulfilledOrder(.workOrder) : nil
+    if v.purpose != .manufacture && !v.againstVoucher.isEmpty {
+      fail(.notAllowedField, line: v.source.line, field: "against_voucher", "only a Manufacture fulfils a Work Order")
+    }
     var consumedValue: [Int: Amount] = [:]
     for (i, (row, item)) in rows.enumerated() where !row.sourceWarehouse.isEmpty {
       let qty = masters.stockQty(row, item)
@@ -88,6 +92,7 @@ extension Transaction {
         rate = (Wide(b) + Wide(share)).divided(by: qty, rule: company.rounding)
       }
       guard let e = move(row, at: i, item: item, warehouse: row.targetWarehouse, actualQty: qty, incomingRate: rate, keepSerialRates: consumedValue[i] != nil) else { continue }
+      if isFinished(i) { fulfil(workOrder, StockKey(item: item.code, warehouse: row.targetWarehouse), qty: qty) }
       stockGL(e, counter: differenceAccount(row))
     }
   }

@@ -17,6 +17,8 @@ struct Transaction {
   var pendingSerialsIn: [StockKey: Set<String>] = [:]
   var pendingBatchesIn: [StockKey: Set<String>] = [:]
   var pendingSeries: [String: Int] = [:]
+  var pendingOrders: [String: OrderState] = [:]
+  var pendingPlanning: [StockKey: PlanningTotals] = [:]
   var serialSequence: Int?
   /// What the outward side of each row took (batches, serials, values), for the inward side of a transfer.
   var transferChunks: [Int: [Chunk]] = [:]
@@ -29,6 +31,8 @@ struct Transaction {
   var returnedNow: [StockKey: Quantity] = [:]
   var problems: [Diagnostic] = []
   var gl = GLBuilder()
+  /// The Sales Order whose reservation this voucher's outward movements may take.
+  var fulfilling: String?
 
   init(masters: Masters, voucher: Voucher) {
     self.masters = masters
@@ -65,6 +69,8 @@ struct Transaction {
     for (k, s) in pendingBatchesIn { base.batchesIn[k] = s }
     for (k, n) in pendingSeries { base.seriesUsed[k] = n }
     if let serialSequence { base.serialSequence = serialSequence }
+    for (k, o) in pendingOrders { base.orders[k] = o }
+    for (k, t) in pendingPlanning { base.planning[k] = t }
     for (k, q) in returnedNow { base.documents[voucher.returnAgainst]?.returned[k, default: .zero] += q }
     if [.purchaseReceipt, .purchaseInvoice, .deliveryNote, .salesInvoice].contains(voucher.type) {
       base.documents[voucher.no] = PostedDocument(type: voucher.type, isReturn: voucher.isReturn, party: voucher.party, lines: documentLines)
@@ -111,7 +117,9 @@ struct Transaction {
   /// Whether an outward movement finds the stock it needs (unless negative stock is allowed); records the
   /// shortfall otherwise. Serialized items are always checked.
   mutating func available(_ row: ItemRow, item: Item, warehouse: String, actualQty: Quantity) -> Bool {
-    guard actualQty.isNegative, !masters.allowsNegativeStock(item) || item.hasSerialNo else { return true }
+    guard actualQty.isNegative else { return true }
+    guard checkReservations(row, item: item, warehouse: warehouse, qty: -actualQty, forOrder: fulfilling) else { return false }
+    guard !masters.allowsNegativeStock(item) || item.hasSerialNo else { return true }
     let current = state(StockKey(item: item.code, warehouse: warehouse)).qty
     let after = current + actualQty
     let shortfall = company.quantity(-after)

@@ -52,6 +52,10 @@ public struct PostingState: Sendable {
   /// Highest number used per naming-series prefix.
   public var seriesUsed: [String: Int] = [:]
   public var serialSequence = 0
+  /// Orders by number.
+  public var orders: [String: OrderState] = [:]
+  /// Reserved, ordered and planned quantities per item and warehouse.
+  public var planning: [StockKey: PlanningTotals] = [:]
   public init() {}
 
   /// Registers a name so that the series never hands it out.

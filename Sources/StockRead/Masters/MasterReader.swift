@@ -9,7 +9,7 @@ public enum MasterReader {
   static let itemColumns = [
     "item_code", "item_name", "stock_uom", "is_stock_item", "valuation_method", "has_batch_no", "has_serial_no",
     "serial_no_series", "batch_no_series", "use_batchwise_valuation", "shelf_life_days", "warranty_days",
-    "allow_negative_stock", "valuation_rate", "barcodes", "expense_account", "income_account",
+    "allow_negative_stock", "valuation_rate", "barcodes", "expense_account", "income_account", "purchase_uom",
   ]
   static let partyColumns = ["party", "party_type", "account"]
   static let uomColumns = ["item_code", "uom", "conversion_factor"]
@@ -88,7 +88,7 @@ public enum MasterReader {
           if method == nil { problems.append("items.csv:\(r.line): valuation_method of \(code) must be FIFO, LIFO or Moving Average") }
         }
         let uom = t.value(r, "stock_uom")
-        items.append(
+        var item =
           Item(
             code: code, name: t.value(r, "item_name"), stockUOM: uom.isEmpty ? "Nos" : uom,
             isStockItem: flag(t, r, "is_stock_item", default: true), valuationMethod: method,
@@ -98,7 +98,9 @@ public enum MasterReader {
             shelfLifeDays: int(t, r, "shelf_life_days"), warrantyDays: int(t, r, "warranty_days"),
             allowNegativeStock: flag(t, r, "allow_negative_stock", default: false), valuationRate: number(t, r, "valuation_rate"),
             barcodes: t.value(r, "barcodes").split(separator: ";").map { $0.trimmingSpaces }.filter { !$0.isEmpty },
-            expenseAccount: t.value(r, "expense_account"), incomeAccount: t.value(r, "income_account")))
+            expenseAccount: t.value(r, "expense_account"), incomeAccount: t.value(r, "income_account"))
+        item.purchaseUOM = t.value(r, "purchase_uom")
+        items.append(item)
       }
     }
     var parties: [Party] = []

@@ -3,7 +3,10 @@ import StockCore
 /// The reports of SPEC §7 that the posting engine feeds. Rows are sorted deterministically: ledger order for
 /// the ledgers, item then warehouse for balances, chart order for accounts.
 public enum StockReports {
-  public static let names = ["stock-ledger", "general-ledger", "stock-balance", "trial-balance", "stock-vs-gl", "batch-balance", "serial-status"]
+  public static let names = [
+    "stock-ledger", "general-ledger", "stock-balance", "trial-balance", "stock-vs-gl", "batch-balance", "serial-status",
+    "stock-ageing", "projected-qty", "material-requests",
+  ]
 
   public static func make(_ name: String, _ s: ReportSource, _ f: ReportFilter = ReportFilter()) -> ReportTable? {
     switch name {
@@ -14,6 +17,9 @@ public enum StockReports {
     case "stock-vs-gl": return stockVsGL(s, f)
     case "batch-balance": return TrackingReports.batchBalance(s, f)
     case "serial-status": return TrackingReports.serialStatus(s, f)
+    case "stock-ageing": return PlanningReports.stockAgeing(s, f)
+    case "projected-qty": return PlanningReports.projectedQty(s, f)
+    case "material-requests": return PlanningReports.materialRequests(s, f)
     default: return nil
     }
   }

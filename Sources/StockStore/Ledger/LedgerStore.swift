@@ -48,7 +48,8 @@ public struct LedgerContents: Sendable {
   public init() {}
 
   /// Submitted vouchers that are not cancelled, in ledger order: the posted part of every timeline.
-  public var activeVouchers: [Voucher] { vouchers.filter { $0.action == .submit && !cancelled.contains($0.no) } }
+  /// Closes of orders are events of the timeline too.
+  public var activeVouchers: [Voucher] { vouchers.filter { $0.action != .cancel && !cancelled.contains($0.no) } }
 
   /// The key of a stock ledger entry: voucher number and position.
   public static func entryKey(_ voucherNo: String, _ index: Int) -> String { "\(voucherNo)\u{1F}\(index)" }

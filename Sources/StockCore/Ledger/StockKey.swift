@@ -1,0 +1,20 @@
+/// Identifies the running state of one item in one warehouse.
+public struct StockKey: Sendable, Hashable, Comparable {
+  public var item: String
+  public var warehouse: String
+  public init(item: String, warehouse: String) {
+    self.item = item
+    self.warehouse = warehouse
+  }
+  public static func < (a: StockKey, b: StockKey) -> Bool {
+    a.item != b.item ? a.item.utf8.lexicographicallyPrecedes(b.item.utf8) : a.warehouse.utf8.lexicographicallyPrecedes(b.warehouse.utf8)
+  }
+}
+
+/// Reserved, ordered and planned quantities per item and warehouse (ERPNext's `Bin` planning fields).
+public struct PlanningTotals: Sendable, Hashable {
+  public var reserved: Quantity = .zero
+  public var ordered: Quantity = .zero
+  public var planned: Quantity = .zero
+  public init() {}
+}
