@@ -41,6 +41,7 @@ public enum CloseCommand {
     let chain: String
     do {
       chain = try store.commit(record, previousChain: ledger.chainHead, places: masters.company.currencyPrecision)
+      try store.markFinished(run: record.run)
     } catch {
       return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger close: nothing was closed: \(error)\n")
     }

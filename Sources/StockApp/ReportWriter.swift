@@ -6,16 +6,41 @@ import StockStore
 enum ReportWriter {
   static func writeHeadReports(_ source: ReportSource, to out: String) throws(StoreError) {
     try DurableFiles.makeDirectory(out)
+    DurableFiles.removeStrayTemporaries(in: out)
     for name in StockReports.names {
       guard let t = StockReports.make(name, source) else { continue }
       try DurableFiles.write(t.csv, to: out + "/" + name + ".csv")
     }
   }
 
-  static func writeRunReports(summary: RunSummary, journal: ReportTable, rejections: ReportTable, to dir: String) throws(StoreError) {
+}
+
+/// The work of a run after its commit, all of it repeatable: errors files beside rejected files, the file
+/// moves, the run's reports. An interrupted run is finished by the next one from what the ledger committed.
+enum PostCommit {
+  static func finish(
+    _ run: (run: Int, moves: [(from: String, to: String)], outputs: [(target: String, content: String)], gl: [GLEntry]),
+    store: LedgerStore, paths: BooksPaths, masters: Masters
+  ) throws(StoreError) {
+    let runName = LedgerStore.runName(run.run)
+    let chain = (try? store.head().chain) ?? ""
+    DurableFiles.removeStrayTemporaries(in: paths.rejected)
+    for o in run.outputs where o.target.hasPrefix("rejected:") {
+      try DurableFiles.makeDirectory(paths.rejected)
+      try DurableFiles.write(o.content, to: paths.rejected + "/" + o.target.dropFirst("rejected:".count))
+    }
+    CrashPoint.hit("errors")
+    try store.performMoves(run.moves)
+    let dir = paths.out + "/runs/" + runName
     try DurableFiles.makeDirectory(dir)
-    try DurableFiles.write(journal.csv, to: dir + "/gl-journal.csv")
-    try DurableFiles.write(rejections.csv, to: dir + "/rejections.csv")
-    try DurableFiles.write(summary.json, to: dir + "/run-summary.json")
+    DurableFiles.removeStrayTemporaries(in: dir)
+    let source = ReportSource(masters: masters, entries: [], gl: [])
+    try DurableFiles.write(StockReports.generalLedger(run.gl, source).csv, to: dir + "/gl-journal.csv")
+    for o in run.outputs where o.target.hasPrefix("report:") {
+      let content = o.content.replacingOccurrences(of: RunSummary.chainPlaceholder, with: chain)
+      try DurableFiles.write(content, to: dir + "/" + o.target.dropFirst("report:".count))
+    }
+    CrashPoint.hit("reports")
+    try store.markFinished(run: run.run)
   }
 }

@@ -59,7 +59,13 @@ public enum RunCommand {
     }
     defer { withExtendedLifetime(lock) {} }
     var notes: [String] = []
-    do { notes += try store.recover() } catch {
+    do {
+      notes += try store.recover()
+      if let unfinished = store.unfinishedRun() {
+        try PostCommit.finish(unfinished, store: store, paths: p, masters: masters)
+        notes.append("run \(LedgerStore.runName(unfinished.run)) was interrupted after its commit; its file moves and reports were completed")
+      }
+    } catch {
       return (CommandOutcome(exitCode: Exit.integrity, stderr: "stockledger: recovery failed: \(error)\n"), nil)
     }
     let ledger: LedgerContents
@@ -115,7 +121,7 @@ public enum RunCommand {
     let runNo = ledger.runCount + 1
     let runName = LedgerStore.runName(runNo)
     var moves: [(from: String, to: String)] = []
-    var errorFiles: [(path: String, text: String)] = []
+    var outputs: [(target: String, content: String)] = []
     for f in work.files {
       let outcome = settled.fileStatus[f.picked.name] ?? .rejected
       if outcome == .imported || outcome == .partial {
@@ -123,10 +129,9 @@ public enum RunCommand {
       }
       if outcome != .imported {
         let diags = settled.rejections.filter { $0.location.file == f.picked.name }
-        let errorsPath = p.rejected + "/" + f.picked.name + ".errors.csv"
-        errorFiles.append((errorsPath, StockReports.rejections(diags).csv))
+        outputs.append(("rejected:" + f.picked.name + ".errors.csv", StockReports.rejections(diags).csv))
         if outcome == .partial {
-          errorFiles.append((p.rejected + "/" + f.picked.name + ".rejected.csv", f.heldBackCSV(settled.rejectedVouchers)))
+          outputs.append(("rejected:" + f.picked.name + ".rejected.csv", f.heldBackCSV(settled.rejectedVouchers)))
         } else if !o.keepInbox {
           moves.append((f.picked.path, p.rejected + "/" + f.picked.name))
         }
@@ -149,17 +154,13 @@ public enum RunCommand {
       summary.chainHead = ledger.chainHead
       return (CommandOutcome(exitCode: summary.exitCode, stdout: summary.text(paths: p, elapsed: Date().timeIntervalSince(started))), summary)
     }
+    record.outputs = outputs + [("report:rejections.csv", StockReports.rejections(settled.rejections).csv), ("report:run-summary.json", summary.json)]
     do {
-      for (path, text) in errorFiles {
-        try DurableFiles.makeDirectory(p.rejected)
-        try DurableFiles.write(text, to: path)
-      }
       summary.chainHead = try store.commit(record, previousChain: ledger.chainHead, places: masters.company.currencyPrecision)
-      try store.performMoves(moves)
+      try PostCommit.finish((record.run, record.moves, record.outputs, record.gl), store: store, paths: p, masters: masters)
       try ReportWriter.writeHeadReports(source, to: p.out)
-      try ReportWriter.writeRunReports(summary: summary, journal: StockReports.generalLedger(settled.journal, source), rejections: StockReports.rejections(settled.rejections), to: p.out + "/runs/" + runName)
     } catch {
-      return (CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: the run was aborted and the ledger stays as it was before: \(error)\n"), nil)
+      return (CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: the run was aborted: \(error)\nIf it stopped before its commit the ledger is as it was; otherwise the next run completes it.\n"), nil)
     }
     return (CommandOutcome(exitCode: summary.exitCode, stdout: summary.text(paths: p, elapsed: Date().timeIntervalSince(started))), summary)
   }

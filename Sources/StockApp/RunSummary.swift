@@ -80,12 +80,20 @@ public struct RunSummary: Sendable {
     return s
   }
 
-  /// `run-summary.json`.
-  public var json: String {
+  /// Stands for the chain head in a summary written before the commit that makes the head.
+  static let chainPlaceholder = "@CHAIN_HEAD@"
+
+  /// `run-summary.json`: what the run did, reproducibly (no notes about this machine's recovery or timing).
+  public var json: String { json(withNotes: false) }
+
+  /// The summary for `--format json` on standard output, with the operator notes.
+  public var jsonWithNotes: String { json(withNotes: true) }
+
+  func json(withNotes: Bool) -> String {
     var s = "{\n"
     s += "  \"run\": \(JSONText.string(run)),\n"
     s += "  \"dry_run\": \(dryRun),\n"
-    s += "  \"ledger_chain_head\": \(JSONText.string(chainHead)),\n"
+    s += "  \"ledger_chain_head\": \(JSONText.string(chainHead.isEmpty ? RunSummary.chainPlaceholder : chainHead)),\n"
     s += "  \"files\": [\n"
     s += files.map { f in
       "    {\"file\": \(JSONText.string(f.name)), \"sha256\": \"\(f.sha256)\", \"status\": \"\(f.status)\", \"rows\": \(f.rows), \"vouchers\": \(f.vouchers), \"vouchers_posted\": \(f.posted), \"control_totals\": {\"qty\": \"\(f.totalQty.plain)\", \"value\": \"\(f.totalValue.formatted(places: places))\"}}"
@@ -99,7 +107,7 @@ public struct RunSummary: Sendable {
     s += "  \"gl_adjustment_lines\": \(adjustmentLines),\n"
     s += "  \"journal_debit\": \"\(glDebit.formatted(places: places))\",\n"
     s += "  \"journal_credit\": \"\(glCredit.formatted(places: places))\",\n"
-    s += "  \"notes\": [" + notes.map(JSONText.string).joined(separator: ", ") + "],\n"
+    if withNotes { s += "  \"notes\": [" + notes.map(JSONText.string).joined(separator: ", ") + "],\n" }
     s += "  \"exit_code\": \(exitCode)\n"
     return s + "}\n"
   }

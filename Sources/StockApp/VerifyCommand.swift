@@ -4,50 +4,70 @@ import StockRead
 import StockStore
 
 /// `stockledger verify`: checks the SHA-256 chain of every committed file, then re-derives every stock and
-/// GL entry from the accepted vouchers and compares it with what the ledger holds. Exit 3 on the first
-/// difference, naming it.
+/// GL entry from the accepted vouchers and compares it with what the ledger holds. Exit 3 on any
+/// difference, naming the first place (file and line) that differs.
 public enum VerifyCommand {
   public static func run(paths: BooksPaths) -> CommandOutcome {
     let masters: Masters
     do { masters = try MasterReader.read(directory: paths.masters) } catch {
       return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger verify: master data cannot be used:\n" + error.description + "\n")
     }
-    let store = LedgerStore(directory: paths.ledger)
     let ledger: LedgerContents
-    do { ledger = try store.load() } catch {
-      return CommandOutcome(exitCode: RunCommand.Exit.integrity, stderr: "stockledger verify: FAILED at \(error.place): \(error.message)\n")
+    do { ledger = try LedgerStore(directory: paths.ledger).load(tolerant: true) } catch {
+      return failed("\(error.place): \(error.message)")
     }
-    let timeline = Timeline.order(posted: ledger.activeVouchers, new: [])
-    let replay = Replay(masters: masters, timeline: timeline)
+    let damage = ledger.damage.map { "\($0.place): \($0.message)" }
+    if let difference = firstDifference(masters: masters, ledger: ledger) {
+      return failed((damage + ["first difference: " + difference]).joined(separator: "\n  "))
+    }
+    if !damage.isEmpty { return failed(damage.joined(separator: "\n  ")) }
+    return CommandOutcome(exitCode: 0, stdout: "stockledger verify: OK — \(ledger.runCount) runs, \(ledger.vouchers.count) vouchers, \(ledger.entries.count) stock entries, \(ledger.gl.count) GL lines; every file matches its SHA-256 and the chain; every entry re-derives; chain head \(ledger.chainHead)\n")
+  }
+
+  static func failed(_ what: String) -> CommandOutcome {
+    CommandOutcome(exitCode: RunCommand.Exit.integrity, stderr: "stockledger verify: FAILED\n  \(what)\n")
+  }
+
+  /// Replays the accepted vouchers and returns the first place where the ledger holds something else.
+  static func firstDifference(masters: Masters, ledger: LedgerContents) -> String? {
+    let replay = Replay(masters: masters, timeline: Timeline.order(posted: ledger.activeVouchers, new: []))
     if let (tv, diags) = replay.failures.first {
-      return CommandOutcome(exitCode: RunCommand.Exit.integrity, stderr: "stockledger verify: FAILED: voucher \(tv.voucher.no) no longer posts: \(diags.map(\.description).joined(separator: "; "))\n")
+      return "voucher \(tv.voucher.no) no longer posts: \(diags.map(\.description).joined(separator: "; "))"
     }
     let places = masters.company.currencyPrecision
+    var glByVoucher: [String: [Int]] = [:]
+    for (i, g) in ledger.gl.enumerated() { glByVoucher[g.voucherNo, default: []].append(i) }
     var derivedKeys: Set<String> = []
     for (_, posted) in replay.posted {
       for e in posted.entries {
         let key = LedgerContents.entryKey(e.voucherNo, e.index)
         derivedKeys.insert(key)
         let want = LedgerFormat.stockFields(e, places: places)
-        guard let stored = ledger.entries[key] else {
-          return CommandOutcome(exitCode: RunCommand.Exit.integrity, stderr: "stockledger verify: FAILED: stock entry \(e.index) of \(e.voucherNo) is missing from the ledger\n")
-        }
+        guard let stored = ledger.entries[key] else { return "stock entry \(e.index) of \(e.voucherNo) is missing from the ledger" }
         let have = LedgerFormat.stockFields(stored, places: places)
         if let i = zip(want, have).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
-          return CommandOutcome(exitCode: RunCommand.Exit.integrity, stderr: "stockledger verify: FAILED: stock entry \(e.index) of \(e.voucherNo), \(LedgerFormat.stockColumns[i]): the ledger holds \(have[i]), the vouchers give \(want[i])\n")
+          return "\(ledger.entryPlaces[key] ?? "stock.csv"): stock entry \(e.index) of \(e.voucherNo), \(LedgerFormat.stockColumns[i]): the ledger holds \(have[i]), the vouchers give \(want[i])"
         }
       }
       var stored: [String: Amount] = [:]
-      for g in ledger.gl where g.voucherNo == posted.voucher.no { stored[g.account, default: .zero] += g.net }
+      for i in glByVoucher[posted.voucher.no] ?? [] { stored[ledger.gl[i].account, default: .zero] += ledger.gl[i].net }
       var derived: [String: Amount] = [:]
       for g in posted.gl { derived[g.account, default: .zero] += g.net }
       for a in Set(stored.keys).union(derived.keys).sorted() where (stored[a] ?? .zero) != (derived[a] ?? .zero) {
-        return CommandOutcome(exitCode: RunCommand.Exit.integrity, stderr: "stockledger verify: FAILED: GL of \(posted.voucher.no), account \(a): the ledger nets \((stored[a] ?? .zero).formatted(places: places)), the vouchers give \((derived[a] ?? .zero).formatted(places: places))\n")
+        let place = (glByVoucher[posted.voucher.no] ?? []).first { ledger.gl[$0].account == a }.map { ledger.glPlaces[$0] } ?? "gl.csv"
+        return "\(place): GL of \(posted.voucher.no), account \(a): the ledger nets \((stored[a] ?? .zero).formatted(places: places)), the vouchers give \((derived[a] ?? .zero).formatted(places: places))"
+      }
+    }
+    for no in ledger.cancelled.sorted() {
+      var net: [String: Amount] = [:]
+      for i in glByVoucher[no] ?? [] { net[ledger.gl[i].account, default: .zero] += ledger.gl[i].net }
+      if let (account, amount) = net.sorted(by: { $0.key < $1.key }).first(where: { !$0.value.isZero }) {
+        return "GL of cancelled voucher \(no), account \(account): nets \(amount.formatted(places: places)) instead of 0"
       }
     }
     if let extra = ledger.entries.keys.sorted().first(where: { !derivedKeys.contains($0) }) {
-      return CommandOutcome(exitCode: RunCommand.Exit.integrity, stderr: "stockledger verify: FAILED: the ledger holds a stock entry no voucher gives: \(extra.replacingOccurrences(of: "\u{1F}", with: " #"))\n")
+      return "\(ledger.entryPlaces[extra] ?? "stock.csv"): a stock entry no voucher gives (\(extra.replacingOccurrences(of: "\u{1F}", with: " #")))"
     }
-    return CommandOutcome(exitCode: 0, stdout: "stockledger verify: OK — \(ledger.runCount) runs, \(ledger.vouchers.count) vouchers, \(ledger.entries.count) stock entries, \(ledger.gl.count) GL lines; chain head \(ledger.chainHead)\n")
+    return nil
   }
 }

@@ -48,7 +48,7 @@ struct Run: ParsableCommand {
     o.partial = partial
     o.minAge = minAge
     var (outcome, summary) = RunCommand.run(o)
-    if format == "json", let summary { outcome.stdout = summary.json }
+    if format == "json", let summary { outcome.stdout = summary.jsonWithNotes }
     if quiet && outcome.exitCode == 0 { outcome.stdout = "" }
     try finish(outcome)
   }

@@ -89,6 +89,12 @@ public enum DurableFiles {
 
   public static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 
+  /// Removes the temp files an interrupted ``write(_:to:)`` left in `dir` (`.NAME.tmp-PID`).
+  public static func removeStrayTemporaries(in dir: String) {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
+    for n in names where n.hasPrefix(".") && n.contains(".tmp-") { unlink(dir + "/" + n) }
+  }
+
   /// Renames a file, then fsyncs both directories.
   public static func move(_ from: String, to: String) throws(StoreError) {
     if rename(from, to) != 0 { throw StoreError(path: from, "cannot move to \(to): \(errnoText())") }
@@ -99,11 +105,35 @@ public enum DurableFiles {
   static func errnoText() -> String { String(cString: strerror(errno)) }
 }
 
-/// Named crash points for fault-injection tests: when `STOCKLEDGER_CRASH_AT` equals a point's name the
-/// process dies at once with SIGKILL; otherwise they do nothing.
+/// Named crash points for fault-injection tests (reliability §5). Inert unless the environment asks:
+///
+/// - `STOCKLEDGER_CRASH_AT=LABEL[#N]`: at the N-th time (default 1) the process reaches LABEL it kills
+///   itself with SIGKILL, as `kill -9` or a power cut would.
+/// - `STOCKLEDGER_CRASH_TRACE=FILE`: every label reached is appended to FILE as `LABEL#N`, so a test can
+///   enumerate the points of a run.
+///
+/// Labels: `write:FILE`, `fsync:FILE`, `rename:FILE` for every durable write, `before-commit`,
+/// `after-commit`, `move` for every file moved after the commit, `errors` and `reports` after the post-commit
+/// writes.
 public enum CrashPoint {
-  static let target: String? = ProcessInfo.processInfo.environment["STOCKLEDGER_CRASH_AT"]
-  public static func hit(_ name: String) {
-    if let target, target == name { kill(getpid(), SIGKILL) }
+  static let target: (label: String, count: Int)? = {
+    guard let spec = ProcessInfo.processInfo.environment["STOCKLEDGER_CRASH_AT"], !spec.isEmpty else { return nil }
+    if let hash = spec.lastIndex(of: "#"), let n = Int(spec[spec.index(after: hash)...]) { return (String(spec[..<hash]), n) }
+    return (spec, 1)
+  }()
+  static let tracePath: String? = ProcessInfo.processInfo.environment["STOCKLEDGER_CRASH_TRACE"]
+  nonisolated(unsafe) static var counts: [String: Int] = [:]
+
+  /// Reached a crash point. Single-threaded callers only (the commit path is).
+  public static func hit(_ label: String) {
+    guard target != nil || tracePath != nil else { return }
+    let n = (counts[label] ?? 0) + 1
+    counts[label] = n
+    if let tracePath, let h = FileHandle(forWritingAtPath: tracePath) ?? (FileManager.default.createFile(atPath: tracePath, contents: nil) ? FileHandle(forWritingAtPath: tracePath) : nil) {
+      h.seekToEndOfFile()
+      h.write(Data("\(label)#\(n)\n".utf8))
+      try? h.close()
+    }
+    if let target, target.label == label, target.count == n { kill(getpid(), SIGKILL) }
   }
 }

@@ -18,6 +18,10 @@ public struct RunRecord: Sendable {
   public var cancelledEntries: [StockLedgerEntry] = []
   /// A period close recorded by this run.
   public var closeThrough: BusinessDate?
+  /// Files the run writes after its commit, committed here so that an interrupted run can finish them:
+  /// `rejected:NAME` (errors and held-back vouchers beside rejected files) and `report:NAME` (the run's
+  /// reports), with their content.
+  public var outputs: [(target: String, content: String)] = []
   public init(run: Int, vouchers: [Voucher], entries: [StockLedgerEntry], gl: [GLEntry], files: [FileRecord], moves: [(from: String, to: String)]) {
     self.run = run
     self.vouchers = vouchers
@@ -45,6 +49,12 @@ public struct LedgerContents: Sendable {
   public var cancelled: Set<String> = []
   /// The latest date closed by `stockledger close`.
   public var closedThrough: BusinessDate?
+  /// Where each current stock ledger entry was read (`path:line`), by entry key.
+  public var entryPlaces: [String: String] = [:]
+  /// Where each GL line was read, parallel to `gl`.
+  public var glPlaces: [String] = []
+  /// Integrity failures found while loading tolerantly (for `verify`).
+  public var damage: [IntegrityError] = []
   public init() {}
 
   /// Submitted vouchers that are not cancelled, in ledger order: the posted part of every timeline.
@@ -111,9 +121,13 @@ public struct LedgerStore: Sendable {
   /// last committed run that did not happen are carried out. Returns what it did, for the summary.
   public func recover() throws(StoreError) -> [String] {
     var notes: [String] = []
+    let fm = FileManager.default
+    // Temp files of an interrupted write are never committed data.
+    for dir in [directory, runsPath] + ((try? fm.contentsOfDirectory(atPath: runsPath)) ?? []).map { runsPath + "/" + $0 } {
+      DurableFiles.removeStrayTemporaries(in: dir)
+    }
     let committed: Int
     do { committed = try head().run } catch { return notes }
-    let fm = FileManager.default
     if let names = try? fm.contentsOfDirectory(atPath: runsPath) {
       for name in names.sorted() {
         guard let n = Int(name), n > committed else { continue }
@@ -126,25 +140,13 @@ public struct LedgerStore: Sendable {
         notes.append("an interrupted run left \(runPath(n)); it was never committed and is kept in \(dest)")
       }
     }
-    if committed > 0, let data = fm.contents(atPath: runPath(committed) + "/moves.csv") {
-      if let recs = try? CSVParser.parse([UInt8](data), file: "moves.csv") {
-        for r in recs.dropFirst() where r.fields.count == 2 {
-          let (from, to) = (absolute(r.fields[0]), absolute(r.fields[1]))
-          if DurableFiles.exists(from) && !DurableFiles.exists(to) {
-            try DurableFiles.makeDirectory((to as NSString).deletingLastPathComponent)
-            try DurableFiles.move(from, to: to)
-            notes.append("finished moving \(from) to \(to) after an interrupted run")
-          }
-        }
-      }
-    }
     return notes
   }
 
   /// Reads and checks the committed ledger: every file's size and SHA-256 against its run's manifest, and
   /// the chain of manifests up to `HEAD`.
   /// - Complexity: O(size of the ledger).
-  public func load() throws(IntegrityError) -> LedgerContents {
+  public func load(tolerant: Bool = false) throws(IntegrityError) -> LedgerContents {
     var contents = LedgerContents()
     let (committed, headChain) = try head()
     var chain = LedgerStore.zeroChain
@@ -177,8 +179,10 @@ public struct LedgerStore: Sendable {
         let bytes = [UInt8](data)
         var h = SHA256()
         bytes.withUnsafeBytes { h.update($0) }
-        guard bytes.count == size, h.finalizeHex() == parts[3] else {
-          throw IntegrityError(place: path, "the file differs from what run \(n) committed (size or SHA-256): it was changed or damaged; restore it from a backup")
+        if bytes.count != size || h.finalizeHex() != parts[3] {
+          let e = IntegrityError(place: path, "the file differs from what run \(n) committed (size or SHA-256): it was changed or damaged; restore it from a backup")
+          guard tolerant else { throw e }
+          contents.damage.append(e)
         }
         try parse(file: String(parts[1]), bytes: bytes, path: path, run: n, into: &contents)
       }
@@ -211,10 +215,17 @@ public struct LedgerStore: Sendable {
             throw IntegrityError(place: place, "unreadable stock ledger entry")
           }
           let key = LedgerContents.entryKey(e.voucherNo, e.index)
-          if r.fields.last == "1" { c.entries.removeValue(forKey: key) } else { c.entries[key] = e }
+          if r.fields.last == "1" {
+            c.entries.removeValue(forKey: key)
+            c.entryPlaces.removeValue(forKey: key)
+          } else {
+            c.entries[key] = e
+            c.entryPlaces[key] = place
+          }
         } else if file == "gl.csv" {
           guard let g = LedgerFormat.parseGL(r.fields) else { throw IntegrityError(place: place, "unreadable GL line") }
           c.gl.append(g)
+          c.glPlaces.append(place)
         } else {
           let f = r.fields
           guard f.count == 6, let status = FileRecord.Status(rawValue: f[2]), let rows = Int(f[3]), let p = Int(f[4]), let rj = Int(f[5]) else {
@@ -259,6 +270,10 @@ public struct LedgerStore: Sendable {
     for m in record.moves { w.row([relative(m.from), relative(m.to)]) }
     files.append(("moves.csv", Array(w.text.utf8)))
     if let close = record.closeThrough { files.append(("close.csv", Array("closed_through\n\(close)\n".utf8))) }
+    w = CSVWriter(guardsFormulas: false)
+    w.row(["target", "content"])
+    for o in record.outputs { w.row([o.target, o.content]) }
+    files.append(("outputs.csv", Array(w.text.utf8)))
 
     var manifest = "stockledger-run 1\nrun \(record.run)\nprev \(previousChain)\n"
     for (name, bytes) in files {
@@ -287,6 +302,27 @@ public struct LedgerStore: Sendable {
 
   func absolute(_ recorded: String) -> String {
     recorded.hasPrefix("/") ? recorded : ((directory + "/" + recorded) as NSString).standardizingPath
+  }
+
+  /// What the last committed run still has to do after its commit (nil when it finished): its file moves,
+  /// its outputs and its GL lines (for the journal).
+  public func unfinishedRun() -> (run: Int, moves: [(from: String, to: String)], outputs: [(target: String, content: String)], gl: [GLEntry])? {
+    guard let committed = try? head().run, committed > 0 else { return nil }
+    let dir = runPath(committed)
+    guard !DurableFiles.exists(dir + "/.done") else { return nil }
+    func records(_ name: String) -> [CSVRecord] {
+      guard let data = FileManager.default.contents(atPath: dir + "/" + name), let r = try? CSVParser.parse([UInt8](data), file: name) else { return [] }
+      return Array(r.dropFirst())
+    }
+    let moves = records("moves.csv").filter { $0.fields.count == 2 }.map { (from: absolute($0.fields[0]), to: absolute($0.fields[1])) }
+    let outputs = records("outputs.csv").filter { $0.fields.count == 2 }.map { (target: $0.fields[0], content: $0.fields[1]) }
+    let gl = records("gl.csv").compactMap { LedgerFormat.parseGL($0.fields) }
+    return (committed, moves, outputs, gl)
+  }
+
+  /// Marks the last run's post-commit work finished (a marker outside the chained data).
+  public func markFinished(run: Int) throws(StoreError) {
+    try DurableFiles.write("", to: runPath(run) + "/.done")
   }
 
   /// Carries out the run's file moves (after the commit).

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Issue "Crash-safe, tamper-evident, cron-proof": SIGKILL at every named crash point and at random
+/// instants, each followed by a clean run, must give what an uninterrupted run gives, and `verify` clean.
+@Suite(.serialized) struct CrashEndToEndTests {
+  let e2e = EndToEndTests()
+
+  /// Every file of a books directory with its content, except what a crash may legitimately leave behind
+  /// (the quarantine of an uncommitted run, the lock file).
+  func digest(_ b: String) -> [String: String] {
+    var out: [String: String] = [:]
+    guard let walker = FileManager.default.enumerator(atPath: b) else { return out }
+    while let rel = walker.nextObject() as? String {
+      if rel.hasPrefix("ledger/quarantine") || rel == "ledger/.lock" { continue }
+      var isDir: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: b + "/" + rel, isDirectory: &isDir), !isDir.boolValue else { continue }
+      out[rel] = e2e.read(b + "/" + rel)
+    }
+    return out
+  }
+
+  /// A books directory with `vouchers` vouchers in several files, one of them rejected.
+  func fixture(vouchers: Int) throws -> String {
+    let b = try e2e.books()
+    let perFile = max(vouchers / 4, 1)
+    var n = 0
+    for f in 0..<4 {
+      var text = "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\n"
+      for i in 0..<perFile {
+        let day = String(format: "%02d", 1 + (n / 40) % 28), month = String(format: "%02d", 1 + n / 1120 % 12)
+        let item = ["RM0001", "RM0002", "FG0001"][i % 3]
+        if i % 4 == 3 {
+          text += "Delivery Note,V\(n),2026-\(month)-\(day),\(item),Stores,1,\n"
+        } else {
+          text += "Purchase Receipt,V\(n),2026-\(month)-\(day),\(item),Stores,3,\(10 + n % 7)\n"
+        }
+        n += 1
+      }
+      try e2e.drop(b, "f\(f).csv", text)
+    }
+    try e2e.drop(b, "x-bad.csv", "voucher_type,voucher_no,posting_date,item_code,warehouse,qty\nDelivery Note,BAD,2026-01-01,NOPE,Stores,1\n")
+    return b
+  }
+
+  func copy(_ b: String) throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sl-crash-\(UUID().uuidString)").path
+    try FileManager.default.copyItem(atPath: b, toPath: dir)
+    return dir
+  }
+
+  func run(_ b: String, env: [String: String] = [:], killAfter: Double? = nil) throws -> Int32 {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: EndToEndTests.binary)
+    p.arguments = ["run", b]
+    var environment = ProcessInfo.processInfo.environment
+    for (k, v) in env { environment[k] = v }
+    p.environment = environment
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    if let killAfter {
+      usleep(useconds_t(killAfter * 1_000_000))
+      kill(p.processIdentifier, SIGKILL)
+    }
+    p.waitUntilExit()
+    return p.terminationStatus
+  }
+
+  @Test func killedAtEveryCrashPointTheNextRunCompletesIt() throws {
+    let base = try fixture(vouchers: 24)
+    let golden = try copy(base)
+    let trace = FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(UUID().uuidString)").path
+    #expect(try run(golden, env: ["STOCKLEDGER_CRASH_TRACE": trace]) == 1)
+    let expected = digest(golden)
+    let points = e2e.read(trace).split(separator: "\n").map(String.init)
+    #expect(points.count > 40)
+    #expect(points.contains("before-commit#1") && points.contains("after-commit#1") && points.contains("move#1"))
+    for point in points {
+      let b = try copy(base)
+      let crashed = try run(b, env: ["STOCKLEDGER_CRASH_AT": point])
+      #expect(crashed == SIGKILL, "no crash at \(point)")
+      _ = try run(b)
+      let got = digest(b)
+      let differing = Set(got.keys).union(expected.keys).filter { got[$0] != expected[$0] }.sorted()
+      #expect(differing.isEmpty, "after a crash at \(point) these differ from an uninterrupted run: \(differing)")
+      #expect(try e2e.cli(["verify", b]).code == 0, "verify after \(point)")
+      try? FileManager.default.removeItem(atPath: b)
+    }
+  }
+
+  @Test func killedAtRandomInstantsOnAFiveThousandVoucherInbox() throws {
+    let base = try fixture(vouchers: 5000)
+    let golden = try copy(base)
+    let started = Date()
+    _ = try run(golden)
+    let duration = Date().timeIntervalSince(started)
+    let expected = digest(golden)
+    var generator = SystemRandomNumberGenerator()
+    for i in 0..<20 {
+      let b = try copy(base)
+      let at = Double.random(in: 0...(duration * 1.1), using: &generator)
+      _ = try run(b, killAfter: at)
+      _ = try run(b)
+      let got = digest(b)
+      let differing = Set(got.keys).union(expected.keys).filter { got[$0] != expected[$0] }.sorted()
+      #expect(differing.isEmpty, "kill \(i) after \(at) s, these differ from an uninterrupted run: \(differing)")
+      #expect(try e2e.cli(["verify", b]).code == 0, "verify after kill \(i)")
+      try? FileManager.default.removeItem(atPath: b)
+    }
+  }
+
+  @Test func aSecondRunBouncesOffTheLock() throws {
+    let b = try fixture(vouchers: 8)
+    try FileManager.default.createDirectory(atPath: b + "/ledger", withIntermediateDirectories: true)
+    let fd = open(b + "/ledger/.lock", O_RDWR | O_CREAT, 0o644)
+    defer { close(fd) }
+    #expect(flock(fd, LOCK_EX) == 0)
+    let before = digest(b)
+    let started = Date()
+    let r = try e2e.cli(["run", b])
+    #expect(r.code == 75)
+    #expect(Date().timeIntervalSince(started) < 1)
+    #expect(r.err.contains("another run holds"))
+    #expect(digest(b) == before)
+  }
+}
