@@ -34,8 +34,6 @@ public struct StockLedgerEntry: Sendable, Hashable {
   public var stockValue: Amount
   /// `stockValue` − the previous entry's `stockValue`: what the GL posts.
   public var stockValueDifference: Amount
-  /// FIFO/LIFO bins after the entry; empty for moving average.
-  public var stockQueue: [StockBin] = []
 
   public init(
     date: BusinessDate, time: BusinessTime, voucherType: VoucherType, voucherNo: String, index: Int, itemCode: String,

@@ -165,7 +165,6 @@ struct Transaction {
     }
     e.batchNo = row.batchNo
     e.serialNos = row.serialNos
-    e.stockQueue = state.queue
     entries.append(e)
     return e
   }

@@ -27,7 +27,7 @@ public enum StockReports {
   public static let stockLedgerColumns = [
     "posting_date", "posting_time", "voucher_type", "voucher_no", "item_code", "warehouse", "batch_no", "serial_nos",
     "actual_qty", "qty_after_transaction", "incoming_rate", "valuation_rate", "stock_value", "stock_value_difference",
-    "outgoing_rate", "stock_queue",
+    "outgoing_rate",
   ]
 
   /// Every stock ledger entry in posting order.
@@ -38,13 +38,12 @@ public enum StockReports {
         e.date.description, e.time.description, e.voucherType.rawValue, e.voucherNo, e.itemCode, e.warehouse, e.batchNo,
         e.serialNos.joined(separator: ";"), e.actualQty.plain, e.qtyAfterTransaction.plain, e.incomingRate.plain,
         e.valuationRate.plain, e.stockValue.formatted(places: s.places), e.stockValueDifference.formatted(places: s.places),
-        e.outgoingRate.plain, queueText(e.stockQueue),
+        e.outgoingRate.plain,
       ])
     }
     return t
   }
 
-  static func queueText(_ q: [StockBin]) -> String { "[" + q.map { "[\($0.qty.plain),\($0.rate.plain)]" }.joined(separator: ",") + "]" }
 
   public static let glColumns = [
     "posting_date", "voucher_type", "voucher_no", "account", "debit", "credit", "party", "against_account",

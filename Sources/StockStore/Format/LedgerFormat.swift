@@ -7,7 +7,7 @@ public enum LedgerFormat {
   public static let stockColumns = [
     "posting_date", "posting_time", "voucher_type", "voucher_no", "index", "item_code", "warehouse", "batch_no",
     "serial_nos", "actual_qty", "qty_after_transaction", "incoming_rate", "outgoing_rate", "valuation_rate",
-    "stock_value", "stock_value_difference", "stock_queue",
+    "stock_value", "stock_value_difference",
   ]
   public static let glColumns = [
     "posting_date", "voucher_type", "voucher_no", "account", "debit", "credit", "party", "against_account",
@@ -22,34 +22,15 @@ public enum LedgerFormat {
       e.date.description, e.time.description, e.voucherType.rawValue, e.voucherNo, String(e.index), e.itemCode,
       e.warehouse, e.batchNo, e.serialNos.joined(separator: ";"), e.actualQty.plain, e.qtyAfterTransaction.plain,
       e.incomingRate.plain, e.outgoingRate.plain, e.valuationRate.plain, e.stockValue.formatted(places: places),
-      e.stockValueDifference.formatted(places: places), queueText(e.stockQueue),
+      e.stockValueDifference.formatted(places: places),
     ]
-  }
-
-  /// `[[5,15],[3,20]]`, as ERPNext shows `stock_queue`.
-  public static func queueText(_ q: [StockBin]) -> String {
-    "[" + q.map { "[\($0.qty.plain),\($0.rate.plain)]" }.joined(separator: ",") + "]"
-  }
-
-  static func parseQueue(_ s: String) -> [StockBin]? {
-    let inner = s.dropFirst().dropLast()
-    if inner.isEmpty { return [] }
-    var bins: [StockBin] = []
-    for pair in inner.split(separator: "]", omittingEmptySubsequences: true) {
-      let clean = pair.drop(while: { $0 == "," || $0 == "[" })
-      let parts = clean.split(separator: ",")
-      guard parts.count == 2, let q = Fixed(parsing: parts[0]), let r = Fixed(parsing: parts[1]) else { return nil }
-      bins.append(StockBin(qty: q, rate: r))
-    }
-    return bins
   }
 
   public static func parseStock(_ f: [String]) -> StockLedgerEntry? {
     guard f.count == stockColumns.count, let date = BusinessDate(parsing: f[0]), let time = BusinessTime(parsing: f[1]),
       let type = VoucherType(rawValue: f[2]), let index = Int(f[4]), let aq = Fixed(parsing: f[9]),
       let qa = Fixed(parsing: f[10]), let ir = Fixed(parsing: f[11]), let or = Fixed(parsing: f[12]),
-      let vr = Fixed(parsing: f[13]), let sv = Fixed(parsing: f[14]), let svd = Fixed(parsing: f[15]),
-      let queue = parseQueue(f[16])
+      let vr = Fixed(parsing: f[13]), let sv = Fixed(parsing: f[14]), let svd = Fixed(parsing: f[15])
     else { return nil }
     var e = StockLedgerEntry(
       date: date, time: time, voucherType: type, voucherNo: f[3], index: index, itemCode: f[5], warehouse: f[6],
@@ -58,7 +39,6 @@ public enum LedgerFormat {
     e.outgoingRate = or
     e.batchNo = f[7]
     e.serialNos = f[8].isEmpty ? [] : f[8].split(separator: ";").map(String.init)
-    e.stockQueue = queue
     return e
   }
 
