@@ -159,7 +159,9 @@ struct Check {
       row.itemCode = code  // a barcode given as item_code
     }
     guard let item = masters.itemByCode[row.itemCode] else {
-      fail(.unknownItem, line: line, "item_code", "item \(row.itemCode) is not in items.csv")
+      let trimmed = String(row.itemCode.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+      let spaced = trimmed != row.itemCode && masters.itemByCode[trimmed] != nil
+      fail(.unknownItem, line: line, "item_code", "item '\(row.itemCode)' is not in items.csv" + (spaced ? " (remove the spaces around it)" : ""))
       return
     }
     if !item.isStockItem {
@@ -313,6 +315,11 @@ struct Check {
   mutating func charges() {
     let v = voucher
     let taxable: Set<VoucherType> = [.purchaseReceipt, .purchaseInvoice, .salesInvoice, .deliveryNote]
+    for c in v.taxes + v.additionalCosts {
+      if let a = c.amount, !a.hasAtMost(places: company.currencyPrecision) {
+        fail(.precision, line: c.line, "amount", "amount \(a) has more decimals than currency_precision \(company.currencyPrecision) allows: round it in the source")
+      }
+    }
     for c in v.taxes {
       account(c.account, field: "account", line: c.line)
       if !taxable.contains(type) { fail(.notAllowedField, line: c.line, "row_type", "a \(type.rawValue) has no taxes") }

@@ -72,6 +72,8 @@ public struct ErrorCode: RawRepresentable, Sendable, Hashable, ExpressibleByStri
   public static let xmlRefused: ErrorCode = "E_XML_REFUSED"
   public static let xmlStructure: ErrorCode = "E_XML_STRUCTURE"
   public static let fileChanged: ErrorCode = "E_FILE_CHANGED"
+  public static let fieldTooLong: ErrorCode = "E_FIELD_TOO_LONG"
+  public static let outOfRange: ErrorCode = "E_OUT_OF_RANGE"
   // Fields
   public static let required: ErrorCode = "E_REQUIRED"
   public static let badNumber: ErrorCode = "E_NUMBER"

@@ -10,6 +10,8 @@ struct RawVoucherRow {
 
 /// Collects the rows of one voucher, whatever format they came in, checking field syntax.
 struct VoucherBuilder {
+  /// The largest quantity, rate or amount accepted (10¹⁵).
+  static let largest = Fixed(1_000_000_000_000_000)
   let first: RawVoucherRow
   var voucher: Voucher?
   var diagnostics: [Diagnostic] = []
@@ -81,7 +83,13 @@ struct VoucherBuilder {
     func number(_ c: VoucherColumn) -> Fixed? {
       let s = row[c]
       if s.isEmpty { return nil }
-      if let f = Fixed(parsing: s) { return f }
+      if let f = Fixed(parsing: s) {
+      if f.magnitude > VoucherBuilder.largest {
+        fail(.outOfRange, c, "\(c.rawValue) \(quoted(s)) is larger than \(VoucherBuilder.largest.plain): check the value")
+        return nil
+      }
+      return f
+    }
       fail(.badNumber, c, "\(c.rawValue) \(quoted(s)) is not a number: use digits with an optional sign and '.', at most 9 decimals, no grouping")
       return nil
     }
