@@ -14,6 +14,8 @@ public struct RunOptions: Sendable {
   public var dryRun = false
   public var partial = false
   public var minAge: Double = 0
+  /// Show progress on standard error (when it is a terminal).
+  public var progress = true
   public init(paths: BooksPaths) { self.paths = paths }
 }
 
@@ -74,11 +76,15 @@ public enum RunCommand {
     }
 
     // Pickup and reading.
+    let progress = Progress(enabled: o.progress && isatty(2) == 1)
+    defer { progress.finish() }
+    progress.show("scanning \(p.inbox)")
     let (picked, left) = Pickup.scan(inbox: p.inbox, minAge: o.minAge)
     notes += left
     var work = RunWork(masters: masters, ledger: ledger, partial: o.partial)
     let schema = LazySchema()
-    for f in picked {
+    for (n, f) in picked.enumerated() {
+      progress.show("reading \(f.name)", done: n, total: picked.count)
       if let prior = ledger.imported[f.sha256] {
         if o.keepInbox {
           notes.append("\(f.name): already imported (as \(prior.file) in run \(prior.run)); skipped")
@@ -109,7 +115,9 @@ public enum RunCommand {
     }
 
     // Validate, post and settle which files (or vouchers) post.
+    progress.show("validating \(work.files.reduce(0) { $0 + $1.read.vouchers.count }) vouchers")
     work.validate()
+    progress.show("posting \(ledger.activeVouchers.count + work.files.reduce(0) { $0 + $1.valid.count }) vouchers in date order")
     let settled: RunWork.Settled
     switch work.settle() {
     case .success(let s): settled = s
@@ -155,9 +163,11 @@ public enum RunCommand {
       return (CommandOutcome(exitCode: summary.exitCode, stdout: summary.text(paths: p, elapsed: Date().timeIntervalSince(started))), summary)
     }
     record.outputs = outputs + [("report:rejections.csv", StockReports.rejections(settled.rejections).csv), ("report:run-summary.json", summary.json)]
+    progress.show("committing run \(runName)")
     do {
       summary.chainHead = try store.commit(record, previousChain: ledger.chainHead, places: masters.company.currencyPrecision)
       try PostCommit.finish((record.run, record.moves, record.outputs, record.gl), store: store, paths: p, masters: masters)
+      progress.show("writing reports to \(p.out)")
       try ReportWriter.writeHeadReports(source, to: p.out)
     } catch {
       return (CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: the run was aborted: \(error)\nIf it stopped before its commit the ledger is as it was; otherwise the next run completes it.\n"), nil)

@@ -47,6 +47,7 @@ struct Run: ParsableCommand {
     o.dryRun = dryRun
     o.partial = partial
     o.minAge = minAge
+    o.progress = !quiet
     var (outcome, summary) = RunCommand.run(o)
     if format == "json", let summary { outcome.stdout = summary.jsonWithNotes }
     if quiet && outcome.exitCode == 0 { outcome.stdout = "" }

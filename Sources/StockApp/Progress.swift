@@ -1,0 +1,34 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A one-line progress display on standard error, redrawn in place; silent unless standard error is a
+/// terminal (cron mail and pipes get no control characters).
+final class Progress {
+  let enabled: Bool
+  private var shown = false
+
+  init(enabled: Bool = isatty(2) == 1) { self.enabled = enabled }
+
+  /// Shows `what`, optionally with a bar for `done` of `total`.
+  func show(_ what: String, done: Int? = nil, total: Int? = nil) {
+    guard enabled else { return }
+    var line = "stockledger: " + what
+    if let done, let total, total > 0 {
+      let width = 24
+      let filled = min(width, width * done / total)
+      line += " [" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] \(done)/\(total)"
+    }
+    FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+    shown = true
+  }
+
+  /// Clears the line.
+  func finish() {
+    guard enabled, shown else { return }
+    FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    shown = false
+  }
+}
