@@ -32,3 +32,24 @@ final class Progress {
     shown = false
   }
 }
+
+/// Wall time per phase of a run, printed to standard error when `STOCKLEDGER_TIMINGS` is set (for the
+/// benchmark; never part of any output file).
+final class PhaseTimer {
+  private let enabled = ProcessInfo.processInfo.environment["STOCKLEDGER_TIMINGS"] != nil
+  private var last = Date()
+  private var phases: [(String, Double)] = []
+
+  func mark(_ phase: String) {
+    guard enabled else { return }
+    let now = Date()
+    phases.append((phase, now.timeIntervalSince(last)))
+    last = now
+  }
+
+  func report() {
+    guard enabled else { return }
+    let text = phases.map { "\($0.0) \(Int($0.1 * 1000)) ms" }.joined(separator: ", ")
+    FileHandle.standardError.write(Data("stockledger timings: \(text)\n".utf8))
+  }
+}

@@ -77,6 +77,7 @@ public enum RunCommand {
 
     // Pickup and reading.
     let progress = Progress(enabled: o.progress && isatty(2) == 1)
+    let timer = PhaseTimer()
     defer { progress.finish() }
     progress.show("scanning \(p.inbox)")
     let (picked, left) = Pickup.scan(inbox: p.inbox, minAge: o.minAge)
@@ -115,8 +116,10 @@ public enum RunCommand {
     }
 
     // Validate, post and settle which files (or vouchers) post.
+    timer.mark("read")
     progress.show("validating \(work.files.reduce(0) { $0 + $1.read.vouchers.count }) vouchers")
     work.validate()
+    timer.mark("validate")
     progress.show("posting \(ledger.activeVouchers.count + work.files.reduce(0) { $0 + $1.valid.count }) vouchers in date order")
     let settled: RunWork.Settled
     switch work.settle() {
@@ -125,6 +128,7 @@ public enum RunCommand {
       return (CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: \(error.message)\nNothing was changed.\n"), nil)
     }
 
+    timer.mark("post")
     // What the run writes.
     let runNo = ledger.runCount + 1
     let runName = LedgerStore.runName(runNo)
@@ -166,9 +170,12 @@ public enum RunCommand {
     progress.show("committing run \(runName)")
     do {
       summary.chainHead = try store.commit(record, previousChain: ledger.chainHead, places: masters.company.currencyPrecision)
+      timer.mark("commit")
       try PostCommit.finish((record.run, record.moves, record.outputs, record.gl), store: store, paths: p, masters: masters)
       progress.show("writing reports to \(p.out)")
       try ReportWriter.writeHeadReports(source, to: p.out)
+      timer.mark("reports")
+      timer.report()
     } catch {
       return (CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: the run was aborted: \(error)\nIf it stopped before its commit the ledger is as it was; otherwise the next run completes it.\n"), nil)
     }
