@@ -8,8 +8,13 @@ enum ReportWriter {
     try DurableFiles.makeDirectory(out)
     DurableFiles.removeStrayTemporaries(in: out)
     for name in StockReports.names {
-      guard let t = StockReports.make(name, source) else { continue }
-      try DurableFiles.write(t.csv, to: out + "/" + name + ".csv")
+      switch name {
+      case "stock-ledger": try DurableFiles.write(StockReports.stockLedgerCSV(source), to: out + "/stock-ledger.csv")
+      case "general-ledger": try DurableFiles.write(StockReports.generalLedgerCSV(source.gl, source), to: out + "/general-ledger.csv")
+      default:
+        guard let t = StockReports.make(name, source) else { continue }
+        try DurableFiles.write(t.csv, to: out + "/" + name + ".csv")
+      }
     }
   }
 
@@ -35,7 +40,7 @@ enum PostCommit {
     try DurableFiles.makeDirectory(dir)
     DurableFiles.removeStrayTemporaries(in: dir)
     let source = ReportSource(masters: masters, entries: [], gl: [])
-    try DurableFiles.write(StockReports.generalLedger(run.gl, source).csv, to: dir + "/gl-journal.csv")
+    try DurableFiles.write(StockReports.generalLedgerCSV(run.gl, source), to: dir + "/gl-journal.csv")
     for o in run.outputs where o.target.hasPrefix("report:") {
       let content = o.content.replacingOccurrences(of: RunSummary.chainPlaceholder, with: chain)
       try DurableFiles.write(content, to: dir + "/" + o.target.dropFirst("report:".count))

@@ -11,7 +11,7 @@ struct Stockledger: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "stockledger",
     abstract: "Perpetual-inventory batch processor: CSV vouchers in, valued stock ledger, GL and reports out.",
-    subcommands: [Run.self, Report.self, Close.self, Verify.self, Trace.self, Init.self])
+    subcommands: [Run.self, Report.self, Close.self, Verify.self, Trace.self, Init.self, Generate.self])
 }
 
 func finish(_ outcome: CommandOutcome) throws -> Never {
@@ -127,4 +127,17 @@ struct Init: ParsableCommand {
   static let configuration = CommandConfiguration(abstract: "Create a books directory with example master data.")
   @Argument(help: "The new books directory.") var directory: String
   func run() throws { try finish(InitCommand.run(directory: directory)) }
+}
+
+struct Generate: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Write a synthetic books directory (demos, benchmarks).")
+  @Argument(help: "The new books directory.") var directory: String
+  @Option(help: "Number of vouchers.") var vouchers: Int
+  @Option(help: "Number of items.") var items: Int = 1000
+  @Option(help: "Number of warehouses.") var warehouses: Int = 6
+  @Option(help: "Random seed.") var seed: UInt64 = 42
+  func validate() throws {
+    if vouchers < 1 || items < 1 || warehouses < 2 { throw ValidationError("--vouchers and --items must be at least 1, --warehouses at least 2") }
+  }
+  func run() throws { try finish(GenerateCommand.run(directory: directory, vouchers: vouchers, items: items, warehouses: warehouses, seed: seed)) }
 }

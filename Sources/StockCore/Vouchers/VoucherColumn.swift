@@ -37,6 +37,50 @@ public enum VoucherColumn: String, Sendable, CaseIterable, Hashable {
   case taxCategory = "tax_category"
   case remarks
 
+  /// Position in ``allCases`` (O(1), no hashing).
+  public var ordinal: Int {
+    switch self {
+    case .voucherType: return 0
+    case .voucherNo: return 1
+    case .postingDate: return 2
+    case .postingTime: return 3
+    case .action: return 4
+    case .purpose: return 5
+    case .party: return 6
+    case .isReturn: return 7
+    case .returnAgainst: return 8
+    case .updateStock: return 9
+    case .againstVoucher: return 10
+    case .rowType: return 11
+    case .itemCode: return 12
+    case .barcode: return 13
+    case .warehouse: return 14
+    case .sourceWarehouse: return 15
+    case .targetWarehouse: return 16
+    case .isFinishedItem: return 17
+    case .isScrapItem: return 18
+    case .qty: return 19
+    case .uom: return 20
+    case .conversionFactor: return 21
+    case .rate: return 22
+    case .batchNo: return 23
+    case .batchExpiryDate: return 24
+    case .batchManufacturingDate: return 25
+    case .serialNos: return 26
+    case .expenseAccount: return 27
+    case .incomeAccount: return 28
+    case .costCenter: return 29
+    case .account: return 30
+    case .amount: return 31
+    case .taxRate: return 32
+    case .taxCategory: return 33
+    case .remarks: return 34
+    }
+  }
+
+  /// The number of columns.
+  public static let count = 35
+
   /// Columns every voucher file must have.
   public static let required: [VoucherColumn] = [.voucherType, .voucherNo, .postingDate]
   /// Columns that belong to the voucher and must agree on all its rows.

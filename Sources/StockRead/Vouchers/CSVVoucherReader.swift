@@ -61,7 +61,7 @@ public enum CSVVoucherReader {
         continue
       }
       var row = RawVoucherRow(location: SourceLocation(file: file, line: rec.line))
-      for (i, c) in columns.enumerated() { if let c { row.values[c] = rec.fields[i] } }
+      for (i, c) in columns.enumerated() { if let c { row.fields[c.ordinal] = rec.fields[i] } }
       let no = row[.voucherNo]
       if no.isEmpty {
         result.diagnostics.append(Diagnostic(.required, at: loc, field: "voucher_no", "voucher_no is blank: every row names its voucher"))

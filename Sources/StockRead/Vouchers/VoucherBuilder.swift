@@ -4,8 +4,12 @@ import StockCore
 /// `<additional_cost>` with its `<voucher>`'s attributes.
 struct RawVoucherRow {
   var location: SourceLocation
-  var values: [VoucherColumn: String] = [:]
-  subscript(_ c: VoucherColumn) -> String { values[c] ?? "" }
+  /// Values by ``VoucherColumn/ordinal``; "" where the file has no such column.
+  var fields = [String](repeating: "", count: VoucherColumn.count)
+  subscript(_ c: VoucherColumn) -> String {
+    get { fields[c.ordinal] }
+    set { fields[c.ordinal] = newValue }
+  }
 }
 
 /// Collects the rows of one voucher, whatever format they came in, checking field syntax.

@@ -97,7 +97,7 @@ public enum XMLVoucherReader {
         case (2, "item"), (2, "tax"), (2, "additional_cost"):
           var r = voucherRow ?? RawVoucherRow(location: loc)
           r.location = loc
-          r.values[.rowType] = local == "item" ? "item" : local
+          r[.rowType] = local == "item" ? "item" : local
           readAttributes(reader, into: &r)
           serials = []
           if empty { finish(&r, serials: [], into: &builders) } else { row = r }
@@ -143,7 +143,7 @@ public enum XMLVoucherReader {
       if !r[.serialNos].isEmpty {
         builders[builders.count - 1].diagnostics.append(Diagnostic(.badValue, at: r.location, voucher: r[.voucherNo], field: "serial_nos", "give serial numbers either as serial_nos or as <serial_no> children, not both"))
       }
-      r.values[.serialNos] = serials.joined(separator: ";")
+      r[.serialNos] = serials.joined(separator: ";")
     }
     if !builders.isEmpty { builders[builders.count - 1].add(r) }
   }
@@ -152,7 +152,7 @@ public enum XMLVoucherReader {
     guard xmlTextReaderMoveToFirstAttribute(reader) == 1 else { return }
     repeat {
       let name = text(xmlTextReaderConstLocalName(reader))
-      if let c = VoucherColumn(rawValue: name) { row.values[c] = text(xmlTextReaderConstValue(reader)) }
+      if let c = VoucherColumn(rawValue: name) { row[c] = text(xmlTextReaderConstValue(reader)) }
     } while xmlTextReaderMoveToNextAttribute(reader) == 1
     xmlTextReaderMoveToElement(reader)
   }

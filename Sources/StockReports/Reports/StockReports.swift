@@ -45,6 +45,56 @@ public enum StockReports {
   }
 
 
+  /// `stock-ledger.csv` written straight to bytes (the fast path of the largest report).
+  /// - Complexity: O(entries).
+  public static func stockLedgerCSV(_ s: ReportSource, _ f: ReportFilter = ReportFilter()) -> [UInt8] {
+    var w = ByteWriter(guardsFormulas: true, capacity: 150 * s.entries.count + 256)
+    w.texts(stockLedgerColumns)
+    w.endRow()
+    let p = s.places
+    for e in s.entries where f.inRange(e.date) && f.matches(item: e.itemCode, warehouse: e.warehouse) {
+      w.date(e.date)
+      w.time(e.time)
+      w.text(e.voucherType.rawValue)
+      w.text(e.voucherNo)
+      w.text(e.itemCode)
+      w.text(e.warehouse)
+      w.text(e.batchNo)
+      w.text(e.serialNos.joined(separator: ";"))
+      w.plain(e.actualQty)
+      w.plain(e.qtyAfterTransaction)
+      w.plain(e.incomingRate)
+      w.plain(e.valuationRate)
+      w.amount(e.stockValue, places: p)
+      w.amount(e.stockValueDifference, places: p)
+      w.plain(e.outgoingRate)
+      w.endRow()
+    }
+    return w.bytes
+  }
+
+  /// `general-ledger.csv` (or a journal) written straight to bytes.
+  /// - Complexity: O(lines).
+  public static func generalLedgerCSV(_ lines: [GLEntry], _ s: ReportSource, _ f: ReportFilter = ReportFilter()) -> [UInt8] {
+    var w = ByteWriter(guardsFormulas: true, capacity: 120 * lines.count + 256)
+    w.texts(glColumns)
+    w.endRow()
+    for g in lines where f.inRange(g.date) {
+      w.date(g.date)
+      w.text(g.voucherType.rawValue)
+      w.text(g.voucherNo)
+      w.text(g.account)
+      w.amount(g.debit, places: s.places)
+      w.amount(g.credit, places: s.places)
+      w.text(g.party)
+      w.text(g.againstAccount)
+      w.text(g.isAdjustment ? "1" : "0")
+      w.text(g.remarks)
+      w.endRow()
+    }
+    return w.bytes
+  }
+
   public static let glColumns = [
     "posting_date", "voucher_type", "voucher_no", "account", "debit", "credit", "party", "against_account",
     "is_adjustment", "remarks",

@@ -42,6 +42,40 @@ public enum LedgerFormat {
     return e
   }
 
+  /// Writes one stock ledger entry (the columns of ``stockColumns``).
+  public static func write(_ e: StockLedgerEntry, places: Int, into w: inout ByteWriter) {
+    w.date(e.date)
+    w.time(e.time)
+    w.text(e.voucherType.rawValue)
+    w.text(e.voucherNo)
+    w.integer(e.index)
+    w.text(e.itemCode)
+    w.text(e.warehouse)
+    w.text(e.batchNo)
+    w.text(e.serialNos.joined(separator: ";"))
+    w.plain(e.actualQty)
+    w.plain(e.qtyAfterTransaction)
+    w.plain(e.incomingRate)
+    w.plain(e.outgoingRate)
+    w.plain(e.valuationRate)
+    w.amount(e.stockValue, places: places)
+    w.amount(e.stockValueDifference, places: places)
+  }
+
+  /// Writes one GL line (the columns of ``glColumns``).
+  public static func write(_ g: GLEntry, places: Int, into w: inout ByteWriter) {
+    w.date(g.date)
+    w.text(g.voucherType.rawValue)
+    w.text(g.voucherNo)
+    w.text(g.account)
+    w.amount(g.debit, places: places)
+    w.amount(g.credit, places: places)
+    w.text(g.party)
+    w.text(g.againstAccount)
+    w.text(g.isAdjustment ? "1" : "0")
+    w.text(g.remarks)
+  }
+
   // MARK: GL
 
   public static func glFields(_ g: GLEntry, places: Int) -> [String] {
@@ -66,51 +100,53 @@ public enum LedgerFormat {
   /// of accepted vouchers is itself a valid inbox file.
   public static func voucherRows(_ v: Voucher) -> [[String]] {
     var rows: [[String]] = []
-    func base() -> [VoucherColumn: String] {
-      var m: [VoucherColumn: String] = [
-        .voucherType: v.type.rawValue, .voucherNo: v.no, .postingDate: v.date.description,
-        .postingTime: v.time.description, .action: v.action.rawValue, .purpose: v.purpose?.rawValue ?? "",
-        .party: v.party, .isReturn: v.isReturn ? "1" : "", .returnAgainst: v.returnAgainst,
-        .updateStock: v.updateStock ? "1" : "", .againstVoucher: v.againstVoucher,
-      ]
-      if !v.remarks.isEmpty { m[.remarks] = v.remarks }
-      return m
-    }
-    func emit(_ m: [VoucherColumn: String]) { rows.append(VoucherColumn.allCases.map { m[$0] ?? "" }) }
+    var base = [String](repeating: "", count: VoucherColumn.count)
+    base[VoucherColumn.voucherType.ordinal] = v.type.rawValue
+    base[VoucherColumn.voucherNo.ordinal] = v.no
+    base[VoucherColumn.postingDate.ordinal] = v.date.description
+    base[VoucherColumn.postingTime.ordinal] = v.time.description
+    base[VoucherColumn.action.ordinal] = v.action.rawValue
+    base[VoucherColumn.purpose.ordinal] = v.purpose?.rawValue ?? ""
+    base[VoucherColumn.party.ordinal] = v.party
+    base[VoucherColumn.isReturn.ordinal] = v.isReturn ? "1" : ""
+    base[VoucherColumn.returnAgainst.ordinal] = v.returnAgainst
+    base[VoucherColumn.updateStock.ordinal] = v.updateStock ? "1" : ""
+    base[VoucherColumn.againstVoucher.ordinal] = v.againstVoucher
+    base[VoucherColumn.remarks.ordinal] = v.remarks
     for r in v.items {
-      var m = base()
-      m[.itemCode] = r.itemCode
-      m[.barcode] = r.barcode
-      m[.warehouse] = r.warehouse
-      m[.sourceWarehouse] = r.sourceWarehouse
-      m[.targetWarehouse] = r.targetWarehouse
-      m[.isFinishedItem] = r.isFinishedItem ? "1" : ""
-      m[.isScrapItem] = r.isScrapItem ? "1" : ""
-      m[.qty] = r.qty?.plain ?? ""
-      m[.uom] = r.uom
-      m[.conversionFactor] = r.conversionFactor?.plain ?? ""
-      m[.rate] = r.rate?.plain ?? ""
-      m[.batchNo] = r.batchNo
-      m[.batchExpiryDate] = r.batchExpiryDate?.description ?? ""
-      m[.batchManufacturingDate] = r.batchManufacturingDate?.description ?? ""
-      m[.serialNos] = r.serialNos.joined(separator: ";")
-      m[.expenseAccount] = r.expenseAccount
-      m[.incomeAccount] = r.incomeAccount
-      m[.costCenter] = r.costCenter
-      emit(m)
+      var m = base
+      m[VoucherColumn.itemCode.ordinal] = r.itemCode
+      m[VoucherColumn.barcode.ordinal] = r.barcode
+      m[VoucherColumn.warehouse.ordinal] = r.warehouse
+      m[VoucherColumn.sourceWarehouse.ordinal] = r.sourceWarehouse
+      m[VoucherColumn.targetWarehouse.ordinal] = r.targetWarehouse
+      m[VoucherColumn.isFinishedItem.ordinal] = r.isFinishedItem ? "1" : ""
+      m[VoucherColumn.isScrapItem.ordinal] = r.isScrapItem ? "1" : ""
+      m[VoucherColumn.qty.ordinal] = r.qty?.plain ?? ""
+      m[VoucherColumn.uom.ordinal] = r.uom
+      m[VoucherColumn.conversionFactor.ordinal] = r.conversionFactor?.plain ?? ""
+      m[VoucherColumn.rate.ordinal] = r.rate?.plain ?? ""
+      m[VoucherColumn.batchNo.ordinal] = r.batchNo
+      m[VoucherColumn.batchExpiryDate.ordinal] = r.batchExpiryDate?.description ?? ""
+      m[VoucherColumn.batchManufacturingDate.ordinal] = r.batchManufacturingDate?.description ?? ""
+      m[VoucherColumn.serialNos.ordinal] = r.serialNos.joined(separator: ";")
+      m[VoucherColumn.expenseAccount.ordinal] = r.expenseAccount
+      m[VoucherColumn.incomeAccount.ordinal] = r.incomeAccount
+      m[VoucherColumn.costCenter.ordinal] = r.costCenter
+      rows.append(m)
     }
     for (type, list) in [(RowType.tax, v.taxes), (.additionalCost, v.additionalCosts)] {
       for c in list {
-        var m = base()
-        m[.rowType] = type.rawValue
-        m[.account] = c.account
-        m[.amount] = c.amount?.plain ?? ""
-        m[.taxRate] = c.taxRate?.plain ?? ""
-        m[.taxCategory] = c.category.rawValue
-        emit(m)
+        var m = base
+        m[VoucherColumn.rowType.ordinal] = type.rawValue
+        m[VoucherColumn.account.ordinal] = c.account
+        m[VoucherColumn.amount.ordinal] = c.amount?.plain ?? ""
+        m[VoucherColumn.taxRate.ordinal] = c.taxRate?.plain ?? ""
+        m[VoucherColumn.taxCategory.ordinal] = c.category.rawValue
+        rows.append(m)
       }
     }
-    if rows.isEmpty { emit(base()) }  // a cancellation names its voucher only
+    if rows.isEmpty { rows.append(base) }  // a cancellation names its voucher only
     return rows
   }
 

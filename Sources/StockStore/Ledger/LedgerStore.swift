@@ -248,19 +248,39 @@ public struct LedgerStore: Sendable {
     try DurableFiles.makeDirectory(dir)
     try DurableFiles.syncDirectory(runsPath)
     var files: [(String, [UInt8])] = []
+    var vw = ByteWriter(guardsFormulas: false, capacity: 200 * record.vouchers.count + 512)
+    vw.texts(LedgerFormat.voucherHeader)
+    vw.endRow()
+    for v in record.vouchers {
+      for r in LedgerFormat.voucherRows(v) {
+        vw.texts(r)
+        vw.endRow()
+      }
+    }
+    files.append(("vouchers.csv", vw.bytes))
     var w = CSVWriter(guardsFormulas: false)
-    w.row(LedgerFormat.voucherHeader)
-    for v in record.vouchers { for r in LedgerFormat.voucherRows(v) { w.row(r) } }
-    files.append(("vouchers.csv", Array(w.text.utf8)))
-    w = CSVWriter(guardsFormulas: false)
-    w.row(LedgerFormat.stockColumns + ["is_cancelled"])
-    for e in record.entries { w.row(LedgerFormat.stockFields(e, places: places) + [""]) }
-    for e in record.cancelledEntries { w.row(LedgerFormat.stockFields(e, places: places) + ["1"]) }
-    files.append(("stock.csv", Array(w.text.utf8)))
-    w = CSVWriter(guardsFormulas: false)
-    w.row(LedgerFormat.glColumns)
-    for g in record.gl { w.row(LedgerFormat.glFields(g, places: places)) }
-    files.append(("gl.csv", Array(w.text.utf8)))
+    var b = ByteWriter(guardsFormulas: false, capacity: 160 * record.entries.count + 256)
+    b.texts(LedgerFormat.stockColumns + ["is_cancelled"])
+    b.endRow()
+    for e in record.entries {
+      LedgerFormat.write(e, places: places, into: &b)
+      b.text("")
+      b.endRow()
+    }
+    for e in record.cancelledEntries {
+      LedgerFormat.write(e, places: places, into: &b)
+      b.text("1")
+      b.endRow()
+    }
+    files.append(("stock.csv", b.bytes))
+    b = ByteWriter(guardsFormulas: false, capacity: 120 * record.gl.count + 256)
+    b.texts(LedgerFormat.glColumns)
+    b.endRow()
+    for g in record.gl {
+      LedgerFormat.write(g, places: places, into: &b)
+      b.endRow()
+    }
+    files.append(("gl.csv", b.bytes))
     w = CSVWriter(guardsFormulas: false)
     w.row(LedgerFormat.registryColumns)
     for f in record.files { w.row(f.fields) }
