@@ -26,14 +26,17 @@ struct RunWork {
     var valid: [Voucher] = []
 
     /// Distinct voucher numbers in the file (including vouchers too broken to build).
-    var voucherCount: Int { max(read.vouchers.count, read.recordsByVoucher.count) }
+    var voucherCount: Int { max(read.vouchers.count, read.voucherCount) }
 
-    /// The held-back vouchers in the input's own layout, ready to fix and drop back.
+    /// The held-back vouchers in the input's own layout, ready to fix and drop back (the file is read again:
+    /// it is still in the inbox until the run commits).
     func heldBackCSV(_ rejected: Set<String>) -> String {
       var w = CSVWriter(guardsFormulas: false)
       w.row(read.header)
-      let records = read.recordsByVoucher.filter { rejected.contains($0.key) }.values.flatMap { $0 }
-      for r in records.sorted(by: { $0.line < $1.line }) { w.row(r.fields) }
+      guard let column = read.header.firstIndex(of: "voucher_no"), let data = FileManager.default.contents(atPath: picked.path),
+        let records = try? CSVParser.parse([UInt8](data), file: picked.name)
+      else { return w.text }
+      for r in records.dropFirst() where column < r.fields.count && rejected.contains(r.fields[column]) { w.row(r.fields) }
       return w.text
     }
   }

@@ -10,16 +10,15 @@ public struct VoucherFile: Sendable {
   public var rowCount: Int
   /// The header of a CSV file, as given.
   public var header: [String]
-  /// Raw CSV records by voucher number, for writing held-back vouchers back in the input's own layout.
-  public var recordsByVoucher: [String: [CSVRecord]]
+  /// Distinct voucher numbers seen (including vouchers too broken to build).
+  public var voucherCount = 0
 
   public init(name: String, vouchers: [Voucher] = [], diagnostics: [Diagnostic] = [], rowCount: Int = 0,
-              header: [String] = [], recordsByVoucher: [String: [CSVRecord]] = [:]) {
+              header: [String] = []) {
     self.name = name
     self.vouchers = vouchers
     self.diagnostics = diagnostics
     self.rowCount = rowCount
     self.header = header
-    self.recordsByVoucher = recordsByVoucher
   }
 }

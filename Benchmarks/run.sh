@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The stockledger benchmark (release build, /usr/bin/time): end-to-end runs on ../shared/bench/gen.py
+# workloads, incremental runs on a posted ledger, a 10,000-serial receipt, XML throughput, and the hledger
+# ratio where hledger is installed. Prints one markdown row per measurement; BENCHMARKS.md keeps the results.
+#
+# usage: Benchmarks/run.sh [SIZES...]     default: 100000 1000000
+# Work goes to ${BENCH_DIR:-/tmp/stockledger-bench}; gen.py comes from ../shared/bench.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bench=${SHARED_BENCH:-$root/../shared/bench}
+work=${BENCH_DIR:-/tmp/stockledger-bench}
+sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(100000 1000000)
+mkdir -p "$work"
+(cd "$root" && swift build -c release --product stockledger 2>&1 | tail -1)
+bin=$root/.build/release/stockledger
+
+measure() {  # label, command...: prints | label | wall s | peak RSS MB |
+  local label=$1; shift
+  local out; out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
+  local wall=${out% *} rss=${out#* }
+  printf '| %s | %s s | %d MB |\n' "$label" "$wall" $((rss / 1024))
+  echo "$wall" > "$work/last-wall"
+}
+
+echo "| measurement | wall | peak RSS |"
+echo "| --- | --- | --- |"
+for n in "${sizes[@]}"; do
+  case $n in 100000) items=1000 whs=6 ;; 1000000) items=5000 whs=8 ;; 10000000) items=5000 whs=8 ;; *) items=200 whs=4 ;; esac
+  w=$work/w$n; b=$work/b$n
+  [ -f "$w/movements.csv" ] || python3 "$bench/gen.py" "$n" "$items" "$whs" 42 "$w" >/dev/null
+  rm -rf "$b"; python3 "$bench/to_stockledger.py" "$w/movements.csv" "$b"
+  measure "gen.py $n movements: run from scratch" "$bin" run "$b" --quiet
+  full=$(cat "$work/last-wall")
+  awk -v n="$n" -v t="$full" 'BEGIN { printf "| gen.py %d: throughput | %.0f movements/s | |\n", n, n / t }'
+  if command -v hledger >/dev/null; then
+    measure "hledger bal on the same $n movements" hledger -f "$w/books.hledger" bal
+  fi
+  # One backdated receipt for one item-warehouse, onto the posted ledger.
+  first=$(sed -n 2p "$w/movements.csv" | cut -d, -f1)
+  row=$(grep -m1 "Purchase Receipt" "$b/archive/movements.csv")
+  item=$(echo "$row" | cut -d, -f7); wh=$(echo "$row" | cut -d, -f8)
+  printf 'voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\nPurchase Receipt,BACK-1,%s,%s,%s,1,1\n' "$first" "$item" "$wh" > "$b/inbox/backdated.csv"
+  measure "gen.py $n: one backdated receipt onto the posted ledger" "$bin" run "$b" --quiet
+  # A daily run of 10,000 new vouchers the day after the last one: receipts, then deliveries of part of them.
+  python3 - "$w/movements.csv" "$b/inbox/daily.csv" <<'PY'
+import csv, datetime, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+last = max(r["posting_date"] for r in rows)
+day = (datetime.date.fromisoformat(last) + datetime.timedelta(days=1)).isoformat()
+keys = sorted({(r["item_code"], r["warehouse"]) for r in rows if r["voucher_type"] == "Purchase Receipt"})
+with open(sys.argv[2], "w") as f:
+    f.write("voucher_type,voucher_no,posting_date,posting_time,item_code,warehouse,qty,rate\n")
+    for i in range(5000):
+        item, wh = keys[i * 7919 % len(keys)]
+        f.write(f"Purchase Receipt,DAY-R{i},{day},08:{i // 100 % 60:02d}:{i % 60:02d},{item},{wh},10,{10 + i % 90}.25\n")
+    for i in range(5000):
+        item, wh = keys[i * 7919 % len(keys)]
+        f.write(f"Delivery Note,DAY-D{i},{day},17:{i // 100 % 60:02d}:{i % 60:02d},{item},{wh},4,\n")
+PY
+  measure "gen.py $n: a daily run of 10,000 new vouchers onto the ledger" "$bin" run "$b" --quiet
+done
+# 10,000 serials in one receipt, then a delivery of 5,000 picked oldest first.
+s=$work/serials; rm -rf "$s"; "$bin" init "$s" >/dev/null
+python3 -c "
+import sys
+serials=';'.join('SN%05d'%i for i in range(10000))
+open(sys.argv[1],'w').write('voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate,serial_nos\nPurchase Receipt,PR-1,2026-07-01,LAPTOP,Stores,10000,700,'+serials+'\nDelivery Note,DN-1,2026-07-02,LAPTOP,Stores,5000,900,\n')
+" "$s/inbox/serials.csv"
+measure "10,000-serial receipt + 5,000-serial delivery" "$bin" run "$s" --quiet
+# XML: about 100 MB of vouchers.
+x=$work/xml; rm -rf "$x"; mkdir -p "$x/inbox"; cp -r "$work/b${sizes[0]}/masters" "$x/"
+[ -f "$work/vouchers.xml" ] || python3 "$root/Benchmarks/to_xml.py" "$work/b${sizes[-1]}/archive/movements.csv" "$work/vouchers.xml" 700000
+cp "$work/vouchers.xml" "$x/inbox/"
+mb=$(( $(stat -c %s "$x/inbox/vouchers.xml") / 1000000 ))
+measure "XML: $mb MB file, dry run (read, validate against the XSD, post)" "$bin" run "$x" --dry-run --quiet
+awk -v mb="$mb" -v t="$(cat "$work/last-wall")" 'BEGIN { printf "| XML throughput end to end | %.1f MB/s | |\n", mb / t }'
