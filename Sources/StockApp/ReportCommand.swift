@@ -10,13 +10,10 @@ public enum ReportCommand {
   public enum Format: String, Sendable, CaseIterable { case csv, table, json }
 
   public static func run(name: String, paths: BooksPaths, filter: ReportFilter, format: Format) -> CommandOutcome {
-    let masters: Masters
-    do { masters = try MasterReader.read(directory: paths.masters) } catch {
-      return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger report: master data cannot be used:\n" + error.description + "\n")
-    }
-    let ledger: LedgerContents
-    do { ledger = try LedgerStore(directory: paths.ledger).load() } catch {
-      return CommandOutcome(exitCode: RunCommand.Exit.integrity, stderr: "stockledger report: the ledger fails its integrity check at \(error.place): \(error.message)\n")
+    let (masters, ledger): (Masters, LedgerContents)
+    switch Books.open(paths, command: "report") {
+    case .success(let books): (masters, ledger) = books
+    case .failure(let failure): return failure.outcome
     }
     let source = ReportCommand.source(masters: masters, ledger: ledger, planning: ["projected-qty", "material-requests"].contains(name))
     if format == .csv && name == "stock-ledger" { return CommandOutcome(exitCode: 0, stdout: String(decoding: StockReports.stockLedgerCSV(source, filter), as: UTF8.self)) }

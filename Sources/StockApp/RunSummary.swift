@@ -1,4 +1,5 @@
 import StockCore
+import StockReports
 import StockStore
 
 /// What a run did, for the operator (one screen on stdout) and for schedulers (`run-summary.json`). Holds
@@ -91,12 +92,12 @@ public struct RunSummary: Sendable {
 
   func json(withNotes: Bool) -> String {
     var s = "{\n"
-    s += "  \"run\": \(JSONText.string(run)),\n"
+    s += "  \"run\": \(JSON.string(run)),\n"
     s += "  \"dry_run\": \(dryRun),\n"
-    s += "  \"ledger_chain_head\": \(JSONText.string(chainHead.isEmpty ? RunSummary.chainPlaceholder : chainHead)),\n"
+    s += "  \"ledger_chain_head\": \(JSON.string(chainHead.isEmpty ? RunSummary.chainPlaceholder : chainHead)),\n"
     s += "  \"files\": [\n"
     s += files.map { f in
-      "    {\"file\": \(JSONText.string(f.name)), \"sha256\": \"\(f.sha256)\", \"status\": \"\(f.status)\", \"rows\": \(f.rows), \"vouchers\": \(f.vouchers), \"vouchers_posted\": \(f.posted), \"control_totals\": {\"qty\": \"\(f.totalQty.plain)\", \"value\": \"\(f.totalValue.formatted(places: places))\"}}"
+      "    {\"file\": \(JSON.string(f.name)), \"sha256\": \"\(f.sha256)\", \"status\": \"\(f.status)\", \"rows\": \(f.rows), \"vouchers\": \(f.vouchers), \"vouchers_posted\": \(f.posted), \"control_totals\": {\"qty\": \"\(f.totalQty.plain)\", \"value\": \"\(f.totalValue.formatted(places: places))\"}}"
     }.joined(separator: ",\n")
     s += "\n  ],\n"
     s += "  \"vouchers_posted\": \(vouchersPosted),\n"
@@ -107,26 +108,9 @@ public struct RunSummary: Sendable {
     s += "  \"gl_adjustment_lines\": \(adjustmentLines),\n"
     s += "  \"journal_debit\": \"\(glDebit.formatted(places: places))\",\n"
     s += "  \"journal_credit\": \"\(glCredit.formatted(places: places))\",\n"
-    if withNotes { s += "  \"notes\": [" + notes.map(JSONText.string).joined(separator: ", ") + "],\n" }
+    if withNotes { s += "  \"notes\": [" + notes.map(JSON.string).joined(separator: ", ") + "],\n" }
     s += "  \"exit_code\": \(exitCode)\n"
     return s + "}\n"
-  }
-}
-
-enum JSONText {
-  static func string(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-      switch u {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\t": out += "\\t"
-      case "\r": out += "\\r"
-      default: if u.value < 0x20 { out += "\\u00" + (u.value < 16 ? "0" : "") + String(u.value, radix: 16) } else { out.unicodeScalars.append(u) }
-      }
-    }
-    return out + "\""
   }
 }
 

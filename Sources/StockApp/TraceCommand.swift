@@ -10,13 +10,10 @@ public enum TraceCommand {
     guard (serial == nil) != (batch == nil) else {
       return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger trace: give either --serial NO or --batch NO\n")
     }
-    let masters: Masters
-    do { masters = try MasterReader.read(directory: paths.masters) } catch {
-      return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger trace: master data cannot be used:\n" + error.description + "\n")
-    }
-    let ledger: LedgerContents
-    do { ledger = try LedgerStore(directory: paths.ledger).load() } catch {
-      return CommandOutcome(exitCode: RunCommand.Exit.integrity, stderr: "stockledger trace: the ledger fails its integrity check at \(error.place): \(error.message)\n")
+    let (masters, ledger): (Masters, LedgerContents)
+    switch Books.open(paths, command: "trace") {
+    case .success(let books): (masters, ledger) = books
+    case .failure(let failure): return failure.outcome
     }
     let source = ReportCommand.source(masters: masters, ledger: ledger)
     let history = TrackingReports.trace(source, serial: serial, batch: batch)

@@ -1,4 +1,6 @@
-import StockCore
+import Testing
+@testable import StockCore
+@testable import StockPost
 
 /// Master data for posting tests: the contract's chart, warehouses and items.
 enum Fixture {
@@ -105,4 +107,29 @@ enum Fixture {
   static func issue(_ no: String, _ item: String, _ qty: Int, wh: String = "Stores", day: Int = 10, seconds: Int = 0) -> Voucher {
     voucher(.stockEntry, no, day: day, seconds: seconds, purpose: .materialIssue, items: [row(item, qty, from: wh)])
   }
+}
+
+/// Net debit − credit per account of GL lines, to the cent (zero accounts left out).
+func net(_ gl: [GLEntry]) -> [String: String] {
+  var m: [String: Fixed] = [:]
+  for g in gl { m[g.account, default: .zero] += g.net }
+  return m.filter { !$0.value.isZero }.mapValues { $0.formatted(places: 2) }
+}
+
+/// Posts a voucher that must post; records an issue and throws otherwise.
+@discardableResult
+func post(_ engine: inout PostingEngine, _ v: Voucher) throws -> PostedVoucher {
+  switch engine.post(v) {
+  case .success(let p): return p
+  case .failure(let e):
+    Issue.record("\(v.no) failed: \(e.diagnostics)")
+    throw e
+  }
+}
+
+/// Posts a voucher that must be refused; returns the problems.
+func rejections(_ engine: inout PostingEngine, _ v: Voucher) -> [Diagnostic] {
+  if case .failure(let e) = engine.post(v) { return e.diagnostics }
+  Issue.record("\(v.no) posted but should not")
+  return []
 }

@@ -3,19 +3,6 @@ import Testing
 @testable import StockPost
 
 @Suite struct PostingEngineTests {
-  func net(_ gl: [GLEntry]) -> [String: String] {
-    var m: [String: Fixed] = [:]
-    for g in gl { m[g.account, default: .zero] += g.net }
-    return m.filter { !$0.value.isZero }.mapValues { $0.formatted(places: 2) }
-  }
-
-  func post(_ engine: inout PostingEngine, _ v: Voucher) throws -> PostedVoucher {
-    switch engine.post(v) {
-    case .success(let p): return p
-    case .failure(let e): Issue.record("\(v.no) failed: \(e.diagnostics)"); throw e
-    }
-  }
-
   @Test func seedExample() throws {
     var engine = PostingEngine(masters: Fixture.masters())
     var pr = Fixture.voucher(.purchaseReceipt, "PR-0001", items: [Fixture.row("FIFO", 10, rate: "200", wh: "Stores")])

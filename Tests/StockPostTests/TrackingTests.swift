@@ -4,20 +4,6 @@ import Testing
 
 /// Issue "Batch and serial tracking": availability, naming, picking and valuation of batches and serials.
 @Suite struct TrackingTests {
-  @discardableResult
-  func post(_ engine: inout PostingEngine, _ v: Voucher) throws -> PostedVoucher {
-    switch engine.post(v) {
-    case .success(let p): return p
-    case .failure(let e): Issue.record("\(v.no) failed: \(e.diagnostics)"); throw e
-    }
-  }
-
-  func rejects(_ engine: inout PostingEngine, _ v: Voucher) -> [String] {
-    if case .failure(let e) = engine.post(v) { return e.diagnostics.map(\.message) }
-    Issue.record("\(v.no) posted but should not")
-    return []
-  }
-
   func pr(_ no: String, _ item: String, _ qty: Int, _ rate: String, day: Int = 10, seconds: Int = 0, batch: String = "", serials: [String] = [], expiry: BusinessDate? = nil) -> Voucher {
     var v = Fixture.voucher(.purchaseReceipt, no, day: day, seconds: seconds, items: [Fixture.row(item, qty, rate: rate, wh: "Stores", batch: batch, serials: serials)])
     v.items[0].batchExpiryDate = expiry
@@ -61,12 +47,12 @@ import Testing
     var e = PostingEngine(masters: Fixture.masters())
     try post(&e, pr("PR-1", "PHONE", 2, "100", serials: ["P-1", "P-2"]))
     try post(&e, Fixture.voucher(.purchaseReceipt, "PR-X", items: [Fixture.row("PHONE", 1, rate: "1", wh: "Finished Goods", serials: ["P-9"])]))
-    #expect(rejects(&e, pr("PR-2", "PHONE", 1, "100", day: 12, serials: ["P-1"])) == ["serial number P-1 has already been received: it is in Stores"])
-    #expect(rejects(&e, dn("DN-1", "PHONE", 1, serials: ["P-5"])) == ["serial number P-5 of PHONE is not in stock: it was never received"])
-    #expect(rejects(&e, dn("DN-2", "PHONE", 1, serials: ["P-9"])) == ["serial number P-9 is in Finished Goods, not in Stores"])
+    #expect(rejections(&e, pr("PR-2", "PHONE", 1, "100", day: 12, serials: ["P-1"])).map(\.message) == ["serial number P-1 has already been received: it is in Stores"])
+    #expect(rejections(&e, dn("DN-1", "PHONE", 1, serials: ["P-5"])).map(\.message) == ["serial number P-5 of PHONE is not in stock: it was never received"])
+    #expect(rejections(&e, dn("DN-2", "PHONE", 1, serials: ["P-9"])).map(\.message) == ["serial number P-9 is in Finished Goods, not in Stores"])
     try post(&e, dn("DN-3", "PHONE", 1, serials: ["P-1"]))
-    #expect(rejects(&e, dn("DN-4", "PHONE", 1, day: 12, serials: ["P-1"])).first?.hasPrefix("serial number P-1 is not in stock on 2026-05-12") == true)
-    #expect(rejects(&e, pr("PR-3", "PHONE", 1, "1", day: 12)) == ["PHONE is serialized: give 1 serial numbers (or set serial_no_series for the item in items.csv)"])
+    #expect(rejections(&e, dn("DN-4", "PHONE", 1, day: 12, serials: ["P-1"])).first?.message.hasPrefix("serial number P-1 is not in stock on 2026-05-12") == true)
+    #expect(rejections(&e, pr("PR-3", "PHONE", 1, "1", day: 12)).map(\.message) == ["PHONE is serialized: give 1 serial numbers (or set serial_no_series for the item in items.csv)"])
   }
 
   @Test func transferKeepsEachSerialsRate() throws {
@@ -119,12 +105,12 @@ import Testing
   @Test func batchRejections() throws {
     var e = PostingEngine(masters: Fixture.masters())
     try post(&e, pr("PR-1", "MEDX", 5, "10", batch: "OLD", expiry: BusinessDate(year: 2026, month: 5, day: 10)))
-    #expect(rejects(&e, dn("DN-1", "MEDX", 1, batch: "OLD")) == ["batch OLD of MEDX expired on 2026-05-10: an expired batch cannot be delivered on 2026-05-11"])
-    #expect(rejects(&e, dn("DN-2", "MEDX", 1, batch: "LATER")) == ["batch LATER of MEDX does not exist on 2026-05-11 00:00:00: a batch is created by its first receipt, which must come first"])
-    #expect(rejects(&e, pr("PR-2", "MEDX", 1, "10", day: 12)) == ["MEDX is batch-tracked: give batch_no (or set batch_no_series for the item in items.csv)"])
-    #expect(rejects(&e, pr("PR-3", "MED", 1, "10", day: 12, batch: "OLD")) == ["batch OLD belongs to item MEDX, not MED"])
+    #expect(rejections(&e, dn("DN-1", "MEDX", 1, batch: "OLD")).map(\.message) == ["batch OLD of MEDX expired on 2026-05-10: an expired batch cannot be delivered on 2026-05-11"])
+    #expect(rejections(&e, dn("DN-2", "MEDX", 1, batch: "LATER")).map(\.message) == ["batch LATER of MEDX does not exist on 2026-05-11 00:00:00: a batch is created by its first receipt, which must come first"])
+    #expect(rejections(&e, pr("PR-2", "MEDX", 1, "10", day: 12)).map(\.message) == ["MEDX is batch-tracked: give batch_no (or set batch_no_series for the item in items.csv)"])
+    #expect(rejections(&e, pr("PR-3", "MED", 1, "10", day: 12, batch: "OLD")).map(\.message) == ["batch OLD belongs to item MEDX, not MED"])
     try post(&e, pr("PR-4", "MEDX", 2, "10", day: 12, batch: "NEW"))
-    let short = rejects(&e, dn("DN-3", "MEDX", 3, day: 13, batch: "NEW"))
+    let short = rejections(&e, dn("DN-3", "MEDX", 3, day: 13, batch: "NEW")).map(\.message)
     #expect(short == ["1 units of batch NEW of MEDX needed in Stores on 2026-05-13 00:00:00 for DN-3: the batch holds 2 there"])
   }
 
@@ -132,7 +118,7 @@ import Testing
     var e = PostingEngine(masters: Fixture.masters())
     try post(&e, pr("PR-1", "KIT", 2, "10", batch: "K1", serials: ["K-1", "K-2"]))
     try post(&e, pr("PR-2", "KIT", 1, "20", seconds: 1, batch: "K2", serials: ["K-3"]))
-    #expect(rejects(&e, dn("DN-1", "KIT", 1, batch: "K1", serials: ["K-3"])) == ["serial number K-3 does not belong to batch K1 (it is in batch K2)"])
+    #expect(rejections(&e, dn("DN-1", "KIT", 1, batch: "K1", serials: ["K-3"])).map(\.message) == ["serial number K-3 does not belong to batch K1 (it is in batch K2)"])
     let d = try post(&e, dn("DN-2", "KIT", 2, serials: ["K-1", "K-3"]))
     #expect(d.entries.map(\.batchNo) == ["K1", "K2"])
     #expect(d.entries.map { $0.stockValueDifference.formatted(places: 2) } == ["-10.00", "-20.00"])

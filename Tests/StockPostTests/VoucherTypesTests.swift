@@ -4,26 +4,6 @@ import Testing
 
 /// Issue "Every voucher ERPNext posts": the acceptance figures and reference §5.1's table, exact to the cent.
 @Suite struct VoucherTypesTests {
-  func net(_ gl: [GLEntry]) -> [String: String] {
-    var m: [String: Fixed] = [:]
-    for g in gl { m[g.account, default: .zero] += g.net }
-    return m.filter { !$0.value.isZero }.mapValues { $0.formatted(places: 2) }
-  }
-
-  @discardableResult
-  func post(_ engine: inout PostingEngine, _ v: Voucher) throws -> PostedVoucher {
-    switch engine.post(v) {
-    case .success(let p): return p
-    case .failure(let e): Issue.record("\(v.no) failed: \(e.diagnostics)"); throw e
-    }
-  }
-
-  func rejects(_ engine: inout PostingEngine, _ v: Voucher) -> [Diagnostic] {
-    if case .failure(let e) = engine.post(v) { return e.diagnostics }
-    Issue.record("\(v.no) posted but should not")
-    return []
-  }
-
   // MARK: returns
 
   @Test func purchaseReturnLeavesAtTheOriginalRate() throws {
@@ -50,9 +30,9 @@ import Testing
     var e = PostingEngine(masters: Fixture.masters())
     try post(&e, Fixture.purchase("PR-1", "FIFO", 5, "100"))
     try post(&e, Fixture.purchase("PR-R1", "FIFO", 3, "100", day: 11, returnAgainst: "PR-1"))
-    let d = rejects(&e, Fixture.purchase("PR-R2", "FIFO", 3, "100", day: 12, returnAgainst: "PR-1"))
+    let d = rejections(&e, Fixture.purchase("PR-R2", "FIFO", 3, "100", day: 12, returnAgainst: "PR-1"))
     #expect(d.map(\.message) == ["PR-1 moved 5 of FIFO and 3 are already returned: at most 2 can still be returned, not 3"])
-    let unknown = rejects(&e, Fixture.purchase("PR-R3", "FIFO", 1, "100", day: 12, returnAgainst: "PR-9"))
+    let unknown = rejections(&e, Fixture.purchase("PR-R3", "FIFO", 1, "100", day: 12, returnAgainst: "PR-9"))
     #expect(unknown.first?.field == "return_against")
   }
 
@@ -177,7 +157,7 @@ import Testing
     #expect(p.entries[0].stockValueDifference.formatted(places: 2) == "8.00")
     var same = Fixture.voucher(.stockReconciliation, "SR-2", day: 12, items: [Fixture.row("MA", 4, wh: "Stores")])
     same.items[0].rate = nil
-    #expect(rejects(&e, same).first?.message == "none of the items have any change in quantity or value: the reconciliation changes nothing")
+    #expect(rejections(&e, same).first?.message == "none of the items have any change in quantity or value: the reconciliation changes nothing")
   }
 
   @Test func openingStockPostsAgainstTemporaryOpening() throws {
