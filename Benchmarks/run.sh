@@ -16,7 +16,8 @@ bin=$root/.build/release/stockledger
 
 measure() {  # label, command...: prints | label | wall s | peak RSS MB |
   local label=$1; shift
-  local out; out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
+  /usr/bin/time -o "$work/time" -f "%e %M" "$@" >/dev/null 2>&1 || true
+  local out; out=$(tail -1 "$work/time")
   local wall=${out% *} rss=${out#* }
   printf '| %s | %s s | %d MB |\n' "$label" "$wall" $((rss / 1024))
   echo "$wall" > "$work/last-wall"

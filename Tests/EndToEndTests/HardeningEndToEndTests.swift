@@ -96,3 +96,22 @@ import Testing
     #expect(old.out.contains("\"exit_code\": 0"))
   }
 }
+
+extension HardeningEndToEndTests {
+  @Test func aWriteErrorAbortsTheRunNamingThePathAndChangesNothing() throws {
+    let b = try e2e.books()
+    try e2e.drop(b, "a.csv", Self.header + "Purchase Receipt,P-1,2026-01-02,RM0001,Stores,1,2\n")
+    // ledger/runs is a file, so the run cannot create its directory.
+    try FileManager.default.createDirectory(atPath: b + "/ledger", withIntermediateDirectories: true)
+    try "not a directory".write(toFile: b + "/ledger/runs", atomically: true, encoding: .utf8)
+    let r = try e2e.cli(["run", b])
+    #expect(r.code == 2)
+    #expect(r.err.contains("/ledger/runs"))
+    #expect(!FileManager.default.fileExists(atPath: b + "/ledger/HEAD"))
+    #expect(FileManager.default.fileExists(atPath: b + "/inbox/a.csv"))
+    // Once the obstacle is gone, the next run posts as if nothing had happened.
+    try FileManager.default.removeItem(atPath: b + "/ledger/runs")
+    #expect(try e2e.cli(["run", b]).code == 0)
+    #expect(e2e.rows(b + "/reports/stock-ledger.csv", voucher: "P-1").count == 1)
+  }
+}
