@@ -33,11 +33,15 @@ public enum ReportCommand {
     return ReportSource(masters: masters, entries: work.sortedStoredEntries(), gl: ledger.gl, vouchers: index(ledger.vouchers), planning: totals)
   }
 
-  /// Vouchers by number.
-  static func index(_ vouchers: [Voucher]) -> [String: Voucher] {
+  /// Vouchers by number, as the reports need them: those that move batches or serials (parties of
+  /// deliveries, batch dates) and returns.
+  static func index(_ lists: [Voucher]...) -> [String: Voucher] {
     var out: [String: Voucher] = [:]
-    out.reserveCapacity(vouchers.count)
-    for v in vouchers where v.action == .submit { out[v.no] = v }
+    for vouchers in lists {
+      for v in vouchers where v.action == .submit && (v.isReturn || v.items.contains { !$0.batchNo.isEmpty || !$0.serialNos.isEmpty }) {
+        out[v.no] = v
+      }
+    }
     return out
   }
 }

@@ -117,7 +117,7 @@ public enum RunCommand {
 
     // Validate, post and settle which files (or vouchers) post.
     timer.mark("read")
-    progress.show("validating \(work.files.reduce(0) { $0 + $1.read.vouchers.count }) vouchers")
+    progress.show("validating \(work.files.reduce(0) { $0 + $1.voucherCount }) vouchers")
     work.validate()
     timer.mark("validate")
     progress.show("posting \(ledger.activeVouchers.count + work.files.reduce(0) { $0 + $1.valid.count }) vouchers in date order")
@@ -150,10 +150,10 @@ public enum RunCommand {
       }
     }
     var record = RunRecord(
-      run: runNo, vouchers: settled.acceptedNew, entries: settled.changedEntries, gl: settled.journal,
+      run: runNo, vouchers: settled.acceptedNew, entries: settled.changedCount == settled.entries.count ? settled.entries : zip(settled.entries, settled.written).filter(\.1).map(\.0), gl: settled.journal,
       files: work.files.map { f in
         let status = settled.fileStatus[f.picked.name] ?? .rejected
-        let posted = settled.acceptedNew.filter { $0.source.file == f.picked.name }.count
+        let posted = settled.postedPerFile[f.picked.name] ?? 0
         return FileRecord(sha256: f.picked.sha256, file: f.picked.name, status: status, rows: f.read.rowCount,
                           vouchersPosted: posted, vouchersRejected: f.voucherCount - posted, run: runNo)
       }, moves: moves)
@@ -161,7 +161,7 @@ public enum RunCommand {
     var summary = RunSummary(run: runName, work: work, settled: settled, record: record, notes: notes)
     summary.dryRun = o.dryRun
     let source = ReportSource(masters: masters, entries: settled.entries, gl: ledger.gl + settled.journal,
-                              vouchers: ReportCommand.index(ledger.vouchers + settled.acceptedNew), planning: settled.planning)
+                              vouchers: ReportCommand.index(ledger.vouchers, settled.acceptedNew), planning: settled.planning)
     if o.dryRun {
       summary.chainHead = ledger.chainHead
       return (CommandOutcome(exitCode: summary.exitCode, stdout: summary.text(paths: p, elapsed: Date().timeIntervalSince(started))), summary)

@@ -34,14 +34,7 @@ public struct RunSummary: Sendable {
     self.run = run
     self.places = work.masters.company.currencyPrecision
     for f in work.files {
-      var qty = Fixed.zero
-      var value = Fixed.zero
-      for v in f.read.vouchers {
-        for r in v.items {
-          qty += r.qty ?? .zero
-          value += work.masters.company.money((r.qty ?? .zero).multiplied(by: r.rate ?? .zero, rule: work.masters.company.rounding))
-        }
-      }
+      let qty = f.totalQty, value = f.totalValue
       let posted = record.files.first { $0.file == f.picked.name }?.vouchersPosted ?? 0
       files.append(FileLine(name: f.picked.name, sha256: f.picked.sha256, status: settled.fileStatus[f.picked.name]?.rawValue ?? "rejected",
                             rows: f.read.rowCount, vouchers: f.voucherCount, posted: posted, totalQty: qty, totalValue: value))
@@ -49,7 +42,7 @@ public struct RunSummary: Sendable {
     vouchersPosted = settled.acceptedNew.count
     vouchersRejected = work.files.reduce(0) { $0 + $1.voucherCount } - vouchersPosted
     rejections = settled.rejections.count
-    entriesWritten = settled.changedEntries.count
+    entriesWritten = settled.changedCount
     repostedItemWarehouses = settled.repostedKeys.count
     adjustmentLines = settled.adjustmentLines
     for g in settled.journal {

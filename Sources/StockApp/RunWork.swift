@@ -24,9 +24,13 @@ struct RunWork {
     var voucherProblems: [String: [Diagnostic]] = [:]
     /// Vouchers that passed reading and validation, normalized.
     var valid: [Voucher] = []
+    /// Control totals of the file's item rows (Σ qty, Σ qty × rate), kept once its vouchers are validated.
+    var totalQty = Fixed.zero
+    var totalValue = Fixed.zero
+    var voucherTotal = 0
 
     /// Distinct voucher numbers in the file (including vouchers too broken to build).
-    var voucherCount: Int { max(read.vouchers.count, read.voucherCount) }
+    var voucherCount: Int { max(voucherTotal, read.vouchers.count, read.voucherCount) }
 
     /// The held-back vouchers in the input's own layout, ready to fix and drop back (the file is read again:
     /// it is still in the inbox until the run commits).
@@ -113,7 +117,14 @@ struct RunWork {
         case .failure(let p):
           files[i].voucherProblems[v.no, default: []] += p.diagnostics
         }
+        for r in v.items {
+          files[i].totalQty += r.qty ?? .zero
+          files[i].totalValue += masters.company.money((r.qty ?? .zero).multiplied(by: r.rate ?? .zero, rule: masters.company.rounding))
+        }
       }
+      // The read vouchers are no longer needed: keep their count, free them.
+      files[i].voucherTotal = files[i].voucherCount
+      files[i].read.vouchers = []
     }
   }
 
@@ -121,7 +132,11 @@ struct RunWork {
   struct Settled {
     var acceptedNew: [Voucher] = []
     var entries: [StockLedgerEntry] = []
-    var changedEntries: [StockLedgerEntry] = []
+    /// Which of `entries` the run writes to the ledger (new, or revalued).
+    var written: [Bool] = []
+    var changedCount = 0
+    /// Posted vouchers per file.
+    var postedPerFile: [String: Int] = [:]
     var journal: [GLEntry] = []
     var rejections: [Diagnostic] = []
     var rejectedVouchers: Set<String> = []
@@ -221,18 +236,21 @@ struct RunWork {
       if let i = list.firstIndex(where: { $0.0 == g.account }) { list[i].1 += g.net } else { list.append((g.account, g.net)) }
       storedNet[g.voucherNo] = list
     }
-    let places = masters.company.currencyPrecision
     for (tv, posted) in replay.posted {
       s.entries += posted.entries
       if !tv.isPosted {
-        s.changedEntries += posted.entries
+        s.written += Array(repeating: true, count: posted.entries.count)
+        s.changedCount += posted.entries.count
+        s.postedPerFile[tv.voucher.source.file, default: 0] += 1
         s.journal += posted.gl
         continue
       }
       for e in posted.entries {
         let stored = ledger.entries[LedgerContents.entryKey(e.voucherNo, e.index)]
-        if stored.map({ LedgerFormat.stockFields($0, places: places) }) != LedgerFormat.stockFields(e, places: places) {
-          s.changedEntries.append(e)
+        let changed = stored != e
+        s.written.append(changed)
+        if changed {
+          s.changedCount += 1
           s.repostedKeys.insert(StockKey(item: e.itemCode, warehouse: e.warehouse))
         }
       }
