@@ -163,6 +163,7 @@ public enum RunCommand {
     let source = ReportSource(masters: masters, entries: settled.entries, gl: ledger.gl + settled.journal,
                               vouchers: ReportCommand.index(ledger.vouchers, settled.acceptedNew), planning: settled.planning)
     if o.dryRun {
+      timer.report()
       summary.chainHead = ledger.chainHead
       return (CommandOutcome(exitCode: summary.exitCode, stdout: summary.text(paths: p, elapsed: Date().timeIntervalSince(started))), summary)
     }
