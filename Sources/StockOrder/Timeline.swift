@@ -1,21 +1,22 @@
 import StockCore
 
 /// A voucher with its place in arrival order: ledger order for posted vouchers; for new ones, after every
-/// posted voucher, then by file name, then by position in the file (SPEC §5.3).
-public struct TimelineVoucher: Sendable {
-  public var voucher: Voucher
+/// posted voucher, then by file name, then by position in the file (SPEC §5.3). A class, so that sorting and
+/// passing the timeline moves references, not vouchers.
+public final class TimelineVoucher: Sendable {
+  public let voucher: Voucher
   /// 0-based arrival position; unique within a run.
-  public var arrival: Int
+  public let arrival: Int
   /// True for a voucher that is already in the ledger.
-  public var isPosted: Bool
+  public let isPosted: Bool
+  /// The posting key, computed once.
+  public let key: TimelineKey
   public init(voucher: Voucher, arrival: Int, isPosted: Bool) {
     self.voucher = voucher
     self.arrival = arrival
     self.isPosted = isPosted
+    self.key = TimelineKey(date: voucher.date, time: voucher.time, arrival: arrival)
   }
-
-  /// The posting key: (posting date, posting time in whole seconds, arrival).
-  public var key: TimelineKey { TimelineKey(date: voucher.date, time: voucher.time, arrival: arrival) }
 }
 
 /// The order in which vouchers post. Comparable: earlier first.

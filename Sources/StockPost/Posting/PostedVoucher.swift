@@ -1,12 +1,13 @@
 import StockCore
 
-/// A voucher as posted: its stock ledger entries (in processing order) and its GL lines.
-public struct PostedVoucher: Sendable {
+/// A voucher as posted: its stock ledger entries (in processing order) and its GL lines. A class: a run
+/// passes posted vouchers through several stages, and sharing them costs a reference count, not a copy.
+public final class PostedVoucher: Sendable {
   /// The voucher as it posted: batches and serials the engine named or picked are filled in (a row split
   /// over several batches becomes one row per batch), so a replay posts exactly the same.
-  public var voucher: Voucher
-  public var entries: [StockLedgerEntry]
-  public var gl: [GLEntry]
+  public let voucher: Voucher
+  public let entries: [StockLedgerEntry]
+  public let gl: [GLEntry]
   public init(voucher: Voucher, entries: [StockLedgerEntry], gl: [GLEntry]) {
     self.voucher = voucher
     self.entries = entries
