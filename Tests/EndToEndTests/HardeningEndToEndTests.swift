@@ -115,3 +115,18 @@ extension HardeningEndToEndTests {
     #expect(e2e.rows(b + "/reports/stock-ledger.csv", voucher: "P-1").count == 1)
   }
 }
+
+extension HardeningEndToEndTests {
+  @Test func anArchiveOnAnotherFileSystemGetsAVerifiedCopy() throws {
+    guard FileManager.default.fileExists(atPath: "/dev/shm") else { return }
+    let b = try e2e.books()
+    let archive = "/dev/shm/stockledger-archive-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: archive) }
+    let text = Self.header + "Purchase Receipt,P-1,2026-01-02,RM0001,Stores,1,2\n"
+    try e2e.drop(b, "a.csv", text)
+    let r = try e2e.cli(["run", b, "--archive", archive])
+    #expect(r.code == 0, "\(r.err)")
+    #expect(e2e.read(archive + "/a.csv") == text)
+    #expect(!FileManager.default.fileExists(atPath: b + "/inbox/a.csv"))
+  }
+}

@@ -95,9 +95,16 @@ public enum DurableFiles {
     for n in names where n.hasPrefix(".") && n.contains(".tmp-") { unlink(dir + "/" + n) }
   }
 
-  /// Renames a file, then fsyncs both directories.
+  /// Renames a file, then fsyncs both directories. Across file systems (EXDEV) the file is copied to a temp
+  /// name beside the target, fsynced, checked byte for byte, renamed into place, and only then removed.
   public static func move(_ from: String, to: String) throws(StoreError) {
-    if rename(from, to) != 0 { throw StoreError(path: from, "cannot move to \(to): \(errnoText())") }
+    if rename(from, to) != 0 {
+      guard errno == EXDEV else { throw StoreError(path: from, "cannot move to \(to): \(errnoText())") }
+      let bytes = try read(from)
+      try write(bytes, to: to)
+      guard (try? read(to)) == bytes else { throw StoreError(path: to, "the copy differs from \(from); the original was kept") }
+      if unlink(from) != 0 { throw StoreError(path: from, "copied to \(to) but cannot remove the original: \(errnoText())") }
+    }
     try syncDirectory((to as NSString).deletingLastPathComponent)
     try syncDirectory((from as NSString).deletingLastPathComponent)
   }
