@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+@testable import StockCore
+@testable import StockStore
+
+/// The flat-file ledger: commit and read back, the chain, recovery of an interrupted run.
+@Suite struct LedgerStoreTests {
+  func directory() -> String {
+    let d = FileManager.default.temporaryDirectory.appendingPathComponent("sl-store-\(UUID().uuidString)").path
+    try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+    return d
+  }
+
+  func record(_ run: Int) -> RunRecord {
+    let day = BusinessDate(year: 2026, month: 3, day: run) ?? BusinessDate(dayNumber: 0)
+    var v = Voucher(type: .purchaseReceipt, no: "PR-\(run)", date: day, source: SourceLocation(file: "a.csv", line: 2))
+    var row = ItemRow(line: 2, itemCode: "RM, \"special\"")
+    row.warehouse = "Stores"
+    row.qty = Fixed(parsing: "2.5")
+    row.rate = Fixed(parsing: "0.333333333")
+    v.items = [row]
+    var e = StockLedgerEntry(
+      date: day, time: BusinessTime(seconds: 3661), voucherType: .purchaseReceipt, voucherNo: v.no, index: 0,
+      itemCode: row.itemCode, warehouse: "Stores", actualQty: Fixed(parsing: "2.5") ?? .zero, qtyAfterTransaction: Fixed(parsing: "2.5") ?? .zero,
+      incomingRate: Fixed(parsing: "0.333333333") ?? .zero, valuationRate: Fixed(parsing: "0.333333333") ?? .zero,
+      stockValue: Fixed(parsing: "0.83") ?? .zero, stockValueDifference: Fixed(parsing: "0.83") ?? .zero)
+    e.serialNos = ["S-1", "S-2"]
+    let g = GLEntry(date: day, voucherType: .purchaseReceipt, voucherNo: v.no, account: "Stores", debit: Fixed(parsing: "0.83") ?? .zero, credit: .zero, remarks: "=formula stays text")
+    return RunRecord(run: run, vouchers: [v], entries: [e], gl: [g],
+                     files: [FileRecord(sha256: String(repeating: "a", count: 63) + "\(run)", file: "a \(run).csv", status: .imported, rows: 1, vouchersPosted: 1, vouchersRejected: 0, run: run)],
+                     moves: [])
+  }
+
+  @Test func committedRunsReadBackExactly() throws {
+    let store = LedgerStore(directory: directory())
+    let first = try store.commit(record(1), previousChain: LedgerStore.zeroChain, places: 2)
+    let second = try store.commit(record(2), previousChain: first, places: 2)
+    let ledger = try store.load()
+    #expect(ledger.runCount == 2)
+    #expect(ledger.chainHead == second)
+    #expect(ledger.vouchers.map(\.no) == ["PR-1", "PR-2"])
+    #expect(ledger.vouchers[0].items[0].itemCode == "RM, \"special\"")
+    #expect(ledger.vouchers[0].items[0].rate == Fixed(parsing: "0.333333333"))
+    let e = try #require(ledger.entries[LedgerContents.entryKey("PR-1", 0)])
+    #expect(e == record(1).entries[0])
+    #expect(ledger.gl.map(\.remarks) == ["=formula stays text", "=formula stays text"])
+    #expect(ledger.imported.count == 2)
+  }
+
+  @Test func aChangedFileBreaksTheChain() throws {
+    let dir = directory()
+    let store = LedgerStore(directory: dir)
+    _ = try store.commit(record(1), previousChain: LedgerStore.zeroChain, places: 2)
+    let path = dir + "/runs/000001/gl.csv"
+    let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "0.83", with: "0.84")
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    #expect(throws: IntegrityError.self) { try store.load() }
+    let tolerant = try store.load(tolerant: true)
+    #expect(tolerant.damage.map(\.place) == [path])
+  }
+
+  @Test func anUncommittedRunIsQuarantined() throws {
+    let dir = directory()
+    let store = LedgerStore(directory: dir)
+    _ = try store.commit(record(1), previousChain: LedgerStore.zeroChain, places: 2)
+    // A run that wrote its files but never replaced HEAD.
+    try FileManager.default.createDirectory(atPath: dir + "/runs/000002", withIntermediateDirectories: true)
+    try "half".write(toFile: dir + "/runs/000002/stock.csv", atomically: true, encoding: .utf8)
+    try "tmp".write(toFile: dir + "/.HEAD.tmp-123", atomically: true, encoding: .utf8)
+    let notes = try store.recover()
+    #expect(notes.count == 1)
+    #expect(FileManager.default.fileExists(atPath: dir + "/quarantine/run-000002/stock.csv"))
+    #expect(!FileManager.default.fileExists(atPath: dir + "/.HEAD.tmp-123"))
+    #expect(try store.load().runCount == 1)
+  }
+
+  @Test func theLockIsExclusive() throws {
+    let store = LedgerStore(directory: directory())
+    let first = try store.lock()
+    #expect(first != nil)
+    let second = try store.lock()
+    #expect(second == nil)
+    withExtendedLifetime(first) {}
+  }
+}
