@@ -71,7 +71,6 @@ public struct ErrorCode: RawRepresentable, Sendable, Hashable, ExpressibleByStri
   public static let xmlSchema: ErrorCode = "E_XML_SCHEMA"
   public static let xmlRefused: ErrorCode = "E_XML_REFUSED"
   public static let xmlStructure: ErrorCode = "E_XML_STRUCTURE"
-  public static let fileChanged: ErrorCode = "E_FILE_CHANGED"
   public static let fieldTooLong: ErrorCode = "E_FIELD_TOO_LONG"
   public static let outOfRange: ErrorCode = "E_OUT_OF_RANGE"
   // Fields
@@ -101,7 +100,6 @@ public struct ErrorCode: RawRepresentable, Sendable, Hashable, ExpressibleByStri
   // Stock
   public static let insufficientStock: ErrorCode = "E_INSUFFICIENT_STOCK"
   public static let noValuationRate: ErrorCode = "E_NO_VALUATION_RATE"
-  public static let dependsOnRejected: ErrorCode = "E_DEPENDS_ON_REJECTED"
 }
 
 /// The problems that keep one voucher from posting (from validation or from posting).

@@ -57,20 +57,4 @@ public struct PostingState: Sendable {
   /// Reserved, ordered and planned quantities per item and warehouse.
   public var planning: [StockKey: PlanningTotals] = [:]
   public init() {}
-
-  /// Registers a name so that the series never hands it out.
-  mutating func noteName(_ name: String, series pattern: String) {
-    guard !pattern.isEmpty else { return }
-    let s = NamingSeries(pattern)
-    if let n = s.number(of: name) { seriesUsed[s.prefix] = max(seriesUsed[s.prefix] ?? 0, n) }
-  }
-
-  /// The next unused name of a series.
-  mutating func nextName(series pattern: String, isTaken: (String) -> Bool) -> String {
-    let s = NamingSeries(pattern)
-    var n = (seriesUsed[s.prefix] ?? 0) + 1
-    while isTaken(s.name(n)) { n += 1 }
-    seriesUsed[s.prefix] = n
-    return s.name(n)
-  }
 }

@@ -91,7 +91,6 @@ public struct LedgerStore: Sendable {
     let s = String(n)
     return String(repeating: "0", count: max(0, 6 - s.count)) + s
   }
-  static let fileNames = ["vouchers.csv", "stock.csv", "gl.csv", "files.csv", "moves.csv"]
   static let zeroChain = String(repeating: "0", count: 64)
 
   /// Takes the writer's lock; nil when another run holds it.
