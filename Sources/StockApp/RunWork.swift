@@ -76,8 +76,8 @@ struct RunWork {
         read = VoucherFile(name: f.name, diagnostics: [Diagnostic(.unreadableFile, at: SourceLocation(file: f.name, line: 0), "the built-in XML schema could not be compiled; the file was not read")])
       }
     } else {
-      guard let data = FileManager.default.contents(atPath: f.path) else { return false }
-      read = CSVVoucherReader.read(bytes: [UInt8](data), file: f.name)
+      guard let bytes = FileBytes.read(f.path) else { return false }
+      read = CSVVoucherReader.read(bytes: bytes, file: f.name)
     }
     guard f.isUnchanged else { return false }
     var file = InputFile(picked: f, read: read)

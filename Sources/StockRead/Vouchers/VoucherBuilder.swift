@@ -16,12 +16,15 @@ struct RawVoucherRow {
 struct VoucherBuilder {
   /// The largest quantity, rate or amount accepted (10¹⁵).
   static let largest = Fixed(1_000_000_000_000_000)
-  let first: RawVoucherRow
+  /// Where the voucher's first row is, and its voucher-level values (the rest of the row is not kept).
+  let firstLocation: SourceLocation
+  let firstValues: [String]
   var voucher: Voucher?
   var diagnostics: [Diagnostic] = []
 
   init(first: RawVoucherRow) {
-    self.first = first
+    self.firstLocation = first.location
+    self.firstValues = VoucherColumn.voucherLevel.map { first[$0] }
     let loc = first.location
     let no = first[.voucherNo]
     var ok = true
@@ -79,9 +82,9 @@ struct VoucherBuilder {
     func fail(_ code: ErrorCode, _ field: VoucherColumn, _ msg: String) {
       diagnostics.append(Diagnostic(code, at: loc, voucher: no, field: field.rawValue, msg))
     }
-    if row.location != first.location {
-      for c in VoucherColumn.voucherLevel where row[c] != first[c] {
-        fail(.voucherFieldsDisagree, c, "\(c.rawValue) is \(quoted(row[c])) here but \(quoted(first[c])) on line \(first.location.line): voucher-level fields must agree on every row of a voucher")
+    if row.location != firstLocation {
+      for (n, c) in VoucherColumn.voucherLevel.enumerated() where row[c] != firstValues[n] {
+        fail(.voucherFieldsDisagree, c, "\(c.rawValue) is \(quoted(row[c])) here but \(quoted(firstValues[n])) on line \(firstLocation.line): voucher-level fields must agree on every row of a voucher")
       }
     }
     func number(_ c: VoucherColumn) -> Fixed? {

@@ -1,0 +1,29 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Reads a whole file into one byte array (one allocation, no `Data` in between).
+public enum FileBytes {
+  /// The file's bytes, or nil when it cannot be opened or read.
+  /// - Complexity: O(n) in the file size.
+  public static func read(_ path: String) -> [UInt8]? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var st = stat()
+    guard fstat(fd, &st) == 0 else { return nil }
+    let size = Int(st.st_size)
+    var failed = false
+    let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, count in
+      var done = 0
+      while done < size {
+        let n = Glibc.read(fd, buf.baseAddress! + done, size - done)
+        if n < 0 { failed = true; break }
+        if n == 0 { break }
+        done += n
+      }
+      count = done
+    }
+    return failed ? nil : bytes
+  }
+}
