@@ -75,9 +75,10 @@ public enum CSVVoucherReader {
     }
     if stop { return result }
     result.voucherCount = builders.count
-    for b in builders {
-      result.diagnostics += b.diagnostics
-      if let v = b.voucher { result.vouchers.append(v) }
+    result.vouchers.reserveCapacity(builders.count)
+    for i in builders.indices {
+      result.diagnostics += builders[i].diagnostics
+      if let v = builders[i].voucher.take() { result.vouchers.append(v) }
     }
     return result
   }
