@@ -15,6 +15,8 @@ struct Replay {
   /// - Complexity: O(total rows × bins), linear in the ledger.
   init(masters: Masters, timeline: [TimelineVoucher]) {
     var engine = PostingEngine(masters: masters)
+    engine.reserve(vouchers: timeline.count)
+    posted.reserveCapacity(timeline.count)
     for tv in timeline {
       switch engine.post(tv.voucher) {
       case .success(let p): posted.append((tv, p))

@@ -98,6 +98,7 @@ struct RunWork {
     var cancelling: [String: String] = [:]
     for i in files.indices {
       guard files[i].fileProblems.isEmpty else { continue }
+      files[i].valid.reserveCapacity(files[i].read.vouchers.count)
       for v in files[i].read.vouchers {
         if v.action == .cancel {
           if let other = cancelling[v.no] {
@@ -236,6 +237,10 @@ struct RunWork {
       if let i = list.firstIndex(where: { $0.0 == g.account }) { list[i].1 += g.net } else { list.append((g.account, g.net)) }
       storedNet[g.voucherNo] = list
     }
+    let entryCount = replay.posted.reduce(0) { $0 + $1.1.entries.count }
+    s.entries.reserveCapacity(entryCount)
+    s.written.reserveCapacity(entryCount)
+    s.journal.reserveCapacity(replay.posted.reduce(0) { $0 + $1.1.gl.count })
     for (tv, posted) in replay.posted {
       s.entries += posted.entries
       if !tv.isPosted {

@@ -20,6 +20,11 @@ public struct PostingEngine: Sendable {
     self.state = state
   }
 
+  /// Makes room for `count` vouchers' worth of history, so a long replay does not rehash as it grows.
+  public mutating func reserve(vouchers count: Int) {
+    state.documents.reserveCapacity(count)
+  }
+
   /// Posts one validated voucher.
   /// - Complexity: O(rows × bins touched).
   public mutating func post(_ voucher: Voucher) -> Result<PostedVoucher, VoucherProblems> {
