@@ -83,3 +83,33 @@ import Testing
     withExtendedLifetime(first) {}
   }
 }
+
+@Suite struct LedgerFormatTests {
+  @Test func theFastVoucherWriterWritesTheCanonicalRows() {
+    let day = BusinessDate(year: 2026, month: 5, day: 1) ?? BusinessDate(dayNumber: 0)
+    var v = Voucher(type: .stockEntry, no: "SE, 1", date: day, time: BusinessTime(seconds: 45296), source: SourceLocation(file: "x", line: 1))
+    v.purpose = .repack
+    v.remarks = "=\"quoted\""
+    var a = ItemRow(line: 2, itemCode: "A")
+    a.sourceWarehouse = "Stores"
+    a.qty = Fixed(parsing: "1.25")
+    a.serialNos = ["S1", "S2"]
+    a.batchExpiryDate = day
+    var b = ItemRow(line: 3, itemCode: "B")
+    b.targetWarehouse = "FG"
+    b.qty = Fixed(4)
+    b.isFinishedItem = true
+    b.rate = Fixed(parsing: "0.000000001")
+    v.items = [a, b]
+    v.additionalCosts = [ChargeRow(line: 4, account: "Expenses", amount: Fixed(12), category: .valuation)]
+    var cancel = Voucher(type: .purchaseReceipt, no: "PR-9", date: day, source: SourceLocation(file: "x", line: 1))
+    cancel.action = .cancel
+    for voucher in [v, cancel] {
+      var fast = ByteWriter(guardsFormulas: false)
+      LedgerFormat.write(voucher, into: &fast)
+      var slow = CSVWriter(guardsFormulas: false)
+      for r in LedgerFormat.voucherRows(voucher) { slow.row(r) }
+      #expect(String(decoding: fast.bytes, as: UTF8.self) == slow.text)
+    }
+  }
+}

@@ -64,6 +64,27 @@ public enum PlanningReports {
 
   // MARK: ageing
 
+  /// The slots of one item and warehouse, oldest first; taking from the front is O(1).
+  struct SlotQueue {
+    private var slots: [Slot] = []
+    private var head = 0
+    var live: ArraySlice<Slot> { slots[head...] }
+    var first: Slot? {
+      get { head < slots.count ? slots[head] : nil }
+      set { if let newValue, head < slots.count { slots[head] = newValue } }
+    }
+    mutating func append(_ s: Slot) { slots.append(s) }
+    mutating func popFront() { head += 1 }
+    mutating func pushFront(_ s: Slot) {
+      if head > 0 {
+        head -= 1
+        slots[head] = s
+      } else {
+        slots.insert(s, at: 0)
+      }
+    }
+  }
+
   /// A FIFO slot of the ageing report: a quantity received on a date, with its value.
   struct Slot {
     var qty: Quantity
@@ -76,17 +97,17 @@ public enum PlanningReports {
   /// values.
   public static func stockAgeing(_ s: ReportSource, _ f: ReportFilter = ReportFilter()) -> ReportTable {
     let asOf = f.to ?? s.entries.map(\.date).max() ?? BusinessDate(dayNumber: 0)
-    var slots: [StockKey: [Slot]] = [:]
+    var slots: [StockKey: SlotQueue] = [:]
     var removed: [String: [Slot]] = [:]  // voucher + item + warehouse → slots it took out
     for e in s.entries where e.date <= asOf {
       let key = StockKey(item: e.itemCode, warehouse: e.warehouse)
-      var list = slots[key] ?? []
+      var list = slots.removeValue(forKey: key) ?? SlotQueue()
       let voucherKey = e.voucherNo + "\u{1F}" + e.itemCode + "\u{1F}" + e.warehouse
       if e.actualQty.isPositive {
         if let back = removed.removeValue(forKey: voucherKey) {
-          list.insert(contentsOf: back, at: 0)  // a repack or reconciliation puts back what it took, with its dates
+          for slot in back.reversed() { list.pushFront(slot) }  // a repack or reconciliation puts back what it took, with its dates
         } else if let first = list.first, !first.qty.isPositive {
-          list[0] = Slot(qty: first.qty + e.actualQty, date: e.date, value: first.value + e.stockValueDifference)
+          list.first = Slot(qty: first.qty + e.actualQty, date: e.date, value: first.value + e.stockValueDifference)
         } else {
           list.append(Slot(qty: e.actualQty, date: e.date, value: e.stockValueDifference))
         }
@@ -97,19 +118,19 @@ public enum PlanningReports {
           if first.qty <= need {
             taken.append(first)
             need -= first.qty
-            list.removeFirst()
+            list.popFront()
           } else {
             let part = first.value.multiplied(by: need.divided(by: first.qty, rule: .halfUp), places: 9, rule: .halfUp)
             taken.append(Slot(qty: need, date: first.date, value: part))
-            list[0] = Slot(qty: first.qty - need, date: first.date, value: first.value - part)
+            list.first = Slot(qty: first.qty - need, date: first.date, value: first.value - part)
             need = .zero
           }
         }
         if need.isPositive {
           if let first = list.first, !first.qty.isPositive {
-            list[0].qty -= need
+            list.first = Slot(qty: first.qty - need, date: first.date, value: first.value)
           } else {
-            list.insert(Slot(qty: -need, date: e.date, value: .zero), at: 0)
+            list.pushFront(Slot(qty: -need, date: e.date, value: .zero))
           }
         }
         if e.voucherType == .stockReconciliation || e.voucherType == .stockEntry { removed[voucherKey, default: []] += taken }
@@ -127,7 +148,7 @@ public enum PlanningReports {
     var t = ReportTable(columns: ["item_code", "warehouse", "balance_qty", "average_age"] + names.map { "age_" + $0 } + names.map { "value_" + $0 } + ["earliest_age", "latest_age"])
     let company = s.masters.company
     for key in slots.keys.sorted() where f.matches(item: key.item, warehouse: key.warehouse) {
-      guard let list = slots[key] else { continue }
+      guard let list = slots[key]?.live else { continue }
       let qty = list.reduce(Quantity.zero) { $0 + $1.qty }
       guard !qty.isZero else { continue }
       var weighted = Wide.zero

@@ -150,6 +150,62 @@ public enum LedgerFormat {
     return rows
   }
 
+  /// Writes a voucher's rows in the canonical layout straight to bytes (the same rows as ``voucherRows(_:)``).
+  public static func write(_ v: Voucher, into w: inout ByteWriter) {
+    func header(_ c: VoucherColumn) -> Bool {
+      switch c {
+      case .voucherType: w.text(v.type.rawValue)
+      case .voucherNo: w.text(v.no)
+      case .postingDate: w.date(v.date)
+      case .postingTime: w.time(v.time)
+      case .action: w.text(v.action.rawValue)
+      case .purpose: w.text(v.purpose?.rawValue ?? "")
+      case .party: w.text(v.party)
+      case .isReturn: w.text(v.isReturn ? "1" : "")
+      case .returnAgainst: w.text(v.returnAgainst)
+      case .updateStock: w.text(v.updateStock ? "1" : "")
+      case .againstVoucher: w.text(v.againstVoucher)
+      case .remarks: w.text(v.remarks)
+      default: return false
+      }
+      return true
+    }
+    func optional(_ f: Fixed?) { if let f { w.plain(f) } else { w.text("") } }
+    for r in v.items {
+      for c in VoucherColumn.allCases where !header(c) {
+        switch c {
+        case .itemCode: w.text(r.itemCode)
+        case .barcode: w.text(r.barcode)
+        case .warehouse: w.text(r.warehouse)
+        case .sourceWarehouse: w.text(r.sourceWarehouse)
+        case .targetWarehouse: w.text(r.targetWarehouse)
+        case .isFinishedItem: w.text(r.isFinishedItem ? "1" : "")
+        case .isScrapItem: w.text(r.isScrapItem ? "1" : "")
+        case .qty: optional(r.qty)
+        case .uom: w.text(r.uom)
+        case .conversionFactor: optional(r.conversionFactor)
+        case .rate: optional(r.rate)
+        case .batchNo: w.text(r.batchNo)
+        case .batchExpiryDate: w.text(r.batchExpiryDate?.description ?? "")
+        case .batchManufacturingDate: w.text(r.batchManufacturingDate?.description ?? "")
+        case .serialNos: w.text(r.serialNos.joined(separator: ";"))
+        case .expenseAccount: w.text(r.expenseAccount)
+        case .incomeAccount: w.text(r.incomeAccount)
+        case .costCenter: w.text(r.costCenter)
+        default: w.text("")
+        }
+      }
+      w.endRow()
+    }
+    if v.items.isEmpty && v.taxes.isEmpty && v.additionalCosts.isEmpty {
+      for r in voucherRows(v) { w.texts(r); w.endRow() }
+      return
+    }
+    if !v.taxes.isEmpty || !v.additionalCosts.isEmpty {
+      for r in voucherRows(v).dropFirst(v.items.count) { w.texts(r); w.endRow() }
+    }
+  }
+
   public static var voucherHeader: [String] { VoucherColumn.allCases.map(\.rawValue) }
 }
 

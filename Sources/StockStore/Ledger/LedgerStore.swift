@@ -250,12 +250,7 @@ public struct LedgerStore: Sendable {
     var vw = ByteWriter(guardsFormulas: false, capacity: 200 * record.vouchers.count + 512)
     vw.texts(LedgerFormat.voucherHeader)
     vw.endRow()
-    for v in record.vouchers {
-      for r in LedgerFormat.voucherRows(v) {
-        vw.texts(r)
-        vw.endRow()
-      }
-    }
+    for v in record.vouchers { LedgerFormat.write(v, into: &vw) }
     files.append(("vouchers.csv", vw.bytes))
     var w = CSVWriter(guardsFormulas: false)
     var b = ByteWriter(guardsFormulas: false, capacity: 160 * record.entries.count + 256)
