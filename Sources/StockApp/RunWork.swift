@@ -28,6 +28,8 @@ struct RunWork {
     var totalQty = Fixed.zero
     var totalValue = Fixed.zero
     var voucherTotal = 0
+    /// Whether any valid voucher of the file is a cancellation.
+    var hasCancels = false
 
     /// Distinct voucher numbers in the file (including vouchers too broken to build).
     var voucherCount: Int { max(voucherTotal, read.vouchers.count, read.voucherCount) }
@@ -114,7 +116,10 @@ struct RunWork {
         }
         switch validator.validate(v) {
         case .success(let normalized):
-          if files[i].voucherProblems[v.no] == nil { files[i].valid.append(normalized) }
+          if files[i].voucherProblems[v.no] == nil {
+            files[i].valid.append(normalized)
+            if normalized.action == .cancel { files[i].hasCancels = true }
+          }
         case .failure(let p):
           files[i].voucherProblems[v.no, default: []] += p.diagnostics
         }
@@ -181,9 +186,10 @@ struct RunWork {
     while true {
       let live = files.filter { !rejectedFiles.contains($0.picked.name) }
       let candidates = live.map { f in
-        (name: f.picked.name, vouchers: f.valid.filter { $0.action != .cancel && !s.rejectedVouchers.contains($0.no) })
+        (name: f.picked.name, vouchers: f.hasCancels || !s.rejectedVouchers.isEmpty
+          ? f.valid.filter { $0.action != .cancel && !s.rejectedVouchers.contains($0.no) } : f.valid)
       }
-      cancels = live.flatMap { f in f.valid.filter { $0.action == .cancel && !s.rejectedVouchers.contains($0.no) } }
+      cancels = live.filter(\.hasCancels).flatMap { f in f.valid.filter { $0.action == .cancel && !s.rejectedVouchers.contains($0.no) } }
       let cancelledNow = Set(cancels.map(\.no))
       let timeline = Timeline.order(posted: ledger.activeVouchers.filter { !cancelledNow.contains($0.no) }, new: candidates)
       replay = Replay(masters: masters, timeline: timeline)
@@ -226,8 +232,8 @@ struct RunWork {
     for f in files {
       if f.isDuplicate { s.fileStatus[f.picked.name] = .duplicate; continue }
       if rejectedFiles.contains(f.picked.name) { s.fileStatus[f.picked.name] = .rejected; continue }
-      let posted = f.valid.filter { !s.rejectedVouchers.contains($0.no) }
-      s.fileStatus[f.picked.name] = posted.count == f.voucherCount ? .imported : (posted.isEmpty ? .rejected : .partial)
+      let posted = s.rejectedVouchers.isEmpty ? f.valid.count : f.valid.filter { !s.rejectedVouchers.contains($0.no) }.count
+      s.fileStatus[f.picked.name] = posted == f.voucherCount ? .imported : (posted == 0 ? .rejected : .partial)
     }
     s.rejections.sort { ($0.location.file, $0.location.line) < ($1.location.file, $1.location.line) }
     // Entries and journal, against what the ledger holds.
@@ -244,7 +250,7 @@ struct RunWork {
     for (tv, posted) in replay.posted {
       s.entries += posted.entries
       if !tv.isPosted {
-        s.written += Array(repeating: true, count: posted.entries.count)
+        s.written.append(contentsOf: repeatElement(true, count: posted.entries.count))
         s.changedCount += posted.entries.count
         s.postedPerFile[tv.voucher.source.file, default: 0] += 1
         s.journal += posted.gl

@@ -142,7 +142,8 @@ struct Check {
 
   mutating func itemRow(_ i: Int) {
     var row = voucher.items[i]
-    defer { voucher.items[i] = row }
+    // Only a barcode resolved to its item changes the row: write back only then (no copy of the rows).
+    defer { if row.itemCode != voucher.items[i].itemCode { voucher.items[i] = row } }
     let line = row.line
     // Item code or barcode
     if !row.barcode.isEmpty {
