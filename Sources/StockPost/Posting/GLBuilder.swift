@@ -30,29 +30,35 @@ struct GLBuilder {
   }
 
   /// The balanced, merged lines.
+  /// - Complexity: O(lines²) in the voucher's accounts, which are few.
   func entries(for voucher: Voucher, roundOff: String) -> [GLEntry] {
     var keys = order
-    var net = self.net
-    let residue = net.values.reduce(Amount.zero, +)
+    var amounts = keys.map { net[$0] ?? .zero }
+    var residue = Amount.zero
+    for a in amounts { residue += a }
     if !residue.isZero {
-      let key = GLKey(account: roundOff, party: "")
-      if net[key] == nil { keys.append(key) }
-      net[key, default: .zero] -= residue
+      if let i = keys.firstIndex(of: GLKey(account: roundOff, party: "")) {
+        amounts[i] -= residue
+      } else {
+        keys.append(GLKey(account: roundOff, party: ""))
+        amounts.append(-residue)
+      }
     }
-    let live = keys.filter { !(net[$0] ?? .zero).isZero }
-    let debits = live.filter { (net[$0] ?? .zero).isPositive }.map(\.account)
-    let credits = live.filter { (net[$0] ?? .zero).isNegative }.map(\.account)
-    func against(_ list: [String]) -> String {
-      var seen: Set<String> = []
-      return list.filter { seen.insert($0).inserted }.joined(separator: ", ")
+    // The accounts on each side, each once, in order of first appearance.
+    var debits: [String] = [], credits: [String] = []
+    for (k, a) in zip(keys, amounts) {
+      if a.isPositive, !debits.contains(k.account) { debits.append(k.account) }
+      if a.isNegative, !credits.contains(k.account) { credits.append(k.account) }
     }
-    let againstDebit = against(credits), againstCredit = against(debits)
-    return live.map { key in
-      let amount = net[key] ?? .zero
-      return GLEntry(
+    let againstDebit = credits.joined(separator: ", "), againstCredit = debits.joined(separator: ", ")
+    var out: [GLEntry] = []
+    out.reserveCapacity(keys.count)
+    for (key, amount) in zip(keys, amounts) where !amount.isZero {
+      out.append(GLEntry(
         date: voucher.date, voucherType: voucher.type, voucherNo: voucher.no, account: key.account,
         debit: amount.isPositive ? amount : .zero, credit: amount.isNegative ? -amount : .zero, party: key.party,
-        againstAccount: amount.isPositive ? againstDebit : againstCredit, remarks: voucher.remarks)
+        againstAccount: amount.isPositive ? againstDebit : againstCredit, remarks: voucher.remarks))
     }
+    return out
   }
 }

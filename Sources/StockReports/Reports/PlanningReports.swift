@@ -102,9 +102,11 @@ public enum PlanningReports {
     for e in s.entries where e.date <= asOf {
       let key = StockKey(item: e.itemCode, warehouse: e.warehouse)
       var list = slots.removeValue(forKey: key) ?? SlotQueue()
-      let voucherKey = e.voucherNo + "\u{1F}" + e.itemCode + "\u{1F}" + e.warehouse
+      // Only stock entries and reconciliations put back what they took out (repack, batch reconciliation).
+      let putsBack = e.voucherType == .stockReconciliation || e.voucherType == .stockEntry
+      let voucherKey = putsBack ? e.voucherNo + "\u{1F}" + e.itemCode + "\u{1F}" + e.warehouse : ""
       if e.actualQty.isPositive {
-        if let back = removed.removeValue(forKey: voucherKey) {
+        if putsBack, let back = removed.removeValue(forKey: voucherKey) {
           for slot in back.reversed() { list.pushFront(slot) }  // a repack or reconciliation puts back what it took, with its dates
         } else if let first = list.first, !first.qty.isPositive {
           list.first = Slot(qty: first.qty + e.actualQty, date: e.date, value: first.value + e.stockValueDifference)
@@ -133,7 +135,7 @@ public enum PlanningReports {
             list.pushFront(Slot(qty: -need, date: e.date, value: .zero))
           }
         }
-        if e.voucherType == .stockReconciliation || e.voucherType == .stockEntry { removed[voucherKey, default: []] += taken }
+        if putsBack { removed[voucherKey, default: []] += taken }
       }
       slots[key] = list
     }
