@@ -40,13 +40,9 @@ extension Transaction {
         basic[i] = value
         continue
       }
-      let key = StockKey(item: item.code, warehouse: row.targetWarehouse)
-      guard let rate = row.rate.map({ perStockUnit($0, row, item) }) ?? fallbackRate(state(key), item) else {
-        fail(.noValuationRate, line: row.line, field: "rate", "no rate for \(item.code): give rate, or set valuation_rate for the item in items.csv")
-        continue
-      }
+      guard let (rate, amount) = ownValue(row, item, missing: "no rate for \(item.code): give rate, or set valuation_rate for the item in items.csv") else { continue }
       basicRate[i] = rate
-      basic[i] = company.money(Wide(product: masters.stockQty(row, item), rate))
+      basic[i] = amount
     }
     if producing {
       let finished = incoming.filter(isFinished)
@@ -60,13 +56,9 @@ extension Transaction {
         // A Repack into different items: each finished row at its own rate.
         for i in finished {
           let (row, item) = rows[i]
-          let key = StockKey(item: item.code, warehouse: row.targetWarehouse)
-          guard let rate = row.rate.map({ perStockUnit($0, row, item) }) ?? fallbackRate(state(key), item) else {
-            fail(.noValuationRate, line: row.line, field: "rate", "a Repack into several different items values each at its rate: give rate for \(item.code)")
-            continue
-          }
+          guard let (rate, amount) = ownValue(row, item, missing: "a Repack into several different items values each at its rate: give rate for \(item.code)") else { continue }
           basicRate[i] = rate
-          basic[i] = company.money(Wide(product: masters.stockQty(row, item), rate))
+          basic[i] = amount
         }
       }
     }
@@ -95,6 +87,17 @@ extension Transaction {
       if isFinished(i) { fulfil(workOrder, StockKey(item: item.code, warehouse: row.targetWarehouse), qty: qty) }
       stockGL(e, counter: differenceAccount(row))
     }
+  }
+
+  /// A received row valued at its own rate (per stock unit) or the fallback rate, with its basic amount;
+  /// nil after recording `missing` when there is neither.
+  mutating func ownValue(_ row: ItemRow, _ item: Item, missing: String) -> (Rate, Amount)? {
+    let key = StockKey(item: item.code, warehouse: row.targetWarehouse)
+    guard let rate = row.rate.map({ perStockUnit($0, row, item) }) ?? fallbackRate(state(key), item) else {
+      fail(.noValuationRate, line: row.line, field: "rate", missing)
+      return nil
+    }
+    return (rate, company.money(Wide(product: masters.stockQty(row, item), rate)))
   }
 
   /// The account a Stock Entry row's value is paired with: the row's expense account, else Stock Adjustment.
