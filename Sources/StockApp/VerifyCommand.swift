@@ -54,7 +54,7 @@ public enum VerifyCommand {
       var derived: [String: Amount] = [:]
       for g in posted.gl { derived[g.account, default: .zero] += g.net }
       for a in Set(stored.keys).union(derived.keys).sorted() where (stored[a] ?? .zero) != (derived[a] ?? .zero) {
-        let place = (glByVoucher[posted.voucher.no] ?? []).first { ledger.gl[$0].account == a }.map { ledger.glPlaces[$0] } ?? "gl.csv"
+        let place = (glByVoucher[posted.voucher.no] ?? []).first { ledger.gl[$0].account == a && $0 < ledger.glPlaces.count }.map { ledger.glPlaces[$0] } ?? "gl.csv"
         return "\(place): GL of \(posted.voucher.no), account \(a): the ledger nets \((stored[a] ?? .zero).formatted(places: places)), the vouchers give \((derived[a] ?? .zero).formatted(places: places))"
       }
     }

@@ -49,9 +49,9 @@ public struct LedgerContents: Sendable {
   public var cancelled: Set<String> = []
   /// The latest date closed by `stockledger close`.
   public var closedThrough: BusinessDate?
-  /// Where each current stock ledger entry was read (`path:line`), by entry key.
+  /// Where each current stock ledger entry was read (`path:line`), by entry key (tolerant loads only).
   public var entryPlaces: [String: String] = [:]
-  /// Where each GL line was read, parallel to `gl`.
+  /// Where each GL line was read, parallel to `gl` (tolerant loads only).
   public var glPlaces: [String] = []
   /// Integrity failures found while loading tolerantly (for `verify`).
   public var damage: [IntegrityError] = []
@@ -183,7 +183,7 @@ public struct LedgerStore: Sendable {
           guard tolerant else { throw e }
           contents.damage.append(e)
         }
-        try parse(file: String(parts[1]), bytes: bytes, path: path, run: n, into: &contents)
+        try parse(file: String(parts[1]), bytes: bytes, path: path, run: n, tolerant: tolerant, into: &contents)
       }
     }
     guard chain == headChain else { throw IntegrityError(place: headPath, "HEAD does not match the chain of runs") }
@@ -192,7 +192,7 @@ public struct LedgerStore: Sendable {
     return contents
   }
 
-  func parse(file: String, bytes: [UInt8], path: String, run: Int, into c: inout LedgerContents) throws(IntegrityError) {
+  func parse(file: String, bytes: [UInt8], path: String, run: Int, tolerant: Bool, into c: inout LedgerContents) throws(IntegrityError) {
     switch file {
     case "vouchers.csv":
       let f = CSVVoucherReader.read(bytes: bytes, file: path)
@@ -208,7 +208,8 @@ public struct LedgerStore: Sendable {
       let records: [CSVRecord]
       do { records = try CSVParser.parse(bytes, file: path) } catch { throw IntegrityError(place: path, error.description) }
       for r in records.dropFirst() {
-        let place = "\(path):\(r.line)"
+        // Places are for `verify`'s messages; an ordinary load does not build a string per line.
+        let place = tolerant ? "\(path):\(r.line)" : ""
         if file == "stock.csv" {
           guard r.fields.count == LedgerFormat.stockColumns.count + 1, let e = LedgerFormat.parseStock(Array(r.fields.dropLast())) else {
             throw IntegrityError(place: place, "unreadable stock ledger entry")
@@ -219,12 +220,12 @@ public struct LedgerStore: Sendable {
             c.entryPlaces.removeValue(forKey: key)
           } else {
             c.entries[key] = e
-            c.entryPlaces[key] = place
+            if !place.isEmpty { c.entryPlaces[key] = place }
           }
         } else if file == "gl.csv" {
           guard let g = LedgerFormat.parseGL(r.fields) else { throw IntegrityError(place: place, "unreadable GL line") }
           c.gl.append(g)
-          c.glPlaces.append(place)
+          if !place.isEmpty { c.glPlaces.append(place) }
         } else {
           let f = r.fields
           guard f.count == 6, let status = FileRecord.Status(rawValue: f[2]), let rows = Int(f[3]), let p = Int(f[4]), let rj = Int(f[5]) else {
