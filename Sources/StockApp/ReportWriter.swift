@@ -5,17 +5,24 @@ import StockStore
 /// Writes the reports of SPEC §7 into the output folder, each file atomically.
 enum ReportWriter {
   static func writeHeadReports(_ source: ReportSource, to out: String) throws(StoreError) {
-    try DurableFiles.makeDirectory(out)
-    DurableFiles.removeStrayTemporaries(in: out)
-    for name in StockReports.names {
+    try write(render(source), to: out)
+  }
+
+  /// Every head report as the bytes of its file, in name order (pure: may run beside the commit).
+  static func render(_ source: ReportSource) -> [(name: String, bytes: [UInt8])] {
+    StockReports.names.compactMap { name in
       switch name {
-      case "stock-ledger": try DurableFiles.write(StockReports.stockLedgerCSV(source), to: out + "/stock-ledger.csv")
-      case "general-ledger": try DurableFiles.write(StockReports.generalLedgerCSV(source.gl, source), to: out + "/general-ledger.csv")
-      default:
-        guard let t = StockReports.make(name, source) else { continue }
-        try DurableFiles.write(t.csv, to: out + "/" + name + ".csv")
+      case "stock-ledger": return (name, StockReports.stockLedgerCSV(source))
+      case "general-ledger": return (name, StockReports.generalLedgerCSV(source.gl, source))
+      default: return StockReports.make(name, source).map { (name, Array($0.csv.utf8)) }
       }
     }
+  }
+
+  static func write(_ reports: [(name: String, bytes: [UInt8])], to out: String) throws(StoreError) {
+    try DurableFiles.makeDirectory(out)
+    DurableFiles.removeStrayTemporaries(in: out)
+    for r in reports { try DurableFiles.write(r.bytes, to: out + "/" + r.name + ".csv") }
   }
 
 }

@@ -169,12 +169,15 @@ public enum RunCommand {
     }
     record.outputs = outputs + [("report:rejections.csv", StockReports.rejections(settled.rejections).csv), ("report:run-summary.json", summary.json)]
     progress.show("committing run \(runName)")
+    // The head reports are rendered on the other core while the run commits; they are written only after
+    // the commit, so they never show what the ledger does not hold.
+    let reports = Background { ReportWriter.render(source) }
     do {
       summary.chainHead = try store.commit(record, previousChain: ledger.chainHead, places: masters.company.currencyPrecision)
       timer.mark("commit")
       try PostCommit.finish((record.run, record.moves, record.outputs, record.gl), store: store, paths: p, masters: masters)
       progress.show("writing reports to \(p.out)")
-      try ReportWriter.writeHeadReports(source, to: p.out)
+      try ReportWriter.write(reports.value, to: p.out)
       timer.mark("reports")
       timer.report()
     } catch {

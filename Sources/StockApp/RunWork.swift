@@ -101,7 +101,9 @@ struct RunWork {
     for i in files.indices {
       guard files[i].fileProblems.isEmpty else { continue }
       files[i].valid.reserveCapacity(files[i].read.vouchers.count)
-      for v in files[i].read.vouchers {
+      // Vouchers are validated on both cores; what depends on order (duplicates) is checked after, in order.
+      let results = Parallel.map(files[i].read.vouchers) { validator.validate($0) }
+      for (v, result) in zip(files[i].read.vouchers, results) {
         if v.action == .cancel {
           if let other = cancelling[v.no] {
             files[i].voucherProblems[v.no, default: []].append(Diagnostic(.duplicateVoucher, at: v.source, voucher: v.no, field: "action", "\(v.no) is cancelled twice (also in \(other))"))
@@ -114,7 +116,7 @@ struct RunWork {
         } else {
           seen[v.no] = "\(v.source.file):\(v.source.line)"
         }
-        switch validator.validate(v) {
+        switch result {
         case .success(let normalized):
           if files[i].voucherProblems[v.no] == nil {
             files[i].valid.append(normalized)
