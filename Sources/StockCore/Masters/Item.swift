@@ -1,34 +1,36 @@
-/// An item of `items.csv`. Blank columns take the defaults below.
-public struct Item: Sendable, Hashable {
-  public var code: String
-  public var name: String
-  public var stockUOM: String
-  public var isStockItem: Bool
+/// An item of `items.csv`. Blank columns take the defaults below. A class: items are looked up for every
+/// row that moves stock, and sharing one costs a reference count where a copy would retain every name.
+public final class Item: Sendable {
+  public let code: String
+  public let name: String
+  public let stockUOM: String
+  public let isStockItem: Bool
   /// nil: the company's default method.
-  public var valuationMethod: ValuationMethod?
-  public var hasBatchNo: Bool
-  public var hasSerialNo: Bool
-  public var serialNoSeries: String
-  public var batchNoSeries: String
-  public var useBatchwiseValuation: Bool
-  public var shelfLifeDays: Int?
-  public var warrantyDays: Int?
-  public var allowNegativeStock: Bool
+  public let valuationMethod: ValuationMethod?
+  public let hasBatchNo: Bool
+  public let hasSerialNo: Bool
+  public let serialNoSeries: String
+  public let batchNoSeries: String
+  public let useBatchwiseValuation: Bool
+  public let shelfLifeDays: Int?
+  public let warrantyDays: Int?
+  public let allowNegativeStock: Bool
   /// The fallback valuation rate (SPEC §5.4), if any.
-  public var valuationRate: Rate?
-  public var barcodes: [String]
-  public var expenseAccount: String
-  public var incomeAccount: String
+  public let valuationRate: Rate?
+  public let barcodes: [String]
+  public let expenseAccount: String
+  public let incomeAccount: String
   /// The unit material requests are made in (an extension of SPEC §3; blank: the stock UOM).
-  public var purchaseUOM: String = ""
+  public let purchaseUOM: String
 
   public init(
     code: String, name: String = "", stockUOM: String = "Nos", isStockItem: Bool = true,
     valuationMethod: ValuationMethod? = nil, hasBatchNo: Bool = false, hasSerialNo: Bool = false,
     serialNoSeries: String = "", batchNoSeries: String = "", useBatchwiseValuation: Bool = true,
     shelfLifeDays: Int? = nil, warrantyDays: Int? = nil, allowNegativeStock: Bool = false, valuationRate: Rate? = nil,
-    barcodes: [String] = [], expenseAccount: String = "", incomeAccount: String = ""
+    barcodes: [String] = [], expenseAccount: String = "", incomeAccount: String = "", purchaseUOM: String = ""
   ) {
+    self.purchaseUOM = purchaseUOM
     self.code = code
     self.name = name
     self.stockUOM = stockUOM

@@ -1,8 +1,9 @@
 /// All master data of a books directory, validated and indexed for lookups.
 ///
-/// Built once per run by `MasterReader`; immutable afterwards. Warehouse accounts are resolved at build
+/// Built once per run by `MasterReader`; immutable afterwards, and shared by reference (every voucher's
+/// posting holds it). Warehouse accounts are resolved at build
 /// time (§3 fallback chain), so a lookup during posting is one dictionary access.
-public struct Masters: Sendable {
+public final class Masters: Sendable {
   public let company: Company
   /// Accounts in chart (file) order.
   public let accounts: [Account]

@@ -5,7 +5,6 @@ import StockCore
 /// `+Reconciliation`).
 struct Transaction {
   let masters: Masters
-  let company: Company
   let voucher: Voucher
   /// The engine's state, borrowed for the voucher; the `pending…` overlays hold what the voucher changed
   /// until it commits.
@@ -36,7 +35,6 @@ struct Transaction {
 
   init(masters: Masters, voucher: Voucher) {
     self.masters = masters
-    self.company = masters.company
     self.voucher = voucher
   }
 
@@ -46,6 +44,8 @@ struct Transaction {
     problems.append(Diagnostic(code, at: loc, voucher: voucher.no, field: field, message))
   }
 
+  /// The company's settings (read through the shared masters, not copied per voucher).
+  var company: Company { masters.company }
   func item(_ row: ItemRow) -> Item? { masters.itemByCode[row.itemCode] }
   func stockAccount(_ warehouse: String) -> String { masters.stockAccountOf[warehouse] ?? company.accounts.defaultInventory }
   func state(_ key: StockKey) -> ItemWarehouseState { pending[key] ?? base.stock[key] ?? ItemWarehouseState() }

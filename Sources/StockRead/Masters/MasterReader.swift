@@ -88,7 +88,7 @@ public enum MasterReader {
           if method == nil { problems.append("items.csv:\(r.line): valuation_method of \(code) must be FIFO, LIFO or Moving Average") }
         }
         let uom = t.value(r, "stock_uom")
-        var item =
+        let item =
           Item(
             code: code, name: t.value(r, "item_name"), stockUOM: uom.isEmpty ? "Nos" : uom,
             isStockItem: flag(t, r, "is_stock_item", default: true), valuationMethod: method,
@@ -98,8 +98,8 @@ public enum MasterReader {
             shelfLifeDays: int(t, r, "shelf_life_days"), warrantyDays: int(t, r, "warranty_days"),
             allowNegativeStock: flag(t, r, "allow_negative_stock", default: false), valuationRate: number(t, r, "valuation_rate"),
             barcodes: t.value(r, "barcodes").split(separator: ";").map { $0.trimmingSpaces }.filter { !$0.isEmpty },
-            expenseAccount: t.value(r, "expense_account"), incomeAccount: t.value(r, "income_account"))
-        item.purchaseUOM = t.value(r, "purchase_uom")
+            expenseAccount: t.value(r, "expense_account"), incomeAccount: t.value(r, "income_account"),
+            purchaseUOM: t.value(r, "purchase_uom"))
         items.append(item)
       }
     }
