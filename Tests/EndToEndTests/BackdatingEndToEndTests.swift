@@ -67,7 +67,7 @@ import Testing
     #expect(j.contains("2026-05-12,Delivery Note,DN-1,Cost of Goods Sold,50.00,0.00,,,1,revaluation after a backdated entry"))
     #expect(try e2e.cli(["verify", b]).code == 0)
     // The ledger keeps the cancelled entries, marked.
-    #expect(e2e.read(b + "/ledger/runs/000002/stock.csv").contains("PR-1,0,RM0001,Stores,,,10,10,10,0,10,100.00,100.00,1"))
+    #expect(e2e.read(b + "/ledger/runs/000002/stock.csv").contains("Purchase Receipt,PR-1,RM0001,Stores,,,10,10,10,10,100.00,100.00,0,0,1"))
     // A cancellation that would leave a later delivery short is refused.
     try e2e.drop(b, "3.csv", "voucher_type,voucher_no,posting_date,action\nPurchase Receipt,PR-2,2026-05-11,cancel\n")
     #expect(try e2e.cli(["run", b]).code == 1)

@@ -24,26 +24,16 @@ public enum StockReports {
     }
   }
 
-  public static let stockLedgerColumns = [
-    "posting_date", "posting_time", "voucher_type", "voucher_no", "item_code", "warehouse", "batch_no", "serial_nos",
-    "actual_qty", "qty_after_transaction", "incoming_rate", "valuation_rate", "stock_value", "stock_value_difference",
-    "outgoing_rate",
-  ]
+  public static let stockLedgerColumns = StockLedgerEntry.columns
 
   /// Every stock ledger entry in posting order.
   public static func stockLedger(_ s: ReportSource, _ f: ReportFilter) -> ReportTable {
     var t = ReportTable(columns: stockLedgerColumns)
     for e in s.entries where f.inRange(e.date) && f.matches(item: e.itemCode, warehouse: e.warehouse) {
-      t.rows.append([
-        e.date.description, e.time.description, e.voucherType.rawValue, e.voucherNo, e.itemCode, e.warehouse, e.batchNo,
-        e.serialNos.joined(separator: ";"), e.actualQty.plain, e.qtyAfterTransaction.plain, e.incomingRate.plain,
-        e.valuationRate.plain, e.stockValue.formatted(places: s.places), e.stockValueDifference.formatted(places: s.places),
-        e.outgoingRate.plain,
-      ])
+      t.rows.append(e.fields(places: s.places))
     }
     return t
   }
-
 
   /// `stock-ledger.csv` written straight to bytes (the fast path of the largest report).
   /// - Complexity: O(entries).
@@ -53,21 +43,7 @@ public enum StockReports {
     w.endRow()
     let p = s.places
     for e in s.entries where f.inRange(e.date) && f.matches(item: e.itemCode, warehouse: e.warehouse) {
-      w.date(e.date)
-      w.time(e.time)
-      w.text(e.voucherType.rawValue)
-      w.text(e.voucherNo)
-      w.text(e.itemCode)
-      w.text(e.warehouse)
-      w.text(e.batchNo)
-      w.text(e.serialNos.joined(separator: ";"))
-      w.plain(e.actualQty)
-      w.plain(e.qtyAfterTransaction)
-      w.plain(e.incomingRate)
-      w.plain(e.valuationRate)
-      w.amount(e.stockValue, places: p)
-      w.amount(e.stockValueDifference, places: p)
-      w.plain(e.outgoingRate)
+      e.write(places: p, into: &w)
       w.endRow()
     }
     return w.bytes
@@ -80,35 +56,18 @@ public enum StockReports {
     w.texts(glColumns)
     w.endRow()
     for g in lines where f.inRange(g.date) {
-      w.date(g.date)
-      w.text(g.voucherType.rawValue)
-      w.text(g.voucherNo)
-      w.text(g.account)
-      w.amount(g.debit, places: s.places)
-      w.amount(g.credit, places: s.places)
-      w.text(g.party)
-      w.text(g.againstAccount)
-      w.text(g.isAdjustment ? "1" : "0")
-      w.text(g.remarks)
+      g.write(places: s.places, into: &w)
       w.endRow()
     }
     return w.bytes
   }
 
-  public static let glColumns = [
-    "posting_date", "voucher_type", "voucher_no", "account", "debit", "credit", "party", "against_account",
-    "is_adjustment", "remarks",
-  ]
+  public static let glColumns = GLEntry.columns
 
   /// GL lines (the general ledger, or one run's journal) in ledger order.
   public static func generalLedger(_ lines: [GLEntry], _ s: ReportSource, _ f: ReportFilter = ReportFilter()) -> ReportTable {
     var t = ReportTable(columns: glColumns)
-    for g in lines where f.inRange(g.date) {
-      t.rows.append([
-        g.date.description, g.voucherType.rawValue, g.voucherNo, g.account, g.debit.formatted(places: s.places),
-        g.credit.formatted(places: s.places), g.party, g.againstAccount, g.isAdjustment ? "1" : "0", g.remarks,
-      ])
-    }
+    for g in lines where f.inRange(g.date) { t.rows.append(g.fields(places: s.places)) }
     return t
   }
 

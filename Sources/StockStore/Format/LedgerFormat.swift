@@ -4,86 +4,45 @@ import StockRead
 /// The text formats of the ledger's files. Every number is written exactly (amounts with currency
 /// precision, quantities and rates with up to 9 decimals), so a file reads back to the same values.
 public enum LedgerFormat {
-  public static let stockColumns = [
-    "posting_date", "posting_time", "voucher_type", "voucher_no", "index", "item_code", "warehouse", "batch_no",
-    "serial_nos", "actual_qty", "qty_after_transaction", "incoming_rate", "outgoing_rate", "valuation_rate",
-    "stock_value", "stock_value_difference",
-  ]
-  public static let glColumns = [
-    "posting_date", "voucher_type", "voucher_no", "account", "debit", "credit", "party", "against_account",
-    "is_adjustment", "remarks",
-  ]
+  /// The columns of `stock.csv`: those of `stock-ledger.csv`, then the entry's position in its voucher.
+  public static let stockColumns = StockLedgerEntry.columns + ["index"]
+  public static let glColumns = GLEntry.columns
   public static let registryColumns = ["sha256", "file", "status", "rows", "vouchers_posted", "vouchers_rejected"]
 
   // MARK: stock ledger entries
 
   public static func stockFields(_ e: StockLedgerEntry, places: Int) -> [String] {
-    [
-      e.date.description, e.time.description, e.voucherType.rawValue, e.voucherNo, String(e.index), e.itemCode,
-      e.warehouse, e.batchNo, e.serialNos.joined(separator: ";"), e.actualQty.plain, e.qtyAfterTransaction.plain,
-      e.incomingRate.plain, e.outgoingRate.plain, e.valuationRate.plain, e.stockValue.formatted(places: places),
-      e.stockValueDifference.formatted(places: places),
-    ]
+    e.fields(places: places) + [String(e.index)]
   }
 
   public static func parseStock(_ f: [String]) -> StockLedgerEntry? {
     guard f.count == stockColumns.count, let date = BusinessDate(parsing: f[0]), let time = BusinessTime(parsing: f[1]),
-      let type = VoucherType(rawValue: f[2]), let index = Int(f[4]), let aq = Fixed(parsing: f[9]),
-      let qa = Fixed(parsing: f[10]), let ir = Fixed(parsing: f[11]), let or = Fixed(parsing: f[12]),
-      let vr = Fixed(parsing: f[13]), let sv = Fixed(parsing: f[14]), let svd = Fixed(parsing: f[15])
+      let type = VoucherType(rawValue: f[2]), let aq = Fixed(parsing: f[8]), let qa = Fixed(parsing: f[9]),
+      let ir = Fixed(parsing: f[10]), let vr = Fixed(parsing: f[11]), let sv = Fixed(parsing: f[12]),
+      let svd = Fixed(parsing: f[13]), let or = Fixed(parsing: f[14]), let index = Int(f[15])
     else { return nil }
     var e = StockLedgerEntry(
-      date: date, time: time, voucherType: type, voucherNo: f[3], index: index, itemCode: f[5], warehouse: f[6],
+      date: date, time: time, voucherType: type, voucherNo: f[3], index: index, itemCode: f[4], warehouse: f[5],
       actualQty: aq, qtyAfterTransaction: qa, incomingRate: ir, valuationRate: vr, stockValue: sv,
       stockValueDifference: svd)
     e.outgoingRate = or
-    e.batchNo = f[7]
-    e.serialNos = f[8].isEmpty ? [] : f[8].split(separator: ";").map(String.init)
+    e.batchNo = f[6]
+    e.serialNos = f[7].isEmpty ? [] : f[7].split(separator: ";").map(String.init)
     return e
   }
 
   /// Writes one stock ledger entry (the columns of ``stockColumns``).
   public static func write(_ e: StockLedgerEntry, places: Int, into w: inout ByteWriter) {
-    w.date(e.date)
-    w.time(e.time)
-    w.text(e.voucherType.rawValue)
-    w.text(e.voucherNo)
+    e.write(places: places, into: &w)
     w.integer(e.index)
-    w.text(e.itemCode)
-    w.text(e.warehouse)
-    w.text(e.batchNo)
-    w.text(e.serialNos.joined(separator: ";"))
-    w.plain(e.actualQty)
-    w.plain(e.qtyAfterTransaction)
-    w.plain(e.incomingRate)
-    w.plain(e.outgoingRate)
-    w.plain(e.valuationRate)
-    w.amount(e.stockValue, places: places)
-    w.amount(e.stockValueDifference, places: places)
-  }
-
-  /// Writes one GL line (the columns of ``glColumns``).
-  public static func write(_ g: GLEntry, places: Int, into w: inout ByteWriter) {
-    w.date(g.date)
-    w.text(g.voucherType.rawValue)
-    w.text(g.voucherNo)
-    w.text(g.account)
-    w.amount(g.debit, places: places)
-    w.amount(g.credit, places: places)
-    w.text(g.party)
-    w.text(g.againstAccount)
-    w.text(g.isAdjustment ? "1" : "0")
-    w.text(g.remarks)
   }
 
   // MARK: GL
 
-  public static func glFields(_ g: GLEntry, places: Int) -> [String] {
-    [
-      g.date.description, g.voucherType.rawValue, g.voucherNo, g.account, g.debit.formatted(places: places),
-      g.credit.formatted(places: places), g.party, g.againstAccount, g.isAdjustment ? "1" : "0", g.remarks,
-    ]
-  }
+  public static func glFields(_ g: GLEntry, places: Int) -> [String] { g.fields(places: places) }
+
+  /// Writes one GL line.
+  public static func write(_ g: GLEntry, places: Int, into w: inout ByteWriter) { g.write(places: places, into: &w) }
 
   public static func parseGL(_ f: [String]) -> GLEntry? {
     guard f.count == glColumns.count, let date = BusinessDate(parsing: f[0]), let type = VoucherType(rawValue: f[1]),

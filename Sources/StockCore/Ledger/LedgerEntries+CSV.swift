@@ -1,0 +1,67 @@
+extension StockLedgerEntry {
+  /// The columns of `stock-ledger.csv` (SPEC §7), with `outgoing_rate` after them.
+  public static let columns = [
+    "posting_date", "posting_time", "voucher_type", "voucher_no", "item_code", "warehouse", "batch_no", "serial_nos",
+    "actual_qty", "qty_after_transaction", "incoming_rate", "valuation_rate", "stock_value", "stock_value_difference",
+    "outgoing_rate",
+  ]
+
+  /// Writes the entry's ``columns``: amounts with `places` decimals, quantities and rates exact.
+  public func write(places: Int, into w: inout ByteWriter) {
+    w.date(date)
+    w.time(time)
+    w.text(voucherType.rawValue)
+    w.text(voucherNo)
+    w.text(itemCode)
+    w.text(warehouse)
+    w.text(batchNo)
+    w.text(serialNos.joined(separator: ";"))
+    w.plain(actualQty)
+    w.plain(qtyAfterTransaction)
+    w.plain(incomingRate)
+    w.plain(valuationRate)
+    w.amount(stockValue, places: places)
+    w.amount(stockValueDifference, places: places)
+    w.plain(outgoingRate)
+  }
+
+  /// The entry's ``columns`` as text.
+  public func fields(places: Int) -> [String] {
+    [
+      date.description, time.description, voucherType.rawValue, voucherNo, itemCode, warehouse, batchNo,
+      serialNos.joined(separator: ";"), actualQty.plain, qtyAfterTransaction.plain, incomingRate.plain,
+      valuationRate.plain, stockValue.formatted(places: places), stockValueDifference.formatted(places: places),
+      outgoingRate.plain,
+    ]
+  }
+}
+
+extension GLEntry {
+  /// The columns of `general-ledger.csv` and `gl-journal.csv` (SPEC §7), also the ledger's `gl.csv`.
+  public static let columns = [
+    "posting_date", "voucher_type", "voucher_no", "account", "debit", "credit", "party", "against_account",
+    "is_adjustment", "remarks",
+  ]
+
+  /// Writes the line's ``columns``.
+  public func write(places: Int, into w: inout ByteWriter) {
+    w.date(date)
+    w.text(voucherType.rawValue)
+    w.text(voucherNo)
+    w.text(account)
+    w.amount(debit, places: places)
+    w.amount(credit, places: places)
+    w.text(party)
+    w.text(againstAccount)
+    w.text(isAdjustment ? "1" : "0")
+    w.text(remarks)
+  }
+
+  /// The line's ``columns`` as text.
+  public func fields(places: Int) -> [String] {
+    [
+      date.description, voucherType.rawValue, voucherNo, account, debit.formatted(places: places),
+      credit.formatted(places: places), party, againstAccount, isAdjustment ? "1" : "0", remarks,
+    ]
+  }
+}
