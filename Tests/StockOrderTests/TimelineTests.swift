@@ -1,0 +1,29 @@
+import Testing
+@testable import StockCore
+@testable import StockOrder
+
+/// SPEC §5.3: (posting date, posting time in whole seconds, arrival), arrival = ledger order, then file
+/// name, then position.
+@Suite struct TimelineTests {
+  func v(_ no: String, day: Int, seconds: Int = 0) -> Voucher {
+    Voucher(type: .stockEntry, no: no, date: BusinessDate(year: 2026, month: 1, day: day) ?? BusinessDate(dayNumber: 0),
+            time: BusinessTime(seconds: seconds), source: SourceLocation(file: "x", line: 1))
+  }
+
+  @Test func orderIsDateTimeThenArrival() {
+    let order = Timeline.order(
+      posted: [v("P1", day: 5), v("P2", day: 3)],
+      new: [(name: "b.csv", vouchers: [v("B1", day: 3), v("B2", day: 1, seconds: 60)]), (name: "a.csv", vouchers: [v("A1", day: 3), v("A2", day: 1)])])
+    #expect(order.map(\.voucher.no) == ["A2", "B2", "P2", "A1", "B1", "P1"])
+    #expect(order.map(\.isPosted) == [false, false, true, false, false, true])
+  }
+
+  @Test func fractionsOfASecondDoNotReorder() throws {
+    let t1 = try #require(BusinessTime(parsing: "02:00:00.1234")), t2 = try #require(BusinessTime(parsing: "02:00:00"))
+    var first = v("FIRST", day: 1)
+    first.time = t1
+    var second = v("SECOND", day: 1)
+    second.time = t2
+    #expect(Timeline.order(posted: [], new: [(name: "a.csv", vouchers: [first, second])]).map(\.voucher.no) == ["FIRST", "SECOND"])
+  }
+}

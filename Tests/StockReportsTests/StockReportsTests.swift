@@ -1,0 +1,59 @@
+import Testing
+@testable import StockCore
+@testable import StockReports
+
+/// Reports from entries: the stock balance's in/out split, the trial balance's sides, stock-vs-GL, ageing.
+@Suite struct StockReportsTests {
+  static let masters: Masters = {
+    // swift-format-ignore: NeverUseForceTry
+    try! Masters(
+      company: Company(name: "T"),
+      accounts: [.init(name: "Stores", rootType: .asset, accountType: "Stock"), .init(name: "Stock Adjustment", rootType: .expense),
+                 .init(name: "Stock Received But Not Billed", rootType: .liability), .init(name: "Cost of Goods Sold", rootType: .expense),
+                 .init(name: "Expenses Included In Valuation", rootType: .expense), .init(name: "Round Off", rootType: .expense),
+                 .init(name: "Temporary Opening", rootType: .liability), .init(name: "Debtors", rootType: .asset),
+                 .init(name: "Creditors", rootType: .liability), .init(name: "Sales", rootType: .income)],
+      warehouses: [.init(name: "Stores", account: "Stores")], items: [.init(code: "A")])
+  }()
+
+  func entry(_ no: String, day: Int, qty: Int, after: Int, value: String, svd: String) -> StockLedgerEntry {
+    StockLedgerEntry(
+      date: BusinessDate(year: 2026, month: 12, day: day) ?? BusinessDate(dayNumber: 0), time: .midnight, voucherType: .stockEntry,
+      voucherNo: no, index: 0, itemCode: "A", warehouse: "Stores", actualQty: Fixed(qty), qtyAfterTransaction: Fixed(after),
+      incomingRate: .zero, valuationRate: .zero, stockValue: Fixed(parsing: value) ?? .zero, stockValueDifference: Fixed(parsing: svd) ?? .zero)
+  }
+
+  var source: ReportSource {
+    let day = { (d: Int) in BusinessDate(year: 2026, month: 12, day: d) ?? BusinessDate(dayNumber: 0) }
+    // A reconciliation that raises the quantity but lowers the value: In Qty and Out Value (ERPNext).
+    let entries = [entry("R1", day: 1, qty: 30, after: 30, value: "30", svd: "30"), entry("R2", day: 2, qty: 20, after: 50, value: "70", svd: "40"),
+                   entry("D1", day: 3, qty: -10, after: 40, value: "60", svd: "-10"), entry("SR", day: 4, qty: 2, after: 42, value: "50", svd: "-10")]
+    let gl = [GLEntry(date: day(1), voucherType: .stockEntry, voucherNo: "R1", account: "Stores", debit: Fixed(30), credit: .zero),
+              GLEntry(date: day(1), voucherType: .stockEntry, voucherNo: "R1", account: "Stock Adjustment", debit: .zero, credit: Fixed(30)),
+              GLEntry(date: day(2), voucherType: .stockEntry, voucherNo: "R2", account: "Stores", debit: Fixed(40), credit: .zero),
+              GLEntry(date: day(2), voucherType: .stockEntry, voucherNo: "R2", account: "Stock Adjustment", debit: .zero, credit: Fixed(40))]
+    return ReportSource(masters: Self.masters, entries: entries, gl: gl)
+  }
+
+  @Test func stockBalanceSplitsQuantityAndValueBySign() {
+    let from = BusinessDate(year: 2026, month: 12, day: 2)
+    let t = StockReports.stockBalance(source, ReportFilter(from: from))
+    #expect(t.rows == [["A", "Stores", "30", "30.00", "22", "40.00", "10", "20.00", "42", "50.00", "0"]])
+  }
+
+  @Test func trialBalanceSidesAndStockVersusGL() {
+    let t = StockReports.trialBalance(source, ReportFilter(from: BusinessDate(year: 2026, month: 12, day: 2)))
+    #expect(t.rows == [
+      ["Stores", "Asset", "30.00", "0.00", "40.00", "0.00", "70.00", "0.00"],
+      ["Stock Adjustment", "Expense", "0.00", "30.00", "0.00", "40.00", "0.00", "70.00"],
+    ])
+    #expect(StockReports.stockVsGL(source, ReportFilter()).rows == [["Stores", "50.00", "70.00", "-20.00"]])
+  }
+
+  @Test func ageingTakesOldestSlotsFirst() {
+    let t = PlanningReports.stockAgeing(source, ReportFilter(to: BusinessDate(year: 2026, month: 12, day: 10)))
+    // slots: 20 of Dec 1 (age 9), 20 of Dec 2 (age 8), 2 of Dec 4 (age 6): (180 + 160 + 12) / 42 = 8.38
+    #expect(t.rows.first?.prefix(4) == ["A", "Stores", "42", "8.38"])
+    #expect(t.rows.first?.suffix(2) == ["9", "6"])
+  }
+}

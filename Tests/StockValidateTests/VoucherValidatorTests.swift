@@ -1,0 +1,120 @@
+import Testing
+@testable import StockCore
+@testable import StockValidate
+
+/// The static rules of SPEC §5.2, one voucher at a time, with the field each problem names.
+@Suite struct VoucherValidatorTests {
+  static let masters: Masters = {
+    var company = Company(name: "T")
+    company.accounts.defaultInventory = "Stock In Hand"
+    // swift-format-ignore: NeverUseForceTry
+    return try! Masters(
+      company: company,
+      accounts: [
+        .init(name: "Stock In Hand", rootType: .asset, accountType: "Stock"), .init(name: "Group", rootType: .expense, isGroup: true),
+        .init(name: "Stock Received But Not Billed", rootType: .liability), .init(name: "Stock Adjustment", rootType: .expense),
+        .init(name: "Cost of Goods Sold", rootType: .expense), .init(name: "Expenses Included In Valuation", rootType: .expense),
+        .init(name: "Round Off", rootType: .expense), .init(name: "Temporary Opening", rootType: .liability),
+        .init(name: "Debtors", rootType: .asset), .init(name: "Creditors", rootType: .liability), .init(name: "Sales", rootType: .income),
+      ],
+      warehouses: [.init(name: "All", isGroup: true), .init(name: "Stores", parent: "All"), .init(name: "FG", parent: "All")],
+      items: [.init(code: "A", barcodes: ["123"]), .init(code: "S", hasSerialNo: true), .init(code: "SVC", isStockItem: false)],
+      parties: [.init(name: "Acme", kind: .supplier), .init(name: "Buyer", kind: .customer)])
+  }()
+
+  func voucher(_ type: VoucherType, purpose: Purpose? = nil, rows: [ItemRow]) -> Voucher {
+    var v = Voucher(type: type, no: "V-1", date: BusinessDate(year: 2026, month: 5, day: 1) ?? BusinessDate(dayNumber: 0), source: SourceLocation(file: "f.csv", line: 2))
+    v.purpose = purpose
+    v.items = rows
+    return v
+  }
+
+  func row(_ item: String, qty: String? = "1", rate: String? = "2", wh: String = "", from: String = "", to: String = "") -> ItemRow {
+    var r = ItemRow(line: 3, itemCode: item)
+    r.qty = qty.flatMap { Fixed(parsing: $0) }
+    r.rate = rate.flatMap { Fixed(parsing: $0) }
+    r.warehouse = wh
+    r.sourceWarehouse = from
+    r.targetWarehouse = to
+    return r
+  }
+
+  func problems(_ v: Voucher, _ facts: LedgerFacts = LedgerFacts()) -> [String] {
+    switch VoucherValidator(masters: Self.masters, ledger: facts).validate(v) {
+    case .success: return []
+    case .failure(let p): return p.diagnostics.map { "\($0.field) \($0.code.rawValue)" }
+    }
+  }
+
+  @Test func aGoodReceiptPassesAndABarcodeBecomesItsItem() throws {
+    var v = voucher(.purchaseReceipt, rows: [row("", wh: "Stores")])
+    v.items[0].barcode = "123"
+    guard case .success(let normalized) = VoucherValidator(masters: Self.masters).validate(v) else {
+      Issue.record("the receipt was refused")
+      return
+    }
+    #expect(normalized.items[0].itemCode == "A")
+  }
+
+  @Test("rows per Stock Entry purpose", arguments: [
+    (Purpose.materialReceipt, "", "Stores", [String]()),
+    (.materialReceipt, "Stores", "", ["target_warehouse E_REQUIRED", "source_warehouse E_FIELD_NOT_ALLOWED"]),
+    (.materialIssue, "Stores", "FG", ["target_warehouse E_FIELD_NOT_ALLOWED"]),
+    (.materialTransfer, "Stores", "Stores", ["target_warehouse E_VALUE"]),
+    (.materialTransfer, "Stores", "", ["target_warehouse E_REQUIRED"]),
+    (.repack, "Stores", "FG", ["target_warehouse E_VALUE"]),
+    (.repack, "Stores", "", ["is_finished_item E_REQUIRED"]),
+  ])
+  func stockEntryRows(_ purpose: Purpose, _ from: String, _ to: String, _ expected: [String]) {
+    #expect(problems(voucher(.stockEntry, purpose: purpose, rows: [row("A", from: from, to: to)])) == expected)
+  }
+
+  @Test func referencesAndNumbers() {
+    #expect(problems(voucher(.deliveryNote, rows: [row("NOPE", wh: "Stores")])) == ["item_code E_UNKNOWN_ITEM"])
+    #expect(problems(voucher(.deliveryNote, rows: [row("SVC", wh: "Stores")])) == ["item_code E_NOT_STOCK_ITEM"])
+    #expect(problems(voucher(.deliveryNote, rows: [row("A", wh: "All")])) == ["warehouse E_GROUP_WAREHOUSE"])
+    #expect(problems(voucher(.deliveryNote, rows: [row("A", qty: "0", wh: "Stores")])) == ["qty E_QTY_NOT_POSITIVE"])
+    #expect(problems(voucher(.purchaseReceipt, rows: [row("A", rate: nil, wh: "Stores")])) == ["rate E_REQUIRED"])
+    #expect(problems(voucher(.purchaseReceipt, rows: [row("A", qty: "1.0005", wh: "Stores")])) == ["qty E_PRECISION"])
+    var expense = row("A", wh: "Stores")
+    expense.expenseAccount = "Group"
+    #expect(problems(voucher(.deliveryNote, rows: [expense])) == ["expense_account E_GROUP_ACCOUNT"])
+  }
+
+  @Test func partiesInvoicesAndReturns() {
+    var pi = voucher(.purchaseInvoice, rows: [row("A")])
+    #expect(problems(pi) == ["party E_REQUIRED"])
+    pi.party = "Buyer"
+    #expect(problems(pi) == ["party E_VALUE"])  // a customer on a purchase
+    pi.party = "Acme"
+    #expect(problems(pi) == [])
+    pi.items[0].warehouse = "Stores"
+    #expect(problems(pi) == ["warehouse E_FIELD_NOT_ALLOWED"])  // no update_stock
+    var so = voucher(.stockEntry, purpose: .materialReceipt, rows: [row("A", to: "Stores")])
+    so.isReturn = true
+    #expect(problems(so) == ["is_return E_FIELD_NOT_ALLOWED"])
+  }
+
+  @Test func ledgerFacts() {
+    let day = BusinessDate(year: 2026, month: 4, day: 30) ?? BusinessDate(dayNumber: 0)
+    let facts = LedgerFacts(posted: ["V-1": (.purchaseReceipt, day)], cancelled: [], closedThrough: BusinessDate(year: 2026, month: 5, day: 1))
+    #expect(problems(voucher(.purchaseReceipt, rows: [row("A", wh: "Stores")]), facts) == ["voucher_no E_DUPLICATE_VOUCHER", "posting_date E_CLOSED_PERIOD"])
+    var cancel = voucher(.deliveryNote, rows: [])
+    cancel.action = .cancel
+    #expect(problems(cancel, facts) == ["voucher_type E_VALUE", "voucher_no E_CLOSED_PERIOD"])
+    var close = voucher(.purchaseReceipt, rows: [])
+    close.action = .close
+    #expect(problems(close, facts) == ["voucher_no E_VALUE"])  // only orders are closed
+  }
+
+  @Test func serialCountsAndDuplicates() {
+    var r = row("S", qty: "2", wh: "Stores")
+    r.serialNos = ["X1"]
+    #expect(problems(voucher(.purchaseReceipt, rows: [r])) == ["serial_nos E_VALUE"])
+    r.serialNos = ["X1", "X1"]
+    #expect(problems(voucher(.purchaseReceipt, rows: [r])) == ["serial_nos E_VALUE"])
+    r.qty = Fixed(parsing: "1.5")
+    r.serialNos = ["X1"]
+    #expect(problems(voucher(.purchaseReceipt, rows: [r])) == ["qty E_VALUE"])
+  }
+}
