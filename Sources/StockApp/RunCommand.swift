@@ -160,7 +160,7 @@ public enum RunCommand {
     record.cancelledEntries = settled.cancelledEntries
     var summary = RunSummary(run: runName, work: work, settled: settled, record: record, notes: notes)
     summary.dryRun = o.dryRun
-    let source = ReportSource(masters: masters, entries: settled.entries, gl: ledger.gl + settled.journal,
+    let source = ReportSource(masters: masters, entries: settled.entries, gl: ledger.gl.isEmpty ? settled.journal : ledger.gl + settled.journal,
                               vouchers: ReportCommand.index(ledger.vouchers, settled.acceptedNew), planning: settled.planning)
     if o.dryRun {
       timer.report()

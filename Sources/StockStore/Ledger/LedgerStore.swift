@@ -247,56 +247,60 @@ public struct LedgerStore: Sendable {
     if DurableFiles.exists(dir) { throw StoreError(path: dir, "already exists: run recovery first") }
     try DurableFiles.makeDirectory(dir)
     try DurableFiles.syncDirectory(runsPath)
-    var files: [(String, [UInt8])] = []
-    var vw = ByteWriter(guardsFormulas: false, capacity: 200 * record.vouchers.count + 512)
-    vw.texts(LedgerFormat.voucherHeader)
-    vw.endRow()
-    for v in record.vouchers { LedgerFormat.write(v, into: &vw) }
-    files.append(("vouchers.csv", vw.bytes))
-    var w = CSVWriter(guardsFormulas: false)
-    var b = ByteWriter(guardsFormulas: false, capacity: 160 * record.entries.count + 256)
-    b.texts(LedgerFormat.stockColumns + ["is_cancelled"])
-    b.endRow()
-    for e in record.entries {
-      LedgerFormat.write(e, places: places, into: &b)
-      b.text("")
-      b.endRow()
-    }
-    for e in record.cancelledEntries {
-      LedgerFormat.write(e, places: places, into: &b)
-      b.text("1")
-      b.endRow()
-    }
-    files.append(("stock.csv", b.bytes))
-    b = ByteWriter(guardsFormulas: false, capacity: 120 * record.gl.count + 256)
-    b.texts(LedgerFormat.glColumns)
-    b.endRow()
-    for g in record.gl {
-      LedgerFormat.write(g, places: places, into: &b)
-      b.endRow()
-    }
-    files.append(("gl.csv", b.bytes))
-    w = CSVWriter(guardsFormulas: false)
-    w.row(LedgerFormat.registryColumns)
-    for f in record.files { w.row(f.fields) }
-    files.append(("files.csv", Array(w.text.utf8)))
-    w = CSVWriter(guardsFormulas: false)
-    w.row(["from", "to"])
-    for m in record.moves { w.row([relative(m.from), relative(m.to)]) }
-    files.append(("moves.csv", Array(w.text.utf8)))
-    if let close = record.closeThrough { files.append(("close.csv", Array("closed_through\n\(close)\n".utf8))) }
-    w = CSVWriter(guardsFormulas: false)
-    w.row(["target", "content"])
-    for o in record.outputs { w.row([o.target, o.content]) }
-    files.append(("outputs.csv", Array(w.text.utf8)))
-
+    // Each file is written, fsynced and hashed as soon as it is built, so only one is in memory at a time.
     var manifest = "stockledger-run 1\nrun \(record.run)\nprev \(previousChain)\n"
-    for (name, bytes) in files {
+    func emit(_ name: String, _ bytes: [UInt8]) throws(StoreError) {
       try DurableFiles.write(bytes, to: dir + "/" + name)
       var h = SHA256()
       bytes.withUnsafeBytes { h.update($0) }
       manifest += "file \(name) \(bytes.count) \(h.finalizeHex())\n"
     }
+    do {
+      var b = ByteWriter(guardsFormulas: false, capacity: 200 * record.vouchers.count + 512)
+      b.texts(LedgerFormat.voucherHeader)
+      b.endRow()
+      for v in record.vouchers { LedgerFormat.write(v, into: &b) }
+      try emit("vouchers.csv", b.bytes)
+    }
+    do {
+      var b = ByteWriter(guardsFormulas: false, capacity: 160 * record.entries.count + 256)
+      b.texts(LedgerFormat.stockColumns + ["is_cancelled"])
+      b.endRow()
+      for e in record.entries {
+        LedgerFormat.write(e, places: places, into: &b)
+        b.text("")
+        b.endRow()
+      }
+      for e in record.cancelledEntries {
+        LedgerFormat.write(e, places: places, into: &b)
+        b.text("1")
+        b.endRow()
+      }
+      try emit("stock.csv", b.bytes)
+    }
+    do {
+      var b = ByteWriter(guardsFormulas: false, capacity: 120 * record.gl.count + 256)
+      b.texts(LedgerFormat.glColumns)
+      b.endRow()
+      for g in record.gl {
+        LedgerFormat.write(g, places: places, into: &b)
+        b.endRow()
+      }
+      try emit("gl.csv", b.bytes)
+    }
+    var w = CSVWriter(guardsFormulas: false)
+    w.row(LedgerFormat.registryColumns)
+    for f in record.files { w.row(f.fields) }
+    try emit("files.csv", Array(w.text.utf8))
+    w = CSVWriter(guardsFormulas: false)
+    w.row(["from", "to"])
+    for m in record.moves { w.row([relative(m.from), relative(m.to)]) }
+    try emit("moves.csv", Array(w.text.utf8))
+    if let close = record.closeThrough { try emit("close.csv", Array("closed_through\n\(close)\n".utf8)) }
+    w = CSVWriter(guardsFormulas: false)
+    w.row(["target", "content"])
+    for o in record.outputs { w.row([o.target, o.content]) }
+    try emit("outputs.csv", Array(w.text.utf8))
     let chain = SHA256.hex(of: manifest)
     try DurableFiles.write(manifest + "chain \(chain)\n", to: dir + "/manifest")
     CrashPoint.hit("before-commit")
