@@ -28,7 +28,8 @@ final class Slots<R>: @unchecked Sendable {
     buffer.deallocate()
   }
   func set(_ i: Int, _ value: R) { buffer[i] = value }
-  func collect() -> [R] { buffer.map { $0! } }
+  /// The values; every slot must have been set.
+  func collect() -> [R] { buffer.compactMap { $0 } }
 }
 
 /// Work started on another thread now and collected later (`value` waits for it).
@@ -49,6 +50,7 @@ final class Background<R: Sendable>: @unchecked Sendable {
   var value: R {
     done.wait()
     done.signal()
-    return result!
+    guard let result else { preconditionFailure("background work finished without a result") }
+    return result
   }
 }

@@ -94,11 +94,11 @@ public struct SHA256: Sendable {
 
   private mutating func compress<C: Collection>(_ block: C) where C.Element == UInt8, C.Index == Int {
     var copy = [UInt8](block)
-    copy.withUnsafeBytes { compressBlock($0.baseAddress!) }
+    copy.withUnsafeBytes { if let p = $0.baseAddress { compressBlock(p) } }
   }
 
   private mutating func compress(_ block: UnsafeRawBufferPointer) {
-    compressBlock(block.baseAddress!)
+    if let p = block.baseAddress { compressBlock(p) }
   }
 
   /// One 64-byte block; the message schedule lives on the stack.

@@ -16,8 +16,12 @@ public enum FileBytes {
     var failed = false
     let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, count in
       var done = 0
+      guard let base = buf.baseAddress else {
+        count = 0
+        return
+      }
       while done < size {
-        let n = Glibc.read(fd, buf.baseAddress! + done, size - done)
+        let n = Glibc.read(fd, base + done, size - done)
         if n < 0 { failed = true; break }
         if n == 0 { break }
         done += n

@@ -199,12 +199,12 @@ public enum MasterReader {
       case ("currency", .string(let s)): company.currency = s
       case ("currency_precision", .integer(let i)) where (0...6).contains(i): company.currencyPrecision = i
       case ("float_precision", .integer(let i)) where (0...9).contains(i): company.floatPrecision = i
-      case ("rounding", .string(let s)) where RoundingRule(rawValue: s) != nil: company.rounding = RoundingRule(rawValue: s)!
+      case ("rounding", .string(let s)) where RoundingRule(rawValue: s) != nil: company.rounding = RoundingRule(rawValue: s) ?? .halfUp
       case ("perpetual_inventory", .bool(let b)): company.perpetualInventory = b
       case ("allow_negative_stock", .bool(let b)): company.allowNegativeStock = b
       case ("enforce_reservations", .bool(let b)): company.enforceReservations = b
       case ("default_valuation_method", .string(let s)) where ValuationMethod(rawValue: s) != nil:
-        company.defaultValuationMethod = ValuationMethod(rawValue: s)!
+        company.defaultValuationMethod = ValuationMethod(rawValue: s) ?? .fifo
       default:
         problems.append("company.toml: \(key) has an invalid value \(value)")
       }

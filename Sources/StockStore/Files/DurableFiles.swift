@@ -39,7 +39,7 @@ public enum DurableFiles {
     guard fd >= 0 else { throw StoreError(path: tmp, "cannot create: \(errnoText())") }
     var offset = 0
     while offset < bytes.count {
-      let n = bytes.withUnsafeBytes { p in Glibc.write(fd, p.baseAddress! + offset, bytes.count - offset) }
+      let n = bytes.withUnsafeBytes { p in p.baseAddress.map { Glibc.write(fd, $0 + offset, bytes.count - offset) } ?? 0 }
       if n < 0 {
         let e = errnoText()
         close(fd)
