@@ -57,3 +57,31 @@ import Testing
     #expect(t.rows.first?.suffix(2) == ["9", "6"])
   }
 }
+
+/// Reorder suggestions (reference §8.1).
+@Suite struct MaterialRequestTests {
+  @Test func requestsAreConvertedToThePurchaseUOM() throws {
+    // test_auto_reorder_level: reorder qty 10 Kg with purchase UOM Nos (5 Kg) → 2 Nos
+    let masters = try Masters(
+      company: Company(name: "T"),
+      accounts: [.init(name: "Stores", rootType: .asset, accountType: "Stock"), .init(name: "Stock Adjustment", rootType: .expense),
+                 .init(name: "Stock Received But Not Billed", rootType: .liability), .init(name: "Cost of Goods Sold", rootType: .expense),
+                 .init(name: "Expenses Included In Valuation", rootType: .expense), .init(name: "Round Off", rootType: .expense),
+                 .init(name: "Temporary Opening", rootType: .liability), .init(name: "Debtors", rootType: .asset),
+                 .init(name: "Creditors", rootType: .liability), .init(name: "Sales", rootType: .income)],
+      warehouses: [.init(name: "Stores", account: "Stores")],
+      items: [.init(code: "FLOUR", stockUOM: "Kg", purchaseUOM: "Nos"), .init(code: "SALT", stockUOM: "Kg")],
+      reorderLevels: [.init(itemCode: "FLOUR", warehouse: "Stores", level: Fixed(5), qty: Fixed(10), requestType: "Purchase"),
+                      .init(itemCode: "SALT", warehouse: "Stores", level: Fixed(20), qty: Fixed(5), requestType: "Transfer")],
+      uomConversions: ["FLOUR": ["Nos": Fixed(5)]])
+    var planning: [StockKey: PlanningTotals] = [:]
+    var salt = PlanningTotals()
+    salt.reserved = Fixed(3)
+    planning[StockKey(item: "SALT", warehouse: "Stores")] = salt
+    let t = PlanningReports.materialRequests(ReportSource(masters: masters, entries: [], gl: [], planning: planning))
+    #expect(t.rows == [
+      ["FLOUR", "Stores", "Purchase", "2", "Nos", "projected qty 0 is below the reorder level 5"],
+      ["SALT", "Stores", "Transfer", "23", "Kg", "projected qty -3 is below the reorder level 20"],
+    ])
+  }
+}
