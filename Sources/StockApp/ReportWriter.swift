@@ -22,7 +22,8 @@ enum ReportWriter {
   static func write(_ reports: [(name: String, bytes: [UInt8])], to out: String) throws(StoreError) {
     try DurableFiles.makeDirectory(out)
     DurableFiles.removeStrayTemporaries(in: out)
-    for r in reports { try DurableFiles.write(r.bytes, to: out + "/" + r.name + ".csv") }
+    // Head reports are derived and rewritten by every run: replaced atomically, not fsynced.
+    for r in reports { try DurableFiles.write(r.bytes, to: out + "/" + r.name + ".csv", durable: false) }
   }
 
 }

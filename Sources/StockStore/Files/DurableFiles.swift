@@ -31,8 +31,9 @@ public struct IntegrityError: Error, Sendable, CustomStringConvertible {
 /// File operations with the durability the commit protocol needs: temp file → write → fsync → rename →
 /// fsync the directory.
 public enum DurableFiles {
-  /// Writes `bytes` to `path` atomically and durably.
-  public static func write(_ bytes: [UInt8], to path: String) throws(StoreError) {
+  /// Writes `bytes` to `path` atomically and durably. With `durable: false` the file is still replaced
+  /// atomically (readers never see half a file) but not fsynced: for derived files every run rewrites.
+  public static func write(_ bytes: [UInt8], to path: String, durable: Bool = true) throws(StoreError) {
     let dir = (path as NSString).deletingLastPathComponent
     let tmp = dir + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
     let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -49,7 +50,7 @@ public enum DurableFiles {
       offset += n
     }
     CrashPoint.hit("write:\((path as NSString).lastPathComponent)")
-    if fsync(fd) != 0 {
+    if durable && fsync(fd) != 0 {
       let e = errnoText()
       close(fd)
       unlink(tmp)
@@ -59,7 +60,7 @@ public enum DurableFiles {
     CrashPoint.hit("fsync:\((path as NSString).lastPathComponent)")
     if rename(tmp, path) != 0 { throw StoreError(path: path, "rename failed: \(errnoText())") }
     CrashPoint.hit("rename:\((path as NSString).lastPathComponent)")
-    try syncDirectory(dir)
+    if durable { try syncDirectory(dir) }
   }
 
   public static func write(_ text: String, to path: String) throws(StoreError) {
