@@ -48,11 +48,14 @@ public struct Voucher: Sendable, Hashable {
 }
 
 /// An item row of a voucher.
+///
+/// The fields most rows leave blank (barcode, unit, conversion factor, batch dates, account overrides, cost
+/// centre, remarks) live in a shared box that exists only when one is set, so a typical row stays small: a run
+/// holds every row of every voucher. Value semantics are kept (the box is copied before a write when shared).
 public struct ItemRow: Sendable, Hashable {
   public var line: Int
   /// The item code (a barcode is resolved to its item by the validator; `barcode` keeps what was given).
   public var itemCode: String
-  public var barcode: String = ""
   public var warehouse: String = ""
   public var sourceWarehouse: String = ""
   public var targetWarehouse: String = ""
@@ -60,22 +63,97 @@ public struct ItemRow: Sendable, Hashable {
   public var isScrapItem: Bool = false
   /// In `uom`; nil only where blank is allowed (Stock Reconciliation: keep).
   public var qty: Quantity?
-  public var uom: String = ""
-  public var conversionFactor: Fixed?
   /// nil: blank (fallback or keep, by voucher type).
   public var rate: Rate?
   public var batchNo: String = ""
-  public var batchExpiryDate: BusinessDate?
-  public var batchManufacturingDate: BusinessDate?
   public var serialNos: [String] = []
-  public var expenseAccount: String = ""
-  public var incomeAccount: String = ""
-  public var costCenter: String = ""
-  public var remarks: String = ""
+  private var extras: Extras?
 
   public init(line: Int, itemCode: String) {
     self.line = line
     self.itemCode = itemCode
+  }
+
+  public var barcode: String {
+    get { extras?.barcode ?? "" }
+    set { if !newValue.isEmpty || extras != nil { editExtras { $0.barcode = newValue } } }
+  }
+  public var uom: String {
+    get { extras?.uom ?? "" }
+    set { if !newValue.isEmpty || extras != nil { editExtras { $0.uom = newValue } } }
+  }
+  public var conversionFactor: Fixed? {
+    get { extras?.conversionFactor }
+    set { if newValue != nil || extras != nil { editExtras { $0.conversionFactor = newValue } } }
+  }
+  public var batchExpiryDate: BusinessDate? {
+    get { extras?.batchExpiryDate }
+    set { if newValue != nil || extras != nil { editExtras { $0.batchExpiryDate = newValue } } }
+  }
+  public var batchManufacturingDate: BusinessDate? {
+    get { extras?.batchManufacturingDate }
+    set { if newValue != nil || extras != nil { editExtras { $0.batchManufacturingDate = newValue } } }
+  }
+  public var expenseAccount: String {
+    get { extras?.expenseAccount ?? "" }
+    set { if !newValue.isEmpty || extras != nil { editExtras { $0.expenseAccount = newValue } } }
+  }
+  public var incomeAccount: String {
+    get { extras?.incomeAccount ?? "" }
+    set { if !newValue.isEmpty || extras != nil { editExtras { $0.incomeAccount = newValue } } }
+  }
+  public var costCenter: String {
+    get { extras?.costCenter ?? "" }
+    set { if !newValue.isEmpty || extras != nil { editExtras { $0.costCenter = newValue } } }
+  }
+  public var remarks: String {
+    get { extras?.remarks ?? "" }
+    set { if !newValue.isEmpty || extras != nil { editExtras { $0.remarks = newValue } } }
+  }
+
+  private mutating func editExtras(_ edit: (Extras) -> Void) {
+    if extras == nil {
+      extras = Extras()
+    } else if !isKnownUniquelyReferenced(&extras) {
+      extras = extras?.copy()
+    }
+    if let extras { edit(extras) }
+  }
+
+  /// The rarely set fields. Only ever mutated while uniquely referenced.
+  final class Extras: @unchecked Sendable, Hashable {
+    var barcode = "", uom = "", expenseAccount = "", incomeAccount = "", costCenter = "", remarks = ""
+    var conversionFactor: Fixed?
+    var batchExpiryDate: BusinessDate?
+    var batchManufacturingDate: BusinessDate?
+
+    func copy() -> Extras {
+      let c = Extras()
+      c.barcode = barcode
+      c.uom = uom
+      c.expenseAccount = expenseAccount
+      c.incomeAccount = incomeAccount
+      c.costCenter = costCenter
+      c.remarks = remarks
+      c.conversionFactor = conversionFactor
+      c.batchExpiryDate = batchExpiryDate
+      c.batchManufacturingDate = batchManufacturingDate
+      return c
+    }
+
+    static func == (a: Extras, b: Extras) -> Bool {
+      a.barcode == b.barcode && a.uom == b.uom && a.expenseAccount == b.expenseAccount && a.incomeAccount == b.incomeAccount
+        && a.costCenter == b.costCenter && a.remarks == b.remarks && a.conversionFactor == b.conversionFactor
+        && a.batchExpiryDate == b.batchExpiryDate && a.batchManufacturingDate == b.batchManufacturingDate
+    }
+
+    func hash(into h: inout Hasher) {
+      h.combine(barcode)
+      h.combine(uom)
+      h.combine(expenseAccount)
+      h.combine(remarks)
+      h.combine(conversionFactor)
+    }
   }
 }
 
