@@ -1,11 +1,22 @@
+import Foundation
 import StockCore
+import StockRead
 import StockReports
 import StockStore
 
 /// Writes the reports of SPEC §7 into the output folder, each file atomically.
 enum ReportWriter {
-  static func writeHeadReports(_ source: ReportSource, to out: String) throws(StoreError) {
-    try write(render(source), to: out)
+  static func writeHeadReports(_ source: ReportSource, to out: String, chain: String) throws(StoreError) {
+    try write(render(source), to: out, chain: chain)
+  }
+
+  /// The file that says which ledger head the head reports show.
+  static let marker = ".ledger-head"
+
+  /// Whether every head report is there and was written for the ledger head `chain`.
+  static func areCurrent(in out: String, chain: String) -> Bool {
+    guard let text = FileBytes.read(out + "/" + marker), String(decoding: text, as: UTF8.self) == chain + "\n" else { return false }
+    return StockReports.names.allSatisfy { DurableFiles.exists(out + "/" + $0 + ".csv") }
   }
 
   /// Every head report as the bytes of its file, in name order (pure: may run beside the commit).
@@ -19,11 +30,14 @@ enum ReportWriter {
     }
   }
 
-  static func write(_ reports: [(name: String, bytes: [UInt8])], to out: String) throws(StoreError) {
+  static func write(_ reports: [(name: String, bytes: [UInt8])], to out: String, chain: String) throws(StoreError) {
     try DurableFiles.makeDirectory(out)
     DurableFiles.removeStrayTemporaries(in: out)
-    // Head reports are derived and rewritten by every run: replaced atomically, not fsynced.
+    // Head reports are derived and rewritten by every run: replaced atomically, not fsynced. The marker is
+    // written last, so it never vouches for reports that were not all written.
+    try? FileManager.default.removeItem(atPath: out + "/" + marker)
     for r in reports { try DurableFiles.write(r.bytes, to: out + "/" + r.name + ".csv", durable: false) }
+    try DurableFiles.write(Array((chain + "\n").utf8), to: out + "/" + marker, durable: false)
   }
 
 }

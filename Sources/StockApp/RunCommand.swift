@@ -70,6 +70,15 @@ public enum RunCommand {
     } catch {
       return (CommandOutcome(exitCode: Exit.integrity, stderr: "stockledger: recovery failed: \(error)\n"), nil)
     }
+    // An empty inbox and reports already written for the ledger's head: nothing to read, post or rewrite
+    // (the nightly no-op costs a directory listing, not a pass over the ledger).
+    let (picked, left) = Pickup.scan(inbox: p.inbox, minAge: o.minAge)
+    notes += left
+    if picked.isEmpty, !o.dryRun, let head = try? store.head(), ReportWriter.areCurrent(in: p.out, chain: head.chain) {
+      var text = "stockledger: nothing new in \(p.inbox); the ledger is unchanged (run \(LedgerStore.runName(head.run)), chain \(head.chain.prefix(12)))\n"
+      for n in notes { text += "  note: \(n)\n" }
+      return (CommandOutcome(exitCode: Exit.ok, stdout: text), nil)
+    }
     let ledger: LedgerContents
     do { ledger = try store.load() } catch {
       return (CommandOutcome(exitCode: Exit.integrity, stderr: "stockledger: the ledger fails its integrity check, so nothing was posted: \(error)\nRun 'stockledger verify' for details.\n"), nil)
@@ -79,9 +88,6 @@ public enum RunCommand {
     let progress = Progress(enabled: o.progress && isatty(2) == 1)
     let timer = PhaseTimer()
     defer { progress.finish() }
-    progress.show("scanning \(p.inbox)")
-    let (picked, left) = Pickup.scan(inbox: p.inbox, minAge: o.minAge)
-    notes += left
     var work = RunWork(masters: masters, ledger: ledger, partial: o.partial)
     let schema = LazySchema()
     for (n, f) in picked.enumerated() {
@@ -106,7 +112,7 @@ public enum RunCommand {
       // Nothing new: the ledger is unchanged; reports are rewritten identically.
       let source = ReportCommand.source(masters: masters, ledger: ledger, planning: true)
       if !o.dryRun {
-        do { try ReportWriter.writeHeadReports(source, to: p.out) } catch {
+        do { try ReportWriter.writeHeadReports(source, to: p.out, chain: ledger.chainHead) } catch {
           return (CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: \(error)\n"), nil)
         }
       }
@@ -177,7 +183,7 @@ public enum RunCommand {
       timer.mark("commit")
       try PostCommit.finish((record.run, record.moves, record.outputs, record.gl), store: store, paths: p, masters: masters)
       progress.show("writing reports to \(p.out)")
-      try ReportWriter.write(reports.value, to: p.out)
+      try ReportWriter.write(reports.value, to: p.out, chain: summary.chainHead)
       timer.mark("reports")
       timer.report()
     } catch {

@@ -181,3 +181,21 @@ import Testing
     #expect(filtered.out.split(separator: "\n").count == 1)
   }
 }
+
+extension EndToEndTests {
+  @Test func aRunWithNothingNewRewritesOnlyWhatIsMissing() throws {
+    let b = try books()
+    try drop(b, "a.csv", Self.seed)
+    #expect(try cli(["run", b]).code == 0)
+    let before = read(b + "/reports/trial-balance.csv")
+    #expect(read(b + "/reports/.ledger-head").count == 65)
+    // Nothing new and every report current: a quick no-op.
+    let quiet = try cli(["run", b])
+    #expect(quiet.code == 0)
+    #expect(quiet.out.contains("nothing new"))
+    // A report deleted by hand comes back, byte for byte.
+    try FileManager.default.removeItem(atPath: b + "/reports/trial-balance.csv")
+    #expect(try cli(["run", b]).code == 0)
+    #expect(read(b + "/reports/trial-balance.csv") == before)
+  }
+}
