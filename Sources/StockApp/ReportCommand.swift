@@ -16,8 +16,7 @@ public enum ReportCommand {
     case .failure(let failure): return failure.outcome
     }
     let source = ReportCommand.source(masters: masters, ledger: ledger, planning: ["projected-qty", "material-requests"].contains(name))
-    if format == .csv && name == "stock-ledger" { return CommandOutcome(exitCode: 0, stdout: String(decoding: StockReports.stockLedgerCSV(source, filter), as: UTF8.self)) }
-    if format == .csv && name == "general-ledger" { return CommandOutcome(exitCode: 0, stdout: String(decoding: StockReports.generalLedgerCSV(source.gl, source, filter), as: UTF8.self)) }
+    if format == .csv, let bytes = StockReports.csv(name, source, filter) { return CommandOutcome(exitCode: 0, stdout: String(decoding: bytes, as: UTF8.self)) }
     guard let table = StockReports.make(name, source, filter) else {
       return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger report: unknown report \(name); the reports are: \(StockReports.names.joined(separator: ", "))\n")
     }

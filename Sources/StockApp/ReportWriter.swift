@@ -21,13 +21,7 @@ enum ReportWriter {
 
   /// Every head report as the bytes of its file, in name order (pure: may run beside the commit).
   static func render(_ source: ReportSource) -> [(name: String, bytes: [UInt8])] {
-    StockReports.names.compactMap { name in
-      switch name {
-      case "stock-ledger": return (name, StockReports.stockLedgerCSV(source))
-      case "general-ledger": return (name, StockReports.generalLedgerCSV(source.gl, source))
-      default: return StockReports.make(name, source).map { (name, Array($0.csv.utf8)) }
-      }
-    }
+    StockReports.names.compactMap { name in StockReports.csv(name, source).map { (name, $0) } }
   }
 
   static func write(_ reports: [(name: String, bytes: [UInt8])], to out: String, chain: String) throws(StoreError) {

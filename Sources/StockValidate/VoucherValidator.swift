@@ -185,7 +185,7 @@ struct Check {
     if !row.serialNos.isEmpty && !item.hasSerialNo {
       fail(.notAllowedField, line: line, "serial_nos", "item \(item.code) is not serial-tracked (has_serial_no = 0): clear serial_nos")
     }
-    if item.hasSerialNo, let qty = row.qty, !row.serialNos.isEmpty {
+    if item.hasSerialNo, row.qty != nil, !row.serialNos.isEmpty {
       let stockQty = masters.stockQty(row, item)
       if stockQty.integerValue == nil {
         fail(.badValue, line: line, "qty", "a serialized item moves whole units: qty \(stockQty) is not a whole number")
@@ -196,7 +196,6 @@ struct Check {
       for s in row.serialNos where !seen.insert(s).inserted {
         fail(.badValue, line: line, "serial_nos", "serial number \(s) appears twice in the row")
       }
-      _ = qty
     }
     // Accounts
     for (f, acc) in [("expense_account", row.expenseAccount), ("income_account", row.incomeAccount)] where !acc.isEmpty {

@@ -2,17 +2,22 @@ import Testing
 @testable import StockCore
 @testable import StockReports
 
+/// The chart every report test uses: one stock account and the company defaults.
+let chart: [Account] = [
+  .init(name: "Stores", rootType: .asset, accountType: "Stock"), .init(name: "Stock Adjustment", rootType: .expense),
+  .init(name: "Stock Received But Not Billed", rootType: .liability), .init(name: "Cost of Goods Sold", rootType: .expense),
+  .init(name: "Expenses Included In Valuation", rootType: .expense), .init(name: "Round Off", rootType: .expense),
+  .init(name: "Temporary Opening", rootType: .liability), .init(name: "Debtors", rootType: .asset),
+  .init(name: "Creditors", rootType: .liability), .init(name: "Sales", rootType: .income),
+]
+
 /// Reports from entries: the stock balance's in/out split, the trial balance's sides, stock-vs-GL, ageing.
 @Suite struct StockReportsTests {
   static let masters: Masters = {
     // swift-format-ignore: NeverUseForceTry
     try! Masters(
       company: Company(name: "T"),
-      accounts: [.init(name: "Stores", rootType: .asset, accountType: "Stock"), .init(name: "Stock Adjustment", rootType: .expense),
-                 .init(name: "Stock Received But Not Billed", rootType: .liability), .init(name: "Cost of Goods Sold", rootType: .expense),
-                 .init(name: "Expenses Included In Valuation", rootType: .expense), .init(name: "Round Off", rootType: .expense),
-                 .init(name: "Temporary Opening", rootType: .liability), .init(name: "Debtors", rootType: .asset),
-                 .init(name: "Creditors", rootType: .liability), .init(name: "Sales", rootType: .income)],
+      accounts: chart,
       warehouses: [.init(name: "Stores", account: "Stores")], items: [.init(code: "A")])
   }()
 
@@ -64,11 +69,7 @@ import Testing
     // test_auto_reorder_level: reorder qty 10 Kg with purchase UOM Nos (5 Kg) → 2 Nos
     let masters = try Masters(
       company: Company(name: "T"),
-      accounts: [.init(name: "Stores", rootType: .asset, accountType: "Stock"), .init(name: "Stock Adjustment", rootType: .expense),
-                 .init(name: "Stock Received But Not Billed", rootType: .liability), .init(name: "Cost of Goods Sold", rootType: .expense),
-                 .init(name: "Expenses Included In Valuation", rootType: .expense), .init(name: "Round Off", rootType: .expense),
-                 .init(name: "Temporary Opening", rootType: .liability), .init(name: "Debtors", rootType: .asset),
-                 .init(name: "Creditors", rootType: .liability), .init(name: "Sales", rootType: .income)],
+      accounts: chart,
       warehouses: [.init(name: "Stores", account: "Stores")],
       items: [.init(code: "FLOUR", stockUOM: "Kg", purchaseUOM: "Nos"), .init(code: "SALT", stockUOM: "Kg")],
       reorderLevels: [.init(itemCode: "FLOUR", warehouse: "Stores", level: Fixed(5), qty: Fixed(10), requestType: "Purchase"),

@@ -97,12 +97,11 @@ struct Transaction {
   /// Moves `actualQty` (signed, stock UOM) of a row's item in `warehouse`: one stock ledger entry, or one
   /// per batch for a batch item. Returns what moved, or nil after recording why it cannot move.
   mutating func move(
-    _ row: ItemRow, at index: Int? = nil, item: Item, warehouse: String, actualQty: Quantity, incomingRate: Rate = .zero,
+    _ row: ItemRow, at index: Int, item: Item, warehouse: String, actualQty: Quantity, incomingRate: Rate = .zero,
     outgoingRate: Rate? = nil, keepSerialRates: Bool = false
   ) -> Movement? {
-    let position = index ?? voucher.items.firstIndex(of: row)
     if item.hasBatchNo || item.hasSerialNo {
-      return trackedMove(row, at: position, item: item, warehouse: warehouse, actualQty: actualQty, incomingRate: incomingRate,
+      return trackedMove(row, at: index, item: item, warehouse: warehouse, actualQty: actualQty, incomingRate: incomingRate,
                          outgoingRate: outgoingRate, keepSerialRates: keepSerialRates)
     }
     guard available(row, item: item, warehouse: warehouse, actualQty: actualQty) else { return nil }

@@ -24,6 +24,16 @@ public enum StockReports {
     }
   }
 
+  /// A report as the bytes of its CSV file: the two ledgers (which grow with the history) written straight to
+  /// bytes, the others through their table. nil for an unknown name.
+  public static func csv(_ name: String, _ s: ReportSource, _ f: ReportFilter = ReportFilter()) -> [UInt8]? {
+    switch name {
+    case "stock-ledger": return stockLedgerCSV(s, f)
+    case "general-ledger": return generalLedgerCSV(s.gl, s, f)
+    default: return make(name, s, f).map { Array($0.csv.utf8) }
+    }
+  }
+
   public static let stockLedgerColumns = StockLedgerEntry.columns
 
   /// Every stock ledger entry in posting order.
