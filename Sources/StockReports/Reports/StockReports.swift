@@ -12,15 +12,10 @@ public enum StockReports {
     switch name {
     case "stock-ledger": return stockLedger(s, f)
     case "general-ledger": return generalLedger(s.gl, s, f)
-    case "stock-balance": return stockBalance(s, f)
-    case "trial-balance": return trialBalance(s, f)
-    case "stock-vs-gl": return stockVsGL(s, f)
-    case "batch-balance": return TrackingReports.batchBalance(s, f)
-    case "serial-status": return TrackingReports.serialStatus(s, f)
-    case "stock-ageing": return PlanningReports.stockAgeing(s, f)
-    case "projected-qty": return PlanningReports.projectedQty(s, f)
-    case "material-requests": return PlanningReports.materialRequests(s, f)
-    default: return nil
+    // Stock against GL compares everything up to `to`; projections use the whole ledger.
+    case "stock-vs-gl": return LedgerFolds.of(s, filter: ReportFilter(to: f.to)).table(name, masters: s.masters, planning: s.planning)
+    case "projected-qty", "material-requests": return LedgerFolds.of(s).table(name, masters: s.masters, planning: s.planning, filter: f)
+    default: return LedgerFolds.of(s, filter: f).table(name, masters: s.masters, planning: s.planning)
     }
   }
 
@@ -81,101 +76,40 @@ public enum StockReports {
     return t
   }
 
-  /// Per item and warehouse: opening (before `from`), in and out (quantities by the sign of the movement,
-  /// values by the sign of the value change, as ERPNext's Stock Balance), balance up to `to`, and the
-  /// valuation rate of the last entry.
+  /// Stock balance (see ``StockBalanceFold``).
   public static func stockBalance(_ s: ReportSource, _ f: ReportFilter) -> ReportTable {
-    struct Row { var oq = Fixed.zero, ov = Fixed.zero, iq = Fixed.zero, iv = Fixed.zero, outq = Fixed.zero, outv = Fixed.zero, bq = Fixed.zero, bv = Fixed.zero, rate = Fixed.zero }
-    var rows: [StockKeyText: Row] = [:]
-    for e in s.entries where f.matches(item: e.itemCode, warehouse: e.warehouse) {
-      if let to = f.to, e.date > to { continue }
-      let key = StockKeyText(item: e.itemCode, warehouse: e.warehouse)
-      var r = rows[key] ?? Row()
-      if let from = f.from, e.date < from {
-        r.oq += e.actualQty
-        r.ov += e.stockValueDifference
-      } else {
-        if e.actualQty.isNegative { r.outq -= e.actualQty } else { r.iq += e.actualQty }
-        if e.stockValueDifference.isNegative { r.outv -= e.stockValueDifference } else { r.iv += e.stockValueDifference }
-      }
-      r.bq = e.qtyAfterTransaction
-      r.bv = e.stockValue
-      r.rate = e.valuationRate
-      rows[key] = r
-    }
-    var t = ReportTable(columns: [
-      "item_code", "warehouse", "opening_qty", "opening_value", "in_qty", "in_value", "out_qty", "out_value",
-      "balance_qty", "balance_value", "valuation_rate",
-    ])
-    let p = s.places
-    for key in rows.keys.sorted() {
-      guard let r = rows[key] else { continue }
-      t.rows.append([
-        key.item, key.warehouse, r.oq.plain, r.ov.formatted(places: p), r.iq.plain, r.iv.formatted(places: p), r.outq.plain,
-        r.outv.formatted(places: p), r.bq.plain, r.bv.formatted(places: p), r.rate.plain,
-      ])
-    }
-    return t
+    LedgerFolds.of(s, filter: f).balance.table(places: s.places)
   }
 
-  /// Per account in chart order: opening balance before `from`, debits and credits in the range, closing
-  /// balance, each balance shown on its net side.
+  /// Trial balance (see ``TrialBalanceFold``).
   public static func trialBalance(_ s: ReportSource, _ f: ReportFilter) -> ReportTable {
-    var opening: [String: Fixed] = [:]
-    var debit: [String: Fixed] = [:]
-    var credit: [String: Fixed] = [:]
-    for g in s.gl {
-      if let to = f.to, g.date > to { continue }
-      if let from = f.from, g.date < from {
-        opening[g.account, default: .zero] += g.net
-      } else {
-        debit[g.account, default: .zero] += g.debit
-        credit[g.account, default: .zero] += g.credit
-      }
-    }
-    var t = ReportTable(columns: [
-      "account", "root_type", "opening_debit", "opening_credit", "debit", "credit", "closing_debit", "closing_credit",
-    ])
-    let p = s.places
-    var listed: Set<String> = []
-    var names = s.masters.accounts.map(\.name)
-    names += Set(debit.keys).union(credit.keys).union(opening.keys).subtracting(names).sorted()
-    for name in names where !listed.contains(name) {
-      listed.insert(name)
-      let o = opening[name] ?? .zero, d = debit[name] ?? .zero, c = credit[name] ?? .zero
-      if o.isZero && d.isZero && c.isZero { continue }
-      let closing = o + d - c
-      t.rows.append([
-        name, s.masters.accountByName[name]?.rootType.rawValue ?? "", (o.isPositive ? o : .zero).formatted(places: p),
-        (o.isNegative ? -o : .zero).formatted(places: p), d.formatted(places: p), c.formatted(places: p),
-        (closing.isPositive ? closing : .zero).formatted(places: p), (closing.isNegative ? -closing : .zero).formatted(places: p),
-      ])
-    }
-    return t
+    LedgerFolds.of(s, filter: f).trial.table(masters: s.masters)
   }
 
-  /// Per stock account: the value of the stock in its warehouses against the account's GL balance.
+  /// Stock against GL up to `f.to`.
   public static func stockVsGL(_ s: ReportSource, _ f: ReportFilter) -> ReportTable {
+    let folds = LedgerFolds.of(s, filter: ReportFilter(to: f.to))
+    return stockVsGL(folds.balance, folds.trial, masters: s.masters)
+  }
+
+  /// Per stock account: the value of the stock in its warehouses (last stock value of each item-warehouse)
+  /// against the account's GL balance, from folds over the same entries and lines.
+  public static func stockVsGL(_ balance: StockBalanceFold, _ trial: TrialBalanceFold, masters: Masters) -> ReportTable {
     var stock: [String: Fixed] = [:]
-    var last: [StockKeyText: Fixed] = [:]
-    for e in s.entries {
-      if let to = f.to, e.date > to { continue }
-      last[StockKeyText(item: e.itemCode, warehouse: e.warehouse)] = e.stockValue
+    var hasStock: Set<String> = []
+    for (k, r) in balance.rows {
+      let account = masters.stockAccountOf[k.warehouse] ?? ""
+      stock[account, default: .zero] += r.balanceValue
+      hasStock.insert(account)
     }
-    for (k, v) in last { stock[s.masters.stockAccountOf[k.warehouse] ?? "", default: .zero] += v }
-    var gl: [String: Fixed] = [:]
-    for g in s.gl {
-      if let to = f.to, g.date > to { continue }
-      gl[g.account, default: .zero] += g.net
-    }
-    var accounts = Set(s.masters.stockAccountOf.values).union(stock.keys)
+    var accounts = Set(masters.stockAccountOf.values).union(stock.keys)
     accounts.remove("")
-    let order = s.masters.accounts.map(\.name).filter { accounts.contains($0) } + accounts.filter { s.masters.accountByName[$0] == nil }.sorted()
+    let order = masters.accounts.map(\.name).filter { accounts.contains($0) } + accounts.filter { masters.accountByName[$0] == nil }.sorted()
     var t = ReportTable(columns: ["account", "stock_value", "gl_balance", "difference"])
-    let p = s.places
+    let p = masters.company.currencyPrecision
     for a in order {
-      let sv = stock[a] ?? .zero, gb = gl[a] ?? .zero
-      if sv.isZero && gb.isZero && !s.gl.contains(where: { $0.account == a }) && !last.keys.contains(where: { s.masters.stockAccountOf[$0.warehouse] == a }) { continue }
+      let sv = stock[a] ?? .zero, gb = trial.net(a)
+      if sv.isZero && gb.isZero && !trial.hasLines(a) && !hasStock.contains(a) { continue }
       t.rows.append([a, sv.formatted(places: p), gb.formatted(places: p), (sv - gb).formatted(places: p)])
     }
     return t
@@ -191,14 +125,5 @@ public enum StockReports {
       t.rows.append([d.location.file, line, d.voucherNo, d.field, d.code.rawValue, message])
     }
     return t
-  }
-}
-
-/// Item and warehouse as a sortable key (report order: item, then warehouse, by code point).
-struct StockKeyText: Hashable, Comparable {
-  var item: String
-  var warehouse: String
-  static func < (a: StockKeyText, b: StockKeyText) -> Bool {
-    a.item != b.item ? a.item.utf8.lexicographicallyPrecedes(b.item.utf8) : a.warehouse.utf8.lexicographicallyPrecedes(b.warehouse.utf8)
   }
 }

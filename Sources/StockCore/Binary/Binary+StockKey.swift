@@ -1,0 +1,11 @@
+extension BinaryWriter {
+  /// An item-warehouse: item code, then warehouse.
+  public mutating func key(_ k: StockKey) {
+    string(k.item)
+    string(k.warehouse)
+  }
+}
+
+extension BinaryReader {
+  public mutating func key() throws(BinaryFormatError) -> StockKey { StockKey(item: try string(), warehouse: try string()) }
+}

@@ -1,0 +1,80 @@
+/// The snapshot's binary data could not be read: truncated, or not what the writer wrote.
+public struct BinaryFormatError: Error, Sendable, CustomStringConvertible {
+  public var offset: Int
+  public var what: String
+  public init(offset: Int, _ what: String) {
+    self.offset = offset
+    self.what = what
+  }
+  public var description: String { "byte \(offset): \(what)" }
+}
+
+/// Reads what ``BinaryWriter`` wrote, checking bounds at every step (a damaged file is an error, never a
+/// crash).
+public struct BinaryReader: Sendable {
+  private let bytes: [UInt8]
+  public private(set) var offset = 0
+  public init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+  public var isAtEnd: Bool { offset == bytes.count }
+
+  public mutating func byte() throws(BinaryFormatError) -> UInt8 {
+    guard offset < bytes.count else { throw BinaryFormatError(offset: offset, "unexpected end of data") }
+    defer { offset += 1 }
+    return bytes[offset]
+  }
+
+  public mutating func bool() throws(BinaryFormatError) -> Bool {
+    switch try byte() {
+    case 0: return false
+    case 1: return true
+    default: throw BinaryFormatError(offset: offset - 1, "not a boolean")
+    }
+  }
+
+  private mutating func leb() throws(BinaryFormatError) -> UInt64 {
+    var v: UInt64 = 0
+    var shift: UInt64 = 0
+    while true {
+      let b = try byte()
+      guard shift < 64 else { throw BinaryFormatError(offset: offset - 1, "number too long") }
+      v |= UInt64(b & 0x7F) << shift
+      if b < 0x80 { return v }
+      shift += 7
+    }
+  }
+
+  /// A count or length; `limit` bounds it (no allocation is sized by damaged data beyond the file).
+  public mutating func count(limit: Int? = nil) throws(BinaryFormatError) -> Int {
+    let v = try leb()
+    guard v <= UInt64(limit ?? (bytes.count - offset)) else { throw BinaryFormatError(offset: offset, "count \(v) exceeds the data") }
+    return Int(v)
+  }
+
+  public mutating func int() throws(BinaryFormatError) -> Int {
+    let z = try leb()
+    return Int(Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1))))
+  }
+
+  public mutating func uint64() throws(BinaryFormatError) -> UInt64 {
+    guard offset + 8 <= bytes.count else { throw BinaryFormatError(offset: offset, "unexpected end of data") }
+    var v: UInt64 = 0
+    for i in 0..<8 { v |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
+    offset += 8
+    return v
+  }
+
+  public mutating func fixed() throws(BinaryFormatError) -> Fixed {
+    let lo = try uint64(), hi = try uint64()
+    return Fixed(raw: Int128(bitPattern: UInt128(hi) << 64 | UInt128(lo)))
+  }
+
+  public mutating func string() throws(BinaryFormatError) -> String {
+    let n = try count()
+    defer { offset += n }
+    return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[offset..<offset + n]), as: UTF8.self) }
+  }
+
+  public mutating func date() throws(BinaryFormatError) -> BusinessDate { BusinessDate(dayNumber: try int()) }
+  public mutating func optionalDate() throws(BinaryFormatError) -> BusinessDate? { try bool() ? try date() : nil }
+}

@@ -1,0 +1,58 @@
+/// Appends values in the snapshot's binary layout: little-endian fixed-width integers, LEB128 lengths and
+/// counts, UTF-8 strings prefixed by their byte length. Used for derived state the ledger can rebuild (the
+/// engine snapshot), never for the system of record, which stays plain text.
+public struct BinaryWriter: Sendable {
+  public private(set) var bytes: [UInt8] = []
+  public init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
+  /// - Complexity: O(1) amortized.
+  public mutating func byte(_ b: UInt8) { bytes.append(b) }
+  public mutating func bool(_ b: Bool) { bytes.append(b ? 1 : 0) }
+
+  /// A non-negative count or length (LEB128).
+  public mutating func count(_ n: Int) {
+    precondition(n >= 0, "counts are never negative")
+    var v = UInt64(n)
+    while v >= 0x80 {
+      bytes.append(UInt8(v & 0x7F) | 0x80)
+      v >>= 7
+    }
+    bytes.append(UInt8(v))
+  }
+
+  /// A signed integer (zigzag LEB128: small magnitudes take one byte).
+  public mutating func int(_ n: Int) {
+    let z = UInt64(bitPattern: Int64((n << 1) ^ (n >> 63)))
+    var v = z
+    while v >= 0x80 {
+      bytes.append(UInt8(v & 0x7F) | 0x80)
+      v >>= 7
+    }
+    bytes.append(UInt8(v))
+  }
+
+  public mutating func uint64(_ v: UInt64) {
+    for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) }
+  }
+
+  /// An exact decimal: its raw Int128 in 16 bytes.
+  public mutating func fixed(_ f: Fixed) {
+    let u = UInt128(bitPattern: f.raw)
+    uint64(UInt64(truncatingIfNeeded: u))
+    uint64(UInt64(truncatingIfNeeded: u >> 64))
+  }
+
+  public mutating func string(_ s: String) {
+    var s = s
+    s.withUTF8 { u in
+      count(u.count)
+      bytes.append(contentsOf: u)
+    }
+  }
+
+  public mutating func date(_ d: BusinessDate) { int(d.dayNumber) }
+  public mutating func optionalDate(_ d: BusinessDate?) {
+    bool(d != nil)
+    if let d { date(d) }
+  }
+}

@@ -1,0 +1,147 @@
+import StockCore
+
+/// The engine state in the snapshot's binary layout (``BinaryWriter``), so that a run can continue from
+/// the ledger head without replaying the history. Keys are written sorted: the same state gives the same
+/// bytes. `documents` (what returns and invoices need of every posted voucher) is not part of a snapshot; a
+/// run that needs a posted voucher's document replays the ledger instead.
+extension PostingState {
+  /// - Complexity: O(n log n) in the number of item-warehouses, serials, batches and orders.
+  public func encode(into w: inout BinaryWriter) {
+    w.count(stock.count)
+    for k in stock.keys.sorted() {
+      let s = stock[k]!
+      w.key(k)
+      w.fixed(s.qty)
+      w.fixed(s.stockValue)
+      w.fixed(s.valuationRate)
+      w.bool(s.hasEntries)
+      w.count(s.queue.count)
+      for b in s.queue {
+        w.fixed(b.qty)
+        w.fixed(b.rate)
+      }
+    }
+    w.count(serials.count)
+    for no in serials.keys.sorted() {
+      let s = serials[no]!
+      w.string(no)
+      w.string(s.item)
+      w.string(s.batch)
+      w.string(s.warehouse)
+      w.fixed(s.incomingRate)
+      w.int(s.receivedSequence)
+    }
+    w.count(batches.count)
+    for no in batches.keys.sorted() {
+      let b = batches[no]!
+      w.string(no)
+      w.string(b.item)
+      w.optionalDate(b.expiry)
+      w.optionalDate(b.manufactured)
+      w.date(b.createdOn)
+      w.int(b.sequence)
+    }
+    w.count(batchStock.count)
+    for k in batchStock.keys.sorted() {
+      let b = batchStock[k]!
+      w.string(k.batch)
+      w.string(k.warehouse)
+      w.fixed(b.qty)
+      w.fixed(b.value)
+    }
+    for sets in [serialsIn, batchesIn] {
+      w.count(sets.count)
+      for k in sets.keys.sorted() {
+        w.key(k)
+        let members = sets[k]!.sorted()
+        w.count(members.count)
+        for m in members { w.string(m) }
+      }
+    }
+    w.count(seriesUsed.count)
+    for p in seriesUsed.keys.sorted() {
+      w.string(p)
+      w.int(seriesUsed[p]!)
+    }
+    w.int(serialSequence)
+    w.count(orders.count)
+    for no in orders.keys.sorted() {
+      let o = orders[no]!
+      w.string(no)
+      w.string(o.type.rawValue)
+      w.string(o.party)
+      w.bool(o.isClosed)
+      w.count(o.remaining.count)
+      for k in o.remaining.keys.sorted() {
+        w.key(k)
+        w.fixed(o.remaining[k]!)
+      }
+    }
+    w.count(planning.count)
+    for k in planning.keys.sorted() {
+      let t = planning[k]!
+      w.key(k)
+      w.fixed(t.reserved)
+      w.fixed(t.ordered)
+      w.fixed(t.planned)
+    }
+  }
+
+  /// Reads what ``encode(into:)`` wrote.
+  public init(decoding r: inout BinaryReader) throws(BinaryFormatError) {
+    self.init()
+    for _ in 0..<(try r.count()) {
+      let k = try r.key()
+      var s = ItemWarehouseState()
+      s.qty = try r.fixed()
+      s.stockValue = try r.fixed()
+      s.valuationRate = try r.fixed()
+      s.hasEntries = try r.bool()
+      let n = try r.count()
+      s.queue.reserveCapacity(n)
+      for _ in 0..<n { s.queue.append(StockBin(qty: try r.fixed(), rate: try r.fixed())) }
+      stock[k] = s
+    }
+    for _ in 0..<(try r.count()) {
+      let no = try r.string()
+      serials[no] = SerialState(item: try r.string(), batch: try r.string(), warehouse: try r.string(), incomingRate: try r.fixed(), receivedSequence: try r.int())
+    }
+    for _ in 0..<(try r.count()) {
+      let no = try r.string()
+      batches[no] = BatchState(item: try r.string(), expiry: try r.optionalDate(), manufactured: try r.optionalDate(), createdOn: try r.date(), sequence: try r.int())
+    }
+    for _ in 0..<(try r.count()) {
+      let k = BatchKey(batch: try r.string(), warehouse: try r.string())
+      batchStock[k] = BatchStock(qty: try r.fixed(), value: try r.fixed())
+    }
+    for which in 0..<2 {
+      var sets: [StockKey: Set<String>] = [:]
+      for _ in 0..<(try r.count()) {
+        let k = try r.key()
+        var members = Set<String>()
+        for _ in 0..<(try r.count()) { members.insert(try r.string()) }
+        sets[k] = members
+      }
+      if which == 0 { serialsIn = sets } else { batchesIn = sets }
+    }
+    for _ in 0..<(try r.count()) { seriesUsed[try r.string()] = try r.int() }
+    serialSequence = try r.int()
+    for _ in 0..<(try r.count()) {
+      let no = try r.string()
+      let typeName = try r.string()
+      guard let type = VoucherType(rawValue: typeName) else { throw BinaryFormatError(offset: r.offset, "unknown voucher type \(typeName)") }
+      var o = OrderState(type: type, party: try r.string(), remaining: [:])
+      o.isClosed = try r.bool()
+      for _ in 0..<(try r.count()) { o.remaining[try r.key()] = try r.fixed() }
+      orders[no] = o
+    }
+    for _ in 0..<(try r.count()) {
+      let k = try r.key()
+      var t = PlanningTotals()
+      t.reserved = try r.fixed()
+      t.ordered = try r.fixed()
+      t.planned = try r.fixed()
+      planning[k] = t
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import StockCore
+
+/// Stock ageing as a fold: FIFO slots per item and warehouse, independent of the valuation method
+/// (reference §9.1), over the entries up to `to`. Ages are taken at render time, as of `to` or else the
+/// latest posting date folded.
+public struct AgeingFold: Sendable {
+  /// A FIFO slot: a quantity received on a date, with its value.
+  struct Slot: Sendable {
+    var qty: Quantity
+    var date: BusinessDate
+    var value: Fixed
+  }
+
+  /// The slots of one item and warehouse, oldest first; taking from the front is O(1).
+  struct SlotQueue: Sendable {
+    private var slots: [Slot] = []
+    private var head = 0
+    var live: ArraySlice<Slot> { slots[head...] }
+    var first: Slot? {
+      get { head < slots.count ? slots[head] : nil }
+      set { if let newValue, head < slots.count { slots[head] = newValue } }
+    }
+    mutating func append(_ s: Slot) { slots.append(s) }
+    mutating func popFront() { head += 1 }
+    mutating func pushFront(_ s: Slot) {
+      if head > 0 {
+        head -= 1
+        slots[head] = s
+      } else {
+        slots.insert(s, at: 0)
+      }
+    }
+  }
+
+  public let filter: ReportFilter
+  var slots: [StockKey: SlotQueue] = [:]
+  /// Slots a stock entry or reconciliation took out, until the same voucher puts them back (voucher, item,
+  /// warehouse). Only meaningful within one voucher.
+  var removed: [String: [Slot]] = [:]
+  /// The latest posting date folded.
+  public private(set) var latest: BusinessDate?
+  public init(filter: ReportFilter = ReportFilter()) { self.filter = filter }
+
+  /// - Complexity: O(slots consumed).
+  public mutating func add(_ e: StockLedgerEntry) {
+    latest = max(latest ?? e.date, e.date)
+    if let to = filter.to, e.date > to { return }
+    let key = StockKey(item: e.itemCode, warehouse: e.warehouse)
+    var list = slots.removeValue(forKey: key) ?? SlotQueue()
+    // Only stock entries and reconciliations put back what they took out (repack, batch reconciliation).
+    let putsBack = e.voucherType == .stockReconciliation || e.voucherType == .stockEntry
+    let voucherKey = putsBack ? e.voucherNo + "\u{1F}" + e.itemCode + "\u{1F}" + e.warehouse : ""
+    if e.actualQty.isPositive {
+      if putsBack, let back = removed.removeValue(forKey: voucherKey) {
+        for slot in back.reversed() { list.pushFront(slot) }  // a repack or reconciliation puts back what it took, with its dates
+      } else if let first = list.first, !first.qty.isPositive {
+        list.first = Slot(qty: first.qty + e.actualQty, date: e.date, value: first.value + e.stockValueDifference)
+      } else {
+        list.append(Slot(qty: e.actualQty, date: e.date, value: e.stockValueDifference))
+      }
+    } else if e.actualQty.isNegative {
+      var need = -e.actualQty
+      var taken: [Slot] = []
+      while need.isPositive, let first = list.first, first.qty.isPositive {
+        if first.qty <= need {
+          taken.append(first)
+          need -= first.qty
+          list.popFront()
+        } else {
+          let part = first.value.multiplied(by: need.divided(by: first.qty, rule: .halfUp), places: 9, rule: .halfUp)
+          taken.append(Slot(qty: need, date: first.date, value: part))
+          list.first = Slot(qty: first.qty - need, date: first.date, value: first.value - part)
+          need = .zero
+        }
+      }
+      if need.isPositive {
+        if let first = list.first, !first.qty.isPositive {
+          list.first = Slot(qty: first.qty - need, date: first.date, value: first.value)
+        } else {
+          list.pushFront(Slot(qty: -need, date: e.date, value: .zero))
+        }
+      }
+      if putsBack { removed[voucherKey, default: []] += taken }
+    }
+    slots[key] = list
+  }
+
+  /// `stock-ageing` as of `to` (else the latest date folded), with `ranges` as bucket bounds in days.
+  public func table(company: Company) -> ReportTable {
+    let asOf = filter.to ?? latest ?? BusinessDate(dayNumber: 0)
+    let bounds = filter.ranges.sorted()
+    var names: [String] = []
+    var lower = 0
+    for b in bounds {
+      names.append("\(lower)_\(b)")
+      lower = b + 1
+    }
+    names.append("\(lower)_above")
+    var t = ReportTable(columns: ["item_code", "warehouse", "balance_qty", "average_age"] + names.map { "age_" + $0 } + names.map { "value_" + $0 } + ["earliest_age", "latest_age"])
+    for key in slots.keys.sorted() where filter.matches(item: key.item, warehouse: key.warehouse) {
+      let list = slots[key]!.live
+      let qty = list.reduce(Quantity.zero) { $0 + $1.qty }
+      guard !qty.isZero else { continue }
+      var weighted = Wide.zero
+      var bucketQty = [Quantity](repeating: .zero, count: names.count)
+      var bucketValue = [Fixed](repeating: .zero, count: names.count)
+      let ages = list.map { asOf.days(since: $0.date) }
+      for (slot, age) in zip(list, ages) {
+        weighted += Wide(product: slot.qty, Fixed(age))
+        let bucket = bounds.firstIndex { age <= $0 } ?? bounds.count
+        bucketQty[bucket] += slot.qty
+        bucketValue[bucket] += slot.value
+      }
+      let average = weighted.divided(by: qty, places: 2, rule: company.rounding)
+      t.rows.append([key.item, key.warehouse, qty.plain, average.plain] + bucketQty.map(\.plain)
+                    + bucketValue.map { company.money($0).formatted(places: company.currencyPrecision) }
+                    + [String(ages.max() ?? 0), String(ages.min() ?? 0)])
+    }
+    return t
+  }
+}
+
+extension AgeingFold {
+  /// Written between vouchers (`removed` is empty then).
+  func encode(into w: inout BinaryWriter) {
+    w.optionalDate(latest)
+    w.count(slots.count)
+    for k in slots.keys.sorted() {
+      let live = slots[k]!.live
+      w.key(k)
+      w.count(live.count)
+      for s in live {
+        w.fixed(s.qty)
+        w.date(s.date)
+        w.fixed(s.value)
+      }
+    }
+  }
+  init(decoding r: inout BinaryReader) throws(BinaryFormatError) {
+    self.init()
+    latest = try r.optionalDate()
+    for _ in 0..<(try r.count()) {
+      let k = try r.key()
+      var q = SlotQueue()
+      for _ in 0..<(try r.count()) { q.append(Slot(qty: try r.fixed(), date: try r.date(), value: try r.fixed())) }
+      slots[k] = q
+    }
+  }
+}
