@@ -39,6 +39,8 @@ final class PhaseTimer {
   private let enabled = ProcessInfo.processInfo.environment["STOCKLEDGER_TIMINGS"] != nil
   private var last = Date()
   private var phases: [(String, Double)] = []
+  /// What the run started from: the head snapshot or a replay of the ledger.
+  var basis = ""
 
   func mark(_ phase: String) {
     guard enabled else { return }
@@ -50,6 +52,6 @@ final class PhaseTimer {
   func report() {
     guard enabled else { return }
     let text = phases.map { "\($0.0) \(Int($0.1 * 1000)) ms" }.joined(separator: ", ")
-    FileHandle.standardError.write(Data("stockledger timings: \(text)\n".utf8))
+    FileHandle.standardError.write(Data("stockledger timings (\(basis)): \(text)\n".utf8))
   }
 }

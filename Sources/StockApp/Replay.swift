@@ -13,8 +13,9 @@ struct Replay {
   var state: PostingState
 
   /// - Complexity: O(total rows × bins), linear in the ledger.
-  init(masters: Masters, timeline: [TimelineVoucher]) {
-    var engine = PostingEngine(masters: masters)
+  /// - Parameter state: where the timeline starts (empty: from scratch).
+  init(masters: Masters, timeline: [TimelineVoucher], state start: PostingState = PostingState()) {
+    var engine = PostingEngine(masters: masters, state: start)
     engine.reserve(vouchers: timeline.count)
     posted.reserveCapacity(timeline.count)
     for tv in timeline {

@@ -3,6 +3,7 @@ import StockOrder
 import StockRead
 import StockReports
 import StockStore
+import StockValidate
 
 /// `stockledger report NAME`: any report of SPEC §7, from the ledger as committed, as CSV, a terminal table
 /// or JSON, filtered by dates, item or warehouse.
@@ -26,7 +27,7 @@ public enum ReportCommand {
   /// The report source of the committed ledger.
   /// With `planning`, the ledger's vouchers are replayed for the order quantities (they are not stored).
   static func source(masters: Masters, ledger: LedgerContents, planning: Bool = false) -> ReportSource {
-    let work = RunWork(masters: masters, ledger: ledger, partial: false)
+    let work = RunWork(masters: masters, ledger: ledger, facts: LedgerFacts(), partial: false)
     var totals: [StockKey: PlanningTotals] = [:]
     if planning { totals = Replay(masters: masters, timeline: Timeline.order(posted: ledger.activeVouchers, new: [])).state.planning }
     return ReportSource(masters: masters, entries: work.sortedStoredEntries(), gl: ledger.gl, vouchers: index(ledger.vouchers), planning: totals)

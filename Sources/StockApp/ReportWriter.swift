@@ -6,8 +6,21 @@ import StockStore
 
 /// Writes the reports of SPEC §7 into the output folder, each file atomically.
 enum ReportWriter {
+  /// The head reports of one run, rendered (pure: may run beside the commit).
+  struct Rendered: Sendable {
+    /// Whole files, replaced atomically.
+    var files: [(name: String, bytes: [UInt8])] = []
+    /// Rows appended to the two ledgers, each after the size it had at the previous head.
+    var appends: [(name: String, bytes: [UInt8], after: Int)] = []
+    /// The folds the aggregate reports were rendered from (for the next snapshot).
+    var folds = LedgerFolds()
+  }
+
+  /// The two reports that grow with the history: a run appends to them.
+  static let appendableNames = ["stock-ledger", "general-ledger"]
+
   static func writeHeadReports(_ source: ReportSource, to out: String, chain: String) throws(StoreError) {
-    try write(render(source), to: out, chain: chain)
+    _ = try write(render(source), to: out, chain: chain)
   }
 
   /// The file that says which ledger head the head reports show.
@@ -19,21 +32,57 @@ enum ReportWriter {
     return StockReports.names.allSatisfy { DurableFiles.exists(out + "/" + $0 + ".csv") }
   }
 
-  /// Every head report as the bytes of its file, in name order (pure: may run beside the commit).
-  static func render(_ source: ReportSource) -> [(name: String, bytes: [UInt8])] {
-    StockReports.names.compactMap { name in StockReports.csv(name, source).map { (name, $0) } }
+  /// Every head report from the whole ledger.
+  /// - Complexity: O(entries + GL lines).
+  static func render(_ source: ReportSource) -> Rendered {
+    var r = Rendered(folds: LedgerFolds.of(source))
+    for name in StockReports.names {
+      if appendableNames.contains(name) {
+        r.files.append((name, StockReports.csv(name, source) ?? []))
+      } else if let t = r.folds.table(name, masters: source.masters, planning: source.planning) {
+        r.files.append((name, Array(t.csv.utf8)))
+      }
+    }
+    return r
   }
 
-  static func write(_ reports: [(name: String, bytes: [UInt8])], to out: String, chain: String) throws(StoreError) {
+  /// The head reports after a run that posted only after the previous head: `source` holds the run's
+  /// entries and GL lines, appended to the two ledgers and added to the previous head's folds.
+  /// - Complexity: O(the run's entries and lines + the aggregate reports' rows).
+  static func render(appending source: ReportSource, to folds: LedgerFolds, sizes: [Int]) -> Rendered {
+    var r = Rendered(folds: folds)
+    for e in source.entries { r.folds.add(e, voucher: e.batchNo.isEmpty && e.serialNos.isEmpty ? nil : source.vouchers[e.voucherNo], masters: source.masters) }
+    for g in source.gl { r.folds.add(g) }
+    r.appends = [
+      ("stock-ledger", StockReports.stockLedgerCSV(source, header: false), sizes[0]),
+      ("general-ledger", StockReports.generalLedgerCSV(source.gl, source, header: false), sizes[1]),
+    ]
+    for name in StockReports.names where !appendableNames.contains(name) {
+      if let t = r.folds.table(name, masters: source.masters, planning: source.planning) { r.files.append((name, Array(t.csv.utf8))) }
+    }
+    return r
+  }
+
+  /// Writes the reports and then the marker; returns the sizes of the two ledgers as written.
+  static func write(_ r: Rendered, to out: String, chain: String) throws(StoreError) -> [Int] {
     try DurableFiles.makeDirectory(out)
     DurableFiles.removeStrayTemporaries(in: out)
-    // Head reports are derived and rewritten by every run: replaced atomically, not fsynced. The marker is
-    // written last, so it never vouches for reports that were not all written.
+    // Head reports are derived and rewritten by every run: replaced atomically (or appended to), not
+    // fsynced. The marker is removed first and written last, so it never vouches for reports that were not
+    // all written.
     try? FileManager.default.removeItem(atPath: out + "/" + marker)
-    for r in reports { try DurableFiles.write(r.bytes, to: out + "/" + r.name + ".csv", durable: false) }
+    var sizes: [String: Int] = [:]
+    for a in r.appends {
+      try DurableFiles.append(a.bytes, to: out + "/" + a.name + ".csv", truncatingTo: a.after)
+      sizes[a.name] = a.after + a.bytes.count
+    }
+    for f in r.files {
+      try DurableFiles.write(f.bytes, to: out + "/" + f.name + ".csv", durable: false)
+      sizes[f.name] = f.bytes.count
+    }
     try DurableFiles.write(Array((chain + "\n").utf8), to: out + "/" + marker, durable: false)
+    return appendableNames.map { sizes[$0] ?? 0 }
   }
-
 }
 
 /// The work of a run after its commit, all of it repeatable: errors files beside rejected files, the file

@@ -79,16 +79,54 @@ public enum RunCommand {
       for n in notes { text += "  note: \(n)\n" }
       return (CommandOutcome(exitCode: Exit.ok, stdout: text), nil)
     }
+    // Continue from the head snapshot when it describes the head: the run then reads only the ledger's
+    // registry and posts only its own vouchers. When it cannot (a voucher dated before the head, a
+    // cancellation, a return of a posted voucher), or there is no usable snapshot, the ledger is replayed.
+    let digest = HeadSnapshot.digest(mastersDirectory: p.masters)
+    if !picked.isEmpty, let head = try? store.head(),
+      let snapshot = HeadSnapshot.usable(store: store, chain: head.chain, mastersDigest: digest, out: p.out)
+    {
+      let ledger: LedgerContents
+      do { ledger = try store.load(light: true) } catch {
+        return (CommandOutcome(exitCode: Exit.integrity, stderr: "stockledger: the ledger fails its integrity check, so nothing was posted: \(error)\nRun 'stockledger verify' for details.\n"), nil)
+      }
+      switch post(o, picked: picked, notes: notes, masters: masters, store: store, ledger: ledger, snapshot: snapshot, digest: digest, started: started) {
+      case .done(let outcome): return outcome
+      case .replay(let reason): notes.append("\(reason): the ledger was replayed")
+      }
+    }
     let ledger: LedgerContents
     do { ledger = try store.load() } catch {
       return (CommandOutcome(exitCode: Exit.integrity, stderr: "stockledger: the ledger fails its integrity check, so nothing was posted: \(error)\nRun 'stockledger verify' for details.\n"), nil)
     }
+    switch post(o, picked: picked, notes: notes, masters: masters, store: store, ledger: ledger, snapshot: nil, digest: digest, started: started) {
+    case .done(let outcome): return outcome
+    case .replay: fatalError("a replay of the whole ledger always posts")
+    }
+  }
 
+  enum Posting {
+    case done((CommandOutcome, RunSummary?))
+    /// The run cannot continue from the snapshot, for this reason.
+    case replay(String)
+  }
+
+  /// Reads, validates, posts and commits the picked files on `ledger`: the whole ledger, or (with
+  /// `snapshot`) its registry, the run then continuing from the head snapshot.
+  static func post(
+    _ o: RunOptions, picked: [PickedFile], notes: [String], masters: Masters, store: LedgerStore, ledger: LedgerContents, snapshot: HeadSnapshot?,
+    digest: String, started: Date
+  ) -> Posting {
+    let p = o.paths
+    var notes = notes
+    let facts = snapshot.map { s in LedgerFacts(posted: { [index = s.index] in index.lookup($0) }, cancelled: s.cancelled, closedThrough: s.closedThrough) }
+      ?? RunWork.facts(of: ledger)
     // Pickup and reading.
     let progress = Progress(enabled: o.progress && isatty(2) == 1)
     let timer = PhaseTimer()
+    timer.basis = snapshot == nil ? "the ledger replayed" : "the head snapshot"
     defer { progress.finish() }
-    var work = RunWork(masters: masters, ledger: ledger, partial: o.partial)
+    var work = RunWork(masters: masters, ledger: ledger, facts: facts, base: snapshot?.state ?? PostingState(), partial: o.partial)
     let schema = LazySchema()
     for (n, f) in picked.enumerated() {
       progress.show("reading \(f.name)", done: n, total: picked.count)
@@ -109,16 +147,17 @@ public enum RunCommand {
       }
     }
     if work.files.isEmpty {
-      // Nothing new: the ledger is unchanged; reports are rewritten identically.
-      let source = ReportCommand.source(masters: masters, ledger: ledger, planning: true)
-      if !o.dryRun {
+      // Nothing new: the ledger is unchanged; reports are rewritten identically (or, continuing from the
+      // snapshot, are already current).
+      if !o.dryRun && snapshot == nil {
+        let source = ReportCommand.source(masters: masters, ledger: ledger, planning: true)
         do { try ReportWriter.writeHeadReports(source, to: p.out, chain: ledger.chainHead) } catch {
-          return (CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: \(error)\n"), nil)
+          return .done((CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: \(error)\n"), nil))
         }
       }
       var text = "stockledger: nothing new in \(p.inbox); the ledger is unchanged (run \(LedgerStore.runName(ledger.runCount)), chain \(ledger.chainHead.prefix(12)))\n"
       for n in notes { text += "  note: \(n)\n" }
-      return (CommandOutcome(exitCode: Exit.ok, stdout: text), nil)
+      return .done((CommandOutcome(exitCode: Exit.ok, stdout: text), nil))
     }
 
     // Validate, post and settle which files (or vouchers) post.
@@ -126,12 +165,13 @@ public enum RunCommand {
     progress.show("validating \(work.files.reduce(0) { $0 + $1.voucherCount }) vouchers")
     work.validate()
     timer.mark("validate")
+    if let snapshot, let reason = work.cannotContinue(from: snapshot) { return .replay(reason) }
     progress.show("posting \(ledger.activeVouchers.count + work.files.reduce(0) { $0 + $1.valid.count }) vouchers in date order")
     let settled: RunWork.Settled
     switch work.settle() {
     case .success(let s): settled = s
     case .failure(let error):
-      return (CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: \(error.message)\nNothing was changed.\n"), nil)
+      return .done((CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: \(error.message)\nNothing was changed.\n"), nil))
     }
 
     timer.mark("post")
@@ -171,25 +211,34 @@ public enum RunCommand {
     if o.dryRun {
       timer.report()
       summary.chainHead = ledger.chainHead
-      return (CommandOutcome(exitCode: summary.exitCode, stdout: summary.text(paths: p, elapsed: Date().timeIntervalSince(started))), summary)
+      return .done((CommandOutcome(exitCode: summary.exitCode, stdout: summary.text(paths: p, elapsed: Date().timeIntervalSince(started))), summary))
     }
     record.outputs = outputs + [("report:rejections.csv", StockReports.rejections(settled.rejections).csv), ("report:run-summary.json", summary.json)]
     progress.show("committing run \(runName)")
     // The head reports are rendered on the other core while the run commits; they are written only after
     // the commit, so they never show what the ledger does not hold.
-    let reports = Background { ReportWriter.render(source) }
+    let reports = Background {
+      snapshot.map { ReportWriter.render(appending: source, to: $0.folds, sizes: $0.reportSizes) } ?? ReportWriter.render(source)
+    }
     do {
       summary.chainHead = try store.commit(record, previousChain: ledger.chainHead, places: masters.company.currencyPrecision)
       timer.mark("commit")
       try PostCommit.finish((record.run, record.moves, record.outputs, record.gl), store: store, paths: p, masters: masters)
       progress.show("writing reports to \(p.out)")
-      try ReportWriter.write(reports.value, to: p.out, chain: summary.chainHead)
+      let rendered = reports.value
+      let sizes = try ReportWriter.write(rendered, to: p.out, chain: summary.chainHead)
       timer.mark("reports")
+      // The next run's starting point.
+      var next = HeadSnapshot.after(run: settled, on: ledger, from: snapshot, folds: rendered.folds, chain: summary.chainHead, mastersDigest: digest)
+      next.reportSizes = sizes
+      next.ledgerFingerprint = store.statFingerprint() ?? ""
+      do { try store.writeSnapshot(next.encode()) } catch { store.removeSnapshot() }
+      timer.mark("snapshot")
       timer.report()
     } catch {
-      return (CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: the run was aborted: \(error)\nIf it stopped before its commit the ledger is as it was; otherwise the next run completes it.\n"), nil)
+      return .done((CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: the run was aborted: \(error)\nIf it stopped before its commit the ledger is as it was; otherwise the next run completes it.\n"), nil))
     }
-    return (CommandOutcome(exitCode: summary.exitCode, stdout: summary.text(paths: p, elapsed: Date().timeIntervalSince(started))), summary)
+    return .done((CommandOutcome(exitCode: summary.exitCode, stdout: summary.text(paths: p, elapsed: Date().timeIntervalSince(started))), summary))
   }
 
   /// `dir/name`, or `dir/name` with the run inserted before the extension when that is taken.

@@ -11,7 +11,13 @@ import StockValidate
 /// that depended on it is judged again without it).
 struct RunWork {
   let masters: Masters
+  /// The ledger as loaded: whole, or (continuing from the head snapshot) only its registry and closes.
   let ledger: LedgerContents
+  /// What validation needs of the posted vouchers.
+  let facts: LedgerFacts
+  /// The engine state the run's timeline starts from: empty when it replays the ledger, the head's when it
+  /// continues from the snapshot (the ledger's vouchers are then all before the run's).
+  let base: PostingState
   let partial: Bool
 
   struct InputFile {
@@ -48,10 +54,20 @@ struct RunWork {
   }
   var files: [InputFile] = []
 
-  init(masters: Masters, ledger: LedgerContents, partial: Bool) {
+  init(masters: Masters, ledger: LedgerContents, facts: LedgerFacts, base: PostingState = PostingState(), partial: Bool) {
     self.masters = masters
     self.ledger = ledger
+    self.facts = facts
+    self.base = base
     self.partial = partial
+  }
+
+  /// Validation facts from a whole ledger.
+  static func facts(of ledger: LedgerContents) -> LedgerFacts {
+    var posted: [String: (type: VoucherType, date: BusinessDate)] = [:]
+    posted.reserveCapacity(ledger.vouchers.count)
+    for v in ledger.vouchers where v.action == .submit { posted[v.no] = (v.type, v.date) }
+    return LedgerFacts(posted: posted, cancelled: ledger.cancelled, closedThrough: ledger.closedThrough)
   }
 
   mutating func addDuplicate(_ f: PickedFile, of prior: FileRecord) {
@@ -93,8 +109,6 @@ struct RunWork {
   /// Validates every voucher against master data, the ledger's voucher numbers and the other vouchers of
   /// the run (a voucher number used twice: the later one in arrival order is the duplicate).
   mutating func validate() {
-    var facts = LedgerFacts(cancelled: ledger.cancelled, closedThrough: ledger.closedThrough)
-    for v in ledger.vouchers where v.action == .submit { facts.posted[v.no] = (v.type, v.date) }
     let validator = VoucherValidator(masters: masters, ledger: facts)
     var seen: [String: String] = [:]
     var cancelling: [String: String] = [:]
@@ -154,6 +168,10 @@ struct RunWork {
     var cancelledNow: [String] = []
     var planning: [StockKey: PlanningTotals] = [:]
     var cancelledEntries: [StockLedgerEntry] = []
+    /// The engine state after the run's timeline (for the next snapshot).
+    var state = PostingState()
+    /// Date and time of the timeline's last voucher.
+    var lastKey: (date: BusinessDate, time: BusinessTime)?
   }
 
   /// Replays until nothing fails; returns what posts, or why the ledger itself cannot be replayed.
@@ -174,7 +192,7 @@ struct RunWork {
     // errors list every problem (stock shortages too), not only the first kind found.
     if !rejectedFiles.isEmpty {
       let all = files.map { f in (name: f.picked.name, vouchers: f.valid.filter { !s.rejectedVouchers.contains($0.no) }) }
-      for (tv, diags) in Replay(masters: masters, timeline: Timeline.order(posted: ledger.vouchers, new: all)).failures
+      for (tv, diags) in Replay(masters: masters, timeline: Timeline.order(posted: ledger.vouchers, new: all), state: base).failures
       where !tv.isPosted && rejectedFiles.contains(tv.voucher.source.file) {
         s.rejections += diags
       }
@@ -194,7 +212,7 @@ struct RunWork {
       cancels = live.filter(\.hasCancels).flatMap { f in f.valid.filter { $0.action == .cancel && !s.rejectedVouchers.contains($0.no) } }
       let cancelledNow = Set(cancels.map(\.no))
       let timeline = Timeline.order(posted: ledger.activeVouchers.filter { !cancelledNow.contains($0.no) }, new: candidates)
-      replay = Replay(masters: masters, timeline: timeline)
+      replay = Replay(masters: masters, timeline: timeline, state: base)
       if replay.failures.isEmpty { break }
       func reject(_ v: Voucher) {
         if partial { s.rejectedVouchers.insert(v.no) } else { rejectedFiles.insert(v.source.file) }
@@ -231,6 +249,8 @@ struct RunWork {
     s.acceptedNew = replay.posted.filter { !$0.0.isPosted }.sorted { $0.0.arrival < $1.0.arrival }.map(\.1.voucher) + cancels
     s.cancelledNow = cancels.map(\.no)
     s.planning = replay.state.planning
+    s.state = replay.state
+    if let last = replay.posted.last?.0.key { s.lastKey = (last.date, last.time) }
     for f in files {
       if f.isDuplicate { s.fileStatus[f.picked.name] = .duplicate; continue }
       if rejectedFiles.contains(f.picked.name) { s.fileStatus[f.picked.name] = .rejected; continue }

@@ -52,14 +52,14 @@ struct Check {
     let v = voucher
     switch v.action {
     case .submit:
-      if ledger.posted[v.no] != nil {
+      if ledger.posted(v.no) != nil {
         fail(.duplicateVoucher, "voucher_no", "voucher \(v.no) is already posted in the ledger: voucher numbers are unique; use a new number (or action=cancel to reverse it)")
       }
       if let closed = ledger.closedThrough, v.date <= closed {
         fail(.closedPeriod, "posting_date", "the books are closed through \(closed): nothing can be posted on \(v.date); date it after the close or ask for the period to be reopened")
       }
     case .cancel:
-      guard let original = ledger.posted[v.no] else {
+      guard let original = ledger.posted(v.no) else {
         fail(.badValue, "voucher_no", "there is no posted voucher \(v.no) to cancel")
         return
       }
@@ -72,7 +72,7 @@ struct Check {
       }
       return
     case .close:
-      guard let original = ledger.posted[v.no], original.type.isOrder else {
+      guard let original = ledger.posted(v.no), original.type.isOrder else {
         fail(.badValue, "voucher_no", "\(v.no) is not a posted Sales Order, Purchase Order or Work Order: only orders are closed")
         return
       }
@@ -347,13 +347,17 @@ struct Check {
 
 /// What the validator needs to know of the ledger.
 public struct LedgerFacts: Sendable {
-  /// Type and posting date of every posted voucher, by number.
-  public var posted: [String: (type: VoucherType, date: BusinessDate)]
+  /// Type and posting date of a posted voucher, by number (nil: no such voucher).
+  public var posted: @Sendable (String) -> (type: VoucherType, date: BusinessDate)?
   public var cancelled: Set<String>
   public var closedThrough: BusinessDate?
-  public init(posted: [String: (type: VoucherType, date: BusinessDate)] = [:], cancelled: Set<String> = [], closedThrough: BusinessDate? = nil) {
+  public init(posted: @escaping @Sendable (String) -> (type: VoucherType, date: BusinessDate)?, cancelled: Set<String> = [], closedThrough: BusinessDate? = nil) {
     self.posted = posted
     self.cancelled = cancelled
     self.closedThrough = closedThrough
+  }
+  /// Facts from a table of posted vouchers.
+  public init(posted: [String: (type: VoucherType, date: BusinessDate)] = [:], cancelled: Set<String> = [], closedThrough: BusinessDate? = nil) {
+    self.init(posted: { posted[$0] }, cancelled: cancelled, closedThrough: closedThrough)
   }
 }

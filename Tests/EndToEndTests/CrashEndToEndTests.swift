@@ -11,12 +11,13 @@ import Testing
   let e2e = EndToEndTests()
 
   /// Every file of a books directory with its content, except what a crash may legitimately leave behind
-  /// (the quarantine of an uncommitted run, the lock file).
+  /// (the quarantine of an uncommitted run, the lock file) and the head snapshot, a cache that records file
+  /// times (whether it was used or rebuilt shows in the run after, compared by ``afterNextRun(_:)``).
   func digest(_ b: String) -> [String: String] {
     var out: [String: String] = [:]
     guard let walker = FileManager.default.enumerator(atPath: b) else { return out }
     while let rel = walker.nextObject() as? String {
-      if rel.hasPrefix("ledger/quarantine") || rel == "ledger/.lock" { continue }
+      if rel.hasPrefix("ledger/quarantine") || rel == "ledger/.lock" || rel == "ledger/snapshot.bin" { continue }
       var isDir: ObjCBool = false
       guard FileManager.default.fileExists(atPath: b + "/" + rel, isDirectory: &isDir), !isDir.boolValue else { continue }
       out[rel] = e2e.read(b + "/" + rel)
@@ -45,6 +46,14 @@ import Testing
     }
     try e2e.drop(b, "x-bad.csv", "voucher_type,voucher_no,posting_date,item_code,warehouse,qty\nDelivery Note,BAD,2026-01-01,NOPE,Stores,1\n")
     return b
+  }
+
+  /// The books after one more run with a later file: from the snapshot the crashed run left, or from a
+  /// replay when it left none usable, the results must be the same.
+  func afterNextRun(_ b: String) throws -> [String: String] {
+    try e2e.drop(b, "next.csv", "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\nPurchase Receipt,NEXT-1,2027-01-05,RM0001,Stores,2,11\nDelivery Note,NEXT-2,2027-01-06,RM0001,Stores,3,\n")
+    _ = try run(b)
+    return digest(b)
   }
 
   func copy(_ b: String) throws -> String {
@@ -77,6 +86,7 @@ import Testing
     let trace = FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(UUID().uuidString)").path
     #expect(try run(golden, env: ["STOCKLEDGER_CRASH_TRACE": trace]) == 1)
     let expected = digest(golden)
+    let expectedNext = try afterNextRun(golden)
     let points = e2e.read(trace).split(separator: "\n").map(String.init)
     #expect(points.count > 40)
     #expect(points.contains("before-commit#1") && points.contains("after-commit#1") && points.contains("move#1"))
@@ -89,6 +99,9 @@ import Testing
       let differing = Set(got.keys).union(expected.keys).filter { got[$0] != expected[$0] }.sorted()
       #expect(differing.isEmpty, "after a crash at \(point) these differ from an uninterrupted run: \(differing)")
       #expect(try e2e.cli(["verify", b]).code == 0, "verify after \(point)")
+      let next = try afterNextRun(b)
+      let differingNext = Set(next.keys).union(expectedNext.keys).filter { next[$0] != expectedNext[$0] }.sorted()
+      #expect(differingNext.isEmpty, "after a crash at \(point), the run after differs: \(differingNext)")
       try? FileManager.default.removeItem(atPath: b)
     }
   }
@@ -100,6 +113,7 @@ import Testing
     _ = try run(golden)
     let duration = Date().timeIntervalSince(started)
     let expected = digest(golden)
+    let expectedNext = try afterNextRun(golden)
     var generator = SystemRandomNumberGenerator()
     for i in 0..<20 {
       let b = try copy(base)
@@ -110,6 +124,9 @@ import Testing
       let differing = Set(got.keys).union(expected.keys).filter { got[$0] != expected[$0] }.sorted()
       #expect(differing.isEmpty, "kill \(i) after \(at) s, these differ from an uninterrupted run: \(differing)")
       #expect(try e2e.cli(["verify", b]).code == 0, "verify after kill \(i)")
+      let next = try afterNextRun(b)
+      let differingNext = Set(next.keys).union(expectedNext.keys).filter { next[$0] != expectedNext[$0] }.sorted()
+      #expect(differingNext.isEmpty, "kill \(i) after \(at) s, the run after differs: \(differingNext)")
       try? FileManager.default.removeItem(atPath: b)
     }
   }

@@ -13,10 +13,11 @@ import Testing
     var err: String
   }
 
-  func cli(_ args: [String]) throws -> Result {
+  func cli(_ args: [String], environment: [String: String] = [:]) throws -> Result {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: Self.binary)
     p.arguments = args
+    if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     let o = Pipe(), e = Pipe()
     p.standardOutput = o
     p.standardError = e

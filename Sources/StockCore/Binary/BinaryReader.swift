@@ -13,6 +13,8 @@ public struct BinaryFormatError: Error, Sendable, CustomStringConvertible {
 /// crash).
 public struct BinaryReader: Sendable {
   private let bytes: [UInt8]
+  var storage: [UInt8] { bytes }
+  var count: Int { bytes.count }
   public private(set) var offset = 0
   public init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -77,4 +79,13 @@ public struct BinaryReader: Sendable {
 
   public mutating func date() throws(BinaryFormatError) -> BusinessDate { BusinessDate(dayNumber: try int()) }
   public mutating func optionalDate() throws(BinaryFormatError) -> BusinessDate? { try bool() ? try date() : nil }
+}
+
+extension BinaryReader {
+  /// The next `n` bytes as they are.
+  public mutating func bytes(_ n: Int) throws(BinaryFormatError) -> [UInt8] {
+    guard n >= 0, offset + n <= count else { throw BinaryFormatError(offset: offset, "unexpected end of data") }
+    defer { offset += n }
+    return Array(storage[offset..<offset + n])
+  }
 }

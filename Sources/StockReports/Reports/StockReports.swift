@@ -42,10 +42,13 @@ public enum StockReports {
 
   /// `stock-ledger.csv` written straight to bytes (the fast path of the largest report).
   /// - Complexity: O(entries).
-  public static func stockLedgerCSV(_ s: ReportSource, _ f: ReportFilter = ReportFilter()) -> [UInt8] {
+  /// - Parameter header: false for rows to append to an existing file.
+  public static func stockLedgerCSV(_ s: ReportSource, _ f: ReportFilter = ReportFilter(), header: Bool = true) -> [UInt8] {
     var w = ByteWriter(guardsFormulas: true, capacity: 150 * s.entries.count + 256)
-    w.texts(stockLedgerColumns)
-    w.endRow()
+    if header {
+      w.texts(stockLedgerColumns)
+      w.endRow()
+    }
     let p = s.places
     for e in s.entries where f.inRange(e.date) && f.matches(item: e.itemCode, warehouse: e.warehouse) {
       e.write(places: p, into: &w)
@@ -56,10 +59,13 @@ public enum StockReports {
 
   /// `general-ledger.csv` (or a journal) written straight to bytes.
   /// - Complexity: O(lines).
-  public static func generalLedgerCSV(_ lines: [GLEntry], _ s: ReportSource, _ f: ReportFilter = ReportFilter()) -> [UInt8] {
+  /// - Parameter header: false for lines to append to an existing file.
+  public static func generalLedgerCSV(_ lines: [GLEntry], _ s: ReportSource, _ f: ReportFilter = ReportFilter(), header: Bool = true) -> [UInt8] {
     var w = ByteWriter(guardsFormulas: true, capacity: 120 * lines.count + 256)
-    w.texts(glColumns)
-    w.endRow()
+    if header {
+      w.texts(glColumns)
+      w.endRow()
+    }
     for g in lines where f.inRange(g.date) {
       g.write(places: s.places, into: &w)
       w.endRow()

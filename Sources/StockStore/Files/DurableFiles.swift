@@ -90,6 +90,29 @@ public enum DurableFiles {
 
   public static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 
+  /// The size of a regular file, nil when there is none.
+  public static func size(_ path: String) -> Int? {
+    var st = stat()
+    guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+    return Int(st.st_size)
+  }
+
+  /// Cuts `path` back to `size` bytes and appends `bytes` (not atomic, not fsynced: for derived files whose
+  /// completeness a marker written afterwards vouches for).
+  public static func append(_ bytes: [UInt8], to path: String, truncatingTo size: Int) throws(StoreError) {
+    let fd = open(path, O_WRONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw StoreError(path: path, "cannot open: \(errnoText())") }
+    defer { close(fd) }
+    guard ftruncate(fd, off_t(size)) == 0, lseek(fd, off_t(size), SEEK_SET) >= 0 else { throw StoreError(path: path, "cannot truncate: \(errnoText())") }
+    var offset = 0
+    while offset < bytes.count {
+      let n = bytes.withUnsafeBytes { p in p.baseAddress.map { Glibc.write(fd, $0 + offset, bytes.count - offset) } ?? 0 }
+      if n < 0 { throw StoreError(path: path, "write failed: \(errnoText())") }
+      offset += n
+    }
+    CrashPoint.hit("append:\((path as NSString).lastPathComponent)")
+  }
+
   /// Removes the temp files an interrupted ``write(_:to:)`` left in `dir` (`.NAME.tmp-PID`).
   public static func removeStrayTemporaries(in dir: String) {
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }

@@ -144,8 +144,12 @@ public struct LedgerStore: Sendable {
 
   /// Reads and checks the committed ledger: every file's size and SHA-256 against its run's manifest, and
   /// the chain of manifests up to `HEAD`.
-  /// - Complexity: O(size of the ledger).
-  public func load(tolerant: Bool = false) throws(IntegrityError) -> LedgerContents {
+  ///
+  /// - Parameter light: read only the chain of manifests, the registry of imported files and the closes
+  ///   (what a run continuing from the head snapshot needs); vouchers, entries and GL are left unread, and
+  ///   unchecked (`verify` checks every byte).
+  /// - Complexity: O(size of the ledger); light: O(runs + imported files).
+  public func load(tolerant: Bool = false, light: Bool = false) throws(IntegrityError) -> LedgerContents {
     var contents = LedgerContents()
     let (committed, headChain) = try head()
     var chain = LedgerStore.zeroChain
@@ -172,6 +176,7 @@ public struct LedgerStore: Sendable {
         let parts = line.split(separator: " ")
         guard parts.count == 4, let size = Int(parts[2]) else { throw IntegrityError(place: dir + "/manifest", "damaged file line") }
         let path = dir + "/" + parts[1]
+        if light && parts[1] != "files.csv" && parts[1] != "close.csv" { continue }
         guard let data = FileManager.default.contents(atPath: path) else {
           throw IntegrityError(place: path, "missing: the ledger is incomplete; restore it from a backup")
         }

@@ -1,0 +1,141 @@
+import Foundation
+import StockCore
+import StockPost
+import StockRead
+import StockReports
+import StockStore
+
+/// What a run needs of the ledger head to post forward without reading the history: the engine state, the
+/// report folds, the numbers of the posted vouchers, and what tells whether it still describes the head
+/// (chain head, master data, the head reports it saw). Written to `ledger/snapshot.bin` after every run.
+struct HeadSnapshot {
+  static let tag = "stockledger-snapshot 1"
+  var chain: String
+  /// The committed files as the file system described them when the snapshot was written
+  /// (``LedgerStore/statFingerprint()``).
+  var ledgerFingerprint = ""
+  /// SHA-256 over the master data files the state was posted with.
+  var mastersDigest: String
+  /// Date and time of the latest voucher in the timeline: a voucher at or after it posts forward.
+  var lastKey: (date: BusinessDate, time: BusinessTime)?
+  var cancelled: Set<String>
+  var closedThrough: BusinessDate?
+  /// Sizes of `stock-ledger.csv` and `general-ledger.csv` as written for `chain` (appended to by the next run).
+  var reportSizes: [Int] = [0, 0]
+  var index: VoucherIndex
+  var state: PostingState
+  var folds: LedgerFolds
+
+  /// - Complexity: O(state + posted vouchers).
+  func encode() -> [UInt8] {
+    var w = BinaryWriter(capacity: 64 * index.count + 1 << 20)
+    w.string(HeadSnapshot.tag)
+    w.string(chain)
+    w.string(ledgerFingerprint)
+    w.string(mastersDigest)
+    w.bool(lastKey != nil)
+    if let lastKey {
+      w.date(lastKey.date)
+      w.int(lastKey.time.seconds)
+    }
+    w.count(cancelled.count)
+    for c in cancelled.sorted() { w.string(c) }
+    w.optionalDate(closedThrough)
+    w.count(reportSizes.count)
+    for s in reportSizes { w.int(s) }
+    index.encode(into: &w)
+    state.encode(into: &w)
+    folds.encode(into: &w)
+    return w.bytes
+  }
+
+  init(chain: String, mastersDigest: String, lastKey: (date: BusinessDate, time: BusinessTime)?, cancelled: Set<String>, closedThrough: BusinessDate?,
+       index: VoucherIndex, state: PostingState, folds: LedgerFolds) {
+    self.chain = chain
+    self.mastersDigest = mastersDigest
+    self.lastKey = lastKey
+    self.cancelled = cancelled
+    self.closedThrough = closedThrough
+    self.index = index
+    self.state = state
+    self.folds = folds
+  }
+
+  init(decoding bytes: [UInt8]) throws(BinaryFormatError) {
+    var r = BinaryReader(bytes)
+    guard try r.string() == HeadSnapshot.tag else { throw BinaryFormatError(offset: 0, "not a snapshot of this version") }
+    chain = try r.string()
+    ledgerFingerprint = try r.string()
+    mastersDigest = try r.string()
+    lastKey = try r.bool() ? (try r.date(), BusinessTime(seconds: try r.int())) : nil
+    cancelled = []
+    for _ in 0..<(try r.count()) { cancelled.insert(try r.string()) }
+    closedThrough = try r.optionalDate()
+    reportSizes = []
+    for _ in 0..<(try r.count(limit: 8)) { reportSizes.append(try r.int()) }
+    index = try VoucherIndex(decoding: &r)
+    state = try PostingState(decoding: &r)
+    folds = try LedgerFolds(decoding: &r)
+    guard r.isAtEnd else { throw BinaryFormatError(offset: r.offset, "trailing data") }
+  }
+
+  /// The ledger's snapshot when it describes the head `chain` under the same master data and the head
+  /// reports in `out` are the ones it saw; nil otherwise (the run then replays the ledger).
+  static func usable(store: LedgerStore, chain: String, mastersDigest: String, out: String) -> HeadSnapshot? {
+    guard let bytes = store.readSnapshot(), let s = try? HeadSnapshot(decoding: bytes), s.chain == chain, s.mastersDigest == mastersDigest,
+      s.ledgerFingerprint == store.statFingerprint(),
+      ReportWriter.areCurrent(in: out, chain: chain), s.reportSizes.count == 2,
+      ReportWriter.appendableNames.enumerated().allSatisfy({ i, name in DurableFiles.size(out + "/" + name + ".csv") == s.reportSizes[i] })
+    else { return nil }
+    return s
+  }
+
+  /// A digest of the master data directory: every regular file's name, size and content.
+  static func digest(mastersDirectory dir: String) -> String {
+    var h = SHA256()
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
+    for name in names {
+      guard let bytes = FileBytes.read(dir + "/" + name) else { continue }
+      h.update(Array("\(name)\u{0}\(bytes.count)\u{0}".utf8))
+      h.update(bytes)
+    }
+    return h.finalizeHex()
+  }
+}
+
+extension HeadSnapshot {
+  /// The snapshot of the head a run committed: the previous snapshot (or the replayed ledger) with the run.
+  /// - Complexity: O(posted vouchers) for the voucher index (a merge), O(state) for the rest.
+  static func after(run s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, folds: LedgerFolds, chain: String, mastersDigest: String) -> HeadSnapshot {
+    func entries(_ vouchers: [Voucher]) -> [(no: String, type: VoucherType, date: BusinessDate)] {
+      vouchers.lazy.filter { $0.action == .submit }.map { ($0.no, $0.type, $0.date) }
+    }
+    let index = previous.map { $0.index.adding(entries(s.acceptedNew)) } ?? VoucherIndex().adding(entries(ledger.vouchers) + entries(s.acceptedNew))
+    var lastKey = previous?.lastKey
+    if let k = s.lastKey, lastKey.map({ ($0.date, $0.time) < (k.date, k.time) }) ?? true { lastKey = k }
+    return HeadSnapshot(chain: chain, mastersDigest: mastersDigest, lastKey: lastKey,
+                        cancelled: (previous?.cancelled ?? ledger.cancelled).union(s.cancelledNow), closedThrough: ledger.closedThrough,
+                        index: index, state: s.state, folds: folds)
+  }
+}
+
+extension RunWork {
+  /// Why the run cannot continue from the head snapshot (nil: it can): every voucher must post after the
+  /// head's last one, cancel nothing, and need no posted voucher's document (returns, invoices of receipts).
+  func cannotContinue(from snapshot: HeadSnapshot) -> String? {
+    var own: Set<String> = []
+    for f in files { for v in f.valid { own.insert(v.no) } }
+    for f in files {
+      for v in f.valid {
+        if v.action == .cancel { return "\(v.no) cancels a posted voucher" }
+        if let last = snapshot.lastKey, (v.date, v.time) < (last.date, last.time) {
+          return "\(v.no) (\(f.picked.name)) is dated \(v.date) \(v.time), before the ledger's latest voucher (\(last.date) \(last.time))"
+        }
+        for ref in [v.returnAgainst, v.againstVoucher] where !ref.isEmpty && !own.contains(ref) {
+          if let posted = snapshot.index.lookup(ref), !posted.type.isOrder { return "\(v.no) refers to the posted voucher \(ref)" }
+        }
+      }
+    }
+    return nil
+  }
+}

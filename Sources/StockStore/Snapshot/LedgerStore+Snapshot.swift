@@ -1,0 +1,47 @@
+import Foundation
+import StockCore
+import StockRead
+
+/// The snapshot of the ledger head (`ledger/snapshot.bin`): derived state a run can continue from instead
+/// of replaying the history. It is not part of the chained record: written after the run's commit, replaced
+/// atomically, tagged with the chain head it was derived at, and ignored when it does not match `HEAD`
+/// (the run then replays the ledger and writes a new one). Deleting it only costs one full run.
+extension LedgerStore {
+  public var snapshotPath: String { directory + "/snapshot.bin" }
+
+  /// The snapshot's bytes, or nil when there is none.
+  public func readSnapshot() -> [UInt8]? { FileBytes.read(snapshotPath) }
+
+  /// Replaces the snapshot (atomically; not fsynced: a torn or stale snapshot is detected and ignored).
+  public func writeSnapshot(_ bytes: [UInt8]) throws(StoreError) {
+    try DurableFiles.write(bytes, to: snapshotPath, durable: false)
+    CrashPoint.hit("snapshot")
+  }
+
+  /// Removes the snapshot (before a change the snapshot would not describe).
+  public func removeSnapshot() { unlink(snapshotPath) }
+}
+
+extension LedgerStore {
+  /// A fingerprint of the committed files as the file system describes them (size, modification time,
+  /// inode of every file the manifests list). A snapshot records it; a run that finds it changed reads and
+  /// checks the whole ledger (which names any tampering) instead of trusting the snapshot. Content changes
+  /// that keep size and time are `verify`'s to find.
+  /// - Complexity: O(runs) file-system calls; reads no data.
+  public func statFingerprint() -> String? {
+    guard let committed = try? head().run else { return nil }
+    var h = SHA256()
+    for n in stride(from: 1, through: committed, by: 1) {
+      let dir = runPath(n)
+      guard let m = FileBytes.read(dir + "/manifest") else { return nil }
+      for line in String(decoding: m, as: UTF8.self).split(separator: "\n") where line.hasPrefix("file ") {
+        let parts = line.split(separator: " ")
+        guard parts.count == 4 else { return nil }
+        var st = stat()
+        guard stat(dir + "/" + parts[1], &st) == 0 else { return nil }
+        h.update("\(n) \(parts[1]) \(st.st_size) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec) \(st.st_ino)\n")
+      }
+    }
+    return h.finalizeHex()
+  }
+}
