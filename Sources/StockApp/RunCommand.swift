@@ -165,7 +165,9 @@ public enum RunCommand {
     progress.show("validating \(work.files.reduce(0) { $0 + $1.voucherCount }) vouchers")
     work.validate()
     timer.mark("validate")
-    if let snapshot, let reason = work.cannotContinue(from: snapshot) { return .replay(reason) }
+    let documents = DocumentFile(ledger: p.ledger)
+    if let snapshot, let reason = work.continuing(from: snapshot, documents: documents) { return .replay(reason) }
+    let loadedDocuments = work.base.documents
     progress.show("posting \(ledger.activeVouchers.count + work.files.reduce(0) { $0 + $1.valid.count }) vouchers in date order")
     let settled: RunWork.Settled
     switch work.settle() {
@@ -232,7 +234,10 @@ public enum RunCommand {
       var next = HeadSnapshot.after(run: settled, on: ledger, from: snapshot, folds: rendered.folds, chain: summary.chainHead, mastersDigest: digest)
       next.reportSizes = sizes
       next.ledgerFingerprint = store.statFingerprint() ?? ""
-      do { try store.writeSnapshot(next.encode()) } catch { store.removeSnapshot() }
+      do {
+        try next.storeDocuments(of: settled, on: ledger, from: snapshot, loaded: loadedDocuments, in: documents)
+        try store.writeSnapshot(next.encode())
+      } catch { store.removeSnapshot() }
       timer.mark("snapshot")
       timer.report()
     } catch {

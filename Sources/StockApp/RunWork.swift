@@ -16,8 +16,9 @@ struct RunWork {
   /// What validation needs of the posted vouchers.
   let facts: LedgerFacts
   /// The engine state the run's timeline starts from: empty when it replays the ledger, the head's when it
-  /// continues from the snapshot (the ledger's vouchers are then all before the run's).
-  let base: PostingState
+  /// continues from the snapshot (the ledger's vouchers are then all before the run's), with the documents
+  /// of the posted vouchers the run refers to.
+  var base: PostingState
   let partial: Bool
 
   struct InputFile {

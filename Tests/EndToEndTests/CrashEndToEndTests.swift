@@ -11,13 +11,13 @@ import Testing
   let e2e = EndToEndTests()
 
   /// Every file of a books directory with its content, except what a crash may legitimately leave behind
-  /// (the quarantine of an uncommitted run, the lock file) and the head snapshot, a cache that records file
+  /// (the quarantine of an uncommitted run, the lock file) and the head snapshot with its document file, a cache that records file
   /// times (whether it was used or rebuilt shows in the run after, compared by ``afterNextRun(_:)``).
   func digest(_ b: String) -> [String: String] {
     var out: [String: String] = [:]
     guard let walker = FileManager.default.enumerator(atPath: b) else { return out }
     while let rel = walker.nextObject() as? String {
-      if rel.hasPrefix("ledger/quarantine") || rel == "ledger/.lock" || rel == "ledger/snapshot.bin" { continue }
+      if rel.hasPrefix("ledger/quarantine") || rel == "ledger/.lock" || rel == "ledger/snapshot.bin" || rel == "ledger/documents.bin" { continue }
       var isDir: ObjCBool = false
       guard FileManager.default.fileExists(atPath: b + "/" + rel, isDirectory: &isDir), !isDir.boolValue else { continue }
       out[rel] = e2e.read(b + "/" + rel)

@@ -22,6 +22,8 @@ struct HeadSnapshot {
   var closedThrough: BusinessDate?
   /// Sizes of `stock-ledger.csv` and `general-ledger.csv` as written for `chain` (appended to by the next run).
   var reportSizes: [Int] = [0, 0]
+  /// Size of `ledger/documents.bin` as written for `chain`.
+  var documentsSize = 0
   var index: VoucherIndex
   var state: PostingState
   var folds: LedgerFolds
@@ -43,6 +45,7 @@ struct HeadSnapshot {
     w.optionalDate(closedThrough)
     w.count(reportSizes.count)
     for s in reportSizes { w.int(s) }
+    w.int(documentsSize)
     index.encode(into: &w)
     state.encode(into: &w)
     folds.encode(into: &w)
@@ -73,6 +76,7 @@ struct HeadSnapshot {
     closedThrough = try r.optionalDate()
     reportSizes = []
     for _ in 0..<(try r.count(limit: 8)) { reportSizes.append(try r.int()) }
+    documentsSize = try r.int()
     index = try VoucherIndex(decoding: &r)
     state = try PostingState(decoding: &r)
     folds = try LedgerFolds(decoding: &r)
@@ -120,9 +124,10 @@ extension HeadSnapshot {
 }
 
 extension RunWork {
-  /// Why the run cannot continue from the head snapshot (nil: it can): every voucher must post after the
-  /// head's last one, cancel nothing, and need no posted voucher's document (returns, invoices of receipts).
-  func cannotContinue(from snapshot: HeadSnapshot) -> String? {
+  /// Prepares the run to continue from the head snapshot; returns why it cannot (nil: it can). Every voucher
+  /// must post after the head's last one and cancel nothing; the documents of the posted vouchers it refers
+  /// to (originals of returns, receipts of invoices) are loaded into the starting state.
+  mutating func continuing(from snapshot: HeadSnapshot, documents: DocumentFile) -> String? {
     var own: Set<String> = []
     for f in files { for v in f.valid { own.insert(v.no) } }
     for f in files {
@@ -131,11 +136,47 @@ extension RunWork {
         if let last = snapshot.lastKey, (v.date, v.time) < (last.date, last.time) {
           return "\(v.no) (\(f.picked.name)) is dated \(v.date) \(v.time), before the ledger's latest voucher (\(last.date) \(last.time))"
         }
-        for ref in [v.returnAgainst, v.againstVoucher] where !ref.isEmpty && !own.contains(ref) {
-          if let posted = snapshot.index.lookup(ref), !posted.type.isOrder { return "\(v.no) refers to the posted voucher \(ref)" }
+        for ref in [v.returnAgainst, v.againstVoucher] where !ref.isEmpty && !own.contains(ref) && base.documents[ref] == nil {
+          guard let posted = snapshot.index.lookup(ref), !posted.type.isOrder, !snapshot.cancelled.contains(ref) else { continue }
+          guard let offset = snapshot.index.documentOffset(ref) else { continue }  // a voucher without a document (a stock entry)
+          guard offset < snapshot.documentsSize, let bytes = documents.read(at: offset) else { return "the stored document of \(ref) cannot be read" }
+          var r = BinaryReader(bytes)
+          guard let doc = try? PostedDocument(decoding: &r) else { return "the stored document of \(ref) is damaged" }
+          base.documents[ref] = doc
         }
       }
     }
     return nil
+  }
+}
+
+extension HeadSnapshot {
+  /// Writes the documents the next run may need and records where they are: after a replay every posted
+  /// voucher's document (the file rewritten, in ledger order); after a run from the snapshot, the documents
+  /// it created or changed (appended).
+  mutating func storeDocuments(of s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, loaded: [String: PostedDocument], in file: DocumentFile) throws(StoreError) {
+    var numbers: [String] = []
+    var records: [[UInt8]] = []
+    func add(_ no: String) {
+      guard let doc = s.state.documents[no], loaded[no] != doc else { return }
+      var w = BinaryWriter()
+      doc.encode(into: &w)
+      numbers.append(no)
+      records.append(w.bytes)
+    }
+    let written: (offsets: [Int], size: Int)
+    if let previous {
+      for no in loaded.keys.sorted() { add(no) }
+      for v in s.acceptedNew where v.action == .submit { add(v.no) }
+      written = try file.append(records, after: previous.documentsSize)
+    } else {
+      numbers.reserveCapacity(s.state.documents.count)
+      records.reserveCapacity(s.state.documents.count)
+      for v in ledger.vouchers where v.action == .submit { add(v.no) }
+      for v in s.acceptedNew where v.action == .submit { add(v.no) }
+      written = try file.write(records)
+    }
+    documentsSize = written.size
+    index.setDocuments(zip(numbers, written.offsets).map { ($0, $1) })
   }
 }

@@ -89,3 +89,14 @@ extension BinaryReader {
     return Array(storage[offset..<offset + n])
   }
 }
+
+extension BinaryReader {
+  /// Reads what ``BinaryWriter/compactFixed(_:)`` wrote.
+  public mutating func compactFixed() throws(BinaryFormatError) -> Fixed {
+    switch try byte() {
+    case 0: return Fixed(raw: Int128(try int()))
+    case 1: return try fixed()
+    default: throw BinaryFormatError(offset: offset - 1, "not a decimal")
+    }
+  }
+}

@@ -56,3 +56,20 @@ public struct BinaryWriter: Sendable {
     if let d { date(d) }
   }
 }
+
+extension BinaryWriter {
+  /// An exact decimal in as few bytes as its size needs: a zigzag LEB128 of the raw value when it fits in
+  /// 64 bits (tag 0), else the 16 raw bytes (tag 1).
+  public mutating func compactFixed(_ f: Fixed) {
+    if let small = Int64(exactly: f.raw) {
+      byte(0)
+      int(Int(small))
+    } else {
+      byte(1)
+      fixed(f)
+    }
+  }
+
+  /// Bytes as they are.
+  public mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }
+}

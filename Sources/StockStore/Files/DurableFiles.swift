@@ -100,7 +100,7 @@ public enum DurableFiles {
   /// Cuts `path` back to `size` bytes and appends `bytes` (not atomic, not fsynced: for derived files whose
   /// completeness a marker written afterwards vouches for).
   public static func append(_ bytes: [UInt8], to path: String, truncatingTo size: Int) throws(StoreError) {
-    let fd = open(path, O_WRONLY | O_CLOEXEC)
+    let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw StoreError(path: path, "cannot open: \(errnoText())") }
     defer { close(fd) }
     guard ftruncate(fd, off_t(size)) == 0, lseek(fd, off_t(size), SEEK_SET) >= 0 else { throw StoreError(path: path, "cannot truncate: \(errnoText())") }

@@ -12,6 +12,8 @@ public struct VoucherIndex: Sendable {
   private var info: [UInt64] = []
   /// Each number as a LEB128 length and its UTF-8 bytes.
   private var names: [UInt8] = []
+  /// Parallel to `hashes`: 1 + the offset of the voucher's document in the document file, 0 for none.
+  private var documents: [UInt64] = []
   public init() {}
 
   public var count: Int { hashes.count }
@@ -34,9 +36,8 @@ public struct VoucherIndex: Sendable {
     return String(decoding: names[start..<start + n], as: UTF8.self)[...].utf8
   }
 
-  /// Type and posting date of the posted voucher `no`, if there is one.
-  /// - Complexity: O(log n).
-  public func lookup(_ no: String) -> (type: VoucherType, date: BusinessDate)? {
+  /// Where `no` is in the sorted arrays.
+  private func position(_ no: String) -> Int? {
     let h = VoucherIndex.hash(no)
     var lo = 0, hi = hashes.count
     while lo < hi {
@@ -44,14 +45,31 @@ public struct VoucherIndex: Sendable {
       if hashes[mid] < h { lo = mid + 1 } else { hi = mid }
     }
     while lo < hashes.count && hashes[lo] == h {
-      let v = info[lo]
-      if let stored = name(at: Int(v >> 32)), stored.elementsEqual(no.utf8) {
-        let type = VoucherIndex.types[Int(v & 0xFF)]
-        return (type, BusinessDate(dayNumber: Int((v >> 8) & 0xFF_FFFF) - VoucherIndex.dayBias))
-      }
+      if let stored = name(at: Int(info[lo] >> 32)), stored.elementsEqual(no.utf8) { return lo }
       lo += 1
     }
     return nil
+  }
+
+  /// Type and posting date of the posted voucher `no`, if there is one.
+  /// - Complexity: O(log n).
+  public func lookup(_ no: String) -> (type: VoucherType, date: BusinessDate)? {
+    guard let i = position(no) else { return nil }
+    let v = info[i]
+    return (VoucherIndex.types[Int(v & 0xFF)], BusinessDate(dayNumber: Int((v >> 8) & 0xFF_FFFF) - VoucherIndex.dayBias))
+  }
+
+  /// Where the document of the posted voucher `no` is in the document file, if it has one.
+  /// - Complexity: O(log n).
+  public func documentOffset(_ no: String) -> Int? {
+    guard let i = position(no), documents[i] > 0 else { return nil }
+    return Int(documents[i] - 1)
+  }
+
+  /// Records where the documents of posted vouchers are (vouchers not in the index are ignored).
+  /// - Complexity: O(m log n).
+  public mutating func setDocuments(_ offsets: [(no: String, offset: Int)]) {
+    for o in offsets { if let i = position(o.no) { documents[i] = UInt64(o.offset) + 1 } }
   }
 
   /// The index with `added` vouchers (numbers not yet in it).
@@ -73,28 +91,33 @@ public struct VoucherIndex: Sendable {
     fresh.sort { $0.0 < $1.0 }
     out.hashes.reserveCapacity(hashes.count + fresh.count)
     out.info.reserveCapacity(hashes.count + fresh.count)
+    out.documents.reserveCapacity(hashes.count + fresh.count)
     var i = 0, j = 0
     while i < hashes.count || j < fresh.count {
       if j == fresh.count || (i < hashes.count && hashes[i] <= fresh[j].0) {
         out.hashes.append(hashes[i])
         out.info.append(info[i])
+        out.documents.append(documents[i])
         i += 1
       } else {
         out.hashes.append(fresh[j].0)
         out.info.append(fresh[j].1)
+        out.documents.append(0)
         j += 1
       }
     }
     return out
   }
 
-  /// The index in its file layout: count, hashes, infos (little-endian), then the names blob.
+  /// The index in its file layout: count, hashes, infos, document offsets (little-endian), then the names
+  /// blob.
   public func encode(into w: inout BinaryWriter) {
     w.count(hashes.count)
     for h in hashes { w.uint64(h) }
     for v in info { w.uint64(v) }
+    for d in documents { w.uint64(d) }
     w.count(names.count)
-    for b in names { w.byte(b) }
+    w.raw(names)
   }
 
   public init(decoding r: inout BinaryReader) throws(BinaryFormatError) {
@@ -103,6 +126,8 @@ public struct VoucherIndex: Sendable {
     info.reserveCapacity(n)
     for _ in 0..<n { hashes.append(try r.uint64()) }
     for _ in 0..<n { info.append(try r.uint64()) }
+    documents.reserveCapacity(n)
+    for _ in 0..<n { documents.append(try r.uint64()) }
     let m = try r.count()
     names = try r.bytes(m)
     for i in 1..<max(1, n) where hashes[i - 1] > hashes[i] { throw BinaryFormatError(offset: r.offset, "voucher index out of order") }
