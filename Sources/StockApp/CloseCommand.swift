@@ -40,7 +40,7 @@ public enum CloseCommand {
     record.closeThrough = date
     let chain: String
     do {
-      chain = try store.commit(record, previousChain: ledger.chainHead, places: masters.company.currencyPrecision)
+      chain = try store.commit(record, previousChain: ledger.chainHead, places: masters.company.currencyPrecision).chain
       try store.markFinished(run: record.run)
     } catch {
       return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger close: nothing was closed: \(error)\n")

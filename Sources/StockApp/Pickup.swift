@@ -30,7 +30,7 @@ enum Pickup {
     var left: [String] = []
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: inbox) else { return ([], []) }
     var buffer = [UInt8](repeating: 0, count: 1 << 20)
-    for name in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+    for name in names.sorted(by: { $0.precedesInByteOrder($1) }) {
       if name.hasPrefix(".") || name.hasSuffix(".part") || name.hasSuffix(".tmp") || name.hasSuffix("~") { continue }
       let lower = name.lowercased()
       guard lower.hasSuffix(".csv") || lower.hasSuffix(".xml") else { continue }

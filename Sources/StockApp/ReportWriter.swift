@@ -40,7 +40,7 @@ enum ReportWriter {
       if appendableNames.contains(name) {
         r.files.append((name, StockReports.csv(name, source) ?? []))
       } else if let t = r.folds.table(name, masters: source.masters, planning: source.planning) {
-        r.files.append((name, Array(t.csv.utf8)))
+        r.files.append((name, t.csvBytes))
       }
     }
     return r
@@ -58,7 +58,31 @@ enum ReportWriter {
       ("general-ledger", StockReports.generalLedgerCSV(source.gl, source, header: false), sizes[1]),
     ]
     for name in StockReports.names where !appendableNames.contains(name) {
-      if let t = r.folds.table(name, masters: source.masters, planning: source.planning) { r.files.append((name, Array(t.csv.utf8))) }
+      if let t = r.folds.table(name, masters: source.masters, planning: source.planning) { r.files.append((name, t.csvBytes)) }
+    }
+    return r
+  }
+
+  /// The head reports after a run that revalued part of the history: `source` holds the part's entries
+  /// (its whole history, revalued) and the run's, in timeline order; `stockLedger` is the rewritten
+  /// `stock-ledger.csv`; the part's item-warehouses are folded afresh, the rest added to the head's folds.
+  static func render(revaluing source: ReportSource, keys: Set<StockKey>, stockLedger: [UInt8], to folds: LedgerFolds, sizes: [Int]) -> Rendered {
+    var r = Rendered(folds: folds)
+    var fresh = LedgerFolds()
+    for e in source.entries {
+      let voucher = e.batchNo.isEmpty && e.serialNos.isEmpty ? nil : source.vouchers[e.voucherNo]
+      if keys.contains(StockKey(item: e.itemCode, warehouse: e.warehouse)) {
+        fresh.add(e, voucher: voucher, masters: source.masters)
+      } else {
+        r.folds.add(e, voucher: voucher, masters: source.masters)
+      }
+    }
+    r.folds.replace(keys, from: fresh)
+    for g in source.gl { r.folds.add(g) }
+    r.appends = [("general-ledger", StockReports.generalLedgerCSV(source.gl, source, header: false), sizes[1])]
+    r.files = [("stock-ledger", stockLedger)]
+    for name in StockReports.names where !appendableNames.contains(name) {
+      if let t = r.folds.table(name, masters: source.masters, planning: source.planning) { r.files.append((name, t.csvBytes)) }
     }
     return r
   }

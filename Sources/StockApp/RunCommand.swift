@@ -166,7 +166,17 @@ public enum RunCommand {
     work.validate()
     timer.mark("validate")
     let documents = DocumentFile(ledger: p.ledger)
-    if let snapshot, let reason = work.continuing(from: snapshot, documents: documents) { return .replay(reason) }
+    let history = HistoryFile(ledger: p.ledger)
+    var component: Component?
+    if let snapshot {
+      switch work.continuing(from: snapshot, documents: documents, history: history, ledgerDirectory: p.ledger) {
+      case .failure(let f): return .replay(f.reason)
+      case .success(.forward): break
+      case .success(.revaluing(let c)):
+        component = c
+        timer.basis = "the head snapshot, revaluing \(c.vouchers.count) posted vouchers of \(c.keys.count) item-warehouses"
+      }
+    }
     let loadedDocuments = work.base.documents
     progress.show("posting \(ledger.activeVouchers.count + work.files.reduce(0) { $0 + $1.valid.count }) vouchers in date order")
     let settled: RunWork.Settled
@@ -177,6 +187,14 @@ public enum RunCommand {
     }
 
     timer.mark("post")
+    var stockLedger: [UInt8] = []
+    if let component, !o.dryRun {
+      switch rewrittenStockLedger(settled, component: component, out: p.out, places: masters.company.currencyPrecision) {
+      case .success(let bytes): stockLedger = bytes
+      case .failure(let f): return .replay(f.reason)
+      }
+      timer.mark("rewrite")
+    }
     // What the run writes.
     let runNo = ledger.runCount + 1
     let runName = LedgerStore.runName(runNo)
@@ -219,11 +237,17 @@ public enum RunCommand {
     progress.show("committing run \(runName)")
     // The head reports are rendered on the other core while the run commits; they are written only after
     // the commit, so they never show what the ledger does not hold.
+    let revaluedKeys = component?.keys, rewritten = stockLedger
     let reports = Background {
-      snapshot.map { ReportWriter.render(appending: source, to: $0.folds, sizes: $0.reportSizes) } ?? ReportWriter.render(source)
+      guard let snapshot else { return ReportWriter.render(source) }
+      if let revaluedKeys {
+        return ReportWriter.render(revaluing: source, keys: revaluedKeys, stockLedger: rewritten, to: snapshot.folds, sizes: snapshot.reportSizes)
+      }
+      return ReportWriter.render(appending: source, to: snapshot.folds, sizes: snapshot.reportSizes)
     }
     do {
-      summary.chainHead = try store.commit(record, previousChain: ledger.chainHead, places: masters.company.currencyPrecision)
+      let committed = try store.commit(record, previousChain: ledger.chainHead, places: masters.company.currencyPrecision)
+      summary.chainHead = committed.chain
       timer.mark("commit")
       try PostCommit.finish((record.run, record.moves, record.outputs, record.gl), store: store, paths: p, masters: masters)
       progress.show("writing reports to \(p.out)")
@@ -235,7 +259,8 @@ public enum RunCommand {
       next.reportSizes = sizes
       next.ledgerFingerprint = store.statFingerprint() ?? ""
       do {
-        try next.storeDocuments(of: settled, on: ledger, from: snapshot, loaded: loadedDocuments, in: documents)
+        try next.storeDocuments(of: settled, on: work.ledger, from: snapshot, loaded: loadedDocuments, in: documents)
+        try next.storeHistory(of: settled, on: ledger, from: snapshot, places: committed.places, in: history)
         try store.writeSnapshot(next.encode())
       } catch { store.removeSnapshot() }
       timer.mark("snapshot")
@@ -244,6 +269,43 @@ public enum RunCommand {
       return .done((CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: the run was aborted: \(error)\nIf it stopped before its commit the ledger is as it was; otherwise the next run completes it.\n"), nil))
     }
     return .done((CommandOutcome(exitCode: summary.exitCode, stdout: summary.text(paths: p, elapsed: Date().timeIntervalSince(started))), summary))
+  }
+
+  /// `stock-ledger.csv` after a run that revalued part of the history: the revalued vouchers' lines
+  /// replaced, the run's inserted.
+  static func rewrittenStockLedger(_ s: RunWork.Settled, component: Component, out: String, places: Int) -> Result<[UInt8], Replay.Fallback> {
+    var changed: Set<String> = []
+    for (e, written) in zip(s.entries, s.written) where written && component.storedEntryCount[e.voucherNo] != nil { changed.insert(e.voucherNo) }
+    for no in changed where (component.storedEntryCount[no] ?? 0) == 0 {
+      return .failure(.init("the revalued voucher \(no) had no stock ledger line to replace"))
+    }
+    // Each voucher's lines, in timeline order (a voucher's entries are contiguous).
+    var replacing: [[UInt8]: [UInt8]] = [:]
+    var inserting: [StockLedgerRewrite.Block] = []
+    var from: BusinessDate?
+    var i = 0
+    while i < s.entries.count {
+      let no = s.entries[i].voucherNo
+      var j = i
+      while j < s.entries.count && s.entries[j].voucherNo == no { j += 1 }
+      let isPosted = component.storedEntryCount[no] != nil
+      if !isPosted || changed.contains(no) {
+        var w = ByteWriter(guardsFormulas: true, capacity: 160 * (j - i))
+        for e in s.entries[i..<j] {
+          e.write(places: places, into: &w)
+          w.endRow()
+        }
+        let first = s.entries[i]
+        if isPosted { replacing[StockLedgerRewrite.field(no)] = w.bytes } else { inserting.append(.init(date: first.date, time: first.time, bytes: w.bytes)) }
+        from = min(from ?? first.date, first.date)
+      }
+      i = j
+    }
+    guard let from else { return .success(FileBytes.read(out + "/stock-ledger.csv") ?? []) }
+    guard let old = FileBytes.read(out + "/stock-ledger.csv"), let bytes = StockLedgerRewrite.rewrite(old, replacing: replacing, inserting: inserting, from: from) else {
+      return .failure(.init("stock-ledger.csv does not hold the lines the snapshot expects"))
+    }
+    return .success(bytes)
   }
 
   /// `dir/name`, or `dir/name` with the run inserted before the extension when that is taken.

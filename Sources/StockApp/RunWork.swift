@@ -12,7 +12,7 @@ import StockValidate
 struct RunWork {
   let masters: Masters
   /// The ledger as loaded: whole, or (continuing from the head snapshot) only its registry and closes.
-  let ledger: LedgerContents
+  var ledger: LedgerContents
   /// What validation needs of the posted vouchers.
   let facts: LedgerFacts
   /// The engine state the run's timeline starts from: empty when it replays the ledger, the head's when it

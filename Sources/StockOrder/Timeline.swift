@@ -44,7 +44,7 @@ public enum Timeline {
     var all: [TimelineVoucher] = []
     all.reserveCapacity(posted.count + files.reduce(0) { $0 + $1.vouchers.count })
     for v in posted { all.append(TimelineVoucher(voucher: v, arrival: all.count, isPosted: true)) }
-    for f in files.sorted(by: { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }) {
+    for f in files.sorted(by: { $0.name.precedesInByteOrder($1.name) }) {
       for v in f.vouchers { all.append(TimelineVoucher(voucher: v, arrival: all.count, isPosted: false)) }
     }
     all.sort { $0.key < $1.key }

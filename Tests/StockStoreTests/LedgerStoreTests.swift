@@ -33,8 +33,8 @@ import Testing
 
   @Test func committedRunsReadBackExactly() throws {
     let store = LedgerStore(directory: directory())
-    let first = try store.commit(record(1), previousChain: LedgerStore.zeroChain, places: 2)
-    let second = try store.commit(record(2), previousChain: first, places: 2)
+    let first = try store.commit(record(1), previousChain: LedgerStore.zeroChain, places: 2).chain
+    let second = try store.commit(record(2), previousChain: first, places: 2).chain
     let ledger = try store.load()
     #expect(ledger.runCount == 2)
     #expect(ledger.chainHead == second)
@@ -50,7 +50,7 @@ import Testing
   @Test func aChangedFileBreaksTheChain() throws {
     let dir = directory()
     let store = LedgerStore(directory: dir)
-    _ = try store.commit(record(1), previousChain: LedgerStore.zeroChain, places: 2)
+    _ = try store.commit(record(1), previousChain: LedgerStore.zeroChain, places: 2).chain
     let path = dir + "/runs/000001/gl.csv"
     let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "0.83", with: "0.84")
     try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -62,7 +62,7 @@ import Testing
   @Test func anUncommittedRunIsQuarantined() throws {
     let dir = directory()
     let store = LedgerStore(directory: dir)
-    _ = try store.commit(record(1), previousChain: LedgerStore.zeroChain, places: 2)
+    _ = try store.commit(record(1), previousChain: LedgerStore.zeroChain, places: 2).chain
     // A run that wrote its files but never replaced HEAD.
     try FileManager.default.createDirectory(atPath: dir + "/runs/000002", withIntermediateDirectories: true)
     try "half".write(toFile: dir + "/runs/000002/stock.csv", atomically: true, encoding: .utf8)

@@ -24,6 +24,10 @@ struct HeadSnapshot {
   var reportSizes: [Int] = [0, 0]
   /// Size of `ledger/documents.bin` as written for `chain`.
   var documentsSize = 0
+  /// Size of `ledger/history.bin` as written for `chain`, and the number of vouchers it holds (the ordinal
+  /// of the next one).
+  var historySize = 0
+  var historyCount = 0
   var index: VoucherIndex
   var state: PostingState
   var folds: LedgerFolds
@@ -46,6 +50,8 @@ struct HeadSnapshot {
     w.count(reportSizes.count)
     for s in reportSizes { w.int(s) }
     w.int(documentsSize)
+    w.int(historySize)
+    w.int(historyCount)
     index.encode(into: &w)
     state.encode(into: &w)
     folds.encode(into: &w)
@@ -77,6 +83,8 @@ struct HeadSnapshot {
     reportSizes = []
     for _ in 0..<(try r.count(limit: 8)) { reportSizes.append(try r.int()) }
     documentsSize = try r.int()
+    historySize = try r.int()
+    historyCount = try r.int()
     index = try VoucherIndex(decoding: &r)
     state = try PostingState(decoding: &r)
     folds = try LedgerFolds(decoding: &r)
@@ -124,36 +132,65 @@ extension HeadSnapshot {
 }
 
 extension RunWork {
-  /// Prepares the run to continue from the head snapshot; returns why it cannot (nil: it can). Every voucher
-  /// must post after the head's last one and cancel nothing; the documents of the posted vouchers it refers
-  /// to (originals of returns, receipts of invoices) are loaded into the starting state.
-  mutating func continuing(from snapshot: HeadSnapshot, documents: DocumentFile) -> String? {
-    var own: Set<String> = []
-    for f in files { for v in f.valid { own.insert(v.no) } }
+  /// How a run continues from the head snapshot.
+  enum Continuation {
+    /// Every voucher posts after the head.
+    case forward
+    /// Some vouchers are dated before the head: the part of the history they can revalue is replayed.
+    case revaluing(Component)
+  }
+
+  /// Prepares the run to continue from the head snapshot, or says why it cannot. The documents of the
+  /// posted vouchers the run refers to (originals of returns, receipts of invoices) are loaded into the
+  /// starting state; with vouchers dated before the head, the part of the history they touch is loaded and
+  /// replaces its item-warehouses' state.
+  mutating func continuing(from snapshot: HeadSnapshot, documents: DocumentFile, history: HistoryFile, ledgerDirectory: String) -> Result<Continuation, Replay.Fallback> {
+    var own: [String: Voucher] = [:]
+    for f in files { for v in f.valid { own[v.no] = v } }
+    var seeds: Set<StockKey> = []
     for f in files {
       for v in f.valid {
-        if v.action == .cancel { return "\(v.no) cancels a posted voucher" }
-        if let last = snapshot.lastKey, (v.date, v.time) < (last.date, last.time) {
-          return "\(v.no) (\(f.picked.name)) is dated \(v.date) \(v.time), before the ledger's latest voucher (\(last.date) \(last.time))"
-        }
-        for ref in [v.returnAgainst, v.againstVoucher] where !ref.isEmpty && !own.contains(ref) && base.documents[ref] == nil {
+        if v.action == .cancel { return .failure(.init("\(v.no) cancels a posted voucher")) }
+        for ref in [v.returnAgainst, v.againstVoucher] where !ref.isEmpty && own[ref] == nil && base.documents[ref] == nil {
           guard let posted = snapshot.index.lookup(ref), !posted.type.isOrder, !snapshot.cancelled.contains(ref) else { continue }
           guard let offset = snapshot.index.documentOffset(ref) else { continue }  // a voucher without a document (a stock entry)
-          guard offset < snapshot.documentsSize, let bytes = documents.read(at: offset) else { return "the stored document of \(ref) cannot be read" }
+          guard offset < snapshot.documentsSize, let bytes = documents.read(at: offset) else { return .failure(.init("the stored document of \(ref) cannot be read")) }
           var r = BinaryReader(bytes)
-          guard let doc = try? PostedDocument(decoding: &r) else { return "the stored document of \(ref) is damaged" }
+          guard let doc = try? PostedDocument(decoding: &r) else { return .failure(.init("the stored document of \(ref) is damaged")) }
           base.documents[ref] = doc
+        }
+        if let last = snapshot.lastKey, (v.date, v.time) < (last.date, last.time) {
+          if v.type.isOrder || v.action == .close { return .failure(.init("\(v.no) (\(f.picked.name)) is an order dated before the ledger's latest voucher")) }
+          seeds.formUnion(keys(of: v, own: own))
         }
       }
     }
-    return nil
+    if seeds.isEmpty { return .success(.forward) }
+    switch Component.load(seeds: seeds, snapshot: snapshot, history: history, ledger: ledgerDirectory, masters: masters) {
+    case .failure(let f): return .failure(f)
+    case .success(let c):
+      for k in c.keys { base.stock.removeValue(forKey: k) }
+      ledger.vouchers = c.stored.vouchers
+      ledger.entries = c.stored.entries
+      ledger.gl = c.stored.gl
+      return .success(.revaluing(c))
+    }
+  }
+
+  /// The item-warehouses a voucher moves, and those of the original it returns or bills.
+  func keys(of v: Voucher, own: [String: Voucher]) -> Set<StockKey> {
+    var keys = Replay.stockKeys(v)
+    for ref in [v.returnAgainst, v.againstVoucher] where !ref.isEmpty {
+      if let o = own[ref] { keys.formUnion(Replay.stockKeys(o)) } else if let d = base.documents[ref] { keys.formUnion(d.lines.map(\.key)) }
+    }
+    return keys
   }
 }
 
 extension HeadSnapshot {
   /// Writes the documents the next run may need and records where they are: after a replay every posted
   /// voucher's document (the file rewritten, in ledger order); after a run from the snapshot, the documents
-  /// it created or changed (appended).
+  /// it created or changed (appended; the vouchers of a revalued part are `ledger`'s).
   mutating func storeDocuments(of s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, loaded: [String: PostedDocument], in file: DocumentFile) throws(StoreError) {
     var numbers: [String] = []
     var records: [[UInt8]] = []
@@ -167,6 +204,7 @@ extension HeadSnapshot {
     let written: (offsets: [Int], size: Int)
     if let previous {
       for no in loaded.keys.sorted() { add(no) }
+      for v in ledger.vouchers where loaded[v.no] == nil { add(v.no) }
       for v in s.acceptedNew where v.action == .submit { add(v.no) }
       written = try file.append(records, after: previous.documentsSize)
     } else {
@@ -178,5 +216,38 @@ extension HeadSnapshot {
     }
     documentsSize = written.size
     index.setDocuments(zip(numbers, written.offsets).map { ($0, $1) })
+  }
+}
+
+extension HeadSnapshot {
+  /// Writes the history the next backdated run needs: after a replay every active voucher (the file
+  /// rewritten, in ledger order), after a run from the snapshot the run's vouchers (appended).
+  /// - Parameter places: where the run's vouchers were committed (parallel to `s.acceptedNew`).
+  mutating func storeHistory(of s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, places: [VoucherPlace], in file: HistoryFile) throws(StoreError) {
+    func keys(_ v: Voucher) -> [StockKey] {
+      var keys = Replay.stockKeys(v)
+      for ref in [v.returnAgainst, v.againstVoucher] where !ref.isEmpty {
+        if let d = s.state.documents[ref] { keys.formUnion(d.lines.map(\.key)) }
+      }
+      return keys.sorted()
+    }
+    var records: [HistoryFile.Record] = []
+    let cancelled = (previous?.cancelled ?? ledger.cancelled).union(s.cancelledNow)
+    if previous == nil {
+      records.reserveCapacity(ledger.vouchers.count + s.acceptedNew.count)
+      for (v, place) in zip(ledger.vouchers, ledger.voucherPlaces) where v.action != .cancel && !cancelled.contains(v.no) {
+        records.append(.init(place: place, keys: keys(v)))
+      }
+    }
+    for (v, place) in zip(s.acceptedNew, places) where v.action != .cancel && !cancelled.contains(v.no) {
+      records.append(.init(place: place, keys: keys(v)))
+    }
+    if let previous {
+      historySize = try file.append(records, after: previous.historySize)
+      historyCount = previous.historyCount + records.count
+    } else {
+      historySize = try file.write(records)
+      historyCount = records.count
+    }
   }
 }

@@ -100,3 +100,19 @@ extension BinaryReader {
     }
   }
 }
+
+extension BinaryReader {
+  /// `n` 64-bit little-endian values, copied in bulk.
+  public mutating func uint64s(_ n: Int) throws(BinaryFormatError) -> [UInt64] {
+    guard n >= 0, n <= (count - offset) / 8 else { throw BinaryFormatError(offset: offset, "unexpected end of data") }
+    var out = [UInt64](repeating: 0, count: n)
+    if UInt64(1).littleEndian == 1 {
+      let start = offset
+      out.withUnsafeMutableBytes { dst in storage.withUnsafeBytes { src in dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[start..<start + 8 * n])) } }
+      offset += 8 * n
+    } else {
+      for i in 0..<n { out[i] = try uint64() }
+    }
+    return out
+  }
+}

@@ -32,7 +32,7 @@ public struct BinaryWriter: Sendable {
   }
 
   public mutating func uint64(_ v: UInt64) {
-    for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) }
+    withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
   }
 
   /// An exact decimal: its raw Int128 in 16 bytes.
@@ -72,4 +72,16 @@ extension BinaryWriter {
 
   /// Bytes as they are.
   public mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }
+}
+
+extension BinaryWriter {
+  /// An array of 64-bit values, little-endian, copied in bulk.
+  /// - Complexity: O(n) bytes copied.
+  public mutating func uint64s(_ values: [UInt64]) {
+    if UInt64(1).littleEndian == 1 {
+      values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+    } else {
+      for v in values { uint64(v) }
+    }
+  }
 }

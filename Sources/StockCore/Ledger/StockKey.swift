@@ -7,7 +7,7 @@ public struct StockKey: Sendable, Hashable, Comparable {
     self.warehouse = warehouse
   }
   public static func < (a: StockKey, b: StockKey) -> Bool {
-    a.item != b.item ? a.item.utf8.lexicographicallyPrecedes(b.item.utf8) : a.warehouse.utf8.lexicographicallyPrecedes(b.warehouse.utf8)
+    a.item != b.item ? a.item.precedesInByteOrder(b.item) : a.warehouse.precedesInByteOrder(b.warehouse)
   }
 }
 

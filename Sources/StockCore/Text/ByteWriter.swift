@@ -29,7 +29,9 @@ public struct ByteWriter: Sendable {
     s.withUTF8 { u in
       var needsQuotes = false
       for b in u where b == 44 || b == 34 || b == 10 || b == 13 { needsQuotes = true; break }
+      // A negative number is data, not a formula (as in ``CSVWriter``).
       let guarded = guardsFormulas && !u.isEmpty && (u[0] == 61 || u[0] == 43 || u[0] == 45 || u[0] == 64 || u[0] == 9 || u[0] == 13)
+        && !(u[0] == 45 && Fixed(parsing: String(decoding: u, as: UTF8.self)) != nil)
       if !needsQuotes {
         if guarded { bytes.append(39) }
         bytes.append(contentsOf: u)

@@ -31,3 +31,24 @@ public enum FileBytes {
     return failed ? nil : bytes
   }
 }
+
+extension FileBytes {
+  /// Bytes `start..<end` of a file, nil when it cannot be read or is shorter.
+  /// - Complexity: O(end − start).
+  public static func read(_ path: String, range: Range<Int>) -> [UInt8]? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var out = [UInt8](repeating: 0, count: range.count)
+    var done = 0
+    while done < range.count {
+      let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, range.count - done, off_t(range.lowerBound + done)) }
+      if n <= 0 { return nil }
+      done += n
+    }
+    return out
+  }
+
+  /// The first `size` bytes of a file.
+  public static func readPrefix(_ path: String, _ size: Int) -> [UInt8]? { size == 0 ? [] : read(path, range: 0..<size) }
+}

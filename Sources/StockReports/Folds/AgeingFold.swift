@@ -38,7 +38,7 @@ public struct AgeingFold: Sendable {
   /// warehouse). Only meaningful within one voucher.
   var removed: [String: [Slot]] = [:]
   /// The latest posting date folded.
-  public private(set) var latest: BusinessDate?
+  public internal(set) var latest: BusinessDate?
   public init(filter: ReportFilter = ReportFilter()) { self.filter = filter }
 
   /// - Complexity: O(slots consumed).

@@ -30,6 +30,17 @@ public struct LedgerFolds: Sendable {
   /// Adds one GL line (lines come in ledger order).
   public mutating func add(_ g: GLEntry) { trial.add(g) }
 
+  /// Replaces everything the folds know of the item-warehouses `keys` by what `fresh` knows (folds of their
+  /// whole history, after a revaluation). Batches and serials are not replaced.
+  /// - Complexity: O(keys).
+  public mutating func replace(_ keys: Set<StockKey>, from fresh: LedgerFolds) {
+    for k in keys {
+      balance.rows[k] = fresh.balance.rows[k]
+      ageing.slots[k] = fresh.ageing.slots[k]
+    }
+    if let l = fresh.ageing.latest { ageing.latest = max(ageing.latest ?? l, l) }
+  }
+
   /// The folds of a whole report source.
   /// - Complexity: O(entries + GL lines).
   public static func of(_ s: ReportSource, filter: ReportFilter = ReportFilter()) -> LedgerFolds {

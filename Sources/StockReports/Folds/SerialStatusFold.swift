@@ -49,7 +49,7 @@ public struct SerialStatusFold: Sendable {
       "serial_no", "item_code", "batch_no", "status", "warehouse", "received_voucher", "received_date", "delivered_voucher",
       "delivered_date", "party", "warranty_expiry_date",
     ])
-    for no in serials.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+    for no in serials.keys.sorted(by: { $0.precedesInByteOrder($1) }) {
       let st = serials[no]!
       guard filter.matches(item: st.item, warehouse: st.warehouse.isEmpty ? (filter.warehouse ?? "") : st.warehouse) else { continue }
       t.rows.append([no, st.item, st.batch, st.status, st.warehouse, st.received, st.receivedDate, st.delivered, st.deliveredDate, st.party, st.warranty])

@@ -25,7 +25,7 @@ public enum StockReports {
     switch name {
     case "stock-ledger": return stockLedgerCSV(s, f)
     case "general-ledger": return generalLedgerCSV(s.gl, s, f)
-    default: return make(name, s, f).map { Array($0.csv.utf8) }
+    default: return make(name, s, f).map(\.csvBytes)
     }
   }
 

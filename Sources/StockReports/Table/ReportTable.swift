@@ -17,6 +17,19 @@ public struct ReportTable: Sendable, Equatable {
     return w.text
   }
 
+  /// The same CSV as ``csv``, built as bytes (the head reports).
+  /// - Complexity: O(total length of the fields).
+  public var csvBytes: [UInt8] {
+    var w = ByteWriter(guardsFormulas: true, capacity: 64 * (rows.count + 1) * max(columns.count, 1))
+    w.texts(columns)
+    w.endRow()
+    for r in rows {
+      w.texts(r)
+      w.endRow()
+    }
+    return w.bytes
+  }
+
   /// A fixed-width table for a terminal: numbers right-aligned.
   public var table: String {
     var widths = columns.map(\.count)

@@ -32,6 +32,18 @@ public struct RunRecord: Sendable {
   }
 }
 
+/// Where a voucher is written: its run and the byte range of its rows in the run's `vouchers.csv`.
+public struct VoucherPlace: Sendable, Hashable {
+  public var run: Int
+  public var start: Int
+  public var end: Int
+  public init(run: Int, start: Int, end: Int) {
+    self.run = run
+    self.start = start
+    self.end = end
+  }
+}
+
 /// The committed ledger as read back.
 public struct LedgerContents: Sendable {
   public var runCount = 0
@@ -39,6 +51,8 @@ public struct LedgerContents: Sendable {
   public var chainHead = String(repeating: "0", count: 64)
   /// Accepted vouchers in ledger (arrival) order.
   public var vouchers: [Voucher] = []
+  /// Where each of `vouchers` is written: its run and the byte range of its rows in the run's `vouchers.csv`.
+  public var voucherPlaces: [VoucherPlace] = []
   /// Current version of every stock ledger entry, by ``entryKey(_:_:)``.
   public var entries: [String: StockLedgerEntry] = [:]
   /// Every GL line in ledger order (adjustments included).
@@ -203,6 +217,14 @@ public struct LedgerStore: Sendable {
       let f = CSVVoucherReader.read(bytes: bytes, file: path)
       if let d = f.diagnostics.first { throw IntegrityError(place: path, "cannot be read back: \(d)") }
       c.vouchers += f.vouchers
+      // Byte ranges: from the line each voucher starts on to the next one's (its rows are contiguous).
+      var lineStarts = [0]
+      lineStarts.reserveCapacity(bytes.count / 64)
+      for (i, b) in bytes.enumerated() where b == 10 { lineStarts.append(i + 1) }
+      let starts = f.vouchers.map { lineStarts[min(max($0.source.line - 1, 0), lineStarts.count - 1)] }
+      for (i, start) in starts.enumerated() {
+        c.voucherPlaces.append(VoucherPlace(run: run, start: start, end: i + 1 < starts.count ? starts[i + 1] : bytes.count))
+      }
       for v in f.vouchers where v.action == .cancel { c.cancelled.insert(v.no) }
     case "close.csv":
       for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n").dropFirst() {
@@ -245,8 +267,9 @@ public struct LedgerStore: Sendable {
     }
   }
 
-  /// Writes the run's files, fsyncs them, then replaces `HEAD`: the commit point. Returns the new chain head.
-  public func commit(_ record: RunRecord, previousChain: String, places: Int) throws(StoreError) -> String {
+  /// Writes the run's files, fsyncs them, then replaces `HEAD`: the commit point. Returns the new chain head
+  /// and where each of the record's vouchers was written.
+  public func commit(_ record: RunRecord, previousChain: String, places: Int) throws(StoreError) -> (chain: String, places: [VoucherPlace]) {
     try DurableFiles.makeDirectory(runsPath)
     let dir = runPath(record.run)
     if DurableFiles.exists(dir) { throw StoreError(path: dir, "already exists: run recovery first") }
@@ -254,6 +277,7 @@ public struct LedgerStore: Sendable {
     try DurableFiles.syncDirectory(runsPath)
     // Each file is written, fsynced and hashed as soon as it is built, so only one is in memory at a time.
     var manifest = "stockledger-run 1\nrun \(record.run)\nprev \(previousChain)\n"
+    var voucherPlaces: [VoucherPlace] = []
     func emit(_ name: String, _ bytes: [UInt8]) throws(StoreError) {
       try DurableFiles.write(bytes, to: dir + "/" + name)
       var h = SHA256()
@@ -264,7 +288,12 @@ public struct LedgerStore: Sendable {
       var b = ByteWriter(guardsFormulas: false, capacity: 200 * record.vouchers.count + 512)
       b.texts(LedgerFormat.voucherHeader)
       b.endRow()
-      for v in record.vouchers { LedgerFormat.write(v, into: &b) }
+      voucherPlaces.reserveCapacity(record.vouchers.count)
+      for v in record.vouchers {
+        let start = b.bytes.count
+        LedgerFormat.write(v, into: &b)
+        voucherPlaces.append(VoucherPlace(run: record.run, start: start, end: b.bytes.count))
+      }
       try emit("vouchers.csv", b.bytes)
     }
     do {
@@ -311,7 +340,7 @@ public struct LedgerStore: Sendable {
     CrashPoint.hit("before-commit")
     try DurableFiles.write("stockledger-ledger 1\nrun \(record.run)\nchain \(chain)\n", to: headPath)
     CrashPoint.hit("after-commit")
-    return chain
+    return (chain, voucherPlaces)
   }
 
   /// A path as the ledger records it: relative to the ledger directory (`../inbox/a.csv`), so the same

@@ -113,21 +113,18 @@ public struct VoucherIndex: Sendable {
   /// blob.
   public func encode(into w: inout BinaryWriter) {
     w.count(hashes.count)
-    for h in hashes { w.uint64(h) }
-    for v in info { w.uint64(v) }
-    for d in documents { w.uint64(d) }
+    w.uint64s(hashes)
+    w.uint64s(info)
+    w.uint64s(documents)
     w.count(names.count)
     w.raw(names)
   }
 
   public init(decoding r: inout BinaryReader) throws(BinaryFormatError) {
-    let n = try r.count()
-    hashes.reserveCapacity(n)
-    info.reserveCapacity(n)
-    for _ in 0..<n { hashes.append(try r.uint64()) }
-    for _ in 0..<n { info.append(try r.uint64()) }
-    documents.reserveCapacity(n)
-    for _ in 0..<n { documents.append(try r.uint64()) }
+    let n = try r.count(limit: Int(Int32.max))
+    hashes = try r.uint64s(n)
+    info = try r.uint64s(n)
+    documents = try r.uint64s(n)
     let m = try r.count()
     names = try r.bytes(m)
     for i in 1..<max(1, n) where hashes[i - 1] > hashes[i] { throw BinaryFormatError(offset: r.offset, "voucher index out of order") }

@@ -1,0 +1,90 @@
+import Foundation
+import StockCore
+import StockOrder
+import StockPost
+import StockRead
+import StockStore
+
+/// The part of the history a backdated voucher can revalue: every posted voucher connected to it through
+/// shared item-warehouses (transfers, manufacture and returns join their item-warehouses), found in
+/// `ledger/history.bin`. Its vouchers are replayed from empty state with the run's; everything outside it
+/// continues from the head snapshot. Valuation state is per item-warehouse, so the part replays exactly as
+/// the whole ledger would — and the run checks it: replayed without the run's vouchers, the part must give
+/// the head's state for its item-warehouses, or the whole ledger is replayed.
+struct Component {
+  /// The item-warehouses of the part.
+  var keys: Set<StockKey>
+  /// Its posted vouchers, in ledger order.
+  var vouchers: [Voucher]
+  /// Its entries and GL as the ledger holds them (the part replayed without the run's vouchers).
+  var stored: LedgerContents
+  /// Number of stored entries per voucher.
+  var storedEntryCount: [String: Int]
+
+  /// Finds, reads and checks the part of the history connected to `seeds`; a reason when the run must
+  /// replay the ledger instead.
+  static func load(seeds: Set<StockKey>, snapshot: HeadSnapshot, history: HistoryFile, ledger: String, masters: Masters) -> Result<Component, Replay.Fallback> {
+    let h: HistoryFile.Contents
+    do { h = try history.read(size: snapshot.historySize) } catch { return .failure(.init("the history file cannot be read (\(error))")) }
+    guard h.places.count == snapshot.historyCount else { return .failure(.init("the history file does not match the snapshot")) }
+    var keyID: [StockKey: Int] = [:]
+    for (i, k) in h.keys.enumerated() { keyID[k] = i }
+    var keys = seeds
+    var queue = seeds.compactMap { keyID[$0] }
+    var seenKey = Set(queue)
+    var ordinals = Set<Int32>()
+    while let k = queue.popLast() {
+      for o in h.vouchersOf[k] where ordinals.insert(o).inserted {
+        for other in h.keyIDs[Int(o)] where seenKey.insert(Int(other)).inserted {
+          queue.append(Int(other))
+          keys.insert(h.keys[Int(other)])
+        }
+      }
+    }
+    // Read the part's vouchers from the ledger, each with the header of the voucher layout.
+    var header = ByteWriter(guardsFormulas: false, capacity: 1024)
+    header.texts(LedgerFormat.voucherHeader)
+    header.endRow()
+    var vouchers: [Voucher] = []
+    vouchers.reserveCapacity(ordinals.count)
+    for o in ordinals.sorted() {
+      let place = h.places[Int(o)]
+      let path = ledger + "/runs/" + LedgerStore.runName(place.run) + "/vouchers.csv"
+      guard let rows = FileBytes.read(path, range: place.start..<place.end) else { return .failure(.init("\(path) cannot be read")) }
+      let f = CSVVoucherReader.read(bytes: header.bytes + rows, file: path)
+      guard f.diagnostics.isEmpty, f.vouchers.count == 1, let v = f.vouchers.first else { return .failure(.init("\(path) does not hold a voucher at byte \(place.start)")) }
+      vouchers.append(v)
+    }
+    // What this path handles: no orders (their reservations are state outside item-warehouses), no
+    // batches or serials (registries shared by item).
+    for v in vouchers {
+      if v.type.isOrder || v.action != .submit { return .failure(.init("the revalued part holds the order \(v.no)")) }
+      if let r = v.items.first(where: { masters.itemByCode[$0.itemCode].map { $0.hasBatchNo || $0.hasSerialNo } ?? false }) {
+        return .failure(.init("the revalued part holds \(r.itemCode), which has batches or serials"))
+      }
+    }
+    // The part as the ledger holds it, checked against the head.
+    let old = Replay(masters: masters, timeline: Timeline.order(posted: vouchers, new: []))
+    guard old.failures.isEmpty else { return .failure(.init("the revalued part does not replay on its own")) }
+    for k in keys where (old.state.stock[k] ?? ItemWarehouseState()) != (snapshot.state.stock[k] ?? ItemWarehouseState()) {
+      return .failure(.init("the revalued part does not replay to the head's state of \(k.item) in \(k.warehouse)"))
+    }
+    var stored = LedgerContents()
+    stored.vouchers = vouchers
+    var counts: [String: Int] = [:]
+    for (_, p) in old.posted {
+      for e in p.entries { stored.entries[LedgerContents.entryKey(e.voucherNo, e.index)] = e }
+      counts[p.voucher.no] = p.entries.count
+      stored.gl += p.gl
+    }
+    return .success(Component(keys: keys, vouchers: vouchers, stored: stored, storedEntryCount: counts))
+  }
+}
+
+extension Replay {
+  /// Why a run cannot continue from the head snapshot: the ledger is replayed instead.
+  struct Fallback: Error {
+    var reason: String
+    init(_ reason: String) { self.reason = reason }
+  }
+}

@@ -1,0 +1,114 @@
+import StockCore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `stock-ledger.csv` after a run that revalued posted vouchers: the previous file with the lines of each
+/// revalued voucher replaced where they stood (a posted voucher keeps its place in the timeline) and the
+/// run's vouchers inserted at theirs (after every posted line of the same date and time). Lines before the
+/// earliest change are copied as bytes; later ones are read only for date, time and voucher number.
+public enum StockLedgerRewrite {
+  /// A voucher's lines to put in.
+  public struct Block: Sendable {
+    public var date: BusinessDate
+    public var time: BusinessTime
+    public var bytes: [UInt8]
+    public init(date: BusinessDate, time: BusinessTime, bytes: [UInt8]) {
+      self.date = date
+      self.time = time
+      self.bytes = bytes
+    }
+  }
+
+  /// The voucher number as `stock-ledger.csv` writes it (quoted or guarded as needed).
+  public static func field(_ voucherNo: String) -> [UInt8] {
+    var w = ByteWriter(guardsFormulas: true, capacity: voucherNo.utf8.count + 4)
+    w.text(voucherNo)
+    return w.bytes
+  }
+
+  /// - Parameters:
+  ///   - replacing: the new lines of each revalued voucher, by its number field as written (``field(_:)``).
+  ///   - inserting: the run's vouchers' lines, in timeline order.
+  ///   - from: no line before this date changes.
+  /// - Returns: nil when the file does not hold a line of every revalued voucher.
+  /// - Complexity: O(file size), with a field scan only from `from` on.
+  public static func rewrite(_ old: [UInt8], replacing: [[UInt8]: [UInt8]], inserting: [Block], from: BusinessDate) -> [UInt8]? {
+    var out: [UInt8] = []
+    out.reserveCapacity(old.count + inserting.reduce(0) { $0 + $1.bytes.count } + 1024)
+    // Timeline keys as the file writes them: "YYYY-MM-DD,HH:MM:SS" sorts as (date, time).
+    let pendingKeys = inserting.map { Array(($0.date.description + "," + $0.time.description).utf8) }
+    var next = 0
+    var done: Set<[UInt8]> = []
+    let wanted = Set(replacing.keys.map(hash))
+    let fromText = Array(from.description.utf8)
+    let ok: Bool = old.withUnsafeBufferPointer { b in
+      guard let base = b.baseAddress else { return true }
+      let n = b.count
+      func lineEnd(_ i: Int) -> Int {
+        guard let nl = memchr(base + i, 10, n - i) else { return n }
+        let j = base.distance(to: nl.assumingMemoryBound(to: UInt8.self))
+        guard memchr(base + i, 34, j - i) != nil else { return j + 1 }
+        // A quoted field may hold a line break: scan the line quote-aware.
+        var k = i
+        var quoted = false
+        while k < n {
+          let c = b[k]
+          if c == 34 { quoted.toggle() } else if c == 10 && !quoted { return k + 1 }
+          k += 1
+        }
+        return n
+      }
+      var i = lineEnd(0)  // the header
+      // Lines dated before `from` are copied as they are.
+      while i + fromText.count <= n && memcmp(base + i, fromText, fromText.count) < 0 { i = lineEnd(i) }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: b[0..<i]))
+      var copyFrom = i
+      func flush(_ upTo: Int) {
+        if upTo > copyFrom { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copyFrom..<upTo])) }
+        copyFrom = upTo
+      }
+      while i < n {
+        let end = lineEnd(i)
+        guard i + 20 < end else { return false }
+        while next < pendingKeys.count, memcmp(base + i, pendingKeys[next], 19) > 0 {
+          flush(i)
+          out.append(contentsOf: inserting[next].bytes)
+          next += 1
+        }
+        if !wanted.isEmpty {
+          // date, time, voucher type (no commas), then the voucher number.
+          var j = i + 20
+          while j < end && b[j] != 44 { j += 1 }
+          let start = j + 1
+          var k = start
+          var quoted = false
+          while k < end {
+            let c = b[k]
+            if c == 34 { quoted.toggle() } else if (c == 44 || c == 10) && !quoted { break }
+            k += 1
+          }
+          let field = UnsafeBufferPointer(rebasing: b[start..<k])
+          if wanted.contains(hash(field)), let lines = replacing[Array(field)] {
+            flush(i)
+            if done.insert(Array(field)).inserted { out.append(contentsOf: lines) }
+            copyFrom = end
+          }
+        }
+        i = end
+      }
+      flush(n)
+      return true
+    }
+    guard ok, done.count == replacing.count else { return nil }
+    for p in inserting[next...] { out.append(contentsOf: p.bytes) }
+    return out
+  }
+
+  static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    return h
+  }
+}

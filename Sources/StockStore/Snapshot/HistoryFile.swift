@@ -1,0 +1,117 @@
+import Foundation
+import StockCore
+import StockRead
+
+/// `ledger/history.bin`: for every active posted voucher, in ledger order (its ordinal), where it is written
+/// and the item-warehouses it touches (its own, and its original's for a return or an invoice of a
+/// receipt). A run with a backdated voucher reads it to find the vouchers whose values the insertion can
+/// change — the connected part of the history — and replays only those. Derived like the snapshot: a replay
+/// rewrites it (item-warehouses as numbered references), a run from the snapshot appends its vouchers
+/// (item-warehouses spelled out).
+public struct HistoryFile: Sendable {
+  public let path: String
+  public init(ledger: String) { path = ledger + "/history.bin" }
+
+  /// One voucher of the history.
+  public struct Record: Sendable, Equatable {
+    public var place: VoucherPlace
+    public var keys: [StockKey]
+    public init(place: VoucherPlace, keys: [StockKey]) {
+      self.place = place
+      self.keys = keys
+    }
+  }
+
+  /// The history as read back: item-warehouses numbered, and per voucher its place and numbers.
+  public struct Contents: Sendable {
+    public var keys: [StockKey] = []
+    public var places: [VoucherPlace] = []
+    /// Per voucher (ordinal), the numbers of its item-warehouses in `keys`.
+    public var keyIDs: [[Int32]] = []
+    /// Per item-warehouse number, the ordinals of the vouchers touching it, ascending.
+    public var vouchersOf: [[Int32]] = []
+  }
+
+  static func encode(_ records: some Sequence<Record>, numbering ids: inout [StockKey: Int]?, into w: inout BinaryWriter) {
+    for r in records {
+      w.count(r.place.run)
+      w.count(r.place.start)
+      w.count(r.place.end - r.place.start)
+      w.count(r.keys.count)
+      for k in r.keys {
+        if ids != nil {
+          if let id = ids![k] {
+            w.count(id + 1)
+          } else {
+            // A new number: 1 + the count so far, then the key.
+            let id = ids!.count
+            ids![k] = id
+            w.count(id + 1)
+            w.key(k)
+          }
+        } else {
+          w.count(0)
+          w.key(k)
+        }
+      }
+    }
+  }
+
+  /// Replaces the file with `records` (ledger order); returns the file's size.
+  /// - Complexity: O(records).
+  public func write(_ records: [Record]) throws(StoreError) -> Int {
+    var w = BinaryWriter(capacity: 16 * records.count + 1024)
+    var ids: [StockKey: Int]? = [:]
+    HistoryFile.encode(records, numbering: &ids, into: &w)
+    try DurableFiles.write(w.bytes, to: path, durable: false)
+    return w.bytes.count
+  }
+
+  /// Cuts the file back to `size` and appends `records`; returns the new size.
+  /// - Complexity: O(records appended).
+  public func append(_ records: [Record], after size: Int) throws(StoreError) -> Int {
+    var w = BinaryWriter()
+    var ids: [StockKey: Int]? = nil
+    HistoryFile.encode(records, numbering: &ids, into: &w)
+    try DurableFiles.append(w.bytes, to: path, truncatingTo: size)
+    return size + w.bytes.count
+  }
+
+  /// Reads the first `size` bytes (what the snapshot knows of).
+  /// - Complexity: O(size).
+  public func read(size: Int) throws(BinaryFormatError) -> Contents {
+    guard let all = FileBytes.readPrefix(path, size), all.count == size else { throw BinaryFormatError(offset: 0, "the history file is shorter than the snapshot says") }
+    var r = BinaryReader(all)
+    var c = Contents()
+    var idOf: [StockKey: Int32] = [:]
+    func id(_ k: StockKey) -> Int32 {
+      if let i = idOf[k] { return i }
+      let i = Int32(c.keys.count)
+      idOf[k] = i
+      c.keys.append(k)
+      c.vouchersOf.append([])
+      return i
+    }
+    while !r.isAtEnd {
+      let run = try r.count(limit: Int.max), start = try r.count(limit: Int.max), length = try r.count(limit: Int.max)
+      c.places.append(VoucherPlace(run: run, start: start, end: start + length))
+      var ids: [Int32] = []
+      for _ in 0..<(try r.count()) {
+        let ref = try r.count(limit: Int.max)
+        if ref == 0 {
+          ids.append(id(try r.key()))
+        } else if ref - 1 < c.keys.count {
+          ids.append(Int32(ref - 1))
+        } else if ref - 1 == c.keys.count {
+          ids.append(id(try r.key()))
+        } else {
+          throw BinaryFormatError(offset: r.offset, "item-warehouse reference out of order")
+        }
+      }
+      let ordinal = Int32(c.keyIDs.count)
+      for i in ids { c.vouchersOf[Int(i)].append(ordinal) }
+      c.keyIDs.append(ids)
+    }
+    return c
+  }
+}
