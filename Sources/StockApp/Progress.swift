@@ -38,6 +38,7 @@ final class Progress {
 final class PhaseTimer {
   private let enabled = ProcessInfo.processInfo.environment["STOCKLEDGER_TIMINGS"] != nil
   private var last = Date()
+  private let started = Date()
   private var phases: [(String, Double)] = []
   /// What the run started from: the head snapshot or a replay of the ledger.
   var basis = ""
@@ -51,7 +52,7 @@ final class PhaseTimer {
 
   func report() {
     guard enabled else { return }
-    let text = phases.map { "\($0.0) \(Int($0.1 * 1000)) ms" }.joined(separator: ", ")
+    let text = phases.map { "\($0.0) \(Int($0.1 * 1000)) ms" }.joined(separator: ", ") + "; since start \(Int(Date().timeIntervalSince(started) * 1000)) ms"
     FileHandle.standardError.write(Data("stockledger timings (\(basis)): \(text)\n".utf8))
   }
 }

@@ -12,6 +12,8 @@ enum ReportWriter {
     var files: [(name: String, bytes: [UInt8])] = []
     /// Rows appended to the two ledgers, each after the size it had at the previous head.
     var appends: [(name: String, bytes: [UInt8], after: Int)] = []
+    /// Files already written under a temporary name, renamed into place: (temporary path, report name).
+    var renames: [(temporary: String, name: String)] = []
     /// The folds the aggregate reports were rendered from (for the next snapshot).
     var folds = LedgerFolds()
   }
@@ -39,8 +41,8 @@ enum ReportWriter {
     for name in StockReports.names {
       if appendableNames.contains(name) {
         r.files.append((name, StockReports.csv(name, source) ?? []))
-      } else if let t = r.folds.table(name, masters: source.masters, planning: source.planning) {
-        r.files.append((name, t.csvBytes))
+      } else if let bytes = r.folds.csv(name, masters: source.masters, planning: source.planning) {
+        r.files.append((name, bytes))
       }
     }
     return r
@@ -58,15 +60,16 @@ enum ReportWriter {
       ("general-ledger", StockReports.generalLedgerCSV(source.gl, source, header: false), sizes[1]),
     ]
     for name in StockReports.names where !appendableNames.contains(name) {
-      if let t = r.folds.table(name, masters: source.masters, planning: source.planning) { r.files.append((name, t.csvBytes)) }
+      if let bytes = r.folds.csv(name, masters: source.masters, planning: source.planning) { r.files.append((name, bytes)) }
     }
     return r
   }
 
   /// The head reports after a run that revalued part of the history: `source` holds the part's entries
   /// (its whole history, revalued) and the run's, in timeline order; `stockLedger` is the rewritten
-  /// `stock-ledger.csv`; the part's item-warehouses are folded afresh, the rest added to the head's folds.
-  static func render(revaluing source: ReportSource, keys: Set<StockKey>, stockLedger: [UInt8], to folds: LedgerFolds, sizes: [Int]) -> Rendered {
+  /// `stock-ledger.csv` under a temporary name (nil: unchanged); the part's item-warehouses are folded
+  /// afresh, the rest added to the head's folds.
+  static func render(revaluing source: ReportSource, keys: Set<StockKey>, stockLedger: String?, to folds: LedgerFolds, sizes: [Int]) -> Rendered {
     var r = Rendered(folds: folds)
     var fresh = LedgerFolds()
     for e in source.entries {
@@ -80,9 +83,9 @@ enum ReportWriter {
     r.folds.replace(keys, from: fresh)
     for g in source.gl { r.folds.add(g) }
     r.appends = [("general-ledger", StockReports.generalLedgerCSV(source.gl, source, header: false), sizes[1])]
-    r.files = [("stock-ledger", stockLedger)]
+    if let stockLedger { r.renames = [(stockLedger, "stock-ledger")] }
     for name in StockReports.names where !appendableNames.contains(name) {
-      if let t = r.folds.table(name, masters: source.masters, planning: source.planning) { r.files.append((name, t.csvBytes)) }
+      if let bytes = r.folds.csv(name, masters: source.masters, planning: source.planning) { r.files.append((name, bytes)) }
     }
     return r
   }
@@ -90,7 +93,10 @@ enum ReportWriter {
   /// Writes the reports and then the marker; returns the sizes of the two ledgers as written.
   static func write(_ r: Rendered, to out: String, chain: String) throws(StoreError) -> [Int] {
     try DurableFiles.makeDirectory(out)
-    DurableFiles.removeStrayTemporaries(in: out)
+    let keep = Set(r.renames.map(\.temporary))
+    for n in (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? [] where n.hasPrefix(".") && n.contains(".tmp-") && !keep.contains(out + "/" + n) {
+      unlink(out + "/" + n)
+    }
     // Head reports are derived and rewritten by every run: replaced atomically (or appended to), not
     // fsynced. The marker is removed first and written last, so it never vouches for reports that were not
     // all written.
@@ -104,8 +110,13 @@ enum ReportWriter {
       try DurableFiles.write(f.bytes, to: out + "/" + f.name + ".csv", durable: false)
       sizes[f.name] = f.bytes.count
     }
+    for m in r.renames {
+      let path = out + "/" + m.name + ".csv"
+      guard rename(m.temporary, path) == 0 else { throw StoreError(path: path, "cannot rename \(m.temporary) into place") }
+      sizes[m.name] = DurableFiles.size(path) ?? 0
+    }
     try DurableFiles.write(Array((chain + "\n").utf8), to: out + "/" + marker, durable: false)
-    return appendableNames.map { sizes[$0] ?? 0 }
+    return appendableNames.map { sizes[$0] ?? DurableFiles.size(out + "/" + $0 + ".csv") ?? 0 }
   }
 }
 

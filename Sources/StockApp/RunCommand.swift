@@ -178,6 +178,7 @@ public enum RunCommand {
       }
     }
     let loadedDocuments = work.base.documents
+    if component != nil { timer.mark("load part") }
     progress.show("posting \(ledger.activeVouchers.count + work.files.reduce(0) { $0 + $1.valid.count }) vouchers in date order")
     let settled: RunWork.Settled
     switch work.settle() {
@@ -187,10 +188,10 @@ public enum RunCommand {
     }
 
     timer.mark("post")
-    var stockLedger: [UInt8] = []
+    var stockLedger: String?
     if let component, !o.dryRun {
       switch rewrittenStockLedger(settled, component: component, out: p.out, places: masters.company.currencyPrecision) {
-      case .success(let bytes): stockLedger = bytes
+      case .success(let path): stockLedger = path
       case .failure(let f): return .replay(f.reason)
       }
       timer.mark("rewrite")
@@ -261,6 +262,7 @@ public enum RunCommand {
       do {
         try next.storeDocuments(of: settled, on: work.ledger, from: snapshot, loaded: loadedDocuments, in: documents)
         try next.storeHistory(of: settled, on: ledger, from: snapshot, places: committed.places, in: history)
+        try next.storeIndex(ledger: p.ledger, from: snapshot)
         try store.writeSnapshot(next.encode())
       } catch { store.removeSnapshot() }
       timer.mark("snapshot")
@@ -273,7 +275,9 @@ public enum RunCommand {
 
   /// `stock-ledger.csv` after a run that revalued part of the history: the revalued vouchers' lines
   /// replaced, the run's inserted.
-  static func rewrittenStockLedger(_ s: RunWork.Settled, component: Component, out: String, places: Int) -> Result<[UInt8], Replay.Fallback> {
+  /// - Returns: the rewritten file under a temporary name (renamed into place with the other reports), or
+  ///   nil when no line changes.
+  static func rewrittenStockLedger(_ s: RunWork.Settled, component: Component, out: String, places: Int) -> Result<String?, Replay.Fallback> {
     var changed: Set<String> = []
     for (e, written) in zip(s.entries, s.written) where written && component.storedEntryCount[e.voucherNo] != nil { changed.insert(e.voucherNo) }
     for no in changed where (component.storedEntryCount[no] ?? 0) == 0 {
@@ -301,11 +305,19 @@ public enum RunCommand {
       }
       i = j
     }
-    guard let from else { return .success(FileBytes.read(out + "/stock-ledger.csv") ?? []) }
-    guard let old = FileBytes.read(out + "/stock-ledger.csv"), let bytes = StockLedgerRewrite.rewrite(old, replacing: replacing, inserting: inserting, from: from) else {
-      return .failure(.init("stock-ledger.csv does not hold the lines the snapshot expects"))
+    guard let from else { return .success(nil) }
+    guard let old = MappedFile(path: out + "/stock-ledger.csv") else { return .failure(.init("stock-ledger.csv cannot be read")) }
+    do {
+      let file = try StreamedFile(path: out + "/stock-ledger.csv")
+      guard StockLedgerRewrite.rewrite(old.bytes, replacing: replacing, inserting: inserting, from: from, emit: file.append) else {
+        file.discard()
+        return .failure(.init("stock-ledger.csv does not hold the lines the snapshot expects"))
+      }
+      try file.flush()
+      return .success(file.temporaryPath)
+    } catch {
+      return .failure(.init("stock-ledger.csv cannot be rewritten (\(error))"))
     }
-    return .success(bytes)
   }
 
   /// `dir/name`, or `dir/name` with the run inserted before the extension when that is taken.

@@ -34,8 +34,8 @@ struct Component {
     var seenKey = Set(queue)
     var ordinals = Set<Int32>()
     while let k = queue.popLast() {
-      for o in h.vouchersOf[k] where ordinals.insert(o).inserted {
-        for other in h.keyIDs[Int(o)] where seenKey.insert(Int(other)).inserted {
+      for o in h.vouchers(of: k) where ordinals.insert(o).inserted {
+        for other in h.keys(of: Int(o)) where seenKey.insert(Int(other)).inserted {
           queue.append(Int(other))
           keys.insert(h.keys[Int(other)])
         }

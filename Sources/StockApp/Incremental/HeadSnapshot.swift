@@ -28,13 +28,15 @@ struct HeadSnapshot {
   /// of the next one).
   var historySize = 0
   var historyCount = 0
-  var index: VoucherIndex
+  var index: PostedVouchers
+  /// Size of `ledger/vouchers.idx` (the base of `index`).
+  var indexBaseSize = 0
   var state: PostingState
   var folds: LedgerFolds
 
   /// - Complexity: O(state + posted vouchers).
   func encode() -> [UInt8] {
-    var w = BinaryWriter(capacity: 64 * index.count + 1 << 20)
+    var w = BinaryWriter(capacity: 1 << 22)
     w.string(HeadSnapshot.tag)
     w.string(chain)
     w.string(ledgerFingerprint)
@@ -52,14 +54,15 @@ struct HeadSnapshot {
     w.int(documentsSize)
     w.int(historySize)
     w.int(historyCount)
-    index.encode(into: &w)
+    w.int(indexBaseSize)
+    index.encodeRecent(into: &w)
     state.encode(into: &w)
     folds.encode(into: &w)
     return w.bytes
   }
 
   init(chain: String, mastersDigest: String, lastKey: (date: BusinessDate, time: BusinessTime)?, cancelled: Set<String>, closedThrough: BusinessDate?,
-       index: VoucherIndex, state: PostingState, folds: LedgerFolds) {
+       index: PostedVouchers, state: PostingState, folds: LedgerFolds) {
     self.chain = chain
     self.mastersDigest = mastersDigest
     self.lastKey = lastKey
@@ -70,7 +73,7 @@ struct HeadSnapshot {
     self.folds = folds
   }
 
-  init(decoding bytes: [UInt8]) throws(BinaryFormatError) {
+  init(decoding bytes: [UInt8], ledger: String) throws(BinaryFormatError) {
     var r = BinaryReader(bytes)
     guard try r.string() == HeadSnapshot.tag else { throw BinaryFormatError(offset: 0, "not a snapshot of this version") }
     chain = try r.string()
@@ -85,7 +88,9 @@ struct HeadSnapshot {
     documentsSize = try r.int()
     historySize = try r.int()
     historyCount = try r.int()
-    index = try VoucherIndex(decoding: &r)
+    indexBaseSize = try r.int()
+    index = PostedVouchers(base: try PostedVouchers.readBase(ledger: ledger, size: indexBaseSize))
+    try index.decodeRecent(from: &r)
     state = try PostingState(decoding: &r)
     folds = try LedgerFolds(decoding: &r)
     guard r.isAtEnd else { throw BinaryFormatError(offset: r.offset, "trailing data") }
@@ -94,7 +99,7 @@ struct HeadSnapshot {
   /// The ledger's snapshot when it describes the head `chain` under the same master data and the head
   /// reports in `out` are the ones it saw; nil otherwise (the run then replays the ledger).
   static func usable(store: LedgerStore, chain: String, mastersDigest: String, out: String) -> HeadSnapshot? {
-    guard let bytes = store.readSnapshot(), let s = try? HeadSnapshot(decoding: bytes), s.chain == chain, s.mastersDigest == mastersDigest,
+    guard let bytes = store.readSnapshot(), let s = try? HeadSnapshot(decoding: bytes, ledger: store.directory), s.chain == chain, s.mastersDigest == mastersDigest,
       s.ledgerFingerprint == store.statFingerprint(),
       ReportWriter.areCurrent(in: out, chain: chain), s.reportSizes.count == 2,
       ReportWriter.appendableNames.enumerated().allSatisfy({ i, name in DurableFiles.size(out + "/" + name + ".csv") == s.reportSizes[i] })
@@ -122,7 +127,13 @@ extension HeadSnapshot {
     func entries(_ vouchers: [Voucher]) -> [(no: String, type: VoucherType, date: BusinessDate)] {
       vouchers.lazy.filter { $0.action == .submit }.map { ($0.no, $0.type, $0.date) }
     }
-    let index = previous.map { $0.index.adding(entries(s.acceptedNew)) } ?? VoucherIndex().adding(entries(ledger.vouchers) + entries(s.acceptedNew))
+    var index: PostedVouchers
+    if let previous {
+      index = previous.index
+      index.add(entries(s.acceptedNew))
+    } else {
+      index = PostedVouchers(base: VoucherIndex().adding(entries(ledger.vouchers) + entries(s.acceptedNew)))
+    }
     var lastKey = previous?.lastKey
     if let k = s.lastKey, lastKey.map({ ($0.date, $0.time) < (k.date, k.time) }) ?? true { lastKey = k }
     return HeadSnapshot(chain: chain, mastersDigest: mastersDigest, lastKey: lastKey,
@@ -249,5 +260,17 @@ extension HeadSnapshot {
       historySize = try file.write(records)
       historyCount = records.count
     }
+  }
+}
+
+extension HeadSnapshot {
+  /// Writes the voucher index's base after a replay, or when its recent part has grown enough to merge.
+  mutating func storeIndex(ledger: String, from previous: HeadSnapshot?) throws(StoreError) {
+    if let previous, !index.wantsMerge {
+      indexBaseSize = previous.indexBaseSize
+      return
+    }
+    index = index.merged()
+    indexBaseSize = try index.writeBase(ledger: ledger)
   }
 }

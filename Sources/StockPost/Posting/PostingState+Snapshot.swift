@@ -11,14 +11,14 @@ extension PostingState {
     for k in stock.keys.sorted() {
       let s = stock[k]!
       w.key(k)
-      w.fixed(s.qty)
-      w.fixed(s.stockValue)
-      w.fixed(s.valuationRate)
+      w.compactFixed(s.qty)
+      w.compactFixed(s.stockValue)
+      w.compactFixed(s.valuationRate)
       w.bool(s.hasEntries)
       w.count(s.queue.count)
       for b in s.queue {
-        w.fixed(b.qty)
-        w.fixed(b.rate)
+        w.compactFixed(b.qty)
+        w.compactFixed(b.rate)
       }
     }
     w.count(serials.count)
@@ -28,7 +28,7 @@ extension PostingState {
       w.string(s.item)
       w.string(s.batch)
       w.string(s.warehouse)
-      w.fixed(s.incomingRate)
+      w.compactFixed(s.incomingRate)
       w.int(s.receivedSequence)
     }
     w.count(batches.count)
@@ -46,8 +46,8 @@ extension PostingState {
       let b = batchStock[k]!
       w.string(k.batch)
       w.string(k.warehouse)
-      w.fixed(b.qty)
-      w.fixed(b.value)
+      w.compactFixed(b.qty)
+      w.compactFixed(b.value)
     }
     for sets in [serialsIn, batchesIn] {
       w.count(sets.count)
@@ -74,16 +74,16 @@ extension PostingState {
       w.count(o.remaining.count)
       for k in o.remaining.keys.sorted() {
         w.key(k)
-        w.fixed(o.remaining[k]!)
+        w.compactFixed(o.remaining[k]!)
       }
     }
     w.count(planning.count)
     for k in planning.keys.sorted() {
       let t = planning[k]!
       w.key(k)
-      w.fixed(t.reserved)
-      w.fixed(t.ordered)
-      w.fixed(t.planned)
+      w.compactFixed(t.reserved)
+      w.compactFixed(t.ordered)
+      w.compactFixed(t.planned)
     }
   }
 
@@ -93,18 +93,18 @@ extension PostingState {
     for _ in 0..<(try r.count()) {
       let k = try r.key()
       var s = ItemWarehouseState()
-      s.qty = try r.fixed()
-      s.stockValue = try r.fixed()
-      s.valuationRate = try r.fixed()
+      s.qty = try r.compactFixed()
+      s.stockValue = try r.compactFixed()
+      s.valuationRate = try r.compactFixed()
       s.hasEntries = try r.bool()
       let n = try r.count()
       s.queue.reserveCapacity(n)
-      for _ in 0..<n { s.queue.append(StockBin(qty: try r.fixed(), rate: try r.fixed())) }
+      for _ in 0..<n { s.queue.append(StockBin(qty: try r.compactFixed(), rate: try r.compactFixed())) }
       stock[k] = s
     }
     for _ in 0..<(try r.count()) {
       let no = try r.string()
-      serials[no] = SerialState(item: try r.string(), batch: try r.string(), warehouse: try r.string(), incomingRate: try r.fixed(), receivedSequence: try r.int())
+      serials[no] = SerialState(item: try r.string(), batch: try r.string(), warehouse: try r.string(), incomingRate: try r.compactFixed(), receivedSequence: try r.int())
     }
     for _ in 0..<(try r.count()) {
       let no = try r.string()
@@ -112,7 +112,7 @@ extension PostingState {
     }
     for _ in 0..<(try r.count()) {
       let k = BatchKey(batch: try r.string(), warehouse: try r.string())
-      batchStock[k] = BatchStock(qty: try r.fixed(), value: try r.fixed())
+      batchStock[k] = BatchStock(qty: try r.compactFixed(), value: try r.compactFixed())
     }
     for which in 0..<2 {
       var sets: [StockKey: Set<String>] = [:]
@@ -132,15 +132,15 @@ extension PostingState {
       guard let type = VoucherType(rawValue: typeName) else { throw BinaryFormatError(offset: r.offset, "unknown voucher type \(typeName)") }
       var o = OrderState(type: type, party: try r.string(), remaining: [:])
       o.isClosed = try r.bool()
-      for _ in 0..<(try r.count()) { o.remaining[try r.key()] = try r.fixed() }
+      for _ in 0..<(try r.count()) { o.remaining[try r.key()] = try r.compactFixed() }
       orders[no] = o
     }
     for _ in 0..<(try r.count()) {
       let k = try r.key()
       var t = PlanningTotals()
-      t.reserved = try r.fixed()
-      t.ordered = try r.fixed()
-      t.planned = try r.fixed()
+      t.reserved = try r.compactFixed()
+      t.ordered = try r.compactFixed()
+      t.planned = try r.compactFixed()
       planning[k] = t
     }
   }

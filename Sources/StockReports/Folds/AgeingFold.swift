@@ -85,9 +85,8 @@ public struct AgeingFold: Sendable {
     slots[key] = list
   }
 
-  /// `stock-ageing` as of `to` (else the latest date folded), with `ranges` as bucket bounds in days.
-  public func table(company: Company) -> ReportTable {
-    let asOf = filter.to ?? latest ?? BusinessDate(dayNumber: 0)
+  /// The bucket bounds and names of `filter.ranges` (`0_30`, …, `91_above`).
+  var buckets: (bounds: [Int], names: [String]) {
     let bounds = filter.ranges.sorted()
     var names: [String] = []
     var lower = 0
@@ -96,7 +95,18 @@ public struct AgeingFold: Sendable {
       lower = b + 1
     }
     names.append("\(lower)_above")
-    var t = ReportTable(columns: ["item_code", "warehouse", "balance_qty", "average_age"] + names.map { "age_" + $0 } + names.map { "value_" + $0 } + ["earliest_age", "latest_age"])
+    return (bounds, names)
+  }
+
+  public var columns: [String] {
+    let names = buckets.names
+    return ["item_code", "warehouse", "balance_qty", "average_age"] + names.map { "age_" + $0 } + names.map { "value_" + $0 } + ["earliest_age", "latest_age"]
+  }
+
+  /// `stock-ageing` rows as of `to` (else the latest date folded), with `ranges` as bucket bounds in days.
+  public func rows(into w: inout some RowSink, company: Company) {
+    let asOf = filter.to ?? latest ?? BusinessDate(dayNumber: 0)
+    let (bounds, names) = buckets
     for key in slots.keys.sorted() where filter.matches(item: key.item, warehouse: key.warehouse) {
       let list = slots[key]!.live
       let qty = list.reduce(Quantity.zero) { $0 + $1.qty }
@@ -104,19 +114,26 @@ public struct AgeingFold: Sendable {
       var weighted = Wide.zero
       var bucketQty = [Quantity](repeating: .zero, count: names.count)
       var bucketValue = [Fixed](repeating: .zero, count: names.count)
-      let ages = list.map { asOf.days(since: $0.date) }
-      for (slot, age) in zip(list, ages) {
+      var earliest = Int.min, newest = Int.max
+      for slot in list {
+        let age = asOf.days(since: slot.date)
+        earliest = max(earliest, age)
+        newest = min(newest, age)
         weighted += Wide(product: slot.qty, Fixed(age))
         let bucket = bounds.firstIndex { age <= $0 } ?? bounds.count
         bucketQty[bucket] += slot.qty
         bucketValue[bucket] += slot.value
       }
-      let average = weighted.divided(by: qty, places: 2, rule: company.rounding)
-      t.rows.append([key.item, key.warehouse, qty.plain, average.plain] + bucketQty.map(\.plain)
-                    + bucketValue.map { company.money($0).formatted(places: company.currencyPrecision) }
-                    + [String(ages.max() ?? 0), String(ages.min() ?? 0)])
+      w.text(key.item)
+      w.text(key.warehouse)
+      w.plain(qty)
+      w.plain(weighted.divided(by: qty, places: 2, rule: company.rounding))
+      for q in bucketQty { w.plain(q) }
+      for v in bucketValue { w.amount(company.money(v), places: company.currencyPrecision) }
+      w.text(String(list.isEmpty ? 0 : earliest))
+      w.text(String(list.isEmpty ? 0 : newest))
+      w.endRow()
     }
-    return t
   }
 }
 
@@ -130,9 +147,9 @@ extension AgeingFold {
       w.key(k)
       w.count(live.count)
       for s in live {
-        w.fixed(s.qty)
+        w.compactFixed(s.qty)
         w.date(s.date)
-        w.fixed(s.value)
+        w.compactFixed(s.value)
       }
     }
   }
@@ -142,7 +159,7 @@ extension AgeingFold {
     for _ in 0..<(try r.count()) {
       let k = try r.key()
       var q = SlotQueue()
-      for _ in 0..<(try r.count()) { q.append(Slot(qty: try r.fixed(), date: try r.date(), value: try r.fixed())) }
+      for _ in 0..<(try r.count()) { q.append(Slot(qty: try r.compactFixed(), date: try r.date(), value: try r.compactFixed())) }
       slots[k] = q
     }
   }

@@ -34,15 +34,21 @@ public struct BatchBalanceFold: Sendable {
     balance[k] = b
   }
 
-  /// `batch-balance`, by item, warehouse, batch; empty batches left out.
-  public func table(places: Int) -> ReportTable {
-    var t = ReportTable(columns: ["item_code", "warehouse", "batch_no", "expiry_date", "balance_qty", "balance_value"])
+  public static let columns = ["item_code", "warehouse", "batch_no", "expiry_date", "balance_qty", "balance_value"]
+
+  /// `batch-balance` rows, by item, warehouse, batch; empty batches left out.
+  public func rows(into w: inout some RowSink, places: Int) {
     for k in balance.keys.sorted() {
       let (q, v) = balance[k]!
       guard !(q.isZero && v.isZero) else { continue }
-      t.rows.append([k.item, k.warehouse, k.batch, expiry[k.batch]?.description ?? "", q.plain, v.formatted(places: places)])
+      w.text(k.item)
+      w.text(k.warehouse)
+      w.text(k.batch)
+      w.text(expiry[k.batch]?.description ?? "")
+      w.plain(q)
+      w.amount(v, places: places)
+      w.endRow()
     }
-    return t
   }
 }
 
@@ -54,8 +60,8 @@ extension BatchBalanceFold {
       w.string(k.item)
       w.string(k.warehouse)
       w.string(k.batch)
-      w.fixed(b.qty)
-      w.fixed(b.value)
+      w.compactFixed(b.qty)
+      w.compactFixed(b.value)
     }
     w.count(expiry.count)
     for b in expiry.keys.sorted() {
@@ -69,7 +75,7 @@ extension BatchBalanceFold {
     self.init()
     for _ in 0..<(try r.count()) {
       let k = Key(item: try r.string(), warehouse: try r.string(), batch: try r.string())
-      balance[k] = (try r.fixed(), try r.fixed())
+      balance[k] = (try r.compactFixed(), try r.compactFixed())
     }
     for _ in 0..<(try r.count()) { expiry[try r.string()] = try r.date() }
     for _ in 0..<(try r.count()) { received.insert(try r.string()) }

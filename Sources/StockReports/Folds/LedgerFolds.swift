@@ -50,25 +50,60 @@ public struct LedgerFolds: Sendable {
     return f
   }
 
-  /// An aggregate report from the folds; nil for the two ledgers and unknown names.
-  /// - Parameter filter: item and warehouse restrict the rows of the planning reports (the folds carry the
-  ///   rest of the filter).
-  public func table(_ name: String, masters: Masters, planning: [StockKey: PlanningTotals], filter: ReportFilter = ReportFilter()) -> ReportTable? {
-    let places = masters.company.currencyPrecision
+  /// The columns of an aggregate report; nil for the two ledgers and unknown names.
+  public func columns(_ name: String) -> [String]? {
     switch name {
-    case "stock-balance": return balance.table(places: places)
-    case "trial-balance": return trial.table(masters: masters)
-    case "stock-vs-gl": return StockReports.stockVsGL(balance, trial, masters: masters)
-    case "batch-balance": return batches.table(places: places)
-    case "serial-status": return serials.table()
-    case "stock-ageing": return ageing.table(company: masters.company)
-    case "projected-qty", "material-requests":
-      let actual = balance.rows.mapValues(\.balanceQty)
-      return name == "projected-qty"
-        ? PlanningReports.projectedQty(actual: actual, planning: planning, masters: masters, filter)
-        : PlanningReports.materialRequests(actual: actual, planning: planning, masters: masters, filter)
+    case "stock-balance": return StockBalanceFold.columns
+    case "trial-balance": return TrialBalanceFold.columns
+    case "stock-vs-gl": return StockReports.stockVsGLColumns
+    case "batch-balance": return BatchBalanceFold.columns
+    case "serial-status": return SerialStatusFold.columns
+    case "stock-ageing": return ageing.columns
+    case "projected-qty": return PlanningReports.projectedColumns
+    case "material-requests": return PlanningReports.materialRequestColumns
     default: return nil
     }
+  }
+
+  /// Writes the rows of an aggregate report.
+  /// - Parameter filter: item and warehouse restrict the rows of the planning reports (the folds carry the
+  ///   rest of the filter).
+  public func rows(_ name: String, into w: inout some RowSink, masters: Masters, planning: [StockKey: PlanningTotals], filter: ReportFilter = ReportFilter()) {
+    let places = masters.company.currencyPrecision
+    switch name {
+    case "stock-balance": balance.rows(into: &w, places: places)
+    case "trial-balance": trial.rows(into: &w, masters: masters)
+    case "stock-vs-gl": StockReports.stockVsGL(balance, trial, masters: masters, into: &w)
+    case "batch-balance": batches.rows(into: &w, places: places)
+    case "serial-status": serials.rows(into: &w)
+    case "stock-ageing": ageing.rows(into: &w, company: masters.company)
+    case "projected-qty", "material-requests":
+      let actual = balance.rows.mapValues(\.balanceQty)
+      if name == "projected-qty" {
+        PlanningReports.projectedQty(actual: actual, planning: planning, masters: masters, filter, into: &w)
+      } else {
+        PlanningReports.materialRequests(actual: actual, planning: planning, masters: masters, filter, into: &w)
+      }
+    default: break
+    }
+  }
+
+  /// An aggregate report as a table; nil for the two ledgers and unknown names.
+  public func table(_ name: String, masters: Masters, planning: [StockKey: PlanningTotals], filter: ReportFilter = ReportFilter()) -> ReportTable? {
+    guard let columns = columns(name) else { return nil }
+    var t = TableRows(columns: columns)
+    rows(name, into: &t, masters: masters, planning: planning, filter: filter)
+    return t.table
+  }
+
+  /// An aggregate report as the bytes of its CSV file (the same text as its table's CSV).
+  public func csv(_ name: String, masters: Masters, planning: [StockKey: PlanningTotals], filter: ReportFilter = ReportFilter()) -> [UInt8]? {
+    guard let columns = columns(name) else { return nil }
+    var w = ByteWriter(guardsFormulas: true, capacity: 1 << 20)
+    w.texts(columns)
+    w.endRow()
+    rows(name, into: &w, masters: masters, planning: planning, filter: filter)
+    return w.bytes
   }
 }
 

@@ -43,18 +43,19 @@ public struct SerialStatusFold: Sendable {
     }
   }
 
-  /// `serial-status`, by serial number.
-  public func table() -> ReportTable {
-    var t = ReportTable(columns: [
-      "serial_no", "item_code", "batch_no", "status", "warehouse", "received_voucher", "received_date", "delivered_voucher",
-      "delivered_date", "party", "warranty_expiry_date",
-    ])
+  public static let columns = [
+    "serial_no", "item_code", "batch_no", "status", "warehouse", "received_voucher", "received_date", "delivered_voucher",
+    "delivered_date", "party", "warranty_expiry_date",
+  ]
+
+  /// `serial-status` rows, by serial number.
+  public func rows(into w: inout some RowSink) {
     for no in serials.keys.sorted(by: { $0.precedesInByteOrder($1) }) {
       let st = serials[no]!
       guard filter.matches(item: st.item, warehouse: st.warehouse.isEmpty ? (filter.warehouse ?? "") : st.warehouse) else { continue }
-      t.rows.append([no, st.item, st.batch, st.status, st.warehouse, st.received, st.receivedDate, st.delivered, st.deliveredDate, st.party, st.warranty])
+      for f in [no, st.item, st.batch, st.status, st.warehouse, st.received, st.receivedDate, st.delivered, st.deliveredDate, st.party, st.warranty] { w.text(f) }
+      w.endRow()
     }
-    return t
   }
 }
 

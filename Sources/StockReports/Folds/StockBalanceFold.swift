@@ -32,21 +32,29 @@ public struct StockBalanceFold: Sendable {
     rows[key] = r
   }
 
-  /// `stock-balance`, by item then warehouse.
+  public static let columns = [
+    "item_code", "warehouse", "opening_qty", "opening_value", "in_qty", "in_value", "out_qty", "out_value",
+    "balance_qty", "balance_value", "valuation_rate",
+  ]
+
+  /// `stock-balance` rows, by item then warehouse.
   /// - Complexity: O(k log k) in the item-warehouses.
-  public func table(places p: Int) -> ReportTable {
-    var t = ReportTable(columns: [
-      "item_code", "warehouse", "opening_qty", "opening_value", "in_qty", "in_value", "out_qty", "out_value",
-      "balance_qty", "balance_value", "valuation_rate",
-    ])
+  public func rows(into w: inout some RowSink, places p: Int) {
     for key in rows.keys.sorted() {
       let r = rows[key]!
-      t.rows.append([
-        key.item, key.warehouse, r.openingQty.plain, r.openingValue.formatted(places: p), r.inQty.plain, r.inValue.formatted(places: p),
-        r.outQty.plain, r.outValue.formatted(places: p), r.balanceQty.plain, r.balanceValue.formatted(places: p), r.rate.plain,
-      ])
+      w.text(key.item)
+      w.text(key.warehouse)
+      w.plain(r.openingQty)
+      w.amount(r.openingValue, places: p)
+      w.plain(r.inQty)
+      w.amount(r.inValue, places: p)
+      w.plain(r.outQty)
+      w.amount(r.outValue, places: p)
+      w.plain(r.balanceQty)
+      w.amount(r.balanceValue, places: p)
+      w.plain(r.rate)
+      w.endRow()
     }
-    return t
   }
 }
 
@@ -56,15 +64,15 @@ extension StockBalanceFold {
     for k in rows.keys.sorted() {
       let r = rows[k]!
       w.key(k)
-      for f in [r.openingQty, r.openingValue, r.inQty, r.inValue, r.outQty, r.outValue, r.balanceQty, r.balanceValue, r.rate] { w.fixed(f) }
+      for f in [r.openingQty, r.openingValue, r.inQty, r.inValue, r.outQty, r.outValue, r.balanceQty, r.balanceValue, r.rate] { w.compactFixed(f) }
     }
   }
   init(decoding r: inout BinaryReader) throws(BinaryFormatError) {
     self.init()
     for _ in 0..<(try r.count()) {
       let k = try r.key()
-      rows[k] = Row(openingQty: try r.fixed(), openingValue: try r.fixed(), inQty: try r.fixed(), inValue: try r.fixed(), outQty: try r.fixed(),
-                    outValue: try r.fixed(), balanceQty: try r.fixed(), balanceValue: try r.fixed(), rate: try r.fixed())
+      rows[k] = Row(openingQty: try r.compactFixed(), openingValue: try r.compactFixed(), inQty: try r.compactFixed(), inValue: try r.compactFixed(), outQty: try r.compactFixed(),
+                    outValue: try r.compactFixed(), balanceQty: try r.compactFixed(), balanceValue: try r.compactFixed(), rate: try r.compactFixed())
     }
   }
 }

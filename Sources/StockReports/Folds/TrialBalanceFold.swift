@@ -25,11 +25,10 @@ public struct TrialBalanceFold: Sendable {
   /// Whether any GL line up to `to` names the account.
   public func hasLines(_ account: String) -> Bool { opening[account] != nil || debit[account] != nil || credit[account] != nil }
 
-  /// `trial-balance`: accounts in chart order, then unknown ones by name; each balance on its net side.
-  public func table(masters: Masters) -> ReportTable {
-    var t = ReportTable(columns: [
-      "account", "root_type", "opening_debit", "opening_credit", "debit", "credit", "closing_debit", "closing_credit",
-    ])
+  public static let columns = ["account", "root_type", "opening_debit", "opening_credit", "debit", "credit", "closing_debit", "closing_credit"]
+
+  /// `trial-balance` rows: accounts in chart order, then unknown ones by name; each balance on its net side.
+  public func rows(into w: inout some RowSink, masters: Masters) {
     let p = masters.company.currencyPrecision
     var listed: Set<String> = []
     var names = masters.accounts.map(\.name)
@@ -39,13 +38,16 @@ public struct TrialBalanceFold: Sendable {
       let o = opening[name] ?? .zero, d = debit[name] ?? .zero, c = credit[name] ?? .zero
       if o.isZero && d.isZero && c.isZero { continue }
       let closing = o + d - c
-      t.rows.append([
-        name, masters.accountByName[name]?.rootType.rawValue ?? "", (o.isPositive ? o : .zero).formatted(places: p),
-        (o.isNegative ? -o : .zero).formatted(places: p), d.formatted(places: p), c.formatted(places: p),
-        (closing.isPositive ? closing : .zero).formatted(places: p), (closing.isNegative ? -closing : .zero).formatted(places: p),
-      ])
+      w.text(name)
+      w.text(masters.accountByName[name]?.rootType.rawValue ?? "")
+      w.amount(o.isPositive ? o : .zero, places: p)
+      w.amount(o.isNegative ? -o : .zero, places: p)
+      w.amount(d, places: p)
+      w.amount(c, places: p)
+      w.amount(closing.isPositive ? closing : .zero, places: p)
+      w.amount(closing.isNegative ? -closing : .zero, places: p)
+      w.endRow()
     }
-    return t
   }
 }
 
@@ -55,7 +57,7 @@ extension TrialBalanceFold {
       w.count(d.count)
       for a in d.keys.sorted() {
         w.string(a)
-        w.fixed(d[a]!)
+        w.compactFixed(d[a]!)
       }
     }
   }
@@ -64,7 +66,7 @@ extension TrialBalanceFold {
     var maps: [[String: Fixed]] = []
     for _ in 0..<3 {
       var d: [String: Fixed] = [:]
-      for _ in 0..<(try r.count()) { d[try r.string()] = try r.fixed() }
+      for _ in 0..<(try r.count()) { d[try r.string()] = try r.compactFixed() }
       maps.append(d)
     }
     (opening, debit, credit) = (maps[0], maps[1], maps[2])

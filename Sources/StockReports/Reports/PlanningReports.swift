@@ -14,26 +14,29 @@ public enum PlanningReports {
     LedgerFolds.of(s).table("material-requests", masters: s.masters, planning: s.planning, filter: f)!
   }
 
+  public static let projectedColumns = ["item_code", "warehouse", "actual_qty", "reserved_qty", "ordered_qty", "planned_qty", "projected_qty", "reorder_level", "shortage_qty"]
+  public static let materialRequestColumns = ["item_code", "warehouse", "request_type", "qty", "uom", "reason"]
+
   /// Projected quantities from the actual quantity per item-warehouse and the planning totals.
-  static func projectedQty(actual: [StockKey: Quantity], planning: [StockKey: PlanningTotals], masters: Masters, _ f: ReportFilter) -> ReportTable {
+  static func projectedQty(actual: [StockKey: Quantity], planning: [StockKey: PlanningTotals], masters: Masters, _ f: ReportFilter, into w: inout some RowSink) {
     let levels = reorder(masters)
-    let rows = projected(actual: actual, planning: planning, masters: masters).filter { f.matches(item: $0.key.item, warehouse: $0.key.warehouse) }
-    var t = ReportTable(columns: ["item_code", "warehouse", "actual_qty", "reserved_qty", "ordered_qty", "planned_qty", "projected_qty", "reorder_level", "shortage_qty"])
-    for r in rows {
+    for r in projected(actual: actual, planning: planning, masters: masters) where f.matches(item: r.key.item, warehouse: r.key.warehouse) {
       let level = levels[r.key]?.level
       let shortage = level.map { max(.zero, $0 - r.projected) } ?? max(.zero, -r.projected)
-      t.rows.append([r.key.item, r.key.warehouse, r.actual.plain, r.totals.reserved.plain, r.totals.ordered.plain, r.totals.planned.plain,
-                     r.projected.plain, level?.plain ?? "", shortage.plain])
+      w.text(r.key.item)
+      w.text(r.key.warehouse)
+      for q in [r.actual, r.totals.reserved, r.totals.ordered, r.totals.planned, r.projected] { w.plain(q) }
+      if let level { w.plain(level) } else { w.text("") }
+      w.plain(shortage)
+      w.endRow()
     }
-    return t
   }
 
   /// Material requests: the larger of the reorder quantity and the shortfall, in the item's purchase UOM
   /// where one is set.
-  static func materialRequests(actual: [StockKey: Quantity], planning: [StockKey: PlanningTotals], masters: Masters, _ f: ReportFilter) -> ReportTable {
+  static func materialRequests(actual: [StockKey: Quantity], planning: [StockKey: PlanningTotals], masters: Masters, _ f: ReportFilter, into w: inout some RowSink) {
     var projectedOf: [StockKey: Quantity] = [:]
     for r in projected(actual: actual, planning: planning, masters: masters) { projectedOf[r.key] = r.projected }
-    var t = ReportTable(columns: ["item_code", "warehouse", "request_type", "qty", "uom", "reason"])
     let company = masters.company
     for rule in masters.reorderLevels.sorted(by: { StockKey(item: $0.itemCode, warehouse: $0.warehouse) < StockKey(item: $1.itemCode, warehouse: $1.warehouse) }) {
       guard f.matches(item: rule.itemCode, warehouse: rule.warehouse), let item = masters.itemByCode[rule.itemCode] else { continue }
@@ -47,10 +50,14 @@ public enum PlanningReports {
         qty = company.quantity(qty.divided(by: factor, rule: company.rounding))
         uom = item.purchaseUOM
       }
-      t.rows.append([rule.itemCode, rule.warehouse, rule.requestType, qty.plain, uom,
-                     "projected qty \(projected.plain) is below the reorder level \(rule.level.plain)"])
+      w.text(rule.itemCode)
+      w.text(rule.warehouse)
+      w.text(rule.requestType)
+      w.plain(qty)
+      w.text(uom)
+      w.text("projected qty \(projected.plain) is below the reorder level \(rule.level.plain)")
+      w.endRow()
     }
-    return t
   }
 
   struct Projection {
@@ -76,6 +83,6 @@ public enum PlanningReports {
 
   /// Stock ageing as of `f.to` (else the latest posting date) (see ``AgeingFold``).
   public static func stockAgeing(_ s: ReportSource, _ f: ReportFilter = ReportFilter()) -> ReportTable {
-    LedgerFolds.of(s, filter: f).ageing.table(company: s.masters.company)
+    LedgerFolds.of(s, filter: f).table("stock-ageing", masters: s.masters, planning: s.planning)!
   }
 }

@@ -37,13 +37,23 @@ public enum StockLedgerRewrite {
   public static func rewrite(_ old: [UInt8], replacing: [[UInt8]: [UInt8]], inserting: [Block], from: BusinessDate) -> [UInt8]? {
     var out: [UInt8] = []
     out.reserveCapacity(old.count + inserting.reduce(0) { $0 + $1.bytes.count } + 1024)
+    let ok = old.withUnsafeBytes { b in rewrite(b, replacing: replacing, inserting: inserting, from: from) { out.append(contentsOf: $0) } }
+    return ok ? out : nil
+  }
+
+  /// The same, streamed: the previous file as mapped bytes, the new one handed to `emit` in pieces (copied
+  /// ranges of the previous file, new lines). Returns false when the file does not hold a line of every
+  /// revalued voucher.
+  public static func rewrite(
+    _ old: UnsafeRawBufferPointer, replacing: [[UInt8]: [UInt8]], inserting: [Block], from: BusinessDate, emit: (UnsafeRawBufferPointer) -> Void
+  ) -> Bool {
     // Timeline keys as the file writes them: "YYYY-MM-DD,HH:MM:SS" sorts as (date, time).
     let pendingKeys = inserting.map { Array(($0.date.description + "," + $0.time.description).utf8) }
     var next = 0
     var done: Set<[UInt8]> = []
     let wanted = Set(replacing.keys.map(hash))
     let fromText = Array(from.description.utf8)
-    let ok: Bool = old.withUnsafeBufferPointer { b in
+    let ok: Bool = old.withMemoryRebound(to: UInt8.self) { b in
       guard let base = b.baseAddress else { return true }
       let n = b.count
       func lineEnd(_ i: Int) -> Int {
@@ -63,10 +73,10 @@ public enum StockLedgerRewrite {
       var i = lineEnd(0)  // the header
       // Lines dated before `from` are copied as they are.
       while i + fromText.count <= n && memcmp(base + i, fromText, fromText.count) < 0 { i = lineEnd(i) }
-      out.append(contentsOf: UnsafeBufferPointer(rebasing: b[0..<i]))
+      emit(UnsafeRawBufferPointer(rebasing: old[0..<i]))
       var copyFrom = i
       func flush(_ upTo: Int) {
-        if upTo > copyFrom { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copyFrom..<upTo])) }
+        if upTo > copyFrom { emit(UnsafeRawBufferPointer(rebasing: old[copyFrom..<upTo])) }
         copyFrom = upTo
       }
       while i < n {
@@ -74,7 +84,7 @@ public enum StockLedgerRewrite {
         guard i + 20 < end else { return false }
         while next < pendingKeys.count, memcmp(base + i, pendingKeys[next], 19) > 0 {
           flush(i)
-          out.append(contentsOf: inserting[next].bytes)
+          inserting[next].bytes.withUnsafeBytes(emit)
           next += 1
         }
         if !wanted.isEmpty {
@@ -92,7 +102,7 @@ public enum StockLedgerRewrite {
           let field = UnsafeBufferPointer(rebasing: b[start..<k])
           if wanted.contains(hash(field)), let lines = replacing[Array(field)] {
             flush(i)
-            if done.insert(Array(field)).inserted { out.append(contentsOf: lines) }
+            if done.insert(Array(field)).inserted { lines.withUnsafeBytes(emit) }
             copyFrom = end
           }
         }
@@ -101,9 +111,9 @@ public enum StockLedgerRewrite {
       flush(n)
       return true
     }
-    guard ok, done.count == replacing.count else { return nil }
-    for p in inserting[next...] { out.append(contentsOf: p.bytes) }
-    return out
+    guard ok, done.count == replacing.count else { return false }
+    for p in inserting[next...] { p.bytes.withUnsafeBytes(emit) }
+    return true
   }
 
   static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {

@@ -84,12 +84,12 @@ public enum StockReports {
 
   /// Stock balance (see ``StockBalanceFold``).
   public static func stockBalance(_ s: ReportSource, _ f: ReportFilter) -> ReportTable {
-    LedgerFolds.of(s, filter: f).balance.table(places: s.places)
+    LedgerFolds.of(s, filter: f).table("stock-balance", masters: s.masters, planning: s.planning)!
   }
 
   /// Trial balance (see ``TrialBalanceFold``).
   public static func trialBalance(_ s: ReportSource, _ f: ReportFilter) -> ReportTable {
-    LedgerFolds.of(s, filter: f).trial.table(masters: s.masters)
+    LedgerFolds.of(s, filter: f).table("trial-balance", masters: s.masters, planning: s.planning)!
   }
 
   /// Stock against GL up to `f.to`.
@@ -98,9 +98,17 @@ public enum StockReports {
     return stockVsGL(folds.balance, folds.trial, masters: s.masters)
   }
 
+  public static let stockVsGLColumns = ["account", "stock_value", "gl_balance", "difference"]
+
   /// Per stock account: the value of the stock in its warehouses (last stock value of each item-warehouse)
   /// against the account's GL balance, from folds over the same entries and lines.
   public static func stockVsGL(_ balance: StockBalanceFold, _ trial: TrialBalanceFold, masters: Masters) -> ReportTable {
+    var t = TableRows(columns: stockVsGLColumns)
+    stockVsGL(balance, trial, masters: masters, into: &t)
+    return t.table
+  }
+
+  static func stockVsGL(_ balance: StockBalanceFold, _ trial: TrialBalanceFold, masters: Masters, into w: inout some RowSink) {
     var stock: [String: Fixed] = [:]
     var hasStock: Set<String> = []
     for (k, r) in balance.rows {
@@ -111,14 +119,16 @@ public enum StockReports {
     var accounts = Set(masters.stockAccountOf.values).union(stock.keys)
     accounts.remove("")
     let order = masters.accounts.map(\.name).filter { accounts.contains($0) } + accounts.filter { masters.accountByName[$0] == nil }.sorted()
-    var t = ReportTable(columns: ["account", "stock_value", "gl_balance", "difference"])
     let p = masters.company.currencyPrecision
     for a in order {
       let sv = stock[a] ?? .zero, gb = trial.net(a)
       if sv.isZero && gb.isZero && !trial.hasLines(a) && !hasStock.contains(a) { continue }
-      t.rows.append([a, sv.formatted(places: p), gb.formatted(places: p), (sv - gb).formatted(places: p)])
+      w.text(a)
+      w.amount(sv, places: p)
+      w.amount(gb, places: p)
+      w.amount(sv - gb, places: p)
+      w.endRow()
     }
-    return t
   }
 
   /// Rejections of one run: `file,line,voucher_no,field,code,message`.

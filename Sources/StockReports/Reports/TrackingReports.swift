@@ -5,12 +5,12 @@ import StockCore
 public enum TrackingReports {
   /// Status of every serial after the entries (see ``SerialStatusFold``).
   public static func serialStatus(_ s: ReportSource, _ f: ReportFilter = ReportFilter()) -> ReportTable {
-    LedgerFolds.of(s, filter: f).serials.table()
+    LedgerFolds.of(s, filter: f).table("serial-status", masters: s.masters, planning: s.planning)!
   }
 
   /// Quantity and value of every batch in every warehouse, with its expiry (see ``BatchBalanceFold``).
   public static func batchBalance(_ s: ReportSource, _ f: ReportFilter = ReportFilter()) -> ReportTable {
-    LedgerFolds.of(s, filter: f).batches.table(places: s.places)
+    LedgerFolds.of(s, filter: f).table("batch-balance", masters: s.masters, planning: s.planning)!
   }
 
   /// Every movement of one serial or batch, with the party of each voucher.

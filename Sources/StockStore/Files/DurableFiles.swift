@@ -168,3 +168,69 @@ public enum CrashPoint {
     if let target, target.label == label, target.count == n { kill(getpid(), SIGKILL) }
   }
 }
+
+/// Writes a file in pieces to a temporary name beside it, for a file too large to build in memory first;
+/// `finish()` renames it into place (not fsynced: for derived files).
+public final class StreamedFile {
+  public let path: String
+  public let temporaryPath: String
+  private let fd: Int32
+  private var buffer: [UInt8] = []
+  private var failure: StoreError?
+
+  public init(path: String) throws(StoreError) {
+    self.path = path
+    temporaryPath = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
+    fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw StoreError(path: temporaryPath, "cannot create: \(DurableFiles.errnoText())") }
+    buffer.reserveCapacity(1 << 20)
+  }
+
+  deinit { close(fd) }
+
+  private func put(_ p: UnsafeRawBufferPointer) {
+    guard failure == nil, let base = p.baseAddress else { return }
+    var done = 0
+    while done < p.count {
+      let n = Glibc.write(fd, base + done, p.count - done)
+      if n < 0 {
+        failure = StoreError(path: temporaryPath, "write failed: \(DurableFiles.errnoText())")
+        return
+      }
+      done += n
+    }
+  }
+
+  private func drain() {
+    buffer.withUnsafeBytes { put($0) }
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  /// Appends bytes (small pieces are gathered, large ones written through).
+  public func append(_ p: UnsafeRawBufferPointer) {
+    if p.count >= 1 << 16 {
+      drain()
+      put(p)
+    } else {
+      if buffer.count + p.count > 1 << 20 { drain() }
+      buffer.append(contentsOf: p)
+    }
+  }
+
+  public func append(_ bytes: [UInt8]) { bytes.withUnsafeBytes { append($0) } }
+
+  /// Writes what is buffered; throws the first write error.
+  public func flush() throws(StoreError) {
+    drain()
+    if let failure { throw failure }
+  }
+
+  /// Renames the finished file into place.
+  public func finish() throws(StoreError) {
+    try flush()
+    guard rename(temporaryPath, path) == 0 else { throw StoreError(path: path, "cannot rename \(temporaryPath) into place: \(DurableFiles.errnoText())") }
+  }
+
+  /// Removes the unfinished file.
+  public func discard() { unlink(temporaryPath) }
+}

@@ -22,14 +22,21 @@ public struct HistoryFile: Sendable {
     }
   }
 
-  /// The history as read back: item-warehouses numbered, and per voucher its place and numbers.
+  /// The history as read back: item-warehouses numbered, and per voucher its place and numbers, in flat
+  /// arrays (a million vouchers are a handful of allocations).
   public struct Contents: Sendable {
     public var keys: [StockKey] = []
     public var places: [VoucherPlace] = []
-    /// Per voucher (ordinal), the numbers of its item-warehouses in `keys`.
-    public var keyIDs: [[Int32]] = []
-    /// Per item-warehouse number, the ordinals of the vouchers touching it, ascending.
-    public var vouchersOf: [[Int32]] = []
+    /// The item-warehouse numbers of voucher `o` are `keyIDs[keyStart[o]..<keyStart[o + 1]]`.
+    public var keyIDs: [Int32] = []
+    public var keyStart: [Int32] = [0]
+    /// The ordinals of the vouchers touching item-warehouse `k`, ascending, are
+    /// `vouchers[voucherStart[k]..<voucherStart[k + 1]]`.
+    public var vouchers: [Int32] = []
+    public var voucherStart: [Int32] = []
+
+    public func keys(of ordinal: Int) -> ArraySlice<Int32> { keyIDs[Int(keyStart[ordinal])..<Int(keyStart[ordinal + 1])] }
+    public func vouchers(of key: Int) -> ArraySlice<Int32> { vouchers[Int(voucherStart[key])..<Int(voucherStart[key + 1])] }
   }
 
   static func encode(_ records: some Sequence<Record>, numbering ids: inout [StockKey: Int]?, into w: inout BinaryWriter) {
@@ -83,34 +90,46 @@ public struct HistoryFile: Sendable {
     guard let all = FileBytes.readPrefix(path, size), all.count == size else { throw BinaryFormatError(offset: 0, "the history file is shorter than the snapshot says") }
     var r = BinaryReader(all)
     var c = Contents()
+    c.places.reserveCapacity(size / 10)
+    c.keyStart.reserveCapacity(size / 10)
+    c.keyIDs.reserveCapacity(size / 8)
     var idOf: [StockKey: Int32] = [:]
     func id(_ k: StockKey) -> Int32 {
       if let i = idOf[k] { return i }
       let i = Int32(c.keys.count)
       idOf[k] = i
       c.keys.append(k)
-      c.vouchersOf.append([])
       return i
     }
     while !r.isAtEnd {
       let run = try r.count(limit: Int.max), start = try r.count(limit: Int.max), length = try r.count(limit: Int.max)
       c.places.append(VoucherPlace(run: run, start: start, end: start + length))
-      var ids: [Int32] = []
       for _ in 0..<(try r.count()) {
         let ref = try r.count(limit: Int.max)
         if ref == 0 {
-          ids.append(id(try r.key()))
+          c.keyIDs.append(id(try r.key()))
         } else if ref - 1 < c.keys.count {
-          ids.append(Int32(ref - 1))
+          c.keyIDs.append(Int32(ref - 1))
         } else if ref - 1 == c.keys.count {
-          ids.append(id(try r.key()))
+          c.keyIDs.append(id(try r.key()))
         } else {
           throw BinaryFormatError(offset: r.offset, "item-warehouse reference out of order")
         }
       }
-      let ordinal = Int32(c.keyIDs.count)
-      for i in ids { c.vouchersOf[Int(i)].append(ordinal) }
-      c.keyIDs.append(ids)
+      c.keyStart.append(Int32(c.keyIDs.count))
+    }
+    // Vouchers per item-warehouse: a counting sort of the (voucher, item-warehouse) pairs.
+    var counts = [Int32](repeating: 0, count: c.keys.count + 1)
+    for k in c.keyIDs { counts[Int(k) + 1] += 1 }
+    for k in 0..<c.keys.count { counts[k + 1] += counts[k] }
+    c.voucherStart = counts
+    c.vouchers = [Int32](repeating: 0, count: c.keyIDs.count)
+    var fill = counts
+    for o in 0..<c.places.count {
+      for k in c.keyIDs[Int(c.keyStart[o])..<Int(c.keyStart[o + 1])] {
+        c.vouchers[Int(fill[Int(k)])] = Int32(o)
+        fill[Int(k)] += 1
+      }
     }
     return c
   }

@@ -1,0 +1,29 @@
+import StockCore
+
+/// Where a report's rows go, field by field: CSV bytes for the head reports (``ByteWriter``, no text per
+/// field) or a ``ReportTable`` for `stockledger report` (terminal tables, JSON, filters). One description
+/// of each report's rows serves both.
+public protocol RowSink {
+  mutating func text(_ s: String)
+  /// A quantity or rate, trailing zeros removed.
+  mutating func plain(_ f: Fixed)
+  /// An amount with exactly `places` decimals.
+  mutating func amount(_ f: Fixed, places: Int)
+  mutating func endRow()
+}
+
+extension ByteWriter: RowSink {}
+
+/// Rows collected as text.
+public struct TableRows: RowSink {
+  public private(set) var table: ReportTable
+  private var row: [String] = []
+  public init(columns: [String]) { table = ReportTable(columns: columns) }
+  public mutating func text(_ s: String) { row.append(s) }
+  public mutating func plain(_ f: Fixed) { row.append(f.plain) }
+  public mutating func amount(_ f: Fixed, places: Int) { row.append(f.formatted(places: places)) }
+  public mutating func endRow() {
+    table.rows.append(row)
+    row = []
+  }
+}

@@ -1,0 +1,99 @@
+import StockCore
+import StockRead
+
+/// Every posted voucher's number, type, date and document offset, as a run continuing from the snapshot
+/// needs them: a sorted base (`ledger/vouchers.idx`, a ``VoucherIndex`` written by a replay or a merge) and
+/// the vouchers posted since, kept in the snapshot. A run writes only its own vouchers; the base is
+/// rewritten when the recent part has grown to an eighth of it, so the cost per voucher stays constant.
+public struct PostedVouchers: Sendable {
+  public struct Recent: Sendable, Equatable {
+    public var type: VoucherType
+    public var date: BusinessDate
+    /// Offset of the document in the document file.
+    public var document: Int?
+  }
+  public private(set) var base: VoucherIndex
+  public private(set) var recent: [String: Recent] = [:]
+  /// Document offsets of base vouchers changed since the base was written.
+  public private(set) var movedDocuments: [String: Int] = [:]
+
+  public init(base: VoucherIndex = VoucherIndex()) { self.base = base }
+
+  public func lookup(_ no: String) -> (type: VoucherType, date: BusinessDate)? {
+    if let r = recent[no] { return (r.type, r.date) }
+    return base.lookup(no)
+  }
+
+  public func documentOffset(_ no: String) -> Int? {
+    if let r = recent[no] { return r.document }
+    return movedDocuments[no] ?? base.documentOffset(no)
+  }
+
+  public mutating func add(_ vouchers: [(no: String, type: VoucherType, date: BusinessDate)]) {
+    for v in vouchers { recent[v.no] = Recent(type: v.type, date: v.date) }
+  }
+
+  public mutating func setDocuments(_ offsets: [(no: String, offset: Int)]) {
+    for o in offsets {
+      if recent[o.no] != nil { recent[o.no]?.document = o.offset } else if base.lookup(o.no) != nil { movedDocuments[o.no] = o.offset }
+    }
+  }
+
+  /// Whether the recent part should be merged into the base.
+  public var wantsMerge: Bool { recent.count + movedDocuments.count > max(50_000, base.count / 8) }
+
+  /// Everything in one sorted base.
+  /// - Complexity: O(n + m log m).
+  public func merged() -> PostedVouchers {
+    var b = base.adding(recent.map { ($0.key, $0.value.type, $0.value.date) })
+    b.setDocuments(recent.compactMap { k, v in v.document.map { (k, $0) } } + movedDocuments.map { ($0.key, $0.value) })
+    return PostedVouchers(base: b)
+  }
+
+  /// The recent part, in the snapshot's layout (the base is a file of its own).
+  public func encodeRecent(into w: inout BinaryWriter) {
+    w.count(recent.count)
+    for no in recent.keys.sorted() {
+      let r = recent[no]!
+      w.string(no)
+      w.string(r.type.rawValue)
+      w.date(r.date)
+      w.int((r.document ?? -1))
+    }
+    w.count(movedDocuments.count)
+    for no in movedDocuments.keys.sorted() {
+      w.string(no)
+      w.int(movedDocuments[no]!)
+    }
+  }
+
+  public mutating func decodeRecent(from r: inout BinaryReader) throws(BinaryFormatError) {
+    for _ in 0..<(try r.count()) {
+      let no = try r.string(), typeName = try r.string()
+      guard let type = VoucherType(rawValue: typeName) else { throw BinaryFormatError(offset: r.offset, "unknown voucher type \(typeName)") }
+      let date = try r.date(), doc = try r.int()
+      recent[no] = Recent(type: type, date: date, document: doc < 0 ? nil : doc)
+    }
+    for _ in 0..<(try r.count()) { movedDocuments[try r.string()] = try r.int() }
+  }
+
+  /// `ledger/vouchers.idx`.
+  public static func basePath(ledger: String) -> String { ledger + "/vouchers.idx" }
+
+  /// Writes the base; returns its size.
+  public func writeBase(ledger: String) throws(StoreError) -> Int {
+    var w = BinaryWriter(capacity: 40 * base.count + 64)
+    base.encode(into: &w)
+    try DurableFiles.write(w.bytes, to: PostedVouchers.basePath(ledger: ledger), durable: false)
+    return w.bytes.count
+  }
+
+  /// Reads the base written with `size` bytes.
+  public static func readBase(ledger: String, size: Int) throws(BinaryFormatError) -> VoucherIndex {
+    guard let bytes = FileBytes.read(basePath(ledger: ledger)), bytes.count == size else { throw BinaryFormatError(offset: 0, "the voucher index is not the one the snapshot was written with") }
+    var r = BinaryReader(bytes)
+    let index = try VoucherIndex(decoding: &r)
+    guard r.isAtEnd else { throw BinaryFormatError(offset: r.offset, "trailing data in the voucher index") }
+    return index
+  }
+}
