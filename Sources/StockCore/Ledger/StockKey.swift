@@ -6,8 +6,10 @@ public struct StockKey: Sendable, Hashable, Comparable {
     self.item = item
     self.warehouse = warehouse
   }
+  /// Item, then warehouse, by UTF-8 bytes (the order of every report).
   public static func < (a: StockKey, b: StockKey) -> Bool {
-    a.item != b.item ? a.item.precedesInByteOrder(b.item) : a.warehouse.precedesInByteOrder(b.warehouse)
+    let c = a.item.compareInByteOrder(b.item)
+    return c != 0 ? c < 0 : a.warehouse.precedesInByteOrder(b.warehouse)
   }
 }
 

@@ -1,14 +1,14 @@
 import StockCore
 
 /// The engine state in the snapshot's binary layout (``BinaryWriter``), so that a run can continue from
-/// the ledger head without replaying the history. Keys are written sorted: the same state gives the same
-/// bytes. `documents` (what returns and invoices need of every posted voucher) is not part of a snapshot; a
+/// the ledger head without replaying the history. Keys are written in dictionary order: a snapshot is a
+/// cache, compared by what it decodes to, not by its bytes. `documents` (what returns and invoices need of every posted voucher) is not part of a snapshot; a
 /// run that needs a posted voucher's document replays the ledger instead.
 extension PostingState {
-  /// - Complexity: O(n log n) in the number of item-warehouses, serials, batches and orders.
+  /// - Complexity: O(n) in the number of item-warehouses, serials, batches and orders.
   public func encode(into w: inout BinaryWriter) {
     w.count(stock.count)
-    for k in stock.keys.sorted() {
+    for k in stock.keys {
       let s = stock[k]!
       w.key(k)
       w.compactFixed(s.qty)
@@ -22,7 +22,7 @@ extension PostingState {
       }
     }
     w.count(serials.count)
-    for no in serials.keys.sorted() {
+    for no in serials.keys {
       let s = serials[no]!
       w.string(no)
       w.string(s.item)
@@ -32,7 +32,7 @@ extension PostingState {
       w.int(s.receivedSequence)
     }
     w.count(batches.count)
-    for no in batches.keys.sorted() {
+    for no in batches.keys {
       let b = batches[no]!
       w.string(no)
       w.string(b.item)
@@ -42,7 +42,7 @@ extension PostingState {
       w.int(b.sequence)
     }
     w.count(batchStock.count)
-    for k in batchStock.keys.sorted() {
+    for k in batchStock.keys {
       let b = batchStock[k]!
       w.string(k.batch)
       w.string(k.warehouse)
@@ -51,34 +51,34 @@ extension PostingState {
     }
     for sets in [serialsIn, batchesIn] {
       w.count(sets.count)
-      for k in sets.keys.sorted() {
+      for k in sets.keys {
         w.key(k)
-        let members = sets[k]!.sorted()
+        let members = sets[k]!
         w.count(members.count)
         for m in members { w.string(m) }
       }
     }
     w.count(seriesUsed.count)
-    for p in seriesUsed.keys.sorted() {
+    for p in seriesUsed.keys {
       w.string(p)
       w.int(seriesUsed[p]!)
     }
     w.int(serialSequence)
     w.count(orders.count)
-    for no in orders.keys.sorted() {
+    for no in orders.keys {
       let o = orders[no]!
       w.string(no)
       w.string(o.type.rawValue)
       w.string(o.party)
       w.bool(o.isClosed)
       w.count(o.remaining.count)
-      for k in o.remaining.keys.sorted() {
+      for k in o.remaining.keys {
         w.key(k)
         w.compactFixed(o.remaining[k]!)
       }
     }
     w.count(planning.count)
-    for k in planning.keys.sorted() {
+    for k in planning.keys {
       let t = planning[k]!
       w.key(k)
       w.compactFixed(t.reserved)

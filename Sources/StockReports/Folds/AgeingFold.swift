@@ -142,7 +142,7 @@ extension AgeingFold {
   func encode(into w: inout BinaryWriter) {
     w.optionalDate(latest)
     w.count(slots.count)
-    for k in slots.keys.sorted() {
+    for k in slots.keys {
       let live = slots[k]!.live
       w.key(k)
       w.count(live.count)

@@ -61,7 +61,7 @@ public struct StockBalanceFold: Sendable {
 extension StockBalanceFold {
   func encode(into w: inout BinaryWriter) {
     w.count(rows.count)
-    for k in rows.keys.sorted() {
+    for k in rows.keys {
       let r = rows[k]!
       w.key(k)
       for f in [r.openingQty, r.openingValue, r.inQty, r.inValue, r.outQty, r.outValue, r.balanceQty, r.balanceValue, r.rate] { w.compactFixed(f) }

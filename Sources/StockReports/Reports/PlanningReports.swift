@@ -35,12 +35,11 @@ public enum PlanningReports {
   /// Material requests: the larger of the reorder quantity and the shortfall, in the item's purchase UOM
   /// where one is set.
   static func materialRequests(actual: [StockKey: Quantity], planning: [StockKey: PlanningTotals], masters: Masters, _ f: ReportFilter, into w: inout some RowSink) {
-    var projectedOf: [StockKey: Quantity] = [:]
-    for r in projected(actual: actual, planning: planning, masters: masters) { projectedOf[r.key] = r.projected }
     let company = masters.company
     for rule in masters.reorderLevels.sorted(by: { StockKey(item: $0.itemCode, warehouse: $0.warehouse) < StockKey(item: $1.itemCode, warehouse: $1.warehouse) }) {
       guard f.matches(item: rule.itemCode, warehouse: rule.warehouse), let item = masters.itemByCode[rule.itemCode] else { continue }
-      let projected = projectedOf[StockKey(item: rule.itemCode, warehouse: rule.warehouse)] ?? .zero
+      let key = StockKey(item: rule.itemCode, warehouse: rule.warehouse)
+      let projected = Projection(key: key, actual: actual[key] ?? .zero, totals: planning[key] ?? PlanningTotals()).projected
       guard projected < rule.level else { continue }
       var qty = max(rule.qty, rule.level - projected)
       var uom = item.stockUOM
