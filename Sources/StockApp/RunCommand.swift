@@ -308,6 +308,16 @@ public enum RunCommand {
     guard let from else { return .success(nil) }
     guard let old = MappedFile(path: out + "/stock-ledger.csv") else { return .failure(.init("stock-ledger.csv cannot be read")) }
     do {
+      // Found by searching for the part's items where they are few, else by reading every line.
+      let items = Set(component.keys.map(\.item))
+      if items.count <= 16 {
+        let file = try StreamedFile(path: out + "/stock-ledger.csv")
+        if StockLedgerRewrite.rewrite(old.bytes, replacing: replacing, items: items.sorted().map(StockLedgerRewrite.field), inserting: inserting, emit: file.append) {
+          try file.flush()
+          return .success(file.temporaryPath)
+        }
+        file.discard()
+      }
       let file = try StreamedFile(path: out + "/stock-ledger.csv")
       guard StockLedgerRewrite.rewrite(old.bytes, replacing: replacing, inserting: inserting, from: from, emit: file.append) else {
         file.discard()

@@ -116,6 +116,116 @@ public enum StockLedgerRewrite {
     return true
   }
 
+  /// The same, finding the revalued vouchers' lines by searching the file for their item codes (`items`,
+  /// as written) instead of reading every line, and the run's places by binary search on date and time:
+  /// the file is only copied. Returns false when it cannot place every change (the caller then reads
+  /// every line with the other form).
+  /// - Complexity: O(file size) copied, O(file size × items) searched with `memmem`.
+  public static func rewrite(
+    _ old: UnsafeRawBufferPointer, replacing: [[UInt8]: [UInt8]], items: [[UInt8]], inserting: [Block], emit: (UnsafeRawBufferPointer) -> Void
+  ) -> Bool {
+    guard let base = old.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+    let n = old.count
+    func lineStart(_ i: Int) -> Int {
+      var j = i
+      while j > 0 && base[j - 1] != 10 { j -= 1 }
+      return j
+    }
+    func lineEnd(_ i: Int) -> Int {
+      guard let nl = memchr(base + i, 10, n - i) else { return n }
+      return base.distance(to: nl.assumingMemoryBound(to: UInt8.self)) + 1
+    }
+    let headerEnd = lineEnd(0)
+    // Lines with a quote may hold line breaks: leave those files to the line-by-line form.
+    guard memchr(base, 34, n) == nil else { return false }
+    // Each revalued voucher's lines: every line naming one of the items, whose voucher field matches.
+    var ranges: [[UInt8]: Range<Int>] = [:]
+    for item in items {
+      let needle = [44] + item + [44]
+      var at = headerEnd
+      let search = Horspool(needle)
+      while at < n, let m = search.first(in: base, from: at, to: n) {
+        let start = lineStart(m), end = lineEnd(m)
+        // date, time, voucher type (no commas), then the voucher number.
+        var j = start + 20 as Int
+        while j < end && base[j] != 44 { j += 1 }
+        var k = j + 1
+        while k < end && base[k] != 44 { k += 1 }
+        let field = Array(UnsafeBufferPointer(start: base + j + 1, count: max(0, k - j - 1)))
+        if replacing[field] != nil {
+          let r = ranges[field].map { min($0.lowerBound, start)..<max($0.upperBound, end) } ?? start..<end
+          ranges[field] = r
+        }
+        at = end
+      }
+    }
+    guard ranges.count == replacing.count else { return false }
+    // Where each inserted block goes: before the first line dated after it.
+    func place(_ key: [UInt8]) -> Int {
+      var lo = headerEnd, hi = n  // byte offsets of line starts
+      while lo < hi {
+        let mid = lineStart(lo + (hi - lo) / 2)
+        let probe = mid < lo ? lo : mid
+        if memcmp(base + probe, key, 19) > 0 {
+          hi = probe
+        } else {
+          lo = lineEnd(probe)
+        }
+      }
+      return lo
+    }
+    enum Edit { case replace(Range<Int>, [UInt8]), insert(Int, [UInt8]) }
+    var edits: [(at: Int, order: Int, edit: Edit)] = []
+    for (field, r) in ranges { edits.append((r.lowerBound, 1, .replace(r, replacing[field]!))) }
+    for (i, b) in inserting.enumerated() {
+      edits.append((place(Array((b.date.description + "," + b.time.description).utf8)), 0, .insert(i, b.bytes)))
+    }
+    // Inserts before a replaced block at the same offset; inserts in timeline order.
+    edits.sort { ($0.at, $0.order) < ($1.at, $1.order) }
+    var copied = 0
+    for e in edits {
+      switch e.edit {
+      case .insert(_, let bytes):
+        if e.at > copied { emit(UnsafeRawBufferPointer(rebasing: old[copied..<e.at])) }
+        copied = max(copied, e.at)
+        bytes.withUnsafeBytes(emit)
+      case .replace(let r, let bytes):
+        guard r.lowerBound >= copied else { return false }
+        emit(UnsafeRawBufferPointer(rebasing: old[copied..<r.lowerBound]))
+        bytes.withUnsafeBytes(emit)
+        copied = r.upperBound
+      }
+    }
+    if copied < n { emit(UnsafeRawBufferPointer(rebasing: old[copied..<n])) }
+    return true
+  }
+
+  /// Boyer-Moore-Horspool search for one needle: skips up to its length per step.
+  struct Horspool {
+    let needle: [UInt8]
+    var skip = [Int](repeating: 0, count: 256)
+    init(_ needle: [UInt8]) {
+      self.needle = needle
+      for b in 0..<256 { skip[b] = needle.count }
+      for (i, b) in needle.dropLast().enumerated() { skip[Int(b)] = needle.count - 1 - i }
+    }
+    /// The first offset in `from..<to` where the needle starts.
+    func first(in base: UnsafePointer<UInt8>, from: Int, to: Int) -> Int? {
+      let m = needle.count
+      guard m > 0 else { return from }
+      return needle.withUnsafeBufferPointer { nd in
+        var i = from
+        let last = nd[m - 1]
+        while i + m <= to {
+          let c = base[i + m - 1]
+          if c == last && memcmp(base + i, nd.baseAddress!, m - 1) == 0 { return i }
+          i += skip[Int(c)]
+        }
+        return nil
+      }
+    }
+  }
+
   static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
     for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }

@@ -1,0 +1,56 @@
+import Testing
+@testable import StockCore
+@testable import StockReports
+
+/// `stock-ledger.csv` rewritten after a revaluation: the revalued voucher's lines replaced where they stood,
+/// the run's inserted after every posted line of the same date and time — by both ways of finding them.
+@Suite struct StockLedgerRewriteTests {
+  let old = """
+    posting_date,posting_time,voucher_type,voucher_no,item_code,warehouse
+    2026-01-01,09:00:00,Purchase Receipt,PR-1,A,W1
+    2026-01-02,09:00:00,Stock Entry,SE-1,B,W1
+    2026-01-02,09:00:00,Stock Entry,SE-2,A,W1
+    2026-01-02,09:00:00,Stock Entry,SE-2,A,W2
+    2026-01-03,10:00:00,Delivery Note,DN-1,B,W1
+    2026-01-04,10:00:00,Delivery Note,DN-2,A,W2
+
+    """
+  let replacing: [[UInt8]: [UInt8]] = [Array("SE-2".utf8): Array("2026-01-02,09:00:00,Stock Entry,SE-2,A,W1,NEW\n2026-01-02,09:00:00,Stock Entry,SE-2,A,W2,NEW\n".utf8)]
+  let inserting = [
+    StockLedgerRewrite.Block(date: BusinessDate(year: 2026, month: 1, day: 2)!, time: BusinessTime(seconds: 9 * 3600), bytes: Array("2026-01-02,09:00:00,Purchase Receipt,PR-9,A,W1\n".utf8)),
+    StockLedgerRewrite.Block(date: BusinessDate(year: 2026, month: 1, day: 9)!, time: .midnight, bytes: Array("2026-01-09,00:00:00,Purchase Receipt,PR-10,A,W1\n".utf8)),
+  ]
+  let expected = """
+    posting_date,posting_time,voucher_type,voucher_no,item_code,warehouse
+    2026-01-01,09:00:00,Purchase Receipt,PR-1,A,W1
+    2026-01-02,09:00:00,Stock Entry,SE-1,B,W1
+    2026-01-02,09:00:00,Stock Entry,SE-2,A,W1,NEW
+    2026-01-02,09:00:00,Stock Entry,SE-2,A,W2,NEW
+    2026-01-02,09:00:00,Purchase Receipt,PR-9,A,W1
+    2026-01-03,10:00:00,Delivery Note,DN-1,B,W1
+    2026-01-04,10:00:00,Delivery Note,DN-2,A,W2
+    2026-01-09,00:00:00,Purchase Receipt,PR-10,A,W1
+
+    """
+
+  @Test func readingEveryLine() {
+    let out = StockLedgerRewrite.rewrite(Array(old.utf8), replacing: replacing, inserting: inserting, from: BusinessDate(year: 2026, month: 1, day: 2)!)
+    #expect(out.map { String(decoding: $0, as: UTF8.self) } == expected)
+  }
+
+  @Test func searchingForTheItems() {
+    var out: [UInt8] = []
+    let ok = Array(old.utf8).withUnsafeBytes { b in
+      StockLedgerRewrite.rewrite(b, replacing: replacing, items: [Array("A".utf8)], inserting: inserting) { out.append(contentsOf: $0) }
+    }
+    #expect(ok)
+    #expect(String(decoding: out, as: UTF8.self) == expected)
+  }
+
+  @Test func aMissingVoucherIsReported() {
+    let missing: [[UInt8]: [UInt8]] = [Array("SE-7".utf8): Array("x\n".utf8)]
+    #expect(StockLedgerRewrite.rewrite(Array(old.utf8), replacing: missing, inserting: [], from: BusinessDate(year: 2026, month: 1, day: 1)!) == nil)
+    let ok = Array(old.utf8).withUnsafeBytes { b in StockLedgerRewrite.rewrite(b, replacing: missing, items: [Array("A".utf8)], inserting: []) { _ in } }
+    #expect(!ok)
+  }
+}
