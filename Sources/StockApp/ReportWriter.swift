@@ -66,10 +66,10 @@ enum ReportWriter {
   }
 
   /// The head reports after a run that revalued part of the history: `source` holds the part's entries
-  /// (its whole history, revalued) and the run's, in timeline order; `stockLedger` is the rewritten
-  /// `stock-ledger.csv` under a temporary name (nil: unchanged); the part's item-warehouses are folded
-  /// afresh, the rest added to the head's folds.
-  static func render(revaluing source: ReportSource, keys: Set<StockKey>, stockLedger: String?, to folds: LedgerFolds, sizes: [Int]) -> Rendered {
+  /// (its whole history, revalued) and the run's, in timeline order; the part's item-warehouses are folded
+  /// afresh, the rest added to the head's folds. `stock-ledger.csv` is rewritten apart (see
+  /// ``StockLedgerRewrite``) and renamed into place with the others.
+  static func render(revaluing source: ReportSource, keys: Set<StockKey>, to folds: LedgerFolds, sizes: [Int]) -> Rendered {
     var r = Rendered(folds: folds)
     var fresh = LedgerFolds()
     for e in source.entries {
@@ -83,7 +83,6 @@ enum ReportWriter {
     r.folds.replace(keys, from: fresh)
     for g in source.gl { r.folds.add(g) }
     r.appends = [("general-ledger", StockReports.generalLedgerCSV(source.gl, source, header: false), sizes[1])]
-    if let stockLedger { r.renames = [(stockLedger, "stock-ledger")] }
     for name in StockReports.names where !appendableNames.contains(name) {
       if let bytes = r.folds.csv(name, masters: source.masters, planning: source.planning) { r.files.append((name, bytes)) }
     }

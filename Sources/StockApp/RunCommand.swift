@@ -188,6 +188,16 @@ public enum RunCommand {
     }
 
     timer.mark("post")
+    let source = ReportSource(masters: masters, entries: settled.entries, gl: ledger.gl.isEmpty ? settled.journal : ledger.gl + settled.journal,
+                              vouchers: ReportCommand.index(ledger.vouchers, settled.acceptedNew), planning: settled.planning)
+    // The head reports are rendered on the other core while the run rewrites `stock-ledger.csv` and
+    // commits; they are written only after the commit, so they never show what the ledger does not hold.
+    let revaluedKeys = component?.keys
+    let reports: Background<ReportWriter.Rendered>? = o.dryRun ? nil : Background {
+      guard let snapshot else { return ReportWriter.render(source) }
+      if let revaluedKeys { return ReportWriter.render(revaluing: source, keys: revaluedKeys, to: snapshot.folds, sizes: snapshot.reportSizes) }
+      return ReportWriter.render(appending: source, to: snapshot.folds, sizes: snapshot.reportSizes)
+    }
     var stockLedger: String?
     if let component, !o.dryRun {
       switch rewrittenStockLedger(settled, component: component, out: p.out, places: masters.company.currencyPrecision) {
@@ -227,8 +237,6 @@ public enum RunCommand {
     record.cancelledEntries = settled.cancelledEntries
     var summary = RunSummary(run: runName, work: work, settled: settled, record: record, notes: notes)
     summary.dryRun = o.dryRun
-    let source = ReportSource(masters: masters, entries: settled.entries, gl: ledger.gl.isEmpty ? settled.journal : ledger.gl + settled.journal,
-                              vouchers: ReportCommand.index(ledger.vouchers, settled.acceptedNew), planning: settled.planning)
     if o.dryRun {
       timer.report()
       summary.chainHead = ledger.chainHead
@@ -236,23 +244,14 @@ public enum RunCommand {
     }
     record.outputs = outputs + [("report:rejections.csv", StockReports.rejections(settled.rejections).csv), ("report:run-summary.json", summary.json)]
     progress.show("committing run \(runName)")
-    // The head reports are rendered on the other core while the run commits; they are written only after
-    // the commit, so they never show what the ledger does not hold.
-    let revaluedKeys = component?.keys, rewritten = stockLedger
-    let reports = Background {
-      guard let snapshot else { return ReportWriter.render(source) }
-      if let revaluedKeys {
-        return ReportWriter.render(revaluing: source, keys: revaluedKeys, stockLedger: rewritten, to: snapshot.folds, sizes: snapshot.reportSizes)
-      }
-      return ReportWriter.render(appending: source, to: snapshot.folds, sizes: snapshot.reportSizes)
-    }
     do {
       let committed = try store.commit(record, previousChain: ledger.chainHead, places: masters.company.currencyPrecision)
       summary.chainHead = committed.chain
       timer.mark("commit")
       try PostCommit.finish((record.run, record.moves, record.outputs, record.gl), store: store, paths: p, masters: masters)
       progress.show("writing reports to \(p.out)")
-      let rendered = reports.value
+      guard var rendered = reports?.value else { preconditionFailure("reports are rendered for every run that commits") }
+      if let stockLedger { rendered.renames = [(stockLedger, "stock-ledger")] }
       let sizes = try ReportWriter.write(rendered, to: p.out, chain: summary.chainHead)
       timer.mark("reports")
       // The next run's starting point.

@@ -89,7 +89,7 @@ struct HeadSnapshot {
     historySize = try r.int()
     historyCount = try r.int()
     indexBaseSize = try r.int()
-    index = PostedVouchers(base: try PostedVouchers.readBase(ledger: ledger, size: indexBaseSize))
+    index = PostedVouchers(mapped: try PostedVouchers.mapBase(ledger: ledger, size: indexBaseSize))
     try index.decodeRecent(from: &r)
     state = try PostingState(decoding: &r)
     folds = try LedgerFolds(decoding: &r)
@@ -270,7 +270,7 @@ extension HeadSnapshot {
       indexBaseSize = previous.indexBaseSize
       return
     }
-    index = index.merged()
+    do { index = try index.merged() } catch { throw StoreError(path: PostedVouchers.basePath(ledger: ledger), "cannot be merged: \(error)") }
     indexBaseSize = try index.writeBase(ledger: ledger)
   }
 }

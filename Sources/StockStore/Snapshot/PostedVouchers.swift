@@ -12,12 +12,36 @@ public struct PostedVouchers: Sendable {
     /// Offset of the document in the document file.
     public var document: Int?
   }
-  public private(set) var base: VoucherIndex
+  /// The base: in arrays (after a replay or a merge) or mapped from its file.
+  public enum Base: Sendable {
+    case built(VoucherIndex)
+    case mapped(MappedVoucherIndex)
+    var count: Int {
+      switch self {
+      case .built(let i): return i.count
+      case .mapped(let m): return m.count
+      }
+    }
+    func lookup(_ no: String) -> (type: VoucherType, date: BusinessDate)? {
+      switch self {
+      case .built(let i): return i.lookup(no)
+      case .mapped(let m): return m.lookup(no)
+      }
+    }
+    func documentOffset(_ no: String) -> Int? {
+      switch self {
+      case .built(let i): return i.documentOffset(no)
+      case .mapped(let m): return m.documentOffset(no)
+      }
+    }
+  }
+  public private(set) var base: Base
   public private(set) var recent: [String: Recent] = [:]
   /// Document offsets of base vouchers changed since the base was written.
   public private(set) var movedDocuments: [String: Int] = [:]
 
-  public init(base: VoucherIndex = VoucherIndex()) { self.base = base }
+  public init(base: VoucherIndex = VoucherIndex()) { self.base = .built(base) }
+  public init(mapped: MappedVoucherIndex) { base = .mapped(mapped) }
 
   public func lookup(_ no: String) -> (type: VoucherType, date: BusinessDate)? {
     if let r = recent[no] { return (r.type, r.date) }
@@ -44,8 +68,13 @@ public struct PostedVouchers: Sendable {
 
   /// Everything in one sorted base.
   /// - Complexity: O(n + m log m).
-  public func merged() -> PostedVouchers {
-    var b = base.adding(recent.map { ($0.key, $0.value.type, $0.value.date) })
+  public func merged() throws(BinaryFormatError) -> PostedVouchers {
+    let all: VoucherIndex
+    switch base {
+    case .built(let i): all = i
+    case .mapped(let m): all = try m.load()
+    }
+    var b = all.adding(recent.map { ($0.key, $0.value.type, $0.value.date) })
     b.setDocuments(recent.compactMap { k, v in v.document.map { (k, $0) } } + movedDocuments.map { ($0.key, $0.value) })
     return PostedVouchers(base: b)
   }
@@ -80,20 +109,20 @@ public struct PostedVouchers: Sendable {
   /// `ledger/vouchers.idx`.
   public static func basePath(ledger: String) -> String { ledger + "/vouchers.idx" }
 
-  /// Writes the base; returns its size.
+  /// Writes the base (built by ``merged()``); returns its size.
   public func writeBase(ledger: String) throws(StoreError) -> Int {
+    guard case .built(let index) = base else { throw StoreError(path: PostedVouchers.basePath(ledger: ledger), "only a merged index is written") }
     var w = BinaryWriter(capacity: 40 * base.count + 64)
-    base.encode(into: &w)
+    index.encode(into: &w)
     try DurableFiles.write(w.bytes, to: PostedVouchers.basePath(ledger: ledger), durable: false)
     return w.bytes.count
   }
 
-  /// Reads the base written with `size` bytes.
-  public static func readBase(ledger: String, size: Int) throws(BinaryFormatError) -> VoucherIndex {
-    guard let bytes = FileBytes.read(basePath(ledger: ledger)), bytes.count == size else { throw BinaryFormatError(offset: 0, "the voucher index is not the one the snapshot was written with") }
-    var r = BinaryReader(bytes)
-    let index = try VoucherIndex(decoding: &r)
-    guard r.isAtEnd else { throw BinaryFormatError(offset: r.offset, "trailing data in the voucher index") }
-    return index
+  /// Maps the base written with `size` bytes.
+  public static func mapBase(ledger: String, size: Int) throws(BinaryFormatError) -> MappedVoucherIndex {
+    guard DurableFiles.size(basePath(ledger: ledger)) == size, let m = MappedVoucherIndex(path: basePath(ledger: ledger)) else {
+      throw BinaryFormatError(offset: 0, "the voucher index is not the one the snapshot was written with")
+    }
+    return m
   }
 }

@@ -1,4 +1,5 @@
 import StockCore
+import StockRead
 
 /// The numbers of every posted voucher with their type and posting date, for the validation of a run that
 /// does not read the ledger's vouchers (duplicate numbers, cancellations, closes of orders).
@@ -128,5 +129,75 @@ public struct VoucherIndex: Sendable {
     let m = try r.count()
     names = try r.bytes(m)
     for i in 1..<max(1, n) where hashes[i - 1] > hashes[i] { throw BinaryFormatError(offset: r.offset, "voucher index out of order") }
+  }
+}
+
+/// A ``VoucherIndex`` file answered in place: mapped, searched without being read into arrays, so a run
+/// that looks up a few numbers does not pay for a million.
+public final class MappedVoucherIndex: @unchecked Sendable {
+  private let file: MappedFile
+  public let count: Int
+  private let hashesAt: Int, infoAt: Int, documentsAt: Int, namesAt: Int, namesCount: Int
+
+  /// nil when the file is missing or not laid out as ``VoucherIndex/encode(into:)`` writes it.
+  public init?(path: String) {
+    guard let file = MappedFile(path: path) else { return nil }
+    self.file = file
+    let b = file.bytes
+    var r = BinaryReader(Array(b.prefix(10)))
+    guard let n = try? r.count(limit: b.count / 24) else { return nil }
+    count = n
+    hashesAt = r.offset
+    infoAt = hashesAt + 8 * n
+    documentsAt = infoAt + 8 * n
+    let afterDocuments = documentsAt + 8 * n
+    guard afterDocuments <= b.count else { return nil }
+    var m = BinaryReader(Array(b[afterDocuments..<min(b.count, afterDocuments + 10)]))
+    guard let names = try? m.count(limit: b.count - afterDocuments) else { return nil }
+    namesAt = afterDocuments + m.offset
+    namesCount = names
+    guard namesAt + namesCount == b.count else { return nil }
+  }
+
+  @inline(__always) private func word(_ at: Int, _ i: Int) -> UInt64 {
+    UInt64(littleEndian: file.bytes.loadUnaligned(fromByteOffset: at + 8 * i, as: UInt64.self))
+  }
+
+  private func position(_ no: String) -> Int? {
+    let h = VoucherIndex.hash(no)
+    var lo = 0, hi = count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if word(hashesAt, mid) < h { lo = mid + 1 } else { hi = mid }
+    }
+    let target = Array(no.utf8)
+    while lo < count && word(hashesAt, lo) == h {
+      let offset = Int(word(infoAt, lo) >> 32)
+      var r = BinaryReader(Array(file.bytes[(namesAt + offset)..<min(namesAt + namesCount, namesAt + offset + 10)]))
+      if let n = try? r.count(limit: namesCount), offset + r.offset + n <= namesCount {
+        let start = namesAt + offset + r.offset
+        if n == target.count && file.bytes[start..<start + n].elementsEqual(target) { return lo }
+      }
+      lo += 1
+    }
+    return nil
+  }
+
+  public func lookup(_ no: String) -> (type: VoucherType, date: BusinessDate)? {
+    guard let i = position(no) else { return nil }
+    let v = word(infoAt, i)
+    return (VoucherIndex.types[Int(v & 0xFF)], BusinessDate(dayNumber: Int((v >> 8) & 0xFF_FFFF) - VoucherIndex.dayBias))
+  }
+
+  public func documentOffset(_ no: String) -> Int? {
+    guard let i = position(no) else { return nil }
+    let d = word(documentsAt, i)
+    return d > 0 ? Int(d - 1) : nil
+  }
+
+  /// The whole index in arrays (for a merge).
+  public func load() throws(BinaryFormatError) -> VoucherIndex {
+    var r = BinaryReader(Array(file.bytes))
+    return try VoucherIndex(decoding: &r)
   }
 }
