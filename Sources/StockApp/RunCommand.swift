@@ -311,7 +311,12 @@ public enum RunCommand {
       let items = Set(component.keys.map(\.item))
       if items.count <= 16 {
         let file = try StreamedFile(path: out + "/stock-ledger.csv")
-        if StockLedgerRewrite.rewrite(old.bytes, replacing: replacing, items: items.sorted().map(StockLedgerRewrite.field), inserting: inserting, emit: file.append) {
+        let source = open(out + "/stock-ledger.csv", O_RDONLY | O_CLOEXEC)
+        defer { close(source) }
+        if source >= 0, StockLedgerRewrite.rewrite(
+          old.bytes, replacing: replacing, items: items.sorted().map(StockLedgerRewrite.field), inserting: inserting, emit: file.append,
+          copy: { file.append(from: source, range: $0) })
+        {
           try file.flush()
           return .success(file.temporaryPath)
         }

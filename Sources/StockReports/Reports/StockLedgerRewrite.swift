@@ -121,9 +121,16 @@ public enum StockLedgerRewrite {
   /// the file is only copied. Returns false when it cannot place every change (the caller then reads
   /// every line with the other form).
   /// - Complexity: O(file size) copied, O(file size × items) searched with `memmem`.
+  /// - Parameters:
+  ///   - copy: hands over a range of the previous file that stays as it is (the caller may copy it without
+  ///     reading it, e.g. with `sendfile`); by default it is emitted from `old`.
   public static func rewrite(
-    _ old: UnsafeRawBufferPointer, replacing: [[UInt8]: [UInt8]], items: [[UInt8]], inserting: [Block], emit: (UnsafeRawBufferPointer) -> Void
+    _ old: UnsafeRawBufferPointer, replacing: [[UInt8]: [UInt8]], items: [[UInt8]], inserting: [Block], emit: (UnsafeRawBufferPointer) -> Void,
+    copy copyOut: ((Range<Int>) -> Void)? = nil
   ) -> Bool {
+    func copy(_ r: Range<Int>) {
+      if let copyOut = copyOut { copyOut(r) } else { emit(UnsafeRawBufferPointer(rebasing: old[r])) }
+    }
     guard let base = old.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
     let n = old.count
     func lineStart(_ i: Int) -> Int {
@@ -180,23 +187,28 @@ public enum StockLedgerRewrite {
     for (i, b) in inserting.enumerated() {
       edits.append((place(Array((b.date.description + "," + b.time.description).utf8)), 0, .insert(i, b.bytes)))
     }
-    // Inserts before a replaced block at the same offset; inserts in timeline order.
+    // Inserts before a replaced block at the same offset; inserts in timeline order. Edits never overlap.
     edits.sort { ($0.at, $0.order) < ($1.at, $1.order) }
+    var reach = 0
+    for e in edits {
+      guard e.at >= reach else { return false }
+      if case .replace(let r, _) = e.edit { reach = r.upperBound }
+    }
     var copied = 0
     for e in edits {
       switch e.edit {
       case .insert(_, let bytes):
-        if e.at > copied { emit(UnsafeRawBufferPointer(rebasing: old[copied..<e.at])) }
+        if e.at > copied { copy(copied..<e.at) }
         copied = max(copied, e.at)
         bytes.withUnsafeBytes(emit)
       case .replace(let r, let bytes):
         guard r.lowerBound >= copied else { return false }
-        emit(UnsafeRawBufferPointer(rebasing: old[copied..<r.lowerBound]))
+        if r.lowerBound > copied { copy(copied..<r.lowerBound) }
         bytes.withUnsafeBytes(emit)
         copied = r.upperBound
       }
     }
-    if copied < n { emit(UnsafeRawBufferPointer(rebasing: old[copied..<n])) }
+    if copied < n { copy(copied..<n) }
     return true
   }
 

@@ -219,6 +219,22 @@ public final class StreamedFile {
 
   public func append(_ bytes: [UInt8]) { bytes.withUnsafeBytes { append($0) } }
 
+  /// Appends `range` of the open file `source`, copied by the kernel (`sendfile`) without passing through
+  /// this process.
+  public func append(from source: Int32, range: Range<Int>) {
+    drain()
+    var offset = off_t(range.lowerBound)
+    var left = range.count
+    while failure == nil && left > 0 {
+      let n = sendfile(fd, source, &offset, left)
+      if n <= 0 {
+        failure = StoreError(path: temporaryPath, "copy failed: \(DurableFiles.errnoText())")
+        return
+      }
+      left -= n
+    }
+  }
+
   /// Writes what is buffered; throws the first write error.
   public func flush() throws(StoreError) {
     drain()
