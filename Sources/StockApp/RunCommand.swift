@@ -284,6 +284,7 @@ public enum RunCommand {
     }
     // Each voucher's lines, in timeline order (a voucher's entries are contiguous).
     var replacing: [[UInt8]: [UInt8]] = [:]
+    var replacements: [StockLedgerRewrite.Replacement] = []
     var inserting: [StockLedgerRewrite.Block] = []
     var from: BusinessDate?
     var i = 0
@@ -299,7 +300,12 @@ public enum RunCommand {
           w.endRow()
         }
         let first = s.entries[i]
-        if isPosted { replacing[StockLedgerRewrite.field(no)] = w.bytes } else { inserting.append(.init(date: first.date, time: first.time, bytes: w.bytes)) }
+        if isPosted {
+          replacing[StockLedgerRewrite.field(no)] = w.bytes
+          replacements.append(.init(voucherNo: no, date: first.date, time: first.time, bytes: w.bytes))
+        } else {
+          inserting.append(.init(date: first.date, time: first.time, bytes: w.bytes))
+        }
         from = min(from ?? first.date, first.date)
       }
       i = j
@@ -307,16 +313,12 @@ public enum RunCommand {
     guard let from else { return .success(nil) }
     guard let old = MappedFile(path: out + "/stock-ledger.csv") else { return .failure(.init("stock-ledger.csv cannot be read")) }
     do {
-      // Found by searching for the part's items where they are few, else by reading every line.
-      let items = Set(component.keys.map(\.item))
-      if items.count <= 16 {
+      // Changes found by binary search on date and time, the rest copied by the kernel; else every line read.
+      do {
         let file = try StreamedFile(path: out + "/stock-ledger.csv")
         let source = open(out + "/stock-ledger.csv", O_RDONLY | O_CLOEXEC)
         defer { close(source) }
-        if source >= 0, StockLedgerRewrite.rewrite(
-          old.bytes, replacing: replacing, items: items.sorted().map(StockLedgerRewrite.field), inserting: inserting, emit: file.append,
-          copy: { file.append(from: source, range: $0) })
-        {
+        if source >= 0, StockLedgerRewrite.rewrite(old.bytes, replacing: replacements, inserting: inserting, emit: file.append, copy: { file.append(from: source, range: $0) }) {
           try file.flush()
           return .success(file.temporaryPath)
         }

@@ -38,10 +38,14 @@ import Testing
     #expect(out.map { String(decoding: $0, as: UTF8.self) } == expected)
   }
 
-  @Test func searchingForTheItems() {
+  var replacements: [StockLedgerRewrite.Replacement] {
+    [.init(voucherNo: "SE-2", date: BusinessDate(year: 2026, month: 1, day: 2)!, time: BusinessTime(seconds: 9 * 3600), bytes: replacing.values.first!)]
+  }
+
+  @Test func byBinarySearchOnDateAndTime() {
     var out: [UInt8] = []
     let ok = Array(old.utf8).withUnsafeBytes { b in
-      StockLedgerRewrite.rewrite(b, replacing: replacing, items: [Array("A".utf8)], inserting: inserting) { out.append(contentsOf: $0) }
+      StockLedgerRewrite.rewrite(b, replacing: replacements, inserting: inserting, emit: { out.append(contentsOf: $0) })
     }
     #expect(ok)
     #expect(String(decoding: out, as: UTF8.self) == expected)
@@ -50,7 +54,8 @@ import Testing
   @Test func aMissingVoucherIsReported() {
     let missing: [[UInt8]: [UInt8]] = [Array("SE-7".utf8): Array("x\n".utf8)]
     #expect(StockLedgerRewrite.rewrite(Array(old.utf8), replacing: missing, inserting: [], from: BusinessDate(year: 2026, month: 1, day: 1)!) == nil)
-    let ok = Array(old.utf8).withUnsafeBytes { b in StockLedgerRewrite.rewrite(b, replacing: missing, items: [Array("A".utf8)], inserting: []) { _ in } }
+    let wrongTime = [StockLedgerRewrite.Replacement(voucherNo: "SE-2", date: BusinessDate(year: 2026, month: 1, day: 2)!, time: .midnight, bytes: [])]
+    let ok = Array(old.utf8).withUnsafeBytes { b in StockLedgerRewrite.rewrite(b, replacing: wrongTime, inserting: [], emit: { _ in }) }
     #expect(!ok)
   }
 }

@@ -116,20 +116,32 @@ public enum StockLedgerRewrite {
     return true
   }
 
-  /// The same, finding the revalued vouchers' lines by searching the file for their item codes (`items`,
-  /// as written) instead of reading every line, and the run's places by binary search on date and time:
-  /// the file is only copied. Returns false when it cannot place every change (the caller then reads
-  /// every line with the other form).
-  /// - Complexity: O(file size) copied, O(file size × items) searched with `memmem`.
-  /// - Parameters:
-  ///   - copy: hands over a range of the previous file that stays as it is (the caller may copy it without
-  ///     reading it, e.g. with `sendfile`); by default it is emitted from `old`.
+  /// A revalued voucher's new lines, with its number as written and its date and time.
+  public struct Replacement: Sendable {
+    public var field: [UInt8]
+    public var date: BusinessDate
+    public var time: BusinessTime
+    public var bytes: [UInt8]
+    public init(voucherNo: String, date: BusinessDate, time: BusinessTime, bytes: [UInt8]) {
+      field = StockLedgerRewrite.field(voucherNo)
+      self.date = date
+      self.time = time
+      self.bytes = bytes
+    }
+  }
+
+  /// The same, finding every change by binary search on date and time (the file is in timeline order): a
+  /// revalued voucher's lines among those of its date and time, a new voucher's place after them. Only
+  /// the lines searched are read; the rest is handed to `copy` as ranges of the previous file (the caller
+  /// may copy them without reading them, e.g. with `sendfile`). Returns false, having emitted nothing,
+  /// when a change cannot be placed (the caller then reads every line with the other form).
+  /// - Complexity: O(changes × (log lines + lines of the same date and time)) searched; O(file size) copied.
   public static func rewrite(
-    _ old: UnsafeRawBufferPointer, replacing: [[UInt8]: [UInt8]], items: [[UInt8]], inserting: [Block], emit: (UnsafeRawBufferPointer) -> Void,
+    _ old: UnsafeRawBufferPointer, replacing: [Replacement], inserting: [Block], emit: (UnsafeRawBufferPointer) -> Void,
     copy copyOut: ((Range<Int>) -> Void)? = nil
   ) -> Bool {
     func copy(_ r: Range<Int>) {
-      if let copyOut = copyOut { copyOut(r) } else { emit(UnsafeRawBufferPointer(rebasing: old[r])) }
+      if let copyOut { copyOut(r) } else { emit(UnsafeRawBufferPointer(rebasing: old[r])) }
     }
     guard let base = old.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
     let n = old.count
@@ -143,51 +155,43 @@ public enum StockLedgerRewrite {
       return base.distance(to: nl.assumingMemoryBound(to: UInt8.self)) + 1
     }
     let headerEnd = lineEnd(0)
-    // Lines with a quote may hold line breaks: leave those files to the line-by-line form.
-    guard memchr(base, 34, n) == nil else { return false }
-    // Each revalued voucher's lines: every line naming one of the items, whose voucher field matches.
-    var ranges: [[UInt8]: Range<Int>] = [:]
-    for item in items {
-      let needle = [44] + item + [44]
-      var at = headerEnd
-      let search = Horspool(needle)
-      while at < n, let m = search.first(in: base, from: at, to: n) {
-        let start = lineStart(m), end = lineEnd(m)
-        // date, time, voucher type (no commas), then the voucher number.
-        var j = start + 20 as Int
-        while j < end && base[j] != 44 { j += 1 }
-        var k = j + 1
-        while k < end && base[k] != 44 { k += 1 }
-        let field = Array(UnsafeBufferPointer(start: base + j + 1, count: max(0, k - j - 1)))
-        if replacing[field] != nil {
-          let r = ranges[field].map { min($0.lowerBound, start)..<max($0.upperBound, end) } ?? start..<end
-          ranges[field] = r
-        }
-        at = end
-      }
-    }
-    guard ranges.count == replacing.count else { return false }
-    // Where each inserted block goes: before the first line dated after it.
-    func place(_ key: [UInt8]) -> Int {
-      var lo = headerEnd, hi = n  // byte offsets of line starts
+    func key(_ d: BusinessDate, _ t: BusinessTime) -> [UInt8] { Array((d.description + "," + t.description).utf8) }
+    /// The first line whose date and time sort after (`after`) or at or after `key`.
+    func first(_ key: [UInt8], after: Bool) -> Int {
+      var lo = headerEnd, hi = n  // line starts in lo...hi
       while lo < hi {
-        let mid = lineStart(lo + (hi - lo) / 2)
-        let probe = mid < lo ? lo : mid
-        if memcmp(base + probe, key, 19) > 0 {
-          hi = probe
-        } else {
-          lo = lineEnd(probe)
-        }
+        let probe = max(lo, lineStart(lo + (hi - lo) / 2))
+        guard probe + 19 <= n else { return lo }
+        let c = memcmp(base + probe, key, 19)
+        if after ? c > 0 : c >= 0 { hi = probe } else { lo = lineEnd(probe) }
       }
       return lo
     }
-    enum Edit { case replace(Range<Int>, [UInt8]), insert(Int, [UInt8]) }
-    var edits: [(at: Int, order: Int, edit: Edit)] = []
-    for (field, r) in ranges { edits.append((r.lowerBound, 1, .replace(r, replacing[field]!))) }
-    for (i, b) in inserting.enumerated() {
-      edits.append((place(Array((b.date.description + "," + b.time.description).utf8)), 0, .insert(i, b.bytes)))
+    enum Edit { case replace(Range<Int>, [UInt8]), insert([UInt8]) }
+    var edits: [(at: Int, order: Int, edit: Edit)] = []  // order: inserts first, in timeline order
+    for r in replacing {
+      let k = key(r.date, r.time)
+      var at = first(k, after: false)
+      var range: Range<Int>?
+      while at + 19 <= n && memcmp(base + at, k, 19) == 0 {
+        let end = lineEnd(at)
+        // date, time, voucher type (no commas), then the voucher number.
+        var j = at + 20
+        while j < end && base[j] != 44 { j += 1 }
+        let start = j + 1
+        var e = start
+        while e < end && base[e] != 44 { e += 1 }
+        if e - start == r.field.count && memcmp(base + start, r.field, r.field.count) == 0 {
+          guard range == nil || range!.upperBound == at else { return false }  // its lines are contiguous
+          range = (range?.lowerBound ?? at)..<end
+        }
+        at = end
+      }
+      guard let range else { return false }
+      edits.append((range.lowerBound, Int.max, .replace(range, r.bytes)))
     }
-    // Inserts before a replaced block at the same offset; inserts in timeline order. Edits never overlap.
+    for (i, b) in inserting.enumerated() { edits.append((first(key(b.date, b.time), after: true), i, .insert(b.bytes))) }
+    // Inserts before a replaced block at the same offset, in timeline order. Edits never overlap.
     edits.sort { ($0.at, $0.order) < ($1.at, $1.order) }
     var reach = 0
     for e in edits {
@@ -196,46 +200,18 @@ public enum StockLedgerRewrite {
     }
     var copied = 0
     for e in edits {
+      if e.at > copied { copy(copied..<e.at) }
       switch e.edit {
-      case .insert(_, let bytes):
-        if e.at > copied { copy(copied..<e.at) }
+      case .insert(let bytes):
         copied = max(copied, e.at)
         bytes.withUnsafeBytes(emit)
       case .replace(let r, let bytes):
-        guard r.lowerBound >= copied else { return false }
-        if r.lowerBound > copied { copy(copied..<r.lowerBound) }
         bytes.withUnsafeBytes(emit)
         copied = r.upperBound
       }
     }
     if copied < n { copy(copied..<n) }
     return true
-  }
-
-  /// Boyer-Moore-Horspool search for one needle: skips up to its length per step.
-  struct Horspool {
-    let needle: [UInt8]
-    var skip = [Int](repeating: 0, count: 256)
-    init(_ needle: [UInt8]) {
-      self.needle = needle
-      for b in 0..<256 { skip[b] = needle.count }
-      for (i, b) in needle.dropLast().enumerated() { skip[Int(b)] = needle.count - 1 - i }
-    }
-    /// The first offset in `from..<to` where the needle starts.
-    func first(in base: UnsafePointer<UInt8>, from: Int, to: Int) -> Int? {
-      let m = needle.count
-      guard m > 0 else { return from }
-      return needle.withUnsafeBufferPointer { nd in
-        var i = from
-        let last = nd[m - 1]
-        while i + m <= to {
-          let c = base[i + m - 1]
-          if c == last && memcmp(base + i, nd.baseAddress!, m - 1) == 0 { return i }
-          i += skip[Int(c)]
-        }
-        return nil
-      }
-    }
   }
 
   static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
