@@ -38,13 +38,7 @@ enum ReportWriter {
   /// - Complexity: O(entries + GL lines).
   static func render(_ source: ReportSource) -> Rendered {
     var r = Rendered(folds: LedgerFolds.of(source))
-    for name in StockReports.names {
-      if appendableNames.contains(name) {
-        r.files.append((name, StockReports.csv(name, source) ?? []))
-      } else if let bytes = r.folds.csv(name, masters: source.masters, planning: source.planning) {
-        r.files.append((name, bytes))
-      }
-    }
+    r.files = appendableNames.map { ($0, StockReports.csv($0, source) ?? []) } + aggregates(r.folds, source)
     return r
   }
 
@@ -59,9 +53,7 @@ enum ReportWriter {
       ("stock-ledger", StockReports.stockLedgerCSV(source, header: false), sizes[0]),
       ("general-ledger", StockReports.generalLedgerCSV(source.gl, source, header: false), sizes[1]),
     ]
-    for name in StockReports.names where !appendableNames.contains(name) {
-      if let bytes = r.folds.csv(name, masters: source.masters, planning: source.planning) { r.files.append((name, bytes)) }
-    }
+    r.files += aggregates(r.folds, source)
     return r
   }
 
@@ -83,10 +75,16 @@ enum ReportWriter {
     r.folds.replace(keys, from: fresh)
     for g in source.gl { r.folds.add(g) }
     r.appends = [("general-ledger", StockReports.generalLedgerCSV(source.gl, source, header: false), sizes[1])]
-    for name in StockReports.names where !appendableNames.contains(name) {
-      if let bytes = r.folds.csv(name, masters: source.masters, planning: source.planning) { r.files.append((name, bytes)) }
-    }
+    r.files += aggregates(r.folds, source)
     return r
+  }
+
+  /// The aggregate reports from the folds, rendered on both cores (the large ones split between them).
+  static func aggregates(_ folds: LedgerFolds, _ source: ReportSource) -> [(name: String, bytes: [UInt8])] {
+    let order = ["stock-balance", "projected-qty", "trial-balance", "batch-balance", "stock-ageing", "stock-vs-gl", "serial-status", "material-requests"]
+    let bytes = Parallel.map(order, minimum: 0) { name in folds.csv(name, masters: source.masters, planning: source.planning) ?? [] }
+    let byName = Dictionary(uniqueKeysWithValues: zip(order, bytes))
+    return StockReports.names.filter { !appendableNames.contains($0) }.map { ($0, byName[$0] ?? []) }
   }
 
   /// Writes the reports and then the marker; returns the sizes of the two ledgers as written.
