@@ -16,6 +16,7 @@ bin=$root/.build/release/stockledger
 
 measure() {  # label, command...: prints | label | wall s | peak RSS MB |
   local label=$1; shift
+  sync  # the previous run's writeback is not the measured run's cost
   /usr/bin/time -o "$work/time" -f "%e %M" "$@" >/dev/null 2>&1 || true
   local out; out=$(tail -1 "$work/time")
   local wall=${out% *} rss=${out#* }
@@ -42,6 +43,7 @@ for n in "${sizes[@]}"; do
   item=$(echo "$row" | cut -d, -f7); wh=$(echo "$row" | cut -d, -f8)
   printf 'voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\nPurchase Receipt,BACK-1,%s,%s,%s,1,1\n' "$first" "$item" "$wh" > "$b/inbox/backdated.csv"
   measure "gen.py $n: one backdated receipt onto the posted ledger" "$bin" run "$b" --quiet
+  awk -v t="$(cat "$work/last-wall")" -v f="$full" 'BEGIN { printf "| gen.py backdated receipt / from scratch | %.1f %% | |\n", 100 * t / f }'
   # A daily run of 10,000 new vouchers the day after the last one: receipts, then deliveries of part of them.
   python3 - "$w/movements.csv" "$b/inbox/daily.csv" <<'PY'
 import csv, datetime, sys
@@ -59,7 +61,11 @@ with open(sys.argv[2], "w") as f:
         f.write(f"Delivery Note,DAY-D{i},{day},17:{i // 100 % 60:02d}:{i % 60:02d},{item},{wh},4,\n")
 PY
   measure "gen.py $n: a daily run of 10,000 new vouchers onto the ledger" "$bin" run "$b" --quiet
+  awk -v t="$(cat "$work/last-wall")" -v f="$full" 'BEGIN { printf "| gen.py daily run / from scratch | %.1f %% | |\n", 100 * t / f }'
 done
+# stockledger's own generator: batches, serials, transfers and issues besides receipts and deliveries.
+g=$work/generated; rm -rf "$g"; "$bin" generate "$g" --vouchers 100000 --items 1000 --warehouses 6 >/dev/null
+measure "generate 100,000 vouchers: run from scratch" "$bin" run "$g" --quiet
 # 10,000 serials in one receipt, then a delivery of 5,000 picked oldest first.
 s=$work/serials; rm -rf "$s"; "$bin" init "$s" >/dev/null
 python3 -c "
