@@ -17,7 +17,7 @@ import Testing
     var out: [String: String] = [:]
     guard let walker = FileManager.default.enumerator(atPath: b) else { return out }
     while let rel = walker.nextObject() as? String {
-      if rel.hasPrefix("ledger/quarantine") || rel == "ledger/.lock" || rel == "ledger/snapshot.bin" || rel == "ledger/documents.bin" || rel == "ledger/history.bin" || rel == "ledger/vouchers.idx" { continue }
+      if rel.hasPrefix("ledger/quarantine") || rel == "ledger/.lock" || IncrementalEndToEndTests.derived.contains(rel) { continue }
       var isDir: ObjCBool = false
       guard FileManager.default.fileExists(atPath: b + "/" + rel, isDirectory: &isDir), !isDir.boolValue else { continue }
       out[rel] = e2e.read(b + "/" + rel)

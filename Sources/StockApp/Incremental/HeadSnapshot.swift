@@ -127,12 +127,11 @@ extension HeadSnapshot {
     func entries(_ vouchers: [Voucher]) -> [(no: String, type: VoucherType, date: BusinessDate)] {
       vouchers.lazy.filter { $0.action == .submit }.map { ($0.no, $0.type, $0.date) }
     }
-    var index: PostedVouchers
+    // After a replay the index is built with the documents (``storeDocuments``).
+    var index = PostedVouchers()
     if let previous {
       index = previous.index
       index.add(entries(s.acceptedNew))
-    } else {
-      index = PostedVouchers(base: VoucherIndex().adding(entries(ledger.vouchers) + entries(s.acceptedNew)))
     }
     var lastKey = previous?.lastKey
     if let k = s.lastKey, lastKey.map({ ($0.date, $0.time) < (k.date, k.time) }) ?? true { lastKey = k }
@@ -200,33 +199,36 @@ extension RunWork {
 
 extension HeadSnapshot {
   /// Writes the documents the next run may need and records where they are: after a replay every posted
-  /// voucher's document (the file rewritten, in ledger order); after a run from the snapshot, the documents
-  /// it created or changed (appended; the vouchers of a revalued part are `ledger`'s).
+  /// voucher's document (the file rewritten, in ledger order) and the voucher index with them; after a run
+  /// from the snapshot, the documents it created or changed (appended; the vouchers of a revalued part are
+  /// `ledger`'s).
+  /// - Complexity: O(documents written); after a replay O(posted vouchers log posted vouchers) for the index.
   mutating func storeDocuments(of s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, loaded: [String: PostedDocument], in file: DocumentFile) throws(StoreError) {
-    var numbers: [String] = []
-    var records: [[UInt8]] = []
-    func add(_ no: String) {
-      guard let doc = s.state.documents[no], loaded[no] != doc else { return }
-      var w = BinaryWriter()
-      doc.encode(into: &w)
-      numbers.append(no)
-      records.append(w.bytes)
+    var bytes = BinaryWriter(capacity: previous == nil ? 64 * s.state.documents.count : 1 << 16)
+    var scratch = BinaryWriter(capacity: 256)
+    /// The document's offset within `bytes`, when it has one to write.
+    func add(_ no: String) -> Int? {
+      guard let doc = s.state.documents[no], loaded[no] != doc else { return nil }
+      scratch.reset()
+      doc.encode(into: &scratch)
+      return DocumentFile.record(scratch.bytes, into: &bytes)
     }
-    let written: (offsets: [Int], size: Int)
     if let previous {
-      for no in loaded.keys.sorted() { add(no) }
-      for v in ledger.vouchers where loaded[v.no] == nil { add(v.no) }
-      for v in s.acceptedNew where v.action == .submit { add(v.no) }
-      written = try file.append(records, after: previous.documentsSize)
+      var moved: [(no: String, offset: Int)] = []
+      for no in loaded.keys.sorted() { if let o = add(no) { moved.append((no, o)) } }
+      for v in ledger.vouchers where loaded[v.no] == nil { if let o = add(v.no) { moved.append((v.no, o)) } }
+      for v in s.acceptedNew where v.action == .submit { if let o = add(v.no) { moved.append((v.no, o)) } }
+      documentsSize = try file.append(bytes.bytes, after: previous.documentsSize)
+      index.setDocuments(moved.map { ($0.no, previous.documentsSize + $0.offset) })
     } else {
-      numbers.reserveCapacity(s.state.documents.count)
-      records.reserveCapacity(s.state.documents.count)
-      for v in ledger.vouchers where v.action == .submit { add(v.no) }
-      for v in s.acceptedNew where v.action == .submit { add(v.no) }
-      written = try file.write(records)
+      var all: [(no: String, type: VoucherType, date: BusinessDate, document: Int?)] = []
+      all.reserveCapacity(ledger.vouchers.count + s.acceptedNew.count)
+      for v in ledger.vouchers where v.action == .submit { all.append((v.no, v.type, v.date, add(v.no))) }
+      for v in s.acceptedNew where v.action == .submit { all.append((v.no, v.type, v.date, add(v.no))) }
+      try file.replace(with: bytes.bytes)
+      documentsSize = bytes.bytes.count
+      index = PostedVouchers(base: VoucherIndex().adding(all))
     }
-    documentsSize = written.size
-    index.setDocuments(zip(numbers, written.offsets).map { ($0, $1) })
   }
 }
 
@@ -235,12 +237,17 @@ extension HeadSnapshot {
   /// rewritten, in ledger order), after a run from the snapshot the run's vouchers (appended).
   /// - Parameter places: where the run's vouchers were committed (parallel to `s.acceptedNew`).
   mutating func storeHistory(of s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, places: [VoucherPlace], in file: HistoryFile) throws(StoreError) {
+    /// The voucher's item-warehouses and its original's (few: a small array, not a set).
     func keys(_ v: Voucher) -> [StockKey] {
-      var keys = Replay.stockKeys(v)
-      for ref in [v.returnAgainst, v.againstVoucher] where !ref.isEmpty {
-        if let d = s.state.documents[ref] { keys.formUnion(d.lines.map(\.key)) }
+      var keys: [StockKey] = []
+      func add(_ k: StockKey) { if !keys.contains(k) { keys.append(k) } }
+      for r in v.items {
+        for w in [r.warehouse, r.sourceWarehouse, r.targetWarehouse] where !w.isEmpty { add(StockKey(item: r.itemCode, warehouse: w)) }
       }
-      return keys.sorted()
+      for ref in [v.returnAgainst, v.againstVoucher] where !ref.isEmpty {
+        for l in s.state.documents[ref]?.lines ?? [] { add(l.key) }
+      }
+      return keys.count > 1 ? keys.sorted() : keys
     }
     var records: [HistoryFile.Record] = []
     let cancelled = (previous?.cancelled ?? ledger.cancelled).union(s.cancelledNow)

@@ -72,6 +72,9 @@ extension BinaryWriter {
 
   /// Bytes as they are.
   public mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }
+
+  /// Empties the writer, keeping its storage (a scratch writer reused per record).
+  public mutating func reset() { bytes.removeAll(keepingCapacity: true) }
 }
 
 extension BinaryWriter {

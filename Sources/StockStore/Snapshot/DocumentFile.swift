@@ -14,34 +14,26 @@ public struct DocumentFile: Sendable {
   public let path: String
   public init(ledger: String) { path = ledger + "/documents.bin" }
 
-  /// Replaces the file with `records`; returns each record's offset and the file's size.
-  /// - Complexity: O(total bytes).
-  public func write(_ records: [[UInt8]]) throws(StoreError) -> (offsets: [Int], size: Int) {
-    var w = BinaryWriter(capacity: records.reduce(0) { $0 + $1.count + 2 })
-    var offsets: [Int] = []
-    offsets.reserveCapacity(records.count)
-    for r in records {
-      offsets.append(w.bytes.count)
-      w.count(r.count)
-      w.raw(r)
-    }
-    try DurableFiles.write(w.bytes, to: path, durable: false)
-    return (offsets, w.bytes.count)
+  /// Appends one record (its length, then its bytes) to `file`, the bytes of a document file; returns the
+  /// record's offset within them.
+  public static func record(_ payload: [UInt8], into file: inout BinaryWriter) -> Int {
+    let offset = file.bytes.count
+    file.count(payload.count)
+    file.raw(payload)
+    return offset
   }
 
-  /// Cuts the file back to `size` (what the snapshot knows of) and appends `records`; returns their offsets
-  /// and the file's new size.
+  /// Replaces the file with `bytes` (records built with ``record(_:into:)``).
+  public func replace(with bytes: [UInt8]) throws(StoreError) {
+    try DurableFiles.write(bytes, to: path, durable: false)
+  }
+
+  /// Cuts the file back to `size` (what the snapshot knows of) and appends `bytes`, records built with
+  /// ``record(_:into:)`` whose offsets are then `size` + their offset in `bytes`. Returns the new size.
   /// - Complexity: O(bytes appended).
-  public func append(_ records: [[UInt8]], after size: Int) throws(StoreError) -> (offsets: [Int], size: Int) {
-    var w = BinaryWriter()
-    var offsets: [Int] = []
-    for r in records {
-      offsets.append(size + w.bytes.count)
-      w.count(r.count)
-      w.raw(r)
-    }
-    try DurableFiles.append(w.bytes, to: path, truncatingTo: size)
-    return (offsets, size + w.bytes.count)
+  public func append(_ bytes: [UInt8], after size: Int) throws(StoreError) -> Int {
+    try DurableFiles.append(bytes, to: path, truncatingTo: size)
+    return size + bytes.count
   }
 
   /// The record at `offset`, nil when the file does not have it.

@@ -1,6 +1,10 @@
 import StockCore
 import StockRead
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The numbers of every posted voucher with their type and posting date, for the validation of a run that
 /// does not read the ledger's vouchers (duplicate numbers, cancellations, closes of orders).
 ///
@@ -29,12 +33,20 @@ public struct VoucherIndex: Sendable {
     return h
   }
 
-  private func name(at offset: Int) -> Substring.UTF8View? {
-    var r = BinaryReader(Array(names[offset...].prefix(10)))
-    guard let n = try? r.count(limit: names.count) else { return nil }
-    let start = offset + r.offset
-    guard start + n <= names.count else { return nil }
-    return String(decoding: names[start..<start + n], as: UTF8.self)[...].utf8
+  /// Whether the name stored at `offset` is `target`.
+  private func name(at offset: Int, equals target: UnsafeBufferPointer<UInt8>) -> Bool {
+    var n = 0, shift = 0, i = offset
+    while i < names.count {
+      let b = names[i]
+      i += 1
+      n |= Int(b & 0x7F) << shift
+      if b < 0x80 { break }
+      shift += 7
+      if shift > 56 { return false }
+    }
+    guard n == target.count, i + n <= names.count else { return false }
+    guard n > 0 else { return true }
+    return names.withUnsafeBufferPointer { memcmp($0.baseAddress! + i, target.baseAddress!, n) == 0 }
   }
 
   /// Where `no` is in the sorted arrays.
@@ -45,11 +57,14 @@ public struct VoucherIndex: Sendable {
       let mid = (lo + hi) / 2
       if hashes[mid] < h { lo = mid + 1 } else { hi = mid }
     }
-    while lo < hashes.count && hashes[lo] == h {
-      if let stored = name(at: Int(info[lo] >> 32)), stored.elementsEqual(no.utf8) { return lo }
-      lo += 1
+    var no = no
+    return no.withUTF8 { target in
+      while lo < hashes.count && hashes[lo] == h {
+        if name(at: Int(info[lo] >> 32), equals: target) { return lo }
+        lo += 1
+      }
+      return nil
     }
-    return nil
   }
 
   /// Type and posting date of the posted voucher `no`, if there is one.
@@ -76,18 +91,31 @@ public struct VoucherIndex: Sendable {
   /// The index with `added` vouchers (numbers not yet in it).
   /// - Complexity: O(n + m log m).
   public func adding(_ added: [(no: String, type: VoucherType, date: BusinessDate)]) -> VoucherIndex {
+    adding(added.map { ($0.no, $0.type, $0.date, nil) })
+  }
+
+  /// The same, with where each added voucher's document is (nil: none).
+  public func adding(_ added: [(no: String, type: VoucherType, date: BusinessDate, document: Int?)]) -> VoucherIndex {
     var out = VoucherIndex()
     out.names = names
-    var fresh: [(UInt64, UInt64)] = []
+    out.names.reserveCapacity(names.count + 12 * added.count)
+    var fresh: [(UInt64, UInt64, UInt64)] = []
     fresh.reserveCapacity(added.count)
     for a in added {
       let offset = UInt64(out.names.count)
-      var w = BinaryWriter()
-      w.string(a.no)
-      out.names += w.bytes
+      var no = a.no
+      no.withUTF8 { u in
+        var n = UInt64(u.count)
+        while n >= 0x80 {
+          out.names.append(UInt8(n & 0x7F) | 0x80)
+          n >>= 7
+        }
+        out.names.append(UInt8(n))
+        out.names.append(contentsOf: u)
+      }
       let day = UInt64(max(0, min(0xFF_FFFF, a.date.dayNumber + VoucherIndex.dayBias)))
       let type = UInt64(VoucherIndex.types.firstIndex(of: a.type) ?? 0)
-      fresh.append((VoucherIndex.hash(a.no), offset << 32 | day << 8 | type))
+      fresh.append((VoucherIndex.hash(a.no), offset << 32 | day << 8 | type, a.document.map { UInt64($0) + 1 } ?? 0))
     }
     fresh.sort { $0.0 < $1.0 }
     out.hashes.reserveCapacity(hashes.count + fresh.count)
@@ -103,7 +131,7 @@ public struct VoucherIndex: Sendable {
       } else {
         out.hashes.append(fresh[j].0)
         out.info.append(fresh[j].1)
-        out.documents.append(0)
+        out.documents.append(fresh[j].2)
         j += 1
       }
     }
