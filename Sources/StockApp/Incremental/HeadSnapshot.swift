@@ -8,7 +8,7 @@ import StockStore
 /// What a run needs of the ledger head to post forward without reading the history: the engine state, the
 /// report folds, the numbers of the posted vouchers, and what tells whether it still describes the head
 /// (chain head, master data, the head reports it saw). Written to `ledger/snapshot.bin` after every run.
-struct HeadSnapshot {
+struct HeadSnapshot: Sendable {
   static let tag = "stockledger-snapshot 1"
   var chain: String
   /// The committed files as the file system described them when the snapshot was written

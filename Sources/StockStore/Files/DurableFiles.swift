@@ -145,7 +145,7 @@ public enum DurableFiles {
 ///
 /// Labels: `write:FILE`, `fsync:FILE`, `rename:FILE` for every durable write, `before-commit`,
 /// `after-commit`, `move` for every file moved after the commit, `errors` and `reports` after the post-commit
-/// writes.
+/// writes, `append:FILE` for the head reports appended to, `snapshot` after the head snapshot.
 public enum CrashPoint {
   static let target: (label: String, count: Int)? = {
     guard let spec = ProcessInfo.processInfo.environment["STOCKLEDGER_CRASH_AT"], !spec.isEmpty else { return nil }
@@ -154,10 +154,14 @@ public enum CrashPoint {
   }()
   static let tracePath: String? = ProcessInfo.processInfo.environment["STOCKLEDGER_CRASH_TRACE"]
   nonisolated(unsafe) static var counts: [String: Int] = [:]
+  static let lock = NSLock()
 
-  /// Reached a crash point. Single-threaded callers only (the commit path is).
+  /// Reached a crash point. Safe from several threads (the caches are written beside the reports); each
+  /// label is reached from one thread, so its count is the same in every run.
   public static func hit(_ label: String) {
     guard target != nil || tracePath != nil else { return }
+    lock.lock()
+    defer { lock.unlock() }
     let n = (counts[label] ?? 0) + 1
     counts[label] = n
     if let tracePath, let h = FileHandle(forWritingAtPath: tracePath) ?? (FileManager.default.createFile(atPath: tracePath, contents: nil) ? FileHandle(forWritingAtPath: tracePath) : nil) {
