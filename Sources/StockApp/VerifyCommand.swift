@@ -1,6 +1,7 @@
 import StockCore
 import StockOrder
 import StockRead
+import StockReports
 import StockStore
 
 /// `stockledger verify`: checks the SHA-256 chain of every committed file, then re-derives every stock and
@@ -17,11 +18,19 @@ public enum VerifyCommand {
       return failed("\(error.place): \(error.message)")
     }
     let damage = ledger.damage.map { "\($0.place): \($0.message)" }
-    if let difference = firstDifference(masters: masters, ledger: ledger) {
+    let replay = Replay(masters: masters, timeline: Timeline.order(posted: ledger.activeVouchers, new: []))
+    if let difference = firstDifference(masters: masters, ledger: ledger, replay: replay) {
       return failed((damage + ["first difference: " + difference]).joined(separator: "\n  "))
     }
     if !damage.isEmpty { return failed(damage.joined(separator: "\n  ")) }
-    return CommandOutcome(exitCode: 0, stdout: "stockledger verify: OK — \(ledger.runCount) runs, \(ledger.vouchers.count) vouchers, \(ledger.entries.count) stock entries, \(ledger.gl.count) GL lines; every file matches its SHA-256 and the chain; every entry re-derives; chain head \(ledger.chainHead)\n")
+    var snapshotNote = "no head snapshot for this head (the next run replays the ledger)"
+    switch snapshotDifference(paths: paths, masters: masters, ledger: ledger, replay: replay) {
+    case .none: break
+    case .some(nil): snapshotNote = "the head snapshot matches"
+    case .some(.some(let difference)):
+      return failed("\(paths.ledger)/snapshot.bin: \(difference). It is a cache: delete it and the next run replays the ledger and writes it anew.")
+    }
+    return CommandOutcome(exitCode: 0, stdout: "stockledger verify: OK — \(ledger.runCount) runs, \(ledger.vouchers.count) vouchers, \(ledger.entries.count) stock entries, \(ledger.gl.count) GL lines; every file matches its SHA-256 and the chain; every entry re-derives; \(snapshotNote); chain head \(ledger.chainHead)\n")
   }
 
   static func failed(_ what: String) -> CommandOutcome {
@@ -29,8 +38,7 @@ public enum VerifyCommand {
   }
 
   /// Replays the accepted vouchers and returns the first place where the ledger holds something else.
-  static func firstDifference(masters: Masters, ledger: LedgerContents) -> String? {
-    let replay = Replay(masters: masters, timeline: Timeline.order(posted: ledger.activeVouchers, new: []))
+  static func firstDifference(masters: Masters, ledger: LedgerContents, replay: Replay) -> String? {
     if let (tv, diags) = replay.failures.first {
       return "voucher \(tv.voucher.no) no longer posts: \(diags.map(\.description).joined(separator: "; "))"
     }
@@ -69,5 +77,30 @@ public enum VerifyCommand {
       return "\(ledger.entryPlaces[extra] ?? "stock.csv"): a stock entry no voucher gives (\(extra.replacingOccurrences(of: "\u{1F}", with: " #")))"
     }
     return nil
+  }
+
+  /// Compares the head snapshot, when there is one for the ledger's head, with what the ledger replays to:
+  /// the engine state, the report folds and the posted voucher numbers a run would continue from. nil when
+  /// there is no snapshot a run would use; `.some(nil)` when it matches.
+  static func snapshotDifference(paths: BooksPaths, masters: Masters, ledger: LedgerContents, replay: Replay) -> String?? {
+    let store = LedgerStore(directory: paths.ledger)
+    guard let bytes = store.readSnapshot() else { return nil }
+    let snapshot: HeadSnapshot
+    do { snapshot = try HeadSnapshot(decoding: bytes, ledger: paths.ledger) } catch { return nil }  // unreadable: runs ignore it
+    guard snapshot.chain == ledger.chainHead else { return nil }  // stale: runs ignore it
+    let head = snapshot.state, derived = replay.state
+    for (k, s) in derived.stock where head.stock[k] != s { return "\(k.item) in \(k.warehouse) is held as \(String(describing: head.stock[k])), the ledger gives \(s)" }
+    if head.stock.count != derived.stock.count { return "it holds \(head.stock.count) item-warehouses, the ledger \(derived.stock.count)" }
+    if head.serials != derived.serials || head.batches != derived.batches || head.batchStock != derived.batchStock { return "its serials or batches differ from the ledger's" }
+    if head.orders != derived.orders || head.planning != derived.planning || head.seriesUsed != derived.seriesUsed { return "its orders, planning or naming series differ from the ledger's" }
+    let source = ReportCommand.source(masters: masters, ledger: ledger, planning: false)
+    let folds = LedgerFolds.of(source)
+    for name in StockReports.names where folds.csv(name, masters: masters, planning: [:]) != snapshot.folds.csv(name, masters: masters, planning: [:]) {
+      return "its \(name) differs from the ledger's"
+    }
+    for v in ledger.vouchers where v.action == .submit {
+      guard let posted = snapshot.index.lookup(v.no), posted.type == v.type, posted.date == v.date else { return "its voucher index does not know \(v.no) as posted" }
+    }
+    return .some(nil)
   }
 }
