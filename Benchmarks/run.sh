@@ -75,7 +75,7 @@ open(sys.argv[1],'w').write('voucher_type,voucher_no,posting_date,item_code,ware
 " "$s/inbox/serials.csv"
 measure "10,000-serial receipt + 5,000-serial delivery" "$bin" run "$s" --quiet
 # XML: about 100 MB of vouchers.
-x=$work/xml; rm -rf "$x"; mkdir -p "$x/inbox"; cp -r "$work/b${sizes[0]}/masters" "$x/"
+x=$work/xml; rm -rf "$x"; mkdir -p "$x/inbox"; cp -r "$work/b${sizes[-1]}/masters" "$x/"
 [ -f "$work/vouchers.xml" ] || python3 "$root/Benchmarks/to_xml.py" "$work/b${sizes[-1]}/archive/movements.csv" "$work/vouchers.xml" 460000
 cp "$work/vouchers.xml" "$x/inbox/"
 mb=$(( $(stat -c %s "$x/inbox/vouchers.xml") / 1000000 ))
