@@ -173,8 +173,8 @@ public enum CrashPoint {
   }
 }
 
-/// Writes a file in pieces to a temporary name beside it, for a file too large to build in memory first;
-/// `finish()` renames it into place (not fsynced: for derived files).
+/// Writes a file in pieces to a temporary name beside it, for a file too large to build in memory first; the
+/// caller renames it into place when the other reports go (not fsynced: for derived files).
 public final class StreamedFile {
   public let path: String
   public let temporaryPath: String
@@ -243,12 +243,6 @@ public final class StreamedFile {
   public func flush() throws(StoreError) {
     drain()
     if let failure { throw failure }
-  }
-
-  /// Renames the finished file into place.
-  public func finish() throws(StoreError) {
-    try flush()
-    guard rename(temporaryPath, path) == 0 else { throw StoreError(path: path, "cannot rename \(temporaryPath) into place: \(DurableFiles.errnoText())") }
   }
 
   /// Removes the unfinished file.
