@@ -184,4 +184,18 @@ import Testing
     #expect(results[0].keys.sorted() == results[1].keys.sorted())
     for (path, bytes) in results[0] where results[1][path] != bytes { Issue.record("\(path) differs between the runs from the snapshot and the replays") }
   }
+
+  @Test func aBackdatedVoucherFulfillingAnOrderReplays() throws {
+    let b = try e2e.books()
+    let header = "voucher_type,voucher_no,posting_date,party,item_code,warehouse,qty,rate,against_voucher\n"
+    try e2e.drop(b, "1.csv", header + "Purchase Receipt,PR-1,2026-05-01,Acme,RM0001,Stores,10,100,\nSales Order,SO-1,2026-05-02,Zed,RM0001,Stores,4,150,\nDelivery Note,DN-1,2026-05-05,Zed,RM0001,Stores,1,150,\n")
+    #expect(try e2e.cli(["run", b]).code == 0)
+    try e2e.drop(b, "2.csv", header + "Delivery Note,DN-2,2026-05-03,Zed,RM0001,Stores,2,150,SO-1\n")
+    let r = try e2e.cli(["run", b], environment: timings)
+    #expect(basis(r) == "replay")
+    #expect(r.out.contains("DN-2 (2.csv) fulfils the order SO-1 and is dated before the ledger's latest voucher: the ledger was replayed"))
+    #expect(e2e.read(b + "/reports/projected-qty.csv").contains("RM0001,Stores,7,2,0,0,5,"))
+    let verified = try e2e.cli(["verify", b])
+    #expect(verified.code == 0 && verified.out.contains("the head snapshot matches"), "\(verified.out)\(verified.err)")
+  }
 }

@@ -170,7 +170,12 @@ extension RunWork {
           base.documents[ref] = doc
         }
         if let last = snapshot.lastKey, (v.date, v.time) < (last.date, last.time) {
+          // Orders are state outside item-warehouses: a backdated order, or a backdated voucher fulfilling
+          // one, replays the ledger.
           if v.type.isOrder || v.action == .close { return .failure(.init("\(v.no) (\(f.picked.name)) is an order dated before the ledger's latest voucher")) }
+          if !v.againstVoucher.isEmpty, own[v.againstVoucher]?.type.isOrder ?? snapshot.index.lookup(v.againstVoucher)?.type.isOrder ?? false {
+            return .failure(.init("\(v.no) (\(f.picked.name)) fulfils the order \(v.againstVoucher) and is dated before the ledger's latest voucher"))
+          }
           seeds.formUnion(keys(of: v, own: own))
         }
       }
