@@ -136,7 +136,8 @@ public struct LedgerStore: Sendable {
     var notes: [String] = []
     let fm = FileManager.default
     // Temp files of an interrupted write are never committed data.
-    for dir in [directory, runsPath] + ((try? fm.contentsOfDirectory(atPath: runsPath)) ?? []).map { runsPath + "/" + $0 } {
+    let runDirectories = ((try? fm.contentsOfDirectory(atPath: runsPath)) ?? []).map { runsPath + "/" + $0 }
+    for dir in [directory, runsPath] + runDirectories {
       DurableFiles.removeStrayTemporaries(in: dir)
     }
     let committed: Int
