@@ -7,7 +7,8 @@ import StockStore
 
 /// What a run needs of the ledger head to post forward without reading the history: the engine state, the
 /// report folds, the numbers of the posted vouchers, and what tells whether it still describes the head
-/// (chain head, master data, the head reports it saw). Written to `ledger/snapshot.bin` after every run.
+/// (chain head, master data, the ledger files as the file system describes them, the head reports it saw).
+/// Written to `ledger/snapshot.bin` after every run that commits.
 struct HeadSnapshot: Sendable {
   static let tag = "stockledger-snapshot 1"
   var chain: String
@@ -34,7 +35,7 @@ struct HeadSnapshot: Sendable {
   var state: PostingState
   var folds: LedgerFolds
 
-  /// - Complexity: O(state + posted vouchers).
+  /// - Complexity: O(state + vouchers posted since the index's base was written).
   func encode() -> [UInt8] {
     var w = BinaryWriter(capacity: 1 << 22)
     w.string(HeadSnapshot.tag)
@@ -122,7 +123,7 @@ struct HeadSnapshot: Sendable {
 
 extension HeadSnapshot {
   /// The snapshot of the head a run committed: the previous snapshot (or the replayed ledger) with the run.
-  /// - Complexity: O(posted vouchers) for the voucher index (a merge), O(state) for the rest.
+  /// - Complexity: O(the run's vouchers) for the voucher index, O(state) for the rest.
   static func after(run s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, folds: LedgerFolds, chain: String, mastersDigest: String) -> HeadSnapshot {
     func entries(_ vouchers: [Voucher]) -> [(no: String, type: VoucherType, date: BusinessDate)] {
       vouchers.lazy.filter { $0.action == .submit }.map { ($0.no, $0.type, $0.date) }
@@ -138,151 +139,5 @@ extension HeadSnapshot {
     return HeadSnapshot(chain: chain, mastersDigest: mastersDigest, lastKey: lastKey,
                         cancelled: (previous?.cancelled ?? ledger.cancelled).union(s.cancelledNow), closedThrough: ledger.closedThrough,
                         index: index, state: s.state, folds: folds)
-  }
-}
-
-extension RunWork {
-  /// How a run continues from the head snapshot.
-  enum Continuation {
-    /// Every voucher posts after the head.
-    case forward
-    /// Some vouchers are dated before the head: the part of the history they can revalue is replayed.
-    case revaluing(Component)
-  }
-
-  /// Prepares the run to continue from the head snapshot, or says why it cannot. The documents of the
-  /// posted vouchers the run refers to (originals of returns, receipts of invoices) are loaded into the
-  /// starting state; with vouchers dated before the head, the part of the history they touch is loaded and
-  /// replaces its item-warehouses' state.
-  mutating func continuing(from snapshot: HeadSnapshot, documents: DocumentFile, history: HistoryFile, ledgerDirectory: String) -> Result<Continuation, Replay.Fallback> {
-    var own: [String: Voucher] = [:]
-    for f in files { for v in f.valid { own[v.no] = v } }
-    var seeds: Set<StockKey> = []
-    for f in files {
-      for v in f.valid {
-        if v.action == .cancel { return .failure(.init("\(v.no) cancels a posted voucher")) }
-        for ref in [v.returnAgainst, v.againstVoucher] where !ref.isEmpty && own[ref] == nil && base.documents[ref] == nil {
-          guard let posted = snapshot.index.lookup(ref), !posted.type.isOrder, !snapshot.cancelled.contains(ref) else { continue }
-          guard let offset = snapshot.index.documentOffset(ref) else { continue }  // a voucher without a document (a stock entry)
-          guard offset < snapshot.documentsSize, let bytes = documents.read(at: offset) else { return .failure(.init("the stored document of \(ref) cannot be read")) }
-          var r = BinaryReader(bytes)
-          guard let doc = try? PostedDocument(decoding: &r) else { return .failure(.init("the stored document of \(ref) is damaged")) }
-          base.documents[ref] = doc
-        }
-        if let last = snapshot.lastKey, (v.date, v.time) < (last.date, last.time) {
-          // Orders are state outside item-warehouses: a backdated order, or a backdated voucher fulfilling
-          // one, replays the ledger.
-          if v.type.isOrder || v.action == .close { return .failure(.init("\(v.no) (\(f.picked.name)) is an order dated before the ledger's latest voucher")) }
-          if !v.againstVoucher.isEmpty, own[v.againstVoucher]?.type.isOrder ?? snapshot.index.lookup(v.againstVoucher)?.type.isOrder ?? false {
-            return .failure(.init("\(v.no) (\(f.picked.name)) fulfils the order \(v.againstVoucher) and is dated before the ledger's latest voucher"))
-          }
-          seeds.formUnion(keys(of: v, own: own))
-        }
-      }
-    }
-    if seeds.isEmpty { return .success(.forward) }
-    switch Component.load(seeds: seeds, snapshot: snapshot, history: history, ledger: ledgerDirectory, masters: masters) {
-    case .failure(let f): return .failure(f)
-    case .success(let c):
-      for k in c.keys { base.stock.removeValue(forKey: k) }
-      ledger.vouchers = c.stored.vouchers
-      ledger.entries = c.stored.entries
-      ledger.gl = c.stored.gl
-      return .success(.revaluing(c))
-    }
-  }
-
-  /// The item-warehouses a voucher moves, and those of the original it returns or bills.
-  func keys(of v: Voucher, own: [String: Voucher]) -> Set<StockKey> {
-    var keys = Replay.stockKeys(v)
-    for ref in [v.returnAgainst, v.againstVoucher] where !ref.isEmpty {
-      if let o = own[ref] { keys.formUnion(Replay.stockKeys(o)) } else if let d = base.documents[ref] { keys.formUnion(d.lines.map(\.key)) }
-    }
-    return keys
-  }
-}
-
-extension HeadSnapshot {
-  /// Writes the documents the next run may need and records where they are: after a replay every posted
-  /// voucher's document (the file rewritten, in ledger order) and the voucher index with them; after a run
-  /// from the snapshot, the documents it created or changed (appended; the vouchers of a revalued part are
-  /// `ledger`'s).
-  /// - Complexity: O(documents written); after a replay O(posted vouchers log posted vouchers) for the index.
-  mutating func storeDocuments(of s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, loaded: [String: PostedDocument], in file: DocumentFile) throws(StoreError) {
-    var bytes = BinaryWriter(capacity: previous == nil ? 64 * s.state.documents.count : 1 << 16)
-    var scratch = BinaryWriter(capacity: 256)
-    /// The document's offset within `bytes`, when it has one to write.
-    func add(_ no: String) -> Int? {
-      guard let doc = s.state.documents[no], loaded[no] != doc else { return nil }
-      scratch.reset()
-      doc.encode(into: &scratch)
-      return DocumentFile.record(scratch.bytes, into: &bytes)
-    }
-    if let previous {
-      var moved: [(no: String, offset: Int)] = []
-      for no in loaded.keys.sorted() { if let o = add(no) { moved.append((no, o)) } }
-      for v in ledger.vouchers where loaded[v.no] == nil { if let o = add(v.no) { moved.append((v.no, o)) } }
-      for v in s.acceptedNew where v.action == .submit { if let o = add(v.no) { moved.append((v.no, o)) } }
-      documentsSize = try file.append(bytes.bytes, after: previous.documentsSize)
-      index.setDocuments(moved.map { ($0.no, previous.documentsSize + $0.offset) })
-    } else {
-      var all: [(no: String, type: VoucherType, date: BusinessDate, document: Int?)] = []
-      all.reserveCapacity(ledger.vouchers.count + s.acceptedNew.count)
-      for v in ledger.vouchers where v.action == .submit { all.append((v.no, v.type, v.date, add(v.no))) }
-      for v in s.acceptedNew where v.action == .submit { all.append((v.no, v.type, v.date, add(v.no))) }
-      try file.replace(with: bytes.bytes)
-      documentsSize = bytes.bytes.count
-      index = PostedVouchers(base: VoucherIndex().adding(all))
-    }
-  }
-}
-
-extension HeadSnapshot {
-  /// Writes the history the next backdated run needs: after a replay every active voucher (the file
-  /// rewritten, in ledger order), after a run from the snapshot the run's vouchers (appended).
-  /// - Parameter places: where the run's vouchers were committed (parallel to `s.acceptedNew`).
-  mutating func storeHistory(of s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, places: [VoucherPlace], in file: HistoryFile) throws(StoreError) {
-    /// The voucher's item-warehouses and its original's (few: a small array, not a set).
-    func keys(_ v: Voucher) -> [StockKey] {
-      var keys: [StockKey] = []
-      func add(_ k: StockKey) { if !keys.contains(k) { keys.append(k) } }
-      for r in v.items {
-        for w in [r.warehouse, r.sourceWarehouse, r.targetWarehouse] where !w.isEmpty { add(StockKey(item: r.itemCode, warehouse: w)) }
-      }
-      for ref in [v.returnAgainst, v.againstVoucher] where !ref.isEmpty {
-        for l in s.state.documents[ref]?.lines ?? [] { add(l.key) }
-      }
-      return keys.count > 1 ? keys.sorted() : keys
-    }
-    var records: [HistoryFile.Record] = []
-    let cancelled = (previous?.cancelled ?? ledger.cancelled).union(s.cancelledNow)
-    if previous == nil {
-      records.reserveCapacity(ledger.vouchers.count + s.acceptedNew.count)
-      for (v, place) in zip(ledger.vouchers, ledger.voucherPlaces) where v.action != .cancel && !cancelled.contains(v.no) {
-        records.append(.init(place: place, keys: keys(v)))
-      }
-    }
-    for (v, place) in zip(s.acceptedNew, places) where v.action != .cancel && !cancelled.contains(v.no) {
-      records.append(.init(place: place, keys: keys(v)))
-    }
-    if let previous {
-      historySize = try file.append(records, after: previous.historySize)
-      historyCount = previous.historyCount + records.count
-    } else {
-      historySize = try file.write(records)
-      historyCount = records.count
-    }
-  }
-}
-
-extension HeadSnapshot {
-  /// Writes the voucher index's base after a replay, or when its recent part has grown enough to merge.
-  mutating func storeIndex(ledger: String, from previous: HeadSnapshot?) throws(StoreError) {
-    if let previous, !index.wantsMerge {
-      indexBaseSize = previous.indexBaseSize
-      return
-    }
-    do { index = try index.merged() } catch { throw StoreError(path: PostedVouchers.basePath(ledger: ledger), "cannot be merged: \(error)") }
-    indexBaseSize = try index.writeBase(ledger: ledger)
   }
 }

@@ -1,0 +1,92 @@
+import Foundation
+import StockCore
+import StockPost
+import StockRead
+import StockReports
+import StockStore
+
+/// The caches a run leaves for the next one besides the snapshot: documents, history, voucher index.
+extension HeadSnapshot {
+  /// Writes the documents the next run may need and records where they are: after a replay every posted
+  /// voucher's document (the file rewritten, in ledger order) and the voucher index with them; after a run
+  /// from the snapshot, the documents it created or changed (appended; the vouchers of a revalued part are
+  /// `ledger`'s).
+  /// - Complexity: O(documents written); after a replay O(posted vouchers log posted vouchers) for the index.
+  mutating func storeDocuments(of s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, loaded: [String: PostedDocument], in file: DocumentFile) throws(StoreError) {
+    var bytes = BinaryWriter(capacity: previous == nil ? 64 * s.state.documents.count : 1 << 16)
+    var scratch = BinaryWriter(capacity: 256)
+    /// The document's offset within `bytes`, when it has one to write.
+    func add(_ no: String) -> Int? {
+      guard let doc = s.state.documents[no], loaded[no] != doc else { return nil }
+      scratch.reset()
+      doc.encode(into: &scratch)
+      return DocumentFile.record(scratch.bytes, into: &bytes)
+    }
+    if let previous {
+      var moved: [(no: String, offset: Int)] = []
+      for no in loaded.keys.sorted() { if let o = add(no) { moved.append((no, o)) } }
+      for v in ledger.vouchers where loaded[v.no] == nil { if let o = add(v.no) { moved.append((v.no, o)) } }
+      for v in s.acceptedNew where v.action == .submit { if let o = add(v.no) { moved.append((v.no, o)) } }
+      documentsSize = try file.append(bytes.bytes, after: previous.documentsSize)
+      index.setDocuments(moved.map { ($0.no, previous.documentsSize + $0.offset) })
+    } else {
+      var all: [(no: String, type: VoucherType, date: BusinessDate, document: Int?)] = []
+      all.reserveCapacity(ledger.vouchers.count + s.acceptedNew.count)
+      for v in ledger.vouchers where v.action == .submit { all.append((v.no, v.type, v.date, add(v.no))) }
+      for v in s.acceptedNew where v.action == .submit { all.append((v.no, v.type, v.date, add(v.no))) }
+      try file.replace(with: bytes.bytes)
+      documentsSize = bytes.bytes.count
+      index = PostedVouchers(base: VoucherIndex().adding(all))
+    }
+  }
+}
+
+extension HeadSnapshot {
+  /// Writes the history the next backdated run needs: after a replay every active voucher (the file
+  /// rewritten, in ledger order), after a run from the snapshot the run's vouchers (appended).
+  /// - Parameter places: where the run's vouchers were committed (parallel to `s.acceptedNew`).
+  mutating func storeHistory(of s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, places: [VoucherPlace], in file: HistoryFile) throws(StoreError) {
+    /// The voucher's item-warehouses and its original's (few: a small array, not a set).
+    func keys(_ v: Voucher) -> [StockKey] {
+      var keys: [StockKey] = []
+      func add(_ k: StockKey) { if !keys.contains(k) { keys.append(k) } }
+      for r in v.items {
+        for w in [r.warehouse, r.sourceWarehouse, r.targetWarehouse] where !w.isEmpty { add(StockKey(item: r.itemCode, warehouse: w)) }
+      }
+      for ref in [v.returnAgainst, v.againstVoucher] where !ref.isEmpty {
+        for l in s.state.documents[ref]?.lines ?? [] { add(l.key) }
+      }
+      return keys.count > 1 ? keys.sorted() : keys
+    }
+    var records: [HistoryFile.Record] = []
+    let cancelled = (previous?.cancelled ?? ledger.cancelled).union(s.cancelledNow)
+    if previous == nil {
+      records.reserveCapacity(ledger.vouchers.count + s.acceptedNew.count)
+      for (v, place) in zip(ledger.vouchers, ledger.voucherPlaces) where v.action != .cancel && !cancelled.contains(v.no) {
+        records.append(.init(place: place, keys: keys(v)))
+      }
+    }
+    for (v, place) in zip(s.acceptedNew, places) where v.action != .cancel && !cancelled.contains(v.no) {
+      records.append(.init(place: place, keys: keys(v)))
+    }
+    if let previous {
+      historySize = try file.append(records, after: previous.historySize)
+      historyCount = previous.historyCount + records.count
+    } else {
+      historySize = try file.write(records)
+      historyCount = records.count
+    }
+  }
+}
+
+extension HeadSnapshot {
+  /// Writes the voucher index's base after a replay, or when its recent part has grown enough to merge.
+  mutating func storeIndex(ledger: String, from previous: HeadSnapshot?) throws(StoreError) {
+    if let previous, !index.wantsMerge {
+      indexBaseSize = previous.indexBaseSize
+      return
+    }
+    do { index = try index.merged() } catch { throw StoreError(path: PostedVouchers.basePath(ledger: ledger), "cannot be merged: \(error)") }
+    indexBaseSize = try index.writeBase(ledger: ledger)
+  }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import StockCore
+import StockPost
+import StockRead
+import StockReports
+import StockStore
+
+extension RunWork {
+  /// How a run continues from the head snapshot.
+  enum Continuation {
+    /// Every voucher posts after the head.
+    case forward
+    /// Some vouchers are dated before the head: the part of the history they can revalue is replayed.
+    case revaluing(Component)
+  }
+
+  /// Prepares the run to continue from the head snapshot, or says why it cannot. The documents of the
+  /// posted vouchers the run refers to (originals of returns, receipts of invoices) are loaded into the
+  /// starting state; with vouchers dated before the head, the part of the history they touch is loaded and
+  /// replaces its item-warehouses' state.
+  mutating func continuing(from snapshot: HeadSnapshot, documents: DocumentFile, history: HistoryFile, ledgerDirectory: String) -> Result<Continuation, Replay.Fallback> {
+    var own: [String: Voucher] = [:]
+    for f in files { for v in f.valid { own[v.no] = v } }
+    var seeds: Set<StockKey> = []
+    for f in files {
+      for v in f.valid {
+        if v.action == .cancel { return .failure(.init("\(v.no) cancels a posted voucher")) }
+        for ref in [v.returnAgainst, v.againstVoucher] where !ref.isEmpty && own[ref] == nil && base.documents[ref] == nil {
+          guard let posted = snapshot.index.lookup(ref), !posted.type.isOrder, !snapshot.cancelled.contains(ref) else { continue }
+          guard let offset = snapshot.index.documentOffset(ref) else { continue }  // a voucher without a document (a stock entry)
+          guard offset < snapshot.documentsSize, let bytes = documents.read(at: offset) else { return .failure(.init("the stored document of \(ref) cannot be read")) }
+          var r = BinaryReader(bytes)
+          guard let doc = try? PostedDocument(decoding: &r) else { return .failure(.init("the stored document of \(ref) is damaged")) }
+          base.documents[ref] = doc
+        }
+        if let last = snapshot.lastKey, (v.date, v.time) < (last.date, last.time) {
+          // Orders are state outside item-warehouses: a backdated order, or a backdated voucher fulfilling
+          // one, replays the ledger.
+          if v.type.isOrder || v.action == .close { return .failure(.init("\(v.no) (\(f.picked.name)) is an order dated before the ledger's latest voucher")) }
+          if !v.againstVoucher.isEmpty, own[v.againstVoucher]?.type.isOrder ?? snapshot.index.lookup(v.againstVoucher)?.type.isOrder ?? false {
+            return .failure(.init("\(v.no) (\(f.picked.name)) fulfils the order \(v.againstVoucher) and is dated before the ledger's latest voucher"))
+          }
+          seeds.formUnion(keys(of: v, own: own))
+        }
+      }
+    }
+    if seeds.isEmpty { return .success(.forward) }
+    switch Component.load(seeds: seeds, snapshot: snapshot, history: history, ledger: ledgerDirectory, masters: masters) {
+    case .failure(let f): return .failure(f)
+    case .success(let c):
+      for k in c.keys { base.stock.removeValue(forKey: k) }
+      ledger.vouchers = c.stored.vouchers
+      ledger.entries = c.stored.entries
+      ledger.gl = c.stored.gl
+      return .success(.revaluing(c))
+    }
+  }
+
+  /// The item-warehouses a voucher moves, and those of the original it returns or bills.
+  func keys(of v: Voucher, own: [String: Voucher]) -> Set<StockKey> {
+    var keys = Replay.stockKeys(v)
+    for ref in [v.returnAgainst, v.againstVoucher] where !ref.isEmpty {
+      if let o = own[ref] { keys.formUnion(Replay.stockKeys(o)) } else if let d = base.documents[ref] { keys.formUnion(d.lines.map(\.key)) }
+    }
+    return keys
+  }
+}
