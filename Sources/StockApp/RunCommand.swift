@@ -119,7 +119,7 @@ public enum RunCommand {
   ) -> Posting {
     let p = o.paths
     var notes = notes
-    let facts = snapshot.map { s in LedgerFacts(posted: { [index = s.index] in index.lookup($0) }, cancelled: s.cancelled, closedThrough: s.closedThrough) }
+    let facts = snapshot.map { s in LedgerFacts(posted: { [index = s.index] in index.lookup($0) }, cancelled: s.cancelled, closedThrough: ledger.closedThrough) }
       ?? RunWork.facts(of: ledger)
     // Pickup and reading.
     let progress = Progress(enabled: o.progress && isatty(2) == 1)
@@ -292,7 +292,6 @@ public enum RunCommand {
       return .failure(.init("the revalued voucher \(no) had no stock ledger line to replace"))
     }
     // Each voucher's lines, in timeline order (a voucher's entries are contiguous).
-    var replacing: [[UInt8]: [UInt8]] = [:]
     var replacements: [StockLedgerRewrite.Replacement] = []
     var inserting: [StockLedgerRewrite.Block] = []
     var from: BusinessDate?
@@ -310,7 +309,6 @@ public enum RunCommand {
         }
         let first = s.entries[i]
         if isPosted {
-          replacing[StockLedgerRewrite.field(no)] = w.bytes
           replacements.append(.init(voucherNo: no, date: first.date, time: first.time, bytes: w.bytes))
         } else {
           inserting.append(.init(date: first.date, time: first.time, bytes: w.bytes))
@@ -334,6 +332,7 @@ public enum RunCommand {
         file.discard()
       }
       let file = try StreamedFile(path: out + "/stock-ledger.csv")
+      let replacing = Dictionary(replacements.map { ($0.field, $0.bytes) }, uniquingKeysWith: { a, _ in a })
       guard StockLedgerRewrite.rewrite(old.bytes, replacing: replacing, inserting: inserting, from: from, emit: file.append) else {
         file.discard()
         return .failure(.init("stock-ledger.csv does not hold the lines the snapshot expects"))

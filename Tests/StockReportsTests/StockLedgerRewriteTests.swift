@@ -34,8 +34,12 @@ import Testing
     """
 
   @Test func readingEveryLine() {
-    let out = StockLedgerRewrite.rewrite(Array(old.utf8), replacing: replacing, inserting: inserting, from: BusinessDate(year: 2026, month: 1, day: 2)!)
-    #expect(out.map { String(decoding: $0, as: UTF8.self) } == expected)
+    var out: [UInt8] = []
+    let ok = Array(old.utf8).withUnsafeBytes { b in
+      StockLedgerRewrite.rewrite(b, replacing: replacing, inserting: inserting, from: BusinessDate(year: 2026, month: 1, day: 2)!) { out.append(contentsOf: $0) }
+    }
+    #expect(ok)
+    #expect(String(decoding: out, as: UTF8.self) == expected)
   }
 
   var replacements: [StockLedgerRewrite.Replacement] {
@@ -53,9 +57,21 @@ import Testing
 
   @Test func aMissingVoucherIsReported() {
     let missing: [[UInt8]: [UInt8]] = [Array("SE-7".utf8): Array("x\n".utf8)]
-    #expect(StockLedgerRewrite.rewrite(Array(old.utf8), replacing: missing, inserting: [], from: BusinessDate(year: 2026, month: 1, day: 1)!) == nil)
+    #expect(!Array(old.utf8).withUnsafeBytes { b in StockLedgerRewrite.rewrite(b, replacing: missing, inserting: [], from: BusinessDate(year: 2026, month: 1, day: 1)!) { _ in } })
     let wrongTime = [StockLedgerRewrite.Replacement(voucherNo: "SE-2", date: BusinessDate(year: 2026, month: 1, day: 2)!, time: .midnight, bytes: [])]
     let ok = Array(old.utf8).withUnsafeBytes { b in StockLedgerRewrite.rewrite(b, replacing: wrongTime, inserting: [], emit: { _ in }) }
     #expect(!ok)
+  }
+
+  @Test func aQuotedFieldLeavesTheFileToTheLineByLineForm() {
+    let quoted = old.replacingOccurrences(of: "DN-1,B", with: "\"DN\n1\",B")
+    let ok = Array(quoted.utf8).withUnsafeBytes { b in StockLedgerRewrite.rewrite(b, replacing: replacements, inserting: inserting, emit: { _ in }) }
+    #expect(!ok)
+    var out: [UInt8] = []
+    let read = Array(quoted.utf8).withUnsafeBytes { b in
+      StockLedgerRewrite.rewrite(b, replacing: replacing, inserting: inserting, from: BusinessDate(year: 2026, month: 1, day: 2)!) { out.append(contentsOf: $0) }
+    }
+    #expect(read)
+    #expect(String(decoding: out, as: UTF8.self) == expected.replacingOccurrences(of: "DN-1,B", with: "\"DN\n1\",B"))
   }
 }

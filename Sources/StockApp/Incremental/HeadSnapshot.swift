@@ -19,8 +19,9 @@ struct HeadSnapshot: Sendable {
   var mastersDigest: String
   /// Date and time of the latest voucher in the timeline: a voucher at or after it posts forward.
   var lastKey: (date: BusinessDate, time: BusinessTime)?
+  /// Posted vouchers cancelled since (the light load of the ledger does not read vouchers; it does read the
+  /// closes).
   var cancelled: Set<String>
-  var closedThrough: BusinessDate?
   /// Sizes of `stock-ledger.csv` and `general-ledger.csv` as written for `chain` (appended to by the next run).
   var reportSizes: [Int] = [0, 0]
   /// Size of `ledger/documents.bin` as written for `chain`.
@@ -49,7 +50,6 @@ struct HeadSnapshot: Sendable {
     }
     w.count(cancelled.count)
     for c in cancelled.sorted() { w.string(c) }
-    w.optionalDate(closedThrough)
     w.count(reportSizes.count)
     for s in reportSizes { w.int(s) }
     w.int(documentsSize)
@@ -62,13 +62,12 @@ struct HeadSnapshot: Sendable {
     return w.bytes
   }
 
-  init(chain: String, mastersDigest: String, lastKey: (date: BusinessDate, time: BusinessTime)?, cancelled: Set<String>, closedThrough: BusinessDate?,
+  init(chain: String, mastersDigest: String, lastKey: (date: BusinessDate, time: BusinessTime)?, cancelled: Set<String>,
        index: PostedVouchers, state: PostingState, folds: LedgerFolds) {
     self.chain = chain
     self.mastersDigest = mastersDigest
     self.lastKey = lastKey
     self.cancelled = cancelled
-    self.closedThrough = closedThrough
     self.index = index
     self.state = state
     self.folds = folds
@@ -83,7 +82,6 @@ struct HeadSnapshot: Sendable {
     lastKey = try r.bool() ? (try r.date(), BusinessTime(seconds: try r.int())) : nil
     cancelled = []
     for _ in 0..<(try r.count()) { cancelled.insert(try r.string()) }
-    closedThrough = try r.optionalDate()
     reportSizes = []
     for _ in 0..<(try r.count(limit: 8)) { reportSizes.append(try r.int()) }
     documentsSize = try r.int()
@@ -137,7 +135,7 @@ extension HeadSnapshot {
     var lastKey = previous?.lastKey
     if let k = s.lastKey, lastKey.map({ ($0.date, $0.time) < (k.date, k.time) }) ?? true { lastKey = k }
     return HeadSnapshot(chain: chain, mastersDigest: mastersDigest, lastKey: lastKey,
-                        cancelled: (previous?.cancelled ?? ledger.cancelled).union(s.cancelledNow), closedThrough: ledger.closedThrough,
+                        cancelled: (previous?.cancelled ?? ledger.cancelled).union(s.cancelledNow),
                         index: index, state: s.state, folds: folds)
   }
 }

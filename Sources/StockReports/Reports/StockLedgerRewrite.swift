@@ -28,22 +28,15 @@ public enum StockLedgerRewrite {
     return w.bytes
   }
 
+  /// Reading every line from `from` on: the previous file as mapped bytes, the new one handed to `emit` in
+  /// pieces (copied ranges of the previous file, new lines). The fallback of the binary-search form, for
+  /// files whose lines hold quoted line breaks.
   /// - Parameters:
   ///   - replacing: the new lines of each revalued voucher, by its number field as written (``field(_:)``).
   ///   - inserting: the run's vouchers' lines, in timeline order.
   ///   - from: no line before this date changes.
-  /// - Returns: nil when the file does not hold a line of every revalued voucher.
+  /// - Returns: false when the file does not hold a line of every revalued voucher.
   /// - Complexity: O(file size), with a field scan only from `from` on.
-  public static func rewrite(_ old: [UInt8], replacing: [[UInt8]: [UInt8]], inserting: [Block], from: BusinessDate) -> [UInt8]? {
-    var out: [UInt8] = []
-    out.reserveCapacity(old.count + inserting.reduce(0) { $0 + $1.bytes.count } + 1024)
-    let ok = old.withUnsafeBytes { b in rewrite(b, replacing: replacing, inserting: inserting, from: from) { out.append(contentsOf: $0) } }
-    return ok ? out : nil
-  }
-
-  /// The same, streamed: the previous file as mapped bytes, the new one handed to `emit` in pieces (copied
-  /// ranges of the previous file, new lines). Returns false when the file does not hold a line of every
-  /// revalued voucher.
   public static func rewrite(
     _ old: UnsafeRawBufferPointer, replacing: [[UInt8]: [UInt8]], inserting: [Block], from: BusinessDate, emit: (UnsafeRawBufferPointer) -> Void
   ) -> Bool {
@@ -155,6 +148,9 @@ public enum StockLedgerRewrite {
       return base.distance(to: nl.assumingMemoryBound(to: UInt8.self)) + 1
     }
     let headerEnd = lineEnd(0)
+    // A quoted field may hold a line break, which a search by lines cannot tell from a line's end: such
+    // files go to the line-by-line form.
+    guard memchr(base, 34, n) == nil else { return false }
     func key(_ d: BusinessDate, _ t: BusinessTime) -> [UInt8] { Array((d.description + "," + t.description).utf8) }
     /// The first line whose date and time sort after (`after`) or at or after `key`.
     func first(_ key: [UInt8], after: Bool) -> Int {
