@@ -80,8 +80,9 @@ public enum RunCommand {
       return (CommandOutcome(exitCode: Exit.ok, stdout: text), nil)
     }
     // Continue from the head snapshot when it describes the head: the run then reads only the ledger's
-    // registry and posts only its own vouchers. When it cannot (a voucher dated before the head, a
-    // cancellation, a return of a posted voucher), or there is no usable snapshot, the ledger is replayed.
+    // registry and posts its own vouchers (and, for backdated ones, the part of the history they touch).
+    // When it cannot (a cancellation, a backdated order, a backdated part with batches or serials), or
+    // there is no usable snapshot, the files are read again and the whole ledger is replayed.
     let digest = HeadSnapshot.digest(mastersDirectory: p.masters)
     if !picked.isEmpty, let head = try? store.head(),
       let snapshot = HeadSnapshot.usable(store: store, chain: head.chain, mastersDigest: digest, out: p.out)
