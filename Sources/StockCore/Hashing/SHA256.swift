@@ -92,7 +92,7 @@ public struct SHA256: Sendable {
   }
 
   private mutating func compress<C: Collection>(_ block: C) where C.Element == UInt8, C.Index == Int {
-    var copy = [UInt8](block)
+    let copy = [UInt8](block)
     copy.withUnsafeBytes { if let p = $0.baseAddress { compressBlock(p) } }
   }
 
