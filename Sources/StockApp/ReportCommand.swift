@@ -11,6 +11,7 @@ public enum ReportCommand {
   public enum Format: String, Sendable, CaseIterable { case csv, table, json }
 
   public static func run(name: String, paths: BooksPaths, filter: ReportFilter, format: Format) -> CommandOutcome {
+    if let table = fromSnapshot(name: name, paths: paths, filter: filter) { return CommandOutcome(exitCode: 0, stdout: format.render(table)) }
     let (masters, ledger): (Masters, LedgerContents)
     switch Books.open(paths, command: "report") {
     case .success(let books): (masters, ledger) = books
@@ -22,6 +23,18 @@ public enum ReportCommand {
       return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger report: unknown report \(name); the reports are: \(StockReports.names.joined(separator: ", "))\n")
     }
     return CommandOutcome(exitCode: 0, stdout: format.render(table))
+  }
+
+  /// An aggregate report as of the head from the head snapshot's folds, without reading the ledger: when
+  /// the snapshot describes the head and the report is asked for as the head reports are (the planning
+  /// reports may also be restricted to an item or warehouse). nil: derive it from the ledger.
+  static func fromSnapshot(name: String, paths: BooksPaths, filter: ReportFilter) -> ReportTable? {
+    let planningReport = name == "projected-qty" || name == "material-requests"
+    guard filter.from == nil, filter.to == nil, filter.ranges == ReportFilter().ranges, planningReport || (filter.item == nil && filter.warehouse == nil),
+      let masters = try? MasterReader.read(directory: paths.masters), let head = try? LedgerStore(directory: paths.ledger).head(), head.run > 0,
+      let snapshot = HeadSnapshot.current(store: LedgerStore(directory: paths.ledger), chain: head.chain, mastersDigest: HeadSnapshot.digest(mastersDirectory: paths.masters))
+    else { return nil }
+    return snapshot.folds.table(name, masters: masters, planning: snapshot.state.planning, filter: filter)
   }
 
   /// The report source of the committed ledger.

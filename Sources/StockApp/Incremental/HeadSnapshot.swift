@@ -98,10 +98,18 @@ struct HeadSnapshot: Sendable {
   /// The ledger's snapshot when it describes the head `chain` under the same master data and the head
   /// reports in `out` are the ones it saw; nil otherwise (the run then replays the ledger).
   static func usable(store: LedgerStore, chain: String, mastersDigest: String, out: String) -> HeadSnapshot? {
-    guard let bytes = store.readSnapshot(), let s = try? HeadSnapshot(decoding: bytes, ledger: store.directory), s.chain == chain, s.mastersDigest == mastersDigest,
-      s.ledgerFingerprint == store.statFingerprint(),
+    guard let s = current(store: store, chain: chain, mastersDigest: mastersDigest),
       ReportWriter.areCurrent(in: out, chain: chain), s.reportSizes.count == 2,
       ReportWriter.appendableNames.enumerated().allSatisfy({ i, name in DurableFiles.size(out + "/" + name + ".csv") == s.reportSizes[i] })
+    else { return nil }
+    return s
+  }
+
+  /// The ledger's snapshot when it describes the head `chain` under the same master data and the committed
+  /// files are as it saw them; nil otherwise.
+  static func current(store: LedgerStore, chain: String, mastersDigest: String) -> HeadSnapshot? {
+    guard let bytes = store.readSnapshot(), let s = try? HeadSnapshot(decoding: bytes, ledger: store.directory), s.chain == chain,
+      s.mastersDigest == mastersDigest, s.ledgerFingerprint == store.statFingerprint()
     else { return nil }
     return s
   }
