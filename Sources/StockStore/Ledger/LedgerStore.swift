@@ -168,6 +168,9 @@ public struct LedgerStore: Sendable {
     var contents = LedgerContents()
     let (committed, headChain) = try head()
     var chain = LedgerStore.zeroChain
+    // The chain of manifests, in order; the files they list are then read, checked and parsed on both
+    // cores, and applied in ledger order (the same contents, errors and damage as one file after another).
+    var jobs: [FileJob] = []
     for n in stride(from: 1, through: committed, by: 1) {
       let dir = runPath(n)
       guard let mdata = FileManager.default.contents(atPath: dir + "/manifest") else {
@@ -190,34 +193,87 @@ public struct LedgerStore: Sendable {
       for line in lines where line.hasPrefix("file ") {
         let parts = line.split(separator: " ")
         guard parts.count == 4, let size = Int(parts[2]) else { throw IntegrityError(place: dir + "/manifest", "damaged file line") }
-        let path = dir + "/" + parts[1]
         if light && parts[1] != "files.csv" && parts[1] != "close.csv" { continue }
-        guard let data = FileManager.default.contents(atPath: path) else {
-          throw IntegrityError(place: path, "missing: the ledger is incomplete; restore it from a backup")
-        }
-        let bytes = [UInt8](data)
-        var h = SHA256()
-        bytes.withUnsafeBytes { h.update($0) }
-        if bytes.count != size || h.finalizeHex() != parts[3] {
-          let e = IntegrityError(place: path, "the file differs from what run \(n) committed (size or SHA-256): it was changed or damaged; restore it from a backup")
-          guard tolerant else { throw e }
-          contents.damage.append(e)
-        }
-        try parse(file: String(parts[1]), bytes: bytes, path: path, run: n, tolerant: tolerant, into: &contents)
+        jobs.append(FileJob(run: n, name: String(parts[1]), path: dir + "/" + parts[1], size: size, sha256: String(parts[3])))
       }
     }
     guard chain == headChain else { throw IntegrityError(place: headPath, "HEAD does not match the chain of runs") }
+    let parts = Parallel.mapEach(jobs, weight: \.size) { job in Result { () throws(IntegrityError) in try LedgerStore.part(job, tolerant: tolerant) } }
+    for part in parts {
+      let p: FilePart
+      switch part {
+      case .success(let ok): p = ok
+      case .failure(let e): throw e
+      }
+      if let damage = p.damage { contents.damage.append(damage) }
+      p.apply(to: &contents)
+    }
     contents.runCount = committed
     contents.chainHead = chain
     return contents
   }
 
-  func parse(file: String, bytes: [UInt8], path: String, run: Int, tolerant: Bool, into c: inout LedgerContents) throws(IntegrityError) {
+  /// A file a manifest lists.
+  struct FileJob: Sendable {
+    var run: Int, name: String, path: String, size: Int, sha256: String
+  }
+
+  /// What one committed file holds, parsed on its own; applied to the contents in ledger order.
+  struct FilePart: Sendable {
+    var damage: IntegrityError?
+    var vouchers: [Voucher] = []
+    var voucherPlaces: [VoucherPlace] = []
+    var closes: [BusinessDate] = []
+    /// Stock entries in file order: a new version, or (nil) the entry cancelled.
+    var stock: [(key: String, entry: StockLedgerEntry?, place: String)] = []
+    var gl: [GLEntry] = []
+    var glPlaces: [String] = []
+    var imported: [FileRecord] = []
+
+    func apply(to c: inout LedgerContents) {
+      c.vouchers += vouchers
+      c.voucherPlaces += voucherPlaces
+      for v in vouchers where v.action == .cancel { c.cancelled.insert(v.no) }
+      for d in closes { c.closedThrough = max(c.closedThrough ?? d, d) }
+      for s in stock {
+        if let e = s.entry {
+          c.entries[s.key] = e
+          if !s.place.isEmpty { c.entryPlaces[s.key] = s.place }
+        } else {
+          c.entries.removeValue(forKey: s.key)
+          c.entryPlaces.removeValue(forKey: s.key)
+        }
+      }
+      c.gl += gl
+      c.glPlaces += glPlaces
+      for f in imported { c.imported[f.sha256] = f }
+    }
+  }
+
+  /// Reads, checks and parses one committed file.
+  static func part(_ job: FileJob, tolerant: Bool) throws(IntegrityError) -> FilePart {
+    guard let data = FileManager.default.contents(atPath: job.path) else {
+      throw IntegrityError(place: job.path, "missing: the ledger is incomplete; restore it from a backup")
+    }
+    let bytes = [UInt8](data)
+    var h = SHA256()
+    bytes.withUnsafeBytes { h.update($0) }
+    var part = FilePart()
+    if bytes.count != job.size || h.finalizeHex() != job.sha256 {
+      let damage = IntegrityError(place: job.path, "the file differs from what run \(job.run) committed (size or SHA-256): it was changed or damaged; restore it from a backup")
+      guard tolerant else { throw damage }
+      part.damage = damage
+    }
+    try parse(file: job.name, bytes: bytes, path: job.path, run: job.run, tolerant: tolerant, into: &part)
+    return part
+  }
+
+  static func parse(file: String, bytes: [UInt8], path: String, run: Int, tolerant: Bool, into c: inout FilePart) throws(IntegrityError) {
     switch file {
     case "vouchers.csv":
       let f = CSVVoucherReader.read(bytes: bytes, file: path)
       if let d = f.diagnostics.first { throw IntegrityError(place: path, "cannot be read back: \(d)") }
-      c.vouchers += f.vouchers
+      c.vouchers = f.vouchers
       // Byte ranges: from the line each voucher starts on to the next one's (its rows are contiguous).
       var lineStarts = [0]
       lineStarts.reserveCapacity(bytes.count / 64)
@@ -226,15 +282,15 @@ public struct LedgerStore: Sendable {
       for (i, start) in starts.enumerated() {
         c.voucherPlaces.append(VoucherPlace(run: run, start: start, end: i + 1 < starts.count ? starts[i + 1] : bytes.count))
       }
-      for v in f.vouchers where v.action == .cancel { c.cancelled.insert(v.no) }
     case "close.csv":
       for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n").dropFirst() {
         guard let d = BusinessDate(parsing: line) else { throw IntegrityError(place: path, "unreadable close date") }
-        c.closedThrough = max(c.closedThrough ?? d, d)
+        c.closes.append(d)
       }
     case "stock.csv", "gl.csv", "files.csv":
       let records: [CSVRecord]
       do { records = try CSVParser.parse(bytes, file: path) } catch { throw IntegrityError(place: path, error.description) }
+      if file == "stock.csv" { c.stock.reserveCapacity(records.count) } else if file == "gl.csv" { c.gl.reserveCapacity(records.count) }
       for r in records.dropFirst() {
         // Places are for `verify`'s messages; an ordinary load does not build a string per line.
         let place = tolerant ? "\(path):\(r.line)" : ""
@@ -242,14 +298,7 @@ public struct LedgerStore: Sendable {
           guard r.fields.count == LedgerFormat.stockColumns.count + 1, let e = LedgerFormat.parseStock(Array(r.fields.dropLast())) else {
             throw IntegrityError(place: place, "unreadable stock ledger entry")
           }
-          let key = LedgerContents.entryKey(e.voucherNo, e.index)
-          if r.fields.last == "1" {
-            c.entries.removeValue(forKey: key)
-            c.entryPlaces.removeValue(forKey: key)
-          } else {
-            c.entries[key] = e
-            if !place.isEmpty { c.entryPlaces[key] = place }
-          }
+          c.stock.append((LedgerContents.entryKey(e.voucherNo, e.index), r.fields.last == "1" ? nil : e, place))
         } else if file == "gl.csv" {
           guard let g = LedgerFormat.parseGL(r.fields) else { throw IntegrityError(place: place, "unreadable GL line") }
           c.gl.append(g)
@@ -260,7 +309,7 @@ public struct LedgerStore: Sendable {
             throw IntegrityError(place: place, "unreadable registry line")
           }
           if status == .imported || status == .partial {
-            c.imported[f[0]] = FileRecord(sha256: f[0], file: f[1], status: status, rows: rows, vouchersPosted: p, vouchersRejected: rj, run: run)
+            c.imported.append(FileRecord(sha256: f[0], file: f[1], status: status, rows: rows, vouchersPosted: p, vouchersRejected: rj, run: run))
           }
         }
       }

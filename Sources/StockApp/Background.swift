@@ -1,0 +1,25 @@
+import Dispatch
+import Foundation
+
+/// Work started on another thread now and collected later (`value` waits for it).
+final class Background<R: Sendable>: @unchecked Sendable {
+  private var result: R?
+  private let done = DispatchSemaphore(value: 0)
+
+  init(_ work: @escaping @Sendable () -> R) {
+    let thread = Thread { [self] in
+      self.result = work()
+      self.done.signal()
+    }
+    thread.stackSize = 8 << 20
+    thread.start()
+  }
+
+  /// The result, once the work has finished.
+  var value: R {
+    done.wait()
+    done.signal()
+    guard let result else { preconditionFailure("background work finished without a result") }
+    return result
+  }
+}
