@@ -38,17 +38,18 @@ public enum CSVParser {
 
   /// Calls `body` with each record in order.
   /// - Complexity: O(n) in the number of bytes.
+  /// - Parameter firstLine: the line number of the buffer's first line (a part of a larger file).
   public static func forEachRecord(
-    _ buf: UnsafeBufferPointer<UInt8>, file: String, _ body: (CSVRecord) -> Void
+    _ buf: UnsafeBufferPointer<UInt8>, file: String, firstLine: Int = 1, _ body: (CSVRecord) -> Void
   ) throws(Diagnostic) {
     let n = buf.count
     var i = 0
     if n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF { i = 3 }
-    var line = 1
+    var line = firstLine
     let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
     var fields: [String] = []
     var scratch: [UInt8] = []
-    var recordLine = 1
+    var recordLine = firstLine
 
     func text(_ slice: UnsafeBufferPointer<UInt8>, line: Int) throws(Diagnostic) -> String {
       guard let s = String(validating: slice, as: UTF8.self) else {

@@ -7,9 +7,13 @@ public enum CSVVoucherReader {
   /// The longest field accepted, in bytes.
   public static let maxFieldLength = 10_000
 
-  /// Reads a whole file, streaming its records once.
+  /// Reads a whole file, streaming its records once (a large file in two halves, one per core, when it
+  /// splits cleanly between vouchers; the result is the same).
   /// - Complexity: O(n) in the size of the file.
-  public static func read(bytes: [UInt8], file: String) -> VoucherFile {
+  public static func read(bytes: [UInt8], file: String) -> VoucherFile { read(bytes: bytes, file: file, inHalves: true) }
+
+  static func read(bytes: [UInt8], file: String, inHalves: Bool) -> VoucherFile {
+    if inHalves, let halves = readInHalves(bytes: bytes, file: file) { return halves }
     var result = VoucherFile(name: file)
     if let d = sniff(bytes, file: file) {
       result.diagnostics.append(d)
@@ -18,12 +22,7 @@ public enum CSVVoucherReader {
     var columns: [VoucherColumn?] = []
     var headerSeen = false
     var stop = false
-    var builders: [VoucherBuilder] = []
-    var builderIndex: [String: Int] = [:]
-    var last = -1
-    var lastNo = ""
-    var row = RawVoucherRow(location: SourceLocation(file: file, line: 0))
-    let noOrdinal = VoucherColumn.voucherNo.ordinal
+    var rows = Rows(file: file)
     do throws(Diagnostic) {
       try bytes.withUnsafeBufferPointer { (buf) throws(Diagnostic) in
         try CSVParser.forEachRecord(buf, file: file) { rec in
@@ -34,38 +33,12 @@ public enum CSVVoucherReader {
             stop = !result.diagnostics.isEmpty
             return
           }
-          result.rowCount += 1
-          let loc = SourceLocation(file: file, line: rec.line)
-          if rec.fields.count != columns.count {
-            result.diagnostics.append(Diagnostic(.fieldCount, at: loc, "the line has \(rec.fields.count) fields but the header has \(columns.count): check for an unquoted comma"))
-            return
-          }
-          if let long = rec.fields.firstIndex(where: { $0.utf8.count > maxFieldLength }) {
-            result.diagnostics.append(Diagnostic(.fieldTooLong, at: loc, field: long < result.header.count ? result.header[long] : "", "a field is longer than \(maxFieldLength) bytes: the file is not a voucher file, or a quote is missing"))
-            return
-          }
-          row.location = loc
-          for (i, c) in columns.enumerated() { if let c { row.fields[c.ordinal] = rec.fields[i] } }
-          let no = row.fields[noOrdinal]
-          if no.isEmpty {
-            result.diagnostics.append(Diagnostic(.required, at: loc, field: "voucher_no", "voucher_no is blank: every row names its voucher"))
-            return
-          }
-          // Rows of one voucher usually follow each other: only a change of voucher looks it up.
-          if last < 0 || no != lastNo {
-            if let i = builderIndex[no] {
-              last = i
-            } else {
-              last = builders.count
-              builderIndex[no] = last
-              builders.append(VoucherBuilder(first: row))
-            }
-            lastNo = no
-          }
-          builders[last].add(row)
+          rows.add(rec, columns: columns, header: result.header)
         }
       }
     } catch {
+      result.diagnostics += rows.diagnostics
+      result.rowCount = rows.count
       result.diagnostics.append(error)
       return result
     }
@@ -74,12 +47,141 @@ public enum CSVVoucherReader {
       return result
     }
     if stop { return result }
-    result.voucherCount = builders.count
-    result.vouchers.reserveCapacity(builders.count)
-    for i in builders.indices {
-      result.diagnostics += builders[i].diagnostics
-      if let v = builders[i].voucher.take() { result.vouchers.append(v) }
+    rows.finish(into: &result)
+    rows.finishVouchers(into: &result)
+    return result
+  }
+
+  /// The data rows of a file (or of a part of it), grouped into voucher builders.
+  struct Rows {
+    let file: String
+    var diagnostics: [Diagnostic] = []
+    var builders: [VoucherBuilder] = []
+    var builderIndex: [String: Int] = [:]
+    var count = 0
+    private var last = -1
+    private var lastNo = ""
+    private var row: RawVoucherRow
+
+    init(file: String) {
+      self.file = file
+      row = RawVoucherRow(location: SourceLocation(file: file, line: 0))
     }
+
+    /// One data record.
+    mutating func add(_ rec: CSVRecord, columns: [VoucherColumn?], header: [String]) {
+      count += 1
+      let loc = SourceLocation(file: file, line: rec.line)
+      if rec.fields.count != columns.count {
+        diagnostics.append(Diagnostic(.fieldCount, at: loc, "the line has \(rec.fields.count) fields but the header has \(columns.count): check for an unquoted comma"))
+        return
+      }
+      if let long = rec.fields.firstIndex(where: { $0.utf8.count > maxFieldLength }) {
+        diagnostics.append(Diagnostic(.fieldTooLong, at: loc, field: long < header.count ? header[long] : "", "a field is longer than \(maxFieldLength) bytes: the file is not a voucher file, or a quote is missing"))
+        return
+      }
+      row.location = loc
+      for (i, c) in columns.enumerated() { if let c { row.fields[c.ordinal] = rec.fields[i] } }
+      let no = row.fields[VoucherColumn.voucherNo.ordinal]
+      if no.isEmpty {
+        diagnostics.append(Diagnostic(.required, at: loc, field: "voucher_no", "voucher_no is blank: every row names its voucher"))
+        return
+      }
+      // Rows of one voucher usually follow each other: only a change of voucher looks it up.
+      if last < 0 || no != lastNo {
+        if let i = builderIndex[no] {
+          last = i
+        } else {
+          last = builders.count
+          builderIndex[no] = last
+          builders.append(VoucherBuilder(first: row))
+        }
+        lastNo = no
+      }
+      builders[last].add(row)
+    }
+
+    /// The row count and the row problems (a file's halves in order, before any voucher's problems).
+    mutating func finish(into result: inout VoucherFile) {
+      result.rowCount += count
+      result.diagnostics += diagnostics
+      result.voucherCount += builders.count
+      result.vouchers.reserveCapacity(result.vouchers.count + builders.count)
+    }
+
+    /// The vouchers built and their problems, in order of first appearance.
+    mutating func finishVouchers(into result: inout VoucherFile) {
+      for i in builders.indices {
+        result.diagnostics += builders[i].diagnostics
+        if let v = builders[i].voucher.take() { result.vouchers.append(v) }
+      }
+    }
+  }
+
+  /// A large file without quotes, read as two halves on both cores, split at a line where the voucher
+  /// changes. nil when it does not qualify, or when a voucher has rows in both halves or a half fails to
+  /// parse (the sequential read then gives the file's exact result).
+  /// - Parameter minimum: smaller files are read in one pass (splitting does not pay below a few MB).
+  static func readInHalves(bytes: [UInt8], file: String, minimum: Int = 1 << 22) -> VoucherFile? {
+    let n = bytes.count
+    guard n >= minimum, sniff(bytes, file: file) == nil else { return nil }
+    let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+    guard !bytes.starts(with: bom), let firstByte = bytes.first, firstByte != 10, firstByte != 13 else { return nil }
+    guard !bytes.contains(34), let headerEnd = bytes.firstIndex(of: 10) else { return nil }
+    var result = VoucherFile(name: file)
+    let headerBytes = Array(bytes[0...headerEnd])
+    guard let headerRecords = try? CSVParser.parse(headerBytes, file: file), let headerRecord = headerRecords.first else { return nil }
+    let columns = header(headerRecord, file: file, into: &result)
+    guard result.diagnostics.isEmpty, let noColumn = columns.firstIndex(of: .voucherNo) else { return nil }
+    /// The voucher number field of the line starting at `start`.
+    func voucherNo(at start: Int) -> ArraySlice<UInt8> {
+      var end = start
+      while end < n && bytes[end] != 10 { end += 1 }
+      if end > start && bytes[end - 1] == 13 { end -= 1 }
+      var field = 0, from = start
+      for k in start..<end where bytes[k] == 44 {
+        if field == noColumn { return bytes[from..<k] }
+        field += 1
+        from = k + 1
+      }
+      return field == noColumn ? bytes[from..<end] : []
+    }
+    // The split: the first line after the middle whose voucher is not the one of the line before it.
+    let middle: Int = (headerEnd + 1 + n) / 2
+    guard let middleBreak = bytes[middle..<n].firstIndex(of: 10) else { return nil }
+    var split: Int = middleBreak + 1
+    var before: Int = 0
+    if let previousBreak = bytes[0..<middleBreak].lastIndex(of: 10) { before = previousBreak + 1 }
+    var tries = 0
+    while split < n && voucherNo(at: before) == voucherNo(at: split) {
+      tries += 1
+      guard tries < 10_000, let next = bytes[split..<n].firstIndex(of: 10) else { return nil }
+      before = split
+      split = next + 1
+    }
+    guard split < n else { return nil }
+    var secondLine = 2
+    for b in bytes[(headerEnd + 1)..<split] where b == 10 { secondLine += 1 }
+    let parts = [(headerEnd + 1)..<split, split..<n]
+    let (firstLines, names) = ([2, secondLine], result.header)
+    let halves = Parallel.map([0, 1], minimum: 0) { h -> Rows? in
+      var rows = Rows(file: file)
+      do throws(Diagnostic) {
+        try bytes.withUnsafeBufferPointer { (buf) throws(Diagnostic) in
+          try CSVParser.forEachRecord(UnsafeBufferPointer(rebasing: buf[parts[h]]), file: file, firstLine: firstLines[h]) { rec in
+            if !rec.isBlank { rows.add(rec, columns: columns, header: names) }
+          }
+        }
+      } catch {
+        return nil
+      }
+      return rows
+    }
+    guard var first = halves[0], var second = halves[1], second.builderIndex.keys.allSatisfy({ first.builderIndex[$0] == nil }) else { return nil }
+    first.finish(into: &result)
+    second.finish(into: &result)
+    first.finishVouchers(into: &result)
+    second.finishVouchers(into: &result)
     return result
   }
 
