@@ -286,7 +286,7 @@ public enum RunCommand {
   /// replaced, the run's inserted.
   /// - Returns: the rewritten file under a temporary name (renamed into place with the other reports), or
   ///   nil when no line changes.
-  static func rewrittenStockLedger(_ s: RunWork.Settled, component: Component, out: String, places: Int) -> Result<String?, Replay.Fallback> {
+  static func rewrittenStockLedger(_ s: RunWork.Settled, component: Component, out: String, places: Int) -> Result<String?, Fallback> {
     var changed: Set<String> = []
     for (e, written) in zip(s.entries, s.written) where written && component.storedEntryCount[e.voucherNo] != nil { changed.insert(e.voucherNo) }
     for no in changed where (component.storedEntryCount[no] ?? 0) == 0 {

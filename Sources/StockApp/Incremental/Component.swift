@@ -23,7 +23,7 @@ struct Component {
 
   /// Finds, reads and checks the part of the history connected to `seeds`; a reason when the run must
   /// replay the ledger instead.
-  static func load(seeds: Set<StockKey>, snapshot: HeadSnapshot, history: HistoryFile, ledger: String, masters: Masters) -> Result<Component, Replay.Fallback> {
+  static func load(seeds: Set<StockKey>, snapshot: HeadSnapshot, history: HistoryFile, ledger: String, masters: Masters) -> Result<Component, Fallback> {
     let h: HistoryFile.Contents
     do { h = try history.read(size: snapshot.historySize) } catch { return .failure(.init("the history file cannot be read (\(error))")) }
     guard h.places.count == snapshot.historyCount else { return .failure(.init("the history file does not match the snapshot")) }
@@ -81,10 +81,8 @@ struct Component {
   }
 }
 
-extension Replay {
-  /// Why a run cannot continue from the head snapshot: the ledger is replayed instead.
-  struct Fallback: Error {
-    var reason: String
-    init(_ reason: String) { self.reason = reason }
-  }
+/// Why a run cannot continue from the head snapshot: it replays the ledger instead, and says so.
+struct Fallback: Error {
+  var reason: String
+  init(_ reason: String) { self.reason = reason }
 }

@@ -18,7 +18,7 @@ extension RunWork {
   /// posted vouchers the run refers to (originals of returns, receipts of invoices) are loaded into the
   /// starting state; with vouchers dated before the head, the part of the history they touch is loaded and
   /// replaces its item-warehouses' state.
-  mutating func continuing(from snapshot: HeadSnapshot, documents: DocumentFile, history: HistoryFile, ledgerDirectory: String) -> Result<Continuation, Replay.Fallback> {
+  mutating func continuing(from snapshot: HeadSnapshot, documents: DocumentFile, history: HistoryFile, ledgerDirectory: String) -> Result<Continuation, Fallback> {
     var own: [String: Voucher] = [:]
     for f in files { for v in f.valid { own[v.no] = v } }
     var seeds: Set<StockKey> = []
