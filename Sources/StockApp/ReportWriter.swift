@@ -20,6 +20,9 @@ enum ReportWriter {
 
   /// The two reports that grow with the history: a run appends to them.
   static let appendableNames = ["stock-ledger", "general-ledger"]
+  /// The reports whose sizes the snapshot records: a run appends to the first two and may splice the others,
+  /// but only into files of the size it wrote.
+  static let sizedNames = appendableNames + LedgerFolds.rowPerItemWarehouse
 
   static func writeHeadReports(_ source: ReportSource, to out: String, chain: String) throws(StoreError) {
     _ = try write(render(source), to: out, chain: chain)
@@ -61,7 +64,9 @@ enum ReportWriter {
   /// (its whole history, revalued) and the run's, in timeline order; the part's item-warehouses are folded
   /// afresh, the rest added to the head's folds. `stock-ledger.csv` is rewritten apart (see
   /// ``StockLedgerRewrite``) and renamed into place with the others.
-  static func render(revaluing source: ReportSource, keys: Set<StockKey>, to folds: LedgerFolds, sizes: [Int]) -> Rendered {
+  /// When the run changed nothing but the part (no other item-warehouse, no order, no later date), the
+  /// reports with a row per item-warehouse keep their other rows from the files in `out` (``RowSplice``).
+  static func render(revaluing source: ReportSource, keys: Set<StockKey>, to folds: LedgerFolds, planning: [StockKey: PlanningTotals], sizes: [Int], out: String) -> Rendered {
     var r = Rendered(folds: folds)
     var fresh = LedgerFolds()
     for e in source.entries {
@@ -75,19 +80,32 @@ enum ReportWriter {
     r.folds.replace(keys, from: fresh)
     for g in source.gl { r.folds.add(g) }
     r.appends = [("general-ledger", StockReports.generalLedgerCSV(source.gl, source, header: false), sizes[1])]
-    r.files += aggregates(r.folds, source)
+    let onlyThePart = r.folds.ageing.latest == folds.ageing.latest && source.planning == planning
+      && source.entries.allSatisfy { keys.contains(StockKey(item: $0.itemCode, warehouse: $0.warehouse)) }
+    r.files += aggregates(r.folds, source, splicing: onlyThePart ? (out, keys, sizes) : nil)
     return r
   }
 
   /// The aggregate reports from the folds, rendered on both cores (the large ones split between them).
-  static func aggregates(_ folds: LedgerFolds, _ source: ReportSource) -> [(name: String, bytes: [UInt8])] {
+  /// - Parameter splicing: the output folder, the only item-warehouses that changed and the sizes the
+  ///   snapshot recorded (``sizedNames``): the reports with a row per item-warehouse are spliced into their
+  ///   previous files, when those are as written, instead of rendered whole.
+  static func aggregates(_ folds: LedgerFolds, _ source: ReportSource, splicing: (out: String, keys: Set<StockKey>, sizes: [Int])? = nil) -> [(name: String, bytes: [UInt8])] {
     let order = ["stock-balance", "projected-qty", "trial-balance", "batch-balance", "stock-ageing", "stock-vs-gl", "serial-status", "material-requests"]
-    let bytes = Parallel.map(order, minimum: 0) { name in folds.csv(name, masters: source.masters, planning: source.planning) ?? [] }
+    let bytes = Parallel.map(order, minimum: 0) { name -> [UInt8] in
+      if let splicing, let k = sizedNames.firstIndex(of: name), k >= appendableNames.count, k < splicing.sizes.count,
+        let old = FileBytes.read(splicing.out + "/" + name + ".csv"), old.count == splicing.sizes[k],
+        let spliced = RowSplice.splice(old, changed: splicing.keys, rows: folds.csvRows(name, only: splicing.keys, masters: source.masters, planning: source.planning))
+      {
+        return spliced
+      }
+      return folds.csv(name, masters: source.masters, planning: source.planning) ?? []
+    }
     let byName = Dictionary(uniqueKeysWithValues: zip(order, bytes))
     return StockReports.names.filter { !appendableNames.contains($0) }.map { ($0, byName[$0] ?? []) }
   }
 
-  /// Writes the reports and then the marker; returns the sizes of the two ledgers as written.
+  /// Writes the reports and then the marker; returns the sizes of ``sizedNames`` as written.
   static func write(_ r: Rendered, to out: String, chain: String) throws(StoreError) -> [Int] {
     try DurableFiles.makeDirectory(out)
     let keep = Set(r.renames.map(\.temporary))
@@ -113,7 +131,7 @@ enum ReportWriter {
       sizes[m.name] = DurableFiles.size(path) ?? 0
     }
     try DurableFiles.write(Array((chain + "\n").utf8), to: out + "/" + marker, durable: false)
-    return appendableNames.map { sizes[$0] ?? DurableFiles.size(out + "/" + $0 + ".csv") ?? 0 }
+    return sizedNames.map { sizes[$0] ?? DurableFiles.size(out + "/" + $0 + ".csv") ?? 0 }
   }
 }
 

@@ -196,7 +196,9 @@ public enum RunCommand {
     let revaluedKeys = component?.keys
     let reports: Background<ReportWriter.Rendered>? = o.dryRun ? nil : Background {
       guard let snapshot else { return ReportWriter.render(source) }
-      if let revaluedKeys { return ReportWriter.render(revaluing: source, keys: revaluedKeys, to: snapshot.folds, sizes: snapshot.reportSizes) }
+      if let revaluedKeys {
+        return ReportWriter.render(revaluing: source, keys: revaluedKeys, to: snapshot.folds, planning: snapshot.state.planning, sizes: snapshot.reportSizes, out: p.out)
+      }
       return ReportWriter.render(appending: source, to: snapshot.folds, sizes: snapshot.reportSizes)
     }
     var stockLedger: String?

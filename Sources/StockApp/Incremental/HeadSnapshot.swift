@@ -22,8 +22,9 @@ struct HeadSnapshot: Sendable {
   /// Posted vouchers cancelled since (the light load of the ledger does not read vouchers; it does read the
   /// closes).
   var cancelled: Set<String>
-  /// Sizes of `stock-ledger.csv` and `general-ledger.csv` as written for `chain` (appended to by the next run).
-  var reportSizes: [Int] = [0, 0]
+  /// Sizes of the head reports ``ReportWriter/sizedNames`` as written for `chain` (the next run appends to
+  /// the ledgers and may splice the others).
+  var reportSizes: [Int] = []
   /// Size of `ledger/documents.bin` as written for `chain`.
   var documentsSize = 0
   /// Size of `ledger/history.bin` as written for `chain`, and the number of vouchers it holds (the ordinal
@@ -99,7 +100,7 @@ struct HeadSnapshot: Sendable {
   /// reports in `out` are the ones it saw; nil otherwise (the run then replays the ledger).
   static func usable(store: LedgerStore, chain: String, mastersDigest: String, out: String) -> HeadSnapshot? {
     guard let s = current(store: store, chain: chain, mastersDigest: mastersDigest),
-      ReportWriter.areCurrent(in: out, chain: chain), s.reportSizes.count == 2,
+      ReportWriter.areCurrent(in: out, chain: chain), s.reportSizes.count == ReportWriter.sizedNames.count,
       ReportWriter.appendableNames.enumerated().allSatisfy({ i, name in DurableFiles.size(out + "/" + name + ".csv") == s.reportSizes[i] })
     else { return nil }
     return s

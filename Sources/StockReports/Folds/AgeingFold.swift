@@ -104,10 +104,12 @@ public struct AgeingFold: Sendable {
   }
 
   /// `stock-ageing` rows as of `to` (else the latest date folded), with `ranges` as bucket bounds in days.
-  public func rows(into w: inout some RowSink, company: Company) {
+  /// - Parameter only: the rows of those item-warehouses.
+  public func rows(into w: inout some RowSink, company: Company, only: Set<StockKey>? = nil) {
     let asOf = filter.to ?? latest ?? BusinessDate(dayNumber: 0)
     let (bounds, names) = buckets
-    for key in slots.keys.sorted() where filter.matches(item: key.item, warehouse: key.warehouse) {
+    let keys = only.map { $0.filter { slots[$0] != nil }.sorted() } ?? slots.keys.sorted()
+    for key in keys where filter.matches(item: key.item, warehouse: key.warehouse) {
       let list = slots[key]!.live
       let qty = list.reduce(Quantity.zero) { $0 + $1.qty }
       guard !qty.isZero else { continue }

@@ -96,6 +96,23 @@ public struct LedgerFolds: Sendable {
     return t.table
   }
 
+  /// The reports whose rows are one per item-warehouse, in item then warehouse order: after a run that
+  /// changed only some item-warehouses (and no date the ages are taken from), their other rows stand.
+  public static let rowPerItemWarehouse = ["stock-balance", "stock-ageing", "projected-qty"]
+
+  /// The rows of such a report for the item-warehouses `only`, as CSV lines (no header).
+  public func csvRows(_ name: String, only: Set<StockKey>, masters: Masters, planning: [StockKey: PlanningTotals]) -> [UInt8] {
+    var w = ByteWriter(guardsFormulas: true, capacity: 256 * only.count + 64)
+    switch name {
+    case "stock-balance": balance.rows(into: &w, places: masters.company.currencyPrecision, only: only)
+    case "stock-ageing": ageing.rows(into: &w, company: masters.company, only: only)
+    case "projected-qty":
+      PlanningReports.projectedQty(actual: balance.rows.mapValues(\.balanceQty), planning: planning, masters: masters, ReportFilter(), into: &w, only: only)
+    default: break
+    }
+    return w.bytes
+  }
+
   /// An aggregate report as the bytes of its CSV file (the same text as its table's CSV).
   public func csv(_ name: String, masters: Masters, planning: [StockKey: PlanningTotals], filter: ReportFilter = ReportFilter()) -> [UInt8]? {
     guard let columns = columns(name) else { return nil }

@@ -37,10 +37,10 @@ public struct StockBalanceFold: Sendable {
     "balance_qty", "balance_value", "valuation_rate",
   ]
 
-  /// `stock-balance` rows, by item then warehouse.
-  /// - Complexity: O(k log k) in the item-warehouses.
-  public func rows(into w: inout some RowSink, places p: Int) {
-    for key in rows.keys.sorted() {
+  /// `stock-balance` rows, by item then warehouse; with `only`, the rows of those item-warehouses.
+  /// - Complexity: O(k log k) in the item-warehouses written.
+  public func rows(into w: inout some RowSink, places p: Int, only: Set<StockKey>? = nil) {
+    for key in only.map({ $0.filter { rows[$0] != nil }.sorted() }) ?? rows.keys.sorted() {
       let r = rows[key]!
       w.text(key.item)
       w.text(key.warehouse)

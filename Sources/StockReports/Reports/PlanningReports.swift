@@ -18,9 +18,9 @@ public enum PlanningReports {
   public static let materialRequestColumns = ["item_code", "warehouse", "request_type", "qty", "uom", "reason"]
 
   /// Projected quantities from the actual quantity per item-warehouse and the planning totals.
-  static func projectedQty(actual: [StockKey: Quantity], planning: [StockKey: PlanningTotals], masters: Masters, _ f: ReportFilter, into w: inout some RowSink) {
+  static func projectedQty(actual: [StockKey: Quantity], planning: [StockKey: PlanningTotals], masters: Masters, _ f: ReportFilter, into w: inout some RowSink, only: Set<StockKey>? = nil) {
     let levels = reorder(masters)
-    for r in projected(actual: actual, planning: planning, masters: masters) where f.matches(item: r.key.item, warehouse: r.key.warehouse) {
+    for r in projected(actual: actual, planning: planning, masters: masters, only: only) where f.matches(item: r.key.item, warehouse: r.key.warehouse) {
       let level = levels[r.key]?.level
       let shortage = level.map { max(.zero, $0 - r.projected) } ?? max(.zero, -r.projected)
       w.text(r.key.item)
@@ -72,9 +72,10 @@ public enum PlanningReports {
     return out
   }
 
-  static func projected(actual: [StockKey: Quantity], planning: [StockKey: PlanningTotals], masters: Masters) -> [Projection] {
+  static func projected(actual: [StockKey: Quantity], planning: [StockKey: PlanningTotals], masters: Masters, only: Set<StockKey>? = nil) -> [Projection] {
     var keys = Set(actual.keys).union(planning.keys)
     for r in masters.reorderLevels { keys.insert(StockKey(item: r.itemCode, warehouse: r.warehouse)) }
+    if let only { keys.formIntersection(only) }
     return keys.sorted().map { Projection(key: $0, actual: actual[$0] ?? .zero, totals: planning[$0] ?? PlanningTotals()) }
   }
 
