@@ -105,6 +105,16 @@ enum ReportWriter {
     return StockReports.names.filter { !appendableNames.contains($0) }.map { ($0, byName[$0] ?? []) }
   }
 
+  /// The sizes of ``sizedNames`` that writing `r` into `out` gives (known before it is written).
+  static func sizes(after r: Rendered, in out: String) -> [Int] {
+    sizedNames.map { name in
+      if let a = r.appends.first(where: { $0.name == name }) { return a.after + a.bytes.count }
+      if let f = r.files.first(where: { $0.name == name }) { return f.bytes.count }
+      if let m = r.renames.first(where: { $0.name == name }) { return DurableFiles.size(m.temporary) ?? 0 }
+      return DurableFiles.size(out + "/" + name + ".csv") ?? 0
+    }
+  }
+
   /// Writes the reports and then the marker; returns the sizes of ``sizedNames`` as written.
   static func write(_ r: Rendered, to out: String, chain: String) throws(StoreError) -> [Int] {
     try DurableFiles.makeDirectory(out)

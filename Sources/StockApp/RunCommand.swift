@@ -255,24 +255,25 @@ public enum RunCommand {
       progress.show("writing reports to \(p.out)")
       guard var rendered = reports?.value else { preconditionFailure("reports are rendered for every run that commits") }
       if let stockLedger { rendered.renames = [(stockLedger, "stock-ledger")] }
-      // The next run's starting point is built on the other core while the reports are written; the
-      // snapshot itself is written last, naming the reports it saw.
+      // The next run's starting point is built and encoded on the other core while the reports are written;
+      // the snapshot itself is written last, naming the reports as they will be.
       let (chain, folds, ledgerDirectory, workLedger, places) = (summary.chainHead, rendered.folds, p.ledger, work.ledger, committed.places)
-      let caches = Background { () -> HeadSnapshot? in
+      let sizes = ReportWriter.sizes(after: rendered, in: p.out)
+      let caches = Background { () -> [UInt8]? in
         var next = HeadSnapshot.after(run: settled, on: ledger, from: snapshot, folds: folds, chain: chain, mastersDigest: digest)
         do {
           try next.storeDocuments(of: settled, on: workLedger, from: snapshot, loaded: loadedDocuments, in: documents)
           try next.storeHistory(of: settled, on: ledger, from: snapshot, places: places, in: history)
           try next.storeIndex(ledger: ledgerDirectory, from: snapshot)
-          return next
         } catch { return nil }
-      }
-      let sizes = try ReportWriter.write(rendered, to: p.out, chain: summary.chainHead)
-      timer.mark("reports")
-      if var next = caches.value {
         next.reportSizes = sizes
         next.ledgerFingerprint = store.statFingerprint() ?? ""
-        do { try store.writeSnapshot(next.encode()) } catch { store.removeSnapshot() }
+        return next.encode()
+      }
+      let written = try ReportWriter.write(rendered, to: p.out, chain: summary.chainHead)
+      timer.mark("reports")
+      if let bytes = caches.value, written == sizes {
+        do { try store.writeSnapshot(bytes) } catch { store.removeSnapshot() }
       } else {
         store.removeSnapshot()
       }
