@@ -26,7 +26,7 @@ struct Component {
   static func load(seeds: Set<StockKey>, snapshot: HeadSnapshot, history: HistoryFile, ledger: String, masters: Masters) -> Result<Component, Fallback> {
     let h: HistoryFile.Contents
     do { h = try history.read(size: snapshot.historySize) } catch { return .failure(.init("the history file cannot be read (\(error))")) }
-    guard h.places.count == snapshot.historyCount else { return .failure(.init("the history file does not match the snapshot")) }
+    guard h.count == snapshot.historyCount else { return .failure(.init("the history file does not match the snapshot")) }
     var keyID: [StockKey: Int] = [:]
     for (i, k) in h.keys.enumerated() { keyID[k] = i }
     var keys = seeds
@@ -48,7 +48,7 @@ struct Component {
     var vouchers: [Voucher] = []
     vouchers.reserveCapacity(ordinals.count)
     for o in ordinals.sorted() {
-      let place = h.places[Int(o)]
+      guard let place = h.place(of: Int(o)) else { return .failure(.init("the history file does not say where voucher \(o) is")) }
       let path = ledger + "/runs/" + LedgerStore.runName(place.run) + "/vouchers.csv"
       guard let rows = FileBytes.read(path, range: place.start..<place.end) else { return .failure(.init("\(path) cannot be read")) }
       let f = CSVVoucherReader.read(bytes: header.bytes + rows, file: path)

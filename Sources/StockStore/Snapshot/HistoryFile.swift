@@ -26,7 +26,18 @@ public struct HistoryFile: Sendable {
   /// arrays (a million vouchers are a handful of allocations).
   public struct Contents: Sendable {
     public var keys: [StockKey] = []
-    public var places: [VoucherPlace] = []
+    /// The file's bytes and where each voucher's record starts in them (its place is decoded on demand).
+    var bytes: [UInt8] = []
+    var recordStart: [Int32] = []
+    /// Vouchers in the history.
+    public var count: Int { recordStart.count }
+
+    /// Where voucher `ordinal` is written.
+    public func place(of ordinal: Int) -> VoucherPlace? {
+      var r = BinaryReader(Array(bytes[Int(recordStart[ordinal])..<min(bytes.count, Int(recordStart[ordinal]) + 30)]))
+      guard let run = try? r.count(limit: Int.max), let start = try? r.count(limit: Int.max), let length = try? r.count(limit: Int.max) else { return nil }
+      return VoucherPlace(run: run, start: start, end: start + length)
+    }
     /// The item-warehouse numbers of voucher `o` are `keyIDs[keyStart[o]..<keyStart[o + 1]]`.
     public var keyIDs: [Int32] = []
     public var keyStart: [Int32] = [0]
@@ -90,7 +101,8 @@ public struct HistoryFile: Sendable {
     guard let all = FileBytes.readPrefix(path, size), all.count == size else { throw BinaryFormatError(offset: 0, "the history file is shorter than the snapshot says") }
     var r = BinaryReader(all)
     var c = Contents()
-    c.places.reserveCapacity(size / 10)
+    c.recordStart.reserveCapacity(size / 10)
+    guard size < Int(Int32.max) else { throw BinaryFormatError(offset: 0, "the history file is too large") }
     c.keyStart.reserveCapacity(size / 10)
     c.keyIDs.reserveCapacity(size / 8)
     var idOf: [StockKey: Int32] = [:]
@@ -102,8 +114,10 @@ public struct HistoryFile: Sendable {
       return i
     }
     while !r.isAtEnd {
-      let run = try r.count(limit: Int.max), start = try r.count(limit: Int.max), length = try r.count(limit: Int.max)
-      c.places.append(VoucherPlace(run: run, start: start, end: start + length))
+      c.recordStart.append(Int32(r.offset))
+      _ = try r.count(limit: Int.max)
+      _ = try r.count(limit: Int.max)
+      _ = try r.count(limit: Int.max)
       for _ in 0..<(try r.count()) {
         let ref = try r.count(limit: Int.max)
         if ref == 0 {
@@ -125,12 +139,13 @@ public struct HistoryFile: Sendable {
     c.voucherStart = counts
     c.vouchers = [Int32](repeating: 0, count: c.keyIDs.count)
     var fill = counts
-    for o in 0..<c.places.count {
+    for o in 0..<c.count {
       for k in c.keyIDs[Int(c.keyStart[o])..<Int(c.keyStart[o + 1])] {
         c.vouchers[Int(fill[Int(k)])] = Int32(o)
         fill[Int(k)] += 1
       }
     }
+    c.bytes = all
     return c
   }
 }
