@@ -56,6 +56,20 @@ import Testing
     return digest(b)
   }
 
+  /// Runs again after a crash, compares with an uninterrupted run, checks `verify`, then runs one more file
+  /// and compares that run too; removes the copy.
+  func recoverAndCompare(_ b: String, expected: [String: String], expectedNext: [String: String], what: String) throws {
+    _ = try run(b)
+    let got = digest(b)
+    let differing = Set(got.keys).union(expected.keys).filter { got[$0] != expected[$0] }.sorted()
+    #expect(differing.isEmpty, "\(what), these differ from an uninterrupted run: \(differing)")
+    #expect(try e2e.cli(["verify", b]).code == 0, "verify, \(what)")
+    let next = try afterNextRun(b)
+    let differingNext = Set(next.keys).union(expectedNext.keys).filter { next[$0] != expectedNext[$0] }.sorted()
+    #expect(differingNext.isEmpty, "\(what), the run after differs: \(differingNext)")
+    try? FileManager.default.removeItem(atPath: b)
+  }
+
   func copy(_ b: String) throws -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sl-crash-\(UUID().uuidString)").path
     try FileManager.default.copyItem(atPath: b, toPath: dir)
@@ -94,15 +108,7 @@ import Testing
       let b = try copy(base)
       let crashed = try run(b, env: ["STOCKLEDGER_CRASH_AT": point])
       #expect(crashed == SIGKILL, "no crash at \(point)")
-      _ = try run(b)
-      let got = digest(b)
-      let differing = Set(got.keys).union(expected.keys).filter { got[$0] != expected[$0] }.sorted()
-      #expect(differing.isEmpty, "after a crash at \(point) these differ from an uninterrupted run: \(differing)")
-      #expect(try e2e.cli(["verify", b]).code == 0, "verify after \(point)")
-      let next = try afterNextRun(b)
-      let differingNext = Set(next.keys).union(expectedNext.keys).filter { next[$0] != expectedNext[$0] }.sorted()
-      #expect(differingNext.isEmpty, "after a crash at \(point), the run after differs: \(differingNext)")
-      try? FileManager.default.removeItem(atPath: b)
+      try recoverAndCompare(b, expected: expected, expectedNext: expectedNext, what: "after a crash at \(point)")
     }
   }
 
@@ -119,15 +125,7 @@ import Testing
       let b = try copy(base)
       let at = Double.random(in: 0...(duration * 1.1), using: &generator)
       _ = try run(b, killAfter: at)
-      _ = try run(b)
-      let got = digest(b)
-      let differing = Set(got.keys).union(expected.keys).filter { got[$0] != expected[$0] }.sorted()
-      #expect(differing.isEmpty, "kill \(i) after \(at) s, these differ from an uninterrupted run: \(differing)")
-      #expect(try e2e.cli(["verify", b]).code == 0, "verify after kill \(i)")
-      let next = try afterNextRun(b)
-      let differingNext = Set(next.keys).union(expectedNext.keys).filter { next[$0] != expectedNext[$0] }.sorted()
-      #expect(differingNext.isEmpty, "kill \(i) after \(at) s, the run after differs: \(differingNext)")
-      try? FileManager.default.removeItem(atPath: b)
+      try recoverAndCompare(b, expected: expected, expectedNext: expectedNext, what: "kill \(i) after \(at) s")
     }
   }
 
