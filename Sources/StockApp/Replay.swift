@@ -31,13 +31,18 @@ struct Replay {
   var entries: [StockLedgerEntry] { posted.flatMap { $0.1.entries } }
 
   /// The item-warehouses a voucher moves.
-  static func stockKeys(_ v: Voucher) -> Set<StockKey> {
-    var keys: Set<StockKey> = []
+  static func stockKeys(_ v: Voucher) -> Set<StockKey> { Set(stockKeys(v, original: { _ in [] })) }
+
+  /// The item-warehouses a voucher moves and those of the original it returns or bills (`original` gives
+  /// them by voucher number): what joins it to other vouchers in `ledger/history.bin`. Sorted, without
+  /// repeats; a small array, as a voucher touches few.
+  static func stockKeys(_ v: Voucher, original: (String) -> [StockKey]) -> [StockKey] {
+    var keys: [StockKey] = []
+    func add(_ k: StockKey) { if !keys.contains(k) { keys.append(k) } }
     for r in v.items {
-      for w in [r.warehouse, r.sourceWarehouse, r.targetWarehouse] where !w.isEmpty {
-        keys.insert(StockKey(item: r.itemCode, warehouse: w))
-      }
+      for w in [r.warehouse, r.sourceWarehouse, r.targetWarehouse] where !w.isEmpty { add(StockKey(item: r.itemCode, warehouse: w)) }
     }
-    return keys
+    for ref in [v.returnAgainst, v.againstVoucher] where !ref.isEmpty { for k in original(ref) { add(k) } }
+    return keys.count > 1 ? keys.sorted() : keys
   }
 }

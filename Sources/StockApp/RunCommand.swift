@@ -175,7 +175,7 @@ public enum RunCommand {
       case .success(.forward): break
       case .success(.revaluing(let c)):
         component = c
-        timer.basis = "the head snapshot, revaluing \(c.vouchers.count) posted vouchers of \(c.keys.count) item-warehouses"
+        timer.basis = "the head snapshot, revaluing \(c.stored.vouchers.count) posted vouchers of \(c.keys.count) item-warehouses"
       }
     }
     let loadedDocuments = work.base.documents

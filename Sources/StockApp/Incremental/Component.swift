@@ -14,9 +14,8 @@ import StockStore
 struct Component {
   /// The item-warehouses of the part.
   var keys: Set<StockKey>
-  /// Its posted vouchers, in ledger order.
-  var vouchers: [Voucher]
-  /// Its entries and GL as the ledger holds them (the part replayed without the run's vouchers).
+  /// Its posted vouchers in ledger order, with their entries and GL as the ledger holds them (the part
+  /// replayed without the run's vouchers).
   var stored: LedgerContents
   /// Number of stored entries per voucher.
   var storedEntryCount: [String: Int]
@@ -77,7 +76,7 @@ struct Component {
       counts[p.voucher.no] = p.entries.count
       stored.gl += p.gl
     }
-    return .success(Component(keys: keys, vouchers: vouchers, stored: stored, storedEntryCount: counts))
+    return .success(Component(keys: keys, stored: stored, storedEntryCount: counts))
   }
 }
 

@@ -46,18 +46,7 @@ extension HeadSnapshot {
   /// rewritten, in ledger order), after a run from the snapshot the run's vouchers (appended).
   /// - Parameter places: where the run's vouchers were committed (parallel to `s.acceptedNew`).
   mutating func storeHistory(of s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, places: [VoucherPlace], in file: HistoryFile) throws(StoreError) {
-    /// The voucher's item-warehouses and its original's (few: a small array, not a set).
-    func keys(_ v: Voucher) -> [StockKey] {
-      var keys: [StockKey] = []
-      func add(_ k: StockKey) { if !keys.contains(k) { keys.append(k) } }
-      for r in v.items {
-        for w in [r.warehouse, r.sourceWarehouse, r.targetWarehouse] where !w.isEmpty { add(StockKey(item: r.itemCode, warehouse: w)) }
-      }
-      for ref in [v.returnAgainst, v.againstVoucher] where !ref.isEmpty {
-        for l in s.state.documents[ref]?.lines ?? [] { add(l.key) }
-      }
-      return keys.count > 1 ? keys.sorted() : keys
-    }
+    func keys(_ v: Voucher) -> [StockKey] { Replay.stockKeys(v) { s.state.documents[$0]?.lines.map(\.key) ?? [] } }
     var records: [HistoryFile.Record] = []
     let cancelled = (previous?.cancelled ?? ledger.cancelled).union(s.cancelledNow)
     if previous == nil {

@@ -56,12 +56,9 @@ extension RunWork {
     }
   }
 
-  /// The item-warehouses a voucher moves, and those of the original it returns or bills.
-  func keys(of v: Voucher, own: [String: Voucher]) -> Set<StockKey> {
-    var keys = Replay.stockKeys(v)
-    for ref in [v.returnAgainst, v.againstVoucher] where !ref.isEmpty {
-      if let o = own[ref] { keys.formUnion(Replay.stockKeys(o)) } else if let d = base.documents[ref] { keys.formUnion(d.lines.map(\.key)) }
-    }
-    return keys
+  /// The item-warehouses a voucher moves, and those of the original it returns or bills (the run's own, or
+  /// a posted one's document) — as `ledger/history.bin` records them.
+  func keys(of v: Voucher, own: [String: Voucher]) -> [StockKey] {
+    Replay.stockKeys(v) { ref in own[ref].map { Array(Replay.stockKeys($0)) } ?? base.documents[ref]?.lines.map(\.key) ?? [] }
   }
 }

@@ -44,7 +44,7 @@ public enum StockLedgerRewrite {
     let pendingKeys = inserting.map { Array(($0.date.description + "," + $0.time.description).utf8) }
     var next = 0
     var done: Set<[UInt8]> = []
-    let wanted = Set(replacing.keys.map(hash))
+    let wanted = Set(replacing.keys.map { FNV1a.hash($0) })
     let fromText = Array(from.description.utf8)
     let ok: Bool = old.withMemoryRebound(to: UInt8.self) { b in
       guard let base = b.baseAddress else { return true }
@@ -93,7 +93,7 @@ public enum StockLedgerRewrite {
             k += 1
           }
           let field = UnsafeBufferPointer(rebasing: b[start..<k])
-          if wanted.contains(hash(field)), let lines = replacing[Array(field)] {
+          if wanted.contains(FNV1a.hash(field)), let lines = replacing[Array(field)] {
             flush(i)
             if done.insert(Array(field)).inserted { lines.withUnsafeBytes(emit) }
             copyFrom = end
@@ -208,11 +208,5 @@ public enum StockLedgerRewrite {
     }
     if copied < n { copy(copied..<n) }
     return true
-  }
-
-  static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-    return h
   }
 }

@@ -26,12 +26,7 @@ public struct VoucherIndex: Sendable {
   static let types = VoucherType.allCases
   static let dayBias = 1 << 23
 
-  static func hash(_ s: String) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    var s = s
-    s.withUTF8 { for b in $0 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } }
-    return h
-  }
+  static func hash(_ s: String) -> UInt64 { FNV1a.hash(s) }
 
   /// Whether the name stored at `offset` is `target`.
   private func name(at offset: Int, equals target: UnsafeBufferPointer<UInt8>) -> Bool {
