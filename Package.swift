@@ -24,7 +24,9 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
   ],
   targets: [
-    .target(name: "StockCore", swiftSettings: swift6),
+    .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
+    .systemLibrary(name: "CMalloc"),
+    .target(name: "StockCore", dependencies: ["CLibCrypto"], swiftSettings: swift6),
     .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
     .target(name: "StockRead", dependencies: ["StockCore", "CLibXML2"], swiftSettings: swift6),
     .target(name: "StockValidate", dependencies: ["StockCore"], swiftSettings: swift6),
@@ -34,7 +36,7 @@ let package = Package(
     .target(name: "StockReports", dependencies: ["StockCore"], swiftSettings: swift6),
     .target(
       name: "StockApp",
-      dependencies: ["StockCore", "StockRead", "StockValidate", "StockOrder", "StockPost", "StockStore", "StockReports"],
+      dependencies: ["StockCore", "StockRead", "StockValidate", "StockOrder", "StockPost", "StockStore", "StockReports", "CMalloc"],
       swiftSettings: swift6),
     .executableTarget(
       name: "stockledger",

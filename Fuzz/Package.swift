@@ -8,7 +8,8 @@ import PackageDescription
 let package = Package(
   name: "stockledger-fuzz",
   targets: [
-    .target(name: "StockCore"),
+    .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+    .target(name: "StockCore", dependencies: ["CLibCrypto"]),
     .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
     .target(name: "StockRead", dependencies: ["StockCore", "CLibXML2"]),
   ],

@@ -39,20 +39,31 @@ final class PhaseTimer {
   private let enabled = ProcessInfo.processInfo.environment["STOCKLEDGER_TIMINGS"] != nil
   private var last = Date()
   private let started = Date()
-  private var phases: [(String, Double)] = []
+  private var phases: [(String, Double, Int)] = []
   /// What the run started from: the head snapshot or a replay of the ledger.
   var basis = ""
 
   func mark(_ phase: String) {
     guard enabled else { return }
     let now = Date()
-    phases.append((phase, now.timeIntervalSince(last)))
+    phases.append((phase, now.timeIntervalSince(last), Self.residentMB()))
     last = now
+  }
+
+  /// Resident memory now, in MB (Linux `/proc/self/statm`; 0 elsewhere).
+  static func residentMB() -> Int {
+    guard let f = fopen("/proc/self/statm", "r") else { return 0 }
+    defer { fclose(f) }
+    var buffer = [UInt8](repeating: 0, count: 128)
+    let n = fread(&buffer, 1, buffer.count, f)
+    let fields = buffer[..<n].split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) }
+    guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+    return (pages * Int(sysconf(Int32(_SC_PAGESIZE)))) >> 20
   }
 
   func report() {
     guard enabled else { return }
-    let text = phases.map { "\($0.0) \(Int($0.1 * 1000)) ms" }.joined(separator: ", ") + "; since start \(Int(Date().timeIntervalSince(started) * 1000)) ms"
+    let text = phases.map { "\($0.0) \(Int($0.1 * 1000)) ms (\($0.2) MB)" }.joined(separator: ", ") + "; since start \(Int(Date().timeIntervalSince(started) * 1000)) ms"
     FileHandle.standardError.write(Data("stockledger timings (\(basis)): \(text)\n".utf8))
   }
 }

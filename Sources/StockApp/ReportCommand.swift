@@ -11,6 +11,7 @@ public enum ReportCommand {
   public enum Format: String, Sendable, CaseIterable { case csv, table, json }
 
   public static func run(name: String, paths: BooksPaths, filter: ReportFilter, format: Format) -> CommandOutcome {
+    Allocator.tuneForBatch()
     if let table = fromSnapshot(name: name, paths: paths, filter: filter) { return CommandOutcome(exitCode: 0, stdout: format.render(table)) }
     let (masters, ledger): (Masters, LedgerContents)
     switch Books.open(paths, command: "report") {

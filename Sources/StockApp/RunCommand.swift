@@ -43,6 +43,7 @@ public enum RunCommand {
   }
 
   public static func run(_ o: RunOptions) -> (CommandOutcome, RunSummary?) {
+    Allocator.tuneForBatch()
     let started = Date()
     let p = o.paths
     let masters: Masters

@@ -247,11 +247,11 @@ struct RunWork {
     }
     // Final state. New vouchers are kept as they posted (batches and serials the engine named or picked
     // filled in), in arrival order.
-    s.acceptedNew = replay.posted.filter { !$0.0.isPosted }.sorted { $0.0.arrival < $1.0.arrival }.map(\.1.voucher) + cancels
+    s.acceptedNew = replay.posted.filter { !$0.timeline.isPosted }.sorted { $0.timeline.arrival < $1.timeline.arrival }.map(\.voucher) + cancels
     s.cancelledNow = cancels.map(\.no)
     s.planning = replay.state.planning
     s.state = replay.state
-    if let last = replay.posted.last?.0.key { s.lastKey = (last.date, last.time) }
+    if let last = replay.posted.last?.timeline.key { s.lastKey = (last.date, last.time) }
     for f in files {
       if f.isDuplicate { s.fileStatus[f.picked.name] = .duplicate; continue }
       if rejectedFiles.contains(f.picked.name) { s.fileStatus[f.picked.name] = .rejected; continue }
@@ -266,20 +266,22 @@ struct RunWork {
       if let i = list.firstIndex(where: { $0.0 == g.account }) { list[i].1 += g.net } else { list.append((g.account, g.net)) }
       storedNet[g.voucherNo] = list
     }
-    let entryCount = replay.posted.reduce(0) { $0 + $1.1.entries.count }
-    s.entries.reserveCapacity(entryCount)
-    s.written.reserveCapacity(entryCount)
-    s.journal.reserveCapacity(replay.posted.reduce(0) { $0 + $1.1.gl.count })
-    for (tv, posted) in replay.posted {
-      s.entries += posted.entries
+    // Every entry, in posting order, is the replay's (shared, not copied); which of them the run writes
+    // depends on whether they are new or differ from what the ledger holds.
+    s.entries = replay.entries
+    s.written.reserveCapacity(replay.entries.count)
+    let repostsLedger = replay.posted.contains { $0.timeline.isPosted }
+    if !repostsLedger { s.journal = replay.gl }
+    for p in replay.posted {
+      let tv = p.timeline
       if !tv.isPosted {
-        s.written.append(contentsOf: repeatElement(true, count: posted.entries.count))
-        s.changedCount += posted.entries.count
+        s.written.append(contentsOf: repeatElement(true, count: p.entries.count))
+        s.changedCount += p.entries.count
         s.postedPerFile[tv.voucher.source.file, default: 0] += 1
-        s.journal += posted.gl
+        if repostsLedger { s.journal += replay.gl[p.gl] }
         continue
       }
-      for e in posted.entries {
+      for e in replay.entries[p.entries] {
         let stored = ledger.entries[LedgerContents.entryKey(e.voucherNo, e.index)]
         let changed = stored != e
         s.written.append(changed)
@@ -289,7 +291,7 @@ struct RunWork {
         }
       }
       var derived: [(String, Amount)] = []
-      for g in posted.gl {
+      for g in replay.gl[p.gl] {
         if let i = derived.firstIndex(where: { $0.0 == g.account }) { derived[i].1 += g.net } else { derived.append((g.account, g.net)) }
       }
       let old = storedNet[tv.voucher.no] ?? []

@@ -9,6 +9,7 @@ import StockStore
 /// difference, naming the first place (file and line) that differs.
 public enum VerifyCommand {
   public static func run(paths: BooksPaths) -> CommandOutcome {
+    Allocator.tuneForBatch()
     let masters: Masters
     do { masters = try MasterReader.read(directory: paths.masters) } catch {
       return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger verify: master data cannot be used:\n" + error.description + "\n")
@@ -46,8 +47,8 @@ public enum VerifyCommand {
     var glByVoucher: [String: [Int]] = [:]
     for (i, g) in ledger.gl.enumerated() { glByVoucher[g.voucherNo, default: []].append(i) }
     var derivedKeys: Set<String> = []
-    for (_, posted) in replay.posted {
-      for e in posted.entries {
+    for posted in replay.posted {
+      for e in replay.entries[posted.entries] {
         let key = LedgerContents.entryKey(e.voucherNo, e.index)
         derivedKeys.insert(key)
         let want = LedgerFormat.stockFields(e, places: places)
@@ -60,7 +61,7 @@ public enum VerifyCommand {
       var stored: [String: Amount] = [:]
       for i in glByVoucher[posted.voucher.no] ?? [] { stored[ledger.gl[i].account, default: .zero] += ledger.gl[i].net }
       var derived: [String: Amount] = [:]
-      for g in posted.gl { derived[g.account, default: .zero] += g.net }
+      for g in replay.gl[posted.gl] { derived[g.account, default: .zero] += g.net }
       for a in Set(stored.keys).union(derived.keys).sorted() where (stored[a] ?? .zero) != (derived[a] ?? .zero) {
         let place = (glByVoucher[posted.voucher.no] ?? []).first { ledger.gl[$0].account == a && $0 < ledger.glPlaces.count }.map { ledger.glPlaces[$0] } ?? "gl.csv"
         return "\(place): GL of \(posted.voucher.no), account \(a): the ledger nets \((stored[a] ?? .zero).formatted(places: places)), the vouchers give \((derived[a] ?? .zero).formatted(places: places))"

@@ -60,5 +60,15 @@ import Testing
     #expect(SHA256.hex(of: "") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     #expect(SHA256.hex(of: "abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     #expect(SHA256.hex(of: String(repeating: "a", count: 1000)) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    // Fed in pieces (a partial block, a whole one, the rest, through both update paths): the same digest.
+    var h = SHA256()
+    h.update(Array(repeating: UInt8(ascii: "a"), count: 1))
+    [UInt8](repeating: UInt8(ascii: "a"), count: 64).withUnsafeBytes { h.update($0) }
+    // A copy is an independent hasher: what is added to one does not reach the other.
+    var copy = h
+    copy.update("b")
+    h.update(String(repeating: "a", count: 935))
+    #expect(h.finalizeHex() == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    #expect(copy.finalizeHex() == SHA256.hex(of: String(repeating: "a", count: 65) + "b"))
   }
 }

@@ -71,11 +71,11 @@ struct Component {
     var stored = LedgerContents()
     stored.vouchers = vouchers
     var counts: [String: Int] = [:]
-    for (_, p) in old.posted {
-      for e in p.entries { stored.entries[LedgerContents.entryKey(e.voucherNo, e.index)] = e }
+    for p in old.posted {
+      for e in old.entries[p.entries] { stored.entries[LedgerContents.entryKey(e.voucherNo, e.index)] = e }
       counts[p.voucher.no] = p.entries.count
-      stored.gl += p.gl
     }
+    stored.gl = old.gl
     return .success(Component(keys: keys, stored: stored, storedEntryCount: counts))
   }
 }

@@ -3,9 +3,12 @@ import StockCore
 /// Collects the GL lines of one voucher as signed amounts per account, then emits them merged: one line per
 /// (account, party), debit or credit, in order of first appearance, with any residue to `round_off` so the
 /// voucher balances exactly (ERPNext `process_gl_map`).
+///
+/// The lines are kept in an array searched from the start: a voucher touches a handful of accounts, and a
+/// dictionary per voucher cost more (hashing two strings per line, an allocation) than the search.
 struct GLBuilder {
-  private var order: [GLKey] = []
-  private var net: [GLKey: Amount] = [:]
+  private var keys: [GLKey] = []
+  private var amounts: [Amount] = []
 
   struct GLKey: Hashable {
     var account: String
@@ -13,11 +16,16 @@ struct GLBuilder {
   }
 
   /// Debit `account` by `amount` (a negative amount credits it).
+  /// - Complexity: O(accounts so far), a handful.
   mutating func debit(_ account: String, _ amount: Amount, party: String = "") {
     guard !amount.isZero else { return }
     let key = GLKey(account: account, party: party)
-    if net[key] == nil { order.append(key) }
-    net[key, default: .zero] += amount
+    if let i = keys.firstIndex(of: key) {
+      amounts[i] += amount
+    } else {
+      keys.append(key)
+      amounts.append(amount)
+    }
   }
 
   /// Credit `account` by `amount`.
@@ -32,8 +40,7 @@ struct GLBuilder {
   /// The balanced, merged lines.
   /// - Complexity: O(lines²) in the voucher's accounts, which are few.
   func entries(for voucher: Voucher, roundOff: String) -> [GLEntry] {
-    var keys = order
-    var amounts = keys.map { net[$0] ?? .zero }
+    var keys = keys, amounts = amounts
     var residue = Amount.zero
     for a in amounts { residue += a }
     if !residue.isZero {

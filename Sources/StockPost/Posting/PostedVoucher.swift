@@ -8,8 +8,11 @@ public final class PostedVoucher: Sendable {
   public let voucher: Voucher
   public let entries: [StockLedgerEntry]
   public let gl: [GLEntry]
-  public init(voucher: Voucher, entries: [StockLedgerEntry], gl: [GLEntry]) {
+  /// The engine filled in rows (batches or serials it named or picked): `voucher` differs from the input.
+  public let rowsResolved: Bool
+  public init(voucher: Voucher, entries: [StockLedgerEntry], gl: [GLEntry], rowsResolved: Bool = true) {
     self.voucher = voucher
+    self.rowsResolved = rowsResolved
     self.entries = entries
     self.gl = gl
   }

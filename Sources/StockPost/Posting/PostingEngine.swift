@@ -43,7 +43,7 @@ public struct PostingEngine: Sendable {
     if !tx.problems.isEmpty { return .failure(VoucherProblems(diagnostics: tx.problems)) }
     tx.commit()
     let gl = tx.gl.entries(for: voucher, roundOff: masters.company.accounts.roundOff)
-    return .success(PostedVoucher(voucher: tx.resolvedVoucher, entries: tx.entries, gl: gl))
+    return .success(PostedVoucher(voucher: tx.resolvedVoucher, entries: tx.entries, gl: gl, rowsResolved: !tx.resolvedRows.isEmpty))
   }
 }
 
