@@ -45,8 +45,11 @@ struct Replay {
     var engine = PostingEngine(masters: masters, state: start)
     engine.reserve(vouchers: timeline.count)
     posted.reserveCapacity(timeline.count)
-    entries.reserveCapacity(timeline.count)
-    gl.reserveCapacity(2 * timeline.count)
+    // Room for the usual case (a transfer row moves twice; a voucher has a few GL lines), so the arrays do
+    // not grow by copying; pages not used are never touched.
+    let rows = timeline.reduce(0) { $0 + $1.voucher.items.count }
+    entries.reserveCapacity(2 * rows)
+    gl.reserveCapacity(2 * rows + 2 * timeline.count)
     for tv in timeline {
       switch engine.post(tv.voucher) {
       case .success(let p):

@@ -111,8 +111,11 @@ struct RunWork {
   /// the run (a voucher number used twice: the later one in arrival order is the duplicate).
   mutating func validate() {
     let validator = VoucherValidator(masters: masters, ledger: facts)
-    var seen: [String: String] = [:]
-    var cancelling: [String: String] = [:]
+    // Where each number was first seen (formatted only when it is seen again).
+    var seen: [String: SourceLocation] = [:]
+    var cancelling: [String: SourceLocation] = [:]
+    func place(_ l: SourceLocation) -> String { "\(l.file):\(l.line)" }
+    seen.reserveCapacity(files.reduce(0) { $0 + $1.read.vouchers.count })
     for i in files.indices {
       guard files[i].fileProblems.isEmpty else { continue }
       files[i].valid.reserveCapacity(files[i].read.vouchers.count)
@@ -121,15 +124,15 @@ struct RunWork {
       for (v, result) in zip(files[i].read.vouchers, results) {
         if v.action == .cancel {
           if let other = cancelling[v.no] {
-            files[i].voucherProblems[v.no, default: []].append(Diagnostic(.duplicateVoucher, at: v.source, voucher: v.no, field: "action", "\(v.no) is cancelled twice (also in \(other))"))
+            files[i].voucherProblems[v.no, default: []].append(Diagnostic(.duplicateVoucher, at: v.source, voucher: v.no, field: "action", "\(v.no) is cancelled twice (also in \(place(other)))"))
           }
-          cancelling[v.no] = "\(v.source.file):\(v.source.line)"
+          cancelling[v.no] = v.source
         } else if v.action == .close {
           // closes an order: shares its number
         } else if let other = seen[v.no] {
-          files[i].voucherProblems[v.no, default: []].append(Diagnostic(.duplicateVoucher, at: v.source, voucher: v.no, field: "voucher_no", "voucher \(v.no) also appears in \(other): voucher numbers are unique; renumber one of them"))
+          files[i].voucherProblems[v.no, default: []].append(Diagnostic(.duplicateVoucher, at: v.source, voucher: v.no, field: "voucher_no", "voucher \(v.no) also appears in \(place(other)): voucher numbers are unique; renumber one of them"))
         } else {
-          seen[v.no] = "\(v.source.file):\(v.source.line)"
+          seen[v.no] = v.source
         }
         switch result {
         case .success(let normalized):

@@ -4,15 +4,15 @@ import Dispatch
 /// so the outputs are byte-identical to a single-threaded run.
 public enum Parallel {
   /// `input.map(transform)`, split over two threads when the input is large enough to pay for it.
-  /// - Complexity: O(n) transforms, two at a time.
+  /// - Complexity: O(n) transforms, two at a time; the results are built in place (no copy afterwards).
   public static func map<T: Sendable, R: Sendable>(_ input: [T], minimum: Int = 2_000, _ transform: @escaping @Sendable (T) -> R) -> [R] {
     guard input.count >= minimum else { return input.map(transform) }
-    let results = Slots<R>(count: input.count)
     let half = input.count / 2
-    DispatchQueue.concurrentPerform(iterations: 2) { part in
-      for i in part == 0 ? 0..<half : half..<input.count { results.set(i, transform(input[i])) }
+    return filled(count: input.count) { out in
+      DispatchQueue.concurrentPerform(iterations: 2) { part in
+        for i in part == 0 ? 0..<half : half..<input.count { out.initialize(i, to: transform(input[i])) }
+      }
     }
-    return results.collect()
   }
 
   /// `input.map(transform)` for a few large, uneven pieces of work: each element is a task taken by
@@ -20,27 +20,27 @@ public enum Parallel {
   public static func mapEach<T: Sendable, R: Sendable>(_ input: [T], weight: (T) -> Int, _ transform: @escaping @Sendable (T) -> R) -> [R] {
     guard input.count > 1 else { return input.map(transform) }
     let order = input.indices.sorted { weight(input[$0]) > weight(input[$1]) }
-    let results = Slots<R>(count: input.count)
-    DispatchQueue.concurrentPerform(iterations: order.count) { k in
-      let i = order[k]
-      results.set(i, transform(input[i]))
+    return filled(count: input.count) { out in
+      DispatchQueue.concurrentPerform(iterations: order.count) { k in
+        let i = order[k]
+        out.initialize(i, to: transform(input[i]))
+      }
     }
-    return results.collect()
+  }
+
+  /// An array of `count` elements that `fill` initializes, every index exactly once, from any thread.
+  private static func filled<R>(count: Int, _ fill: (Slots<R>) -> Void) -> [R] {
+    guard count > 0 else { return [] }
+    return [R](unsafeUninitializedCapacity: count) { buffer, initialized in
+      fill(Slots(buffer.baseAddress!))
+      initialized = count
+    }
   }
 }
 
-/// Write-once slots filled from several threads at distinct indices.
-public final class Slots<R>: @unchecked Sendable {
-  private let buffer: UnsafeMutableBufferPointer<R?>
-  public init(count: Int) {
-    buffer = .allocate(capacity: count)
-    buffer.initialize(repeating: nil)
-  }
-  deinit {
-    buffer.deinitialize()
-    buffer.deallocate()
-  }
-  public func set(_ i: Int, _ value: R) { buffer[i] = value }
-  /// The values; every slot must have been set.
-  public func collect() -> [R] { buffer.compactMap { $0 } }
+/// The uninitialized elements of an array being built, written from several threads at distinct indices.
+struct Slots<R>: @unchecked Sendable {
+  private let base: UnsafeMutablePointer<R>
+  init(_ base: UnsafeMutablePointer<R>) { self.base = base }
+  func initialize(_ i: Int, to value: R) { (base + i).initialize(to: value) }
 }

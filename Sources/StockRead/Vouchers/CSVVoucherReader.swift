@@ -22,7 +22,7 @@ public enum CSVVoucherReader {
     var columns: [VoucherColumn?] = []
     var headerSeen = false
     var stop = false
-    var rows = Rows(file: file)
+    var rows = Rows(file: file, lines: lineCount(bytes[...]))
     do throws(Diagnostic) {
       try bytes.withUnsafeBufferPointer { (buf) throws(Diagnostic) in
         try CSVParser.forEachRecord(buf, file: file) { rec in
@@ -63,9 +63,13 @@ public enum CSVVoucherReader {
     private var lastNo = ""
     private var row: RawVoucherRow
 
-    init(file: String) {
+    /// - Parameter lines: how many lines the part has at most (room is made for as many vouchers, so the
+    ///   arrays and the index do not grow by copying).
+    init(file: String, lines: Int) {
       self.file = file
       row = RawVoucherRow(location: SourceLocation(file: file, line: 0))
+      builders.reserveCapacity(lines)
+      builderIndex.reserveCapacity(lines)
     }
 
     /// One data record.
@@ -165,7 +169,7 @@ public enum CSVVoucherReader {
     let parts = [(headerEnd + 1)..<split, split..<n]
     let (firstLines, names) = ([2, secondLine], result.header)
     let halves = Parallel.map([0, 1], minimum: 0) { h -> Rows? in
-      var rows = Rows(file: file)
+      var rows = Rows(file: file, lines: lineCount(bytes[parts[h]]))
       do throws(Diagnostic) {
         try bytes.withUnsafeBufferPointer { (buf) throws(Diagnostic) in
           try CSVParser.forEachRecord(UnsafeBufferPointer(rebasing: buf[parts[h]]), file: file, firstLine: firstLines[h]) { rec in
@@ -214,6 +218,16 @@ public enum CSVVoucherReader {
 }
 
 func quoted(_ s: String) -> String { "'\(s)'" }
+
+/// Line breaks in a part of a file, plus one (an upper bound of its records).
+/// - Complexity: O(n), one pass over the bytes.
+func lineCount(_ bytes: ArraySlice<UInt8>) -> Int {
+  bytes.withUnsafeBufferPointer { b in
+    var n = 1
+    for byte in b where byte == 10 { n += 1 }
+    return n
+  }
+}
 
 extension CSVVoucherReader {
   /// Refuses content that is not a UTF-8 CSV file before parsing it: UTF-16 or UTF-32 text, XML.
