@@ -12,6 +12,12 @@ public struct ByteWriter: Sendable {
     bytes.reserveCapacity(capacity)
   }
 
+  /// Empties the buffer, keeping its capacity (a large file written in chunks reuses one buffer).
+  public mutating func removeAll() {
+    bytes.removeAll(keepingCapacity: true)
+    fieldStarted = false
+  }
+
   @inline(__always) mutating func separator() {
     if fieldStarted { bytes.append(44) } else { fieldStarted = true }
   }

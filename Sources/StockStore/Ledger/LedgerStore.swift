@@ -334,43 +334,50 @@ public struct LedgerStore: Sendable {
       bytes.withUnsafeBytes { h.update($0) }
       manifest += "file \(name) \(bytes.count) \(h.finalizeHex())\n"
     }
-    do {
-      var b = ByteWriter(guardsFormulas: false, capacity: 200 * record.vouchers.count + 512)
+    // The three large files are written in chunks through one buffer, hashed as they go.
+    var b = ByteWriter(guardsFormulas: false, capacity: DurableStream.chunk + (1 << 16))
+    func stream(_ name: String, _ body: (DurableStream, inout ByteWriter) throws(StoreError) -> Void) throws(StoreError) {
+      let out = try DurableStream(path: dir + "/" + name)
+      try body(out, &b)
+      try out.write(from: &b, flushingAt: 0)
+      let (count, hash) = try out.finish()
+      manifest += "file \(name) \(count) \(hash)\n"
+    }
+    voucherPlaces.reserveCapacity(record.vouchers.count)
+    try stream("vouchers.csv") { (out, b) throws(StoreError) in
       b.texts(LedgerFormat.voucherHeader)
       b.endRow()
-      voucherPlaces.reserveCapacity(record.vouchers.count)
       for v in record.vouchers {
-        let start = b.bytes.count
+        let start = out.count + b.bytes.count
         LedgerFormat.write(v, into: &b)
-        voucherPlaces.append(VoucherPlace(run: record.run, start: start, end: b.bytes.count))
+        voucherPlaces.append(VoucherPlace(run: record.run, start: start, end: out.count + b.bytes.count))
+        try out.write(from: &b)
       }
-      try emit("vouchers.csv", b.bytes)
     }
-    do {
-      var b = ByteWriter(guardsFormulas: false, capacity: 160 * record.entries.count + 256)
+    try stream("stock.csv") { (out, b) throws(StoreError) in
       b.texts(LedgerFormat.stockColumns + ["is_cancelled"])
       b.endRow()
       for e in record.entries {
         LedgerFormat.write(e, places: places, into: &b)
         b.text("")
         b.endRow()
+        try out.write(from: &b)
       }
       for e in record.cancelledEntries {
         LedgerFormat.write(e, places: places, into: &b)
         b.text("1")
         b.endRow()
+        try out.write(from: &b)
       }
-      try emit("stock.csv", b.bytes)
     }
-    do {
-      var b = ByteWriter(guardsFormulas: false, capacity: 120 * record.gl.count + 256)
+    try stream("gl.csv") { (out, b) throws(StoreError) in
       b.texts(LedgerFormat.glColumns)
       b.endRow()
       for g in record.gl {
         LedgerFormat.write(g, places: places, into: &b)
         b.endRow()
+        try out.write(from: &b)
       }
-      try emit("gl.csv", b.bytes)
     }
     var w = CSVWriter(guardsFormulas: false)
     w.row(LedgerFormat.registryColumns)
