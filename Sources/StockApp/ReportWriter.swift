@@ -16,6 +16,8 @@ enum ReportWriter {
     var renames: [(temporary: String, name: String)] = []
     /// The folds the aggregate reports were rendered from (for the next snapshot).
     var folds = LedgerFolds()
+    /// Why a report could not be rendered to its temporary file (the write then fails with it).
+    var failure: StoreError?
   }
 
   /// The two reports that grow with the history: a run appends to them.
@@ -25,7 +27,7 @@ enum ReportWriter {
   static let sizedNames = appendableNames + LedgerFolds.rowPerItemWarehouse
 
   static func writeHeadReports(_ source: ReportSource, to out: String, chain: String) throws(StoreError) {
-    _ = try write(render(source), to: out, chain: chain)
+    _ = try write(render(source, out: out), to: out, chain: chain)
   }
 
   /// The file that says which ledger head the head reports show.
@@ -37,11 +39,30 @@ enum ReportWriter {
     return StockReports.names.allSatisfy { DurableFiles.exists(out + "/" + $0 + ".csv") }
   }
 
-  /// Every head report from the whole ledger.
+  /// Every head report from the whole ledger. The two ledgers, which grow with the history, are written
+  /// in chunks to temporary files in `out` (renamed into place by ``write(_:to:chain:)``), not built in
+  /// memory: at a million vouchers they are a quarter of a gigabyte.
   /// - Complexity: O(entries + GL lines).
-  static func render(_ source: ReportSource) -> Rendered {
+  static func render(_ source: ReportSource, out: String) -> Rendered {
     var r = Rendered(folds: LedgerFolds.of(source))
-    r.files = appendableNames.map { ($0, StockReports.csv($0, source) ?? []) } + aggregates(r.folds, source)
+    r.files = aggregates(r.folds, source)
+    do throws(StoreError) {
+      try DurableFiles.makeDirectory(out)
+      var w = ByteWriter(guardsFormulas: true, capacity: DurableStream.chunk + (1 << 16))
+      for name in appendableNames {
+        let file = try DurableStream(path: out + "/" + name + ".csv")
+        let flush = { (w: inout ByteWriter) throws(StoreError) in try file.write(from: &w) }
+        if name == "stock-ledger" {
+          try StockReports.stockLedgerCSV(source, into: &w, flush: flush)
+        } else {
+          try StockReports.generalLedgerCSV(source.gl, source, into: &w, flush: flush)
+        }
+        try file.write(from: &w, flushingAt: 0)
+        r.renames.append((try file.closeTemporary(), name))
+      }
+    } catch {
+      r.failure = error
+    }
     return r
   }
 
@@ -117,6 +138,7 @@ enum ReportWriter {
 
   /// Writes the reports and then the marker; returns the sizes of ``sizedNames`` as written.
   static func write(_ r: Rendered, to out: String, chain: String) throws(StoreError) -> [Int] {
+    if let failure = r.failure { throw failure }
     try DurableFiles.makeDirectory(out)
     let keep = Set(r.renames.map(\.temporary))
     for n in (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? [] where n.hasPrefix(".") && n.contains(".tmp-") && !keep.contains(out + "/" + n) {
@@ -165,7 +187,11 @@ enum PostCommit {
     try DurableFiles.makeDirectory(dir)
     DurableFiles.removeStrayTemporaries(in: dir)
     let source = ReportSource(masters: masters, entries: [], gl: [])
-    try DurableFiles.write(StockReports.generalLedgerCSV(run.gl, source), to: dir + "/gl-journal.csv")
+    let journal = try DurableStream(path: dir + "/gl-journal.csv")
+    var w = ByteWriter(guardsFormulas: true, capacity: DurableStream.chunk + (1 << 16))
+    try StockReports.generalLedgerCSV(run.gl, source, into: &w) { (w: inout ByteWriter) throws(StoreError) in try journal.write(from: &w) }
+    try journal.write(from: &w, flushingAt: 0)
+    _ = try journal.finish()
     for o in run.outputs where o.target.hasPrefix("report:") {
       let content = o.content.replacingOccurrences(of: RunSummary.chainPlaceholder, with: chain)
       try DurableFiles.write(content, to: dir + "/" + o.target.dropFirst("report:".count))

@@ -196,7 +196,7 @@ public enum RunCommand {
     // commits; they are written only after the commit, so they never show what the ledger does not hold.
     let revaluedKeys = component?.keys
     let reports: Background<ReportWriter.Rendered>? = o.dryRun ? nil : Background {
-      guard let snapshot else { return ReportWriter.render(source) }
+      guard let snapshot else { return ReportWriter.render(source, out: p.out) }
       if let revaluedKeys {
         return ReportWriter.render(revaluing: source, keys: revaluedKeys, to: snapshot.folds, planning: snapshot.state.planning, sizes: snapshot.reportSizes, out: p.out)
       }

@@ -45,6 +45,17 @@ public enum StockReports {
   /// - Parameter header: false for rows to append to an existing file.
   public static func stockLedgerCSV(_ s: ReportSource, _ f: ReportFilter = ReportFilter(), header: Bool = true) -> [UInt8] {
     var w = ByteWriter(guardsFormulas: true, capacity: 150 * s.entries.count + 256)
+    stockLedgerCSV(s, f, header: header, into: &w) { _ in }
+    return w.bytes
+  }
+
+  /// ``stockLedgerCSV(_:_:header:)`` written into `w`, handed to `flush` after every row: a large ledger is
+  /// written in chunks through one buffer (`flush` writes and empties it when it is full enough).
+  /// - Complexity: O(entries).
+  public static func stockLedgerCSV<E: Error>(
+    _ s: ReportSource, _ f: ReportFilter = ReportFilter(), header: Bool = true, into w: inout ByteWriter,
+    flush: (inout ByteWriter) throws(E) -> Void
+  ) throws(E) {
     if header {
       w.texts(stockLedgerColumns)
       w.endRow()
@@ -53,8 +64,8 @@ public enum StockReports {
     for e in s.entries where f.inRange(e.date) && f.matches(item: e.itemCode, warehouse: e.warehouse) {
       e.write(places: p, into: &w)
       w.endRow()
+      try flush(&w)
     }
-    return w.bytes
   }
 
   /// `general-ledger.csv` (or a journal) written straight to bytes.
@@ -62,6 +73,16 @@ public enum StockReports {
   /// - Parameter header: false for lines to append to an existing file.
   public static func generalLedgerCSV(_ lines: [GLEntry], _ s: ReportSource, _ f: ReportFilter = ReportFilter(), header: Bool = true) -> [UInt8] {
     var w = ByteWriter(guardsFormulas: true, capacity: 120 * lines.count + 256)
+    generalLedgerCSV(lines, s, f, header: header, into: &w) { _ in }
+    return w.bytes
+  }
+
+  /// ``generalLedgerCSV(_:_:_:header:)`` written into `w` in chunks, as ``stockLedgerCSV(_:_:header:into:flush:)``.
+  /// - Complexity: O(lines).
+  public static func generalLedgerCSV<E: Error>(
+    _ lines: [GLEntry], _ s: ReportSource, _ f: ReportFilter = ReportFilter(), header: Bool = true, into w: inout ByteWriter,
+    flush: (inout ByteWriter) throws(E) -> Void
+  ) throws(E) {
     if header {
       w.texts(glColumns)
       w.endRow()
@@ -69,8 +90,8 @@ public enum StockReports {
     for g in lines where f.inRange(g.date) {
       g.write(places: s.places, into: &w)
       w.endRow()
+      try flush(&w)
     }
-    return w.bytes
   }
 
   public static let glColumns = GLEntry.columns

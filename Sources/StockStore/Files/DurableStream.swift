@@ -59,6 +59,19 @@ public final class DurableStream {
     count += bytes.count
   }
 
+  /// Closes the file under its temporary name, not fsynced, for the caller to rename into place later (a
+  /// derived file that must not appear before something else is durable).
+  /// - Returns: the temporary path.
+  public func closeTemporary() throws(StoreError) -> String {
+    let closed = close(fd)
+    fd = -1
+    if closed != 0 {
+      unlink(temporary)
+      throw StoreError(path: temporary, "close failed: \(DurableFiles.errnoText())")
+    }
+    return temporary
+  }
+
   /// Makes the file durable under its name.
   /// - Returns: its size and lowercase hex SHA-256.
   public func finish(durable: Bool = true) throws(StoreError) -> (count: Int, sha256: String) {
