@@ -48,6 +48,7 @@ struct Run: ParsableCommand {
     o.partial = partial
     o.minAge = minAge
     o.progress = !quiet
+    o.exitsAfter = true
     var (outcome, summary) = RunCommand.run(o)
     if format == "json", let summary { outcome.stdout = summary.jsonWithNotes }
     if quiet && outcome.exitCode == 0 { outcome.stdout = "" }
