@@ -48,9 +48,9 @@ enum ReportWriter {
     r.files = aggregates(r.folds, source)
     do throws(StoreError) {
       try DurableFiles.makeDirectory(out)
-      var w = ByteWriter(guardsFormulas: true, capacity: DurableStream.chunk + (1 << 16))
+      var w = ByteWriter(guardsFormulas: true, capacity: StreamedFile.chunk + (1 << 16))
       for name in appendableNames {
-        let file = try DurableStream(path: out + "/" + name + ".csv")
+        let file = try StreamedFile(path: out + "/" + name + ".csv")
         let flush = { (w: inout ByteWriter) throws(StoreError) in try file.write(from: &w) }
         if name == "stock-ledger" {
           try StockReports.stockLedgerCSV(source, into: &w, flush: flush)
@@ -187,8 +187,8 @@ enum PostCommit {
     try DurableFiles.makeDirectory(dir)
     DurableFiles.removeStrayTemporaries(in: dir)
     let source = ReportSource(masters: masters, entries: [], gl: [])
-    let journal = try DurableStream(path: dir + "/gl-journal.csv")
-    var w = ByteWriter(guardsFormulas: true, capacity: DurableStream.chunk + (1 << 16))
+    let journal = try StreamedFile(path: dir + "/gl-journal.csv")
+    var w = ByteWriter(guardsFormulas: true, capacity: StreamedFile.chunk + (1 << 16))
     try StockReports.generalLedgerCSV(run.gl, source, into: &w) { (w: inout ByteWriter) throws(StoreError) in try journal.write(from: &w) }
     try journal.write(from: &w, flushingAt: 0)
     _ = try journal.finish()

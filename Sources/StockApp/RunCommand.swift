@@ -340,8 +340,7 @@ public enum RunCommand {
         let source = open(out + "/stock-ledger.csv", O_RDONLY | O_CLOEXEC)
         defer { close(source) }
         if source >= 0, StockLedgerRewrite.rewrite(old.bytes, replacing: replacements, inserting: inserting, emit: file.append, copy: { file.append(from: source, range: $0) }) {
-          try file.flush()
-          return .success(file.temporaryPath)
+          return .success(try file.closeTemporary())
         }
         file.discard()
       }
@@ -351,8 +350,7 @@ public enum RunCommand {
         file.discard()
         return .failure(.init("stock-ledger.csv does not hold the lines the snapshot expects"))
       }
-      try file.flush()
-      return .success(file.temporaryPath)
+      return .success(try file.closeTemporary())
     } catch {
       return .failure(.init("stock-ledger.csv cannot be rewritten (\(error))"))
     }

@@ -335,12 +335,13 @@ public struct LedgerStore: Sendable {
       manifest += "file \(name) \(bytes.count) \(h.finalizeHex())\n"
     }
     // The three large files are written in chunks through one buffer, hashed as they go.
-    var b = ByteWriter(guardsFormulas: false, capacity: DurableStream.chunk + (1 << 16))
-    func stream(_ name: String, _ body: (DurableStream, inout ByteWriter) throws(StoreError) -> Void) throws(StoreError) {
-      let out = try DurableStream(path: dir + "/" + name)
+    var b = ByteWriter(guardsFormulas: false, capacity: StreamedFile.chunk + (1 << 16))
+    func stream(_ name: String, _ body: (StreamedFile, inout ByteWriter) throws(StoreError) -> Void) throws(StoreError) {
+      let out = try StreamedFile(path: dir + "/" + name)
       try body(out, &b)
       try out.write(from: &b, flushingAt: 0)
       let (count, hash) = try out.finish()
+      guard let hash else { throw StoreError(path: out.path, "written without its hash") }
       manifest += "file \(name) \(count) \(hash)\n"
     }
     voucherPlaces.reserveCapacity(record.vouchers.count)

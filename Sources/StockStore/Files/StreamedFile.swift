@@ -1,0 +1,153 @@
+import Foundation
+import StockCore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A large file written in pieces to a temporary name beside it, then either made durable under its name
+/// (``finish(durable:)``: fsync, rename, fsync the directory, with the crash points of
+/// ``DurableFiles/write(_:to:durable:)``) or left under the temporary name for the caller to rename into
+/// place later (``closeTemporary()``: head reports, which appear only after the commit).
+///
+/// Built whole, the ledger's run files and the head ledgers cost their size in fresh memory (hundreds of
+/// megabytes at a million vouchers), which on this project's VM costs more than writing them; streamed,
+/// they pass through one buffer. Bytes written through the buffer are hashed as they go.
+///
+/// A file neither finished nor closed under its temporary name (an error on the way) is removed when the
+/// object is released.
+public final class StreamedFile {
+  public let path: String
+  public let temporaryPath: String
+  private var fd: Int32
+  private var settled = false
+  private var buffer: [UInt8] = []
+  private var failure: StoreError?
+  private var hasher = SHA256()
+  /// Whether every byte went through `hasher` (not when ranges were copied by the kernel).
+  private var hashed = true
+  /// Bytes written so far, buffered ones included.
+  public var count: Int { written + buffer.count }
+  private var written = 0
+
+  /// Size of the pieces ``write(from:flushingAt:)`` passes on.
+  public static let chunk = 4 << 20
+
+  public init(path: String) throws(StoreError) {
+    self.path = path
+    temporaryPath = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
+    fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw StoreError(path: temporaryPath, "cannot create: \(DurableFiles.errnoText())") }
+  }
+
+  deinit {
+    if fd >= 0 { close(fd) }
+    if !settled { unlink(temporaryPath) }
+  }
+
+  private func put(_ p: UnsafeRawBufferPointer) {
+    guard failure == nil, let base = p.baseAddress else { return }
+    hasher.update(p)
+    var done = 0
+    while done < p.count {
+      let n = Glibc.write(fd, base + done, p.count - done)
+      if n < 0 {
+        failure = StoreError(path: temporaryPath, "write failed: \(DurableFiles.errnoText())")
+        return
+      }
+      done += n
+    }
+    written += p.count
+  }
+
+  private func drain() {
+    buffer.withUnsafeBytes { put($0) }
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  /// Appends bytes (small pieces are gathered, large ones written through).
+  public func append(_ p: UnsafeRawBufferPointer) {
+    if p.count >= 1 << 16 {
+      drain()
+      put(p)
+    } else {
+      if buffer.isEmpty { buffer.reserveCapacity(1 << 20) }
+      if buffer.count + p.count > 1 << 20 { drain() }
+      buffer.append(contentsOf: p)
+    }
+  }
+
+  public func append(_ bytes: [UInt8]) { bytes.withUnsafeBytes { append($0) } }
+
+  /// Writes what `writer` holds once it holds at least `threshold` bytes (whatever it holds when 0), and
+  /// empties it: a large file built row by row through one buffer.
+  /// - Complexity: O(bytes written).
+  public func write(from writer: inout ByteWriter, flushingAt threshold: Int = StreamedFile.chunk) throws(StoreError) {
+    guard writer.bytes.count >= max(threshold, 1) else { return }
+    drain()
+    writer.bytes.withUnsafeBytes { put($0) }
+    writer.removeAll()
+    if let failure { throw failure }
+  }
+
+  /// Appends `range` of the open file `source`, copied by the kernel (`sendfile`) without passing through
+  /// this process (nor through the hash: ``finish(durable:)`` then gives none).
+  public func append(from source: Int32, range: Range<Int>) {
+    drain()
+    hashed = false
+    var offset = off_t(range.lowerBound)
+    var left = range.count
+    while failure == nil && left > 0 {
+      let n = sendfile(fd, source, &offset, left)
+      if n <= 0 {
+        failure = StoreError(path: temporaryPath, "copy failed: \(DurableFiles.errnoText())")
+        return
+      }
+      left -= n
+      written += n
+    }
+  }
+
+  /// Writes what is buffered; throws the first write error.
+  public func flush() throws(StoreError) {
+    drain()
+    if let failure { throw failure }
+  }
+
+  /// Closes the file under its temporary name, not fsynced, for the caller to rename into place later.
+  /// - Returns: the temporary path.
+  public func closeTemporary() throws(StoreError) -> String {
+    try flush()
+    let closed = close(fd)
+    fd = -1
+    guard closed == 0 else { throw StoreError(path: temporaryPath, "close failed: \(DurableFiles.errnoText())") }
+    settled = true
+    return temporaryPath
+  }
+
+  /// Makes the file durable under its name.
+  /// - Returns: its size, and its lowercase hex SHA-256 when every byte went through this process.
+  public func finish(durable: Bool = true) throws(StoreError) -> (count: Int, sha256: String?) {
+    try flush()
+    let name = (path as NSString).lastPathComponent
+    CrashPoint.hit("write:\(name)")
+    if durable && fsync(fd) != 0 { throw StoreError(path: temporaryPath, "fsync failed: \(DurableFiles.errnoText())") }
+    let closed = close(fd)
+    fd = -1
+    guard closed == 0 else { throw StoreError(path: temporaryPath, "close failed: \(DurableFiles.errnoText())") }
+    CrashPoint.hit("fsync:\(name)")
+    guard rename(temporaryPath, path) == 0 else { throw StoreError(path: path, "rename failed: \(DurableFiles.errnoText())") }
+    settled = true
+    CrashPoint.hit("rename:\(name)")
+    if durable { try DurableFiles.syncDirectory((path as NSString).deletingLastPathComponent) }
+    return (count, hashed ? hasher.finalizeHex() : nil)
+  }
+
+  /// Removes the unfinished file.
+  public func discard() {
+    if fd >= 0 { close(fd) }
+    fd = -1
+    settled = true
+    unlink(temporaryPath)
+  }
+}
