@@ -80,7 +80,8 @@ public final class StreamedFile {
   public func append(_ bytes: [UInt8]) { bytes.withUnsafeBytes { append($0) } }
 
   /// Writes what `writer` holds once it holds at least `threshold` bytes (whatever it holds when 0), and
-  /// empties it: a large file built row by row through one buffer.
+  /// empties it: a large file built row by row through one buffer. Bytes left in the writer are not in the
+  /// file: write them (threshold 0) before appending anything else.
   /// - Complexity: O(bytes written).
   public func write(from writer: inout ByteWriter, flushingAt threshold: Int = StreamedFile.chunk) throws(StoreError) {
     guard writer.bytes.count >= max(threshold, 1) else { return }
