@@ -111,10 +111,11 @@ struct RunWork {
   /// the run (a voucher number used twice: the later one in arrival order is the duplicate).
   mutating func validate() {
     let validator = VoucherValidator(masters: masters, ledger: facts)
-    // Where each number was first seen (formatted only when it is seen again).
-    var seen: [String: SourceLocation] = [:]
-    var cancelling: [String: SourceLocation] = [:]
-    func place(_ l: SourceLocation) -> String { "\(l.file):\(l.line)" }
+    // Where each number was first seen, as file index and line (formatted only when it is seen again).
+    var seen: [String: Int] = [:]
+    var cancelling: [String: Int] = [:]
+    func place(_ at: Int) -> String { "\(files[at >> 32].picked.name):\(at & 0xFFFF_FFFF)" }
+    let company = masters.company
     seen.reserveCapacity(files.reduce(0) { $0 + $1.read.vouchers.count })
     for i in files.indices {
       guard files[i].fileProblems.isEmpty else { continue }
@@ -126,13 +127,13 @@ struct RunWork {
           if let other = cancelling[v.no] {
             files[i].voucherProblems[v.no, default: []].append(Diagnostic(.duplicateVoucher, at: v.source, voucher: v.no, field: "action", "\(v.no) is cancelled twice (also in \(place(other)))"))
           }
-          cancelling[v.no] = v.source
+          cancelling[v.no] = i << 32 | v.source.line
         } else if v.action == .close {
           // closes an order: shares its number
         } else if let other = seen[v.no] {
           files[i].voucherProblems[v.no, default: []].append(Diagnostic(.duplicateVoucher, at: v.source, voucher: v.no, field: "voucher_no", "voucher \(v.no) also appears in \(place(other)): voucher numbers are unique; renumber one of them"))
         } else {
-          seen[v.no] = v.source
+          seen[v.no] = i << 32 | v.source.line
         }
         switch result {
         case .success(let normalized):
@@ -145,7 +146,7 @@ struct RunWork {
         }
         for r in v.items {
           files[i].totalQty += r.qty ?? .zero
-          files[i].totalValue += masters.company.money((r.qty ?? .zero).multiplied(by: r.rate ?? .zero, rule: masters.company.rounding))
+          files[i].totalValue += company.money((r.qty ?? .zero).multiplied(by: r.rate ?? .zero, rule: company.rounding))
         }
       }
       // The read vouchers are no longer needed: keep their count, free them.

@@ -37,7 +37,7 @@ struct Check {
     self.voucher = voucher
   }
 
-  var company: Company { masters.company }
+  var company: Company { _read { yield masters.company } }  // borrowed, not copied (its strings are many)
   var type: VoucherType { voucher.type }
 
   mutating func fail(_ code: ErrorCode, line: Int? = nil, _ field: String, _ message: String) {

@@ -45,7 +45,7 @@ struct Transaction {
   }
 
   /// The company's settings (read through the shared masters, not copied per voucher).
-  var company: Company { masters.company }
+  var company: Company { _read { yield masters.company } }  // borrowed, not copied (its strings are many)
   func item(_ row: ItemRow) -> Item? { masters.itemByCode[row.itemCode] }
   func stockAccount(_ warehouse: String) -> String { masters.stockAccountOf[warehouse] ?? company.accounts.defaultInventory }
   func state(_ key: StockKey) -> ItemWarehouseState { pending[key] ?? base.stock[key] ?? ItemWarehouseState() }
