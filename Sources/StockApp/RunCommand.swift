@@ -52,6 +52,7 @@ public enum RunCommand {
   public static func run(_ o: RunOptions) -> (CommandOutcome, RunSummary?) {
     Allocator.tuneForBatch()
     let started = Date()
+    let timer = PhaseTimer()
     let p = o.paths
     let masters: Masters
     do { masters = try MasterReader.read(directory: p.masters) } catch {
@@ -82,6 +83,7 @@ public enum RunCommand {
     // (the nightly no-op costs a directory listing, not a pass over the ledger).
     let (picked, left) = Pickup.scan(inbox: p.inbox, minAge: o.minAge)
     notes += left
+    timer.mark("open")
     if picked.isEmpty, !o.dryRun, let head = try? store.head(), ReportWriter.areCurrent(in: p.out, chain: head.chain) {
       var text = "stockledger: nothing new in \(p.inbox); the ledger is unchanged (run \(LedgerStore.runName(head.run)), chain \(head.chain.prefix(12)))\n"
       for n in notes { text += "  note: \(n)\n" }
@@ -99,8 +101,10 @@ public enum RunCommand {
       do { ledger = try store.load(light: true) } catch {
         return (CommandOutcome(exitCode: Exit.integrity, stderr: "stockledger: the ledger fails its integrity check, so nothing was posted: \(error)\nRun 'stockledger verify' for details.\n"), nil)
       }
-      switch post(o, picked: picked, notes: notes, masters: masters, store: store, ledger: ledger, snapshot: snapshot, digest: digest, started: started) {
-      case .done(let outcome): return outcome
+      switch post(o, picked: picked, notes: notes, masters: masters, store: store, ledger: ledger, snapshot: snapshot, digest: digest, started: started, timer: timer) {
+      case .done(let outcome):
+        if o.exitsAfter { keptUntilExit += [ledger, snapshot, masters] as [Any] }
+        return outcome
       case .replay(let reason): notes.append("\(reason): the ledger was replayed")
       }
     }
@@ -108,8 +112,10 @@ public enum RunCommand {
     do { ledger = try store.load() } catch {
       return (CommandOutcome(exitCode: Exit.integrity, stderr: "stockledger: the ledger fails its integrity check, so nothing was posted: \(error)\nRun 'stockledger verify' for details.\n"), nil)
     }
-    switch post(o, picked: picked, notes: notes, masters: masters, store: store, ledger: ledger, snapshot: nil, digest: digest, started: started) {
-    case .done(let outcome): return outcome
+    switch post(o, picked: picked, notes: notes, masters: masters, store: store, ledger: ledger, snapshot: nil, digest: digest, started: started, timer: timer) {
+    case .done(let outcome):
+      if o.exitsAfter { keptUntilExit += [ledger, masters] as [Any] }
+      return outcome
     case .replay: fatalError("a replay of the whole ledger always posts")
     }
   }
@@ -124,7 +130,7 @@ public enum RunCommand {
   /// `snapshot`) its registry, the run then continuing from the head snapshot.
   static func post(
     _ o: RunOptions, picked: [PickedFile], notes: [String], masters: Masters, store: LedgerStore, ledger: LedgerContents, snapshot: HeadSnapshot?,
-    digest: String, started: Date
+    digest: String, started: Date, timer: PhaseTimer
   ) -> Posting {
     let p = o.paths
     var notes = notes
@@ -132,7 +138,7 @@ public enum RunCommand {
       ?? RunWork.facts(of: ledger)
     // Pickup and reading.
     let progress = Progress(enabled: o.progress && isatty(2) == 1)
-    let timer = PhaseTimer()
+    timer.mark(snapshot == nil ? "load ledger" : "load snapshot")
     timer.basis = snapshot == nil ? "the ledger replayed" : "the head snapshot"
     defer { progress.finish() }
     var work = RunWork(masters: masters, ledger: ledger, facts: facts, base: snapshot?.state ?? PostingState(), partial: o.partial)
@@ -278,7 +284,8 @@ public enum RunCommand {
       }
       try PostCommit.finish((record.run, record.moves, record.outputs, record.gl), store: store, paths: p, masters: masters)
       progress.show("writing reports to \(p.out)")
-      let written = try ReportWriter.write(rendered, to: p.out, chain: summary.chainHead)
+      var removal: Background<Void>?
+      let written = try ReportWriter.write(rendered, to: p.out, chain: summary.chainHead, removal: &removal)
       timer.mark("reports")
       if var next = caches.value, written == sizes {
         next.ledgerFingerprint = store.statFingerprint() ?? ""
@@ -286,6 +293,7 @@ public enum RunCommand {
       } else {
         store.removeSnapshot()
       }
+      _ = removal?.value
       timer.mark("snapshot")
       timer.report()
       if o.exitsAfter { keptUntilExit += [work, settled, record, source] as [Any] }

@@ -24,7 +24,13 @@ struct Component {
   /// replay the ledger instead.
   static func load(seeds: Set<StockKey>, snapshot: HeadSnapshot, history: HistoryFile, ledger: String, masters: Masters) -> Result<Component, Fallback> {
     let h: HistoryFile.Contents
-    do { h = try history.read(size: snapshot.historySize) } catch { return .failure(.init("the history file cannot be read (\(error))")) }
+    let read = snapshot.history?.value ?? {
+      do throws(BinaryFormatError) { return .success(try history.read(size: snapshot.historySize)) } catch { return .failure(error) }
+    }()
+    switch read {
+    case .success(let contents): h = contents
+    case .failure(let error): return .failure(.init("the history file cannot be read (\(error))"))
+    }
     guard h.count == snapshot.historyCount else { return .failure(.init("the history file does not match the snapshot")) }
     var keyID: [StockKey: Int] = [:]
     for (i, k) in h.keys.enumerated() { keyID[k] = i }

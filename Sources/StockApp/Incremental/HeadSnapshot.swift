@@ -36,6 +36,10 @@ struct HeadSnapshot: Sendable {
   var indexBaseSize = 0
   var state: PostingState
   var folds: LedgerFolds
+  /// The history file as this snapshot knows it, read on the other core from the moment the snapshot is
+  /// decoded: a backdated run needs it, and read beside the decode its cost is hidden (a forward run does
+  /// not wait for it). nil for a snapshot built by a run.
+  var history: Background<Result<HistoryFile.Contents, BinaryFormatError>>?
 
   /// - Complexity: O(state + vouchers posted since the index's base was written).
   func encode() -> [UInt8] {
@@ -88,6 +92,9 @@ struct HeadSnapshot: Sendable {
     documentsSize = try r.int()
     historySize = try r.int()
     historyCount = try r.int()
+    history = Background { [size = historySize] in
+      do throws(BinaryFormatError) { return .success(try HistoryFile(ledger: ledger).read(size: size)) } catch { return .failure(error) }
+    }
     indexBaseSize = try r.int()
     index = PostedVouchers(mapped: try PostedVouchers.mapBase(ledger: ledger, size: indexBaseSize))
     try index.decodeRecent(from: &r)
