@@ -90,7 +90,9 @@ extension PostingState {
   /// Reads what ``encode(into:)`` wrote.
   public init(decoding r: inout BinaryReader) throws(BinaryFormatError) {
     self.init()
-    for _ in 0..<(try r.count()) {
+    let keys = try r.count()
+    stock.reserveCapacity(keys)
+    for _ in 0..<keys {
       let k = try r.key()
       var s = ItemWarehouseState()
       s.qty = try r.compactFixed()
@@ -135,7 +137,9 @@ extension PostingState {
       for _ in 0..<(try r.count()) { o.remaining[try r.key()] = try r.compactFixed() }
       orders[no] = o
     }
-    for _ in 0..<(try r.count()) {
+    let planned = try r.count()
+    planning.reserveCapacity(planned)
+    for _ in 0..<planned {
       let k = try r.key()
       var t = PlanningTotals()
       t.reserved = try r.compactFixed()

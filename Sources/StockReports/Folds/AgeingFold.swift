@@ -158,7 +158,9 @@ extension AgeingFold {
   init(decoding r: inout BinaryReader) throws(BinaryFormatError) {
     self.init()
     latest = try r.optionalDate()
-    for _ in 0..<(try r.count()) {
+    let n = try r.count()
+    slots.reserveCapacity(n)
+    for _ in 0..<n {
       let k = try r.key()
       var q = SlotQueue()
       for _ in 0..<(try r.count()) { q.append(Slot(qty: try r.compactFixed(), date: try r.date(), value: try r.compactFixed())) }

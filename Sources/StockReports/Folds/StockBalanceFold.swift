@@ -69,7 +69,9 @@ extension StockBalanceFold {
   }
   init(decoding r: inout BinaryReader) throws(BinaryFormatError) {
     self.init()
-    for _ in 0..<(try r.count()) {
+    let n = try r.count()
+    rows.reserveCapacity(n)
+    for _ in 0..<n {
       let k = try r.key()
       rows[k] = Row(openingQty: try r.compactFixed(), openingValue: try r.compactFixed(), inQty: try r.compactFixed(), inValue: try r.compactFixed(), outQty: try r.compactFixed(),
                     outValue: try r.compactFixed(), balanceQty: try r.compactFixed(), balanceValue: try r.compactFixed(), rate: try r.compactFixed())
