@@ -183,7 +183,7 @@ enum ReportWriter {
 enum PostCommit {
   static func finish(
     _ run: (run: Int, moves: [(from: String, to: String)], outputs: [(target: String, content: String)], gl: [GLEntry]),
-    store: LedgerStore, paths: BooksPaths, masters: Masters
+    store: LedgerStore, paths: BooksPaths, masters: Masters, journal: String? = nil
   ) throws(StoreError) {
     let runName = LedgerStore.runName(run.run)
     let chain = (try? store.head().chain) ?? ""
@@ -198,11 +198,21 @@ enum PostCommit {
     try DurableFiles.makeDirectory(dir)
     DurableFiles.removeStrayTemporaries(in: dir)
     let source = ReportSource(masters: masters, entries: [], gl: [])
-    let journal = try StreamedFile(path: dir + "/gl-journal.csv")
-    var w = ByteWriter(guardsFormulas: true, capacity: StreamedFile.chunk + (1 << 16))
-    try StockReports.generalLedgerCSV(run.gl, source, into: &w) { (w: inout ByteWriter) throws(StoreError) in try journal.write(from: &w) }
-    try journal.write(from: &w, flushingAt: 0)
-    _ = try journal.finish()
+    let out = try StreamedFile(path: dir + "/gl-journal.csv")
+    let copied = journal.map { path -> Bool in
+      // The committed gl.csv holds the journal's bytes: copied by the kernel, not formatted again.
+      let source = open(path, O_RDONLY | O_CLOEXEC)
+      guard source >= 0, let size = DurableFiles.size(path) else { return false }
+      defer { close(source) }
+      out.append(from: source, range: 0..<size)
+      return true
+    } ?? false
+    if !copied {
+      var w = ByteWriter(guardsFormulas: true, capacity: StreamedFile.chunk + (1 << 16))
+      try StockReports.generalLedgerCSV(run.gl, source, into: &w) { (w: inout ByteWriter) throws(StoreError) in try out.write(from: &w) }
+      try out.write(from: &w, flushingAt: 0)
+    }
+    _ = try out.finish()
     for o in run.outputs where o.target.hasPrefix("report:") {
       let content = o.content.replacingOccurrences(of: RunSummary.chainPlaceholder, with: chain)
       try DurableFiles.write(content, to: dir + "/" + o.target.dropFirst("report:".count))

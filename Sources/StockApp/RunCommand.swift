@@ -282,7 +282,7 @@ public enum RunCommand {
         next.reportSizes = sizes
         return next
       }
-      try PostCommit.finish((record.run, record.moves, record.outputs, record.gl), store: store, paths: p, masters: masters)
+      try PostCommit.finish((record.run, record.moves, record.outputs, record.gl), store: store, paths: p, masters: masters, journal: committed.journal)
       progress.show("writing reports to \(p.out)")
       var removal: Background<Void>?
       let written = try ReportWriter.write(rendered, to: p.out, chain: summary.chainHead, removal: &removal)

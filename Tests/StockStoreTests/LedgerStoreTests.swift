@@ -47,6 +47,29 @@ import Testing
     #expect(ledger.imported.count == 2)
   }
 
+  /// The run's `gl.csv` stands in for its journal only when no text field would be guarded against formulas
+  /// in a report: a remark starting with `=` is written plain in the ledger but quoted with `'` in reports.
+  @Test func theLedgerGLIsTheJournalOnlyWithoutFormulas() throws {
+    let store = LedgerStore(directory: directory())
+    let withFormula = try store.commit(record(1), previousChain: LedgerStore.zeroChain, places: 2)
+    #expect(withFormula.journal == nil)
+    var plain = record(2)
+    plain.gl[0].remarks = "a remark"
+    plain.gl[0].party = "-5"  // a negative number is data, not a formula
+    let second = try store.commit(plain, previousChain: withFormula.chain, places: 2)
+    let journal = try #require(second.journal)
+    #expect(journal.hasSuffix("/runs/000002/gl.csv"))
+    var guarded = ByteWriter(guardsFormulas: true)
+    guarded.texts(LedgerFormat.glColumns)
+    guarded.endRow()
+    for g in plain.gl {
+      LedgerFormat.write(g, places: 2, into: &guarded)
+      guarded.endRow()
+    }
+    #expect(!guarded.sawFormula)
+    #expect(try DurableFiles.read(journal) == guarded.bytes)
+  }
+
   @Test func aChangedFileBreaksTheChain() throws {
     let dir = directory()
     let store = LedgerStore(directory: dir)

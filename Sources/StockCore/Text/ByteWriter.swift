@@ -6,6 +6,9 @@ public struct ByteWriter: Sendable {
   /// Prefix text starting with `=`, `+`, `-`, `@`, tab or CR with `'` (SPEC §2), for files people open.
   public var guardsFormulas: Bool
   private var fieldStarted = false
+  /// Whether a text field written so far would be guarded against formulas, guarding on or off: when
+  /// false, the same rows written with guarding give the same bytes (``removeAll()`` keeps it).
+  public private(set) var sawFormula = false
 
   public init(guardsFormulas: Bool, capacity: Int = 1 << 16) {
     self.guardsFormulas = guardsFormulas
@@ -36,8 +39,10 @@ public struct ByteWriter: Sendable {
       var needsQuotes = false
       for b in u where b == 44 || b == 34 || b == 10 || b == 13 { needsQuotes = true; break }
       // A negative number is data, not a formula (as in ``CSVWriter``).
-      let guarded = guardsFormulas && !u.isEmpty && (u[0] == 61 || u[0] == 43 || u[0] == 45 || u[0] == 64 || u[0] == 9 || u[0] == 13)
+      let formula = !u.isEmpty && (u[0] == 61 || u[0] == 43 || u[0] == 45 || u[0] == 64 || u[0] == 9 || u[0] == 13)
         && !(u[0] == 45 && Fixed(parsing: String(decoding: u, as: UTF8.self)) != nil)
+      if formula { sawFormula = true }
+      let guarded = guardsFormulas && formula
       if !needsQuotes {
         if guarded { bytes.append(39) }
         bytes.append(contentsOf: u)

@@ -57,7 +57,9 @@ struct GLBuilder {
       if a.isPositive, !debits.contains(k.account) { debits.append(k.account) }
       if a.isNegative, !credits.contains(k.account) { credits.append(k.account) }
     }
-    let againstDebit = credits.joined(separator: ", "), againstCredit = debits.joined(separator: ", ")
+    // One account on a side (the usual case) is shared as it is, not joined into a new string per voucher.
+    func names(_ accounts: [String]) -> String { accounts.count == 1 ? accounts[0] : accounts.joined(separator: ", ") }
+    let againstDebit = names(credits), againstCredit = names(debits)
     var out: [GLEntry] = []
     out.reserveCapacity(keys.count)
     for (key, amount) in zip(keys, amounts) where !amount.isZero {

@@ -317,9 +317,10 @@ public struct LedgerStore: Sendable {
     }
   }
 
-  /// Writes the run's files, fsyncs them, then replaces `HEAD`: the commit point. Returns the new chain head
-  /// and where each of the record's vouchers was written.
-  public func commit(_ record: RunRecord, previousChain: String, places: Int) throws(StoreError) -> (chain: String, places: [VoucherPlace]) {
+  /// Writes the run's files, fsyncs them, then replaces `HEAD`: the commit point.
+  /// - Returns: the new chain head; where each voucher was written; and `journal`, the run's `gl.csv` when
+  ///   its bytes are those of the run's GL journal (no text field a report guards against formulas).
+  public func commit(_ record: RunRecord, previousChain: String, places: Int) throws(StoreError) -> (chain: String, places: [VoucherPlace], journal: String?) {
     try DurableFiles.makeDirectory(runsPath)
     let dir = runPath(record.run)
     if DurableFiles.exists(dir) { throw StoreError(path: dir, "already exists: run recovery first") }
@@ -334,15 +335,18 @@ public struct LedgerStore: Sendable {
       bytes.withUnsafeBytes { h.update($0) }
       manifest += "file \(name) \(bytes.count) \(h.finalizeHex())\n"
     }
-    // The three large files are written in chunks through one buffer, hashed as they go.
-    var b = ByteWriter(guardsFormulas: false, capacity: StreamedFile.chunk + (1 << 16))
-    func stream(_ name: String, _ body: (StreamedFile, inout ByteWriter) throws(StoreError) -> Void) throws(StoreError) {
+    // The three large files are written in chunks through a buffer, hashed as they go. Returns whether a
+    // text field would be guarded against formulas in a report (else the report's bytes are the file's).
+    @discardableResult
+    func stream(_ name: String, _ body: (StreamedFile, inout ByteWriter) throws(StoreError) -> Void) throws(StoreError) -> Bool {
+      var b = ByteWriter(guardsFormulas: false, capacity: StreamedFile.chunk + (1 << 16))
       let out = try StreamedFile(path: dir + "/" + name)
       try body(out, &b)
       try out.write(from: &b, flushingAt: 0)
       let (count, hash) = try out.finish()
       guard let hash else { throw StoreError(path: out.path, "written without its hash") }
       manifest += "file \(name) \(count) \(hash)\n"
+      return b.sawFormula
     }
     voucherPlaces.reserveCapacity(record.vouchers.count)
     try stream("vouchers.csv") { (out, b) throws(StoreError) in
@@ -371,7 +375,7 @@ public struct LedgerStore: Sendable {
         try out.write(from: &b)
       }
     }
-    try stream("gl.csv") { (out, b) throws(StoreError) in
+    let glHasFormulas = try stream("gl.csv") { (out, b) throws(StoreError) in
       b.texts(LedgerFormat.glColumns)
       b.endRow()
       for g in record.gl {
@@ -398,7 +402,7 @@ public struct LedgerStore: Sendable {
     CrashPoint.hit("before-commit")
     try DurableFiles.write("stockledger-ledger 1\nrun \(record.run)\nchain \(chain)\n", to: headPath)
     CrashPoint.hit("after-commit")
-    return (chain, voucherPlaces)
+    return (chain, voucherPlaces, glHasFormulas ? nil : dir + "/gl.csv")
   }
 
   /// A path as the ledger records it: relative to the ledger directory (`../inbox/a.csv`), so the same
