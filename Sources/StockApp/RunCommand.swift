@@ -266,28 +266,32 @@ public enum RunCommand {
       summary.chainHead = committed.chain
       timer.mark("commit")
       guard var rendered = reports?.value else { preconditionFailure("reports are rendered for every run that commits") }
+      timer.mark("rendered")
       if let stockLedger { rendered.renames = [(stockLedger, "stock-ledger")] }
       // The next run's starting point is built on the other core while the run finishes (journal, file
       // moves, reports); the snapshot itself is written last, naming the reports as they will be and the
       // ledger files as they are then.
-      let (chain, folds, ledgerDirectory, workLedger, places) = (summary.chainHead, rendered.folds, p.ledger, work.ledger, committed.places)
+      let (chain, folds, ledgerDirectory, workLedger) = (summary.chainHead, rendered.folds, p.ledger, work.ledger)
       let sizes = ReportWriter.sizes(after: rendered, in: p.out)
       let caches = Background { () -> HeadSnapshot? in
         var next = HeadSnapshot.after(run: settled, on: ledger, from: snapshot, folds: folds, chain: chain, mastersDigest: digest)
         do {
           try next.storeDocuments(of: settled, on: workLedger, from: snapshot, loaded: loadedDocuments, in: documents)
-          try next.storeHistory(of: settled, on: ledger, from: snapshot, places: places, in: history)
           try next.storeIndex(ledger: ledgerDirectory, from: snapshot)
         } catch { return nil }
         next.reportSizes = sizes
         return next
       }
       try PostCommit.finish((record.run, record.moves, record.outputs, record.gl), store: store, paths: p, masters: masters, journal: committed.journal)
+      timer.mark("journal and moves")
       progress.show("writing reports to \(p.out)")
       var removal: Background<Void>?
       let written = try ReportWriter.write(rendered, to: p.out, chain: summary.chainHead, removal: &removal)
       timer.mark("reports")
-      if var next = caches.value, written == sizes {
+      // The history is written here while the other core writes the documents and the voucher index.
+      let storedHistory = try? HeadSnapshot.storeHistory(of: settled, on: ledger, from: snapshot, places: committed.places, in: history)
+      if var next = caches.value, let storedHistory, written == sizes {
+        (next.historySize, next.historyCount) = storedHistory
         next.ledgerFingerprint = store.statFingerprint() ?? ""
         do { try store.writeSnapshot(next.encode()) } catch { store.removeSnapshot() }
       } else {

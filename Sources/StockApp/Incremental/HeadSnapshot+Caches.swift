@@ -45,7 +45,8 @@ extension HeadSnapshot {
   /// Writes the history the next backdated run needs: after a replay every active voucher (the file
   /// rewritten, in ledger order), after a run from the snapshot the run's vouchers (appended).
   /// - Parameter places: where the run's vouchers were committed (parallel to `s.acceptedNew`).
-  mutating func storeHistory(of s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, places: [VoucherPlace], in file: HistoryFile) throws(StoreError) {
+  /// - Returns: the file's size and the number of vouchers it holds, for the next snapshot.
+  static func storeHistory(of s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, places: [VoucherPlace], in file: HistoryFile) throws(StoreError) -> (size: Int, count: Int) {
     func keys(_ v: Voucher) -> [StockKey] { Replay.stockKeys(v) { s.state.documents[$0]?.lines.map(\.key) ?? [] } }
     var records: [HistoryFile.Record] = []
     let cancelled = (previous?.cancelled ?? ledger.cancelled).union(s.cancelledNow)
@@ -58,13 +59,8 @@ extension HeadSnapshot {
     for (v, place) in zip(s.acceptedNew, places) where v.action != .cancel && !cancelled.contains(v.no) {
       records.append(.init(place: place, keys: keys(v)))
     }
-    if let previous {
-      historySize = try file.append(records, after: previous.historySize)
-      historyCount = previous.historyCount + records.count
-    } else {
-      historySize = try file.write(records)
-      historyCount = records.count
-    }
+    if let previous { return (try file.append(records, after: previous.historySize), previous.historyCount + records.count) }
+    return (try file.write(records), records.count)
   }
 }
 
