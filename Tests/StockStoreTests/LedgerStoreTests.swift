@@ -5,11 +5,7 @@ import Testing
 
 /// The flat-file ledger: commit and read back, the chain, recovery of an interrupted run.
 @Suite struct LedgerStoreTests {
-  func directory() -> String {
-    let d = FileManager.default.temporaryDirectory.appendingPathComponent("sl-store-\(UUID().uuidString)").path
-    try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-    return d
-  }
+  func directory() -> String { temporaryDirectory("sl-store") }
 
   func record(_ run: Int) -> RunRecord {
     let day = BusinessDate(year: 2026, month: 3, day: run) ?? BusinessDate(dayNumber: 0)

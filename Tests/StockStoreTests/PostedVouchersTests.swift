@@ -8,8 +8,7 @@ import Testing
   let day = BusinessDate(year: 2026, month: 3, day: 1)!
 
   @Test func lookupsAgreeBeforeAndAfterAMerge() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sl-index-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let dir = temporaryDirectory("sl-index")
     let base = VoucherIndex().adding((0..<500).map { ("PR-\($0)", VoucherType.purchaseReceipt, day.adding(days: $0)) })
     let size = try PostedVouchers(base: base).writeBase(ledger: dir)
     var posted = PostedVouchers(mapped: try PostedVouchers.mapBase(ledger: dir, size: size))

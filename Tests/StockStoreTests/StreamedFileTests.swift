@@ -5,11 +5,7 @@ import Testing
 
 /// Files written in pieces: the bytes, the hash and the temporary file's fate.
 @Suite struct StreamedFileTests {
-  func directory() -> String {
-    let d = FileManager.default.temporaryDirectory.appendingPathComponent("sl-stream-\(UUID().uuidString)").path
-    try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-    return d
-  }
+  func directory() -> String { temporaryDirectory("sl-stream") }
 
   /// Rows written through a small buffer flushed at every row, and through the gathering append, give the
   /// file and the SHA-256 of the whole.
