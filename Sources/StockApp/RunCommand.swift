@@ -215,6 +215,9 @@ public enum RunCommand {
       }
       return ReportWriter.render(appending: source, to: snapshot.folds, sizes: snapshot.reportSizes)
     }
+    // Waited for before returning, also when the run stops early, so nothing of this run is still writing
+    // when the next one starts (in the same process: the tests').
+    defer { _ = reports?.value }
     var stockLedger: String?
     if let component, !o.dryRun {
       switch rewrittenStockLedger(settled, component: component, out: p.out, places: masters.company.currencyPrecision) {
@@ -261,6 +264,9 @@ public enum RunCommand {
     }
     record.outputs = outputs + [("report:rejections.csv", StockReports.rejections(settled.rejections).csv), ("report:run-summary.json", summary.json)]
     progress.show("committing run \(runName)")
+    // The caches are written on the other core; waited for before returning, also when the run aborts.
+    var caches: Background<HeadSnapshot?>?
+    defer { _ = caches?.value }
     do {
       let committed = try store.commit(record, previousChain: ledger.chainHead, places: masters.company.currencyPrecision)
       summary.chainHead = committed.chain
@@ -273,7 +279,7 @@ public enum RunCommand {
       // ledger files as they are then.
       let (chain, folds, ledgerDirectory, workLedger) = (summary.chainHead, rendered.folds, p.ledger, work.ledger)
       let sizes = ReportWriter.sizes(after: rendered, in: p.out)
-      let caches = Background { () -> HeadSnapshot? in
+      caches = Background { () -> HeadSnapshot? in
         var next = HeadSnapshot.after(run: settled, on: ledger, from: snapshot, folds: folds, chain: chain, mastersDigest: digest)
         do {
           try next.storeDocuments(of: settled, on: workLedger, from: snapshot, loaded: loadedDocuments, in: documents)
@@ -290,7 +296,7 @@ public enum RunCommand {
       timer.mark("reports")
       // The history is written here while the other core writes the documents and the voucher index.
       let storedHistory = try? HeadSnapshot.storeHistory(of: settled, on: ledger, from: snapshot, places: committed.places, in: history)
-      if var next = caches.value, let storedHistory, written == sizes {
+      if var next = caches?.value ?? nil, let storedHistory, written == sizes {
         (next.historySize, next.historyCount) = storedHistory
         next.ledgerFingerprint = store.statFingerprint() ?? ""
         do { try store.writeSnapshot(next.encode()) } catch { store.removeSnapshot() }
