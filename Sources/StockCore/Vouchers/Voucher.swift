@@ -198,18 +198,19 @@ public struct Voucher: Sendable, Hashable {
 /// centre, remarks) live in a shared box that exists only when one is set, so a typical row stays small: a run
 /// holds every row of every voucher. Value semantics are kept (the box is copied before a write when shared).
 public struct ItemRow: Sendable, Hashable {
+  // Declared in this order so the flags fill the optional quantity's spare bytes: 160 bytes, not 176.
+  /// In `uom`; nil only where blank is allowed (Stock Reconciliation: keep).
+  public var qty: Quantity?
+  public var isFinishedItem: Bool = false
+  public var isScrapItem: Bool = false
   public var line: Int
+  /// nil: blank (fallback or keep, by voucher type).
+  public var rate: Rate?
   /// The item code (a barcode is resolved to its item by the validator; `barcode` keeps what was given).
   public var itemCode: String
   public var warehouse: String = ""
   public var sourceWarehouse: String = ""
   public var targetWarehouse: String = ""
-  public var isFinishedItem: Bool = false
-  public var isScrapItem: Bool = false
-  /// In `uom`; nil only where blank is allowed (Stock Reconciliation: keep).
-  public var qty: Quantity?
-  /// nil: blank (fallback or keep, by voucher type).
-  public var rate: Rate?
   public var batchNo: String = ""
   public var serialNos: [String] = []
   private var extras: Extras?
