@@ -78,7 +78,8 @@ struct HeadSnapshot: Sendable {
     self.folds = folds
   }
 
-  init(decoding bytes: [UInt8], ledger: String) throws(BinaryFormatError) {
+  /// - Parameter prefetchingHistory: start reading the history file (see ``history``); for a run.
+  init(decoding bytes: [UInt8], ledger: String, prefetchingHistory: Bool = false) throws(BinaryFormatError) {
     var r = BinaryReader(bytes)
     guard try r.string() == HeadSnapshot.tag else { throw BinaryFormatError(offset: 0, "not a snapshot of this version") }
     chain = try r.string()
@@ -92,8 +93,10 @@ struct HeadSnapshot: Sendable {
     documentsSize = try r.int()
     historySize = try r.int()
     historyCount = try r.int()
-    history = Background { [size = historySize] in
-      do throws(BinaryFormatError) { return .success(try HistoryFile(ledger: ledger).read(size: size)) } catch { return .failure(error) }
+    if prefetchingHistory {
+      history = Background { [size = historySize] in
+        do throws(BinaryFormatError) { return .success(try HistoryFile(ledger: ledger).read(size: size)) } catch { return .failure(error) }
+      }
     }
     indexBaseSize = try r.int()
     index = PostedVouchers(mapped: try PostedVouchers.mapBase(ledger: ledger, size: indexBaseSize))
@@ -106,7 +109,7 @@ struct HeadSnapshot: Sendable {
   /// The ledger's snapshot when it describes the head `chain` under the same master data and the head
   /// reports in `out` are the ones it saw; nil otherwise (the run then replays the ledger).
   static func usable(store: LedgerStore, chain: String, mastersDigest: String, out: String) -> HeadSnapshot? {
-    guard let s = current(store: store, chain: chain, mastersDigest: mastersDigest),
+    guard let s = current(store: store, chain: chain, mastersDigest: mastersDigest, prefetchingHistory: true),
       ReportWriter.areCurrent(in: out, chain: chain), s.reportSizes.count == ReportWriter.sizedNames.count,
       ReportWriter.appendableNames.enumerated().allSatisfy({ i, name in DurableFiles.size(out + "/" + name + ".csv") == s.reportSizes[i] })
     else { return nil }
@@ -115,8 +118,9 @@ struct HeadSnapshot: Sendable {
 
   /// The ledger's snapshot when it describes the head `chain` under the same master data and the committed
   /// files are as it saw them; nil otherwise.
-  static func current(store: LedgerStore, chain: String, mastersDigest: String) -> HeadSnapshot? {
-    guard let bytes = store.readSnapshot(), let s = try? HeadSnapshot(decoding: bytes, ledger: store.directory), s.chain == chain,
+  static func current(store: LedgerStore, chain: String, mastersDigest: String, prefetchingHistory: Bool = false) -> HeadSnapshot? {
+    guard let bytes = store.readSnapshot(), let s = try? HeadSnapshot(decoding: bytes, ledger: store.directory, prefetchingHistory: prefetchingHistory),
+      s.chain == chain,
       s.mastersDigest == mastersDigest, s.ledgerFingerprint == store.statFingerprint()
     else { return nil }
     return s

@@ -164,12 +164,12 @@ public enum CSVVoucherReader {
       split = next + 1
     }
     guard split < n else { return nil }
-    var secondLine = 2
-    for b in bytes[(headerEnd + 1)..<split] where b == 10 { secondLine += 1 }
     let parts = [(headerEnd + 1)..<split, split..<n]
-    let (firstLines, names) = ([2, secondLine], result.header)
+    // Lines per half (the second half's first line number follows from the first's count).
+    let lines = parts.map { lineCount(bytes[$0]) }
+    let (firstLines, names) = ([2, 1 + lines[0]], result.header)
     let halves = Parallel.map([0, 1], minimum: 0) { h -> Rows? in
-      var rows = Rows(file: file, lines: lineCount(bytes[parts[h]]))
+      var rows = Rows(file: file, lines: lines[h])
       do throws(Diagnostic) {
         try bytes.withUnsafeBufferPointer { (buf) throws(Diagnostic) in
           try CSVParser.forEachRecord(UnsafeBufferPointer(rebasing: buf[parts[h]]), file: file, firstLine: firstLines[h]) { rec in
