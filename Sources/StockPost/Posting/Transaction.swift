@@ -9,7 +9,7 @@ struct Transaction {
   /// The engine's state, borrowed for the voucher; the `pending…` overlays hold what the voucher changed
   /// until it commits.
   var base = PostingState()
-  var pending: [StockKey: ItemWarehouseState] = [:]
+  var pending = SmallMap<StockKey, ItemWarehouseState>()
   var pendingSerials: [String: SerialState] = [:]
   var pendingBatches: [String: BatchState] = [:]
   var pendingBatchStock: [BatchKey: BatchStock] = [:]
@@ -72,8 +72,10 @@ struct Transaction {
     for (k, o) in pendingOrders { base.orders[k] = o }
     for (k, t) in pendingPlanning { base.planning[k] = t }
     for (k, q) in returnedNow { base.documents[voucher.returnAgainst]?.returned[k, default: .zero] += q }
-    if [.purchaseReceipt, .purchaseInvoice, .deliveryNote, .salesInvoice].contains(voucher.type) {
+    switch voucher.type {
+    case .purchaseReceipt, .purchaseInvoice, .deliveryNote, .salesInvoice:
       base.documents[voucher.no] = PostedDocument(type: voucher.type, isReturn: voucher.isReturn, party: voucher.party, lines: documentLines)
+    default: break
     }
   }
 
