@@ -1,11 +1,34 @@
 /// Identifies the running state of one item in one warehouse.
+///
+/// The key of every per-item-warehouse table in the engine, the folds and the caches, looked up several times
+/// per movement: it hashes its two names once, when it is made, and a table's lookup then hashes that one
+/// word (Swift hashed both strings at every lookup). Equality is the names' (`String` equality, with its
+/// Unicode equivalence; equal names hash alike), the stored hash compared first.
 public struct StockKey: Sendable, Hashable, Comparable {
-  public var item: String
-  public var warehouse: String
+  public var item: String { didSet { hashed = StockKey.hashed(item, warehouse) } }
+  public var warehouse: String { didSet { hashed = StockKey.hashed(item, warehouse) } }
+  /// The names hashed by the process's `Hasher` (seeded per process: never stored on disk).
+  private var hashed: Int
+
   public init(item: String, warehouse: String) {
     self.item = item
     self.warehouse = warehouse
+    hashed = StockKey.hashed(item, warehouse)
   }
+
+  private static func hashed(_ item: String, _ warehouse: String) -> Int {
+    var h = Hasher()
+    h.combine(item)
+    h.combine(warehouse)
+    return h.finalize()
+  }
+
+  public func hash(into hasher: inout Hasher) { hasher.combine(hashed) }
+
+  public static func == (a: StockKey, b: StockKey) -> Bool {
+    a.hashed == b.hashed && a.item == b.item && a.warehouse == b.warehouse
+  }
+
   /// Item, then warehouse, by UTF-8 bytes (the order of every report).
   public static func < (a: StockKey, b: StockKey) -> Bool {
     let c = a.item.compareInByteOrder(b.item)
