@@ -50,18 +50,12 @@ enum ReportWriter {
     r.files = aggregates(r.folds, source)
     do throws(StoreError) {
       try DurableFiles.makeDirectory(out)
-      var w = ByteWriter(guardsFormulas: true, capacity: StreamedFile.chunk + (1 << 16))
-      for name in appendableNames {
-        let file = try StreamedFile(path: out + "/" + name + ".csv")
-        let flush = { (w: inout ByteWriter) throws(StoreError) in try file.write(from: &w) }
-        if name == "stock-ledger" {
-          try StockReports.stockLedgerCSV(source, into: &w, flush: flush)
-        } else {
-          try StockReports.generalLedgerCSV(source.gl, source, into: &w, flush: flush)
-        }
-        try file.write(from: &w, flushingAt: 0)
-        r.renames.append((try file.closeTemporary(), name))
-      }
+      let stock = try StreamedFile(path: out + "/stock-ledger.csv")
+      try stock.writeRows(guardingFormulas: true) { (w, flush) throws(StoreError) in try StockReports.stockLedgerCSV(source, into: &w, flush: flush) }
+      r.renames.append((try stock.closeTemporary(), "stock-ledger"))
+      let gl = try StreamedFile(path: out + "/general-ledger.csv")
+      try gl.writeRows(guardingFormulas: true) { (w, flush) throws(StoreError) in try StockReports.generalLedgerCSV(source.gl, source, into: &w, flush: flush) }
+      r.renames.append((try gl.closeTemporary(), "general-ledger"))
     } catch {
       r.failure = error
     }
@@ -199,18 +193,10 @@ enum PostCommit {
     DurableFiles.removeStrayTemporaries(in: dir)
     let source = ReportSource(masters: masters, entries: [], gl: [])
     let out = try StreamedFile(path: dir + "/gl-journal.csv")
-    let copied = journal.map { path -> Bool in
-      // The committed gl.csv holds the journal's bytes: copied by the kernel, not formatted again.
-      let source = open(path, O_RDONLY | O_CLOEXEC)
-      guard source >= 0, let size = DurableFiles.size(path) else { return false }
-      defer { close(source) }
-      out.append(from: source, range: 0..<size)
-      return true
-    } ?? false
-    if !copied {
-      var w = ByteWriter(guardsFormulas: true, capacity: StreamedFile.chunk + (1 << 16))
-      try StockReports.generalLedgerCSV(run.gl, source, into: &w) { (w: inout ByteWriter) throws(StoreError) in try out.write(from: &w) }
-      try out.write(from: &w, flushingAt: 0)
+    if let journal {
+      try out.append(contentsOf: journal)  // the committed gl.csv holds the journal's bytes: copied, not formatted
+    } else {
+      try out.writeRows(guardingFormulas: true) { (w, flush) throws(StoreError) in try StockReports.generalLedgerCSV(run.gl, source, into: &w, flush: flush) }
     }
     _ = try out.finish()
     for o in run.outputs where o.target.hasPrefix("report:") {

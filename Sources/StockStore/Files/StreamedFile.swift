@@ -91,6 +91,30 @@ public final class StreamedFile {
     if let failure { throw failure }
   }
 
+  /// Rows that `body` writes into a buffer, handed to the file each time it holds a chunk (`body` calls
+  /// `flush` after each row), and what is left at the end: a large CSV file built through one buffer.
+  /// - Returns: whether a text field would be guarded against formulas (``ByteWriter/sawFormula``).
+  @discardableResult
+  public func writeRows(
+    guardingFormulas: Bool, _ body: (inout ByteWriter, _ flush: (inout ByteWriter) throws(StoreError) -> Void) throws(StoreError) -> Void
+  ) throws(StoreError) -> Bool {
+    var w = ByteWriter(guardsFormulas: guardingFormulas, capacity: StreamedFile.chunk + (1 << 16))
+    try body(&w) { (w: inout ByteWriter) throws(StoreError) in try self.write(from: &w) }
+    try write(from: &w, flushingAt: 0)
+    return w.sawFormula
+  }
+
+  /// Appends the whole file at `path`, copied by the kernel (see ``append(from:range:)``).
+  public func append(contentsOf path: String) throws(StoreError) {
+    let source = open(path, O_RDONLY | O_CLOEXEC)
+    guard source >= 0 else { throw StoreError(path: path, "cannot open: \(DurableFiles.errnoText())") }
+    defer { close(source) }
+    var info = stat()
+    guard fstat(source, &info) == 0 else { throw StoreError(path: path, "cannot stat: \(DurableFiles.errnoText())") }
+    append(from: source, range: 0..<Int(info.st_size))
+    if let failure { throw failure }
+  }
+
   /// Appends `range` of the open file `source`, copied by the kernel (`sendfile`) without passing through
   /// this process (nor through the hash: ``finish(durable:)`` then gives none).
   public func append(from source: Int32, range: Range<Int>) {

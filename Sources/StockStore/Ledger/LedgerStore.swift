@@ -326,64 +326,60 @@ public struct LedgerStore: Sendable {
     if DurableFiles.exists(dir) { throw StoreError(path: dir, "already exists: run recovery first") }
     try DurableFiles.makeDirectory(dir)
     try DurableFiles.syncDirectory(runsPath)
-    // Each file is written, fsynced and hashed as soon as it is built, so only one is in memory at a time.
+    // Each file is written, fsynced and hashed as it is built.
     var manifest = "stockledger-run 1\nrun \(record.run)\nprev \(previousChain)\n"
     var voucherPlaces: [VoucherPlace] = []
-    func emit(_ name: String, _ bytes: [UInt8]) throws(StoreError) {
-      try DurableFiles.write(bytes, to: dir + "/" + name)
-      var h = SHA256()
-      bytes.withUnsafeBytes { h.update($0) }
-      manifest += "file \(name) \(bytes.count) \(h.finalizeHex())\n"
-    }
-    // The three large files are written in chunks through a buffer, hashed as they go. Returns whether a
-    // text field would be guarded against formulas in a report (else the report's bytes are the file's).
-    @discardableResult
-    func stream(_ name: String, _ body: (StreamedFile, inout ByteWriter) throws(StoreError) -> Void) throws(StoreError) -> Bool {
-      var b = ByteWriter(guardsFormulas: false, capacity: StreamedFile.chunk + (1 << 16))
-      let out = try StreamedFile(path: dir + "/" + name)
-      try body(out, &b)
-      try out.write(from: &b, flushingAt: 0)
+    /// Makes `out` durable and enters it in the manifest.
+    func enter(_ out: StreamedFile) throws(StoreError) {
       let (count, hash) = try out.finish()
       guard let hash else { throw StoreError(path: out.path, "written without its hash") }
-      manifest += "file \(name) \(count) \(hash)\n"
-      return b.sawFormula
+      manifest += "file \((out.path as NSString).lastPathComponent) \(count) \(hash)\n"
     }
+    func emit(_ name: String, _ bytes: [UInt8]) throws(StoreError) {
+      let out = try StreamedFile(path: dir + "/" + name)
+      out.append(bytes)
+      try enter(out)
+    }
+    // The three large files are written in chunks through a buffer, hashed as they go.
     voucherPlaces.reserveCapacity(record.vouchers.count)
-    try stream("vouchers.csv") { (out, b) throws(StoreError) in
+    let vouchers = try StreamedFile(path: dir + "/vouchers.csv")
+    try vouchers.writeRows(guardingFormulas: false) { (b, flush) throws(StoreError) in
       b.texts(LedgerFormat.voucherHeader)
       b.endRow()
       for v in record.vouchers {
-        let start = out.count + b.bytes.count
+        let start = vouchers.count + b.bytes.count
         LedgerFormat.write(v, into: &b)
-        voucherPlaces.append(VoucherPlace(run: record.run, start: start, end: out.count + b.bytes.count))
-        try out.write(from: &b)
+        voucherPlaces.append(VoucherPlace(run: record.run, start: start, end: vouchers.count + b.bytes.count))
+        try flush(&b)
       }
     }
-    try stream("stock.csv") { (out, b) throws(StoreError) in
+    try enter(vouchers)
+    let stock = try StreamedFile(path: dir + "/stock.csv")
+    try stock.writeRows(guardingFormulas: false) { (b, flush) throws(StoreError) in
       b.texts(LedgerFormat.stockColumns + ["is_cancelled"])
       b.endRow()
-      for e in record.entries {
-        LedgerFormat.write(e, places: places, into: &b)
-        b.text("")
-        b.endRow()
-        try out.write(from: &b)
-      }
-      for e in record.cancelledEntries {
-        LedgerFormat.write(e, places: places, into: &b)
-        b.text("1")
-        b.endRow()
-        try out.write(from: &b)
+      for (entries, cancelled) in [(record.entries, ""), (record.cancelledEntries, "1")] {
+        for e in entries {
+          LedgerFormat.write(e, places: places, into: &b)
+          b.text(cancelled)
+          b.endRow()
+          try flush(&b)
+        }
       }
     }
-    let glHasFormulas = try stream("gl.csv") { (out, b) throws(StoreError) in
+    try enter(stock)
+    // Whether a report would guard a text field against formulas: if not, the journal's bytes are gl.csv's.
+    let gl = try StreamedFile(path: dir + "/gl.csv")
+    let glHasFormulas = try gl.writeRows(guardingFormulas: false) { (b, flush) throws(StoreError) in
       b.texts(LedgerFormat.glColumns)
       b.endRow()
       for g in record.gl {
         LedgerFormat.write(g, places: places, into: &b)
         b.endRow()
-        try out.write(from: &b)
+        try flush(&b)
       }
     }
+    try enter(gl)
     var w = CSVWriter(guardsFormulas: false)
     w.row(LedgerFormat.registryColumns)
     for f in record.files { w.row(f.fields) }
