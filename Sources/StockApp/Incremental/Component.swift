@@ -24,10 +24,7 @@ struct Component {
   /// replay the ledger instead.
   static func load(seeds: Set<StockKey>, snapshot: HeadSnapshot, history: HistoryFile, ledger: String, masters: Masters) -> Result<Component, Fallback> {
     let h: HistoryFile.Contents
-    let read = snapshot.history?.value ?? {
-      do throws(BinaryFormatError) { return .success(try history.read(size: snapshot.historySize)) } catch { return .failure(error) }
-    }()
-    switch read {
+    switch snapshot.history?.value ?? history.contents(size: snapshot.historySize) {
     case .success(let contents): h = contents
     case .failure(let error): return .failure(.init("the history file cannot be read (\(error))"))
     }

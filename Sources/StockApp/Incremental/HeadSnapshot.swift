@@ -94,9 +94,7 @@ struct HeadSnapshot: Sendable {
     historySize = try r.int()
     historyCount = try r.int()
     if prefetchingHistory {
-      history = Background { [size = historySize] in
-        do throws(BinaryFormatError) { return .success(try HistoryFile(ledger: ledger).read(size: size)) } catch { return .failure(error) }
-      }
+      history = Background { [size = historySize] in HistoryFile(ledger: ledger).contents(size: size) }
     }
     indexBaseSize = try r.int()
     index = PostedVouchers(mapped: try PostedVouchers.mapBase(ledger: ledger, size: indexBaseSize))

@@ -95,6 +95,11 @@ public struct HistoryFile: Sendable {
     return size + w.bytes.count
   }
 
+  /// ``read(size:)`` as a value (for reading on another thread).
+  public func contents(size: Int) -> Result<Contents, BinaryFormatError> {
+    do throws(BinaryFormatError) { return .success(try read(size: size)) } catch { return .failure(error) }
+  }
+
   /// Reads the first `size` bytes (what the snapshot knows of).
   /// - Complexity: O(size).
   public func read(size: Int) throws(BinaryFormatError) -> Contents {

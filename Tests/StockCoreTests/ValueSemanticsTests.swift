@@ -1,0 +1,36 @@
+import Testing
+@testable import StockCore
+
+/// The value types that keep their storage out of line (to be shared, or hashed once) still behave as plain
+/// values: a copy changed leaves the original as it was; equal values hash alike.
+@Suite struct ValueSemanticsTests {
+  @Test func aVoucherCopyChangedLeavesTheOriginal() {
+    var original = Voucher(type: .purchaseReceipt, no: "PR-1", date: BusinessDate(dayNumber: 20_000), source: SourceLocation(file: "a.csv", line: 2))
+    var row = ItemRow(line: 2, itemCode: "RM")
+    row.qty = Fixed(parsing: "2.5")
+    original.items = [row]
+    var copy = original
+    #expect(copy == original)
+    copy.items[0].qty = Fixed(parsing: "3")
+    copy.party = "Supplier"
+    #expect(original.items[0].qty == Fixed(parsing: "2.5"))
+    #expect(original.party == "")
+    #expect(copy.items[0].qty == Fixed(parsing: "3"))
+    #expect(copy != original)
+    copy.items[0].qty = Fixed(parsing: "2.5")
+    copy.party = ""
+    #expect(copy == original && copy.hashValue == original.hashValue)
+  }
+
+  @Test func aStockKeyChangedHashesAsANewOne() {
+    var key = StockKey(item: "RM", warehouse: "Stores")
+    let keys: Set<StockKey> = [StockKey(item: "FG", warehouse: "Stores")]
+    #expect(!keys.contains(key))
+    key.item = "FG"
+    #expect(keys.contains(key))
+    #expect(key == StockKey(item: "FG", warehouse: "Stores"))
+    // Names that are equal as strings (composed and decomposed é) are the same key.
+    #expect(StockKey(item: "caf\u{E9}", warehouse: "W") == StockKey(item: "cafe\u{301}", warehouse: "W"))
+    #expect(Set([StockKey(item: "caf\u{E9}", warehouse: "W"), StockKey(item: "cafe\u{301}", warehouse: "W")]).count == 1)
+  }
+}
