@@ -48,4 +48,29 @@ import Testing
     let read = CSVVoucherReader.read(bytes: bytes, file: "big.csv")
     #expect(read.vouchers.first { $0.no == "V5" }?.items.count == 2)
   }
+
+  /// Later rows of a voucher must give its voucher-level fields the same values as its first row: the same
+  /// value spelt differently agrees, a different value is an error naming the column, both values and the
+  /// first row's line; a first row that makes no voucher is compared as text.
+  @Test func voucherLevelFieldsMustAgree() {
+    let text = """
+      voucher_type,voucher_no,posting_date,posting_time,party,is_return,item_code,warehouse,qty,rate
+      Purchase Receipt,PR-1,2026-01-05,08:00,Acme,0,RM0001,Stores,1,10
+      Purchase Receipt,PR-1,2026-01-05,08:00:00,Acme,no,RM0002,Stores,1,10
+      Purchase Receipt,PR-2,2026-01-05,09:00,Acme,0,RM0001,Stores,1,10
+      Purchase Receipt,PR-2,2026-01-06,09:00,Other,0,RM0002,Stores,1,10
+      Purchase Reciept,PR-3,2026-01-05,09:00,Acme,0,RM0001,Stores,1,10
+      Purchase Reciept,PR-3,2026-01-05,09:00,Acme,1,RM0002,Stores,1,10
+
+      """
+    let read = CSVVoucherReader.read(bytes: Array(text.utf8), file: "v.csv")
+    #expect(read.vouchers.first { $0.no == "PR-1" }?.items.count == 2)
+    let disagree = read.diagnostics.filter { $0.code == .voucherFieldsDisagree }
+    #expect(disagree.map(\.voucherNo) == ["PR-2", "PR-2", "PR-3"])
+    #expect(disagree.map(\.field) == ["posting_date", "party", "is_return"])
+    #expect(disagree.map(\.location.line) == [5, 5, 7])
+    #expect(disagree[0].message == "posting_date is '2026-01-06' here but '2026-01-05' on line 4: voucher-level fields must agree on every row of a voucher")
+    #expect(disagree[1].message.hasPrefix("party is 'Other' here but 'Acme' on line 4"))
+    #expect(disagree[2].message.hasPrefix("is_return is '1' here but '0' on line 6"))
+  }
 }

@@ -15,7 +15,7 @@ extension StockLedgerEntry {
     w.text(itemCode)
     w.text(warehouse)
     w.text(batchNo)
-    w.text(serialNos.joined(separator: ";"))
+    w.text(serialNos.count <= 1 ? serialNos.first ?? "" : serialNos.joined(separator: ";"))
     w.plain(actualQty)
     w.plain(qtyAfterTransaction)
     w.plain(incomingRate)

@@ -1,33 +1,92 @@
 /// Builds CSV output as UTF-8 bytes, with number and date formatting that allocates nothing per field.
 /// The fast path of the ledger files and the large reports (``CSVWriter`` builds a `String` and is kept
 /// for small outputs).
+///
+/// The bytes live in a buffer of the writer's own (copied before a write when shared): each field checks
+/// for room once and is then written by pointer. Through `[UInt8]`, each of a run's tens of millions of
+/// fields went through `Array.append(contentsOf:)`'s generic path, a sixth of a run's instructions
+/// (BENCHMARKS.md).
 public struct ByteWriter: Sendable {
-  public private(set) var bytes: [UInt8] = []
+  private var buffer: Buffer
   /// Prefix text starting with `=`, `+`, `-`, `@`, tab or CR with `'` (SPEC §2), for files people open.
   public var guardsFormulas: Bool
   private var fieldStarted = false
   /// Whether a text field written so far would be guarded against formulas, guarding on or off: when
   /// false, the same rows written with guarding give the same bytes (``removeAll()`` keeps it).
   public private(set) var sawFormula = false
+  /// The last date written and its ten bytes: ledgers write runs of entries of the same day.
+  private var lastDay = Int.min
+  private var lastDate: (UInt64, UInt16) = (0, 0)
+
+  /// The bytes and how many are used. Only written through a writer that holds it alone (``room(_:)``).
+  final class Buffer: @unchecked Sendable {
+    @exclusivity(unchecked) var base: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) var count = 0
+    @exclusivity(unchecked) var capacity: Int
+
+    init(capacity: Int) {
+      self.capacity = max(capacity, 64)
+      base = .allocate(capacity: self.capacity)
+    }
+
+    init(copying other: Buffer, capacity: Int) {
+      self.capacity = max(capacity, other.count, 64)
+      base = .allocate(capacity: self.capacity)
+      base.update(from: other.base, count: other.count)
+      count = other.count
+    }
+
+    deinit { base.deallocate() }
+  }
 
   public init(guardsFormulas: Bool, capacity: Int = 1 << 16) {
     self.guardsFormulas = guardsFormulas
-    bytes.reserveCapacity(capacity)
+    buffer = Buffer(capacity: capacity)
+  }
+
+  /// The bytes written (a copy; ``withUnsafeBytes(_:)`` reads them in place).
+  public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
+
+  /// Number of bytes written.
+  public var count: Int { buffer.count }
+
+  /// Reads the bytes written in place.
+  public func withUnsafeBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+    try body(UnsafeRawBufferPointer(start: buffer.base, count: buffer.count))
   }
 
   /// Empties the buffer, keeping its capacity (a large file written in chunks reuses one buffer).
   public mutating func removeAll() {
-    bytes.removeAll(keepingCapacity: true)
+    if isKnownUniquelyReferenced(&buffer) { buffer.count = 0 } else { buffer = Buffer(capacity: buffer.capacity) }
     fieldStarted = false
   }
 
+  /// Where the next `n` bytes go: the buffer made unique and large enough. Advance `buffer.count` by what
+  /// was written.
+  /// - Complexity: O(1) amortised.
+  @inline(__always) private mutating func room(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+    if _slowPath(!isKnownUniquelyReferenced(&buffer) || buffer.capacity - buffer.count < n) { grow(n) }
+    return buffer.base + buffer.count
+  }
+
+  private mutating func grow(_ n: Int) {
+    let needed = buffer.count + n
+    let capacity = buffer.capacity >= needed ? buffer.capacity : max(needed, 2 * buffer.capacity)
+    buffer = Buffer(copying: buffer, capacity: capacity)
+  }
+
+  @inline(__always) private mutating func byte(_ b: UInt8) {
+    room(1).pointee = b
+    buffer.count += 1
+  }
+
   @inline(__always) mutating func separator() {
-    if fieldStarted { bytes.append(44) } else { fieldStarted = true }
+    if fieldStarted { byte(44) } else { fieldStarted = true }
   }
 
   /// Ends the row.
   public mutating func endRow() {
-    bytes.append(10)
+    byte(10)
     fieldStarted = false
   }
 
@@ -36,25 +95,33 @@ public struct ByteWriter: Sendable {
     separator()
     var s = s
     s.withUTF8 { u in
+      guard let source = u.baseAddress, !u.isEmpty else { return }
       var needsQuotes = false
       for b in u where b == 44 || b == 34 || b == 10 || b == 13 { needsQuotes = true; break }
       // A negative number is data, not a formula (as in ``CSVWriter``).
-      let formula = !u.isEmpty && (u[0] == 61 || u[0] == 43 || u[0] == 45 || u[0] == 64 || u[0] == 9 || u[0] == 13)
-        && !(u[0] == 45 && Fixed(parsing: String(decoding: u, as: UTF8.self)) != nil)
+      let first = u[0]
+      let formula = (first == 61 || first == 43 || first == 45 || first == 64 || first == 9 || first == 13)
+        && !(first == 45 && Fixed(parsing: String(decoding: u, as: UTF8.self)) != nil)
       if formula { sawFormula = true }
       let guarded = guardsFormulas && formula
       if !needsQuotes {
-        if guarded { bytes.append(39) }
-        bytes.append(contentsOf: u)
+        let p = room(u.count + 1)
+        var n = 0
+        if guarded { p.pointee = 39; n = 1 }
+        (p + n).update(from: source, count: u.count)
+        buffer.count += n + u.count
         return
       }
-      bytes.append(34)
-      if guarded { bytes.append(39) }
+      let p = room(2 * u.count + 3)
+      var n = 0
+      p[n] = 34; n += 1
+      if guarded { p[n] = 39; n += 1 }
       for b in u {
-        if b == 34 { bytes.append(34) }
-        bytes.append(b)
+        if b == 34 { p[n] = 34; n += 1 }
+        p[n] = b; n += 1
       }
-      bytes.append(34)
+      p[n] = 34; n += 1
+      buffer.count += n
     }
   }
 
@@ -64,7 +131,7 @@ public struct ByteWriter: Sendable {
   /// A whole number.
   public mutating func integer(_ n: Int) {
     separator()
-    if n < 0 { bytes.append(45) }
+    if n < 0 { byte(45) }
     digits(UInt64(n.magnitude), minimumWidth: 1)
   }
 
@@ -83,30 +150,83 @@ public struct ByteWriter: Sendable {
   /// `YYYY-MM-DD`.
   public mutating func date(_ d: BusinessDate) {
     separator()
-    let (y, m, day) = d.components
-    digits(UInt64(y), minimumWidth: 4)
-    bytes.append(45)
-    digits(UInt64(m), minimumWidth: 2)
-    bytes.append(45)
-    digits(UInt64(day), minimumWidth: 2)
+    if d.dayNumber != lastDay {
+      let (y, m, day) = d.components
+      guard (0...9999).contains(y) else {
+        digits(UInt64(y.magnitude), minimumWidth: 4)  // outside the calendar files use: written, not cached
+        byte(45); digits(UInt64(m), minimumWidth: 2)
+        byte(45); digits(UInt64(day), minimumWidth: 2)
+        return
+      }
+      Swift.withUnsafeMutableBytes(of: &lastDate) { b in
+        b[0] = UInt8(48 + y / 1000); b[1] = UInt8(48 + y / 100 % 10); b[2] = UInt8(48 + y / 10 % 10); b[3] = UInt8(48 + y % 10)
+        b[4] = 45; b[5] = UInt8(48 + m / 10); b[6] = UInt8(48 + m % 10)
+        b[7] = 45; b[8] = UInt8(48 + day / 10); b[9] = UInt8(48 + day % 10)
+      }
+      lastDay = d.dayNumber
+    }
+    let p = room(10)
+    Swift.withUnsafeBytes(of: lastDate) { UnsafeMutableRawPointer(p).copyMemory(from: $0.baseAddress!, byteCount: 10) }
+    buffer.count += 10
   }
 
   /// `HH:MM:SS`.
   public mutating func time(_ t: BusinessTime) {
     separator()
-    digits(UInt64(t.seconds / 3600), minimumWidth: 2)
-    bytes.append(58)
-    digits(UInt64(t.seconds / 60 % 60), minimumWidth: 2)
-    bytes.append(58)
-    digits(UInt64(t.seconds % 60), minimumWidth: 2)
+    let h = t.seconds / 3600, m = t.seconds / 60 % 60, s = t.seconds % 60
+    guard (0...99).contains(h) else {
+      digits(UInt64(h.magnitude), minimumWidth: 2); byte(58); digits(UInt64(m), minimumWidth: 2); byte(58); digits(UInt64(s), minimumWidth: 2)
+      return
+    }
+    let p = room(8)
+    p[0] = UInt8(48 + h / 10); p[1] = UInt8(48 + h % 10); p[2] = 58
+    p[3] = UInt8(48 + m / 10); p[4] = UInt8(48 + m % 10); p[5] = 58
+    p[6] = UInt8(48 + s / 10); p[7] = UInt8(48 + s % 10)
+    buffer.count += 8
   }
 
   mutating func appendFixed(_ f: Fixed, places: Int, trim: Bool) {
-    var mag = f.raw
-    let negative = mag < 0
-    if negative { mag = -mag }
-    let intPart = mag / Fixed.unit
-    var frac = UInt64(mag % Fixed.unit)
+    let negative = f.raw < 0
+    let intPart: UInt64
+    var frac: UInt64
+    let mag = f.raw.magnitude
+    if mag <= UInt128(UInt64.max) {
+      // The usual case, in 64-bit arithmetic (Int128 division is a library call).
+      let m = UInt64(mag)
+      intPart = m / 1_000_000_000
+      frac = m % 1_000_000_000
+    } else if mag / UInt128(Fixed.unit) <= UInt128(UInt64.max) {
+      intPart = UInt64(mag / UInt128(Fixed.unit))
+      frac = UInt64(mag % UInt128(Fixed.unit))
+    } else {
+      // Beyond 1.8 × 10¹⁹ units: written through String, as rare as it is large.
+      let whole = mag / UInt128(Fixed.unit)
+      frac = UInt64(mag % UInt128(Fixed.unit))
+      if negative { byte(45) }
+      for b in String(whole).utf8 { byte(b) }
+      fraction(&frac, places: places, trim: trim)
+      return
+    }
+    var f = frac
+    var shown = min(places, Fixed.scale)
+    if !trim { f /= UInt64(Fixed.pow10(Fixed.scale - shown)) }
+    if trim {
+      if f == 0 {
+        shown = 0
+      } else {
+        while f % 10 == 0 { f /= 10; shown -= 1 }
+      }
+    }
+    if negative && (intPart != 0 || f != 0) { byte(45) }
+    digits(intPart, minimumWidth: 1)
+    if shown > 0 {
+      byte(46)
+      digits(f, minimumWidth: shown)
+    }
+  }
+
+  /// The fractional digits of the wide path of ``appendFixed(_:places:trim:)``.
+  private mutating func fraction(_ frac: inout UInt64, places: Int, trim: Bool) {
     var shown = min(places, Fixed.scale)
     if !trim { frac /= UInt64(Fixed.pow10(Fixed.scale - shown)) }
     if trim {
@@ -116,32 +236,26 @@ public struct ByteWriter: Sendable {
         while frac % 10 == 0 { frac /= 10; shown -= 1 }
       }
     }
-    if negative && (intPart != 0 || frac != 0) { bytes.append(45) }
-    if intPart <= Int128(UInt64.max) {
-      digits(UInt64(intPart), minimumWidth: 1)
-    } else {
-      bytes.append(contentsOf: String(intPart).utf8)
-    }
     if shown > 0 {
-      bytes.append(46)
+      byte(46)
       digits(frac, minimumWidth: shown)
     }
   }
 
+  /// `value` in decimal, zero-padded to `minimumWidth`.
   @inline(__always) mutating func digits(_ value: UInt64, minimumWidth: Int) {
+    var width = 1
+    var probe = value
+    while probe >= 10 { probe /= 10; width += 1 }
+    let n = max(width, minimumWidth)
+    let p = room(n)
     var v = value
-    var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch
-    let count = withUnsafeMutableBytes(of: &tmp) { buf -> Int in
-      var i = 24
-      repeat {
-        i -= 1
-        buf[i] = UInt8(48 + v % 10)
-        v /= 10
-      } while v > 0
-      while 24 - i < minimumWidth { i -= 1; buf[i] = 48 }
-      bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[i..<24]))
-      return 24 - i
+    var i = n
+    while i > 0 {
+      i -= 1
+      p[i] = UInt8(truncatingIfNeeded: 48 &+ v % 10)
+      v /= 10
     }
-    _ = count
+    buffer.count += n
   }
 }

@@ -16,11 +16,12 @@ struct RawVoucherRow {
 struct VoucherBuilder {
   /// The largest quantity, rate or amount accepted (10¹⁵).
   static let largest = Fixed(1_000_000_000_000_000)
-  /// Where the voucher's first row is, and its voucher-level values (the rest of the row is not kept).
+  /// Where the voucher's first row is.
   let firstLocation: SourceLocation
-  /// The first row's voucher-level values joined by NUL, which neither a CSV field nor XML text can
-  /// contain: one small string per voucher instead of an array of ten (a million vouchers kept 300 MB less).
-  let firstValues: String
+  /// The first row's voucher-level values joined by NUL (which neither a CSV field nor XML text can
+  /// contain), kept only when they did not make a voucher: otherwise later rows are checked against the
+  /// voucher's own fields, and a million single-row vouchers keep no string each (about 100 MB).
+  private(set) var firstValues: String? = nil
   var voucher: Voucher?
   var diagnostics: [Diagnostic] = []
 
@@ -36,7 +37,6 @@ struct VoucherBuilder {
 
   init(first: RawVoucherRow) {
     self.firstLocation = first.location
-    self.firstValues = VoucherBuilder.voucherLevelValues(of: first)
     let loc = first.location
     let no = first[.voucherNo]
     var ok = true
@@ -67,7 +67,10 @@ struct VoucherBuilder {
     if isReturn == nil { fail(.badValue, .isReturn, "is_return must be 0 or 1") }
     let updateStock = VoucherBuilder.flag(first[.updateStock])
     if updateStock == nil { fail(.badValue, .updateStock, "update_stock must be 0 or 1") }
-    guard ok, let type, let date, let action, let isReturn, let updateStock else { return }
+    guard ok, let type, let date, let action, let isReturn, let updateStock else {
+      firstValues = VoucherBuilder.voucherLevelValues(of: first)
+      return
+    }
     var v = Voucher(type: type, no: no, date: date, time: time, source: loc)
     v.action = action
     v.purpose = purpose
@@ -78,6 +81,31 @@ struct VoucherBuilder {
     v.againstVoucher = first[.againstVoucher]
     v.remarks = first[.remarks]
     voucher = v
+  }
+
+  /// The columns of an item row's own (not voucher-level, not the voucher number, remarks or row type).
+  static let rowColumns = VoucherColumn.allCases.filter {
+    !VoucherColumn.voucherLevel.contains($0) && $0 != .voucherNo && $0 != .remarks && $0 != .rowType
+  }
+
+  /// The voucher's value of a voucher-level column as text, when a later row's `text` gives it a different
+  /// value; nil when they agree (the same value, however it is spelt: `08:00` and `08:00:00`, `0` and
+  /// `no`).
+  static func disagreement(_ text: String, _ c: VoucherColumn, with v: Voucher) -> String? {
+    switch c {
+    case .voucherType: return VoucherType(rawValue: text) == v.type ? nil : v.type.rawValue
+    case .postingDate: return BusinessDate(parsing: text) == v.date ? nil : v.date.description
+    case .postingTime:
+      return (text.isEmpty ? .midnight : BusinessTime(parsing: text)) == v.time ? nil : v.time.description
+    case .action: return VoucherAction(rawValue: text) == v.action ? nil : v.action.rawValue
+    case .purpose: return (text.isEmpty ? nil : Purpose(rawValue: text)) == v.purpose && (text.isEmpty || v.purpose != nil) ? nil : v.purpose?.rawValue ?? ""
+    case .party: return text == v.party ? nil : v.party
+    case .isReturn: return flag(text) == v.isReturn ? nil : (v.isReturn ? "1" : "0")
+    case .returnAgainst: return text == v.returnAgainst ? nil : v.returnAgainst
+    case .updateStock: return flag(text) == v.updateStock ? nil : (v.updateStock ? "1" : "0")
+    case .againstVoucher: return text == v.againstVoucher ? nil : v.againstVoucher
+    default: return nil
+    }
   }
 
   static func flag(_ s: String) -> Bool? {
@@ -94,10 +122,18 @@ struct VoucherBuilder {
     func fail(_ code: ErrorCode, _ field: VoucherColumn, _ msg: String) {
       diagnostics.append(Diagnostic(code, at: loc, voucher: no, field: field.rawValue, msg))
     }
-    if row.location != firstLocation && VoucherBuilder.voucherLevelValues(of: row) != firstValues {
-      let first = firstValues.split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
-      for (n, c) in VoucherColumn.voucherLevel.enumerated() where row[c] != first[n] {
-        fail(.voucherFieldsDisagree, c, "\(c.rawValue) is \(quoted(row[c])) here but \(quoted(first[n])) on line \(firstLocation.line): voucher-level fields must agree on every row of a voucher")
+    if row.location != firstLocation {
+      if let v = voucher {
+        for c in VoucherColumn.voucherLevel {
+          if let first = VoucherBuilder.disagreement(row[c], c, with: v) {
+            fail(.voucherFieldsDisagree, c, "\(c.rawValue) is \(quoted(row[c])) here but \(quoted(first)) on line \(firstLocation.line): voucher-level fields must agree on every row of a voucher")
+          }
+        }
+      } else if let firstValues, VoucherBuilder.voucherLevelValues(of: row) != firstValues {
+        let first = firstValues.split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
+        for (n, c) in VoucherColumn.voucherLevel.enumerated() where row[c] != first[n] {
+          fail(.voucherFieldsDisagree, c, "\(c.rawValue) is \(quoted(row[c])) here but \(quoted(first[n])) on line \(firstLocation.line): voucher-level fields must agree on every row of a voucher")
+        }
       }
     }
     func number(_ c: VoucherColumn) -> Fixed? {
@@ -132,8 +168,7 @@ struct VoucherBuilder {
     switch rowType {
     case .item:
       // A cancel or close names its voucher only: a row with no item is a header row.
-      let rowColumns = VoucherColumn.allCases.filter { !VoucherColumn.voucherLevel.contains($0) && $0 != .voucherNo && $0 != .remarks && $0 != .rowType }
-      if voucher?.action != .submit && rowColumns.allSatisfy({ row[$0].isEmpty }) { return }
+      if voucher?.action != .submit && VoucherBuilder.rowColumns.allSatisfy({ row[$0].isEmpty }) { return }
       var item = ItemRow(line: row.location.line, itemCode: row[.itemCode])
       item.barcode = row[.barcode]
       if item.itemCode.isEmpty && item.barcode.isEmpty {

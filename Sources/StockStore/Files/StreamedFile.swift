@@ -84,9 +84,9 @@ public final class StreamedFile {
   /// file: write them (threshold 0) before appending anything else.
   /// - Complexity: O(bytes written).
   public func write(from writer: inout ByteWriter, flushingAt threshold: Int = StreamedFile.chunk) throws(StoreError) {
-    guard writer.bytes.count >= max(threshold, 1) else { return }
+    guard writer.count >= max(threshold, 1) else { return }
     drain()
-    writer.bytes.withUnsafeBytes { put($0) }
+    writer.withUnsafeBytes { put($0) }
     writer.removeAll()
     if let failure { throw failure }
   }

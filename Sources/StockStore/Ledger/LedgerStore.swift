@@ -347,9 +347,9 @@ public struct LedgerStore: Sendable {
       b.texts(LedgerFormat.voucherHeader)
       b.endRow()
       for v in record.vouchers {
-        let start = vouchers.count + b.bytes.count
+        let start = vouchers.count + b.count
         LedgerFormat.write(v, into: &b)
-        voucherPlaces.append(VoucherPlace(run: record.run, start: start, end: vouchers.count + b.bytes.count))
+        voucherPlaces.append(VoucherPlace(run: record.run, start: start, end: vouchers.count + b.count))
         try flush(&b)
       }
     }
