@@ -1,3 +1,4 @@
+import Foundation
 import StockCore
 import StockOrder
 import StockPost
@@ -40,28 +41,47 @@ struct Replay {
   var state: PostingState
 
   /// - Complexity: O(total rows × bins), linear in the ledger.
-  /// - Parameter state: where the timeline starts (empty: from scratch).
-  init(masters: Masters, timeline: [TimelineVoucher], state start: PostingState = PostingState()) {
+  /// - Parameters:
+  ///   - state: where the timeline starts (empty: from scratch).
+  ///   - ahead: renders the head reports on the other core as the entries and GL lines come.
+  init(masters: Masters, timeline: [TimelineVoucher], state start: PostingState = PostingState(), renderingAhead ahead: RenderAhead? = nil) {
+    state = PostingState()  // set at the end (the engine owns the state meanwhile)
     var engine = PostingEngine(masters: masters, state: start)
     engine.reserve(vouchers: timeline.count)
     posted.reserveCapacity(timeline.count)
     // Room for the usual case (a transfer row moves twice; a voucher has a few GL lines), so the arrays do
     // not grow by copying; pages not used are never touched.
     let rows = timeline.reduce(0) { $0 + $1.voucher.items.count }
-    entries.reserveCapacity(2 * rows)
-    gl.reserveCapacity(2 * rows + 2 * timeline.count)
-    for tv in timeline {
+    if !Replay.reservesNothing {
+      entries.reserveCapacity(2 * rows)
+      gl.reserveCapacity(2 * rows + 2 * timeline.count)
+    }
+    var tracked: [(String, Voucher)] = []
+    for (n, tv) in timeline.enumerated() {
       switch engine.post(tv.voucher) {
       case .success(let p):
+        // The renderer reads the arrays in place: they may move only once it has read what it was given.
+        if let ahead, entries.count + p.entries.count > entries.capacity || gl.count + p.gl.count > gl.capacity { ahead.drain() }
         let e = entries.count, g = gl.count
         entries += p.entries
         gl += p.gl
-        posted.append(Posted(timeline: tv, posted: p, entries: e..<entries.count, gl: g..<gl.count))
+        let done = Posted(timeline: tv, posted: p, entries: e..<entries.count, gl: g..<gl.count)
+        if ahead != nil, p.entries.contains(where: { !$0.batchNo.isEmpty || !$0.serialNos.isEmpty }) { tracked.append((tv.voucher.no, done.voucher)) }
+        posted.append(done)
       case .failure(let problems): failures.append((tv, problems.diagnostics))
+      }
+      if let ahead, n % RenderAhead.stride == RenderAhead.stride - 1 || n == timeline.count - 1 {
+        // The entries and GL lines posted so far, handed to the renderer.
+        entries.withUnsafeBufferPointer { e in gl.withUnsafeBufferPointer { g in ahead.publish(entries: e, gl: g, vouchers: tracked) } }
+        tracked.removeAll()
       }
     }
     state = engine.state
   }
+
+  /// For tests (`STOCKLEDGER_TEST_NO_RESERVE=1`): the arrays start without room and move as they grow, so
+  /// a ``RenderAhead`` is drained before nearly every hand-over.
+  static let reservesNothing = ProcessInfo.processInfo.environment["STOCKLEDGER_TEST_NO_RESERVE"] == "1"
 
   /// The item-warehouses a voucher moves.
   static func stockKeys(_ v: Voucher) -> Set<StockKey> { Set(stockKeys(v, original: { _ in [] })) }

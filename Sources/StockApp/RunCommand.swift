@@ -196,7 +196,10 @@ public enum RunCommand {
     if component != nil { timer.mark("load part") }
     progress.show("posting \(ledger.activeVouchers.count + work.files.reduce(0) { $0 + $1.valid.count }) vouchers in date order")
     let settled: RunWork.Settled
-    switch work.settle() {
+    // Onto an empty ledger the head reports are the replay's entries and lines as they come: rendered on
+    // the other core while the replay posts.
+    let renderAhead = !o.dryRun && snapshot == nil && ledger.vouchers.isEmpty && ledger.gl.isEmpty && ledger.entries.isEmpty
+    switch work.settle(renderingAhead: renderAhead ? { RenderAhead(masters: masters, out: p.out) } : nil) {
     case .success(let s): settled = s
     case .failure(let error):
       return .done((CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: \(error.message)\nNothing was changed.\n"), nil))
@@ -208,7 +211,7 @@ public enum RunCommand {
     // The head reports are rendered on the other core while the run rewrites `stock-ledger.csv` and
     // commits; they are written only after the commit, so they never show what the ledger does not hold.
     let revaluedKeys = component?.keys
-    let reports: Background<ReportWriter.Rendered>? = o.dryRun ? nil : Background {
+    let reports: Background<ReportWriter.Rendered>? = o.dryRun ? nil : settled.rendered ?? Background {
       guard let snapshot else { return ReportWriter.render(source, out: p.out) }
       if let revaluedKeys {
         return ReportWriter.render(revaluing: source, keys: revaluedKeys, to: snapshot.folds, planning: snapshot.state.planning, sizes: snapshot.reportSizes, out: p.out)

@@ -177,10 +177,14 @@ struct RunWork {
     var state = PostingState()
     /// Date and time of the timeline's last voucher.
     var lastKey: (date: BusinessDate, time: BusinessTime)?
+    /// The head reports, when they were rendered while the final replay posted (``RenderAhead``).
+    var rendered: Background<ReportWriter.Rendered>?
   }
 
   /// Replays until nothing fails; returns what posts, or why the ledger itself cannot be replayed.
-  func settle() -> Result<Settled, ReplayError> {
+  /// - Parameter renderingAhead: makes a renderer of the head reports for each replay that may be the
+  ///   final one (the run starts from an empty ledger); the final one's reports are in `rendered`.
+  func settle(renderingAhead: (() -> RenderAhead)? = nil) -> Result<Settled, ReplayError> {
     var s = Settled()
     var rejectedFiles: Set<String> = []
     for f in files {
@@ -217,8 +221,13 @@ struct RunWork {
       cancels = live.filter(\.hasCancels).flatMap { f in f.valid.filter { $0.action == .cancel && !s.rejectedVouchers.contains($0.no) } }
       let cancelledNow = Set(cancels.map(\.no))
       let timeline = Timeline.order(posted: ledger.activeVouchers.filter { !cancelledNow.contains($0.no) }, new: candidates)
-      replay = Replay(masters: masters, timeline: timeline, state: base)
-      if replay.failures.isEmpty { break }
+      let ahead = renderingAhead?()
+      replay = Replay(masters: masters, timeline: timeline, state: base, renderingAhead: ahead)
+      if replay.failures.isEmpty {
+        s.rendered = ahead?.finish(planning: replay.state.planning)
+        break
+      }
+      ahead?.cancel()
       func reject(_ v: Voucher) {
         if partial { s.rejectedVouchers.insert(v.no) } else { rejectedFiles.insert(v.source.file) }
       }

@@ -34,24 +34,34 @@ public struct AgeingFold: Sendable {
 
   public let filter: ReportFilter
   var slots: [StockKey: SlotQueue] = [:]
-  /// Slots a stock entry or reconciliation took out, until the same voucher puts them back (voucher, item,
-  /// warehouse). Only meaningful within one voucher.
-  var removed: [String: [Slot]] = [:]
+  /// Slots a stock entry or reconciliation took out, until the same voucher puts them back, by item and
+  /// warehouse. Only meaningful within one voucher: emptied when the next voucher's entries start (a
+  /// voucher's entries are consecutive), so transfers and issues leave nothing behind.
+  var removed: [StockKey: [Slot]] = [:]
+  /// The voucher whose slots `removed` holds.
+  private var removedBy = ""
   /// The latest posting date folded.
   public internal(set) var latest: BusinessDate?
   public init(filter: ReportFilter = ReportFilter()) { self.filter = filter }
 
-  /// - Complexity: O(slots consumed).
+  /// - Complexity: O(slots consumed); one table lookup.
   public mutating func add(_ e: StockLedgerEntry) {
     latest = max(latest ?? e.date, e.date)
     if let to = filter.to, e.date > to { return }
-    let key = StockKey(item: e.itemCode, warehouse: e.warehouse)
-    var list = slots.removeValue(forKey: key) ?? SlotQueue()
     // Only stock entries and reconciliations put back what they took out (repack, batch reconciliation).
     let putsBack = e.voucherType == .stockReconciliation || e.voucherType == .stockEntry
-    let voucherKey = putsBack ? e.voucherNo + "\u{1F}" + e.itemCode + "\u{1F}" + e.warehouse : ""
+    if putsBack && e.voucherNo != removedBy {
+      if !removed.isEmpty { removed.removeAll(keepingCapacity: true) }
+      removedBy = e.voucherNo
+    }
+    let key = StockKey(item: e.itemCode, warehouse: e.warehouse)
+    AgeingFold.fold(e, putsBack: putsBack, key: key, into: &slots[key, default: SlotQueue()], removed: &removed)
+  }
+
+  /// Applies one entry to its item-warehouse's slots (in place in the table, not copied out and back).
+  private static func fold(_ e: StockLedgerEntry, putsBack: Bool, key: StockKey, into list: inout SlotQueue, removed: inout [StockKey: [Slot]]) {
     if e.actualQty.isPositive {
-      if putsBack, let back = removed.removeValue(forKey: voucherKey) {
+      if putsBack, let back = removed.removeValue(forKey: key) {
         for slot in back.reversed() { list.pushFront(slot) }  // a repack or reconciliation puts back what it took, with its dates
       } else if let first = list.first, !first.qty.isPositive {
         list.first = Slot(qty: first.qty + e.actualQty, date: e.date, value: first.value + e.stockValueDifference)
@@ -63,12 +73,12 @@ public struct AgeingFold: Sendable {
       var taken: [Slot] = []
       while need.isPositive, let first = list.first, first.qty.isPositive {
         if first.qty <= need {
-          taken.append(first)
+          if putsBack { taken.append(first) }
           need -= first.qty
           list.popFront()
         } else {
           let part = first.value.multiplied(by: need.divided(by: first.qty, rule: .halfUp), places: 9, rule: .halfUp)
-          taken.append(Slot(qty: need, date: first.date, value: part))
+          if putsBack { taken.append(Slot(qty: need, date: first.date, value: part)) }
           list.first = Slot(qty: first.qty - need, date: first.date, value: first.value - part)
           need = .zero
         }
@@ -80,9 +90,8 @@ public struct AgeingFold: Sendable {
           list.pushFront(Slot(qty: -need, date: e.date, value: .zero))
         }
       }
-      if putsBack { removed[voucherKey, default: []] += taken }
+      if putsBack { removed[key, default: []] += taken }
     }
-    slots[key] = list
   }
 
   /// The bucket bounds and names of `filter.ranges` (`0_30`, …, `91_above`).

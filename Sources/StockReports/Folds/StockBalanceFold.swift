@@ -17,9 +17,13 @@ public struct StockBalanceFold: Sendable {
   public mutating func add(_ e: StockLedgerEntry) {
     guard filter.matches(item: e.itemCode, warehouse: e.warehouse) else { return }
     if let to = filter.to, e.date > to { return }
-    let key = StockKey(item: e.itemCode, warehouse: e.warehouse)
-    var r = rows[key] ?? Row()
-    if let from = filter.from, e.date < from {
+    let opening = filter.from.map { e.date < $0 } ?? false
+    StockBalanceFold.fold(e, opening: opening, into: &rows[StockKey(item: e.itemCode, warehouse: e.warehouse), default: Row()])
+  }
+
+  /// Applies one entry to its row, in place in the table (one lookup).
+  private static func fold(_ e: StockLedgerEntry, opening: Bool, into r: inout Row) {
+    if opening {
       r.openingQty += e.actualQty
       r.openingValue += e.stockValueDifference
     } else {
@@ -29,7 +33,6 @@ public struct StockBalanceFold: Sendable {
     r.balanceQty = e.qtyAfterTransaction
     r.balanceValue = e.stockValue
     r.rate = e.valuationRate
-    rows[key] = r
   }
 
   public static let columns = [

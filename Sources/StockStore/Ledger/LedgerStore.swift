@@ -340,46 +340,23 @@ public struct LedgerStore: Sendable {
       out.append(bytes)
       try enter(out)
     }
-    // The three large files are written in chunks through a buffer, hashed as they go.
-    voucherPlaces.reserveCapacity(record.vouchers.count)
-    let vouchers = try StreamedFile(path: dir + "/vouchers.csv")
-    try vouchers.writeRows(guardingFormulas: false) { (b, flush) throws(StoreError) in
-      b.texts(LedgerFormat.voucherHeader)
-      b.endRow()
-      for v in record.vouchers {
-        let start = vouchers.count + b.count
-        LedgerFormat.write(v, into: &b)
-        voucherPlaces.append(VoucherPlace(run: record.run, start: start, end: vouchers.count + b.count))
-        try flush(&b)
-      }
+    // The three large files are written in chunks through a buffer, hashed as they go, on both cores (the
+    // largest first; their order in the manifest is fixed).
+    let run = record.run
+    let written = Parallel.mapEach(LargeFile.allCases, weight: { $0.weight(record) }) { file -> Result<LargeFile.Written, StoreError> in
+      do throws(StoreError) { return .success(try file.write(record, in: dir, run: run, places: places)) } catch { return .failure(error) }
     }
-    try enter(vouchers)
-    let stock = try StreamedFile(path: dir + "/stock.csv")
-    try stock.writeRows(guardingFormulas: false) { (b, flush) throws(StoreError) in
-      b.texts(LedgerFormat.stockColumns + ["is_cancelled"])
-      b.endRow()
-      for (entries, cancelled) in [(record.entries, ""), (record.cancelledEntries, "1")] {
-        for e in entries {
-          LedgerFormat.write(e, places: places, into: &b)
-          b.text(cancelled)
-          b.endRow()
-          try flush(&b)
-        }
+    var glHasFormulas = false
+    for result in written {
+      let w: LargeFile.Written
+      switch result {
+      case .success(let x): w = x
+      case .failure(let error): throw error
       }
+      manifest += "file \(w.name) \(w.count) \(w.sha256)\n"
+      voucherPlaces += w.places
+      glHasFormulas = glHasFormulas || w.formulas
     }
-    try enter(stock)
-    // Whether a report would guard a text field against formulas: if not, the journal's bytes are gl.csv's.
-    let gl = try StreamedFile(path: dir + "/gl.csv")
-    let glHasFormulas = try gl.writeRows(guardingFormulas: false) { (b, flush) throws(StoreError) in
-      b.texts(LedgerFormat.glColumns)
-      b.endRow()
-      for g in record.gl {
-        LedgerFormat.write(g, places: places, into: &b)
-        b.endRow()
-        try flush(&b)
-      }
-    }
-    try enter(gl)
     var w = CSVWriter(guardsFormulas: false)
     w.row(LedgerFormat.registryColumns)
     for f in record.files { w.row(f.fields) }
@@ -443,5 +420,80 @@ public struct LedgerStore: Sendable {
       try DurableFiles.move(m.from, to: m.to)
       CrashPoint.hit("move")
     }
+  }
+}
+
+/// The three large files of a run, written independently (each on whichever core is free).
+enum LargeFile: CaseIterable, Sendable {
+  case vouchers, stock, gl
+
+  /// What writing one gave: its name, size and SHA-256, where each voucher went (`vouchers.csv`), and
+  /// whether a report would guard a text field against formulas (`gl.csv`).
+  struct Written: Sendable {
+    var name: String
+    var count: Int
+    var sha256: String
+    var places: [VoucherPlace] = []
+    var formulas = false
+  }
+
+  /// About how many bytes the file will have.
+  func weight(_ record: RunRecord) -> Int {
+    switch self {
+    case .vouchers: return 105 * record.vouchers.count
+    case .stock: return 100 * (record.entries.count + record.cancelledEntries.count)
+    case .gl: return 77 * record.gl.count
+    }
+  }
+
+  /// Writes the file durably into the run's directory `dir`.
+  func write(_ record: RunRecord, in dir: String, run: Int, places: Int) throws(StoreError) -> Written {
+    var voucherPlaces: [VoucherPlace] = []
+    var formulas = false
+    let out: StreamedFile
+    switch self {
+    case .vouchers:
+      voucherPlaces.reserveCapacity(record.vouchers.count)
+      out = try StreamedFile(path: dir + "/vouchers.csv")
+      try out.writeRows(guardingFormulas: false) { (b, flush) throws(StoreError) in
+        b.texts(LedgerFormat.voucherHeader)
+        b.endRow()
+        for v in record.vouchers {
+          let start = out.count + b.count
+          LedgerFormat.write(v, into: &b)
+          voucherPlaces.append(VoucherPlace(run: run, start: start, end: out.count + b.count))
+          try flush(&b)
+        }
+      }
+    case .stock:
+      out = try StreamedFile(path: dir + "/stock.csv")
+      try out.writeRows(guardingFormulas: false) { (b, flush) throws(StoreError) in
+        b.texts(LedgerFormat.stockColumns + ["is_cancelled"])
+        b.endRow()
+        for (entries, cancelled) in [(record.entries, ""), (record.cancelledEntries, "1")] {
+          for e in entries {
+            LedgerFormat.write(e, places: places, into: &b)
+            b.text(cancelled)
+            b.endRow()
+            try flush(&b)
+          }
+        }
+      }
+    case .gl:
+      // Whether a report would guard a text field against formulas: if not, the journal's bytes are gl.csv's.
+      out = try StreamedFile(path: dir + "/gl.csv")
+      formulas = try out.writeRows(guardingFormulas: false) { (b, flush) throws(StoreError) in
+        b.texts(LedgerFormat.glColumns)
+        b.endRow()
+        for g in record.gl {
+          LedgerFormat.write(g, places: places, into: &b)
+          b.endRow()
+          try flush(&b)
+        }
+      }
+    }
+    let (count, hash) = try out.finish()
+    guard let hash else { throw StoreError(path: out.path, "written without its hash") }
+    return Written(name: (out.path as NSString).lastPathComponent, count: count, sha256: hash, places: voucherPlaces, formulas: formulas)
   }
 }

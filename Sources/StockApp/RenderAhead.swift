@@ -1,0 +1,163 @@
+import Foundation
+import StockCore
+import StockReports
+import StockStore
+
+/// The head reports of a replay onto an empty ledger, rendered on the other core while the replay posts:
+/// `stock-ledger.csv` and `general-ledger.csv` written (to temporary names) and the report folds built
+/// from the entries and GL lines as the replay appends them, the aggregate reports once it has posted.
+///
+/// Without it the other core is idle while one core posts, and renders the same reports afterwards beside
+/// the commit, which it outlasted (BENCHMARKS.md). The result is byte for byte what
+/// ``ReportWriter/render(_:out:)`` gives for the same replay (`RenderAheadTests`).
+///
+/// The replay hands over its arrays in place: ``publish(entries:gl:vouchers:)`` passes their storage and
+/// how much of it is final, and the renderer reads only that part, while the replay appends beyond it.
+/// Before an append would move an array's storage the replay calls ``drain()``, which returns once the
+/// renderer has read everything published (and holds no pointer into it).
+final class RenderAhead: @unchecked Sendable {
+  private let masters: Masters
+  private let out: String
+  private let condition = NSCondition()
+  // Shared with the renderer, under `condition`:
+  /// Where the replay's arrays are (nil while they may move) and how many of their elements are final.
+  private var entries: UnsafePointer<StockLedgerEntry>?
+  private var gl: UnsafePointer<GLEntry>?
+  private var entryCount = 0, glCount = 0
+  /// The vouchers of batch and serial entries published and not yet taken (the folds need them).
+  private var vouchers: [(String, Voucher)] = []
+  private var entriesRead = 0, glRead = 0
+  private var planning: [StockKey: PlanningTotals]?
+  private var cancelled = false
+  private var work: Background<ReportWriter.Rendered?>!
+
+  /// Vouchers between two hand-overs: a few hundred kilobytes of entries each time.
+  static let stride = 1024
+
+  /// Starts the renderer; it waits for the first hand-over.
+  init(masters: Masters, out: String) {
+    self.masters = masters
+    self.out = out
+    work = Background { [self] in self.render() }
+  }
+
+  /// Hands over the replay's arrays: their first `count` elements are final. `vouchers` are the posted
+  /// vouchers with batch or serial entries among them (by number).
+  func publish(entries: UnsafeBufferPointer<StockLedgerEntry>, gl: UnsafeBufferPointer<GLEntry>, vouchers: [(String, Voucher)]) {
+    condition.lock()
+    (self.entries, entryCount) = (entries.baseAddress, entries.count)
+    (self.gl, glCount) = (gl.baseAddress, gl.count)
+    self.vouchers += vouchers
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// Returns once the renderer has read everything published: the replay may then move its arrays.
+  func drain() {
+    condition.lock()
+    while !cancelled && (entriesRead < entryCount || glRead < glCount) { condition.wait() }
+    (entries, gl) = (nil, nil)
+    condition.unlock()
+  }
+
+  /// The replay has posted (everything is published): the aggregate reports are rendered with its
+  /// planning totals, and the reports returned.
+  func finish(planning: [StockKey: PlanningTotals]) -> Background<ReportWriter.Rendered> {
+    condition.lock()
+    self.planning = planning
+    condition.broadcast()
+    condition.unlock()
+    let work = work!
+    return Background {
+      guard let rendered = work.value else { preconditionFailure("a finished render-ahead returns its reports") }
+      return rendered
+    }
+  }
+
+  /// The replay will not be used (vouchers failed and it posts again): the renderer stops and its
+  /// temporary files are removed. Waits for it, so nothing reads the replay's arrays afterwards.
+  func cancel() {
+    condition.lock()
+    cancelled = true
+    condition.broadcast()
+    condition.unlock()
+    _ = work.value
+  }
+
+  /// The renderer: what ``ReportWriter/render(_:out:)`` does, a hand-over at a time. nil when cancelled.
+  private func render() -> ReportWriter.Rendered? {
+    var r = ReportWriter.Rendered()
+    var folds = LedgerFolds()
+    var byNumber: [String: Voucher] = [:]
+    let places = masters.company.currencyPrecision
+    var files: (stock: StreamedFile, gl: StreamedFile)?
+    do throws(StoreError) {
+      try DurableFiles.makeDirectory(out)
+      files = (try StreamedFile(path: out + "/stock-ledger.csv"), try StreamedFile(path: out + "/general-ledger.csv"))
+    } catch {
+      r.failure = error
+    }
+    let chunk = StreamedFile.chunk
+    var stockWriter = ByteWriter(guardsFormulas: true, capacity: chunk + (1 << 16))
+    var glWriter = ByteWriter(guardsFormulas: true, capacity: chunk + (1 << 16))
+    stockWriter.texts(StockReports.stockLedgerColumns)
+    stockWriter.endRow()
+    glWriter.texts(StockReports.glColumns)
+    glWriter.endRow()
+    var e0 = 0, g0 = 0
+    while true {
+      condition.lock()
+      while !cancelled && planning == nil && entryCount == e0 && glCount == g0 { condition.wait() }
+      if cancelled {
+        condition.unlock()
+        files?.stock.discard()
+        files?.gl.discard()
+        return nil
+      }
+      let (e, e1, g, g1, done) = (entries, entryCount, gl, glCount, planning != nil && entryCount == e0 && glCount == g0)
+      for (no, v) in vouchers { byNumber[no] = v }
+      vouchers.removeAll()
+      condition.unlock()
+      if done { break }
+      for i in e0..<e1 {
+        let entry = e![i]
+        folds.add(entry, voucher: entry.batchNo.isEmpty && entry.serialNos.isEmpty ? nil : byNumber[entry.voucherNo], masters: masters)
+        if let files, r.failure == nil {
+          entry.write(places: places, into: &stockWriter)
+          stockWriter.endRow()
+          do throws(StoreError) { try files.stock.write(from: &stockWriter) } catch { r.failure = error }
+        }
+      }
+      for i in g0..<g1 {
+        let line = g![i]
+        folds.add(line)
+        if let files, r.failure == nil {
+          line.write(places: places, into: &glWriter)
+          glWriter.endRow()
+          do throws(StoreError) { try files.gl.write(from: &glWriter) } catch { r.failure = error }
+        }
+      }
+      (e0, g0) = (e1, g1)
+      condition.lock()
+      (entriesRead, glRead) = (e0, g0)
+      condition.broadcast()
+      condition.unlock()
+    }
+    if let files, r.failure == nil {
+      do throws(StoreError) {
+        try files.stock.write(from: &stockWriter, flushingAt: 0)
+        r.renames.append((try files.stock.closeTemporary(), "stock-ledger"))
+        try files.gl.write(from: &glWriter, flushingAt: 0)
+        r.renames.append((try files.gl.closeTemporary(), "general-ledger"))
+      } catch {
+        r.failure = error
+      }
+    }
+    r.folds = folds
+    condition.lock()
+    let planning = self.planning ?? [:]
+    condition.unlock()
+    r.files = ReportWriter.aggregates(folds, ReportSource(masters: masters, entries: [], gl: [], planning: planning))
+    return r
+  }
+}
