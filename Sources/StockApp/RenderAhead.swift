@@ -119,20 +119,21 @@ final class RenderAhead: @unchecked Sendable {
       vouchers.removeAll()
       condition.unlock()
       if done { break }
+      // The elements are read in place, not copied: a copy would retain and release the strings the
+      // posting thread is retaining for the lines it builds (the same account names), contending for them.
       for i in e0..<e1 {
-        let entry = e![i]
-        folds.add(entry, voucher: entry.batchNo.isEmpty && entry.serialNos.isEmpty ? nil : byNumber[entry.voucherNo], masters: masters)
+        let tracked = !e![i].batchNo.isEmpty || !e![i].serialNos.isEmpty
+        folds.add(e![i], voucher: tracked ? byNumber[e![i].voucherNo] : nil, masters: masters)
         if let files, r.failure == nil {
-          entry.write(places: places, into: &stockWriter)
+          e![i].write(places: places, into: &stockWriter)
           stockWriter.endRow()
           do throws(StoreError) { try files.stock.write(from: &stockWriter) } catch { r.failure = error }
         }
       }
       for i in g0..<g1 {
-        let line = g![i]
-        folds.add(line)
+        folds.add(g![i])
         if let files, r.failure == nil {
-          line.write(places: places, into: &glWriter)
+          g![i].write(places: places, into: &glWriter)
           glWriter.endRow()
           do throws(StoreError) { try files.gl.write(from: &glWriter) } catch { r.failure = error }
         }

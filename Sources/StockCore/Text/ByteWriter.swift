@@ -93,36 +93,42 @@ public struct ByteWriter: Sendable {
   /// A text field, quoted when it holds a comma, quote, CR or LF; guarded against formulas when asked.
   public mutating func text(_ s: String) {
     separator()
+    // Read in place: copying the string (to call the mutating `withUTF8`) would retain and release its
+    // storage, which the posting thread may be retaining at the same moment for another line.
+    if s.utf8.withContiguousStorageIfAvailable({ field($0) }) != nil { return }
     var s = s
-    s.withUTF8 { u in
-      guard let source = u.baseAddress, !u.isEmpty else { return }
-      var needsQuotes = false
-      for b in u where b == 44 || b == 34 || b == 10 || b == 13 { needsQuotes = true; break }
-      // A negative number is data, not a formula (as in ``CSVWriter``).
-      let first = u[0]
-      let formula = (first == 61 || first == 43 || first == 45 || first == 64 || first == 9 || first == 13)
-        && !(first == 45 && Fixed(parsing: String(decoding: u, as: UTF8.self)) != nil)
-      if formula { sawFormula = true }
-      let guarded = guardsFormulas && formula
-      if !needsQuotes {
-        let p = room(u.count + 1)
-        var n = 0
-        if guarded { p.pointee = 39; n = 1 }
-        (p + n).update(from: source, count: u.count)
-        buffer.count += n + u.count
-        return
-      }
-      let p = room(2 * u.count + 3)
+    s.withUTF8 { field($0) }
+  }
+
+  /// The bytes of a text field (see ``text(_:)``).
+  private mutating func field(_ u: UnsafeBufferPointer<UInt8>) {
+    guard let source = u.baseAddress, !u.isEmpty else { return }
+    var needsQuotes = false
+    for b in u where b == 44 || b == 34 || b == 10 || b == 13 { needsQuotes = true; break }
+    // A negative number is data, not a formula (as in ``CSVWriter``).
+    let first = u[0]
+    let formula = (first == 61 || first == 43 || first == 45 || first == 64 || first == 9 || first == 13)
+      && !(first == 45 && Fixed(parsing: String(decoding: u, as: UTF8.self)) != nil)
+    if formula { sawFormula = true }
+    let guarded = guardsFormulas && formula
+    if !needsQuotes {
+      let p = room(u.count + 1)
       var n = 0
-      p[n] = 34; n += 1
-      if guarded { p[n] = 39; n += 1 }
-      for b in u {
-        if b == 34 { p[n] = 34; n += 1 }
-        p[n] = b; n += 1
-      }
-      p[n] = 34; n += 1
-      buffer.count += n
+      if guarded { p.pointee = 39; n = 1 }
+      (p + n).update(from: source, count: u.count)
+      buffer.count += n + u.count
+      return
     }
+    let p = room(2 * u.count + 3)
+    var n = 0
+    p[n] = 34; n += 1
+    if guarded { p[n] = 39; n += 1 }
+    for b in u {
+      if b == 34 { p[n] = 34; n += 1 }
+      p[n] = b; n += 1
+    }
+    p[n] = 34; n += 1
+    buffer.count += n
   }
 
   /// Several text fields.
