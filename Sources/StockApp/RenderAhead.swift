@@ -90,10 +90,14 @@ final class RenderAhead: @unchecked Sendable {
     var folds = LedgerFolds()
     var byNumber: [String: Voucher] = [:]
     let places = masters.company.currencyPrecision
-    var files: (stock: StreamedFile, gl: StreamedFile)?
+    // The journal of a run onto an empty ledger is its general ledger: the same bytes go to both.
+    var files: (stock: StreamedFile, gl: StreamedFile, journal: StreamedFile)?
     do throws(StoreError) {
       try DurableFiles.makeDirectory(out)
-      files = (try StreamedFile(path: out + "/stock-ledger.csv"), try StreamedFile(path: out + "/general-ledger.csv"))
+      files = (
+        try StreamedFile(path: out + "/stock-ledger.csv", hashing: false), try StreamedFile(path: out + "/general-ledger.csv", hashing: false),
+        try StreamedFile(path: out + "/gl-journal.csv", hashing: false)
+      )
     } catch {
       r.failure = error
     }
@@ -112,6 +116,7 @@ final class RenderAhead: @unchecked Sendable {
         condition.unlock()
         files?.stock.discard()
         files?.gl.discard()
+        files?.journal.discard()
         return nil
       }
       let (e, e1, g, g1, done) = (entries, entryCount, gl, glCount, planning != nil && entryCount == e0 && glCount == g0)
@@ -135,7 +140,10 @@ final class RenderAhead: @unchecked Sendable {
         if let files, r.failure == nil {
           g![i].write(places: places, into: &glWriter)
           glWriter.endRow()
-          do throws(StoreError) { try files.gl.write(from: &glWriter) } catch { r.failure = error }
+          if glWriter.count >= chunk {
+            glWriter.withUnsafeBytes { files.journal.append($0) }
+            do throws(StoreError) { try files.gl.write(from: &glWriter) } catch { r.failure = error }
+          }
         }
       }
       (e0, g0) = (e1, g1)
@@ -148,8 +156,10 @@ final class RenderAhead: @unchecked Sendable {
       do throws(StoreError) {
         try files.stock.write(from: &stockWriter, flushingAt: 0)
         r.renames.append((try files.stock.closeTemporary(), "stock-ledger"))
+        glWriter.withUnsafeBytes { files.journal.append($0) }
         try files.gl.write(from: &glWriter, flushingAt: 0)
         r.renames.append((try files.gl.closeTemporary(), "general-ledger"))
+        r.journal = try files.journal.closeTemporary()
       } catch {
         r.failure = error
       }

@@ -18,6 +18,9 @@ enum ReportWriter {
     var folds = LedgerFolds()
     /// Why a report could not be rendered to its temporary file (the write then fails with it).
     var failure: StoreError?
+    /// The run's GL journal, already written under this temporary name in the output folder (a run onto an
+    /// empty ledger: its journal is the general ledger), for ``PostCommit`` to adopt instead of copying.
+    var journal: String?
   }
 
   /// The two reports that grow with the history: a run appends to them.
@@ -50,10 +53,10 @@ enum ReportWriter {
     r.files = aggregates(r.folds, source)
     do throws(StoreError) {
       try DurableFiles.makeDirectory(out)
-      let stock = try StreamedFile(path: out + "/stock-ledger.csv")
+      let stock = try StreamedFile(path: out + "/stock-ledger.csv", hashing: false)
       try stock.writeRows(guardingFormulas: true) { (w, flush) throws(StoreError) in try StockReports.stockLedgerCSV(source, into: &w, flush: flush) }
       r.renames.append((try stock.closeTemporary(), "stock-ledger"))
-      let gl = try StreamedFile(path: out + "/general-ledger.csv")
+      let gl = try StreamedFile(path: out + "/general-ledger.csv", hashing: false)
       try gl.writeRows(guardingFormulas: true) { (w, flush) throws(StoreError) in try StockReports.generalLedgerCSV(source.gl, source, into: &w, flush: flush) }
       r.renames.append((try gl.closeTemporary(), "general-ledger"))
     } catch {
@@ -177,7 +180,7 @@ enum ReportWriter {
 enum PostCommit {
   static func finish(
     _ run: (run: Int, moves: [(from: String, to: String)], outputs: [(target: String, content: String)], gl: [GLEntry]),
-    store: LedgerStore, paths: BooksPaths, masters: Masters, journal: String? = nil
+    store: LedgerStore, paths: BooksPaths, masters: Masters, journal: String? = nil, prewrittenJournal: String? = nil
   ) throws(StoreError) {
     let runName = LedgerStore.runName(run.run)
     let chain = (try? store.head().chain) ?? ""
@@ -192,18 +195,28 @@ enum PostCommit {
     try DurableFiles.makeDirectory(dir)
     DurableFiles.removeStrayTemporaries(in: dir)
     let source = ReportSource(masters: masters, entries: [], gl: [])
-    let out = try StreamedFile(path: dir + "/gl-journal.csv")
-    if let journal {
-      try out.append(contentsOf: journal)  // the committed gl.csv holds the journal's bytes: copied, not formatted
+    if let prewrittenJournal, DurableFiles.exists(prewrittenJournal) {
+      try DurableFiles.adopt(prewrittenJournal, as: dir + "/gl-journal.csv")  // written beside the posting
     } else {
-      try out.writeRows(guardingFormulas: true) { (w, flush) throws(StoreError) in try StockReports.generalLedgerCSV(run.gl, source, into: &w, flush: flush) }
+      try writeJournal(run.gl, to: dir, source: source, committed: journal)
     }
-    _ = try out.finish()
     for o in run.outputs where o.target.hasPrefix("report:") {
       let content = o.content.replacingOccurrences(of: RunSummary.chainPlaceholder, with: chain)
       try DurableFiles.write(content, to: dir + "/" + o.target.dropFirst("report:".count))
     }
     CrashPoint.hit("reports")
     try store.markFinished(run: run.run)
+  }
+
+  /// Writes the run's journal into `dir`: the committed `gl.csv` copied by the kernel when its bytes are the
+  /// journal's (`committed`), else the lines formatted.
+  static func writeJournal(_ gl: [GLEntry], to dir: String, source: ReportSource, committed: String?) throws(StoreError) {
+    let out = try StreamedFile(path: dir + "/gl-journal.csv", hashing: false)
+    if let committed {
+      try out.append(contentsOf: committed)  // the committed gl.csv holds the journal's bytes: copied, not formatted
+    } else {
+      try out.writeRows(guardingFormulas: true) { (w, flush) throws(StoreError) in try StockReports.generalLedgerCSV(gl, source, into: &w, flush: flush) }
+    }
+    _ = try out.finish()
   }
 }

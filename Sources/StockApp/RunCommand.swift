@@ -291,7 +291,7 @@ public enum RunCommand {
         next.reportSizes = sizes
         return next
       }
-      try PostCommit.finish((record.run, record.moves, record.outputs, record.gl), store: store, paths: p, masters: masters, journal: committed.journal)
+      try PostCommit.finish((record.run, record.moves, record.outputs, record.gl), store: store, paths: p, masters: masters, journal: committed.journal, prewrittenJournal: rendered.journal)
       timer.mark("journal and moves")
       progress.show("writing reports to \(p.out)")
       var removal: Background<Void>?
@@ -357,7 +357,7 @@ public enum RunCommand {
     do {
       // Changes found by binary search on date and time, the rest copied by the kernel; else every line read.
       do {
-        let file = try StreamedFile(path: out + "/stock-ledger.csv")
+        let file = try StreamedFile(path: out + "/stock-ledger.csv", hashing: false)
         let source = open(out + "/stock-ledger.csv", O_RDONLY | O_CLOEXEC)
         defer { close(source) }
         if source >= 0, StockLedgerRewrite.rewrite(old.bytes, replacing: replacements, inserting: inserting, emit: file.append, copy: { file.append(from: source, range: $0) }) {
@@ -365,7 +365,7 @@ public enum RunCommand {
         }
         file.discard()
       }
-      let file = try StreamedFile(path: out + "/stock-ledger.csv")
+      let file = try StreamedFile(path: out + "/stock-ledger.csv", hashing: false)
       let replacing = Dictionary(replacements.map { ($0.field, $0.bytes) }, uniquingKeysWith: { a, _ in a })
       guard StockLedgerRewrite.rewrite(old.bytes, replacing: replacing, inserting: inserting, from: from, emit: file.append) else {
         file.discard()

@@ -94,8 +94,8 @@ struct Check {
       if v.purpose != nil { fail(.notAllowedField, "purpose", "purpose applies to Stock Entry and Stock Reconciliation only") }
     }
     // Returns, invoices, links
-    let returnable: Set<VoucherType> = [.purchaseReceipt, .purchaseInvoice, .deliveryNote, .salesInvoice]
-    if v.isReturn && !returnable.contains(type) {
+    let returnable = type == .purchaseReceipt || type == .purchaseInvoice || type == .deliveryNote || type == .salesInvoice
+    if v.isReturn && !returnable {
       fail(.notAllowedField, "is_return", "only Purchase Receipt, Purchase Invoice, Delivery Note and Sales Invoice have returns")
     }
     if !v.returnAgainst.isEmpty && !v.isReturn {
@@ -156,10 +156,13 @@ struct Check {
         fail(.unknownItem, line: line, "barcode", "barcode \(row.barcode) belongs to no item in items.csv")
         return
       }
-    } else if masters.itemByCode[row.itemCode] == nil, let code = masters.itemCodeByBarcode[row.itemCode] {
-      row.itemCode = code  // a barcode given as item_code
     }
-    guard let item = masters.itemByCode[row.itemCode] else {
+    var found = masters.itemByCode[row.itemCode]
+    if found == nil && row.barcode.isEmpty, let code = masters.itemCodeByBarcode[row.itemCode] {
+      row.itemCode = code  // a barcode given as item_code
+      found = masters.itemByCode[code]
+    }
+    guard let item = found else {
       let trimmed = String(row.itemCode.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
       let spaced = trimmed != row.itemCode && masters.itemByCode[trimmed] != nil
       fail(.unknownItem, line: line, "item_code", "item '\(row.itemCode)' is not in items.csv" + (spaced ? " (remove the spaces around it)" : ""))
@@ -171,8 +174,8 @@ struct Check {
     warehouses(row, line: line)
     quantity(row, item, line: line)
     if let r = row.rate, r.isNegative { fail(.negativeRate, line: line, "rate", "rate may not be negative") }
-    let needsRate: Set<VoucherType> = [.purchaseReceipt, .purchaseInvoice, .salesInvoice]
-    if needsRate.contains(type) && row.rate == nil && !voucher.isReturn {
+    let needsRate = type == .purchaseReceipt || type == .purchaseInvoice || type == .salesInvoice
+    if needsRate && row.rate == nil && !voucher.isReturn {
       fail(.required, line: line, "rate", "a \(type.rawValue) row needs its rate")
     }
     if type == .stockReconciliation && row.qty == nil && row.rate == nil {
@@ -198,9 +201,8 @@ struct Check {
       }
     }
     // Accounts
-    for (f, acc) in [("expense_account", row.expenseAccount), ("income_account", row.incomeAccount)] where !acc.isEmpty {
-      account(acc, field: f, line: line)
-    }
+    if !row.expenseAccount.isEmpty { account(row.expenseAccount, field: "expense_account", line: line) }
+    if !row.incomeAccount.isEmpty { account(row.incomeAccount, field: "income_account", line: line) }
     // Manufacture / Repack flags
     let producing = voucher.purpose == .manufacture || voucher.purpose == .repack
     if (row.isFinishedItem || row.isScrapItem) && !producing {
@@ -314,7 +316,7 @@ struct Check {
 
   mutating func charges() {
     let v = voucher
-    let taxable: Set<VoucherType> = [.purchaseReceipt, .purchaseInvoice, .salesInvoice, .deliveryNote]
+    let taxable = type == .purchaseReceipt || type == .purchaseInvoice || type == .salesInvoice || type == .deliveryNote
     for c in v.taxes + v.additionalCosts {
       if let a = c.amount, !a.hasAtMost(places: company.currencyPrecision) {
         fail(.precision, line: c.line, "amount", "amount \(a) has more decimals than currency_precision \(company.currencyPrecision) allows: round it in the source")
@@ -322,7 +324,7 @@ struct Check {
     }
     for c in v.taxes {
       account(c.account, field: "account", line: c.line)
-      if !taxable.contains(type) { fail(.notAllowedField, line: c.line, "row_type", "a \(type.rawValue) has no taxes") }
+      if !taxable { fail(.notAllowedField, line: c.line, "row_type", "a \(type.rawValue) has no taxes") }
       if c.category.addsToValuation && !(type == .purchaseReceipt || type == .purchaseInvoice) {
         fail(.notAllowedField, line: c.line, "tax_category", "\(c.category.rawValue) taxes add to stock value and apply to purchases only")
       }

@@ -37,6 +37,9 @@ public enum VoucherColumn: String, Sendable, CaseIterable, Hashable {
   case taxCategory = "tax_category"
   case remarks
 
+  /// ``allCases``, built once (the synthesized `allCases` builds a new array on every use).
+  public static let inOrder = allCases
+
   /// Position in ``allCases`` (O(1), no hashing).
   public var ordinal: Int {
     switch self {

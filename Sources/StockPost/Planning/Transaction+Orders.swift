@@ -72,7 +72,7 @@ extension Transaction {
     let own = forOrder.flatMap { order($0)?.remaining[key] } ?? .zero
     let others = total - own
     guard others.isPositive else { return true }
-    let actual = state(key).qty
+    let actual = self.qty(key)
     let free = actual - others
     guard qty > free + company.negativeTolerance else { return true }
     let holders = (base.orders.keys.map { $0 } + pendingOrders.keys.map { $0 }).sorted().reduce(into: [String]()) { list, no in

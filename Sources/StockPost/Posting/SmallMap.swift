@@ -15,6 +15,13 @@ struct SmallMap<Key: Equatable, Value>: Sequence {
     }
   }
 
+  /// A part of the value for `key`, read in place (the value is not copied).
+  /// - Complexity: O(keys), which are few.
+  func read<R>(_ key: Key, _ part: KeyPath<Value, R>) -> R? {
+    for i in pairs.indices where pairs[i].key == key { return pairs[i].value[keyPath: part] }
+    return nil
+  }
+
   /// The pairs in the order their keys were first set.
   func makeIterator() -> IndexingIterator<[(key: Key, value: Value)]> { pairs.makeIterator() }
 }

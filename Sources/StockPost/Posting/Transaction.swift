@@ -49,6 +49,12 @@ struct Transaction {
   func item(_ row: ItemRow) -> Item? { masters.itemByCode[row.itemCode] }
   func stockAccount(_ warehouse: String) -> String { masters.stockAccountOf[warehouse] ?? company.accounts.defaultInventory }
   func state(_ key: StockKey) -> ItemWarehouseState { pending[key] ?? base.stock[key] ?? ItemWarehouseState() }
+  /// The quantity of `state(key)`, read in place (a copy of the state retains and releases its queue).
+  func qty(_ key: StockKey) -> Quantity {
+    if let q = pending.read(key, \.qty) { return q }
+    guard let i = base.stock.index(forKey: key) else { return .zero }
+    return base.stock.values[i].qty
+  }
   var history: [String: PostedDocument] { base.documents }
   var perpetual: Bool { company.perpetualInventory }
 
@@ -121,7 +127,7 @@ struct Transaction {
     guard actualQty.isNegative else { return true }
     guard checkReservations(row, item: item, warehouse: warehouse, qty: -actualQty, forOrder: fulfilling) else { return false }
     guard !masters.allowsNegativeStock(item) || item.hasSerialNo else { return true }
-    let current = state(StockKey(item: item.code, warehouse: warehouse)).qty
+    let current = qty(StockKey(item: item.code, warehouse: warehouse))
     let after = current + actualQty
     let shortfall = company.quantity(-after)
     guard after.isNegative && shortfall > company.negativeTolerance else { return true }

@@ -119,6 +119,18 @@ public enum DurableFiles {
     for n in names where n.hasPrefix(".") && n.contains(".tmp-") { unlink(dir + "/" + n) }
   }
 
+  /// Makes a file written elsewhere durable under `path`: fsyncs it, renames it into place and fsyncs the
+  /// directory (a file another thread wrote under a temporary name, adopted once its place exists).
+  public static func adopt(_ temporary: String, as path: String) throws(StoreError) {
+    let fd = open(temporary, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw StoreError(path: temporary, "cannot open: \(errnoText())") }
+    let synced = fsync(fd) == 0
+    close(fd)
+    guard synced else { throw StoreError(path: temporary, "fsync failed: \(errnoText())") }
+    guard rename(temporary, path) == 0 else { throw StoreError(path: path, "cannot rename \(temporary) into place: \(errnoText())") }
+    try syncDirectory((path as NSString).deletingLastPathComponent)
+  }
+
   /// Renames a file, then fsyncs both directories. Across file systems (EXDEV) the file is copied to a temp
   /// name beside the target, fsynced, checked byte for byte, renamed into place, and only then removed.
   public static func move(_ from: String, to: String) throws(StoreError) {

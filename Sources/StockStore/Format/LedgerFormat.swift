@@ -131,7 +131,7 @@ public enum LedgerFormat {
     }
     func optional(_ f: Fixed?) { if let f { w.plain(f) } else { w.text("") } }
     for r in v.items {
-      for c in VoucherColumn.allCases where !header(c) {
+      for c in VoucherColumn.inOrder where !header(c) {
         switch c {
         case .itemCode: w.text(r.itemCode)
         case .barcode: w.text(r.barcode)
