@@ -270,6 +270,27 @@ public enum RunCommand {
     // The caches are written on the other core; waited for before returning, also when the run aborts.
     var caches: Background<HeadSnapshot?>?
     defer { _ = caches?.value }
+    /// The next snapshot's documents and voucher index, built on the other core (chain and folds are set
+    /// when it is written).
+    func buildCaches() -> Background<HeadSnapshot?> {
+      let (ledgerDirectory, workLedger) = (p.ledger, work.ledger)
+      return Background { () -> HeadSnapshot? in
+        var next = HeadSnapshot.after(run: settled, on: ledger, from: snapshot, folds: LedgerFolds(), chain: "", mastersDigest: digest)
+        do {
+          try next.storeDocuments(of: settled, on: workLedger, from: snapshot, loaded: loadedDocuments, in: documents)
+          try next.storeIndex(ledger: ledgerDirectory, from: snapshot)
+        } catch { return nil }
+        return next
+      }
+    }
+    // After a replay the caches are rewritten whole and need nothing of the commit: they are built beside
+    // it. Any snapshot left is removed first (and the removal made durable), so a run stopped before its
+    // commit leaves no snapshot that would vouch for caches it changed.
+    if snapshot == nil {
+      store.removeSnapshot()
+      try? DurableFiles.syncDirectory(p.ledger)
+      caches = buildCaches()
+    }
     do {
       let committed = try store.commit(record, previousChain: ledger.chainHead, places: masters.company.currencyPrecision)
       summary.chainHead = committed.chain
@@ -280,17 +301,8 @@ public enum RunCommand {
       // The next run's starting point is built on the other core while the run finishes (journal, file
       // moves, reports); the snapshot itself is written last, naming the reports as they will be and the
       // ledger files as they are then.
-      let (chain, folds, ledgerDirectory, workLedger) = (summary.chainHead, rendered.folds, p.ledger, work.ledger)
       let sizes = ReportWriter.sizes(after: rendered, in: p.out)
-      caches = Background { () -> HeadSnapshot? in
-        var next = HeadSnapshot.after(run: settled, on: ledger, from: snapshot, folds: folds, chain: chain, mastersDigest: digest)
-        do {
-          try next.storeDocuments(of: settled, on: workLedger, from: snapshot, loaded: loadedDocuments, in: documents)
-          try next.storeIndex(ledger: ledgerDirectory, from: snapshot)
-        } catch { return nil }
-        next.reportSizes = sizes
-        return next
-      }
+      if caches == nil { caches = buildCaches() }
       try PostCommit.finish((record.run, record.moves, record.outputs, record.gl), store: store, paths: p, masters: masters, journal: committed.journal, prewrittenJournal: rendered.journal)
       timer.mark("journal and moves")
       progress.show("writing reports to \(p.out)")
@@ -300,6 +312,7 @@ public enum RunCommand {
       // The history is written here while the other core writes the documents and the voucher index.
       let storedHistory = try? HeadSnapshot.storeHistory(of: settled, on: ledger, from: snapshot, places: committed.places, in: history)
       if var next = caches?.value ?? nil, let storedHistory, written == sizes {
+        (next.chain, next.folds, next.reportSizes) = (summary.chainHead, rendered.folds, sizes)
         (next.historySize, next.historyCount) = storedHistory
         next.ledgerFingerprint = store.statFingerprint() ?? ""
         do { try store.writeSnapshot(next.encode()) } catch { store.removeSnapshot() }
