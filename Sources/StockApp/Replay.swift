@@ -92,10 +92,14 @@ struct Replay {
   static func stockKeys(_ v: Voucher, original: (String) -> [StockKey]) -> [StockKey] {
     var keys: [StockKey] = []
     func add(_ k: StockKey) { if !keys.contains(k) { keys.append(k) } }
+    // Spelled out rather than looped over array literals: this runs for every posted voucher.
     for r in v.items {
-      for w in [r.warehouse, r.sourceWarehouse, r.targetWarehouse] where !w.isEmpty { add(StockKey(item: r.itemCode, warehouse: w)) }
+      if !r.warehouse.isEmpty { add(StockKey(item: r.itemCode, warehouse: r.warehouse)) }
+      if !r.sourceWarehouse.isEmpty { add(StockKey(item: r.itemCode, warehouse: r.sourceWarehouse)) }
+      if !r.targetWarehouse.isEmpty { add(StockKey(item: r.itemCode, warehouse: r.targetWarehouse)) }
     }
-    for ref in [v.returnAgainst, v.againstVoucher] where !ref.isEmpty { for k in original(ref) { add(k) } }
+    if !v.returnAgainst.isEmpty { for k in original(v.returnAgainst) { add(k) } }
+    if !v.againstVoucher.isEmpty { for k in original(v.againstVoucher) { add(k) } }
     return keys.count > 1 ? keys.sorted() : keys
   }
 }

@@ -311,7 +311,10 @@ public enum RunCommand {
       timer.mark("reports")
       // The history is written here while the other core writes the documents and the voucher index.
       let storedHistory = try? HeadSnapshot.storeHistory(of: settled, on: ledger, from: snapshot, places: committed.places, in: history)
-      if var next = caches?.value ?? nil, let storedHistory, written == sizes {
+      timer.mark("history")
+      let built = caches?.value ?? nil
+      timer.mark("caches")
+      if var next = built, let storedHistory, written == sizes {
         (next.chain, next.folds, next.reportSizes) = (summary.chainHead, rendered.folds, sizes)
         (next.historySize, next.historyCount) = storedHistory
         next.ledgerFingerprint = store.statFingerprint() ?? ""

@@ -48,19 +48,20 @@ extension HeadSnapshot {
   /// - Returns: the file's size and the number of vouchers it holds, for the next snapshot.
   static func storeHistory(of s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, places: [VoucherPlace], in file: HistoryFile) throws(StoreError) -> (size: Int, count: Int) {
     func keys(_ v: Voucher) -> [StockKey] { Replay.stockKeys(v) { s.state.documents[$0]?.lines.map(\.key) ?? [] } }
-    var records: [HistoryFile.Record] = []
     let cancelled = (previous?.cancelled ?? ledger.cancelled).union(s.cancelledNow)
-    if previous == nil {
-      records.reserveCapacity(ledger.vouchers.count + s.acceptedNew.count)
-      for (v, place) in zip(ledger.vouchers, ledger.voucherPlaces) where v.action != .cancel && !cancelled.contains(v.no) {
-        records.append(.init(place: place, keys: keys(v)))
+    var encoder = HistoryFile.Encoder(appending: previous != nil, capacity: previous == nil ? 12 * (ledger.vouchers.count + s.acceptedNew.count) + 1024 : 1 << 16)
+    func add(_ vouchers: [Voucher], _ places: [VoucherPlace]) {
+      for (v, place) in zip(vouchers, places) where v.action != .cancel && !cancelled.contains(v.no) {
+        encoder.add(.init(place: place, keys: keys(v)))
       }
     }
-    for (v, place) in zip(s.acceptedNew, places) where v.action != .cancel && !cancelled.contains(v.no) {
-      records.append(.init(place: place, keys: keys(v)))
+    if let previous {
+      add(s.acceptedNew, places)
+      return (try file.append(encoder, after: previous.historySize), previous.historyCount + encoder.count)
     }
-    if let previous { return (try file.append(records, after: previous.historySize), previous.historyCount + records.count) }
-    return (try file.write(records), records.count)
+    add(ledger.vouchers, ledger.voucherPlaces)
+    add(s.acceptedNew, places)
+    return (try file.write(encoder), encoder.count)
   }
 }
 

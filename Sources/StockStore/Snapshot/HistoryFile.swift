@@ -50,8 +50,23 @@ public struct HistoryFile: Sendable {
     public func vouchers(of key: Int) -> ArraySlice<Int32> { vouchers[Int(voucherStart[key])..<Int(voucherStart[key + 1])] }
   }
 
-  static func encode(_ records: some Sequence<Record>, numbering ids: inout [StockKey: Int]?, into w: inout BinaryWriter) {
-    for r in records {
+  /// Records encoded one at a time, as the run makes them (a million voucher records were a hundred
+  /// megabytes held at once): item-warehouses numbered for a file written whole, spelled out for records
+  /// appended.
+  public struct Encoder {
+    var w: BinaryWriter
+    var ids: [StockKey: Int]?
+    /// Records encoded.
+    public private(set) var count = 0
+
+    /// - Parameter appending: records to append to an existing file (keys spelled out).
+    public init(appending: Bool, capacity: Int = 1 << 16) {
+      w = BinaryWriter(capacity: capacity)
+      ids = appending ? nil : [:]
+    }
+
+    public mutating func add(_ r: Record) {
+      count += 1
       w.count(r.place.run)
       w.count(r.place.start)
       w.count(r.place.end - r.place.start)
@@ -75,24 +90,34 @@ public struct HistoryFile: Sendable {
     }
   }
 
+  /// Replaces the file with the records of `e` (made with `appending: false`, in ledger order); returns the
+  /// file's size.
+  /// - Complexity: O(bytes).
+  public func write(_ e: Encoder) throws(StoreError) -> Int {
+    try DurableFiles.write(e.w.bytes, to: path, durable: false)
+    return e.w.bytes.count
+  }
+
+  /// Cuts the file back to `size` and appends the records of `e` (made with `appending: true`); returns
+  /// the new size.
+  /// - Complexity: O(bytes appended).
+  public func append(_ e: Encoder, after size: Int) throws(StoreError) -> Int {
+    try DurableFiles.append(e.w.bytes, to: path, truncatingTo: size)
+    return size + e.w.bytes.count
+  }
+
   /// Replaces the file with `records` (ledger order); returns the file's size.
-  /// - Complexity: O(records).
   public func write(_ records: [Record]) throws(StoreError) -> Int {
-    var w = BinaryWriter(capacity: 16 * records.count + 1024)
-    var ids: [StockKey: Int]? = [:]
-    HistoryFile.encode(records, numbering: &ids, into: &w)
-    try DurableFiles.write(w.bytes, to: path, durable: false)
-    return w.bytes.count
+    var e = Encoder(appending: false, capacity: 16 * records.count + 1024)
+    for r in records { e.add(r) }
+    return try write(e)
   }
 
   /// Cuts the file back to `size` and appends `records`; returns the new size.
-  /// - Complexity: O(records appended).
   public func append(_ records: [Record], after size: Int) throws(StoreError) -> Int {
-    var w = BinaryWriter()
-    var ids: [StockKey: Int]? = nil
-    HistoryFile.encode(records, numbering: &ids, into: &w)
-    try DurableFiles.append(w.bytes, to: path, truncatingTo: size)
-    return size + w.bytes.count
+    var e = Encoder(appending: true)
+    for r in records { e.add(r) }
+    return try append(e, after: size)
   }
 
   /// ``read(size:)`` as a value (for reading on another thread).
