@@ -179,9 +179,6 @@ struct RunWork {
     var lastKey: (date: BusinessDate, time: BusinessTime)?
     /// The head reports, when they were rendered while the final replay posted (``RenderAhead``).
     var rendered: Background<ReportWriter.Rendered>?
-    /// The final replay's posted vouchers, kept with the result: freed with it (by the command line, at
-    /// exit), not when the replay goes out of scope (a million of them took a fifth of a second).
-    var posted: [Replay.Posted] = []
   }
 
   /// Replays until nothing fails; returns what posts, or why the ledger itself cannot be replayed.
@@ -285,7 +282,6 @@ struct RunWork {
     // Every entry, in posting order, is the replay's (shared, not copied); which of them the run writes
     // depends on whether they are new or differ from what the ledger holds.
     s.entries = replay.entries
-    s.posted = replay.posted
     s.written.reserveCapacity(replay.entries.count)
     let repostsLedger = replay.posted.contains { $0.timeline.isPosted }
     if !repostsLedger { s.journal = replay.gl }

@@ -4,7 +4,8 @@ import StockCore
 /// that keep it from posting. Voucher families extend it (`Transaction+Buying`, `+Selling`, `+StockEntry`,
 /// `+Reconciliation`).
 struct Transaction {
-  let masters: Masters
+  /// Not retained: the engine holds the masters while a voucher posts (a retain and release per voucher).
+  unowned(unsafe) let masters: Masters
   let voucher: Voucher
   /// The engine's state, borrowed for the voucher; the `pending…` overlays hold what the voucher changed
   /// until it commits.
