@@ -91,15 +91,12 @@ public enum CSVVoucherReader {
         diagnostics.append(Diagnostic(.required, at: loc, field: "voucher_no", "voucher_no is blank: every row names its voucher"))
         return
       }
-      // Rows of one voucher usually follow each other: only a change of voucher looks it up.
+      // Rows of one voucher usually follow each other: only a change of voucher looks it up, once (the
+      // number is entered with the next builder's position unless it is there already).
       if last < 0 || no != lastNo {
-        if let i = builderIndex[no] {
-          last = i
-        } else {
-          last = builders.count
-          builderIndex[no] = last
-          builders.append(VoucherBuilder(first: row))
-        }
+        let next = builders.count
+        last = CSVVoucherReader.entered(&builderIndex[no, default: next])
+        if last == next { builders.append(VoucherBuilder(first: row)) }
         lastNo = no
       }
       builders[last].add(row)
@@ -169,6 +166,9 @@ public enum CSVVoucherReader {
     let lines = parts.map { lineCount(bytes[$0]) }
     let (firstLines, names) = ([2, 1 + lines[0]], result.header)
     let halves = Parallel.map([0, 1], minimum: 0) { h -> Rows? in
+      // Each half reads its own copy of the column map: the two would otherwise retain and release one
+      // shared array for every record, contending for its reference count.
+      let columns = columns.map { $0 }
       var rows = Rows(file: file, lines: lines[h])
       do throws(Diagnostic) {
         try bytes.withUnsafeBufferPointer { (buf) throws(Diagnostic) in
@@ -218,6 +218,12 @@ public enum CSVVoucherReader {
 }
 
 func quoted(_ s: String) -> String { "'\(s)'" }
+
+extension CSVVoucherReader {
+  /// The value of a table entry being accessed in place (through `subscript(_:default:)`, which enters the
+  /// default when the key is missing): one lookup for "find, else insert".
+  @inline(__always) static func entered(_ value: inout Int) -> Int { value }
+}
 
 /// Line breaks in a part of a file, plus one (an upper bound of its records).
 /// - Complexity: O(n), one pass over the bytes.

@@ -109,6 +109,8 @@ struct VoucherBuilder {
   }
 
   static func flag(_ s: String) -> Bool? {
+    if s.isEmpty || s == "0" { return false }  // the usual values, without lowercasing a copy
+    if s == "1" { return true }
     switch s.lowercased() {
     case "", "0", "false", "no": return false
     case "1", "true", "yes": return true
