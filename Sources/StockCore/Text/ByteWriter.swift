@@ -193,59 +193,39 @@ public struct ByteWriter: Sendable {
 
   mutating func appendFixed(_ f: Fixed, places: Int, trim: Bool) {
     let negative = f.raw < 0
-    let intPart: UInt64
-    var frac: UInt64
     let mag = f.raw.magnitude
     if mag <= UInt128(UInt64.max) {
       // The usual case, in 64-bit arithmetic (Int128 division is a library call).
       let m = UInt64(mag)
-      intPart = m / 1_000_000_000
-      frac = m % 1_000_000_000
-    } else if mag / UInt128(Fixed.unit) <= UInt128(UInt64.max) {
-      intPart = UInt64(mag / UInt128(Fixed.unit))
-      frac = UInt64(mag % UInt128(Fixed.unit))
-    } else {
-      // Beyond 1.8 × 10¹⁹ units: written through String, as rare as it is large.
-      let whole = mag / UInt128(Fixed.unit)
-      frac = UInt64(mag % UInt128(Fixed.unit))
-      if negative { byte(45) }
-      for b in String(whole).utf8 { byte(b) }
-      fraction(&frac, places: places, trim: trim)
+      let (fraction, shown) = ByteWriter.fraction(m % 1_000_000_000, places: places, trim: trim)
+      let whole = m / 1_000_000_000
+      if negative && (whole != 0 || fraction != 0) { byte(45) }
+      digits(whole, minimumWidth: 1)
+      if shown > 0 {
+        byte(46)
+        digits(fraction, minimumWidth: shown)
+      }
       return
     }
-    var f = frac
-    var shown = min(places, Fixed.scale)
-    if !trim { f /= UInt64(Fixed.pow10(Fixed.scale - shown)) }
-    if trim {
-      if f == 0 {
-        shown = 0
-      } else {
-        while f % 10 == 0 { f /= 10; shown -= 1 }
-      }
-    }
-    if negative && (intPart != 0 || f != 0) { byte(45) }
-    digits(intPart, minimumWidth: 1)
+    // Beyond 1.8 × 10¹⁰ units: the whole part through String, as rare as it is large (and never 0).
+    let (fraction, shown) = ByteWriter.fraction(UInt64(mag % UInt128(Fixed.unit)), places: places, trim: trim)
+    if negative { byte(45) }
+    for b in String(mag / UInt128(Fixed.unit)).utf8 { byte(b) }
     if shown > 0 {
       byte(46)
-      digits(f, minimumWidth: shown)
+      digits(fraction, minimumWidth: shown)
     }
   }
 
-  /// The fractional digits of the wide path of ``appendFixed(_:places:trim:)``.
-  private mutating func fraction(_ frac: inout UInt64, places: Int, trim: Bool) {
+  /// The fractional digits shown of `frac` (units of 10⁻⁹) and how many there are: `places` of them, or
+  /// with `trim` as many as it takes without trailing zeros.
+  @inline(__always) static func fraction(_ frac: UInt64, places: Int, trim: Bool) -> (digits: UInt64, shown: Int) {
+    var f = frac
     var shown = min(places, Fixed.scale)
-    if !trim { frac /= UInt64(Fixed.pow10(Fixed.scale - shown)) }
-    if trim {
-      if frac == 0 {
-        shown = 0
-      } else {
-        while frac % 10 == 0 { frac /= 10; shown -= 1 }
-      }
-    }
-    if shown > 0 {
-      byte(46)
-      digits(frac, minimumWidth: shown)
-    }
+    if !trim { return (f / UInt64(Fixed.pow10(Fixed.scale - shown)), shown) }
+    if f == 0 { return (0, 0) }
+    while f % 10 == 0 { f /= 10; shown -= 1 }
+    return (f, shown)
   }
 
   /// `value` in decimal, zero-padded to `minimumWidth`.

@@ -1,0 +1,64 @@
+import Testing
+@testable import StockCore
+
+/// `ByteWriter` writes numbers, dates and times by pointer into its own buffer; what it writes must be the
+/// text the `String` formatters give (`Fixed.plain`, `formatted(places:)`, `description`), on both of its
+/// number paths (64-bit, and the wide one past 1.8 × 10¹⁰ units), and its copies must not share writes.
+@Suite struct ByteWriterTests {
+  static let values: [Fixed] = {
+    var v: [Fixed] = [.zero, .one, Fixed(raw: 1), Fixed(raw: -1), Fixed(raw: 999_999_999), Fixed(raw: 1_000_000_001)]
+    for text in ["225", "225.5", "-0.333333333", "1125.00", "0.1", "-17.25", "1000000000000000"] { v.append(Fixed(parsing: text)!) }
+    // Around the 64-bit boundary and far past it.
+    let edge = Int128(UInt64.max)
+    for raw in [edge, edge + 1, -(edge + 1), edge * 1_000_000_007 + 5, -(Int128(10).power(32) + 1)] { v.append(Fixed(raw: raw)) }
+    var x: UInt64 = 0x9E37_79B9_7F4A_7C15
+    for _ in 0..<500 {  // a fixed pseudo-random spread over the 64-bit and wide ranges
+      x ^= x << 13; x ^= x >> 7; x ^= x << 17
+      let wide = Int128(Int64(bitPattern: x)) * Int128(x % 1000 == 0 ? 1_000_003 : 1)
+      v.append(Fixed(raw: wide))
+    }
+    return v
+  }()
+
+  func written(_ body: (inout ByteWriter) -> Void) -> String {
+    var w = ByteWriter(guardsFormulas: true, capacity: 1)  // grows from the smallest buffer
+    body(&w)
+    return String(decoding: w.bytes, as: UTF8.self)
+  }
+
+  @Test func numbersAreTheStringFormatters() {
+    for f in ByteWriterTests.values {
+      #expect(written { $0.plain(f) } == f.plain, "plain \(f.raw)")
+      // Amounts are written as held once rounded: compare where the value has no more decimals than shown.
+      let cents = f.rounded(places: 2, rule: .halfUp)
+      #expect(written { $0.amount(cents, places: 2) } == cents.formatted(places: 2), "amount \(cents.raw)")
+      #expect(written { $0.amount(f, places: 9) } == f.formatted(places: 9), "amount \(f.raw)")
+    }
+  }
+
+  @Test func datesTimesAndTextFields() {
+    let dates = [BusinessDate(dayNumber: 0), BusinessDate(year: 2024, month: 2, day: 29)!, BusinessDate(year: 2024, month: 2, day: 29)!, BusinessDate(year: 1999, month: 12, day: 31)!]
+    #expect(written { w in for d in dates { w.date(d) } } == dates.map(\.description).joined(separator: ","))
+    let times = [BusinessTime(seconds: 0), BusinessTime(seconds: 8 * 3600 + 7 * 60 + 5), BusinessTime(seconds: 23 * 3600 + 59 * 60 + 59)]
+    #expect(written { w in for t in times { w.time(t) } } == "00:00:00,08:07:05,23:59:59")
+    #expect(written { w in w.text("plain"); w.text("a,b"); w.text("say \"hi\""); w.text("=SUM(A1)"); w.text("-5"); w.text(""); w.endRow() }
+      == "plain,\"a,b\",\"say \"\"hi\"\"\",'=SUM(A1),-5,\n")
+    let long = String(repeating: "Stock Received But Not Billed - ", count: 40)
+    #expect(written { $0.text(long) } == long)
+  }
+
+  @Test func copiesDoNotShareWrites() {
+    var a = ByteWriter(guardsFormulas: false, capacity: 64)
+    a.text("one")
+    var b = a
+    b.text("two")
+    a.removeAll()
+    a.text("three")
+    #expect(String(decoding: a.bytes, as: UTF8.self) == "three")
+    #expect(String(decoding: b.bytes, as: UTF8.self) == "one,two")
+  }
+}
+
+extension Int128 {
+  fileprivate func power(_ n: Int) -> Int128 { (0..<n).reduce(Int128(1)) { r, _ in r * self } }
+}
