@@ -298,9 +298,9 @@ public enum RunCommand {
       guard var rendered = reports?.value else { preconditionFailure("reports are rendered for every run that commits") }
       timer.mark("rendered")
       if let stockLedger { rendered.renames = [(stockLedger, "stock-ledger")] }
-      // The next run's starting point is built on the other core while the run finishes (journal, file
-      // moves, reports); the snapshot itself is written last, naming the reports as they will be and the
-      // ledger files as they are then.
+      // The next run's starting point is built on the other core (after a replay already beside the commit,
+      // else now, while the run finishes its journal, file moves and reports); the snapshot itself is written
+      // last, naming the reports as they will be and the ledger files as they are then.
       let sizes = ReportWriter.sizes(after: rendered, in: p.out)
       if caches == nil { caches = buildCaches() }
       try PostCommit.finish((record.run, record.moves, record.outputs, record.gl), store: store, paths: p, masters: masters, journal: committed.journal, prewrittenJournal: rendered.journal)
