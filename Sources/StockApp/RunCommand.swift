@@ -270,12 +270,11 @@ public enum RunCommand {
     // The caches are written on the other core; waited for before returning, also when the run aborts.
     var caches: Background<HeadSnapshot?>?
     defer { _ = caches?.value }
-    /// The next snapshot's documents and voucher index, built on the other core (chain and folds are set
-    /// when it is written).
+    /// The next snapshot's documents and voucher index, built on the other core.
     func buildCaches() -> Background<HeadSnapshot?> {
       let (ledgerDirectory, workLedger) = (p.ledger, work.ledger)
       return Background { () -> HeadSnapshot? in
-        var next = HeadSnapshot.after(run: settled, on: ledger, from: snapshot, folds: LedgerFolds(), chain: "", mastersDigest: digest)
+        var next = HeadSnapshot.after(run: settled, on: ledger, from: snapshot, mastersDigest: digest)
         do {
           try next.storeDocuments(of: settled, on: workLedger, from: snapshot, loaded: loadedDocuments, in: documents)
           try next.storeIndex(ledger: ledgerDirectory, from: snapshot)

@@ -139,8 +139,10 @@ struct HeadSnapshot: Sendable {
 
 extension HeadSnapshot {
   /// The snapshot of the head a run committed: the previous snapshot (or the replayed ledger) with the run.
+  /// Its chain head and report folds are the commit's and the reports', set when it is written (after a
+  /// replay it is built beside the commit).
   /// - Complexity: O(the run's vouchers) for the voucher index, O(state) for the rest.
-  static func after(run s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, folds: LedgerFolds, chain: String, mastersDigest: String) -> HeadSnapshot {
+  static func after(run s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, mastersDigest: String) -> HeadSnapshot {
     func entries(_ vouchers: [Voucher]) -> [(no: String, type: VoucherType, date: BusinessDate)] {
       vouchers.lazy.filter { $0.action == .submit }.map { ($0.no, $0.type, $0.date) }
     }
@@ -152,8 +154,8 @@ extension HeadSnapshot {
     }
     var lastKey = previous?.lastKey
     if let k = s.lastKey, lastKey.map({ ($0.date, $0.time) < (k.date, k.time) }) ?? true { lastKey = k }
-    return HeadSnapshot(chain: chain, mastersDigest: mastersDigest, lastKey: lastKey,
+    return HeadSnapshot(chain: "", mastersDigest: mastersDigest, lastKey: lastKey,
                         cancelled: (previous?.cancelled ?? ledger.cancelled).union(s.cancelledNow),
-                        index: index, state: s.state, folds: folds)
+                        index: index, state: s.state, folds: LedgerFolds())
   }
 }

@@ -98,7 +98,11 @@ struct VoucherBuilder {
     case .postingTime:
       return (text.isEmpty ? .midnight : BusinessTime(parsing: text)) == v.time ? nil : v.time.description
     case .action: return VoucherAction(rawValue: text) == v.action ? nil : v.action.rawValue
-    case .purpose: return (text.isEmpty ? nil : Purpose(rawValue: text)) == v.purpose && (text.isEmpty || v.purpose != nil) ? nil : v.purpose?.rawValue ?? ""
+    case .purpose:
+      // Blank is no purpose; text that is no purpose never agrees (not even with a blank first row).
+      let purpose = text.isEmpty ? nil : Purpose(rawValue: text)
+      let agrees = purpose == v.purpose && (purpose != nil || text.isEmpty)
+      return agrees ? nil : v.purpose?.rawValue ?? ""
     case .party: return text == v.party ? nil : v.party
     case .isReturn: return flag(text) == v.isReturn ? nil : (v.isReturn ? "1" : "0")
     case .returnAgainst: return text == v.returnAgainst ? nil : v.returnAgainst

@@ -106,20 +106,6 @@ public struct HistoryFile: Sendable {
     return size + e.w.bytes.count
   }
 
-  /// Replaces the file with `records` (ledger order); returns the file's size.
-  public func write(_ records: [Record]) throws(StoreError) -> Int {
-    var e = Encoder(appending: false, capacity: 16 * records.count + 1024)
-    for r in records { e.add(r) }
-    return try write(e)
-  }
-
-  /// Cuts the file back to `size` and appends `records`; returns the new size.
-  public func append(_ records: [Record], after size: Int) throws(StoreError) -> Int {
-    var e = Encoder(appending: true)
-    for r in records { e.add(r) }
-    return try append(e, after: size)
-  }
-
   /// ``read(size:)`` as a value (for reading on another thread).
   public func contents(size: Int) -> Result<Contents, BinaryFormatError> {
     do throws(BinaryFormatError) { return .success(try read(size: size)) } catch { return .failure(error) }
