@@ -86,37 +86,15 @@ final class RenderAhead: @unchecked Sendable {
 
   /// The renderer: what ``ReportWriter/render(_:out:)`` does, a hand-over at a time. nil when cancelled.
   private func render() -> ReportWriter.Rendered? {
-    var r = ReportWriter.Rendered()
-    var folds = LedgerFolds()
+    var ledgers = HeadLedgers(masters: masters, out: out, journal: true)
     var byNumber: [String: Voucher] = [:]
-    let places = masters.company.currencyPrecision
-    // The journal of a run onto an empty ledger is its general ledger: the same bytes go to both.
-    var files: (stock: StreamedFile, gl: StreamedFile, journal: StreamedFile)?
-    do throws(StoreError) {
-      try DurableFiles.makeDirectory(out)
-      files = (
-        try StreamedFile(path: out + "/stock-ledger.csv", hashing: false), try StreamedFile(path: out + "/general-ledger.csv", hashing: false),
-        try StreamedFile(path: out + "/gl-journal.csv", hashing: false)
-      )
-    } catch {
-      r.failure = error
-    }
-    let chunk = StreamedFile.chunk
-    var stockWriter = ByteWriter(guardsFormulas: true, capacity: chunk + (1 << 16))
-    var glWriter = ByteWriter(guardsFormulas: true, capacity: chunk + (1 << 16))
-    stockWriter.texts(StockReports.stockLedgerColumns)
-    stockWriter.endRow()
-    glWriter.texts(StockReports.glColumns)
-    glWriter.endRow()
     var e0 = 0, g0 = 0
     while true {
       condition.lock()
       while !cancelled && planning == nil && entryCount == e0 && glCount == g0 { condition.wait() }
       if cancelled {
         condition.unlock()
-        files?.stock.discard()
-        files?.gl.discard()
-        files?.journal.discard()
+        ledgers.discard()
         return nil
       }
       let (e, e1, g, g1, done) = (entries, entryCount, gl, glCount, planning != nil && entryCount == e0 && glCount == g0)
@@ -124,51 +102,19 @@ final class RenderAhead: @unchecked Sendable {
       vouchers.removeAll()
       condition.unlock()
       if done { break }
-      // The elements are read in place, not copied: a copy would retain and release the strings the
-      // posting thread is retaining for the lines it builds (the same account names), contending for them.
-      for i in e0..<e1 {
-        let tracked = !e![i].batchNo.isEmpty || !e![i].serialNos.isEmpty
-        folds.add(e![i], voucher: tracked ? byNumber[e![i].voucherNo] : nil, masters: masters)
-        if let files, r.failure == nil {
-          e![i].write(places: places, into: &stockWriter)
-          stockWriter.endRow()
-          do throws(StoreError) { try files.stock.write(from: &stockWriter) } catch { r.failure = error }
-        }
-      }
-      for i in g0..<g1 {
-        folds.add(g![i])
-        if let files, r.failure == nil {
-          g![i].write(places: places, into: &glWriter)
-          glWriter.endRow()
-          if glWriter.count >= chunk {
-            glWriter.withUnsafeBytes { files.journal.append($0) }
-            do throws(StoreError) { try files.gl.write(from: &glWriter) } catch { r.failure = error }
-          }
-        }
-      }
+      if let e { ledgers.add(entries: UnsafeBufferPointer(rebasing: UnsafeBufferPointer(start: e, count: e1)[e0..<e1])) { byNumber[$0] } }
+      if let g { ledgers.add(gl: UnsafeBufferPointer(rebasing: UnsafeBufferPointer(start: g, count: g1)[g0..<g1])) }
       (e0, g0) = (e1, g1)
       condition.lock()
       (entriesRead, glRead) = (e0, g0)
       condition.broadcast()
       condition.unlock()
     }
-    if let files, r.failure == nil {
-      do throws(StoreError) {
-        try files.stock.write(from: &stockWriter, flushingAt: 0)
-        r.renames.append((try files.stock.closeTemporary(), "stock-ledger"))
-        glWriter.withUnsafeBytes { files.journal.append($0) }
-        try files.gl.write(from: &glWriter, flushingAt: 0)
-        r.renames.append((try files.gl.closeTemporary(), "general-ledger"))
-        r.journal = try files.journal.closeTemporary()
-      } catch {
-        r.failure = error
-      }
-    }
-    r.folds = folds
+    var r = ledgers.finish()
     condition.lock()
     let planning = self.planning ?? [:]
     condition.unlock()
-    r.files = ReportWriter.aggregates(folds, ReportSource(masters: masters, entries: [], gl: [], planning: planning))
+    r.files = ReportWriter.aggregates(r.folds, ReportSource(masters: masters, entries: [], gl: [], planning: planning))
     return r
   }
 }

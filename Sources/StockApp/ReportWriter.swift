@@ -49,19 +49,11 @@ enum ReportWriter {
   /// memory: at a million vouchers they are a quarter of a gigabyte.
   /// - Complexity: O(entries + GL lines).
   static func render(_ source: ReportSource, out: String) -> Rendered {
-    var r = Rendered(folds: LedgerFolds.of(source))
+    var ledgers = HeadLedgers(masters: source.masters, out: out, journal: false)
+    source.entries.withUnsafeBufferPointer { ledgers.add(entries: $0) { source.vouchers[$0] } }
+    source.gl.withUnsafeBufferPointer { ledgers.add(gl: $0) }
+    var r = ledgers.finish()
     r.files = aggregates(r.folds, source)
-    do throws(StoreError) {
-      try DurableFiles.makeDirectory(out)
-      let stock = try StreamedFile(path: out + "/stock-ledger.csv", hashing: false)
-      try stock.writeRows(guardingFormulas: true) { (w, flush) throws(StoreError) in try StockReports.stockLedgerCSV(source, into: &w, flush: flush) }
-      r.renames.append((try stock.closeTemporary(), "stock-ledger"))
-      let gl = try StreamedFile(path: out + "/general-ledger.csv", hashing: false)
-      try gl.writeRows(guardingFormulas: true) { (w, flush) throws(StoreError) in try StockReports.generalLedgerCSV(source.gl, source, into: &w, flush: flush) }
-      r.renames.append((try gl.closeTemporary(), "general-ledger"))
-    } catch {
-      r.failure = error
-    }
     return r
   }
 
