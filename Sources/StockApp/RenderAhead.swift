@@ -8,8 +8,8 @@ import StockStore
 /// from the entries and GL lines as the replay appends them, the aggregate reports once it has posted.
 ///
 /// Without it the other core is idle while one core posts, and renders the same reports afterwards beside
-/// the commit, which it outlasted (BENCHMARKS.md). The result is byte for byte what
-/// ``ReportWriter/render(_:out:)`` gives for the same replay (`RenderAheadTests`).
+/// the commit, which it outlasted (BENCHMARKS.md). Both write through ``HeadLedgers``; the result is what
+/// ``ReportWriter/render(_:out:)`` gives for the same replay (`RenderAheadEndToEndTests` compares it with `report` on the committed ledger).
 ///
 /// The replay hands over its arrays in place: ``publish(entries:gl:vouchers:)`` passes their storage and
 /// how much of it is final, and the renderer reads only that part, while the replay appends beyond it.
