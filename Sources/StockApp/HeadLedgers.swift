@@ -7,18 +7,29 @@ import StockStore
 /// from entries and GL lines in ledger order, in as many pieces as they come: all at once for
 /// ``ReportWriter/render(_:out:)``, a hand-over at a time for ``RenderAhead``. One writer, so both give the
 /// same bytes.
+///
+/// Onto an empty ledger it also writes the run's own `stock.csv` and `gl.csv` (hashed, under temporary
+/// names in the ledger directory) for the commit to adopt: the entries and lines are those the run
+/// commits, and `gl.csv` is the general ledger's bytes unless a text field is guarded against formulas
+/// (then it is left to the commit).
 struct HeadLedgers {
   private let masters: Masters
   private let places: Int
   private var files: (stock: StreamedFile, gl: StreamedFile, journal: StreamedFile?)?
   private var stock: ByteWriter
   private var gl: ByteWriter
+  /// The run's `stock.csv` and `gl.csv` with the rows written to each (nil when not asked for, or failed).
+  private var run: (stock: StreamedFile, gl: StreamedFile, stockRows: Int, glRows: Int)?
+  private var runStock: ByteWriter
   private(set) var folds = LedgerFolds()
   /// The first error writing the files (the folds are built regardless).
   private(set) var failure: StoreError?
 
-  /// - Parameter journal: whether to write `gl-journal.csv` too (a run onto an empty ledger).
-  init(masters: Masters, out: String, journal: Bool) {
+  /// - Parameters:
+  ///   - journal: whether to write `gl-journal.csv` too (a run onto an empty ledger).
+  ///   - ledger: the ledger directory, where the run's `stock.csv` and `gl.csv` are prewritten (a run
+  ///     onto an empty ledger); nil: not written.
+  init(masters: Masters, out: String, journal: Bool, ledger: String? = nil) {
     self.masters = masters
     places = masters.company.currencyPrecision
     do throws(StoreError) {
@@ -30,6 +41,12 @@ struct HeadLedgers {
     } catch {
       failure = error
     }
+    if let ledger {
+      run = try? (StreamedFile(path: ledger + "/stock.csv"), StreamedFile(path: ledger + "/gl.csv"), 0, 0)
+    }
+    runStock = ByteWriter(guardsFormulas: false, capacity: run == nil ? 0 : StreamedFile.chunk + (1 << 16))
+    runStock.texts(LedgerFormat.stockColumns + ["is_cancelled"])
+    runStock.endRow()
     stock = ByteWriter(guardsFormulas: true, capacity: StreamedFile.chunk + (1 << 16))
     gl = ByteWriter(guardsFormulas: true, capacity: StreamedFile.chunk + (1 << 16))
     stock.texts(StockReports.stockLedgerColumns)
@@ -46,6 +63,13 @@ struct HeadLedgers {
     for i in e.indices {
       let tracked = !e[i].batchNo.isEmpty || !e[i].serialNos.isEmpty
       folds.add(e[i], voucher: tracked ? voucher(e[i].voucherNo) : nil, masters: masters)
+      if let r = run {
+        LedgerFormat.write(e[i], places: places, into: &runStock)
+        runStock.text("")
+        runStock.endRow()
+        run?.stockRows += 1
+        do throws(StoreError) { try r.stock.write(from: &runStock) } catch { dropRunFiles() }
+      }
       guard let files, failure == nil else { continue }
       e[i].write(places: places, into: &stock)
       stock.endRow()
@@ -53,11 +77,20 @@ struct HeadLedgers {
     }
   }
 
+  /// The run's files could not be written: they are removed and left to the commit (which then reports
+  /// why, if it cannot write them either).
+  private mutating func dropRunFiles() {
+    run?.stock.discard()
+    run?.gl.discard()
+    run = nil
+  }
+
   /// Adds GL lines in ledger order (read in place, as entries).
   /// - Complexity: O(lines).
   mutating func add(gl g: UnsafeBufferPointer<GLEntry>) {
     for i in g.indices {
       folds.add(g[i])
+      run?.glRows += 1
       guard let files, failure == nil else { continue }
       g[i].write(places: places, into: &gl)
       gl.endRow()
@@ -68,6 +101,7 @@ struct HeadLedgers {
   /// Hands the GL bytes gathered to the general ledger and the journal.
   private mutating func flushGL(_ files: (stock: StreamedFile, gl: StreamedFile, journal: StreamedFile?)) {
     if let journal = files.journal { gl.withUnsafeBytes { journal.append($0) } }
+    if let r = run { gl.withUnsafeBytes { r.gl.append($0) } }
     do throws(StoreError) { try files.gl.write(from: &gl, flushingAt: 0) } catch { failure = error }
   }
 
@@ -87,12 +121,24 @@ struct HeadLedgers {
         failure = error
       }
     }
+    // gl.csv is written unguarded: the bytes gathered are its bytes only if guarding changed nothing.
+    if let run, failure == nil, !gl.sawFormula {
+      do throws(StoreError) {
+        try run.stock.write(from: &runStock, flushingAt: 0)
+        r.runFiles = PrewrittenRunFiles(stock: (try run.stock.closeHashed(), run.stockRows), gl: (try run.gl.closeHashed(), run.glRows))
+      } catch {
+        dropRunFiles()
+      }
+    } else {
+      dropRunFiles()
+    }
     r.failure = failure
     return r
   }
 
   /// Removes the files (the reports will not be used).
-  func discard() {
+  mutating func discard() {
+    dropRunFiles()
     files?.stock.discard()
     files?.gl.discard()
     files?.journal?.discard()

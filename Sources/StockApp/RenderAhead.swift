@@ -5,7 +5,8 @@ import StockStore
 
 /// The head reports of a replay onto an empty ledger, rendered on the other core while the replay posts:
 /// `stock-ledger.csv` and `general-ledger.csv` written (to temporary names) and the report folds built
-/// from the entries and GL lines as the replay appends them, the aggregate reports once it has posted.
+/// from the entries and GL lines as the replay appends them, the aggregate reports once it has posted;
+/// and the run's own `stock.csv` and `gl.csv`, hashed, for the commit to adopt.
 ///
 /// Without it the other core is idle while one core posts, and renders the same reports afterwards beside
 /// the commit, which it outlasted (BENCHMARKS.md). Both write through ``HeadLedgers``; the result is what
@@ -18,6 +19,7 @@ import StockStore
 final class RenderAhead: @unchecked Sendable {
   private let masters: Masters
   private let out: String
+  private let ledger: String
   private let condition = NSCondition()
   // Shared with the renderer, under `condition`:
   /// Where the replay's arrays are (nil while they may move) and how many of their elements are final.
@@ -35,9 +37,11 @@ final class RenderAhead: @unchecked Sendable {
   static let stride = 1024
 
   /// Starts the renderer; it waits for the first hand-over.
-  init(masters: Masters, out: String) {
+  /// - Parameter ledger: the ledger directory, where the run's `stock.csv` and `gl.csv` are prewritten.
+  init(masters: Masters, out: String, ledger: String) {
     self.masters = masters
     self.out = out
+    self.ledger = ledger
     work = Background { [self] in self.render() }
   }
 
@@ -86,7 +90,7 @@ final class RenderAhead: @unchecked Sendable {
 
   /// The renderer: what ``ReportWriter/render(_:out:)`` does, a hand-over at a time. nil when cancelled.
   private func render() -> ReportWriter.Rendered? {
-    var ledgers = HeadLedgers(masters: masters, out: out, journal: true)
+    var ledgers = HeadLedgers(masters: masters, out: out, journal: true, ledger: ledger)
     var byNumber: [String: Voucher] = [:]
     var e0 = 0, g0 = 0
     while true {

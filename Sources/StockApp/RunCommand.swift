@@ -199,7 +199,7 @@ public enum RunCommand {
     // Onto an empty ledger the head reports are the replay's entries and lines as they come: rendered on
     // the other core while the replay posts.
     let renderAhead = !o.dryRun && snapshot == nil && ledger.vouchers.isEmpty && ledger.gl.isEmpty && ledger.entries.isEmpty
-    switch work.settle(renderingAhead: renderAhead ? { RenderAhead(masters: masters, out: p.out) } : nil) {
+    switch work.settle(renderingAhead: renderAhead ? { RenderAhead(masters: masters, out: p.out, ledger: p.ledger) } : nil) {
     case .success(let s): settled = s
     case .failure(let error):
       return .done((CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: \(error.message)\nNothing was changed.\n"), nil))
@@ -291,7 +291,10 @@ public enum RunCommand {
       caches = buildCaches()
     }
     do {
-      let committed = try store.commit(record, previousChain: ledger.chainHead, places: masters.company.currencyPrecision)
+      // After a render-ahead the run's stock.csv and gl.csv are already written: the commit adopts them.
+      var prewritten: (@Sendable () -> PrewrittenRunFiles?)?
+      if let ahead = settled.rendered { prewritten = { ahead.value.runFiles } }
+      let committed = try store.commit(record, previousChain: ledger.chainHead, places: masters.company.currencyPrecision, prewritten: prewritten)
       summary.chainHead = committed.chain
       timer.mark("commit")
       guard var rendered = reports?.value else { preconditionFailure("reports are rendered for every run that commits") }

@@ -66,6 +66,52 @@ import Testing
     #expect(try DurableFiles.read(journal) == guarded.bytes)
   }
 
+  /// A run's `stock.csv` and `gl.csv` written beforehand are adopted by the commit (moved into the run,
+  /// entered with the size and SHA-256 they were written with) when their row counts are the record's;
+  /// otherwise the commit writes its own and the prewritten ones are removed. Either way the ledger reads
+  /// back the same.
+  @Test(arguments: [true, false]) func prewrittenRunFilesAreAdoptedOnlyWhenTheyHoldTheRecordsRows(matching: Bool) throws {
+    let dir = directory()
+    let store = LedgerStore(directory: dir)
+    try DurableFiles.makeDirectory(dir)
+    var r = record(1)
+    r.gl[0].remarks = "a remark"
+    /// The rows the commit writes; `marked`: with the warehouse or account `Stores` quoted, which reads back
+    /// the same but shows which file the ledger holds.
+    func rows(_ header: [String], _ row: (inout ByteWriter) -> Void, marked: Bool) -> [UInt8] {
+      var w = ByteWriter(guardsFormulas: false)
+      w.texts(header)
+      w.endRow()
+      row(&w)
+      w.endRow()
+      let text = String(decoding: w.bytes, as: UTF8.self)
+      return Array((marked ? text.replacingOccurrences(of: ",Stores,", with: ",\"Stores\",") : text).utf8)
+    }
+    func stockRows(marked: Bool) -> [UInt8] {
+      rows(LedgerFormat.stockColumns + ["is_cancelled"], { LedgerFormat.write(r.entries[0], places: 2, into: &$0); $0.text("") }, marked: marked)
+    }
+    func glRows(marked: Bool) -> [UInt8] { rows(LedgerFormat.glColumns, { LedgerFormat.write(r.gl[0], places: 2, into: &$0) }, marked: marked) }
+    #expect(stockRows(marked: true) != stockRows(marked: false) && glRows(marked: true) != glRows(marked: false))
+    let stock = try StreamedFile(path: dir + "/stock.csv")
+    stock.append(stockRows(marked: true))
+    let gl = try StreamedFile(path: dir + "/gl.csv")
+    gl.append(glRows(marked: true))
+    let files = PrewrittenRunFiles(stock: (try stock.closeHashed(), matching ? 1 : 2), gl: (try gl.closeHashed(), matching ? 1 : 0))
+    let temporaries = [files.stock!.file.temporaryPath, files.gl!.file.temporaryPath]
+    let committed = try store.commit(r, previousChain: LedgerStore.zeroChain, places: 2, prewritten: { files })
+    for t in temporaries { #expect(!DurableFiles.exists(t), "\(t) left behind") }
+    #expect(try DurableFiles.read(dir + "/runs/000001/stock.csv") == stockRows(marked: matching))
+    #expect(try DurableFiles.read(dir + "/runs/000001/gl.csv") == glRows(marked: matching))
+    let manifest = try String(contentsOfFile: dir + "/runs/000001/manifest", encoding: .utf8)
+    for (name, bytes) in [("stock.csv", stockRows(marked: matching)), ("gl.csv", glRows(marked: matching))] {
+      #expect(manifest.contains("file \(name) \(bytes.count) \(SHA256.hex(of: String(decoding: bytes, as: UTF8.self)))\n"))
+    }
+    #expect(committed.journal != nil)
+    let ledger = try store.load()
+    #expect(ledger.entries[LedgerContents.entryKey("PR-1", 0)] == r.entries[0])
+    #expect(ledger.gl == r.gl)
+  }
+
   @Test func aChangedFileBreaksTheChain() throws {
     let dir = directory()
     let store = LedgerStore(directory: dir)

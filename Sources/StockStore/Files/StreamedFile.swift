@@ -154,6 +154,41 @@ public final class StreamedFile {
     return temporaryPath
   }
 
+  /// A file closed under its temporary name with its size and SHA-256, for another thread or a later step
+  /// to make durable under a name of its own (``adopt(as:)``): a run file written beside the posting.
+  public struct Closed: Sendable {
+    public let temporaryPath: String
+    public let count: Int
+    public let sha256: String
+
+    /// Makes the file durable as `path` (fsync, rename, fsync the directory), with the crash points of
+    /// ``StreamedFile/finish(durable:)`` under `path`'s name.
+    public func adopt(as path: String) throws(StoreError) {
+      let name = (path as NSString).lastPathComponent
+      CrashPoint.hit("write:\(name)")
+      let fd = open(temporaryPath, O_RDONLY | O_CLOEXEC)
+      guard fd >= 0 else { throw StoreError(path: temporaryPath, "cannot open: \(DurableFiles.errnoText())") }
+      let synced = fsync(fd) == 0
+      close(fd)
+      guard synced else { throw StoreError(path: temporaryPath, "fsync failed: \(DurableFiles.errnoText())") }
+      CrashPoint.hit("fsync:\(name)")
+      guard rename(temporaryPath, path) == 0 else { throw StoreError(path: path, "cannot rename \(temporaryPath) into place: \(DurableFiles.errnoText())") }
+      CrashPoint.hit("rename:\(name)")
+      try DurableFiles.syncDirectory((path as NSString).deletingLastPathComponent)
+    }
+
+    /// Removes the file if it is still under its temporary name (it was not adopted).
+    public func discard() { unlink(temporaryPath) }
+  }
+
+  /// Closes the file under its temporary name, not fsynced, with its size and SHA-256 (a file made with
+  /// hashing, every byte through this process).
+  public func closeHashed() throws(StoreError) -> Closed {
+    guard hashed else { throw StoreError(path: path, "written without its hash") }
+    let temporary = try closeTemporary()
+    return Closed(temporaryPath: temporary, count: written, sha256: hasher.finalizeHex())
+  }
+
   /// Makes the file durable under its name.
   /// - Returns: its size, and its lowercase hex SHA-256 when every byte went through this process.
   public func finish(durable: Bool = true) throws(StoreError) -> (count: Int, sha256: String?) {

@@ -32,6 +32,25 @@ public struct RunRecord: Sendable {
   }
 }
 
+/// A run's `stock.csv` and `gl.csv` already written, hashed, under temporary names in the ledger directory
+/// (by ``StreamedFile/closeHashed()``), each with the number of rows after its header: a run onto an empty
+/// ledger writes them on the other core while it posts. ``LedgerStore/commit(_:previousChain:places:prewritten:)``
+/// adopts a file only when its row count is the record's (else it writes the file itself and removes this one).
+public struct PrewrittenRunFiles: Sendable {
+  public var stock: (file: StreamedFile.Closed, rows: Int)?
+  public var gl: (file: StreamedFile.Closed, rows: Int)?
+  public init(stock: (file: StreamedFile.Closed, rows: Int)?, gl: (file: StreamedFile.Closed, rows: Int)?) {
+    self.stock = stock
+    self.gl = gl
+  }
+
+  /// Removes the files not adopted.
+  public func discard() {
+    stock?.file.discard()
+    gl?.file.discard()
+  }
+}
+
 /// Where a voucher is written: its run and the byte range of its rows in the run's `vouchers.csv`.
 public struct VoucherPlace: Sendable, Hashable {
   public var run: Int
@@ -318,9 +337,14 @@ public struct LedgerStore: Sendable {
   }
 
   /// Writes the run's files, fsyncs them, then replaces `HEAD`: the commit point.
+  /// - Parameter prewritten: gives the run's `stock.csv` and `gl.csv` when they were written beforehand
+  ///   (called, and waited for, by the core that would otherwise write them); those not adopted are removed.
   /// - Returns: the new chain head; where each voucher was written; and `journal`, the run's `gl.csv` when
   ///   its bytes are those of the run's GL journal (no text field a report guards against formulas).
-  public func commit(_ record: RunRecord, previousChain: String, places: Int) throws(StoreError) -> (chain: String, places: [VoucherPlace], journal: String?) {
+  public func commit(
+    _ record: RunRecord, previousChain: String, places: Int, prewritten: (@Sendable () -> PrewrittenRunFiles?)? = nil
+  ) throws(StoreError) -> (chain: String, places: [VoucherPlace], journal: String?) {
+    defer { prewritten?()?.discard() }
     try DurableFiles.makeDirectory(runsPath)
     let dir = runPath(record.run)
     if DurableFiles.exists(dir) { throw StoreError(path: dir, "already exists: run recovery first") }
@@ -341,10 +365,14 @@ public struct LedgerStore: Sendable {
       try enter(out)
     }
     // The three large files are written in chunks through a buffer, hashed as they go, on both cores (the
-    // largest first; their order in the manifest is fixed).
+    // largest first; their order in the manifest is fixed), or adopted when written beforehand.
     let run = record.run
-    let written = Parallel.mapEach(LargeFile.allCases, weight: { $0.weight(record) }) { file -> Result<LargeFile.Written, StoreError> in
-      do throws(StoreError) { return .success(try file.write(record, in: dir, run: run, places: places)) } catch { return .failure(error) }
+    // Files to be adopted only wait for their writer: the others start first.
+    let written = Parallel.mapEach(LargeFile.allCases, weight: { prewritten != nil && $0 != .vouchers ? 0 : $0.weight(record) }) { file -> Result<LargeFile.Written, StoreError> in
+      do throws(StoreError) {
+        if let adopted = try file.adopt(prewritten?(), for: record, in: dir) { return .success(adopted) }
+        return .success(try file.write(record, in: dir, run: run, places: places))
+      } catch { return .failure(error) }
     }
     var glHasFormulas = false
     for result in written {
@@ -444,6 +472,25 @@ enum LargeFile: CaseIterable, Sendable {
     case .stock: return 100 * (record.entries.count + record.cancelledEntries.count)
     case .gl: return 77 * record.gl.count
     }
+  }
+
+  /// Makes the prewritten file durable in the run's directory `dir`, when there is one for this file with
+  /// the record's rows (a `gl.csv` is prewritten only without text a report guards against formulas).
+  /// - Returns: nil when the file is still to be written.
+  func adopt(_ prewritten: PrewrittenRunFiles?, for record: RunRecord, in dir: String) throws(StoreError) -> Written? {
+    let file: StreamedFile.Closed
+    switch self {
+    case .vouchers: return nil
+    case .stock:
+      guard let p = prewritten?.stock, p.rows == record.entries.count, record.cancelledEntries.isEmpty else { return nil }
+      file = p.file
+    case .gl:
+      guard let p = prewritten?.gl, p.rows == record.gl.count else { return nil }
+      file = p.file
+    }
+    let name = self == .stock ? "stock.csv" : "gl.csv"
+    try file.adopt(as: dir + "/" + name)
+    return Written(name: name, count: file.count, sha256: file.sha256)
   }
 
   /// Writes the file durably into the run's directory `dir`.
