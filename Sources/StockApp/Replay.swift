@@ -9,23 +9,23 @@ struct Replay {
   /// A voucher that posted: its place in the timeline and where its lines are in `entries` and `gl`.
   struct Posted {
     let timeline: TimelineVoucher
-    /// The engine's result when it filled in rows (batches or serials named or picked); nil when the
-    /// voucher posted as it came, which is most, so the run keeps one copy of it.
-    private let resolved: PostedVoucher?
+    /// The voucher as the engine posted it when it filled in rows (batches or serials named or picked);
+    /// nil when it posted as it came, which is most, so the run keeps one copy of it.
+    private let resolved: Voucher?
     /// Its stock ledger entries, as positions in `Replay.entries`.
     let entries: Range<Int>
     /// Its GL lines, as positions in `Replay.gl`.
     let gl: Range<Int>
 
-    init(timeline: TimelineVoucher, posted: PostedVoucher, entries: Range<Int>, gl: Range<Int>) {
+    init(timeline: TimelineVoucher, resolved: Voucher?, entries: Range<Int>, gl: Range<Int>) {
       self.timeline = timeline
-      self.resolved = posted.rowsResolved ? posted : nil
+      self.resolved = resolved
       self.entries = entries
       self.gl = gl
     }
 
     /// The voucher as it posted.
-    var voucher: Voucher { resolved?.voucher ?? timeline.voucher }
+    var voucher: Voucher { resolved ?? timeline.voucher }
   }
 
   /// Posted vouchers in timeline order.
@@ -57,16 +57,14 @@ struct Replay {
       gl.reserveCapacity(2 * rows + 2 * timeline.count)
     }
     var tracked: [(String, Voucher)] = []
+    // The renderer reads the arrays in place: they may move only once it has read what it was given.
+    if let ahead { engine.beforeGrowing = { ahead.drain() } }
     for (n, tv) in timeline.enumerated() {
-      switch engine.post(tv.voucher) {
-      case .success(let p):
-        // The renderer reads the arrays in place: they may move only once it has read what it was given.
-        if let ahead, entries.count + p.entries.count > entries.capacity || gl.count + p.gl.count > gl.capacity { ahead.drain() }
-        let e = entries.count, g = gl.count
-        entries += p.entries
-        gl += p.gl
-        let done = Posted(timeline: tv, posted: p, entries: e..<entries.count, gl: g..<gl.count)
-        if ahead != nil, p.entries.contains(where: { !$0.batchNo.isEmpty || !$0.serialNos.isEmpty }) { tracked.append((tv.voucher.no, done.voucher)) }
+      let e = entries.count, g = gl.count
+      switch engine.post(tv.voucher, appendingTo: &entries, gl: &gl) {
+      case .success(let resolved):
+        let done = Posted(timeline: tv, resolved: resolved, entries: e..<entries.count, gl: g..<gl.count)
+        if ahead != nil, entries[e...].contains(where: { !$0.batchNo.isEmpty || !$0.serialNos.isEmpty }) { tracked.append((tv.voucher.no, done.voucher)) }
         posted.append(done)
       case .failure(let problems): failures.append((tv, problems.diagnostics))
       }

@@ -47,7 +47,9 @@ extension HeadSnapshot {
   /// - Parameter places: where the run's vouchers were committed (parallel to `s.acceptedNew`).
   /// - Returns: the file's size and the number of vouchers it holds, for the next snapshot.
   static func storeHistory(of s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, places: [VoucherPlace], in file: HistoryFile) throws(StoreError) -> (size: Int, count: Int) {
-    func keys(_ v: Voucher) -> [StockKey] { Replay.stockKeys(v) { s.state.documents[$0]?.lines.map(\.key) ?? [] } }
+    // The documents alone are captured: a closure over `s` copied the whole of it for every voucher.
+    let documents = s.state.documents
+    func keys(_ v: Voucher) -> [StockKey] { Replay.stockKeys(v) { documents[$0]?.lines.map(\.key) ?? [] } }
     let cancelled = (previous?.cancelled ?? ledger.cancelled).union(s.cancelledNow)
     var encoder = HistoryFile.Encoder(appending: previous != nil, capacity: previous == nil ? 12 * (ledger.vouchers.count + s.acceptedNew.count) + 1024 : 1 << 16)
     func add(_ vouchers: [Voucher], _ places: [VoucherPlace]) {

@@ -40,6 +40,15 @@ struct GLBuilder {
   /// The balanced, merged lines.
   /// - Complexity: O(lines²) in the voucher's accounts, which are few.
   func entries(for voucher: Voucher, roundOff: String) -> [GLEntry] {
+    var out: [GLEntry] = []
+    append(for: voucher, roundOff: roundOff, to: &out)
+    return out
+  }
+
+  /// Appends the balanced, merged lines to `out`; `beforeGrowing` is called first when they would not fit
+  /// in its capacity (see ``PostingEngine/beforeGrowing``).
+  /// - Complexity: O(lines²) in the voucher's accounts, which are few.
+  func append(for voucher: Voucher, roundOff: String, to out: inout [GLEntry], beforeGrowing: (@Sendable () -> Void)? = nil) {
     var keys = keys, amounts = amounts
     var residue = Amount.zero
     for a in amounts { residue += a }
@@ -60,14 +69,15 @@ struct GLBuilder {
     // One account on a side (the usual case) is shared as it is, not joined into a new string per voucher.
     func names(_ accounts: [String]) -> String { accounts.count == 1 ? accounts[0] : accounts.joined(separator: ", ") }
     let againstDebit = names(credits), againstCredit = names(debits)
-    var out: [GLEntry] = []
-    out.reserveCapacity(keys.count)
+    if out.count + keys.count > out.capacity {
+      beforeGrowing?()
+      out.reserveCapacity(max(out.count + keys.count, 2 * out.capacity))  // geometric, as appending grows
+    }
     for (key, amount) in zip(keys, amounts) where !amount.isZero {
       out.append(GLEntry(
         date: voucher.date, voucherType: voucher.type, voucherNo: voucher.no, account: key.account,
         debit: amount.isPositive ? amount : .zero, credit: amount.isNegative ? -amount : .zero, party: key.party,
         againstAccount: amount.isPositive ? againstDebit : againstCredit, remarks: voucher.remarks))
     }
-    return out
   }
 }

@@ -11,6 +11,9 @@ public struct PostingEngine: Sendable {
   /// Everything the vouchers posted so far left behind: stock per item and warehouse, serials, batches,
   /// what returns need of their originals.
   public private(set) var state: PostingState
+  /// Called before the engine appends past the capacity of the caller's `entries` or `gl` (which then
+  /// move to new storage): a reader of their storage on another thread is drained first.
+  public var beforeGrowing: (@Sendable () -> Void)?
 
   /// State of every item and warehouse after the vouchers posted so far.
   public var states: [StockKey: ItemWarehouseState] { state.stock }
@@ -28,10 +31,31 @@ public struct PostingEngine: Sendable {
   /// Posts one validated voucher.
   /// - Complexity: O(rows × bins touched).
   public mutating func post(_ voucher: Voucher) -> Result<PostedVoucher, VoucherProblems> {
+    var entries: [StockLedgerEntry] = [], gl: [GLEntry] = []
+    switch post(voucher, appendingTo: &entries, gl: &gl) {
+    case .success(let resolved): return .success(PostedVoucher(voucher: resolved ?? voucher, entries: entries, gl: gl, rowsResolved: resolved != nil))
+    case .failure(let problems): return .failure(problems)
+    }
+  }
+
+  /// Posts one validated voucher, appending its stock ledger entries to `entries` and its GL lines to `gl`
+  /// in place (a replay's arrays: no per-voucher arrays, no copies); nothing is appended when it fails.
+  /// - Returns: the voucher as posted when the engine filled in rows (batches or serials it named or
+  ///   picked), else nil (it posted as it came).
+  /// - Complexity: O(rows × bins touched).
+  public mutating func post(
+    _ voucher: Voucher, appendingTo entries: inout [StockLedgerEntry], gl: inout [GLEntry]
+  ) -> Result<Voucher?, VoucherProblems> {
     var tx = Transaction(masters: masters, voucher: voucher)
-    // The transaction borrows the engine's state (no copy) and gives it back afterwards.
+    tx.beforeGrowing = beforeGrowing
+    // The transaction borrows the engine's state and the caller's entries (no copies) and gives them back.
     swap(&tx.base, &state)
-    defer { swap(&tx.base, &state) }
+    swap(&tx.entries, &entries)
+    tx.firstEntry = tx.entries.count
+    defer {
+      swap(&tx.base, &state)
+      swap(&tx.entries, &entries)
+    }
     switch (voucher.type, voucher.action) {
     case (_, .close): tx.closeOrder()
     case (.purchaseReceipt, _), (.purchaseInvoice, _): tx.buying()
@@ -40,10 +64,13 @@ public struct PostingEngine: Sendable {
     case (.stockReconciliation, _): tx.reconciliation()
     case (.salesOrder, _), (.purchaseOrder, _), (.workOrder, _): tx.openOrder()
     }
-    if !tx.problems.isEmpty { return .failure(VoucherProblems(diagnostics: tx.problems)) }
+    if !tx.problems.isEmpty {
+      tx.entries.removeSubrange(tx.firstEntry...)
+      return .failure(VoucherProblems(diagnostics: tx.problems))
+    }
     tx.commit()
-    let gl = tx.gl.entries(for: voucher, roundOff: masters.company.accounts.roundOff)
-    return .success(PostedVoucher(voucher: tx.resolvedVoucher, entries: tx.entries, gl: gl, rowsResolved: !tx.resolvedRows.isEmpty))
+    tx.gl.append(for: voucher, roundOff: masters.company.accounts.roundOff, to: &gl, beforeGrowing: beforeGrowing)
+    return .success(tx.resolvedRows.isEmpty ? nil : tx.resolvedVoucher)
   }
 }
 

@@ -24,7 +24,12 @@ struct Transaction {
   var transferChunks: [Int: [Chunk]] = [:]
   /// Item rows as they posted (batches and serials filled in), by position in the voucher.
   var resolvedRows: [Int: [ItemRow]] = [:]
+  /// The entries of every voucher posted so far, borrowed from the caller: this voucher's start at
+  /// `firstEntry` (removed again if it fails).
   var entries: [StockLedgerEntry] = []
+  var firstEntry = 0
+  /// Called before an append would move `entries` to new storage (see ``PostingEngine/beforeGrowing``).
+  var beforeGrowing: (@Sendable () -> Void)?
   /// Lines to record in the history once the voucher posts.
   var documentLines: [PostedDocument.Line] = []
   /// Returned quantities to add to the original voucher once this return posts.
@@ -164,7 +169,7 @@ struct Transaction {
     state: ItemWarehouseState
   ) -> StockLedgerEntry {
     var e = StockLedgerEntry(
-      date: voucher.date, time: voucher.time, voucherType: voucher.type, voucherNo: voucher.no, index: entries.count,
+      date: voucher.date, time: voucher.time, voucherType: voucher.type, voucherNo: voucher.no, index: entries.count - firstEntry,
       itemCode: item.code, warehouse: warehouse, actualQty: actualQty, qtyAfterTransaction: state.qty,
       incomingRate: incomingRate, valuationRate: state.valuationRate, stockValue: outcome.stockValue,
       stockValueDifference: outcome.stockValueDifference)
@@ -173,6 +178,7 @@ struct Transaction {
     }
     e.batchNo = row.batchNo
     e.serialNos = row.serialNos
+    if entries.count == entries.capacity { beforeGrowing?() }
     entries.append(e)
     return e
   }
