@@ -10,7 +10,7 @@ import Testing
     var s = ItemWarehouseState()
     var outs: [Valuation.Outcome] = []
     for (q, r) in moves {
-      outs.append(try Valuation.apply(Fixed(q), incomingRate: Fixed(parsing: r) ?? .zero, to: &s, method: method, company: company, fallback: { fallback }))
+      outs.append(try Valuation.apply(Fixed(q), incomingRate: Fixed(parsing: r) ?? .zero, to: &s, method: method, arithmetic: company.arithmetic, fallback: { fallback }))
     }
     return (s, outs)
   }

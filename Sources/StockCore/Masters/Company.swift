@@ -31,13 +31,17 @@ public struct Company: Sendable {
     self.accounts = accounts
   }
 
+  /// The company's rounding rules alone: what valuation needs, without the names and accounts (copying a
+  /// `Company` retains a dozen strings).
+  public var arithmetic: Arithmetic { Arithmetic(currencyPrecision: currencyPrecision, floatPrecision: floatPrecision, rounding: rounding) }
+
   /// Rounds an amount to currency precision with the company's rule.
   @inlinable public func money(_ w: Wide) -> Amount { w.rounded(places: currencyPrecision, rule: rounding) }
   @inlinable public func money(_ f: Fixed) -> Amount { f.rounded(places: currencyPrecision, rule: rounding) }
   /// Rounds a quantity to float precision with the company's rule.
   @inlinable public func quantity(_ f: Fixed) -> Quantity { f.rounded(places: floatPrecision, rule: rounding) }
   /// The tolerance of availability checks: 10^-float_precision (and never below ERPNext's 0.0001 floor).
-  public var negativeTolerance: Quantity { Fixed(raw: Fixed.pow10(Fixed.scale - min(floatPrecision, 4))) }
+  public var negativeTolerance: Quantity { arithmetic.negativeTolerance }
 }
 
 /// The company's default accounts (`[accounts]` in `company.toml`). Empty means not configured.
@@ -70,4 +74,22 @@ public enum ValuationMethod: String, Sendable, CaseIterable {
   case fifo = "FIFO"
   case lifo = "LIFO"
   case movingAverage = "Moving Average"
+}
+
+extension Company {
+  /// The company's precisions and rounding rule: a plain value, copied for nothing.
+  public struct Arithmetic: Sendable, Hashable {
+    public var currencyPrecision: Int
+    public var floatPrecision: Int
+    public var rounding: RoundingRule
+
+    /// Rounded to currency precision (the company's rule).
+    @inlinable public func money(_ w: Wide) -> Amount { w.rounded(places: currencyPrecision, rule: rounding) }
+    /// Rounded to currency precision (the company's rule).
+    @inlinable public func money(_ f: Fixed) -> Amount { f.rounded(places: currencyPrecision, rule: rounding) }
+    /// Rounded to float precision (the company's rule).
+    @inlinable public func quantity(_ f: Fixed) -> Quantity { f.rounded(places: floatPrecision, rule: rounding) }
+    /// The tolerance of availability checks: 10^-float_precision (and never below ERPNext's 0.0001 floor).
+    public var negativeTolerance: Quantity { Fixed(raw: Fixed.pow10(Fixed.scale - min(floatPrecision, 4))) }
+  }
 }

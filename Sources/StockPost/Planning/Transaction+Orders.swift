@@ -74,7 +74,7 @@ extension Transaction {
     guard others.isPositive else { return true }
     let actual = self.qty(key)
     let free = actual - others
-    guard qty > free + company.negativeTolerance else { return true }
+    guard qty > free + arithmetic.negativeTolerance else { return true }
     let holders = (base.orders.keys.map { $0 } + pendingOrders.keys.map { $0 }).sorted().reduce(into: [String]()) { list, no in
       if !list.contains(no), no != forOrder, let o = order(no), o.type == .salesOrder, let left = o.remaining[key], left.isPositive {
         list.append("\(no) (\(left.plain)\(o.party.isEmpty ? "" : " for \(o.party)"))")

@@ -33,7 +33,7 @@ extension Transaction {
       if let rate = row.rate {
         nets.append(netAmount(row, rate: rate))
       } else if let original, let line = original.lines.first(where: { $0.key.item == item.code }) {
-        nets.append(company.money(Wide(product: masters.stockQty(row, item), line.documentRate)))
+        nets.append(arithmetic.money(Wide(product: masters.stockQty(row, item), line.documentRate)))
       } else {
         nets.append(.zero)
         fail(.required, line: row.line, field: "rate", "a return without return_against needs the rate it is returned at")
@@ -53,11 +53,11 @@ extension Transaction {
         guard qty.isPositive else { continue }
         let entry: Movement?
         if !v.isReturn {
-          let rate = (Wide(nets[i]) + Wide(shares[i])).divided(by: qty, rule: company.rounding)
+          let rate = (Wide(nets[i]) + Wide(shares[i])).divided(by: qty, rule: arithmetic.rounding)
           entry = move(row, at: i, item: item, warehouse: row.warehouse, actualQty: qty, incomingRate: rate)
           if entry != nil { fulfil(purchaseOrder, StockKey(item: item.code, warehouse: row.warehouse), qty: qty) }
           documentLines.append(.init(key: StockKey(item: item.code, warehouse: row.warehouse), qty: qty, rate: rate,
-                                     documentRate: nets[i].divided(by: qty, rule: company.rounding)))
+                                     documentRate: nets[i].divided(by: qty, rule: arithmetic.rounding)))
         } else {
           var outgoing: Rate?
           if let original {

@@ -35,7 +35,7 @@ extension Transaction {
       changed += 1
       let previousValue = state.stockValue
       let previousQty = state.qty
-      var value = company.money(Wide(product: newQty, rate))
+      var value = arithmetic.money(Wide(product: newQty, rate))
       if newQty.isZero { value = .zero }
       state.qty = newQty
       state.valuationRate = rate
@@ -62,7 +62,7 @@ extension Transaction {
     }
     let bk = BatchKey(batch: row.batchNo, warehouse: row.warehouse)
     var bs = batchStock(bk)
-    let currentRate = bs.qty.isZero ? nil : bs.value.divided(by: bs.qty, rule: company.rounding)
+    let currentRate = bs.qty.isZero ? nil : bs.value.divided(by: bs.qty, rule: arithmetic.rounding)
     let newQty = row.qty.map { _ in masters.stockQty(row, item) } ?? bs.qty
     guard let rate = row.rate.map({ perStockUnit($0, row, item) }) ?? currentRate ?? item.valuationRate else {
       fail(.noValuationRate, line: row.line, field: "rate", "valuation rate required for batch \(row.batchNo) of \(item.code): give rate")
@@ -72,7 +72,7 @@ extension Transaction {
     guard ensureBatch(row.batchNo, row, item, inward: true) else { return false }
     let key = StockKey(item: item.code, warehouse: row.warehouse)
     var state = state(key)
-    let newValue = newQty.isZero ? Amount.zero : company.money(Wide(product: newQty, rate))
+    let newValue = newQty.isZero ? Amount.zero : arithmetic.money(Wide(product: newQty, rate))
     let delta = newQty - bs.qty
     let outcome = specific(&state, qty: delta, value: newValue - bs.value)
     pending[key] = state

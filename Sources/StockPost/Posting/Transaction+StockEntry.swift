@@ -81,7 +81,7 @@ extension Transaction {
       if share.isZero, let r = basicRate[i] {
         rate = r
       } else {
-        rate = (Wide(b) + Wide(share)).divided(by: qty, rule: company.rounding)
+        rate = (Wide(b) + Wide(share)).divided(by: qty, rule: arithmetic.rounding)
       }
       guard let e = move(row, at: i, item: item, warehouse: row.targetWarehouse, actualQty: qty, incomingRate: rate, keepSerialRates: consumedValue[i] != nil) else { continue }
       if isFinished(i) { fulfil(workOrder, StockKey(item: item.code, warehouse: row.targetWarehouse), qty: qty) }
@@ -97,7 +97,7 @@ extension Transaction {
       fail(.noValuationRate, line: row.line, field: "rate", missing)
       return nil
     }
-    return (rate, company.money(Wide(product: masters.stockQty(row, item), rate)))
+    return (rate, arithmetic.money(Wide(product: masters.stockQty(row, item), rate)))
   }
 
   /// The account a Stock Entry row's value is paired with: the row's expense account, else Stock Adjustment.

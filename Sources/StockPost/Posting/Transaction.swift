@@ -39,9 +39,14 @@ struct Transaction {
   /// The Sales Order whose reservation this voucher's outward movements may take.
   var fulfilling: String?
 
+  /// The company's precisions and rounding rule, held apart from `company` (whose copies cost a dozen
+  /// retains and releases: the valuation rounds several times per row).
+  let arithmetic: Company.Arithmetic
+
   init(masters: Masters, voucher: Voucher) {
     self.masters = masters
     self.voucher = voucher
+    arithmetic = masters.company.arithmetic
   }
 
   mutating func fail(_ code: ErrorCode, line: Int, field: String, _ message: String) {
@@ -135,8 +140,8 @@ struct Transaction {
     guard !masters.allowsNegativeStock(item) || item.hasSerialNo else { return true }
     let current = qty(StockKey(item: item.code, warehouse: warehouse))
     let after = current + actualQty
-    let shortfall = company.quantity(-after)
-    guard after.isNegative && shortfall > company.negativeTolerance else { return true }
+    let shortfall = arithmetic.quantity(-after)
+    guard after.isNegative && shortfall > arithmetic.negativeTolerance else { return true }
     fail(
       .insufficientStock, line: row.line, field: "qty",
       "\(shortfall) units of \(item.code) needed in \(warehouse) on \(voucher.date) \(voucher.time) for \(voucher.no) to complete this transaction: \(current) available, \(-actualQty) required"
@@ -154,7 +159,7 @@ struct Transaction {
     do {
       return try Valuation.apply(
         actualQty, incomingRate: incomingRate, outgoingRate: outgoingRate, to: &state,
-        method: masters.valuationMethod(of: item), company: company, fallback: { fallbackRate(prior, item) })
+        method: masters.valuationMethod(of: item), arithmetic: arithmetic, fallback: { fallbackRate(prior, item) })
     } catch {
       fail(
         .noValuationRate, line: row.line, field: "rate",
@@ -174,7 +179,7 @@ struct Transaction {
       incomingRate: incomingRate, valuationRate: state.valuationRate, stockValue: outcome.stockValue,
       stockValueDifference: outcome.stockValueDifference)
     if actualQty.isNegative {
-      e.outgoingRate = outcome.stockValueDifference.magnitude.divided(by: actualQty.magnitude, rule: company.rounding)
+      e.outgoingRate = outcome.stockValueDifference.magnitude.divided(by: actualQty.magnitude, rule: arithmetic.rounding)
     }
     e.batchNo = row.batchNo
     e.serialNos = row.serialNos
@@ -199,8 +204,8 @@ struct Transaction {
       } else {
         let share =
           sum.isZero
-          ? company.money(total.divided(by: Fixed(weights.count), rule: company.rounding))
-          : company.money(Wide(product: total, w).divided(by: sum, rule: company.rounding))
+          ? arithmetic.money(total.divided(by: Fixed(weights.count), rule: arithmetic.rounding))
+          : arithmetic.money(Wide(product: total, w).divided(by: sum, rule: arithmetic.rounding))
         shares.append(share)
         left -= share
       }
@@ -210,20 +215,20 @@ struct Transaction {
 
   /// The amount of a tax or charge row: its fixed amount, or `tax_rate` % of `netTotal`.
   func chargeAmount(_ c: ChargeRow, netTotal: Amount) -> Amount {
-    if let a = c.amount { return company.money(a) }
+    if let a = c.amount { return arithmetic.money(a) }
     let rate = c.taxRate ?? .zero
-    return company.money(Wide(product: netTotal, rate).divided(by: Fixed(100), rule: company.rounding))
+    return arithmetic.money(Wide(product: netTotal, rate).divided(by: Fixed(100), rule: arithmetic.rounding))
   }
 
   /// The net amount of a row: qty × rate in the row's unit, rounded to currency precision.
   func netAmount(_ row: ItemRow, rate: Rate? = nil) -> Amount {
-    company.money(Wide(product: row.qty ?? .zero, rate ?? row.rate ?? .zero))
+    arithmetic.money(Wide(product: row.qty ?? .zero, rate ?? row.rate ?? .zero))
   }
 
   /// The rate per stock unit of a document rate given per the row's unit.
   func perStockUnit(_ rate: Rate, _ row: ItemRow, _ item: Item) -> Rate {
     let f = masters.conversionFactor(row, item) ?? .one
-    return f == .one ? rate : rate.divided(by: f, rule: company.rounding)
+    return f == .one ? rate : rate.divided(by: f, rule: arithmetic.rounding)
   }
 
   /// Posts the gap between the value a document gives its stock and the value the stock took: a rounding

@@ -117,17 +117,17 @@ extension Transaction {
         if item.hasSerialNo {
           var sum = Wide.zero
           for s in chunk.serials {
-            let rate = (keepSerialRates ? serial(s)?.incomingRate : nil) ?? (carried ? chunk.value.divided(by: chunk.qty, rule: company.rounding) : incomingRate)
+            let rate = (keepSerialRates ? serial(s)?.incomingRate : nil) ?? (carried ? chunk.value.divided(by: chunk.qty, rule: arithmetic.rounding) : incomingRate)
             sum += Wide(rate)
           }
-          value = carried && !keepSerialRates ? chunk.value : company.money(sum)
+          value = carried && !keepSerialRates ? chunk.value : arithmetic.money(sum)
         } else {
-          value = carried ? chunk.value : company.money(Wide(product: chunk.qty, incomingRate))
+          value = carried ? chunk.value : arithmetic.money(Wide(product: chunk.qty, incomingRate))
         }
         if carried { value = chunk.value }
         outcome = specific(&state, qty: chunk.qty, value: value)
       } else {
-        let rate = carried ? chunk.value.divided(by: chunk.qty, rule: company.rounding) : incomingRate
+        let rate = carried ? chunk.value.divided(by: chunk.qty, rule: arithmetic.rounding) : incomingRate
         guard let o = self.value(row, item: item, warehouse: warehouse, actualQty: chunk.qty, incomingRate: rate, outgoingRate: nil, state: &state) else { return nil }
         outcome = o
       }
@@ -143,7 +143,7 @@ extension Transaction {
         pendingBatchesIn[key] = set
       }
       if item.hasSerialNo {
-        let perSerial = outcome.stockValueDifference.divided(by: Fixed(max(chunk.serials.count, 1)), rule: company.rounding)
+        let perSerial = outcome.stockValueDifference.divided(by: Fixed(max(chunk.serials.count, 1)), rule: arithmetic.rounding)
         var set = serialsIn(key)
         for s in chunk.serials {
           let sequence = (serialSequence ?? base.serialSequence) + 1
@@ -158,7 +158,7 @@ extension Transaction {
       var tracked = row
       tracked.batchNo = chunk.batch
       tracked.serialNos = chunk.serials
-      let shownRate = carried || (keepSerialRates && item.hasSerialNo) ? outcome.stockValueDifference.divided(by: chunk.qty, rule: company.rounding) : incomingRate
+      let shownRate = carried || (keepSerialRates && item.hasSerialNo) ? outcome.stockValueDifference.divided(by: chunk.qty, rule: arithmetic.rounding) : incomingRate
       _ = append(tracked, item: item, warehouse: warehouse, actualQty: chunk.qty, incomingRate: shownRate, outcome: outcome, state: state)
       total += outcome.stockValueDifference
     }
@@ -242,9 +242,9 @@ extension Transaction {
       if item.hasSerialNo {
         var sum = Wide.zero
         for s in chunk.serials { sum += Wide(serial(s)?.incomingRate ?? .zero) }
-        outcome = specific(&state, qty: -chunk.qty, value: -company.money(sum))
+        outcome = specific(&state, qty: -chunk.qty, value: -arithmetic.money(sum))
       } else if valuedSpecifically(item) {
-        let value = chunk.qty == bs.qty ? bs.value : company.money(Wide(product: bs.value, chunk.qty).divided(by: bs.qty, rule: company.rounding))
+        let value = chunk.qty == bs.qty ? bs.value : arithmetic.money(Wide(product: bs.value, chunk.qty).divided(by: bs.qty, rule: arithmetic.rounding))
         outcome = specific(&state, qty: -chunk.qty, value: -value)
       } else {
         guard let o = self.value(row, item: item, warehouse: warehouse, actualQty: -chunk.qty, incomingRate: .zero, outgoingRate: outgoingRate, state: &state) else { return nil }
@@ -292,7 +292,7 @@ extension Transaction {
         }
       }
     }
-    return Movement(warehouse: warehouse, actualQty: -qty, stockValueDifference: total, outgoingRate: total.magnitude.divided(by: qty, rule: company.rounding))
+    return Movement(warehouse: warehouse, actualQty: -qty, stockValueDifference: total, outgoingRate: total.magnitude.divided(by: qty, rule: arithmetic.rounding))
   }
 
   /// Picks the serials of an outward chunk, oldest receipt first, from the chunk's batch.
@@ -350,7 +350,7 @@ extension Transaction {
     if state.qty.isZero {
       state.stockValue = .zero
     } else {
-      state.valuationRate = state.stockValue.divided(by: state.qty, rule: company.rounding)
+      state.valuationRate = state.stockValue.divided(by: state.qty, rule: arithmetic.rounding)
     }
     state.hasEntries = true
     state.queue = []

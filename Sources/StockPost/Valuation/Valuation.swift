@@ -23,7 +23,7 @@ public enum Valuation {
   /// - Complexity: O(bins) for FIFO/LIFO, O(1) for moving average.
   public static func apply(
     _ actualQty: Quantity, incomingRate: Rate, outgoingRate: Rate? = nil, to state: inout ItemWarehouseState,
-    method: ValuationMethod, company: Company, fallback: () -> Rate?
+    method: ValuationMethod, arithmetic company: Company.Arithmetic, fallback: () -> Rate?
   ) throws(NoRate) -> Outcome {
     let prevValue = state.stockValue
     let qtyAfter = state.qty + actualQty
