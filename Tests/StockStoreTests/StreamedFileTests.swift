@@ -60,4 +60,57 @@ import Testing
     #expect(count == 4 && hash == nil)
     #expect(try DurableFiles.read(d + "/copy.csv") == Array("xept".utf8))
   }
+
+  /// Files larger than the direct-I/O block: whole blocks go past the page cache, the rest through it; the
+  /// bytes, the count at every step and the hash are those of the whole, whatever the sizes of the pieces,
+  /// also with a range copied by the kernel after blocks were written.
+  @Test(arguments: [0, 1, 4095, 4096, 4097]) func filesPastOneBlockAreWhole(extra: Int) throws {
+    let d = directory()
+    let size = 2 * StreamedFile.block + extra
+    var whole = [UInt8](repeating: 0, count: size)
+    for i in whole.indices { whole[i] = UInt8(truncatingIfNeeded: i &* 31 &+ i >> 12) }
+    let file = try StreamedFile(path: d + "/big.bin")
+    // Pieces of every size: small ones gathered, large ones written through.
+    var at = 0
+    var k = 0
+    while at < size {
+      let n = min(size - at, [3, 70_000, 1 << 20, 5, 3 << 20][k % 5])
+      if k % 3 == 2 {
+        file.append(Array(whole[at..<at + n]))
+      } else {
+        whole[at..<at + n].withUnsafeBytes { file.append($0) }
+      }
+      at += n
+      k += 1
+      #expect(file.count == at)
+    }
+    let (count, hash) = try file.finish()
+    #expect(count == size)
+    #expect(try DurableFiles.read(d + "/big.bin") == whole)
+    var h = SHA256()
+    h.update(whole)
+    #expect(hash == h.finalizeHex())
+
+    let source = open(d + "/big.bin", O_RDONLY)
+    defer { close(source) }
+    let copy = try StreamedFile(path: d + "/copy.bin")
+    whole[0..<StreamedFile.block + 10].withUnsafeBytes { copy.append($0) }
+    copy.append(from: source, range: 7..<1000)
+    #expect(try copy.finish().count == StreamedFile.block + 10 + 993)
+    #expect(try DurableFiles.read(d + "/copy.bin") == Array(whole[0..<StreamedFile.block + 10] + whole[7..<1000]))
+  }
+
+  /// Without direct I/O (a file system that refuses it) the file is the same, through the page cache.
+  @Test func withoutDirectIOTheFileIsTheSame() throws {
+    let d = directory()
+    let whole = (0..<(StreamedFile.block + 4099)).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+    let file = try StreamedFile(path: d + "/big.bin", hashing: true, directIO: false)
+    file.append(whole)
+    let (count, hash) = try file.finish()
+    #expect(count == whole.count)
+    #expect(try DurableFiles.read(d + "/big.bin") == whole)
+    var h = SHA256()
+    h.update(whole)
+    #expect(hash == h.finalizeHex())
+  }
 }

@@ -14,6 +14,12 @@ import StockCore
 /// megabytes at a million vouchers), which on this project's VM costs more than writing them; streamed,
 /// they pass through one buffer. Bytes written through the buffer are hashed as they go.
 ///
+/// The bulk of a file bypasses the page cache (`O_DIRECT`): gathered in an aligned staging buffer and
+/// written in whole 4 MiB blocks, the unaligned tail written normally at the end. On this project's VM a
+/// write through the page cache costs the kernel 2–4 ms of CPU per megabyte (fresh pages filled and
+/// copied; 240–700 MB/s), a direct write about 0.7 ms of waiting on the device; the ledger's files are
+/// fsynced anyway. Where the file system refuses direct I/O the file is written through the cache.
+///
 /// A file neither finished nor closed under its temporary name (an error on the way) is removed when the
 /// object is released.
 public final class StreamedFile {
@@ -28,40 +34,137 @@ public final class StreamedFile {
   /// file was made without hashing).
   private var hashed: Bool
   /// Bytes written so far, buffered ones included.
-  public var count: Int { written + buffer.count }
+  public var count: Int { written + staged + buffer.count }
   private var written = 0
+  /// Whether the file is open for direct I/O; bytes bound for it wait in `stage` until a block is full.
+  private var direct: Bool
+  private var stage: UnsafeMutableRawPointer?
+  private var staged = 0
+  /// The staging block: a multiple of any device's logical block size, aligned as direct I/O needs.
+  static let block = 4 << 20
+  static let alignment = 4096
 
   /// Size of the pieces ``write(from:flushingAt:)`` passes on.
   public static let chunk = 4 << 20
 
   /// - Parameter hashing: whether ``finish(durable:)`` gives the file's SHA-256 (the ledger's files); a
   ///   report nobody hashes is written without (a quarter of a second per 300 MB).
-  public init(path: String, hashing: Bool = true) throws(StoreError) {
+  public convenience init(path: String, hashing: Bool = true) throws(StoreError) {
+    try self.init(path: path, hashing: hashing, directIO: true)
+  }
+
+  /// - Parameter directIO: whether to try direct I/O (tests write without, as on a file system that
+  ///   refuses it).
+  init(path: String, hashing: Bool, directIO: Bool) throws(StoreError) {
     self.path = path
     hashed = hashing
     temporaryPath = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
-    fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    let flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC
+    fd = StreamedFile.directFlag == 0 || !directIO ? -1 : open(temporaryPath, flags | StreamedFile.directFlag, 0o644)
+    direct = fd >= 0
+    if fd < 0 { fd = open(temporaryPath, flags, 0o644) }
     guard fd >= 0 else { throw StoreError(path: temporaryPath, "cannot create: \(DurableFiles.errnoText())") }
   }
 
   deinit {
     if fd >= 0 { close(fd) }
     if !settled { unlink(temporaryPath) }
+    stage?.deallocate()
   }
+
+  /// `O_DIRECT`, which Swift's Glibc module does not export (its value differs by architecture); 0 where
+  /// unknown (then every file is written through the page cache).
+  #if arch(x86_64) || arch(i386) || arch(s390x)
+    static let directFlag: Int32 = 0o40000
+  #elseif arch(arm64) || arch(arm)
+    static let directFlag: Int32 = 0o200000
+  #else
+    static let directFlag: Int32 = 0
+  #endif
 
   private func put(_ p: UnsafeRawBufferPointer) {
     guard failure == nil, let base = p.baseAddress else { return }
     if hashed { hasher.update(p) }
+    if direct {
+      stageBytes(p)
+      return
+    }
+    written += writeThrough(base, p.count)
+  }
+
+  /// Writes `count` bytes at `base` with write(2) until done; records the first failure.
+  /// - Returns: the bytes written.
+  private func writeThrough(_ base: UnsafeRawPointer, _ count: Int) -> Int {
     var done = 0
-    while done < p.count {
-      let n = Glibc.write(fd, base + done, p.count - done)
+    while done < count {
+      let n = Glibc.write(fd, base + done, count - done)
       if n < 0 {
+        if errno == EINTR { continue }
+        failure = StoreError(path: temporaryPath, "write failed: \(DurableFiles.errnoText())")
+        return done
+      }
+      done += n
+    }
+    return done
+  }
+
+  /// Copies bytes into the staging block, writing each block as it fills.
+  private func stageBytes(_ p: UnsafeRawBufferPointer) {
+    guard let source = p.baseAddress else { return }
+    if stage == nil { stage = UnsafeMutableRawPointer.allocate(byteCount: StreamedFile.block, alignment: StreamedFile.alignment) }
+    guard let stage else { return }
+    var offset = 0
+    while offset < p.count && failure == nil {
+      let n = min(p.count - offset, StreamedFile.block - staged)
+      (stage + staged).copyMemory(from: source + offset, byteCount: n)
+      staged += n
+      offset += n
+      if staged == StreamedFile.block { writeStaged(upTo: staged) }
+    }
+  }
+
+  /// Writes the first `end` staged bytes (a multiple of the alignment) directly and keeps the rest. A
+  /// file system that takes the `O_DIRECT` open but not the write gets the bytes through the cache.
+  private func writeStaged(upTo end: Int) {
+    guard let stage, end > 0 else { return }
+    var done = 0
+    while done < end {
+      let n = Glibc.write(fd, stage + done, end - done)
+      if n < 0 && errno == EINTR { continue }
+      if n < 0 && errno == EINVAL && done == 0 {
+        leaveDirect()
+        done = writeThrough(stage, end)
+        break
+      }
+      if n <= 0 {
         failure = StoreError(path: temporaryPath, "write failed: \(DurableFiles.errnoText())")
         return
       }
       done += n
     }
-    written += p.count
+    written += done
+    stage.copyMemory(from: stage + end, byteCount: staged - end)
+    staged -= end
+  }
+
+  /// Turns direct I/O off for the rest of the file.
+  private func leaveDirect() {
+    guard direct else { return }
+    direct = false
+    let flags = fcntl(fd, F_GETFL)
+    if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~StreamedFile.directFlag) }
+  }
+
+  /// Writes everything staged: the whole blocks directly, the unaligned tail through the cache (the file
+  /// is written normally from then on).
+  private func settleStaged() {
+    guard direct else { return }
+    writeStaged(upTo: staged - staged % StreamedFile.alignment)
+    leaveDirect()
+    if let stage, staged > 0, failure == nil {
+      written += writeThrough(stage, staged)
+      staged = 0
+    }
   }
 
   private func drain() {
@@ -123,6 +226,7 @@ public final class StreamedFile {
   /// this process (nor through the hash: ``finish(durable:)`` then gives none).
   public func append(from source: Int32, range: Range<Int>) {
     drain()
+    settleStaged()
     hashed = false
     var offset = off_t(range.lowerBound)
     var left = range.count
@@ -137,9 +241,11 @@ public final class StreamedFile {
     }
   }
 
-  /// Writes what is buffered; throws the first write error.
+  /// Writes what is buffered (the file is written through the cache from then on); throws the first
+  /// write error.
   public func flush() throws(StoreError) {
     drain()
+    settleStaged()
     if let failure { throw failure }
   }
 
