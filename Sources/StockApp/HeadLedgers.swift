@@ -35,7 +35,9 @@ struct HeadLedgers {
     do throws(StoreError) {
       try DurableFiles.makeDirectory(out)
       files = (
-        try StreamedFile(path: out + "/stock-ledger.csv", hashing: false), try StreamedFile(path: out + "/general-ledger.csv", hashing: false),
+        // Through the page cache: a backdated run splices stock-ledger.csv, a daily run appends to both.
+        try StreamedFile(path: out + "/stock-ledger.csv", hashing: false, directIO: false),
+        try StreamedFile(path: out + "/general-ledger.csv", hashing: false, directIO: false),
         journal ? try StreamedFile(path: out + "/gl-journal.csv", hashing: false) : nil
       )
     } catch {

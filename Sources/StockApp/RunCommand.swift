@@ -375,7 +375,7 @@ public enum RunCommand {
     do {
       // Changes found by binary search on date and time, the rest copied by the kernel; else every line read.
       do {
-        let file = try StreamedFile(path: out + "/stock-ledger.csv", hashing: false)
+        let file = try StreamedFile(path: out + "/stock-ledger.csv", hashing: false, directIO: false)
         let source = open(out + "/stock-ledger.csv", O_RDONLY | O_CLOEXEC)
         defer { close(source) }
         if source >= 0, StockLedgerRewrite.rewrite(old.bytes, replacing: replacements, inserting: inserting, emit: file.append, copy: { file.append(from: source, range: $0) }) {
@@ -383,7 +383,7 @@ public enum RunCommand {
         }
         file.discard()
       }
-      let file = try StreamedFile(path: out + "/stock-ledger.csv", hashing: false)
+      let file = try StreamedFile(path: out + "/stock-ledger.csv", hashing: false, directIO: false)
       let replacing = Dictionary(replacements.map { ($0.field, $0.bytes) }, uniquingKeysWith: { a, _ in a })
       guard StockLedgerRewrite.rewrite(old.bytes, replacing: replacing, inserting: inserting, from: from, emit: file.append) else {
         file.discard()

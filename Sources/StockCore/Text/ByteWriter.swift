@@ -93,6 +93,7 @@ public struct ByteWriter: Sendable {
   /// A text field, quoted when it holds a comma, quote, CR or LF; guarded against formulas when asked.
   public mutating func text(_ s: String) {
     separator()
+    if s.isEmpty { return }  // most optional columns
     // Read in place: copying the string (to call the mutating `withUTF8`) would retain and release its
     // storage, which the posting thread may be retaining at the same moment for another line.
     if s.utf8.withContiguousStorageIfAvailable({ field($0) }) != nil { return }

@@ -33,15 +33,7 @@ public struct IntegrityError: Error, Sendable, CustomStringConvertible {
 public enum DurableFiles {
   /// Writes `bytes` to `path` atomically and durably. With `durable: false` the file is still replaced
   /// atomically (readers never see half a file) but not fsynced: for derived files every run rewrites.
-  /// Files of a direct-I/O block or more are written as a ``StreamedFile`` (the same steps and crash points,
-  /// the bulk past the page cache).
   public static func write(_ bytes: [UInt8], to path: String, durable: Bool = true) throws(StoreError) {
-    if bytes.count >= StreamedFile.block {
-      let file = try StreamedFile(path: path, hashing: false)
-      file.append(bytes)
-      _ = try file.finish(durable: durable)
-      return
-    }
     let dir = (path as NSString).deletingLastPathComponent
     let tmp = dir + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
     let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)

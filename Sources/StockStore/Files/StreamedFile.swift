@@ -47,15 +47,12 @@ public final class StreamedFile {
   /// Size of the pieces ``write(from:flushingAt:)`` passes on.
   public static let chunk = 4 << 20
 
-  /// - Parameter hashing: whether ``finish(durable:)`` gives the file's SHA-256 (the ledger's files); a
-  ///   report nobody hashes is written without (a quarter of a second per 300 MB).
-  public convenience init(path: String, hashing: Bool = true) throws(StoreError) {
-    try self.init(path: path, hashing: hashing, directIO: true)
-  }
-
-  /// - Parameter directIO: whether to try direct I/O (tests write without, as on a file system that
-  ///   refuses it).
-  init(path: String, hashing: Bool, directIO: Bool) throws(StoreError) {
+  /// - Parameters:
+  ///   - hashing: whether ``finish(durable:)`` gives the file's SHA-256 (the ledger's files); a report
+  ///     nobody hashes is written without (a quarter of a second per 300 MB).
+  ///   - directIO: whether to write the bulk past the page cache; false for a file the next run reads or
+  ///     splices (the head `stock-ledger.csv`), which it would otherwise read from the disk.
+  public init(path: String, hashing: Bool = true, directIO: Bool = true) throws(StoreError) {
     self.path = path
     hashed = hashing
     temporaryPath = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"

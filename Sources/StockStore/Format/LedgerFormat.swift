@@ -145,9 +145,9 @@ public enum LedgerFormat {
         case .conversionFactor: optional(r.conversionFactor)
         case .rate: optional(r.rate)
         case .batchNo: w.text(r.batchNo)
-        case .batchExpiryDate: w.text(r.batchExpiryDate?.description ?? "")
-        case .batchManufacturingDate: w.text(r.batchManufacturingDate?.description ?? "")
-        case .serialNos: w.text(r.serialNos.joined(separator: ";"))
+        case .batchExpiryDate: if let d = r.batchExpiryDate { w.date(d) } else { w.text("") }
+        case .batchManufacturingDate: if let d = r.batchManufacturingDate { w.date(d) } else { w.text("") }
+        case .serialNos: w.text(r.serialNos.isEmpty ? "" : r.serialNos.joined(separator: ";"))
         case .expenseAccount: w.text(r.expenseAccount)
         case .incomeAccount: w.text(r.incomeAccount)
         case .costCenter: w.text(r.costCenter)
