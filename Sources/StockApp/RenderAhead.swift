@@ -26,6 +26,8 @@ final class RenderAhead: @unchecked Sendable {
   private var entries: UnsafePointer<StockLedgerEntry>?
   private var gl: UnsafePointer<GLEntry>?
   private var entryCount = 0, glCount = 0
+  /// The arrays' capacities: how far the renderer may fault in pages ahead of the replay.
+  private var entryCapacity = 0, glCapacity = 0
   /// The vouchers of batch and serial entries published and not yet taken (the folds need them).
   private var vouchers: [(String, Voucher)] = []
   private var entriesRead = 0, glRead = 0
@@ -35,6 +37,8 @@ final class RenderAhead: @unchecked Sendable {
 
   /// Vouchers between two hand-overs: a few hundred kilobytes of entries each time.
   static let stride = 1024
+  /// How far ahead of the replay the renderer faults in the arrays' pages: between one and two of these.
+  static let populateWindow = 8 << 20
 
   /// Starts the renderer; it waits for the first hand-over.
   /// - Parameter ledger: the ledger directory, where the run's `stock.csv` and `gl.csv` are prewritten.
@@ -45,12 +49,16 @@ final class RenderAhead: @unchecked Sendable {
     work = Background { [self] in self.render() }
   }
 
-  /// Hands over the replay's arrays: their first `count` elements are final. `vouchers` are the posted
-  /// vouchers with batch or serial entries among them (by number).
-  func publish(entries: UnsafeBufferPointer<StockLedgerEntry>, gl: UnsafeBufferPointer<GLEntry>, vouchers: [(String, Voucher)]) {
+  /// Hands over the replay's arrays: their first `count` elements are final, and they have room for
+  /// `entryCapacity` and `glCapacity` elements. `vouchers` are the posted vouchers with batch or serial
+  /// entries among them (by number).
+  func publish(
+    entries: UnsafeBufferPointer<StockLedgerEntry>, entryCapacity: Int, gl: UnsafeBufferPointer<GLEntry>, glCapacity: Int,
+    vouchers: [(String, Voucher)]
+  ) {
     condition.lock()
-    (self.entries, entryCount) = (entries.baseAddress, entries.count)
-    (self.gl, glCount) = (gl.baseAddress, gl.count)
+    (self.entries, entryCount, self.entryCapacity) = (entries.baseAddress, entries.count, entryCapacity)
+    (self.gl, glCount, self.glCapacity) = (gl.baseAddress, gl.count, glCapacity)
     self.vouchers += vouchers
     condition.broadcast()
     condition.unlock()
@@ -93,6 +101,8 @@ final class RenderAhead: @unchecked Sendable {
     var ledgers = HeadLedgers(masters: masters, out: out, journal: true, ledger: ledger)
     var byNumber: [String: Voucher] = [:]
     var e0 = 0, g0 = 0
+    // How far pages were faulted in ahead of the replay, in each array (reset when an array moves).
+    var ahead: (entries: UnsafePointer<StockLedgerEntry>?, e: Int, gl: UnsafePointer<GLEntry>?, g: Int) = (nil, 0, nil, 0)
     while true {
       condition.lock()
       while !cancelled && planning == nil && entryCount == e0 && glCount == g0 { condition.wait() }
@@ -102,10 +112,25 @@ final class RenderAhead: @unchecked Sendable {
         return nil
       }
       let (e, e1, g, g1, done) = (entries, entryCount, gl, glCount, planning != nil && entryCount == e0 && glCount == g0)
+      let (eCapacity, gCapacity) = (entryCapacity, glCapacity)
       for (no, v) in vouchers { byNumber[no] = v }
       vouchers.removeAll()
       condition.unlock()
       if done { break }
+      // The pages the replay will write next, faulted in here (the arrays cannot move before this
+      // hand-over is read): a few megabytes ahead, so the posting core does not stop to zero them.
+      if let e, ahead.entries != e { ahead.entries = e; ahead.e = 0 }
+      if let g, ahead.gl != g { ahead.gl = g; ahead.g = 0 }
+      if let e, ahead.e < e1 + RenderAhead.populateWindow / MemoryLayout<StockLedgerEntry>.stride {
+        let to = min(eCapacity, e1 + 2 * RenderAhead.populateWindow / MemoryLayout<StockLedgerEntry>.stride)
+        Allocator.populate(e, from: max(ahead.e, e1), to: to)
+        ahead.e = to
+      }
+      if let g, ahead.g < g1 + RenderAhead.populateWindow / MemoryLayout<GLEntry>.stride {
+        let to = min(gCapacity, g1 + 2 * RenderAhead.populateWindow / MemoryLayout<GLEntry>.stride)
+        Allocator.populate(g, from: max(ahead.g, g1), to: to)
+        ahead.g = to
+      }
       if let e { ledgers.add(entries: UnsafeBufferPointer(rebasing: UnsafeBufferPointer(start: e, count: e1)[e0..<e1])) { byNumber[$0] } }
       if let g { ledgers.add(gl: UnsafeBufferPointer(rebasing: UnsafeBufferPointer(start: g, count: g1)[g0..<g1])) }
       (e0, g0) = (e1, g1)

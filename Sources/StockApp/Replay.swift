@@ -70,7 +70,10 @@ struct Replay {
       }
       if let ahead, n % RenderAhead.stride == RenderAhead.stride - 1 || n == timeline.count - 1 {
         // The entries and GL lines posted so far, handed to the renderer.
-        entries.withUnsafeBufferPointer { e in gl.withUnsafeBufferPointer { g in ahead.publish(entries: e, gl: g, vouchers: tracked) } }
+        let (entryCapacity, glCapacity) = (entries.capacity, gl.capacity)
+        entries.withUnsafeBufferPointer { e in
+          gl.withUnsafeBufferPointer { g in ahead.publish(entries: e, entryCapacity: entryCapacity, gl: g, glCapacity: glCapacity, vouchers: tracked) }
+        }
         tracked.removeAll()
       }
     }
