@@ -370,7 +370,7 @@ public struct LedgerStore: Sendable {
     // Files to be adopted only wait for their writer: the others start first.
     let written = Parallel.mapEach(LargeFile.allCases, weight: { prewritten != nil && $0 != .vouchers ? 0 : $0.weight(record) }) { file -> Result<LargeFile.Written, StoreError> in
       do throws(StoreError) {
-        if let adopted = try file.adopt(prewritten?(), for: record, in: dir) { return .success(adopted) }
+        if let adopted = file.adopt(prewritten?(), for: record, in: dir) { return .success(adopted) }
         return .success(try file.write(record, in: dir, run: run, places: places))
       } catch { return .failure(error) }
     }
@@ -477,7 +477,7 @@ enum LargeFile: CaseIterable, Sendable {
   /// Makes the prewritten file durable in the run's directory `dir`, when there is one for this file with
   /// the record's rows (a `gl.csv` is prewritten only without text a report guards against formulas).
   /// - Returns: nil when the file is still to be written.
-  func adopt(_ prewritten: PrewrittenRunFiles?, for record: RunRecord, in dir: String) throws(StoreError) -> Written? {
+  func adopt(_ prewritten: PrewrittenRunFiles?, for record: RunRecord, in dir: String) -> Written? {
     let file: StreamedFile.Closed
     switch self {
     case .vouchers: return nil
@@ -489,7 +489,8 @@ enum LargeFile: CaseIterable, Sendable {
       file = p.file
     }
     let name = self == .stock ? "stock.csv" : "gl.csv"
-    try file.adopt(as: dir + "/" + name)
+    // A file that cannot be moved into the run (another file system under `runs/`, say) is written anew.
+    do { try file.adopt(as: dir + "/" + name) } catch { return nil }
     return Written(name: name, count: file.count, sha256: file.sha256)
   }
 
