@@ -100,12 +100,16 @@ import Testing
     #expect(try DurableFiles.read(d + "/copy.bin") == Array(whole[0..<StreamedFile.block + 10] + whole[7..<1000]))
   }
 
-  /// Without direct I/O (a file system that refuses it) the file is the same, through the page cache.
-  @Test func withoutDirectIOTheFileIsTheSame() throws {
+  /// Without direct I/O (a file system that refuses it at the open, or at the first write after some
+  /// blocks went out directly) the file is the same, through the page cache, in order.
+  @Test(arguments: [0, 1, 2]) func withoutDirectIOTheFileIsTheSame(refusedAfterBlocks: Int) throws {
     let d = directory()
-    let whole = (0..<(StreamedFile.block + 4099)).map { UInt8(truncatingIfNeeded: $0 &* 7) }
-    let file = try StreamedFile(path: d + "/big.bin", hashing: true, directIO: false)
-    file.append(whole)
+    let whole = (0..<(3 * StreamedFile.block + 4099)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 13) }
+    let file = try StreamedFile(path: d + "/big.bin", hashing: true, directIO: refusedAfterBlocks > 0)
+    let first = refusedAfterBlocks * StreamedFile.block + 1000
+    file.append(Array(whole[..<first]))
+    file.refusesDirectWrites = true
+    whole[first...].withUnsafeBytes { file.append($0) }
     let (count, hash) = try file.finish()
     #expect(count == whole.count)
     #expect(try DurableFiles.read(d + "/big.bin") == whole)

@@ -40,6 +40,8 @@ public final class StreamedFile {
   private var direct: Bool
   private var stage: UnsafeMutableRawPointer?
   private var staged = 0
+  /// For tests: direct writes fail as on a file system that takes the `O_DIRECT` open but not the write.
+  var refusesDirectWrites = false
   /// The staging block: a multiple of any device's logical block size, aligned as direct I/O needs.
   static let block = 4 << 20
   static let alignment = 4096
@@ -112,6 +114,11 @@ public final class StreamedFile {
     guard let stage else { return }
     var offset = 0
     while offset < p.count && failure == nil {
+      // Direct writes refused on the way: the rest goes through the cache, after what was staged.
+      if !direct {
+        written += writeThrough(source + offset, p.count - offset)
+        return
+      }
       let n = min(p.count - offset, StreamedFile.block - staged)
       (stage + staged).copyMemory(from: source + offset, byteCount: n)
       staged += n
@@ -121,17 +128,20 @@ public final class StreamedFile {
   }
 
   /// Writes the first `end` staged bytes (a multiple of the alignment) directly and keeps the rest. A
-  /// file system that takes the `O_DIRECT` open but not the write gets the bytes through the cache.
+  /// file system that takes the `O_DIRECT` open but not the write gets everything staged, and the rest
+  /// of the file, through the cache.
   private func writeStaged(upTo end: Int) {
     guard let stage, end > 0 else { return }
     var done = 0
     while done < end {
-      let n = Glibc.write(fd, stage + done, end - done)
+      let n = refusesDirectWrites ? -1 : Glibc.write(fd, stage + done, end - done)
+      if refusesDirectWrites { errno = EINVAL }
       if n < 0 && errno == EINTR { continue }
       if n < 0 && errno == EINVAL && done == 0 {
         leaveDirect()
-        done = writeThrough(stage, end)
-        break
+        written += writeThrough(stage, staged)
+        staged = 0
+        return
       }
       if n <= 0 {
         failure = StoreError(path: temporaryPath, "write failed: \(DurableFiles.errnoText())")
@@ -155,8 +165,7 @@ public final class StreamedFile {
   /// Writes everything staged: the whole blocks directly, the unaligned tail through the cache (the file
   /// is written normally from then on).
   private func settleStaged() {
-    guard direct else { return }
-    writeStaged(upTo: staged - staged % StreamedFile.alignment)
+    if direct { writeStaged(upTo: staged - staged % StreamedFile.alignment) }
     leaveDirect()
     if let stage, staged > 0, failure == nil {
       written += writeThrough(stage, staged)
