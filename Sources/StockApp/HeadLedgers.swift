@@ -57,8 +57,10 @@ struct HeadLedgers {
     gl.endRow()
   }
 
-  /// Adds entries in ledger order. They are read in place, not copied: a copy would retain and release
-  /// strings another thread may be retaining at the same moment (``RenderAhead``), contending for them.
+  /// Adds entries in ledger order. They are read in place, not copied into arrays: a copy retains and
+  /// releases strings another thread may be retaining at the same moment (``RenderAhead``), contending for
+  /// them. (Handing an element to another module's function may still copy it; BENCHMARKS.md measures
+  /// what that costs.)
   /// - Parameter voucher: the voucher of a batch or serial entry, by number (the tracking folds need it).
   /// - Complexity: O(entries).
   mutating func add(entries e: UnsafeBufferPointer<StockLedgerEntry>, voucher: (String) -> Voucher?) {
