@@ -280,7 +280,11 @@ struct Check {
     } else if type != .stockReconciliation {
       fail(.required, line: line, "qty", "qty is required")
     }
-    if masters.conversionFactor(row, item) == nil {
+    // `Masters.conversionFactor`, read through the masters' table: calling a method on the masters would
+    // retain them, an object both cores share, once per row.
+    let convertible = row.conversionFactor != nil || row.uom.isEmpty || row.uom == item.stockUOM
+      || masters.uomConversions[item.code]?[row.uom] != nil
+    if !convertible {
       fail(.badValue, line: line, "uom", "no conversion from \(row.uom) to \(item.stockUOM) for \(item.code): give conversion_factor or add it to uom_conversions.csv")
     }
     if let f = row.conversionFactor, !f.isPositive {

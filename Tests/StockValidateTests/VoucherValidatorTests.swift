@@ -56,6 +56,25 @@ import Testing
     #expect(normalized.items[0].itemCode == "A")
   }
 
+  /// A row's unit converts to the item's stock unit by its own `conversion_factor`, by being the stock
+  /// unit (or blank), or by `uom_conversions.csv`; any other unit is refused on `uom`.
+  @Test(arguments: [
+    ("", nil, true), ("Nos", nil, true), ("Box", nil, true), ("Crate", nil, false), ("Crate", "3", true),
+  ] as [(String, String?, Bool)])
+  func unitsConvertToTheStockUnit(uom: String, factor: String?, accepted: Bool) throws {
+    let m = Self.masters
+    let masters = try Masters(company: m.company, accounts: m.accounts, warehouses: Array(m.warehouseByName.values),
+                              items: [.init(code: "A")], uomConversions: ["A": ["Box": Fixed(12)]])
+    var r = row("A", wh: "Stores")
+    r.uom = uom
+    r.conversionFactor = factor.flatMap { Fixed(parsing: $0) }
+    let result = VoucherValidator(masters: masters).validate(voucher(.purchaseReceipt, rows: [r]))
+    switch result {
+    case .success: #expect(accepted)
+    case .failure(let p): #expect(!accepted && p.diagnostics.map(\.field) == ["uom"], "\(p.diagnostics)")
+    }
+  }
+
   @Test("rows per Stock Entry purpose", arguments: [
     (Purpose.materialReceipt, "", "Stores", [String]()),
     (.materialReceipt, "Stores", "", ["target_warehouse E_REQUIRED", "source_warehouse E_FIELD_NOT_ALLOWED"]),
