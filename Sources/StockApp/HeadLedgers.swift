@@ -65,17 +65,19 @@ struct HeadLedgers {
   /// - Complexity: O(entries).
   mutating func add(entries e: UnsafeBufferPointer<StockLedgerEntry>, voucher: (String) -> Voucher?) {
     for i in e.indices {
-      let tracked = !e[i].batchNo.isEmpty || !e[i].serialNos.isEmpty
-      folds.add(e[i], voucher: tracked ? voucher(e[i].voucherNo) : nil, masters: masters)
+      // One copy of the entry for the calls into other modules, which would each take their own.
+      let entry = e[i]
+      let tracked = !entry.batchNo.isEmpty || !entry.serialNos.isEmpty
+      folds.add(entry, voucher: tracked ? voucher(entry.voucherNo) : nil, masters: masters)
       if let r = run {
-        LedgerFormat.write(e[i], places: places, into: &runStock)
+        LedgerFormat.write(entry, places: places, into: &runStock)
         runStock.text("")
         runStock.endRow()
         run?.stockRows += 1
         do throws(StoreError) { try r.stock.write(from: &runStock) } catch { dropRunFiles() }
       }
       guard let files, failure == nil else { continue }
-      e[i].write(places: places, into: &stock)
+      entry.write(places: places, into: &stock)
       stock.endRow()
       do throws(StoreError) { try files.stock.write(from: &stock) } catch { failure = error }
     }
@@ -93,10 +95,11 @@ struct HeadLedgers {
   /// - Complexity: O(lines).
   mutating func add(gl g: UnsafeBufferPointer<GLEntry>) {
     for i in g.indices {
-      folds.add(g[i])
+      let line = g[i]  // one copy, as for entries
+      folds.add(line)
       run?.glRows += 1
       guard let files, failure == nil else { continue }
-      g[i].write(places: places, into: &gl)
+      line.write(places: places, into: &gl)
       gl.endRow()
       if gl.count >= StreamedFile.chunk { flushGL(files) }
     }
