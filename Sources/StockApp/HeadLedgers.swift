@@ -47,7 +47,7 @@ struct HeadLedgers {
       run = try? (StreamedFile(path: ledger + "/stock.csv"), StreamedFile(path: ledger + "/gl.csv"), 0, 0)
     }
     runStock = ByteWriter(guardsFormulas: false, capacity: run == nil ? 0 : StreamedFile.chunk + (1 << 16))
-    runStock.texts(LedgerFormat.stockColumns + ["is_cancelled"])
+    runStock.texts(LedgerFormat.stockFileColumns)
     runStock.endRow()
     stock = ByteWriter(guardsFormulas: true, capacity: StreamedFile.chunk + (1 << 16))
     gl = ByteWriter(guardsFormulas: true, capacity: StreamedFile.chunk + (1 << 16))
@@ -70,9 +70,7 @@ struct HeadLedgers {
       let tracked = !entry.batchNo.isEmpty || !entry.serialNos.isEmpty
       folds.add(entry, voucher: tracked ? voucher(entry.voucherNo) : nil, masters: masters)
       if let r = run {
-        LedgerFormat.write(entry, places: places, into: &runStock)
-        runStock.text("")
-        runStock.endRow()
+        LedgerFormat.writeStockRow(entry, cancelled: false, places: places, into: &runStock)
         run?.stockRows += 1
         do throws(StoreError) { try r.stock.write(from: &runStock) } catch { dropRunFiles() }
       }

@@ -36,10 +36,10 @@ public struct Company: Sendable {
   public var arithmetic: Arithmetic { Arithmetic(currencyPrecision: currencyPrecision, floatPrecision: floatPrecision, rounding: rounding) }
 
   /// Rounds an amount to currency precision with the company's rule.
-  @inlinable public func money(_ w: Wide) -> Amount { w.rounded(places: currencyPrecision, rule: rounding) }
-  @inlinable public func money(_ f: Fixed) -> Amount { f.rounded(places: currencyPrecision, rule: rounding) }
+  @inlinable public func money(_ w: Wide) -> Amount { arithmetic.money(w) }
+  @inlinable public func money(_ f: Fixed) -> Amount { arithmetic.money(f) }
   /// Rounds a quantity to float precision with the company's rule.
-  @inlinable public func quantity(_ f: Fixed) -> Quantity { f.rounded(places: floatPrecision, rule: rounding) }
+  @inlinable public func quantity(_ f: Fixed) -> Quantity { arithmetic.quantity(f) }
   /// The tolerance of availability checks: 10^-float_precision (and never below ERPNext's 0.0001 floor).
   public var negativeTolerance: Quantity { arithmetic.negativeTolerance }
 }

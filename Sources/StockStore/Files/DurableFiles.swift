@@ -121,13 +121,19 @@ public enum DurableFiles {
 
   /// Makes a file written elsewhere durable under `path`: fsyncs it, renames it into place and fsyncs the
   /// directory (a file another thread wrote under a temporary name, adopted once its place exists).
-  public static func adopt(_ temporary: String, as path: String) throws(StoreError) {
+  /// - Parameter crashPoints: whether to pass the crash points of ``write(_:to:durable:)`` under `path`'s
+  ///   name (a ledger file, which the crash tests stop at).
+  public static func adopt(_ temporary: String, as path: String, crashPoints: Bool = false) throws(StoreError) {
+    let name = (path as NSString).lastPathComponent
+    if crashPoints { CrashPoint.hit("write:\(name)") }
     let fd = open(temporary, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { throw StoreError(path: temporary, "cannot open: \(errnoText())") }
     let synced = fsync(fd) == 0
     close(fd)
     guard synced else { throw StoreError(path: temporary, "fsync failed: \(errnoText())") }
+    if crashPoints { CrashPoint.hit("fsync:\(name)") }
     guard rename(temporary, path) == 0 else { throw StoreError(path: path, "cannot rename \(temporary) into place: \(errnoText())") }
+    if crashPoints { CrashPoint.hit("rename:\(name)") }
     try syncDirectory((path as NSString).deletingLastPathComponent)
   }
 

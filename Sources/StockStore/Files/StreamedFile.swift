@@ -273,20 +273,10 @@ public final class StreamedFile {
     public let count: Int
     public let sha256: String
 
-    /// Makes the file durable as `path` (fsync, rename, fsync the directory), with the crash points of
-    /// ``StreamedFile/finish(durable:)`` under `path`'s name.
+    /// Makes the file durable as `path` (``DurableFiles/adopt(_:as:crashPoints:)``, with the crash points of
+    /// ``StreamedFile/finish(durable:)`` under `path`'s name).
     public func adopt(as path: String) throws(StoreError) {
-      let name = (path as NSString).lastPathComponent
-      CrashPoint.hit("write:\(name)")
-      let fd = open(temporaryPath, O_RDONLY | O_CLOEXEC)
-      guard fd >= 0 else { throw StoreError(path: temporaryPath, "cannot open: \(DurableFiles.errnoText())") }
-      let synced = fsync(fd) == 0
-      close(fd)
-      guard synced else { throw StoreError(path: temporaryPath, "fsync failed: \(DurableFiles.errnoText())") }
-      CrashPoint.hit("fsync:\(name)")
-      guard rename(temporaryPath, path) == 0 else { throw StoreError(path: path, "cannot rename \(temporaryPath) into place: \(DurableFiles.errnoText())") }
-      CrashPoint.hit("rename:\(name)")
-      try DurableFiles.syncDirectory((path as NSString).deletingLastPathComponent)
+      try DurableFiles.adopt(temporaryPath, as: path, crashPoints: true)
     }
 
     /// Removes the file if it is still under its temporary name (it was not adopted).

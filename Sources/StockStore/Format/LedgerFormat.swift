@@ -6,6 +6,8 @@ import StockRead
 public enum LedgerFormat {
   /// The columns of `stock.csv`: those of `stock-ledger.csv`, then the entry's position in its voucher.
   public static let stockColumns = StockLedgerEntry.columns + ["index"]
+  /// The header of a run's `stock.csv`: the entry's columns and whether the run cancels it.
+  public static let stockFileColumns = stockColumns + ["is_cancelled"]
   public static let glColumns = GLEntry.columns
   public static let registryColumns = ["sha256", "file", "status", "rows", "vouchers_posted", "vouchers_rejected"]
 
@@ -35,6 +37,14 @@ public enum LedgerFormat {
   public static func write(_ e: StockLedgerEntry, places: Int, into w: inout ByteWriter) {
     e.write(places: places, into: &w)
     w.integer(e.index)
+  }
+
+  /// Writes one row of a run's `stock.csv` (``stockFileColumns``): the entry, and whether the run cancels
+  /// it. The commit and a render-ahead's prewritten file both write through here, so their bytes agree.
+  public static func writeStockRow(_ e: StockLedgerEntry, cancelled: Bool, places: Int, into w: inout ByteWriter) {
+    write(e, places: places, into: &w)
+    w.text(cancelled ? "1" : "")
+    w.endRow()
   }
 
   // MARK: GL

@@ -516,13 +516,11 @@ enum LargeFile: CaseIterable, Sendable {
     case .stock:
       out = try StreamedFile(path: dir + "/stock.csv")
       try out.writeRows(guardingFormulas: false) { (b, flush) throws(StoreError) in
-        b.texts(LedgerFormat.stockColumns + ["is_cancelled"])
+        b.texts(LedgerFormat.stockFileColumns)
         b.endRow()
-        for (entries, cancelled) in [(record.entries, ""), (record.cancelledEntries, "1")] {
+        for (entries, cancelled) in [(record.entries, false), (record.cancelledEntries, true)] {
           for e in entries {
-            LedgerFormat.write(e, places: places, into: &b)
-            b.text(cancelled)
-            b.endRow()
+            LedgerFormat.writeStockRow(e, cancelled: cancelled, places: places, into: &b)
             try flush(&b)
           }
         }
