@@ -37,14 +37,6 @@ struct GLBuilder {
     credit(from, amount)
   }
 
-  /// The balanced, merged lines.
-  /// - Complexity: O(lines²) in the voucher's accounts, which are few.
-  func entries(for voucher: Voucher, roundOff: String) -> [GLEntry] {
-    var out: [GLEntry] = []
-    append(for: voucher, roundOff: roundOff, to: &out)
-    return out
-  }
-
   /// Appends the balanced, merged lines to `out`; `beforeGrowing` is called first when they would not fit
   /// in its capacity (see ``PostingEngine/beforeGrowing``).
   /// - Complexity: O(lines²) in the voucher's accounts, which are few.

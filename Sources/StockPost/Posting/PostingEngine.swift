@@ -33,7 +33,7 @@ public struct PostingEngine: Sendable {
   public mutating func post(_ voucher: Voucher) -> Result<PostedVoucher, VoucherProblems> {
     var entries: [StockLedgerEntry] = [], gl: [GLEntry] = []
     switch post(voucher, appendingTo: &entries, gl: &gl) {
-    case .success(let resolved): return .success(PostedVoucher(voucher: resolved ?? voucher, entries: entries, gl: gl, rowsResolved: resolved != nil))
+    case .success(let resolved): return .success(PostedVoucher(voucher: resolved ?? voucher, entries: entries, gl: gl))
     case .failure(let problems): return .failure(problems)
     }
   }
