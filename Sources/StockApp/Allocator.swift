@@ -38,3 +38,26 @@ enum Allocator {
     #endif
   }
 }
+
+/// Faults in the pages just ahead of a writer that fills an array in place, a window at a time
+/// (``Allocator/populate(_:from:to:)``), from another thread.
+struct PopulateAhead<Element> {
+  private var base: UnsafePointer<Element>?
+  private var populated = 0
+  /// Elements in a window: between one and two windows ahead of the writer are faulted in.
+  private let window: Int
+
+  /// - Parameter bytes: the window's size.
+  init(bytes: Int) { window = max(1, bytes / MemoryLayout<Element>.stride) }
+
+  /// The writer has filled `count` of the `capacity` elements at `base`; a new `base` (the array moved)
+  /// starts again from `count`.
+  mutating func advance(_ base: UnsafePointer<Element>?, count: Int, capacity: Int) {
+    guard let base else { return }
+    if self.base != base { (self.base, populated) = (base, 0) }
+    guard populated < count + window else { return }
+    let to = min(capacity, count + 2 * window)
+    Allocator.populate(base, from: max(populated, count), to: to)
+    populated = to
+  }
+}

@@ -101,8 +101,8 @@ final class RenderAhead: @unchecked Sendable {
     var ledgers = HeadLedgers(masters: masters, out: out, journal: true, ledger: ledger)
     var byNumber: [String: Voucher] = [:]
     var e0 = 0, g0 = 0
-    // How far pages were faulted in ahead of the replay, in each array (reset when an array moves).
-    var ahead: (entries: UnsafePointer<StockLedgerEntry>?, e: Int, gl: UnsafePointer<GLEntry>?, g: Int) = (nil, 0, nil, 0)
+    var entriesAhead = PopulateAhead<StockLedgerEntry>(bytes: RenderAhead.populateWindow)
+    var glAhead = PopulateAhead<GLEntry>(bytes: RenderAhead.populateWindow)
     while true {
       condition.lock()
       while !cancelled && planning == nil && entryCount == e0 && glCount == g0 { condition.wait() }
@@ -119,18 +119,8 @@ final class RenderAhead: @unchecked Sendable {
       if done { break }
       // The pages the replay will write next, faulted in here (the arrays cannot move before this
       // hand-over is read): a few megabytes ahead, so the posting core does not stop to zero them.
-      if let e, ahead.entries != e { ahead.entries = e; ahead.e = 0 }
-      if let g, ahead.gl != g { ahead.gl = g; ahead.g = 0 }
-      if let e, ahead.e < e1 + RenderAhead.populateWindow / MemoryLayout<StockLedgerEntry>.stride {
-        let to = min(eCapacity, e1 + 2 * RenderAhead.populateWindow / MemoryLayout<StockLedgerEntry>.stride)
-        Allocator.populate(e, from: max(ahead.e, e1), to: to)
-        ahead.e = to
-      }
-      if let g, ahead.g < g1 + RenderAhead.populateWindow / MemoryLayout<GLEntry>.stride {
-        let to = min(gCapacity, g1 + 2 * RenderAhead.populateWindow / MemoryLayout<GLEntry>.stride)
-        Allocator.populate(g, from: max(ahead.g, g1), to: to)
-        ahead.g = to
-      }
+      entriesAhead.advance(e, count: e1, capacity: eCapacity)
+      glAhead.advance(g, count: g1, capacity: gCapacity)
       if let e { ledgers.add(entries: UnsafeBufferPointer(rebasing: UnsafeBufferPointer(start: e, count: e1)[e0..<e1])) { byNumber[$0] } }
       if let g { ledgers.add(gl: UnsafeBufferPointer(rebasing: UnsafeBufferPointer(start: g, count: g1)[g0..<g1])) }
       (e0, g0) = (e1, g1)
