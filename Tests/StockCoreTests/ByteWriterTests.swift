@@ -36,6 +36,31 @@ import Testing
     }
   }
 
+  /// Every decimal width, at both sides of each power of ten (the width is found by comparisons and the
+  /// digits written two at a time), in whole parts, fractions and integers; numbers after other fields
+  /// carry their separator.
+  @Test func everyDigitWidthAndTheSeparators() {
+    var raws: [Int128] = [0, 5, 9, 10, 99, 100]
+    var p: Int128 = 1
+    for _ in 0..<29 {
+      p *= 10
+      raws += [p - 1, p, p + 1, p + p / 2 + 7]
+    }
+    for raw in raws {
+      for f in [Fixed(raw: raw), Fixed(raw: -raw)] {
+        #expect(written { $0.text("x"); $0.plain(f); $0.amount(f, places: 9); $0.plain(f) }
+          == "x,\(f.plain),\(f.formatted(places: 9)),\(f.plain)", "raw \(f.raw)")
+      }
+      if raw <= Int128(Int.max) {
+        let n = Int(raw)
+        #expect(written { $0.integer(n); $0.integer(-n) } == "\(n),\(-n)")
+      }
+    }
+    #expect(ByteWriter.decimalWidth(0) == 1 && ByteWriter.decimalWidth(UInt64.max) == 20)
+    #expect(written { $0.plain(Fixed(raw: 500_000_000)); $0.plain(Fixed(raw: 120_000)); $0.amount(Fixed(raw: -1), places: 2) }
+      == "0.5,0.00012,0.00")
+  }
+
   @Test func datesTimesAndTextFields() {
     let dates = [BusinessDate(dayNumber: 0), BusinessDate(year: 2024, month: 2, day: 29)!, BusinessDate(year: 2024, month: 2, day: 29)!, BusinessDate(year: 1999, month: 12, day: 31)!]
     #expect(written { w in for d in dates { w.date(d) } } == dates.map(\.description).joined(separator: ","))

@@ -144,14 +144,12 @@ public struct ByteWriter: Sendable {
 
   /// An amount with exactly `places` decimals (`1125.00`); the value is shown as held.
   public mutating func amount(_ f: Fixed, places: Int) {
-    separator()
-    appendFixed(f, places: places, trim: false)
+    appendFixed(f, places: places, trim: false, separated: true)
   }
 
   /// A quantity or rate with up to 9 decimals, trailing zeros removed (`225`, `0.333333333`).
   public mutating func plain(_ f: Fixed) {
-    separator()
-    appendFixed(f, places: Fixed.scale, trim: true)
+    appendFixed(f, places: Fixed.scale, trim: true, separated: true)
   }
 
   /// `YYYY-MM-DD`.
@@ -192,7 +190,11 @@ public struct ByteWriter: Sendable {
     buffer.count += 8
   }
 
-  mutating func appendFixed(_ f: Fixed, places: Int, trim: Bool) {
+  /// `f` in decimal (see ``amount(_:places:)``, ``plain(_:)``), after the field separator when `separated`.
+  /// - Complexity: O(digits); one check for room for the whole field.
+  mutating func appendFixed(_ f: Fixed, places: Int, trim: Bool, separated: Bool = false) {
+    let comma = separated && fieldStarted ? 1 : 0
+    if separated { fieldStarted = true }
     let negative = f.raw < 0
     let mag = f.raw.magnitude
     if mag <= UInt128(UInt64.max) {
@@ -200,15 +202,24 @@ public struct ByteWriter: Sendable {
       let m = UInt64(mag)
       let (fraction, shown) = ByteWriter.fraction(m % 1_000_000_000, places: places, trim: trim)
       let whole = m / 1_000_000_000
-      if negative && (whole != 0 || fraction != 0) { byte(45) }
-      digits(whole, minimumWidth: 1)
+      let sign = negative && (whole != 0 || fraction != 0) ? 1 : 0
+      let wholeWidth = ByteWriter.decimalWidth(whole)
+      let total = comma + sign + wholeWidth + (shown > 0 ? 1 + shown : 0)
+      let p = room(total)
+      var i = 0
+      if comma == 1 { p[0] = 44; i = 1 }
+      if sign == 1 { p[i] = 45; i += 1 }
+      ByteWriter.writeDigits(whole, width: wholeWidth, to: p + i)
+      i += wholeWidth
       if shown > 0 {
-        byte(46)
-        digits(fraction, minimumWidth: shown)
+        p[i] = 46
+        ByteWriter.writeDigits(fraction, width: shown, to: p + i + 1)
       }
+      buffer.count += total
       return
     }
     // Beyond 1.8 × 10¹⁰ units: the whole part through String, as rare as it is large (and never 0).
+    if comma == 1 { byte(44) }
     let (fraction, shown) = ByteWriter.fraction(UInt64(mag % UInt128(Fixed.unit)), places: places, trim: trim)
     if negative { byte(45) }
     for b in String(mag / UInt128(Fixed.unit)).utf8 { byte(b) }
@@ -225,24 +236,62 @@ public struct ByteWriter: Sendable {
     var shown = min(places, Fixed.scale)
     if !trim { return (f / UInt64(Fixed.pow10(Fixed.scale - shown)), shown) }
     if f == 0 { return (0, 0) }
+    while f % 1000 == 0 { f /= 1000; shown -= 3 }
     while f % 10 == 0 { f /= 10; shown -= 1 }
     return (f, shown)
   }
 
-  /// `value` in decimal, zero-padded to `minimumWidth`.
-  @inline(__always) mutating func digits(_ value: UInt64, minimumWidth: Int) {
-    var width = 1
-    var probe = value
-    while probe >= 10 { probe /= 10; width += 1 }
-    let n = max(width, minimumWidth)
-    let p = room(n)
+  /// "00" to "99": the two digits of every number below 100, written two at a time (a literal: its bytes
+  /// are constant, with no lazy initialisation to check at every use).
+  @inline(__always) private static var digitPairs: UnsafePointer<UInt8> {
+    let pairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+    return pairs.utf8Start
+  }
+
+  /// The number of decimal digits of `value` (1 for 0).
+  /// - Complexity: O(digits ÷ 4).
+  @inline(__always) static func decimalWidth(_ value: UInt64) -> Int {
+    var n = 1
+    var x = value
+    while x >= 10_000 {
+      x /= 10_000
+      n += 4
+    }
+    return n + (x >= 10 ? 1 : 0) + (x >= 100 ? 1 : 0) + (x >= 1000 ? 1 : 0)
+  }
+
+  /// Writes `value` in decimal into `width` bytes at `p`, zero-padded: two digits per division.
+  /// `width` is at least ``decimalWidth(_:)``.
+  @inline(__always) static func writeDigits(_ value: UInt64, width: Int, to p: UnsafeMutablePointer<UInt8>) {
+    let pairs = digitPairs
     var v = value
-    var i = n
+    var i = width
+    while v >= 100 {
+      let r = Int(truncatingIfNeeded: v % 100)
+      v /= 100
+      i -= 2
+      p[i] = pairs[2 &* r]
+      p[i + 1] = pairs[2 &* r + 1]
+    }
+    if v >= 10 {
+      let r = Int(truncatingIfNeeded: v)
+      i -= 2
+      p[i] = pairs[2 &* r]
+      p[i + 1] = pairs[2 &* r + 1]
+    } else {
+      i -= 1
+      p[i] = UInt8(truncatingIfNeeded: 48 &+ v)
+    }
     while i > 0 {
       i -= 1
-      p[i] = UInt8(truncatingIfNeeded: 48 &+ v % 10)
-      v /= 10
+      p[i] = 48
     }
+  }
+
+  /// `value` in decimal, zero-padded to `minimumWidth`.
+  @inline(__always) mutating func digits(_ value: UInt64, minimumWidth: Int) {
+    let n = max(ByteWriter.decimalWidth(value), minimumWidth)
+    ByteWriter.writeDigits(value, width: n, to: room(n))
     buffer.count += n
   }
 }

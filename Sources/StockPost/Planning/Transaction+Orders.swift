@@ -64,9 +64,8 @@ extension Transaction {
 
   /// With `enforce_reservations`, an outward movement may take only the stock not reserved for other
   /// Sales Orders; records an error naming the reservations otherwise.
-  mutating func checkReservations(_ row: ItemRow, item: Item, warehouse: String, qty: Quantity, forOrder: String?) -> Bool {
+  mutating func checkReservations(_ row: ItemRow, item: Item, warehouse: String, key: StockKey, qty: Quantity, forOrder: String?) -> Bool {
     guard company.enforceReservations else { return true }
-    let key = StockKey(item: item.code, warehouse: warehouse)
     let total = planning(key).reserved
     guard total.isPositive else { return true }
     let own = forOrder.flatMap { order($0)?.remaining[key] } ?? .zero

@@ -7,25 +7,25 @@ import StockCore
 /// The lines are kept in an array searched from the start: a voucher touches a handful of accounts, and a
 /// dictionary per voucher cost more (hashing two strings per line, an allocation) than the search.
 struct GLBuilder {
-  private var keys: [GLKey] = []
-  private var amounts: [Amount] = []
+  /// (account, party) → signed amount, in order of first appearance.
+  private var lines: [Line] = []
 
-  struct GLKey: Hashable {
+  private struct Line {
     var account: String
     var party: String
+    var amount: Amount
   }
 
   /// Debit `account` by `amount` (a negative amount credits it).
   /// - Complexity: O(accounts so far), a handful.
   mutating func debit(_ account: String, _ amount: Amount, party: String = "") {
     guard !amount.isZero else { return }
-    let key = GLKey(account: account, party: party)
-    if let i = keys.firstIndex(of: key) {
-      amounts[i] += amount
-    } else {
-      keys.append(key)
-      amounts.append(amount)
+    for i in lines.indices where lines[i].account == account && lines[i].party == party {
+      lines[i].amount += amount
+      return
     }
+    if lines.isEmpty { lines.reserveCapacity(4) }  // one allocation for the usual two to four lines
+    lines.append(Line(account: account, party: party, amount: amount))
   }
 
   /// Credit `account` by `amount`.
@@ -40,36 +40,40 @@ struct GLBuilder {
   /// Appends the balanced, merged lines to `out`; `beforeGrowing` is called first when they would not fit
   /// in its capacity (see ``PostingEngine/beforeGrowing``).
   /// - Complexity: O(lines²) in the voucher's accounts, which are few.
-  func append(for voucher: Voucher, roundOff: String, to out: inout [GLEntry], beforeGrowing: (@Sendable () -> Void)? = nil) {
-    var keys = keys, amounts = amounts
+  mutating func append(for voucher: Voucher, roundOff: String, to out: inout [GLEntry], beforeGrowing: (@Sendable () -> Void)? = nil) {
     var residue = Amount.zero
-    for a in amounts { residue += a }
+    for l in lines { residue += l.amount }
     if !residue.isZero {
-      if let i = keys.firstIndex(of: GLKey(account: roundOff, party: "")) {
-        amounts[i] -= residue
+      if let i = lines.firstIndex(where: { $0.account == roundOff && $0.party.isEmpty }) {
+        lines[i].amount -= residue
       } else {
-        keys.append(GLKey(account: roundOff, party: ""))
-        amounts.append(-residue)
+        lines.append(Line(account: roundOff, party: "", amount: -residue))
       }
     }
-    // The accounts on each side, each once, in order of first appearance.
-    var debits: [String] = [], credits: [String] = []
-    for (k, a) in zip(keys, amounts) {
-      if a.isPositive, !debits.contains(k.account) { debits.append(k.account) }
-      if a.isNegative, !credits.contains(k.account) { credits.append(k.account) }
-    }
-    // One account on a side (the usual case) is shared as it is, not joined into a new string per voucher.
-    func names(_ accounts: [String]) -> String { accounts.count == 1 ? accounts[0] : accounts.joined(separator: ", ") }
-    let againstDebit = names(credits), againstCredit = names(debits)
-    if out.count + keys.count > out.capacity {
+    // The accounts on each side, each once, in order of first appearance; one account on a side (the
+    // usual case) is shared as it is, not joined into a new string per voucher.
+    let againstDebit = side { $0.isNegative }, againstCredit = side { $0.isPositive }
+    if out.count + lines.count > out.capacity {
       beforeGrowing?()
-      out.reserveCapacity(max(out.count + keys.count, 2 * out.capacity))  // geometric, as appending grows
+      out.reserveCapacity(max(out.count + lines.count, 2 * out.capacity))  // geometric, as appending grows
     }
-    for (key, amount) in zip(keys, amounts) where !amount.isZero {
+    let date = voucher.date, type = voucher.type, no = voucher.no, remarks = voucher.remarks
+    for l in lines where !l.amount.isZero {
+      let debit = l.amount.isPositive
       out.append(GLEntry(
-        date: voucher.date, voucherType: voucher.type, voucherNo: voucher.no, account: key.account,
-        debit: amount.isPositive ? amount : .zero, credit: amount.isNegative ? -amount : .zero, party: key.party,
-        againstAccount: amount.isPositive ? againstDebit : againstCredit, remarks: voucher.remarks))
+        date: date, voucherType: type, voucherNo: no, account: l.account,
+        debit: debit ? l.amount : .zero, credit: debit ? .zero : -l.amount, party: l.party,
+        againstAccount: debit ? againstDebit : againstCredit, remarks: remarks))
     }
+  }
+
+  /// The accounts of the lines whose amount is on one side, each once, joined by ", ".
+  private func side(_ on: (Amount) -> Bool) -> String {
+    guard let first = lines.firstIndex(where: { on($0.amount) }) else { return "" }
+    let account = lines[first].account
+    guard lines[(first + 1)...].contains(where: { on($0.amount) && $0.account != account }) else { return account }
+    var accounts: [String] = []
+    for l in lines where on(l.amount) && !accounts.contains(l.account) { accounts.append(l.account) }
+    return accounts.joined(separator: ", ")
   }
 }

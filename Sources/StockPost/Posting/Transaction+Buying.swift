@@ -51,12 +51,13 @@ extension Transaction {
       for (i, (row, item)) in rows.enumerated() {
         let qty = masters.stockQty(row, item)
         guard qty.isPositive else { continue }
+        let key = StockKey(item: item.code, warehouse: row.warehouse)
         let entry: Movement?
         if !v.isReturn {
           let rate = (Wide(nets[i]) + Wide(shares[i])).divided(by: qty, rule: arithmetic.rounding)
-          entry = move(row, at: i, item: item, warehouse: row.warehouse, actualQty: qty, incomingRate: rate)
-          if entry != nil { fulfil(purchaseOrder, StockKey(item: item.code, warehouse: row.warehouse), qty: qty) }
-          documentLines.append(.init(key: StockKey(item: item.code, warehouse: row.warehouse), qty: qty, rate: rate,
+          entry = move(row, at: i, item: item, warehouse: row.warehouse, key: key, actualQty: qty, incomingRate: rate)
+          if entry != nil { fulfil(purchaseOrder, key, qty: qty) }
+          documentLines.append(.init(key: key, qty: qty, rate: rate,
                                      documentRate: nets[i].divided(by: qty, rule: arithmetic.rounding)))
         } else {
           var outgoing: Rate?
@@ -64,7 +65,7 @@ extension Transaction {
             guard let line = returnedLine(original, row, item: item, warehouse: row.warehouse, qty: qty) else { continue }
             outgoing = line.rate
           }
-          entry = move(row, at: i, item: item, warehouse: row.warehouse, actualQty: -qty, outgoingRate: outgoing)
+          entry = move(row, at: i, item: item, warehouse: row.warehouse, key: key, actualQty: -qty, outgoingRate: outgoing)
         }
         guard let e = entry else { continue }
         if perpetual { gl.debit(stockAccount(row.warehouse), e.stockValueDifference) }

@@ -23,7 +23,7 @@ extension Transaction {
         let key = StockKey(item: item.code, warehouse: row.warehouse)
         let entry: Movement?
         if !v.isReturn {
-          entry = move(row, at: i, item: item, warehouse: row.warehouse, actualQty: -qty)
+          entry = move(row, at: i, item: item, warehouse: row.warehouse, key: key, actualQty: -qty)
           if entry != nil { fulfil(fulfilling, key, qty: qty) }
           if let e = entry {
             documentLines.append(.init(key: key, qty: qty, rate: e.outgoingRate, documentRate: perStockUnit(row.rate ?? .zero, row, item)))
@@ -40,7 +40,7 @@ extension Transaction {
             continue
           }
           if rate.isZero, let r = fallbackRate(state(key), item) { rate = r }
-          entry = move(row, at: i, item: item, warehouse: row.warehouse, actualQty: qty, incomingRate: rate, keepSerialRates: true)
+          entry = move(row, at: i, item: item, warehouse: row.warehouse, key: key, actualQty: qty, incomingRate: rate, keepSerialRates: true)
         }
         guard let e = entry else { continue }
         stockGL(e, counter: expenseAccount(row, item))

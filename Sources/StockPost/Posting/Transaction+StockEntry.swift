@@ -92,8 +92,9 @@ extension Transaction {
   /// A received row valued at its own rate (per stock unit) or the fallback rate, with its basic amount;
   /// nil after recording `missing` when there is neither.
   mutating func ownValue(_ row: ItemRow, _ item: Item, missing: String) -> (Rate, Amount)? {
-    let key = StockKey(item: item.code, warehouse: row.targetWarehouse)
-    guard let rate = row.rate.map({ perStockUnit($0, row, item) }) ?? fallbackRate(state(key), item) else {
+    guard let rate = row.rate.map({ perStockUnit($0, row, item) })
+      ?? fallbackRate(state(StockKey(item: item.code, warehouse: row.targetWarehouse)), item)
+    else {
       fail(.noValuationRate, line: row.line, field: "rate", missing)
       return nil
     }

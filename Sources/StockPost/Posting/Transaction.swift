@@ -11,19 +11,24 @@ struct Transaction {
   /// until it commits.
   var base = PostingState()
   var pending = SmallMap<StockKey, ItemWarehouseState>()
-  var pendingSerials: [String: SerialState] = [:]
-  var pendingBatches: [String: BatchState] = [:]
-  var pendingBatchStock: [BatchKey: BatchStock] = [:]
-  var pendingSerialsIn: [StockKey: Set<String>] = [:]
-  var pendingBatchesIn: [StockKey: Set<String>] = [:]
-  var pendingSeries: [String: Int] = [:]
-  var pendingOrders: [String: OrderState] = [:]
-  var pendingPlanning: [StockKey: PlanningTotals] = [:]
-  var serialSequence: Int?
-  /// What the outward side of each row took (batches, serials, values), for the inward side of a transfer.
-  var transferChunks: [Int: [Chunk]] = [:]
-  /// Item rows as they posted (batches and serials filled in), by position in the voucher.
-  var resolvedRows: [Int: [ItemRow]] = [:]
+  /// The overlays of batches, serials, orders, planning and returns: most vouchers touch none of them, so
+  /// they exist only once one is written (a transaction of a dozen empty collections cost ~1,700
+  /// instructions to destroy and as many to commit, per voucher).
+  var rare: Rare?
+  struct Rare {
+    var serials: [String: SerialState] = [:]
+    var batches: [String: BatchState] = [:]
+    var batchStock: [BatchKey: BatchStock] = [:]
+    var serialsIn: [StockKey: Set<String>] = [:]
+    var batchesIn: [StockKey: Set<String>] = [:]
+    var series: [String: Int] = [:]
+    var orders: [String: OrderState] = [:]
+    var planning: [StockKey: PlanningTotals] = [:]
+    var serialSequence: Int?
+    var transferChunks: [Int: [Chunk]] = [:]
+    var resolvedRows: [Int: [ItemRow]] = [:]
+    var returnedNow: [StockKey: Quantity] = [:]
+  }
   /// The entries of every voucher posted so far, borrowed from the caller: this voucher's start at
   /// `firstEntry` (removed again if it fails).
   var entries: [StockLedgerEntry] = []
@@ -32,8 +37,6 @@ struct Transaction {
   var beforeGrowing: (@Sendable () -> Void)?
   /// Lines to record in the history once the voucher posts.
   var documentLines: [PostedDocument.Line] = []
-  /// Returned quantities to add to the original voucher once this return posts.
-  var returnedNow: [StockKey: Quantity] = [:]
   var problems: [Diagnostic] = []
   var gl = GLBuilder()
   /// The Sales Order whose reservation this voucher's outward movements may take.
@@ -79,16 +82,7 @@ struct Transaction {
   /// Writes what the voucher changed into the engine's state (after every row succeeded).
   mutating func commit() {
     for (k, s) in pending { base.stock[k] = s }
-    for (k, s) in pendingSerials { base.serials[k] = s }
-    for (k, s) in pendingBatches { base.batches[k] = s }
-    for (k, s) in pendingBatchStock { base.batchStock[k] = s }
-    for (k, s) in pendingSerialsIn { base.serialsIn[k] = s }
-    for (k, s) in pendingBatchesIn { base.batchesIn[k] = s }
-    for (k, n) in pendingSeries { base.seriesUsed[k] = n }
-    if let serialSequence { base.serialSequence = serialSequence }
-    for (k, o) in pendingOrders { base.orders[k] = o }
-    for (k, t) in pendingPlanning { base.planning[k] = t }
-    for (k, q) in returnedNow { base.documents[voucher.returnAgainst]?.returned[k, default: .zero] += q }
+    if rare != nil { rare!.commit(into: &base, returnAgainst: voucher.returnAgainst) }
     switch voucher.type {
     case .purchaseReceipt, .purchaseInvoice, .deliveryNote, .salesInvoice:
       base.documents[voucher.no] = PostedDocument(type: voucher.type, isReturn: voucher.isReturn, party: voucher.party, lines: documentLines)
@@ -104,6 +98,61 @@ struct Transaction {
     return v
   }
 
+  // MARK: the rare overlays
+  // Read as empty while `rare` is nil; the first write makes it.
+
+  var pendingSerials: [String: SerialState] {
+    _read { yield rare?.serials ?? [:] }
+    _modify { if rare == nil { rare = Rare() }; yield &rare!.serials }
+  }
+  var pendingBatches: [String: BatchState] {
+    _read { yield rare?.batches ?? [:] }
+    _modify { if rare == nil { rare = Rare() }; yield &rare!.batches }
+  }
+  var pendingBatchStock: [BatchKey: BatchStock] {
+    _read { yield rare?.batchStock ?? [:] }
+    _modify { if rare == nil { rare = Rare() }; yield &rare!.batchStock }
+  }
+  var pendingSerialsIn: [StockKey: Set<String>] {
+    _read { yield rare?.serialsIn ?? [:] }
+    _modify { if rare == nil { rare = Rare() }; yield &rare!.serialsIn }
+  }
+  var pendingBatchesIn: [StockKey: Set<String>] {
+    _read { yield rare?.batchesIn ?? [:] }
+    _modify { if rare == nil { rare = Rare() }; yield &rare!.batchesIn }
+  }
+  var pendingSeries: [String: Int] {
+    _read { yield rare?.series ?? [:] }
+    _modify { if rare == nil { rare = Rare() }; yield &rare!.series }
+  }
+  var pendingOrders: [String: OrderState] {
+    _read { yield rare?.orders ?? [:] }
+    _modify { if rare == nil { rare = Rare() }; yield &rare!.orders }
+  }
+  var pendingPlanning: [StockKey: PlanningTotals] {
+    _read { yield rare?.planning ?? [:] }
+    _modify { if rare == nil { rare = Rare() }; yield &rare!.planning }
+  }
+  var serialSequence: Int? {
+    get { rare?.serialSequence }
+    set { if rare == nil { rare = Rare() }; rare!.serialSequence = newValue }
+  }
+  /// What the outward side of each row took (batches, serials, values), for the inward side of a transfer.
+  var transferChunks: [Int: [Chunk]] {
+    _read { yield rare?.transferChunks ?? [:] }
+    _modify { if rare == nil { rare = Rare() }; yield &rare!.transferChunks }
+  }
+  /// Item rows as they posted (batches and serials filled in), by position in the voucher.
+  var resolvedRows: [Int: [ItemRow]] {
+    _read { yield rare?.resolvedRows ?? [:] }
+    _modify { if rare == nil { rare = Rare() }; yield &rare!.resolvedRows }
+  }
+  /// Returned quantities to add to the original voucher once this return posts.
+  var returnedNow: [StockKey: Quantity] {
+    _read { yield rare?.returnedNow ?? [:] }
+    _modify { if rare == nil { rare = Rare() }; yield &rare!.returnedNow }
+  }
+
   // MARK: movements
 
   /// The fallback valuation rate (reference §2.6): the state's last rate, else the item's `valuation_rate`.
@@ -115,16 +164,17 @@ struct Transaction {
 
   /// Moves `actualQty` (signed, stock UOM) of a row's item in `warehouse`: one stock ledger entry, or one
   /// per batch for a batch item. Returns what moved, or nil after recording why it cannot move.
+  /// `key` is the item and warehouse's key when the caller made it already (making one hashes both names).
   mutating func move(
-    _ row: ItemRow, at index: Int, item: Item, warehouse: String, actualQty: Quantity, incomingRate: Rate = .zero,
-    outgoingRate: Rate? = nil, keepSerialRates: Bool = false
+    _ row: ItemRow, at index: Int, item: Item, warehouse: String, key: StockKey? = nil, actualQty: Quantity,
+    incomingRate: Rate = .zero, outgoingRate: Rate? = nil, keepSerialRates: Bool = false
   ) -> Movement? {
     if item.hasBatchNo || item.hasSerialNo {
       return trackedMove(row, at: index, item: item, warehouse: warehouse, actualQty: actualQty, incomingRate: incomingRate,
                          outgoingRate: outgoingRate, keepSerialRates: keepSerialRates)
     }
-    guard available(row, item: item, warehouse: warehouse, actualQty: actualQty) else { return nil }
-    let key = StockKey(item: item.code, warehouse: warehouse)
+    let key = key ?? StockKey(item: item.code, warehouse: warehouse)
+    guard available(row, item: item, warehouse: warehouse, key: key, actualQty: actualQty) else { return nil }
     var state = state(key)
     guard let outcome = value(row, item: item, warehouse: warehouse, actualQty: actualQty, incomingRate: incomingRate, outgoingRate: outgoingRate, state: &state) else { return nil }
     pending[key] = state
@@ -134,11 +184,11 @@ struct Transaction {
 
   /// Whether an outward movement finds the stock it needs (unless negative stock is allowed); records the
   /// shortfall otherwise. Serialized items are always checked.
-  mutating func available(_ row: ItemRow, item: Item, warehouse: String, actualQty: Quantity) -> Bool {
+  mutating func available(_ row: ItemRow, item: Item, warehouse: String, key: StockKey, actualQty: Quantity) -> Bool {
     guard actualQty.isNegative else { return true }
-    guard checkReservations(row, item: item, warehouse: warehouse, qty: -actualQty, forOrder: fulfilling) else { return false }
+    guard checkReservations(row, item: item, warehouse: warehouse, key: key, qty: -actualQty, forOrder: fulfilling) else { return false }
     guard !masters.allowsNegativeStock(item) || item.hasSerialNo else { return true }
-    let current = qty(StockKey(item: item.code, warehouse: warehouse))
+    let current = qty(key)
     let after = current + actualQty
     let shortfall = arithmetic.quantity(-after)
     guard after.isNegative && shortfall > arithmetic.negativeTolerance else { return true }
@@ -293,5 +343,21 @@ struct Transaction {
     }
     returnedNow[line.key, default: .zero] += qty
     return line
+  }
+}
+
+extension Transaction.Rare {
+  /// Writes the overlays into the engine's state (after every row succeeded).
+  func commit(into base: inout PostingState, returnAgainst: String) {
+    for (k, s) in serials { base.serials[k] = s }
+    for (k, s) in batches { base.batches[k] = s }
+    for (k, s) in batchStock { base.batchStock[k] = s }
+    for (k, s) in serialsIn { base.serialsIn[k] = s }
+    for (k, s) in batchesIn { base.batchesIn[k] = s }
+    for (k, n) in series { base.seriesUsed[k] = n }
+    if let serialSequence { base.serialSequence = serialSequence }
+    for (k, o) in orders { base.orders[k] = o }
+    for (k, t) in planning { base.planning[k] = t }
+    for (k, q) in returnedNow { base.documents[returnAgainst]?.returned[k, default: .zero] += q }
   }
 }

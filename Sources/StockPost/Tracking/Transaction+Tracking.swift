@@ -231,7 +231,7 @@ extension Transaction {
       }
     }
     // Named serials and batches are checked first, so that the error names them; then the total.
-    guard problems.count == before, available(row, item: item, warehouse: warehouse, actualQty: -qty) else { return nil }
+    guard problems.count == before, available(row, item: item, warehouse: warehouse, key: StockKey(item: item.code, warehouse: warehouse), actualQty: -qty) else { return nil }
     var total = Amount.zero
     for n in chunks.indices {
       var state = state(key)
