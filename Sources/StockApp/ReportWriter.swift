@@ -85,7 +85,7 @@ enum ReportWriter {
     var fresh = LedgerFolds()
     for e in source.entries {
       let voucher = e.batchNo.isEmpty && e.serialNos.isEmpty ? nil : source.vouchers[e.voucherNo]
-      if keys.contains(StockKey(item: e.itemCode, warehouse: e.warehouse)) {
+      if keys.contains(e.key) {
         fresh.add(e, voucher: voucher, masters: source.masters)
       } else {
         r.folds.add(e, voucher: voucher, masters: source.masters)
@@ -95,7 +95,7 @@ enum ReportWriter {
     for g in source.gl { r.folds.add(g) }
     r.appends = [("general-ledger", StockReports.generalLedgerCSV(source.gl, source, header: false), sizes[1])]
     let onlyThePart = r.folds.ageing.latest == folds.ageing.latest && source.planning == planning
-      && source.entries.allSatisfy { keys.contains(StockKey(item: $0.itemCode, warehouse: $0.warehouse)) }
+      && source.entries.allSatisfy { keys.contains($0.key) }
     r.files += aggregates(r.folds, source, splicing: onlyThePart ? (out, keys, sizes) : nil)
     return r
   }

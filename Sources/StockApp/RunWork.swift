@@ -310,7 +310,7 @@ struct RunWork {
         s.written.append(changed)
         if changed {
           s.changedCount += 1
-          s.repostedKeys.insert(StockKey(item: e.itemCode, warehouse: e.warehouse))
+          s.repostedKeys.insert(e.key)
         }
       }
       var derived: [(String, Amount)] = []
@@ -335,7 +335,7 @@ struct RunWork {
       var i = 0
       while let e = ledger.entries[LedgerContents.entryKey(c.no, i)] {
         s.cancelledEntries.append(e)
-        s.repostedKeys.insert(StockKey(item: e.itemCode, warehouse: e.warehouse))
+        s.repostedKeys.insert(e.key)
         i += 1
       }
       for g in ledger.gl where g.voucherNo == c.no {

@@ -33,4 +33,22 @@ import Testing
     #expect(StockKey(item: "caf\u{E9}", warehouse: "W") == StockKey(item: "cafe\u{301}", warehouse: "W"))
     #expect(Set([StockKey(item: "caf\u{E9}", warehouse: "W"), StockKey(item: "cafe\u{301}", warehouse: "W")]).count == 1)
   }
+
+  @Test func anEntryKeepsItsKeyWithItsNames() {
+    let day = BusinessDate(dayNumber: 20_000)
+    var e = StockLedgerEntry(
+      date: day, time: .midnight, voucherType: .purchaseReceipt, voucherNo: "PR-1", index: 0, itemCode: "RM",
+      warehouse: "Stores", actualQty: .one, qtyAfterTransaction: .one, incomingRate: .one, valuationRate: .one,
+      stockValue: .one, stockValueDifference: .one)
+    #expect(e.key == StockKey(item: "RM", warehouse: "Stores"))
+    let made = StockLedgerEntry(
+      date: day, time: .midnight, voucherType: .purchaseReceipt, voucherNo: "PR-1", index: 0,
+      key: StockKey(item: "RM", warehouse: "Stores"), actualQty: .one, qtyAfterTransaction: .one, incomingRate: .one,
+      valuationRate: .one, stockValue: .one, stockValueDifference: .one)
+    #expect(made == e && made.hashValue == e.hashValue)
+    e.warehouse = "Finished"
+    e.itemCode = "FG"
+    #expect(e.key == StockKey(item: "FG", warehouse: "Finished") && e.itemCode == "FG" && e.warehouse == "Finished")
+    #expect(Set([StockKey(item: "FG", warehouse: "Finished")]).contains(e.key) && made != e)
+  }
 }

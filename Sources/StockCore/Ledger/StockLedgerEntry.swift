@@ -17,8 +17,17 @@ public struct StockLedgerEntry: Sendable, Hashable {
   public var voucherNo: String
   /// Position of the entry within its voucher (0-based); with `voucherNo` it identifies the entry.
   public var index: Int
-  public var itemCode: String
-  public var warehouse: String
+  /// The item and warehouse, hashed once when the entry is made: the engine, the folds and the caches key
+  /// their tables by it (making a key per use hashed both names again, twice per entry in the folds).
+  public var key: StockKey
+  public var itemCode: String {
+    get { key.item }
+    set { key.item = newValue }
+  }
+  public var warehouse: String {
+    get { key.warehouse }
+    set { key.warehouse = newValue }
+  }
   public var batchNo: String = ""
   public var serialNos: [String] = []
   /// Signed change in stock UOM.
@@ -40,13 +49,25 @@ public struct StockLedgerEntry: Sendable, Hashable {
     warehouse: String, actualQty: Quantity, qtyAfterTransaction: Quantity, incomingRate: Rate, valuationRate: Rate,
     stockValue: Amount, stockValueDifference: Amount
   ) {
+    self.init(
+      date: date, time: time, voucherType: voucherType, voucherNo: voucherNo, index: index,
+      key: StockKey(item: itemCode, warehouse: warehouse), actualQty: actualQty, qtyAfterTransaction: qtyAfterTransaction,
+      incomingRate: incomingRate, valuationRate: valuationRate, stockValue: stockValue,
+      stockValueDifference: stockValueDifference)
+  }
+
+  /// An entry of the item and warehouse `key` (already hashed).
+  public init(
+    date: BusinessDate, time: BusinessTime, voucherType: VoucherType, voucherNo: String, index: Int, key: StockKey,
+    actualQty: Quantity, qtyAfterTransaction: Quantity, incomingRate: Rate, valuationRate: Rate,
+    stockValue: Amount, stockValueDifference: Amount
+  ) {
     self.date = date
     self.time = time
     self.voucherType = voucherType
     self.voucherNo = voucherNo
     self.index = index
-    self.itemCode = itemCode
-    self.warehouse = warehouse
+    self.key = key
     self.actualQty = actualQty
     self.qtyAfterTransaction = qtyAfterTransaction
     self.incomingRate = incomingRate

@@ -92,8 +92,7 @@ public struct ByteWriter: Sendable {
 
   /// A text field, quoted when it holds a comma, quote, CR or LF; guarded against formulas when asked.
   public mutating func text(_ s: String) {
-    separator()
-    if s.isEmpty { return }  // most optional columns
+    if s.isEmpty { return separator() }  // most optional columns
     // Read in place: copying the string (to call the mutating `withUTF8`) would retain and release its
     // storage, which the posting thread may be retaining at the same moment for another line.
     if s.utf8.withContiguousStorageIfAvailable({ field($0) }) != nil { return }
@@ -101,9 +100,14 @@ public struct ByteWriter: Sendable {
     s.withUTF8 { field($0) }
   }
 
-  /// The bytes of a text field (see ``text(_:)``).
+  /// The bytes of a text field after its separator (see ``text(_:)``): one check for room for both.
   private mutating func field(_ u: UnsafeBufferPointer<UInt8>) {
-    guard let source = u.baseAddress, !u.isEmpty else { return }
+    let comma = fieldStarted ? 1 : 0
+    fieldStarted = true
+    guard let source = u.baseAddress, !u.isEmpty else {
+      if comma == 1 { byte(44) }
+      return
+    }
     var needsQuotes = false
     for b in u where b == 44 || b == 34 || b == 10 || b == 13 { needsQuotes = true; break }
     // A negative number is data, not a formula (as in ``CSVWriter``).
@@ -113,15 +117,17 @@ public struct ByteWriter: Sendable {
     if formula { sawFormula = true }
     let guarded = guardsFormulas && formula
     if !needsQuotes {
-      let p = room(u.count + 1)
+      let p = room(comma + u.count + 1)
       var n = 0
-      if guarded { p.pointee = 39; n = 1 }
+      if comma == 1 { p.pointee = 44; n = 1 }
+      if guarded { p[n] = 39; n += 1 }
       (p + n).update(from: source, count: u.count)
       buffer.count += n + u.count
       return
     }
-    let p = room(2 * u.count + 3)
+    let p = room(comma + 2 * u.count + 3)
     var n = 0
+    if comma == 1 { p[n] = 44; n += 1 }
     p[n] = 34; n += 1
     if guarded { p[n] = 39; n += 1 }
     for b in u {

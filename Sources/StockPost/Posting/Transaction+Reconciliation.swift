@@ -43,7 +43,7 @@ extension Transaction {
       state.hasEntries = true
       if masters.valuationMethod(of: item) != .movingAverage { state.queue = [StockBin(qty: newQty, rate: rate)] }
       pending[key] = state
-      let e = append(row, item: item, warehouse: row.warehouse, actualQty: newQty - previousQty, incomingRate: .zero,
+      let e = append(row, key: key, actualQty: newQty - previousQty, incomingRate: .zero,
                      outcome: Valuation.Outcome(stockValue: value, stockValueDifference: value - previousValue), state: state)
       let counter = !row.expenseAccount.isEmpty ? row.expenseAccount : (v.purpose == .openingStock ? company.accounts.temporaryOpening : company.accounts.stockAdjustment)
       stockGL(Movement(warehouse: e.warehouse, actualQty: e.actualQty, stockValueDifference: e.stockValueDifference, outgoingRate: .zero), counter: counter)
@@ -82,7 +82,7 @@ extension Transaction {
     var set = batchesIn(key)
     set.insert(row.batchNo)
     pendingBatchesIn[key] = set
-    let e = append(row, item: item, warehouse: row.warehouse, actualQty: delta, incomingRate: .zero, outcome: outcome, state: state)
+    let e = append(row, key: key, actualQty: delta, incomingRate: .zero, outcome: outcome, state: state)
     let counter = !row.expenseAccount.isEmpty ? row.expenseAccount : (voucher.purpose == .openingStock ? company.accounts.temporaryOpening : company.accounts.stockAdjustment)
     stockGL(Movement(warehouse: row.warehouse, actualQty: e.actualQty, stockValueDifference: e.stockValueDifference, outgoingRate: .zero), counter: counter)
     return true

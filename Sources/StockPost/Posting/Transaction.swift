@@ -178,7 +178,7 @@ struct Transaction {
     var state = state(key)
     guard let outcome = value(row, item: item, warehouse: warehouse, actualQty: actualQty, incomingRate: incomingRate, outgoingRate: outgoingRate, state: &state) else { return nil }
     pending[key] = state
-    let e = append(row, item: item, warehouse: warehouse, actualQty: actualQty, incomingRate: actualQty.isPositive ? incomingRate : .zero, outcome: outcome, state: state)
+    let e = append(row, key: key, actualQty: actualQty, incomingRate: actualQty.isPositive ? incomingRate : .zero, outcome: outcome, state: state)
     return Movement(warehouse: warehouse, actualQty: actualQty, stockValueDifference: e.stockValueDifference, outgoingRate: e.outgoingRate)
   }
 
@@ -220,12 +220,12 @@ struct Transaction {
 
   /// Appends the entry of a movement already applied to `state`.
   mutating func append(
-    _ row: ItemRow, item: Item, warehouse: String, actualQty: Quantity, incomingRate: Rate, outcome: Valuation.Outcome,
+    _ row: ItemRow, key: StockKey, actualQty: Quantity, incomingRate: Rate, outcome: Valuation.Outcome,
     state: ItemWarehouseState
   ) -> StockLedgerEntry {
     var e = StockLedgerEntry(
       date: voucher.date, time: voucher.time, voucherType: voucher.type, voucherNo: voucher.no, index: entries.count - firstEntry,
-      itemCode: item.code, warehouse: warehouse, actualQty: actualQty, qtyAfterTransaction: state.qty,
+      key: key, actualQty: actualQty, qtyAfterTransaction: state.qty,
       incomingRate: incomingRate, valuationRate: state.valuationRate, stockValue: outcome.stockValue,
       stockValueDifference: outcome.stockValueDifference)
     if actualQty.isNegative {

@@ -54,7 +54,7 @@ public struct AgeingFold: Sendable {
       if !removed.isEmpty { removed.removeAll(keepingCapacity: true) }
       removedBy = e.voucherNo
     }
-    let key = StockKey(item: e.itemCode, warehouse: e.warehouse)
+    let key = e.key
     AgeingFold.fold(e, putsBack: putsBack, key: key, into: &slots[key, default: SlotQueue()], removed: &removed)
   }
 

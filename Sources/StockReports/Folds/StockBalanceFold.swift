@@ -18,7 +18,7 @@ public struct StockBalanceFold: Sendable {
     guard filter.matches(item: e.itemCode, warehouse: e.warehouse) else { return }
     if let to = filter.to, e.date > to { return }
     let opening = filter.from.map { e.date < $0 } ?? false
-    StockBalanceFold.fold(e, opening: opening, into: &rows[StockKey(item: e.itemCode, warehouse: e.warehouse), default: Row()])
+    StockBalanceFold.fold(e, opening: opening, into: &rows[e.key, default: Row()])
   }
 
   /// Applies one entry to its row, in place in the table (one lookup).
