@@ -56,6 +56,22 @@ import Testing
     #expect(BusinessTime(parsing: "09:30")?.description == "09:30:00")
   }
 
+  /// The parsers read a field where it lies in a longer line (a substring, not the start of its string):
+  /// the bytes they see must be the field's, and the largest whole part must not overflow.
+  @Test func parsesFieldsInPlaceInALine() throws {
+    let line = "PR-1,2026-07-05,08:02:21,-17.250,+0.000000001,100000000000000000.5,1000000000000000000,x"
+    let f = line.split(separator: ",", omittingEmptySubsequences: false)
+    #expect(BusinessDate(parsing: f[1])?.description == "2026-07-05")
+    #expect(BusinessTime(parsing: f[2])?.description == "08:02:21")
+    #expect(Fixed(parsing: f[3])?.plain == "-17.25")
+    #expect(Fixed(parsing: f[4]) == Fixed(raw: 1))
+    #expect(Fixed(parsing: f[5])?.plain == "100000000000000000.5")
+    #expect(Fixed(parsing: f[6])?.plain == "1000000000000000000")
+    #expect(Fixed(parsing: "10000000000000000000") == nil)  // past 10¹⁸ + 9 in the whole part
+    #expect(Fixed(parsing: ".5")?.plain == "0.5" && Fixed(parsing: f[7]) == nil && BusinessDate(parsing: f[0]) == nil)
+    #expect(BusinessDate(parsing: line.dropFirst(5).prefix(10))?.description == "2026-07-05")
+  }
+
   @Test func sha256KnownVectors() {
     #expect(SHA256.hex(of: "") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     #expect(SHA256.hex(of: "abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")

@@ -15,7 +15,18 @@ public struct BusinessDate: Sendable, Hashable, Comparable, CustomStringConverti
 
   /// Parses strict ISO `YYYY-MM-DD`.
   public init?(parsing text: Substring) {
-    let b = Array(text.utf8)
+    // In place when the text is contiguous UTF-8 (always, for text read from files): no array per date.
+    if let parsed = text.utf8.withContiguousStorageIfAvailable({ BusinessDate.parse($0) }) {
+      guard let parsed else { return nil }
+      self = parsed
+      return
+    }
+    guard let parsed = Array(text.utf8).withUnsafeBufferPointer({ BusinessDate.parse($0) }) else { return nil }
+    self = parsed
+  }
+
+  /// The parse of ``init(parsing:)`` over UTF-8 bytes: `YYYY-MM-DD`, a real calendar day.
+  static func parse(_ b: UnsafeBufferPointer<UInt8>) -> BusinessDate? {
     guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return nil }
     func num(_ r: Range<Int>) -> Int? {
       var v = 0
@@ -26,7 +37,7 @@ public struct BusinessDate: Sendable, Hashable, Comparable, CustomStringConverti
       return v
     }
     guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10) else { return nil }
-    self.init(year: y, month: m, day: d)
+    return BusinessDate(year: y, month: m, day: d)
   }
   public init?(parsing text: String) { self.init(parsing: text[...]) }
 

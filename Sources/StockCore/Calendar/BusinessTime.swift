@@ -9,7 +9,18 @@ public struct BusinessTime: Sendable, Hashable, Comparable, CustomStringConverti
 
   /// Parses `HH:MM[:SS[.ffffff]]`; the fraction is accepted and dropped.
   public init?(parsing text: Substring) {
-    let b = Array(text.utf8)
+    // In place when the text is contiguous UTF-8 (always, for text read from files): no array per time.
+    if let parsed = text.utf8.withContiguousStorageIfAvailable({ BusinessTime.parse($0) }) {
+      guard let parsed else { return nil }
+      self = parsed
+      return
+    }
+    guard let parsed = Array(text.utf8).withUnsafeBufferPointer({ BusinessTime.parse($0) }) else { return nil }
+    self = parsed
+  }
+
+  /// The parse of ``init(parsing:)`` over UTF-8 bytes: `HH:MM`, `HH:MM:SS` or `HH:MM:SS.ffffff`.
+  static func parse(_ b: UnsafeBufferPointer<UInt8>) -> BusinessTime? {
     func two(_ i: Int) -> Int? {
       guard i + 1 < b.count, (48...57).contains(b[i]), (48...57).contains(b[i + 1]) else { return nil }
       return Int(b[i] - 48) * 10 + Int(b[i + 1] - 48)
@@ -26,7 +37,7 @@ public struct BusinessTime: Sendable, Hashable, Comparable, CustomStringConverti
         for i in 9..<b.count where !(48...57).contains(b[i]) { return nil }
       }
     }
-    self.seconds = h * 3600 + m * 60 + s
+    return BusinessTime(seconds: h * 3600 + m * 60 + s)
   }
   public init?(parsing text: String) { self.init(parsing: text[...]) }
 
