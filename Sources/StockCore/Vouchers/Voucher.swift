@@ -150,6 +150,15 @@ public struct Voucher: Sendable, Hashable {
     set { unique().source = newValue }
   }
 
+  /// Where the voucher's fields lie, and its item rows: for a loop that asks for them to be cached a few
+  /// vouchers before it reads them (``Replay``). Reads no field and retains nothing.
+  public var memory: (fields: UnsafeRawPointer, items: UnsafeRawPointer) {
+    let fields = UnsafeRawPointer(Unmanaged.passUnretained(storage).toOpaque())
+    // The array's bits are the address of its buffer; loaded as bits, the buffer is not retained.
+    let items = withUnsafeMutablePointer(to: &storage.items) { UnsafeRawPointer($0).load(as: UnsafeRawPointer.self) }
+    return (fields, items)
+  }
+
   public static func == (a: Voucher, b: Voucher) -> Bool {
     if a.storage === b.storage { return true }
     let x = a.storage, y = b.storage
