@@ -51,4 +51,20 @@ import Testing
     #expect(e.key == StockKey(item: "FG", warehouse: "Finished") && e.itemCode == "FG" && e.warehouse == "Finished")
     #expect(Set([StockKey(item: "FG", warehouse: "Finished")]).contains(e.key) && made != e)
   }
+
+  @Test func accountNamesAreInternedByTheirText() {
+    let a = AccountName("Stock In Hand - " + "SL"), b = AccountName("Stock In Hand - SL")
+    #expect(a == b && a.hashValue == b.hashValue && a.name == "Stock In Hand - SL")
+    #expect(AccountName("Stock In Hand - SL") != AccountName("Stock in hand - SL"))
+    // Names equal as strings (composed and decomposed é) are one name.
+    #expect(AccountName("Caf\u{E9} Sales") == AccountName("Cafe\u{301} Sales"))
+    #expect(AccountName("").isEmpty && AccountName("") == .none)
+    var line = GLEntry(date: BusinessDate(dayNumber: 20_000), voucherType: .purchaseReceipt, voucherNo: "PR-1", account: "Stores", debit: .one, credit: .zero, againstAccount: "Creditors")
+    #expect(line.accountName == AccountName("Stores") && line.againstAccount == "Creditors")
+    let copy = line
+    line.account = "Stock Adjustment"
+    #expect(copy.account == "Stores" && line.account == "Stock Adjustment" && copy != line)
+    line.account = "Stores"
+    #expect(copy == line && copy.hashValue == line.hashValue)
+  }
 }

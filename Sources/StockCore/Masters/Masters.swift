@@ -21,6 +21,10 @@ public final class Masters: Sendable {
   public let partyByName: [String: Party]
   /// Stock account of each non-group warehouse.
   public let stockAccountOf: [String: String]
+  /// The same, interned: what the engine puts on GL lines (see ``AccountName``).
+  public let stockAccountNameOf: [String: AccountName]
+  /// The company's default accounts, interned.
+  public let defaultAccountNames: DefaultAccountNames
 
   public init(
     company: Company, accounts: [Account], warehouses: [Warehouse], items: [Item], parties: [Party] = [],
@@ -122,6 +126,8 @@ public final class Masters: Sendable {
     self.itemCodeByBarcode = itemCodeByBarcode
     self.partyByName = partyByName
     self.stockAccountOf = stockAccountOf
+    stockAccountNameOf = stockAccountOf.mapValues { AccountName($0) }
+    defaultAccountNames = DefaultAccountNames(company.accounts)
   }
 
   /// The valuation method in force for an item.
@@ -130,6 +136,24 @@ public final class Masters: Sendable {
   }
   /// Whether an item may go negative (company or item flag).
   public func allowsNegativeStock(_ item: Item) -> Bool { company.allowNegativeStock || item.allowNegativeStock }
+}
+
+/// The company's default accounts as interned names (``AccountName``), made once per run.
+public struct DefaultAccountNames: Sendable {
+  public let defaultInventory, stockReceivedButNotBilled, stockAdjustment, costOfGoodsSold, roundOff: AccountName
+  public let temporaryOpening, receivable, payable, income: AccountName
+
+  public init(_ a: DefaultAccounts) {
+    defaultInventory = AccountName(a.defaultInventory)
+    stockReceivedButNotBilled = AccountName(a.stockReceivedButNotBilled)
+    stockAdjustment = AccountName(a.stockAdjustment)
+    costOfGoodsSold = AccountName(a.costOfGoodsSold)
+    roundOff = AccountName(a.roundOff)
+    temporaryOpening = AccountName(a.temporaryOpening)
+    receivable = AccountName(a.receivable)
+    payable = AccountName(a.payable)
+    income = AccountName(a.income)
+  }
 }
 
 /// Master data that cannot be used: every problem found, one sentence each. Exit code 2.

@@ -11,14 +11,14 @@ struct GLBuilder {
   private var lines: [Line] = []
 
   private struct Line {
-    var account: String
+    var account: AccountName
     var party: String
     var amount: Amount
   }
 
   /// Debit `account` by `amount` (a negative amount credits it).
   /// - Complexity: O(accounts so far), a handful.
-  mutating func debit(_ account: String, _ amount: Amount, party: String = "") {
+  mutating func debit(_ account: AccountName, _ amount: Amount, party: String = "") {
     guard !amount.isZero else { return }
     for i in lines.indices where lines[i].account == account && lines[i].party == party {
       lines[i].amount += amount
@@ -29,10 +29,10 @@ struct GLBuilder {
   }
 
   /// Credit `account` by `amount`.
-  mutating func credit(_ account: String, _ amount: Amount, party: String = "") { debit(account, -amount, party: party) }
+  mutating func credit(_ account: AccountName, _ amount: Amount, party: String = "") { debit(account, -amount, party: party) }
 
   /// Debit `to` and credit `from` by `amount` (sides swap when it is negative).
-  mutating func transfer(_ amount: Amount, debit to: String, credit from: String) {
+  mutating func transfer(_ amount: Amount, debit to: AccountName, credit from: AccountName) {
     debit(to, amount)
     credit(from, amount)
   }
@@ -40,7 +40,7 @@ struct GLBuilder {
   /// Appends the balanced, merged lines to `out`; `beforeGrowing` is called first when they would not fit
   /// in its capacity (see ``PostingEngine/beforeGrowing``).
   /// - Complexity: O(lines²) in the voucher's accounts, which are few.
-  mutating func append(for voucher: Voucher, roundOff: String, to out: inout [GLEntry], beforeGrowing: (@Sendable () -> Void)? = nil) {
+  mutating func append(for voucher: Voucher, roundOff: AccountName, to out: inout [GLEntry], beforeGrowing: (@Sendable () -> Void)? = nil) {
     var residue = Amount.zero
     for l in lines { residue += l.amount }
     if !residue.isZero {
@@ -67,13 +67,14 @@ struct GLBuilder {
     }
   }
 
-  /// The accounts of the lines whose amount is on one side, each once, joined by ", ".
-  private func side(_ on: (Amount) -> Bool) -> String {
-    guard let first = lines.firstIndex(where: { on($0.amount) }) else { return "" }
+  /// The accounts of the lines whose amount is on one side, each once, joined by ", " (interned: a
+  /// voucher with several accounts on a side makes a new name).
+  private func side(_ on: (Amount) -> Bool) -> AccountName {
+    guard let first = lines.firstIndex(where: { on($0.amount) }) else { return .none }
     let account = lines[first].account
     guard lines[(first + 1)...].contains(where: { on($0.amount) && $0.account != account }) else { return account }
-    var accounts: [String] = []
+    var accounts: [AccountName] = []
     for l in lines where on(l.amount) && !accounts.contains(l.account) { accounts.append(l.account) }
-    return accounts.joined(separator: ", ")
+    return AccountName(accounts.map(\.name).joined(separator: ", "))
   }
 }

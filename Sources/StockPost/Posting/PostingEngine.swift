@@ -69,7 +69,7 @@ public struct PostingEngine: Sendable {
       return .failure(VoucherProblems(diagnostics: tx.problems))
     }
     tx.commit()
-    tx.gl.append(for: voucher, roundOff: masters.company.accounts.roundOff, to: &gl, beforeGrowing: beforeGrowing)
+    tx.gl.append(for: voucher, roundOff: masters.defaultAccountNames.roundOff, to: &gl, beforeGrowing: beforeGrowing)
     return .success(tx.resolvedRows.isEmpty ? nil : tx.resolvedVoucher)
   }
 }

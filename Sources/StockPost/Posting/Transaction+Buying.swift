@@ -78,17 +78,17 @@ extension Transaction {
       // Purchase Receipt: the document side of the stock GL.
       guard perpetual else { return }
       for (i, (row, _)) in rows.enumerated() {
-        gl.credit(row.expenseAccount.isEmpty ? company.accounts.stockReceivedButNotBilled : row.expenseAccount, sign(nets[i]))
+        gl.credit(row.expenseAccount.isEmpty ? accounts.stockReceivedButNotBilled : AccountName(row.expenseAccount), sign(nets[i]))
       }
-      for (c, amount) in taxes where c.category.addsToValuation { gl.credit(c.account, sign(amount)) }
+      for (c, amount) in taxes where c.category.addsToValuation { gl.credit(AccountName(c.account), sign(amount)) }
       return
     }
     // Purchase Invoice.
     if movesStock {
-      if perpetual { for (c, amount) in taxes where c.category.addsToValuation { gl.credit(c.account, sign(amount)) } }
+      if perpetual { for (c, amount) in taxes where c.category.addsToValuation { gl.credit(AccountName(c.account), sign(amount)) } }
     } else {
       for (i, (row, item)) in rows.enumerated() {
-        let account = !row.expenseAccount.isEmpty ? row.expenseAccount : (perpetual ? company.accounts.stockReceivedButNotBilled : expenseAccount(row, item))
+        let account = !row.expenseAccount.isEmpty ? AccountName(row.expenseAccount) : (perpetual ? accounts.stockReceivedButNotBilled : expenseAccount(row, item))
         gl.debit(account, sign(nets[i]))
       }
     }
@@ -97,7 +97,7 @@ extension Transaction {
       // update_stock and perpetual inventory off, to the expense account).
       if movesStock { for (i, (row, item)) in rows.enumerated() { gl.debit(expenseAccount(row, item), sign(nets[i])) } }
     }
-    for (c, amount) in taxes where c.category.addsToTotal { gl.debit(c.account, sign(amount)) }
+    for (c, amount) in taxes where c.category.addsToTotal { gl.debit(AccountName(c.account), sign(amount)) }
     gl.credit(partyAccount(customer: false), sign(netTotal + totalTaxes), party: v.party)
   }
 }

@@ -45,7 +45,7 @@ extension Transaction {
       pending[key] = state
       let e = append(row, key: key, actualQty: newQty - previousQty, incomingRate: .zero,
                      outcome: Valuation.Outcome(stockValue: value, stockValueDifference: value - previousValue), state: state)
-      let counter = !row.expenseAccount.isEmpty ? row.expenseAccount : (v.purpose == .openingStock ? company.accounts.temporaryOpening : company.accounts.stockAdjustment)
+      let counter = !row.expenseAccount.isEmpty ? AccountName(row.expenseAccount) : (v.purpose == .openingStock ? accounts.temporaryOpening : accounts.stockAdjustment)
       stockGL(Movement(warehouse: e.warehouse, actualQty: e.actualQty, stockValueDifference: e.stockValueDifference, outgoingRate: .zero), counter: counter)
     }
     if changed == 0 && problems.isEmpty {
@@ -83,7 +83,7 @@ extension Transaction {
     set.insert(row.batchNo)
     pendingBatchesIn[key] = set
     let e = append(row, key: key, actualQty: delta, incomingRate: .zero, outcome: outcome, state: state)
-    let counter = !row.expenseAccount.isEmpty ? row.expenseAccount : (voucher.purpose == .openingStock ? company.accounts.temporaryOpening : company.accounts.stockAdjustment)
+    let counter = !row.expenseAccount.isEmpty ? AccountName(row.expenseAccount) : (voucher.purpose == .openingStock ? accounts.temporaryOpening : accounts.stockAdjustment)
     stockGL(Movement(warehouse: row.warehouse, actualQty: e.actualQty, stockValueDifference: e.stockValueDifference, outgoingRate: .zero), counter: counter)
     return true
   }

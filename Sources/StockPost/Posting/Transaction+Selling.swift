@@ -57,7 +57,7 @@ extension Transaction {
     for c in v.taxes where c.category.addsToTotal {
       let amount = chargeAmount(c, netTotal: netTotal)
       totalTaxes += amount
-      gl.credit(c.account, sign(amount))
+      gl.credit(AccountName(c.account), sign(amount))
     }
     gl.debit(partyAccount(customer: true), sign(netTotal + totalTaxes), party: v.party)
   }

@@ -70,7 +70,7 @@ extension Transaction {
     var shareOf: [Int: Amount] = [:]
     for (n, i) in sharing.enumerated() { shareOf[i] = shares[n] }
     if perpetual {
-      for (n, c) in v.additionalCosts.enumerated() { gl.transfer(costs[n], debit: differenceAccount(nil), credit: c.account) }
+      for (n, c) in v.additionalCosts.enumerated() { gl.transfer(costs[n], debit: differenceAccount(nil), credit: AccountName(c.account)) }
     }
     for i in incoming {
       let (row, item) = rows[i]
@@ -102,8 +102,8 @@ extension Transaction {
   }
 
   /// The account a Stock Entry row's value is paired with: the row's expense account, else Stock Adjustment.
-  func differenceAccount(_ row: ItemRow?) -> String {
-    if let row, !row.expenseAccount.isEmpty { return row.expenseAccount }
-    return company.accounts.stockAdjustment
+  func differenceAccount(_ row: ItemRow?) -> AccountName {
+    if let row, !row.expenseAccount.isEmpty { return AccountName(row.expenseAccount) }
+    return accounts.stockAdjustment
   }
 }

@@ -61,7 +61,9 @@ struct Transaction {
   /// The company's settings (read through the shared masters, not copied per voucher).
   var company: Company { _read { yield masters.company } }  // borrowed, not copied (its strings are many)
   func item(_ row: ItemRow) -> Item? { masters.itemByCode[row.itemCode] }
-  func stockAccount(_ warehouse: String) -> String { masters.stockAccountOf[warehouse] ?? company.accounts.defaultInventory }
+  func stockAccount(_ warehouse: String) -> AccountName { masters.stockAccountNameOf[warehouse] ?? accounts.defaultInventory }
+  /// The company's default accounts, interned.
+  var accounts: DefaultAccountNames { _read { yield masters.defaultAccountNames } }
   func state(_ key: StockKey) -> ItemWarehouseState { pending[key] ?? base.stock[key] ?? ItemWarehouseState() }
   /// The quantity of `state(key)`, read in place (a copy of the state retains and releases its queue).
   func qty(_ key: StockKey) -> Quantity {
@@ -74,7 +76,7 @@ struct Transaction {
 
   /// The stock-side GL of one movement: Dr `stock account` / Cr `counter` for the stock value difference
   /// (sides swap when it is negative). Nothing when perpetual inventory is off.
-  mutating func stockGL(_ e: Movement, counter: String) {
+  mutating func stockGL(_ e: Movement, counter: AccountName) {
     guard perpetual else { return }
     gl.transfer(e.stockValueDifference, debit: stockAccount(e.warehouse), credit: counter)
   }
@@ -288,27 +290,27 @@ struct Transaction {
     guard perpetual else { return }
     let gap = expected - actual
     let tolerance = Fixed(raw: Fixed.step(places: company.currencyPrecision).raw * Int128(max(rows, 1)))
-    if gap.magnitude > tolerance { gl.debit(company.accounts.costOfGoodsSold, gap) }
+    if gap.magnitude > tolerance { gl.debit(accounts.costOfGoodsSold, gap) }
   }
 
   /// The expense account of an outgoing row: the row's, the item's, else cost of goods sold.
-  func expenseAccount(_ row: ItemRow, _ item: Item) -> String {
-    if !row.expenseAccount.isEmpty { return row.expenseAccount }
-    if !item.expenseAccount.isEmpty { return item.expenseAccount }
-    return company.accounts.costOfGoodsSold
+  func expenseAccount(_ row: ItemRow, _ item: Item) -> AccountName {
+    if !row.expenseAccount.isEmpty { return AccountName(row.expenseAccount) }
+    if !item.expenseAccount.isEmpty { return AccountName(item.expenseAccount) }
+    return accounts.costOfGoodsSold
   }
 
   /// The income account of a sold row: the row's, the item's, else the company's.
-  func incomeAccount(_ row: ItemRow, _ item: Item) -> String {
-    if !row.incomeAccount.isEmpty { return row.incomeAccount }
-    if !item.incomeAccount.isEmpty { return item.incomeAccount }
-    return company.accounts.income
+  func incomeAccount(_ row: ItemRow, _ item: Item) -> AccountName {
+    if !row.incomeAccount.isEmpty { return AccountName(row.incomeAccount) }
+    if !item.incomeAccount.isEmpty { return AccountName(item.incomeAccount) }
+    return accounts.income
   }
 
   /// The receivable or payable account of the voucher's party.
-  func partyAccount(customer: Bool) -> String {
-    if let p = masters.partyByName[voucher.party], !p.account.isEmpty { return p.account }
-    return customer ? company.accounts.receivable : company.accounts.payable
+  func partyAccount(customer: Bool) -> AccountName {
+    if let p = masters.partyByName[voucher.party], !p.account.isEmpty { return AccountName(p.account) }
+    return customer ? accounts.receivable : accounts.payable
   }
 
   // MARK: returns

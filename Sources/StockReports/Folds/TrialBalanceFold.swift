@@ -4,26 +4,33 @@ import StockCore
 /// up to `to`.
 public struct TrialBalanceFold: Sendable {
   public let filter: ReportFilter
-  public private(set) var opening: [String: Fixed] = [:]
-  public private(set) var debit: [String: Fixed] = [:]
-  public private(set) var credit: [String: Fixed] = [:]
+  // By interned name: a line's account is found by its address, without hashing or reading the name.
+  private var opening: [AccountName: Fixed] = [:]
+  private var debit: [AccountName: Fixed] = [:]
+  private var credit: [AccountName: Fixed] = [:]
   public init(filter: ReportFilter = ReportFilter()) { self.filter = filter }
 
   /// - Complexity: O(1) amortized.
   public mutating func add(_ g: GLEntry) {
     if let to = filter.to, g.date > to { return }
     if let from = filter.from, g.date < from {
-      opening[g.account, default: .zero] += g.net
+      opening[g.accountName, default: .zero] += g.net
     } else {
-      debit[g.account, default: .zero] += g.debit
-      credit[g.account, default: .zero] += g.credit
+      debit[g.accountName, default: .zero] += g.debit
+      credit[g.accountName, default: .zero] += g.credit
     }
   }
 
   /// The account's balance up to `to` (debit positive).
-  public func net(_ account: String) -> Fixed { (opening[account] ?? .zero) + (debit[account] ?? .zero) - (credit[account] ?? .zero) }
+  public func net(_ account: String) -> Fixed {
+    let a = AccountName(account)
+    return (opening[a] ?? .zero) + (debit[a] ?? .zero) - (credit[a] ?? .zero)
+  }
   /// Whether any GL line up to `to` names the account.
-  public func hasLines(_ account: String) -> Bool { opening[account] != nil || debit[account] != nil || credit[account] != nil }
+  public func hasLines(_ account: String) -> Bool {
+    let a = AccountName(account)
+    return opening[a] != nil || debit[a] != nil || credit[a] != nil
+  }
 
   public static let columns = ["account", "root_type", "opening_debit", "opening_credit", "debit", "credit", "closing_debit", "closing_credit"]
 
@@ -32,10 +39,11 @@ public struct TrialBalanceFold: Sendable {
     let p = masters.company.currencyPrecision
     var listed: Set<String> = []
     var names = masters.accounts.map(\.name)
-    names += Set(debit.keys).union(credit.keys).union(opening.keys).subtracting(names).sorted()
+    names += Set(debit.keys.map(\.name)).union(credit.keys.map(\.name)).union(opening.keys.map(\.name)).subtracting(names).sorted()
     for name in names where !listed.contains(name) {
       listed.insert(name)
-      let o = opening[name] ?? .zero, d = debit[name] ?? .zero, c = credit[name] ?? .zero
+      let a = AccountName(name)
+      let o = opening[a] ?? .zero, d = debit[a] ?? .zero, c = credit[a] ?? .zero
       if o.isZero && d.isZero && c.isZero { continue }
       let closing = o + d - c
       w.text(name)
@@ -55,18 +63,18 @@ extension TrialBalanceFold {
   func encode(into w: inout BinaryWriter) {
     for d in [opening, debit, credit] {
       w.count(d.count)
-      for a in d.keys.sorted() {
-        w.string(a)
-        w.compactFixed(d[a]!)
+      for (a, amount) in d.sorted(by: { $0.key.name < $1.key.name }) {
+        w.string(a.name)
+        w.compactFixed(amount)
       }
     }
   }
   init(decoding r: inout BinaryReader) throws(BinaryFormatError) {
     self.init()
-    var maps: [[String: Fixed]] = []
+    var maps: [[AccountName: Fixed]] = []
     for _ in 0..<3 {
-      var d: [String: Fixed] = [:]
-      for _ in 0..<(try r.count()) { d[try r.string()] = try r.compactFixed() }
+      var d: [AccountName: Fixed] = [:]
+      for _ in 0..<(try r.count()) { d[AccountName(try r.string())] = try r.compactFixed() }
       maps.append(d)
     }
     (opening, debit, credit) = (maps[0], maps[1], maps[2])
