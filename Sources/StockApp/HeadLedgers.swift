@@ -69,15 +69,24 @@ struct HeadLedgers {
       let entry = e[i]
       let tracked = !entry.batchNo.isEmpty || !entry.serialNos.isEmpty
       folds.add(entry, voucher: tracked ? voucher(entry.voucherNo) : nil, masters: masters)
-      if let r = run {
-        LedgerFormat.writeStockRow(entry, cancelled: false, places: places, into: &runStock)
-        run?.stockRows += 1
-        do throws(StoreError) { try r.stock.write(from: &runStock) } catch { dropRunFiles() }
+      let writing = files != nil && failure == nil
+      let start = stock.count
+      if writing { entry.write(places: places, into: &stock) }
+      if run != nil {
+        // The run's row begins with the same fields: copied unless a text field was guarded (then the
+        // guarded and unguarded bytes differ, and the row is formatted again).
+        if writing && !stock.sawFormula {
+          runStock.appendFields(of: stock, from: start)
+          LedgerFormat.writeStockRowTail(entry, cancelled: false, into: &runStock)
+        } else {
+          LedgerFormat.writeStockRow(entry, cancelled: false, places: places, into: &runStock)
+        }
+        run!.stockRows += 1
+        do throws(StoreError) { try run!.stock.write(from: &runStock) } catch { dropRunFiles() }
       }
-      guard let files, failure == nil else { continue }
-      entry.write(places: places, into: &stock)
+      guard writing else { continue }
       stock.endRow()
-      do throws(StoreError) { try files.stock.write(from: &stock) } catch { failure = error }
+      do throws(StoreError) { try files!.stock.write(from: &stock) } catch { failure = error }
     }
   }
 

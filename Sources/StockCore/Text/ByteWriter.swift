@@ -138,6 +138,20 @@ public struct ByteWriter: Sendable {
     buffer.count += n
   }
 
+  /// Appends the fields `other` wrote from byte `start` on (whole fields of a row not yet ended), as they
+  /// are: a row whose leading fields another writer already formatted.
+  /// - Complexity: O(bytes copied).
+  public mutating func appendFields(of other: ByteWriter, from start: Int) {
+    let n = other.count - start
+    guard n > 0 else { return }
+    let comma = fieldStarted ? 1 : 0
+    let p = room(comma + n)
+    if comma == 1 { p.pointee = 44 }
+    (p + comma).update(from: other.buffer.base + start, count: n)
+    buffer.count += comma + n
+    fieldStarted = true
+  }
+
   /// Several text fields.
   public mutating func texts(_ fields: [String]) { for f in fields { text(f) } }
 

@@ -42,7 +42,14 @@ public enum LedgerFormat {
   /// Writes one row of a run's `stock.csv` (``stockFileColumns``): the entry, and whether the run cancels
   /// it. The commit and a render-ahead's prewritten file both write through here, so their bytes agree.
   public static func writeStockRow(_ e: StockLedgerEntry, cancelled: Bool, places: Int, into w: inout ByteWriter) {
-    write(e, places: places, into: &w)
+    e.write(places: places, into: &w)
+    writeStockRowTail(e, cancelled: cancelled, into: &w)
+  }
+
+  /// The end of a `stock.csv` row after the entry's ``StockLedgerEntry/columns`` (written by
+  /// ``writeStockRow(_:cancelled:places:into:)``, or copied from the same entry's `stock-ledger.csv` row).
+  public static func writeStockRowTail(_ e: StockLedgerEntry, cancelled: Bool, into w: inout ByteWriter) {
+    w.integer(e.index)
     w.text(cancelled ? "1" : "")
     w.endRow()
   }
