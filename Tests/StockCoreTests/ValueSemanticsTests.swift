@@ -67,4 +67,18 @@ import Testing
     line.account = "Stores"
     #expect(copy == line && copy.hashValue == line.hashValue)
   }
+
+  @Test func keysHashAlikeWhenEqualAndSpreadInTables() {
+    let a = StockKey(item: "caf\u{E9}", warehouse: "W"), b = StockKey(item: "cafe\u{301}", warehouse: "W")
+    for seed in [0, 1, -7, Int.max, 0x5eed] { #expect(a._rawHashValue(seed: seed) == b._rawHashValue(seed: seed)) }
+    #expect(AccountName("Stores")._rawHashValue(seed: 3) == AccountName("Stores")._rawHashValue(seed: 3))
+    // Many keys in one table and a copy of it grown elsewhere: every one found, none confused.
+    var table: [StockKey: Int] = [:]
+    for i in 0..<20_000 { table[StockKey(item: "ITEM\(i % 5000)", warehouse: "WH\(i / 5000)")] = i }
+    var other: [StockKey: Int] = [:]
+    for (k, v) in table where v % 2 == 0 { other[k] = v }
+    #expect(table.count == 20_000 && other.count == 10_000)
+    #expect((0..<20_000).allSatisfy { table[StockKey(item: "ITEM\($0 % 5000)", warehouse: "WH\($0 / 5000)")] == $0 })
+    #expect(other[StockKey(item: "ITEM2", warehouse: "WH0")] == 2 && other[StockKey(item: "ITEM1", warehouse: "WH0")] == nil)
+  }
 }
