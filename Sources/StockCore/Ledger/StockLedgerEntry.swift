@@ -56,8 +56,8 @@ public struct StockLedgerEntry: Sendable, Hashable {
       stockValueDifference: stockValueDifference)
   }
 
-  /// An entry of the item and warehouse `key` (already hashed).
-  public init(
+  /// An entry of the item and warehouse `key` (already hashed). Inlinable, as ``GLEntry``'s.
+  @inlinable public init(
     date: BusinessDate, time: BusinessTime, voucherType: VoucherType, voucherNo: String, index: Int, key: StockKey,
     actualQty: Quantity, qtyAfterTransaction: Quantity, incomingRate: Rate, valuationRate: Rate,
     stockValue: Amount, stockValueDifference: Amount
@@ -114,8 +114,9 @@ public struct GLEntry: Sendable, Hashable {
       isAdjustment: isAdjustment, remarks: remarks)
   }
 
-  /// A line of accounts already interned (the engine's: no lock, no hashing per line).
-  public init(
+  /// A line of accounts already interned (the engine's: no lock, no hashing per line). Inlinable: the
+  /// engine builds a line in place in its array instead of calling across modules and copying it.
+  @inlinable public init(
     date: BusinessDate, voucherType: VoucherType, voucherNo: String, account: AccountName, debit: Amount,
     credit: Amount, party: String = "", againstAccount: AccountName = .none, isAdjustment: Bool = false,
     remarks: String = ""

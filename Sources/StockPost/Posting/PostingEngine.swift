@@ -83,7 +83,7 @@ public struct PostedDocument: Sendable, Hashable {
   /// One line per stock movement of the voucher.
   public var lines: [Line]
   /// Quantity already returned, by item and warehouse of the original line.
-  public var returned: [StockKey: Quantity] = [:]
+  public var returned = [StockKey: Quantity]()
 
   public struct Line: Sendable, Hashable {
     public var key: StockKey
