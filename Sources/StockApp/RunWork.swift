@@ -112,46 +112,111 @@ struct RunWork {
   mutating func validate() {
     let validator = VoucherValidator(masters: masters, ledger: facts)
     // Where each number was first seen, as file index and line (formatted only when it is seen again).
-    var seen: [String: Int] = [:]
+    // Submitted numbers are found by their hash (made on both cores) and compared as text only when a hash
+    // repeats: a table of a million strings, filled in order, cost the main core most of a second at 1M.
+    var firstByHash: [NumberHash: Int] = [:]
+    var firsts: [(no: String, place: Int)] = []
+    var collided: [String: Int] = [:]
     var cancelling: [String: Int] = [:]
     func place(_ at: Int) -> String { "\(files[at >> 32].picked.name):\(at & 0xFFFF_FFFF)" }
-    let company = masters.company
-    seen.reserveCapacity(files.reduce(0) { $0 + $1.read.vouchers.count })
+    let total = files.reduce(0) { $0 + $1.read.vouchers.count }
+    firstByHash.reserveCapacity(total)
+    firsts.reserveCapacity(total)
     for i in files.indices {
       guard files[i].fileProblems.isEmpty else { continue }
-      files[i].valid.reserveCapacity(files[i].read.vouchers.count)
-      // Vouchers are validated on both cores; what depends on order (duplicates) is checked after, in order.
-      let results = Parallel.map(files[i].read.vouchers) { validator.validate($0) }
-      for (v, result) in zip(files[i].read.vouchers, results) {
-        if v.action == .cancel {
-          if let other = cancelling[v.no] {
-            files[i].voucherProblems[v.no, default: []].append(Diagnostic(.duplicateVoucher, at: v.source, voucher: v.no, field: "action", "\(v.no) is cancelled twice (also in \(place(other)))"))
+      // Vouchers are validated on both cores, with what the file summary and the check of repeated numbers
+      // need of them; what depends on order (repeats) is checked after, in order.
+      let company = validator.masters.company
+      let (normalized, checked) = Parallel.unzippedMap(files[i].read.vouchers) { v in
+        switch validator.validate(v) {
+        case .success(let n): (n, Checked(nil, of: v, company: company))
+        case .failure(let p): (v, Checked(p, of: v, company: company))
+        }
+      }
+      // Which vouchers are valid: all, unless one failed or repeats a number (then a mask).
+      var keep: [Bool]?
+      for (n, c) in checked.enumerated() {
+        let at = i << 32 | c.line
+        var repeated: Diagnostic?
+        if c.action == .cancel {
+          if let other = cancelling[c.no] {
+            repeated = Diagnostic(.duplicateVoucher, at: c.source, voucher: c.no, field: "action", "\(c.no) is cancelled twice (also in \(place(other)))")
           }
-          cancelling[v.no] = i << 32 | v.source.line
-        } else if v.action == .close {
+          cancelling[c.no] = at
+        } else if c.action == .close {
           // closes an order: shares its number
-        } else if let other = seen[v.no] {
-          files[i].voucherProblems[v.no, default: []].append(Diagnostic(.duplicateVoucher, at: v.source, voucher: v.no, field: "voucher_no", "voucher \(v.no) also appears in \(place(other)): voucher numbers are unique; renumber one of them"))
-        } else {
-          seen[v.no] = i << 32 | v.source.line
-        }
-        switch result {
-        case .success(let normalized):
-          if files[i].voucherProblems[v.no] == nil {
-            files[i].valid.append(normalized)
-            if normalized.action == .cancel { files[i].hasCancels = true }
+        } else if let k = firstByHash[c.hash] {
+          let other = firsts[k].no == c.no ? firsts[k].place : collided[c.no]
+          if let other {
+            repeated = Diagnostic(.duplicateVoucher, at: c.source, voucher: c.no, field: "voucher_no", "voucher \(c.no) also appears in \(place(other)): voucher numbers are unique; renumber one of them")
+          } else {
+            collided[c.no] = at  // another number with the same hash: by text from here on
           }
-        case .failure(let p):
-          files[i].voucherProblems[v.no, default: []] += p.diagnostics
+        } else {
+          firstByHash[c.hash] = firsts.count
+          firsts.append((c.no, at))
         }
-        for r in v.items {
-          files[i].totalQty += r.qty ?? .zero
-          files[i].totalValue += company.money((r.qty ?? .zero).multiplied(by: r.rate ?? .zero, rule: company.rounding))
+        if let repeated { files[i].voucherProblems[c.no, default: []].append(repeated) }
+        if let p = c.problems {
+          files[i].voucherProblems[c.no, default: []] += p.diagnostics
+          if keep == nil { keep = Array(repeating: true, count: checked.count) }
+          keep![n] = false
+        } else if files[i].voucherProblems.isEmpty || files[i].voucherProblems[c.no] == nil {
+          if c.action == .cancel { files[i].hasCancels = true }
+        } else {
+          if keep == nil { keep = Array(repeating: true, count: checked.count) }
+          keep![n] = false
         }
+        files[i].totalQty += c.qty
+        files[i].totalValue += c.value
+      }
+      // Valid vouchers keep their order; the array is taken whole when none is dropped.
+      if let keep {
+        files[i].valid = zip(normalized, keep).compactMap { $1 ? $0 : nil }
+      } else {
+        files[i].valid = normalized
       }
       // The read vouchers are no longer needed: keep their count, free them.
       files[i].voucherTotal = files[i].voucherCount
       files[i].read.vouchers = []
+    }
+  }
+
+  /// A voucher number's hash (`String`'s, seeded per process), as a table key hashed without a `Hasher`.
+  struct NumberHash: Hashable {
+    let value: Int
+    func _rawHashValue(seed: Int) -> Int { HashMix.mix(value, seed: seed) }
+  }
+
+  /// What validating one voucher gives besides the voucher as normalized, made on either core: its
+  /// problems, what the file summary adds up and what the check of repeated numbers needs, so the pass in
+  /// order reads no voucher.
+  struct Checked: Sendable {
+    /// Why the voucher cannot post; nil when it passed.
+    let problems: VoucherProblems?
+    let no: String
+    let hash: NumberHash
+    let action: VoucherAction
+    let line: Int
+    let source: SourceLocation
+    /// Σ qty and Σ qty × rate (each rounded to currency precision) of the item rows, as given.
+    let qty: Quantity
+    let value: Amount
+
+    init(_ problems: VoucherProblems?, of v: Voucher, company: Company) {
+      self.problems = problems
+      no = v.no
+      hash = NumberHash(value: v.no.hashValue)
+      action = v.action
+      source = v.source
+      line = v.source.line
+      var qty = Quantity.zero, value = Amount.zero
+      for r in v.items {
+        qty += r.qty ?? .zero
+        value += company.money((r.qty ?? .zero).multiplied(by: r.rate ?? .zero, rule: company.rounding))
+      }
+      self.qty = qty
+      self.value = value
     }
   }
 

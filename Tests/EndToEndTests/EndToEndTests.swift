@@ -159,6 +159,26 @@ import Testing
     #expect(rows(b + "/reports/stock-ledger.csv", voucher: "PR-0001").count == 1)
   }
 
+  /// A number used twice in one run (across files, and a cancel given twice): the later file is rejected
+  /// naming where the number was first seen; the earlier posts.
+  @Test func voucherNumberRepeatedWithinARun() throws {
+    let b = try books()
+    let head = "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\n"
+    try drop(b, "a1.csv", head + "Purchase Receipt,PR-A,2026-11-02,RM0001,Stores,4,10\nPurchase Receipt,PR-B,2026-11-02,RM0001,Stores,1,10\n")
+    try drop(b, "a2.csv", head + "Purchase Receipt,PR-C,2026-11-03,RM0001,Stores,2,10\nPurchase Receipt,PR-A,2026-11-03,RM0001,Stores,3,10\n")
+    #expect(try cli(["run", b]).code == 1)
+    let errors = read(b + "/rejected/a2.csv.errors.csv")
+    #expect(errors.contains("E_DUPLICATE_VOUCHER") && errors.contains("voucher PR-A also appears in a1.csv:2"))
+    #expect(!errors.contains("PR-C also appears"))
+    #expect(rows(b + "/reports/stock-ledger.csv", voucher: "PR-A").map { $0["actual_qty"] } == ["4"])
+    #expect(rows(b + "/reports/stock-ledger.csv", voucher: "PR-B").count == 1 && rows(b + "/reports/stock-ledger.csv", voucher: "PR-C").isEmpty)
+    let cancel = "voucher_type,voucher_no,posting_date,action,remarks\nPurchase Receipt,PR-B,2026-11-04,cancel,"
+    try drop(b, "c1.csv", cancel + "first\n")
+    try drop(b, "c2.csv", cancel + "again\n")
+    #expect(try cli(["run", b]).code == 1)
+    #expect(read(b + "/rejected/c2.csv.errors.csv").contains("PR-B is cancelled twice (also in c1.csv:2)"))
+  }
+
   @Test func masterDataErrorsExitTwoAndTouchNothing() throws {
     let b = try books()
     try "item_code,valuation_method\nX,Average\n".write(toFile: b + "/masters/items.csv", atomically: true, encoding: .utf8)

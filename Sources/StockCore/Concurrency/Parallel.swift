@@ -15,6 +15,39 @@ public enum Parallel {
     }
   }
 
+  /// `input.map(transform)` into two arrays, the pairs' halves: ``map(_:minimum:_:)`` for a transform with
+  /// two results wanted apart (one array is kept as it is, the other read once).
+  /// - Complexity: O(n) transforms, two at a time; both arrays built in place.
+  public static func unzippedMap<T: Sendable, A: Sendable, B: Sendable>(
+    _ input: [T], minimum: Int = 2_000, _ transform: @escaping @Sendable (T) -> (A, B)
+  ) -> ([A], [B]) {
+    guard input.count >= minimum else {
+      var a: [A] = [], b: [B] = []
+      a.reserveCapacity(input.count)
+      b.reserveCapacity(input.count)
+      for x in input {
+        let (p, q) = transform(x)
+        a.append(p)
+        b.append(q)
+      }
+      return (a, b)
+    }
+    let half = input.count / 2
+    var second: [B] = []
+    let first = filled(count: input.count) { outA in
+      second = filled(count: input.count) { outB in
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+          for i in part == 0 ? 0..<half : half..<input.count {
+            let (p, q) = transform(input[i])
+            outA.initialize(i, to: p)
+            outB.initialize(i, to: q)
+          }
+        }
+      }
+    }
+    return (first, second)
+  }
+
   /// `input.map(transform)` for a few large, uneven pieces of work: each element is a task taken by
   /// whichever core is free, the largest (by `weight`) first.
   public static func mapEach<T: Sendable, R: Sendable>(_ input: [T], weight: (T) -> Int, _ transform: @escaping @Sendable (T) -> R) -> [R] {

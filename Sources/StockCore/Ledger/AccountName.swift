@@ -35,7 +35,7 @@ public struct AccountName: Sendable, Hashable, CustomStringConvertible {
   public static func == (a: AccountName, b: AccountName) -> Bool { a.box === b.box }
   public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(box)) }
   /// What a table hashes: the box's address, mixed with the table's seed (no `Hasher` per lookup).
-  public func _rawHashValue(seed: Int) -> Int { StockKey.mix(Int(bitPattern: ObjectIdentifier(box)), seed) }
+  public func _rawHashValue(seed: Int) -> Int { HashMix.mix(Int(bitPattern: ObjectIdentifier(box)), seed: seed) }
 
   /// The empty name (an optional account left blank).
   public static let none = AccountName("")

@@ -25,18 +25,8 @@ public struct StockKey: Sendable, Hashable, Comparable {
 
   public func hash(into hasher: inout Hasher) { hasher.combine(hashed) }
 
-  /// What a table hashes: the names' hash (SipHash, made once) mixed with the table's seed by a 64-bit
-  /// finaliser, instead of a `Hasher` run per lookup (its setup and finalisation were most of the cost of
-  /// finding a key; the engine, the folds and the history look keys up several times per entry).
-  public func _rawHashValue(seed: Int) -> Int { StockKey.mix(hashed, seed) }
-
-  /// MurmurHash3's 64-bit finaliser of `value` xor `seed`: every bit of the input reaches every bit out.
-  @inline(__always) static func mix(_ value: Int, _ seed: Int) -> Int {
-    var x = UInt64(bitPattern: Int64(value ^ seed))
-    x = (x ^ (x >> 33)) &* 0xff51_afd7_ed55_8ccd
-    x = (x ^ (x >> 33)) &* 0xc4ce_b9fe_1a85_ec53
-    return Int(Int64(bitPattern: x ^ (x >> 33)))
-  }
+  /// What a table hashes: the names' hash (SipHash, made once) mixed with the table's seed (``HashMix``).
+  public func _rawHashValue(seed: Int) -> Int { HashMix.mix(hashed, seed: seed) }
 
   public static func == (a: StockKey, b: StockKey) -> Bool {
     a.hashed == b.hashed && a.item == b.item && a.warehouse == b.warehouse
