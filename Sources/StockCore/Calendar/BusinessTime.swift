@@ -9,13 +9,8 @@ public struct BusinessTime: Sendable, Hashable, Comparable, CustomStringConverti
 
   /// Parses `HH:MM[:SS[.ffffff]]`; the fraction is accepted and dropped.
   public init?(parsing text: Substring) {
-    // In place when the text is contiguous UTF-8 (always, for text read from files): no array per time.
-    if let parsed = text.utf8.withContiguousStorageIfAvailable({ BusinessTime.parse($0) }) {
-      guard let parsed else { return nil }
-      self = parsed
-      return
-    }
-    guard let parsed = Array(text.utf8).withUnsafeBufferPointer({ BusinessTime.parse($0) }) else { return nil }
+    // Over the field's bytes in place: no array per field, no walk of the view index by index.
+    guard let parsed = text.withUTF8Bytes({ BusinessTime.parse($0) }) else { return nil }
     self = parsed
   }
 

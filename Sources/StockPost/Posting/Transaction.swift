@@ -103,56 +103,65 @@ struct Transaction {
   // MARK: the rare overlays
   // Read as empty while `rare` is nil; the first write makes it.
 
+  /// The overlays, made on first write.
+  private var made: Rare {
+    get { rare ?? Rare() }
+    _modify {
+      if rare == nil { rare = Rare() }
+      yield &rare!
+    }
+  }
+
   var pendingSerials: [String: SerialState] {
     _read { yield rare?.serials ?? [:] }
-    _modify { if rare == nil { rare = Rare() }; yield &rare!.serials }
+    _modify { yield &made.serials }
   }
   var pendingBatches: [String: BatchState] {
     _read { yield rare?.batches ?? [:] }
-    _modify { if rare == nil { rare = Rare() }; yield &rare!.batches }
+    _modify { yield &made.batches }
   }
   var pendingBatchStock: [BatchKey: BatchStock] {
     _read { yield rare?.batchStock ?? [:] }
-    _modify { if rare == nil { rare = Rare() }; yield &rare!.batchStock }
+    _modify { yield &made.batchStock }
   }
   var pendingSerialsIn: [StockKey: Set<String>] {
     _read { yield rare?.serialsIn ?? [:] }
-    _modify { if rare == nil { rare = Rare() }; yield &rare!.serialsIn }
+    _modify { yield &made.serialsIn }
   }
   var pendingBatchesIn: [StockKey: Set<String>] {
     _read { yield rare?.batchesIn ?? [:] }
-    _modify { if rare == nil { rare = Rare() }; yield &rare!.batchesIn }
+    _modify { yield &made.batchesIn }
   }
   var pendingSeries: [String: Int] {
     _read { yield rare?.series ?? [:] }
-    _modify { if rare == nil { rare = Rare() }; yield &rare!.series }
+    _modify { yield &made.series }
   }
   var pendingOrders: [String: OrderState] {
     _read { yield rare?.orders ?? [:] }
-    _modify { if rare == nil { rare = Rare() }; yield &rare!.orders }
+    _modify { yield &made.orders }
   }
   var pendingPlanning: [StockKey: PlanningTotals] {
     _read { yield rare?.planning ?? [:] }
-    _modify { if rare == nil { rare = Rare() }; yield &rare!.planning }
+    _modify { yield &made.planning }
   }
   var serialSequence: Int? {
     get { rare?.serialSequence }
-    set { if rare == nil { rare = Rare() }; rare!.serialSequence = newValue }
+    set { made.serialSequence = newValue }
   }
   /// What the outward side of each row took (batches, serials, values), for the inward side of a transfer.
   var transferChunks: [Int: [Chunk]] {
     _read { yield rare?.transferChunks ?? [:] }
-    _modify { if rare == nil { rare = Rare() }; yield &rare!.transferChunks }
+    _modify { yield &made.transferChunks }
   }
   /// Item rows as they posted (batches and serials filled in), by position in the voucher.
   var resolvedRows: [Int: [ItemRow]] {
     _read { yield rare?.resolvedRows ?? [:] }
-    _modify { if rare == nil { rare = Rare() }; yield &rare!.resolvedRows }
+    _modify { yield &made.resolvedRows }
   }
   /// Returned quantities to add to the original voucher once this return posts.
   var returnedNow: [StockKey: Quantity] {
     _read { yield rare?.returnedNow ?? [:] }
-    _modify { if rare == nil { rare = Rare() }; yield &rare!.returnedNow }
+    _modify { yield &made.returnedNow }
   }
 
   // MARK: movements
