@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Byte-for-byte check of two stockledger binaries: the same inputs must give the same files.
+# Runs both on the 100k gen.py workload and on a 30k `generate` workload (batches, serials), from scratch,
+# then a backdated receipt and a daily run onto each, and compares every file the runs leave (the
+# snapshot, which is a cache compared by what it decodes to, and the run summaries' timings aside).
+#
+# usage: Benchmarks/compare.sh OLD-BINARY NEW-BINARY     (expects IDENTICAL six times)
+# Work goes to ${BENCH_DIR:-/tmp/stockledger-bench}/compare; the 100k workload is made by gen.py if missing.
+set -uo pipefail
+old=$1; new=$2
+root=$(cd "$(dirname "$0")/.." && pwd)
+bench=${SHARED_BENCH:-$root/../shared/bench}
+work=${BENCH_DIR:-/tmp/stockledger-bench}
+w=$work/w100000
+[ -f "$w/movements.csv" ] || python3 "$bench/gen.py" 100000 1000 6 42 "$w" >/dev/null
+W=$work/compare; rm -rf "$W"; mkdir -p "$W/extra"
+python3 "$bench/to_stockledger.py" "$w/movements.csv" "$W/base" >/dev/null
+"$old" generate "$W/gen" --vouchers 30000 >/dev/null 2>&1 || echo "generate failed"
+python3 - "$w/movements.csv" "$W/extra" <<'PY'
+import csv, datetime, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+last = max(r["posting_date"] for r in rows); first = min(r["posting_date"] for r in rows)
+r0 = next(r for r in rows if r["voucher_type"] == "Purchase Receipt")
+open(sys.argv[2] + "/backdated.csv", "w").write("voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\nPurchase Receipt,BACK-1,%s,%s,%s,1,1\n" % (first, r0["item_code"], r0["warehouse"]))
+day = (datetime.date.fromisoformat(last) + datetime.timedelta(days=400)).isoformat()
+keys = sorted({(r["item_code"], r["warehouse"]) for r in rows if r["voucher_type"] == "Purchase Receipt"})
+with open(sys.argv[2] + "/daily.csv", "w") as f:
+    f.write("voucher_type,voucher_no,posting_date,posting_time,item_code,warehouse,qty,rate\n")
+    for i in range(500):
+        item, wh = keys[i * 7919 % len(keys)]
+        f.write(f"Purchase Receipt,DAY-R{i},{day},08:{i // 100 % 60:02d}:{i % 60:02d},{item},{wh},10,{10 + i % 90}.25\n")
+PY
+for set in base gen; do
+  for b in old new; do cp -r "$W/$set" "$W/$set-$b"; done
+  for step in scratch backdated daily; do
+    for b in old new; do
+      [ $step = scratch ] || cp "$W/extra/$step.csv" "$W/$set-$b/inbox/"
+      bin=$old; [ $b = new ] && bin=$new
+      "$bin" run "$W/$set-$b" --quiet >/dev/null 2>&1
+    done
+    if diff -r -q -x snapshot.bin -x run-summary.json -x .lock "$W/$set-old" "$W/$set-new"; then echo "IDENTICAL $set $step"; else echo "DIFFERENT $set $step"; fi
+  done
+done
