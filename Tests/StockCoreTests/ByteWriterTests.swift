@@ -72,6 +72,29 @@ import Testing
     #expect(written { $0.text(long) } == long)
   }
 
+  @Test func blankFieldsTogetherAreBlankFieldsOneByOne() {
+    for (before, n) in [(0, 0), (0, 1), (0, 3), (1, 0), (1, 1), (2, 4)] {
+      let together = written { w in
+        for _ in 0..<before { w.text("a") }
+        w.emptyFields(n)
+        w.text("z")
+        w.endRow()
+        w.emptyFields(2)
+        w.endRow()
+      }
+      let oneByOne = written { w in
+        for _ in 0..<before { w.text("a") }
+        for _ in 0..<n { w.text("") }
+        w.text("z")
+        w.endRow()
+        w.text("")
+        w.text("")
+        w.endRow()
+      }
+      #expect(together == oneByOne, "\(before) then \(n)")
+    }
+  }
+
   @Test func copiesDoNotShareWrites() {
     var a = ByteWriter(guardsFormulas: false, capacity: 64)
     a.text("one")

@@ -138,6 +138,16 @@ public struct ByteWriter: Sendable {
     buffer.count += n
   }
 
+  /// `n` empty fields, with one check for room (a voucher row leaves most of its thirty columns blank).
+  public mutating func emptyFields(_ n: Int) {
+    guard n > 0 else { return }
+    let commas = fieldStarted ? n : n - 1
+    fieldStarted = true
+    guard commas > 0 else { return }
+    room(commas).update(repeating: 44, count: commas)
+    buffer.count += commas
+  }
+
   /// Appends the fields `other` wrote from byte `start` on (whole fields of a row not yet ended), as they
   /// are: a row whose leading fields another writer already formatted.
   /// - Complexity: O(bytes copied).

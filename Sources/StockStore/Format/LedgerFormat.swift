@@ -128,49 +128,79 @@ public enum LedgerFormat {
 
   /// Writes a voucher's rows in the canonical layout straight to bytes (the same rows as ``voucherRows(_:)``).
   public static func write(_ v: Voucher, into w: inout ByteWriter) {
+    // Blank columns are counted and written together (most of a row's thirty are blank).
+    var blank = 0
+    func text(_ s: String) {
+      if s.isEmpty {
+        blank += 1
+      } else {
+        w.emptyFields(blank)
+        blank = 0
+        w.text(s)
+      }
+    }
     func header(_ c: VoucherColumn) -> Bool {
       switch c {
-      case .voucherType: w.text(v.type.rawValue)
-      case .voucherNo: w.text(v.no)
-      case .postingDate: w.date(v.date)
-      case .postingTime: w.time(v.time)
-      case .action: w.text(v.action.rawValue)
-      case .purpose: w.text(v.purpose?.rawValue ?? "")
-      case .party: w.text(v.party)
-      case .isReturn: w.text(v.isReturn ? "1" : "")
-      case .returnAgainst: w.text(v.returnAgainst)
-      case .updateStock: w.text(v.updateStock ? "1" : "")
-      case .againstVoucher: w.text(v.againstVoucher)
-      case .remarks: w.text(v.remarks)
+      case .voucherType: text(v.type.rawValue)
+      case .voucherNo: text(v.no)
+      case .postingDate: w.emptyFields(blank); blank = 0; w.date(v.date)
+      case .postingTime: w.emptyFields(blank); blank = 0; w.time(v.time)
+      case .action: text(v.action.rawValue)
+      case .purpose: text(v.purpose?.rawValue ?? "")
+      case .party: text(v.party)
+      case .isReturn: text(v.isReturn ? "1" : "")
+      case .returnAgainst: text(v.returnAgainst)
+      case .updateStock: text(v.updateStock ? "1" : "")
+      case .againstVoucher: text(v.againstVoucher)
+      case .remarks: text(v.remarks)
       default: return false
       }
       return true
     }
-    func optional(_ f: Fixed?) { if let f { w.plain(f) } else { w.text("") } }
+    func optional(_ f: Fixed?) {
+      if let f {
+        w.emptyFields(blank)
+        blank = 0
+        w.plain(f)
+      } else {
+        blank += 1
+      }
+    }
+    func date(_ d: BusinessDate?) {
+      if let d {
+        w.emptyFields(blank)
+        blank = 0
+        w.date(d)
+      } else {
+        blank += 1
+      }
+    }
     for r in v.items {
       for c in VoucherColumn.inOrder where !header(c) {
         switch c {
-        case .itemCode: w.text(r.itemCode)
-        case .barcode: w.text(r.barcode)
-        case .warehouse: w.text(r.warehouse)
-        case .sourceWarehouse: w.text(r.sourceWarehouse)
-        case .targetWarehouse: w.text(r.targetWarehouse)
-        case .isFinishedItem: w.text(r.isFinishedItem ? "1" : "")
-        case .isScrapItem: w.text(r.isScrapItem ? "1" : "")
+        case .itemCode: text(r.itemCode)
+        case .barcode: text(r.barcode)
+        case .warehouse: text(r.warehouse)
+        case .sourceWarehouse: text(r.sourceWarehouse)
+        case .targetWarehouse: text(r.targetWarehouse)
+        case .isFinishedItem: text(r.isFinishedItem ? "1" : "")
+        case .isScrapItem: text(r.isScrapItem ? "1" : "")
         case .qty: optional(r.qty)
-        case .uom: w.text(r.uom)
+        case .uom: text(r.uom)
         case .conversionFactor: optional(r.conversionFactor)
         case .rate: optional(r.rate)
-        case .batchNo: w.text(r.batchNo)
-        case .batchExpiryDate: if let d = r.batchExpiryDate { w.date(d) } else { w.text("") }
-        case .batchManufacturingDate: if let d = r.batchManufacturingDate { w.date(d) } else { w.text("") }
-        case .serialNos: w.text(r.serialNos.isEmpty ? "" : r.serialNos.joined(separator: ";"))
-        case .expenseAccount: w.text(r.expenseAccount)
-        case .incomeAccount: w.text(r.incomeAccount)
-        case .costCenter: w.text(r.costCenter)
-        default: w.text("")
+        case .batchNo: text(r.batchNo)
+        case .batchExpiryDate: date(r.batchExpiryDate)
+        case .batchManufacturingDate: date(r.batchManufacturingDate)
+        case .serialNos: text(r.serialNos.isEmpty ? "" : r.serialNos.joined(separator: ";"))
+        case .expenseAccount: text(r.expenseAccount)
+        case .incomeAccount: text(r.incomeAccount)
+        case .costCenter: text(r.costCenter)
+        default: blank += 1
         }
       }
+      w.emptyFields(blank)
+      blank = 0
       w.endRow()
     }
     if v.items.isEmpty && v.taxes.isEmpty && v.additionalCosts.isEmpty {
