@@ -6,11 +6,11 @@ import StockCore
 ///
 /// The lines are kept in an array searched from the start: a voucher touches a handful of accounts, and a
 /// dictionary per voucher cost more (hashing two strings per line, an allocation) than the search.
-struct GLBuilder {
+struct GLBuilder: Sendable {
   /// (account, party) → signed amount, in order of first appearance.
   private var lines: [Line] = []
 
-  private struct Line {
+  private struct Line: Sendable {
     var account: AccountName
     var party: String
     var amount: Amount
@@ -27,6 +27,9 @@ struct GLBuilder {
     if lines.isEmpty { lines.reserveCapacity(4) }  // one allocation for the usual two to four lines
     lines.append(Line(account: account, party: party, amount: amount))
   }
+
+  /// Empties the builder, keeping its room (the engine reuses one builder for every voucher).
+  mutating func removeAll() { lines.removeAll(keepingCapacity: true) }
 
   /// Credit `account` by `amount`.
   mutating func credit(_ account: AccountName, _ amount: Amount, party: String = "") { debit(account, -amount, party: party) }

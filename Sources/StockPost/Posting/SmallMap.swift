@@ -22,6 +22,11 @@ struct SmallMap<Key: Equatable, Value>: Sequence {
     return nil
   }
 
+  /// Empties the map, keeping its room.
+  mutating func removeAll() { pairs.removeAll(keepingCapacity: true) }
+
   /// The pairs in the order their keys were first set.
   func makeIterator() -> IndexingIterator<[(key: Key, value: Value)]> { pairs.makeIterator() }
 }
+
+extension SmallMap: Sendable where Key: Sendable, Value: Sendable {}
