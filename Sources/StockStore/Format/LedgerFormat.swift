@@ -143,8 +143,8 @@ public enum LedgerFormat {
       switch c {
       case .voucherType: text(v.type.rawValue)
       case .voucherNo: text(v.no)
-      case .postingDate: w.emptyFields(blank); blank = 0; w.date(v.date)
-      case .postingTime: w.emptyFields(blank); blank = 0; w.time(v.time)
+      case .postingDate: present(v.date) { $0.date($1) }
+      case .postingTime: present(v.time) { $0.time($1) }
       case .action: text(v.action.rawValue)
       case .purpose: text(v.purpose?.rawValue ?? "")
       case .party: text(v.party)
@@ -157,23 +157,12 @@ public enum LedgerFormat {
       }
       return true
     }
-    func optional(_ f: Fixed?) {
-      if let f {
-        w.emptyFields(blank)
-        blank = 0
-        w.plain(f)
-      } else {
-        blank += 1
-      }
-    }
-    func date(_ d: BusinessDate?) {
-      if let d {
-        w.emptyFields(blank)
-        blank = 0
-        w.date(d)
-      } else {
-        blank += 1
-      }
+    /// A column written by `write` when it has a value, blank otherwise.
+    func present<T>(_ value: T?, _ write: (inout ByteWriter, T) -> Void) {
+      guard let value else { return blank += 1 }
+      w.emptyFields(blank)
+      blank = 0
+      write(&w, value)
     }
     for r in v.items {
       for c in VoucherColumn.inOrder where !header(c) {
@@ -185,13 +174,13 @@ public enum LedgerFormat {
         case .targetWarehouse: text(r.targetWarehouse)
         case .isFinishedItem: text(r.isFinishedItem ? "1" : "")
         case .isScrapItem: text(r.isScrapItem ? "1" : "")
-        case .qty: optional(r.qty)
+        case .qty: present(r.qty) { $0.plain($1) }
         case .uom: text(r.uom)
-        case .conversionFactor: optional(r.conversionFactor)
-        case .rate: optional(r.rate)
+        case .conversionFactor: present(r.conversionFactor) { $0.plain($1) }
+        case .rate: present(r.rate) { $0.plain($1) }
         case .batchNo: text(r.batchNo)
-        case .batchExpiryDate: date(r.batchExpiryDate)
-        case .batchManufacturingDate: date(r.batchManufacturingDate)
+        case .batchExpiryDate: present(r.batchExpiryDate) { $0.date($1) }
+        case .batchManufacturingDate: present(r.batchManufacturingDate) { $0.date($1) }
         case .serialNos: text(r.serialNos.isEmpty ? "" : r.serialNos.joined(separator: ";"))
         case .expenseAccount: text(r.expenseAccount)
         case .incomeAccount: text(r.incomeAccount)
