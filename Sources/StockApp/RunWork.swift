@@ -136,7 +136,7 @@ struct RunWork {
       // Which vouchers are valid: all, unless one failed or repeats a number (then a mask).
       var keep: [Bool]?
       for (n, c) in checked.enumerated() {
-        let at = i << 32 | c.line
+        let at = i << 32 | c.source.line
         var repeated: Diagnostic?
         if c.action == .cancel {
           if let other = cancelling[c.no] {
@@ -157,11 +157,8 @@ struct RunWork {
           firsts.append((c.no, at))
         }
         if let repeated { files[i].voucherProblems[c.no, default: []].append(repeated) }
-        if let p = c.problems {
-          files[i].voucherProblems[c.no, default: []] += p.diagnostics
-          if keep == nil { keep = Array(repeating: true, count: checked.count) }
-          keep![n] = false
-        } else if files[i].voucherProblems.isEmpty || files[i].voucherProblems[c.no] == nil {
+        if let p = c.problems { files[i].voucherProblems[c.no, default: []] += p.diagnostics }
+        if files[i].voucherProblems.isEmpty || files[i].voucherProblems[c.no] == nil {
           if c.action == .cancel { files[i].hasCancels = true }
         } else {
           if keep == nil { keep = Array(repeating: true, count: checked.count) }
@@ -197,7 +194,6 @@ struct RunWork {
     let no: String
     let hash: NumberHash
     let action: VoucherAction
-    let line: Int
     let source: SourceLocation
     /// Σ qty and Σ qty × rate (each rounded to currency precision) of the item rows, as given.
     let qty: Quantity
@@ -209,7 +205,6 @@ struct RunWork {
       hash = NumberHash(value: v.no.hashValue)
       action = v.action
       source = v.source
-      line = v.source.line
       var qty = Quantity.zero, value = Amount.zero
       for r in v.items {
         qty += r.qty ?? .zero
