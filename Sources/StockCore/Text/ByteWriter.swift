@@ -102,12 +102,9 @@ public struct ByteWriter: Sendable {
 
   /// The bytes of a text field after its separator (see ``text(_:)``): one check for room for both.
   private mutating func field(_ u: UnsafeBufferPointer<UInt8>) {
+    guard let source = u.baseAddress, !u.isEmpty else { return separator() }
     let comma = fieldStarted ? 1 : 0
     fieldStarted = true
-    guard let source = u.baseAddress, !u.isEmpty else {
-      if comma == 1 { byte(44) }
-      return
-    }
     var needsQuotes = false
     for b in u where b == 44 || b == 34 || b == 10 || b == 13 { needsQuotes = true; break }
     // A negative number is data, not a formula (as in ``CSVWriter``).
@@ -174,12 +171,12 @@ public struct ByteWriter: Sendable {
 
   /// An amount with exactly `places` decimals (`1125.00`); the value is shown as held.
   public mutating func amount(_ f: Fixed, places: Int) {
-    appendFixed(f, places: places, trim: false, separated: true)
+    appendFixed(f, places: places, trim: false)
   }
 
   /// A quantity or rate with up to 9 decimals, trailing zeros removed (`225`, `0.333333333`).
   public mutating func plain(_ f: Fixed) {
-    appendFixed(f, places: Fixed.scale, trim: true, separated: true)
+    appendFixed(f, places: Fixed.scale, trim: true)
   }
 
   /// `YYYY-MM-DD`.
@@ -220,11 +217,11 @@ public struct ByteWriter: Sendable {
     buffer.count += 8
   }
 
-  /// `f` in decimal (see ``amount(_:places:)``, ``plain(_:)``), after the field separator when `separated`.
+  /// The field of `f` in decimal, after its separator (see ``amount(_:places:)``, ``plain(_:)``).
   /// - Complexity: O(digits); one check for room for the whole field.
-  mutating func appendFixed(_ f: Fixed, places: Int, trim: Bool, separated: Bool = false) {
-    let comma = separated && fieldStarted ? 1 : 0
-    if separated { fieldStarted = true }
+  mutating func appendFixed(_ f: Fixed, places: Int, trim: Bool) {
+    let comma = fieldStarted ? 1 : 0
+    fieldStarted = true
     let negative = f.raw < 0
     let mag = f.raw.magnitude
     if mag <= UInt128(UInt64.max) {

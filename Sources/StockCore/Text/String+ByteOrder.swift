@@ -32,12 +32,3 @@ extension String {
     return self == other ? 0 : (utf8.lexicographicallyPrecedes(other.utf8) ? -1 : 1)
   }
 }
-
-extension Substring {
-  /// Calls `body` with the text's UTF-8 bytes: in place when they are contiguous (always, for text read
-  /// from files), else a copy. The parsers of numbers, dates and times read fields through it.
-  @inlinable public func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-    if let r = utf8.withContiguousStorageIfAvailable(body) { return r }
-    return Array(utf8).withUnsafeBufferPointer(body)
-  }
-}

@@ -151,7 +151,7 @@ public struct Voucher: Sendable, Hashable {
   }
 
   /// Where the voucher's fields lie, and its item rows: for a loop that asks for them to be cached a few
-  /// vouchers before it reads them (``Replay``). Reads no field and retains nothing.
+  /// vouchers before it reads them (``Replay``). Reads no field's contents and retains nothing.
   public var memory: (fields: UnsafeRawPointer, items: UnsafeRawPointer) {
     let fields = UnsafeRawPointer(Unmanaged.passUnretained(storage).toOpaque())
     // The array's bits are the address of its buffer; loaded as bits, the buffer is not retained.
