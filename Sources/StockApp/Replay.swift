@@ -94,7 +94,7 @@ struct Replay {
       if n + 24 < tvs.count { stockledger_prefetch(object(n + 24)) }
       if n + 16 < tvs.count {
         let fields = Unmanaged<TimelineVoucher>.fromOpaque(object(n + 16))._withUnsafeGuaranteedRef { $0.voucher.memory.fields }
-        for line in 0..<4 { stockledger_prefetch(fields + 64 * line) }
+        for line in 0..<2 { stockledger_prefetch(fields + 64 * line) }  // the box is 112 bytes
       }
       if n + 8 < tvs.count {
         let items = Unmanaged<TimelineVoucher>.fromOpaque(object(n + 8))._withUnsafeGuaranteedRef { $0.voucher.memory.items }

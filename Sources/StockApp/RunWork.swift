@@ -126,11 +126,12 @@ struct RunWork {
       guard files[i].fileProblems.isEmpty else { continue }
       // Vouchers are validated on both cores, with what the file summary and the check of repeated numbers
       // need of them; what depends on order (repeats) is checked after, in order.
-      let company = validator.masters.company
+      // The precisions alone: a copy of the company per voucher retained and released each of its strings.
+      let arithmetic = validator.masters.company.arithmetic
       let (normalized, checked) = Parallel.unzippedMap(files[i].read.vouchers) { v in
         switch validator.validate(v) {
-        case .success(let n): (n, Checked(nil, of: v, company: company))
-        case .failure(let p): (v, Checked(p, of: v, company: company))
+        case .success(let n): (n, Checked(nil, of: v, arithmetic: arithmetic))
+        case .failure(let p): (v, Checked(p, of: v, arithmetic: arithmetic))
         }
       }
       // Which vouchers are valid: all, unless one failed or repeats a number (then a mask).
@@ -199,7 +200,7 @@ struct RunWork {
     let qty: Quantity
     let value: Amount
 
-    init(_ problems: VoucherProblems?, of v: Voucher, company: Company) {
+    init(_ problems: VoucherProblems?, of v: Voucher, arithmetic company: Company.Arithmetic) {
       self.problems = problems
       no = v.no
       hash = NumberHash(value: v.no.hashValue)

@@ -81,4 +81,53 @@ import Testing
     #expect((0..<20_000).allSatisfy { table[StockKey(item: "ITEM\($0 % 5000)", warehouse: "WH\($0 / 5000)")] == $0 })
     #expect(other[StockKey(item: "ITEM2", warehouse: "WH0")] == 2 && other[StockKey(item: "ITEM1", warehouse: "WH0")] == nil)
   }
+
+  @Test func aVoucherRareFieldChangedOnACopyLeavesTheOriginal() {
+    var original = Voucher(type: .purchaseReceipt, no: "PR-1", date: BusinessDate(dayNumber: 20_000), source: SourceLocation(file: "a.xml", line: 3, column: 5, element: "voucher"))
+    original.remarks = "first"
+    original.taxes.append(ChargeRow(line: 4, account: "VAT", amount: Fixed(2)))
+    var copy = original
+    copy.remarks = "second"
+    copy.taxes[0].amount = Fixed(3)
+    copy.returnAgainst = "PR-0"
+    #expect(original.remarks == "first" && original.taxes[0].amount == Fixed(2) && original.returnAgainst == "")
+    #expect(copy.remarks == "second" && copy.taxes[0].amount == Fixed(3) && copy.returnAgainst == "PR-0")
+    #expect(original.source == SourceLocation(file: "a.xml", line: 3, column: 5, element: "voucher"))
+    // A field set and cleared again equals one never set (the rare box made on the way stays, empty).
+    var plain = Voucher(type: .deliveryNote, no: "DN-1", date: BusinessDate(dayNumber: 20_000), source: SourceLocation(file: "a.csv", line: 2))
+    let untouched = plain
+    plain.againstVoucher = "SO-1"
+    plain.againstVoucher = ""
+    #expect(plain == untouched && plain.hashValue == untouched.hashValue)
+    #expect(plain.source == SourceLocation(file: "a.csv", line: 2))
+  }
+
+  @Test func boxedEntryFieldsBehaveAsValues() {
+    let day = BusinessDate(dayNumber: 20_000)
+    var e = StockLedgerEntry(
+      date: day, time: .midnight, voucherType: .purchaseReceipt, voucherNo: "PR-1", index: 0, itemCode: "RM", warehouse: "Stores",
+      actualQty: Fixed(2), qtyAfterTransaction: Fixed(2), incomingRate: Fixed(5), valuationRate: Fixed(5), stockValue: Fixed(10),
+      stockValueDifference: Fixed(10))
+    let plain = e
+    e.batchNo = "LOT-1"
+    var copy = e
+    copy.serialNos = ["S1", "S2"]
+    #expect(e.batchNo == "LOT-1" && e.serialNos.isEmpty && copy.batchNo == "LOT-1" && copy.serialNos == ["S1", "S2"])
+    e.batchNo = ""
+    #expect(e == plain && e.hashValue == plain.hashValue)
+    var line = GLEntry(date: day, voucherType: .salesInvoice, voucherNo: "SI-1", account: "Debtors", debit: Fixed(10), credit: .zero)
+    let bare = line
+    line.party = "Customer"
+    var other = line
+    other.remarks = "note"
+    #expect(line.party == "Customer" && line.remarks == "" && other.party == "Customer" && other.remarks == "note")
+    line.party = ""
+    #expect(line == bare && line.hashValue == bare.hashValue && line != other)
+  }
+
+  /// The sizes a million-voucher run multiplies (BENCHMARKS.md): a field added here costs memory there.
+  @Test func theRecordsARunHoldsPerVoucherKeepTheirSizes() {
+    #expect(MemoryLayout<StockLedgerEntry>.stride == 208)
+    #expect(MemoryLayout<GLEntry>.stride == 96)
+  }
 }

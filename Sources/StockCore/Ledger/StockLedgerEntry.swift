@@ -13,7 +13,6 @@ public struct StockBin: Sendable, Hashable {
 public struct StockLedgerEntry: Sendable, Hashable {
   public var date: BusinessDate
   public var time: BusinessTime
-  public var voucherType: VoucherType
   public var voucherNo: String
   /// Position of the entry within its voucher (0-based); with `voucherNo` it identifies the entry.
   public var index: Int
@@ -28,8 +27,22 @@ public struct StockLedgerEntry: Sendable, Hashable {
     get { key.warehouse }
     set { key.warehouse = newValue }
   }
-  public var batchNo: String = ""
-  public var serialNos: [String] = []
+  /// The batch, or "".
+  public var batchNo: String {
+    get { tracking?.batchNo ?? "" }
+    set { tracking = Tracking.make(batchNo: newValue, serialNos: serialNos) }
+  }
+  /// The serial numbers moved, or none.
+  public var serialNos: [String] {
+    get { tracking?.serialNos ?? [] }
+    set { tracking = Tracking.make(batchNo: batchNo, serialNos: newValue) }
+  }
+  // Declared here, not with the date, so it fills the padding before `tracking`: with the box, an entry
+  // is 208 bytes instead of 232 (a million-voucher run holds every entry).
+  public var voucherType: VoucherType
+  /// The batch and serial numbers, boxed for the few entries that have them (copied with one reference
+  /// instead of two).
+  @usableFromInline var tracking: Tracking? = nil
   /// Signed change in stock UOM.
   public var actualQty: Quantity
   public var qtyAfterTransaction: Quantity
@@ -77,15 +90,39 @@ public struct StockLedgerEntry: Sendable, Hashable {
   }
 }
 
+extension StockLedgerEntry {
+  /// An entry's batch and serial numbers. Immutable: a change makes a new box.
+  @usableFromInline final class Tracking: Sendable, Hashable {
+    let batchNo: String
+    let serialNos: [String]
+
+    init(batchNo: String, serialNos: [String]) {
+      self.batchNo = batchNo
+      self.serialNos = serialNos
+    }
+
+    /// nil when both are blank, so entries without them compare and hash alike however they were made.
+    static func make(batchNo: String, serialNos: [String]) -> Tracking? {
+      batchNo.isEmpty && serialNos.isEmpty ? nil : Tracking(batchNo: batchNo, serialNos: serialNos)
+    }
+
+    @usableFromInline static func == (a: Tracking, b: Tracking) -> Bool { a.batchNo == b.batchNo && a.serialNos == b.serialNos }
+    @usableFromInline func hash(into h: inout Hasher) {
+      h.combine(batchNo)
+      h.combine(serialNos)
+    }
+  }
+}
+
 /// A general-ledger line: one account of one voucher, debit or credit (never both non-zero).
 public struct GLEntry: Sendable, Hashable {
-  // Declared in this order so nothing pads between fields: 112 bytes (a million-voucher run holds two
+  // Declared in this order so nothing pads between fields: 96 bytes (a million-voucher run holds two
   // million lines).
   public var debit: Amount
   public var credit: Amount
   public var voucherNo: String
-  public var party: String = ""
-  public var remarks: String = ""
+  /// The party and remarks, boxed for the few lines that have them (a line is 96 bytes, not 112).
+  @usableFromInline var notes: Notes? = nil
   /// The account, interned (see ``AccountName``: copying a line counts no references to it).
   public var accountName: AccountName
   /// The accounts on the other side, joined by ", ", interned.
@@ -94,6 +131,15 @@ public struct GLEntry: Sendable, Hashable {
   public var voucherType: VoucherType
   /// A revaluation difference of an earlier posted voucher (SPEC §5.5).
   public var isAdjustment: Bool = false
+
+  public var party: String {
+    get { notes?.party ?? "" }
+    set { notes = Notes.make(party: newValue, remarks: remarks) }
+  }
+  public var remarks: String {
+    get { notes?.remarks ?? "" }
+    set { notes = Notes.make(party: party, remarks: newValue) }
+  }
 
   public var account: String {
     get { accountName.name }
@@ -127,12 +173,35 @@ public struct GLEntry: Sendable, Hashable {
     self.accountName = account
     self.debit = debit
     self.credit = credit
-    self.party = party
+    self.notes = party.isEmpty && remarks.isEmpty ? nil : Notes(party: party, remarks: remarks)
     self.againstAccountName = againstAccount
     self.isAdjustment = isAdjustment
-    self.remarks = remarks
   }
 
   /// debit − credit.
   public var net: Amount { debit - credit }
+}
+
+extension GLEntry {
+  /// A line's party and remarks. Immutable: a change makes a new box.
+  @usableFromInline final class Notes: Sendable, Hashable {
+    let party: String
+    let remarks: String
+
+    @usableFromInline init(party: String, remarks: String) {
+      self.party = party
+      self.remarks = remarks
+    }
+
+    /// nil when both are blank, so lines without them compare and hash alike however they were made.
+    static func make(party: String, remarks: String) -> Notes? {
+      party.isEmpty && remarks.isEmpty ? nil : Notes(party: party, remarks: remarks)
+    }
+
+    @usableFromInline static func == (a: Notes, b: Notes) -> Bool { a.party == b.party && a.remarks == b.remarks }
+    @usableFromInline func hash(into h: inout Hasher) {
+      h.combine(party)
+      h.combine(remarks)
+    }
+  }
 }

@@ -16,8 +16,9 @@ struct RawVoucherRow {
 struct VoucherBuilder {
   /// The largest quantity, rate or amount accepted (10¹⁵).
   static let largest = Fixed(1_000_000_000_000_000)
-  /// Where the voucher's first row is.
-  let firstLocation: SourceLocation
+  /// Where the voucher's first row is (its file is the builder's): the line, and the column or -1.
+  /// Kept as two numbers, not a location with its file name and element: a builder per voucher.
+  let firstLine: Int, firstColumn: Int
   /// The first row's voucher-level values joined by NUL (which neither a CSV field nor XML text can
   /// contain), kept only when they did not make a voucher: otherwise later rows are checked against the
   /// voucher's own fields, and a million single-row vouchers keep no string each (about 100 MB).
@@ -36,7 +37,7 @@ struct VoucherBuilder {
   }
 
   init(first: RawVoucherRow) {
-    self.firstLocation = first.location
+    (firstLine, firstColumn) = (first.location.line, first.location.column ?? -1)
     let loc = first.location
     let no = first[.voucherNo]
     var ok = true
@@ -128,17 +129,17 @@ struct VoucherBuilder {
     func fail(_ code: ErrorCode, _ field: VoucherColumn, _ msg: String) {
       diagnostics.append(Diagnostic(code, at: loc, voucher: no, field: field.rawValue, msg))
     }
-    if row.location != firstLocation {
+    if row.location.line != firstLine || (row.location.column ?? -1) != firstColumn {
       if let v = voucher {
         for c in VoucherColumn.voucherLevel {
           if let first = VoucherBuilder.disagreement(row[c], c, with: v) {
-            fail(.voucherFieldsDisagree, c, "\(c.rawValue) is \(quoted(row[c])) here but \(quoted(first)) on line \(firstLocation.line): voucher-level fields must agree on every row of a voucher")
+            fail(.voucherFieldsDisagree, c, "\(c.rawValue) is \(quoted(row[c])) here but \(quoted(first)) on line \(firstLine): voucher-level fields must agree on every row of a voucher")
           }
         }
       } else if let firstValues, VoucherBuilder.voucherLevelValues(of: row) != firstValues {
         let first = firstValues.split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
         for (n, c) in VoucherColumn.voucherLevel.enumerated() where row[c] != first[n] {
-          fail(.voucherFieldsDisagree, c, "\(c.rawValue) is \(quoted(row[c])) here but \(quoted(first[n])) on line \(firstLocation.line): voucher-level fields must agree on every row of a voucher")
+          fail(.voucherFieldsDisagree, c, "\(c.rawValue) is \(quoted(row[c])) here but \(quoted(first[n])) on line \(firstLine): voucher-level fields must agree on every row of a voucher")
         }
       }
     }
