@@ -192,7 +192,7 @@ public enum RunCommand {
         timer.basis = "the head snapshot, revaluing \(c.stored.vouchers.count) posted vouchers of \(c.keys.count) item-warehouses"
       }
     }
-    let loadedDocuments = work.base.documents
+    let loadedDocuments = work.base.documents.dictionary
     if component != nil { timer.mark("load part") }
     progress.show("posting \(ledger.activeVouchers.count + work.files.reduce(0) { $0 + $1.valid.count }) vouchers in date order")
     let settled: RunWork.Settled

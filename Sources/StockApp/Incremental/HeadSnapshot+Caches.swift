@@ -13,11 +13,12 @@ extension HeadSnapshot {
   /// `ledger`'s).
   /// - Complexity: O(documents written); after a replay O(posted vouchers log posted vouchers) for the index.
   mutating func storeDocuments(of s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, loaded: [String: PostedDocument], in file: DocumentFile) throws(StoreError) {
-    var bytes = BinaryWriter(capacity: previous == nil ? 64 * s.state.documents.count : 1 << 16)
+    var bytes = BinaryWriter(capacity: previous == nil ? 64 * s.state.documents.setCount : 1 << 16)
     var scratch = BinaryWriter(capacity: 256)
+    var documents = s.state.documents  // its table of numbers is built here, off the posting core
     /// The document's offset within `bytes`, when it has one to write.
     func add(_ no: String) -> Int? {
-      guard let doc = s.state.documents[no], loaded[no] != doc else { return nil }
+      guard let doc = documents[no], loaded[no] != doc else { return nil }
       scratch.reset()
       doc.encode(into: &scratch)
       return DocumentFile.record(scratch.bytes, into: &bytes)
@@ -48,7 +49,8 @@ extension HeadSnapshot {
   /// - Returns: the file's size and the number of vouchers it holds, for the next snapshot.
   static func storeHistory(of s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, places: [VoucherPlace], in file: HistoryFile) throws(StoreError) -> (size: Int, count: Int) {
     // The documents alone are captured: a closure over `s` copied the whole of it for every voucher.
-    let documents = s.state.documents
+    // Looked up only for the vouchers that refer to another (returns, invoices): most runs build no table.
+    var documents = s.state.documents
     func keys(_ v: Voucher) -> [StockKey] { Replay.stockKeys(v) { documents[$0]?.lines.map(\.key) ?? [] } }
     let cancelled = (previous?.cancelled ?? ledger.cancelled).union(s.cancelledNow)
     var encoder = HistoryFile.Encoder(appending: previous != nil, capacity: previous == nil ? 12 * (ledger.vouchers.count + s.acceptedNew.count) + 1024 : 1 << 16)

@@ -58,7 +58,7 @@ extension RunWork {
 
   /// The item-warehouses a voucher moves, and those of the original it returns or bills (the run's own, or
   /// a posted one's document) — as `ledger/history.bin` records them.
-  func keys(of v: Voucher, own: [String: Voucher]) -> [StockKey] {
+  mutating func keys(of v: Voucher, own: [String: Voucher]) -> [StockKey] {
     Replay.stockKeys(v) { ref in own[ref].map { Array(Replay.stockKeys($0)) } ?? base.documents[ref]?.lines.map(\.key) ?? [] }
   }
 }

@@ -16,7 +16,7 @@ extension Transaction {
     if !v.againstVoucher.isEmpty && !v.isReturn && (!isInvoice || order(v.againstVoucher) != nil) {
       purchaseOrder = fulfilledOrder(.purchaseOrder)
     } else if isInvoice && !v.againstVoucher.isEmpty && !v.isReturn {
-      if let doc = history[v.againstVoucher] {
+      if let doc = base.documents[v.againstVoucher] {
         if doc.type != .purchaseReceipt || doc.isReturn {
           fail(.badValue, line: v.source.line, field: "against_voucher", "\(v.againstVoucher) is not a Purchase Receipt: an invoice bills a receipt")
         }

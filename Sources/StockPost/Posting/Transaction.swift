@@ -71,7 +71,6 @@ struct Transaction {
     guard let i = base.stock.index(forKey: key) else { return .zero }
     return base.stock.values[i].qty
   }
-  var history: [String: PostedDocument] { base.documents }
   var perpetual: Bool { company.perpetualInventory }
 
   /// The stock-side GL of one movement: Dr `stock account` / Cr `counter` for the stock value difference
@@ -327,7 +326,7 @@ struct Transaction {
   /// The original of a return, checked: it must be posted before, of the same type, and not a return.
   mutating func original() -> PostedDocument? {
     guard voucher.isReturn, !voucher.returnAgainst.isEmpty else { return nil }
-    guard let doc = history[voucher.returnAgainst] else {
+    guard let doc = base.documents[voucher.returnAgainst] else {
       fail(.badValue, line: voucher.source.line, field: "return_against", "\(voucher.returnAgainst) is not a posted \(voucher.type.rawValue) dated on or before \(voucher.date) \(voucher.time): a return needs its original in the ledger first")
       return nil
     }

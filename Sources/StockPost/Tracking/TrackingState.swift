@@ -41,7 +41,7 @@ public struct PostingState: Sendable {
   /// Running state of every item and warehouse.
   public var stock: [StockKey: ItemWarehouseState] = [:]
   /// What returns and invoices need of the vouchers posted so far.
-  public var documents: [String: PostedDocument] = [:]
+  public var documents = PostedDocuments()
   public var serials: [String: SerialState] = [:]
   public var batches: [String: BatchState] = [:]
   public var batchStock: [BatchKey: BatchStock] = [:]

@@ -1,0 +1,51 @@
+import Testing
+@testable import StockCore
+@testable import StockPost
+
+/// `PostedDocuments` keeps documents as a log and builds its table of numbers when looked up: it must
+/// answer as a dictionary would, whatever the order of sets and lookups, and copies must not share changes.
+@Suite struct PostedDocumentsTests {
+  static func doc(_ type: VoucherType, _ party: String, qty: Int, rate: Int, lines: Int = 1) -> PostedDocument {
+    let ls = (0..<lines).map {
+      PostedDocument.Line(key: StockKey(item: "RM\($0)", warehouse: "Stores"), qty: Fixed(qty), rate: Fixed(rate), documentRate: Fixed(rate + 1))
+    }
+    return PostedDocument(type: type, isReturn: false, party: party, lines: ls)
+  }
+
+  @Test func answersAsADictionaryWouldWhateverTheOrderOfSetsAndLookups() {
+    var docs = PostedDocuments()
+    var model: [String: PostedDocument] = [:]
+    // Sets and lookups interleaved: lookups extend the table part-way, later sets go past it.
+    for i in 0..<300 {
+      let d = Self.doc(i % 2 == 0 ? .purchaseReceipt : .deliveryNote, "P\(i % 7)", qty: i + 1, rate: 10 + i % 13, lines: 1 + i % 3)
+      docs["V\(i % 250)"] = d  // numbers 0..<50 are set twice: the later wins
+      model["V\(i % 250)"] = d
+      if i % 37 == 0 { #expect(docs["V\(i / 2)"] == model["V\(i / 2)"]) }
+    }
+    docs["V3"] = nil
+    model["V3"] = nil
+    var returned = docs["V10"]!
+    returned.returned[StockKey(item: "RM0", warehouse: "Stores")] = Fixed(4)
+    docs["V10"] = returned
+    model["V10"] = returned
+    for i in 0..<260 { #expect(docs["V\(i)"] == model["V\(i)"]) }
+    #expect(docs["V10"]?.returned[StockKey(item: "RM0", warehouse: "Stores")] == Fixed(4))
+    #expect(docs["V3"] == nil && docs["V255"] == nil)
+    #expect(docs.dictionary == model)
+  }
+
+  @Test func aCopyChangedLeavesTheOriginal() {
+    var docs = PostedDocuments()
+    docs["PR-1"] = Self.doc(.purchaseReceipt, "Supplier", qty: 5, rate: 20)
+    var copy = docs
+    copy["PR-1"] = Self.doc(.purchaseReceipt, "Other", qty: 6, rate: 21)
+    copy["PR-2"] = Self.doc(.purchaseReceipt, "Supplier", qty: 1, rate: 2)
+    #expect(docs["PR-1"]?.party == "Supplier" && docs["PR-1"]?.lines.first?.qty == Fixed(5) && docs["PR-2"] == nil)
+    #expect(copy["PR-1"]?.party == "Other" && copy["PR-2"]?.lines.first?.rate == Fixed(2))
+    // Looked up first, then changed: the original's table does not see the copy's documents.
+    var again = docs
+    #expect(again["PR-1"]?.party == "Supplier")
+    again["PR-3"] = Self.doc(.deliveryNote, "Customer", qty: 1, rate: 1)
+    #expect(docs["PR-3"] == nil && again["PR-3"]?.type == .deliveryNote)
+  }
+}
