@@ -207,9 +207,11 @@ struct RunWork {
       action = v.action
       source = v.source
       var qty = Quantity.zero, value = Amount.zero
-      for r in v.items {
-        qty += r.qty ?? .zero
-        value += company.money((r.qty ?? .zero).multiplied(by: r.rate ?? .zero, rule: company.rounding))
+      let items = v.items
+      for i in items.indices {  // the two fields read in place (a copy of each row retained its names)
+        let q = items[i].qty ?? .zero
+        qty += q
+        value += company.money(q.multiplied(by: items[i].rate ?? .zero, rule: company.rounding))
       }
       self.qty = qty
       self.value = value

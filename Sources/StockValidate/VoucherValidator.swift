@@ -144,8 +144,10 @@ struct Check {
 
   mutating func itemRow(_ i: Int) {
     var row = voucher.items[i]
-    // Only a barcode resolved to its item changes the row: write back only then (no copy of the rows).
-    defer { if row.itemCode != voucher.items[i].itemCode { voucher.items[i] = row } }
+    // Only a barcode resolved to its item changes the row: write back only then (no copy of the rows, and
+    // no copy of the row to compare it with).
+    var resolved = false
+    defer { if resolved && row.itemCode != voucher.items[i].itemCode { voucher.items[i] = row } }
     let line = row.line
     // Item code or barcode
     if !row.barcode.isEmpty {
@@ -154,6 +156,7 @@ struct Check {
           fail(.badValue, line: line, "barcode", "barcode \(row.barcode) is item \(code), but item_code says \(row.itemCode)")
         }
         row.itemCode = code
+        resolved = true
       } else {
         fail(.unknownItem, line: line, "barcode", "barcode \(row.barcode) belongs to no item in items.csv")
         return
@@ -162,6 +165,7 @@ struct Check {
     var found = masters.itemByCode[row.itemCode]
     if found == nil && row.barcode.isEmpty, let code = masters.itemCodeByBarcode[row.itemCode] {
       row.itemCode = code  // a barcode given as item_code
+      resolved = true
       found = masters.itemByCode[code]
     }
     guard let item = found else {
@@ -255,8 +259,12 @@ struct Check {
       if hasTarget { known(row.targetWarehouse, "target_warehouse") }
       return
     }
-    for (f, value) in [("source_warehouse", row.sourceWarehouse), ("target_warehouse", row.targetWarehouse)] where !value.isEmpty {
-      fail(.notAllowedField, line: line, f, "\(f) applies to Stock Entry rows only; use warehouse")
+    // Two tests, not a loop over an array of pairs (made and freed for every row).
+    if !row.sourceWarehouse.isEmpty {
+      fail(.notAllowedField, line: line, "source_warehouse", "source_warehouse applies to Stock Entry rows only; use warehouse")
+    }
+    if !row.targetWarehouse.isEmpty {
+      fail(.notAllowedField, line: line, "target_warehouse", "target_warehouse applies to Stock Entry rows only; use warehouse")
     }
     if row.warehouse.isEmpty {
       if movesStock || type.isOrder { fail(.required, line: line, "warehouse", "\(type.rawValue) rows need a warehouse") }
