@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import StockCore
 @testable import StockRead
@@ -72,5 +73,85 @@ import Testing
     #expect(disagree[0].message == "posting_date is '2026-01-06' here but '2026-01-05' on line 4: voucher-level fields must agree on every row of a voucher")
     #expect(disagree[1].message.hasPrefix("party is 'Other' here but 'Acme' on line 4"))
     #expect(disagree[2].message.hasPrefix("is_return is '1' here but '0' on line 6"))
+  }
+
+  /// Rows of every shape the plain reader must either read exactly as the general path does or hand to it:
+  /// continuation and repeated vouchers, every kind of bad field, tax rows, serials, accounts, remarks,
+  /// cancellations, odd flags, blank lines, CR, CRLF and a missing final newline.
+  static func mixedFile(lineEnd: String, finalNewline: Bool) -> [UInt8] {
+    let header = "voucher_type,voucher_no,posting_date,posting_time,action,purpose,party,is_return,return_against,update_stock,against_voucher,row_type,item_code,barcode,warehouse,source_warehouse,target_warehouse,is_finished_item,qty,uom,rate,batch_no,serial_nos,expense_account,account,amount,tax_category,remarks"
+    // Templates: {i} is the row number, {p} and {q} the two before it, {m} it modulo 3.
+    let shapes: [String] = [
+      "Purchase Receipt,PR-{i},2026-01-05,08:00,,,Acme,0,,0,,,RM0001,,Stores,,,,5,,10.5,,,,,,,",
+      "Purchase Receipt,PR-{i},2026-01-05,08:00:30,,,Acme,,,,,item,RM0001,,Stores,,,0,5,,10.5,LOT-{m},,,,,,",
+      "Delivery Note,DN-{i},2026-01-06,,,,Cust,1,PR-{p},,,,RM0002,,Stores,,,,2,,,,,,,,,",
+      "Stock Entry,SE-{i},2026-01-07,17:00,,Material Transfer,,,,,,,RM0001,,,Stores,Finished Goods,,1.125,,,,,,,,,",
+      "Stock Entry,SE-{i},2026-01-07,17:00,,Material Transfr,,,,,,,RM0001,,,Stores,Finished Goods,,1,,,,,,,,,",
+      "Sales Invoice,SI-{i},2026-01-08,,,,Cust,0,,1,DN-{q},,RM0002,,Stores,,,,3,,20,,,,,,,",
+      "Purchase Reciept,PR-{i},2026-01-05,,,,,,,,,,RM0001,,Stores,,,,1,,1,,,,,,,",
+      "Purchase Receipt,PR-{i},2026-02-30,,,,,,,,,,RM0001,,Stores,,,,1,,1,,,,,,,",
+      "Purchase Receipt,PR-{i},2026-01-05,25:00,,,,,,,,,RM0001,,Stores,,,,1,,1,,,,,,,",
+      "Purchase Receipt,PR-{i},2026-01-05,,cancel,,,,,,,,,,,,,,,,,,,,,,,",
+      "Purchase Receipt,PR-{i},2026-01-05,,,,,yes,,no,,,RM0001,,Stores,,,,1,,1,,,,,,,",
+      "Purchase Receipt,PR-{i},2026-01-05,,,,,2,,,,,RM0001,,Stores,,,,1,,1,,,,,,,",
+      "Purchase Receipt,PR-{i},2026-01-05,,,,,,,,,,RM0001,,Stores,,,,1e3,,1,,,,,,,",
+      "Purchase Receipt,PR-{i},2026-01-05,,,,,,,,,,RM0001,,Stores,,,,10000000000000000,,1,,,,,,,",
+      "Purchase Receipt,PR-{i},2026-01-05,,,,,,,,,,RM0001,,Stores,,,,-2,,1,,,,,,,",
+      "Purchase Receipt,PR-{i},2026-01-05,,,,,,,,,,,4006381333931,Stores,,,,1,Box,1,,,,,,,",
+      "Purchase Receipt,PR-{i},2026-01-05,,,,,,,,,,LAPTOP,,Stores,,,,2,,700,,SN-{i}a; SN-{i}b,,,,,",
+      "Purchase Receipt,PR-{i},2026-01-05,,,,,,,,,,RM0001,,Stores,,,,1,,1,,,Freight,,,,a remark",
+      "Purchase Receipt,PR-{i},2026-01-05,,,,,,,,,tax,,,,,,,,,,,,,VAT,5,Total,",
+      "Purchase Receipt,PR-{i},2026-01-05,,,,,,,,,bogus,RM0001,,Stores,,,,1,,1,,,,,,,",
+      "Purchase Receipt,,2026-01-05,,,,,,,,,,RM0001,,Stores,,,,1,,1,,,,,,,",
+      "Purchase Receipt,PR-{i},2026-01-05,,,,,,,,,,RM0001,,Stores,,,,1,,1,,,",
+      "Purchase Receipt,PR-{i},2026-01-05,,,,,,,,,,RM0001,,Stores,,,,1,,1,,,,,,,,",
+      ",,,,,,,,,,,,,,,,,,,,,,,,,,,",
+      "",
+      "Purchase Receipt,PR-{i},2026-01-05,,,,,,,,,,RM{long},,Stores,,,,1,,1,,,,,,,",
+      "Material Receipt,MR-{i},2026-01-05,,,,,,,,,,RM0001,,Stores,,,,1,,1,,,,,,,",
+      "Purchase Receipt,PR-{i},2026-01-05,,,,,,,,,item,,,Stores,,,,1,,1,,,,,,,",
+      "Purchase Receipt,PR-{i},2026-01-05,,,,,,,,,,RM0001,,Stores,,,maybe,1,,1,,,,,,,",
+    ]
+    func shape(_ k: Int, _ i: Int) -> String {
+      shapes[k].replacingOccurrences(of: "{i}", with: "\(i)").replacingOccurrences(of: "{p}", with: "\(i - 1)")
+        .replacingOccurrences(of: "{q}", with: "\(i - 2)").replacingOccurrences(of: "{m}", with: "\(i % 3)")
+        .replacingOccurrences(of: "{long}", with: String(repeating: "9", count: 10_001))
+    }
+    var lines = [header]
+    for i in 0..<1_200 {
+      lines.append(shape(i % shapes.count, i))
+      // A second row of the voucher just read, and now and then a late row of an earlier voucher.
+      if i % 4 == 0 { lines.append(shape(i % shapes.count, i).replacingOccurrences(of: "RM0001", with: "RM0003")) }
+      if i % 97 == 0 && i > 40 { lines.append(shape(0, i - 40).replacingOccurrences(of: "Acme", with: "Other")) }
+    }
+    var text = lines.joined(separator: lineEnd)
+    if finalNewline { text += lineEnd }
+    return Array(text.utf8)
+  }
+
+  /// The plain reader and the general one give the same vouchers and problems, whole and in halves.
+  @Test(arguments: [("\n", true), ("\r\n", false), ("\r", true)])
+  func plainFilesReadAsTheGeneralPathReadsThem(lineEnd: String, finalNewline: Bool) {
+    let bytes = Self.mixedFile(lineEnd: lineEnd, finalNewline: finalNewline)
+    #expect(bytes.withUnsafeBufferPointer { CSVVoucherReader.isPlain($0) })
+    let general = CSVVoucherReader.read(bytes: bytes, file: "mixed.csv", inHalves: false, plain: false)
+    let whole = CSVVoucherReader.read(bytes: bytes, file: "mixed.csv", inHalves: false, plain: true)
+    let halves = CSVVoucherReader.readInParts(bytes: bytes, file: "mixed.csv", halves: true, minimum: 0, plain: true)
+    let generalHalves = CSVVoucherReader.readInParts(bytes: bytes, file: "mixed.csv", halves: true, minimum: 0, plain: false)
+    #expect(general.vouchers.count > 700 && general.diagnostics.count > 700, "\(general.vouchers.count) vouchers, \(general.diagnostics.count) problems")
+    for read in [whole] + [halves, generalHalves].compactMap({ $0 }) {
+      #expect(read.vouchers == general.vouchers)
+      #expect(read.diagnostics == general.diagnostics)
+      #expect(read.rowCount == general.rowCount && read.voucherCount == general.voucherCount && read.header == general.header)
+    }
+    // Late rows of earlier vouchers keep the halves from splitting cleanly only when they cross the middle.
+    #expect((halves == nil) == (generalHalves == nil))
+  }
+
+  @Test func aFileWithAQuoteOrBeyondASCIIIsNotPlain() {
+    for text in ["a,\"b\"\n", "a,caf\u{E9}\n", "a,\u{0}\n"] {
+      #expect(!Array(text.utf8).withUnsafeBufferPointer { CSVVoucherReader.isPlain($0) })
+    }
+    #expect(Array("a,b\r\nc,d\n".utf8).withUnsafeBufferPointer { CSVVoucherReader.isPlain($0) })
   }
 }

@@ -21,7 +21,7 @@ public struct BusinessDate: Sendable, Hashable, Comparable, CustomStringConverti
   }
 
   /// The parse of ``init(parsing:)`` over UTF-8 bytes: `YYYY-MM-DD`, a real calendar day.
-  static func parse(_ b: UnsafeBufferPointer<UInt8>) -> BusinessDate? {
+  public static func parse(_ b: UnsafeBufferPointer<UInt8>) -> BusinessDate? {
     guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return nil }
     func num(_ r: Range<Int>) -> Int? {
       var v = 0

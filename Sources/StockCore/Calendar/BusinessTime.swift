@@ -15,7 +15,7 @@ public struct BusinessTime: Sendable, Hashable, Comparable, CustomStringConverti
   }
 
   /// The parse of ``init(parsing:)`` over UTF-8 bytes: `HH:MM`, `HH:MM:SS` or `HH:MM:SS.ffffff`.
-  static func parse(_ b: UnsafeBufferPointer<UInt8>) -> BusinessTime? {
+  public static func parse(_ b: UnsafeBufferPointer<UInt8>) -> BusinessTime? {
     func two(_ i: Int) -> Int? {
       guard i + 1 < b.count, (48...57).contains(b[i]), (48...57).contains(b[i + 1]) else { return nil }
       return Int(b[i] - 48) * 10 + Int(b[i + 1] - 48)

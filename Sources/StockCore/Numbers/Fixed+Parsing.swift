@@ -10,7 +10,7 @@ extension Fixed {
 
   /// The parse of ``init(parsing:)`` over UTF-8 bytes.
   /// - Complexity: O(n) in the number of bytes.
-  static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Fixed? {
+  public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Fixed? {
     var i = 0
     let n = bytes.count
     guard n > 0 else { return nil }

@@ -12,8 +12,13 @@ public enum CSVVoucherReader {
   /// - Complexity: O(n) in the size of the file.
   public static func read(bytes: [UInt8], file: String) -> VoucherFile { read(bytes: bytes, file: file, inHalves: true) }
 
-  static func read(bytes: [UInt8], file: String, inHalves: Bool) -> VoucherFile {
-    if inHalves, let halves = readInHalves(bytes: bytes, file: file) { return halves }
+  /// - Parameters:
+  ///   - inHalves: a large file may be read on both cores.
+  ///   - plain: a plain file (ASCII, no quotes) may be read over byte ranges (``readPlain``); false for
+  ///     the general path alone (the tests compare the two).
+  static func read(bytes: [UInt8], file: String, inHalves: Bool, plain: Bool = true) -> VoucherFile {
+    if inHalves, let halves = readInParts(bytes: bytes, file: file, halves: true, plain: plain) { return halves }
+    if plain, let whole = readInParts(bytes: bytes, file: file, halves: false, plain: true) { return whole }
     var result = VoucherFile(name: file)
     if let d = sniff(bytes, file: file) {
       result.diagnostics.append(d)
@@ -59,8 +64,9 @@ public enum CSVVoucherReader {
     var builders: [VoucherBuilder] = []
     var builderIndex: [String: Int] = [:]
     var count = 0
-    private var last = -1
-    private var lastNo = ""
+    /// The builder of the last row, and its number.
+    var last = -1
+    var lastNo = ""
     private var row: RawVoucherRow
 
     /// - Parameter lines: how many lines the part has at most (room is made for as many vouchers, so the
@@ -124,8 +130,16 @@ public enum CSVVoucherReader {
   /// parse (the sequential read then gives the file's exact result).
   /// - Parameter minimum: smaller files are read in one pass (splitting does not pay below a few MB).
   static func readInHalves(bytes: [UInt8], file: String, minimum: Int = 1 << 22) -> VoucherFile? {
+    readInParts(bytes: bytes, file: file, halves: true, minimum: minimum, plain: true)
+  }
+
+  /// A file without quotes read after its header: in two halves (see ``readInHalves``), or, when `halves`
+  /// is false, whole, if it is plain (``isPlain``). Halves are read plainly when the file is plain.
+  static func readInParts(bytes: [UInt8], file: String, halves: Bool, minimum: Int = 1 << 22, plain readsPlain: Bool) -> VoucherFile? {
     let n = bytes.count
-    guard n >= minimum, sniff(bytes, file: file) == nil else { return nil }
+    guard !halves || n >= minimum, sniff(bytes, file: file) == nil else { return nil }
+    let plain = readsPlain && bytes.withUnsafeBufferPointer { isPlain($0) }
+    guard halves || plain else { return nil }
     let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
     guard !bytes.starts(with: bom), let firstByte = bytes.first, firstByte != 10, firstByte != 13 else { return nil }
     guard !bytes.contains(34), let headerEnd = bytes.firstIndex(of: 10) else { return nil }
@@ -146,6 +160,15 @@ public enum CSVVoucherReader {
         from = k + 1
       }
       return field == noColumn ? bytes[from..<end] : []
+    }
+    if !halves {
+      var rows = Rows(file: file, lines: lineCount(bytes[(headerEnd + 1)...]))
+      bytes.withUnsafeBufferPointer { buf in
+        readPlain(UnsafeBufferPointer(rebasing: buf[(headerEnd + 1)...]), firstLine: 2, columns: columns, header: result.header, into: &rows)
+      }
+      rows.finish(into: &result)
+      rows.finishVouchers(into: &result)
+      return result
     }
     // The split: the first line after the middle whose voucher is not the one of the line before it.
     let middle: Int = (headerEnd + 1 + n) / 2
@@ -170,6 +193,12 @@ public enum CSVVoucherReader {
       // shared array for every record, contending for its reference count.
       let columns = columns.map { $0 }
       var rows = Rows(file: file, lines: lines[h])
+      if plain {
+        bytes.withUnsafeBufferPointer { buf in
+          readPlain(UnsafeBufferPointer(rebasing: buf[parts[h]]), firstLine: firstLines[h], columns: columns, header: names, into: &rows)
+        }
+        return rows
+      }
       do throws(Diagnostic) {
         try bytes.withUnsafeBufferPointer { (buf) throws(Diagnostic) in
           try CSVParser.forEachRecord(UnsafeBufferPointer(rebasing: buf[parts[h]]), file: file, firstLine: firstLines[h]) { rec in

@@ -36,6 +36,12 @@ struct VoucherBuilder {
     return s
   }
 
+  /// The builder of a voucher whose first row, at `line`, the plain reader read without a problem.
+  init(line: Int, voucher: Voucher) {
+    (firstLine, firstColumn) = (line, -1)
+    self.voucher = voucher
+  }
+
   init(first: RawVoucherRow) {
     (firstLine, firstColumn) = (first.location.line, first.location.column ?? -1)
     let loc = first.location

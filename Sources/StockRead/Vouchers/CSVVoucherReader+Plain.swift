@@ -1,0 +1,214 @@
+import StockCore
+
+/// The reading of a plain file — ASCII without quotes or NUL bytes, what point-of-sale and warehouse
+/// exports write — record by record over byte ranges, with no string per field.
+///
+/// A record becomes a voucher here only when it is the first row of a voucher that reads without a
+/// problem and uses the common columns (item, warehouses, quantity, rate, batch, party, references); any
+/// other record (a voucher's later row, a field with an error, a tax row, serials, accounts, remarks, a
+/// cancellation, a field count that does not match) takes the general path (``Rows/add(_:columns:header:)``)
+/// with the same strings the general parser makes. Both paths give the same vouchers and problems
+/// (`CSVVoucherReaderTests` reads files both ways): the plain one makes five strings of a row's twelve
+/// fields instead of twelve, and no row of strings by column.
+extension CSVVoucherReader {
+  /// Whether a part of a file can be read plainly: ASCII, no quote, no NUL.
+  /// - Complexity: O(n), one pass over the bytes.
+  static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    // Branch-free, so the compiler can take the bytes a vector at a time.
+    var seen: UInt8 = 0, quoteOrNul: UInt8 = 0
+    for b in bytes {
+      seen |= b
+      quoteOrNul |= (b == 34 ? 1 : 0) | (b == 0 ? 1 : 0)
+    }
+    return seen < 0x80 && quoteOrNul == 0
+  }
+
+  /// Where each voucher column is among a file's fields (-1: not in the file).
+  struct ColumnPlaces {
+    let of: [Int]
+    /// Columns that, when not blank, send a record the general way (they need a check, a box or a
+    /// message the plain way does not make).
+    let general: [Int]
+
+    init(_ columns: [VoucherColumn?]) {
+      var of = [Int](repeating: -1, count: VoucherColumn.count)
+      for (i, c) in columns.enumerated() { if let c { of[c.ordinal] = i } }
+      self.of = of
+      let generalColumns: [VoucherColumn] = [
+        .action, .barcode, .uom, .conversionFactor, .batchExpiryDate, .batchManufacturingDate, .serialNos,
+        .expenseAccount, .incomeAccount, .costCenter, .account, .amount, .taxRate, .taxCategory, .remarks,
+      ]
+      general = generalColumns.map { of[$0.ordinal] }.filter { $0 >= 0 }
+    }
+    subscript(_ c: VoucherColumn) -> Int { of[c.ordinal] }
+  }
+
+  /// Reads the records of a plain part of a file (see ``isPlain(_:)``) into `rows`.
+  /// - Parameter firstLine: the line number of the part's first line.
+  /// - Complexity: O(n) in the bytes of the part.
+  static func readPlain(_ buf: UnsafeBufferPointer<UInt8>, firstLine: Int, columns: [VoucherColumn?], header: [String], into rows: inout Rows) {
+    let places = ColumnPlaces(columns)
+    let comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+    let n = buf.count
+    var bounds: [Int] = []
+    bounds.reserveCapacity(2 * max(columns.count, 1) + 2)
+    var i = 0, line = firstLine
+    // The records as the general parser splits them: a comma ends a field, CR, LF or CRLF a record, and a
+    // comma is always followed by a field (empty at the end of the part).
+    while i < n {
+      let recordLine = line
+      bounds.removeAll(keepingCapacity: true)
+      var blank = true
+      while true {
+        let start = i
+        while i < n {
+          let b = buf[i]
+          if b == comma || b == lf || b == cr { break }
+          i += 1
+        }
+        bounds.append(start)
+        bounds.append(i)
+        if i > start { blank = false }
+        if i >= n { break }
+        if buf[i] == comma {
+          i += 1
+          continue
+        }
+        if buf[i] == cr {
+          i += 1
+          if i < n && buf[i] == lf { i += 1 }
+        } else {
+          i += 1
+        }
+        line += 1
+        break
+      }
+      if blank { continue }
+      let taken = bounds.withUnsafeBufferPointer { b in
+        rows.addPlain(buf, bounds: b, line: recordLine, columns: columns.count, places: places)
+      }
+      if !taken {
+        let fields = stride(from: 0, to: bounds.count, by: 2).map {
+          String(decoding: UnsafeBufferPointer(rebasing: buf[bounds[$0]..<bounds[$0 + 1]]), as: UTF8.self)
+        }
+        rows.add(CSVRecord(line: recordLine, fields: fields), columns: columns, header: header)
+      }
+    }
+  }
+}
+
+extension CSVVoucherReader.Rows {
+  /// A plain record that is the first row of a voucher reading without a problem, as that voucher's
+  /// builder; false (nothing changed but the voucher's place in the index, which the general path would
+  /// enter the same) when the record needs the general path.
+  mutating func addPlain(
+    _ buf: UnsafeBufferPointer<UInt8>, bounds: UnsafeBufferPointer<Int>, line: Int, columns: Int,
+    places: CSVVoucherReader.ColumnPlaces
+  ) -> Bool {
+    guard bounds.count == 2 * columns else { return false }
+    for k in stride(from: 0, to: bounds.count, by: 2) where bounds[k + 1] - bounds[k] > CSVVoucherReader.maxFieldLength { return false }
+    /// The bytes of column `c` (empty when the file has no such column).
+    func bytes(_ c: VoucherColumn) -> UnsafeBufferPointer<UInt8> {
+      let f = places[c]
+      guard f >= 0 else { return UnsafeBufferPointer(start: nil, count: 0) }
+      return UnsafeBufferPointer(rebasing: buf[bounds[2 * f]..<bounds[2 * f + 1]])
+    }
+    func text(_ c: VoucherColumn) -> String {
+      let b = bytes(c)
+      return b.isEmpty ? "" : String(decoding: b, as: UTF8.self)
+    }
+    for f in places.general where bounds[2 * f + 1] > bounds[2 * f] { return false }
+    let noBytes = bytes(.voucherNo)
+    guard !noBytes.isEmpty else { return false }
+    let no = String(decoding: noBytes, as: UTF8.self)
+    // A later row of a voucher is added to its builder the general way.
+    if last >= 0 && no == lastNo { return false }
+    let next = builders.count
+    guard CSVVoucherReader.entered(&builderIndex[no, default: next]) == next else { return false }
+    // Voucher-level fields.
+    guard let type = VoucherType.names.match(bytes(.voucherType)), let date = BusinessDate.parse(bytes(.postingDate)) else { return false }
+    var time = BusinessTime.midnight
+    let timeBytes = bytes(.postingTime)
+    if !timeBytes.isEmpty {
+      guard let t = BusinessTime.parse(timeBytes) else { return false }
+      time = t
+    }
+    var purpose: Purpose?
+    if !bytes(.purpose).isEmpty {
+      guard let p = Purpose.names.match(bytes(.purpose)) else { return false }
+      purpose = p
+    }
+    guard let isReturn = flag(bytes(.isReturn)), let updateStock = flag(bytes(.updateStock)) else { return false }
+    // The row.
+    let rowType = bytes(.rowType)
+    guard rowType.isEmpty || rowType.elementsEqual("item".utf8) else { return false }
+    guard !bytes(.itemCode).isEmpty, let isFinished = flag(bytes(.isFinishedItem)), let isScrap = flag(bytes(.isScrapItem)) else { return false }
+    guard let qty = number(bytes(.qty)), let rate = number(bytes(.rate)) else { return false }
+    var v = Voucher(type: type, no: no, date: date, time: time, source: SourceLocation(file: file, line: line))
+    v.purpose = purpose
+    v.party = text(.party)
+    v.isReturn = isReturn
+    v.returnAgainst = text(.returnAgainst)
+    v.updateStock = updateStock
+    v.againstVoucher = text(.againstVoucher)
+    var item = ItemRow(line: line, itemCode: text(.itemCode))
+    item.warehouse = text(.warehouse)
+    item.sourceWarehouse = text(.sourceWarehouse)
+    item.targetWarehouse = text(.targetWarehouse)
+    item.isFinishedItem = isFinished
+    item.isScrapItem = isScrap
+    item.qty = qty
+    item.rate = rate
+    item.batchNo = text(.batchNo)
+    v.items = [item]
+    count += 1
+    builders.append(VoucherBuilder(line: line, voucher: v))
+    last = next
+    lastNo = no
+    return true
+  }
+
+  /// A flag the plain way reads: blank or `0` (false), `1` (true); nil for anything else.
+  private func flag(_ b: UnsafeBufferPointer<UInt8>) -> Bool? {
+    if b.isEmpty || (b.count == 1 && b[0] == UInt8(ascii: "0")) { return false }
+    if b.count == 1 && b[0] == UInt8(ascii: "1") { return true }
+    return nil
+  }
+
+  /// A number as ``VoucherBuilder`` accepts it without a problem: `.some(nil)` when blank, nil when it is
+  /// not a number or out of range.
+  private func number(_ b: UnsafeBufferPointer<UInt8>) -> Fixed?? {
+    if b.isEmpty { return .some(nil) }
+    guard let f = Fixed.parse(b), f.magnitude <= VoucherBuilder.largest else { return nil }
+    return .some(f)
+  }
+}
+
+/// The raw values of a closed vocabulary as bytes, to match a field's bytes as `init(rawValue:)` matches its
+/// text, without making a string (making the string and switching over it cost about 900 instructions).
+struct ByteNames<Value: Sendable>: Sendable {
+  private let names: [(bytes: [UInt8], value: Value)]
+
+  init(_ values: [Value], rawValue: (Value) -> String) { names = values.map { (Array(rawValue($0).utf8), $0) } }
+
+  /// - Complexity: O(names + bytes).
+  func match(_ b: UnsafeBufferPointer<UInt8>) -> Value? {
+    for n in names where n.bytes.count == b.count {
+      var equal = true
+      for i in 0..<b.count where n.bytes[i] != b[i] {
+        equal = false
+        break
+      }
+      if equal { return n.value }
+    }
+    return nil
+  }
+}
+
+extension VoucherType {
+  static let names = ByteNames(allCases, rawValue: \.rawValue)
+}
+
+extension Purpose {
+  static let names = ByteNames(allCases, rawValue: \.rawValue)
+}
