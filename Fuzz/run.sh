@@ -15,7 +15,7 @@ for h in csv xml; do
   work=$(mktemp -d)
   cp Corpus/$h/* "$work/"
   echo "== $h: fuzzing for $seconds s"
-  ".build/$h-fuzz" "$work" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  SWIFT_BACKTRACE=enable=no ".build/$h-fuzz" "$work" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix=findings/ -print_final_stats=1 2>&1 | grep -E "^(#[0-9]+.*DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)" || true
   echo "   corpus grew from $(ls Corpus/$h | wc -l) to $(ls "$work" | wc -l) inputs"
 done

@@ -1,4 +1,4 @@
-import StockRead
+@_spi(Testing) import StockRead
 
 /// libFuzzer entry point: any bytes must give vouchers or located diagnostics, never a crash or a hang.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -6,5 +6,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   let bytes = Array(UnsafeBufferPointer(start: data, count: size))
   let file = CSVVoucherReader.read(bytes: bytes, file: "fuzz.csv")
   for d in file.diagnostics { precondition(d.location.file == "fuzz.csv") }
+  // The plain reader and the general one agree on every input.
+  let general = CSVVoucherReader.read(bytes: bytes, file: "fuzz.csv", inHalves: false, plain: false)
+  let plain = CSVVoucherReader.read(bytes: bytes, file: "fuzz.csv", inHalves: false, plain: true)
+  precondition(plain.vouchers == general.vouchers && plain.diagnostics == general.diagnostics, "plain and general reads differ")
+  precondition(plain.rowCount == general.rowCount && plain.voucherCount == general.voucherCount && plain.header == general.header)
   return 0
 }

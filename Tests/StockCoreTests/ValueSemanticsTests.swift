@@ -130,4 +130,17 @@ import Testing
     #expect(MemoryLayout<StockLedgerEntry>.stride == 208)
     #expect(MemoryLayout<GLEntry>.stride == 96)
   }
+
+  /// The sort of the reports by name prefixes gives the order of `<` on every kind of name: short and long,
+  /// sharing 16 bytes, with NUL and non-ASCII bytes, equal items with different warehouses.
+  @Test func keysSortByPrefixesAsTheyCompare() {
+    let names = ["", "A", "AB", "A\u{0}", "A\u{0}B", "ITEM02164", "ITEM0216", "ITEM021640", "ITEM-LONG-NAME-0001", "ITEM-LONG-NAME-0002",
+                 "ITEM-LONG-NAME-000", "ITEM-LONG-NAME-00011", "caf\u{E9}", "cafe\u{301}", "Zeta", "zeta", "WH01", "WH1", "Stores - Main Building North"]
+    var keys: [StockKey] = []
+    for i in names { for w in names.prefix(8) + names.suffix(4) { keys.append(StockKey(item: i, warehouse: w)) } }
+    keys.shuffle()
+    let byPrefix = StockKey.sorted(keys)
+    #expect(byPrefix == keys.sorted())
+    #expect(zip(byPrefix, byPrefix.dropFirst()).allSatisfy { !($0.1 < $0.0) })
+  }
 }

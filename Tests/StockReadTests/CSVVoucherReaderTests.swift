@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import StockCore
-@testable import StockRead
+@_spi(Testing) @testable import StockRead
 
 /// A large file read in two halves gives exactly what one pass gives: the same vouchers, the same
 /// problems in the same order with the same lines.
@@ -153,5 +153,23 @@ import Testing
       #expect(!Array(text.utf8).withUnsafeBufferPointer { CSVVoucherReader.isPlain($0) })
     }
     #expect(Array("a,b\r\nc,d\n".utf8).withUnsafeBufferPointer { CSVVoucherReader.isPlain($0) })
+  }
+
+  /// A bare CR ends a record and a line as LF does: files mixing them (a header ended by CR, found by the
+  /// fuzzer) are read as the general parser reads them, not split at LFs alone.
+  @Test func mixedLineEndsReadAsTheGeneralPathReadsThem() {
+    let lines = String(decoding: Self.mixedFile(lineEnd: "\n", finalNewline: false), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+    let ends = ["\r", "\n", "\r\n"]
+    let text = lines.enumerated().map { $0.element + ends[$0.offset % 3] }.joined()
+    let bytes = Array(text.utf8)
+    let general = CSVVoucherReader.read(bytes: bytes, file: "mixed.csv", inHalves: false, plain: false)
+    #expect(general.vouchers.count > 700)
+    for read in [CSVVoucherReader.read(bytes: bytes, file: "mixed.csv", inHalves: false, plain: true)]
+      + [CSVVoucherReader.readInParts(bytes: bytes, file: "mixed.csv", halves: true, minimum: 0, plain: true)].compactMap({ $0 }) {
+      #expect(read.vouchers == general.vouchers && read.diagnostics == general.diagnostics && read.rowCount == general.rowCount)
+    }
+    let found = Array("voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\rPurchase Receipt,PR-1,2026-01-05,RM0001,Stores,1,1\r\n".utf8)
+    let read = CSVVoucherReader.read(bytes: found, file: "cr.csv", inHalves: false, plain: true)
+    #expect(read.vouchers.map { $0.no } == ["PR-1"] && read.rowCount == 1)
   }
 }

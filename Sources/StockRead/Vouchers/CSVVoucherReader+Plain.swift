@@ -23,6 +23,19 @@ extension CSVVoucherReader {
     return seen < 0x80 && quoteOrNul == 0
   }
 
+  /// Whether a CR ends a line without an LF after it.
+  /// - Complexity: O(n), one pass over the bytes.
+  static func hasBareCR(_ bytes: [UInt8]) -> Bool {
+    bytes.withUnsafeBufferPointer { b in
+      var i = 0
+      while i < b.count {
+        if b[i] == 13 && (i + 1 == b.count || b[i + 1] != 10) { return true }
+        i += 1
+      }
+      return false
+    }
+  }
+
   /// Where each voucher column is among a file's fields (-1: not in the file).
   struct ColumnPlaces {
     let of: [Int]

@@ -16,7 +16,7 @@ public enum CSVVoucherReader {
   ///   - inHalves: a large file may be read on both cores.
   ///   - plain: a plain file (ASCII, no quotes) may be read over byte ranges (``readPlain``); false for
   ///     the general path alone (the tests compare the two).
-  static func read(bytes: [UInt8], file: String, inHalves: Bool, plain: Bool = true) -> VoucherFile {
+  @_spi(Testing) public static func read(bytes: [UInt8], file: String, inHalves: Bool, plain: Bool = true) -> VoucherFile {
     if inHalves, let halves = readInParts(bytes: bytes, file: file, halves: true, plain: plain) { return halves }
     if plain, let whole = readInParts(bytes: bytes, file: file, halves: false, plain: true) { return whole }
     var result = VoucherFile(name: file)
@@ -142,7 +142,9 @@ public enum CSVVoucherReader {
     guard halves || plain else { return nil }
     let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
     guard !bytes.starts(with: bom), let firstByte = bytes.first, firstByte != 10, firstByte != 13 else { return nil }
-    guard !bytes.contains(34), let headerEnd = bytes.firstIndex(of: 10) else { return nil }
+    // Lines end in LF or CRLF (a bare CR also ends a record and a line for the parser, which the split
+    // and the line numbers here, counting LFs, would miss).
+    guard !bytes.contains(34), !hasBareCR(bytes), let headerEnd = bytes.firstIndex(of: 10) else { return nil }
     var result = VoucherFile(name: file)
     let headerBytes = Array(bytes[0...headerEnd])
     guard let headerRecords = try? CSVParser.parse(headerBytes, file: file), let headerRecord = headerRecords.first else { return nil }

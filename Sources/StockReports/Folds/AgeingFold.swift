@@ -117,9 +117,10 @@ public struct AgeingFold: Sendable {
   public func rows(into w: inout some RowSink, company: Company, only: Set<StockKey>? = nil) {
     let asOf = filter.to ?? latest ?? BusinessDate(dayNumber: 0)
     let (bounds, names) = buckets
-    let keys = only.map { $0.filter { slots[$0] != nil }.sorted() } ?? slots.keys.sorted()
-    for key in keys where filter.matches(item: key.item, warehouse: key.warehouse) {
-      let list = slots[key]!.live
+    let pairs = only.map { o in o.compactMap { k in slots[k].map { (key: k, value: $0) } } } ?? Array(slots)
+    for i in StockKey.sortedOrder(pairs.map(\.key)) where filter.matches(item: pairs[i].key.item, warehouse: pairs[i].key.warehouse) {
+      let (key, slot) = pairs[i]
+      let list = slot.live
       let qty = list.reduce(Quantity.zero) { $0 + $1.qty }
       guard !qty.isZero else { continue }
       var weighted = Wide.zero

@@ -76,7 +76,7 @@ public enum PlanningReports {
     var keys = Set(actual.keys).union(planning.keys)
     for r in masters.reorderLevels { keys.insert(StockKey(item: r.itemCode, warehouse: r.warehouse)) }
     if let only { keys.formIntersection(only) }
-    return keys.sorted().map { Projection(key: $0, actual: actual[$0] ?? .zero, totals: planning[$0] ?? PlanningTotals()) }
+    return StockKey.sorted(keys).map { Projection(key: $0, actual: actual[$0] ?? .zero, totals: planning[$0] ?? PlanningTotals()) }
   }
 
 
