@@ -11,22 +11,27 @@ public struct BinaryFormatError: Error, Sendable, CustomStringConvertible {
 
 /// Reads what ``BinaryWriter`` wrote, checking bounds at every step (a damaged file is an error, never a
 /// crash).
+///
+/// The small readers are inlinable: the snapshot's decoders and the history live in other modules, and a
+/// call per number (five million in the history of a million vouchers) cost more than the reading.
 public struct BinaryReader: Sendable {
-  private let bytes: [UInt8]
+  @usableFromInline let bytes: [UInt8]
   var storage: [UInt8] { bytes }
   var count: Int { bytes.count }
-  public private(set) var offset = 0
+  @usableFromInline var position = 0
+  /// Where the next read starts.
+  public var offset: Int { position }
   public init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-  public var isAtEnd: Bool { offset == bytes.count }
+  @inlinable public var isAtEnd: Bool { position == bytes.count }
 
-  public mutating func byte() throws(BinaryFormatError) -> UInt8 {
-    guard offset < bytes.count else { throw BinaryFormatError(offset: offset, "unexpected end of data") }
-    defer { offset += 1 }
-    return bytes[offset]
+  @inlinable public mutating func byte() throws(BinaryFormatError) -> UInt8 {
+    guard position < bytes.count else { throw BinaryFormatError(offset: position, "unexpected end of data") }
+    defer { position += 1 }
+    return bytes[position]
   }
 
-  public mutating func bool() throws(BinaryFormatError) -> Bool {
+  @inlinable public mutating func bool() throws(BinaryFormatError) -> Bool {
     switch try byte() {
     case 0: return false
     case 1: return true
@@ -34,7 +39,7 @@ public struct BinaryReader: Sendable {
     }
   }
 
-  private mutating func leb() throws(BinaryFormatError) -> UInt64 {
+  @inlinable mutating func leb() throws(BinaryFormatError) -> UInt64 {
     var v: UInt64 = 0
     var shift: UInt64 = 0
     while true {
@@ -47,37 +52,37 @@ public struct BinaryReader: Sendable {
   }
 
   /// A count or length; `limit` bounds it (no allocation is sized by damaged data beyond the file).
-  public mutating func count(limit: Int? = nil) throws(BinaryFormatError) -> Int {
+  @inlinable public mutating func count(limit: Int? = nil) throws(BinaryFormatError) -> Int {
     let v = try leb()
-    guard v <= UInt64(limit ?? (bytes.count - offset)) else { throw BinaryFormatError(offset: offset, "count \(v) exceeds the data") }
+    guard v <= UInt64(limit ?? (bytes.count - position)) else { throw BinaryFormatError(offset: position, "count \(v) exceeds the data") }
     return Int(v)
   }
 
-  public mutating func int() throws(BinaryFormatError) -> Int {
+  @inlinable public mutating func int() throws(BinaryFormatError) -> Int {
     let z = try leb()
     return Int(Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1))))
   }
 
-  public mutating func uint64() throws(BinaryFormatError) -> UInt64 {
-    guard offset + 8 <= bytes.count else { throw BinaryFormatError(offset: offset, "unexpected end of data") }
+  @inlinable public mutating func uint64() throws(BinaryFormatError) -> UInt64 {
+    guard position + 8 <= bytes.count else { throw BinaryFormatError(offset: position, "unexpected end of data") }
     var v: UInt64 = 0
-    for i in 0..<8 { v |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
-    offset += 8
+    for i in 0..<8 { v |= UInt64(bytes[position + i]) << (8 * UInt64(i)) }
+    position += 8
     return v
   }
 
-  public mutating func fixed() throws(BinaryFormatError) -> Fixed {
+  @inlinable public mutating func fixed() throws(BinaryFormatError) -> Fixed {
     let lo = try uint64(), hi = try uint64()
     return Fixed(raw: Int128(bitPattern: UInt128(hi) << 64 | UInt128(lo)))
   }
 
   public mutating func string() throws(BinaryFormatError) -> String {
     let n = try count()
-    defer { offset += n }
-    return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[offset..<offset + n]), as: UTF8.self) }
+    defer { position += n }
+    return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[position..<position + n]), as: UTF8.self) }
   }
 
-  public mutating func date() throws(BinaryFormatError) -> BusinessDate { BusinessDate(dayNumber: try int()) }
+  @inlinable public mutating func date() throws(BinaryFormatError) -> BusinessDate { BusinessDate(dayNumber: try int()) }
   public mutating func optionalDate() throws(BinaryFormatError) -> BusinessDate? { try bool() ? try date() : nil }
 }
 
@@ -85,14 +90,14 @@ extension BinaryReader {
   /// The next `n` bytes as they are.
   public mutating func bytes(_ n: Int) throws(BinaryFormatError) -> [UInt8] {
     guard n >= 0, offset + n <= count else { throw BinaryFormatError(offset: offset, "unexpected end of data") }
-    defer { offset += n }
-    return Array(storage[offset..<offset + n])
+    defer { position += n }
+    return Array(storage[position..<position + n])
   }
 }
 
 extension BinaryReader {
   /// Reads what ``BinaryWriter/compactFixed(_:)`` wrote.
-  public mutating func compactFixed() throws(BinaryFormatError) -> Fixed {
+  @inlinable public mutating func compactFixed() throws(BinaryFormatError) -> Fixed {
     switch try byte() {
     case 0: return Fixed(raw: Int128(try int()))
     case 1: return try fixed()
@@ -107,9 +112,9 @@ extension BinaryReader {
     guard n >= 0, n <= (count - offset) / 8 else { throw BinaryFormatError(offset: offset, "unexpected end of data") }
     var out = [UInt64](repeating: 0, count: n)
     if UInt64(1).littleEndian == 1 {
-      let start = offset
+      let start = position
       out.withUnsafeMutableBytes { dst in storage.withUnsafeBytes { src in dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[start..<start + 8 * n])) } }
-      offset += 8 * n
+      position += 8 * n
     } else {
       for i in 0..<n { out[i] = try uint64() }
     }

@@ -1,42 +1,46 @@
 /// Appends values in the snapshot's binary layout: little-endian fixed-width integers, LEB128 lengths and
 /// counts, UTF-8 strings prefixed by their byte length. Used for derived state the ledger can rebuild (the
 /// engine snapshot), never for the system of record, which stays plain text.
+///
+/// The small writers are inlinable, as ``BinaryReader``'s readers are.
 public struct BinaryWriter: Sendable {
-  public private(set) var bytes: [UInt8] = []
-  public init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+  @usableFromInline var storage: [UInt8] = []
+  /// What was written.
+  public var bytes: [UInt8] { storage }
+  public init(capacity: Int = 0) { storage.reserveCapacity(capacity) }
 
   /// - Complexity: O(1) amortized.
-  public mutating func byte(_ b: UInt8) { bytes.append(b) }
-  public mutating func bool(_ b: Bool) { bytes.append(b ? 1 : 0) }
+  @inlinable public mutating func byte(_ b: UInt8) { storage.append(b) }
+  @inlinable public mutating func bool(_ b: Bool) { storage.append(b ? 1 : 0) }
 
   /// A non-negative count or length (LEB128).
-  public mutating func count(_ n: Int) {
+  @inlinable public mutating func count(_ n: Int) {
     precondition(n >= 0, "counts are never negative")
     var v = UInt64(n)
     while v >= 0x80 {
-      bytes.append(UInt8(v & 0x7F) | 0x80)
+      storage.append(UInt8(v & 0x7F) | 0x80)
       v >>= 7
     }
-    bytes.append(UInt8(v))
+    storage.append(UInt8(v))
   }
 
   /// A signed integer (zigzag LEB128: small magnitudes take one byte).
-  public mutating func int(_ n: Int) {
+  @inlinable public mutating func int(_ n: Int) {
     let z = UInt64(bitPattern: Int64((n << 1) ^ (n >> 63)))
     var v = z
     while v >= 0x80 {
-      bytes.append(UInt8(v & 0x7F) | 0x80)
+      storage.append(UInt8(v & 0x7F) | 0x80)
       v >>= 7
     }
-    bytes.append(UInt8(v))
+    storage.append(UInt8(v))
   }
 
-  public mutating func uint64(_ v: UInt64) {
-    withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+  @inlinable public mutating func uint64(_ v: UInt64) {
+    withUnsafeBytes(of: v.littleEndian) { storage.append(contentsOf: $0) }
   }
 
   /// An exact decimal: its raw Int128 in 16 bytes.
-  public mutating func fixed(_ f: Fixed) {
+  @inlinable public mutating func fixed(_ f: Fixed) {
     let u = UInt128(bitPattern: f.raw)
     uint64(UInt64(truncatingIfNeeded: u))
     uint64(UInt64(truncatingIfNeeded: u >> 64))
@@ -46,11 +50,11 @@ public struct BinaryWriter: Sendable {
     var s = s
     s.withUTF8 { u in
       count(u.count)
-      bytes.append(contentsOf: u)
+      storage.append(contentsOf: u)
     }
   }
 
-  public mutating func date(_ d: BusinessDate) { int(d.dayNumber) }
+  @inlinable public mutating func date(_ d: BusinessDate) { int(d.dayNumber) }
   public mutating func optionalDate(_ d: BusinessDate?) {
     bool(d != nil)
     if let d { date(d) }
@@ -60,7 +64,7 @@ public struct BinaryWriter: Sendable {
 extension BinaryWriter {
   /// An exact decimal in as few bytes as its size needs: a zigzag LEB128 of the raw value when it fits in
   /// 64 bits (tag 0), else the 16 raw bytes (tag 1).
-  public mutating func compactFixed(_ f: Fixed) {
+  @inlinable public mutating func compactFixed(_ f: Fixed) {
     if let small = Int64(exactly: f.raw) {
       byte(0)
       int(Int(small))
@@ -71,10 +75,10 @@ extension BinaryWriter {
   }
 
   /// Bytes as they are.
-  public mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }
+  public mutating func raw(_ b: [UInt8]) { storage.append(contentsOf: b) }
 
   /// Empties the writer, keeping its storage (a scratch writer reused per record).
-  public mutating func reset() { bytes.removeAll(keepingCapacity: true) }
+  public mutating func reset() { storage.removeAll(keepingCapacity: true) }
 }
 
 extension BinaryWriter {
@@ -82,7 +86,7 @@ extension BinaryWriter {
   /// - Complexity: O(n) bytes copied.
   public mutating func uint64s(_ values: [UInt64]) {
     if UInt64(1).littleEndian == 1 {
-      values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+      values.withUnsafeBytes { storage.append(contentsOf: $0) }
     } else {
       for v in values { uint64(v) }
     }
