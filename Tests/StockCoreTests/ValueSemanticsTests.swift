@@ -129,6 +129,7 @@ import Testing
   @Test func theRecordsARunHoldsPerVoucherKeepTheirSizes() {
     #expect(MemoryLayout<StockLedgerEntry>.stride == 208)
     #expect(MemoryLayout<GLEntry>.stride == 96)
+    #expect(MemoryLayout<ItemRow>.stride == 128)
   }
 
   /// The sort of the reports by name prefixes gives the order of `<` on every kind of name: short and long,

@@ -247,11 +247,12 @@ public struct Voucher: Sendable, Hashable {
 
 /// An item row of a voucher.
 ///
-/// The fields most rows leave blank (barcode, unit, conversion factor, batch dates, account overrides, cost
-/// centre, remarks) live in a shared box that exists only when one is set, so a typical row stays small: a run
-/// holds every row of every voucher. Value semantics are kept (the box is copied before a write when shared).
+/// The fields most rows leave blank (barcode, unit, conversion factor, batch and serial numbers, batch dates,
+/// account overrides, cost centre, remarks) live in a shared box that exists only when one is set, so a
+/// typical row stays small: a run holds every row of every voucher. Value semantics are kept (the box is
+/// copied before a write when shared).
 public struct ItemRow: Sendable, Hashable {
-  // Declared in this order so the flags fill the optional quantity's spare bytes: 160 bytes, not 176.
+  // Declared in this order so the flags fill the optional quantity's spare bytes: 128 bytes.
   /// In `uom`; nil only where blank is allowed (Stock Reconciliation: keep).
   public var qty: Quantity?
   public var isFinishedItem: Bool = false
@@ -264,8 +265,6 @@ public struct ItemRow: Sendable, Hashable {
   public var warehouse: String = ""
   public var sourceWarehouse: String = ""
   public var targetWarehouse: String = ""
-  public var batchNo: String = ""
-  public var serialNos: [String] = []
   private var extras: Extras?
 
   public init(line: Int, itemCode: String) {
@@ -273,6 +272,14 @@ public struct ItemRow: Sendable, Hashable {
     self.itemCode = itemCode
   }
 
+  public var batchNo: String {
+    get { extras?.batchNo ?? "" }
+    set { if !newValue.isEmpty || extras != nil { editExtras { $0.batchNo = newValue } } }
+  }
+  public var serialNos: [String] {
+    get { extras?.serialNos ?? [] }
+    set { if !newValue.isEmpty || extras != nil { editExtras { $0.serialNos = newValue } } }
+  }
   public var barcode: String {
     get { extras?.barcode ?? "" }
     set { if !newValue.isEmpty || extras != nil { editExtras { $0.barcode = newValue } } }
@@ -321,7 +328,8 @@ public struct ItemRow: Sendable, Hashable {
 
   /// The rarely set fields. Only ever mutated while uniquely referenced.
   final class Extras: @unchecked Sendable, Hashable {
-    var barcode = "", uom = "", expenseAccount = "", incomeAccount = "", costCenter = "", remarks = ""
+    var barcode = "", uom = "", expenseAccount = "", incomeAccount = "", costCenter = "", remarks = "", batchNo = ""
+    var serialNos: [String] = []
     var conversionFactor: Fixed?
     var batchExpiryDate: BusinessDate?
     var batchManufacturingDate: BusinessDate?
@@ -334,6 +342,8 @@ public struct ItemRow: Sendable, Hashable {
       c.incomeAccount = incomeAccount
       c.costCenter = costCenter
       c.remarks = remarks
+      c.batchNo = batchNo
+      c.serialNos = serialNos
       c.conversionFactor = conversionFactor
       c.batchExpiryDate = batchExpiryDate
       c.batchManufacturingDate = batchManufacturingDate
@@ -342,7 +352,8 @@ public struct ItemRow: Sendable, Hashable {
 
     static func == (a: Extras, b: Extras) -> Bool {
       a.barcode == b.barcode && a.uom == b.uom && a.expenseAccount == b.expenseAccount && a.incomeAccount == b.incomeAccount
-        && a.costCenter == b.costCenter && a.remarks == b.remarks && a.conversionFactor == b.conversionFactor
+        && a.costCenter == b.costCenter && a.remarks == b.remarks && a.batchNo == b.batchNo && a.serialNos == b.serialNos
+        && a.conversionFactor == b.conversionFactor
         && a.batchExpiryDate == b.batchExpiryDate && a.batchManufacturingDate == b.batchManufacturingDate
     }
 
@@ -351,6 +362,8 @@ public struct ItemRow: Sendable, Hashable {
       h.combine(uom)
       h.combine(expenseAccount)
       h.combine(remarks)
+      h.combine(batchNo)
+      h.combine(serialNos)
       h.combine(conversionFactor)
     }
   }
