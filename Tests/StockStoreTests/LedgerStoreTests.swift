@@ -177,4 +177,55 @@ import Testing
       #expect(String(decoding: fast.bytes, as: UTF8.self) == slow.text)
     }
   }
+
+  /// Every column set, on a row with every item field and a sparse one: the fixed sequence the writer
+  /// uses is the layout's order.
+  @Test func aVoucherRowHasEveryColumnInTheLayoutOrder() {
+    let day = BusinessDate(year: 2026, month: 3, day: 1)!
+    var v = Voucher(type: .stockEntry, no: "SE-1", date: day, time: BusinessTime(seconds: 3_723), source: SourceLocation(file: "a.csv", line: 2))
+    v.action = .submit
+    v.purpose = .manufacture
+    v.party = "Party"
+    v.isReturn = true
+    v.returnAgainst = "SE-0"
+    v.updateStock = true
+    v.againstVoucher = "WO-1"
+    v.remarks = "=a remark"
+    var full = ItemRow(line: 2, itemCode: "FG")
+    full.barcode = "4006381333931"
+    full.warehouse = "W"
+    full.sourceWarehouse = "Stores"
+    full.targetWarehouse = "Finished Goods"
+    full.isFinishedItem = true
+    full.isScrapItem = true
+    full.qty = Fixed(parsing: "2.5")
+    full.uom = "Box"
+    full.conversionFactor = Fixed(12)
+    full.rate = Fixed(parsing: "0.125")
+    full.batchNo = "LOT-1"
+    full.batchExpiryDate = day.adding(days: 300)
+    full.batchManufacturingDate = day.adding(days: -3)
+    full.serialNos = ["S1", "S2"]
+    full.expenseAccount = "Expenses"
+    full.incomeAccount = "Sales"
+    full.costCenter = "Main"
+    var sparse = ItemRow(line: 3, itemCode: "RM")
+    sparse.sourceWarehouse = "Stores"
+    v.items = [full, sparse]
+    let written = Self.text { LedgerFormat.write(v, into: &$0) }
+    let byColumn = Self.text { w in for r in LedgerFormat.voucherRows(v) { w.texts(r); w.endRow() } }
+    #expect(written == byColumn)
+    #expect(LedgerFormat.voucherRows(v).allSatisfy { $0.count == VoucherColumn.allCases.count })
+    // A voucher with only its header fields and a tax row takes the general way, the same text.
+    var taxed = Voucher(type: .purchaseReceipt, no: "PR-1", date: day, source: SourceLocation(file: "a.csv", line: 5))
+    taxed.items = [sparse]
+    taxed.taxes = [ChargeRow(line: 6, account: "VAT", amount: Fixed(3))]
+    #expect(Self.text { LedgerFormat.write(taxed, into: &$0) } == Self.text { w in for r in LedgerFormat.voucherRows(taxed) { w.texts(r); w.endRow() } })
+  }
+
+  static func text(_ write: (inout ByteWriter) -> Void) -> String {
+    var w = ByteWriter(guardsFormulas: true)
+    write(&w)
+    return String(decoding: w.bytes, as: UTF8.self)
+  }
 }
