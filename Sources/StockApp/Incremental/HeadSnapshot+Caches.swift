@@ -18,7 +18,8 @@ extension HeadSnapshot {
     var documents = s.state.documents  // its table of numbers is built here, off the posting core
     /// The document's offset within `bytes`, when it has one to write.
     func add(_ no: String) -> Int? {
-      guard let doc = documents[no], loaded[no] != doc else { return nil }
+      // (`loaded` is empty after a replay: not even hashed then.)
+      guard let doc = documents[no], loaded.isEmpty || loaded[no] != doc else { return nil }
       scratch.reset()
       doc.encode(into: &scratch)
       return DocumentFile.record(scratch.bytes, into: &bytes)

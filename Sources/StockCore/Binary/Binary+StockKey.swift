@@ -1,6 +1,6 @@
 extension BinaryWriter {
   /// An item-warehouse: item code, then warehouse.
-  public mutating func key(_ k: StockKey) {
+  @inlinable public mutating func key(_ k: StockKey) {
     string(k.item)
     string(k.warehouse)
   }

@@ -46,7 +46,7 @@ public struct BinaryWriter: Sendable {
     uint64(UInt64(truncatingIfNeeded: u >> 64))
   }
 
-  public mutating func string(_ s: String) {
+  @inlinable public mutating func string(_ s: String) {
     var s = s
     s.withUTF8 { u in
       count(u.count)
