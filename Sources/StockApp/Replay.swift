@@ -17,12 +17,15 @@ struct Replay {
     let entries: Range<Int>
     /// Its GL lines, as positions in `Replay.gl`.
     let gl: Range<Int>
+    /// The position of the document it set in the state's documents, or -1.
+    let document: Int
 
-    init(timeline: TimelineVoucher, resolved: Voucher?, entries: Range<Int>, gl: Range<Int>) {
+    init(timeline: TimelineVoucher, resolved: Voucher?, entries: Range<Int>, gl: Range<Int>, document: Int = -1) {
       self.timeline = timeline
       self.resolved = resolved
       self.entries = entries
       self.gl = gl
+      self.document = document
     }
 
     /// The voucher as it posted.
@@ -62,10 +65,11 @@ struct Replay {
     if let ahead { engine.beforeGrowing = { ahead.drain() } }
     for (n, tv) in timeline.enumerated() {
       Replay.prefetch(timeline, after: n)
-      let e = entries.count, g = gl.count
+      let e = entries.count, g = gl.count, d = engine.documentsSet
       switch engine.post(tv.voucher, appendingTo: &entries, gl: &gl) {
       case .success(let resolved):
-        let done = Posted(timeline: tv, resolved: resolved, entries: e..<entries.count, gl: g..<gl.count)
+        let document = engine.documentsSet == d + 1 ? d : -1
+        let done = Posted(timeline: tv, resolved: resolved, entries: e..<entries.count, gl: g..<gl.count, document: document)
         if ahead != nil, entries[e...].contains(where: { !$0.batchNo.isEmpty || !$0.serialNos.isEmpty }) { tracked.append((tv.voucher.no, done.voucher)) }
         posted.append(done)
       case .failure(let problems): failures.append((tv, problems.diagnostics))

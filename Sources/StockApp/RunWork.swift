@@ -221,6 +221,8 @@ struct RunWork {
   /// The decision of a run.
   struct Settled {
     var acceptedNew: [Voucher] = []
+    /// For each of `acceptedNew`, the position of the document it set in `state.documents`, or -1.
+    var documentRecords: [Int] = []
     var entries: [StockLedgerEntry] = []
     /// Which of `entries` the run writes to the ledger (new, or revalued).
     var written: [Bool] = []
@@ -326,14 +328,23 @@ struct RunWork {
     // Arrival positions are 0..<count, each once: the vouchers are placed, not sorted (a million posted
     // vouchers filtered, sorted and mapped were three large arrays of fresh memory).
     var byArrival = [Voucher?](repeating: nil, count: replay.posted.reduce(0) { max($0, $1.timeline.arrival + 1) })
+    var documentByArrival = [Int](repeating: -1, count: byArrival.count)
     var newCount = 0
     for p in replay.posted where !p.timeline.isPosted {
       byArrival[p.timeline.arrival] = p.voucher
+      documentByArrival[p.timeline.arrival] = p.document
       newCount += 1
     }
     s.acceptedNew.reserveCapacity(newCount + cancels.count)
-    for v in byArrival { if let v { s.acceptedNew.append(v) } }
+    s.documentRecords.reserveCapacity(newCount + cancels.count)
+    for (v, d) in zip(byArrival, documentByArrival) {
+      if let v {
+        s.acceptedNew.append(v)
+        s.documentRecords.append(d)
+      }
+    }
     s.acceptedNew += cancels
+    s.documentRecords += Array(repeating: -1, count: cancels.count)
     s.cancelledNow = cancels.map(\.no)
     s.planning = replay.state.planning
     s.state = replay.state

@@ -34,8 +34,21 @@ extension HeadSnapshot {
     } else {
       var all: [(no: String, type: VoucherType, date: BusinessDate, document: Int?)] = []
       all.reserveCapacity(ledger.vouchers.count + s.acceptedNew.count)
+      // The first run of an empty ledger without returns or invoices of receipts (no document was looked
+      // up, so none changed after it was set): each voucher's document is the one it set, found by its
+      // position instead of by a table of a million numbers built for it.
+      let byPosition = ledger.vouchers.isEmpty && loaded.isEmpty && !s.state.documents.lookedUp && s.documentRecords.count == s.acceptedNew.count
+      func added(_ i: Int, _ v: Voucher) -> Int? {
+        guard byPosition else { return add(v.no) }
+        let r = s.documentRecords[i]
+        guard r >= 0, let (no, doc) = s.state.documents.document(atRecord: r) else { return nil }
+        precondition(no == v.no, "a voucher's document is the one it set")
+        scratch.reset()
+        doc.encode(into: &scratch)
+        return DocumentFile.record(scratch.bytes, into: &bytes)
+      }
       for v in ledger.vouchers where v.action == .submit { all.append((v.no, v.type, v.date, add(v.no))) }
-      for v in s.acceptedNew where v.action == .submit { all.append((v.no, v.type, v.date, add(v.no))) }
+      for (i, v) in s.acceptedNew.enumerated() where v.action == .submit { all.append((v.no, v.type, v.date, added(i, v))) }
       try file.replace(with: bytes.bytes)
       documentsSize = bytes.bytes.count
       index = PostedVouchers(base: VoucherIndex().adding(all))

@@ -28,6 +28,9 @@ public struct PostedDocuments: Sendable {
   /// The latest record of each number among `records[..<indexed]`.
   private var table: [String: Int] = [:]
   private var indexed = 0
+  /// Whether a number was ever looked up: until then no document was changed after it was set (a change
+  /// looks its document up first), so each number has one record, the one set when its voucher posted.
+  public private(set) var lookedUp = false
 
   public init() {}
 
@@ -42,6 +45,7 @@ public struct PostedDocuments: Sendable {
   /// - Complexity: amortised O(1); the first lookup after n documents were set enters those n.
   public subscript(no: String) -> PostedDocument? {
     mutating get {
+      lookedUp = true
       catchUp()
       return table[no].map(document(at:))
     }
@@ -65,8 +69,15 @@ public struct PostedDocuments: Sendable {
     return copy.table.mapValues { copy.document(at: $0) }
   }
 
-  /// How many documents were set (a number set twice counts twice): room to make for writing them.
+  /// How many documents were set (a number set twice counts twice): room to make for writing them, and
+  /// the position the next one set takes.
   public var setCount: Int { records.count }
+
+  /// The document set at position `record` (see ``setCount``), and its number; nil for a removal.
+  /// - Complexity: O(lines of the document).
+  public func document(atRecord record: Int) -> (no: String, document: PostedDocument)? {
+    records[record].count < 0 ? nil : (numbers[record], document(at: record))
+  }
 
   private mutating func append(_ no: String, _ record: Record) {
     numbers.append(no)

@@ -21,6 +21,8 @@ public struct PostingEngine: Sendable {
 
   /// State of every item and warehouse after the vouchers posted so far.
   public var states: [StockKey: ItemWarehouseState] { state.stock }
+  /// How many documents were set so far (``PostedDocuments/setCount``).
+  public var documentsSet: Int { state.documents.setCount }
 
   public init(masters: Masters, state: PostingState = PostingState()) {
     self.masters = masters
