@@ -48,4 +48,25 @@ import Testing
     again["PR-3"] = Self.doc(.deliveryNote, "Customer", qty: 1, rate: 1)
     #expect(docs["PR-3"] == nil && again["PR-3"]?.type == .deliveryNote)
   }
+
+  /// The engine writes a posting voucher's lines in place: they become its document when it posts, go when
+  /// it fails, and stay its own when another document is set meanwhile (a return updating its original).
+  @Test func pendingLinesBecomeTheDocumentThatPostsOrGo() {
+    var docs = PostedDocuments()
+    docs["PR-1"] = Self.doc(.purchaseReceipt, "Supplier", qty: 5, rate: 20, lines: 2)
+    let line = { (q: Int) in PostedDocument.Line(key: StockKey(item: "RM\(q)", warehouse: "Stores"), qty: Fixed(q), rate: Fixed(7), documentRate: Fixed(8)) }
+    docs.appendPendingLine(line(1))
+    docs.discardPendingLines()  // a voucher that failed
+    docs.appendPendingLine(line(2))
+    var original = docs["PR-1"]!
+    original.returned[StockKey(item: "RM0", warehouse: "Stores")] = Fixed(1)
+    docs["PR-1"] = original  // set while DN-1's line is pending
+    docs.appendPendingLine(line(3))
+    docs.setPending("DN-1", type: .deliveryNote, isReturn: false, party: "Customer")
+    #expect(docs["DN-1"] == PostedDocument(type: .deliveryNote, isReturn: false, party: "Customer", lines: [line(2), line(3)]))
+    #expect(docs["PR-1"] == original && docs["PR-1"]?.lines.count == 2)
+    docs.setPending("DN-2", type: .deliveryNote, isReturn: true, party: "Customer")
+    #expect(docs["DN-2"]?.lines == [] && docs["DN-2"]?.isReturn == true)
+    #expect(docs.dictionary.count == 3)
+  }
 }

@@ -78,6 +78,7 @@ public struct PostingEngine: Sendable {
     }
     if !tx.problems.isEmpty {
       tx.entries.removeSubrange(tx.firstEntry...)
+      tx.base.documents.discardPendingLines()
       return .failure(VoucherProblems(diagnostics: tx.problems))
     }
     tx.commit()

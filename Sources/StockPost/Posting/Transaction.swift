@@ -35,8 +35,6 @@ struct Transaction {
   var firstEntry = 0
   /// Called before an append would move `entries` to new storage (see ``PostingEngine/beforeGrowing``).
   var beforeGrowing: (@Sendable () -> Void)?
-  /// Lines to record in the history once the voucher posts.
-  var documentLines: [PostedDocument.Line] = []
   var problems: [Diagnostic] = []
   var gl = GLBuilder()
   /// The Sales Order whose reservation this voucher's outward movements may take.
@@ -86,10 +84,14 @@ struct Transaction {
     if rare != nil { rare!.commit(into: &base, returnAgainst: voucher.returnAgainst) }
     switch voucher.type {
     case .purchaseReceipt, .purchaseInvoice, .deliveryNote, .salesInvoice:
-      base.documents[voucher.no] = PostedDocument(type: voucher.type, isReturn: voucher.isReturn, party: voucher.party, lines: documentLines)
-    default: break
+      // Its lines were appended in place as its rows posted (``documentLine(_:)``).
+      base.documents.setPending(voucher.no, type: voucher.type, isReturn: voucher.isReturn, party: voucher.party)
+    default: base.documents.discardPendingLines()
     }
   }
+
+  /// A line of this voucher's document (what returns and invoices will need of it), kept if it posts.
+  mutating func documentLine(_ line: PostedDocument.Line) { base.documents.appendPendingLine(line) }
 
   /// The voucher with the rows as they posted.
   var resolvedVoucher: Voucher {
