@@ -186,8 +186,9 @@ struct Transaction {
                          outgoingRate: outgoingRate, keepSerialRates: keepSerialRates)
     }
     let key = key ?? StockKey(item: item.code, warehouse: warehouse)
-    guard available(row, item: item, warehouse: warehouse, key: key, actualQty: actualQty) else { return nil }
+    // The state looked up once: its quantity is what the availability check reads.
     var state = state(key)
+    guard available(row, item: item, warehouse: warehouse, key: key, actualQty: actualQty, current: state.qty) else { return nil }
     guard let outcome = value(row, item: item, warehouse: warehouse, actualQty: actualQty, incomingRate: incomingRate, outgoingRate: outgoingRate, state: &state) else { return nil }
     pending[key] = state
     let e = append(row, key: key, actualQty: actualQty, incomingRate: actualQty.isPositive ? incomingRate : .zero, outcome: outcome, state: state)
@@ -196,11 +197,12 @@ struct Transaction {
 
   /// Whether an outward movement finds the stock it needs (unless negative stock is allowed); records the
   /// shortfall otherwise. Serialized items are always checked.
-  mutating func available(_ row: ItemRow, item: Item, warehouse: String, key: StockKey, actualQty: Quantity) -> Bool {
+  /// - Parameter current: `qty(key)`, when the caller has it.
+  mutating func available(_ row: ItemRow, item: Item, warehouse: String, key: StockKey, actualQty: Quantity, current known: Quantity? = nil) -> Bool {
     guard actualQty.isNegative else { return true }
     guard checkReservations(row, item: item, warehouse: warehouse, key: key, qty: -actualQty, forOrder: fulfilling) else { return false }
     guard !masters.allowsNegativeStock(item) || item.hasSerialNo else { return true }
-    let current = qty(key)
+    let current = known ?? qty(key)
     let after = current + actualQty
     let shortfall = arithmetic.quantity(-after)
     guard after.isNegative && shortfall > arithmetic.negativeTolerance else { return true }
