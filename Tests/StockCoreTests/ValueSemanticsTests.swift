@@ -100,6 +100,14 @@ import Testing
     plain.againstVoucher = ""
     #expect(plain == untouched && plain.hashValue == untouched.hashValue)
     #expect(plain.source == SourceLocation(file: "a.csv", line: 2))
+    // The same for a row's rarely set fields.
+    var row = ItemRow(line: 2, itemCode: "RM")
+    let bare = row
+    row.batchNo = "LOT-1"
+    row.uom = "Box"
+    row.batchNo = ""
+    row.uom = ""
+    #expect(row == bare && row.hashValue == bare.hashValue)
   }
 
   @Test func boxedEntryFieldsBehaveAsValues() {

@@ -324,6 +324,8 @@ public struct ItemRow: Sendable, Hashable {
       extras = extras?.copy()
     }
     if let extras { edit(extras) }
+    // A box whose fields were all cleared goes, so rows compare equal however their fields were set.
+    if let e = extras, e.isBlank { extras = nil }
   }
 
   /// The rarely set fields. Only ever mutated while uniquely referenced.
@@ -333,6 +335,11 @@ public struct ItemRow: Sendable, Hashable {
     var conversionFactor: Fixed?
     var batchExpiryDate: BusinessDate?
     var batchManufacturingDate: BusinessDate?
+
+    var isBlank: Bool {
+      barcode.isEmpty && uom.isEmpty && expenseAccount.isEmpty && incomeAccount.isEmpty && costCenter.isEmpty && remarks.isEmpty
+        && batchNo.isEmpty && serialNos.isEmpty && conversionFactor == nil && batchExpiryDate == nil && batchManufacturingDate == nil
+    }
 
     func copy() -> Extras {
       let c = Extras()
