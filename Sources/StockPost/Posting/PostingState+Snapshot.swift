@@ -8,8 +8,7 @@ extension PostingState {
   /// - Complexity: O(n) in the number of item-warehouses, serials, batches and orders.
   public func encode(into w: inout BinaryWriter) {
     w.count(stock.count)
-    for k in stock.keys {
-      let s = stock[k]!
+    for (k, s) in stock {
       w.key(k)
       w.compactFixed(s.qty)
       w.compactFixed(s.stockValue)
@@ -78,8 +77,7 @@ extension PostingState {
       }
     }
     w.count(planning.count)
-    for k in planning.keys {
-      let t = planning[k]!
+    for (k, t) in planning {
       w.key(k)
       w.compactFixed(t.reserved)
       w.compactFixed(t.ordered)

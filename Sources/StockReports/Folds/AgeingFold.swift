@@ -154,8 +154,8 @@ extension AgeingFold {
   func encode(into w: inout BinaryWriter) {
     w.optionalDate(latest)
     w.count(slots.count)
-    for k in slots.keys {
-      let live = slots[k]!.live
+    for (k, queue) in slots {  // (a lookup per key, before)
+      let live = queue.live
       w.key(k)
       w.count(live.count)
       for s in live {

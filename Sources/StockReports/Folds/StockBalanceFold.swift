@@ -66,10 +66,17 @@ public struct StockBalanceFold: Sendable {
 extension StockBalanceFold {
   func encode(into w: inout BinaryWriter) {
     w.count(rows.count)
-    for k in rows.keys {
-      let r = rows[k]!
+    for (k, r) in rows {  // (a lookup and an array per key, before)
       w.key(k)
-      for f in [r.openingQty, r.openingValue, r.inQty, r.inValue, r.outQty, r.outValue, r.balanceQty, r.balanceValue, r.rate] { w.compactFixed(f) }
+      w.compactFixed(r.openingQty)
+      w.compactFixed(r.openingValue)
+      w.compactFixed(r.inQty)
+      w.compactFixed(r.inValue)
+      w.compactFixed(r.outQty)
+      w.compactFixed(r.outValue)
+      w.compactFixed(r.balanceQty)
+      w.compactFixed(r.balanceValue)
+      w.compactFixed(r.rate)
     }
   }
   init(decoding r: inout BinaryReader) throws(BinaryFormatError) {
