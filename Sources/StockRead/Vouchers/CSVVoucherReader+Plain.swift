@@ -1,7 +1,7 @@
 import StockCore
 
-/// The reading of a plain file — ASCII without quotes or NUL bytes, what point-of-sale and warehouse
-/// exports write — record by record over byte ranges, with no string per field.
+/// The reading of a plain file — ASCII without quotes or NUL bytes, lines ended by LF or CRLF, what
+/// point-of-sale and warehouse exports write — record by record over byte ranges, with no string per field.
 ///
 /// A record becomes a voucher here only when it is the first row of a voucher that reads without a
 /// problem and uses the common columns (item, warehouses, quantity, rate, batch, party, references); any
