@@ -16,13 +16,17 @@ extension HeadSnapshot {
     var bytes = BinaryWriter(capacity: previous == nil ? 64 * s.state.documents.setCount : 1 << 16)
     var scratch = BinaryWriter(capacity: 256)
     var documents = s.state.documents  // its table of numbers is built here, off the posting core
+    /// Writes a document into `bytes`; its offset there.
+    func write(_ doc: PostedDocument) -> Int {
+      scratch.reset()
+      doc.encode(into: &scratch)
+      return DocumentFile.record(scratch.bytes, into: &bytes)
+    }
     /// The document's offset within `bytes`, when it has one to write.
     func add(_ no: String) -> Int? {
       // (`loaded` is empty after a replay: not even hashed then.)
       guard let doc = documents[no], loaded.isEmpty || loaded[no] != doc else { return nil }
-      scratch.reset()
-      doc.encode(into: &scratch)
-      return DocumentFile.record(scratch.bytes, into: &bytes)
+      return write(doc)
     }
     if let previous {
       var moved: [(no: String, offset: Int)] = []
@@ -43,9 +47,7 @@ extension HeadSnapshot {
         let r = s.documentRecords[i]
         guard r >= 0, let (no, doc) = s.state.documents.document(atRecord: r) else { return nil }
         precondition(no == v.no, "a voucher's document is the one it set")
-        scratch.reset()
-        doc.encode(into: &scratch)
-        return DocumentFile.record(scratch.bytes, into: &bytes)
+        return write(doc)
       }
       for v in ledger.vouchers where v.action == .submit { all.append((v.no, v.type, v.date, add(v.no))) }
       for (i, v) in s.acceptedNew.enumerated() where v.action == .submit { all.append((v.no, v.type, v.date, added(i, v))) }
