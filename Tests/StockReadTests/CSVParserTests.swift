@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import StockCore
 @testable import StockRead
@@ -13,6 +14,24 @@ import Testing
     #expect(recs[2].line == 3)
     #expect(recs[3].line == 5)
     #expect(recs[3].fields == ["3", "ü", ""])
+  }
+
+  /// The plain splitter gives the general parser's records, fields and lines on every way a plain buffer
+  /// ends its lines and fields (blank records, which the readers skip, aside).
+  @Test(arguments: ["a,b,c\nd,,f\n", "a,b\r\n\r\nc,d", "a\rb,c\r\n,\n,,x,\n", "x,y,", ",\n\n1,2\r"])
+  func plainRecordsAreTheGeneralOnes(text: String) throws {
+    let bytes = Array(text.utf8)
+    let general = try CSVParser.parse(bytes, file: "p.csv").filter { !$0.isBlank }.map { "\($0.line):\($0.fields)" }
+    var plain: [String] = []
+    bytes.withUnsafeBufferPointer { buf in
+      #expect(CSVParser.isPlain(buf))
+      CSVParser.forEachPlainRecord(buf, firstLine: 1) { line, bounds in
+        let fields = stride(from: 0, to: bounds.count, by: 2).map { String(decoding: UnsafeBufferPointer(rebasing: buf[bounds[$0]..<bounds[$0 + 1]]), as: UTF8.self) }
+        plain.append("\(line):\(fields)")
+      }
+    }
+    #expect(plain == general)
+    #expect(CSVParser.hasBareCR(bytes) == text.replacingOccurrences(of: "\r\n", with: "").contains("\r"))
   }
 
   @Test("errors carry their line", arguments: [

@@ -133,7 +133,7 @@ import Testing
   @Test(arguments: [("\n", true), ("\r\n", false), ("\r", true)])
   func plainFilesReadAsTheGeneralPathReadsThem(lineEnd: String, finalNewline: Bool) {
     let bytes = Self.mixedFile(lineEnd: lineEnd, finalNewline: finalNewline)
-    #expect(bytes.withUnsafeBufferPointer { CSVVoucherReader.isPlain($0) })
+    #expect(bytes.withUnsafeBufferPointer { CSVParser.isPlain($0) })
     let general = CSVVoucherReader.read(bytes: bytes, file: "mixed.csv", inHalves: false, plain: false)
     let whole = CSVVoucherReader.read(bytes: bytes, file: "mixed.csv", inHalves: false, plain: true)
     let halves = CSVVoucherReader.readInParts(bytes: bytes, file: "mixed.csv", halves: true, minimum: 0, plain: true)
@@ -150,9 +150,9 @@ import Testing
 
   @Test func aFileWithAQuoteOrBeyondASCIIIsNotPlain() {
     for text in ["a,\"b\"\n", "a,caf\u{E9}\n", "a,\u{0}\n"] {
-      #expect(!Array(text.utf8).withUnsafeBufferPointer { CSVVoucherReader.isPlain($0) })
+      #expect(!Array(text.utf8).withUnsafeBufferPointer { CSVParser.isPlain($0) })
     }
-    #expect(Array("a,b\r\nc,d\n".utf8).withUnsafeBufferPointer { CSVVoucherReader.isPlain($0) })
+    #expect(Array("a,b\r\nc,d\n".utf8).withUnsafeBufferPointer { CSVParser.isPlain($0) })
   }
 
   /// A bare CR ends a record and a line as LF does: files mixing them (a header ended by CR, found by the

@@ -142,4 +142,78 @@ public enum CSVParser {
       body(CSVRecord(line: recordLine, fields: fields))
     }
   }
+
+  // MARK: plain buffers
+
+  /// Whether a buffer holds only what ``forEachPlainRecord(_:firstLine:_:)`` reads: ASCII, no quote, no
+  /// NUL.
+  /// - Complexity: O(n), one pass over the bytes (branch-free, so the compiler takes a vector at a time).
+  public static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var seen: UInt8 = 0, quoteOrNul: UInt8 = 0
+    for b in bytes {
+      seen |= b
+      quoteOrNul |= (b == 34 ? 1 : 0) | (b == 0 ? 1 : 0)
+    }
+    return seen < 0x80 && quoteOrNul == 0
+  }
+
+  /// Whether a CR ends a line without an LF after it (code that counts lines by LF would miss it).
+  /// - Complexity: O(n), one pass over the bytes.
+  public static func hasBareCR(_ bytes: [UInt8]) -> Bool {
+    bytes.withUnsafeBufferPointer { b in
+      var i = 0
+      while i < b.count {
+        if b[i] == 13 && (i + 1 == b.count || b[i + 1] != 10) { return true }
+        i += 1
+      }
+      return false
+    }
+  }
+
+  /// Calls `body` with each non-blank record of a plain buffer (``isPlain(_:)``) and the line it starts on,
+  /// its fields as byte ranges: field k is `bounds[2k]..<bounds[2k + 1]`. The records, fields and lines are
+  /// those of ``forEachRecord(_:file:firstLine:_:)`` on the same bytes — this is its unquoted branch, with
+  /// no string per field and nothing that can fail (a plain buffer has no quote, NUL or invalid UTF-8).
+  /// - Complexity: O(n) in the number of bytes.
+  public static func forEachPlainRecord(
+    _ buf: UnsafeBufferPointer<UInt8>, firstLine: Int = 1, _ body: (_ line: Int, _ bounds: UnsafeBufferPointer<Int>) -> Void
+  ) {
+    let comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+    let n = buf.count
+    var bounds: [Int] = []
+    bounds.reserveCapacity(64)
+    var i = 0, line = firstLine
+    while i < n {
+      let recordLine = line
+      bounds.removeAll(keepingCapacity: true)
+      var blank = true
+      // A comma ends a field and is always followed by one (empty at the end of the buffer); CR, LF or
+      // CRLF end the record.
+      while true {
+        let start = i
+        while i < n {
+          let b = buf[i]
+          if b == comma || b == lf || b == cr { break }
+          i += 1
+        }
+        bounds.append(start)
+        bounds.append(i)
+        if i > start { blank = false }
+        if i >= n { break }
+        if buf[i] == comma {
+          i += 1
+          continue
+        }
+        if buf[i] == cr {
+          i += 1
+          if i < n && buf[i] == lf { i += 1 }
+        } else {
+          i += 1
+        }
+        line += 1
+        break
+      }
+      if !blank { bounds.withUnsafeBufferPointer { body(recordLine, $0) } }
+    }
+  }
 }

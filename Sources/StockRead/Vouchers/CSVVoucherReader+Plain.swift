@@ -11,31 +11,6 @@ import StockCore
 /// (`CSVVoucherReaderTests` reads files both ways): the plain one makes five strings of a row's twelve
 /// fields instead of twelve, and no row of strings by column.
 extension CSVVoucherReader {
-  /// Whether a part of a file can be read plainly: ASCII, no quote, no NUL.
-  /// - Complexity: O(n), one pass over the bytes.
-  static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    // Branch-free, so the compiler can take the bytes a vector at a time.
-    var seen: UInt8 = 0, quoteOrNul: UInt8 = 0
-    for b in bytes {
-      seen |= b
-      quoteOrNul |= (b == 34 ? 1 : 0) | (b == 0 ? 1 : 0)
-    }
-    return seen < 0x80 && quoteOrNul == 0
-  }
-
-  /// Whether a CR ends a line without an LF after it.
-  /// - Complexity: O(n), one pass over the bytes.
-  static func hasBareCR(_ bytes: [UInt8]) -> Bool {
-    bytes.withUnsafeBufferPointer { b in
-      var i = 0
-      while i < b.count {
-        if b[i] == 13 && (i + 1 == b.count || b[i + 1] != 10) { return true }
-        i += 1
-      }
-      return false
-    }
-  }
-
   /// Where each voucher column is among a file's fields (-1: not in the file).
   struct ColumnPlaces {
     let of: [Int]
@@ -56,51 +31,13 @@ extension CSVVoucherReader {
     subscript(_ c: VoucherColumn) -> Int { of[c.ordinal] }
   }
 
-  /// Reads the records of a plain part of a file (see ``isPlain(_:)``) into `rows`.
+  /// Reads the records of a plain part of a file (see ``CSVParser/isPlain(_:)``) into `rows`.
   /// - Parameter firstLine: the line number of the part's first line.
   /// - Complexity: O(n) in the bytes of the part.
   static func readPlain(_ buf: UnsafeBufferPointer<UInt8>, firstLine: Int, columns: [VoucherColumn?], header: [String], into rows: inout Rows) {
     let places = ColumnPlaces(columns)
-    let comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
-    let n = buf.count
-    var bounds: [Int] = []
-    bounds.reserveCapacity(2 * max(columns.count, 1) + 2)
-    var i = 0, line = firstLine
-    // The records as the general parser splits them: a comma ends a field, CR, LF or CRLF a record, and a
-    // comma is always followed by a field (empty at the end of the part).
-    while i < n {
-      let recordLine = line
-      bounds.removeAll(keepingCapacity: true)
-      var blank = true
-      while true {
-        let start = i
-        while i < n {
-          let b = buf[i]
-          if b == comma || b == lf || b == cr { break }
-          i += 1
-        }
-        bounds.append(start)
-        bounds.append(i)
-        if i > start { blank = false }
-        if i >= n { break }
-        if buf[i] == comma {
-          i += 1
-          continue
-        }
-        if buf[i] == cr {
-          i += 1
-          if i < n && buf[i] == lf { i += 1 }
-        } else {
-          i += 1
-        }
-        line += 1
-        break
-      }
-      if blank { continue }
-      let taken = bounds.withUnsafeBufferPointer { b in
-        rows.addPlain(buf, bounds: b, line: recordLine, columns: columns.count, places: places)
-      }
-      if !taken {
+    CSVParser.forEachPlainRecord(buf, firstLine: firstLine) { recordLine, bounds in
+      if !rows.addPlain(buf, bounds: bounds, line: recordLine, columns: columns.count, places: places) {
         let fields = stride(from: 0, to: bounds.count, by: 2).map {
           String(decoding: UnsafeBufferPointer(rebasing: buf[bounds[$0]..<bounds[$0 + 1]]), as: UTF8.self)
         }

@@ -134,17 +134,17 @@ public enum CSVVoucherReader {
   }
 
   /// A file without quotes read after its header: in two halves (see ``readInHalves``), or, when `halves`
-  /// is false, whole, if it is plain (``isPlain``). Halves are read plainly when the file is plain.
+  /// is false, whole, if it is plain (``CSVParser/isPlain(_:)``). Halves are read plainly when the file is plain.
   static func readInParts(bytes: [UInt8], file: String, halves: Bool, minimum: Int = 1 << 22, plain readsPlain: Bool) -> VoucherFile? {
     let n = bytes.count
     guard !halves || n >= minimum, sniff(bytes, file: file) == nil else { return nil }
-    let plain = readsPlain && bytes.withUnsafeBufferPointer { isPlain($0) }
+    let plain = readsPlain && bytes.withUnsafeBufferPointer { CSVParser.isPlain($0) }
     guard halves || plain else { return nil }
     let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
     guard !bytes.starts(with: bom), let firstByte = bytes.first, firstByte != 10, firstByte != 13 else { return nil }
     // Lines end in LF or CRLF (a bare CR also ends a record and a line for the parser, which the split
     // and the line numbers here, counting LFs, would miss).
-    guard !bytes.contains(34), !hasBareCR(bytes), let headerEnd = bytes.firstIndex(of: 10) else { return nil }
+    guard !bytes.contains(34), !CSVParser.hasBareCR(bytes), let headerEnd = bytes.firstIndex(of: 10) else { return nil }
     var result = VoucherFile(name: file)
     let headerBytes = Array(bytes[0...headerEnd])
     guard let headerRecords = try? CSVParser.parse(headerBytes, file: file), let headerRecord = headerRecords.first else { return nil }
