@@ -173,7 +173,7 @@ public struct GLEntry: Sendable, Hashable {
     self.accountName = account
     self.debit = debit
     self.credit = credit
-    self.notes = party.isEmpty && remarks.isEmpty ? nil : Notes(party: party, remarks: remarks)
+    self.notes = Notes.make(party: party, remarks: remarks)
     self.againstAccountName = againstAccount
     self.isAdjustment = isAdjustment
   }
@@ -194,7 +194,7 @@ extension GLEntry {
     }
 
     /// nil when both are blank, so lines without them compare and hash alike however they were made.
-    static func make(party: String, remarks: String) -> Notes? {
+    @usableFromInline static func make(party: String, remarks: String) -> Notes? {
       party.isEmpty && remarks.isEmpty ? nil : Notes(party: party, remarks: remarks)
     }
 
