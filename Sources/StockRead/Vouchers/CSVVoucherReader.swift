@@ -144,7 +144,8 @@ public enum CSVVoucherReader {
     guard !bytes.starts(with: bom), let firstByte = bytes.first, firstByte != 10, firstByte != 13 else { return nil }
     // Lines end in LF or CRLF (a bare CR also ends a record and a line for the parser, which the split
     // and the line numbers here, counting LFs, would miss).
-    guard !bytes.contains(34), !CSVParser.hasBareCR(bytes), let headerEnd = bytes.firstIndex(of: 10) else { return nil }
+    // (A plain file has no quote: not looked for twice.)
+    guard plain || !bytes.contains(34), !CSVParser.hasBareCR(bytes), let headerEnd = bytes.firstIndex(of: 10) else { return nil }
     var result = VoucherFile(name: file)
     let headerBytes = Array(bytes[0...headerEnd])
     guard let headerRecords = try? CSVParser.parse(headerBytes, file: file), let headerRecord = headerRecords.first else { return nil }
