@@ -30,4 +30,55 @@ import Testing
     check(merged)
     #expect(throws: BinaryFormatError.self) { try PostedVouchers.mapBase(ledger: dir, size: size + 1) }
   }
+
+  @Test func theBucketSortIsAStableSortByHash() {
+    var rng = SystemRandomNumberGenerator()
+    // Spread hashes with repeats, and a run bunched into one bucket (the comparison sort's case).
+    var hashes = (0..<5000).map { _ in UInt64.random(in: 0...UInt64.max, using: &rng) }
+    hashes += hashes.prefix(300)
+    hashes += (0..<200).map { UInt64($0 % 7) }
+    hashes.shuffle(using: &rng)
+    let expected = hashes.indices.sorted { (hashes[$0], $0) < (hashes[$1], $1) }.map { UInt32($0) }
+    #expect(VoucherIndex.sortedByHash(hashes) == expected)
+    #expect(VoucherIndex.sortedByHash([]) == [])
+    #expect(VoucherIndex.sortedByHash([7]) == [0])
+  }
+
+  @Test func aBuiltIndexIsTheIndexAddedToAndWritesItsEncoding() throws {
+    let numbers = (0..<3000).map { "V-\($0)" }
+    var b = VoucherIndex.Builder(capacity: 10)  // grows past its capacity
+    for (i, no) in numbers.enumerated() { b.add(no, type: i % 2 == 0 ? .purchaseReceipt : .deliveryNote, date: day.adding(days: i), document: i % 3 == 0 ? nil : 10 * i) }
+    let built = b.build()
+    // The same vouchers added in two steps: the same lookups.
+    let first = VoucherIndex().adding(numbers.indices.prefix(1000).map { (numbers[$0], $0 % 2 == 0 ? .purchaseReceipt : .deliveryNote, day.adding(days: $0), $0 % 3 == 0 ? nil : 10 * $0) })
+    let both = first.adding(numbers.indices.dropFirst(1000).map { (numbers[$0], $0 % 2 == 0 ? .purchaseReceipt : .deliveryNote, day.adding(days: $0), $0 % 3 == 0 ? nil : 10 * $0) })
+    for (i, no) in numbers.enumerated() {
+      for index in [built, both] {
+        #expect(index.lookup(no)?.date == day.adding(days: i))
+        #expect(index.documentOffset(no) == (i % 3 == 0 ? nil : 10 * i))
+      }
+    }
+    #expect(built.lookup("V-3000") == nil)
+    // Written in parts, the file is the encoding's bytes.
+    let dir = temporaryDirectory("sl-index")
+    let file = try StreamedFile(path: dir + "/index", hashing: false, directIO: false)
+    built.write(to: file)
+    _ = try file.finish(durable: false)
+    var w = BinaryWriter()
+    built.encode(into: &w)
+    #expect(FileManager.default.contents(atPath: dir + "/index").map(Array.init) == w.bytes)
+  }
+
+  @Test func documentsWrittenRecordByRecordAreReadAtTheirOffsets() throws {
+    let dir = temporaryDirectory("sl-docs")
+    let file = DocumentFile(ledger: dir)
+    let writer = try file.rewrite()
+    // Enough to pass the writer's buffer several times.
+    let payloads = (0..<400).map { i in [UInt8](repeating: UInt8(i % 251), count: 1 + i * 37 % 20_000) }
+    let offsets = payloads.map { writer.record($0) }
+    #expect(FileManager.default.fileExists(atPath: file.path) == false)  // replaced only when finished
+    let size = try writer.finish()
+    #expect(size == DurableFiles.size(file.path))
+    for (p, o) in zip(payloads, offsets) { #expect(file.read(at: o) == p) }
+  }
 }

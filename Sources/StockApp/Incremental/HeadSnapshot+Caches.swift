@@ -11,18 +11,22 @@ extension HeadSnapshot {
   /// voucher's document (the file rewritten, in ledger order) and the voucher index with them; after a run
   /// from the snapshot, the documents it created or changed (appended; the vouchers of a revalued part are
   /// `ledger`'s).
-  /// - Complexity: O(documents written); after a replay O(posted vouchers log posted vouchers) for the index.
+  /// - Complexity: O(documents written); after a replay O(posted vouchers) for the index (a bucket sort).
   mutating func storeDocuments(of s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, loaded: [String: PostedDocument], in file: DocumentFile) throws(StoreError) {
-    var bytes = BinaryWriter(capacity: previous == nil ? 64 * s.state.documents.setCount : 1 << 16)
     var scratch = BinaryWriter(capacity: 256)
     var documents = s.state.documents  // its table of numbers is built here, off the posting core
-    /// Writes a document into `bytes`; its offset there.
+    // After a replay the file is rewritten record by record; else the run's records are gathered and
+    // appended.
+    var bytes = BinaryWriter(capacity: previous == nil ? 0 : 1 << 16)
+    let rewrite = previous == nil ? try file.rewrite() : nil
+    /// Writes a document; its offset in the file (after a replay) or within `bytes`.
     func write(_ doc: PostedDocument) -> Int {
       scratch.reset()
       doc.encode(into: &scratch)
+      if let rewrite { return rewrite.record(scratch.bytes) }
       return DocumentFile.record(scratch.bytes, into: &bytes)
     }
-    /// The document's offset within `bytes`, when it has one to write.
+    /// The document's offset, when it has one to write.
     func add(_ no: String) -> Int? {
       // (`loaded` is empty after a replay: not even hashed then.)
       guard let doc = documents[no], loaded.isEmpty || loaded[no] != doc else { return nil }
@@ -35,9 +39,8 @@ extension HeadSnapshot {
       for v in s.acceptedNew where v.action == .submit { if let o = add(v.no) { moved.append((v.no, o)) } }
       documentsSize = try file.append(bytes.bytes, after: previous.documentsSize)
       index.setDocuments(moved.map { ($0.no, previous.documentsSize + $0.offset) })
-    } else {
-      var all: [(no: String, type: VoucherType, date: BusinessDate, document: Int?)] = []
-      all.reserveCapacity(ledger.vouchers.count + s.acceptedNew.count)
+    } else if let rewrite {
+      var built = VoucherIndex.Builder(capacity: ledger.vouchers.count + s.acceptedNew.count)
       // The first run of an empty ledger without returns or invoices of receipts (no document was looked
       // up, so none changed after it was set): each voucher's document is the one it set, found by its
       // position instead of by a table of a million numbers built for it.
@@ -49,11 +52,10 @@ extension HeadSnapshot {
         precondition(no == v.no, "a voucher's document is the one it set")
         return write(doc)
       }
-      for v in ledger.vouchers where v.action == .submit { all.append((v.no, v.type, v.date, add(v.no))) }
-      for (i, v) in s.acceptedNew.enumerated() where v.action == .submit { all.append((v.no, v.type, v.date, added(i, v))) }
-      try file.replace(with: bytes.bytes)
-      documentsSize = bytes.bytes.count
-      index = PostedVouchers(base: VoucherIndex().adding(all))
+      for v in ledger.vouchers where v.action == .submit { built.add(v.no, type: v.type, date: v.date, document: add(v.no)) }
+      for (i, v) in s.acceptedNew.enumerated() where v.action == .submit { built.add(v.no, type: v.type, date: v.date, document: added(i, v)) }
+      documentsSize = try rewrite.finish()
+      index = PostedVouchers(base: built.build())
     }
   }
 }

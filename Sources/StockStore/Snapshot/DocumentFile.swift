@@ -23,10 +23,40 @@ public struct DocumentFile: Sendable {
     return offset
   }
 
-  /// Replaces the file with `bytes` (records built with ``record(_:into:)``).
-  public func replace(with bytes: [UInt8]) throws(StoreError) {
-    try DurableFiles.write(bytes, to: path, durable: false)
+  /// The file rewritten record by record through one buffer (a replay's documents, tens of megabytes at a
+  /// million vouchers, are not gathered in memory first); replaced when ``finish()`` is called.
+  public final class Writer {
+    private let file: StreamedFile
+    private var pending = BinaryWriter(capacity: Writer.flushAt + 4096)
+    private var flushed = 0
+    static let flushAt = 1 << 20
+
+    init(path: String) throws(StoreError) { file = try StreamedFile(path: path, hashing: false, directIO: false) }
+
+    /// Appends a record (``DocumentFile/record(_:into:)``); its offset in the file.
+    /// - Complexity: O(payload).
+    public func record(_ payload: [UInt8]) -> Int {
+      let offset = flushed + DocumentFile.record(payload, into: &pending)
+      if pending.bytes.count >= Writer.flushAt { flush() }
+      return offset
+    }
+
+    private func flush() {
+      file.append(pending.bytes)
+      flushed += pending.bytes.count
+      pending.reset()
+    }
+
+    /// Replaces the file with the records written (atomically, not fsynced: derived, the snapshot vouches for it);
+    /// returns its size.
+    public func finish() throws(StoreError) -> Int {
+      flush()
+      return try file.finish(durable: false).count
+    }
   }
+
+  /// A writer that replaces the file (until its ``Writer/finish()``, the file is as it was).
+  public func rewrite() throws(StoreError) -> Writer { try Writer(path: path) }
 
   /// Cuts the file back to `size` (what the snapshot knows of) and appends `bytes`, records built with
   /// ``record(_:into:)`` whose offsets are then `size` + their offset in `bytes`. Returns the new size.

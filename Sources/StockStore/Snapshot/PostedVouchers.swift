@@ -71,10 +71,14 @@ public struct PostedVouchers: Sendable {
   public func merged() throws(BinaryFormatError) -> PostedVouchers {
     let all: VoucherIndex
     switch base {
-    case .built(let i): all = i
+    case .built(let i):
+      // A replay's index, just built: already one base (not copied again).
+      if recent.isEmpty && movedDocuments.isEmpty { return self }
+      all = i
     case .mapped(let m): all = try m.load()
     }
-    var b = all.adding(recent.map { ($0.key, $0.value.type, $0.value.date) })
+    // In order of number, so the file's bytes do not depend on the table's order.
+    var b = all.adding(recent.keys.sorted().map { ($0, recent[$0]!.type, recent[$0]!.date) })
     b.setDocuments(recent.compactMap { k, v in v.document.map { (k, $0) } } + movedDocuments.map { ($0.key, $0.value) })
     return PostedVouchers(base: b)
   }
@@ -112,10 +116,10 @@ public struct PostedVouchers: Sendable {
   /// Writes the base (built by ``merged()``); returns its size.
   public func writeBase(ledger: String) throws(StoreError) -> Int {
     guard case .built(let index) = base else { throw StoreError(path: PostedVouchers.basePath(ledger: ledger), "only a merged index is written") }
-    var w = BinaryWriter(capacity: 40 * base.count + 64)
-    index.encode(into: &w)
-    try DurableFiles.write(w.bytes, to: PostedVouchers.basePath(ledger: ledger), durable: false)
-    return w.bytes.count
+    // Through the page cache, not fsynced (derived: the snapshot vouches for it): the next run maps it.
+    let file = try StreamedFile(path: PostedVouchers.basePath(ledger: ledger), hashing: false, directIO: false)
+    index.write(to: file)
+    return try file.finish(durable: false).count
   }
 
   /// Maps the base written with `size` bytes.

@@ -84,53 +84,136 @@ public struct VoucherIndex: Sendable {
   }
 
   /// The index with `added` vouchers (numbers not yet in it).
-  /// - Complexity: O(n + m log m).
+  /// - Complexity: O(n + m) for m hashes spread evenly (a bucket sort; O(n + m log m) at worst).
   public func adding(_ added: [(no: String, type: VoucherType, date: BusinessDate)]) -> VoucherIndex {
     adding(added.map { ($0.no, $0.type, $0.date, nil) })
   }
 
   /// The same, with where each added voucher's document is (nil: none).
   public func adding(_ added: [(no: String, type: VoucherType, date: BusinessDate, document: Int?)]) -> VoucherIndex {
-    var out = VoucherIndex()
-    out.names = names
-    out.names.reserveCapacity(names.count + 12 * added.count)
-    var fresh: [(UInt64, UInt64, UInt64)] = []
-    fresh.reserveCapacity(added.count)
-    for a in added {
-      let offset = UInt64(out.names.count)
-      var no = a.no
-      no.withUTF8 { u in
+    var b = Builder(names: names, capacity: added.count)
+    for a in added { b.add(a.no, type: a.type, date: a.date, document: a.document) }
+    return b.merged(into: self)
+  }
+
+  /// Vouchers added one at a time and sorted once: a replay's index built from its vouchers as it goes,
+  /// without an array of them (at a million vouchers that array, the sort's scratch and a merged copy
+  /// were a quarter of a gigabyte of fresh pages).
+  public struct Builder: Sendable {
+    var names: [UInt8]
+    /// Parallel, in the order added: hash, info (names offset, day, type), 1 + document offset or 0.
+    var hashes: [UInt64] = [], info: [UInt64] = [], documents: [UInt64] = []
+
+    /// - Parameter capacity: the number of vouchers expected.
+    public init(capacity: Int) { self.init(names: [], capacity: capacity) }
+
+    init(names: [UInt8], capacity: Int) {
+      self.names = names
+      self.names.reserveCapacity(names.count + 12 * capacity)
+      hashes.reserveCapacity(capacity)
+      info.reserveCapacity(capacity)
+      documents.reserveCapacity(capacity)
+    }
+
+    /// Adds a voucher number not yet in the index.
+    /// - Complexity: O(length of `no`).
+    public mutating func add(_ no: String, type: VoucherType, date: BusinessDate, document: Int?) {
+      let offset = UInt64(names.count)
+      var no = no
+      let hash = no.withUTF8 { u in
         var n = UInt64(u.count)
         while n >= 0x80 {
-          out.names.append(UInt8(n & 0x7F) | 0x80)
+          names.append(UInt8(n & 0x7F) | 0x80)
           n >>= 7
         }
-        out.names.append(UInt8(n))
-        out.names.append(contentsOf: u)
+        names.append(UInt8(n))
+        names.append(contentsOf: u)
+        return FNV1a.hash(u)
       }
-      let day = UInt64(max(0, min(0xFF_FFFF, a.date.dayNumber + VoucherIndex.dayBias)))
-      let type = UInt64(VoucherIndex.types.firstIndex(of: a.type) ?? 0)
-      fresh.append((VoucherIndex.hash(a.no), offset << 32 | day << 8 | type, a.document.map { UInt64($0) + 1 } ?? 0))
+      let day = UInt64(max(0, min(0xFF_FFFF, date.dayNumber + VoucherIndex.dayBias)))
+      let type = UInt64(VoucherIndex.types.firstIndex(of: type) ?? 0)
+      hashes.append(hash)
+      info.append(offset << 32 | day << 8 | type)
+      documents.append(document.map { UInt64($0) + 1 } ?? 0)
     }
-    fresh.sort { $0.0 < $1.0 }
-    out.hashes.reserveCapacity(hashes.count + fresh.count)
-    out.info.reserveCapacity(hashes.count + fresh.count)
-    out.documents.reserveCapacity(hashes.count + fresh.count)
-    var i = 0, j = 0
-    while i < hashes.count || j < fresh.count {
-      if j == fresh.count || (i < hashes.count && hashes[i] <= fresh[j].0) {
-        out.hashes.append(hashes[i])
-        out.info.append(info[i])
-        out.documents.append(documents[i])
-        i += 1
-      } else {
-        out.hashes.append(fresh[j].0)
-        out.info.append(fresh[j].1)
-        out.documents.append(fresh[j].2)
-        j += 1
+
+    /// The index of the vouchers added.
+    public func build() -> VoucherIndex { merged(into: VoucherIndex()) }
+
+    /// `base` (whose names this builder's begin with) with the vouchers added: both sorted by hash, the
+    /// base's first among equal hashes, and the added in the order added.
+    func merged(into base: VoucherIndex) -> VoucherIndex {
+      let order = VoucherIndex.sortedByHash(hashes)
+      var out = VoucherIndex()
+      out.names = names
+      let n = base.hashes.count + hashes.count
+      out.hashes.reserveCapacity(n)
+      out.info.reserveCapacity(n)
+      out.documents.reserveCapacity(n)
+      var i = 0, j = 0
+      while i < base.hashes.count || j < order.count {
+        if j == order.count || (i < base.hashes.count && base.hashes[i] <= hashes[Int(order[j])]) {
+          out.hashes.append(base.hashes[i])
+          out.info.append(base.info[i])
+          out.documents.append(base.documents[i])
+          i += 1
+        } else {
+          let k = Int(order[j])
+          out.hashes.append(hashes[k])
+          out.info.append(info[k])
+          out.documents.append(documents[k])
+          j += 1
+        }
+      }
+      return out
+    }
+  }
+
+  /// The positions of `hashes` in ascending order of hash, equal hashes in their order in `hashes` (what a
+  /// stable sort gives). The hashes are FNV-1a, spread evenly: the positions are counted into buckets by
+  /// their top bits and each bucket (a dozen on average) sorted by insertion.
+  /// - Complexity: O(n) for evenly spread hashes; O(n log n) at worst.
+  static func sortedByHash(_ hashes: [UInt64]) -> [UInt32] {
+    let n = hashes.count
+    precondition(n < Int(UInt32.max), "an index holds fewer than 2³² vouchers")
+    guard n > 1 else { return n == 1 ? [0] : [] }
+    var bits = 1
+    while bits < 20 && (1 << (bits + 4)) < n { bits += 1 }  // about 16 per bucket
+    let shift = UInt64(64 - bits)
+    var start = [Int](repeating: 0, count: (1 << bits) + 1)
+    for h in hashes { start[Int(h >> shift) + 1] += 1 }
+    for b in 0..<(1 << bits) { start[b + 1] += start[b] }
+    var order = [UInt32](repeating: 0, count: n)
+    var fill = start
+    for (k, h) in hashes.enumerated() {
+      let b = Int(h >> shift)
+      order[fill[b]] = UInt32(k)
+      fill[b] += 1
+    }
+    hashes.withUnsafeBufferPointer { h in
+      order.withUnsafeMutableBufferPointer { o in
+        for b in 0..<(1 << bits) where start[b + 1] - start[b] > 1 {
+          if start[b + 1] - start[b] > 64 {
+            // Hashes bunched in one bucket (not FNV-1a's way): a comparison sort keeps the worst case
+            // O(n log n); positions break ties, so equal hashes keep their order.
+            o[start[b]..<start[b + 1]].sort { (h[Int($0)], $0) < (h[Int($1)], $1) }
+            continue
+          }
+          var i = start[b] + 1
+          while i < start[b + 1] {
+            let moving = o[i], key = h[Int(moving)]
+            var j = i
+            while j > start[b] && h[Int(o[j - 1])] > key {
+              o[j] = o[j - 1]
+              j -= 1
+            }
+            o[j] = moving
+            i += 1
+          }
+        }
       }
     }
-    return out
+    return order
   }
 
   /// The index in its file layout: count, hashes, infos, document offsets (little-endian), then the names
@@ -142,6 +225,26 @@ public struct VoucherIndex: Sendable {
     w.uint64s(documents)
     w.count(names.count)
     w.raw(names)
+  }
+
+  /// Appends the index to `file` in the layout of ``encode(into:)``, the arrays copied from where they are
+  /// (a million vouchers are not encoded into a buffer of 40 megabytes first).
+  /// - Complexity: O(bytes).
+  public func write(to file: StreamedFile) {
+    guard UInt64(1).littleEndian == 1 else {
+      var w = BinaryWriter(capacity: 40 * count + 64)
+      encode(into: &w)
+      file.append(w.bytes)
+      return
+    }
+    var head = BinaryWriter(capacity: 10)
+    head.count(hashes.count)
+    file.append(head.bytes)
+    for a in [hashes, info, documents] { a.withUnsafeBytes { file.append($0) } }
+    head.reset()
+    head.count(names.count)
+    file.append(head.bytes)
+    names.withUnsafeBytes { file.append($0) }
   }
 
   public init(decoding r: inout BinaryReader) throws(BinaryFormatError) {
