@@ -37,25 +37,74 @@ public struct StockLedgerEntry: Sendable, Hashable {
     get { tracking?.serialNos ?? [] }
     set { tracking = Tracking.make(batchNo: batchNo, serialNos: newValue) }
   }
-  // Declared here, not with the date, so it fills the padding before `tracking`: with the box, an entry
-  // is 208 bytes instead of 232 (a million-voucher run holds every entry).
+  // Declared here, not with the date, so it fills the padding before `tracking` (with the boxes and the
+  // packed amounts below, an entry is 160 bytes; 232 before them).
   public var voucherType: VoucherType
   /// The batch and serial numbers, boxed for the few entries that have them (copied with one reference
   /// instead of two).
   @usableFromInline var tracking: Tracking? = nil
+  // The seven amounts, in units of 10⁻⁹ packed into 64 bits each (every amount up to ±9.2 × 10⁹: an entry is
+  // 160 bytes, not 208, and a million-voucher run holds every entry). When one does not fit, all seven
+  // are in `wide` and these are 0: one form per value, so the synthesized `==` and `hash` hold. Reading
+  // an amount costs a test of `wide`; arithmetic stays on `Fixed`.
+  @usableFromInline var packedActualQty: Int64 = 0
+  @usableFromInline var packedQtyAfterTransaction: Int64 = 0
+  @usableFromInline var packedIncomingRate: Int64 = 0
+  @usableFromInline var packedOutgoingRate: Int64 = 0
+  @usableFromInline var packedValuationRate: Int64 = 0
+  @usableFromInline var packedStockValue: Int64 = 0
+  @usableFromInline var packedStockValueDifference: Int64 = 0
+  /// The amounts when one of them does not fit in 64 bits; nil otherwise.
+  @usableFromInline var wide: Wide? = nil
+
   /// Signed change in stock UOM.
-  public var actualQty: Quantity
-  public var qtyAfterTransaction: Quantity
+  public var actualQty: Quantity {
+    @inlinable get { wide?.amounts.actualQty ?? Fixed(raw: Int128(packedActualQty)) }
+    @inlinable set {
+      if wide == nil, let r = Int64(exactly: newValue.raw) { packedActualQty = r } else { amounts.actualQty = newValue }
+    }
+  }
+  public var qtyAfterTransaction: Quantity {
+    @inlinable get { wide?.amounts.qtyAfterTransaction ?? Fixed(raw: Int128(packedQtyAfterTransaction)) }
+    @inlinable set {
+      if wide == nil, let r = Int64(exactly: newValue.raw) { packedQtyAfterTransaction = r } else { amounts.qtyAfterTransaction = newValue }
+    }
+  }
   /// Rate of an inward entry; 0 for outward entries.
-  public var incomingRate: Rate
+  public var incomingRate: Rate {
+    @inlinable get { wide?.amounts.incomingRate ?? Fixed(raw: Int128(packedIncomingRate)) }
+    @inlinable set {
+      if wide == nil, let r = Int64(exactly: newValue.raw) { packedIncomingRate = r } else { amounts.incomingRate = newValue }
+    }
+  }
   /// Value issued per unit of an outward entry (|SVD| ÷ |qty|, 9 decimals); 0 for inward entries.
-  public var outgoingRate: Rate = .zero
+  public var outgoingRate: Rate {
+    @inlinable get { wide?.amounts.outgoingRate ?? Fixed(raw: Int128(packedOutgoingRate)) }
+    @inlinable set {
+      if wide == nil, let r = Int64(exactly: newValue.raw) { packedOutgoingRate = r } else { amounts.outgoingRate = newValue }
+    }
+  }
   /// Average rate of the remaining stock (9 decimals).
-  public var valuationRate: Rate
+  public var valuationRate: Rate {
+    @inlinable get { wide?.amounts.valuationRate ?? Fixed(raw: Int128(packedValuationRate)) }
+    @inlinable set {
+      if wide == nil, let r = Int64(exactly: newValue.raw) { packedValuationRate = r } else { amounts.valuationRate = newValue }
+    }
+  }
   /// Value of the balance, rounded to currency precision; 0 when the balance qty is 0.
-  public var stockValue: Amount
+  public var stockValue: Amount {
+    @inlinable get { wide?.amounts.stockValue ?? Fixed(raw: Int128(packedStockValue)) }
+    @inlinable set {
+      if wide == nil, let r = Int64(exactly: newValue.raw) { packedStockValue = r } else { amounts.stockValue = newValue }
+    }
+  }
   /// `stockValue` − the previous entry's `stockValue`: what the GL posts.
-  public var stockValueDifference: Amount
+  public var stockValueDifference: Amount {
+    @inlinable get { wide?.amounts.stockValueDifference ?? Fixed(raw: Int128(packedStockValueDifference)) }
+    @inlinable set {
+      if wide == nil, let r = Int64(exactly: newValue.raw) { packedStockValueDifference = r } else { amounts.stockValueDifference = newValue }
+    }
+  }
 
   public init(
     date: BusinessDate, time: BusinessTime, voucherType: VoucherType, voucherNo: String, index: Int, itemCode: String,
@@ -81,12 +130,65 @@ public struct StockLedgerEntry: Sendable, Hashable {
     self.voucherNo = voucherNo
     self.index = index
     self.key = key
-    self.actualQty = actualQty
-    self.qtyAfterTransaction = qtyAfterTransaction
-    self.incomingRate = incomingRate
-    self.valuationRate = valuationRate
-    self.stockValue = stockValue
-    self.stockValueDifference = stockValueDifference
+    amounts = Amounts(
+      actualQty: actualQty, qtyAfterTransaction: qtyAfterTransaction, incomingRate: incomingRate, outgoingRate: .zero,
+      valuationRate: valuationRate, stockValue: stockValue, stockValueDifference: stockValueDifference)
+  }
+}
+
+extension StockLedgerEntry {
+  /// The seven amounts of an entry, full width.
+  @usableFromInline struct Amounts: Sendable, Hashable {
+    @usableFromInline var actualQty, qtyAfterTransaction, incomingRate, outgoingRate, valuationRate, stockValue, stockValueDifference: Fixed
+
+    @inlinable init(
+      actualQty: Fixed, qtyAfterTransaction: Fixed, incomingRate: Fixed, outgoingRate: Fixed, valuationRate: Fixed, stockValue: Fixed,
+      stockValueDifference: Fixed
+    ) {
+      self.actualQty = actualQty
+      self.qtyAfterTransaction = qtyAfterTransaction
+      self.incomingRate = incomingRate
+      self.outgoingRate = outgoingRate
+      self.valuationRate = valuationRate
+      self.stockValue = stockValue
+      self.stockValueDifference = stockValueDifference
+    }
+  }
+
+  /// An entry's amounts when one of them needs more than 64 bits. Immutable: a change makes a new box.
+  @usableFromInline final class Wide: Sendable, Hashable {
+    @usableFromInline let amounts: Amounts
+    @usableFromInline init(_ amounts: Amounts) { self.amounts = amounts }
+    @usableFromInline static func == (a: Wide, b: Wide) -> Bool { a.amounts == b.amounts }
+    @usableFromInline func hash(into h: inout Hasher) { h.combine(amounts) }
+  }
+
+  /// All seven amounts: read from wherever they are; written packed when every one fits in 64 bits, else
+  /// boxed (the one form per value).
+  @usableFromInline var amounts: Amounts {
+    @inlinable get {
+      if let wide { return wide.amounts }
+      return Amounts(
+        actualQty: Fixed(raw: Int128(packedActualQty)), qtyAfterTransaction: Fixed(raw: Int128(packedQtyAfterTransaction)),
+        incomingRate: Fixed(raw: Int128(packedIncomingRate)), outgoingRate: Fixed(raw: Int128(packedOutgoingRate)),
+        valuationRate: Fixed(raw: Int128(packedValuationRate)), stockValue: Fixed(raw: Int128(packedStockValue)),
+        stockValueDifference: Fixed(raw: Int128(packedStockValueDifference)))
+    }
+    @inlinable set {
+      if let a = Int64(exactly: newValue.actualQty.raw), let b = Int64(exactly: newValue.qtyAfterTransaction.raw),
+        let c = Int64(exactly: newValue.incomingRate.raw), let d = Int64(exactly: newValue.outgoingRate.raw),
+        let e = Int64(exactly: newValue.valuationRate.raw), let f = Int64(exactly: newValue.stockValue.raw),
+        let g = Int64(exactly: newValue.stockValueDifference.raw)
+      {
+        (packedActualQty, packedQtyAfterTransaction, packedIncomingRate, packedOutgoingRate) = (a, b, c, d)
+        (packedValuationRate, packedStockValue, packedStockValueDifference) = (e, f, g)
+        wide = nil
+      } else {
+        (packedActualQty, packedQtyAfterTransaction, packedIncomingRate, packedOutgoingRate) = (0, 0, 0, 0)
+        (packedValuationRate, packedStockValue, packedStockValueDifference) = (0, 0, 0)
+        wide = Wide(newValue)
+      }
+    }
   }
 }
 
@@ -116,12 +218,14 @@ extension StockLedgerEntry {
 
 /// A general-ledger line: one account of one voucher, debit or credit (never both non-zero).
 public struct GLEntry: Sendable, Hashable {
-  // Declared in this order so nothing pads between fields: 96 bytes (a million-voucher run holds two
-  // million lines).
-  public var debit: Amount
-  public var credit: Amount
+  // Declared in this order so nothing pads between fields: 72 bytes, 96 with Int128 amounts (a
+  // million-voucher run holds two million lines).
+  /// Debit and credit in units of 10⁻⁹, packed into 64 bits (amounts up to ±9.2 × 10⁹); 0 when they are
+  /// in `notes` (one does not fit): one form per value, so the synthesized `==` and `hash` hold.
+  @usableFromInline var packedDebit: Int64 = 0
+  @usableFromInline var packedCredit: Int64 = 0
   public var voucherNo: String
-  /// The party and remarks, boxed for the few lines that have them (a line is 96 bytes, not 112).
+  /// The party, the remarks and amounts too wide to pack, boxed for the few lines that have them.
   @usableFromInline var notes: Notes? = nil
   /// The account, interned (see ``AccountName``: copying a line counts no references to it).
   public var accountName: AccountName
@@ -132,13 +236,26 @@ public struct GLEntry: Sendable, Hashable {
   /// A revaluation difference of an earlier posted voucher (SPEC §5.5).
   public var isAdjustment: Bool = false
 
+  public var debit: Amount {
+    @inlinable get { notes?.wide?.debit ?? Fixed(raw: Int128(packedDebit)) }
+    @inlinable set {
+      if notes?.wide == nil, let r = Int64(exactly: newValue.raw) { packedDebit = r } else { rebox(debit: newValue, credit: credit) }
+    }
+  }
+  public var credit: Amount {
+    @inlinable get { notes?.wide?.credit ?? Fixed(raw: Int128(packedCredit)) }
+    @inlinable set {
+      if notes?.wide == nil, let r = Int64(exactly: newValue.raw) { packedCredit = r } else { rebox(debit: debit, credit: newValue) }
+    }
+  }
+
   public var party: String {
     get { notes?.party ?? "" }
-    set { notes = Notes.make(party: newValue, remarks: remarks) }
+    set { notes = Notes.make(party: newValue, remarks: remarks, wide: notes?.wide) }
   }
   public var remarks: String {
     get { notes?.remarks ?? "" }
-    set { notes = Notes.make(party: party, remarks: newValue) }
+    set { notes = Notes.make(party: party, remarks: newValue, wide: notes?.wide) }
   }
 
   public var account: String {
@@ -171,37 +288,59 @@ public struct GLEntry: Sendable, Hashable {
     self.voucherType = voucherType
     self.voucherNo = voucherNo
     self.accountName = account
-    self.debit = debit
-    self.credit = credit
-    self.notes = Notes.make(party: party, remarks: remarks)
     self.againstAccountName = againstAccount
     self.isAdjustment = isAdjustment
+    if let d = Int64(exactly: debit.raw), let c = Int64(exactly: credit.raw) {
+      (packedDebit, packedCredit) = (d, c)
+      notes = Notes.make(party: party, remarks: remarks, wide: nil)
+    } else {
+      notes = Notes.make(party: party, remarks: remarks, wide: (debit, credit))
+    }
   }
 
   /// debit − credit.
   public var net: Amount { debit - credit }
+
+  /// Sets both amounts in their one form: packed when both fit, else in the box.
+  @usableFromInline mutating func rebox(debit: Amount, credit: Amount) {
+    let (party, remarks) = (self.party, self.remarks)
+    if let d = Int64(exactly: debit.raw), let c = Int64(exactly: credit.raw) {
+      (packedDebit, packedCredit) = (d, c)
+      notes = Notes.make(party: party, remarks: remarks, wide: nil)
+    } else {
+      (packedDebit, packedCredit) = (0, 0)
+      notes = Notes.make(party: party, remarks: remarks, wide: (debit, credit))
+    }
+  }
 }
 
 extension GLEntry {
-  /// A line's party and remarks. Immutable: a change makes a new box.
+  /// A line's party and remarks, and its amounts when they do not fit in 64 bits. Immutable: a change makes
+  /// a new box.
   @usableFromInline final class Notes: Sendable, Hashable {
     let party: String
     let remarks: String
+    @usableFromInline let wide: (debit: Amount, credit: Amount)?
 
-    @usableFromInline init(party: String, remarks: String) {
+    @usableFromInline init(party: String, remarks: String, wide: (debit: Amount, credit: Amount)?) {
       self.party = party
       self.remarks = remarks
+      self.wide = wide
     }
 
-    /// nil when both are blank, so lines without them compare and hash alike however they were made.
-    @usableFromInline static func make(party: String, remarks: String) -> Notes? {
-      party.isEmpty && remarks.isEmpty ? nil : Notes(party: party, remarks: remarks)
+    /// nil when all are blank, so lines without them compare and hash alike however they were made.
+    @usableFromInline static func make(party: String, remarks: String, wide: (debit: Amount, credit: Amount)?) -> Notes? {
+      party.isEmpty && remarks.isEmpty && wide == nil ? nil : Notes(party: party, remarks: remarks, wide: wide)
     }
 
-    @usableFromInline static func == (a: Notes, b: Notes) -> Bool { a.party == b.party && a.remarks == b.remarks }
+    @usableFromInline static func == (a: Notes, b: Notes) -> Bool {
+      a.party == b.party && a.remarks == b.remarks && a.wide?.debit == b.wide?.debit && a.wide?.credit == b.wide?.credit
+    }
     @usableFromInline func hash(into h: inout Hasher) {
       h.combine(party)
       h.combine(remarks)
+      h.combine(wide?.debit)
+      h.combine(wide?.credit)
     }
   }
 }
