@@ -292,9 +292,7 @@ public enum RunCommand {
     }
     do {
       // After a render-ahead the run's stock.csv and gl.csv are already written: the commit adopts them.
-      var prewritten: (@Sendable () -> PrewrittenRunFiles?)?
-      if let ahead = settled.rendered { prewritten = { ahead.value.runFiles } }
-      let committed = try store.commit(record, previousChain: ledger.chainHead, places: masters.company.currencyPrecision, prewritten: prewritten)
+      let committed = try store.commit(record, previousChain: ledger.chainHead, places: masters.company.currencyPrecision, prewritten: settled.prewritten)
       summary.chainHead = committed.chain
       timer.mark("commit")
       guard var rendered = reports?.value else { preconditionFailure("reports are rendered for every run that commits") }

@@ -244,6 +244,9 @@ struct RunWork {
     var lastKey: (date: BusinessDate, time: BusinessTime)?
     /// The head reports, when they were rendered while the final replay posted (``RenderAhead``).
     var rendered: Background<ReportWriter.Rendered>?
+    /// The run's `stock.csv` and `gl.csv` written by the renderer, given as soon as they are (before the
+    /// reports in `rendered`); nil without a render-ahead.
+    var prewritten: (@Sendable () -> PrewrittenRunFiles?)?
   }
 
   /// Replays until nothing fails; returns what posts, or why the ledger itself cannot be replayed.
@@ -290,6 +293,7 @@ struct RunWork {
       replay = Replay(masters: masters, timeline: timeline, state: base, renderingAhead: ahead)
       if replay.failures.isEmpty {
         s.rendered = ahead?.finish(planning: replay.state.planning)
+        if let ahead { s.prewritten = { ahead.prewrittenRunFiles() } }
         break
       }
       ahead?.cancel()
