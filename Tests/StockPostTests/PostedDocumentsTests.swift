@@ -69,4 +69,24 @@ import Testing
     #expect(docs["DN-2"]?.lines == [] && docs["DN-2"]?.isReturn == true)
     #expect(docs.dictionary.count == 3)
   }
+
+  /// A line's numbers past 64 bits of 10⁻⁹ are kept whole (boxed), survive the document file, and a line
+  /// brought back within range equals one made with the same numbers.
+  @Test func lineNumbersTooWideToPackAreKeptWhole() throws {
+    let key = StockKey(item: "RM", warehouse: "Stores")
+    let big = Fixed(raw: Int128(Int64.max) * 10)
+    var line = PostedDocument.Line(key: key, qty: Fixed(3), rate: big, documentRate: Fixed(7))
+    #expect(line.qty == Fixed(3) && line.rate == big && line.documentRate == Fixed(7))
+    let doc = PostedDocument(type: .purchaseReceipt, isReturn: false, party: "S", lines: [line])
+    var w = BinaryWriter()
+    doc.encode(into: &w)
+    var r = BinaryReader(w.bytes)
+    #expect(try PostedDocument(decoding: &r) == doc)
+    line.qty = -big
+    #expect(line.qty == -big && line.rate == big)
+    line.rate = Fixed(5)
+    line.qty = Fixed(3)
+    let small = PostedDocument.Line(key: key, qty: Fixed(3), rate: Fixed(5), documentRate: Fixed(7))
+    #expect(line == small && line.hashValue == small.hashValue)
+  }
 }

@@ -252,20 +252,48 @@ public struct Voucher: Sendable, Hashable {
 /// typical row stays small: a run holds every row of every voucher. Value semantics are kept (the box is
 /// copied before a write when shared).
 public struct ItemRow: Sendable, Hashable {
-  // Declared in this order so the flags fill the optional quantity's spare bytes: 128 bytes.
-  /// In `uom`; nil only where blank is allowed (Stock Reconciliation: keep).
-  public var qty: Quantity?
+  // qty and rate in units of 10⁻⁹, packed into 64 bits: a row is 104 bytes, not 128 (a run holds every
+  // row). `ItemRow.unpacked` stands for nil, or for a value too wide to pack (up to ±9.2 × 10⁹ packs),
+  // which the box then holds: one form per value, so `==` and `hash` hold.
+  @usableFromInline var packedQty: Int64 = ItemRow.unpacked
+  @usableFromInline var packedRate: Int64 = ItemRow.unpacked
+  @usableFromInline static let unpacked = Int64.min
   public var isFinishedItem: Bool = false
   public var isScrapItem: Bool = false
   public var line: Int
+
+  /// In `uom`; nil only where blank is allowed (Stock Reconciliation: keep).
+  public var qty: Quantity? {
+    @inlinable get { packedQty != ItemRow.unpacked ? Fixed(raw: Int128(packedQty)) : extras?.wideQty }
+    set {
+      if let v = newValue, let r = Int64(exactly: v.raw), r != ItemRow.unpacked {
+        packedQty = r
+        if extras?.wideQty != nil { editExtras { $0.wideQty = nil } }
+      } else {
+        packedQty = ItemRow.unpacked
+        if newValue != nil || extras?.wideQty != nil { editExtras { $0.wideQty = newValue } }
+      }
+    }
+  }
   /// nil: blank (fallback or keep, by voucher type).
-  public var rate: Rate?
+  public var rate: Rate? {
+    @inlinable get { packedRate != ItemRow.unpacked ? Fixed(raw: Int128(packedRate)) : extras?.wideRate }
+    set {
+      if let v = newValue, let r = Int64(exactly: v.raw), r != ItemRow.unpacked {
+        packedRate = r
+        if extras?.wideRate != nil { editExtras { $0.wideRate = nil } }
+      } else {
+        packedRate = ItemRow.unpacked
+        if newValue != nil || extras?.wideRate != nil { editExtras { $0.wideRate = newValue } }
+      }
+    }
+  }
   /// The item code (a barcode is resolved to its item by the validator; `barcode` keeps what was given).
   public var itemCode: String
   public var warehouse: String = ""
   public var sourceWarehouse: String = ""
   public var targetWarehouse: String = ""
-  private var extras: Extras?
+  @usableFromInline var extras: Extras?
 
   public init(line: Int, itemCode: String) {
     self.line = line
@@ -328,17 +356,21 @@ public struct ItemRow: Sendable, Hashable {
     if let e = extras, e.isBlank { extras = nil }
   }
 
-  /// The rarely set fields. Only ever mutated while uniquely referenced.
-  final class Extras: @unchecked Sendable, Hashable {
+  /// The rarely set fields, and qty and rate when too wide to pack. Only ever mutated while uniquely
+  /// referenced.
+  @usableFromInline final class Extras: @unchecked Sendable, Hashable {
     var barcode = "", uom = "", expenseAccount = "", incomeAccount = "", costCenter = "", remarks = "", batchNo = ""
     var serialNos: [String] = []
     var conversionFactor: Fixed?
     var batchExpiryDate: BusinessDate?
     var batchManufacturingDate: BusinessDate?
+    @usableFromInline var wideQty: Fixed?
+    @usableFromInline var wideRate: Fixed?
 
     var isBlank: Bool {
       barcode.isEmpty && uom.isEmpty && expenseAccount.isEmpty && incomeAccount.isEmpty && costCenter.isEmpty && remarks.isEmpty
         && batchNo.isEmpty && serialNos.isEmpty && conversionFactor == nil && batchExpiryDate == nil && batchManufacturingDate == nil
+        && wideQty == nil && wideRate == nil
     }
 
     func copy() -> Extras {
@@ -354,17 +386,20 @@ public struct ItemRow: Sendable, Hashable {
       c.conversionFactor = conversionFactor
       c.batchExpiryDate = batchExpiryDate
       c.batchManufacturingDate = batchManufacturingDate
+      c.wideQty = wideQty
+      c.wideRate = wideRate
       return c
     }
 
-    static func == (a: Extras, b: Extras) -> Bool {
+    @usableFromInline static func == (a: Extras, b: Extras) -> Bool {
       a.barcode == b.barcode && a.uom == b.uom && a.expenseAccount == b.expenseAccount && a.incomeAccount == b.incomeAccount
         && a.costCenter == b.costCenter && a.remarks == b.remarks && a.batchNo == b.batchNo && a.serialNos == b.serialNos
         && a.conversionFactor == b.conversionFactor
         && a.batchExpiryDate == b.batchExpiryDate && a.batchManufacturingDate == b.batchManufacturingDate
+        && a.wideQty == b.wideQty && a.wideRate == b.wideRate
     }
 
-    func hash(into h: inout Hasher) {
+    @usableFromInline func hash(into h: inout Hasher) {
       h.combine(barcode)
       h.combine(uom)
       h.combine(expenseAccount)
@@ -372,6 +407,8 @@ public struct ItemRow: Sendable, Hashable {
       h.combine(batchNo)
       h.combine(serialNos)
       h.combine(conversionFactor)
+      h.combine(wideQty)
+      h.combine(wideRate)
     }
   }
 }

@@ -98,14 +98,58 @@ public struct PostedDocument: Sendable, Hashable {
   /// Quantity already returned, by item and warehouse of the original line.
   public var returned = [StockKey: Quantity]()
 
+  /// A line is 72 bytes, not 96: its three numbers packed into 64 bits of 10⁻⁹ each (up to ±9.2 × 10⁹), or
+  /// all three boxed whole when one does not fit (one form per value: `==` and `hash` hold). A
+  /// million-voucher run holds a line per receipt and delivery.
   public struct Line: Sendable, Hashable {
     public var key: StockKey
+    private var packedQty: Int64 = 0, packedRate: Int64 = 0, packedDocumentRate: Int64 = 0
+    private var wide: Wide?
+
+    public init(key: StockKey, qty: Quantity, rate: Rate, documentRate: Rate) {
+      self.key = key
+      numbers = (qty, rate, documentRate)
+    }
+
     /// Stock UOM, positive.
-    public var qty: Quantity
+    public var qty: Quantity {
+      get { wide?.numbers.qty ?? Fixed(raw: Int128(packedQty)) }
+      set { numbers.qty = newValue }
+    }
     /// Inward: the incoming (valuation) rate; outward: the value issued per unit.
-    public var rate: Rate
+    public var rate: Rate {
+      get { wide?.numbers.rate ?? Fixed(raw: Int128(packedRate)) }
+      set { numbers.rate = newValue }
+    }
     /// The document rate per stock unit (purchase or selling price), for returns without a rate.
-    public var documentRate: Rate
+    public var documentRate: Rate {
+      get { wide?.numbers.documentRate ?? Fixed(raw: Int128(packedDocumentRate)) }
+      set { numbers.documentRate = newValue }
+    }
+
+    /// The three numbers: read from wherever they are, written packed when all fit, else boxed.
+    private var numbers: (qty: Quantity, rate: Rate, documentRate: Rate) {
+      get { wide?.numbers ?? (Fixed(raw: Int128(packedQty)), Fixed(raw: Int128(packedRate)), Fixed(raw: Int128(packedDocumentRate))) }
+      set {
+        if let q = Int64(exactly: newValue.qty.raw), let r = Int64(exactly: newValue.rate.raw), let d = Int64(exactly: newValue.documentRate.raw) {
+          (packedQty, packedRate, packedDocumentRate, wide) = (q, r, d, nil)
+        } else {
+          (packedQty, packedRate, packedDocumentRate, wide) = (0, 0, 0, Wide(numbers: newValue))
+        }
+      }
+    }
+
+    /// A line's numbers when one of them needs more than 64 bits. Immutable: a change makes a new box.
+    final class Wide: Sendable, Hashable {
+      let numbers: (qty: Quantity, rate: Rate, documentRate: Rate)
+      init(numbers: (qty: Quantity, rate: Rate, documentRate: Rate)) { self.numbers = numbers }
+      static func == (a: Wide, b: Wide) -> Bool { a.numbers == b.numbers }
+      func hash(into h: inout Hasher) {
+        h.combine(numbers.qty)
+        h.combine(numbers.rate)
+        h.combine(numbers.documentRate)
+      }
+    }
   }
 
   public init(type: VoucherType, isReturn: Bool, party: String, lines: [Line]) {

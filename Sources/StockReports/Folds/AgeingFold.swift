@@ -11,7 +11,9 @@ public struct AgeingFold: Sendable {
     var value: Fixed
   }
 
-  /// The slots of one item and warehouse, oldest first; taking from the front is O(1).
+  /// The slots of one item and warehouse, oldest first; taking from the front is O(1) amortised: the slots
+  /// taken are dropped once they are half the array (kept, a million-voucher run held every receipt's
+  /// slot to the end, tens of megabytes).
   struct SlotQueue: Sendable {
     private var slots: [Slot] = []
     private var head = 0
@@ -21,7 +23,13 @@ public struct AgeingFold: Sendable {
       set { if let newValue, head < slots.count { slots[head] = newValue } }
     }
     mutating func append(_ s: Slot) { slots.append(s) }
-    mutating func popFront() { head += 1 }
+    mutating func popFront() {
+      head += 1
+      if head >= 16 && 2 * head >= slots.count {
+        slots.removeFirst(head)
+        head = 0
+      }
+    }
     mutating func pushFront(_ s: Slot) {
       if head > 0 {
         head -= 1
