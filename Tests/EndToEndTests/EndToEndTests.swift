@@ -190,6 +190,17 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: b + "/ledger/HEAD"))
   }
 
+  /// Day counts are added to dates: a shelf life past 10,000 years is a master-data error, not a crash.
+  @Test func absurdDayCountsAreMasterDataErrors() throws {
+    let b = try books()
+    try "item_code,shelf_life_days,warranty_days\nX,9223372036854775807,3652500\n".write(toFile: b + "/masters/items.csv", atomically: true, encoding: .utf8)
+    try drop(b, "a.csv", Self.seed)
+    let r = try cli(["run", b])
+    #expect(r.code == 2)
+    #expect(r.err.contains("items.csv:2: shelf_life_days must be a whole number of days from 0 to 3652500, not 9223372036854775807"))
+    #expect(!r.err.contains("warranty_days"))
+  }
+
   @Test func reportCommandFormats() throws {
     let b = try books()
     try drop(b, "a.csv", Self.seed)

@@ -197,10 +197,24 @@ import Testing
     #expect(row == direct && row.qty == Fixed(-4) && row.rate == .zero)
   }
 
+  /// Dates and times are held in 32 bits: a stored day number or time out of range is a format error, not
+  /// a trap.
+  @Test func storedDatesOutOfRangeAreFormatErrors() throws {
+    var w = BinaryWriter()
+    w.date(BusinessDate(year: 9999, month: 12, day: 31)!)
+    w.int(Int(Int32.max) + 1)
+    w.int(86_400)
+    var r = BinaryReader(w.bytes)
+    #expect(try r.date() == BusinessDate(year: 9999, month: 12, day: 31)!)
+    #expect(throws: BinaryFormatError.self) { try r.date() }
+    #expect(throws: BinaryFormatError.self) { try r.time() }
+    #expect(BusinessDate(dayNumber: -719_162).components == (1, 1, 1))
+  }
+
   /// The sizes a million-voucher run multiplies (BENCHMARKS.md): a field added here costs memory there.
   @Test func theRecordsARunHoldsPerVoucherKeepTheirSizes() {
-    #expect(MemoryLayout<StockLedgerEntry>.stride == 160)
-    #expect(MemoryLayout<GLEntry>.stride == 72)
+    #expect(MemoryLayout<StockLedgerEntry>.stride == 144)
+    #expect(MemoryLayout<GLEntry>.stride == 64)
     #expect(MemoryLayout<ItemRow>.stride == 104)
   }
 

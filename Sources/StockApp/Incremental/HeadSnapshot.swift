@@ -85,7 +85,7 @@ struct HeadSnapshot: Sendable {
     chain = try r.string()
     ledgerFingerprint = try r.string()
     mastersDigest = try r.string()
-    lastKey = try r.bool() ? (try r.date(), BusinessTime(seconds: try r.int())) : nil
+    lastKey = try r.bool() ? (try r.date(), try r.time()) : nil
     cancelled = []
     for _ in 0..<(try r.count()) { cancelled.insert(try r.string()) }
     reportSizes = []

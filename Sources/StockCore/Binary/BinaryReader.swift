@@ -82,7 +82,19 @@ public struct BinaryReader: Sendable {
     return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[position..<position + n]), as: UTF8.self) }
   }
 
-  @inlinable public mutating func date() throws(BinaryFormatError) -> BusinessDate { BusinessDate(dayNumber: try int()) }
+  @inlinable public mutating func date() throws(BinaryFormatError) -> BusinessDate {
+    let at = offset
+    let n = try int()
+    guard Int32(exactly: n) != nil else { throw BinaryFormatError(offset: at, "day number \(n) out of range") }
+    return BusinessDate(dayNumber: n)
+  }
+  /// A time of day (seconds since midnight).
+  public mutating func time() throws(BinaryFormatError) -> BusinessTime {
+    let at = offset
+    let n = try int()
+    guard (0..<86_400).contains(n) else { throw BinaryFormatError(offset: at, "time of \(n) seconds out of range") }
+    return BusinessTime(seconds: n)
+  }
   public mutating func optionalDate() throws(BinaryFormatError) -> BusinessDate? { try bool() ? try date() : nil }
 }
 

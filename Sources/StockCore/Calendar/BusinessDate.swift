@@ -1,16 +1,23 @@
 /// A calendar date in the company's business calendar (no time zone), stored as days since 1970-01-01.
 public struct BusinessDate: Sendable, Hashable, Comparable, CustomStringConvertible {
   /// Days since 1970-01-01 (proleptic Gregorian).
-  public let dayNumber: Int
+  @inlinable public var dayNumber: Int { Int(days) }
+  /// Stored in 32 bits (±5.8 million years; dates parse in years 1–9999): entries, GL lines and vouchers
+  /// hold a date each, and a million-voucher run holds them all.
+  @usableFromInline let days: Int32
 
-  public init(dayNumber: Int) { self.dayNumber = dayNumber }
+  /// Traps beyond ±2³¹ days (master data bounds the day counts added to dates).
+  @inlinable public init(dayNumber: Int) {
+    guard let d = Int32(exactly: dayNumber) else { preconditionFailure("day number \(dayNumber) is out of range") }
+    days = d
+  }
 
   /// A valid date, or nil (`2026-02-30`).
   public init?(year: Int, month: Int, day: Int) {
     guard (1...9999).contains(year), (1...12).contains(month),
       (1...BusinessDate.daysIn(month: month, year: year)).contains(day)
     else { return nil }
-    self.dayNumber = BusinessDate.days(fromCivil: year, month, day)
+    self.init(dayNumber: BusinessDate.days(fromCivil: year, month, day))
   }
 
   /// Parses strict ISO `YYYY-MM-DD`.
@@ -36,7 +43,7 @@ public struct BusinessDate: Sendable, Hashable, Comparable, CustomStringConverti
   }
   public init?(parsing text: String) { self.init(parsing: text[...]) }
 
-  public static func < (a: BusinessDate, b: BusinessDate) -> Bool { a.dayNumber < b.dayNumber }
+  @inlinable public static func < (a: BusinessDate, b: BusinessDate) -> Bool { a.days < b.days }
 
   /// The date `n` days later (earlier when negative).
   public func adding(days n: Int) -> BusinessDate { BusinessDate(dayNumber: dayNumber + n) }

@@ -2,9 +2,15 @@
 /// `posting_datetime` does (two entries at 02:00:00.1234 and 02:00:00 are the same instant).
 public struct BusinessTime: Sendable, Hashable, Comparable, CustomStringConvertible {
   /// Seconds since midnight, 0 ..< 86400.
-  public let seconds: Int
+  @inlinable public var seconds: Int { Int(stored) }
+  /// 32 bits, beside a date's 32 (entries and vouchers hold both).
+  @usableFromInline let stored: Int32
 
-  public init(seconds: Int) { self.seconds = seconds }
+  /// Traps beyond ±2³¹ seconds (times parse within a day).
+  @inlinable public init(seconds: Int) {
+    guard let s = Int32(exactly: seconds) else { preconditionFailure("\(seconds) seconds is out of range") }
+    stored = s
+  }
   public static let midnight = BusinessTime(seconds: 0)
 
   /// Parses `HH:MM[:SS[.ffffff]]`; the fraction is accepted and dropped.
@@ -36,7 +42,7 @@ public struct BusinessTime: Sendable, Hashable, Comparable, CustomStringConverti
   }
   public init?(parsing text: String) { self.init(parsing: text[...]) }
 
-  public static func < (a: BusinessTime, b: BusinessTime) -> Bool { a.seconds < b.seconds }
+  @inlinable public static func < (a: BusinessTime, b: BusinessTime) -> Bool { a.stored < b.stored }
 
   /// `HH:MM:SS`.
   public var description: String {

@@ -15,7 +15,13 @@ public struct StockLedgerEntry: Sendable, Hashable {
   public var time: BusinessTime
   public var voucherNo: String
   /// Position of the entry within its voucher (0-based); with `voucherNo` it identifies the entry.
-  public var index: Int
+  public var index: Int {
+    @inlinable get { Int(storedIndex) }
+    @inlinable set { storedIndex = Int32(newValue) }
+  }
+  /// 32 bits (a voucher has fewer than 2³¹ entries), beside `voucherType` in one word.
+  @usableFromInline var storedIndex: Int32
+  public var voucherType: VoucherType
   /// The item and warehouse, hashed once when the entry is made: the engine, the folds and the caches key
   /// their tables by it (making a key per use hashed both names again, twice per entry in the folds).
   public var key: StockKey
@@ -37,14 +43,13 @@ public struct StockLedgerEntry: Sendable, Hashable {
     get { tracking?.serialNos ?? [] }
     set { tracking = Tracking.make(batchNo: batchNo, serialNos: newValue) }
   }
-  // Declared here, not with the date, so it fills the padding before `tracking` (with the boxes and the
-  // packed amounts below, an entry is 160 bytes; 232 before them).
-  public var voucherType: VoucherType
+  // With the boxes, the packed amounts below and the 32-bit date, time and index, an entry is 144 bytes
+  // (232 before them).
   /// The batch and serial numbers, boxed for the few entries that have them (copied with one reference
   /// instead of two).
   @usableFromInline var tracking: Tracking? = nil
   // The seven amounts, in units of 10⁻⁹ packed into 64 bits each (every amount up to ±9.2 × 10⁹: an entry is
-  // 160 bytes, not 208, and a million-voucher run holds every entry). When one does not fit, all seven
+  // 144 bytes, not 208, and a million-voucher run holds every entry). When one does not fit, all seven
   // are in `wide` and these are 0: one form per value, so the synthesized `==` and `hash` hold. Reading
   // an amount costs a test of `wide`; arithmetic stays on `Fixed`.
   @usableFromInline var packedActualQty: Int64 = 0
@@ -128,7 +133,7 @@ public struct StockLedgerEntry: Sendable, Hashable {
     self.time = time
     self.voucherType = voucherType
     self.voucherNo = voucherNo
-    self.index = index
+    self.storedIndex = Int32(index)
     self.key = key
     amounts = Amounts(
       actualQty: actualQty, qtyAfterTransaction: qtyAfterTransaction, incomingRate: incomingRate, outgoingRate: .zero,
@@ -218,8 +223,8 @@ extension StockLedgerEntry {
 
 /// A general-ledger line: one account of one voucher, debit or credit (never both non-zero).
 public struct GLEntry: Sendable, Hashable {
-  // Declared in this order so nothing pads between fields: 72 bytes, 96 with Int128 amounts (a
-  // million-voucher run holds two million lines).
+  // Declared in this order so nothing pads between fields: 64 bytes, 96 with Int128 amounts and 64-bit
+  // dates (a million-voucher run holds two million lines).
   /// Debit and credit in units of 10⁻⁹, packed into 64 bits (amounts up to ±9.2 × 10⁹); 0 when they are
   /// in `notes` (one does not fit): one form per value, so the synthesized `==` and `hash` hold.
   @usableFromInline var packedDebit: Int64 = 0

@@ -39,8 +39,9 @@ public enum MasterReader {
     func int(_ t: CSVTable, _ r: CSVRecord, _ col: String) -> Int? {
       let v = t.value(r, col)
       if v.isEmpty { return nil }
-      if let i = Int(v), i >= 0 { return i }
-      problems.append("\(t.file):\(r.line): \(col) must be a whole number of days, not \(v)")
+      // At most 10,000 years: the days are added to dates.
+      if let i = Int(v), i >= 0, i <= 3_652_500 { return i }
+      problems.append("\(t.file):\(r.line): \(col) must be a whole number of days from 0 to 3652500, not \(v)")
       return nil
     }
     func number(_ t: CSVTable, _ r: CSVRecord, _ col: String) -> Fixed? {
