@@ -137,8 +137,24 @@ public struct VoucherIndex: Sendable {
       documents.append(document.map { UInt64($0) + 1 } ?? 0)
     }
 
-    /// The index of the vouchers added.
-    public func build() -> VoucherIndex { merged(into: VoucherIndex()) }
+    /// The index of the vouchers added: their arrays put in order one at a time, each freed once gathered
+    /// (a third of the memory of gathering all three at once).
+    /// - Complexity: O(n) for evenly spread hashes.
+    public consuming func build() -> VoucherIndex {
+      let order = VoucherIndex.sortedByHash(hashes)
+      var out = VoucherIndex()
+      out.names = names
+      names = []
+      func gathered(_ a: inout [UInt64]) -> [UInt64] {
+        let g = a.withUnsafeBufferPointer { a in order.map { a[Int($0)] } }
+        a = []
+        return g
+      }
+      out.hashes = gathered(&hashes)
+      out.info = gathered(&info)
+      out.documents = gathered(&documents)
+      return out
+    }
 
     /// `base` (whose names this builder's begin with) with the vouchers added: both sorted by hash, the
     /// base's first among equal hashes, and the added in the order added.
