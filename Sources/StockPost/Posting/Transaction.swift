@@ -6,9 +6,9 @@ import StockCore
 struct Transaction {
   /// Not retained: the engine holds the masters while a voucher posts (a retain and release per voucher).
   unowned(unsafe) let masters: Masters
-  let voucher: Voucher
-  /// The engine's state, borrowed for the voucher; the `pending…` overlays hold what the voucher changed
-  /// until it commits.
+  /// The voucher posting (the engine keeps one transaction and begins it anew for each, ``begin(_:)``).
+  private(set) var voucher: Voucher
+  /// The engine's state; the `pending…` overlays hold what the voucher changed until it commits.
   var base = PostingState()
   var pending = SmallMap<StockKey, ItemWarehouseState>()
   /// The overlays of batches, serials, orders, planning and returns: most vouchers touch none of them, so
@@ -48,6 +48,15 @@ struct Transaction {
     self.masters = masters
     self.voucher = voucher
     arithmetic = masters.company.arithmetic
+  }
+
+  /// Starts on `voucher`: what the last voucher left (problems, overlays, the order it fulfilled) is
+  /// cleared; the engine emptied its GL lines and touched states when it finished.
+  mutating func begin(_ voucher: Voucher) {
+    self.voucher = voucher
+    rare = nil
+    fulfilling = nil
+    if !problems.isEmpty { problems.removeAll() }
   }
 
   mutating func fail(_ code: ErrorCode, line: Int, field: String, _ message: String) {
@@ -245,8 +254,8 @@ struct Transaction {
     if actualQty.isNegative {
       e.outgoingRate = outcome.stockValueDifference.magnitude.divided(by: actualQty.magnitude, rule: arithmetic.rounding)
     }
-    e.batchNo = row.batchNo
-    e.serialNos = row.serialNos
+    let (batch, serials) = (row.batchNo, row.serialNos)
+    if !batch.isEmpty || !serials.isEmpty { e.setTracking(batchNo: batch, serialNos: serials) }
     if entries.count == entries.capacity { beforeGrowing?() }
     entries.append(e)
     return e
