@@ -52,7 +52,7 @@ public enum ReportCommand {
   static func index(_ lists: [Voucher]...) -> [String: Voucher] {
     var out: [String: Voucher] = [:]
     for vouchers in lists {
-      for v in vouchers where v.action == .submit && (v.isReturn || v.items.contains { !$0.batchNo.isEmpty || !$0.serialNos.isEmpty }) {
+      for v in vouchers where v.action == .submit && (v.isReturn || v.hasTrackedRows) {
         out[v.no] = v
       }
     }

@@ -167,6 +167,15 @@ public struct Voucher: Sendable, Hashable {
     _modify { let s = unique(); yield &s.items }
     set { unique().items = newValue }
   }
+  /// Whether a row names a batch or serial numbers; the rows are read in place (a loop over `items` copies
+  /// each row, retaining its four names).
+  /// - Complexity: O(rows).
+  public var hasTrackedRows: Bool {
+    storage.items.withUnsafeBufferPointer { rows in
+      rows.indices.contains { i in rows[i].extras.map { !$0.batchNo.isEmpty || !$0.serialNos.isEmpty } ?? false }
+    }
+  }
+
   public var taxes: [ChargeRow] {
     get { storage.rare?.taxes ?? [] }
     _modify { let r = unique().rareFields; yield &r.taxes }
