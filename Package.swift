@@ -48,7 +48,9 @@ let package = Package(
     .testTarget(name: "StockOrderTests", dependencies: ["StockOrder"], swiftSettings: swift6),
     .testTarget(name: "StockReportsTests", dependencies: ["StockReports"], swiftSettings: swift6),
     .testTarget(name: "StockPostTests", dependencies: ["StockPost", "StockRead", "StockValidate", "StockOrder"], swiftSettings: swift6),
-    .testTarget(name: "StockStoreTests", dependencies: ["StockStore"], swiftSettings: swift6),
-    .testTarget(name: "EndToEndTests", dependencies: ["stockledger"], swiftSettings: swift6),
+    .testTarget(name: "StockStoreTests", dependencies: ["StockStore", "TestSupport"], swiftSettings: swift6),
+    .testTarget(name: "EndToEndTests", dependencies: ["stockledger", "TestSupport"], swiftSettings: swift6),
+    // Where the tests' files go (removed when the test process exits).
+    .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swift6),
   ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -71,7 +72,7 @@ import Testing
   }
 
   func copy(_ b: String) throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sl-crash-\(UUID().uuidString)").path
+    let dir = Scratch.path("sl-crash")
     try FileManager.default.copyItem(atPath: b, toPath: dir)
     return dir
   }
@@ -97,7 +98,7 @@ import Testing
   @Test func killedAtEveryCrashPointTheNextRunCompletesIt() throws {
     let base = try fixture(vouchers: 24)
     let golden = try copy(base)
-    let trace = FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(UUID().uuidString)").path
+    let trace = Scratch.path("trace")
     #expect(try run(golden, env: ["STOCKLEDGER_CRASH_TRACE": trace]) == 1)
     let expected = digest(golden)
     let expectedNext = try afterNextRun(golden)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Spawns the built `stockledger` on books directories made from the sample's master data.
@@ -30,7 +31,7 @@ import Testing
 
   /// A new books directory with the sample's master data.
   func books() throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sl-e2e-\(UUID().uuidString)").path
+    let dir = Scratch.path("sl-e2e")
     try FileManager.default.createDirectory(atPath: dir + "/inbox", withIntermediateDirectories: true)
     try FileManager.default.copyItem(atPath: Self.root.path + "/Samples/books/masters", toPath: dir + "/masters")
     return dir

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A run continues from the head snapshot (`ledger/snapshot.bin`) when every voucher posts after the head,
@@ -31,7 +32,7 @@ import Testing
 
   /// A generated books directory whose monthly files wait in `hold/`.
   func generated(_ name: String) throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sl-inc-\(UUID().uuidString)").path + "/" + name
+    let dir = Scratch.path("sl-inc") + "/" + name
     let g = try e2e.cli(["generate", dir, "--vouchers", "2500", "--items", "30", "--warehouses", "3", "--seed", "11"])
     #expect(g.code == 0, "\(g.err)")
     try FileManager.default.moveItem(atPath: dir + "/inbox", toPath: dir + "/hold")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A run onto an empty ledger renders the head reports on the other core while it posts (`RenderAhead`):
@@ -15,7 +16,7 @@ import Testing
   ///   remark is formula-like, so the ledger's `gl.csv` differs from the general ledger's bytes; in the
   ///   other, a batch number is, so `stock.csv` rows differ from the stock ledger's).
   @Test(arguments: [false, true]) func headReportsRenderedWhilePostingAreTheLedgers(arraysMove: Bool) throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sl-ahead-\(UUID().uuidString)").path + "/books"
+    let dir = Scratch.path("sl-ahead") + "/books"
     let g = try e2e.cli(["generate", dir, "--vouchers", "3000", "--items", "30", "--warehouses", "3", "--seed", "5"])
     #expect(g.code == 0, "\(g.err)")
     // A delivery far beyond any stock, in a file of its own: the file is rejected at posting and the

@@ -1,8 +1,4 @@
-import Foundation
+import TestSupport
 
-/// A new empty directory under the system's temporary directory, named `prefix-UUID`.
-func temporaryDirectory(_ prefix: String) -> String {
-  let d = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)").path
-  try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-  return d
-}
+/// A new empty directory for a test, named `prefix-UUID` (under ``Scratch/root``, removed at exit).
+func temporaryDirectory(_ prefix: String) -> String { Scratch.directory(prefix) }
