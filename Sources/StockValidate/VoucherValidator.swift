@@ -162,7 +162,7 @@ struct Check {
         return
       }
     }
-    var found = masters.itemByCode[row.itemCode]
+    var found = masters.item(row.itemCode)
     if found == nil && row.barcode.isEmpty, let code = masters.itemCodeByBarcode[row.itemCode] {
       row.itemCode = code  // a barcode given as item_code
       resolved = true
@@ -224,7 +224,7 @@ struct Check {
 
   mutating func warehouses(_ row: ItemRow, line: Int) {
     func known(_ name: String, _ field: String) {
-      guard let w = masters.warehouseByName[name] else {
+      guard let w = masters.warehouse(name) else {
         fail(.unknownWarehouse, line: line, field, "warehouse \(name) is not in warehouses.csv")
         return
       }

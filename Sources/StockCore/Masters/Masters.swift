@@ -25,6 +25,11 @@ public final class Masters: Sendable {
   public let stockAccountNameOf: [String: AccountName]
   /// The company's default accounts, interned.
   public let defaultAccountNames: DefaultAccountNames
+  /// `itemByCode`, `warehouseByName` and `stockAccountNameOf` by bytes (``NameTable``), for the lookups of
+  /// every row: ``item(_:)``, ``warehouse(_:)``, ``stockAccountName(of:)``.
+  private let itemTable: NameTable<Item>
+  private let warehouseTable: NameTable<Warehouse>
+  private let stockAccountTable: NameTable<AccountName>
 
   public init(
     company: Company, accounts: [Account], warehouses: [Warehouse], items: [Item], parties: [Party] = [],
@@ -128,6 +133,19 @@ public final class Masters: Sendable {
     self.stockAccountOf = stockAccountOf
     stockAccountNameOf = stockAccountOf.mapValues { AccountName($0) }
     defaultAccountNames = DefaultAccountNames(company.accounts)
+    itemTable = NameTable(itemByCode)
+    warehouseTable = NameTable(warehouseByName)
+    stockAccountTable = NameTable(stockAccountNameOf)
+  }
+
+  /// `itemByCode[code]`, found by bytes first (``NameTable``).
+  /// - Complexity: O(length of `code`).
+  public func item(_ code: String) -> Item? { itemTable.value(code) ?? itemByCode[code] }
+  /// `warehouseByName[name]`, found by bytes first.
+  public func warehouse(_ name: String) -> Warehouse? { warehouseTable.value(name) ?? warehouseByName[name] }
+  /// `stockAccountNameOf[warehouse]`, found by bytes first.
+  public func stockAccountName(of warehouse: String) -> AccountName? {
+    stockAccountTable.value(warehouse) ?? stockAccountNameOf[warehouse]
   }
 
   /// The valuation method in force for an item.

@@ -67,8 +67,8 @@ struct Transaction {
 
   /// The company's settings (read through the shared masters, not copied per voucher).
   var company: Company { _read { yield masters.company } }  // borrowed, not copied (its strings are many)
-  func item(_ row: ItemRow) -> Item? { masters.itemByCode[row.itemCode] }
-  func stockAccount(_ warehouse: String) -> AccountName { masters.stockAccountNameOf[warehouse] ?? accounts.defaultInventory }
+  func item(_ row: ItemRow) -> Item? { masters.item(row.itemCode) }
+  func stockAccount(_ warehouse: String) -> AccountName { masters.stockAccountName(of: warehouse) ?? accounts.defaultInventory }
   /// The company's default accounts, interned.
   var accounts: DefaultAccountNames { _read { yield masters.defaultAccountNames } }
   func state(_ key: StockKey) -> ItemWarehouseState { pending[key] ?? base.stock[key] ?? ItemWarehouseState() }
