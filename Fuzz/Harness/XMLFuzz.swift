@@ -1,8 +1,13 @@
 import Foundation
 import StockRead
 
-nonisolated(unsafe) let schema = try! XMLVoucherReader.Schema()
-let path = NSTemporaryDirectory() + "/stockledger-xml-fuzz-\(getpid()).xml"
+let schema = try! XMLVoucherReader.Schema()
+/// The file each input is written to (the reader reads files); removed when the fuzzer exits.
+let path: String = {
+  let p = NSTemporaryDirectory() + "/stockledger-xml-fuzz-\(getpid()).xml"
+  atexit { unlink(NSTemporaryDirectory() + "/stockledger-xml-fuzz-\(getpid()).xml") }
+  return p
+}()
 
 /// libFuzzer entry point: any bytes must give vouchers or located diagnostics, never a crash or a hang.
 @_cdecl("LLVMFuzzerTestOneInput")
