@@ -38,14 +38,14 @@ public struct StockLedgerEntry: Sendable, Hashable {
     get { tracking?.batchNo ?? "" }
     set { tracking = Tracking.make(batchNo: newValue, serialNos: serialNos) }
   }
-  /// Sets the batch and the serial numbers at once (one box, not one per field).
-  public mutating func setTracking(batchNo: String, serialNos: [String]) {
-    tracking = Tracking.make(batchNo: batchNo, serialNos: serialNos)
-  }
   /// The serial numbers moved, or none.
   public var serialNos: [String] {
     get { tracking?.serialNos ?? [] }
     set { tracking = Tracking.make(batchNo: batchNo, serialNos: newValue) }
+  }
+  /// Sets the batch and the serial numbers at once (one box, not one per field).
+  public mutating func setTracking(batchNo: String, serialNos: [String]) {
+    tracking = Tracking.make(batchNo: batchNo, serialNos: serialNos)
   }
   // With the boxes, the packed amounts below and the 32-bit date, time and index, an entry is 144 bytes
   // (232 before them).
