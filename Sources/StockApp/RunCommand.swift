@@ -243,7 +243,7 @@ public enum RunCommand {
         let diags = settled.rejections.filter { $0.location.file == f.picked.name }
         outputs.append(("rejected:" + f.picked.name + ".errors.csv", StockReports.rejections(diags).csv))
         if outcome == .partial {
-          outputs.append(("rejected:" + f.picked.name + ".rejected.csv", f.heldBackCSV(settled.rejectedVouchers)))
+          outputs.append(("rejected:" + f.picked.name + ".rejected.csv", f.heldBackCSV(settled.rejectedVouchers.numbers(in: f.picked.name))))
         } else if !o.keepInbox {
           moves.append((f.picked.path, p.rejected + "/" + f.picked.name))
         }

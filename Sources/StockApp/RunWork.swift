@@ -111,62 +111,81 @@ struct RunWork {
   /// the run (a voucher number used twice: the later one in arrival order is the duplicate).
   mutating func validate() {
     let validator = VoucherValidator(masters: masters, ledger: facts)
-    // Where each number was first seen, as file index and line (formatted only when it is seen again).
-    // Submitted numbers are found by their hash (made on both cores) and compared as text only when a hash
-    // repeats: a table of a million strings, filled in order, cost the main core most of a second at 1M.
-    var firstByHash: [NumberHash: Int] = [:]
-    var firsts: [(no: String, place: Int)] = []
-    var collided: [String: Int] = [:]
-    var cancelling: [String: Int] = [:]
-    func place(_ at: Int) -> String { "\(files[at >> 32].picked.name):\(at & 0xFFFF_FFFF)" }
-    let total = files.reduce(0) { $0 + $1.read.vouchers.count }
-    firstByHash.reserveCapacity(total)
-    firsts.reserveCapacity(total)
-    for i in files.indices {
-      guard files[i].fileProblems.isEmpty else { continue }
-      // Vouchers are validated on both cores, with what the file summary and the check of repeated numbers
-      // need of them; what depends on order (repeats) is checked after, in order.
-      // The precisions alone: a copy of the company per voucher retained and released each of its strings.
-      let arithmetic = validator.masters.company.arithmetic
-      let (normalized, checked) = Parallel.unzippedMap(files[i].read.vouchers) { v in
+    // Vouchers are validated on both cores, with what the file summary and the check of repeated numbers
+    // need of them; what depends on order (repeats) is checked after, in order.
+    // The precisions alone: a copy of the company per voucher retained and released each of its strings.
+    let arithmetic = validator.masters.company.arithmetic
+    var validated: [(normalized: [Voucher], checked: [Checked])?] = Array(repeating: nil, count: files.count)
+    for i in files.indices where files[i].fileProblems.isEmpty {
+      validated[i] = Parallel.unzippedMap(files[i].read.vouchers) { v in
         switch validator.validate(v) {
         case .success(let n): (n, Checked(nil, of: v, arithmetic: arithmetic))
         case .failure(let p): (v, Checked(p, of: v, arithmetic: arithmetic))
         }
       }
+      // The read vouchers are no longer needed (the normalized ones share their storage): keep their count.
+      files[i].voucherTotal = files[i].voucherCount
+      files[i].read.vouchers = []
+    }
+    // The numbers that can repeat: those whose hash (made on both cores) comes more than once among the
+    // submitted vouchers of every file, found by ordering the hashes. Only they are followed in order, by
+    // text (a table of a million hashes and numbers, filled in order, held the posting core for a fifth
+    // of a second at 1M while the other was idle).
+    var hashes: [UInt64] = []
+    for v in validated { for c in v?.checked ?? [] where c.action == .submit { hashes.append(UInt64(bitPattern: Int64(c.hash.value))) } }
+    var mayRepeat = Set<Int>()
+    let order = HashOrder.positions(sortedBy: hashes)
+    for k in order.indices.dropFirst() where hashes[Int(order[k])] == hashes[Int(order[k - 1])] {
+      mayRepeat.insert(Int(Int64(bitPattern: hashes[Int(order[k])])))
+    }
+    hashes = []
+    // Where each such number was first seen, as file index and line (formatted only when it is seen again).
+    var firstByHash: [NumberHash: Int] = [:]
+    var firsts: [(no: String, place: Int)] = []
+    var collided: [String: Int] = [:]
+    var cancelling: [String: Int] = [:]
+    func place(_ at: Int) -> String { "\(files[at >> 32].picked.name):\(at & 0xFFFF_FFFF)" }
+    for i in files.indices {
+      guard let (normalized, checked) = validated[i] else { continue }
+      validated[i] = nil
       // Which vouchers are valid: all, unless one failed or repeats a number (then a mask).
       var keep: [Bool]?
-      for (n, c) in checked.enumerated() {
-        let at = i << 32 | c.source.line
+      for n in checked.indices {
+        let c = checked[n]
+        files[i].totalQty += c.qty
+        files[i].totalValue += c.value
+        // A submitted voucher with a number that cannot repeat, no problem, in a file without any: valid.
+        let ordinary = c.action == .submit && c.problems == nil && !mayRepeat.contains(c.hash.value)
+        if ordinary && files[i].voucherProblems.isEmpty { continue }
+        let (no, source) = (normalized[n].no, normalized[n].source)
+        let at = i << 32 | source.line
         var repeated: Diagnostic?
         if c.action == .cancel {
-          if let other = cancelling[c.no] {
-            repeated = Diagnostic(.duplicateVoucher, at: c.source, voucher: c.no, field: "action", "\(c.no) is cancelled twice (also in \(place(other)))")
+          if let other = cancelling[no] {
+            repeated = Diagnostic(.duplicateVoucher, at: source, voucher: no, field: "action", "\(no) is cancelled twice (also in \(place(other)))")
           }
-          cancelling[c.no] = at
-        } else if c.action == .close {
-          // closes an order: shares its number
+          cancelling[no] = at
+        } else if c.action == .close || !mayRepeat.contains(c.hash.value) {
+          // closes an order: shares its number; or a number no other voucher has
         } else if let k = firstByHash[c.hash] {
-          let other = firsts[k].no == c.no ? firsts[k].place : collided[c.no]
+          let other = firsts[k].no == no ? firsts[k].place : collided[no]
           if let other {
-            repeated = Diagnostic(.duplicateVoucher, at: c.source, voucher: c.no, field: "voucher_no", "voucher \(c.no) also appears in \(place(other)): voucher numbers are unique; renumber one of them")
+            repeated = Diagnostic(.duplicateVoucher, at: source, voucher: no, field: "voucher_no", "voucher \(no) also appears in \(place(other)): voucher numbers are unique; renumber one of them")
           } else {
-            collided[c.no] = at  // another number with the same hash: by text from here on
+            collided[no] = at  // another number with the same hash: by text from here on
           }
         } else {
           firstByHash[c.hash] = firsts.count
-          firsts.append((c.no, at))
+          firsts.append((no, at))
         }
-        if let repeated { files[i].voucherProblems[c.no, default: []].append(repeated) }
-        if let p = c.problems { files[i].voucherProblems[c.no, default: []] += p.diagnostics }
-        if files[i].voucherProblems.isEmpty || files[i].voucherProblems[c.no] == nil {
+        if let repeated { files[i].voucherProblems[no, default: []].append(repeated) }
+        if let p = c.problems { files[i].voucherProblems[no, default: []] += p.diagnostics }
+        if files[i].voucherProblems.isEmpty || files[i].voucherProblems[no] == nil {
           if c.action == .cancel { files[i].hasCancels = true }
         } else {
           if keep == nil { keep = Array(repeating: true, count: checked.count) }
           keep![n] = false
         }
-        files[i].totalQty += c.qty
-        files[i].totalValue += c.value
       }
       // Valid vouchers keep their order; the array is taken whole when none is dropped.
       if let keep {
@@ -174,9 +193,6 @@ struct RunWork {
       } else {
         files[i].valid = normalized
       }
-      // The read vouchers are no longer needed: keep their count, free them.
-      files[i].voucherTotal = files[i].voucherCount
-      files[i].read.vouchers = []
     }
   }
 
@@ -188,24 +204,21 @@ struct RunWork {
 
   /// What validating one voucher gives besides the voucher as normalized, made on either core: its
   /// problems, what the file summary adds up and what the check of repeated numbers needs, so the pass in
-  /// order reads no voucher.
+  /// order reads no voucher unless it has a problem or a number that may repeat (its number and place are
+  /// then read from the voucher: kept here, they made this 130 bytes instead of 64).
   struct Checked: Sendable {
     /// Why the voucher cannot post; nil when it passed.
     let problems: VoucherProblems?
-    let no: String
     let hash: NumberHash
     let action: VoucherAction
-    let source: SourceLocation
     /// Σ qty and Σ qty × rate (each rounded to currency precision) of the item rows, as given.
     let qty: Quantity
     let value: Amount
 
     init(_ problems: VoucherProblems?, of v: Voucher, arithmetic company: Company.Arithmetic) {
       self.problems = problems
-      no = v.no
       hash = NumberHash(value: v.no.hashValue)
       action = v.action
-      source = v.source
       var qty = Quantity.zero, value = Amount.zero
       let items = v.items
       for i in items.indices {  // the two fields read in place (a copy of each row retained its names)
@@ -216,6 +229,19 @@ struct RunWork {
       self.qty = qty
       self.value = value
     }
+  }
+
+  /// The vouchers held back under `--partial`, by file and number: a number held back in one file (the
+  /// later of two vouchers that share it, say) says nothing of the voucher with that number in another,
+  /// which posts (held back by number alone, the first of the two went to its file's rejected rows without
+  /// a reason).
+  struct HeldBack {
+    private var byFile: [String: Set<String>] = [:]
+    var isEmpty: Bool { byFile.isEmpty }
+    mutating func insert(_ no: String, file: String) { byFile[file, default: []].insert(no) }
+    func contains(_ no: String, file: String) -> Bool { byFile[file]?.contains(no) ?? false }
+    /// The numbers held back in `file`.
+    func numbers(in file: String) -> Set<String> { byFile[file] ?? [] }
   }
 
   /// The decision of a run.
@@ -231,7 +257,7 @@ struct RunWork {
     var postedPerFile: [String: Int] = [:]
     var journal: [GLEntry] = []
     var rejections: [Diagnostic] = []
-    var rejectedVouchers: Set<String> = []
+    var rejectedVouchers = HeldBack()
     var fileStatus: [String: FileRecord.Status] = [:]
     var repostedKeys: Set<StockKey> = []
     var adjustmentLines = 0
@@ -262,13 +288,13 @@ struct RunWork {
       }
       for (no, problems) in f.voucherProblems.sorted(by: { $0.key < $1.key }) {
         s.rejections += problems
-        if partial { s.rejectedVouchers.insert(no) } else { rejectedFiles.insert(f.picked.name) }
+        if partial { s.rejectedVouchers.insert(no, file: f.picked.name) } else { rejectedFiles.insert(f.picked.name) }
       }
     }
     // Files already rejected for static problems are also posted once, on their own account, so their
     // errors list every problem (stock shortages too), not only the first kind found.
     if !rejectedFiles.isEmpty {
-      let all = files.map { f in (name: f.picked.name, vouchers: f.valid.filter { !s.rejectedVouchers.contains($0.no) }) }
+      let all = files.map { f in (name: f.picked.name, vouchers: f.valid.filter { !s.rejectedVouchers.contains($0.no, file: f.picked.name) }) }
       for (tv, diags) in Replay(masters: masters, timeline: Timeline.order(posted: ledger.vouchers, new: all), state: base).failures
       where !tv.isPosted && rejectedFiles.contains(tv.voucher.source.file) {
         s.rejections += diags
@@ -284,9 +310,9 @@ struct RunWork {
       let live = files.filter { !rejectedFiles.contains($0.picked.name) }
       let candidates = live.map { f in
         (name: f.picked.name, vouchers: f.hasCancels || !s.rejectedVouchers.isEmpty
-          ? f.valid.filter { $0.action != .cancel && !s.rejectedVouchers.contains($0.no) } : f.valid)
+          ? f.valid.filter { $0.action != .cancel && !s.rejectedVouchers.contains($0.no, file: f.picked.name) } : f.valid)
       }
-      cancels = live.filter(\.hasCancels).flatMap { f in f.valid.filter { $0.action == .cancel && !s.rejectedVouchers.contains($0.no) } }
+      cancels = live.filter(\.hasCancels).flatMap { f in f.valid.filter { $0.action == .cancel && !s.rejectedVouchers.contains($0.no, file: f.picked.name) } }
       let cancelledNow = Set(cancels.map(\.no))
       let timeline = Timeline.order(posted: ledger.activeVouchers.filter { !cancelledNow.contains($0.no) }, new: candidates)
       let ahead = renderingAhead?()
@@ -298,7 +324,7 @@ struct RunWork {
       }
       ahead?.cancel()
       func reject(_ v: Voucher) {
-        if partial { s.rejectedVouchers.insert(v.no) } else { rejectedFiles.insert(v.source.file) }
+        if partial { s.rejectedVouchers.insert(v.no, file: v.source.file) } else { rejectedFiles.insert(v.source.file) }
       }
       for (tv, diags) in replay.failures where !tv.isPosted {
         s.rejections += diags
@@ -356,7 +382,7 @@ struct RunWork {
     for f in files {
       if f.isDuplicate { s.fileStatus[f.picked.name] = .duplicate; continue }
       if rejectedFiles.contains(f.picked.name) { s.fileStatus[f.picked.name] = .rejected; continue }
-      let posted = s.rejectedVouchers.isEmpty ? f.valid.count : f.valid.filter { !s.rejectedVouchers.contains($0.no) }.count
+      let posted = s.rejectedVouchers.isEmpty ? f.valid.count : f.valid.filter { !s.rejectedVouchers.contains($0.no, file: f.picked.name) }.count
       s.fileStatus[f.picked.name] = posted == f.voucherCount ? .imported : (posted == 0 ? .rejected : .partial)
     }
     s.rejections.sort { ($0.location.file, $0.location.line) < ($1.location.file, $1.location.line) }

@@ -180,6 +180,22 @@ import Testing
     #expect(read(b + "/rejected/c2.csv.errors.csv").contains("PR-B is cancelled twice (also in c1.csv:2)"))
   }
 
+  /// A number in three files of one run (`--partial`): the two later vouchers are rejected, each naming
+  /// where the number was first seen; every other voucher posts.
+  @Test func voucherNumberInThreeFiles() throws {
+    let b = try books()
+    let head = "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\n"
+    for k in 1...3 {
+      try drop(b, "f\(k).csv", head + "Purchase Receipt,PR-\(k),2026-11-0\(k),RM0001,Stores,1,10\nPurchase Receipt,PR-R,2026-11-0\(k),RM0001,Stores,\(k),10\n")
+    }
+    #expect(try cli(["run", b, "--partial"]).code == 1)
+    for k in 2...3 {
+      #expect(read(b + "/rejected/f\(k).csv.errors.csv").contains("f\(k).csv,3,PR-R,voucher_no,E_DUPLICATE_VOUCHER,voucher PR-R also appears in f1.csv:3"))
+    }
+    #expect(rows(b + "/reports/stock-ledger.csv", voucher: "PR-R").map { $0["actual_qty"] } == ["1"])
+    #expect((1...3).allSatisfy { rows(b + "/reports/stock-ledger.csv", voucher: "PR-\($0)").count == 1 })
+  }
+
   @Test func masterDataErrorsExitTwoAndTouchNothing() throws {
     let b = try books()
     try "item_code,valuation_method\nX,Average\n".write(toFile: b + "/masters/items.csv", atomically: true, encoding: .utf8)

@@ -39,9 +39,9 @@ import Testing
     hashes += (0..<200).map { UInt64($0 % 7) }
     hashes.shuffle(using: &rng)
     let expected = hashes.indices.sorted { (hashes[$0], $0) < (hashes[$1], $1) }.map { UInt32($0) }
-    #expect(VoucherIndex.sortedByHash(hashes) == expected)
-    #expect(VoucherIndex.sortedByHash([]) == [])
-    #expect(VoucherIndex.sortedByHash([7]) == [0])
+    #expect(HashOrder.positions(sortedBy: hashes) == expected)
+    #expect(HashOrder.positions(sortedBy: []) == [])
+    #expect(HashOrder.positions(sortedBy: [7]) == [0])
   }
 
   @Test func aBuiltIndexIsTheIndexAddedToAndWritesItsEncoding() throws {
