@@ -119,6 +119,14 @@ struct Replay {
   /// repeats; a small array, as a voucher touches few.
   static func stockKeys(_ v: Voucher, original: (String) -> [StockKey]) -> [StockKey] {
     var keys: [StockKey] = []
+    stockKeys(v, into: &keys, original: original)
+    return keys
+  }
+
+  /// The same into `keys` (emptied first: a buffer reused from voucher to voucher by the history of a
+  /// million vouchers).
+  static func stockKeys(_ v: Voucher, into keys: inout [StockKey], original: (String) -> [StockKey]) {
+    keys.removeAll(keepingCapacity: true)
     func add(_ k: StockKey) { if !keys.contains(k) { keys.append(k) } }
     // Spelled out rather than looped over array literals: this runs for every posted voucher.
     for r in v.items {
@@ -128,6 +136,6 @@ struct Replay {
     }
     if !v.returnAgainst.isEmpty { for k in original(v.returnAgainst) { add(k) } }
     if !v.againstVoucher.isEmpty { for k in original(v.againstVoucher) { add(k) } }
-    return keys.count > 1 ? keys.sorted() : keys
+    if keys.count > 1 { keys.sort() }
   }
 }

@@ -69,12 +69,14 @@ extension HeadSnapshot {
     // The documents alone are captured: a closure over `s` copied the whole of it for every voucher.
     // Looked up only for the vouchers that refer to another (returns, invoices): most runs build no table.
     var documents = s.state.documents
-    func keys(_ v: Voucher) -> [StockKey] { Replay.stockKeys(v) { documents[$0]?.lines.map(\.key) ?? [] } }
+    // Each voucher's keys in one buffer (an array per voucher was an allocation and a free each).
+    var keys: [StockKey] = []
     let cancelled = (previous?.cancelled ?? ledger.cancelled).union(s.cancelledNow)
     var encoder = HistoryFile.Encoder(appending: previous != nil, capacity: previous == nil ? 12 * (ledger.vouchers.count + s.acceptedNew.count) + 1024 : 1 << 16)
     func add(_ vouchers: [Voucher], _ places: [VoucherPlace]) {
-      for (v, place) in zip(vouchers, places) where v.action != .cancel && !cancelled.contains(v.no) {
-        encoder.add(.init(place: place, keys: keys(v)))
+      for (v, place) in zip(vouchers, places) where v.action != .cancel && (cancelled.isEmpty || !cancelled.contains(v.no)) {
+        Replay.stockKeys(v, into: &keys) { documents[$0]?.lines.map(\.key) ?? [] }
+        encoder.add(.init(place: place, keys: keys))
       }
     }
     if let previous {
