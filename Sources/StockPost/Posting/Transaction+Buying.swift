@@ -26,10 +26,14 @@ extension Transaction {
     }
     let original = original()
     if v.isReturn && !v.returnAgainst.isEmpty && original == nil { return }
-    let rows = v.items.compactMap { r in item(r).map { (r, $0) } }
+    // The rows are walked as they are, each item looked up where it is needed (an array of (row, item)
+    // pairs per voucher was an allocation and two copies of every row with its names); `i` counts the
+    // rows whose item is known, the positions of `nets` and `shares`.
+    let rows = v.items
     // Document amounts; a return row without a rate takes the original's purchase rate.
     var nets: [Amount] = []
-    for (row, item) in rows {
+    for row in rows {
+      guard let item = item(row) else { continue }
       if let rate = row.rate {
         nets.append(netAmount(row, rate: rate))
       } else if let original, let line = original.lines.first(where: { $0.key.item == item.code }) {
@@ -46,9 +50,12 @@ extension Transaction {
     let sign: (Amount) -> Amount = { v.isReturn ? -$0 : $0 }
 
     if movesStock {
-      let shares = distribute(valuationTotal, over: nets.contains { !$0.isZero } ? nets : rows.map { $0.0.qty ?? .zero })
+      let shares = distribute(valuationTotal, over: nets.contains { !$0.isZero } ? nets : rows.compactMap { item($0) == nil ? nil : $0.qty ?? .zero })
       var expected = Amount.zero, actual = Amount.zero
-      for (i, (row, item)) in rows.enumerated() {
+      var i = -1
+      for row in rows {
+        guard let item = item(row) else { continue }
+        i += 1
         let qty = masters.stockQty(row, item)
         guard qty.isPositive else { continue }
         let key = StockKey(item: item.code, warehouse: row.warehouse)
@@ -72,12 +79,16 @@ extension Transaction {
         expected += sign(nets[i] + shares[i])
         actual += e.stockValueDifference
       }
-      valuationGap(expected: expected, actual: actual, rows: rows.count)
+      valuationGap(expected: expected, actual: actual, rows: nets.count)
     }
     if !isInvoice {
       // Purchase Receipt: the document side of the stock GL.
       guard perpetual else { return }
-      for (i, (row, _)) in rows.enumerated() {
+      let allKnown = nets.count == rows.count  // (then no row is skipped: no lookup needed)
+      var i = -1
+      for row in rows {
+        if !allKnown && item(row) == nil { continue }
+        i += 1
         gl.credit(row.expenseAccount.isEmpty ? accounts.stockReceivedButNotBilled : AccountName(row.expenseAccount), sign(nets[i]))
       }
       for (c, amount) in taxes where c.category.addsToValuation { gl.credit(AccountName(c.account), sign(amount)) }
@@ -87,7 +98,10 @@ extension Transaction {
     if movesStock {
       if perpetual { for (c, amount) in taxes where c.category.addsToValuation { gl.credit(AccountName(c.account), sign(amount)) } }
     } else {
-      for (i, (row, item)) in rows.enumerated() {
+      var i = -1
+      for row in rows {
+        guard let item = item(row) else { continue }
+        i += 1
         let account = !row.expenseAccount.isEmpty ? AccountName(row.expenseAccount) : (perpetual ? accounts.stockReceivedButNotBilled : expenseAccount(row, item))
         gl.debit(account, sign(nets[i]))
       }
@@ -95,7 +109,14 @@ extension Transaction {
     if !movesStock || !perpetual {
       // Without stock GL, the stock rows' cost is the net amount already debited above (or, with
       // update_stock and perpetual inventory off, to the expense account).
-      if movesStock { for (i, (row, item)) in rows.enumerated() { gl.debit(expenseAccount(row, item), sign(nets[i])) } }
+      if movesStock {
+        var i = -1
+        for row in rows {
+          guard let item = item(row) else { continue }
+          i += 1
+          gl.debit(expenseAccount(row, item), sign(nets[i]))
+        }
+      }
     }
     for (c, amount) in taxes where c.category.addsToTotal { gl.debit(AccountName(c.account), sign(amount)) }
     gl.credit(partyAccount(customer: false), sign(netTotal + totalTaxes), party: v.party)
