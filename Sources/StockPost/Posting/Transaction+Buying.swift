@@ -26,14 +26,10 @@ extension Transaction {
     }
     let original = original()
     if v.isReturn && !v.returnAgainst.isEmpty && original == nil { return }
-    // The rows are walked as they are, each item looked up where it is needed (an array of (row, item)
-    // pairs per voucher was an allocation and two copies of every row with its names); `i` counts the
-    // rows whose item is known, the positions of `nets` and `shares`.
-    let rows = v.items
-    // Document amounts; a return row without a rate takes the original's purchase rate.
+    // Document amounts (parallel to `knownRows`, as `shares`); a return row without a rate takes the
+    // original's purchase rate.
     var nets: [Amount] = []
-    for row in rows {
-      guard let item = item(row) else { continue }
+    for (_, row, item) in knownRows {
       if let rate = row.rate {
         nets.append(netAmount(row, rate: rate))
       } else if let original, let line = original.lines.first(where: { $0.key.item == item.code }) {
@@ -50,12 +46,9 @@ extension Transaction {
     let sign: (Amount) -> Amount = { v.isReturn ? -$0 : $0 }
 
     if movesStock {
-      let shares = distribute(valuationTotal, over: nets.contains { !$0.isZero } ? nets : rows.compactMap { item($0) == nil ? nil : $0.qty ?? .zero })
+      let shares = distribute(valuationTotal, over: nets.contains { !$0.isZero } ? nets : knownRows.map { $0.row.qty ?? .zero })
       var expected = Amount.zero, actual = Amount.zero
-      var i = -1
-      for row in rows {
-        guard let item = item(row) else { continue }
-        i += 1
+      for (i, row, item) in knownRows {
         let qty = masters.stockQty(row, item)
         guard qty.isPositive else { continue }
         let key = StockKey(item: item.code, warehouse: row.warehouse)
@@ -84,11 +77,7 @@ extension Transaction {
     if !isInvoice {
       // Purchase Receipt: the document side of the stock GL.
       guard perpetual else { return }
-      let allKnown = nets.count == rows.count  // (then no row is skipped: no lookup needed)
-      var i = -1
-      for row in rows {
-        if !allKnown && item(row) == nil { continue }
-        i += 1
+      for (i, row, _) in knownRows {
         gl.credit(row.expenseAccount.isEmpty ? accounts.stockReceivedButNotBilled : AccountName(row.expenseAccount), sign(nets[i]))
       }
       for (c, amount) in taxes where c.category.addsToValuation { gl.credit(AccountName(c.account), sign(amount)) }
@@ -98,10 +87,7 @@ extension Transaction {
     if movesStock {
       if perpetual { for (c, amount) in taxes where c.category.addsToValuation { gl.credit(AccountName(c.account), sign(amount)) } }
     } else {
-      var i = -1
-      for row in rows {
-        guard let item = item(row) else { continue }
-        i += 1
+      for (i, row, item) in knownRows {
         let account = !row.expenseAccount.isEmpty ? AccountName(row.expenseAccount) : (perpetual ? accounts.stockReceivedButNotBilled : expenseAccount(row, item))
         gl.debit(account, sign(nets[i]))
       }
@@ -110,12 +96,7 @@ extension Transaction {
       // Without stock GL, the stock rows' cost is the net amount already debited above (or, with
       // update_stock and perpetual inventory off, to the expense account).
       if movesStock {
-        var i = -1
-        for row in rows {
-          guard let item = item(row) else { continue }
-          i += 1
-          gl.debit(expenseAccount(row, item), sign(nets[i]))
-        }
+        for (i, row, item) in knownRows { gl.debit(expenseAccount(row, item), sign(nets[i])) }
       }
     }
     for (c, amount) in taxes where c.category.addsToTotal { gl.debit(AccountName(c.account), sign(amount)) }

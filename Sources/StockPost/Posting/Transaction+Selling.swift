@@ -14,16 +14,9 @@ extension Transaction {
     let original = original()
     if v.isReturn && !v.returnAgainst.isEmpty && original == nil { return }
     fulfilling = fulfilledOrder(.salesOrder)
-    // The rows are walked as they are, each item looked up where it is needed (an array of (row, item)
-    // pairs per voucher was an allocation and two copies of every row with its names); `i` counts the
-    // rows whose item is known, as positions in such an array did.
-    let rows = v.items
     let sign: (Amount) -> Amount = { v.isReturn ? -$0 : $0 }
     if movesStock {
-      var i = -1
-      for row in rows {
-        guard let item = item(row) else { continue }
-        i += 1
+      for (i, row, item) in knownRows {
         let qty = masters.stockQty(row, item)
         guard qty.isPositive else { continue }
         let key = StockKey(item: item.code, warehouse: row.warehouse)
@@ -54,8 +47,7 @@ extension Transaction {
     }
     guard isInvoice else { return }
     var netTotal = Amount.zero
-    for row in rows {
-      guard let item = item(row) else { continue }
+    for (_, row, item) in knownRows {
       let net = netAmount(row)
       netTotal += net
       gl.credit(incomeAccount(row, item), sign(net))

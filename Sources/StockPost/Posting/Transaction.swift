@@ -68,6 +68,35 @@ struct Transaction {
   /// The company's settings (read through the shared masters, not copied per voucher).
   var company: Company { _read { yield masters.company } }  // borrowed, not copied (its strings are many)
   func item(_ row: ItemRow) -> Item? { masters.item(row.itemCode) }
+  /// The voucher's rows whose item is known, each with its item and its index among those rows (the
+  /// positions of per-row arrays such as a purchase's net amounts), in row order: validation rejects rows of
+  /// unknown items, a ledger replayed under other master data skips them. Walked as the rows are, each item
+  /// looked up as it comes: an array of (row, item) pairs per voucher copied every row with its four names,
+  /// and an array of positions cost more than the lookups it saved.
+  var knownRows: KnownRows { KnownRows(rows: voucher.items, masters: masters) }
+
+  struct KnownRows: Sequence, IteratorProtocol {
+    let rows: [ItemRow]
+    unowned(unsafe) let masters: Masters
+    private var position = 0, index = 0
+
+    init(rows: [ItemRow], masters: Masters) {
+      self.rows = rows
+      self.masters = masters
+    }
+
+    mutating func next() -> (index: Int, row: ItemRow, item: Item)? {
+      while position < rows.count {
+        let row = rows[position]
+        position += 1
+        if let item = masters.item(row.itemCode) {
+          index += 1
+          return (index - 1, row, item)
+        }
+      }
+      return nil
+    }
+  }
   func stockAccount(_ warehouse: String) -> AccountName { masters.stockAccountName(of: warehouse) ?? accounts.defaultInventory }
   /// The company's default accounts, interned.
   var accounts: DefaultAccountNames { _read { yield masters.defaultAccountNames } }
