@@ -46,11 +46,11 @@ let package = Package(
     .testTarget(name: "StockReadTests", dependencies: ["StockRead"], swiftSettings: swift6),
     .testTarget(name: "StockValidateTests", dependencies: ["StockValidate"], swiftSettings: swift6),
     .testTarget(name: "StockOrderTests", dependencies: ["StockOrder"], swiftSettings: swift6),
-    .testTarget(name: "StockReportsTests", dependencies: ["StockReports"], swiftSettings: swift6),
+    .testTarget(name: "StockReportsTests", dependencies: ["StockReports", "TestSupport"], swiftSettings: swift6),
     .testTarget(name: "StockPostTests", dependencies: ["StockPost", "StockRead", "StockValidate", "StockOrder"], swiftSettings: swift6),
     .testTarget(name: "StockStoreTests", dependencies: ["StockStore", "TestSupport"], swiftSettings: swift6),
     .testTarget(name: "EndToEndTests", dependencies: ["stockledger", "TestSupport"], swiftSettings: swift6),
-    // Where the tests' files go (removed when the test process exits).
+    // What the tests share: where their files go (removed when the test process exits), a seeded random generator.
     .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swift6),
   ]
 )

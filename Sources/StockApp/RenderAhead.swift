@@ -144,7 +144,8 @@ final class RenderAhead: @unchecked Sendable {
     }
     var r = ledgers.finish()
     condition.lock()
-    (runFiles, runFilesReady) = (r.runFiles, true)
+    (runFiles, runFilesReady) = (r.runFiles, true)  // given to the commit from here (prewrittenRunFiles)
+    r.runFiles = nil
     condition.broadcast()
     let planning = self.planning ?? [:]
     condition.unlock()

@@ -21,7 +21,8 @@ enum ReportWriter {
     /// The run's GL journal, already written under this temporary name in the output folder (a run onto an
     /// empty ledger: its journal is the general ledger), for ``PostCommit`` to adopt instead of copying.
     var journal: String?
-    /// The run's `stock.csv` and `gl.csv`, written beside the posting for the commit to adopt (``HeadLedgers``).
+    /// The run's `stock.csv` and `gl.csv`, written beside the posting for the commit to adopt (``HeadLedgers``);
+    /// taken by ``RenderAhead``, which hands them to the commit before the aggregate reports are done.
     var runFiles: PrewrittenRunFiles?
   }
 

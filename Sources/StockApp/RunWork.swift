@@ -155,8 +155,8 @@ struct RunWork {
         files[i].totalQty += c.qty
         files[i].totalValue += c.value
         // A submitted voucher with a number that cannot repeat, no problem, in a file without any: valid.
-        let ordinary = c.action == .submit && c.problems == nil && !mayRepeat.contains(c.hash.value)
-        if ordinary && files[i].voucherProblems.isEmpty { continue }
+        let repeats = !mayRepeat.isEmpty && mayRepeat.contains(c.hash.value)
+        if c.action == .submit && !repeats && c.problems == nil && files[i].voucherProblems.isEmpty { continue }
         let (no, source) = (normalized[n].no, normalized[n].source)
         let at = i << 32 | source.line
         var repeated: Diagnostic?
@@ -165,7 +165,7 @@ struct RunWork {
             repeated = Diagnostic(.duplicateVoucher, at: source, voucher: no, field: "action", "\(no) is cancelled twice (also in \(place(other)))")
           }
           cancelling[no] = at
-        } else if c.action == .close || !mayRepeat.contains(c.hash.value) {
+        } else if c.action == .close || !repeats {
           // closes an order: shares its number; or a number no other voucher has
         } else if let k = firstByHash[c.hash] {
           let other = firsts[k].no == no ? firsts[k].place : collided[no]

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import StockCore
 @testable import StockReports
@@ -8,7 +9,7 @@ import Testing
   @Test func theLiveSlotsAreThoseOfAPlainArray() {
     var queue = AgeingFold.SlotQueue()
     var model: [AgeingFold.Slot] = []
-    var rng = SystemRandomNumberGenerator()
+    var rng = SeededGenerator(seed: 8)
     func slot(_ n: Int) -> AgeingFold.Slot { AgeingFold.Slot(qty: Fixed(n), date: BusinessDate(dayNumber: 20_000 + n), value: Fixed(2 * n)) }
     func same() -> Bool {
       queue.live.count == model.count && zip(queue.live, model).allSatisfy { $0.qty == $1.qty && $0.date == $1.date && $0.value == $1.value }

@@ -78,7 +78,7 @@ public struct PostedVouchers: Sendable {
     case .mapped(let m): all = try m.load()
     }
     // In order of number, so the file's bytes do not depend on the table's order.
-    var b = all.adding(recent.keys.sorted().map { ($0, recent[$0]!.type, recent[$0]!.date) })
+    var b = all.adding(recent.sorted { $0.key < $1.key }.map { ($0.key, $0.value.type, $0.value.date) })
     b.setDocuments(recent.compactMap { k, v in v.document.map { (k, $0) } } + movedDocuments.map { ($0.key, $0.value) })
     return PostedVouchers(base: b)
   }
