@@ -31,7 +31,7 @@ let package = Package(
     .target(name: "StockRead", dependencies: ["StockCore", "CLibXML2"], swiftSettings: swift6),
     .target(name: "StockValidate", dependencies: ["StockCore"], swiftSettings: swift6),
     .target(name: "StockOrder", dependencies: ["StockCore"], swiftSettings: swift6),
-    .target(name: "StockPost", dependencies: ["StockCore"], swiftSettings: swift6),
+    .target(name: "StockPost", dependencies: ["StockCore", "CMalloc"], swiftSettings: swift6),
     .target(name: "StockStore", dependencies: ["StockCore", "StockRead"], swiftSettings: swift6),
     .target(name: "StockReports", dependencies: ["StockCore"], swiftSettings: swift6),
     .target(
@@ -47,7 +47,7 @@ let package = Package(
     .testTarget(name: "StockValidateTests", dependencies: ["StockValidate"], swiftSettings: swift6),
     .testTarget(name: "StockOrderTests", dependencies: ["StockOrder"], swiftSettings: swift6),
     .testTarget(name: "StockReportsTests", dependencies: ["StockReports", "TestSupport"], swiftSettings: swift6),
-    .testTarget(name: "StockPostTests", dependencies: ["StockPost", "StockRead", "StockValidate", "StockOrder"], swiftSettings: swift6),
+    .testTarget(name: "StockPostTests", dependencies: ["StockPost", "StockRead", "StockValidate", "StockOrder", "TestSupport"], swiftSettings: swift6),
     .testTarget(name: "StockStoreTests", dependencies: ["StockStore", "TestSupport"], swiftSettings: swift6),
     .testTarget(name: "EndToEndTests", dependencies: ["stockledger", "TestSupport"], swiftSettings: swift6),
     // What the tests share: where their files go (removed when the test process exits), a seeded random generator.

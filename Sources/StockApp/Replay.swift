@@ -63,8 +63,17 @@ struct Replay {
     var tracked: [(String, Voucher)] = []
     // The renderer reads the arrays in place: they may move only once it has read what it was given.
     if let ahead { engine.beforeGrowing = { ahead.drain() } }
+    // The states of the vouchers posting next, three steps of prefetching (``PostingEngine/prefetch(probe:)``).
+    var hashes = [PostingEngine.StateHashes](repeating: .init(), count: 8)
+    var positions = [(Int, Int)](repeating: (-1, -1), count: 8)
     for (n, tv) in timeline.enumerated() {
       Replay.prefetch(timeline, after: n)
+      if n + 5 < timeline.count {
+        hashes[(n + 5) & 7] = PostingEngine.StateHashes(timeline[n + 5].voucher)
+        engine.prefetch(probe: hashes[(n + 5) & 7])
+      }
+      if n + 3 < timeline.count { positions[(n + 3) & 7] = engine.prefetch(positions: hashes[(n + 3) & 7]) }
+      if n + 1 < timeline.count { engine.prefetch(queues: positions[(n + 1) & 7]) }
       let e = entries.count, g = gl.count, d = engine.documentsSet
       switch engine.post(tv.voucher, appendingTo: &entries, gl: &gl) {
       case .success(let resolved):

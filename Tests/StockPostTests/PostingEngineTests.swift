@@ -43,6 +43,26 @@ import Testing
     #expect(engine.state.stock == clean.state.stock)
   }
 
+  /// A voucher that fails after a row moved stock into an item-warehouse nothing held before: the state its
+  /// first row added is taken away again, the others put back as they were.
+  @Test func aFailedVoucherTakesBackTheStatesItAdded() throws {
+    var engine = PostingEngine(masters: Fixture.masters())
+    _ = try post(&engine, Fixture.receipt("R1", "FIFO", 3, "10"))
+    let before = engine.state.stock
+    // The reconciliation sets FIFO in the Annex (a new item-warehouse) and then refuses the serialized row.
+    let reconciliation = Fixture.voucher(.stockReconciliation, "SR-X", day: 2, items: [
+      Fixture.row("FIFO", 4, rate: "12", wh: "Stores Annex"), Fixture.row("FIFO", 1, rate: "11", wh: "Stores"), Fixture.row("LAPTOP", 1, rate: "500", wh: "Stores"),
+    ])
+    guard case .failure(let problems) = engine.post(reconciliation) else {
+      Issue.record("SR-X should fail: a serialized item is not reconciled")
+      return
+    }
+    #expect(problems.diagnostics.map(\.code) == [.unsupported])
+    #expect(engine.state.stock == before && engine.state.stock.count == 1)
+    #expect(engine.state.stock[StockKey(item: "FIFO", warehouse: "Stores Annex")] == nil)
+    #expect(engine.state.stock[StockKey(item: "FIFO", warehouse: "Stores")]?.queue == [StockBin(qty: Fixed(3), rate: Fixed(10))])
+  }
+
   @Test func valuationTaxesSplitByNetAmountLastRowTakesRemainder() throws {
     var engine = PostingEngine(masters: Fixture.masters())
     var pr = Fixture.voucher(.purchaseReceipt, "PR-1", items: [

@@ -7,8 +7,8 @@
 public struct StockKey: Sendable, Hashable, Comparable {
   public var item: String { didSet { hashed = StockKey.hashed(item, warehouse) } }
   public var warehouse: String { didSet { hashed = StockKey.hashed(item, warehouse) } }
-  /// The names hashed by the process's `Hasher` (seeded per process: never stored on disk).
-  private var hashed: Int
+  /// The names hashed by ``NameHash`` (seeded per process: never stored on disk).
+  @usableFromInline private(set) var hashed: Int
 
   public init(item: String, warehouse: String) {
     self.item = item
@@ -16,14 +16,18 @@ public struct StockKey: Sendable, Hashable, Comparable {
     hashed = StockKey.hashed(item, warehouse)
   }
 
+  /// What ``hashedNames`` is for a key of these names (without making one).
+  public static func hashedNames(item: String, warehouse: String) -> Int { hashed(item, warehouse) }
+
   private static func hashed(_ item: String, _ warehouse: String) -> Int {
-    var h = Hasher()
-    h.combine(item)
-    h.combine(warehouse)
-    return h.finalize()
+    Int(truncatingIfNeeded: NameHash.hash(item, warehouse))
   }
 
   public func hash(into hasher: inout Hasher) { hasher.combine(hashed) }
+
+  /// The names hashed (``NameHash``) when the key was made: what tables of keys of their own
+  /// probe by (seeded per process, so never stored and never an order).
+  @inlinable public var hashedNames: Int { hashed }
 
   /// What a table hashes: the names' hash (SipHash, made once) mixed with the table's seed (``HashMix``).
   public func _rawHashValue(seed: Int) -> Int { HashMix.mix(hashed, seed: seed) }

@@ -42,7 +42,7 @@ extension Transaction {
       state.stockValue = value
       state.hasEntries = true
       if masters.valuationMethod(of: item) != .movingAverage { state.queue = [StockBin(qty: newQty, rate: rate)] }
-      pending[key] = state
+      setState(key, state)
       let e = append(row, key: key, actualQty: newQty - previousQty, incomingRate: .zero,
                      outcome: Valuation.Outcome(stockValue: value, stockValueDifference: value - previousValue), state: state)
       let counter = !row.expenseAccount.isEmpty ? AccountName(row.expenseAccount) : (v.purpose == .openingStock ? accounts.temporaryOpening : accounts.stockAdjustment)
@@ -75,7 +75,7 @@ extension Transaction {
     let newValue = newQty.isZero ? Amount.zero : arithmetic.money(Wide(product: newQty, rate))
     let delta = newQty - bs.qty
     let outcome = specific(&state, qty: delta, value: newValue - bs.value)
-    pending[key] = state
+    setState(key, state)
     bs.qty = newQty
     bs.value = newValue
     pendingBatchStock[bk] = bs

@@ -39,7 +39,7 @@ public struct BatchKey: Sendable, Hashable, Comparable {
 /// Everything the engine carries from one voucher to the next.
 public struct PostingState: Sendable {
   /// Running state of every item and warehouse.
-  public var stock: [StockKey: ItemWarehouseState] = [:]
+  public var stock = StockStates()
   /// What returns and invoices need of the vouchers posted so far.
   public var documents = PostedDocuments()
   public var serials: [String: SerialState] = [:]

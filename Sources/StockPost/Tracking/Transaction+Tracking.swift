@@ -131,7 +131,7 @@ extension Transaction {
         guard let o = self.value(row, item: item, warehouse: warehouse, actualQty: chunk.qty, incomingRate: rate, outgoingRate: nil, state: &state) else { return nil }
         outcome = o
       }
-      pending[key] = state
+      setState(key, state)
       if !chunk.batch.isEmpty {
         let bk = BatchKey(batch: chunk.batch, warehouse: warehouse)
         var bs = batchStock(bk)
@@ -250,7 +250,7 @@ extension Transaction {
         guard let o = self.value(row, item: item, warehouse: warehouse, actualQty: -chunk.qty, incomingRate: .zero, outgoingRate: outgoingRate, state: &state) else { return nil }
         outcome = o
       }
-      pending[key] = state
+      setState(key, state)
       if !chunk.batch.isEmpty {
         bs.qty -= chunk.qty
         bs.value += outcome.stockValueDifference

@@ -1,0 +1,75 @@
+@_spi(_Unicode) import Swift
+
+/// A fast hash of names that agrees with `String` equality: equal strings (canonically equivalent, as
+/// `==` decides) hash alike. Seeded per process, like `Hasher`, so never stored and never an order.
+///
+/// `String`'s own hashing runs `Hasher`'s SipHash over the bytes: about 800 instructions for an item and a
+/// warehouse name, made for every stock key. This reads the bytes eight at a time through a
+/// multiply-and-fold (about 40 for the same names). An ASCII name is its own normal form; any other name
+/// is hashed in the normal form `==` compares by (NFC, the standard library's), so that a name written
+/// with the Kelvin sign hashes as the one written with `K`.
+public enum NameHash {
+  /// Drawn once per process (hash flooding: an input cannot be made to collide without knowing it).
+  @usableFromInline static let seed = UInt64.random(in: .min ... .max) | 1
+
+  /// The hash of `name`.
+  /// - Complexity: O(length); a non-ASCII name is normalized first (an allocation).
+  public static func hash(_ name: String) -> UInt64 {
+    if let h = name.utf8.withContiguousStorageIfAvailable({ hashASCII($0) }), let h { return h }
+    let normalized = Array(name._nfcCodeUnits)
+    return normalized.withUnsafeBufferPointer { hash(bytes: $0, seed: seed) }
+  }
+
+  /// The hash of two names in order (an item and a warehouse): not the same as in the other order.
+  public static func hash(_ a: String, _ b: String) -> UInt64 {
+    fold(fold(hash(a) ^ 0x9E37_79B9_7F4A_7C15, 0xD6E8_FEB8_6659_FD93) ^ hash(b), 0xA076_1D64_78BD_642F)
+  }
+
+  /// The hash of bytes known to be ASCII; nil when one is not.
+  @inline(__always) static func hashASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+    let n = bytes.count
+    guard n > 0, let base = bytes.baseAddress else { return hash(bytes: bytes, seed: seed) }
+    var high: UInt64 = 0
+    var i = 0
+    while i + 8 <= n {
+      high |= UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+      i += 8
+    }
+    while i < n {
+      high |= UInt64(base[i])
+      i += 1
+    }
+    guard high & 0x8080_8080_8080_8080 == 0 else { return nil }
+    return hash(bytes: bytes, seed: seed)
+  }
+
+  /// Eight bytes at a time (little-endian words, the last one padded with zeros), each folded into the
+  /// state with the length.
+  @inline(__always) static func hash(bytes: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt64 {
+    let n = bytes.count
+    var h = seed ^ UInt64(n) &* 0x9E37_79B9_7F4A_7C15
+    guard n > 0, let base = bytes.baseAddress else { return fold(h, 0xE703_7ED1_A0B4_28DB) }
+    var i = 0
+    while i + 8 <= n {
+      h = fold(h ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self), 0xE703_7ED1_A0B4_28DB)
+      i += 8
+    }
+    if i < n {
+      var last: UInt64 = 0
+      var shift: UInt64 = 0
+      while i < n {
+        last |= UInt64(base[i]) << shift
+        shift += 8
+        i += 1
+      }
+      h = fold(h ^ last, 0x8EBC_6AF0_9C88_C6E3)
+    }
+    return fold(h, 0x5899_65CC_7537_4CC3)
+  }
+
+  /// The high and low halves of the 128-bit product, xored.
+  @inline(__always) static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
+    let p = a.multipliedFullWidth(by: b)
+    return p.high ^ p.low
+  }
+}

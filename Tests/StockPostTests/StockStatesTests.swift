@@ -1,0 +1,55 @@
+import Testing
+@testable import StockCore
+@testable import StockPost
+import TestSupport
+
+/// The engine's table of states answers as a dictionary of them does, through additions, removals (the
+/// last key moving into the hole, the probe sequences closing up) and lookups by names in another form.
+@Suite struct StockStatesTests {
+  func state(_ q: Int) -> ItemWarehouseState {
+    var s = ItemWarehouseState()
+    s.qty = Fixed(q)
+    s.queue = [StockBin(qty: Fixed(q), rate: Fixed(1))]
+    return s
+  }
+
+  @Test func answersAsADictionaryThroughAdditionsAndRemovals() {
+    var table = StockStates(), dictionary: [StockKey: ItemWarehouseState] = [:]
+    var random = SeededGenerator(seed: 9)
+    for step in 0..<20_000 {
+      let key = StockKey(item: "I\(random.next() % 700)", warehouse: "W\(random.next() % 3)")
+      switch random.next() % 4 {
+      case 0: #expect(table.removeValue(forKey: key) == dictionary.removeValue(forKey: key))
+      case 1: #expect(table[key] == dictionary[key] && table.qty(key) == (dictionary[key]?.qty ?? .zero))
+      default:
+        table[key] = state(step)
+        dictionary[key] = state(step)
+      }
+    }
+    #expect(table.count == dictionary.count)
+    #expect(Dictionary(uniqueKeysWithValues: table.map { ($0, $1) }) == dictionary)
+    for (k, s) in dictionary { #expect(table[k] == s && table[at: table.position(of: k)!] == s) }
+  }
+
+  @Test func namesInAnotherFormFindTheSameState() {
+    var table = StockStates()
+    table[StockKey(item: "cafe\u{301}", warehouse: "K1")] = state(5)
+    #expect(table[StockKey(item: "caf\u{E9}", warehouse: "\u{212A}1")]?.qty == Fixed(5))
+    table[StockKey(item: "caf\u{E9}", warehouse: "\u{212A}1")] = state(7)
+    #expect(table.count == 1 && table.qty(StockKey(item: "cafe\u{301}", warehouse: "K1")) == Fixed(7))
+  }
+
+  @Test func appendAndRemoveLastUndoEachOtherAndEqualityIgnoresOrder() {
+    var a = StockStates(), b = StockStates()
+    for i in 0..<100 { a[StockKey(item: "I\(i)", warehouse: "W")] = state(i) }
+    for i in (0..<100).reversed() { b[StockKey(item: "I\(i)", warehouse: "W")] = state(i) }
+    #expect(a == b)
+    let before = a
+    let p = a.append(StockKey(item: "NEW", warehouse: "W"), state(1))
+    #expect(p == 100 && a.count == 101 && a != before)
+    a[at: 3].qty = Fixed(-1)
+    a[at: 3] = before[at: 3]
+    a.removeLast()
+    #expect(a == before && a[StockKey(item: "NEW", warehouse: "W")] == nil)
+  }
+}
