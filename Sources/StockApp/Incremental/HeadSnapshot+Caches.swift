@@ -61,31 +61,41 @@ extension HeadSnapshot {
 }
 
 extension HeadSnapshot {
-  /// Writes the history the next backdated run needs: after a replay every active voucher (the file
-  /// rewritten, in ledger order), after a run from the snapshot the run's vouchers (appended).
-  /// - Parameter places: where the run's vouchers were committed (parallel to `s.acceptedNew`).
-  /// - Returns: the file's size and the number of vouchers it holds, for the next snapshot.
-  static func storeHistory(of s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, places: [VoucherPlace], in file: HistoryFile) throws(StoreError) -> (size: Int, count: Int) {
+  /// The history the next backdated run needs, before the run commits: after a replay every active voucher
+  /// (in ledger order), after a run from the snapshot the run's vouchers; their keys encoded, their places
+  /// left to ``storeHistory(_:places:on:from:in:)``. Made beside the commit, on the other core.
+  static func historyKeys(of s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?) -> HistoryFile.Encoder {
     // The documents alone are captured: a closure over `s` copied the whole of it for every voucher.
     // Looked up only for the vouchers that refer to another (returns, invoices): most runs build no table.
     var documents = s.state.documents
     // Each voucher's keys in one buffer (an array per voucher was an allocation and a free each).
     var keys: [StockKey] = []
     let cancelled = (previous?.cancelled ?? ledger.cancelled).union(s.cancelledNow)
-    var encoder = HistoryFile.Encoder(appending: previous != nil, capacity: previous == nil ? 12 * (ledger.vouchers.count + s.acceptedNew.count) + 1024 : 1 << 16)
-    func add(_ vouchers: [Voucher], _ places: [VoucherPlace]) {
-      for (v, place) in zip(vouchers, places) where v.action != .cancel && (cancelled.isEmpty || !cancelled.contains(v.no)) {
+    var encoder = HistoryFile.Encoder(appending: previous != nil, capacity: previous == nil ? 10 * (ledger.vouchers.count + s.acceptedNew.count) + 1024 : 1 << 16)
+    // Sources count the ledger's vouchers first (none after a run from the snapshot), then the run's.
+    func add(_ vouchers: ArraySlice<Voucher>, from first: Int) {
+      for (i, v) in vouchers.enumerated() where v.action != .cancel && (cancelled.isEmpty || !cancelled.contains(v.no)) {
         Replay.stockKeys(v, into: &keys) { documents[$0]?.lines.map(\.key) ?? [] }
-        encoder.add(.init(place: place, keys: keys))
+        encoder.add(source: first + i, keys: keys)
       }
     }
+    // The ledger's vouchers that have a place (all of them), as the places are counted.
+    let placed = min(ledger.vouchers.count, ledger.voucherPlaces.count)
+    if previous == nil { add(ledger.vouchers[..<placed], from: 0) }
+    add(s.acceptedNew[...], from: previous == nil ? placed : 0)
+    return encoder
+  }
+
+  /// Writes the history of ``historyKeys(of:on:from:)``: the file rewritten after a replay, appended to after
+  /// a run from the snapshot.
+  /// - Parameter places: where the run's vouchers were committed (parallel to `s.acceptedNew`).
+  /// - Returns: the file's size and the number of vouchers it holds, for the next snapshot.
+  static func storeHistory(_ encoder: HistoryFile.Encoder, places: [VoucherPlace], on ledger: LedgerContents, from previous: HeadSnapshot?, in file: HistoryFile) throws(StoreError) -> (size: Int, count: Int) {
     if let previous {
-      add(s.acceptedNew, places)
-      return (try file.append(encoder, after: previous.historySize), previous.historyCount + encoder.count)
+      return (try file.append(encoder.bytes { places[$0] }, after: previous.historySize), previous.historyCount + encoder.count)
     }
-    add(ledger.vouchers, ledger.voucherPlaces)
-    add(s.acceptedNew, places)
-    return (try file.write(encoder), encoder.count)
+    let ledgerPlaces = ledger.voucherPlaces
+    return (try file.write(encoder.bytes { $0 < ledgerPlaces.count ? ledgerPlaces[$0] : places[$0 - ledgerPlaces.count] }), encoder.count)
   }
 }
 

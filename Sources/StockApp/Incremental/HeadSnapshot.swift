@@ -43,6 +43,12 @@ struct HeadSnapshot: Sendable {
 
   /// - Complexity: O(state + vouchers posted since the index's base was written).
   func encode() -> [UInt8] {
+    // The ageing fold, the largest part and the last, is encoded on the other core meanwhile.
+    let ageing = Background { [folds] in
+      var a = BinaryWriter(capacity: 1 << 21)
+      folds.encodeAgeing(into: &a)
+      return a.bytes
+    }
     var w = BinaryWriter(capacity: 1 << 22)
     w.string(HeadSnapshot.tag)
     w.string(chain)
@@ -63,7 +69,8 @@ struct HeadSnapshot: Sendable {
     w.int(indexBaseSize)
     index.encodeRecent(into: &w)
     state.encode(into: &w)
-    folds.encode(into: &w)
+    folds.encodeAllButAgeing(into: &w)
+    w.raw(ageing.value[...])
     return w.bytes
   }
 

@@ -11,6 +11,9 @@ public struct BinaryWriter: Sendable {
 
   /// - Complexity: O(1) amortized.
   @inlinable public mutating func byte(_ b: UInt8) { storage.append(b) }
+  /// Bytes written by another writer, as they are.
+  /// - Complexity: O(n).
+  @inlinable public mutating func raw(_ b: ArraySlice<UInt8>) { storage.append(contentsOf: b) }
   @inlinable public mutating func bool(_ b: Bool) { storage.append(b ? 1 : 0) }
 
   /// A non-negative count or length (LEB128).

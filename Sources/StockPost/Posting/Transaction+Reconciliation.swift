@@ -44,9 +44,9 @@ extension Transaction {
       if masters.valuationMethod(of: item) != .movingAverage { state.queue = [StockBin(qty: newQty, rate: rate)] }
       setState(key, state)
       let e = append(row, key: key, actualQty: newQty - previousQty, incomingRate: .zero,
-                     outcome: Valuation.Outcome(stockValue: value, stockValueDifference: value - previousValue), state: state)
+                     outcome: Valuation.Outcome(stockValue: value, stockValueDifference: value - previousValue), qtyAfter: state.qty, valuationRate: state.valuationRate)
       let counter = !row.expenseAccount.isEmpty ? AccountName(row.expenseAccount) : (v.purpose == .openingStock ? accounts.temporaryOpening : accounts.stockAdjustment)
-      stockGL(Movement(warehouse: e.warehouse, actualQty: e.actualQty, stockValueDifference: e.stockValueDifference, outgoingRate: .zero), counter: counter)
+      stockGL(Movement(warehouse: row.warehouse, actualQty: newQty - previousQty, stockValueDifference: e.stockValueDifference, outgoingRate: .zero), counter: counter)
     }
     if changed == 0 && problems.isEmpty {
       fail(.badValue, line: v.source.line, field: "qty", "none of the items have any change in quantity or value: the reconciliation changes nothing")
@@ -82,9 +82,9 @@ extension Transaction {
     var set = batchesIn(key)
     set.insert(row.batchNo)
     pendingBatchesIn[key] = set
-    let e = append(row, key: key, actualQty: delta, incomingRate: .zero, outcome: outcome, state: state)
+    let e = append(row, key: key, actualQty: delta, incomingRate: .zero, outcome: outcome, qtyAfter: state.qty, valuationRate: state.valuationRate)
     let counter = !row.expenseAccount.isEmpty ? AccountName(row.expenseAccount) : (voucher.purpose == .openingStock ? accounts.temporaryOpening : accounts.stockAdjustment)
-    stockGL(Movement(warehouse: row.warehouse, actualQty: e.actualQty, stockValueDifference: e.stockValueDifference, outgoingRate: .zero), counter: counter)
+    stockGL(Movement(warehouse: row.warehouse, actualQty: delta, stockValueDifference: e.stockValueDifference, outgoingRate: .zero), counter: counter)
     return true
   }
 }

@@ -11,11 +11,24 @@ struct Transaction {
   /// The engine's state; the `pending…` overlays hold what the voucher changed until it commits, but for
   /// the states of stock, which it changes in place (``setState(_:_:)``), keeping what they were in `undo`.
   var base = PostingState()
-  /// The positions in `base.stock` of the states the voucher changed, each with its state before (nil: the
-  /// voucher added it), in the order first changed: put back if the voucher fails (``undoStates()``).
-  /// Changed in place, a state is looked up once per movement and a voucher's are not copied again when it
-  /// commits (a small map of the touched states and the write-back cost a ninth of posting).
-  var undo: [(position: Int, prior: ItemWarehouseState?)] = []
+  /// The states the voucher changed in `base.stock`, in the order first changed, each with what it was:
+  /// put back if the voucher fails (``undoStates()``). Changed in place, a state is looked up once per
+  /// movement, its FIFO queue is not copied (a copy kept for undoing shared the queue, so the change copied
+  /// it, and the commit freed the old one: an allocation and a free per movement), and the voucher's states
+  /// are not written back when it commits (a small map of the touched states and the write-back cost a
+  /// ninth of posting).
+  var undo: [Undo] = []
+  /// The bins of the queues in `undo`, one after another (kept from voucher to voucher, so no allocation).
+  var undoBins: [StockBin] = []
+
+  /// A state as it was before the voucher changed it; `added` when the voucher added its key.
+  struct Undo {
+    var position: Int
+    var added: Bool
+    var qty: Quantity, stockValue: Amount, valuationRate: Rate, hasEntries: Bool
+    /// Its queue's bins are `undoBins[bins]`.
+    var bins: Range<Int>
+  }
   /// The overlays of batches, serials, orders, planning and returns: most vouchers touch none of them, so
   /// they exist only once one is written (a transaction of a dozen empty collections cost ~1,700
   /// instructions to destroy and as many to commit, per voucher).
@@ -110,24 +123,28 @@ struct Transaction {
   /// The quantity of `state(key)`, read in place (a copy of the state retains and releases its queue).
   func qty(_ key: StockKey) -> Quantity { base.stock.qty(key) }
 
-  /// Sets the state of `key`, keeping the one before in `undo` the first time the voucher changes it.
+  /// Sets the state of `key` (``beginChange(_:at:)`` keeps what it was).
   /// - Complexity: O(1) on average, O(states changed) to check `undo` (a few).
   mutating func setState(_ key: StockKey, _ state: ItemWarehouseState) {
-    if let p = base.stock.position(of: key) {
-      if !undo.contains(where: { $0.position == p }) { undo.append((p, base.stock[at: p])) }
-      base.stock[at: p] = state
-    } else {
-      undo.append((base.stock.append(key, state), nil))
-    }
+    let p = beginChange(key, at: base.stock.position(of: key))
+    base.stock[at: p] = state
   }
 
   /// Puts back the states the voucher changed (it failed): the last changed first, so keys it added go
   /// from the end.
   mutating func undoStates() {
-    for (p, prior) in undo.reversed() {
-      if let prior { base.stock[at: p] = prior } else { base.stock.removeLast() }
+    for u in undo.reversed() {
+      if u.added {
+        base.stock.removeLast()
+      } else {
+        var s = ItemWarehouseState()
+        (s.qty, s.stockValue, s.valuationRate, s.hasEntries) = (u.qty, u.stockValue, u.valuationRate, u.hasEntries)
+        s.queue = Array(undoBins[u.bins])
+        base.stock[at: u.position] = s
+      }
     }
     undo.removeAll(keepingCapacity: true)
+    undoBins.removeAll(keepingCapacity: true)
   }
   var perpetual: Bool { company.perpetualInventory }
 
@@ -140,7 +157,11 @@ struct Transaction {
 
   /// Writes what the voucher changed into the engine's state (after every row succeeded).
   mutating func commit() {
-    undo.removeAll(keepingCapacity: true)  // its states are in place
+    // Its states are in place.
+    if !undo.isEmpty {
+      undo.removeAll(keepingCapacity: true)
+      undoBins.removeAll(keepingCapacity: true)
+    }
     if rare != nil { rare!.commit(into: &base, returnAgainst: voucher.returnAgainst) }
     switch voucher.type {
     case .purchaseReceipt, .purchaseInvoice, .deliveryNote, .salesInvoice:
@@ -229,8 +250,13 @@ struct Transaction {
 
   /// The fallback valuation rate (reference §2.6): the state's last rate, else the item's `valuation_rate`.
   func fallbackRate(_ state: ItemWarehouseState, _ item: Item) -> Rate? {
-    if state.hasEntries && !state.valuationRate.isZero { return state.valuationRate }
-    if let r = item.valuationRate, r.isPositive { return r }
+    Transaction.fallbackRate(hasEntries: state.hasEntries, valuationRate: state.valuationRate, itemRate: item.valuationRate)
+  }
+
+  /// ``fallbackRate(_:_:)`` from the parts of the state and item it reads.
+  static func fallbackRate(hasEntries: Bool, valuationRate: Rate, itemRate: Rate?) -> Rate? {
+    if hasEntries && !valuationRate.isZero { return valuationRate }
+    if let r = itemRate, r.isPositive { return r }
     return nil
   }
 
@@ -246,13 +272,45 @@ struct Transaction {
                          outgoingRate: outgoingRate, keepSerialRates: keepSerialRates)
     }
     let key = key ?? StockKey(item: item.code, warehouse: warehouse)
-    // The state looked up once: its quantity is what the availability check reads.
-    var state = state(key)
-    guard available(row, item: item, warehouse: warehouse, key: key, actualQty: actualQty, current: state.qty) else { return nil }
-    guard let outcome = value(row, item: item, warehouse: warehouse, actualQty: actualQty, incomingRate: incomingRate, outgoingRate: outgoingRate, state: &state) else { return nil }
-    setState(key, state)
-    let e = append(row, key: key, actualQty: actualQty, incomingRate: actualQty.isPositive ? incomingRate : .zero, outcome: outcome, state: state)
+    // The state looked up once and changed in place (what it was is kept for undoing, ``beginChange``).
+    let found = base.stock.position(of: key)
+    guard available(row, item: item, warehouse: warehouse, key: key, actualQty: actualQty, current: found.map { base.stock[at: $0].qty } ?? .zero) else { return nil }
+    let p = beginChange(key, at: found)
+    // What the valuation reads besides the state, read first: it has the state in place meanwhile.
+    let (arithmetic, method, itemRate) = (self.arithmetic, masters.valuationMethod(of: item), item.valuationRate)
+    let (hadEntries, priorRate) = (base.stock[at: p].hasEntries, base.stock[at: p].valuationRate)
+    let outcome: Valuation.Outcome
+    do {
+      outcome = try Valuation.apply(
+        actualQty, incomingRate: incomingRate, outgoingRate: outgoingRate, to: &base.stock[at: p], method: method, arithmetic: arithmetic,
+        fallback: { Transaction.fallbackRate(hasEntries: hadEntries, valuationRate: priorRate, itemRate: itemRate) })
+    } catch {
+      // The state is put back with the voucher's others when it fails (which this makes it do).
+      noValuationRate(row, item: item, warehouse: warehouse)
+      return nil
+    }
+    let (qtyAfter, rateAfter) = (base.stock[at: p].qty, base.stock[at: p].valuationRate)
+    let e = append(row, key: key, actualQty: actualQty, incomingRate: actualQty.isPositive ? incomingRate : .zero, outcome: outcome, qtyAfter: qtyAfter, valuationRate: rateAfter)
     return Movement(warehouse: warehouse, actualQty: actualQty, stockValueDifference: e.stockValueDifference, outgoingRate: e.outgoingRate)
+  }
+
+  /// The position of `key`'s state, about to change in place: what it was kept in `undo` the first time
+  /// the voucher changes it (its bins copied into `undoBins`), or the key added (with an empty state) when
+  /// nothing held it before.
+  /// - Parameter found: `base.stock.position(of: key)`.
+  mutating func beginChange(_ key: StockKey, at found: Int?) -> Int {
+    guard let p = found else {
+      let p = base.stock.append(key, ItemWarehouseState())
+      undo.append(Undo(position: p, added: true, qty: .zero, stockValue: .zero, valuationRate: .zero, hasEntries: false, bins: 0..<0))
+      return p
+    }
+    if !undo.contains(where: { $0.position == p }) {
+      let start = undoBins.count
+      undoBins.append(contentsOf: base.stock[at: p].queue)
+      let s = base.stock[at: p]
+      undo.append(Undo(position: p, added: false, qty: s.qty, stockValue: s.stockValue, valuationRate: s.valuationRate, hasEntries: s.hasEntries, bins: start..<undoBins.count))
+    }
+    return p
   }
 
   /// Whether an outward movement finds the stock it needs (unless negative stock is allowed); records the
@@ -264,8 +322,9 @@ struct Transaction {
     guard !masters.allowsNegativeStock(item) || item.hasSerialNo else { return true }
     let current = known ?? qty(key)
     let after = current + actualQty
+    guard after.isNegative else { return true }
     let shortfall = arithmetic.quantity(-after)
-    guard after.isNegative && shortfall > arithmetic.negativeTolerance else { return true }
+    guard shortfall > arithmetic.negativeTolerance else { return true }
     fail(
       .insufficientStock, line: row.line, field: "qty",
       "\(shortfall) units of \(item.code) needed in \(warehouse) on \(voucher.date) \(voucher.time) for \(voucher.no) to complete this transaction: \(current) available, \(-actualQty) required"
@@ -279,37 +338,47 @@ struct Transaction {
     _ row: ItemRow, item: Item, warehouse: String, actualQty: Quantity, incomingRate: Rate, outgoingRate: Rate?,
     state: inout ItemWarehouseState
   ) -> Valuation.Outcome? {
-    let prior = state
+    let (hadEntries, priorRate, itemRate) = (state.hasEntries, state.valuationRate, item.valuationRate)
     do {
       return try Valuation.apply(
         actualQty, incomingRate: incomingRate, outgoingRate: outgoingRate, to: &state,
-        method: masters.valuationMethod(of: item), arithmetic: arithmetic, fallback: { fallbackRate(prior, item) })
+        method: masters.valuationMethod(of: item), arithmetic: arithmetic,
+        fallback: { Transaction.fallbackRate(hasEntries: hadEntries, valuationRate: priorRate, itemRate: itemRate) })
     } catch {
-      fail(
-        .noValuationRate, line: row.line, field: "rate",
-        "no valuation rate for \(item.code) in \(warehouse) to value \(voucher.no): give a rate, or set valuation_rate for the item in items.csv")
+      noValuationRate(row, item: item, warehouse: warehouse)
       return nil
     }
   }
 
-  /// Appends the entry of a movement already applied to `state`.
-  mutating func append(
+  /// Records that a movement needed a fallback rate and found none.
+  mutating func noValuationRate(_ row: ItemRow, item: Item, warehouse: String) {
+    fail(
+      .noValuationRate, line: row.line, field: "rate",
+      "no valuation rate for \(item.code) in \(warehouse) to value \(voucher.no): give a rate, or set valuation_rate for the item in items.csv")
+  }
+
+  /// Appends the entry of a movement already applied to the state, which it left at `qtyAfter` and
+  /// `valuationRate`. Returns the entry's value difference and outgoing rate (the entry itself is moved
+  /// into `entries`, not copied).
+  @discardableResult mutating func append(
     _ row: ItemRow, key: StockKey, actualQty: Quantity, incomingRate: Rate, outcome: Valuation.Outcome,
-    state: ItemWarehouseState
-  ) -> StockLedgerEntry {
+    qtyAfter: Quantity, valuationRate: Rate
+  ) -> (stockValueDifference: Amount, outgoingRate: Rate) {
     var e = StockLedgerEntry(
       date: voucher.date, time: voucher.time, voucherType: voucher.type, voucherNo: voucher.no, index: entries.count - firstEntry,
-      key: key, actualQty: actualQty, qtyAfterTransaction: state.qty,
-      incomingRate: incomingRate, valuationRate: state.valuationRate, stockValue: outcome.stockValue,
+      key: key, actualQty: actualQty, qtyAfterTransaction: qtyAfter,
+      incomingRate: incomingRate, valuationRate: valuationRate, stockValue: outcome.stockValue,
       stockValueDifference: outcome.stockValueDifference)
+    var outgoingRate = Rate.zero
     if actualQty.isNegative {
-      e.outgoingRate = outcome.stockValueDifference.magnitude.divided(by: actualQty.magnitude, rule: arithmetic.rounding)
+      outgoingRate = outcome.stockValueDifference.magnitude.divided(by: actualQty.magnitude, rule: arithmetic.rounding)
+      e.outgoingRate = outgoingRate
     }
     let (batch, serials) = (row.batchNo, row.serialNos)
     if !batch.isEmpty || !serials.isEmpty { e.setTracking(batchNo: batch, serialNos: serials) }
     if entries.count == entries.capacity { beforeGrowing?() }
     entries.append(e)
-    return e
+    return (outcome.stockValueDifference, outgoingRate)
   }
 
   // MARK: amounts

@@ -159,7 +159,7 @@ extension Transaction {
       tracked.batchNo = chunk.batch
       tracked.serialNos = chunk.serials
       let shownRate = carried || (keepSerialRates && item.hasSerialNo) ? outcome.stockValueDifference.divided(by: chunk.qty, rule: arithmetic.rounding) : incomingRate
-      _ = append(tracked, key: key, actualQty: chunk.qty, incomingRate: shownRate, outcome: outcome, state: state)
+      _ = append(tracked, key: key, actualQty: chunk.qty, incomingRate: shownRate, outcome: outcome, qtyAfter: state.qty, valuationRate: state.valuationRate)
       total += outcome.stockValueDifference
     }
     return Movement(warehouse: warehouse, actualQty: qty, stockValueDifference: total, outgoingRate: .zero)
@@ -272,7 +272,7 @@ extension Transaction {
       var tracked = row
       tracked.batchNo = chunk.batch
       tracked.serialNos = chunk.serials
-      _ = append(tracked, key: key, actualQty: -chunk.qty, incomingRate: .zero, outcome: outcome, state: state)
+      _ = append(tracked, key: key, actualQty: -chunk.qty, incomingRate: .zero, outcome: outcome, qtyAfter: state.qty, valuationRate: state.valuationRate)
       total += outcome.stockValueDifference
     }
     if let index {

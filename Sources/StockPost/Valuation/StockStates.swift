@@ -81,7 +81,7 @@ public struct StockStates: Sendable {
 
   /// The state at `position`, read and changed in place.
   public subscript(at position: Int) -> ItemWarehouseState {
-    get { states[position] }
+    _read { yield states[position] }
     _modify { yield &states[position] }
   }
 

@@ -129,13 +129,22 @@ extension LedgerFolds {
 
   /// The unfiltered folds in the snapshot's binary layout.
   public func encode(into w: inout BinaryWriter) {
+    encodeAllButAgeing(into: &w)
+    encodeAgeing(into: &w)
+  }
+
+  /// The first part of ``encode(into:)``: everything but the ageing fold, which comes after it (the two
+  /// parts can be encoded on two cores and joined).
+  public func encodeAllButAgeing(into w: inout BinaryWriter) {
     w.string(LedgerFolds.formatTag)
     balance.encode(into: &w)
     trial.encode(into: &w)
     batches.encode(into: &w)
     serials.encode(into: &w)
-    ageing.encode(into: &w)
   }
+
+  /// The last part of ``encode(into:)``: the ageing fold (FIFO slots per item-warehouse, the largest part).
+  public func encodeAgeing(into w: inout BinaryWriter) { ageing.encode(into: &w) }
 
   public init(decoding r: inout BinaryReader) throws(BinaryFormatError) {
     guard try r.string() == LedgerFolds.formatTag else { throw BinaryFormatError(offset: r.offset, "not report folds of this version") }

@@ -53,57 +53,106 @@ public struct HistoryFile: Sendable {
   /// Records encoded one at a time, as the run makes them (a million voucher records were a hundred
   /// megabytes held at once): item-warehouses numbered for a file written whole, spelled out for records
   /// appended.
-  public struct Encoder {
-    var w: BinaryWriter
+  ///
+  /// In two steps, so the keys can be worked out before the vouchers are committed (beside the commit, on
+  /// the other core): ``add(source:keys:)`` encodes a record's keys, ``bytes(place:)`` puts each record's
+  /// place before them once the commit has said where the vouchers are.
+  public struct Encoder: Sendable {
+    /// Each record's keys, one record after another (read back to find where each ends).
+    var keyBytes: BinaryWriter
+    /// Which voucher each record is, its position among those ``bytes(place:)`` gives places for; nil while
+    /// record `r` is voucher `r` (no voucher skipped), which is most runs.
+    var sources: [Int32]?
     var ids: [StockKey: Int]?
     /// Records encoded.
     public private(set) var count = 0
 
     /// - Parameter appending: records to append to an existing file (keys spelled out).
     public init(appending: Bool, capacity: Int = 1 << 16) {
-      w = BinaryWriter(capacity: capacity)
+      keyBytes = BinaryWriter(capacity: capacity)
       ids = appending ? nil : [:]
     }
 
-    public mutating func add(_ r: Record) {
+    /// The record of voucher `source` (its position among the vouchers whose places will be given; the
+    /// same or later than the last one's) with the item-warehouses it touches.
+    public mutating func add(source: Int, keys: [StockKey]) {
+      if sources == nil && source != count { sources = (0..<count).map { Int32($0) } }
+      sources?.append(Int32(source))
       count += 1
-      w.count(r.place.run)
-      w.count(r.place.start)
-      w.count(r.place.end - r.place.start)
-      w.count(r.keys.count)
-      for k in r.keys {
+      keyBytes.count(keys.count)
+      for k in keys {
         if ids != nil {
           if let id = ids![k] {
-            w.count(id + 1)
+            keyBytes.count(id + 1)
           } else {
             // A new number: 1 + the count so far, then the key.
             let id = ids!.count
             ids![k] = id
-            w.count(id + 1)
-            w.key(k)
+            keyBytes.count(id + 1)
+            keyBytes.key(k)
           }
         } else {
-          w.count(0)
-          w.key(k)
+          keyBytes.count(0)
+          keyBytes.key(k)
         }
       }
     }
+
+    /// The records as the file holds them: each its place (`place(source)`), then its keys.
+    /// - Complexity: O(bytes).
+    public func bytes(place: (Int) -> VoucherPlace) -> [UInt8] {
+      let keys = keyBytes.bytes
+      var w = BinaryWriter(capacity: keys.count + 8 * count)
+      keys.withUnsafeBufferPointer { k in
+        var at = 0, nextID = 0
+        func varint() -> Int {
+          var v = 0, shift = 0
+          while true {
+            let b = k[at]
+            at += 1
+            v |= Int(b & 0x7F) << shift
+            if b < 0x80 { return v }
+            shift += 7
+          }
+        }
+        for r in 0..<count {
+          let p = place(sources.map { Int($0[r]) } ?? r)
+          w.count(p.run)
+          w.count(p.start)
+          w.count(p.end - p.start)
+          // The record's keys: each a number, a new one (0 when spelled out, else the next number) followed
+          // by the key's two strings.
+          let start = at
+          for _ in 0..<varint() {
+            let x = varint()
+            guard x == 0 || x == nextID + 1 else { continue }
+            if x != 0 { nextID += 1 }
+            for _ in 0..<2 {  // item, then warehouse: a length and its bytes
+              let length = varint()
+              at += length
+            }
+          }
+          w.raw(keys[start..<at])
+        }
+      }
+      return w.bytes
+    }
   }
 
-  /// Replaces the file with the records of `e` (made with `appending: false`, in ledger order); returns the
-  /// file's size.
+  /// Replaces the file with `bytes` (of an encoder made with `appending: false`, in ledger order); returns
+  /// the file's size.
   /// - Complexity: O(bytes).
-  public func write(_ e: Encoder) throws(StoreError) -> Int {
-    try DurableFiles.write(e.w.bytes, to: path, durable: false)
-    return e.w.bytes.count
+  public func write(_ bytes: [UInt8]) throws(StoreError) -> Int {
+    try DurableFiles.write(bytes, to: path, durable: false)
+    return bytes.count
   }
 
-  /// Cuts the file back to `size` and appends the records of `e` (made with `appending: true`); returns
+  /// Cuts the file back to `size` and appends `bytes` (of an encoder made with `appending: true`); returns
   /// the new size.
   /// - Complexity: O(bytes appended).
-  public func append(_ e: Encoder, after size: Int) throws(StoreError) -> Int {
-    try DurableFiles.append(e.w.bytes, to: path, truncatingTo: size)
-    return size + e.w.bytes.count
+  public func append(_ bytes: [UInt8], after size: Int) throws(StoreError) -> Int {
+    try DurableFiles.append(bytes, to: path, truncatingTo: size)
+    return size + bytes.count
   }
 
   /// ``read(size:)`` as a value (for reading on another thread).
