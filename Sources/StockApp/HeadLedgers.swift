@@ -137,16 +137,19 @@ struct HeadLedgers {
         failure = error
       }
     }
-    // gl.csv is written unguarded: the bytes gathered are its bytes only if guarding changed nothing.
-    if let run, failure == nil, !gl.sawFormula {
+    // gl.csv is written unguarded: the bytes gathered are its bytes only if guarding changed nothing
+    // (else the commit writes it from the run's GL lines). stock.csv is written unguarded row by row,
+    // whatever the reports hold, and does not depend on the reports being written.
+    if let run {
       do throws(StoreError) {
         try run.stock.write(from: &runStock, flushingAt: 0)
-        r.runFiles = PrewrittenRunFiles(stock: (try run.stock.closeHashed(), run.stockRows), gl: (try run.gl.closeHashed(), run.glRows))
+        let stock = (try run.stock.closeHashed(), run.stockRows)
+        var gl: (file: StreamedFile.Closed, rows: Int)?
+        if failure == nil && !self.gl.sawFormula { gl = (try run.gl.closeHashed(), run.glRows) } else { run.gl.discard() }
+        r.runFiles = PrewrittenRunFiles(stock: stock, gl: gl)
       } catch {
         dropRunFiles()
       }
-    } else {
-      dropRunFiles()
     }
     r.failure = failure
     return r

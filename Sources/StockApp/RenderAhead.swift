@@ -36,6 +36,8 @@ final class RenderAhead: @unchecked Sendable {
   /// The run's `stock.csv` and `gl.csv`, once the ledgers are written (before the aggregate reports).
   private var runFiles: PrewrittenRunFiles?
   private var runFilesReady = false
+  /// The replay's last window of entries, kept while the renderer reads it (``keep(_:)``).
+  private var keptEntries: [StockLedgerEntry] = []
   private var work: Background<ReportWriter.Rendered?>!
 
   /// Vouchers between two hand-overs: a few hundred kilobytes of entries each time.
@@ -72,6 +74,23 @@ final class RenderAhead: @unchecked Sendable {
     condition.lock()
     while !cancelled && (entriesRead < entryCount || glRead < glCount) { condition.wait() }
     (entries, gl) = (nil, nil)
+    condition.unlock()
+  }
+
+  /// Keeps the replay's last window of entries for as long as the renderer reads it: the replay keeps
+  /// only their count (``Replay/streamsEntries``) and is gone before the renderer has caught up.
+  func keep(_ entries: [StockLedgerEntry]) {
+    condition.lock()
+    keptEntries = entries
+    condition.unlock()
+  }
+
+  /// The replay refills its entries from the start (it has called ``drain()``: everything published was
+  /// read): the renderer reads them from the start again.
+  func rewindEntries() {
+    condition.lock()
+    precondition(cancelled || entriesRead == entryCount, "entries are rewound once read")
+    (entryCount, entriesRead) = (0, 0)
     condition.unlock()
   }
 
@@ -113,17 +132,19 @@ final class RenderAhead: @unchecked Sendable {
   private func render() -> ReportWriter.Rendered? {
     var ledgers = HeadLedgers(masters: masters, out: out, journal: true, ledger: ledger)
     var byNumber: [String: Voucher] = [:]
-    var e0 = 0, g0 = 0
     var entriesAhead = PopulateAhead<StockLedgerEntry>(bytes: RenderAhead.populateWindow)
     var glAhead = PopulateAhead<GLEntry>(bytes: RenderAhead.populateWindow)
     while true {
       condition.lock()
-      while !cancelled && planning == nil && entryCount == e0 && glCount == g0 { condition.wait() }
+      // Where reading resumes: shared, as the replay rewinds the entries (``rewindEntries()``).
+      while !cancelled && planning == nil && entryCount == entriesRead && glCount == glRead { condition.wait() }
       if cancelled {
+        keptEntries = []
         condition.unlock()
         ledgers.discard()
         return nil
       }
+      let (e0, g0) = (entriesRead, glRead)
       let (e, e1, g, g1, done) = (entries, entryCount, gl, glCount, planning != nil && entryCount == e0 && glCount == g0)
       let (eCapacity, gCapacity) = (entryCapacity, glCapacity)
       for (no, v) in vouchers { byNumber[no] = v }
@@ -136,14 +157,14 @@ final class RenderAhead: @unchecked Sendable {
       glAhead.advance(g, count: g1, capacity: gCapacity)
       if let e { ledgers.add(entries: UnsafeBufferPointer(rebasing: UnsafeBufferPointer(start: e, count: e1)[e0..<e1])) { byNumber[$0] } }
       if let g { ledgers.add(gl: UnsafeBufferPointer(rebasing: UnsafeBufferPointer(start: g, count: g1)[g0..<g1])) }
-      (e0, g0) = (e1, g1)
       condition.lock()
-      (entriesRead, glRead) = (e0, g0)
+      (entriesRead, glRead) = (e1, g1)
       condition.broadcast()
       condition.unlock()
     }
     var r = ledgers.finish()
     condition.lock()
+    keptEntries = []  // read: the window is freed
     (runFiles, runFilesReady) = (r.runFiles, true)  // given to the commit from here (prewrittenRunFiles)
     r.runFiles = nil
     condition.broadcast()

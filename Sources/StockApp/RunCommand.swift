@@ -258,6 +258,7 @@ public enum RunCommand {
                           vouchersPosted: posted, vouchersRejected: f.voucherCount - posted, run: runNo)
       }, moves: moves)
     record.cancelledEntries = settled.cancelledEntries
+    record.streamedEntryCount = settled.streamedEntryCount
     var summary = RunSummary(run: runName, work: work, settled: settled, record: record, notes: notes)
     summary.dryRun = o.dryRun
     if o.dryRun {

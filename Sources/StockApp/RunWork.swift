@@ -250,6 +250,9 @@ struct RunWork {
     /// For each of `acceptedNew`, the position of the document it set in `state.documents`, or -1.
     var documentRecords: [Int] = []
     var entries: [StockLedgerEntry] = []
+    /// Set when the entries were rendered ahead and not kept (`entries` is empty): how many there were.
+    /// The commit then adopts the run's `stock.csv` the renderer wrote, and cannot write it itself.
+    var streamedEntryCount: Int?
     /// Which of `entries` the run writes to the ledger (new, or revalued).
     var written: [Bool] = []
     var changedCount = 0
@@ -395,8 +398,15 @@ struct RunWork {
     }
     // Every entry, in posting order, is the replay's (shared, not copied); which of them the run writes
     // depends on whether they are new or differ from what the ledger holds.
-    s.entries = replay.entries
-    s.written.reserveCapacity(replay.entries.count)
+    // (Rendered ahead, onto an empty ledger, the entries went to the renderer as they were posted: only
+    // their count is left, and the run's stock.csv the renderer wrote.)
+    if replay.streamsEntries {
+      precondition(ledger.vouchers.isEmpty, "entries are rendered ahead onto an empty ledger only")
+      s.streamedEntryCount = replay.entryCount
+    } else {
+      s.entries = replay.entries
+    }
+    s.written.reserveCapacity(replay.entryCount)
     let repostsLedger = replay.posted.contains { $0.timeline.isPosted }
     if !repostsLedger { s.journal = replay.gl }
     // Posted vouchers per file, counted in a run of one file before the table is touched (its name hashed

@@ -16,6 +16,12 @@ public struct RunRecord: Sendable {
   public var moves: [(from: String, to: String)]
   /// Stock ledger entries of vouchers this run cancels, kept in the ledger marked cancelled.
   public var cancelledEntries: [StockLedgerEntry] = []
+  /// Set when `entries` was not kept (it is empty) because the run's `stock.csv` was written beside the
+  /// posting: how many entries that file must hold. The commit adopts the file, or fails (it cannot
+  /// write the entries itself), leaving the ledger as it was.
+  public var streamedEntryCount: Int?
+  /// New stock ledger entries, counted (kept or not).
+  public var entryCount: Int { streamedEntryCount ?? entries.count }
   /// A period close recorded by this run.
   public var closeThrough: BusinessDate?
   /// Files the run writes after its commit, committed here so that an interrupted run can finish them:
@@ -469,7 +475,7 @@ enum LargeFile: CaseIterable, Sendable {
   func weight(_ record: RunRecord) -> Int {
     switch self {
     case .vouchers: return 105 * record.vouchers.count
-    case .stock: return 100 * (record.entries.count + record.cancelledEntries.count)
+    case .stock: return 100 * (record.entryCount + record.cancelledEntries.count)
     case .gl: return 77 * record.gl.count
     }
   }
@@ -482,7 +488,7 @@ enum LargeFile: CaseIterable, Sendable {
     switch self {
     case .vouchers: return nil
     case .stock:
-      guard let p = prewritten?.stock, p.rows == record.entries.count, record.cancelledEntries.isEmpty else { return nil }
+      guard let p = prewritten?.stock, p.rows == record.entryCount, record.cancelledEntries.isEmpty else { return nil }
       file = p.file
     case .gl:
       guard let p = prewritten?.gl, p.rows == record.gl.count else { return nil }
@@ -514,6 +520,9 @@ enum LargeFile: CaseIterable, Sendable {
         }
       }
     case .stock:
+      if record.streamedEntryCount != nil {
+        throw StoreError(path: dir + "/stock.csv", "was to be written beside the posting, which could not write it (see the error before, e.g. a full disk); the entries were not kept, so nothing was committed: run again")
+      }
       out = try StreamedFile(path: dir + "/stock.csv")
       try out.writeRows(guardingFormulas: false) { (b, flush) throws(StoreError) in
         b.texts(LedgerFormat.stockFileColumns)
