@@ -26,7 +26,7 @@ let package = Package(
   targets: [
     .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
     .systemLibrary(name: "CMalloc"),
-    .target(name: "StockCore", dependencies: ["CLibCrypto"], swiftSettings: swift6),
+    .target(name: "StockCore", dependencies: ["CLibCrypto", "CMalloc"], swiftSettings: swift6),
     .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
     .target(name: "StockRead", dependencies: ["StockCore", "CLibXML2"], swiftSettings: swift6),
     .target(name: "StockValidate", dependencies: ["StockCore"], swiftSettings: swift6),

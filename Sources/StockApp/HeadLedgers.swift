@@ -67,6 +67,9 @@ struct HeadLedgers {
   /// - Complexity: O(entries).
   mutating func add(entries e: UnsafeBufferPointer<StockLedgerEntry>, voucher: (String) -> Voucher?) {
     for i in e.indices {
+      // The rows of the entries folded next, asked into cache (``LedgerFolds/prefetch(probe:)``).
+      if i + 8 < e.count { folds.prefetch(probe: e[i + 8].key) }
+      if i + 4 < e.count { folds.prefetch(rows: e[i + 4].key) }
       // One copy of the entry for the calls into other modules, which would each take their own.
       let entry = e[i]
       let tracked = !entry.batchNo.isEmpty || !entry.serialNos.isEmpty

@@ -41,7 +41,7 @@ public struct AgeingFold: Sendable {
   }
 
   public let filter: ReportFilter
-  var slots: [StockKey: SlotQueue] = [:]
+  var slots = StockKeyTable<SlotQueue>()
   /// Slots a stock entry or reconciliation took out, until the same voucher puts them back, by item and
   /// warehouse. Only meaningful within one voucher: emptied when the next voucher's entries start (a
   /// voucher's entries are consecutive), so transfers and issues leave nothing behind.

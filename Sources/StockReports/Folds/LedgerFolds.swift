@@ -27,6 +27,20 @@ public struct LedgerFolds: Sendable {
     if !e.serialNos.isEmpty { serials.add(e, voucher: voucher, masters: masters) }
   }
 
+  /// Asks for the rows an entry a few places ahead will fold into to be brought into cache, in two steps:
+  /// the table slots of its key (``StockKeyTable/prefetch(probe:)``), then, some entries later, the rows
+  /// (``StockKeyTable/prefetch(position:)``). At a million entries over 45,000 item-warehouses the folds'
+  /// rows do not fit in cache: their lookups were two fifths of the folding.
+  /// - Complexity: O(1) each; a hint, never a change.
+  @inline(__always) public func prefetch(probe key: StockKey) {
+    balance.rows.prefetch(probe: key.hashedNames)
+    ageing.slots.prefetch(probe: key.hashedNames)
+  }
+  @inline(__always) public func prefetch(rows key: StockKey) {
+    _ = balance.rows.prefetch(position: key.hashedNames)
+    _ = ageing.slots.prefetch(position: key.hashedNames)
+  }
+
   /// Adds one GL line (lines come in ledger order).
   public mutating func add(_ g: GLEntry) { trial.add(g) }
 

@@ -10,7 +10,7 @@ public struct StockBalanceFold: Sendable {
     public var balanceQty = Fixed.zero, balanceValue = Fixed.zero, rate = Fixed.zero
   }
   public let filter: ReportFilter
-  public internal(set) var rows: [StockKey: Row] = [:]
+  public internal(set) var rows = StockKeyTable<Row>()
   public init(filter: ReportFilter = ReportFilter()) { self.filter = filter }
 
   /// - Complexity: O(1) amortized.

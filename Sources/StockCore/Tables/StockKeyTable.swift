@@ -1,0 +1,228 @@
+import CMalloc
+
+/// A table of values by item and warehouse that can be asked, a few steps ahead, to bring a key's value
+/// into cache (``prefetch(probe:)``, ``prefetch(position:)``): the engine's states (`StockStates`) and the
+/// report folds' rows, each looked up for every stock movement of a run. At a million vouchers over
+/// 45,000 item-warehouses the values do not fit in cache, and a `Dictionary` lookup stalled its core on
+/// the table, the key and the value in turn.
+///
+/// Keys and values in two arrays in the order the keys were added; an open-addressed table of their
+/// positions, each slot with the top half of the key's hash (``StockKey/hashedNames``) so a probe compares
+/// keys only when the halves agree. Keys are equal as ``StockKey`` is (its names' `String` equality).
+/// Iteration is in the order keys were added (the same for the same inputs); equality ignores order.
+public struct StockKeyTable<Value: Sendable>: Sendable {
+  private var keys: [StockKey] = []
+  private var values: [Value] = []
+  /// Per slot: the hash's top 32 bits, then 1 + the position; 0 when empty. A power of two, at most
+  /// half full (linear probing).
+  private var slots: [UInt64] = Array(repeating: 0, count: 16)
+
+  public init() {}
+
+  /// - Complexity: O(1) on average.
+  public var count: Int { keys.count }
+  public var isEmpty: Bool { keys.isEmpty }
+
+  /// Makes room for `n` keys without growing the table.
+  /// - Complexity: O(n).
+  public mutating func reserveCapacity(_ n: Int) {
+    keys.reserveCapacity(n)
+    values.reserveCapacity(n)
+    if 2 * n > slots.count { rehash(minimumSlots: 2 * n) }
+  }
+
+  /// The value of `key`; setting nil removes it.
+  /// - Complexity: O(1) on average.
+  public subscript(key: StockKey) -> Value? {
+    get { position(of: key).map { values[$0] } }
+    set {
+      if let newValue {
+        if let i = position(of: key) { values[i] = newValue } else { insert(key, newValue) }
+      } else {
+        removeValue(forKey: key)
+      }
+    }
+  }
+
+  /// The value of `key`, read and changed in place; `defaultValue` added first when it is not here.
+  /// - Complexity: O(1) on average.
+  public subscript(key: StockKey, default defaultValue: @autoclosure () -> Value) -> Value {
+    get { position(of: key).map { values[$0] } ?? defaultValue() }
+    _modify {
+      let p = position(of: key) ?? append(key, defaultValue())
+      yield &values[p]
+    }
+  }
+
+  /// The values in the order their keys were added, read in place.
+  @inline(__always) public func withValues<R>(_ body: (UnsafeBufferPointer<Value>) -> R) -> R {
+    values.withUnsafeBufferPointer(body)
+  }
+
+  /// The values transformed, as a dictionary by key.
+  /// - Complexity: O(n).
+  public func mapValues<T>(_ transform: (Value) -> T) -> [StockKey: T] {
+    var d: [StockKey: T] = [:]
+    d.reserveCapacity(keys.count)
+    for (k, v) in zip(keys, values) { d[k] = transform(v) }
+    return d
+  }
+
+  /// Removes `key` and its value: the last key takes its position.
+  /// - Complexity: O(1) on average.
+  @discardableResult public mutating func removeValue(forKey key: StockKey) -> Value? {
+    guard let slot = slot(of: key) else { return nil }
+    let i = Int(slots[slot] & 0xFFFF_FFFF) - 1
+    removeSlot(slot)
+    let last = keys.count - 1
+    if i != last {
+      // The last key moves to `i`: its slot is repointed.
+      var s = Int(truncatingIfNeeded: keys[last].hashedNames) & (slots.count - 1)
+      while Int(slots[s] & 0xFFFF_FFFF) - 1 != last { s = (s + 1) & (slots.count - 1) }
+      slots[s] = slots[s] & ~0xFFFF_FFFF | UInt64(i + 1)
+      keys.swapAt(i, last)
+      values.swapAt(i, last)
+    }
+    keys.removeLast()
+    return values.removeLast()
+  }
+
+  // MARK: by position
+
+  /// Where `key` is, if it is here (positions change only when a key is removed).
+  /// - Complexity: O(1) on average.
+  public func position(of key: StockKey) -> Int? {
+    slot(of: key).map { Int(slots[$0] & 0xFFFF_FFFF) - 1 }
+  }
+
+  /// The value at `position`, read and changed in place.
+  public subscript(at position: Int) -> Value {
+    _read { yield values[position] }
+    _modify { yield &values[position] }
+  }
+
+  /// Adds `key`, which is not here, after the others.
+  /// - Returns: its position.
+  /// - Complexity: O(1) amortized.
+  public mutating func append(_ key: StockKey, _ value: Value) -> Int {
+    insert(key, value)
+    return keys.count - 1
+  }
+
+  /// Removes the key added last (undoing ``append(_:_:)``).
+  /// - Complexity: O(1) on average.
+  public mutating func removeLast() {
+    guard let key = keys.last else { return }
+    removeValue(forKey: key)
+  }
+
+  // MARK: prefetching
+
+  /// Asks for the table slot where `key` would be found to be brought into cache (the first step of a
+  /// lookup a few vouchers ahead). Reads nothing but the table's address.
+  /// - Complexity: O(1).
+  @inline(__always) public func prefetch(probe hash: Int) {
+    slots.withUnsafeBufferPointer { s in stockledger_prefetch(s.baseAddress! + (hash & (s.count - 1))) }
+  }
+
+  /// The position a key of `hash` most likely has, found by its hash alone (the slot should be in cache by
+  /// now, ``prefetch(probe:)``), with its key and value asked into cache; -1 when none is found.
+  /// - Complexity: O(1) on average; compares no keys.
+  @inline(__always) public func prefetch(position hash: Int) -> Int {
+    let tag = UInt64(UInt(bitPattern: hash) >> 32)
+    return slots.withUnsafeBufferPointer { s in
+      let mask = s.count - 1
+      var i = hash & mask
+      while true {
+        let e = s[i]
+        if e == 0 { return -1 }
+        if e >> 32 == tag {
+          let p = Int(e & 0xFFFF_FFFF) - 1
+          keys.withUnsafeBufferPointer { stockledger_prefetch($0.baseAddress! + p) }
+          values.withUnsafeBufferPointer { stockledger_prefetch($0.baseAddress! + p) }
+          return p
+        }
+        i = (i + 1) & mask
+      }
+    }
+  }
+
+  // MARK: the table
+
+  private func slot(of key: StockKey) -> Int? {
+    let hash = key.hashedNames
+    let tag = UInt64(UInt(bitPattern: hash) >> 32)
+    return slots.withUnsafeBufferPointer { s in
+      keys.withUnsafeBufferPointer { k in
+        let mask = s.count - 1
+        var i = hash & mask
+        while true {
+          let e = s[i]
+          if e == 0 { return nil }
+          if e >> 32 == tag && k[Int(e & 0xFFFF_FFFF) - 1] == key { return i }
+          i = (i + 1) & mask
+        }
+      }
+    }
+  }
+
+  private mutating func insert(_ key: StockKey, _ value: Value) {
+    if 2 * (keys.count + 1) > slots.count { rehash(minimumSlots: 2 * (keys.count + 1)) }
+    keys.append(key)
+    values.append(value)
+    place(key.hashedNames, position: keys.count - 1)
+  }
+
+  private mutating func place(_ hash: Int, position: Int) {
+    let mask = slots.count - 1
+    var i = hash & mask
+    while slots[i] != 0 { i = (i + 1) & mask }
+    slots[i] = UInt64(UInt(bitPattern: hash) >> 32) << 32 | UInt64(position + 1)
+  }
+
+  /// Empties `slot`, moving later entries of its probe sequence back (no tombstones).
+  private mutating func removeSlot(_ slot: Int) {
+    let mask = slots.count - 1
+    var hole = slot
+    var i = (slot + 1) & mask
+    while slots[i] != 0 {
+      let home = Int(truncatingIfNeeded: keys[Int(slots[i] & 0xFFFF_FFFF) - 1].hashedNames) & mask
+      // Moves back when its home is not within (hole, i], cyclically.
+      if (i - home) & mask >= (i - hole) & mask {
+        slots[hole] = slots[i]
+        hole = i
+      }
+      i = (i + 1) & mask
+    }
+    slots[hole] = 0
+  }
+
+  private mutating func rehash(minimumSlots: Int) {
+    var size = 16
+    while size < minimumSlots { size *= 2 }
+    slots = Array(repeating: 0, count: size)
+    for (p, k) in keys.enumerated() { place(k.hashedNames, position: p) }
+  }
+}
+
+extension StockKeyTable: Sequence {
+  /// The keys and values in the order the keys were added, as a dictionary's elements.
+  public struct Iterator: IteratorProtocol {
+    var keys: IndexingIterator<[StockKey]>
+    var values: IndexingIterator<[Value]>
+    public mutating func next() -> (key: StockKey, value: Value)? {
+      guard let k = keys.next(), let v = values.next() else { return nil }
+      return (k, v)
+    }
+  }
+  public func makeIterator() -> Iterator { Iterator(keys: keys.makeIterator(), values: values.makeIterator()) }
+  public var underestimatedCount: Int { keys.count }
+}
+
+extension StockKeyTable: Equatable where Value: Equatable {
+  /// The same keys with the same values, in any order.
+  /// - Complexity: O(n) on average.
+  public static func == (a: StockKeyTable, b: StockKeyTable) -> Bool {
+    a.count == b.count && a.allSatisfy { b[$0] == $1 }
+  }
+}
