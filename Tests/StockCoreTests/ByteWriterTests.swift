@@ -72,6 +72,35 @@ import Testing
     #expect(written { $0.text(long) } == long)
   }
 
+  /// The word-at-a-time scan for characters that need quotes agrees with a byte-by-byte one: each of the
+  /// four characters (and their neighbours, which a borrow could mistake for them) at every position of
+  /// fields up to 40 bytes long, and every byte value at every position of a 17-byte field.
+  @Test func quotingScanAgreesWithBytes() {
+    func byBytes(_ b: [UInt8]) -> Bool { b.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 } }
+    var cases: [[UInt8]] = []
+    for n in 0...40 {
+      let plain = [UInt8](repeating: 0x41, count: n)
+      cases.append(plain)
+      for at in 0..<n {
+        for c: UInt8 in [44, 34, 10, 13, 43, 45, 33, 35, 9, 11, 12, 14, 0, 0x80, 0xFF, 0x2C | 0x80] {
+          var b = plain
+          b[at] = c
+          cases.append(b)
+        }
+      }
+    }
+    for at in 0..<17 {
+      for c in 0...255 {
+        var b = [UInt8](repeating: 0x01, count: 17)
+        b[at] = UInt8(c)
+        cases.append(b)
+      }
+    }
+    for b in cases {
+      #expect(b.withUnsafeBufferPointer { ByteWriter.needsQuotes($0) } == byBytes(b), "\(b)")
+    }
+  }
+
   @Test func blankFieldsTogetherAreBlankFieldsOneByOne() {
     for (before, n) in [(0, 0), (0, 1), (0, 3), (1, 0), (1, 1), (2, 4)] {
       let together = written { w in
