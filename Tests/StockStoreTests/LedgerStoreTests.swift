@@ -112,6 +112,28 @@ import Testing
     #expect(ledger.gl == r.gl)
   }
 
+  /// A record whose entries were rendered ahead and not kept commits only by adopting the run's stock.csv
+  /// written beside the posting: without it (or with a file of other rows) the commit fails and HEAD is as
+  /// it was, so the run changes nothing and its input stays in the inbox for the next run.
+  @Test(arguments: [false, true]) func entriesNotKeptCommitOnlyWithTheirFile(wrongRows: Bool) throws {
+    let dir = directory()
+    let store = LedgerStore(directory: dir)
+    let first = try store.commit(record(1), previousChain: LedgerStore.zeroChain, places: 2).chain
+    var r = record(2)
+    r.streamedEntryCount = r.entries.count
+    r.entries = []
+    let stock = try StreamedFile(path: dir + "/stock-ahead.csv")
+    stock.append(Array("posting_date\n".utf8))
+    let files = PrewrittenRunFiles(stock: (try stock.closeHashed(), 2), gl: nil)
+    var prewritten: (@Sendable () -> PrewrittenRunFiles?)?
+    if wrongRows { prewritten = { @Sendable in files } }
+    var failed = false
+    do { _ = try store.commit(r, previousChain: first, places: 2, prewritten: prewritten) } catch { failed = true }
+    #expect(failed)
+    let ledger = try store.load()
+    #expect(ledger.runCount == 1 && ledger.chainHead == first)
+  }
+
   @Test func aChangedFileBreaksTheChain() throws {
     let dir = directory()
     let store = LedgerStore(directory: dir)
