@@ -94,8 +94,10 @@ extension HeadSnapshot {
     if let previous {
       return (try file.append(encoder.bytes { places[$0] }, after: previous.historySize), previous.historyCount + encoder.count)
     }
+    // Sources as ``historyKeys(of:on:from:)`` counts them: the ledger's placed vouchers, then the run's.
     let ledgerPlaces = ledger.voucherPlaces
-    return (try file.write(encoder.bytes { $0 < ledgerPlaces.count ? ledgerPlaces[$0] : places[$0 - ledgerPlaces.count] }), encoder.count)
+    let placed = min(ledger.vouchers.count, ledgerPlaces.count)
+    return (try file.write(encoder.bytes { $0 < placed ? ledgerPlaces[$0] : places[$0 - placed] }), encoder.count)
   }
 }
 
