@@ -11,21 +11,21 @@ import CMalloc
 /// keys only when the halves agree. Keys are equal as ``StockKey`` is (its names' `String` equality).
 /// Iteration is in the order keys were added (the same for the same inputs); equality ignores order.
 public struct StockKeyTable<Value: Sendable>: Sendable {
-  private var keys: [StockKey] = []
-  private var values: [Value] = []
+  @usableFromInline var keys: [StockKey] = []
+  @usableFromInline var values: [Value] = []
   /// Per slot: the hash's top 32 bits, then 1 + the position; 0 when empty. A power of two, at most
   /// half full (linear probing).
-  private var slots: [UInt64] = Array(repeating: 0, count: 16)
+  @usableFromInline var slots: [UInt64] = Array(repeating: 0, count: 16)
 
-  public init() {}
+  @inlinable public init() {}
 
   /// - Complexity: O(1) on average.
-  public var count: Int { keys.count }
-  public var isEmpty: Bool { keys.isEmpty }
+  @inlinable public var count: Int { keys.count }
+  @inlinable public var isEmpty: Bool { keys.isEmpty }
 
   /// Makes room for `n` keys without growing the table.
   /// - Complexity: O(n).
-  public mutating func reserveCapacity(_ n: Int) {
+  @inlinable public mutating func reserveCapacity(_ n: Int) {
     keys.reserveCapacity(n)
     values.reserveCapacity(n)
     if 2 * n > slots.count { rehash(minimumSlots: 2 * n) }
@@ -33,7 +33,7 @@ public struct StockKeyTable<Value: Sendable>: Sendable {
 
   /// The value of `key`; setting nil removes it.
   /// - Complexity: O(1) on average.
-  public subscript(key: StockKey) -> Value? {
+  @inlinable public subscript(key: StockKey) -> Value? {
     get { position(of: key).map { values[$0] } }
     set {
       if let newValue {
@@ -46,7 +46,7 @@ public struct StockKeyTable<Value: Sendable>: Sendable {
 
   /// The value of `key`, read and changed in place; `defaultValue` added first when it is not here.
   /// - Complexity: O(1) on average.
-  public subscript(key: StockKey, default defaultValue: @autoclosure () -> Value) -> Value {
+  @inlinable public subscript(key: StockKey, default defaultValue: @autoclosure () -> Value) -> Value {
     get { position(of: key).map { values[$0] } ?? defaultValue() }
     _modify {
       let p = position(of: key) ?? append(key, defaultValue())
@@ -55,13 +55,13 @@ public struct StockKeyTable<Value: Sendable>: Sendable {
   }
 
   /// The values in the order their keys were added, read in place.
-  @inline(__always) public func withValues<R>(_ body: (UnsafeBufferPointer<Value>) -> R) -> R {
+  @inlinable @inline(__always) public func withValues<R>(_ body: (UnsafeBufferPointer<Value>) -> R) -> R {
     values.withUnsafeBufferPointer(body)
   }
 
   /// The values transformed, as a dictionary by key.
   /// - Complexity: O(n).
-  public func mapValues<T>(_ transform: (Value) -> T) -> [StockKey: T] {
+  @inlinable public func mapValues<T>(_ transform: (Value) -> T) -> [StockKey: T] {
     var d: [StockKey: T] = [:]
     d.reserveCapacity(keys.count)
     for (k, v) in zip(keys, values) { d[k] = transform(v) }
@@ -70,7 +70,7 @@ public struct StockKeyTable<Value: Sendable>: Sendable {
 
   /// Removes `key` and its value: the last key takes its position.
   /// - Complexity: O(1) on average.
-  @discardableResult public mutating func removeValue(forKey key: StockKey) -> Value? {
+  @inlinable @discardableResult public mutating func removeValue(forKey key: StockKey) -> Value? {
     guard let slot = slot(of: key) else { return nil }
     let i = Int(slots[slot] & 0xFFFF_FFFF) - 1
     removeSlot(slot)
@@ -91,12 +91,12 @@ public struct StockKeyTable<Value: Sendable>: Sendable {
 
   /// Where `key` is, if it is here (positions change only when a key is removed).
   /// - Complexity: O(1) on average.
-  public func position(of key: StockKey) -> Int? {
+  @inlinable public func position(of key: StockKey) -> Int? {
     slot(of: key).map { Int(slots[$0] & 0xFFFF_FFFF) - 1 }
   }
 
   /// The value at `position`, read and changed in place.
-  public subscript(at position: Int) -> Value {
+  @inlinable public subscript(at position: Int) -> Value {
     _read { yield values[position] }
     _modify { yield &values[position] }
   }
@@ -104,14 +104,14 @@ public struct StockKeyTable<Value: Sendable>: Sendable {
   /// Adds `key`, which is not here, after the others.
   /// - Returns: its position.
   /// - Complexity: O(1) amortized.
-  public mutating func append(_ key: StockKey, _ value: Value) -> Int {
+  @inlinable public mutating func append(_ key: StockKey, _ value: Value) -> Int {
     insert(key, value)
     return keys.count - 1
   }
 
   /// Removes the key added last (undoing ``append(_:_:)``).
   /// - Complexity: O(1) on average.
-  public mutating func removeLast() {
+  @inlinable public mutating func removeLast() {
     guard let key = keys.last else { return }
     removeValue(forKey: key)
   }
@@ -121,14 +121,14 @@ public struct StockKeyTable<Value: Sendable>: Sendable {
   /// Asks for the table slot where `key` would be found to be brought into cache (the first step of a
   /// lookup a few vouchers ahead). Reads nothing but the table's address.
   /// - Complexity: O(1).
-  @inline(__always) public func prefetch(probe hash: Int) {
+  @inlinable @inline(__always) public func prefetch(probe hash: Int) {
     slots.withUnsafeBufferPointer { s in stockledger_prefetch(s.baseAddress! + (hash & (s.count - 1))) }
   }
 
   /// The position a key of `hash` most likely has, found by its hash alone (the slot should be in cache by
   /// now, ``prefetch(probe:)``), with its key and value asked into cache; -1 when none is found.
   /// - Complexity: O(1) on average; compares no keys.
-  @inline(__always) public func prefetch(position hash: Int) -> Int {
+  @inlinable @inline(__always) public func prefetch(position hash: Int) -> Int {
     let tag = UInt64(UInt(bitPattern: hash) >> 32)
     return slots.withUnsafeBufferPointer { s in
       let mask = s.count - 1
@@ -149,7 +149,7 @@ public struct StockKeyTable<Value: Sendable>: Sendable {
 
   // MARK: the table
 
-  private func slot(of key: StockKey) -> Int? {
+  @inlinable func slot(of key: StockKey) -> Int? {
     let hash = key.hashedNames
     let tag = UInt64(UInt(bitPattern: hash) >> 32)
     return slots.withUnsafeBufferPointer { s in
@@ -166,14 +166,14 @@ public struct StockKeyTable<Value: Sendable>: Sendable {
     }
   }
 
-  private mutating func insert(_ key: StockKey, _ value: Value) {
+  @inlinable mutating func insert(_ key: StockKey, _ value: Value) {
     if 2 * (keys.count + 1) > slots.count { rehash(minimumSlots: 2 * (keys.count + 1)) }
     keys.append(key)
     values.append(value)
     place(key.hashedNames, position: keys.count - 1)
   }
 
-  private mutating func place(_ hash: Int, position: Int) {
+  @inlinable mutating func place(_ hash: Int, position: Int) {
     let mask = slots.count - 1
     var i = hash & mask
     while slots[i] != 0 { i = (i + 1) & mask }
@@ -181,7 +181,7 @@ public struct StockKeyTable<Value: Sendable>: Sendable {
   }
 
   /// Empties `slot`, moving later entries of its probe sequence back (no tombstones).
-  private mutating func removeSlot(_ slot: Int) {
+  @inlinable mutating func removeSlot(_ slot: Int) {
     let mask = slots.count - 1
     var hole = slot
     var i = (slot + 1) & mask
@@ -197,7 +197,7 @@ public struct StockKeyTable<Value: Sendable>: Sendable {
     slots[hole] = 0
   }
 
-  private mutating func rehash(minimumSlots: Int) {
+  @inlinable mutating func rehash(minimumSlots: Int) {
     var size = 16
     while size < minimumSlots { size *= 2 }
     slots = Array(repeating: 0, count: size)
@@ -208,21 +208,25 @@ public struct StockKeyTable<Value: Sendable>: Sendable {
 extension StockKeyTable: Sequence {
   /// The keys and values in the order the keys were added, as a dictionary's elements.
   public struct Iterator: IteratorProtocol {
-    var keys: IndexingIterator<[StockKey]>
-    var values: IndexingIterator<[Value]>
-    public mutating func next() -> (key: StockKey, value: Value)? {
+    @usableFromInline var keys: IndexingIterator<[StockKey]>
+    @usableFromInline var values: IndexingIterator<[Value]>
+    @inlinable init(keys: IndexingIterator<[StockKey]>, values: IndexingIterator<[Value]>) {
+      self.keys = keys
+      self.values = values
+    }
+    @inlinable public mutating func next() -> (key: StockKey, value: Value)? {
       guard let k = keys.next(), let v = values.next() else { return nil }
       return (k, v)
     }
   }
-  public func makeIterator() -> Iterator { Iterator(keys: keys.makeIterator(), values: values.makeIterator()) }
-  public var underestimatedCount: Int { keys.count }
+  @inlinable public func makeIterator() -> Iterator { Iterator(keys: keys.makeIterator(), values: values.makeIterator()) }
+  @inlinable public var underestimatedCount: Int { keys.count }
 }
 
 extension StockKeyTable: Equatable where Value: Equatable {
   /// The same keys with the same values, in any order.
   /// - Complexity: O(n) on average.
-  public static func == (a: StockKeyTable, b: StockKeyTable) -> Bool {
+  @inlinable public static func == (a: StockKeyTable, b: StockKeyTable) -> Bool {
     a.count == b.count && a.allSatisfy { b[$0] == $1 }
   }
 }
