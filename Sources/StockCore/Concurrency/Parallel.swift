@@ -5,7 +5,7 @@ import Dispatch
 public enum Parallel {
   /// `input.map(transform)`, split over two threads when the input is large enough to pay for it.
   /// - Complexity: O(n) transforms, two at a time; the results are built in place (no copy afterwards).
-  public static func map<T: Sendable, R: Sendable>(_ input: [T], minimum: Int = 2_000, _ transform: @escaping @Sendable (T) -> R) -> [R] {
+  @inlinable public static func map<T: Sendable, R: Sendable>(_ input: [T], minimum: Int = 2_000, _ transform: @escaping @Sendable (T) -> R) -> [R] {
     guard input.count >= minimum else { return input.map(transform) }
     let half = input.count / 2
     return filled(count: input.count) { out in
@@ -18,7 +18,7 @@ public enum Parallel {
   /// `input.map(transform)` into two arrays, the pairs' halves: ``map(_:minimum:_:)`` for a transform with
   /// two results wanted apart (one array is kept as it is, the other read once).
   /// - Complexity: O(n) transforms, two at a time; both arrays built in place.
-  public static func unzippedMap<T: Sendable, A: Sendable, B: Sendable>(
+  @inlinable public static func unzippedMap<T: Sendable, A: Sendable, B: Sendable>(
     _ input: [T], minimum: Int = 2_000, _ transform: @escaping @Sendable (T) -> (A, B)
   ) -> ([A], [B]) {
     guard input.count >= minimum else {
@@ -50,7 +50,7 @@ public enum Parallel {
 
   /// `input.map(transform)` for a few large, uneven pieces of work: each element is a task taken by
   /// whichever core is free, the largest (by `weight`) first.
-  public static func mapEach<T: Sendable, R: Sendable>(_ input: [T], weight: (T) -> Int, _ transform: @escaping @Sendable (T) -> R) -> [R] {
+  @inlinable public static func mapEach<T: Sendable, R: Sendable>(_ input: [T], weight: (T) -> Int, _ transform: @escaping @Sendable (T) -> R) -> [R] {
     guard input.count > 1 else { return input.map(transform) }
     let order = input.indices.sorted { weight(input[$0]) > weight(input[$1]) }
     return filled(count: input.count) { out in
@@ -62,7 +62,7 @@ public enum Parallel {
   }
 
   /// An array of `count` elements that `fill` initializes, every index exactly once, from any thread.
-  private static func filled<R>(count: Int, _ fill: (Slots<R>) -> Void) -> [R] {
+  @inlinable static func filled<R>(count: Int, _ fill: (Slots<R>) -> Void) -> [R] {
     guard count > 0 else { return [] }
     return [R](unsafeUninitializedCapacity: count) { buffer, initialized in
       fill(Slots(buffer.baseAddress!))
@@ -72,8 +72,10 @@ public enum Parallel {
 }
 
 /// The uninitialized elements of an array being built, written from several threads at distinct indices.
-struct Slots<R>: @unchecked Sendable {
-  private let base: UnsafeMutablePointer<R>
-  init(_ base: UnsafeMutablePointer<R>) { self.base = base }
-  func initialize(_ i: Int, to value: R) { (base + i).initialize(to: value) }
+/// (Inlinable with ``Parallel``: specialised for the elements in the modules that call it, not run
+/// generically element by element.)
+@usableFromInline struct Slots<R>: @unchecked Sendable {
+  @usableFromInline let base: UnsafeMutablePointer<R>
+  @inlinable init(_ base: UnsafeMutablePointer<R>) { self.base = base }
+  @inlinable func initialize(_ i: Int, to value: R) { (base + i).initialize(to: value) }
 }
