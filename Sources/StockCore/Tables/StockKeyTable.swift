@@ -138,8 +138,16 @@ public struct StockKeyTable<Value: Sendable>: Sendable {
         if e == 0 { return -1 }
         if e >> 32 == tag {
           let p = Int(e & 0xFFFF_FFFF) - 1
-          keys.withUnsafeBufferPointer { stockledger_prefetch($0.baseAddress! + p) }
-          values.withUnsafeBufferPointer { stockledger_prefetch($0.baseAddress! + p) }
+          // Both ends of each: an element may straddle two cache lines (the arrays' elements start 32 bytes
+          // into a line, so a 64-byte state always does, its queue reference in the second line).
+          keys.withUnsafeBufferPointer { k in
+            stockledger_prefetch(k.baseAddress! + p)
+            stockledger_prefetch(UnsafeRawPointer(k.baseAddress! + p) + (MemoryLayout<StockKey>.size - 1))
+          }
+          values.withUnsafeBufferPointer { v in
+            stockledger_prefetch(v.baseAddress! + p)
+            stockledger_prefetch(UnsafeRawPointer(v.baseAddress! + p) + (MemoryLayout<Value>.size - 1))
+          }
           return p
         }
         i = (i + 1) & mask
