@@ -1,7 +1,8 @@
 import StockCore
 
 /// The engine state in the snapshot's binary layout (``BinaryWriter``), so that a run can continue from
-/// the ledger head without replaying the history. Keys are written in dictionary order: a snapshot is a
+/// the ledger head without replaying the history. Keys are written in table order (item-warehouses in the
+/// order they were added, the rest in dictionary order): a snapshot is a
 /// cache, compared by what it decodes to, not by its bytes. `documents` (what returns and invoices need of every posted voucher) is not part of a snapshot; a
 /// run that needs a posted voucher's document replays the ledger instead.
 extension PostingState {
