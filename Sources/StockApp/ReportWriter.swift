@@ -63,15 +63,27 @@ enum ReportWriter {
   /// The head reports after a run that posted only after the previous head: `source` holds the run's
   /// entries and GL lines, appended to the two ledgers and added to the previous head's folds.
   /// - Complexity: O(the run's entries and lines + the aggregate reports' rows).
-  static func render(appending source: ReportSource, to folds: LedgerFolds, sizes: [Int]) -> Rendered {
+  /// The reports with a row per item-warehouse keep the rows of the item-warehouses the run did not touch
+  /// (``RowSplice``): the stock balance and the projected quantity always (a row changes only with its
+  /// item-warehouse's entries and planning), the stock ageing when the latest date did not move (every age
+  /// moves with it).
+  /// - Parameter planning: the planning totals before the run (the snapshot's).
+  static func render(appending source: ReportSource, to folds: LedgerFolds, planning: [StockKey: PlanningTotals], sizes: [Int], out: String) -> Rendered {
     var r = Rendered(folds: folds)
-    for e in source.entries { r.folds.add(e, voucher: e.batchNo.isEmpty && e.serialNos.isEmpty ? nil : source.vouchers[e.voucherNo], masters: source.masters) }
+    var touched = Set<StockKey>()
+    for e in source.entries {
+      touched.insert(e.key)
+      r.folds.add(e, voucher: e.batchNo.isEmpty && e.serialNos.isEmpty ? nil : source.vouchers[e.voucherNo], masters: source.masters)
+    }
     for g in source.gl { r.folds.add(g) }
+    for (k, t) in source.planning where planning[k] != t { touched.insert(k) }
+    for k in planning.keys where source.planning[k] == nil { touched.insert(k) }
     r.appends = [
       ("stock-ledger", StockReports.stockLedgerCSV(source, header: false), sizes[0]),
       ("general-ledger", StockReports.generalLedgerCSV(source.gl, source, header: false), sizes[1]),
     ]
-    r.files += aggregates(r.folds, source)
+    let spliced: Set<String> = r.folds.ageing.latest == folds.ageing.latest ? Set(LedgerFolds.rowPerItemWarehouse) : ["stock-balance", "projected-qty"]
+    r.files += aggregates(r.folds, source, splicing: (out, touched, sizes), only: spliced)
     return r
   }
 
@@ -97,7 +109,7 @@ enum ReportWriter {
     r.appends = [("general-ledger", StockReports.generalLedgerCSV(source.gl, source, header: false), sizes[1])]
     let onlyThePart = r.folds.ageing.latest == folds.ageing.latest && source.planning == planning
       && source.entries.allSatisfy { keys.contains($0.key) }
-    r.files += aggregates(r.folds, source, splicing: onlyThePart ? (out, keys, sizes) : nil)
+    r.files += aggregates(r.folds, source, splicing: onlyThePart ? (out, keys, sizes) : nil, only: Set(LedgerFolds.rowPerItemWarehouse))
     return r
   }
 
@@ -105,10 +117,13 @@ enum ReportWriter {
   /// - Parameter splicing: the output folder, the only item-warehouses that changed and the sizes the
   ///   snapshot recorded (``sizedNames``): the reports with a row per item-warehouse are spliced into their
   ///   previous files, when those are as written, instead of rendered whole.
-  static func aggregates(_ folds: LedgerFolds, _ source: ReportSource, splicing: (out: String, keys: Set<StockKey>, sizes: [Int])? = nil) -> [(name: String, bytes: [UInt8])] {
+  ///   - only: the reports that may be spliced.
+  static func aggregates(
+    _ folds: LedgerFolds, _ source: ReportSource, splicing: (out: String, keys: Set<StockKey>, sizes: [Int])? = nil, only spliceable: Set<String> = []
+  ) -> [(name: String, bytes: [UInt8])] {
     let order = ["stock-balance", "projected-qty", "trial-balance", "batch-balance", "stock-ageing", "stock-vs-gl", "serial-status", "material-requests"]
     let bytes = Parallel.map(order, minimum: 0) { name -> [UInt8] in
-      if let splicing, let k = sizedNames.firstIndex(of: name), k >= appendableNames.count, k < splicing.sizes.count,
+      if let splicing, spliceable.contains(name), let k = sizedNames.firstIndex(of: name), k >= appendableNames.count, k < splicing.sizes.count,
         let old = FileBytes.read(splicing.out + "/" + name + ".csv"), old.count == splicing.sizes[k],
         let spliced = RowSplice.splice(old, changed: splicing.keys, rows: folds.csvRows(name, only: splicing.keys, masters: source.masters, planning: source.planning))
       {

@@ -216,7 +216,7 @@ public enum RunCommand {
       if let revaluedKeys {
         return ReportWriter.render(revaluing: source, keys: revaluedKeys, to: snapshot.folds, planning: snapshot.state.planning, sizes: snapshot.reportSizes, out: p.out)
       }
-      return ReportWriter.render(appending: source, to: snapshot.folds, sizes: snapshot.reportSizes)
+      return ReportWriter.render(appending: source, to: snapshot.folds, planning: snapshot.state.planning, sizes: snapshot.reportSizes, out: p.out)
     }
     // Waited for before returning, also when the run stops early, so nothing of this run is still writing
     // when the next one starts (in the same process: the tests').
