@@ -126,21 +126,27 @@ public struct AgeingFold: Sendable {
     let asOf = filter.to ?? latest ?? BusinessDate(dayNumber: 0)
     let (bounds, names) = buckets
     let pairs = only.map { o in o.compactMap { k in slots[k].map { (key: k, value: $0) } } } ?? Array(slots)
+    // The buckets' sums, kept from row to row (two arrays per row were a tenth of the report).
+    var bucketQty = [Quantity](repeating: .zero, count: names.count)
+    var bucketValue = [Fixed](repeating: .zero, count: names.count)
     for i in StockKey.sortedOrder(pairs.map(\.key)) where filter.matches(item: pairs[i].key.item, warehouse: pairs[i].key.warehouse) {
       let (key, slot) = pairs[i]
       let list = slot.live
       let qty = list.reduce(Quantity.zero) { $0 + $1.qty }
       guard !qty.isZero else { continue }
       var weighted = Wide.zero
-      var bucketQty = [Quantity](repeating: .zero, count: names.count)
-      var bucketValue = [Fixed](repeating: .zero, count: names.count)
+      for b in bucketQty.indices {
+        bucketQty[b] = .zero
+        bucketValue[b] = .zero
+      }
       var earliest = Int.min, newest = Int.max
       for slot in list {
         let age = asOf.days(since: slot.date)
         earliest = max(earliest, age)
         newest = min(newest, age)
         weighted += Wide(product: slot.qty, Fixed(age))
-        let bucket = bounds.firstIndex { age <= $0 } ?? bounds.count
+        var bucket = 0
+        while bucket < bounds.count && age > bounds[bucket] { bucket += 1 }
         bucketQty[bucket] += slot.qty
         bucketValue[bucket] += slot.value
       }
@@ -150,8 +156,8 @@ public struct AgeingFold: Sendable {
       w.plain(weighted.divided(by: qty, places: 2, rule: company.rounding))
       for q in bucketQty { w.plain(q) }
       for v in bucketValue { w.amount(company.money(v), places: company.currencyPrecision) }
-      w.text(String(list.isEmpty ? 0 : earliest))
-      w.text(String(list.isEmpty ? 0 : newest))
+      w.integer(list.isEmpty ? 0 : earliest)
+      w.integer(list.isEmpty ? 0 : newest)
       w.endRow()
     }
   }

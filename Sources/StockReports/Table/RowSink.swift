@@ -9,7 +9,13 @@ public protocol RowSink {
   mutating func plain(_ f: Fixed)
   /// An amount with exactly `places` decimals.
   mutating func amount(_ f: Fixed, places: Int)
+  /// A whole number (`-3`, `0`, `42`: `String(n)`).
+  mutating func integer(_ n: Int)
   mutating func endRow()
+}
+
+extension RowSink {
+  public mutating func integer(_ n: Int) { text(String(n)) }
 }
 
 extension ByteWriter: RowSink {}
