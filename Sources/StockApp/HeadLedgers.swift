@@ -21,6 +21,8 @@ struct HeadLedgers {
   /// The run's `stock.csv` and `gl.csv` with the rows written to each (nil when not asked for, or failed).
   private var run: (stock: StreamedFile, gl: StreamedFile, stockRows: Int, glRows: Int)?
   private var runStock: ByteWriter
+  /// Why the run's files were dropped, when they were (said by the commit if it then cannot write them).
+  private var runFailure: StoreError?
   private(set) var folds = LedgerFolds()
   /// The first error writing the files (the folds are built regardless).
   private(set) var failure: StoreError?
@@ -46,7 +48,11 @@ struct HeadLedgers {
       failure = error
     }
     if let ledger {
-      run = try? (StreamedFile(path: ledger + "/stock.csv"), StreamedFile(path: ledger + "/gl.csv"), 0, 0)
+      do throws(StoreError) {
+        run = (try StreamedFile(path: ledger + "/stock.csv"), try StreamedFile(path: ledger + "/gl.csv"), 0, 0)
+      } catch {
+        runFailure = error
+      }
     }
     runStock = ByteWriter(guardsFormulas: false, capacity: run == nil ? 0 : StreamedFile.chunk + (1 << 16))
     runStock.texts(LedgerFormat.stockFileColumns)
@@ -87,7 +93,7 @@ struct HeadLedgers {
           LedgerFormat.writeStockRow(entry, cancelled: false, places: places, into: &runStock)
         }
         run!.stockRows += 1
-        do throws(StoreError) { try run!.stock.write(from: &runStock) } catch { dropRunFiles() }
+        do throws(StoreError) { try run!.stock.write(from: &runStock) } catch { dropRunFiles(error) }
       }
       guard writing else { continue }
       stock.endRow()
@@ -95,9 +101,10 @@ struct HeadLedgers {
     }
   }
 
-  /// The run's files could not be written: they are removed and left to the commit (which then reports
-  /// why, if it cannot write them either).
-  private mutating func dropRunFiles() {
+  /// The run's files could not be written (`error`), or are not wanted: they are removed and left to the
+  /// commit, which reports why if it cannot write them itself.
+  private mutating func dropRunFiles(_ error: StoreError? = nil) {
+    if let error, runFailure == nil { runFailure = error }
     run?.stock.discard()
     run?.gl.discard()
     run = nil
@@ -151,9 +158,10 @@ struct HeadLedgers {
         if failure == nil && !self.gl.sawFormula { gl = (try run.gl.closeHashed(), run.glRows) } else { run.gl.discard() }
         r.runFiles = PrewrittenRunFiles(stock: stock, gl: gl)
       } catch {
-        dropRunFiles()
+        dropRunFiles(error)
       }
     }
+    if r.runFiles == nil, let runFailure { r.runFiles = PrewrittenRunFiles(stock: nil, gl: nil, failure: runFailure.description) }
     r.failure = failure
     return r
   }

@@ -61,13 +61,16 @@ enum ReportWriter {
   }
 
   /// The head reports after a run that posted only after the previous head: `source` holds the run's
-  /// entries and GL lines, appended to the two ledgers and added to the previous head's folds.
-  /// - Complexity: O(the run's entries and lines + the aggregate reports' rows).
-  /// The reports with a row per item-warehouse keep the rows of the item-warehouses the run did not touch
+  /// entries and GL lines, appended to the two ledgers and added to the previous head's folds. The reports
+  /// with a row per item-warehouse keep the rows of the item-warehouses the run did not touch
   /// (``RowSplice``): the stock balance and the projected quantity always (a row changes only with its
   /// item-warehouse's entries and planning), the stock ageing when the latest date did not move (every age
   /// moves with it).
-  /// - Parameter planning: the planning totals before the run (the snapshot's).
+  /// - Parameters:
+  ///   - planning: the planning totals before the run (the snapshot's).
+  ///   - out: the output folder, whose reports are spliced when they are as the snapshot recorded them.
+  /// - Complexity: O(the run's entries and lines + the rows of the reports rendered whole + the sizes of
+  ///   those spliced).
   static func render(appending source: ReportSource, to folds: LedgerFolds, planning: [StockKey: PlanningTotals], sizes: [Int], out: String) -> Rendered {
     var r = Rendered(folds: folds)
     var touched = Set<StockKey>()
@@ -114,10 +117,11 @@ enum ReportWriter {
   }
 
   /// The aggregate reports from the folds, rendered on both cores (the large ones split between them).
-  /// - Parameter splicing: the output folder, the only item-warehouses that changed and the sizes the
-  ///   snapshot recorded (``sizedNames``): the reports with a row per item-warehouse are spliced into their
-  ///   previous files, when those are as written, instead of rendered whole.
-  ///   - only: the reports that may be spliced.
+  /// - Parameters:
+  ///   - splicing: the output folder, the only item-warehouses that changed and the sizes the snapshot
+  ///     recorded (``sizedNames``): the reports of `spliceable` are spliced into their previous files, when
+  ///     those are as written, instead of rendered whole.
+  ///   - spliceable: the reports that may be spliced (of ``LedgerFolds/rowPerItemWarehouse``).
   static func aggregates(
     _ folds: LedgerFolds, _ source: ReportSource, splicing: (out: String, keys: Set<StockKey>, sizes: [Int])? = nil, only spliceable: Set<String> = []
   ) -> [(name: String, bytes: [UInt8])] {

@@ -113,23 +113,32 @@ import Testing
   }
 
   /// A record whose entries were rendered ahead and not kept commits only by adopting the run's stock.csv
-  /// written beside the posting: without it (or with a file of other rows) the commit fails and HEAD is as
-  /// it was, so the run changes nothing and its input stays in the inbox for the next run.
-  @Test(arguments: [false, true]) func entriesNotKeptCommitOnlyWithTheirFile(wrongRows: Bool) throws {
+  /// written beside the posting: without it, with a file of other rows, or after the writer failed, the
+  /// commit fails saying why, and HEAD is as it was, so the run changes nothing and its input stays in the
+  /// inbox for the next run.
+  @Test(arguments: ["missing", "wrong rows", "writer failed"]) func entriesNotKeptCommitOnlyWithTheirFile(case kind: String) throws {
     let dir = directory()
     let store = LedgerStore(directory: dir)
     let first = try store.commit(record(1), previousChain: LedgerStore.zeroChain, places: 2).chain
     var r = record(2)
     r.streamedEntryCount = r.entries.count
     r.entries = []
-    let stock = try StreamedFile(path: dir + "/stock-ahead.csv")
-    stock.append(Array("posting_date\n".utf8))
-    let files = PrewrittenRunFiles(stock: (try stock.closeHashed(), 2), gl: nil)
     var prewritten: (@Sendable () -> PrewrittenRunFiles?)?
-    if wrongRows { prewritten = { @Sendable in files } }
-    var failed = false
-    do { _ = try store.commit(r, previousChain: first, places: 2, prewritten: prewritten) } catch { failed = true }
-    #expect(failed)
+    var expected = "it was not written"
+    if kind == "wrong rows" {
+      let stock = try StreamedFile(path: dir + "/stock-ahead.csv")
+      stock.append(Array("posting_date\n".utf8))
+      let files = PrewrittenRunFiles(stock: (try stock.closeHashed(), 2), gl: nil)
+      prewritten = { @Sendable in files }
+      expected = "it holds 2 rows, not the 1 the run posted"
+    } else if kind == "writer failed" {
+      let files = PrewrittenRunFiles(stock: nil, gl: nil, failure: "ledger/stock.csv: No space left on device")
+      prewritten = { @Sendable in files }
+      expected = "ledger/stock.csv: No space left on device"
+    }
+    var message = ""
+    do { _ = try store.commit(r, previousChain: first, places: 2, prewritten: prewritten) } catch { message = error.description }
+    #expect(message.contains("/runs/000002/stock.csv: the run's stock entries went to this file as they were posted and were not kept, and it cannot be used: \(expected). Nothing was committed"), "\(message)")
     let ledger = try store.load()
     #expect(ledger.runCount == 1 && ledger.chainHead == first)
   }

@@ -5,7 +5,7 @@
 ///
 /// `String`'s own hashing runs `Hasher`'s SipHash over the bytes: about 800 instructions for an item and a
 /// warehouse name, made for every stock key. This reads the bytes eight at a time through a
-/// multiply-and-fold (about 40 for the same names). An ASCII name is its own normal form; any other name
+/// multiply-and-fold (about 230 for the same names). An ASCII name is its own normal form; any other name
 /// is hashed in the normal form `==` compares by (NFC, the standard library's), so that a name written
 /// with the Kelvin sign hashes as the one written with `K`.
 public enum NameHash {

@@ -29,7 +29,7 @@ public struct StockKey: Sendable, Hashable, Comparable {
   /// probe by (seeded per process, so never stored and never an order).
   @inlinable public var hashedNames: Int { hashed }
 
-  /// What a table hashes: the names' hash (SipHash, made once) mixed with the table's seed (``HashMix``).
+  /// What a table hashes: the names' hash (``NameHash``, made once) mixed with the table's seed (``HashMix``).
   public func _rawHashValue(seed: Int) -> Int { HashMix.mix(hashed, seed: seed) }
 
   public static func == (a: StockKey, b: StockKey) -> Bool {

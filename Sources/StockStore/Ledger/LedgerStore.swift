@@ -45,9 +45,12 @@ public struct RunRecord: Sendable {
 public struct PrewrittenRunFiles: Sendable {
   public var stock: (file: StreamedFile.Closed, rows: Int)?
   public var gl: (file: StreamedFile.Closed, rows: Int)?
-  public init(stock: (file: StreamedFile.Closed, rows: Int)?, gl: (file: StreamedFile.Closed, rows: Int)?) {
+  /// Why they were not written, when they were to be (the commit says it if it cannot write them itself).
+  public var failure: String?
+  public init(stock: (file: StreamedFile.Closed, rows: Int)?, gl: (file: StreamedFile.Closed, rows: Int)?, failure: String? = nil) {
     self.stock = stock
     self.gl = gl
+    self.failure = failure
   }
 
   /// Removes the files not adopted.
@@ -376,7 +379,13 @@ public struct LedgerStore: Sendable {
     // Files to be adopted only wait for their writer: the others start first.
     let written = Parallel.mapEach(LargeFile.allCases, weight: { prewritten != nil && $0 != .vouchers ? 0 : $0.weight(record) }) { file -> Result<LargeFile.Written, StoreError> in
       do throws(StoreError) {
-        if let adopted = file.adopt(prewritten?(), for: record, in: dir) { return .success(adopted) }
+        let files = prewritten?()
+        if let adopted = file.adopt(files, for: record, in: dir) { return .success(adopted) }
+        if file == .stock, let posted = record.streamedEntryCount {
+          // The entries were not kept: the commit cannot write them, and changes nothing.
+          let why = files?.failure ?? files?.stock.map { "it holds \($0.rows) rows, not the \(posted) the run posted" } ?? "it was not written"
+          throw StoreError(path: dir + "/stock.csv", "the run's stock entries went to this file as they were posted and were not kept, and it cannot be used: \(why). Nothing was committed and the inbox is as it was: fix that (free disk space, or the permissions of the ledger folder) and run again")
+        }
         return .success(try file.write(record, in: dir, run: run, places: places))
       } catch { return .failure(error) }
     }
@@ -520,9 +529,7 @@ enum LargeFile: CaseIterable, Sendable {
         }
       }
     case .stock:
-      if record.streamedEntryCount != nil {
-        throw StoreError(path: dir + "/stock.csv", "was to be written beside the posting, which could not write it (see the error before, e.g. a full disk); the entries were not kept, so nothing was committed: run again")
-      }
+      precondition(record.streamedEntryCount == nil, "entries not kept are adopted, not written (LedgerStore.commit)")
       out = try StreamedFile(path: dir + "/stock.csv")
       try out.writeRows(guardingFormulas: false) { (b, flush) throws(StoreError) in
         b.texts(LedgerFormat.stockFileColumns)

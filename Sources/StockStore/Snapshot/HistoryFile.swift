@@ -12,16 +12,6 @@ public struct HistoryFile: Sendable {
   public let path: String
   public init(ledger: String) { path = ledger + "/history.bin" }
 
-  /// One voucher of the history.
-  public struct Record: Sendable, Equatable {
-    public var place: VoucherPlace
-    public var keys: [StockKey]
-    public init(place: VoucherPlace, keys: [StockKey]) {
-      self.place = place
-      self.keys = keys
-    }
-  }
-
   /// The history as read back: item-warehouses numbered, and per voucher its place and numbers, in flat
   /// arrays (a million vouchers are a handful of allocations).
   public struct Contents: Sendable {
@@ -103,37 +93,27 @@ public struct HistoryFile: Sendable {
     public func bytes(place: (Int) -> VoucherPlace) -> [UInt8] {
       let keys = keyBytes.bytes
       var w = BinaryWriter(capacity: keys.count + 8 * count)
-      keys.withUnsafeBufferPointer { k in
-        var at = 0, nextID = 0
-        func varint() -> Int {
-          var v = 0, shift = 0
-          while true {
-            let b = k[at]
-            at += 1
-            v |= Int(b & 0x7F) << shift
-            if b < 0x80 { return v }
-            shift += 7
-          }
-        }
-        for r in 0..<count {
-          let p = place(sources.map { Int($0[r]) } ?? r)
+      // The records' keys read back as ``add(source:keys:)`` wrote them, to find where each ends: a count,
+      // then per key a number, a new one (0 when spelled out, else the next number) followed by the key.
+      var r = BinaryReader(keys)
+      var nextID = 0
+      do throws(BinaryFormatError) {
+        for record in 0..<count {
+          let p = place(sources.map { Int($0[record]) } ?? record)
           w.count(p.run)
           w.count(p.start)
           w.count(p.end - p.start)
-          // The record's keys: each a number, a new one (0 when spelled out, else the next number) followed
-          // by the key's two strings.
-          let start = at
-          for _ in 0..<varint() {
-            let x = varint()
-            guard x == 0 || x == nextID + 1 else { continue }
-            if x != 0 { nextID += 1 }
-            for _ in 0..<2 {  // item, then warehouse: a length and its bytes
-              let length = varint()
-              at += length
-            }
+          let start = r.offset
+          for _ in 0..<(try r.count(limit: Int.max)) {
+            let n = try r.count(limit: Int.max)
+            guard n == 0 || n == nextID + 1 else { continue }
+            if n != 0 { nextID += 1 }
+            _ = try r.key()
           }
-          w.raw(keys[start..<at])
+          w.raw(keys[start..<r.offset])
         }
+      } catch {
+        preconditionFailure("the history encoder reads back what it wrote: \(error)")
       }
       return w.bytes
     }

@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+@testable import StockCore
+@testable import StockStore
+
+/// `history.bin` as the two-step encoder writes it: the keys of each voucher first, the places put before
+/// them once the commit has given them, vouchers skipped (cancelled ones) keeping the others' places; a
+/// file written whole numbers its item-warehouses, records appended spell them out, and both read back
+/// to the same places and keys.
+@Suite struct HistoryFileTests {
+  let a = StockKey(item: "RM0001", warehouse: "Stores"), b = StockKey(item: "RM0002", warehouse: "Stores")
+  let c = StockKey(item: "caf\u{E9}", warehouse: "Stores, \"Annex\"")
+
+  func place(_ i: Int) -> VoucherPlace { VoucherPlace(run: 1 + i / 3, start: 100 * i, end: 100 * i + 40 + i) }
+
+  func keys(_ contents: HistoryFile.Contents, _ ordinal: Int) -> [StockKey] { contents.keys(of: ordinal).map { contents.keys[Int($0)] } }
+
+  @Test func recordsReadBackWithTheirPlacesAndKeys() throws {
+    let file = HistoryFile(ledger: temporaryDirectory("sl-history"))
+    // Vouchers 0…4; voucher 1 is skipped (its place is never asked for), voucher 3 touches nothing.
+    var whole = HistoryFile.Encoder(appending: false)
+    for (source, ks) in [(0, [a]), (2, [b, a]), (3, []), (4, [c, b])] { whole.add(source: source, keys: ks) }
+    #expect(whole.count == 4)
+    let size = try file.write(whole.bytes { place($0) })
+    // Two more, appended with their keys spelled out (a run from the snapshot).
+    var appended = HistoryFile.Encoder(appending: true)
+    appended.add(source: 0, keys: [c])
+    appended.add(source: 1, keys: [a, c])
+    let total = try file.append(appended.bytes { place(10 + $0) }, after: size)
+    let contents = try file.read(size: total)
+    #expect(contents.count == 6)
+    let expected: [(VoucherPlace, [StockKey])] = [(place(0), [a]), (place(2), [b, a]), (place(3), []), (place(4), [c, b]), (place(10), [c]), (place(11), [a, c])]
+    for (ordinal, (p, ks)) in expected.enumerated() {
+      #expect(contents.place(of: ordinal) == p, "voucher \(ordinal)")
+      #expect(keys(contents, ordinal) == ks, "voucher \(ordinal)")
+    }
+    #expect(contents.keys.count == 3)  // the appended keys are the numbered ones
+  }
+}
