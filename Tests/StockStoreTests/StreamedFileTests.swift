@@ -98,6 +98,16 @@ import Testing
     copy.append(from: source, range: 7..<1000)
     #expect(try copy.finish().count == StreamedFile.block + 10 + 993)
     #expect(try DurableFiles.read(d + "/copy.bin") == Array(whole[0..<StreamedFile.block + 10] + whole[7..<1000]))
+
+    // Exactly whole blocks before the copy: nothing staged, a block still being written in the background
+    // (the copy waits for it, and for direct I/O to be off: the kernel's copy is not aligned).
+    let blocks = try StreamedFile(path: d + "/blocks.bin")
+    whole[0..<2 * StreamedFile.block].withUnsafeBytes { blocks.append($0) }
+    #expect(blocks.count == 2 * StreamedFile.block)
+    blocks.append(from: source, range: 3..<10)
+    blocks.append(Array(whole[0..<5]))
+    #expect(try blocks.finish().count == 2 * StreamedFile.block + 12)
+    #expect(try DurableFiles.read(d + "/blocks.bin") == Array(whole[0..<2 * StreamedFile.block] + whole[3..<10] + whole[0..<5]))
   }
 
   /// Without direct I/O (a file system that refuses it at the open, or at the first write after some

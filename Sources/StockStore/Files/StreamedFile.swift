@@ -12,13 +12,16 @@ import StockCore
 ///
 /// Built whole, the ledger's run files and the head ledgers cost their size in fresh memory (hundreds of
 /// megabytes at a million vouchers), which on this project's VM costs more than writing them; streamed,
-/// they pass through one buffer. Bytes written through the buffer are hashed as they go.
+/// they pass through two 4 MiB blocks: one filled by the caller while the other is written (and hashed)
+/// on a thread of the file's own (``BlockWriter``), so the caller neither waits for the device nor spends
+/// the kernel's copying; it waits only when it fills a block before the last one is out (a run's renderer
+/// waited 0.4 s for its writes at a million vouchers, a sixth of its part of the post phase).
 ///
-/// The bulk of a file bypasses the page cache (`O_DIRECT`): gathered in an aligned staging buffer and
-/// written in whole 4 MiB blocks, the unaligned tail written normally at the end. On this project's VM a
-/// write through the page cache costs the kernel 2–4 ms of CPU per megabyte (fresh pages filled and
-/// copied; 240–700 MB/s), a direct write about 0.7 ms of waiting on the device; the ledger's files are
-/// fsynced anyway. Where the file system refuses direct I/O the file is written through the cache.
+/// The bulk of a file bypasses the page cache (`O_DIRECT`): written in whole aligned blocks, the unaligned
+/// tail written normally at the end. On this project's VM a write through the page cache costs the kernel
+/// 2–4 ms of CPU per megabyte (fresh pages filled and copied; 240–700 MB/s), a direct write about 0.7 ms
+/// of waiting on the device; the ledger's files are fsynced anyway. Where the file system refuses direct
+/// I/O the file is written through the cache. Every write names its offset (`pwrite`).
 ///
 /// A file neither finished nor closed under its temporary name (an error on the way) is removed when the
 /// object is released.
@@ -27,19 +30,24 @@ public final class StreamedFile {
   public let temporaryPath: String
   private var fd: Int32
   private var settled = false
-  private var buffer: [UInt8] = []
   private var failure: StoreError?
   private var hasher = SHA256()
   /// Whether every byte went through `hasher` (not when ranges were copied by the kernel, nor when the
   /// file was made without hashing).
   private var hashed: Bool
-  /// Bytes written so far, buffered ones included.
-  public var count: Int { written + staged + buffer.count }
+  /// Bytes written so far (the block being written in the background included), staged ones included.
+  public var count: Int { written + staged }
+  /// Bytes handed to the file: written, or in the block being written.
   private var written = 0
-  /// Whether the file is open for direct I/O; bytes bound for it wait in `stage` until a block is full.
+  /// Whether the file is open for direct I/O.
   private var direct: Bool
+  /// The block being filled; its first `staged` bytes are the file's next bytes.
   private var stage: UnsafeMutableRawPointer?
   private var staged = 0
+  /// A block free for filling (the last one written), and the block being written, by `writer`.
+  private var spare: UnsafeMutableRawPointer?
+  private var inFlight: UnsafeMutableRawPointer?
+  private var writer: BlockWriter?
   /// For tests: direct writes fail as on a file system that takes the `O_DIRECT` open but not the write.
   var refusesDirectWrites = false
   /// The staging block: a multiple of any device's logical block size, aligned as direct I/O needs.
@@ -66,9 +74,10 @@ public final class StreamedFile {
   }
 
   deinit {
+    writer?.stop()
     if fd >= 0 { close(fd) }
     if !settled { unlink(temporaryPath) }
-    stage?.deallocate()
+    for block in [stage, spare, inFlight] { block?.deallocate() }
   }
 
   /// `O_DIRECT`, which Swift's Glibc module does not export (its value differs by architecture); 0 where
@@ -81,80 +90,79 @@ public final class StreamedFile {
     static let directFlag: Int32 = 0
   #endif
 
-  private func put(_ p: UnsafeRawBufferPointer) {
-    guard failure == nil, let base = p.baseAddress else { return }
-    if hashed { hasher.update(p) }
-    if direct {
-      stageBytes(p)
-      return
-    }
-    written += writeThrough(base, p.count)
-  }
-
-  /// Writes `count` bytes at `base` with write(2) until done; records the first failure.
-  /// - Returns: the bytes written.
-  private func writeThrough(_ base: UnsafeRawPointer, _ count: Int) -> Int {
-    var done = 0
-    while done < count {
-      let n = Glibc.write(fd, base + done, count - done)
-      if n < 0 {
-        if errno == EINTR { continue }
-        failure = StoreError(path: temporaryPath, "write failed: \(DurableFiles.errnoText())")
-        return done
-      }
-      done += n
-    }
-    return done
-  }
-
-  /// Copies bytes into the staging block, writing each block as it fills.
+  /// Copies bytes into the staging block, handing each block to the background writer as it fills.
   private func stageBytes(_ p: UnsafeRawBufferPointer) {
-    guard let source = p.baseAddress else { return }
-    if stage == nil { stage = UnsafeMutableRawPointer.allocate(byteCount: StreamedFile.block, alignment: StreamedFile.alignment) }
-    guard let stage else { return }
+    guard let source = p.baseAddress, failure == nil else { return }
     var offset = 0
     while offset < p.count && failure == nil {
-      // Direct writes refused on the way: the rest goes through the cache, after what was staged.
-      if !direct {
-        written += writeThrough(source + offset, p.count - offset)
-        return
-      }
+      let block = stage ?? takeBlock()
       let n = min(p.count - offset, StreamedFile.block - staged)
-      (stage + staged).copyMemory(from: source + offset, byteCount: n)
+      (block + staged).copyMemory(from: source + offset, byteCount: n)
       staged += n
       offset += n
-      if staged == StreamedFile.block { writeStaged(upTo: staged) }
+      if staged == StreamedFile.block { submitStaged() }
     }
   }
 
-  /// Writes the first `end` staged bytes (a multiple of the alignment) directly and keeps the rest. A
-  /// file system that takes the `O_DIRECT` open but not the write gets everything staged, and the rest
-  /// of the file, through the cache.
-  private func writeStaged(upTo end: Int) {
-    guard let stage, end > 0 else { return }
-    var done = 0
-    while done < end {
-      let n = refusesDirectWrites ? -1 : Glibc.write(fd, stage + done, end - done)
-      if refusesDirectWrites { errno = EINVAL }
-      if n < 0 && errno == EINTR { continue }
-      if n < 0 && errno == EINVAL && done == 0 {
-        leaveDirect()
-        written += writeThrough(stage, staged)
-        staged = 0
-        return
-      }
-      if n <= 0 {
-        failure = StoreError(path: temporaryPath, "write failed: \(DurableFiles.errnoText())")
-        return
-      }
-      done += n
-    }
-    written += done
-    stage.copyMemory(from: stage + end, byteCount: staged - end)
-    staged -= end
+  /// The spare block, or a new one, as the staging block.
+  private func takeBlock() -> UnsafeMutableRawPointer {
+    let block = spare ?? UnsafeMutableRawPointer.allocate(byteCount: StreamedFile.block, alignment: StreamedFile.alignment)
+    spare = nil
+    stage = block
+    return block
   }
 
-  /// Turns direct I/O off for the rest of the file.
+  /// Hands the (full) staging block to the background writer, once the block before it is written.
+  private func submitStaged() {
+    guard let block = stage else { return }
+    finishWrite()
+    guard failure == nil else { return }
+    let w = writer ?? BlockWriter(fd: fd)
+    writer = w
+    w.submit(.init(block: block, count: staged, offset: written, hasher: hashed ? hasher : nil, refuse: direct && refusesDirectWrites))
+    inFlight = block
+    stage = nil
+    written += staged
+    staged = 0
+  }
+
+  /// Waits for the block being written, if any: takes back the hash, records a failure, writes the block
+  /// again through the page cache if the file system refused it directly, and keeps the block as the spare.
+  private func finishWrite() {
+    guard let w = writer, let job = w.wait(), let block = inFlight else { return }
+    inFlight = nil
+    spare = block
+    if let h = job.hasher { hasher = h }
+    if job.refused {
+      leaveDirect()
+      _ = writeNow(job.block, job.count, at: job.offset, hashing: false)
+    } else if job.error != 0 {
+      failure = StoreError(path: temporaryPath, "write failed: \(String(cString: strerror(job.error)))")
+    }
+  }
+
+  /// Writes `count` bytes at `base` to the file at `offset` now, hashing them first if asked; a direct
+  /// write refused (before any byte) turns direct I/O off and is written through the cache. Records the
+  /// first failure.
+  /// - Returns: the bytes written.
+  private func writeNow(_ base: UnsafeRawPointer, _ count: Int, at offset: Int, hashing: Bool) -> Int {
+    var job = BlockWriter.Job(block: base, count: count, offset: offset, hasher: hashing ? hasher : nil, refuse: direct && refusesDirectWrites)
+    BlockWriter.run(&job, fd: fd)
+    if let h = job.hasher { hasher = h }
+    if job.refused {
+      leaveDirect()
+      job.hasher = nil
+      job.refuse = false
+      job.refused = false
+      BlockWriter.run(&job, fd: fd)
+    }
+    if job.error != 0 && failure == nil {
+      failure = StoreError(path: temporaryPath, "write failed: \(String(cString: strerror(job.error)))")
+    }
+    return job.written
+  }
+
+  /// Turns direct I/O off for the rest of the file (no block may be in flight).
   private func leaveDirect() {
     guard direct else { return }
     direct = false
@@ -162,33 +170,23 @@ public final class StreamedFile {
     if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~StreamedFile.directFlag) }
   }
 
-  /// Writes everything staged: the whole blocks directly, the unaligned tail through the cache (the file
-  /// is written normally from then on).
+  /// Writes everything staged now, after the block in flight: the whole blocks of it directly, the
+  /// unaligned tail through the cache (direct I/O is off from then on; later bytes are staged again).
   private func settleStaged() {
-    if direct { writeStaged(upTo: staged - staged % StreamedFile.alignment) }
+    finishWrite()
+    guard let block = stage, staged > 0, failure == nil else { return leaveDirect() }
+    let aligned = direct ? staged - staged % StreamedFile.alignment : 0
+    var done = aligned > 0 ? writeNow(block, aligned, at: written, hashing: hashed) : 0
     leaveDirect()
-    if let stage, staged > 0, failure == nil {
-      written += writeThrough(stage, staged)
-      staged = 0
+    if failure == nil && done < staged {
+      done += writeNow(block + done, staged - done, at: written + done, hashing: hashed)
     }
+    written += done
+    staged = 0
   }
 
-  private func drain() {
-    buffer.withUnsafeBytes { put($0) }
-    buffer.removeAll(keepingCapacity: true)
-  }
-
-  /// Appends bytes (small pieces are gathered, large ones written through).
-  public func append(_ p: UnsafeRawBufferPointer) {
-    if p.count >= 1 << 16 {
-      drain()
-      put(p)
-    } else {
-      if buffer.isEmpty { buffer.reserveCapacity(1 << 20) }
-      if buffer.count + p.count > 1 << 20 { drain() }
-      buffer.append(contentsOf: p)
-    }
-  }
+  /// Appends bytes (staged, and written a block at a time in the background).
+  public func append(_ p: UnsafeRawBufferPointer) { stageBytes(p) }
 
   public func append(_ bytes: [UInt8]) { bytes.withUnsafeBytes { append($0) } }
 
@@ -198,8 +196,7 @@ public final class StreamedFile {
   /// - Complexity: O(bytes written).
   public func write(from writer: inout ByteWriter, flushingAt threshold: Int = StreamedFile.chunk) throws(StoreError) {
     guard writer.count >= max(threshold, 1) else { return }
-    drain()
-    writer.withUnsafeBytes { put($0) }
+    writer.withUnsafeBytes { stageBytes($0) }
     writer.removeAll()
     if let failure { throw failure }
   }
@@ -231,9 +228,13 @@ public final class StreamedFile {
   /// Appends `range` of the open file `source`, copied by the kernel (`sendfile`) without passing through
   /// this process (nor through the hash: ``finish(durable:)`` then gives none).
   public func append(from source: Int32, range: Range<Int>) {
-    drain()
     settleStaged()
     hashed = false
+    // sendfile writes at the file's position; every other write gives its offset (`pwrite`).
+    guard failure == nil, lseek(fd, off_t(written), SEEK_SET) >= 0 else {
+      if failure == nil { failure = StoreError(path: temporaryPath, "seek failed: \(DurableFiles.errnoText())") }
+      return
+    }
     var offset = off_t(range.lowerBound)
     var left = range.count
     while failure == nil && left > 0 {
@@ -247,10 +248,17 @@ public final class StreamedFile {
     }
   }
 
-  /// Writes what is buffered (the file is written through the cache from then on); throws the first
-  /// write error.
+  /// Ends the background writer's thread (waiting for its block) and frees the blocks: the file is done.
+  private func release() {
+    writer?.stop()
+    writer = nil
+    for block in [stage, spare, inFlight] { block?.deallocate() }
+    (stage, spare, inFlight, staged) = (nil, nil, nil, 0)
+  }
+
+  /// Writes what is staged and waits for the background writer (the file is written through the cache
+  /// from then on); throws the first write error.
   public func flush() throws(StoreError) {
-    drain()
     settleStaged()
     if let failure { throw failure }
   }
@@ -259,6 +267,7 @@ public final class StreamedFile {
   /// - Returns: the temporary path.
   public func closeTemporary() throws(StoreError) -> String {
     try flush()
+    release()
     let closed = close(fd)
     fd = -1
     guard closed == 0 else { throw StoreError(path: temporaryPath, "close failed: \(DurableFiles.errnoText())") }
@@ -295,6 +304,7 @@ public final class StreamedFile {
   /// - Returns: its size, and its lowercase hex SHA-256 when every byte went through this process.
   public func finish(durable: Bool = true) throws(StoreError) -> (count: Int, sha256: String?) {
     try flush()
+    release()
     let name = (path as NSString).lastPathComponent
     CrashPoint.hit("write:\(name)")
     if durable && fsync(fd) != 0 { throw StoreError(path: temporaryPath, "fsync failed: \(DurableFiles.errnoText())") }
@@ -311,6 +321,7 @@ public final class StreamedFile {
 
   /// Removes the unfinished file.
   public func discard() {
+    release()
     if fd >= 0 { close(fd) }
     fd = -1
     settled = true
