@@ -63,7 +63,23 @@ final class PhaseTimer {
 
   func report() {
     guard enabled else { return }
-    let text = phases.map { "\($0.0) \(Int($0.1 * 1000)) ms (\($0.2) MB)" }.joined(separator: ", ") + "; since start \(Int(Date().timeIntervalSince(started) * 1000)) ms"
+    var text = phases.map { "\($0.0) \(Int($0.1 * 1000)) ms (\($0.2) MB)" }.joined(separator: ", ") + "; since start \(Int(Date().timeIntervalSince(started) * 1000)) ms"
+    if ThreadCPU.posting > 0 || ThreadCPU.rendering > 0 {
+      text += "; CPU of the posting core \(Int(ThreadCPU.posting * 1000)) ms, of the renderer \(Int(ThreadCPU.rendering * 1000)) ms"
+    }
     FileHandle.standardError.write(Data("stockledger timings (\(basis)): \(text)\n".utf8))
   }
+}
+
+/// CPU time of the threads of the post phase, for `STOCKLEDGER_TIMINGS`: which of the two cores the phase
+/// waits for (each is written once by its thread, and read after the phase).
+enum ThreadCPU {
+  /// Seconds of CPU the calling thread has used.
+  static func now() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+  }
+  /// The replay's posting loop, and the renderer's thread.
+  nonisolated(unsafe) static var posting = 0.0, rendering = 0.0
 }

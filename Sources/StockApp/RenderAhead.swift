@@ -130,6 +130,8 @@ final class RenderAhead: @unchecked Sendable {
 
   /// The renderer: what ``ReportWriter/render(_:out:)`` does, a hand-over at a time. nil when cancelled.
   private func render() -> ReportWriter.Rendered? {
+    let cpu = ThreadCPU.now()
+    defer { ThreadCPU.rendering += ThreadCPU.now() - cpu }
     var ledgers = HeadLedgers(masters: masters, out: out, journal: true, ledger: ledger)
     var byNumber: [String: Voucher] = [:]
     var entriesAhead = PopulateAhead<StockLedgerEntry>(bytes: RenderAhead.populateWindow)

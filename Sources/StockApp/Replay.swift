@@ -58,6 +58,8 @@ struct Replay {
   ///   - ahead: renders the head reports on the other core as the entries and GL lines come.
   init(masters: Masters, timeline: [TimelineVoucher], state start: PostingState = PostingState(), renderingAhead ahead: RenderAhead? = nil) {
     state = PostingState()  // set at the end (the engine owns the state meanwhile)
+    let cpu = ThreadCPU.now()
+    defer { ThreadCPU.posting += ThreadCPU.now() - cpu }
     streamsEntries = ahead != nil
     var engine = PostingEngine(masters: masters, state: start)
     engine.reserve(vouchers: timeline.count)
@@ -82,7 +84,7 @@ struct Replay {
     }
     // The states of the vouchers posting next, three steps of prefetching (``PostingEngine/prefetch(probe:)``).
     var hashes = [PostingEngine.StateHashes](repeating: .init(), count: 8)
-    var positions = [(Int, Int)](repeating: (-1, -1), count: 8)
+    var positions = [PostingEngine.StatePositions](repeating: .init(), count: 8)
     for (n, tv) in timeline.enumerated() {
       Replay.prefetch(timeline, after: n)
       if n + 5 < timeline.count {

@@ -16,6 +16,34 @@ import Testing
     #expect(NameTable([String: Int]()).value("x") == nil)
   }
 
+  /// The prefetch steps find what a lookup finds when the name sits in the slot its hash probes first, and
+  /// nothing otherwise; positions they cannot use are ignored (a hint, never a read out of bounds).
+  @Test func prefetchStepsPointWhereLookupsGo() {
+    var table: [String: Int] = [:]
+    for i in 0..<3000 { table["ITEM\(i)"] = i }
+    let names = NameTable(table)
+    var found = 0
+    for name in table.keys {
+      guard let h = NameTable<Int>.hash(of: name) else { Issue.record("\(name) has no hash"); continue }
+      names.prefetch(slotOf: h)
+      let position = names.prefetch(entryOf: h)
+      names.prefetch(valueAt: position)
+      if position >= 0 { found += 1 }
+      // Where the first slot holds another name, the step points at that name's entry: a wasted prefetch.
+      #expect(position < table.count)
+    }
+    #expect(found > table.count / 2)  // at most half full: most names are where their hash probes first
+    for bad in [-1, table.count, Int.max] { names.prefetch(valueAt: bad) }
+    let empty = NameTable([String: Item]())
+    #expect(empty.prefetch(entryOf: NameTable<Item>.hash(of: "x")!) == -1)
+    let items = NameTable(["A": Item(code: "A")])
+    let h = NameTable<Item>.hash(of: "A")!
+    let p = items.prefetch(entryOf: h)
+    #expect(p == 0)
+    items.prefetch(valueAt: p)
+    #expect(items.value("A")?.code == "A")
+  }
+
   @Test func mastersFallBackToTheDictionaryForOtherSpellings() throws {
     var company = Company(name: "Co")
     for path: WritableKeyPath<DefaultAccounts, String> in [\.defaultInventory, \.stockReceivedButNotBilled, \.stockAdjustment, \.costOfGoodsSold, \.expensesIncludedInValuation, \.roundOff, \.temporaryOpening, \.receivable, \.payable, \.income] {

@@ -141,6 +141,13 @@ public final class Masters: Sendable {
   /// `itemByCode[code]`, found by bytes first (``NameTable``).
   /// - Complexity: O(length of `code`).
   public func item(_ code: String) -> Item? { itemTable.value(code) ?? itemByCode[code] }
+
+  /// The steps that bring an ``item(_:)`` lookup's memory into cache before it is made (``NameTable``'s
+  /// `prefetch(slotOf:)`): `hash` of the code, its slot, its entry, the item.
+  public static func itemHash(of code: String) -> UInt64? { NameTable<Item>.hash(of: code) }
+  public func prefetchItem(slotOf hash: UInt64) { itemTable.prefetch(slotOf: hash) }
+  public func prefetchItem(entryOf hash: UInt64) -> Int { itemTable.prefetch(entryOf: hash) }
+  public func prefetchItem(at position: Int) { itemTable.prefetch(valueAt: position) }
   /// `warehouseByName[name]`, found by bytes first.
   public func warehouse(_ name: String) -> Warehouse? { warehouseTable.value(name) ?? warehouseByName[name] }
   /// `stockAccountNameOf[warehouse]`, found by bytes first.

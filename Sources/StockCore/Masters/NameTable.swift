@@ -1,3 +1,5 @@
+import CMalloc
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -47,6 +49,46 @@ public struct NameTable<Value: Sendable>: Sendable {
   public func value(_ name: String) -> Value? {
     guard let i = name.utf8.withContiguousStorageIfAvailable({ position(of: $0) }) ?? nil else { return nil }
     return values[i]
+  }
+
+  /// The hash a lookup of `name` starts from, for the prefetch steps below; nil when its bytes are not
+  /// contiguous.
+  /// - Complexity: O(length of `name`).
+  public static func hash(of name: String) -> UInt64? {
+    name.utf8.withContiguousStorageIfAvailable { FNV1a.hash($0) }
+  }
+
+  /// Asks for what a lookup of a name will read to be brought into cache, in three steps a few lookups
+  /// apart, each reading only what the step before asked for: the slot the name's `hash` probes first;
+  /// then (``prefetch(entryOf:)``) the entry and value that slot points to; then
+  /// (``prefetch(valueAt:)``) the name's bytes and, for a class, the object. A hash that probes further
+  /// costs a wasted prefetch, never a wrong answer.
+  /// - Complexity: O(1) each.
+  public func prefetch(slotOf hash: UInt64) {
+    slots.withUnsafeBufferPointer { stockledger_prefetch($0.baseAddress! + (Int(truncatingIfNeeded: hash) & ($0.count - 1))) }
+  }
+
+  /// The second step (see ``prefetch(slotOf:)``): the position of the entry the slot points to, -1 if none.
+  public func prefetch(entryOf hash: UInt64) -> Int {
+    let s = slots.withUnsafeBufferPointer { Int($0[Int(truncatingIfNeeded: hash) & ($0.count - 1)]) }
+    guard s > 0 else { return -1 }
+    entries.withUnsafeBufferPointer { stockledger_prefetch($0.baseAddress! + (s - 1)) }
+    values.withUnsafeBufferPointer { stockledger_prefetch($0.baseAddress! + (s - 1)) }
+    return s - 1
+  }
+
+  /// The third step (see ``prefetch(slotOf:)``), for the entry at `position`.
+  public func prefetch(valueAt position: Int) {
+    guard position >= 0, position < entries.count else { return }
+    let start = Int(entries[position].start)
+    if start < blob.count { blob.withUnsafeBufferPointer { stockledger_prefetch($0.baseAddress! + start) } }
+    guard Value.self is AnyObject.Type else { return }
+    // The element's bits are the object's address (loaded as bits: not retained).
+    values.withUnsafeBufferPointer {
+      let object = UnsafeRawPointer($0.baseAddress! + position).load(as: UnsafeRawPointer.self)
+      stockledger_prefetch(object)
+      stockledger_prefetch(object + 64)
+    }
   }
 
   /// The entry whose name is `bytes`.

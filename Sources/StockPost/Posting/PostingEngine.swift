@@ -39,27 +39,42 @@ public struct PostingEngine: Sendable {
   /// what the one before asked for; a guess that proves wrong (a name spelled otherwise than the master's)
   /// costs a wasted prefetch, never a wrong answer.
   /// - Complexity: O(1) each.
+  /// The first row's item is brought in alongside, in the same three steps (``Masters/prefetchItem(slotOf:)``).
   @inline(__always) public func prefetch(probe h: StateHashes) {
     tx.base.stock.prefetch(probe: h.first)
     if h.count > 1 { tx.base.stock.prefetch(probe: h.second) }
+    if let item = h.item { masters.prefetchItem(slotOf: item) }
   }
-  @inline(__always) public func prefetch(positions h: StateHashes) -> (Int, Int) {
-    (tx.base.stock.prefetch(position: h.first), h.count > 1 ? tx.base.stock.prefetch(position: h.second) : -1)
+  @inline(__always) public func prefetch(positions h: StateHashes) -> StatePositions {
+    StatePositions(
+      first: tx.base.stock.prefetch(position: h.first), second: h.count > 1 ? tx.base.stock.prefetch(position: h.second) : -1,
+      item: h.item.map { masters.prefetchItem(entryOf: $0) } ?? -1)
   }
-  @inline(__always) public func prefetch(queues p: (Int, Int)) {
-    tx.base.stock.prefetch(queueAt: p.0)
-    tx.base.stock.prefetch(queueAt: p.1)
+  @inline(__always) public func prefetch(queues p: StatePositions) {
+    tx.base.stock.prefetch(queueAt: p.first)
+    tx.base.stock.prefetch(queueAt: p.second)
+    masters.prefetchItem(at: p.item)
+  }
+
+  /// Where the second prefetch step found a voucher's states and item (-1: not found).
+  public struct StatePositions: Sendable {
+    public var first = -1, second = -1, item = -1
+    public init() {}
+    @usableFromInline init(first: Int, second: Int, item: Int) { (self.first, self.second, self.item) = (first, second, item) }
   }
 
   /// The hashes of the first (at most two) item-warehouses a voucher moves, as its rows name them.
   public struct StateHashes: Sendable {
     public var first = 0, second = 0, count = 0
+    /// The hash of the first row's item code (``Masters/itemHash(of:)``).
+    public var item: UInt64?
     public init() {}
     public init(_ v: Voucher) {
       // Rows read in place and the warehouses spelled out: a copy of a row retained its dozen names, an
       // array of the three warehouses cost an allocation.
       v.items.withUnsafeBufferPointer { rows in
         guard !rows.isEmpty else { return }
+        item = Masters.itemHash(of: rows[0].itemCode)
         if !rows[0].warehouse.isEmpty { add(rows[0].itemCode, rows[0].warehouse) }
         if !rows[0].sourceWarehouse.isEmpty { add(rows[0].itemCode, rows[0].sourceWarehouse) }
         if count < 2 && !rows[0].targetWarehouse.isEmpty { add(rows[0].itemCode, rows[0].targetWarehouse) }

@@ -14,7 +14,7 @@ extension Transaction {
     let v = voucher
     let producing = v.purpose == .manufacture || v.purpose == .repack
     // Rows keep their positions in the voucher (rows of unknown items were rejected by validation).
-    let rows = v.items.compactMap { r in item(r).map { (r, $0) } }
+    let rows = v.items.indices.compactMap { i in rowItems[i].map { (v.items[i], $0) } }
     guard rows.count == v.items.count else { return }
     let workOrder = v.purpose == .manufacture ? fulfilledOrder(.workOrder) : nil
     if v.purpose != .manufacture && !v.againstVoucher.isEmpty {
