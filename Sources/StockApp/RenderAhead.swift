@@ -39,6 +39,17 @@ final class RenderAhead: @unchecked Sendable {
   /// The replay's last window of entries, kept while the renderer reads it (``keep(_:)``).
   private var keptEntries: [StockLedgerEntry] = []
   private var work: Background<ReportWriter.Rendered?>!
+  /// The run's vouchers as the commit will write them if every one posts as it came (in arrival order),
+  /// written to the run's `vouchers.csv` while the renderer would otherwise wait (``VouchersFile``); the
+  /// commit continues the file. Used by the renderer's thread only, but `vouchersAbandoned` (under
+  /// `condition`): a voucher posted otherwise than it came, so the file would not be the run's.
+  private let run: Int
+  private var pendingVouchers: [[Voucher]]
+  private var voucherChunk = 0, voucherPosition = 0
+  private var vouchersFile: VouchersFile?
+  private var vouchersAbandoned = false
+  /// Vouchers written between two looks at whether the replay handed something over (~0.1 ms).
+  static let voucherSlice = 256
 
   /// Vouchers between two hand-overs: a few hundred kilobytes of entries each time.
   static let stride = 1024
@@ -47,11 +58,52 @@ final class RenderAhead: @unchecked Sendable {
 
   /// Starts the renderer; it waits for the first hand-over.
   /// - Parameter ledger: the ledger directory, where the run's `stock.csv` and `gl.csv` are prewritten.
-  init(masters: Masters, out: String, ledger: String) {
+  /// - Parameters:
+  ///   - run: the run's number (for the places of its vouchers).
+  ///   - vouchers: the run's vouchers in the order of its `vouchers.csv`, should they all post as they came.
+  init(masters: Masters, out: String, ledger: String, run: Int, vouchers: [[Voucher]]) {
     self.masters = masters
     self.out = out
     self.ledger = ledger
+    self.run = run
+    pendingVouchers = vouchers
     work = Background { [self] in self.render() }
+  }
+
+  /// A voucher posted otherwise than it came (the engine named its batches or serials): the run's
+  /// `vouchers.csv` is not the one begun, which is dropped.
+  func abandonVouchers() {
+    condition.lock()
+    vouchersAbandoned = true
+    condition.unlock()
+  }
+
+  /// Whether vouchers are left to write (renderer's thread).
+  private var hasVouchersToWrite: Bool { voucherChunk < pendingVouchers.count }
+
+  /// Writes the next few vouchers to the run's `vouchers.csv`, begun with the first (renderer's thread; a
+  /// file that cannot be written is dropped, and the commit writes it).
+  private func writeVoucherSlice() {
+    var left = RenderAhead.voucherSlice
+    while left > 0 && voucherChunk < pendingVouchers.count {
+      let chunk = pendingVouchers[voucherChunk]
+      let end = min(chunk.count, voucherPosition + left)
+      do throws(StoreError) {
+        if vouchersFile == nil {
+          vouchersFile = try VouchersFile(path: ledger + "/vouchers.csv", run: run, capacity: pendingVouchers.reduce(0) { $0 + $1.count })
+        }
+        try vouchersFile?.write(chunk[voucherPosition..<end])
+      } catch {
+        vouchersFile?.discard()
+        vouchersFile = nil
+        pendingVouchers = []
+        return
+      }
+      left -= end - voucherPosition
+      voucherPosition = end
+      if voucherPosition == chunk.count { (voucherChunk, voucherPosition) = (voucherChunk + 1, 0) }
+    }
+    if !hasVouchersToWrite { pendingVouchers = [] }
   }
 
   /// Hands over the replay's arrays: their first `count` elements are final, and they have room for
@@ -139,11 +191,21 @@ final class RenderAhead: @unchecked Sendable {
     while true {
       condition.lock()
       // Where reading resumes: shared, as the replay rewinds the entries (``rewindEntries()``).
-      while !cancelled && planning == nil && entryCount == entriesRead && glCount == glRead { condition.wait() }
+      while !cancelled && planning == nil && entryCount == entriesRead && glCount == glRead {
+        // Nothing to render yet: the run's vouchers are written meanwhile, a slice at a time.
+        if !vouchersAbandoned && hasVouchersToWrite {
+          condition.unlock()
+          writeVoucherSlice()
+          condition.lock()
+          continue
+        }
+        condition.wait()
+      }
       if cancelled {
         keptEntries = []
         condition.unlock()
         ledgers.discard()
+        vouchersFile?.discard()
         return nil
       }
       let (e0, g0) = (entriesRead, glRead)
@@ -167,6 +229,11 @@ final class RenderAhead: @unchecked Sendable {
     var r = ledgers.finish()
     condition.lock()
     keptEntries = []  // read: the window is freed
+    // The vouchers begun go to the commit, which writes the rest (they are its to finish from here).
+    if let file = vouchersFile {
+      if vouchersAbandoned || r.runFiles == nil { file.discard() } else { r.runFiles?.vouchers = file }
+      vouchersFile = nil
+    }
     (runFiles, runFilesReady) = (r.runFiles, true)  // given to the commit from here (prewrittenRunFiles)
     r.runFiles = nil
     condition.broadcast()

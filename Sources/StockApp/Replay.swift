@@ -13,6 +13,8 @@ struct Replay {
     /// The voucher as the engine posted it when it filled in rows (batches or serials named or picked);
     /// nil when it posted as it came, which is most, so the run keeps one copy of it.
     private let resolved: Voucher?
+    /// Whether the engine filled in rows (the voucher posted otherwise than it came).
+    var isResolved: Bool { resolved != nil }
     /// Its stock ledger entries, as positions among all the replay's entries (in `Replay.entries` when
     /// it keeps them all).
     let entries: Range<Int>

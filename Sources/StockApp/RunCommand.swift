@@ -199,7 +199,7 @@ public enum RunCommand {
     // Onto an empty ledger the head reports are the replay's entries and lines as they come: rendered on
     // the other core while the replay posts.
     let renderAhead = !o.dryRun && snapshot == nil && ledger.vouchers.isEmpty && ledger.gl.isEmpty && ledger.entries.isEmpty
-    switch work.settle(renderingAhead: renderAhead ? { RenderAhead(masters: masters, out: p.out, ledger: p.ledger) } : nil) {
+    switch work.settle(renderingAhead: renderAhead ? { RenderAhead(masters: masters, out: p.out, ledger: p.ledger, run: ledger.runCount + 1, vouchers: $0) } : nil) {
     case .success(let s): settled = s
     case .failure(let error):
       return .done((CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: \(error.message)\nNothing was changed.\n"), nil))

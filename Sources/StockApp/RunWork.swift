@@ -281,7 +281,9 @@ struct RunWork {
   /// Replays until nothing fails; returns what posts, or why the ledger itself cannot be replayed.
   /// - Parameter renderingAhead: makes a renderer of the head reports for each replay that may be the
   ///   final one (the run starts from an empty ledger); the final one's reports are in `rendered`.
-  func settle(renderingAhead: (() -> RenderAhead)? = nil) -> Result<Settled, ReplayError> {
+  /// - Parameter renderingAhead: makes the renderer of a run onto an empty ledger, given the vouchers its
+  ///   `vouchers.csv` will hold should they all post as they came (in arrival order, then cancellations).
+  func settle(renderingAhead: (([[Voucher]]) -> RenderAhead)? = nil) -> Result<Settled, ReplayError> {
     var s = Settled()
     var rejectedFiles: Set<String> = []
     for f in files {
@@ -318,9 +320,12 @@ struct RunWork {
       cancels = live.filter(\.hasCancels).flatMap { f in f.valid.filter { $0.action == .cancel && !s.rejectedVouchers.contains($0.no, file: f.picked.name) } }
       let cancelledNow = Set(cancels.map(\.no))
       let timeline = Timeline.order(posted: ledger.activeVouchers.filter { !cancelledNow.contains($0.no) }, new: candidates)
-      let ahead = renderingAhead?()
+      // The run's vouchers in arrival order (files by name, then position: ``Timeline/order``), then the
+      // cancellations: what `acceptedNew` below will be when every voucher posts as it came.
+      let ahead = renderingAhead?(candidates.sorted { $0.name.precedesInByteOrder($1.name) }.map(\.vouchers) + [cancels])
       replay = Replay(masters: masters, timeline: timeline, state: base, renderingAhead: ahead)
       if replay.failures.isEmpty {
+        if replay.posted.contains(where: \.isResolved) { ahead?.abandonVouchers() }
         s.rendered = ahead?.finish(planning: replay.state.planning)
         if let ahead { s.prewritten = { ahead.prewrittenRunFiles() } }
         break

@@ -61,3 +61,26 @@ import Testing
     #expect(masters.stockAccountName(of: "All") == nil)
   }
 }
+
+/// Voucher numbers entered and found as a `Dictionary` enters and finds them, through growth, with names
+/// in other normal forms (one name, as `String` equality says).
+@Suite struct NumberIndexTests {
+  @Test func answersAsTheDictionaryDoes() {
+    for capacity in [0, 5, 10_000] {
+      var index = NumberIndex(capacity: capacity)
+      var table: [String: Int] = [:]
+      var generator = SystemRandomNumberGenerator()
+      for step in 0..<6_000 {
+        let n = Int.random(in: 0..<4_000, using: &generator)
+        let name = n % 50 == 0 ? "caf\u{E9}-\(n)" : (n % 50 == 1 ? "cafe\u{301}-\(n - 1)" : "PR-\(n)")
+        let expected = table[name, default: step]
+        table[name] = expected
+        #expect(index.entered(name, default: step) == expected, "\(name)")
+      }
+      #expect(index.count == table.count)
+      for (name, value) in table { #expect(index.value(name) == value) }
+      #expect(index.value("PR-4000") == nil && index.value("") == nil)
+      #expect(Set(index.names) == Set(table.keys))
+    }
+  }
+}

@@ -112,6 +112,48 @@ import Testing
     #expect(ledger.gl == r.gl)
   }
 
+  /// A `vouchers.csv` begun beforehand with the record's first vouchers is continued by the commit: the
+  /// file, its hash in the manifest and the places of the vouchers are those of a file written whole. One
+  /// begun with other vouchers (another last number, more than the record has, another run) is dropped,
+  /// and the commit writes its own.
+  @Test(arguments: [0, 1, 3, 4, -1, -2, -3]) func vouchersBegunBeforehandAreContinued(begun: Int) throws {
+    var r = record(1)
+    let first = r.vouchers[0]
+    r.vouchers = (1...4).map { i in
+      var v = first
+      v.no = "PR-\(i)"
+      return v
+    }
+    func commit(prewritten: PrewrittenRunFiles?) throws -> (manifest: String, bytes: [UInt8], places: [VoucherPlace], dir: String) {
+      let dir = directory()
+      let store = LedgerStore(directory: dir)
+      try DurableFiles.makeDirectory(dir)
+      var given: (@Sendable () -> PrewrittenRunFiles?)?
+      if let prewritten { given = { @Sendable in prewritten } }
+      let committed = try store.commit(r, previousChain: LedgerStore.zeroChain, places: 2, prewritten: given)
+      return (try String(contentsOfFile: dir + "/runs/000001/manifest", encoding: .utf8), try DurableFiles.read(dir + "/runs/000001/vouchers.csv"), committed.places, dir)
+    }
+    let whole = try commit(prewritten: nil)
+    let scratch = directory()
+    try DurableFiles.makeDirectory(scratch)
+    // -1: a voucher the record does not have at its place; -2: more vouchers than the record's; -3: another run.
+    let file = try VouchersFile(path: scratch + "/vouchers.csv", run: begun == -3 ? 2 : 1)
+    switch begun {
+    case -1: try file.write([r.vouchers[1], r.vouchers[0]])
+    case -2: try file.write(r.vouchers + [r.vouchers[0]])
+    case -3: try file.write(r.vouchers[..<2])
+    default: try file.write(r.vouchers[..<begun])
+    }
+    #expect(file.isBeginning(of: r.vouchers, run: 1) == (begun >= 0))
+    var files = PrewrittenRunFiles(stock: nil, gl: nil)
+    files.vouchers = file
+    let continued = try commit(prewritten: files)
+    #expect(continued.bytes == whole.bytes)
+    #expect(continued.places == whole.places && whole.places.count == 4)
+    #expect(continued.manifest.components(separatedBy: "\n").filter { $0.hasPrefix("file vouchers.csv") } == whole.manifest.components(separatedBy: "\n").filter { $0.hasPrefix("file vouchers.csv") })
+    #expect(try FileManager.default.contentsOfDirectory(atPath: scratch).isEmpty, "the begun file is adopted or removed")
+  }
+
   /// A record whose entries were rendered ahead and not kept commits only by adopting the run's stock.csv
   /// written beside the posting: without it, with a file of other rows, or after the writer failed, the
   /// commit fails saying why, and HEAD is as it was, so the run changes nothing and its input stays in the

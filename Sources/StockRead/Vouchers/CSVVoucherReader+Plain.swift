@@ -74,7 +74,7 @@ extension CSVVoucherReader.Rows {
     // A later row of a voucher is added to its builder the general way.
     if last >= 0 && no == lastNo { return false }
     let next = builders.count
-    guard CSVVoucherReader.entered(&builderIndex[no, default: next]) == next else { return false }
+    guard builderIndex.entered(no, default: next) == next else { return false }
     // Voucher-level fields.
     guard let type = VoucherType.names.match(bytes(.voucherType)), let date = BusinessDate.parse(bytes(.postingDate)) else { return false }
     var time = BusinessTime.midnight

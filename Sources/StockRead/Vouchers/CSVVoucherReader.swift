@@ -62,7 +62,8 @@ public enum CSVVoucherReader {
     let file: String
     var diagnostics: [Diagnostic] = []
     var builders: [VoucherBuilder] = []
-    var builderIndex: [String: Int] = [:]
+    /// The builder of each voucher number (the voucher's position in `builders`).
+    var builderIndex = NumberIndex()
     var count = 0
     /// The builder of the last row, and its number.
     var last = -1
@@ -75,7 +76,7 @@ public enum CSVVoucherReader {
       self.file = file
       row = RawVoucherRow(location: SourceLocation(file: file, line: 0))
       builders.reserveCapacity(lines)
-      builderIndex.reserveCapacity(lines)
+      builderIndex = NumberIndex(capacity: lines)
     }
 
     /// One data record.
@@ -101,7 +102,7 @@ public enum CSVVoucherReader {
       // number is entered with the next builder's position unless it is there already).
       if last < 0 || no != lastNo {
         let next = builders.count
-        last = CSVVoucherReader.entered(&builderIndex[no, default: next])
+        last = builderIndex.entered(no, default: next)
         if last == next { builders.append(VoucherBuilder(first: row)) }
         lastNo = no
       }
@@ -213,7 +214,7 @@ public enum CSVVoucherReader {
       }
       return rows
     }
-    guard var first = halves[0], var second = halves[1], second.builderIndex.keys.allSatisfy({ first.builderIndex[$0] == nil }) else { return nil }
+    guard var first = halves[0], var second = halves[1], second.builderIndex.names.allSatisfy({ first.builderIndex.value($0) == nil }) else { return nil }
     first.finish(into: &result)
     second.finish(into: &result)
     first.finishVouchers(into: &result)
@@ -250,12 +251,6 @@ public enum CSVVoucherReader {
 }
 
 func quoted(_ s: String) -> String { "'\(s)'" }
-
-extension CSVVoucherReader {
-  /// The value of a table entry being accessed in place (through `subscript(_:default:)`, which enters the
-  /// default when the key is missing): one lookup for "find, else insert".
-  @inline(__always) static func entered(_ value: inout Int) -> Int { value }
-}
 
 /// Line breaks in a part of a file, plus one (an upper bound of its records).
 /// - Complexity: O(n), one pass over the bytes.

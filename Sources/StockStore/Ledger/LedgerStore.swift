@@ -45,6 +45,9 @@ public struct RunRecord: Sendable {
 public struct PrewrittenRunFiles: Sendable {
   public var stock: (file: StreamedFile.Closed, rows: Int)?
   public var gl: (file: StreamedFile.Closed, rows: Int)?
+  /// The run's `vouchers.csv` begun (its first vouchers, in the record's order): the commit continues it
+  /// when the record's vouchers begin with those written (``VouchersFile/isBeginning(of:run:)``).
+  public var vouchers: VouchersFile?
   /// Why they were not written, when they were to be (the commit says it if it cannot write them itself).
   public var failure: String?
   public init(stock: (file: StreamedFile.Closed, rows: Int)?, gl: (file: StreamedFile.Closed, rows: Int)?, failure: String? = nil) {
@@ -57,6 +60,7 @@ public struct PrewrittenRunFiles: Sendable {
   public func discard() {
     stock?.file.discard()
     gl?.file.discard()
+    vouchers?.discard()
   }
 }
 
@@ -377,7 +381,7 @@ public struct LedgerStore: Sendable {
     // largest first; their order in the manifest is fixed), or adopted when written beforehand.
     let run = record.run
     // Files to be adopted only wait for their writer: the others start first.
-    let written = Parallel.mapEach(LargeFile.allCases, weight: { prewritten != nil && $0 != .vouchers ? 0 : $0.weight(record) }) { file -> Result<LargeFile.Written, StoreError> in
+    let written = Parallel.mapEach(LargeFile.allCases, weight: { prewritten != nil ? 0 : $0.weight(record) }) { file -> Result<LargeFile.Written, StoreError> in
       do throws(StoreError) {
         let files = prewritten?()
         if let adopted = file.adopt(files, for: record, in: dir) { return .success(adopted) }
@@ -492,10 +496,18 @@ enum LargeFile: CaseIterable, Sendable {
   /// Makes the prewritten file durable in the run's directory `dir`, when there is one for this file with
   /// the record's rows (a `gl.csv` is prewritten only without text a report guards against formulas).
   /// - Returns: nil when the file is still to be written.
+  /// A `vouchers.csv` begun beforehand is continued with the record's other vouchers and adopted.
   func adopt(_ prewritten: PrewrittenRunFiles?, for record: RunRecord, in dir: String) -> Written? {
     let file: StreamedFile.Closed
     switch self {
-    case .vouchers: return nil
+    case .vouchers:
+      guard let begun = prewritten?.vouchers, begun.isBeginning(of: record.vouchers, run: record.run) else { return nil }
+      do {
+        try begun.write(record.vouchers[begun.count...])
+        let closed = try begun.closeHashed()
+        try closed.adopt(as: dir + "/vouchers.csv")
+        return Written(name: "vouchers.csv", count: closed.count, sha256: closed.sha256, places: begun.places)
+      } catch { return nil }
     case .stock:
       guard let p = prewritten?.stock, p.rows == record.entryCount, record.cancelledEntries.isEmpty else { return nil }
       file = p.file
@@ -511,23 +523,14 @@ enum LargeFile: CaseIterable, Sendable {
 
   /// Writes the file durably into the run's directory `dir`.
   func write(_ record: RunRecord, in dir: String, run: Int, places: Int) throws(StoreError) -> Written {
-    var voucherPlaces: [VoucherPlace] = []
     var formulas = false
     let out: StreamedFile
     switch self {
     case .vouchers:
-      voucherPlaces.reserveCapacity(record.vouchers.count)
-      out = try StreamedFile(path: dir + "/vouchers.csv")
-      try out.writeRows(guardingFormulas: false) { (b, flush) throws(StoreError) in
-        b.texts(LedgerFormat.voucherHeader)
-        b.endRow()
-        for v in record.vouchers {
-          let start = out.count + b.count
-          LedgerFormat.write(v, into: &b)
-          voucherPlaces.append(VoucherPlace(run: run, start: start, end: out.count + b.count))
-          try flush(&b)
-        }
-      }
+      let file = try VouchersFile(path: dir + "/vouchers.csv", run: run, capacity: record.vouchers.count)
+      try file.write(record.vouchers)
+      let (count, hash) = try file.finish()
+      return Written(name: "vouchers.csv", count: count, sha256: hash, places: file.places)
     case .stock:
       precondition(record.streamedEntryCount == nil, "entries not kept are adopted, not written (LedgerStore.commit)")
       out = try StreamedFile(path: dir + "/stock.csv")
@@ -556,6 +559,6 @@ enum LargeFile: CaseIterable, Sendable {
     }
     let (count, hash) = try out.finish()
     guard let hash else { throw StoreError(path: out.path, "written without its hash") }
-    return Written(name: (out.path as NSString).lastPathComponent, count: count, sha256: hash, places: voucherPlaces, formulas: formulas)
+    return Written(name: (out.path as NSString).lastPathComponent, count: count, sha256: hash, formulas: formulas)
   }
 }
