@@ -53,14 +53,16 @@ public struct HistoryFile: Sendable {
     /// Which voucher each record is, its position among those ``bytes(place:)`` gives places for; nil while
     /// record `r` is voucher `r` (no voucher skipped), which is most runs.
     var sources: [Int32]?
-    var ids: [StockKey: Int]?
+    /// The number of each item-warehouse (a file written whole), in a table of its own: a `Dictionary`
+    /// hashed each key's names with SipHash, a third of working the keys out.
+    var ids: StockKeyTable<Int>?
     /// Records encoded.
     public private(set) var count = 0
 
     /// - Parameter appending: records to append to an existing file (keys spelled out).
     public init(appending: Bool, capacity: Int = 1 << 16) {
       keyBytes = BinaryWriter(capacity: capacity)
-      ids = appending ? nil : [:]
+      ids = appending ? nil : StockKeyTable()
     }
 
     /// The record of voucher `source` (its position among the vouchers whose places will be given; the
@@ -72,12 +74,12 @@ public struct HistoryFile: Sendable {
       keyBytes.count(keys.count)
       for k in keys {
         if ids != nil {
-          if let id = ids![k] {
-            keyBytes.count(id + 1)
+          if let p = ids!.position(of: k) {
+            keyBytes.count(ids![at: p] + 1)
           } else {
             // A new number: 1 + the count so far, then the key.
             let id = ids!.count
-            ids![k] = id
+            _ = ids!.append(k, id)
             keyBytes.count(id + 1)
             keyBytes.key(k)
           }

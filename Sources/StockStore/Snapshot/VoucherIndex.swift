@@ -156,6 +156,24 @@ public struct VoucherIndex: Sendable {
       return out
     }
 
+    /// The index of the vouchers added but for where their documents are, which come later
+    /// (``Pending/finish(documents:)``): built on one core while the other writes the documents.
+    /// - Complexity: O(n) for evenly spread hashes.
+    public consuming func buildAwaitingDocuments() -> Pending {
+      let order = HashOrder.positions(sortedBy: hashes)
+      var out = VoucherIndex()
+      out.names = names
+      names = []
+      func gathered(_ a: inout [UInt64]) -> [UInt64] {
+        let g = a.withUnsafeBufferPointer { a in order.map { a[Int($0)] } }
+        a = []
+        return g
+      }
+      out.hashes = gathered(&hashes)
+      out.info = gathered(&info)
+      return Pending(index: out, order: order)
+    }
+
     /// `base` (whose names this builder's begin with) with the vouchers added: both sorted by hash, the
     /// base's first among equal hashes, and the added in the order added.
     func merged(into base: VoucherIndex) -> VoucherIndex {
@@ -294,5 +312,23 @@ public final class MappedVoucherIndex: @unchecked Sendable {
   public func load() throws(BinaryFormatError) -> VoucherIndex {
     var r = BinaryReader(Array(file.bytes))
     return try VoucherIndex(decoding: &r)
+  }
+}
+
+extension VoucherIndex {
+  /// An index built but for where its vouchers' documents are (``Builder/buildAwaitingDocuments()``).
+  public struct Pending: Sendable {
+    var index: VoucherIndex
+    /// The position among the vouchers added of each of the index's, in the index's order.
+    let order: [UInt32]
+
+    /// The index, with where each voucher's document is: `documents[i]` for the `i`-th voucher added, 1 +
+    /// its offset in the documents file, or 0 for none.
+    /// - Complexity: O(n).
+    public consuming func finish(documents: [UInt64]) -> VoucherIndex {
+      precondition(documents.count == order.count, "a document place for every voucher added")
+      index.documents = documents.withUnsafeBufferPointer { d in order.map { d[Int($0)] } }
+      return index
+    }
   }
 }
