@@ -39,6 +39,26 @@ import TestSupport
     #expect(table.count == 1 && table.qty(StockKey(item: "cafe\u{301}", warehouse: "K1")) == Fixed(7))
   }
 
+  /// A decoder's keys go in with one probe each: new ones are added (through growth, from no room), one
+  /// already there (in any normal form) is refused and changes nothing.
+  @Test func appendNewAddsOnlyNewKeys() {
+    var table = StockStates(), dictionary: [StockKey: ItemWarehouseState] = [:]
+    var random = SeededGenerator(seed: 11)
+    for step in 0..<5_000 {
+      let key = StockKey(item: "I\(random.next() % 900)", warehouse: "W\(random.next() % 2)")
+      let isNew = dictionary[key] == nil
+      let added = table.appendNew(key, state(step))
+      #expect(added == isNew)
+      if isNew { dictionary[key] = state(step) }
+    }
+    #expect(table.count == dictionary.count)
+    for (k, s) in dictionary { #expect(table[k] == s) }
+    let first = table.appendNew(StockKey(item: "cafe\u{301}", warehouse: "K1"), state(1))
+    let again = table.appendNew(StockKey(item: "caf\u{E9}", warehouse: "\u{212A}1"), state(2))
+    #expect(first && !again)
+    #expect(table.qty(StockKey(item: "cafe\u{301}", warehouse: "K1")) == Fixed(1) && table.count == dictionary.count + 1)
+  }
+
   @Test func appendAndRemoveLastUndoEachOtherAndEqualityIgnoresOrder() {
     var a = StockStates(), b = StockStates()
     for i in 0..<100 { a[StockKey(item: "I\(i)", warehouse: "W")] = state(i) }

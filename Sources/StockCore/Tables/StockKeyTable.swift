@@ -109,6 +109,26 @@ public struct StockKeyTable<Value: Sendable>: Sendable {
     return keys.count - 1
   }
 
+  /// Adds `key` after the others unless it is here already: one probe for both (a decoder's keys, which
+  /// should all be new, are checked without a second lookup).
+  /// - Returns: false, changing nothing, when `key` is here.
+  /// - Complexity: O(1) amortized.
+  @inlinable public mutating func appendNew(_ key: StockKey, _ value: Value) -> Bool {
+    if 2 * (keys.count + 1) > slots.count { rehash(minimumSlots: 2 * (keys.count + 1)) }
+    let hash = key.hashedNames
+    let tag = UInt64(UInt(bitPattern: hash) >> 32)
+    let mask = slots.count - 1
+    var i = hash & mask
+    while slots[i] != 0 {
+      if slots[i] >> 32 == tag && keys[Int(slots[i] & 0xFFFF_FFFF) - 1] == key { return false }
+      i = (i + 1) & mask
+    }
+    keys.append(key)
+    values.append(value)
+    slots[i] = tag << 32 | UInt64(keys.count)
+    return true
+  }
+
   /// Removes the key added last (undoing ``append(_:_:)``).
   /// - Complexity: O(1) on average.
   @inlinable public mutating func removeLast() {

@@ -188,7 +188,7 @@ extension AgeingFold {
       let k = try r.key()
       var q = SlotQueue()
       for _ in 0..<(try r.count()) { q.append(Slot(qty: try r.compactFixed(), date: try r.date(), value: try r.compactFixed())) }
-      slots[k] = q
+      guard slots.appendNew(k, q) else { throw BinaryFormatError(offset: r.offset, "item-warehouse \(k.item) in \(k.warehouse) twice") }
     }
   }
 }
