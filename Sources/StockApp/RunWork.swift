@@ -311,6 +311,7 @@ struct RunWork {
     func ledgerKey(_ v: Voucher) -> TimelineKey { TimelineKey(date: v.date, time: v.time, arrival: ledgerPosition[v.no]?.index ?? Int.max) }
     var replay: Replay
     var cancels: [Voucher] = []
+    var timeline: [TimelineVoucher] = []
     while true {
       let live = files.filter { !rejectedFiles.contains($0.picked.name) }
       let candidates = live.map { f in
@@ -319,7 +320,7 @@ struct RunWork {
       }
       cancels = live.filter(\.hasCancels).flatMap { f in f.valid.filter { $0.action == .cancel && !s.rejectedVouchers.contains($0.no, file: f.picked.name) } }
       let cancelledNow = Set(cancels.map(\.no))
-      let timeline = Timeline.order(posted: ledger.activeVouchers.filter { !cancelledNow.contains($0.no) }, new: candidates)
+      timeline = Timeline.order(posted: ledger.activeVouchers.filter { !cancelledNow.contains($0.no) }, new: candidates)
       // The run's vouchers in arrival order (files by name, then position: ``Timeline/order``), then the
       // cancellations: what `acceptedNew` below will be when every voucher posts as it came.
       let ahead = renderingAhead?(candidates.sorted { $0.name.precedesInByteOrder($1.name) }.map(\.vouchers) + [cancels])
@@ -365,20 +366,34 @@ struct RunWork {
     // filled in), in arrival order.
     // Arrival positions are 0..<count, each once: the vouchers are placed, not sorted (a million posted
     // vouchers filtered, sorted and mapped were three large arrays of fresh memory).
-    var byArrival = [Voucher?](repeating: nil, count: replay.posted.reduce(0) { max($0, $1.timeline.arrival + 1) })
-    var documentByArrival = [Int](repeating: -1, count: byArrival.count)
-    var newCount = 0
+    // Most runs post their vouchers in the order they came (a file sorted by date): then they are taken
+    // as they posted, without placing them.
+    var newCount = 0, inArrivalOrder = true, lastArrival = -1, arrivals = 0
     for p in replay.posted where !p.timeline.isPosted {
-      byArrival[p.timeline.arrival] = p.voucher
-      documentByArrival[p.timeline.arrival] = p.document
       newCount += 1
+      if p.timeline.arrival < lastArrival { inArrivalOrder = false }
+      lastArrival = p.timeline.arrival
+      arrivals = max(arrivals, lastArrival + 1)
     }
     s.acceptedNew.reserveCapacity(newCount + cancels.count)
     s.documentRecords.reserveCapacity(newCount + cancels.count)
-    for (v, d) in zip(byArrival, documentByArrival) {
-      if let v {
-        s.acceptedNew.append(v)
-        s.documentRecords.append(d)
+    if inArrivalOrder {
+      for p in replay.posted where !p.timeline.isPosted {
+        s.acceptedNew.append(p.voucher)
+        s.documentRecords.append(p.document)
+      }
+    } else {
+      var byArrival = [Voucher?](repeating: nil, count: arrivals)
+      var documentByArrival = [Int](repeating: -1, count: byArrival.count)
+      for p in replay.posted where !p.timeline.isPosted {
+        byArrival[p.timeline.arrival] = p.voucher
+        documentByArrival[p.timeline.arrival] = p.document
+      }
+      for (v, d) in zip(byArrival, documentByArrival) {
+        if let v {
+          s.acceptedNew.append(v)
+          s.documentRecords.append(d)
+        }
       }
     }
     s.acceptedNew += cancels
@@ -411,7 +426,9 @@ struct RunWork {
     } else {
       s.entries = replay.entries
     }
-    s.written.reserveCapacity(replay.entryCount)
+    // Which entries the run writes: all of a new voucher's (not listed when the entries went to the
+    // renderer: none are kept), those of a reposted one that changed.
+    if !replay.streamsEntries { s.written.reserveCapacity(replay.entryCount) }
     let repostsLedger = replay.posted.contains { $0.timeline.isPosted }
     if !repostsLedger { s.journal = replay.gl }
     // Posted vouchers per file, counted in a run of one file before the table is touched (its name hashed
@@ -420,7 +437,7 @@ struct RunWork {
     for p in replay.posted {
       let tv = p.timeline
       if !tv.isPosted {
-        s.written.append(contentsOf: repeatElement(true, count: p.entries.count))
+        if !replay.streamsEntries { s.written.append(contentsOf: repeatElement(true, count: p.entries.count)) }
         s.changedCount += p.entries.count
         let file = tv.voucher.source.file
         if file != counting.file {
@@ -479,8 +496,9 @@ struct RunWork {
     }
     // The replay's list of posted vouchers (a million timeline entries, each the last reference to its
     // object) is freed on another thread: freed here it held the posting core for a tenth of a second.
-    let spent = Discarded(replay.posted)
+    let spent = Discarded((replay.posted, timeline))
     replay.posted = []
+    timeline = []
     _ = Background { spent.drop() }
     return .success(s)
   }

@@ -88,6 +88,10 @@ import Testing
     let pr = try #require(text.range(of: "PR-1")), dn = try #require(text.range(of: "DN-1"))
     #expect(pr.lowerBound < dn.lowerBound)
     #expect(rows(b + "/reports/stock-ledger.csv", voucher: "DN-1").first?["stock_value"] == "18.00")
+    // The ledger keeps them in the order they came (files by name), not the order they posted.
+    let ledger = read(b + "/ledger/runs/000001/vouchers.csv")
+    let dnInLedger = try #require(ledger.range(of: "DN-1")), prInLedger = try #require(ledger.range(of: "PR-1"))
+    #expect(dnInLedger.lowerBound < prInLedger.lowerBound)
   }
 
   @Test func aBadVoucherRejectsItsWholeFileAndListsEveryProblem() throws {
