@@ -8,7 +8,7 @@ import Testing
 @Suite struct CSVVoucherReaderTests {
   /// About 500 KB (split whatever the size): receipts with a tax row and a few broken rows spread through
   /// the file.
-  func file(interleaved: Bool = false) -> [UInt8] {
+  func file(interleaved: Bool = false, repeatedInAHalf: Bool = false) -> [UInt8] {
     var text = "voucher_type,voucher_no,posting_date,row_type,item_code,warehouse,qty,rate,account,amount,tax_category,remarks\n"
     for i in 0..<6_000 {
       let filler = String(repeating: "x", count: 20)
@@ -16,6 +16,8 @@ import Testing
       case 17: text += "Purchase Receipt,V\(i),2026-01-01,item,RM0001,Stores,-3,10,,,,\(filler)\n"  // qty must be positive
       case 18: text += "Delivery Note,V\(i),2026-01-01,item,RM0001,Stores\n"  // too few fields
       case 19: text += "Delivery Note,,2026-01-01,item,RM0001,Stores,1,,,,,\(filler)\n"  // no voucher number
+      case 40 where repeatedInAHalf && i < 1_000:
+        text += "Purchase Receipt,V5,2026-01-06,item,RM0002,Stores,1,10,,,,a later row of V5 in its half\n"
       default:
         text += "Purchase Receipt,V\(i),2026-01-\(String(format: "%02d", 1 + i % 28)),item,RM0001,Stores,\(1 + i % 9),\(10 + i % 7),,,,\(filler)\n"
         text += "Purchase Receipt,V\(i),2026-01-\(String(format: "%02d", 1 + i % 28)),tax,,,,,Shipping Charges,\(i % 5 + 1),Valuation,\(filler)\n"
@@ -41,6 +43,17 @@ import Testing
     // Field count and blank numbers are the reader's; the negative quantity is the validator's.
     #expect(once.diagnostics.count == 12)
     #expect(halves.vouchers.last?.source.line == once.vouchers.last?.source.line)
+  }
+
+  /// The halves only hash their voucher numbers as they come and look for repeats once read: a voucher
+  /// whose rows are apart within one half sends the file to the one pass, which joins them.
+  @Test func aVoucherWithRowsApartInOneHalfIsReadInOnePass() {
+    let bytes = file(repeatedInAHalf: true)
+    #expect(CSVVoucherReader.readInHalves(bytes: bytes, file: "big.csv", minimum: 0) == nil)
+    let read = CSVVoucherReader.read(bytes: bytes, file: "big.csv")
+    let general = CSVVoucherReader.read(bytes: bytes, file: "big.csv", inHalves: false, plain: false)
+    #expect(read.vouchers.first { $0.no == "V5" }?.items.count == 2)
+    #expect(read.vouchers == general.vouchers && read.diagnostics == general.diagnostics)
   }
 
   @Test func aVoucherWithRowsInBothHalvesIsReadInOnePass() {

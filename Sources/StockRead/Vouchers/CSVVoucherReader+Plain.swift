@@ -74,7 +74,9 @@ extension CSVVoucherReader.Rows {
     // A later row of a voucher is added to its builder the general way.
     if last >= 0 && no == lastNo { return false }
     let next = builders.count
-    guard builderIndex.entered(no, default: next) == next else { return false }
+    // (Entered in the index now, when there is one: the general path finds it there if this record goes
+    // its way after all.)
+    guard checksRepeatsAfter || builderIndex.entered(no, default: next) == next else { return false }
     // Voucher-level fields.
     guard let type = VoucherType.names.match(bytes(.voucherType)), let date = BusinessDate.parse(bytes(.postingDate)) else { return false }
     var time = BusinessTime.midnight
@@ -113,6 +115,7 @@ extension CSVVoucherReader.Rows {
     v.items = [item]
     count += 1
     builders.append(VoucherBuilder(line: line, voucher: v))
+    if checksRepeatsAfter { builderHashes.append(NameHash.hash(no)) }
     last = next
     lastNo = no
     return true

@@ -64,6 +64,13 @@ public enum CSVVoucherReader {
     var builders: [VoucherBuilder] = []
     /// The builder of each voucher number (the voucher's position in `builders`).
     var builderIndex = NumberIndex()
+    /// Whether numbers are only hashed as they come (`builderHashes`, a builder's each), and checked for
+    /// repeats once the part is read (``hashesAreDistinct()``), instead of entered in `builderIndex`: a
+    /// file's voucher numbers are nearly always all different (a voucher's rows following each other),
+    /// and the index's probes, a cache miss each, were a quarter of reading a file. A repeat found then
+    /// sends the file to the exact reading, which gives every such file's result.
+    let checksRepeatsAfter: Bool
+    var builderHashes: [UInt64] = []
     var count = 0
     /// The builder of the last row, and its number.
     var last = -1
@@ -72,11 +79,23 @@ public enum CSVVoucherReader {
 
     /// - Parameter lines: how many lines the part has at most (room is made for as many vouchers, so the
     ///   arrays and the index do not grow by copying).
-    init(file: String, lines: Int) {
+    init(file: String, lines: Int, checksRepeatsAfter: Bool = false) {
       self.file = file
+      self.checksRepeatsAfter = checksRepeatsAfter
       row = RawVoucherRow(location: SourceLocation(file: file, line: 0))
       builders.reserveCapacity(lines)
-      builderIndex = NumberIndex(capacity: lines)
+      if checksRepeatsAfter { builderHashes.reserveCapacity(lines) } else { builderIndex = NumberIndex(capacity: lines) }
+    }
+
+    /// Sorts `builderHashes` and tells whether they are all different (``checksRepeatsAfter``; equal
+    /// hashes of different numbers, one in 10¹⁰ at a million vouchers, also send the file to the exact
+    /// reading).
+    /// - Complexity: O(n) for spread hashes (``HashOrder``).
+    mutating func hashesAreDistinct() -> Bool {
+      let order = HashOrder.positions(sortedBy: builderHashes)
+      builderHashes = builderHashes.withUnsafeBufferPointer { h in order.map { h[Int($0)] } }
+      for k in builderHashes.indices.dropFirst() where builderHashes[k] == builderHashes[k - 1] { return false }
+      return true
     }
 
     /// One data record.
@@ -102,7 +121,12 @@ public enum CSVVoucherReader {
       // number is entered with the next builder's position unless it is there already).
       if last < 0 || no != lastNo {
         let next = builders.count
-        last = builderIndex.entered(no, default: next)
+        if checksRepeatsAfter {
+          last = next
+          builderHashes.append(NameHash.hash(no))
+        } else {
+          last = builderIndex.entered(no, default: next)
+        }
         if last == next { builders.append(VoucherBuilder(first: row)) }
         lastNo = no
       }
@@ -196,12 +220,12 @@ public enum CSVVoucherReader {
       // Each half reads its own copy of the column map: the two would otherwise retain and release one
       // shared array for every record, contending for its reference count.
       let columns = columns.map { $0 }
-      var rows = Rows(file: file, lines: lines[h])
+      var rows = Rows(file: file, lines: lines[h], checksRepeatsAfter: true)
       if plain {
         bytes.withUnsafeBufferPointer { buf in
           readPlain(UnsafeBufferPointer(rebasing: buf[parts[h]]), firstLine: firstLines[h], columns: columns, header: names, into: &rows)
         }
-        return rows
+        return rows.hashesAreDistinct() ? rows : nil
       }
       do throws(Diagnostic) {
         try bytes.withUnsafeBufferPointer { (buf) throws(Diagnostic) in
@@ -212,14 +236,25 @@ public enum CSVVoucherReader {
       } catch {
         return nil
       }
-      return rows
+      return rows.hashesAreDistinct() ? rows : nil
     }
-    guard var first = halves[0], var second = halves[1], second.builderIndex.names.allSatisfy({ first.builderIndex.value($0) == nil }) else { return nil }
+    guard var first = halves[0], var second = halves[1], disjoint(first.builderHashes, second.builderHashes) else { return nil }
     first.finish(into: &result)
     second.finish(into: &result)
     first.finishVouchers(into: &result)
     second.finishVouchers(into: &result)
     return result
+  }
+
+  /// Whether two sorted lists of hashes have none in common.
+  /// - Complexity: O(n + m).
+  static func disjoint(_ a: [UInt64], _ b: [UInt64]) -> Bool {
+    var i = 0, j = 0
+    while i < a.count && j < b.count {
+      if a[i] == b[j] { return false }
+      if a[i] < b[j] { i += 1 } else { j += 1 }
+    }
+    return true
   }
 
   /// Maps the header to columns; records unknown, duplicate and missing columns.
