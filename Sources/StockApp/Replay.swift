@@ -131,17 +131,29 @@ struct Replay {
   /// from scratch meets each voucher cold (a million of them were read long before), and every first touch
   /// stalled the posting core. In three steps, each reading only what an earlier step brought in: the
   /// timeline entry 24 vouchers ahead, the voucher's fields 16 ahead, its item rows 8 ahead.
+  ///
+  /// Only where the timeline is not in the order its vouchers came: their objects, made one after another
+  /// as they were read and ordered, then lie one after another too, and the processor's own prefetcher
+  /// follows them (the steps cost 2.5 % of posting a file in date order, and saved 10 % of posting the same
+  /// file shuffled). Told apart by the timeline's objects: adjacent when the order is the arrival's.
   /// - Complexity: O(1); reads nothing it has not asked for before, retains nothing.
   @inline(__always) static func prefetch(_ timeline: [TimelineVoucher], after n: Int) {
     timeline.withUnsafeBufferPointer { tvs in
       // The element's bits are the object's address (loaded as bits: not retained).
       func object(_ i: Int) -> UnsafeRawPointer { UnsafeRawPointer(tvs.baseAddress! + i).load(as: UnsafeRawPointer.self) }
-      if n + 24 < tvs.count { stockledger_prefetch(object(n + 24)) }
+      if n + 24 < tvs.count {
+        let distance = object(n + 24) - object(n + 23)
+        if distance < 0 || distance > 256 { stockledger_prefetch(object(n + 24)) }
+      }
       if n + 16 < tvs.count {
+        let distance = object(n + 16) - object(n + 15)
+        guard distance < 0 || distance > 256 else { return }
         let fields = Unmanaged<TimelineVoucher>.fromOpaque(object(n + 16))._withUnsafeGuaranteedRef { $0.voucher.memory.fields }
         for line in 0..<2 { stockledger_prefetch(fields + 64 * line) }  // the box is 112 bytes
       }
       if n + 8 < tvs.count {
+        let distance = object(n + 8) - object(n + 7)
+        guard distance < 0 || distance > 256 else { return }
         let items = Unmanaged<TimelineVoucher>.fromOpaque(object(n + 8))._withUnsafeGuaranteedRef { $0.voucher.memory.items }
         for line in 0..<4 { stockledger_prefetch(items + 64 * line) }
       }
