@@ -11,5 +11,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   let plain = CSVVoucherReader.read(bytes: bytes, file: "fuzz.csv", inHalves: false, plain: true)
   precondition(plain.vouchers == general.vouchers && plain.diagnostics == general.diagnostics, "plain and general reads differ")
   precondition(plain.rowCount == general.rowCount && plain.voucherCount == general.voucherCount && plain.header == general.header)
+  // Read in halves (whatever its size), it is the same file: vouchers whose rows are apart, or in both
+  // halves, send it to the one pass.
+  let halves = CSVVoucherReader.read(bytes: bytes, file: "fuzz.csv", inHalves: true, plain: true, halvesFrom: 0)
+  precondition(halves.vouchers == general.vouchers && halves.diagnostics == general.diagnostics, "halves and one pass differ")
+  precondition(halves.rowCount == general.rowCount && halves.voucherCount == general.voucherCount)
   return 0
 }

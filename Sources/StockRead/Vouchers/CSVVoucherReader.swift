@@ -16,8 +16,9 @@ public enum CSVVoucherReader {
   ///   - inHalves: a large file may be read on both cores.
   ///   - plain: a plain file (ASCII, no quotes) may be read over byte ranges (``readPlain``); false for
   ///     the general path alone (the tests compare the two).
-  @_spi(Testing) public static func read(bytes: [UInt8], file: String, inHalves: Bool, plain: Bool = true) -> VoucherFile {
-    if inHalves, let halves = readInParts(bytes: bytes, file: file, halves: true, plain: plain) { return halves }
+  ///   - halvesFrom: the smallest file read in halves (for the fuzzer, which reads small files in halves).
+  @_spi(Testing) public static func read(bytes: [UInt8], file: String, inHalves: Bool, plain: Bool = true, halvesFrom minimum: Int = 1 << 22) -> VoucherFile {
+    if inHalves, let halves = readInParts(bytes: bytes, file: file, halves: true, minimum: minimum, plain: plain) { return halves }
     if plain, let whole = readInParts(bytes: bytes, file: file, halves: false, plain: true) { return whole }
     var result = VoucherFile(name: file)
     if let d = sniff(bytes, file: file) {
