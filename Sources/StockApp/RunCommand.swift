@@ -280,6 +280,7 @@ public enum RunCommand {
           try next.storeDocuments(of: settled, on: workLedger, from: snapshot, loaded: loadedDocuments, in: documents)
           try next.storeIndex(ledger: ledgerDirectory, from: snapshot)
         } catch { return nil }
+        next.encodeIndexAndState()
         return next
       }
     }
