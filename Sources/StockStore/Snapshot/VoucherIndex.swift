@@ -141,19 +141,9 @@ public struct VoucherIndex: Sendable {
     /// (a third of the memory of gathering all three at once).
     /// - Complexity: O(n) for evenly spread hashes.
     public consuming func build() -> VoucherIndex {
-      let order = HashOrder.positions(sortedBy: hashes)
-      var out = VoucherIndex()
-      out.names = names
-      names = []
-      func gathered(_ a: inout [UInt64]) -> [UInt64] {
-        let g = a.withUnsafeBufferPointer { a in order.map { a[Int($0)] } }
-        a = []
-        return g
-      }
-      out.hashes = gathered(&hashes)
-      out.info = gathered(&info)
-      out.documents = gathered(&documents)
-      return out
+      let documents = self.documents
+      self.documents = []
+      return buildAwaitingDocuments().finish(documents: documents)
     }
 
     /// The index of the vouchers added but for where their documents are, which come later
