@@ -33,7 +33,10 @@ public struct NameTable<Value: Sendable>: Sendable {
     var size = 16
     while size < 2 * table.count { size *= 2 }
     slots = [Int32](repeating: 0, count: size)
-    for (name, value) in table.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) where name.utf8.allSatisfy({ $0 < 0x80 }) {
+    // ASCII names compare as their bytes do (`String`'s `<` on ASCII is a byte comparison; the generic
+    // comparison of their UTF-8 views was a quarter of reading the master data).
+    let ascii = table.filter { $0.key.utf8.allSatisfy { $0 < 0x80 } }
+    for (name, value) in ascii.sorted(by: { $0.key < $1.key }) {
       let h = FNV1a.hash(name.utf8)
       var i = Int(truncatingIfNeeded: h) & (size - 1)
       while slots[i] != 0 { i = (i + 1) & (size - 1) }
