@@ -95,6 +95,10 @@ public struct StockKeyTable<Value: Sendable>: Sendable {
     slot(of: key).map { Int(slots[$0] & 0xFFFF_FFFF) - 1 }
   }
 
+  /// The keys in the order added (a key's position is its index here).
+  /// - Complexity: O(1) (the array is shared, not copied).
+  @inlinable public var keysInOrder: [StockKey] { keys }
+
   /// The value at `position`, read and changed in place.
   @inlinable public subscript(at position: Int) -> Value {
     _read { yield values[position] }

@@ -125,13 +125,16 @@ public struct AgeingFold: Sendable {
   public func rows(into w: inout some RowSink, company: Company, only: Set<StockKey>? = nil) {
     let asOf = filter.to ?? latest ?? BusinessDate(dayNumber: 0)
     let (bounds, names) = buckets
-    let pairs = only.map { o in o.compactMap { k in slots[k].map { (key: k, value: $0) } } } ?? Array(slots)
+    // The rows' positions in the table and their keys (read in place: a copy of the table's pairs retained
+    // and released every queue).
+    let positions = only.map { o in o.compactMap { slots.position(of: $0) } } ?? Array(slots.keysInOrder.indices)
+    let keys = only == nil ? slots.keysInOrder : positions.map { slots.keysInOrder[$0] }
     // The buckets' sums, kept from row to row (two arrays per row were a tenth of the report).
     var bucketQty = [Quantity](repeating: .zero, count: names.count)
     var bucketValue = [Fixed](repeating: .zero, count: names.count)
-    for i in StockKey.sortedOrder(pairs.map(\.key)) where filter.matches(item: pairs[i].key.item, warehouse: pairs[i].key.warehouse) {
-      let (key, slot) = pairs[i]
-      let list = slot.live
+    for i in StockKey.sortedOrder(keys) where filter.matches(item: keys[i].item, warehouse: keys[i].warehouse) {
+      let key = keys[i]
+      let list = slots[at: positions[i]].live
       let qty = list.reduce(Quantity.zero) { $0 + $1.qty }
       guard !qty.isZero else { continue }
       var weighted = Wide.zero
@@ -168,9 +171,12 @@ extension AgeingFold {
   func encode(into w: inout BinaryWriter) {
     w.optionalDate(latest)
     w.count(slots.count)
-    for (k, queue) in slots {  // (a lookup per key, before)
-      let live = queue.live
-      w.key(k)
+    // In the report's order: decoded so, the next run's keys are in order but for those it adds, and the
+    // sort of its rows (a stable merge sort, which takes runs as they are) is a pass, not a sort of 45,000.
+    let keys = slots.keysInOrder
+    for p in StockKey.sortedOrder(keys) {
+      let live = slots[at: p].live
+      w.key(keys[p])
       w.count(live.count)
       for s in live {
         w.compactFixed(s.qty)
