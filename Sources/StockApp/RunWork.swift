@@ -323,7 +323,7 @@ struct RunWork {
       timeline = Timeline.order(posted: ledger.activeVouchers.filter { !cancelledNow.contains($0.no) }, new: candidates)
       // The run's vouchers in arrival order (files by name, then position: ``Timeline/order``), then the
       // cancellations: what `acceptedNew` below will be when every voucher posts as it came.
-      let ahead = renderingAhead?(candidates.sorted { $0.name.precedesInByteOrder($1.name) }.map(\.vouchers) + [cancels])
+      let ahead = renderingAhead?(Timeline.arrivalOrder(candidates).map(\.vouchers) + [cancels])
       replay = Replay(masters: masters, timeline: timeline, state: base, renderingAhead: ahead)
       if replay.failures.isEmpty {
         if replay.posted.contains(where: \.isResolved) { ahead?.abandonVouchers() }

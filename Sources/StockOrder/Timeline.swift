@@ -44,10 +44,19 @@ public enum Timeline {
     var all: [TimelineVoucher] = []
     all.reserveCapacity(posted.count + files.reduce(0) { $0 + $1.vouchers.count })
     for v in posted { all.append(TimelineVoucher(voucher: v, arrival: all.count, isPosted: true)) }
-    for f in files.sorted(by: { $0.name.precedesInByteOrder($1.name) }) {
+    for f in arrivalOrder(files) {
       for v in f.vouchers { all.append(TimelineVoucher(voucher: v, arrival: all.count, isPosted: false)) }
     }
     all.sort { $0.key < $1.key }
     return all
+  }
+}
+
+extension Timeline {
+  /// New files in the order their vouchers arrive (by file name, in byte order): the order of a run's new
+  /// vouchers in the ledger, within each file their order in it.
+  /// - Complexity: O(f log f) for f files.
+  public static func arrivalOrder(_ files: [(name: String, vouchers: [Voucher])]) -> [(name: String, vouchers: [Voucher])] {
+    files.sorted { $0.name.precedesInByteOrder($1.name) }
   }
 }

@@ -116,7 +116,7 @@ import Testing
   /// file, its hash in the manifest and the places of the vouchers are those of a file written whole. One
   /// begun with other vouchers (another last number, more than the record has, another run) is dropped,
   /// and the commit writes its own.
-  @Test(arguments: [0, 1, 3, 4, -1, -2, -3]) func vouchersBegunBeforehandAreContinued(begun: Int) throws {
+  @Test(arguments: [0, 1, 3, 4, -1, -2, -3, -4]) func vouchersBegunBeforehandAreContinued(begun: Int) throws {
     var r = record(1)
     let first = r.vouchers[0]
     r.vouchers = (1...4).map { i in
@@ -136,10 +136,12 @@ import Testing
     let whole = try commit(prewritten: nil)
     let scratch = directory()
     try DurableFiles.makeDirectory(scratch)
-    // -1: a voucher the record does not have at its place; -2: more vouchers than the record's; -3: another run.
+    // -1: a voucher the record does not have at its place; -2: more vouchers than the record's; -3: another
+    // run; -4: the last in its place, the first not.
     let file = try VouchersFile(path: scratch + "/vouchers.csv", run: begun == -3 ? 2 : 1)
     switch begun {
     case -1: try file.write([r.vouchers[1], r.vouchers[0]])
+    case -4: try file.write([r.vouchers[2], r.vouchers[1]])
     case -2: try file.write(r.vouchers + [r.vouchers[0]])
     case -3: try file.write(r.vouchers[..<2])
     default: try file.write(r.vouchers[..<begun])

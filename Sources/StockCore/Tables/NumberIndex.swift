@@ -1,6 +1,7 @@
 /// Positions by name (a file's voucher numbers, each with the position of its voucher), in an open-addressed
-/// table hashed by ``NameHash``: a reader enters every voucher number of a file, and `Dictionary`'s
-/// SipHash of each made a tenth of reading a file of one-row vouchers.
+/// table hashed by ``NameHash``: a reader in one pass enters every voucher number of a file, and
+/// `Dictionary`'s SipHash of each made a tenth of reading a file of one-row vouchers. (A large file's
+/// halves only hash their numbers and look for repeats once read: each entry here is a cache miss.)
 ///
 /// Names are equal as `String`s are (canonically equivalent names are one name: ``NameHash`` hashes them
 /// alike). Entries are never removed.

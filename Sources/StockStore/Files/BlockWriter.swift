@@ -47,9 +47,6 @@ final class BlockWriter: @unchecked Sendable {
 
   init(fd: Int32) { self.fd = fd }
 
-  /// Whether a job was submitted and not yet waited for.
-  var isBusy: Bool { busy }
-
   /// Starts writing `job` on the writer's thread.
   func submit(_ job: Job) {
     precondition(!busy, "a block writer takes one job at a time")

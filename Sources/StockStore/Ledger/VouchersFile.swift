@@ -13,8 +13,8 @@ public final class VouchersFile: @unchecked Sendable {
   public let run: Int
   /// Where each voucher written so far is, in the order written.
   public private(set) var places: [VoucherPlace] = []
-  /// The number of the last voucher written (a continuation must follow it).
-  public private(set) var lastNumber: String?
+  /// The numbers of the first and the last voucher written (a continuation must follow them).
+  public private(set) var firstNumber: String?, lastNumber: String?
   /// Vouchers written so far.
   public var count: Int { places.count }
 
@@ -35,15 +35,16 @@ public final class VouchersFile: @unchecked Sendable {
       let start = file.count + buffer.count
       LedgerFormat.write(v, into: &buffer)
       places.append(VoucherPlace(run: run, start: start, end: file.count + buffer.count))
+      if firstNumber == nil { firstNumber = v.no }
       lastNumber = v.no
       try file.write(from: &buffer)
     }
   }
 
-  /// Whether `vouchers` begin with the ones written (checked by count and the last number; the writer
-  /// was given them in this order).
+  /// Whether `vouchers` begin with the ones written: checked by the count and the first and last numbers
+  /// (the writer was given them in this order, ``Timeline/arrivalOrder(_:)``; this guards the hand-over).
   public func isBeginning(of vouchers: [Voucher], run: Int) -> Bool {
-    run == self.run && count <= vouchers.count && (count == 0 || vouchers[count - 1].no == lastNumber)
+    run == self.run && count <= vouchers.count && (count == 0 || (vouchers[0].no == firstNumber && vouchers[count - 1].no == lastNumber))
   }
 
   /// Makes the file durable under its name (``StreamedFile/finish(durable:)``).
