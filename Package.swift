@@ -42,7 +42,7 @@ let package = Package(
       name: "stockledger",
       dependencies: ["StockApp", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: swift6),
-    .testTarget(name: "StockCoreTests", dependencies: ["StockCore"], swiftSettings: swift6),
+    .testTarget(name: "StockCoreTests", dependencies: ["StockCore", "TestSupport"], swiftSettings: swift6),
     .testTarget(name: "StockReadTests", dependencies: ["StockRead"], swiftSettings: swift6),
     .testTarget(name: "StockValidateTests", dependencies: ["StockValidate"], swiftSettings: swift6),
     .testTarget(name: "StockOrderTests", dependencies: ["StockOrder"], swiftSettings: swift6),

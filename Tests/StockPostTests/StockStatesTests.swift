@@ -59,6 +59,30 @@ import TestSupport
     #expect(table.qty(StockKey(item: "cafe\u{301}", warehouse: "K1")) == Fixed(1) && table.count == dictionary.count + 1)
   }
 
+  /// A snapshot's state that names an item-warehouse twice is refused as a format error naming it (the
+  /// run then replays the ledger), not decoded into a table holding the key twice.
+  @Test func aStateWithAKeyTwiceIsAFormatError() throws {
+    func bytes(_ state: PostingState) -> [UInt8] {
+      var w = BinaryWriter()
+      state.encode(into: &w)
+      return w.bytes
+    }
+    var one = PostingState()
+    one.stock[StockKey(item: "RM0001", warehouse: "Stores")] = state(4)
+    let (empty, single) = (bytes(PostingState()), bytes(one))
+    #expect(empty.first == 0 && single.first == 1)
+    let rest = empty.dropFirst()
+    let entry = single.dropFirst().dropLast(rest.count)
+    var r = BinaryReader([1] + Array(entry) + Array(rest))
+    #expect(try PostingState(decoding: &r).stock.qty(StockKey(item: "RM0001", warehouse: "Stores")) == Fixed(4))
+    r = BinaryReader([2] + Array(entry) + Array(entry) + Array(rest))
+    #expect {
+      _ = try PostingState(decoding: &r)
+    } throws: { error in
+      (error as? BinaryFormatError)?.what == "item-warehouse RM0001 in Stores twice"
+    }
+  }
+
   @Test func appendAndRemoveLastUndoEachOtherAndEqualityIgnoresOrder() {
     var a = StockStates(), b = StockStates()
     for i in 0..<100 { a[StockKey(item: "I\(i)", warehouse: "W")] = state(i) }

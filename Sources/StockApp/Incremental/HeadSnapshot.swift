@@ -31,10 +31,10 @@ struct HeadSnapshot: Sendable {
   /// of the next one).
   var historySize = 0
   var historyCount = 0
-  var index: PostedVouchers
+  var index: PostedVouchers { didSet { encodedIndexAndState = nil } }
   /// Size of `ledger/vouchers.idx` (the base of `index`).
   var indexBaseSize = 0
-  var state: PostingState
+  var state: PostingState { didSet { encodedIndexAndState = nil } }
   var folds: LedgerFolds
   /// The history file as this snapshot knows it, read on the other core from the moment the snapshot is
   /// decoded: a backdated run needs it, and read beside the decode its cost is hidden (a forward run does
@@ -81,10 +81,11 @@ struct HeadSnapshot: Sendable {
   /// The index's recent part and the engine's state as ``encode()`` writes them, encoded ahead
   /// (``encodeIndexAndState()``) by the thread that builds the caches while the run writes its reports:
   /// after the ageing fold the largest parts of the snapshot, which a daily run otherwise encoded last, on
-  /// its critical path (25 ms of its 270). Not part of the snapshot; nil: encoded with the rest.
+  /// its critical path (25 ms of its 270). Not part of the snapshot; nil: encoded with the rest (set
+  /// again whenever `index` or `state` changes).
   var encodedIndexAndState: [UInt8]?
 
-  /// Encodes the index's recent part and the state now (``encodedIndexAndState``); neither may change after.
+  /// Encodes the index's recent part and the state now (``encodedIndexAndState``).
   mutating func encodeIndexAndState() {
     var w = BinaryWriter(capacity: 1 << 22)
     index.encodeRecent(into: &w)

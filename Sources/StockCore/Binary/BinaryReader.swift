@@ -7,6 +7,11 @@ public struct BinaryFormatError: Error, Sendable, CustomStringConvertible {
     self.what = what
   }
   public var description: String { "byte \(offset): \(what)" }
+
+  /// A table of item-warehouses that holds `key` twice (a decoder adds each key once).
+  public static func repeated(_ key: StockKey, at offset: Int) -> BinaryFormatError {
+    BinaryFormatError(offset: offset, "item-warehouse \(key.item) in \(key.warehouse) twice")
+  }
 }
 
 /// Reads what ``BinaryWriter`` wrote, checking bounds at every step (a damaged file is an error, never a

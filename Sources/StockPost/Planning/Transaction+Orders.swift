@@ -27,8 +27,8 @@ extension Transaction {
       return
     }
     pendingOrders[v.no] = OrderState(type: v.type, party: v.party, remaining: [:])
-    for row in v.items {
-      guard let item = item(row) else { continue }
+    for (row, item) in zip(v.items, rowItems) {
+      guard let item else { continue }
       adjust(v.no, StockKey(item: item.code, warehouse: row.warehouse), by: masters.stockQty(row, item))
     }
   }

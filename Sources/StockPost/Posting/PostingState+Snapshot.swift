@@ -101,7 +101,7 @@ extension PostingState {
       let n = try r.count()
       s.queue.reserveCapacity(n)
       for _ in 0..<n { s.queue.append(StockBin(qty: try r.compactFixed(), rate: try r.compactFixed())) }
-      guard stock.appendNew(k, s) else { throw BinaryFormatError(offset: r.offset, "item-warehouse \(k.item) in \(k.warehouse) twice") }
+      guard stock.appendNew(k, s) else { throw .repeated(k, at: r.offset) }
     }
     for _ in 0..<(try r.count()) {
       let no = try r.string()

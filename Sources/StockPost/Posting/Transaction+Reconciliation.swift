@@ -9,8 +9,8 @@ extension Transaction {
   mutating func reconciliation() {
     let v = voucher
     var changed = 0
-    for row in v.items {
-      guard let item = item(row) else { continue }
+    for (row, item) in zip(v.items, rowItems) {
+      guard let item else { continue }
       if item.hasSerialNo {
         fail(.unsupported, line: row.line, field: "item_code", "\(item.code) is serialized: reconcile it by receiving or issuing its serial numbers")
         continue

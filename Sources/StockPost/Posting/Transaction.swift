@@ -66,15 +66,14 @@ struct Transaction {
     self.masters = masters
     self.voucher = voucher
     arithmetic = masters.company.arithmetic
-    rowItems = voucher.items.map { masters.item($0.itemCode) }
+    lookUpItems()
   }
 
   /// Starts on `voucher`: what the last voucher left (problems, overlays, the order it fulfilled) is
   /// cleared; the engine emptied its GL lines and touched states when it finished.
   mutating func begin(_ voucher: Voucher) {
     self.voucher = voucher
-    rowItems.removeAll(keepingCapacity: true)
-    for row in voucher.items { rowItems.append(masters.item(row.itemCode)) }
+    lookUpItems()
     rare = nil
     fulfilling = nil
     if !problems.isEmpty { problems.removeAll() }
@@ -88,7 +87,6 @@ struct Transaction {
 
   /// The company's settings (read through the shared masters, not copied per voucher).
   var company: Company { _read { yield masters.company } }  // borrowed, not copied (its strings are many)
-  func item(_ row: ItemRow) -> Item? { masters.item(row.itemCode) }
   /// The voucher's rows whose item is known, each with its item and its index among those rows (the
   /// positions of per-row arrays such as a purchase's net amounts), in row order: validation rejects rows of
   /// unknown items, a ledger replayed under other master data skips them. Walked as the rows are, each item
@@ -99,6 +97,12 @@ struct Transaction {
   /// begins: the families walk `knownRows` two or three times, and each walk looked every item up again
   /// (a hash of the code, a probe and a reference count: a tenth of posting).
   private(set) var rowItems: [Item?] = []
+
+  /// Fills `rowItems` for the voucher (its array kept from voucher to voucher).
+  private mutating func lookUpItems() {
+    rowItems.removeAll(keepingCapacity: true)
+    for row in voucher.items { rowItems.append(masters.item(row.itemCode)) }
+  }
 
   struct KnownRows: Sequence, IteratorProtocol {
     let rows: [ItemRow]

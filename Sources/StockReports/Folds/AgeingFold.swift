@@ -127,8 +127,9 @@ public struct AgeingFold: Sendable {
     let (bounds, names) = buckets
     // The rows' positions in the table and their keys (read in place: a copy of the table's pairs retained
     // and released every queue).
-    let positions = only.map { o in o.compactMap { slots.position(of: $0) } } ?? Array(slots.keysInOrder.indices)
-    let keys = only == nil ? slots.keysInOrder : positions.map { slots.keysInOrder[$0] }
+    let all = slots.keysInOrder
+    let positions = only.map { o in o.compactMap { slots.position(of: $0) } } ?? Array(all.indices)
+    let keys = only == nil ? all : positions.map { all[$0] }
     // The buckets' sums, kept from row to row (two arrays per row were a tenth of the report).
     var bucketQty = [Quantity](repeating: .zero, count: names.count)
     var bucketValue = [Fixed](repeating: .zero, count: names.count)
@@ -194,7 +195,7 @@ extension AgeingFold {
       let k = try r.key()
       var q = SlotQueue()
       for _ in 0..<(try r.count()) { q.append(Slot(qty: try r.compactFixed(), date: try r.date(), value: try r.compactFixed())) }
-      guard slots.appendNew(k, q) else { throw BinaryFormatError(offset: r.offset, "item-warehouse \(k.item) in \(k.warehouse) twice") }
+      guard slots.appendNew(k, q) else { throw .repeated(k, at: r.offset) }
     }
   }
 }

@@ -87,7 +87,7 @@ extension StockBalanceFold {
       let k = try r.key()
       let row = Row(openingQty: try r.compactFixed(), openingValue: try r.compactFixed(), inQty: try r.compactFixed(), inValue: try r.compactFixed(), outQty: try r.compactFixed(),
                     outValue: try r.compactFixed(), balanceQty: try r.compactFixed(), balanceValue: try r.compactFixed(), rate: try r.compactFixed())
-      guard rows.appendNew(k, row) else { throw BinaryFormatError(offset: r.offset, "item-warehouse \(k.item) in \(k.warehouse) twice") }
+      guard rows.appendNew(k, row) else { throw .repeated(k, at: r.offset) }
     }
   }
 }
