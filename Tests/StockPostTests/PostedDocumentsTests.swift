@@ -70,6 +70,39 @@ import Testing
     #expect(docs.dictionary.count == 3)
   }
 
+  /// A run from scratch writes each document from the log in place: every record encodes as the document
+  /// it set (returned quantities in key order, a wide line boxed), and a removal writes nothing.
+  @Test func eachRecordEncodesAsTheDocumentItSet() throws {
+    var docs = PostedDocuments()
+    let first = Self.doc(.purchaseReceipt, "Supplier", qty: 5, rate: 20, lines: 3)
+    docs["PR-1"] = first
+    let wide = PostedDocument.Line(key: StockKey(item: "FG", warehouse: "Shop"), qty: Fixed(2), rate: Fixed(raw: Int128(Int64.max) * 3), documentRate: Fixed(9))
+    let delivery = PostedDocument(type: .deliveryNote, isReturn: true, party: "Customer", lines: [wide])
+    docs.appendPendingLine(wide)
+    docs.setPending("DN-1", type: .deliveryNote, isReturn: true, party: "Customer")
+    var returned = first
+    returned.returned[StockKey(item: "RM2", warehouse: "Stores")] = Fixed(1)
+    returned.returned[StockKey(item: "RM0", warehouse: "Stores")] = Fixed(3)
+    docs["PR-1"] = returned
+    docs["DN-1"] = nil
+    let expected: [(String, PostedDocument)?] = [("PR-1", first), ("DN-1", delivery), ("PR-1", returned), nil]
+    #expect(docs.setCount == expected.count)
+    for (record, want) in expected.enumerated() {
+      var w = BinaryWriter()
+      let no = docs.encode(record: record, into: &w)
+      #expect(no == want?.0)
+      guard let want else {
+        #expect(w.bytes.isEmpty)
+        continue
+      }
+      var model = BinaryWriter()
+      want.1.encode(into: &model)
+      #expect(w.bytes == model.bytes)
+      var r = BinaryReader(w.bytes)
+      #expect(try PostedDocument(decoding: &r) == want.1)
+    }
+  }
+
   /// A line's numbers past 64 bits of 10⁻⁹ are kept whole (boxed), survive the document file, and a line
   /// brought back within range equals one made with the same numbers.
   @Test func lineNumbersTooWideToPackAreKeptWhole() throws {

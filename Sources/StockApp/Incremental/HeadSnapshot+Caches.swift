@@ -58,15 +58,18 @@ extension HeadSnapshot {
       // up, so none changed after it was set): each voucher's document is the one it set, found by its
       // position instead of by a table of a million numbers built for it.
       let byPosition = ledger.vouchers.isEmpty && loaded.isEmpty && !s.state.documents.lookedUp && s.documentRecords.count == s.acceptedNew.count
-      func added(_ i: Int, _ v: Voucher) -> Int? {
-        guard byPosition else { return add(v.no) }
+      /// The run's voucher `i`'s document, encoded from the documents' arrays in place.
+      func added(_ i: Int) -> Int? {
+        guard byPosition else { return add(s.acceptedNew[i].no) }
         let r = s.documentRecords[i]
-        guard r >= 0, let (no, doc) = s.state.documents.document(atRecord: r) else { return nil }
-        precondition(no == v.no, "a voucher's document is the one it set")
-        return write(doc)
+        guard r >= 0 else { return nil }
+        scratch.reset()
+        guard let no = s.state.documents.encode(record: r, into: &scratch) else { return nil }
+        precondition(no == s.acceptedNew[i].no, "a voucher's document is the one it set")
+        return rewrite.record(scratch.bytes)
       }
       for v in ledger.vouchers where v.action == .submit { documentPlaces.append(place(add(v.no))) }
-      for (i, v) in s.acceptedNew.enumerated() where v.action == .submit { documentPlaces.append(place(added(i, v))) }
+      for i in s.acceptedNew.indices where s.acceptedNew[i].action == .submit { documentPlaces.append(place(added(i))) }
       documentsSize = try rewrite.finish()
       index = PostedVouchers(base: pending.value.finish(documents: documentPlaces))
     }

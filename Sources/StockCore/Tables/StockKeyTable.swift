@@ -162,21 +162,37 @@ public struct StockKeyTable<Value: Sendable>: Sendable {
         if e == 0 { return -1 }
         if e >> 32 == tag {
           let p = Int(e & 0xFFFF_FFFF) - 1
-          // Both ends of each: an element may straddle two cache lines (the arrays' elements start 32 bytes
-          // into a line, so a 64-byte state always does, its queue reference in the second line).
-          keys.withUnsafeBufferPointer { k in
-            stockledger_prefetch(k.baseAddress! + p)
-            stockledger_prefetch(UnsafeRawPointer(k.baseAddress! + p) + (MemoryLayout<StockKey>.size - 1))
-          }
-          values.withUnsafeBufferPointer { v in
-            stockledger_prefetch(v.baseAddress! + p)
-            stockledger_prefetch(UnsafeRawPointer(v.baseAddress! + p) + (MemoryLayout<Value>.size - 1))
-          }
+          // Every cache line of each: an element may straddle lines (the arrays' elements start 32 bytes
+          // into a line, so a 64-byte state always does, its queue reference in the second line), and one
+          // wider than a line spans three (a stock balance row of 144 bytes: prefetching its two ends left
+          // the middle line, which the fold then waited for).
+          keys.withUnsafeBufferPointer { k in StockKeyTable.prefetchLines(of: k.baseAddress! + p) }
+          values.withUnsafeBufferPointer { v in StockKeyTable.prefetchLines(of: v.baseAddress! + p) }
           return p
         }
         i = (i + 1) & mask
       }
     }
+  }
+
+  /// Asks for every cache line of the element at `element` (stepping a line at a time from its first byte,
+  /// then its last: the lines it spans, wherever it starts).
+  @inlinable @inline(__always) static func prefetchLines<T>(of element: UnsafePointer<T>) {
+    let start = UnsafeRawPointer(element)
+    var offset = 0
+    while offset < MemoryLayout<T>.size {
+      stockledger_prefetch(start + offset)
+      offset += 64
+    }
+    stockledger_prefetch(start + (MemoryLayout<T>.size - 1))
+  }
+
+  /// Calls `body` with the value at `position` in place (no copy, nothing retained): for a prefetch step
+  /// that reads what an earlier step brought into cache.
+  /// - Precondition: `position` is a position of the table (`0..<count`).
+  /// - Complexity: O(1).
+  @inlinable @inline(__always) public func withValue<R>(at position: Int, _ body: (UnsafePointer<Value>) -> R) -> R {
+    values.withUnsafeBufferPointer { body($0.baseAddress! + position) }
   }
 
   // MARK: the table

@@ -6,6 +6,13 @@ import StockCore
 extension PostedDocument {
   /// - Complexity: O(lines).
   public func encode(into w: inout BinaryWriter) {
+    lines.withUnsafeBufferPointer { PostedDocument.encode(type: type, isReturn: isReturn, party: party, lines: $0, returned: returned, into: &w) }
+  }
+
+  /// A document's encoding from its parts, read where they are (``PostedDocuments/encode(record:into:)``
+  /// writes a run's documents without making each one).
+  /// - Complexity: O(lines), and O(r log r) in the r keys returned.
+  static func encode(type: VoucherType, isReturn: Bool, party: String, lines: UnsafeBufferPointer<Line>, returned: [StockKey: Quantity], into w: inout BinaryWriter) {
     w.string(type.rawValue)
     w.bool(isReturn)
     w.string(party)
@@ -17,6 +24,7 @@ extension PostedDocument {
       w.compactFixed(l.documentRate)
     }
     w.count(returned.count)
+    guard !returned.isEmpty else { return }
     for k in returned.keys.sorted() {
       w.key(k)
       w.compactFixed(returned[k]!)

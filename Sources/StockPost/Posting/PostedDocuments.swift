@@ -102,10 +102,20 @@ public struct PostedDocuments: Sendable {
   /// the position the next one set takes.
   public var setCount: Int { records.count }
 
-  /// The document set at position `record` (see ``setCount``), and its number; nil for a removal.
+  /// Writes the document set at position `record` (see ``setCount``) as ``PostedDocument/encode(into:)`` writes it, from
+  /// the arrays in place (a run from scratch writes a million: making each one first was an array of
+  /// lines allocated, copied and freed a document).
+  /// - Returns: its number; nil for a removal (nothing written).
   /// - Complexity: O(lines of the document).
-  public func document(atRecord record: Int) -> (no: String, document: PostedDocument)? {
-    records[record].count < 0 ? nil : (numbers[record], document(at: record))
+  public func encode(record: Int, into w: inout BinaryWriter) -> String? {
+    let r = records[record]
+    guard r.count >= 0 else { return nil }
+    lines.withUnsafeBufferPointer { l in
+      PostedDocument.encode(
+        type: r.type, isReturn: r.isReturn, party: r.party, lines: UnsafeBufferPointer(rebasing: l[Int(r.start)..<Int(r.start + r.count)]),
+        returned: returned.isEmpty ? [:] : returned[record] ?? [:], into: &w)
+    }
+    return numbers[record]
   }
 
   private mutating func append(_ no: String, _ record: Record) {
