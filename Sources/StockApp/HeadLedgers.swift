@@ -73,12 +73,12 @@ struct HeadLedgers {
   /// - Complexity: O(entries).
   mutating func add(entries e: UnsafeBufferPointer<StockLedgerEntry>, voucher: (String) -> Voucher?) {
     // The ageing positions the second prefetch step found, for the third, two entries later.
-    var ageingAt = (-1, -1, -1, -1)
+    var ageingAt = [Int](repeating: -1, count: 4)
     for i in e.indices {
       // The rows of the entries folded next, asked into cache (``LedgerFolds/prefetch(probe:)``).
       if i + 8 < e.count { folds.prefetch(probe: e[i + 8].key) }
-      if i + 4 < e.count { withUnsafeMutableBytes(of: &ageingAt) { $0.storeBytes(of: folds.prefetch(rows: e[i + 4].key), toByteOffset: 8 * (i & 3), as: Int.self) } }
-      if i + 2 < e.count { folds.prefetch(ageingAt: withUnsafeBytes(of: ageingAt) { $0.load(fromByteOffset: 8 * ((i + 2) & 3), as: Int.self) }) }
+      if i + 4 < e.count { ageingAt[i & 3] = folds.prefetch(rows: e[i + 4].key) }
+      if i + 2 < e.count { folds.prefetch(ageingAt: ageingAt[(i + 2) & 3]) }
       // One copy of the entry for the calls into other modules, which would each take their own.
       let entry = e[i]
       let tracked = !entry.batchNo.isEmpty || !entry.serialNos.isEmpty
