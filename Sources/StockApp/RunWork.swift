@@ -369,25 +369,25 @@ struct RunWork {
     // Most runs post their vouchers in the order they came (a file sorted by date): then they are taken
     // as they posted, without placing them.
     var newCount = 0, inArrivalOrder = true, lastArrival = -1, arrivals = 0
-    for p in replay.posted where !p.timeline.isPosted {
+    for p in replay.posted where !p.isPosted {
       newCount += 1
-      if p.timeline.arrival < lastArrival { inArrivalOrder = false }
-      lastArrival = p.timeline.arrival
+      if p.arrival < lastArrival { inArrivalOrder = false }
+      lastArrival = p.arrival
       arrivals = max(arrivals, lastArrival + 1)
     }
     s.acceptedNew.reserveCapacity(newCount + cancels.count)
     s.documentRecords.reserveCapacity(newCount + cancels.count)
     if inArrivalOrder {
-      for p in replay.posted where !p.timeline.isPosted {
+      for p in replay.posted where !p.isPosted {
         s.acceptedNew.append(p.voucher)
         s.documentRecords.append(p.document)
       }
     } else {
       var byArrival = [Voucher?](repeating: nil, count: arrivals)
       var documentByArrival = [Int](repeating: -1, count: byArrival.count)
-      for p in replay.posted where !p.timeline.isPosted {
-        byArrival[p.timeline.arrival] = p.voucher
-        documentByArrival[p.timeline.arrival] = p.document
+      for p in replay.posted where !p.isPosted {
+        byArrival[p.arrival] = p.voucher
+        documentByArrival[p.arrival] = p.document
       }
       for (v, d) in zip(byArrival, documentByArrival) {
         if let v {
@@ -401,7 +401,7 @@ struct RunWork {
     s.cancelledNow = cancels.map(\.no)
     s.planning = replay.state.planning
     s.state = replay.state
-    if let last = replay.posted.last?.timeline.key { s.lastKey = (last.date, last.time) }
+    if let last = replay.posted.last?.voucher { s.lastKey = (last.date, last.time) }
     for f in files {
       if f.isDuplicate { s.fileStatus[f.picked.name] = .duplicate; continue }
       if rejectedFiles.contains(f.picked.name) { s.fileStatus[f.picked.name] = .rejected; continue }
@@ -429,17 +429,17 @@ struct RunWork {
     // Which entries the run writes: all of a new voucher's (not listed when the entries went to the
     // renderer: none are kept), those of a reposted one that changed.
     if !replay.streamsEntries { s.written.reserveCapacity(replay.entryCount) }
-    let repostsLedger = replay.posted.contains { $0.timeline.isPosted }
+    let repostsLedger = replay.posted.contains { $0.isPosted }
     if !repostsLedger { s.journal = replay.gl }
     // Posted vouchers per file, counted in a run of one file before the table is touched (its name hashed
     // once per run of vouchers, not per voucher).
     var counting = (file: "", count: 0)
     for p in replay.posted {
-      let tv = p.timeline
-      if !tv.isPosted {
+      let v = p.voucher  // its number, dates and source are those it came with
+      if !p.isPosted {
         if !replay.streamsEntries { s.written.append(contentsOf: repeatElement(true, count: p.entries.count)) }
         s.changedCount += p.entries.count
-        let file = tv.voucher.source.file
+        let file = v.source.file
         if file != counting.file {
           if counting.count > 0 { s.postedPerFile[counting.file, default: 0] += counting.count }
           counting = (file, 0)
@@ -461,13 +461,13 @@ struct RunWork {
       for g in replay.gl[p.gl] {
         if let i = derived.firstIndex(where: { $0.0 == g.account }) { derived[i].1 += g.net } else { derived.append((g.account, g.net)) }
       }
-      let old = storedNet[tv.voucher.no] ?? []
+      let old = storedNet[v.no] ?? []
       var accounts = derived.map(\.0)
       accounts += old.map(\.0).filter { !accounts.contains($0) }
       for a in accounts {
         let diff = (derived.first { $0.0 == a }?.1 ?? .zero) - (old.first { $0.0 == a }?.1 ?? .zero)
         guard !diff.isZero else { continue }
-        s.journal.append(GLEntry(date: tv.voucher.date, voucherType: tv.voucher.type, voucherNo: tv.voucher.no, account: a,
+        s.journal.append(GLEntry(date: v.date, voucherType: v.type, voucherNo: v.no, account: a,
                                  debit: diff.isPositive ? diff : .zero, credit: diff.isNegative ? -diff : .zero,
                                  isAdjustment: true, remarks: "revaluation after a backdated entry"))
         s.adjustmentLines += 1
