@@ -145,6 +145,15 @@ import Testing
     try Data("not a snapshot".utf8).write(to: URL(fileURLWithPath: b + "/ledger/snapshot.bin"))
     try e2e.drop(b, "2.csv", header + "Stock Entry,SE-2,2026-05-11,Material Issue,RM0001,,Stores,1,\n")
     #expect(basis(try e2e.cli(["run", b], environment: timings)) == "replay")
+    // The ageing fold's length (the snapshot's last 8 bytes) one off: the fold would be read from the wrong
+    // place, so the snapshot is ignored.
+    let path = b + "/ledger/snapshot.bin"
+    var snapshot = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    snapshot[snapshot.count - 8] &+= 1
+    try Data(snapshot).write(to: URL(fileURLWithPath: path))
+    try e2e.drop(b, "2b.csv", header + "Stock Entry,SE-2B,2026-05-11,Material Issue,RM0001,,Stores,1,\n")
+    #expect(basis(try e2e.cli(["run", b], environment: timings)) == "replay")
+    #expect(e2e.rows(b + "/reports/stock-ledger.csv", voucher: "SE-2B").first?["qty_after_transaction"] == "3")
     // Master data changed since the snapshot: replayed under the new master data.
     let items = b + "/masters/items.csv"
     try (e2e.read(items) + "NEW-ITEM,New item,Nos,1,FIFO,,,,,,,\n").write(toFile: items, atomically: true, encoding: .utf8)
@@ -158,7 +167,7 @@ import Testing
     #expect(e2e.rows(b + "/reports/stock-ledger.csv", voucher: "SE-1").count == 1)
     try e2e.drop(b, "5.csv", header + "Stock Entry,SE-5,2026-05-14,Material Issue,RM0001,,Stores,1,\n")
     #expect(basis(try e2e.cli(["run", b], environment: timings)) == "snapshot")
-    #expect(e2e.rows(b + "/reports/stock-ledger.csv", voucher: "SE-5").first?["qty_after_transaction"] == "1")
+    #expect(e2e.rows(b + "/reports/stock-ledger.csv", voucher: "SE-5").first?["qty_after_transaction"] == "0")  // 5 in, five issues of 1
   }
 
   @Test func returnsAndInvoicesOfPostedVouchersContinueFromTheSnapshot() throws {

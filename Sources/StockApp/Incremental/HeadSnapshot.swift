@@ -10,7 +10,9 @@ import StockStore
 /// (chain head, master data, the ledger files as the file system describes them, the head reports it saw).
 /// Written to `ledger/snapshot.bin` after every run that commits.
 struct HeadSnapshot: Sendable {
-  static let tag = "stockledger-snapshot 1"
+  /// The format's name and version. Version 2 ends with the length of the ageing fold, the part before it
+  /// (8 bytes, little-endian), so that the fold is decoded on the other core from the start.
+  static let tag = "stockledger-snapshot 2"
   var chain: String
   /// The committed files as the file system described them when the snapshot was written
   /// (``LedgerStore/statFingerprint()``).
@@ -74,7 +76,9 @@ struct HeadSnapshot: Sendable {
       state.encode(into: &w)
     }
     folds.encodeAllButAgeing(into: &w)
-    w.raw(ageing.value[...])
+    let ageingBytes = ageing.value
+    w.raw(ageingBytes[...])
+    w.uint64(UInt64(ageingBytes.count))
     return w.bytes
   }
 
@@ -108,6 +112,23 @@ struct HeadSnapshot: Sendable {
   init(decoding bytes: [UInt8], ledger: String, prefetchingHistory: Bool = false) throws(BinaryFormatError) {
     var r = BinaryReader(bytes)
     guard try r.string() == HeadSnapshot.tag else { throw BinaryFormatError(offset: 0, "not a snapshot of this version") }
+    // The ageing fold, the largest part and the last (its length in the last 8 bytes), decoded on the other
+    // core while this one decodes the rest (a daily run waited for the two one after the other).
+    guard bytes.count >= 8 else { throw BinaryFormatError(offset: bytes.count, "no length of the ageing fold") }
+    var trailer = BinaryReader(bytes, from: bytes.count - 8)
+    let ageingLength = try trailer.uint64()
+    guard ageingLength <= UInt64(bytes.count - 8 - r.offset) else { throw BinaryFormatError(offset: bytes.count - 8, "the ageing fold's length exceeds the snapshot") }
+    let ageingStart = bytes.count - 8 - Int(ageingLength)
+    let ageing = Background { () -> Result<AgeingFold, BinaryFormatError> in
+      var a = BinaryReader(bytes, from: ageingStart)
+      do throws(BinaryFormatError) {
+        let fold = try LedgerFolds.decodeAgeing(&a)
+        guard a.offset == bytes.count - 8 else { throw BinaryFormatError(offset: a.offset, "the ageing fold ends before its length says") }
+        return .success(fold)
+      } catch {
+        return .failure(error)
+      }
+    }
     chain = try r.string()
     ledgerFingerprint = try r.string()
     mastersDigest = try r.string()
@@ -126,8 +147,9 @@ struct HeadSnapshot: Sendable {
     index = PostedVouchers(mapped: try PostedVouchers.mapBase(ledger: ledger, size: indexBaseSize))
     try index.decodeRecent(from: &r)
     state = try PostingState(decoding: &r)
-    folds = try LedgerFolds(decoding: &r)
-    guard r.isAtEnd else { throw BinaryFormatError(offset: r.offset, "trailing data") }
+    folds = try LedgerFolds(decodingAllButAgeing: &r, ageing: AgeingFold())
+    guard r.offset == ageingStart else { throw BinaryFormatError(offset: r.offset, "trailing data before the ageing fold") }
+    folds.ageing = try ageing.value.get()
   }
 
   /// The ledger's snapshot when it describes the head `chain` under the same master data and the head

@@ -27,6 +27,13 @@ public struct BinaryReader: Sendable {
   /// Where the next read starts.
   public var offset: Int { position }
   public init(_ bytes: [UInt8]) { self.bytes = bytes }
+  /// A reader of `bytes` starting at `offset` (a section found by a length recorded elsewhere).
+  /// - Precondition: `0 <= offset <= bytes.count`.
+  public init(_ bytes: [UInt8], from offset: Int) {
+    precondition(offset >= 0 && offset <= bytes.count, "a reader starts within its bytes")
+    self.bytes = bytes
+    position = offset
+  }
 
   @inlinable public var isAtEnd: Bool { position == bytes.count }
 

@@ -171,11 +171,22 @@ extension LedgerFolds {
   public func encodeAgeing(into w: inout BinaryWriter) { ageing.encode(into: &w) }
 
   public init(decoding r: inout BinaryReader) throws(BinaryFormatError) {
+    try self.init(decodingAllButAgeing: &r, ageing: AgeingFold())
+    ageing = try LedgerFolds.decodeAgeing(&r)
+  }
+
+  /// The first part of ``init(decoding:)`` (what ``encodeAllButAgeing(into:)`` wrote), with the ageing fold
+  /// decoded apart (``decodeAgeing(_:)``, on another core).
+  public init(decodingAllButAgeing r: inout BinaryReader, ageing: AgeingFold) throws(BinaryFormatError) {
     guard try r.string() == LedgerFolds.formatTag else { throw BinaryFormatError(offset: r.offset, "not report folds of this version") }
     balance = try StockBalanceFold(decoding: &r)
     trial = try TrialBalanceFold(decoding: &r)
     batches = try BatchBalanceFold(decoding: &r)
     serials = try SerialStatusFold(decoding: &r)
-    ageing = try AgeingFold(decoding: &r)
+    self.ageing = ageing
   }
+
+  /// The last part of ``init(decoding:)``: the ageing fold as ``encodeAgeing(into:)`` wrote it.
+  /// - Complexity: O(slots).
+  public static func decodeAgeing(_ r: inout BinaryReader) throws(BinaryFormatError) -> AgeingFold { try AgeingFold(decoding: &r) }
 }
