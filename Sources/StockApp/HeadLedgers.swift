@@ -10,8 +10,9 @@ import StockStore
 ///
 /// Onto an empty ledger it also writes the run's own `stock.csv` and `gl.csv` (hashed, under temporary
 /// names in the ledger directory) for the commit to adopt: the entries and lines are those the run
-/// commits, and `gl.csv` is the general ledger's bytes unless a text field is guarded against formulas
-/// (then it is left to the commit).
+/// commits, which keeps neither (the replay streams them). `gl.csv` shares the general ledger's bytes up
+/// to the first text field the reports guard against formulas (or the reports failing), and is written
+/// row by row on its own from there.
 struct HeadLedgers {
   private let masters: Masters
   private let places: Int
@@ -21,6 +22,11 @@ struct HeadLedgers {
   /// The run's `stock.csv` and `gl.csv` with the rows written to each (nil when not asked for, or failed).
   private var run: (stock: StreamedFile, gl: StreamedFile, stockRows: Int, glRows: Int)?
   private var runStock: ByteWriter
+  /// The run's `gl.csv` rows once they are no longer the general ledger's bytes (``runGLOwn``).
+  private var runGL: ByteWriter
+  /// Whether the run's `gl.csv` is written row by row on its own: from the first row the reports guard
+  /// against formulas, or once the reports are not written.
+  private var runGLOwn = false
   /// Why the run's files were dropped, when they were (said by the commit if it then cannot write them).
   private var runFailure: StoreError?
   private(set) var folds = LedgerFolds()
@@ -57,6 +63,7 @@ struct HeadLedgers {
     runStock = ByteWriter(guardsFormulas: false, capacity: run == nil ? 0 : StreamedFile.chunk + (1 << 16))
     runStock.texts(LedgerFormat.stockFileColumns)
     runStock.endRow()
+    runGL = ByteWriter(guardsFormulas: false, capacity: 0)
     stock = ByteWriter(guardsFormulas: true, capacity: StreamedFile.chunk + (1 << 16))
     gl = ByteWriter(guardsFormulas: true, capacity: StreamedFile.chunk + (1 << 16))
     stock.texts(StockReports.stockLedgerColumns)
@@ -119,18 +126,41 @@ struct HeadLedgers {
     for i in g.indices {
       let line = g[i]  // one copy, as for entries
       folds.add(line)
-      run?.glRows += 1
-      guard let files, failure == nil else { continue }
-      line.write(places: places, into: &gl)
-      gl.endRow()
-      if gl.count >= StreamedFile.chunk { flushGL(files) }
+      let writing = files != nil && failure == nil
+      if writing {
+        let (start, guardedBefore) = (gl.count, gl.sawFormula)
+        line.write(places: places, into: &gl)
+        gl.endRow()
+        // The first row guarded against formulas: the run's file takes the rows before it, then its own.
+        if run != nil && !runGLOwn && !guardedBefore && gl.sawFormula { ownRunGL(sharing: start) }
+      } else if run != nil && !runGLOwn {
+        ownRunGL(sharing: gl.count)  // the reports are not written: what they gathered is still the run's
+      }
+      if run != nil {
+        run!.glRows += 1
+        if runGLOwn {
+          LedgerFormat.write(line, places: places, into: &runGL)
+          runGL.endRow()
+          do throws(StoreError) { try run!.gl.write(from: &runGL) } catch { dropRunFiles(error) }
+        }
+      }
+      if writing && gl.count >= StreamedFile.chunk { flushGL(files!) }
     }
   }
 
-  /// Hands the GL bytes gathered to the general ledger and the journal.
+  /// The run's `gl.csv` is written on its own from here: it takes the first `shared` bytes gathered for
+  /// the general ledger (whole rows, not yet handed to it) and no more of them.
+  private mutating func ownRunGL(sharing shared: Int) {
+    gl.withUnsafeBytes { run?.gl.append(UnsafeRawBufferPointer(rebasing: $0[..<shared])) }
+    runGL = ByteWriter(guardsFormulas: false, capacity: StreamedFile.chunk + (1 << 16))
+    runGLOwn = true
+  }
+
+  /// Hands the GL bytes gathered to the general ledger and the journal (and to the run's `gl.csv`, while
+  /// they are its bytes).
   private mutating func flushGL(_ files: (stock: StreamedFile, gl: StreamedFile, journal: StreamedFile?)) {
     if let journal = files.journal { gl.withUnsafeBytes { journal.append($0) } }
-    if let r = run { gl.withUnsafeBytes { r.gl.append($0) } }
+    if let r = run, !runGLOwn { gl.withUnsafeBytes { r.gl.append($0) } }
     do throws(StoreError) { try files.gl.write(from: &gl, flushingAt: 0) } catch { failure = error }
   }
 
@@ -150,16 +180,16 @@ struct HeadLedgers {
         failure = error
       }
     }
-    // gl.csv is written unguarded: the bytes gathered are its bytes only if guarding changed nothing
-    // (else the commit writes it from the run's GL lines). stock.csv is written unguarded row by row,
-    // whatever the reports hold, and does not depend on the reports being written.
+    // Both run files are written unguarded, whatever the reports hold and whether they were written:
+    // stock.csv row by row, gl.csv with the general ledger's bytes until it has its own (``runGLOwn``;
+    // then its bytes are not the journal's).
+    if run != nil && !runGLOwn && (files == nil || failure != nil) { ownRunGL(sharing: gl.count) }
     if let run {
       do throws(StoreError) {
         try run.stock.write(from: &runStock, flushingAt: 0)
         let stock = (try run.stock.closeHashed(), run.stockRows)
-        var gl: (file: StreamedFile.Closed, rows: Int)?
-        if failure == nil && !self.gl.sawFormula { gl = (try run.gl.closeHashed(), run.glRows) } else { run.gl.discard() }
-        r.runFiles = PrewrittenRunFiles(stock: stock, gl: gl)
+        if runGLOwn { try run.gl.write(from: &runGL, flushingAt: 0) }
+        r.runFiles = PrewrittenRunFiles(stock: stock, gl: (try run.gl.closeHashed(), run.glRows), glIsJournal: !runGLOwn)
       } catch {
         dropRunFiles(error)
       }

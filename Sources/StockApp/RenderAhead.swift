@@ -36,8 +36,9 @@ final class RenderAhead: @unchecked Sendable {
   /// The run's `stock.csv` and `gl.csv`, once the ledgers are written (before the aggregate reports).
   private var runFiles: PrewrittenRunFiles?
   private var runFilesReady = false
-  /// The replay's last window of entries, kept while the renderer reads it (``keep(_:)``).
+  /// The replay's last windows of entries and GL lines, kept while the renderer reads them (``keep(_:_:)``).
   private var keptEntries: [StockLedgerEntry] = []
+  private var keptGL: [GLEntry] = []
   private var work: Background<ReportWriter.Rendered?>!
   /// The run's vouchers as the commit will write them if every one posts as it came (in arrival order),
   /// written to the run's `vouchers.csv` while the renderer would otherwise wait (``VouchersFile``); the
@@ -129,20 +130,20 @@ final class RenderAhead: @unchecked Sendable {
     condition.unlock()
   }
 
-  /// Keeps the replay's last window of entries for as long as the renderer reads it: the replay keeps
-  /// only their count (``Replay/streamsEntries``) and is gone before the renderer has caught up.
-  func keep(_ entries: [StockLedgerEntry]) {
+  /// Keeps the replay's last windows of entries and GL lines for as long as the renderer reads them: the
+  /// replay keeps only their counts (``Replay/streamsEntries``) and is gone before the renderer has caught up.
+  func keep(_ entries: [StockLedgerEntry], _ gl: [GLEntry]) {
     condition.lock()
-    keptEntries = entries
+    (keptEntries, keptGL) = (entries, gl)
     condition.unlock()
   }
 
-  /// The replay refills its entries from the start (it has called ``drain()``: everything published was
-  /// read): the renderer reads them from the start again.
-  func rewindEntries() {
+  /// The replay refills its entries and GL lines from the start (it has called ``drain()``: everything
+  /// published was read): the renderer reads them from the start again.
+  func rewind() {
     condition.lock()
-    precondition(cancelled || entriesRead == entryCount, "entries are rewound once read")
-    (entryCount, entriesRead) = (0, 0)
+    precondition(cancelled || (entriesRead == entryCount && glRead == glCount), "entries and lines are rewound once read")
+    (entryCount, entriesRead, glCount, glRead) = (0, 0, 0, 0)
     condition.unlock()
   }
 
@@ -190,7 +191,7 @@ final class RenderAhead: @unchecked Sendable {
     var glAhead = PopulateAhead<GLEntry>(bytes: RenderAhead.populateWindow)
     while true {
       condition.lock()
-      // Where reading resumes: shared, as the replay rewinds the entries (``rewindEntries()``).
+      // Where reading resumes: shared, as the replay rewinds its windows (``rewind()``).
       while !cancelled && planning == nil && entryCount == entriesRead && glCount == glRead {
         // Nothing to render yet: the run's vouchers are written meanwhile, a slice at a time.
         if !vouchersAbandoned && hasVouchersToWrite {
@@ -202,7 +203,7 @@ final class RenderAhead: @unchecked Sendable {
         condition.wait()
       }
       if cancelled {
-        keptEntries = []
+        (keptEntries, keptGL) = ([], [])
         condition.unlock()
         ledgers.discard()
         vouchersFile?.discard()
@@ -228,7 +229,7 @@ final class RenderAhead: @unchecked Sendable {
     }
     var r = ledgers.finish()
     condition.lock()
-    keptEntries = []  // read: the window is freed
+    (keptEntries, keptGL) = ([], [])  // read: the windows are freed
     // The vouchers begun go to the commit, which writes the rest (they are its to finish from here).
     if let file = vouchersFile {
       if vouchersAbandoned || r.runFiles == nil { file.discard() } else { r.runFiles?.vouchers = file }

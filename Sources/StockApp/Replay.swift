@@ -48,12 +48,17 @@ struct Replay {
   var entries: [StockLedgerEntry] = []
   /// Entries posted in all: `entries.count`, plus those of the windows already rendered and dropped.
   private(set) var entryCount = 0
-  /// Whether `entries` holds only the last window (the entries went to the renderer, which writes the
-  /// run's `stock.csv` for the commit to adopt). A million-voucher run kept 170 MB of entries it did not
-  /// read again, and faulted in as many fresh pages.
+  /// Whether `entries` and `gl` hold only their last windows (the entries and lines went to the renderer,
+  /// which writes the run's `stock.csv` and `gl.csv` for the commit to adopt). A million-voucher run kept
+  /// 170 MB of entries and 160 MB of GL lines it did not read again, and faulted in as many fresh pages.
   let streamsEntries: Bool
-  /// Every posted voucher's GL lines, in posting order.
+  /// Every posted voucher's GL lines, in posting order (a window when ``streamsEntries``, as `entries`).
   var gl: [GLEntry] = []
+  /// GL lines posted in all: `gl.count`, plus those of the windows already rendered and dropped.
+  private(set) var glCount = 0
+  /// The debits and credits of every GL line, added up when the lines are not kept (``streamsEntries``):
+  /// the run summary's journal totals.
+  private(set) var glTotals = (debit: Amount.zero, credit: Amount.zero)
   /// Vouchers that could not post, with why.
   var failures: [(TimelineVoucher, [Diagnostic])] = []
   /// The engine's state after the last voucher.
@@ -76,7 +81,7 @@ struct Replay {
     let rows = timeline.reduce(0) { $0 + $1.voucher.items.count }
     if !Replay.reservesNothing {
       entries.reserveCapacity(streamsEntries ? min(2 * rows, Replay.entryWindow) : 2 * rows)
-      gl.reserveCapacity(2 * rows + 2 * timeline.count)
+      gl.reserveCapacity(streamsEntries ? min(2 * rows + 2 * timeline.count, Replay.glWindow) : 2 * rows + 2 * timeline.count)
     }
     var tracked: [(String, Voucher)] = []
     // The renderer reads the arrays in place: they may move only once it has read what it was given.
@@ -100,29 +105,36 @@ struct Replay {
       }
       if n + 3 < timeline.count { positions[(n + 3) & 7] = engine.prefetch(positions: hashes[(n + 3) & 7]) }
       if n + 1 < timeline.count { engine.prefetch(queues: positions[(n + 1) & 7]) }
-      // A full window of entries, between two vouchers: once the renderer has read it, it is refilled
-      // from the start (its pages already faulted in and in cache).
-      if let ahead, entries.count + Replay.entryRoom > entries.capacity, !entries.isEmpty {
+      // A full window of entries or GL lines, between two vouchers: once the renderer has read both, they
+      // are refilled from the start (their pages already faulted in and in cache).
+      if let ahead,
+        (entries.count + Replay.entryRoom > entries.capacity && !entries.isEmpty) || (gl.count + Replay.glRoom > gl.capacity && !gl.isEmpty)
+      {
         handOver(ahead)
         ahead.drain()
-        ahead.rewindEntries()
+        ahead.rewind()
         entries.removeAll(keepingCapacity: true)
+        gl.removeAll(keepingCapacity: true)
       }
       let e = entries.count, g = gl.count, d = engine.documentsSet
       switch engine.post(tv.voucher, appendingTo: &entries, gl: &gl) {
       case .success(let resolved):
         let document = engine.documentsSet == d + 1 ? d : -1
-        let added = entries.count - e
-        let done = Posted(timeline: tv, resolved: resolved, entries: entryCount..<entryCount + added, gl: g..<gl.count, document: document)
+        let (added, addedGL) = (entries.count - e, gl.count - g)
+        let done = Posted(timeline: tv, resolved: resolved, entries: entryCount..<entryCount + added, gl: glCount..<glCount + addedGL, document: document)
         entryCount += added
+        glCount += addedGL
+        if streamsEntries {
+          for line in gl[g...] { (glTotals.debit, glTotals.credit) = (glTotals.debit + line.debit, glTotals.credit + line.credit) }
+        }
         if ahead != nil, entries[e...].contains(where: { !$0.batchNo.isEmpty || !$0.serialNos.isEmpty }) { tracked.append((tv.voucher.no, done.voucher)) }
         posted.append(done)
       case .failure(let problems): failures.append((tv, problems.diagnostics))
       }
       if let ahead, n % RenderAhead.stride == RenderAhead.stride - 1 || n == timeline.count - 1 { handOver(ahead) }
     }
-    // The renderer may still be reading the last window when the replay is gone: it keeps it.
-    if let ahead { ahead.keep(entries) }
+    // The renderer may still be reading the last windows when the replay is gone: it keeps them.
+    if let ahead { ahead.keep(entries, gl) }
     state = engine.state
   }
 
@@ -131,6 +143,9 @@ struct Replay {
   /// Room left in the window below which the next voucher starts a new one (a voucher with more entries
   /// than that grows the window instead, after the renderer has read it).
   static let entryRoom = 256
+  /// GL lines in the window of a replay rendered ahead (16 MB), and the room below which it is refilled.
+  static let glWindow = 1 << 18
+  static let glRoom = 512
 
   /// Asks for the vouchers the replay posts next to be brought into cache while it posts this one: a run
   /// from scratch meets each voucher cold (a million of them were read long before), and every first touch

@@ -259,6 +259,7 @@ public enum RunCommand {
       }, moves: moves)
     record.cancelledEntries = settled.cancelledEntries
     record.streamedEntryCount = settled.streamedEntryCount
+    record.streamedGLCount = settled.streamedGL?.count
     var summary = RunSummary(run: runName, work: work, settled: settled, record: record, notes: notes)
     summary.dryRun = o.dryRun
     if o.dryRun {
@@ -309,7 +310,13 @@ public enum RunCommand {
       // last, naming the reports as they will be and the ledger files as they are then.
       let sizes = ReportWriter.sizes(after: rendered, in: p.out)
       if caches == nil { caches = buildCaches() }
-      try PostCommit.finish((record.run, record.moves, record.outputs, record.gl), store: store, paths: p, masters: masters, journal: committed.journal, prewrittenJournal: rendered.journal)
+      // GL lines not kept (streamed to the run's gl.csv) and neither a journal written beside them nor a
+      // gl.csv with the journal's bytes: the lines are read back from the committed gl.csv (as recovery does).
+      var journalLines = record.gl
+      if record.streamedGLCount != nil && committed.journal == nil && !(rendered.journal.map(DurableFiles.exists) ?? false) {
+        journalLines = store.unfinishedRun()?.gl ?? []
+      }
+      try PostCommit.finish((record.run, record.moves, record.outputs, journalLines), store: store, paths: p, masters: masters, journal: committed.journal, prewrittenJournal: rendered.journal)
       timer.mark("journal and moves")
       progress.show("writing reports to \(p.out)")
       var removal: Background<Void>?

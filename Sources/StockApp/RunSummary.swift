@@ -49,6 +49,10 @@ public struct RunSummary: Sendable {
       glDebit += g.debit
       glCredit += g.credit
     }
+    if let streamed = settled.streamedGL {
+      glDebit += streamed.debit
+      glCredit += streamed.credit
+    }
     self.notes = notes
   }
 

@@ -259,6 +259,9 @@ struct RunWork {
     /// Posted vouchers per file.
     var postedPerFile: [String: Int] = [:]
     var journal: [GLEntry] = []
+    /// Set when the GL lines were rendered ahead and not kept (`journal` is empty): how many there were,
+    /// and their debits and credits added up. The commit then adopts the run's `gl.csv` the renderer wrote.
+    var streamedGL: (count: Int, debit: Amount, credit: Amount)?
     var rejections: [Diagnostic] = []
     var rejectedVouchers = HeldBack()
     var fileStatus: [String: FileRecord.Status] = [:]
@@ -423,6 +426,7 @@ struct RunWork {
     if replay.streamsEntries {
       precondition(ledger.vouchers.isEmpty, "entries are rendered ahead onto an empty ledger only")
       s.streamedEntryCount = replay.entryCount
+      s.streamedGL = (replay.glCount, replay.glTotals.debit, replay.glTotals.credit)
     } else {
       s.entries = replay.entries
     }
@@ -430,7 +434,7 @@ struct RunWork {
     // renderer: none are kept), those of a reposted one that changed.
     if !replay.streamsEntries { s.written.reserveCapacity(replay.entryCount) }
     let repostsLedger = replay.posted.contains { $0.isPosted }
-    if !repostsLedger { s.journal = replay.gl }
+    if !repostsLedger && !replay.streamsEntries { s.journal = replay.gl }
     // Posted vouchers per file, counted in a run of one file before the table is touched (its name hashed
     // once per run of vouchers, not per voucher).
     var counting = (file: "", count: 0)

@@ -22,6 +22,11 @@ public struct RunRecord: Sendable {
   public var streamedEntryCount: Int?
   /// New stock ledger entries, counted (kept or not).
   public var entryCount: Int { streamedEntryCount ?? entries.count }
+  /// Set when `gl` was not kept (it is empty) because the run's `gl.csv` was written beside the posting:
+  /// how many lines that file must hold (adopted, or the commit fails, as for ``streamedEntryCount``).
+  public var streamedGLCount: Int?
+  /// GL lines, counted (kept or not).
+  public var glCount: Int { streamedGLCount ?? gl.count }
   /// A period close recorded by this run.
   public var closeThrough: BusinessDate?
   /// Files the run writes after its commit, committed here so that an interrupted run can finish them:
@@ -45,14 +50,18 @@ public struct RunRecord: Sendable {
 public struct PrewrittenRunFiles: Sendable {
   public var stock: (file: StreamedFile.Closed, rows: Int)?
   public var gl: (file: StreamedFile.Closed, rows: Int)?
+  /// Whether `gl`'s bytes are those of the run's GL journal (no text field the reports guard against
+  /// formulas): then the journal is a copy of it.
+  public var glIsJournal: Bool
   /// The run's `vouchers.csv` begun (its first vouchers, in the record's order): the commit continues it
   /// when the record's vouchers begin with those written (``VouchersFile/isBeginning(of:run:)``).
   public var vouchers: VouchersFile?
   /// Why they were not written, when they were to be (the commit says it if it cannot write them itself).
   public var failure: String?
-  public init(stock: (file: StreamedFile.Closed, rows: Int)?, gl: (file: StreamedFile.Closed, rows: Int)?, failure: String? = nil) {
+  public init(stock: (file: StreamedFile.Closed, rows: Int)?, gl: (file: StreamedFile.Closed, rows: Int)?, glIsJournal: Bool = true, failure: String? = nil) {
     self.stock = stock
     self.gl = gl
+    self.glIsJournal = glIsJournal
     self.failure = failure
   }
 
@@ -390,6 +399,10 @@ public struct LedgerStore: Sendable {
           let why = files?.failure ?? files?.stock.map { "it holds \($0.rows) rows, not the \(posted) the run posted" } ?? "it was not written"
           throw StoreError(path: dir + "/stock.csv", "the run's stock entries went to this file as they were posted and were not kept, and it cannot be used: \(why). Nothing was committed and the inbox is as it was: fix that (free disk space, or the permissions of the ledger folder) and run again")
         }
+        if file == .gl, let posted = record.streamedGLCount {
+          let why = files?.failure ?? files?.gl.map { "it holds \($0.rows) rows, not the \(posted) the run posted" } ?? "it was not written"
+          throw StoreError(path: dir + "/gl.csv", "the run's GL lines went to this file as they were posted and were not kept, and it cannot be used: \(why). Nothing was committed and the inbox is as it was: fix that (free disk space, or the permissions of the ledger folder) and run again")
+        }
         return .success(try file.write(record, in: dir, run: run, places: places))
       } catch { return .failure(error) }
     }
@@ -489,7 +502,7 @@ enum LargeFile: CaseIterable, Sendable {
     switch self {
     case .vouchers: return 105 * record.vouchers.count
     case .stock: return 100 * (record.entryCount + record.cancelledEntries.count)
-    case .gl: return 77 * record.gl.count
+    case .gl: return 77 * record.glCount
     }
   }
 
@@ -512,13 +525,13 @@ enum LargeFile: CaseIterable, Sendable {
       guard let p = prewritten?.stock, p.rows == record.entryCount, record.cancelledEntries.isEmpty else { return nil }
       file = p.file
     case .gl:
-      guard let p = prewritten?.gl, p.rows == record.gl.count else { return nil }
+      guard let p = prewritten?.gl, p.rows == record.glCount else { return nil }
       file = p.file
     }
     let name = self == .stock ? "stock.csv" : "gl.csv"
     // A file that cannot be moved into the run (another file system under `runs/`, say) is written anew.
     do { try file.adopt(as: dir + "/" + name) } catch { return nil }
-    return Written(name: name, count: file.count, sha256: file.sha256)
+    return Written(name: name, count: file.count, sha256: file.sha256, formulas: self == .gl && !(prewritten?.glIsJournal ?? false))
   }
 
   /// Writes the file durably into the run's directory `dir`.
@@ -545,6 +558,7 @@ enum LargeFile: CaseIterable, Sendable {
         }
       }
     case .gl:
+      precondition(record.streamedGLCount == nil, "GL lines not kept are adopted, not written (LedgerStore.commit)")
       // Whether a report would guard a text field against formulas: if not, the journal's bytes are gl.csv's.
       out = try StreamedFile(path: dir + "/gl.csv")
       formulas = try out.writeRows(guardingFormulas: false) { (b, flush) throws(StoreError) in
