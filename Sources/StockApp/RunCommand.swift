@@ -206,12 +206,14 @@ public enum RunCommand {
     }
 
     timer.mark("post")
-    let source = ReportSource(masters: masters, entries: settled.entries, gl: ledger.gl.isEmpty ? settled.journal : ledger.gl + settled.journal,
-                              vouchers: ReportCommand.index(ledger.vouchers, settled.acceptedNew), planning: settled.planning)
     // The head reports are rendered on the other core while the run rewrites `stock-ledger.csv` and
     // commits; they are written only after the commit, so they never show what the ledger does not hold.
+    // (Their source is made there too, and only when they were not rendered ahead: its index of vouchers
+    // with batches, serials or returns walked a million vouchers on the critical path for nothing.)
     let revaluedKeys = component?.keys
     let reports: Background<ReportWriter.Rendered>? = o.dryRun ? nil : settled.rendered ?? Background {
+      let source = ReportSource(masters: masters, entries: settled.entries, gl: ledger.gl.isEmpty ? settled.journal : ledger.gl + settled.journal,
+                                vouchers: ReportCommand.index(ledger.vouchers, settled.acceptedNew), planning: settled.planning)
       guard let snapshot else { return ReportWriter.render(source, out: p.out) }
       if let revaluedKeys {
         return ReportWriter.render(revaluing: source, keys: revaluedKeys, to: snapshot.folds, planning: snapshot.state.planning, sizes: snapshot.reportSizes, out: p.out)
@@ -338,7 +340,7 @@ public enum RunCommand {
       _ = removal?.value
       timer.mark("snapshot")
       timer.report()
-      if o.exitsAfter { keptUntilExit += [work, settled, record, source] as [Any] }
+      if o.exitsAfter { keptUntilExit += [work, settled, record] as [Any] }
     } catch {
       return .done((CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: the run was aborted: \(error)\nIf it stopped before its commit the ledger is as it was; otherwise the next run completes it.\n"), nil))
     }

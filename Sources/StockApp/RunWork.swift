@@ -315,6 +315,9 @@ struct RunWork {
     var replay: Replay
     var cancels: [Voucher] = []
     var timeline: [TimelineVoucher] = []
+    /// The new files in arrival order, each with the arrival position of its first voucher: a posted
+    /// voucher's file is found by its arrival, without reading the voucher again.
+    var arrivingFiles: [(name: String, start: Int)] = []
     while true {
       let live = files.filter { !rejectedFiles.contains($0.picked.name) }
       let candidates = live.map { f in
@@ -323,13 +326,19 @@ struct RunWork {
       }
       cancels = live.filter(\.hasCancels).flatMap { f in f.valid.filter { $0.action == .cancel && !s.rejectedVouchers.contains($0.no, file: f.picked.name) } }
       let cancelledNow = Set(cancels.map(\.no))
-      timeline = Timeline.order(posted: ledger.activeVouchers.filter { !cancelledNow.contains($0.no) }, new: candidates)
+      let stillPosted = ledger.activeVouchers.filter { !cancelledNow.contains($0.no) }
+      timeline = Timeline.order(posted: stillPosted, new: candidates)
+      var start = stillPosted.count
+      arrivingFiles = Timeline.arrivalOrder(candidates).map { f in
+        defer { start += f.vouchers.count }
+        return (f.name, start)
+      }
       // The run's vouchers in arrival order (files by name, then position: ``Timeline/order``), then the
       // cancellations: what `acceptedNew` below will be when every voucher posts as it came.
       let ahead = renderingAhead?(Timeline.arrivalOrder(candidates).map(\.vouchers) + [cancels])
       replay = Replay(masters: masters, timeline: timeline, state: base, renderingAhead: ahead)
       if replay.failures.isEmpty {
-        if replay.posted.contains(where: \.isResolved) { ahead?.abandonVouchers() }
+        if replay.posted.indices.contains(where: { replay.posted[$0].isResolved }) { ahead?.abandonVouchers() }
         s.rendered = ahead?.finish(planning: replay.state.planning)
         if let ahead { s.prewritten = { ahead.prewrittenRunFiles() } }
         break
@@ -371,11 +380,13 @@ struct RunWork {
     // vouchers filtered, sorted and mapped were three large arrays of fresh memory).
     // Most runs post their vouchers in the order they came (a file sorted by date): then they are taken
     // as they posted, without placing them.
+    // (The posted list is read by index: a loop over its elements copied each, retaining its voucher.)
     var newCount = 0, inArrivalOrder = true, lastArrival = -1, arrivals = 0
-    for p in replay.posted where !p.isPosted {
+    for i in replay.posted.indices where !replay.posted[i].isPosted {
       newCount += 1
-      if p.arrival < lastArrival { inArrivalOrder = false }
-      lastArrival = p.arrival
+      let arrival = replay.posted[i].arrival
+      if arrival < lastArrival { inArrivalOrder = false }
+      lastArrival = arrival
       arrivals = max(arrivals, lastArrival + 1)
     }
     s.acceptedNew.reserveCapacity(newCount + cancels.count)
@@ -433,25 +444,30 @@ struct RunWork {
     // Which entries the run writes: all of a new voucher's (not listed when the entries went to the
     // renderer: none are kept), those of a reposted one that changed.
     if !replay.streamsEntries { s.written.reserveCapacity(replay.entryCount) }
-    let repostsLedger = replay.posted.contains { $0.isPosted }
+    let repostsLedger = newCount < replay.posted.count
     if !repostsLedger && !replay.streamsEntries { s.journal = replay.gl }
-    // Posted vouchers per file, counted in a run of one file before the table is touched (its name hashed
-    // once per run of vouchers, not per voucher).
-    var counting = (file: "", count: 0)
-    for p in replay.posted {
-      let v = p.voucher  // its number, dates and source are those it came with
-      if !p.isPosted {
-        if !replay.streamsEntries { s.written.append(contentsOf: repeatElement(true, count: p.entries.count)) }
-        s.changedCount += p.entries.count
-        let file = v.source.file
-        if file != counting.file {
-          if counting.count > 0 { s.postedPerFile[counting.file, default: 0] += counting.count }
-          counting = (file, 0)
-        }
-        counting.count += 1
-        if repostsLedger { s.journal += replay.gl[p.gl] }
+    // Posted vouchers per file, by the files' arrival positions (`arrivingFiles`): the file of the last
+    // voucher first, else looked for.
+    var perFile = [Int](repeating: 0, count: arrivingFiles.count)
+    var file = 0
+    func fileOf(_ arrival: Int) -> Int {
+      if arrival >= arrivingFiles[file].start && (file + 1 == arrivingFiles.count || arrival < arrivingFiles[file + 1].start) { return file }
+      var k = arrivingFiles.count - 1
+      while k > 0 && arrivingFiles[k].start > arrival { k -= 1 }
+      return k
+    }
+    for i in replay.posted.indices {
+      if !replay.posted[i].isPosted {
+        let count = replay.posted[i].entries.count
+        if !replay.streamsEntries { s.written.append(contentsOf: repeatElement(true, count: count)) }
+        s.changedCount += count
+        file = fileOf(replay.posted[i].arrival)
+        perFile[file] += 1
+        if repostsLedger { s.journal += replay.gl[replay.posted[i].gl] }
         continue
       }
+      let p = replay.posted[i]
+      let v = p.voucher
       for e in replay.entries[p.entries] {
         let stored = ledger.entries[LedgerContents.entryKey(e.voucherNo, e.index)]
         let changed = stored != e
@@ -477,7 +493,7 @@ struct RunWork {
         s.adjustmentLines += 1
       }
     }
-    if counting.count > 0 { s.postedPerFile[counting.file, default: 0] += counting.count }
+    for (k, f) in arrivingFiles.enumerated() where perFile[k] > 0 { s.postedPerFile[f.name, default: 0] += perFile[k] }
     // Cancellations: the original's entries stay in the ledger, marked; its GL is reversed on its date.
     for c in cancels {
       guard let original = ledgerPosition[c.no]?.voucher else { continue }

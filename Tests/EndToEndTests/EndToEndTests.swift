@@ -94,6 +94,27 @@ import Testing
     #expect(dnInLedger.lowerBound < prInLedger.lowerBound)
   }
 
+  /// Each file is credited with its own posted vouchers when the timeline takes them in another order than
+  /// they came (files interleaved by date), and an empty file with none.
+  @Test func eachFileCountsItsOwnPostedVouchersWhateverTheOrder() throws {
+    let b = try books()
+    let header = "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\n"
+    try drop(b, "1.csv", header + "Delivery Note,DN-1,2026-03-05,RM0001,Stores,4,\nDelivery Note,DN-2,2026-03-07,RM0001,Stores,1,\n")
+    try drop(b, "2.csv", header)
+    try drop(b, "3.csv", header + "Purchase Receipt,PR-1,2026-03-01,RM0001,Stores,10,3\n")
+    try drop(b, "4.csv", header + "Purchase Receipt,PR-2,2026-03-06,RM0001,Stores,2,4\n")
+    let r = try cli(["run", b])
+    let summary = read(b + "/reports/runs/000001/run-summary.json")
+    func posted(_ file: String) -> String? {
+      guard let line = summary.split(separator: "\n").first(where: { $0.contains("\"file\": \"\(file)\"") }),
+        let range = line.range(of: "\"vouchers_posted\": ") else { return nil }
+      return String(line[range.upperBound...].prefix { $0.isNumber })
+    }
+    #expect(posted("1.csv") == "2" && posted("3.csv") == "1" && posted("4.csv") == "1", "\(r.out)\(summary)")
+    #expect(posted("2.csv") == nil || posted("2.csv") == "0")
+    #expect(r.out.contains("1.csv: 2 rows, 2 vouchers, 2 posted"), "\(r.out)")
+  }
+
   @Test func aBadVoucherRejectsItsWholeFileAndListsEveryProblem() throws {
     let b = try books()
     try drop(b, "good.csv", "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\nPurchase Receipt,PR-1,2026-03-01,RM0001,Stores,10,10\n")
