@@ -79,13 +79,10 @@ struct HeadLedgers {
   /// - Parameter voucher: the voucher of a batch or serial entry, by number (the tracking folds need it).
   /// - Complexity: O(entries).
   mutating func add(entries e: UnsafeBufferPointer<StockLedgerEntry>, voucher: (String) -> Voucher?) {
-    // The ageing positions the second prefetch step found, for the third, two entries later.
-    var ageingAt = [Int](repeating: -1, count: 4)
     for i in e.indices {
       // The rows of the entries folded next, asked into cache (``LedgerFolds/prefetch(probe:)``).
       if i + 8 < e.count { folds.prefetch(probe: e[i + 8].key) }
-      if i + 4 < e.count { ageingAt[i & 3] = folds.prefetch(rows: e[i + 4].key) }
-      if i + 2 < e.count { folds.prefetch(ageingAt: ageingAt[(i + 2) & 3]) }
+      if i + 4 < e.count { folds.prefetch(rows: e[i + 4].key) }
       // One copy of the entry for the calls into other modules, which would each take their own.
       let entry = e[i]
       let tracked = !entry.batchNo.isEmpty || !entry.serialNos.isEmpty

@@ -187,14 +187,6 @@ public struct StockKeyTable<Value: Sendable>: Sendable {
     stockledger_prefetch(start + (MemoryLayout<T>.size - 1))
   }
 
-  /// Calls `body` with the value at `position` in place (no copy, nothing retained): for a prefetch step
-  /// that reads what an earlier step brought into cache.
-  /// - Precondition: `position` is a position of the table (`0..<count`).
-  /// - Complexity: O(1).
-  @inlinable @inline(__always) public func withValue<R>(at position: Int, _ body: (UnsafePointer<Value>) -> R) -> R {
-    values.withUnsafeBufferPointer { body($0.baseAddress! + position) }
-  }
-
   // MARK: the table
 
   @inlinable func slot(of key: StockKey) -> Int? {

@@ -1,4 +1,3 @@
-import CMalloc
 import StockCore
 
 /// Stock ageing as a fold: FIFO slots per item and warehouse, independent of the valuation method
@@ -24,17 +23,6 @@ public struct AgeingFold: Sendable {
       set { if let newValue, head < slots.count { slots[head] = newValue } }
     }
     mutating func append(_ s: Slot) { slots.append(s) }
-    /// Asks for what a fold reads and writes first into cache: the array's count, the front slot and the
-    /// place after the last (where a receipt appends). Reads only the array's address.
-    @inline(__always) func prefetch() {
-      slots.withUnsafeBufferPointer { b in
-        guard let base = b.baseAddress else { return }
-        stockledger_prefetch(UnsafeRawPointer(base) - 16)  // the count, in the array's header
-        stockledger_prefetch(base + head)
-        stockledger_prefetch(UnsafeRawPointer(base + head) + (MemoryLayout<Slot>.size - 1))
-        stockledger_prefetch(base + b.count)
-      }
-    }
     mutating func popFront() {
       head += 1
       if head >= 16 && 2 * head >= slots.count {

@@ -27,25 +27,20 @@ public struct LedgerFolds: Sendable {
     if !e.serialNos.isEmpty { serials.add(e, voucher: voucher, masters: masters) }
   }
 
-  /// Asks for the rows an entry a few places ahead will fold into to be brought into cache, in three steps:
+  /// Asks for the rows an entry a few places ahead will fold into to be brought into cache, in two steps:
   /// the table slots of its key (``StockKeyTable/prefetch(probe:)``), then, some entries later, the rows
-  /// (``StockKeyTable/prefetch(position:)``), then the front and back of its ageing slots
-  /// (``prefetch(ageingAt:)``, given the position the second step returned). At a million entries over
-  /// 45,000 item-warehouses the folds' rows do not fit in cache: their lookups were two fifths of the
-  /// folding, and the ageing slots' array, one more load behind its row, most of the rest.
+  /// (``StockKeyTable/prefetch(position:)``, every cache line of each: a stock balance row spans three).
+  /// At a million entries over 45,000 item-warehouses the folds' rows do not fit in cache: their lookups
+  /// were two fifths of the folding. (A third step for the ageing slots' array, one load behind its row,
+  /// moved the wait into the step: no gain, BENCHMARKS.md.)
   /// - Complexity: O(1) each; a hint, never a change.
   @inline(__always) public func prefetch(probe key: StockKey) {
     balance.rows.prefetch(probe: key.hashedNames)
     ageing.slots.prefetch(probe: key.hashedNames)
   }
-  /// - Returns: the position of the key's ageing slots, or -1 (for ``prefetch(ageingAt:)``).
-  @inline(__always) public func prefetch(rows key: StockKey) -> Int {
+  @inline(__always) public func prefetch(rows key: StockKey) {
     _ = balance.rows.prefetch(position: key.hashedNames)
-    return ageing.slots.prefetch(position: key.hashedNames)
-  }
-  @inline(__always) public func prefetch(ageingAt position: Int) {
-    guard position >= 0 && position < ageing.slots.count else { return }
-    ageing.slots.withValue(at: position) { $0.pointee.prefetch() }
+    _ = ageing.slots.prefetch(position: key.hashedNames)
   }
 
   /// Adds one GL line (lines come in ledger order).
