@@ -102,6 +102,26 @@ import Testing
     #expect(e.state.batches["B-003"]?.expiry?.description == "2026-11-06")
   }
 
+  /// A batch emptied by an outward movement leaves the item-warehouse's set of batches to pick from (so the
+  /// set does not grow with the history), and comes back with a receipt of it, picked by its expiry again.
+  @Test func anEmptiedBatchLeavesThePickingSetAndComesBackWithStock() throws {
+    var e = PostingEngine(masters: Fixture.masters())
+    let day = { (d: Int) in BusinessDate(year: 2026, month: 8, day: d) }
+    let key = StockKey(item: "MED", warehouse: "Stores")
+    try post(&e, pr("PR-1", "MED", 5, "10", expiry: day(30)))  // B-001
+    try post(&e, pr("PR-2", "MED", 5, "20", seconds: 1, expiry: day(20)))  // B-002, expiring first
+    let d1 = try post(&e, dn("DN-1", "MED", 7))
+    #expect(d1.entries.map(\.batchNo) == ["B-002", "B-001"])
+    #expect(e.state.batchesIn[key] == ["B-001"])  // B-002 emptied
+    try post(&e, pr("PR-3", "MED", 4, "25", day: 12, batch: "B-002"))
+    #expect(e.state.batchesIn[key] == ["B-001", "B-002"])
+    let d2 = try post(&e, dn("DN-2", "MED", 5, day: 13))
+    #expect(d2.entries.map(\.batchNo) == ["B-002", "B-001"])
+    #expect(d2.entries.map(\.actualQty) == [Fixed(-4), Fixed(-1)])
+    #expect(e.state.batchesIn[key] == ["B-001"])
+    #expect(e.state.batchStock[BatchKey(batch: "B-001", warehouse: "Stores")]?.qty == Fixed(2))
+  }
+
   @Test func batchRejections() throws {
     var e = PostingEngine(masters: Fixture.masters())
     try post(&e, pr("PR-1", "MEDX", 5, "10", batch: "OLD", expiry: BusinessDate(year: 2026, month: 5, day: 10)))

@@ -47,7 +47,9 @@ public struct PostingState: Sendable {
   public var batchStock: [BatchKey: BatchStock] = [:]
   /// Serials in stock per item and warehouse (for picking without a scan of every serial).
   public var serialsIn: [StockKey: Set<String>] = [:]
-  /// Batches that ever held stock per item and warehouse (for first-expiring-first picking).
+  /// Batches that may hold stock per item and warehouse (for first-expiring-first picking): a batch comes
+  /// in with a receipt or a count and leaves when an outward movement empties it, so the set does not grow
+  /// with the ledger's history.
   public var batchesIn: [StockKey: Set<String>] = [:]
   /// Highest number used per naming-series prefix.
   public var seriesUsed: [String: Int] = [:]
