@@ -97,8 +97,9 @@ struct Replay {
     // The states of the vouchers posting next, three steps of prefetching (``PostingEngine/prefetch(probe:)``).
     var hashes = [PostingEngine.StateHashes](repeating: .init(), count: 8)
     var positions = [PostingEngine.StatePositions](repeating: .init(), count: 8)
+    let voucherOffset = Replay.voucherOffset
     for (n, tv) in timeline.enumerated() {
-      timeline.withUnsafeBufferPointer { Replay.prefetch($0, after: n) }
+      timeline.withUnsafeBufferPointer { Replay.prefetch($0, after: n, voucherOffset: voucherOffset) }
       if n + 5 < timeline.count {
         hashes[(n + 5) & 7] = PostingEngine.StateHashes(timeline[n + 5].voucher)
         engine.prefetch(probe: hashes[(n + 5) & 7])
@@ -158,17 +159,23 @@ struct Replay {
   /// posting a file in date order, and saved 10 % of posting the same file shuffled). Told apart by the
   /// arrival positions: consecutive when the order is the arrival's.
   /// - Complexity: O(1); reads nothing it has not asked for before, retains nothing.
-  @inline(__always) static func prefetch(_ timeline: UnsafeBufferPointer<TimelineVoucher>, after n: Int) {
-    func scattered(_ i: Int) -> Bool { timeline[i].arrival != timeline[i - 1].arrival + 1 }
+  /// - Parameter voucherOffset: where a timeline element keeps its voucher (``voucherOffset``, read once).
+  @inline(__always) static func prefetch(_ timeline: UnsafeBufferPointer<TimelineVoucher>, after n: Int, voucherOffset: Int) {
+    func scattered(_ i: Int) -> Bool { timeline[i].key.arrival != timeline[i - 1].key.arrival + 1 }
+    // The voucher in the timeline's element, read in place (a copy of it retained the voucher: a write to
+    // the line the step asks for, and a wait for it).
+    func voucher(_ i: Int) -> UnsafeRawPointer { UnsafeRawPointer(timeline.baseAddress! + i) + voucherOffset }
     if n + 16 < timeline.count && scattered(n + 16) {
-      let fields = timeline[n + 16].voucher.memory.fields
+      let fields = voucher(n + 16).load(as: UnsafeRawPointer.self)
       for line in 0..<2 { stockledger_prefetch(fields + 64 * line) }  // the box is 112 bytes
     }
     if n + 8 < timeline.count && scattered(n + 8) {
-      let items = timeline[n + 8].voucher.memory.items
+      let items = Voucher.memory(at: voucher(n + 8)).items
       for line in 0..<4 { stockledger_prefetch(items + 64 * line) }
     }
   }
+  /// Where a timeline element keeps its voucher.
+  static let voucherOffset = MemoryLayout<TimelineVoucher>.offset(of: \TimelineVoucher.voucher)!
 
   /// For tests (`STOCKLEDGER_TEST_NO_RESERVE=1`): the arrays start without room and move as they grow, so
   /// a ``RenderAhead`` is drained before nearly every hand-over.

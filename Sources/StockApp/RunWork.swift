@@ -328,14 +328,15 @@ struct RunWork {
       let cancelledNow = Set(cancels.map(\.no))
       let stillPosted = ledger.activeVouchers.filter { !cancelledNow.contains($0.no) }
       timeline = Timeline.order(posted: stillPosted, new: candidates)
+      let arriving = Timeline.arrivalOrder(candidates)
       var start = stillPosted.count
-      arrivingFiles = Timeline.arrivalOrder(candidates).map { f in
+      arrivingFiles = arriving.map { f in
         defer { start += f.vouchers.count }
         return (f.name, start)
       }
       // The run's vouchers in arrival order (files by name, then position: ``Timeline/order``), then the
       // cancellations: what `acceptedNew` below will be when every voucher posts as it came.
-      let ahead = renderingAhead?(Timeline.arrivalOrder(candidates).map(\.vouchers) + [cancels])
+      let ahead = renderingAhead?(arriving.map(\.vouchers) + [cancels])
       replay = Replay(masters: masters, timeline: timeline, state: base, renderingAhead: ahead)
       if replay.failures.isEmpty {
         if replay.posted.indices.contains(where: { replay.posted[$0].isResolved }) { ahead?.abandonVouchers() }

@@ -213,6 +213,18 @@ public struct Voucher: Sendable, Hashable {
     return (fields, items)
   }
 
+  /// ``memory`` of the voucher stored at `voucher` (an element of an array of values holding vouchers,
+  /// read in place): for a prefetch step, which must not retain the voucher (a retain writes its count,
+  /// the very cache line the step asks for, and waits for it).
+  /// - Complexity: O(1); reads the voucher's reference and, once its fields are in cache, its rows' address.
+  public static func memory(at voucher: UnsafeRawPointer) -> (fields: UnsafeRawPointer, items: UnsafeRawPointer) {
+    let fields = voucher.load(as: UnsafeRawPointer.self)
+    let items = Unmanaged<Storage>.fromOpaque(fields)._withUnsafeGuaranteedRef { s in
+      withUnsafeMutablePointer(to: &s.items) { UnsafeRawPointer($0).load(as: UnsafeRawPointer.self) }
+    }
+    return (fields, items)
+  }
+
   public static func == (a: Voucher, b: Voucher) -> Bool {
     if a.storage === b.storage { return true }
     return a.type == b.type && a.no == b.no && a.date == b.date && a.time == b.time && a.action == b.action && a.purpose == b.purpose && a.party == b.party && a.isReturn == b.isReturn && a.returnAgainst == b.returnAgainst && a.updateStock == b.updateStock && a.againstVoucher == b.againstVoucher && a.remarks == b.remarks && a.items == b.items && a.taxes == b.taxes && a.additionalCosts == b.additionalCosts && a.source == b.source
