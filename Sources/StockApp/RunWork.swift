@@ -131,14 +131,17 @@ struct RunWork {
     // submitted vouchers of every file, found by ordering the hashes. Only they are followed in order, by
     // text (a table of a million hashes and numbers, filled in order, held the posting core for a fifth
     // of a second at 1M while the other was idle).
-    var hashes: [UInt64] = []
-    for v in validated { for c in v?.checked ?? [] where c.action == .submit { hashes.append(UInt64(bitPattern: Int64(c.hash.value))) } }
+    // (None can repeat when one file has submitted vouchers and its reader grouped them by number.)
     var mayRepeat = Set<Int>()
-    let order = HashOrder.positions(sortedBy: hashes)
-    for k in order.indices.dropFirst() where hashes[Int(order[k])] == hashes[Int(order[k - 1])] {
-      mayRepeat.insert(Int(Int64(bitPattern: hashes[Int(order[k])])))
+    let submitting = validated.indices.filter { validated[$0]?.checked.contains { $0.action == .submit } ?? false }
+    if submitting.count > 1 || submitting.contains(where: { !files[$0].read.numbersAreDistinct }) {
+      var hashes: [UInt64] = []
+      for v in validated { for c in v?.checked ?? [] where c.action == .submit { hashes.append(UInt64(bitPattern: Int64(c.hash.value))) } }
+      let order = HashOrder.positions(sortedBy: hashes)
+      for k in order.indices.dropFirst() where hashes[Int(order[k])] == hashes[Int(order[k - 1])] {
+        mayRepeat.insert(Int(Int64(bitPattern: hashes[Int(order[k])])))
+      }
     }
-    hashes = []
     // Where each such number was first seen, as file index and line (formatted only when it is seen again).
     var firstByHash: [NumberHash: Int] = [:]
     var firsts: [(no: String, place: Int)] = []

@@ -36,6 +36,27 @@ import Testing
     #expect(e2e.rows(xmlBooks + "/reports/stock-ledger.csv", voucher: "DN-0001").first?["stock_value_difference"] == "-1125.00")
   }
 
+  /// Two vouchers of one XML file with the same number (elements are not grouped by number, as CSV rows
+  /// are): the file is rejected, the repeat named, when it is the only file of the run.
+  @Test func aNumberRepeatedWithinOneXMLFileIsRejected() throws {
+    let b = try e2e.books()
+    try e2e.drop(b, "only.xml", """
+      <?xml version="1.0" encoding="UTF-8"?>
+      <vouchers xmlns="urn:stockledger:vouchers:1">
+        <voucher voucher_type="Purchase Receipt" voucher_no="PR-1" posting_date="2026-11-02">
+          <item item_code="RM0001" warehouse="Stores" qty="4" rate="10"/>
+        </voucher>
+        <voucher voucher_type="Purchase Receipt" voucher_no="PR-1" posting_date="2026-11-03">
+          <item item_code="RM0001" warehouse="Stores" qty="3" rate="10"/>
+        </voucher>
+      </vouchers>
+      """)
+    #expect(try e2e.cli(["run", b]).code == 1)
+    let errors = e2e.read(b + "/rejected/only.xml.errors.csv")
+    #expect(errors.contains("E_DUPLICATE_VOUCHER") && errors.contains("voucher PR-1 also appears in only.xml"), "\(errors)")
+    #expect(e2e.rows(b + "/reports/stock-ledger.csv", voucher: "PR-1").isEmpty)
+  }
+
   @Test func hostileAndBrokenFilesAreRejectedWithTheirLineAndAValidOnePosts() throws {
     let b = try e2e.books()
     try e2e.drop(b, "a-xxe.xml", """

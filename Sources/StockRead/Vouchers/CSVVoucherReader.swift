@@ -18,6 +18,12 @@ public enum CSVVoucherReader {
   ///     the general path alone (the tests compare the two).
   ///   - halvesFrom: the smallest file read in halves (for the fuzzer, which reads small files in halves).
   @_spi(Testing) public static func read(bytes: [UInt8], file: String, inHalves: Bool, plain: Bool = true, halvesFrom minimum: Int = 1 << 22) -> VoucherFile {
+    var result = readGrouped(bytes: bytes, file: file, inHalves: inHalves, plain: plain, halvesFrom: minimum)
+    result.numbersAreDistinct = true  // rows are grouped by number, whichever way the file was read
+    return result
+  }
+
+  private static func readGrouped(bytes: [UInt8], file: String, inHalves: Bool, plain: Bool, halvesFrom minimum: Int) -> VoucherFile {
     if inHalves, let halves = readInParts(bytes: bytes, file: file, halves: true, minimum: minimum, plain: plain) { return halves }
     if plain, let whole = readInParts(bytes: bytes, file: file, halves: false, plain: true) { return whole }
     var result = VoucherFile(name: file)

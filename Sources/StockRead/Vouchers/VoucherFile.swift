@@ -12,6 +12,9 @@ public struct VoucherFile: Sendable {
   public var header: [String]
   /// Distinct voucher numbers seen (including vouchers too broken to build).
   public var voucherCount = 0
+  /// Whether no two of `vouchers` share a number: a CSV file's rows are grouped into vouchers by number
+  /// (an XML file's vouchers are elements, which may repeat one).
+  public var numbersAreDistinct = false
 
   public init(name: String, vouchers: [Voucher] = [], diagnostics: [Diagnostic] = [], rowCount: Int = 0,
               header: [String] = []) {
