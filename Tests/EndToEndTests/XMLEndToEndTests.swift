@@ -40,17 +40,10 @@ import Testing
   /// are): the file is rejected, the repeat named, when it is the only file of the run.
   @Test func aNumberRepeatedWithinOneXMLFileIsRejected() throws {
     let b = try e2e.books()
-    try e2e.drop(b, "only.xml", """
-      <?xml version="1.0" encoding="UTF-8"?>
-      <vouchers xmlns="urn:stockledger:vouchers:1">
-        <voucher voucher_type="Purchase Receipt" voucher_no="PR-1" posting_date="2026-11-02">
-          <item item_code="RM0001" warehouse="Stores" qty="4" rate="10"/>
-        </voucher>
-        <voucher voucher_type="Purchase Receipt" voucher_no="PR-1" posting_date="2026-11-03">
-          <item item_code="RM0001" warehouse="Stores" qty="3" rate="10"/>
-        </voucher>
-      </vouchers>
-      """)
+    let receipt = { (day: Int, qty: Int) in
+      "<voucher voucher_type=\"Purchase Receipt\" voucher_no=\"PR-1\" posting_date=\"2026-11-0\(day)\"><item item_code=\"RM0001\" warehouse=\"Stores\" qty=\"\(qty)\" rate=\"10\"/></voucher>"
+    }
+    try e2e.drop(b, "only.xml", "<vouchers xmlns=\"urn:stockledger:vouchers:1\">\(receipt(2, 4))\(receipt(3, 3))</vouchers>\n")
     #expect(try e2e.cli(["run", b]).code == 1)
     let errors = e2e.read(b + "/rejected/only.xml.errors.csv")
     #expect(errors.contains("E_DUPLICATE_VOUCHER") && errors.contains("voucher PR-1 also appears in only.xml"), "\(errors)")
