@@ -154,6 +154,11 @@ import Testing
     try e2e.drop(b, "2b.csv", header + "Stock Entry,SE-2B,2026-05-11,Material Issue,RM0001,,Stores,1,\n")
     #expect(basis(try e2e.cli(["run", b], environment: timings)) == "replay")
     #expect(e2e.rows(b + "/reports/stock-ledger.csv", voucher: "SE-2B").first?["qty_after_transaction"] == "3")
+    // Cut short right after its name (fewer bytes left than the ageing fold's length takes): ignored, too.
+    let cut = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    try Data(cut.prefix(1 + Int(cut[0]) + 3)).write(to: URL(fileURLWithPath: path))
+    try e2e.drop(b, "2c.csv", header + "Stock Entry,SE-2C,2026-05-11,Material Receipt,RM0001,Stores,,1,10\n")
+    #expect(basis(try e2e.cli(["run", b], environment: timings)) == "replay")
     // Master data changed since the snapshot: replayed under the new master data.
     let items = b + "/masters/items.csv"
     try (e2e.read(items) + "NEW-ITEM,New item,Nos,1,FIFO,,,,,,,\n").write(toFile: items, atomically: true, encoding: .utf8)
@@ -167,7 +172,7 @@ import Testing
     #expect(e2e.rows(b + "/reports/stock-ledger.csv", voucher: "SE-1").count == 1)
     try e2e.drop(b, "5.csv", header + "Stock Entry,SE-5,2026-05-14,Material Issue,RM0001,,Stores,1,\n")
     #expect(basis(try e2e.cli(["run", b], environment: timings)) == "snapshot")
-    #expect(e2e.rows(b + "/reports/stock-ledger.csv", voucher: "SE-5").first?["qty_after_transaction"] == "0")  // 5 in, five issues of 1
+    #expect(e2e.rows(b + "/reports/stock-ledger.csv", voucher: "SE-5").first?["qty_after_transaction"] == "1")  // 6 in (SE-1, SE-2C), five issues of 1
   }
 
   @Test func returnsAndInvoicesOfPostedVouchersContinueFromTheSnapshot() throws {

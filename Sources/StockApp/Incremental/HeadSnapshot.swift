@@ -114,7 +114,7 @@ struct HeadSnapshot: Sendable {
     guard try r.string() == HeadSnapshot.tag else { throw BinaryFormatError(offset: 0, "not a snapshot of this version") }
     // The ageing fold, the largest part and the last (its length in the last 8 bytes), decoded on the other
     // core while this one decodes the rest (a daily run waited for the two one after the other).
-    guard bytes.count >= 8 else { throw BinaryFormatError(offset: bytes.count, "no length of the ageing fold") }
+    guard bytes.count - 8 >= r.offset else { throw BinaryFormatError(offset: bytes.count, "no length of the ageing fold") }
     var trailer = BinaryReader(bytes, from: bytes.count - 8)
     let ageingLength = try trailer.uint64()
     guard ageingLength <= UInt64(bytes.count - 8 - r.offset) else { throw BinaryFormatError(offset: bytes.count - 8, "the ageing fold's length exceeds the snapshot") }
