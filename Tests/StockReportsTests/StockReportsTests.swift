@@ -55,6 +55,28 @@ let chart: [Account] = [
     #expect(StockReports.stockVsGL(source, ReportFilter()).rows == [["Stores", "50.00", "70.00", "-20.00"]])
   }
 
+  /// The folds go into the snapshot in two parts, decoded on two cores: decoded, they encode to the same
+  /// bytes and give the same reports; a part cut short is a format error, not a smaller fold.
+  @Test func foldsSurviveTheirTwoPartBinaryLayout() throws {
+    let folds = LedgerFolds.of(source)
+    var first = BinaryWriter(), second = BinaryWriter()
+    folds.encodeAllButAgeing(into: &first)
+    folds.encodeAgeing(into: &second)
+    var r1 = BinaryReader(first.bytes), r2 = BinaryReader(second.bytes)
+    let ageing = try LedgerFolds.decodeAgeing(&r2)
+    let decoded = try LedgerFolds(decodingAllButAgeing: &r1, ageing: ageing)
+    #expect(r1.isAtEnd && r2.isAtEnd)
+    var again1 = BinaryWriter(), again2 = BinaryWriter()
+    decoded.encodeAllButAgeing(into: &again1)
+    decoded.encodeAgeing(into: &again2)
+    #expect(again1.bytes == first.bytes && again2.bytes == second.bytes)
+    for name in ["stock-balance", "stock-ageing", "trial-balance"] {
+      #expect(decoded.csv(name, masters: Self.masters, planning: [:]) == folds.csv(name, masters: Self.masters, planning: [:]), "\(name)")
+    }
+    var cut = BinaryReader(Array(second.bytes.dropLast()))
+    #expect(throws: BinaryFormatError.self) { _ = try LedgerFolds.decodeAgeing(&cut) }
+  }
+
   @Test func ageingTakesOldestSlotsFirst() {
     let t = PlanningReports.stockAgeing(source, ReportFilter(to: BusinessDate(year: 2026, month: 12, day: 10)))
     // slots: 20 of Dec 1 (age 9), 20 of Dec 2 (age 8), 2 of Dec 4 (age 6): (180 + 160 + 12) / 42 = 8.38

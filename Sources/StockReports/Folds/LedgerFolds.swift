@@ -146,14 +146,8 @@ public struct LedgerFolds: Sendable {
 extension LedgerFolds {
   static let formatTag = "stockledger-folds 1"
 
-  /// The unfiltered folds in the snapshot's binary layout.
-  public func encode(into w: inout BinaryWriter) {
-    encodeAllButAgeing(into: &w)
-    encodeAgeing(into: &w)
-  }
-
-  /// The first part of ``encode(into:)``: everything but the ageing fold, which comes after it (the two
-  /// parts can be encoded on two cores and joined).
+  /// The unfiltered folds in the snapshot's binary layout, in two parts that can be encoded and decoded on
+  /// two cores: everything but the ageing fold (this), then the ageing fold (``encodeAgeing(into:)``).
   public func encodeAllButAgeing(into w: inout BinaryWriter) {
     w.string(LedgerFolds.formatTag)
     balance.encode(into: &w)
@@ -162,16 +156,12 @@ extension LedgerFolds {
     serials.encode(into: &w)
   }
 
-  /// The last part of ``encode(into:)``: the ageing fold (FIFO slots per item-warehouse, the largest part).
+  /// The second part of the folds' binary layout: the ageing fold (FIFO slots per item-warehouse, the
+  /// largest part).
   public func encodeAgeing(into w: inout BinaryWriter) { ageing.encode(into: &w) }
 
-  public init(decoding r: inout BinaryReader) throws(BinaryFormatError) {
-    try self.init(decodingAllButAgeing: &r, ageing: AgeingFold())
-    ageing = try LedgerFolds.decodeAgeing(&r)
-  }
-
-  /// The first part of ``init(decoding:)`` (what ``encodeAllButAgeing(into:)`` wrote), with the ageing fold
-  /// decoded apart (``decodeAgeing(_:)``, on another core).
+  /// The folds from what ``encodeAllButAgeing(into:)`` wrote, with the ageing fold decoded apart
+  /// (``decodeAgeing(_:)``, on another core).
   public init(decodingAllButAgeing r: inout BinaryReader, ageing: AgeingFold) throws(BinaryFormatError) {
     guard try r.string() == LedgerFolds.formatTag else { throw BinaryFormatError(offset: r.offset, "not report folds of this version") }
     balance = try StockBalanceFold(decoding: &r)
@@ -181,7 +171,7 @@ extension LedgerFolds {
     self.ageing = ageing
   }
 
-  /// The last part of ``init(decoding:)``: the ageing fold as ``encodeAgeing(into:)`` wrote it.
+  /// The ageing fold as ``encodeAgeing(into:)`` wrote it.
   /// - Complexity: O(slots).
   public static func decodeAgeing(_ r: inout BinaryReader) throws(BinaryFormatError) -> AgeingFold { try AgeingFold(decoding: &r) }
 }
