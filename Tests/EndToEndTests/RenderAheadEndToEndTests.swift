@@ -63,4 +63,26 @@ import Testing
       #expect(try e2e.cli(["report", name, dir]).out == e2e.read(dir + "/reports/\(name).csv"), "\(name)")
     }
   }
+
+  /// The GL lines go to the run's `gl.csv` as they are posted and are not kept, so the file is written
+  /// beside the posting even when the reports cannot be: the run commits the same ledger as a run whose
+  /// reports can (and stops after its commit, as before, on the reports' folder).
+  @Test func theRunsGLFileIsWrittenWhenTheReportsCannotBe() throws {
+    let root = Scratch.path("sl-ahead-noreports")
+    var gl: [String] = []
+    for (name, out) in [("fine", nil), ("blocked", "not-a-folder/reports")] as [(String, String?)] {
+      let dir = root + "/" + name
+      #expect(try e2e.cli(["generate", dir, "--vouchers", "2000", "--items", "20", "--warehouses", "3", "--seed", "9"]).code == 0)
+      var args = ["run", dir]
+      if let out {
+        try "not a folder\n".write(toFile: dir + "/not-a-folder", atomically: true, encoding: .utf8)
+        args += ["--out", dir + "/" + out]
+      }
+      let r = try e2e.cli(args)
+      #expect(r.code == (out == nil ? 0 : 2), "\(r.out)\(r.err)")
+      #expect(try e2e.cli(["verify", dir]).code == 0)
+      gl.append(e2e.read(dir + "/ledger/runs/000001/gl.csv"))
+    }
+    #expect(gl[0].split(separator: "\n").count == 4001 && gl[0] == gl[1])
+  }
 }
