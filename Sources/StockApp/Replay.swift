@@ -166,11 +166,11 @@ struct Replay {
     // the line the step asks for, and a wait for it).
     func voucher(_ i: Int) -> UnsafeRawPointer { UnsafeRawPointer(timeline.baseAddress! + i) + voucherOffset }
     if n + 16 < timeline.count && scattered(n + 16) {
-      let fields = voucher(n + 16).load(as: UnsafeRawPointer.self)
+      let fields = Voucher.fieldsAddress(at: voucher(n + 16))
       for line in 0..<2 { stockledger_prefetch(fields + 64 * line) }  // the box is 112 bytes
     }
     if n + 8 < timeline.count && scattered(n + 8) {
-      let items = Voucher.memory(at: voucher(n + 8)).items
+      let items = Voucher.itemsAddress(at: voucher(n + 8))
       for line in 0..<4 { stockledger_prefetch(items + 64 * line) }
     }
   }

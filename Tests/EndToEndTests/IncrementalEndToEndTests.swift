@@ -23,6 +23,16 @@ import Testing
     return out
   }
 
+  /// A books directory whose first run posted `first`, then `second` run onto it with timings (what the run
+  /// started from): the directory and the second run.
+  func run(_ header: String, _ first: String, then second: String) throws -> (books: String, second: EndToEndTests.Result) {
+    let b = try e2e.books()
+    try e2e.drop(b, "1.csv", header + first)
+    #expect(try e2e.cli(["run", b]).code == 0)
+    try e2e.drop(b, "2.csv", header + second)
+    return (b, try e2e.cli(["run", b], environment: timings))
+  }
+
   /// What a run started from, as its timings say.
   func basis(_ r: EndToEndTests.Result) -> String {
     if r.err.contains("timings (the head snapshot)") { return "snapshot" }
@@ -207,13 +217,11 @@ import Testing
   /// the projected quantity (spliced into the previous files) — and renders those whose planning changed
   /// without a movement (an order): the files are what `report` derives from the whole ledger.
   @Test func aRunFromTheSnapshotSplicesOnlyWhatItTouched() throws {
-    let b = try e2e.books()
-    let header = "voucher_type,voucher_no,posting_date,party,item_code,warehouse,qty,rate\n"
-    try e2e.drop(b, "1.csv", header + "Purchase Receipt,PR-1,2026-05-01,Acme,RM0001,Stores,10,100\nPurchase Receipt,PR-2,2026-05-01,Acme,RM0002,Stores,8,20\nPurchase Receipt,PR-3,2026-05-01,Acme,FG0001,Finished Goods,3,50\n")
-    #expect(try e2e.cli(["run", b]).code == 0)
     // The second run moves RM0001 only and orders RM0002 (no movement); FG0001 is untouched.
-    try e2e.drop(b, "2.csv", header + "Purchase Receipt,PR-4,2026-05-03,Acme,RM0001,Stores,5,110\nSales Order,SO-1,2026-05-03,Zed,RM0002,Stores,6,30\n")
-    let r = try e2e.cli(["run", b], environment: timings)
+    let (b, r) = try run(
+      "voucher_type,voucher_no,posting_date,party,item_code,warehouse,qty,rate\n",
+      "Purchase Receipt,PR-1,2026-05-01,Acme,RM0001,Stores,10,100\nPurchase Receipt,PR-2,2026-05-01,Acme,RM0002,Stores,8,20\nPurchase Receipt,PR-3,2026-05-01,Acme,FG0001,Finished Goods,3,50\n",
+      then: "Purchase Receipt,PR-4,2026-05-03,Acme,RM0001,Stores,5,110\nSales Order,SO-1,2026-05-03,Zed,RM0002,Stores,6,30\n")
     #expect(r.code == 0 && basis(r) == "snapshot", "\(r.err)")
     #expect(e2e.read(b + "/reports/projected-qty.csv").contains("RM0002,Stores,8,6,0,0,2,"))
     #expect(e2e.read(b + "/reports/stock-balance.csv").contains("RM0001,Stores,0,0.00,15,1550.00,0,0.00,15,1550.00,"))
@@ -224,12 +232,10 @@ import Testing
   }
 
   @Test func aBackdatedVoucherFulfillingAnOrderReplays() throws {
-    let b = try e2e.books()
-    let header = "voucher_type,voucher_no,posting_date,party,item_code,warehouse,qty,rate,against_voucher\n"
-    try e2e.drop(b, "1.csv", header + "Purchase Receipt,PR-1,2026-05-01,Acme,RM0001,Stores,10,100,\nSales Order,SO-1,2026-05-02,Zed,RM0001,Stores,4,150,\nDelivery Note,DN-1,2026-05-05,Zed,RM0001,Stores,1,150,\n")
-    #expect(try e2e.cli(["run", b]).code == 0)
-    try e2e.drop(b, "2.csv", header + "Delivery Note,DN-2,2026-05-03,Zed,RM0001,Stores,2,150,SO-1\n")
-    let r = try e2e.cli(["run", b], environment: timings)
+    let (b, r) = try run(
+      "voucher_type,voucher_no,posting_date,party,item_code,warehouse,qty,rate,against_voucher\n",
+      "Purchase Receipt,PR-1,2026-05-01,Acme,RM0001,Stores,10,100,\nSales Order,SO-1,2026-05-02,Zed,RM0001,Stores,4,150,\nDelivery Note,DN-1,2026-05-05,Zed,RM0001,Stores,1,150,\n",
+      then: "Delivery Note,DN-2,2026-05-03,Zed,RM0001,Stores,2,150,SO-1\n")
     #expect(basis(r) == "replay")
     #expect(r.out.contains("DN-2 (2.csv) fulfils the order SO-1 and is dated before the ledger's latest voucher: the ledger was replayed"))
     #expect(e2e.read(b + "/reports/projected-qty.csv").contains("RM0001,Stores,7,2,0,0,5,"))

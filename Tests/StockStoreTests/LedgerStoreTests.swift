@@ -156,33 +156,41 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: scratch).isEmpty, "the begun file is adopted or removed")
   }
 
-  /// A record whose entries were rendered ahead and not kept commits only by adopting the run's stock.csv
-  /// written beside the posting: without it, with a file of other rows, or after the writer failed, the
-  /// commit fails saying why, and HEAD is as it was, so the run changes nothing and its input stays in the
-  /// inbox for the next run.
-  @Test(arguments: ["missing", "wrong rows", "writer failed"]) func entriesNotKeptCommitOnlyWithTheirFile(case kind: String) throws {
+  /// A record whose entries (or GL lines) were rendered ahead and not kept commits only by adopting the
+  /// run's stock.csv (or gl.csv) written beside the posting: without it, with a file of other rows, or after
+  /// the writer failed, the commit fails saying why, and HEAD is as it was, so the run changes nothing and
+  /// its input stays in the inbox for the next run.
+  @Test(arguments: ["stock.csv", "gl.csv"], ["missing", "wrong rows", "writer failed"])
+  func rowsNotKeptCommitOnlyWithTheirFile(file: String, case kind: String) throws {
     let dir = directory()
     let store = LedgerStore(directory: dir)
     let first = try store.commit(record(1), previousChain: LedgerStore.zeroChain, places: 2).chain
     var r = record(2)
-    r.streamedEntryCount = r.entries.count
-    r.entries = []
+    let posted: Int
+    if file == "stock.csv" {
+      (posted, r.streamedEntryCount, r.entries) = (r.entries.count, r.entries.count, [])
+    } else {
+      (posted, r.streamedGLCount, r.gl) = (r.gl.count, r.gl.count, [])
+    }
     var prewritten: (@Sendable () -> PrewrittenRunFiles?)?
     var expected = "it was not written"
     if kind == "wrong rows" {
-      let stock = try StreamedFile(path: dir + "/stock-ahead.csv")
-      stock.append(Array("posting_date\n".utf8))
-      let files = PrewrittenRunFiles(stock: (try stock.closeHashed(), 2), gl: nil)
+      let ahead = try StreamedFile(path: dir + "/ahead-" + file)
+      ahead.append(Array("posting_date\n".utf8))
+      let closed = (try ahead.closeHashed(), posted + 1)
+      let files = file == "stock.csv" ? PrewrittenRunFiles(stock: closed, gl: nil) : PrewrittenRunFiles(stock: nil, gl: closed)
       prewritten = { @Sendable in files }
-      expected = "it holds 2 rows, not the 1 the run posted"
+      expected = "it holds \(posted + 1) rows, not the \(posted) the run posted"
     } else if kind == "writer failed" {
-      let files = PrewrittenRunFiles(stock: nil, gl: nil, failure: "ledger/stock.csv: No space left on device")
+      let files = PrewrittenRunFiles(stock: nil, gl: nil, failure: "ledger/\(file): No space left on device")
       prewritten = { @Sendable in files }
-      expected = "ledger/stock.csv: No space left on device"
+      expected = "ledger/\(file): No space left on device"
     }
     var message = ""
     do { _ = try store.commit(r, previousChain: first, places: 2, prewritten: prewritten) } catch { message = error.description }
-    #expect(message.contains("/runs/000002/stock.csv: the run's stock entries went to this file as they were posted and were not kept, and it cannot be used: \(expected). Nothing was committed"), "\(message)")
+    let what = file == "stock.csv" ? "stock entries" : "GL lines"
+    #expect(posted > 0)
+    #expect(message.contains("/runs/000002/\(file): the run's \(what) went to this file as they were posted and were not kept, and it cannot be used: \(expected). Nothing was committed"), "\(message)")
     let ledger = try store.load()
     #expect(ledger.runCount == 1 && ledger.chainHead == first)
   }

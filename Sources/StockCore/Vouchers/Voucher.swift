@@ -204,25 +204,21 @@ public struct Voucher: Sendable, Hashable {
     }
   }
 
-  /// Where the voucher's fields lie, and its item rows: for a loop that asks for them to be cached a few
-  /// vouchers before it reads them (``Replay``). Reads no field's contents and retains nothing.
-  public var memory: (fields: UnsafeRawPointer, items: UnsafeRawPointer) {
-    let fields = UnsafeRawPointer(Unmanaged.passUnretained(storage).toOpaque())
-    // The array's bits are the address of its buffer; loaded as bits, the buffer is not retained.
-    let items = withUnsafeMutablePointer(to: &storage.items) { UnsafeRawPointer($0).load(as: UnsafeRawPointer.self) }
-    return (fields, items)
-  }
+  /// Where the fields of the voucher stored at `voucher` lie (an element of an array of values holding
+  /// vouchers, read in place: a voucher is one reference to its fields), for a loop that asks for them to be
+  /// cached a few vouchers before it reads them (``Replay``). Retains nothing: a retain writes the count,
+  /// the very cache line the step asks for, and waits for it.
+  /// - Complexity: O(1); reads the reference only.
+  public static func fieldsAddress(at voucher: UnsafeRawPointer) -> UnsafeRawPointer { voucher.load(as: UnsafeRawPointer.self) }
 
-  /// ``memory`` of the voucher stored at `voucher` (an element of an array of values holding vouchers,
-  /// read in place): for a prefetch step, which must not retain the voucher (a retain writes its count,
-  /// the very cache line the step asks for, and waits for it).
-  /// - Complexity: O(1); reads the voucher's reference and, once its fields are in cache, its rows' address.
-  public static func memory(at voucher: UnsafeRawPointer) -> (fields: UnsafeRawPointer, items: UnsafeRawPointer) {
-    let fields = voucher.load(as: UnsafeRawPointer.self)
-    let items = Unmanaged<Storage>.fromOpaque(fields)._withUnsafeGuaranteedRef { s in
+  /// Where the item rows of the voucher stored at `voucher` lie (as ``fieldsAddress(at:)``): reads the
+  /// fields, so ask for them first. Retains nothing.
+  /// - Complexity: O(1).
+  public static func itemsAddress(at voucher: UnsafeRawPointer) -> UnsafeRawPointer {
+    Unmanaged<Storage>.fromOpaque(fieldsAddress(at: voucher))._withUnsafeGuaranteedRef { s in
+      // The array's bits are the address of its buffer; loaded as bits, the buffer is not retained.
       withUnsafeMutablePointer(to: &s.items) { UnsafeRawPointer($0).load(as: UnsafeRawPointer.self) }
     }
-    return (fields, items)
   }
 
   public static func == (a: Voucher, b: Voucher) -> Bool {

@@ -394,14 +394,11 @@ public struct LedgerStore: Sendable {
       do throws(StoreError) {
         let files = prewritten?()
         if let adopted = file.adopt(files, for: record, in: dir) { return .success(adopted) }
-        if file == .stock, let posted = record.streamedEntryCount {
-          // The entries were not kept: the commit cannot write them, and changes nothing.
-          let why = files?.failure ?? files?.stock.map { "it holds \($0.rows) rows, not the \(posted) the run posted" } ?? "it was not written"
-          throw StoreError(path: dir + "/stock.csv", "the run's stock entries went to this file as they were posted and were not kept, and it cannot be used: \(why). Nothing was committed and the inbox is as it was: fix that (free disk space, or the permissions of the ledger folder) and run again")
-        }
-        if file == .gl, let posted = record.streamedGLCount {
-          let why = files?.failure ?? files?.gl.map { "it holds \($0.rows) rows, not the \(posted) the run posted" } ?? "it was not written"
-          throw StoreError(path: dir + "/gl.csv", "the run's GL lines went to this file as they were posted and were not kept, and it cannot be used: \(why). Nothing was committed and the inbox is as it was: fix that (free disk space, or the permissions of the ledger folder) and run again")
+        if let streamed = file.streamed(record) {
+          // The rows were not kept: the commit cannot write them, and changes nothing.
+          let rows = file == .stock ? files?.stock?.rows : files?.gl?.rows
+          let why = files?.failure ?? rows.map { "it holds \($0) rows, not the \(streamed.count) the run posted" } ?? "it was not written"
+          throw StoreError(path: dir + "/" + file.fileName, "the run's \(streamed.what) went to this file as they were posted and were not kept, and it cannot be used: \(why). Nothing was committed and the inbox is as it was: fix that (free disk space, or the permissions of the ledger folder) and run again")
         }
         return .success(try file.write(record, in: dir, run: run, places: places))
       } catch { return .failure(error) }
@@ -487,6 +484,26 @@ public struct LedgerStore: Sendable {
 enum LargeFile: CaseIterable, Sendable {
   case vouchers, stock, gl
 
+  /// Its name in the run's directory.
+  var fileName: String {
+    switch self {
+    case .vouchers: return "vouchers.csv"
+    case .stock: return "stock.csv"
+    case .gl: return "gl.csv"
+    }
+  }
+
+  /// When the record does not hold this file's rows (the run streamed them to a file written beside the
+  /// posting, ``RunRecord/streamedEntryCount``, ``RunRecord/streamedGLCount``): how many the file must hold,
+  /// and what they are, for a message.
+  func streamed(_ record: RunRecord) -> (count: Int, what: String)? {
+    switch self {
+    case .vouchers: return nil
+    case .stock: return record.streamedEntryCount.map { ($0, "stock entries") }
+    case .gl: return record.streamedGLCount.map { ($0, "GL lines") }
+    }
+  }
+
   /// What writing one gave: its name, size and SHA-256, where each voucher went (`vouchers.csv`), and
   /// whether a report would guard a text field against formulas (`gl.csv`).
   struct Written: Sendable {
@@ -518,8 +535,8 @@ enum LargeFile: CaseIterable, Sendable {
       do {
         try begun.write(record.vouchers[begun.count...])
         let closed = try begun.closeHashed()
-        try closed.adopt(as: dir + "/vouchers.csv")
-        return Written(name: "vouchers.csv", count: closed.count, sha256: closed.sha256, places: begun.places)
+        try closed.adopt(as: dir + "/" + fileName)
+        return Written(name: fileName, count: closed.count, sha256: closed.sha256, places: begun.places)
       } catch { return nil }
     case .stock:
       guard let p = prewritten?.stock, p.rows == record.entryCount, record.cancelledEntries.isEmpty else { return nil }
@@ -528,10 +545,9 @@ enum LargeFile: CaseIterable, Sendable {
       guard let p = prewritten?.gl, p.rows == record.glCount else { return nil }
       file = p.file
     }
-    let name = self == .stock ? "stock.csv" : "gl.csv"
     // A file that cannot be moved into the run (another file system under `runs/`, say) is written anew.
-    do { try file.adopt(as: dir + "/" + name) } catch { return nil }
-    return Written(name: name, count: file.count, sha256: file.sha256, formulas: self == .gl && !(prewritten?.glIsJournal ?? false))
+    do { try file.adopt(as: dir + "/" + fileName) } catch { return nil }
+    return Written(name: fileName, count: file.count, sha256: file.sha256, formulas: self == .gl && !(prewritten?.glIsJournal ?? false))
   }
 
   /// Writes the file durably into the run's directory `dir`.
@@ -540,13 +556,13 @@ enum LargeFile: CaseIterable, Sendable {
     let out: StreamedFile
     switch self {
     case .vouchers:
-      let file = try VouchersFile(path: dir + "/vouchers.csv", run: run, capacity: record.vouchers.count)
+      let file = try VouchersFile(path: dir + "/" + fileName, run: run, capacity: record.vouchers.count)
       try file.write(record.vouchers)
       let (count, hash) = try file.finish()
-      return Written(name: "vouchers.csv", count: count, sha256: hash, places: file.places)
+      return Written(name: fileName, count: count, sha256: hash, places: file.places)
     case .stock:
       precondition(record.streamedEntryCount == nil, "entries not kept are adopted, not written (LedgerStore.commit)")
-      out = try StreamedFile(path: dir + "/stock.csv")
+      out = try StreamedFile(path: dir + "/" + fileName)
       try out.writeRows(guardingFormulas: false) { (b, flush) throws(StoreError) in
         b.texts(LedgerFormat.stockFileColumns)
         b.endRow()
@@ -560,7 +576,7 @@ enum LargeFile: CaseIterable, Sendable {
     case .gl:
       precondition(record.streamedGLCount == nil, "GL lines not kept are adopted, not written (LedgerStore.commit)")
       // Whether a report would guard a text field against formulas: if not, the journal's bytes are gl.csv's.
-      out = try StreamedFile(path: dir + "/gl.csv")
+      out = try StreamedFile(path: dir + "/" + fileName)
       formulas = try out.writeRows(guardingFormulas: false) { (b, flush) throws(StoreError) in
         b.texts(LedgerFormat.glColumns)
         b.endRow()
@@ -573,6 +589,6 @@ enum LargeFile: CaseIterable, Sendable {
     }
     let (count, hash) = try out.finish()
     guard let hash else { throw StoreError(path: out.path, "written without its hash") }
-    return Written(name: (out.path as NSString).lastPathComponent, count: count, sha256: hash, formulas: formulas)
+    return Written(name: fileName, count: count, sha256: hash, formulas: formulas)
   }
 }
