@@ -102,24 +102,50 @@ import Testing
     #expect(e.state.batches["B-003"]?.expiry?.description == "2026-11-06")
   }
 
-  /// A batch emptied by an outward movement leaves the item-warehouse's set of batches to pick from (so the
-  /// set does not grow with the history), and comes back with a receipt of it, picked by its expiry again.
-  @Test func anEmptiedBatchLeavesThePickingSetAndComesBackWithStock() throws {
+  /// An item-warehouse lists its batches with stock in picking order (first expiring first, then the
+  /// oldest), so a delivery reads the first few: a batch is inserted at its place by its receipt, leaves
+  /// when an outward movement empties it, and comes back with a receipt of it, at its place again.
+  @Test func batchesWithStockAreListedInPickingOrder() throws {
     var e = PostingEngine(masters: Fixture.masters())
     let day = { (d: Int) in BusinessDate(year: 2026, month: 8, day: d) }
     let key = StockKey(item: "MED", warehouse: "Stores")
     try post(&e, pr("PR-1", "MED", 5, "10", expiry: day(30)))  // B-001
     try post(&e, pr("PR-2", "MED", 5, "20", seconds: 1, expiry: day(20)))  // B-002, expiring first
+    #expect(e.state.batchesIn[key] == ["B-002", "B-001"])
     let d1 = try post(&e, dn("DN-1", "MED", 7))
     #expect(d1.entries.map(\.batchNo) == ["B-002", "B-001"])
     #expect(e.state.batchesIn[key] == ["B-001"])  // B-002 emptied
     try post(&e, pr("PR-3", "MED", 4, "25", day: 12, batch: "B-002"))
-    #expect(e.state.batchesIn[key] == ["B-001", "B-002"])
-    let d2 = try post(&e, dn("DN-2", "MED", 5, day: 13))
-    #expect(d2.entries.map(\.batchNo) == ["B-002", "B-001"])
-    #expect(d2.entries.map(\.actualQty) == [Fixed(-4), Fixed(-1)])
+    try post(&e, pr("PR-4", "MED", 1, "30", day: 12, seconds: 1, expiry: day(25)))  // B-003, between the two
+    #expect(e.state.batchesIn[key] == ["B-002", "B-003", "B-001"])
+    let d2 = try post(&e, dn("DN-2", "MED", 6, day: 13))
+    #expect(d2.entries.map(\.batchNo) == ["B-002", "B-003", "B-001"])
+    #expect(d2.entries.map(\.actualQty) == [Fixed(-4), Fixed(-1), Fixed(-1)])
     #expect(e.state.batchesIn[key] == ["B-001"])
     #expect(e.state.batchStock[BatchKey(batch: "B-001", warehouse: "Stores")]?.qty == Fixed(2))
+    try post(&e, dn("DN-3", "MED", 2, day: 14))
+    #expect(e.state.batchesIn[key] == nil)  // nothing left to pick: the item-warehouse's list is gone
+  }
+
+  /// Serials in stock are listed in receipt order whatever their names: a delivery naming one from the
+  /// middle takes it out, an automatic pick takes the oldest, a serial received again goes to the end.
+  @Test func serialsInStockAreListedInReceiptOrder() throws {
+    var e = PostingEngine(masters: Fixture.masters())
+    let key = StockKey(item: "PHONE", warehouse: "Stores")
+    try post(&e, pr("PR-1", "PHONE", 2, "100", serials: ["P-9", "P-2"]))
+    try post(&e, pr("PR-2", "PHONE", 2, "200", seconds: 1, serials: ["P-5", "P-1"]))
+    #expect(e.state.serialsIn[key] == ["P-9", "P-2", "P-5", "P-1"])
+    try post(&e, dn("DN-1", "PHONE", 1, serials: ["P-5"]))
+    #expect(e.state.serialsIn[key] == ["P-9", "P-2", "P-1"])
+    let d2 = try post(&e, dn("DN-2", "PHONE", 2, seconds: 1))
+    #expect(d2.entries[0].serialNos == ["P-9", "P-2"])
+    #expect(d2.entries[0].stockValueDifference.formatted(places: 2) == "-200.00")
+    try post(&e, pr("PR-3", "PHONE", 1, "300", day: 12, serials: ["P-5"]))
+    #expect(e.state.serialsIn[key] == ["P-1", "P-5"])
+    let d3 = try post(&e, dn("DN-3", "PHONE", 1, day: 13))
+    #expect(d3.entries[0].serialNos == ["P-1"])
+    #expect(d3.entries[0].stockValueDifference.formatted(places: 2) == "-200.00")
+    #expect(rejections(&e, dn("DN-4", "PHONE", 2, day: 13, seconds: 1)).map(\.message) == ["2 serial numbers of PHONE needed in Stores for DN-4; only 1 in stock"])
   }
 
   @Test func batchRejections() throws {

@@ -11,8 +11,10 @@ import StockStore
 /// Written to `ledger/snapshot.bin` after every run that commits.
 struct HeadSnapshot: Sendable {
   /// The format's name and version. Version 2 ends with the length of the ageing fold, the part before it
-  /// (8 bytes, little-endian), so that the fold is decoded on the other core from the start.
-  static let tag = "stockledger-snapshot 2"
+  /// (8 bytes, little-endian), so that the fold is decoded on the other core from the start. Version 3
+  /// keeps the serials and batches in stock per item-warehouse in picking order (version 2 wrote sets, in
+  /// no order: refused, that run replays once).
+  static let tag = "stockledger-snapshot 3"
   var chain: String
   /// The committed files as the file system described them when the snapshot was written
   /// (``LedgerStore/statFingerprint()``).

@@ -49,11 +49,11 @@ extension PostingState {
       w.compactFixed(b.qty)
       w.compactFixed(b.value)
     }
-    for sets in [serialsIn, batchesIn] {
-      w.count(sets.count)
-      for k in sets.keys {
+    for lists in [serialsIn, batchesIn] {
+      w.count(lists.count)
+      for k in lists.keys {
         w.key(k)
-        let members = sets[k]!
+        let members = lists[k]!  // in picking order
         w.count(members.count)
         for m in members { w.string(m) }
       }
@@ -116,14 +116,14 @@ extension PostingState {
       batchStock[k] = BatchStock(qty: try r.compactFixed(), value: try r.compactFixed())
     }
     for which in 0..<2 {
-      var sets: [StockKey: Set<String>] = [:]
+      var lists: [StockKey: [String]] = [:]
       for _ in 0..<(try r.count()) {
         let k = try r.key()
-        var members = Set<String>()
-        for _ in 0..<(try r.count()) { members.insert(try r.string()) }
-        sets[k] = members
+        var members: [String] = []
+        for _ in 0..<(try r.count()) { members.append(try r.string()) }
+        lists[k] = members
       }
-      if which == 0 { serialsIn = sets } else { batchesIn = sets }
+      if which == 0 { serialsIn = lists } else { batchesIn = lists }
     }
     for _ in 0..<(try r.count()) { seriesUsed[try r.string()] = try r.int() }
     serialSequence = try r.int()

@@ -76,12 +76,10 @@ extension Transaction {
     let delta = newQty - bs.qty
     let outcome = specific(&state, qty: delta, value: newValue - bs.value)
     setState(key, state)
+    notePickable(row.batchNo, key: key, before: bs.qty, after: newQty)
     bs.qty = newQty
     bs.value = newValue
     pendingBatchStock[bk] = bs
-    var set = batchesIn(key)
-    set.insert(row.batchNo)
-    pendingBatchesIn[key] = set
     let e = append(row, key: key, actualQty: delta, incomingRate: .zero, outcome: outcome, qtyAfter: state.qty, valuationRate: state.valuationRate)
     let counter = !row.expenseAccount.isEmpty ? AccountName(row.expenseAccount) : (voucher.purpose == .openingStock ? accounts.temporaryOpening : accounts.stockAdjustment)
     stockGL(Movement(warehouse: row.warehouse, actualQty: delta, stockValueDifference: e.stockValueDifference, outgoingRate: .zero), counter: counter)

@@ -37,8 +37,8 @@ struct Transaction {
     var serials: [String: SerialState] = [:]
     var batches: [String: BatchState] = [:]
     var batchStock: [BatchKey: BatchStock] = [:]
-    var serialsIn: [StockKey: Set<String>] = [:]
-    var batchesIn: [StockKey: Set<String>] = [:]
+    var serialsIn: [StockKey: [String]] = [:]
+    var batchesIn: [StockKey: [String]] = [:]
     var series: [String: Int] = [:]
     var orders: [String: OrderState] = [:]
     var planning: [StockKey: PlanningTotals] = [:]
@@ -216,11 +216,11 @@ struct Transaction {
     _read { yield rare?.batchStock ?? [:] }
     _modify { yield &made.batchStock }
   }
-  var pendingSerialsIn: [StockKey: Set<String>] {
+  var pendingSerialsIn: [StockKey: [String]] {
     _read { yield rare?.serialsIn ?? [:] }
     _modify { yield &made.serialsIn }
   }
-  var pendingBatchesIn: [StockKey: Set<String>] {
+  var pendingBatchesIn: [StockKey: [String]] {
     _read { yield rare?.batchesIn ?? [:] }
     _modify { yield &made.batchesIn }
   }
@@ -505,8 +505,8 @@ extension Transaction.Rare {
     for (k, s) in serials { base.serials[k] = s }
     for (k, s) in batches { base.batches[k] = s }
     for (k, s) in batchStock { base.batchStock[k] = s }
-    for (k, s) in serialsIn { base.serialsIn[k] = s }
-    for (k, s) in batchesIn { base.batchesIn[k] = s }
+    for (k, s) in serialsIn { base.serialsIn[k] = s.isEmpty ? nil : s }
+    for (k, s) in batchesIn { base.batchesIn[k] = s.isEmpty ? nil : s }
     for (k, n) in series { base.seriesUsed[k] = n }
     if let serialSequence { base.serialSequence = serialSequence }
     for (k, o) in orders { base.orders[k] = o }

@@ -45,12 +45,13 @@ public struct PostingState: Sendable {
   public var serials: [String: SerialState] = [:]
   public var batches: [String: BatchState] = [:]
   public var batchStock: [BatchKey: BatchStock] = [:]
-  /// Serials in stock per item and warehouse (for picking without a scan of every serial).
-  public var serialsIn: [StockKey: Set<String>] = [:]
-  /// Batches that may hold stock per item and warehouse (for first-expiring-first picking): a batch comes
-  /// in with a receipt or a count and leaves when an outward movement empties it, so the set does not grow
-  /// with the ledger's history.
-  public var batchesIn: [StockKey: Set<String>] = [:]
+  /// Serials in stock per item and warehouse, in receipt order (oldest first: the order a delivery picks
+  /// them in), so that picking reads the first few instead of sorting every serial in stock.
+  public var serialsIn: [StockKey: [String]] = [:]
+  /// Batches with stock per item and warehouse, in picking order: first expiring first, those without an
+  /// expiry last, then the oldest (creation order). A batch is listed exactly while its quantity there is
+  /// positive, so a delivery reads the first few instead of sorting every batch with stock.
+  public var batchesIn: [StockKey: [String]] = [:]
   /// Highest number used per naming-series prefix.
   public var seriesUsed: [String: Int] = [:]
   public var serialSequence = 0

@@ -16,8 +16,39 @@ extension Transaction {
   func serial(_ s: String) -> SerialState? { pendingSerials[s] ?? base.serials[s] }
   func batch(_ b: String) -> BatchState? { pendingBatches[b] ?? base.batches[b] }
   func batchStock(_ k: BatchKey) -> BatchStock { pendingBatchStock[k] ?? base.batchStock[k] ?? BatchStock() }
-  func serialsIn(_ k: StockKey) -> Set<String> { pendingSerialsIn[k] ?? base.serialsIn[k] ?? [] }
-  func batchesIn(_ k: StockKey) -> Set<String> { pendingBatchesIn[k] ?? base.batchesIn[k] ?? [] }
+  /// The serials in stock in `k`, oldest receipt first.
+  func serialsIn(_ k: StockKey) -> [String] { pendingSerialsIn[k] ?? base.serialsIn[k] ?? [] }
+  /// The batches with stock in `k`, in picking order (``PostingState/batchesIn``).
+  func batchesIn(_ k: StockKey) -> [String] { pendingBatchesIn[k] ?? base.batchesIn[k] ?? [] }
+
+  /// Whether batch `a` is picked before batch `b`: first expiring first, batches without expiry last, then
+  /// the oldest.
+  static func picksFirst(_ a: BatchState, _ b: BatchState) -> Bool {
+    switch (a.expiry, b.expiry) {
+    case let (x?, y?) where x != y: return x < y
+    case (nil, _?): return false
+    case (_?, nil): return true
+    default: return a.sequence < b.sequence
+    }
+  }
+
+  /// Keeps batch `b` listed in `key`'s picking order exactly while it has stock there, given its quantity
+  /// there before and after a change.
+  /// - Complexity: O(1) lookups for a batch that sorts last (a new batch without expiry: the usual receipt);
+  ///   otherwise O(batches with stock) to find its place.
+  mutating func notePickable(_ b: String, key: StockKey, before: Quantity, after: Quantity) {
+    guard before.isPositive != after.isPositive else { return }
+    var list = batchesIn(key)
+    if after.isPositive {
+      guard let new = batch(b) else { return }
+      var i = list.count
+      while i > 0, let previous = batch(list[i - 1]), Transaction.picksFirst(new, previous) { i -= 1 }
+      list.insert(b, at: i)
+    } else if let i = list.firstIndex(of: b) {
+      list.remove(at: i)
+    }
+    pendingBatchesIn[key] = list
+  }
 
   enum NameKind { case batch, serial }
 
@@ -135,25 +166,24 @@ extension Transaction {
       if !chunk.batch.isEmpty {
         let bk = BatchKey(batch: chunk.batch, warehouse: warehouse)
         var bs = batchStock(bk)
+        let before = bs.qty
         bs.qty += chunk.qty
         bs.value += outcome.stockValueDifference
         pendingBatchStock[bk] = bs
-        var set = batchesIn(key)
-        set.insert(chunk.batch)
-        pendingBatchesIn[key] = set
+        notePickable(chunk.batch, key: key, before: before, after: bs.qty)
       }
       if item.hasSerialNo {
         let perSerial = outcome.stockValueDifference.divided(by: Fixed(max(chunk.serials.count, 1)), rule: arithmetic.rounding)
-        var set = serialsIn(key)
+        var list = serialsIn(key)  // each gets the next receipt sequence: appended, the list stays in receipt order
         for s in chunk.serials {
           let sequence = (serialSequence ?? base.serialSequence) + 1
           serialSequence = sequence
           let rate = (keepSerialRates ? serial(s)?.incomingRate : nil) ?? (carried ? serial(s)?.incomingRate ?? perSerial : incomingRate)
           pendingSerials[s] = SerialState(item: item.code, batch: chunk.batch, warehouse: warehouse, incomingRate: rate, receivedSequence: sequence)
-          set.insert(s)
+          list.append(s)
           noteName(s, series: item.serialNoSeries)
         }
-        pendingSerialsIn[key] = set
+        pendingSerialsIn[key] = list
       }
       var tracked = row
       tracked.batchNo = chunk.batch
@@ -195,23 +225,14 @@ extension Transaction {
           chunks = [Chunk(batch: row.batchNo, serials: [], qty: qty)]
         }
       } else {
-        // First expiring first; batches without expiry last; then the oldest batch.
-        let candidates = batchesIn(key).compactMap { b -> (String, BatchState, Quantity)? in
-          guard let st = batch(b) else { return nil }
-          let q = batchStock(BatchKey(batch: b, warehouse: warehouse)).qty
-          guard q.isPositive else { return nil }
-          if checksExpiry, let e = st.expiry, e < voucher.date { return nil }
-          return (b, st, q)
-        }.sorted { a, b in
-          switch (a.1.expiry, b.1.expiry) {
-          case let (x?, y?) where x != y: return x < y
-          case (nil, _?): return false
-          case (_?, nil): return true
-          default: return a.1.sequence < b.1.sequence
-          }
-        }
+        // First expiring first; batches without expiry last; then the oldest batch: the list's order, so the
+        // walk stops at the batches that cover the quantity (expired ones skipped where expiry is checked).
         var left = qty
-        for (b, _, q) in candidates where left.isPositive {
+        for b in batchesIn(key) where left.isPositive {
+          guard let st = batch(b) else { continue }
+          if checksExpiry, let e = st.expiry, e < voucher.date { continue }
+          let q = batchStock(BatchKey(batch: b, warehouse: warehouse)).qty
+          guard q.isPositive else { continue }
           let take = min(q, left)
           chunks.append(Chunk(batch: b, serials: [], qty: take))
           left -= take
@@ -238,6 +259,7 @@ extension Transaction {
       let chunk = chunks[n]
       let bk = BatchKey(batch: chunk.batch, warehouse: warehouse)
       var bs = batchStock(bk)
+      let batchBefore = bs.qty
       let outcome: Valuation.Outcome
       if item.hasSerialNo {
         var sum = Wide.zero
@@ -256,24 +278,20 @@ extension Transaction {
         bs.value += outcome.stockValueDifference
         if bs.qty.isZero { bs.value = .zero }
         pendingBatchStock[bk] = bs
-        // A batch emptied here leaves the item-warehouse's batches (picking takes only batches with stock,
-        // and a receipt of it puts it back): kept, every batch ever received stayed, and every pick looked
-        // each one up — a cost that grew with the ledger's history (10M vouchers: a quarter of posting).
-        if !bs.qty.isPositive {
-          var set = batchesIn(key)
-          if set.remove(chunk.batch) != nil { pendingBatchesIn[key] = set }
-        }
+        // A batch emptied here leaves the picking list (a receipt or count of it puts it back): kept, every
+        // batch ever received stayed, and every pick looked each one up — a cost that grew with history.
+        notePickable(chunk.batch, key: key, before: batchBefore, after: bs.qty)
       }
       if item.hasSerialNo {
-        var set = serialsIn(key)
         for s in chunk.serials {
           if var st = serial(s) {
             st.warehouse = ""
             pendingSerials[s] = st
           }
-          set.remove(s)
         }
-        pendingSerialsIn[key] = set
+        var list = serialsIn(key)
+        Transaction.remove(chunk.serials, from: &list)
+        pendingSerialsIn[key] = list
       }
       chunks[n].value = -outcome.stockValueDifference
       var tracked = row
@@ -309,15 +327,30 @@ extension Transaction {
       fail(.badValue, line: row.line, field: "qty", "a serialized item moves whole units: \(chunk.qty) is not a whole number")
       return chunk
     }
-    let inStock = serialsIn(key).compactMap { s in serial(s).map { (s, $0) } }.filter { $0.1.batch == chunk.batch }
-      .sorted { $0.1.receivedSequence < $1.1.receivedSequence }
-    if inStock.count < n {
-      fail(.insufficientStock, line: row.line, field: "serial_nos", "\(n) serial numbers of \(item.code) needed in \(key.warehouse)\(chunk.batch.isEmpty ? "" : " batch \(chunk.batch)") for \(voucher.no); only \(inStock.count) in stock")
+    // The list is in receipt order: the first n of the chunk's batch are the oldest (short of n, the walk
+    // has seen them all).
+    var picked: [String] = []
+    for s in serialsIn(key) where picked.count < n {
+      if let st = serial(s), st.batch == chunk.batch { picked.append(s) }
+    }
+    if picked.count < n {
+      fail(.insufficientStock, line: row.line, field: "serial_nos", "\(n) serial numbers of \(item.code) needed in \(key.warehouse)\(chunk.batch.isEmpty ? "" : " batch \(chunk.batch)") for \(voucher.no); only \(picked.count) in stock")
       return chunk
     }
     var c = chunk
-    c.serials = inStock.prefix(n).map(\.0)
+    c.serials = picked
     return c
+  }
+
+  /// Removes the serials that left from a list in receipt order.
+  /// - Complexity: O(serials) when they are the list's first (a picked delivery), else O(list + serials).
+  static func remove(_ serials: [String], from list: inout [String]) {
+    if list.starts(with: serials) {
+      list.removeFirst(serials.count)
+    } else {
+      let gone = Set(serials)
+      list.removeAll { gone.contains($0) }
+    }
   }
 
   /// Checks (and on a first receipt creates) a batch.
