@@ -16,7 +16,7 @@ extension PostingState {
       w.compactFixed(s.valuationRate)
       w.bool(s.hasEntries)
       w.count(s.queue.count)
-      for b in s.queue {
+      for b in s.queue.bins {
         w.compactFixed(b.qty)
         w.compactFixed(b.rate)
       }
@@ -99,8 +99,10 @@ extension PostingState {
       s.valuationRate = try r.compactFixed()
       s.hasEntries = try r.bool()
       let n = try r.count()
-      s.queue.reserveCapacity(n)
-      for _ in 0..<n { s.queue.append(StockBin(qty: try r.compactFixed(), rate: try r.compactFixed())) }
+      var bins: [StockBin] = []
+      bins.reserveCapacity(n)
+      for _ in 0..<n { bins.append(StockBin(qty: try r.compactFixed(), rate: try r.compactFixed())) }
+      s.queue = StockQueue(bins)
       guard stock.appendNew(k, s) else { throw .repeated(k, at: r.offset) }
     }
     for _ in 0..<(try r.count()) {

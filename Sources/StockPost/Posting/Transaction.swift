@@ -11,23 +11,31 @@ struct Transaction {
   /// The engine's state; the `pending…` overlays hold what the voucher changed until it commits, but for
   /// the states of stock, which it changes in place (``setState(_:_:)``), keeping what they were in `undo`.
   var base = PostingState()
-  /// The states the voucher changed in `base.stock`, in the order first changed, each with what it was:
-  /// put back if the voucher fails (``undoStates()``). Changed in place, a state is looked up once per
-  /// movement, its FIFO queue is not copied (a copy kept for undoing shared the queue, so the change copied
-  /// it, and the commit freed the old one: an allocation and a free per movement), and the voucher's states
-  /// are not written back when it commits (a small map of the touched states and the write-back cost a
-  /// ninth of posting).
+  /// The states the voucher changed in `base.stock`, in the order first changed, each with what it was but
+  /// for its queue: put back if the voucher fails (``undoStates()``). Changed in place, a state is looked
+  /// up once per movement, its FIFO queue is not copied (a copy kept for undoing shared the queue, so the
+  /// change copied it, and the commit freed the old one: an allocation and a free per movement), and the
+  /// voucher's states are not written back when it commits (a small map of the touched states and the
+  /// write-back cost a ninth of posting).
   var undo: [Undo] = []
-  /// The bins of the queues in `undo`, one after another (kept from voucher to voucher, so no allocation).
-  var undoBins: [StockBin] = []
+  /// How to undo each change the voucher made to a queue in `base.stock`, oldest first (kept from voucher
+  /// to voucher, so no allocation): a movement changes a bin or two, where a copy of the queue grew with
+  /// its open layers.
+  var queueEdits = QueueEdits()
 
-  /// A state as it was before the voucher changed it; `added` when the voucher added its key.
+  /// A state as it was before the voucher changed it (its queue is put back by `queueEdits`); `added` when
+  /// the voucher added its key.
   struct Undo {
     var position: Int
     var added: Bool
     var qty: Quantity, stockValue: Amount, valuationRate: Rate, hasEntries: Bool
-    /// Its queue's bins are `undoBins[bins]`.
-    var bins: Range<Int>
+  }
+  /// The undo of each queue change, with the position of the state whose queue it changed.
+  struct QueueEdits: QueueJournal {
+    /// The state whose queue the next changes are to.
+    var position = 0
+    var edits: [(position: Int, edit: QueueEdit)] = []
+    mutating func record(_ edit: QueueEdit) { edits.append((position, edit)) }
   }
   /// The overlays of batches, serials, orders, planning and returns: most vouchers touch none of them, so
   /// they exist only once one is written (a transaction of a dozen empty collections cost ~1,700
@@ -133,28 +141,30 @@ struct Transaction {
   /// The quantity of `state(key)`, read in place (a copy of the state retains and releases its queue).
   func qty(_ key: StockKey) -> Quantity { base.stock.qty(key) }
 
-  /// Sets the state of `key` (``beginChange(_:at:)`` keeps what it was).
+  /// Sets the state of `key` (``beginChange(_:at:)`` keeps what it was; its queue, replaced, is kept whole:
+  /// shared, not copied).
   /// - Complexity: O(1) on average, O(states changed) to check `undo` (a few).
   mutating func setState(_ key: StockKey, _ state: ItemWarehouseState) {
     let p = beginChange(key, at: base.stock.position(of: key))
+    queueEdits.position = p
+    queueEdits.record(.replaced(base.stock[at: p].queue.bins))
     base.stock[at: p] = state
   }
 
-  /// Puts back the states the voucher changed (it failed): the last changed first, so keys it added go
-  /// from the end.
+  /// Puts back the states the voucher changed (it failed): their queues' changes undone newest first, then
+  /// what they were; keys the voucher added go from the end, the last added first.
   mutating func undoStates() {
+    for (p, edit) in queueEdits.edits.reversed() { base.stock[at: p].queue.undo(edit) }
     for u in undo.reversed() {
       if u.added {
         base.stock.removeLast()
       } else {
-        var s = ItemWarehouseState()
-        (s.qty, s.stockValue, s.valuationRate, s.hasEntries) = (u.qty, u.stockValue, u.valuationRate, u.hasEntries)
-        s.queue = Array(undoBins[u.bins])
-        base.stock[at: u.position] = s
+        (base.stock[at: u.position].qty, base.stock[at: u.position].stockValue) = (u.qty, u.stockValue)
+        (base.stock[at: u.position].valuationRate, base.stock[at: u.position].hasEntries) = (u.valuationRate, u.hasEntries)
       }
     }
     undo.removeAll(keepingCapacity: true)
-    undoBins.removeAll(keepingCapacity: true)
+    queueEdits.edits.removeAll(keepingCapacity: true)
   }
   var perpetual: Bool { company.perpetualInventory }
 
@@ -170,7 +180,7 @@ struct Transaction {
     // Its states are in place.
     if !undo.isEmpty {
       undo.removeAll(keepingCapacity: true)
-      undoBins.removeAll(keepingCapacity: true)
+      queueEdits.edits.removeAll(keepingCapacity: true)
     }
     if rare != nil { rare!.commit(into: &base, returnAgainst: voucher.returnAgainst) }
     switch voucher.type {
@@ -291,9 +301,10 @@ struct Transaction {
     let (hadEntries, priorRate) = (base.stock[at: p].hasEntries, base.stock[at: p].valuationRate)
     let outcome: Valuation.Outcome
     do {
+      queueEdits.position = p
       outcome = try Valuation.apply(
         actualQty, incomingRate: incomingRate, outgoingRate: outgoingRate, to: &base.stock[at: p], method: method, arithmetic: arithmetic,
-        fallback: { Transaction.fallbackRate(hasEntries: hadEntries, valuationRate: priorRate, itemRate: itemRate) })
+        journal: &queueEdits, fallback: { Transaction.fallbackRate(hasEntries: hadEntries, valuationRate: priorRate, itemRate: itemRate) })
     } catch {
       // The state is put back with the voucher's others when it fails (which this makes it do).
       noValuationRate(row, item: item, warehouse: warehouse)
@@ -305,20 +316,18 @@ struct Transaction {
   }
 
   /// The position of `key`'s state, about to change in place: what it was kept in `undo` the first time
-  /// the voucher changes it (its bins copied into `undoBins`), or the key added (with an empty state) when
-  /// nothing held it before.
+  /// the voucher changes it (its queue's changes are kept as they are made, in `queueEdits`), or the key
+  /// added (with an empty state) when nothing held it before.
   /// - Parameter found: `base.stock.position(of: key)`.
   mutating func beginChange(_ key: StockKey, at found: Int?) -> Int {
     guard let p = found else {
       let p = base.stock.append(key, ItemWarehouseState())
-      undo.append(Undo(position: p, added: true, qty: .zero, stockValue: .zero, valuationRate: .zero, hasEntries: false, bins: 0..<0))
+      undo.append(Undo(position: p, added: true, qty: .zero, stockValue: .zero, valuationRate: .zero, hasEntries: false))
       return p
     }
     if !undo.contains(where: { $0.position == p }) {
-      let start = undoBins.count
-      undoBins.append(contentsOf: base.stock[at: p].queue)
       let s = base.stock[at: p]
-      undo.append(Undo(position: p, added: false, qty: s.qty, stockValue: s.stockValue, valuationRate: s.valuationRate, hasEntries: s.hasEntries, bins: start..<undoBins.count))
+      undo.append(Undo(position: p, added: false, qty: s.qty, stockValue: s.stockValue, valuationRate: s.valuationRate, hasEntries: s.hasEntries))
     }
     return p
   }

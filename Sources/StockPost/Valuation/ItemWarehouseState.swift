@@ -7,8 +7,8 @@ public struct ItemWarehouseState: Sendable, Hashable {
   /// Rounded to currency precision.
   public var stockValue: Amount = .zero
   public var valuationRate: Rate = .zero
-  /// FIFO/LIFO bins, oldest first; empty for moving average.
-  public var queue: [StockBin] = []
+  /// FIFO/LIFO bins, oldest first, and their total value; empty for moving average.
+  public var queue = StockQueue()
   /// False until the first entry.
   public var hasEntries = false
   public init() {}

@@ -29,5 +29,7 @@ extension StockKeyTable where Value == ItemWarehouseState {
 
 extension ItemWarehouseState {
   /// Where the queue's reference is in the state (for ``StockKeyTable/prefetch(queueAt:)``).
-  @inline(__always) static var queueOffset: Int { MemoryLayout<ItemWarehouseState>.offset(of: \.queue)! }
+  @inline(__always) static var queueOffset: Int {
+    MemoryLayout<ItemWarehouseState>.offset(of: \.queue)! + MemoryLayout<StockQueue>.offset(of: \.bins)!
+  }
 }

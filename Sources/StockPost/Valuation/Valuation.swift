@@ -18,29 +18,31 @@ public enum Valuation {
   ///   - incomingRate: the rate of an inward movement (ignored for outward ones).
   ///   - outgoingRate: an explicit rate for an outward movement (returns); nil for a plain issue.
   ///   - fallback: the rate to use where the method needs one and the state has none (§2.6).
+  ///   - journal: told how to undo each change to the FIFO/LIFO queue.
   /// - Rounding: the stock value is rounded to currency precision once per movement; the valuation rate to
   ///   9 decimals; the FIFO bins keep exact quantities and rates.
-  /// - Complexity: O(bins) for FIFO/LIFO, O(1) for moving average.
+  /// - Complexity: O(bins taken) for FIFO/LIFO (O(bins) to find a return's bin by its rate), O(1) for
+  ///   moving average.
   public static func apply(
     _ actualQty: Quantity, incomingRate: Rate, outgoingRate: Rate? = nil, to state: inout ItemWarehouseState,
-    method: ValuationMethod, arithmetic company: Company.Arithmetic, fallback: () -> Rate?
+    method: ValuationMethod, arithmetic company: Company.Arithmetic, journal: inout some QueueJournal, fallback: () -> Rate?
   ) throws(NoRate) -> Outcome {
     let prevValue = state.stockValue
     let qtyAfter = state.qty + actualQty
     var unrounded: Wide
     switch method {
     case .fifo, .lifo:
-      let before = totalValue(state.queue)
+      let before = state.queue.value.snappedNearZero
       if actualQty.isPositive {
-        addStock(&state.queue, qty: actualQty, rate: incomingRate)
+        addStock(&state.queue, qty: actualQty, rate: incomingRate, journal: &journal)
       } else {
-        try removeStock(&state.queue, qty: -actualQty, outgoingRate: outgoingRate ?? .zero, lifo: method == .lifo, fallback: fallback)
+        try removeStock(&state.queue, qty: -actualQty, outgoingRate: outgoingRate ?? .zero, lifo: method == .lifo, journal: &journal, fallback: fallback)
       }
-      let after = totalValue(state.queue)
+      let after = state.queue.value.snappedNearZero
       unrounded = (Wide(prevValue) + (after - before)).snappedNearZero
       if state.queue.isEmpty {
         let r = actualQty.isPositive ? incomingRate : (outgoingRate ?? state.valuationRate)
-        state.queue = [StockBin(qty: .zero, rate: r)]
+        state.queue.append(StockBin(qty: .zero, rate: r), journal: &journal)
       }
       if !qtyAfter.isZero { state.valuationRate = unrounded.divided(by: qtyAfter, rule: company.rounding) }
     case .movingAverage:
@@ -80,58 +82,59 @@ public enum Valuation {
     return Outcome(stockValue: value, stockValueDifference: value - prevValue)
   }
 
-  /// Σ qty × rate of the bins, exact.
-  /// - Complexity: O(bins).
-  public static func totalValue(_ queue: [StockBin]) -> Wide {
-    var total = Wide.zero
-    for b in queue { total += Wide(product: b.qty, b.rate) }
-    return total.snappedNearZero
+  /// ``apply(_:incomingRate:outgoingRate:to:method:arithmetic:journal:fallback:)`` on a state nothing will
+  /// undo.
+  public static func apply(
+    _ actualQty: Quantity, incomingRate: Rate, outgoingRate: Rate? = nil, to state: inout ItemWarehouseState,
+    method: ValuationMethod, arithmetic company: Company.Arithmetic, fallback: () -> Rate?
+  ) throws(NoRate) -> Outcome {
+    var none = NoQueueJournal()
+    return try apply(actualQty, incomingRate: incomingRate, outgoingRate: outgoingRate, to: &state, method: method, arithmetic: company, journal: &none, fallback: fallback)
   }
 
   /// FIFO and LIFO receipt (`FIFOValuation.add_stock`): merge into the last bin at the same rate, append
   /// after a positive bin, or absorb a negative last bin (the new rate wins once stock turns positive).
-  public static func addStock(_ queue: inout [StockBin], qty: Quantity, rate: Rate) {
-    if queue.isEmpty { queue.append(StockBin(qty: .zero, rate: .zero)) }
+  /// - Complexity: O(1) amortised.
+  public static func addStock(_ queue: inout StockQueue, qty: Quantity, rate: Rate, journal: inout some QueueJournal) {
+    if queue.isEmpty { queue.append(StockBin(qty: .zero, rate: .zero), journal: &journal) }
     let last = queue.count - 1
-    if queue[last].rate == rate {
-      queue[last].qty += qty
-    } else if queue[last].qty.isPositive {
-      queue.append(StockBin(qty: qty, rate: rate))
+    let bin = queue[last]
+    if bin.rate == rate {
+      queue.set(StockBin(qty: bin.qty + qty, rate: rate), at: last, journal: &journal)
+    } else if bin.qty.isPositive {
+      queue.append(StockBin(qty: qty, rate: rate), journal: &journal)
     } else {
-      let newQty = queue[last].qty + qty
-      if newQty.isPositive {
-        queue[last] = StockBin(qty: newQty, rate: rate)
-      } else {
-        queue[last].qty = newQty
-      }
+      let newQty = bin.qty + qty
+      queue.set(StockBin(qty: newQty, rate: newQty.isPositive ? rate : bin.rate), at: last, journal: &journal)
     }
   }
 
   /// FIFO (oldest first, or the first bin at `outgoingRate` when one is given) and LIFO (newest first)
   /// issue. What cannot be covered stays as one negative bin at the outgoing or last rate.
+  /// - Complexity: O(bins taken), plus O(bins) to find the bin at `outgoingRate` and to close the gaps.
   public static func removeStock(
-    _ queue: inout [StockBin], qty: Quantity, outgoingRate: Rate, lifo: Bool, fallback: () -> Rate?
+    _ queue: inout StockQueue, qty: Quantity, outgoingRate: Rate, lifo: Bool, journal: inout some QueueJournal, fallback: () -> Rate?
   ) throws(NoRate) {
     var remaining = qty
     while !remaining.isZero {
       if queue.isEmpty {
         guard let f = fallback() else { throw NoRate() }
-        queue.append(StockBin(qty: .zero, rate: f))
+        queue.append(StockBin(qty: .zero, rate: f), journal: &journal)
       }
       var index = lifo ? queue.count - 1 : 0
-      if !lifo && outgoingRate.isPositive, let match = queue.firstIndex(where: { $0.rate == outgoingRate }) {
+      if !lifo && outgoingRate.isPositive, let match = queue.bins.firstIndex(where: { $0.rate == outgoingRate }) {
         index = match
       }
       let bin = queue[index]
       if remaining >= bin.qty {
         remaining = remaining - bin.qty
-        queue.remove(at: index)
+        queue.remove(at: index, journal: &journal)
         if queue.isEmpty && !remaining.isZero {
-          queue.append(StockBin(qty: -remaining, rate: outgoingRate.isPositive ? outgoingRate : bin.rate))
+          queue.append(StockBin(qty: -remaining, rate: outgoingRate.isPositive ? outgoingRate : bin.rate), journal: &journal)
           return
         }
       } else {
-        queue[index].qty = bin.qty - remaining
+        queue.set(StockBin(qty: bin.qty - remaining, rate: bin.rate), at: index, journal: &journal)
         remaining = .zero
       }
     }
