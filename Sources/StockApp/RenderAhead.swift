@@ -40,15 +40,19 @@ final class RenderAhead: @unchecked Sendable {
   private var keptEntries: [StockLedgerEntry] = []
   private var keptGL: [GLEntry] = []
   private var work: Background<ReportWriter.Rendered?>!
-  /// The run's vouchers as the commit will write them if every one posts as it came (in arrival order),
-  /// written to the run's `vouchers.csv` while the renderer would otherwise wait (``VouchersFile``); the
-  /// commit continues the file. Used by the renderer's thread only, but `vouchersAbandoned` (under
-  /// `condition`): a voucher posted otherwise than it came, so the file would not be the run's.
+  /// The run's vouchers in the order of its `vouchers.csv` (arrival order), written to it while the
+  /// renderer would otherwise wait (``VouchersFile``); the commit continues the file. A voucher of a batch
+  /// or serial item is written as it posted (the engine may have named or picked its batches or serials),
+  /// so only once the replay has posted it; the others as they came. Used by the renderer's thread only.
   private let run: Int
   private var pendingVouchers: [[Voucher]]
-  private var voucherChunk = 0, voucherPosition = 0
+  private var voucherChunk = 0, voucherPosition = 0, vouchersWritten = 0
   private var vouchersFile: VouchersFile?
-  private var vouchersAbandoned = false
+  /// Which of the vouchers written were written as they posted (a bit per position).
+  private var writtenAsPosted: [UInt64] = []
+  /// The positions of the vouchers that posted otherwise than they came (given by ``finish(planning:resolved:)``,
+  /// under `condition`): each must have been written as it posted, or not yet, or the file is dropped.
+  private var resolved: [Int]?
   /// Vouchers written between two looks at whether the replay handed something over (~0.1 ms).
   static let voucherSlice = 256
 
@@ -71,40 +75,63 @@ final class RenderAhead: @unchecked Sendable {
     work = Background { [self] in self.render() }
   }
 
-  /// A voucher posted otherwise than it came (the engine named its batches or serials): the run's
-  /// `vouchers.csv` is not the one begun, which is dropped.
-  func abandonVouchers() {
-    condition.lock()
-    vouchersAbandoned = true
-    condition.unlock()
-  }
-
   /// Whether vouchers are left to write (renderer's thread).
   private var hasVouchersToWrite: Bool { voucherChunk < pendingVouchers.count }
 
+  /// Whether the engine may post `v` otherwise than it came: a row of a batch or serial item.
+  private func mayResolve(_ v: Voucher) -> Bool {
+    tracksItems && v.items.contains { row in masters.item(row.itemCode).map { $0.hasBatchNo || $0.hasSerialNo } ?? false }
+  }
+  /// Whether any item is batch- or serial-tracked (else no voucher is looked at).
+  private lazy var tracksItems = masters.items.contains { $0.hasBatchNo || $0.hasSerialNo }
+
   /// Writes the next few vouchers to the run's `vouchers.csv`, begun with the first (renderer's thread; a
-  /// file that cannot be written is dropped, and the commit writes it).
-  private func writeVoucherSlice() {
+  /// file that cannot be written is dropped, and the commit writes it). Stops at a voucher that may post
+  /// otherwise than it came and has not posted yet (`posted`: the posted vouchers of batch and serial
+  /// entries, by number).
+  /// - Returns: whether it wrote any.
+  private func writeVoucherSlice(posted: [String: Voucher]) -> Bool {
     var left = RenderAhead.voucherSlice
+    let before = vouchersWritten
     while left > 0 && voucherChunk < pendingVouchers.count {
-      let chunk = pendingVouchers[voucherChunk]
-      let end = min(chunk.count, voucherPosition + left)
+      guard voucherPosition < pendingVouchers[voucherChunk].count else {  // an empty file, or none cancelled
+        (voucherChunk, voucherPosition) = (voucherChunk + 1, 0)
+        continue
+      }
+      var v = pendingVouchers[voucherChunk][voucherPosition]
+      let asPosted = mayResolve(v)
+      if asPosted {
+        guard let p = posted[v.no] else { break }
+        v = p
+      }
       do throws(StoreError) {
         if vouchersFile == nil {
           vouchersFile = try VouchersFile(path: ledger + "/vouchers.csv", run: run, capacity: pendingVouchers.reduce(0) { $0 + $1.count })
         }
-        try vouchersFile?.write(chunk[voucherPosition..<end])
+        try vouchersFile?.write(CollectionOfOne(v))
       } catch {
         vouchersFile?.discard()
         vouchersFile = nil
         pendingVouchers = []
-        return
+        return false
       }
-      left -= end - voucherPosition
-      voucherPosition = end
-      if voucherPosition == chunk.count { (voucherChunk, voucherPosition) = (voucherChunk + 1, 0) }
+      if asPosted {
+        let word = vouchersWritten >> 6
+        while writtenAsPosted.count <= word { writtenAsPosted.append(0) }
+        writtenAsPosted[word] |= 1 << UInt64(vouchersWritten & 63)
+      }
+      vouchersWritten += 1
+      left -= 1
+      voucherPosition += 1
+      if voucherPosition == pendingVouchers[voucherChunk].count { (voucherChunk, voucherPosition) = (voucherChunk + 1, 0) }
     }
     if !hasVouchersToWrite { pendingVouchers = [] }
+    return vouchersWritten > before
+  }
+
+  /// Whether every voucher that posted otherwise than it came was written as it posted, or not yet.
+  private func wroteResolvedAsPosted(_ resolved: [Int]) -> Bool {
+    resolved.allSatisfy { p in p >= vouchersWritten || writtenAsPosted[p >> 6] & (1 << UInt64(p & 63)) != 0 }
   }
 
   /// Hands over the replay's arrays: their first `count` elements are final, and they have room for
@@ -149,9 +176,12 @@ final class RenderAhead: @unchecked Sendable {
 
   /// The replay has posted (everything is published): the aggregate reports are rendered with its
   /// planning totals, and the reports returned.
-  func finish(planning: [StockKey: PlanningTotals]) -> Background<ReportWriter.Rendered> {
+  /// - Parameter resolved: the positions of the run's vouchers (in the order given to ``init``) that posted
+  ///   otherwise than they came.
+  func finish(planning: [StockKey: PlanningTotals], resolved: [Int]) -> Background<ReportWriter.Rendered> {
     condition.lock()
     self.planning = planning
+    self.resolved = resolved
     condition.broadcast()
     condition.unlock()
     let work = work!
@@ -193,12 +223,14 @@ final class RenderAhead: @unchecked Sendable {
       condition.lock()
       // Where reading resumes: shared, as the replay rewinds its windows (``rewind()``).
       while !cancelled && planning == nil && entryCount == entriesRead && glCount == glRead {
-        // Nothing to render yet: the run's vouchers are written meanwhile, a slice at a time.
-        if !vouchersAbandoned && hasVouchersToWrite {
+        // Nothing to render yet: the run's vouchers are written meanwhile, a slice at a time (until one has
+        // to wait for its posting: then for the next hand-over).
+        if hasVouchersToWrite {
           condition.unlock()
-          writeVoucherSlice()
+          let wrote = writeVoucherSlice(posted: byNumber)
           condition.lock()
-          continue
+          if wrote { continue }
+          if cancelled || planning != nil || entryCount != entriesRead || glCount != glRead { continue }
         }
         condition.wait()
       }
@@ -232,7 +264,7 @@ final class RenderAhead: @unchecked Sendable {
     (keptEntries, keptGL) = ([], [])  // read: the windows are freed
     // The vouchers begun go to the commit, which writes the rest (they are its to finish from here).
     if let file = vouchersFile {
-      if vouchersAbandoned || r.runFiles == nil { file.discard() } else { r.runFiles?.vouchers = file }
+      if r.runFiles == nil || !wroteResolvedAsPosted(resolved ?? []) { file.discard() } else { r.runFiles?.vouchers = file }
       vouchersFile = nil
     }
     (runFiles, runFilesReady) = (r.runFiles, true)  // given to the commit from here (prewrittenRunFiles)

@@ -61,6 +61,9 @@ struct Replay {
   private(set) var glTotals = (debit: Amount.zero, credit: Amount.zero)
   /// Vouchers that could not post, with why.
   var failures: [(TimelineVoucher, [Diagnostic])] = []
+  /// The arrival positions of the vouchers that posted otherwise than they came (``Posted/isResolved``), in
+  /// timeline order.
+  private(set) var resolvedArrivals: [Int] = []
   /// The engine's state after the last voucher.
   var state: PostingState
 
@@ -128,6 +131,7 @@ struct Replay {
         if streamsEntries {
           for line in gl[g...] { (glTotals.debit, glTotals.credit) = (glTotals.debit + line.debit, glTotals.credit + line.credit) }
         }
+        if resolved != nil { resolvedArrivals.append(tv.arrival) }
         if ahead != nil, entries[e...].contains(where: { !$0.batchNo.isEmpty || !$0.serialNos.isEmpty }) { tracked.append((tv.voucher.no, done.voucher)) }
         posted.append(done)
       case .failure(let problems): failures.append((tv, problems.diagnostics))

@@ -342,8 +342,7 @@ struct RunWork {
       let ahead = renderingAhead?(arriving.map(\.vouchers) + [cancels])
       replay = Replay(masters: masters, timeline: timeline, state: base, renderingAhead: ahead)
       if replay.failures.isEmpty {
-        if replay.posted.indices.contains(where: { replay.posted[$0].isResolved }) { ahead?.abandonVouchers() }
-        s.rendered = ahead?.finish(planning: replay.state.planning)
+        s.rendered = ahead?.finish(planning: replay.state.planning, resolved: replay.resolvedArrivals.map { $0 - stillPosted.count })
         if let ahead { s.prewritten = { ahead.prewrittenRunFiles() } }
         break
       }

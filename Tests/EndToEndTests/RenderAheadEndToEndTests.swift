@@ -55,6 +55,11 @@ import Testing
       let stock = e2e.read(dir + "/ledger/runs/000001/stock.csv")
       #expect(stock.contains(",-LOT1,") && !stock.contains("'-LOT1"))
     }
+    // The run's vouchers.csv, begun beside the posting, holds the batch item's receipts and deliveries as
+    // they posted: with the batches the engine named and picked.
+    let batchRows = e2e.read(dir + "/ledger/runs/000001/vouchers.csv").split(separator: "\n").filter { $0.contains(",ITEM00025,") }
+    #expect(batchRows.count > 100)
+    #expect(batchRows.allSatisfy { $0.contains(",BITEM00025-") || $0.contains(",-LOT1,") })
     #expect(e2e.read(dir + "/reports/stock-ledger.csv").split(separator: "\n").count > 3000)
     #expect(!e2e.read(dir + "/reports/batch-balance.csv").isEmpty && !e2e.read(dir + "/reports/serial-status.csv").isEmpty)
     // Derived from the whole ledger (the snapshot moved aside, so `report` cannot read its folds).
