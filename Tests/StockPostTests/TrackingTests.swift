@@ -121,6 +121,8 @@ import Testing
     let d2 = try post(&e, dn("DN-2", "MED", 6, day: 13))
     #expect(d2.entries.map(\.batchNo) == ["B-002", "B-003", "B-001"])
     #expect(d2.entries.map(\.actualQty) == [Fixed(-4), Fixed(-1), Fixed(-1)])
+    // Each batch its own value: B-002 received again 4 × 25, B-003 1 × 30, B-001's 3 left of 5 × 10.
+    #expect(d2.entries.map { $0.stockValueDifference.formatted(places: 2) } == ["-100.00", "-30.00", "-10.00"])
     #expect(e.state.batchesIn[key] == ["B-001"])
     #expect(e.state.batchStock[BatchKey(batch: "B-001", warehouse: "Stores")]?.qty == Fixed(2))
     try post(&e, dn("DN-3", "MED", 2, day: 14))

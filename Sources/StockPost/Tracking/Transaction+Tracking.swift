@@ -34,8 +34,10 @@ extension Transaction {
 
   /// Keeps batch `b` listed in `key`'s picking order exactly while it has stock there, given its quantity
   /// there before and after a change.
-  /// - Complexity: O(1) lookups for a batch that sorts last (a new batch without expiry: the usual receipt);
-  ///   otherwise O(batches with stock) to find its place.
+  /// - Complexity: nothing unless the batch gains or loses all its stock there; then one lookup for a batch
+  ///   that sorts last (a new batch without expiry: the usual receipt), else O(batches with stock) lookups
+  ///   to find its place, and a copy of the list into the voucher's overlay (O(batches with stock): the
+  ///   stock on hand, not the history).
   mutating func notePickable(_ b: String, key: StockKey, before: Quantity, after: Quantity) {
     guard before.isPositive != after.isPositive else { return }
     var list = batchesIn(key)
@@ -174,7 +176,9 @@ extension Transaction {
       }
       if item.hasSerialNo {
         let perSerial = outcome.stockValueDifference.divided(by: Fixed(max(chunk.serials.count, 1)), rule: arithmetic.rounding)
-        var list = serialsIn(key)  // each gets the next receipt sequence: appended, the list stays in receipt order
+        // Each gets the next receipt sequence: appended, the list stays in receipt order. (The list is copied
+        // into the voucher's overlay: O(serials in stock there).)
+        var list = serialsIn(key)
         for s in chunk.serials {
           let sequence = (serialSequence ?? base.serialSequence) + 1
           serialSequence = sequence
@@ -290,7 +294,7 @@ extension Transaction {
           }
         }
         var list = serialsIn(key)
-        Transaction.remove(chunk.serials, from: &list)
+        list.remove(contentsOf: chunk.serials)
         pendingSerialsIn[key] = list
       }
       chunks[n].value = -outcome.stockValueDifference
@@ -342,17 +346,6 @@ extension Transaction {
     return c
   }
 
-  /// Removes the serials that left from a list in receipt order.
-  /// - Complexity: O(serials) when they are the list's first (a picked delivery), else O(list + serials).
-  static func remove(_ serials: [String], from list: inout [String]) {
-    if list.starts(with: serials) {
-      list.removeFirst(serials.count)
-    } else {
-      let gone = Set(serials)
-      list.removeAll { gone.contains($0) }
-    }
-  }
-
   /// Checks (and on a first receipt creates) a batch.
   mutating func ensureBatch(_ b: String, _ row: ItemRow, _ item: Item, inward: Bool) -> Bool {
     if let existing = batch(b) {
@@ -395,5 +388,18 @@ extension Transaction {
     state.hasEntries = true
     state.queue = []
     return Valuation.Outcome(stockValue: state.stockValue, stockValueDifference: state.stockValue - previous)
+  }
+}
+
+extension [String] {
+  /// Removes `names` (serials that left a list in receipt order), keeping the others' order.
+  /// - Complexity: O(names) when they are the list's first (a picked delivery), else O(list + names).
+  mutating func remove(contentsOf names: [String]) {
+    if starts(with: names) {
+      removeFirst(names.count)
+    } else {
+      let gone = Set(names)
+      removeAll { gone.contains($0) }
+    }
   }
 }
