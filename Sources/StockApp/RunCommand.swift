@@ -126,6 +126,10 @@ public enum RunCommand {
     case replay(String)
   }
 
+  /// Bytes of encoded documents a run keeps in memory before they spill (`STOCKLEDGER_TEST_SPILL_BYTES`
+  /// for tests: a few bytes make a small run spill at every document).
+  static let documentSpill = ProcessInfo.processInfo.environment["STOCKLEDGER_TEST_SPILL_BYTES"].flatMap { Int($0) } ?? 16 << 20
+
   /// Reads, validates, posts and commits the picked files on `ledger`: the whole ledger, or (with
   /// `snapshot`) its registry, the run then continuing from the head snapshot.
   static func post(
@@ -142,6 +146,9 @@ public enum RunCommand {
     timer.basis = snapshot == nil ? "the ledger replayed" : "the head snapshot"
     defer { progress.finish() }
     var work = RunWork(masters: masters, ledger: ledger, facts: facts, base: snapshot?.state ?? PostingState(), partial: o.partial)
+    // The documents the engine sets go to a file without a name in the ledger directory as they pass
+    // 16 MB (ten million were a gigabyte in memory); a test makes them spill sooner.
+    if work.base.documents.setCount == 0 { work.base.documents = PostedDocuments(spillingTo: p.ledger, every: RunCommand.documentSpill) }
     let schema = LazySchema()
     for (n, f) in picked.enumerated() {
       progress.show("reading \(f.name)", done: n, total: picked.count)

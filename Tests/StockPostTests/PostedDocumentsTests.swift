@@ -1,9 +1,11 @@
+import TestSupport
 import Testing
 @testable import StockCore
 @testable import StockPost
 
 /// `PostedDocuments` keeps documents as a log and builds its table of numbers when looked up: it must
-/// answer as a dictionary would, whatever the order of sets and lookups, and copies must not share changes.
+/// answer as a dictionary would, whatever the order of sets and lookups, and copies must not share changes
+/// — also when its log spills to a file (here after every few dozen bytes).
 @Suite struct PostedDocumentsTests {
   static func doc(_ type: VoucherType, _ party: String, qty: Int, rate: Int, lines: Int = 1) -> PostedDocument {
     let ls = (0..<lines).map {
@@ -12,8 +14,14 @@ import Testing
     return PostedDocument(type: type, isReturn: false, party: party, lines: ls)
   }
 
-  @Test func answersAsADictionaryWouldWhateverTheOrderOfSetsAndLookups() {
-    var docs = PostedDocuments()
+  /// Documents in memory (nil), or spilling past `spill` bytes to a directory of their own.
+  static func documents(spill: Int?) -> PostedDocuments {
+    guard let spill else { return PostedDocuments() }
+    return PostedDocuments(spillingTo: Scratch.directory("sl-docs"), every: spill)
+  }
+
+  @Test(arguments: [nil, 1, 64] as [Int?]) func answersAsADictionaryWouldWhateverTheOrderOfSetsAndLookups(spill: Int?) {
+    var docs = Self.documents(spill: spill)
     var model: [String: PostedDocument] = [:]
     // Sets and lookups interleaved: lookups extend the table part-way, later sets go past it.
     for i in 0..<300 {
@@ -34,8 +42,8 @@ import Testing
     #expect(docs.dictionary == model)
   }
 
-  @Test func aCopyChangedLeavesTheOriginal() {
-    var docs = PostedDocuments()
+  @Test(arguments: [nil, 1] as [Int?]) func aCopyChangedLeavesTheOriginal(spill: Int?) {
+    var docs = Self.documents(spill: spill)
     docs["PR-1"] = Self.doc(.purchaseReceipt, "Supplier", qty: 5, rate: 20)
     var copy = docs
     copy["PR-1"] = Self.doc(.purchaseReceipt, "Other", qty: 6, rate: 21)
@@ -51,8 +59,8 @@ import Testing
 
   /// The engine writes a posting voucher's lines in place: they become its document when it posts, go when
   /// it fails, and stay its own when another document is set meanwhile (a return updating its original).
-  @Test func pendingLinesBecomeTheDocumentThatPostsOrGo() {
-    var docs = PostedDocuments()
+  @Test(arguments: [nil, 1] as [Int?]) func pendingLinesBecomeTheDocumentThatPostsOrGo(spill: Int?) {
+    var docs = Self.documents(spill: spill)
     docs["PR-1"] = Self.doc(.purchaseReceipt, "Supplier", qty: 5, rate: 20, lines: 2)
     let line = { (q: Int) in PostedDocument.Line(key: StockKey(item: "RM\(q)", warehouse: "Stores"), qty: Fixed(q), rate: Fixed(7), documentRate: Fixed(8)) }
     docs.appendPendingLine(line(1))
@@ -72,8 +80,8 @@ import Testing
 
   /// A run from scratch writes each document from the log in place: every record encodes as the document
   /// it set (returned quantities in key order, a wide line boxed), and a removal writes nothing.
-  @Test func eachRecordEncodesAsTheDocumentItSet() throws {
-    var docs = PostedDocuments()
+  @Test(arguments: [nil, 1] as [Int?]) func eachRecordEncodesAsTheDocumentItSet(spill: Int?) throws {
+    var docs = Self.documents(spill: spill)
     let first = Self.doc(.purchaseReceipt, "Supplier", qty: 5, rate: 20, lines: 3)
     docs["PR-1"] = first
     let wide = PostedDocument.Line(key: StockKey(item: "FG", warehouse: "Shop"), qty: Fixed(2), rate: Fixed(raw: Int128(Int64.max) * 3), documentRate: Fixed(9))
@@ -101,6 +109,47 @@ import Testing
       var r = BinaryReader(w.bytes)
       #expect(try PostedDocument(decoding: &r) == want.1)
     }
+  }
+
+  /// A run from scratch copies its documents' records to the document file in bulk when each was set
+  /// once, one after another: the bytes must be each document's encoding, framed, in the order set, with
+  /// each record's offset; a removal, a lookup, or another copy writing to the shared log in between
+  /// makes it say no (the records are then written one by one).
+  @Test(arguments: [nil, 1] as [Int?]) func recordsSetOneAfterAnotherAreCopiedInBulk(spill: Int?) {
+    var docs = Self.documents(spill: spill)
+    var model = BinaryWriter()
+    var offsets: [Int] = []
+    for i in 0..<40 {
+      // Some over 127 bytes (a two-byte length), from long names and several lines.
+      let d = Self.doc(i % 3 == 0 ? .deliveryNote : .purchaseReceipt, String(repeating: "P", count: i * 5), qty: i + 1, rate: 7 + i, lines: 1 + i % 4)
+      if i % 2 == 0 {
+        docs["V\(i)"] = d
+      } else {
+        for l in d.lines { docs.appendPendingLine(l) }
+        docs.setPending("V\(i)", type: d.type, isReturn: d.isReturn, party: d.party)
+      }
+      var payload = BinaryWriter()
+      d.encode(into: &payload)
+      offsets.append(model.bytes.count)
+      model.count(payload.bytes.count)
+      model.raw(payload.bytes)
+    }
+    var bytes: [UInt8] = []
+    #expect(docs.contiguousRecords { bytes.append(contentsOf: $0) } == offsets)
+    #expect(bytes == model.bytes)
+    // A copy writes to the shared log: the original's next record is not where its last one ended.
+    var copy = docs
+    copy["OTHER"] = Self.doc(.purchaseReceipt, "S", qty: 1, rate: 1)
+    #expect(copy.contiguousRecords { _ in } != nil)
+    var original = docs
+    original["V40"] = Self.doc(.purchaseReceipt, "S", qty: 1, rate: 1)
+    #expect(original.contiguousRecords { _ in Issue.record("nothing is written") } == nil)
+    var removed = docs
+    removed["V0"] = nil
+    #expect(removed.contiguousRecords { _ in Issue.record("nothing is written") } == nil)
+    var looked = docs
+    #expect(looked["V1"] != nil)
+    #expect(looked.contiguousRecords { _ in Issue.record("nothing is written") } == nil)
   }
 
   /// A line's numbers past 64 bits of 10⁻⁹ are kept whole (boxed), survive the document file, and a line

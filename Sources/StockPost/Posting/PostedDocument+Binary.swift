@@ -5,23 +5,29 @@ import StockCore
 /// replaying the ledger.
 extension PostedDocument {
   /// - Complexity: O(lines).
-  public func encode(into w: inout BinaryWriter) {
+  public func encode<W: BinarySink>(into w: inout W) {
     lines.withUnsafeBufferPointer { PostedDocument.encode(type: type, isReturn: isReturn, party: party, lines: $0, returned: returned, into: &w) }
   }
 
-  /// A document's encoding from its parts, read where they are (``PostedDocuments/encode(record:into:)``
-  /// writes a run's documents without making each one).
+  /// The most ``encode(into:)`` writes (room to reserve for a ``RawByteWriter``).
+  /// - Complexity: O(lines + returned keys).
+  var encodedLimit: Int {
+    lines.withUnsafeBufferPointer { PostedDocument.encodedLimit(type: type, party: party, lines: $0, returned: returned) }
+  }
+
+  /// A document's encoding from its parts, read where they are (the engine's documents encode the lines
+  /// of a voucher as it posts them, without making a document).
   /// - Complexity: O(lines), and O(r log r) in the r keys returned.
-  static func encode(type: VoucherType, isReturn: Bool, party: String, lines: UnsafeBufferPointer<Line>, returned: [StockKey: Quantity], into w: inout BinaryWriter) {
+  static func encode<W: BinarySink>(type: VoucherType, isReturn: Bool, party: String, lines: UnsafeBufferPointer<Line>, returned: [StockKey: Quantity], into w: inout W) {
     w.string(type.rawValue)
     w.bool(isReturn)
     w.string(party)
     w.count(lines.count)
-    for l in lines {
-      w.key(l.key)
-      w.compactFixed(l.qty)
-      w.compactFixed(l.rate)
-      w.compactFixed(l.documentRate)
+    for i in lines.indices {  // read in place (a copy of each line retained its names)
+      w.key(lines[i].key)
+      w.compactFixed(lines[i].qty)
+      w.compactFixed(lines[i].rate)
+      w.compactFixed(lines[i].documentRate)
     }
     w.count(returned.count)
     guard !returned.isEmpty else { return }
@@ -29,6 +35,15 @@ extension PostedDocument {
       w.key(k)
       w.compactFixed(returned[k]!)
     }
+  }
+
+  /// The most ``encode(type:isReturn:party:lines:returned:into:)`` writes.
+  /// - Complexity: O(lines + returned keys).
+  static func encodedLimit(type: VoucherType, party: String, lines: UnsafeBufferPointer<Line>, returned: [StockKey: Quantity]) -> Int {
+    var n = RawByteWriter.room(type.rawValue) + 1 + RawByteWriter.room(party) + 2 * 10
+    for l in lines { n += RawByteWriter.room(l.key.item) + RawByteWriter.room(l.key.warehouse) + 3 * RawByteWriter.fixedRoom }
+    for k in returned.keys { n += RawByteWriter.room(k.item) + RawByteWriter.room(k.warehouse) + RawByteWriter.fixedRoom }
+    return n
   }
 
   public init(decoding r: inout BinaryReader) throws(BinaryFormatError) {

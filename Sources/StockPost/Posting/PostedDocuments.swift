@@ -4,139 +4,151 @@ import StockCore
 /// a table with a dictionary's meaning (the last document set for a number is its document) kept as a log.
 ///
 /// A run from scratch posts a document for most of its vouchers and looks few of them up (returns,
-/// invoices of receipts), so setting one appends it to flat arrays, and the table of numbers is built
-/// only when a lookup needs it, from where it last stopped. A million documents cost the posting core a
-/// million inserts into a table of two million slots of 56 bytes, and a lines array each, before.
+/// invoices of receipts), so setting one encodes it at the end of a ``ByteLog`` (as the document file
+/// holds it), and the table of numbers is built only when a lookup needs it, from where it last stopped.
+/// Given a directory (``init(spillingTo:)``), the log goes to a file there as it grows: ten million
+/// documents held as arrays of lines were 1.1 GB of a run's memory; encoded they are 50–70 bytes each, and
+/// a run holds a number and an offset per document (24 bytes) and the log's last 16 MB.
 ///
-/// Lookups are `mutating` (they may extend the table); a copy looked up builds its own.
+/// Lookups are `mutating` (they may extend the table, and keep the bytes last read from the log's file);
+/// a copy looked up builds its own. Copies share the log, which only grows.
 public struct PostedDocuments: Sendable {
-  /// One document set: which lines of `lines` are its, or a removal (`count == -1`).
-  struct Record: Sendable {
-    var party: String
-    var start: Int32
-    var count: Int32
-    var type: VoucherType
-    var isReturn: Bool
-  }
-  /// Parallel arrays, one element per document set, in the order they were set.
+  /// Parallel arrays, one element per document set, in the order they were set: the number, and the
+  /// offset of its record in `log` (-1: removed).
   private var numbers: [String] = []
-  private var records: [Record] = []
-  /// Every record's lines, one after another, then the lines of the document being posted (from
-  /// `pendingStart` on: see ``appendPendingLine(_:)``).
-  private var lines: [PostedDocument.Line] = []
-  private var pendingStart = 0
-  /// Quantities already returned, by record (few documents have any).
-  private var returned: [Int: [StockKey: Quantity]] = [:]
-  /// The latest record of each number among `records[..<indexed]`.
+  private var offsets: [Int] = []
+  /// The lines of the document being posted (``appendPendingLine(_:)``).
+  private var pending: [PostedDocument.Line] = []
+  private let log: ByteLog
+  /// The part of the log's file last read.
+  private var window = ByteLog.Window()
+  /// The latest record of each number among the first `indexed` set.
   private var table: [String: Int] = [:]
   private var indexed = 0
+  /// The log's bytes from `start` to `end` are this value's records, each set once, one after another
+  /// (``contiguousRecords``); false once a record is not where the last one ended, or is a removal.
+  private var contiguous = true
+  private var start = 0
+  private var end = 0
   /// Whether a number was ever looked up: until then no document was changed after it was set (a change
   /// looks its document up first), so each number has one record, the one set when its voucher posted.
   public private(set) var lookedUp = false
 
-  public init() {}
+  /// Documents kept in memory.
+  public init() { log = ByteLog() }
 
-  /// Makes room for `count` documents of about one line each (pages of room not used are never touched).
+  /// Documents whose log spills to an unnamed file in `directory` past 16 MB (`every` bytes).
+  public init(spillingTo directory: String, every bytes: Int = 16 << 20) { log = ByteLog(spillingTo: directory, every: bytes) }
+
+  /// Makes room for `count` documents (pages of room not used are never touched).
   public mutating func reserveCapacity(_ count: Int) {
     numbers.reserveCapacity(count)
-    records.reserveCapacity(count)
-    lines.reserveCapacity(count)
+    offsets.reserveCapacity(count)
   }
 
   /// The document of `no`, or nil. Setting nil removes it.
-  /// - Complexity: amortised O(1); the first lookup after n documents were set enters those n.
+  /// - Complexity: amortised O(1) and O(lines); the first lookup after n documents were set enters those n.
   public subscript(no: String) -> PostedDocument? {
     mutating get {
       lookedUp = true
       catchUp()
-      return table[no].map(document(at:))
+      guard let i = table[no] else { return nil }
+      return document(at: i)
     }
     set {
-      // Lines of a document being posted stay pending, after this one's (a return updating its original).
-      let pending = lines.count > pendingStart ? Array(lines[pendingStart...]) : []
-      defer {
-        pendingStart = lines.count
-        lines.append(contentsOf: pending)
-      }
-      if !pending.isEmpty { lines.removeSubrange(pendingStart...) }
       guard let doc = newValue else {
-        append(no, Record(party: "", start: 0, count: -1, type: .purchaseReceipt, isReturn: false))
+        record(no, at: -1)
         return
       }
-      precondition(lines.count + doc.lines.count <= Int(Int32.max), "too many document lines")
-      if !doc.returned.isEmpty { returned[records.count] = doc.returned }
-      append(no, Record(party: doc.party, start: Int32(lines.count), count: Int32(doc.lines.count), type: doc.type, isReturn: doc.isReturn))
-      lines.append(contentsOf: doc.lines)
+      record(no, at: log.append(limit: doc.encodedLimit) { doc.encode(into: &$0) })
     }
   }
 
-  /// A line of the document the engine is posting, written in place (the posting core copied every
-  /// line into a document and the document into these arrays: 8 % of posting at 1M). It becomes part
-  /// of the document ``setPending(_:type:isReturn:party:)`` sets, or goes with ``discardPendingLines()``.
+  /// A line of the document the engine is posting. It becomes part of the document
+  /// ``setPending(_:type:isReturn:party:)`` sets, or goes with ``discardPendingLines()``.
   /// - Complexity: O(1) amortized.
-  public mutating func appendPendingLine(_ line: PostedDocument.Line) { lines.append(line) }
+  public mutating func appendPendingLine(_ line: PostedDocument.Line) { pending.append(line) }
 
   /// Sets the document of `no` with the lines appended since the last document was set (as setting it
-  /// through the subscript would).
+  /// through the subscript would), encoded from them in place.
+  /// - Complexity: O(lines).
   public mutating func setPending(_ no: String, type: VoucherType, isReturn: Bool, party: String) {
-    let count = lines.count - pendingStart
-    precondition(lines.count <= Int(Int32.max), "too many document lines")
-    append(no, Record(party: party, start: Int32(pendingStart), count: Int32(count), type: type, isReturn: isReturn))
-    pendingStart = lines.count
+    let offset = pending.withUnsafeBufferPointer { lines in
+      log.append(limit: PostedDocument.encodedLimit(type: type, party: party, lines: lines, returned: [:])) {
+        PostedDocument.encode(type: type, isReturn: isReturn, party: party, lines: lines, returned: [:], into: &$0)
+      }
+    }
+    record(no, at: offset)
+    pending.removeAll(keepingCapacity: true)
   }
 
   /// Drops the lines appended since the last document was set (a voucher that did not post).
-  public mutating func discardPendingLines() {
-    if lines.count > pendingStart { lines.removeSubrange(pendingStart...) }
-  }
+  public mutating func discardPendingLines() { pending.removeAll(keepingCapacity: true) }
 
   /// Every document, by number.
   /// - Complexity: O(documents set).
   public var dictionary: [String: PostedDocument] {
     var copy = self
     copy.catchUp()
-    return copy.table.mapValues { copy.document(at: $0) }
+    var out: [String: PostedDocument] = [:]
+    out.reserveCapacity(copy.table.count)
+    for (no, i) in copy.table { out[no] = copy.document(at: i) }
+    return out
   }
 
   /// How many documents were set (a number set twice counts twice): room to make for writing them, and
   /// the position the next one set takes.
-  public var setCount: Int { records.count }
+  public var setCount: Int { offsets.count }
 
-  /// Writes the document set at position `record` (see ``setCount``) as ``PostedDocument/encode(into:)`` writes it, from
-  /// the arrays in place (a run from scratch writes a million: making each one first was an array of
-  /// lines allocated, copied and freed a document).
+  /// Writes the document set at position `record` (see ``setCount``) as ``PostedDocument/encode(into:)`` writes it: its
+  /// bytes in the log, copied.
   /// - Returns: its number; nil for a removal (nothing written).
-  /// - Complexity: O(lines of the document).
-  public func encode(record: Int, into w: inout BinaryWriter) -> String? {
-    let r = records[record]
-    guard r.count >= 0 else { return nil }
-    lines.withUnsafeBufferPointer { l in
-      PostedDocument.encode(
-        type: r.type, isReturn: r.isReturn, party: r.party, lines: UnsafeBufferPointer(rebasing: l[Int(r.start)..<Int(r.start + r.count)]),
-        returned: returned.isEmpty ? [:] : returned[record] ?? [:], into: &w)
+  /// - Complexity: O(bytes of the document).
+  public mutating func encode(record: Int, into w: inout BinaryWriter) -> String? {
+    let offset = offsets[record]
+    guard offset >= 0 else { return nil }
+    log.read(at: offset, window: &window) { r, length in
+      guard let payload = try? r.bytes(length) else { preconditionFailure("a document of the log reads back") }
+      w.raw(payload)
     }
     return numbers[record]
   }
 
-  private mutating func append(_ no: String, _ record: Record) {
+  /// Notes a document set: its record at `offset` in the log, or a removal (-1).
+  private mutating func record(_ no: String, at offset: Int) {
+    if offsets.isEmpty { start = offset }
+    if offset < 0 || (!offsets.isEmpty && offset != end) { contiguous = false }
     numbers.append(no)
-    records.append(record)
+    offsets.append(offset)
+    end = log.count
+  }
+
+  /// When every document was set once, each record right after the one before (a replay that set each
+  /// voucher's document as it posted, and looked none up): their records as the document file holds them,
+  /// handed to `write` in parts, in the order they were set. Returns each record's offset within those
+  /// bytes, by position (see ``setCount``); nil, writing nothing, otherwise.
+  /// - Complexity: O(bytes of the documents).
+  public func contiguousRecords(_ write: (UnsafeRawBufferPointer) -> Void) -> [Int]? {
+    guard contiguous, !lookedUp else { return nil }
+    if offsets.isEmpty { return [] }
+    log.forEachPart(from: start, to: end, write)
+    return offsets.map { $0 - start }
   }
 
   /// Enters the records set since the last lookup into the table.
   private mutating func catchUp() {
-    guard indexed < records.count else { return }
-    if table.isEmpty { table.reserveCapacity(records.count - indexed) }
-    for i in indexed..<records.count {
-      if records[i].count < 0 { table[numbers[i]] = nil } else { table[numbers[i]] = i }
+    guard indexed < offsets.count else { return }
+    if table.isEmpty { table.reserveCapacity(offsets.count - indexed) }
+    for i in indexed..<offsets.count {
+      if offsets[i] < 0 { table[numbers[i]] = nil } else { table[numbers[i]] = i }
     }
-    indexed = records.count
+    indexed = offsets.count
   }
 
-  private func document(at i: Int) -> PostedDocument {
-    let r = records[i]
-    var doc = PostedDocument(type: r.type, isReturn: r.isReturn, party: r.party, lines: Array(lines[Int(r.start)..<Int(r.start + r.count)]))
-    if let q = returned[i] { doc.returned = q }
-    return doc
+  private mutating func document(at i: Int) -> PostedDocument {
+    log.read(at: offsets[i], window: &window) { r, _ in
+      guard let doc = try? PostedDocument(decoding: &r) else { preconditionFailure("a document of the log reads back") }
+      return doc
+    }
   }
 }

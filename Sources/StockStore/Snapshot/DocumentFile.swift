@@ -44,6 +44,14 @@ public struct DocumentFile: Sendable {
       return offset
     }
 
+    /// Appends records already framed (``DocumentFile/record(_:into:)``'s layout), as they are.
+    /// - Complexity: O(bytes).
+    public func records(_ bytes: UnsafeRawBufferPointer) {
+      flush()
+      file.append(bytes)
+      flushed += bytes.count
+    }
+
     private func flush() {
       file.append(pending.bytes)
       flushed += pending.bytes.count

@@ -1,0 +1,215 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// An append-only log of records, each framed as a LEB128 length and its payload (as `DocumentFile` frames
+/// its records), held in memory up to a threshold and, when given a directory, written there past it to a
+/// file without a name (gone when the process ends, however it ends): what a run writes once and reads back
+/// rarely — a million vouchers' documents — costs memory for its last part only.
+///
+/// Shared by the values that keep offsets into it (copies of the engine's documents): bytes written are
+/// never changed, so an offset stays good for every copy. One writer at a time, and no reads while it
+/// writes: a run's engine writes as it posts; the caches read once it has posted.
+public final class ByteLog: @unchecked Sendable {
+  /// The records from `spilled` on: `used` bytes of `capacity` at `memory`.
+  private var memory: UnsafeMutablePointer<UInt8>
+  private var used = 0
+  private var capacity: Int
+  /// Bytes in the file: the log's first `spilled` bytes.
+  private var spilled = 0
+  private var file: Int32 = -1
+  private let directory: String?
+  private let spillAt: Int
+  /// Set when the file could not be made or written: the log stays in memory from there on.
+  private var cannotSpill = false
+
+  /// - Parameters:
+  ///   - directory: where the log spills; nil keeps it in memory.
+  ///   - bytes: the size of the part in memory that makes it spill.
+  public init(spillingTo directory: String? = nil, every bytes: Int = 16 << 20) {
+    self.directory = directory
+    spillAt = max(1, bytes)
+    capacity = 4096
+    memory = .allocate(capacity: capacity)
+  }
+
+  deinit {
+    memory.deallocate()
+    if file >= 0 { close(file) }
+  }
+
+  /// Bytes in the log.
+  public var count: Int { spilled + used }
+
+  /// Whether part of the log is in its file (for tests).
+  public var hasSpilled: Bool { spilled > 0 }
+
+  /// Appends a record whose payload, at most `limit` bytes, `encode` writes; returns the record's offset.
+  /// - Complexity: O(payload); O(bytes in memory) when the memory grows or spills.
+  @discardableResult
+  public func append(limit: Int, _ encode: (inout RawByteWriter) -> Void) -> Int {
+    let offset = count
+    if used + limit + 10 > capacity { grow(to: used + limit + 10) }
+    // The payload goes after a length of one byte (under 128 bytes), moved when its length takes more.
+    var w = RawByteWriter(memory + used + 1, limit: limit)
+    encode(&w)
+    let length = w.position
+    if length < 0x80 {
+      memory[used] = UInt8(length)
+      used += 1 + length
+    } else {
+      var prefix = 0
+      var v = length
+      while v > 0 {
+        prefix += 1
+        v >>= 7
+      }
+      (memory + used + prefix).update(from: memory + used + 1, count: length)
+      var at = RawByteWriter(memory + used, limit: 10)  // writes `prefix` bytes (the room check asks for the widest)
+      at.count(length)
+      used += prefix + length
+    }
+    if directory != nil && !cannotSpill && used >= spillAt { spill() }
+    return offset
+  }
+
+  private func grow(to least: Int) {
+    var c = capacity
+    while c < least { c *= 2 }
+    let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
+    bigger.update(from: memory, count: used)
+    memory.deallocate()
+    (memory, capacity) = (bigger, c)
+  }
+
+  /// Bytes of the log's file kept by a reader: consecutive reads of nearby records read the file once.
+  public struct Window: Sendable {
+    fileprivate var start = 0
+    fileprivate var bytes: [UInt8] = []
+    public init() {}
+    fileprivate init(start: Int, bytes: [UInt8]) {
+      self.start = start
+      self.bytes = bytes
+    }
+  }
+
+  /// Reads the record at `offset` (one ``append(limit:_:)`` returned): `body` gets a reader at its payload
+  /// and the payload's length.
+  /// - Complexity: O(payload); from the file, O(64 KB) when `window` does not hold it yet.
+  public func read<R>(at offset: Int, window: inout Window, _ body: (inout BinaryReader, Int) -> R) -> R {
+    precondition(offset >= 0 && offset < count, "a record of the log")
+    if offset >= spilled {
+      // Copied out (a few dozen bytes): the reader reads an array.
+      var head = RawReader(memory + (offset - spilled), end: used - (offset - spilled))
+      let length = head.length()
+      return ByteLog.read(Array(UnsafeBufferPointer(start: memory + (offset - spilled), count: head.position + length)), at: 0, body)
+    }
+    func holds(_ from: Int, _ to: Int) -> Bool { from >= window.start && to <= window.start + window.bytes.count }
+    if !holds(offset, min(offset + 10, spilled)) { window = load(from: offset, at: 64 << 10) }
+    var head = BinaryReader(window.bytes, from: offset - window.start)
+    guard let length = try? head.count(limit: spilled) else { preconditionFailure("the log's file holds a record at \(offset)") }
+    let end = offset + head.offset - (offset - window.start) + length
+    if !holds(offset, end) { window = load(from: offset, at: max(64 << 10, end - offset)) }
+    return ByteLog.read(window.bytes, at: offset - window.start, body)
+  }
+
+  private static func read<R>(_ bytes: [UInt8], at position: Int, _ body: (inout BinaryReader, Int) -> R) -> R {
+    var r = BinaryReader(bytes, from: position)
+    guard let length = try? r.count() else { preconditionFailure("the log holds a record at \(position)") }
+    return body(&r, length)
+  }
+
+  /// A record's length read in memory.
+  private struct RawReader {
+    let base: UnsafeMutablePointer<UInt8>
+    let end: Int
+    var position = 0
+    init(_ base: UnsafeMutablePointer<UInt8>, end: Int) {
+      self.base = base
+      self.end = end
+    }
+    mutating func length() -> Int {
+      var v = 0, shift = 0
+      while true {
+        precondition(position < end && shift < 64, "the log holds a record here")
+        let b = base[position]
+        position += 1
+        v |= Int(b & 0x7F) << shift
+        if b < 0x80 { return v }
+        shift += 7
+      }
+    }
+  }
+
+  /// Hands the log's bytes `from..<to` to `body` in parts, in order (from the file in 1 MB reads, then
+  /// from memory).
+  /// - Complexity: O(to - from).
+  public func forEachPart(from: Int, to: Int, _ body: (UnsafeRawBufferPointer) -> Void) {
+    precondition(0 <= from && from <= to && to <= count, "a range of the log")
+    var at = from
+    while at < min(to, spilled) {
+      let part = load(from: at, at: min(1 << 20, min(to, spilled) - at))
+      part.bytes.withUnsafeBytes(body)
+      at += part.bytes.count
+    }
+    if at < to { body(UnsafeRawBufferPointer(start: memory + (at - spilled), count: to - at)) }
+  }
+
+  /// Up to `size` bytes of the file from `offset`.
+  private func load(from offset: Int, at size: Int) -> Window {
+    let n = min(size, spilled - offset)
+    var bytes = [UInt8](repeating: 0, count: n)
+    var done = 0
+    bytes.withUnsafeMutableBytes { b in
+      while done < n {
+        let got = pread(file, b.baseAddress! + done, n - done, off_t(offset + done))
+        if got < 0 && errno == EINTR { continue }
+        guard got > 0 else { break }
+        done += got
+      }
+    }
+    precondition(done == n, "the log's file reads back (\(done) of \(n) bytes at \(offset))")
+    return Window(start: offset, bytes: bytes)
+  }
+
+  /// Writes the part in memory to the file (made on the first spill); on failure the log stays in memory.
+  private func spill() {
+    if file < 0 {
+      guard let directory, let fd = ByteLog.unnamedFile(in: directory) else {
+        cannotSpill = true
+        return
+      }
+      file = fd
+    }
+    var done = 0
+    while done < used {
+      let n = pwrite(file, memory + done, used - done, off_t(spilled + done))
+      if n < 0 && errno == EINTR { continue }
+      guard n > 0 else { break }
+      done += n
+    }
+    // A part written short is never read (reads below `spilled` only): the bytes stay in memory.
+    guard done == used else {
+      cannotSpill = true
+      return
+    }
+    spilled += used
+    used = 0
+  }
+
+  /// A file in `directory` that has no name (Linux `O_TMPFILE`), else one made and unlinked at once.
+  private static func unnamedFile(in directory: String) -> Int32? {
+    #if os(Linux)
+      let tmpfile: Int32 = 0o20_200_000  // O_TMPFILE (__O_TMPFILE | O_DIRECTORY), which Glibc's module lacks
+      let fd = open(directory, tmpfile | O_RDWR | O_CLOEXEC, 0o600)
+      if fd >= 0 { return fd }
+    #endif
+    var template = Array((directory + "/.spill-XXXXXX").utf8CString)
+    let made = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    guard made >= 0 else { return nil }
+    _ = template.withUnsafeBufferPointer { unlink($0.baseAddress!) }
+    return made
+  }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import TestSupport
+import Testing
+@testable import StockCore
+
+/// `ByteLog` keeps records framed as the document file frames them, in memory and past a threshold in a
+/// file without a name: every record must read back as written wherever it is (memory, file, across the
+/// boundary, in a window or not), lengths of one and two bytes alike, and its bytes in parts must be the
+/// records one after another.
+@Suite struct ByteLogTests {
+  /// Payloads of the lengths that matter: empty, one-byte lengths up to 127, two-byte lengths from 128,
+  /// and one longer than a read window (64 KB).
+  static let payloads: [[UInt8]] = {
+    var out: [[UInt8]] = []
+    var x: UInt64 = 0x2545_F491_4F6C_DD1D
+    for length in [0, 1, 5, 127, 128, 129, 300, 16_383, 16_384, 70_000, 3, 60, 200] + Array(repeating: 40, count: 200) {
+      out.append((0..<length).map { _ in
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17
+        return UInt8(truncatingIfNeeded: x)
+      })
+    }
+    return out
+  }()
+
+  static func append(_ payload: [UInt8], to log: ByteLog) -> Int {
+    log.append(limit: payload.count + 10) { w in
+      for b in payload { w.byte(b) }
+    }
+  }
+
+  static func read(_ log: ByteLog, at offset: Int, window: inout ByteLog.Window) -> [UInt8] {
+    log.read(at: offset, window: &window) { r, length in (try? r.bytes(length)) ?? [] }
+  }
+
+  /// The framing `DocumentFile.record(_:into:)` writes: a LEB128 length, then the bytes.
+  static func framed(_ payloads: [[UInt8]]) -> [UInt8] {
+    var w = BinaryWriter()
+    for p in payloads {
+      w.count(p.count)
+      w.raw(p)
+    }
+    return w.bytes
+  }
+
+  @Test(arguments: [nil, 1, 100, 4096, 1 << 20] as [Int?]) func recordsReadBackWhereverTheyAre(spillEvery: Int?) throws {
+    let dir = Scratch.directory("bytelog")
+    let log = spillEvery.map { ByteLog(spillingTo: dir, every: $0) } ?? ByteLog()
+    var offsets: [Int] = []
+    var window = ByteLog.Window()
+    for (i, p) in Self.payloads.enumerated() {
+      offsets.append(Self.append(p, to: log))
+      // Read while the log grows: the latest record, and one from far back.
+      // (Compared as a Bool: a failure printed the payloads, up to 70 KB each.)
+      let latest = Self.read(log, at: offsets[i], window: &window) == p
+      let back = Self.read(log, at: offsets[i / 2], window: &window) == Self.payloads[i / 2]
+      #expect(latest && back, "record \(i), and \(i / 2), read while the log grows")
+    }
+    #expect(log.count == Self.framed(Self.payloads).count)
+    #expect(log.hasSpilled == (spillEvery.map { $0 <= log.count } ?? false))
+    // Every record, backwards (a window per record) and forwards (records shared by a window).
+    for i in Self.payloads.indices.reversed() {
+      var fresh = ByteLog.Window()
+      let same = Self.read(log, at: offsets[i], window: &fresh) == Self.payloads[i]
+      #expect(same, "record \(i), in a window of its own")
+    }
+    for i in Self.payloads.indices {
+      let same = Self.read(log, at: offsets[i], window: &window) == Self.payloads[i]
+      #expect(same, "record \(i), in a shared window")
+    }
+    // In parts, from any record on: the records one after another, as framed.
+    for from in [0, 3, 7, Self.payloads.count - 1] {
+      var bytes: [UInt8] = []
+      log.forEachPart(from: offsets[from], to: log.count) { bytes.append(contentsOf: $0) }
+      let same = bytes == Self.framed(Array(Self.payloads[from...]))
+      #expect(same, "the parts from record \(from) on (\(bytes.count) bytes)")
+    }
+    // The file has no name: nothing is left in the directory.
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+  }
+
+  /// A directory the log cannot write to: it stays in memory, and loses nothing.
+  @Test func aLogThatCannotSpillStaysInMemory() {
+    let log = ByteLog(spillingTo: Scratch.path("missing") + "/nowhere", every: 10)
+    var window = ByteLog.Window()
+    let offsets = Self.payloads.prefix(20).map { Self.append($0, to: log) }
+    #expect(!log.hasSpilled)
+    for (i, o) in offsets.enumerated() {
+      let same = Self.read(log, at: o, window: &window) == Self.payloads[i]
+      #expect(same, "record \(i)")
+    }
+  }
+
+  /// A `RawByteWriter` writes what a `BinaryWriter` writes.
+  @Test func rawWriterWritesTheBinaryWritersLayout() {
+    let values: [Fixed] = [.zero, Fixed(raw: 1), Fixed(raw: -1), Fixed(34), Fixed(parsing: "4.49")!, Fixed(raw: Int128(Int64.max) * 7), Fixed(raw: -Int128(Int64.max) * 3)]
+    let strings = ["", "WH01", "ITEM04733", "Supplier 12", "Entrepôt de Lyon — quai 7", String(repeating: "x", count: 300)]
+    func write<W: BinarySink>(_ w: inout W) {
+      for (i, s) in strings.enumerated() {
+        w.string(s)
+        w.bool(i % 2 == 0)
+        w.count(i * 1000)
+        w.key(StockKey(item: s, warehouse: "Stores"))
+      }
+      for v in values { w.compactFixed(v) }
+    }
+    var model = BinaryWriter()
+    write(&model)
+    let room = 2 * strings.reduce(0) { $0 + RawByteWriter.room($1) + RawByteWriter.room("Stores") + 11 } + values.count * RawByteWriter.fixedRoom
+    let memory = UnsafeMutablePointer<UInt8>.allocate(capacity: room)
+    defer { memory.deallocate() }
+    var raw = RawByteWriter(memory, limit: room)
+    write(&raw)
+    #expect(Array(UnsafeBufferPointer(start: memory, count: raw.position)) == model.bytes)
+  }
+}
