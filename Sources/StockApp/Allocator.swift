@@ -21,6 +21,16 @@ enum Allocator {
     #endif
   }
 
+  /// Gives the kernel back the pages of freed heap memory (kept otherwise, ``tuneForBatch()``): after the
+  /// replay's lists are freed, so that the end of a run, which builds its caches in fresh arrays, does not
+  /// add them to pages the heap keeps and no longer uses.
+  /// - Complexity: O(heap), in the allocator and the kernel.
+  static func returnFreedPages() {
+    #if canImport(Glibc)
+    _ = malloc_trim(0)
+    #endif
+  }
+
   /// `madvise`'s `MADV_POPULATE_WRITE` (Linux 5.14), which Swift's Glibc module does not export.
   private static let populateWrite: Int32 = 23
 

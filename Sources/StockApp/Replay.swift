@@ -8,7 +8,7 @@ import StockPost
 /// ledger and GL from. The same vouchers in the same order always give the same entries.
 struct Replay {
   /// A voucher that posted: what the run needs of its place in the timeline, and where its lines are in
-  /// `entries` and `gl`. 56 bytes: a run holds one per voucher.
+  /// `entries` and `gl` — made on demand from ``PostedList``.
   struct Posted {
     /// The voucher as the engine posted it: as it came, or with the rows it filled in (batches or serials
     /// named or picked; ``isResolved``). Its number, dates and source are the same either way.
@@ -18,30 +18,81 @@ struct Replay {
     let entries: Range<Int>
     /// Its GL lines, as positions in `Replay.gl`.
     let gl: Range<Int>
-    private let documentPosition: Int32
-    private let arrivalPosition: Int32
+    /// The position of the document it set in the state's documents, or -1.
+    let document: Int
+    /// Its 0-based arrival position (``TimelineVoucher/arrival``).
+    let arrival: Int
     /// Whether it was already in the ledger (reposted by a replay), as its timeline entry says.
     let isPosted: Bool
     /// Whether the engine filled in rows (the voucher posted otherwise than it came).
     let isResolved: Bool
-    /// The position of the document it set in the state's documents, or -1.
-    var document: Int { Int(documentPosition) }
-    /// Its 0-based arrival position (``TimelineVoucher/arrival``).
-    var arrival: Int { Int(arrivalPosition) }
+  }
 
-    init(timeline: TimelineVoucher, resolved: Voucher?, entries: Range<Int>, gl: Range<Int>, document: Int = -1) {
-      voucher = resolved ?? timeline.voucher
-      isResolved = resolved != nil
-      isPosted = timeline.isPosted
-      arrivalPosition = Int32(timeline.arrival)
-      self.entries = entries
-      self.gl = gl
-      documentPosition = Int32(document)
+  /// The posted vouchers in timeline order, kept as what the timeline does not already say: where each
+  /// one's entries and lines end, the document it set, and the few vouchers the engine filled in. 20 bytes
+  /// a voucher (with failures, 24) where a list of ``Posted`` was 56: ten million vouchers held 360 MB
+  /// less until the run's end.
+  struct PostedList: RandomAccessCollection {
+    private var timeline: [TimelineVoucher] = []
+    /// The timeline position of each posted voucher, once one failed (until then the n-th posted is the
+    /// timeline's n-th).
+    private var positions: [Int32]?
+    private var entryEnds: [Int] = []
+    private var glEnds: [Int] = []
+    private var documents: [Int32] = []
+    /// The vouchers as the engine filled them in, by position in this list, and a bit per position that
+    /// says which (so most reads look up no table).
+    private var resolved: [Int: Voucher] = [:]
+    private var resolvedBits: [UInt64] = []
+
+    init() {}
+    init(timeline: [TimelineVoucher]) {
+      self.timeline = timeline
+      entryEnds.reserveCapacity(timeline.count)
+      glEnds.reserveCapacity(timeline.count)
+      documents.reserveCapacity(timeline.count)
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { entryEnds.count }
+
+    /// - Complexity: O(1).
+    subscript(i: Int) -> Posted {
+      let tv = timeline[timelinePosition(i)]
+      let r = isResolved(i) ? resolved[i] : nil
+      return Posted(
+        voucher: r ?? tv.voucher, entries: entries(i), gl: (i == 0 ? 0 : glEnds[i - 1])..<glEnds[i],
+        document: Int(documents[i]), arrival: tv.arrival, isPosted: tv.isPosted, isResolved: r != nil)
+    }
+
+    // The parts of ``subscript(_:)`` a loop over a million vouchers reads, without making the rest.
+    func timelinePosition(_ i: Int) -> Int { positions.map { Int($0[i]) } ?? i }
+    func isResolved(_ i: Int) -> Bool { i >> 6 < resolvedBits.count && resolvedBits[i >> 6] & (1 << UInt64(i & 63)) != 0 }
+    func arrival(_ i: Int) -> Int { timeline[timelinePosition(i)].arrival }
+    func isPosted(_ i: Int) -> Bool { timeline[timelinePosition(i)].isPosted }
+    func document(_ i: Int) -> Int { Int(documents[i]) }
+    func entries(_ i: Int) -> Range<Int> { (i == 0 ? 0 : entryEnds[i - 1])..<entryEnds[i] }
+    func voucher(_ i: Int) -> Voucher { isResolved(i) ? resolved[i]! : timeline[timelinePosition(i)].voucher }
+
+    /// The timeline's voucher at `position` posted, as `resolved` (when the engine filled it in), its
+    /// entries and lines ending at `entryEnd` and `glEnd`, setting the document at `document` (or -1).
+    /// - Complexity: O(1) amortized; O(n) once, at the first voucher posted after one failed.
+    mutating func append(position: Int, resolved voucher: Voucher?, entryEnd: Int, glEnd: Int, document: Int) {
+      if positions == nil && position != count { positions = (0..<count).map { Int32($0) } }
+      positions?.append(Int32(position))
+      if let voucher {
+        while resolvedBits.count <= count >> 6 { resolvedBits.append(0) }
+        resolvedBits[count >> 6] |= 1 << UInt64(count & 63)
+        resolved[count] = voucher
+      }
+      entryEnds.append(entryEnd)
+      glEnds.append(glEnd)
+      documents.append(Int32(document))
     }
   }
 
   /// Posted vouchers in timeline order.
-  var posted: [Posted] = []
+  var posted = PostedList()
   /// Every posted voucher's stock ledger entries, in posting order: one array for the whole replay, which
   /// a run hands on as it is (no copy per stage) — but for a replay whose head reports are rendered
   /// ahead (``streamsEntries``), where it is a window the renderer reads and the replay then refills.
@@ -78,7 +129,7 @@ struct Replay {
     streamsEntries = ahead != nil
     var engine = PostingEngine(masters: masters, state: start)
     engine.reserve(vouchers: timeline.count)
-    posted.reserveCapacity(timeline.count)
+    posted = PostedList(timeline: timeline)
     // Room for the usual case (a transfer row moves twice; a voucher has a few GL lines), so the arrays do
     // not grow by copying; pages not used are never touched. Entries rendered ahead need a window only.
     let rows = timeline.reduce(0) { $0 + $1.voucher.items.count }
@@ -124,16 +175,14 @@ struct Replay {
       switch engine.post(tv.voucher, appendingTo: &entries, gl: &gl) {
       case .success(let resolved):
         let document = engine.documentsSet == d + 1 ? d : -1
-        let (added, addedGL) = (entries.count - e, gl.count - g)
-        let done = Posted(timeline: tv, resolved: resolved, entries: entryCount..<entryCount + added, gl: glCount..<glCount + addedGL, document: document)
-        entryCount += added
-        glCount += addedGL
+        entryCount += entries.count - e
+        glCount += gl.count - g
         if streamsEntries {
           for line in gl[g...] { (glTotals.debit, glTotals.credit) = (glTotals.debit + line.debit, glTotals.credit + line.credit) }
         }
         if resolved != nil { resolvedArrivals.append(tv.arrival) }
-        if ahead != nil, entries[e...].contains(where: { !$0.batchNo.isEmpty || !$0.serialNos.isEmpty }) { tracked.append((tv.voucher.no, done.voucher)) }
-        posted.append(done)
+        if ahead != nil, entries[e...].contains(where: { !$0.batchNo.isEmpty || !$0.serialNos.isEmpty }) { tracked.append((tv.voucher.no, resolved ?? tv.voucher)) }
+        posted.append(position: n, resolved: resolved, entryEnd: entryCount, glEnd: glCount, document: document)
       case .failure(let problems): failures.append((tv, problems.diagnostics))
       }
       if let ahead, n % RenderAhead.stride == RenderAhead.stride - 1 || n == timeline.count - 1 { handOver(ahead) }

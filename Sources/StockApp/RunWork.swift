@@ -385,9 +385,9 @@ struct RunWork {
     // as they posted, without placing them.
     // (The posted list is read by index: a loop over its elements copied each, retaining its voucher.)
     var newCount = 0, inArrivalOrder = true, lastArrival = -1, arrivals = 0
-    for i in replay.posted.indices where !replay.posted[i].isPosted {
+    for i in replay.posted.indices where !replay.posted.isPosted(i) {
       newCount += 1
-      let arrival = replay.posted[i].arrival
+      let arrival = replay.posted.arrival(i)
       if arrival < lastArrival { inArrivalOrder = false }
       lastArrival = arrival
       arrivals = max(arrivals, lastArrival + 1)
@@ -395,16 +395,16 @@ struct RunWork {
     s.acceptedNew.reserveCapacity(newCount + cancels.count)
     s.documentRecords.reserveCapacity(newCount + cancels.count)
     if inArrivalOrder {
-      for p in replay.posted where !p.isPosted {
-        s.acceptedNew.append(p.voucher)
-        s.documentRecords.append(p.document)
+      for i in replay.posted.indices where !replay.posted.isPosted(i) {
+        s.acceptedNew.append(replay.posted.voucher(i))
+        s.documentRecords.append(replay.posted.document(i))
       }
     } else {
       var byArrival = [Voucher?](repeating: nil, count: arrivals)
       var documentByArrival = [Int](repeating: -1, count: byArrival.count)
-      for p in replay.posted where !p.isPosted {
-        byArrival[p.arrival] = p.voucher
-        documentByArrival[p.arrival] = p.document
+      for i in replay.posted.indices where !replay.posted.isPosted(i) {
+        byArrival[replay.posted.arrival(i)] = replay.posted.voucher(i)
+        documentByArrival[replay.posted.arrival(i)] = replay.posted.document(i)
       }
       for (v, d) in zip(byArrival, documentByArrival) {
         if let v {
@@ -460,11 +460,11 @@ struct RunWork {
       return k
     }
     for i in replay.posted.indices {
-      if !replay.posted[i].isPosted {
-        let count = replay.posted[i].entries.count
+      if !replay.posted.isPosted(i) {
+        let count = replay.posted.entries(i).count
         if !replay.streamsEntries { s.written.append(contentsOf: repeatElement(true, count: count)) }
         s.changedCount += count
-        file = fileOf(replay.posted[i].arrival)
+        file = fileOf(replay.posted.arrival(i))
         perFile[file] += 1
         if repostsLedger { s.journal += replay.gl[replay.posted[i].gl] }
         continue
@@ -520,9 +520,12 @@ struct RunWork {
     // The replay's list of posted vouchers (a million timeline entries, each the last reference to its
     // object) is freed on another thread: freed here it held the posting core for a tenth of a second.
     let spent = Discarded((replay.posted, timeline))
-    replay.posted = []
+    replay.posted = Replay.PostedList()
     timeline = []
-    _ = Background { spent.drop() }
+    _ = Background {
+      spent.drop()
+      Allocator.returnFreedPages()
+    }
     return .success(s)
   }
 

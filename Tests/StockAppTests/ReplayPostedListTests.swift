@@ -1,0 +1,58 @@
+import Testing
+@testable import StockApp
+@testable import StockCore
+@testable import StockOrder
+
+/// A replay keeps its posted vouchers as what the timeline does not say (`Replay.PostedList`): each must
+/// read back as the voucher it posted (or the one the engine filled in), with its entries and lines, its
+/// document, arrival and whether it was in the ledger — also after a voucher of the timeline failed, when
+/// the n-th posted is no longer the timeline's n-th.
+@Suite struct ReplayPostedListTests {
+  static func voucher(_ no: String, day: Int) -> Voucher {
+    Voucher(type: .purchaseReceipt, no: no, date: BusinessDate(dayNumber: 20_000 + day), source: SourceLocation(file: "a.csv", line: day + 2))
+  }
+
+  @Test func postedVouchersReadBackAsTheyPosted() {
+    // Arrival order differs from posting order; the first two were in the ledger already.
+    let vouchers = (0..<8).map { Self.voucher("V\($0)", day: ($0 * 5) % 8) }
+    let timeline = vouchers.enumerated().map { TimelineVoucher(voucher: $1, arrival: $0, isPosted: $0 < 2) }.sorted { $0.key < $1.key }
+    var list = Replay.PostedList(timeline: timeline)
+    var filled = timeline[4].voucher
+    filled.remarks = "batch named by the engine"
+    // Timeline positions 2 and 5 fail: no element; 4 is filled in; entries and lines of varying counts.
+    var want: [(position: Int, entries: Range<Int>, gl: Range<Int>, document: Int, resolved: Voucher?)] = []
+    var (e, g) = (0, 0)
+    for position in timeline.indices where position != 2 && position != 5 {
+      let (ne, ng) = (position % 3, 2 * (position % 2))
+      let resolved = position == 4 ? filled : nil
+      let document = position % 2 == 0 ? want.count : -1
+      list.append(position: position, resolved: resolved, entryEnd: e + ne, glEnd: g + ng, document: document)
+      want.append((position, e..<e + ne, g..<g + ng, document, resolved))
+      (e, g) = (e + ne, g + ng)
+    }
+    #expect(list.count == want.count)
+    for (i, w) in want.enumerated() {
+      let p = list[i]
+      let tv = timeline[w.position]
+      #expect(p.voucher == (w.resolved ?? tv.voucher) && list.voucher(i) == p.voucher, "posted \(i)")
+      #expect(p.voucher.remarks == (w.position == 4 ? "batch named by the engine" : ""))
+      #expect(p.entries == w.entries && list.entries(i) == w.entries && p.gl == w.gl, "posted \(i)")
+      #expect(p.document == w.document && list.document(i) == w.document)
+      #expect(p.arrival == tv.arrival && list.arrival(i) == tv.arrival && p.isPosted == tv.isPosted && list.isPosted(i) == tv.isPosted)
+      #expect(p.isResolved == (w.position == 4) && list.isResolved(i) == p.isResolved)
+      #expect(list.timelinePosition(i) == w.position)
+    }
+    #expect(list.last?.voucher.no == timeline[7].voucher.no)
+    #expect(Array(list.map(\.voucher.no)) == want.map { timeline[$0.position].voucher.no })
+  }
+
+  @Test func withoutFailuresTheNthPostedIsTheTimelinesNth() {
+    let timeline = (0..<200).map { TimelineVoucher(voucher: Self.voucher("V\($0)", day: $0), arrival: $0, isPosted: false) }
+    var list = Replay.PostedList(timeline: timeline)
+    for n in timeline.indices { list.append(position: n, resolved: n % 70 == 69 ? timeline[n].voucher : nil, entryEnd: 2 * n + 2, glEnd: 3 * n + 3, document: n) }
+    for n in timeline.indices {
+      #expect(list.timelinePosition(n) == n && list[n].voucher.no == "V\(n)" && list[n].entries == 2 * n..<2 * n + 2 && list[n].gl == 3 * n..<3 * n + 3)
+      #expect(list.isResolved(n) == (n % 70 == 69))
+    }
+  }
+}
