@@ -68,6 +68,14 @@ import Testing
       }
     }
     #expect(built.lookup("V-3000") == nil)
+    // Documents kept only up to the last voucher that has one: those before and after it have none.
+    for documents in [[nil, nil, 7, nil, nil], [nil, nil, nil], [3, nil], [nil, 4]] as [[Int?]] {
+      var few = VoucherIndex.Builder(capacity: 2)
+      for (i, d) in documents.enumerated() { few.add("D-\(i)", type: .purchaseReceipt, date: day, document: d) }
+      let index = few.build()
+      let merged = VoucherIndex().adding(documents.enumerated().map { ("D-\($0)", .purchaseReceipt, day, $1) })
+      for (i, d) in documents.enumerated() { #expect(index.documentOffset("D-\(i)") == d && merged.documentOffset("D-\(i)") == d, "\(documents) at \(i)") }
+    }
     // Written in parts, the file is the encoding's bytes.
     let dir = temporaryDirectory("sl-index")
     let file = try StreamedFile(path: dir + "/index", hashing: false, directIO: false)

@@ -72,10 +72,10 @@ extension HeadSnapshot {
       // The run's documents, each set once, one after another (a run from scratch): the file is their
       // records as the engine encoded them, copied in bulk (each decoded and encoded again was a third of
       // a second of a million-voucher run's end).
-      if byPosition && ledger.vouchers.isEmpty, let offsets = documents.contiguousRecords({ rewrite.records($0) }) {
+      if byPosition && ledger.vouchers.isEmpty && documents.contiguousRecords({ rewrite.records($0) }) {
         for i in s.acceptedNew.indices where s.acceptedNew[i].action == .submit {
           let r = s.documentRecords[i]
-          documentPlaces.append(place(r >= 0 ? offsets[r] : nil))
+          documentPlaces.append(place(r >= 0 ? documents.contiguousOffset(ofRecord: r) : nil))
         }
       } else {
         for i in s.acceptedNew.indices where s.acceptedNew[i].action == .submit { documentPlaces.append(place(added(i))) }

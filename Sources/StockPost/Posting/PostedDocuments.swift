@@ -125,15 +125,18 @@ public struct PostedDocuments: Sendable {
 
   /// When every document was set once, each record right after the one before (a replay that set each
   /// voucher's document as it posted, and looked none up): their records as the document file holds them,
-  /// handed to `write` in parts, in the order they were set. Returns each record's offset within those
-  /// bytes, by position (see ``setCount``); nil, writing nothing, otherwise.
+  /// handed to `write` in parts, in the order they were set. Returns true then, each record being at
+  /// ``contiguousOffset(ofRecord:)`` within those bytes; false, writing nothing, otherwise.
   /// - Complexity: O(bytes of the documents).
-  public func contiguousRecords(_ write: (UnsafeRawBufferPointer) -> Void) -> [Int]? {
-    guard contiguous, !lookedUp else { return nil }
-    if offsets.isEmpty { return [] }
-    log.forEachPart(from: start, to: end, write)
-    return offsets.map { $0 - start }
+  public func contiguousRecords(_ write: (UnsafeRawBufferPointer) -> Void) -> Bool {
+    guard contiguous, !lookedUp else { return false }
+    if !offsets.isEmpty { log.forEachPart(from: start, to: end, write) }
+    return true
   }
+
+  /// Where the document set at position `record` is among the bytes ``contiguousRecords(_:)`` wrote.
+  /// - Complexity: O(1).
+  public func contiguousOffset(ofRecord record: Int) -> Int { offsets[record] - start }
 
   /// Enters the records set since the last lookup into the table.
   private mutating func catchUp() {

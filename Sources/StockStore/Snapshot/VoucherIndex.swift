@@ -101,7 +101,10 @@ public struct VoucherIndex: Sendable {
   /// were a quarter of a gigabyte of fresh pages).
   public struct Builder: Sendable {
     var names: [UInt8]
-    /// Parallel, in the order added: hash, info (names offset, day, type), 1 + document offset or 0.
+    /// Parallel, in the order added: hash, info (names offset, day, type), 1 + document offset or 0 —
+    /// `documents` only up to the last voucher added with a document (the rest are 0): a replay's index
+    /// gets its documents' places later (``buildAwaitingDocuments()``), and ten million zeros were 80 MB
+    /// at the run's peak.
     var hashes: [UInt64] = [], info: [UInt64] = [], documents: [UInt64] = []
 
     /// - Parameter capacity: the number of vouchers expected.
@@ -112,7 +115,11 @@ public struct VoucherIndex: Sendable {
       self.names.reserveCapacity(names.count + 12 * capacity)
       hashes.reserveCapacity(capacity)
       info.reserveCapacity(capacity)
-      documents.reserveCapacity(capacity)
+    }
+
+    /// Every voucher's document place, 0 for those added without one.
+    var allDocuments: [UInt64] {
+      documents.count == hashes.count ? documents : documents + repeatElement(0, count: hashes.count - documents.count)
     }
 
     /// Adds a voucher number not yet in the index.
@@ -134,14 +141,17 @@ public struct VoucherIndex: Sendable {
       let type = UInt64(VoucherIndex.types.firstIndex(of: type) ?? 0)
       hashes.append(hash)
       info.append(offset << 32 | day << 8 | type)
-      documents.append(document.map { UInt64($0) + 1 } ?? 0)
+      if let document {
+        if documents.count < hashes.count - 1 { documents += repeatElement(0, count: hashes.count - 1 - documents.count) }
+        documents.append(UInt64(document) + 1)
+      }
     }
 
     /// The index of the vouchers added: their arrays put in order one at a time, each freed once gathered
     /// (a third of the memory of gathering all three at once).
     /// - Complexity: O(n) for evenly spread hashes.
     public consuming func build() -> VoucherIndex {
-      let documents = self.documents
+      let documents = allDocuments
       self.documents = []
       return buildAwaitingDocuments().finish(documents: documents)
     }
@@ -168,6 +178,7 @@ public struct VoucherIndex: Sendable {
     /// base's first among equal hashes, and the added in the order added.
     func merged(into base: VoucherIndex) -> VoucherIndex {
       let order = HashOrder.positions(sortedBy: hashes)
+      let documents = allDocuments
       var out = VoucherIndex()
       out.names = names
       let n = base.hashes.count + hashes.count
