@@ -10,7 +10,14 @@ import Testing
     var queue = AgeingFold.SlotQueue()
     var model: [AgeingFold.Slot] = []
     var rng = SeededGenerator(seed: 8)
-    func slot(_ n: Int) -> AgeingFold.Slot { AgeingFold.Slot(qty: Fixed(n), date: BusinessDate(dayNumber: 20_000 + n), value: Fixed(2 * n)) }
+    // Every 97th slot's numbers too wide to pack (kept whole, aside), one of them exactly the packed form's
+    // marker.
+    func slot(_ n: Int) -> AgeingFold.Slot {
+      let wide = n % 97 == 0 && n != 0
+      let qty = wide ? (n % 2 == 0 ? Fixed(raw: Int128(Int64.min)) : Fixed(raw: Int128(Int64.max) * 3 + Int128(n))) : Fixed(n)
+      let value = wide ? Fixed(raw: -Int128(Int64.max) * 5 - Int128(n)) : Fixed(2 * n)
+      return AgeingFold.Slot(qty: qty, date: BusinessDate(dayNumber: 20_000 + n), value: value)
+    }
     func same() -> Bool {
       queue.live.count == model.count && zip(queue.live, model).allSatisfy { $0.qty == $1.qty && $0.date == $1.date && $0.value == $1.value }
     }
@@ -39,5 +46,9 @@ import Testing
     queue.append(slot(1))
     model.append(slot(1))
     #expect(same() && queue.first?.qty == Fixed(1))
+    // A wide slot reads back whole; a narrow one beside it is packed.
+    let big = AgeingFold.Slot(qty: Fixed(raw: Int128(Int64.max) + 1), date: BusinessDate(dayNumber: 20_001), value: Fixed(raw: -Int128(Int64.max) * 7))
+    #expect(big.qty == Fixed(raw: Int128(Int64.max) + 1) && big.value == Fixed(raw: -Int128(Int64.max) * 7) && big.date == BusinessDate(dayNumber: 20_001))
+    #expect(MemoryLayout<AgeingFold.Slot>.stride == 24)
   }
 }
