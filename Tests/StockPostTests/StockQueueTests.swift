@@ -47,6 +47,34 @@ import TestSupport
     #expect(state.queue.count > 1)
   }
 
+  /// A bin is kept in 16 bytes when its numbers fit 64 bits of 10⁻⁹, and whole aside when they do not: a
+  /// receipt of twenty billion units (past 9.2 × 10⁹) is valued, issued from and undone exactly, and bins
+  /// are equal by their numbers however they are kept.
+  @Test func binsTooWideToPackAreKeptWhole() throws {
+    #expect(MemoryLayout<StockBin>.stride == 16)
+    let huge = Fixed(20_000_000_000)
+    let wide = StockBin(qty: huge, rate: Fixed(parsing: "0.5")!)
+    #expect(wide.qty == huge && wide.rate == Fixed(parsing: "0.5")!)
+    #expect(wide == StockBin(qty: huge, rate: Fixed(parsing: "0.5")!) && wide.hashValue == StockBin(qty: huge, rate: Fixed(parsing: "0.5")!).hashValue)
+    #expect(wide != StockBin(qty: huge, rate: Fixed(1)) && StockBin(qty: Fixed(raw: Int128(Int64.min)), rate: .zero).qty == Fixed(raw: Int128(Int64.min)))
+    let company = Company(name: "T")
+    var state = ItemWarehouseState()
+    var journal = Kept()
+    _ = try Valuation.apply(huge, incomingRate: Fixed(parsing: "0.5")!, outgoingRate: nil, to: &state, method: .fifo,
+                            arithmetic: company.arithmetic, journal: &journal, fallback: { .zero })
+    _ = try Valuation.apply(Fixed(3), incomingRate: Fixed(2), outgoingRate: nil, to: &state, method: .fifo,
+                            arithmetic: company.arithmetic, journal: &journal, fallback: { .zero })
+    let before = state
+    var issue = Kept()
+    // The whole first bin, 20,000,000,000 at 0.5, and 1 of the second at 2: 10,000,000,000 + 2.
+    let out = try Valuation.apply(-Fixed(20_000_000_001), incomingRate: .zero, outgoingRate: nil, to: &state, method: .fifo,
+                                  arithmetic: company.arithmetic, journal: &issue, fallback: { .zero })
+    #expect(company.money(out.stockValueDifference) == -Fixed(parsing: "10000000002.00")!)
+    #expect(state.queue == [StockBin(qty: Fixed(2), rate: Fixed(2))] && state.queue.value == sum(state.queue))
+    for edit in issue.edits.reversed() { state.queue.undo(edit) }
+    #expect(state.queue == before.queue && state.queue[0].qty == huge)
+  }
+
   /// A voucher that changes FIFO queues and then fails leaves every state as it was, queue and total
   /// included, and the next voucher is valued as if it had never been tried.
   @Test func aFailedVoucherLeavesItsQueuesAsTheyWere() throws {
