@@ -17,7 +17,7 @@ extension BinaryWriter: BinarySink {}
 
 /// Writes the layout of ``BinaryWriter`` into memory reserved for it: a record's bytes stored one after
 /// another, without an array's capacity and uniqueness checks per byte (a document appended to the engine's
-/// log byte by byte cost the posting core 1,900 instructions; stored, a few hundred).
+/// log byte by byte cost the posting core 1,900 instructions; stored, about 700).
 ///
 /// Bounds are checked once per field, against the room the owner reserved (``ByteLog/append(limit:_:)``):
 /// writing past it stops the process rather than memory it does not own.

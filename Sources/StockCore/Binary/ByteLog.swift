@@ -202,14 +202,16 @@ public final class ByteLog: @unchecked Sendable {
   /// A file in `directory` that has no name (Linux `O_TMPFILE`), else one made and unlinked at once.
   private static func unnamedFile(in directory: String) -> Int32? {
     #if os(Linux)
-      let tmpfile: Int32 = 0o20_200_000  // O_TMPFILE (__O_TMPFILE | O_DIRECTORY), which Glibc's module lacks
-      let fd = open(directory, tmpfile | O_RDWR | O_CLOEXEC, 0o600)
+      // O_TMPFILE is `__O_TMPFILE | O_DIRECTORY`, which Glibc's module lacks; `__O_TMPFILE` is the same on
+      // every Linux architecture, O_DIRECTORY is not.
+      let fd = open(directory, 0o20_000_000 | O_DIRECTORY | O_RDWR | O_CLOEXEC, 0o600)
       if fd >= 0 { return fd }
     #endif
     var template = Array((directory + "/.spill-XXXXXX").utf8CString)
     let made = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
     guard made >= 0 else { return nil }
     _ = template.withUnsafeBufferPointer { unlink($0.baseAddress!) }
+    _ = fcntl(made, F_SETFD, FD_CLOEXEC)
     return made
   }
 }

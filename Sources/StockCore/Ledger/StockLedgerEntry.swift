@@ -35,7 +35,9 @@ public struct StockBin: Sendable, Hashable {
 }
 
 /// The numbers of bins too wide to pack, for every queue of the process: added to, never changed, so a
-/// bin copied keeps its position. (Quantities or rates past 9.2 × 10⁹ are rare; the table is not freed.)
+/// bin copied keeps its position. Each wide bin made adds an entry (32 bytes) that is never freed: a bin
+/// past 9.2 × 10⁹ units or per unit, taken from a thousand times, leaves a thousand. Such quantities are
+/// not expected of a stock ledger; if they were, this would want a free list.
 public enum WideBins {
   private static let table = Mutex<[(qty: Quantity, rate: Rate)]>([])
   static func add(_ qty: Quantity, _ rate: Rate) -> Int {

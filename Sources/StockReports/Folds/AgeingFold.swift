@@ -33,8 +33,8 @@ public struct AgeingFold: Sendable {
   }
 
   /// The numbers of slots too wide to pack, for every fold of the process: added to, never changed, so a
-  /// slot copied from fold to fold keeps its position. (Quantities or values past 9.2 × 10⁹ are rare; the
-  /// table is not freed.)
+  /// slot copied from fold to fold keeps its position. Each wide slot made adds an entry (32 bytes) that is
+  /// never freed (see `WideBins`: quantities or values past 9.2 × 10⁹ are not expected).
   enum WideSlots {
     private static let table = Mutex<[(qty: Quantity, value: Fixed)]>([])
     static func add(_ qty: Quantity, _ value: Fixed) -> Int {

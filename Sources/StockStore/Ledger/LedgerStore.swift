@@ -77,9 +77,18 @@ public struct PrewrittenRunFiles: Sendable {
 ///
 /// 16 bytes (the run and the length in 32 bits each): a run from scratch keeps one per voucher to its end.
 public struct VoucherPlace: Sendable, Hashable {
-  public var start: Int
+  private var startOffset: Int
   private var runNumber: UInt32
   private var length: UInt32
+  /// Setting it keeps `end`.
+  public var start: Int {
+    get { startOffset }
+    set {
+      let e = end
+      startOffset = newValue
+      end = e
+    }
+  }
   public var run: Int {
     get { Int(runNumber) }
     set { runNumber = UInt32(newValue) }
@@ -89,7 +98,7 @@ public struct VoucherPlace: Sendable, Hashable {
     set { length = UInt32(newValue - start) }
   }
   public init(run: Int, start: Int, end: Int) {
-    self.start = start
+    startOffset = start
     runNumber = UInt32(run)
     length = UInt32(end - start)
   }
