@@ -182,6 +182,12 @@ public enum RunCommand {
       return .done((CommandOutcome(exitCode: Exit.ok, stdout: text), nil))
     }
 
+    // A voucher dated before the head will need the history (the part of the ledger it revalues): read
+    // on the other core while this one validates.
+    var continued = snapshot
+    if let last = snapshot?.lastKey, work.files.contains(where: { f in f.read.vouchers.contains { ($0.date, $0.time) < (last.date, last.time) } }) {
+      continued = snapshot?.readingHistory(ledger: p.ledger)
+    }
     // Validate, post and settle which files (or vouchers) post.
     timer.mark("read")
     progress.show("validating \(work.files.reduce(0) { $0 + $1.voucherCount }) vouchers")
@@ -190,8 +196,8 @@ public enum RunCommand {
     let documents = DocumentFile(ledger: p.ledger)
     let history = HistoryFile(ledger: p.ledger)
     var component: Component?
-    if let snapshot {
-      switch work.continuing(from: snapshot, documents: documents, history: history, ledgerDirectory: p.ledger) {
+    if let continued {
+      switch work.continuing(from: continued, documents: documents, history: history, ledgerDirectory: p.ledger) {
       case .failure(let f): return .replay(f.reason)
       case .success(.forward): break
       case .success(.revaluing(let c)):

@@ -40,10 +40,18 @@ struct HeadSnapshot: Sendable {
   var indexBaseSize = 0
   var state: PostingState { didSet { encodedIndexAndState = nil } }
   var folds: LedgerFolds
-  /// The history file as this snapshot knows it, read on the other core from the moment the snapshot is
-  /// decoded: a backdated run needs it, and read beside the decode its cost is hidden (a forward run does
-  /// not wait for it). nil for a snapshot built by a run.
+  /// The history file as this snapshot knows it, read on the other core as soon as a run has read a voucher
+  /// dated before the head (``readingHistory(ledger:)``): a backdated run needs it, and read beside the
+  /// validation its cost is hidden. A forward run does not read it (read beside every run's decoding, its
+  /// parse and fresh pages took the other core from the snapshot's ageing fold: 10 MB at 1M). nil otherwise.
   var history: Background<Result<HistoryFile.Contents, BinaryFormatError>>?
+
+  /// This snapshot with its history file being read on another core.
+  func readingHistory(ledger: String) -> HeadSnapshot {
+    var s = self
+    if s.history == nil { s.history = Background { [size = historySize] in HistoryFile(ledger: ledger).contents(size: size) } }
+    return s
+  }
 
   /// - Complexity: O(state + vouchers posted since the index's base was written).
   func encode() -> [UInt8] {
@@ -110,8 +118,7 @@ struct HeadSnapshot: Sendable {
     self.folds = folds
   }
 
-  /// - Parameter prefetchingHistory: start reading the history file (see ``history``); for a run.
-  init(decoding bytes: [UInt8], ledger: String, prefetchingHistory: Bool = false) throws(BinaryFormatError) {
+  init(decoding bytes: [UInt8], ledger: String) throws(BinaryFormatError) {
     var r = BinaryReader(bytes)
     guard try r.string() == HeadSnapshot.tag else { throw BinaryFormatError(offset: 0, "not a snapshot of this version") }
     // The ageing fold, the largest part and the last (its length in the last 8 bytes), decoded on the other
@@ -142,9 +149,6 @@ struct HeadSnapshot: Sendable {
     documentsSize = try r.int()
     historySize = try r.int()
     historyCount = try r.int()
-    if prefetchingHistory {
-      history = Background { [size = historySize] in HistoryFile(ledger: ledger).contents(size: size) }
-    }
     indexBaseSize = try r.int()
     index = PostedVouchers(mapped: try PostedVouchers.mapBase(ledger: ledger, size: indexBaseSize))
     try index.decodeRecent(from: &r)
@@ -157,7 +161,7 @@ struct HeadSnapshot: Sendable {
   /// The ledger's snapshot when it describes the head `chain` under the same master data and the head
   /// reports in `out` are the ones it saw; nil otherwise (the run then replays the ledger).
   static func usable(store: LedgerStore, chain: String, mastersDigest: String, out: String) -> HeadSnapshot? {
-    guard let s = current(store: store, chain: chain, mastersDigest: mastersDigest, prefetchingHistory: true),
+    guard let s = current(store: store, chain: chain, mastersDigest: mastersDigest),
       ReportWriter.areCurrent(in: out, chain: chain), s.reportSizes.count == ReportWriter.sizedNames.count,
       ReportWriter.appendableNames.enumerated().allSatisfy({ i, name in DurableFiles.size(out + "/" + name + ".csv") == s.reportSizes[i] })
     else { return nil }
@@ -166,8 +170,8 @@ struct HeadSnapshot: Sendable {
 
   /// The ledger's snapshot when it describes the head `chain` under the same master data and the committed
   /// files are as it saw them; nil otherwise.
-  static func current(store: LedgerStore, chain: String, mastersDigest: String, prefetchingHistory: Bool = false) -> HeadSnapshot? {
-    guard let bytes = store.readSnapshot(), let s = try? HeadSnapshot(decoding: bytes, ledger: store.directory, prefetchingHistory: prefetchingHistory),
+  static func current(store: LedgerStore, chain: String, mastersDigest: String) -> HeadSnapshot? {
+    guard let bytes = store.readSnapshot(), let s = try? HeadSnapshot(decoding: bytes, ledger: store.directory),
       s.chain == chain,
       s.mastersDigest == mastersDigest, s.ledgerFingerprint == store.statFingerprint()
     else { return nil }
