@@ -101,10 +101,11 @@ public final class ByteLog: @unchecked Sendable {
   public func read<R>(at offset: Int, window: inout Window, _ body: (inout BinaryReader, Int) -> R) -> R {
     precondition(offset >= 0 && offset < count, "a record of the log")
     if offset >= spilled {
-      // Copied out (a few dozen bytes): the reader reads an array.
-      var head = RawReader(memory + (offset - spilled), end: used - (offset - spilled))
-      let length = head.length()
-      return ByteLog.read(Array(UnsafeBufferPointer(start: memory + (offset - spilled), count: head.position + length)), at: 0, body)
+      // Copied out (a few dozen bytes): the reader reads an array. Its length first, from at most 10 bytes.
+      let at = memory + (offset - spilled), left = used - (offset - spilled)
+      var head = BinaryReader(Array(UnsafeBufferPointer(start: at, count: min(10, left))))
+      guard let length = try? head.count(limit: left) else { preconditionFailure("the log holds a record at \(offset)") }
+      return ByteLog.read(Array(UnsafeBufferPointer(start: at, count: min(left, head.offset + length))), at: 0, body)
     }
     func holds(_ from: Int, _ to: Int) -> Bool { from >= window.start && to <= window.start + window.bytes.count }
     if !holds(offset, min(offset + 10, spilled)) { window = load(from: offset, at: 64 << 10) }
@@ -119,28 +120,6 @@ public final class ByteLog: @unchecked Sendable {
     var r = BinaryReader(bytes, from: position)
     guard let length = try? r.count() else { preconditionFailure("the log holds a record at \(position)") }
     return body(&r, length)
-  }
-
-  /// A record's length read in memory.
-  private struct RawReader {
-    let base: UnsafeMutablePointer<UInt8>
-    let end: Int
-    var position = 0
-    init(_ base: UnsafeMutablePointer<UInt8>, end: Int) {
-      self.base = base
-      self.end = end
-    }
-    mutating func length() -> Int {
-      var v = 0, shift = 0
-      while true {
-        precondition(position < end && shift < 64, "the log holds a record here")
-        let b = base[position]
-        position += 1
-        v |= Int(b & 0x7F) << shift
-        if b < 0x80 { return v }
-        shift += 7
-      }
-    }
   }
 
   /// Hands the log's bytes `from..<to` to `body` in parts, in order (from the file in 1 MB reads, then

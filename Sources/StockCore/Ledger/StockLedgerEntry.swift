@@ -2,8 +2,7 @@ import Synchronization
 /// One bin of a FIFO/LIFO queue: `qty` units at `rate` (qty may be negative: negative stock).
 ///
 /// 16 bytes, not 32: quantity and rate packed into 64 bits of 10⁻⁹ each (up to ±9.2 × 10⁹), or, when one
-/// does not fit, both kept whole in a table shared by every bin (``WideBins``) and found by a position
-/// stored in the rate's place. An item-warehouse keeps a bin per open FIFO layer: a growing business's
+/// does not fit, both kept whole in ``WidePairs`` and found by a position stored in the rate's place. An item-warehouse keeps a bin per open FIFO layer: a growing business's
 /// ten million vouchers leave millions. Equal and hashed by its numbers, however they are kept.
 public struct StockBin: Sendable, Hashable {
   @usableFromInline var packedQty: Int64
@@ -14,15 +13,15 @@ public struct StockBin: Sendable, Hashable {
     if let q = Int64(exactly: qty.raw), q != StockBin.wide, let r = Int64(exactly: rate.raw) {
       (packedQty, packedRate) = (q, r)
     } else {
-      (packedQty, packedRate) = (StockBin.wide, Int64(WideBins.add(qty, rate)))
+      (packedQty, packedRate) = (StockBin.wide, Int64(WidePairs.add(qty, rate)))
     }
   }
 
   @inlinable public var qty: Quantity {
-    packedQty != StockBin.wide ? Fixed(raw: Int128(packedQty)) : WideBins.numbers(at: Int(packedRate)).qty
+    packedQty != StockBin.wide ? Fixed(raw: Int128(packedQty)) : WidePairs.pair(at: Int(packedRate)).0
   }
   @inlinable public var rate: Rate {
-    packedQty != StockBin.wide ? Fixed(raw: Int128(packedRate)) : WideBins.numbers(at: Int(packedRate)).rate
+    packedQty != StockBin.wide ? Fixed(raw: Int128(packedRate)) : WidePairs.pair(at: Int(packedRate)).1
   }
 
   public static func == (a: StockBin, b: StockBin) -> Bool {
@@ -34,19 +33,23 @@ public struct StockBin: Sendable, Hashable {
   }
 }
 
-/// The numbers of bins too wide to pack, for every queue of the process: added to, never changed, so a
-/// bin copied keeps its position. Each wide bin made adds an entry (32 bytes) that is never freed: a bin
-/// past 9.2 × 10⁹ units or per unit, taken from a thousand times, leaves a thousand. Such quantities are
-/// not expected of a stock ledger; if they were, this would want a free list.
-public enum WideBins {
-  private static let table = Mutex<[(qty: Quantity, rate: Rate)]>([])
-  static func add(_ qty: Quantity, _ rate: Rate) -> Int {
+/// Pairs of numbers too wide to pack into 64 bits of 10⁻⁹ each (past ±9.2 × 10⁹), for every value of the
+/// process that packs two (a FIFO bin's quantity and rate, an ageing slot's quantity and value): the value
+/// keeps the pair's position here. Added to, never changed, so a copied value keeps its position. Each wide
+/// value made adds an entry (32 bytes) that is never freed: a bin past 9.2 × 10⁹ units or per unit, taken
+/// from a thousand times, leaves a thousand. Such quantities are not expected of a stock ledger; if they
+/// were, this would want a free list.
+public enum WidePairs {
+  private static let table = Mutex<[(Fixed, Fixed)]>([])
+  /// The position of a new entry holding `a` and `b`.
+  public static func add(_ a: Fixed, _ b: Fixed) -> Int {
     table.withLock { t in
-      t.append((qty, rate))
+      t.append((a, b))
       return t.count - 1
     }
   }
-  @usableFromInline static func numbers(at i: Int) -> (qty: Quantity, rate: Rate) { table.withLock { $0[i] } }
+  /// The pair at `i` (one ``add(_:_:)`` returned).
+  public static func pair(at i: Int) -> (Fixed, Fixed) { table.withLock { $0[i] } }
 }
 
 /// A stock ledger entry (SLE): one stock movement of one item in one warehouse, with the running state of

@@ -1,5 +1,4 @@
 import StockCore
-import Synchronization
 
 /// Stock ageing as a fold: FIFO slots per item and warehouse, independent of the valuation method
 /// (reference §9.1), over the entries up to `to`. Ages are taken at render time, as of `to` or else the
@@ -8,9 +7,9 @@ public struct AgeingFold: Sendable {
   /// A FIFO slot: a quantity received on a date, with its value.
   ///
   /// 24 bytes, not 48: quantity and value packed into 64 bits of 10⁻⁹ each (up to ±9.2 × 10⁹), or, when
-  /// one does not fit, both kept whole in a table shared by every fold (``WideSlots``) and found by a
-  /// position stored in the value's place. A fold holds a slot per open receipt: a growing business's
-  /// ten million vouchers left millions open, 380 MB of slots.
+  /// one does not fit, both kept whole in ``WidePairs`` and found by a position stored in the value's
+  /// place. A fold holds a slot per open receipt: a growing business's ten million vouchers left millions
+  /// open, 380 MB of slots.
   struct Slot: Sendable {
     private var packedQty: Int64
     private var packedValue: Int64
@@ -21,29 +20,15 @@ public struct AgeingFold: Sendable {
       if let q = Int64(exactly: qty.raw), q != Slot.wide, let v = Int64(exactly: value.raw) {
         (packedQty, packedValue) = (q, v)
       } else {
-        (packedQty, packedValue) = (Slot.wide, Int64(WideSlots.add(qty, value)))
+        (packedQty, packedValue) = (Slot.wide, Int64(WidePairs.add(qty, value)))
       }
     }
 
-    /// The packed quantity of a slot whose numbers are in ``WideSlots``.
+    /// The packed quantity of a slot whose numbers are in ``WidePairs``.
     static let wide = Int64.min
 
-    var qty: Quantity { packedQty != Slot.wide ? Fixed(raw: Int128(packedQty)) : WideSlots.numbers(at: Int(packedValue)).qty }
-    var value: Fixed { packedQty != Slot.wide ? Fixed(raw: Int128(packedValue)) : WideSlots.numbers(at: Int(packedValue)).value }
-  }
-
-  /// The numbers of slots too wide to pack, for every fold of the process: added to, never changed, so a
-  /// slot copied from fold to fold keeps its position. Each wide slot made adds an entry (32 bytes) that is
-  /// never freed (see `WideBins`: quantities or values past 9.2 × 10⁹ are not expected).
-  enum WideSlots {
-    private static let table = Mutex<[(qty: Quantity, value: Fixed)]>([])
-    static func add(_ qty: Quantity, _ value: Fixed) -> Int {
-      table.withLock { t in
-        t.append((qty, value))
-        return t.count - 1
-      }
-    }
-    static func numbers(at i: Int) -> (qty: Quantity, value: Fixed) { table.withLock { $0[i] } }
+    var qty: Quantity { packedQty != Slot.wide ? Fixed(raw: Int128(packedQty)) : WidePairs.pair(at: Int(packedValue)).0 }
+    var value: Fixed { packedQty != Slot.wide ? Fixed(raw: Int128(packedValue)) : WidePairs.pair(at: Int(packedValue)).1 }
   }
 
   /// The slots of one item and warehouse, oldest first; taking from the front is O(1) amortised: the slots
