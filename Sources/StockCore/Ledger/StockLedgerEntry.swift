@@ -1,9 +1,11 @@
 import Synchronization
+
 /// One bin of a FIFO/LIFO queue: `qty` units at `rate` (qty may be negative: negative stock).
 ///
 /// 16 bytes, not 32: quantity and rate packed into 64 bits of 10⁻⁹ each (up to ±9.2 × 10⁹), or, when one
-/// does not fit, both kept whole in ``WidePairs`` and found by a position stored in the rate's place. An item-warehouse keeps a bin per open FIFO layer: a growing business's
-/// ten million vouchers leave millions. Equal and hashed by its numbers, however they are kept.
+/// does not fit, both kept whole in ``WidePairs`` and found by a position stored in the rate's place. An
+/// item-warehouse keeps a bin per open FIFO layer: a growing business's ten million vouchers leave
+/// millions. Equal and hashed by its numbers, however they are kept.
 public struct StockBin: Sendable, Hashable {
   @usableFromInline var packedQty: Int64
   @usableFromInline var packedRate: Int64
