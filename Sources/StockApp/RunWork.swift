@@ -128,7 +128,7 @@ struct RunWork {
       files[i].read.vouchers = []
     }
     // The numbers that can repeat: those whose hash (made on both cores) comes more than once among the
-    // submitted vouchers of every file, found by ordering the hashes. Only they are followed in order, by
+    // submitted vouchers of every file (``HashOrder/repeated(in:)``). Only they are followed in order, by
     // text (a table of a million hashes and numbers, filled in order, held the posting core for a fifth
     // of a second at 1M while the other was idle).
     // (None can repeat when one file has submitted vouchers and its reader grouped them by number.)
@@ -137,10 +137,7 @@ struct RunWork {
     if submitting.count > 1 || submitting.contains(where: { !files[$0].read.numbersAreDistinct }) {
       var hashes: [UInt64] = []
       for v in validated { for c in v?.checked ?? [] where c.action == .submit { hashes.append(UInt64(bitPattern: Int64(c.hash.value))) } }
-      let order = HashOrder.positions(sortedBy: hashes)
-      for k in order.indices.dropFirst() where hashes[Int(order[k])] == hashes[Int(order[k - 1])] {
-        mayRepeat.insert(Int(Int64(bitPattern: hashes[Int(order[k])])))
-      }
+      for h in HashOrder.repeated(in: hashes) { mayRepeat.insert(Int(Int64(bitPattern: h))) }
     }
     // Where each such number was first seen, as file index and line (formatted only when it is seen again).
     var firstByHash: [NumberHash: Int] = [:]
