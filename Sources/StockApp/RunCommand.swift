@@ -185,8 +185,8 @@ public enum RunCommand {
     // A voucher dated before the head will need the history (the part of the ledger it revalues): read
     // on the other core while this one validates.
     var continued = snapshot
-    if let last = snapshot?.lastKey, work.files.contains(where: { f in f.read.vouchers.contains { ($0.date, $0.time) < (last.date, last.time) } }) {
-      continued = snapshot?.readingHistory(ledger: p.ledger)
+    if let s = snapshot, work.files.contains(where: { $0.read.vouchers.contains(where: s.precedesHead) }) {
+      continued = s.readingHistory(ledger: p.ledger)
     }
     // Validate, post and settle which files (or vouchers) post.
     timer.mark("read")

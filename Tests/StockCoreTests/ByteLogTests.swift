@@ -23,7 +23,7 @@ import Testing
   }()
 
   static func append(_ payload: [UInt8], to log: ByteLog) -> Int {
-    log.append(limit: payload.count + 10) { w in
+    log.append { w in
       for b in payload { w.byte(b) }
     }
   }
@@ -90,7 +90,8 @@ import Testing
     }
   }
 
-  /// A `RawByteWriter` writes what a `BinaryWriter` writes.
+  /// A `RawByteWriter` writes what a `BinaryWriter` writes, and a field that does not fit is not written,
+  /// nor any after it (the log then writes the record again with more room: the 70 KB payloads above).
   @Test func rawWriterWritesTheBinaryWritersLayout() {
     let values: [Fixed] = [.zero, Fixed(raw: 1), Fixed(raw: -1), Fixed(34), Fixed(parsing: "4.49")!, Fixed(raw: Int128(Int64.max) * 7), Fixed(raw: -Int128(Int64.max) * 3)]
     let strings = ["", "WH01", "ITEM04733", "Supplier 12", "Entrepôt de Lyon — quai 7", String(repeating: "x", count: 300)]
@@ -105,11 +106,20 @@ import Testing
     }
     var model = BinaryWriter()
     write(&model)
-    let room = 2 * strings.reduce(0) { $0 + RawByteWriter.room($1) + RawByteWriter.room("Stores") + 11 } + values.count * RawByteWriter.fixedRoom
-    let memory = UnsafeMutablePointer<UInt8>.allocate(capacity: room)
+    let room = model.bytes.count + 10  // the last count asks for the widest length's room
+    let memory = UnsafeMutablePointer<UInt8>.allocate(capacity: room + 64)
     defer { memory.deallocate() }
+    memory.initialize(repeating: 0xEE, count: room + 64)
     var raw = RawByteWriter(memory, limit: room)
     write(&raw)
-    #expect(Array(UnsafeBufferPointer(start: memory, count: raw.position)) == model.bytes)
+    #expect(!raw.overflowed && Array(UnsafeBufferPointer(start: memory, count: raw.position)) == model.bytes)
+    // Short of room: it stops at the first field that does not fit and touches nothing past its limit.
+    let short = model.bytes.count / 2
+    memory.update(repeating: 0xEE, count: room + 64)
+    var cut = RawByteWriter(memory, limit: short)
+    write(&cut)
+    #expect(cut.overflowed && cut.position <= short)
+    #expect(Array(UnsafeBufferPointer(start: memory, count: cut.position)) == Array(model.bytes.prefix(cut.position)))
+    #expect(UnsafeBufferPointer(start: memory + cut.position, count: room + 64 - cut.position).allSatisfy { $0 == 0xEE })
   }
 }

@@ -46,6 +46,12 @@ struct HeadSnapshot: Sendable {
   /// parse and fresh pages took the other core from the snapshot's ageing fold: 10 MB at 1M). nil otherwise.
   var history: Background<Result<HistoryFile.Contents, BinaryFormatError>>?
 
+  /// Whether `v` is dated before the head's latest voucher: it revalues part of the history.
+  func precedesHead(_ v: Voucher) -> Bool {
+    guard let last = lastKey else { return false }
+    return (v.date, v.time) < (last.date, last.time)
+  }
+
   /// This snapshot with its history file being read on another core.
   func readingHistory(ledger: String) -> HeadSnapshot {
     var s = self

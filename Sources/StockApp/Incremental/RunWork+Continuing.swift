@@ -33,7 +33,7 @@ extension RunWork {
           guard let doc = try? PostedDocument(decoding: &r) else { return .failure(.init("the stored document of \(ref) is damaged")) }
           base.documents[ref] = doc
         }
-        if let last = snapshot.lastKey, (v.date, v.time) < (last.date, last.time) {
+        if snapshot.precedesHead(v) {
           // Orders are state outside item-warehouses: a backdated order, or a backdated voucher fulfilling
           // one, replays the ledger.
           if v.type.isOrder || v.action == .close { return .failure(.init("\(v.no) (\(f.picked.name)) is an order dated before the ledger's latest voucher")) }

@@ -15,18 +15,18 @@ public protocol BinarySink {
 
 extension BinaryWriter: BinarySink {}
 
-/// Writes the layout of ``BinaryWriter`` into memory reserved for it: a record's bytes stored one after
+/// Writes the layout of ``BinaryWriter`` into memory set aside for it: a record's bytes stored one after
 /// another, without an array's capacity and uniqueness checks per byte (a document appended to the engine's
 /// log byte by byte cost the posting core 1,900 instructions; stored, about 700).
 ///
-/// Bounds are checked once per field, against the room the owner reserved (``ByteLog/append(limit:_:)``):
-/// writing past it stops the process rather than memory it does not own.
+/// Bounds are checked once per field. A field that does not fit is not written, nor any after it, and
+/// ``overflowed`` says so: the owner makes more room and writes the record again
+/// (``ByteLog/append(_:)``), so no caller has to work out a record's size beforehand.
 public struct RawByteWriter: BinarySink {
   @usableFromInline let base: UnsafeMutablePointer<UInt8>
   @usableFromInline let limit: Int
-  /// Bytes written.
-  public var position: Int { written }
   @usableFromInline var written = 0
+  @usableFromInline var full = false
 
   /// A writer of at most `limit` bytes at `base`.
   public init(_ base: UnsafeMutablePointer<UInt8>, limit: Int) {
@@ -34,18 +34,22 @@ public struct RawByteWriter: BinarySink {
     self.limit = limit
   }
 
-  /// The most a string takes: its length's LEB128 (at most 10 bytes) and its UTF-8 bytes.
-  /// - Complexity: O(1) for a native string.
-  @inlinable public static func room(_ s: String) -> Int { 10 + s.utf8.count }
-  /// The most ``compactFixed(_:)`` takes.
-  public static let fixedRoom = 17
+  /// Bytes written.
+  public var position: Int { written }
+  /// Whether a field did not fit (the bytes written are then not the record's).
+  public var overflowed: Bool { full }
 
-  @inlinable mutating func reserve(_ n: Int) {
-    precondition(written + n <= limit, "a record written within the room reserved for it")
+  /// Whether `n` more bytes fit; once one does not, none is written.
+  @inlinable @inline(__always) mutating func fits(_ n: Int) -> Bool {
+    if full || written + n > limit {
+      full = true
+      return false
+    }
+    return true
   }
 
   @inlinable public mutating func byte(_ b: UInt8) {
-    reserve(1)
+    guard fits(1) else { return }
     base[written] = b
     written &+= 1
   }
@@ -53,7 +57,7 @@ public struct RawByteWriter: BinarySink {
   @inlinable public mutating func bool(_ b: Bool) { byte(b ? 1 : 0) }
 
   @inlinable @inline(__always) mutating func leb(_ value: UInt64) {
-    reserve(10)
+    guard fits(10) else { return }
     var v = value
     while v >= 0x80 {
       base[written] = UInt8(truncatingIfNeeded: v) | 0x80
@@ -82,7 +86,7 @@ public struct RawByteWriter: BinarySink {
   /// A length, then the bytes.
   @inlinable @inline(__always) mutating func bytes(_ b: UnsafeRawBufferPointer) {
     count(b.count)
-    reserve(b.count)
+    guard fits(b.count) else { return }
     if let from = b.baseAddress { (base + written).update(from: from.assumingMemoryBound(to: UInt8.self), count: b.count) }
     written &+= b.count
   }
@@ -93,8 +97,8 @@ public struct RawByteWriter: BinarySink {
       int(Int(small))
     } else {
       byte(1)
+      guard fits(16) else { return }
       let u = UInt128(bitPattern: f.raw)
-      reserve(16)
       for i in 0..<16 { base[written + i] = UInt8(truncatingIfNeeded: u >> (8 * UInt128(i))) }
       written &+= 16
     }

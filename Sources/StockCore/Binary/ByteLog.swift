@@ -46,33 +46,45 @@ public final class ByteLog: @unchecked Sendable {
   /// Whether part of the log is in its file (for tests).
   public var hasSpilled: Bool { spilled > 0 }
 
-  /// Appends a record whose payload, at most `limit` bytes, `encode` writes; returns the record's offset.
+  /// Appends a record whose payload `encode` writes; returns the record's offset. `encode` is called again
+  /// with more room when the payload did not fit (it must write the same bytes each time).
   /// - Complexity: O(payload); O(bytes in memory) when the memory grows or spills.
   @discardableResult
-  public func append(limit: Int, _ encode: (inout RawByteWriter) -> Void) -> Int {
+  public func append(_ encode: (inout RawByteWriter) -> Void) -> Int {
     let offset = count
-    if used + limit + 10 > capacity { grow(to: used + limit + 10) }
-    // The payload goes after a length of one byte (under 128 bytes), moved when its length takes more.
-    var w = RawByteWriter(memory + used + 1, limit: limit)
-    encode(&w)
-    let length = w.position
-    if length < 0x80 {
-      memory[used] = UInt8(length)
-      used += 1 + length
-    } else {
-      var prefix = 0
-      var v = length
-      while v > 0 {
-        prefix += 1
-        v >>= 7
+    var room = 4096
+    while true {
+      if used + room + 10 > capacity { grow(to: used + room + 10) }
+      // The payload goes after a length of one byte (under 128 bytes), moved when its length takes more.
+      var w = RawByteWriter(memory + used + 1, limit: capacity - used - 10)
+      encode(&w)
+      guard w.overflowed else {
+        frame(length: w.position)
+        break
       }
-      (memory + used + prefix).update(from: memory + used + 1, count: length)
-      var at = RawByteWriter(memory + used, limit: 10)  // writes `prefix` bytes (the room check asks for the widest)
-      at.count(length)
-      used += prefix + length
+      room = 2 * (capacity - used)
     }
     if directory != nil && !cannotSpill && used >= spillAt { spill() }
     return offset
+  }
+
+  /// Puts the length before the payload written after one byte at `used`, and takes both in.
+  private func frame(length: Int) {
+    if length < 0x80 {
+      memory[used] = UInt8(length)
+      used += 1 + length
+      return
+    }
+    var prefix = 0
+    var v = length
+    while v > 0 {
+      prefix += 1
+      v >>= 7
+    }
+    (memory + used + prefix).update(from: memory + used + 1, count: length)
+    var at = RawByteWriter(memory + used, limit: 10)  // writes `prefix` bytes (the room check asks for the widest)
+    at.count(length)
+    used += prefix + length
   }
 
   private func grow(to least: Int) {
@@ -95,7 +107,7 @@ public final class ByteLog: @unchecked Sendable {
     }
   }
 
-  /// Reads the record at `offset` (one ``append(limit:_:)`` returned): `body` gets a reader at its payload
+  /// Reads the record at `offset` (one ``append(_:)`` returned): `body` gets a reader at its payload
   /// and the payload's length.
   /// - Complexity: O(payload); from the file, O(64 KB) when `window` does not hold it yet.
   public func read<R>(at offset: Int, window: inout Window, _ body: (inout BinaryReader, Int) -> R) -> R {

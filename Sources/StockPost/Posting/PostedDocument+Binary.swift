@@ -9,12 +9,6 @@ extension PostedDocument {
     lines.withUnsafeBufferPointer { PostedDocument.encode(type: type, isReturn: isReturn, party: party, lines: $0, returned: returned, into: &w) }
   }
 
-  /// The most ``encode(into:)`` writes (room to reserve for a ``RawByteWriter``).
-  /// - Complexity: O(lines + returned keys).
-  var encodedLimit: Int {
-    lines.withUnsafeBufferPointer { PostedDocument.encodedLimit(type: type, party: party, lines: $0, returned: returned) }
-  }
-
   /// A document's encoding from its parts, read where they are (the engine's documents encode the lines
   /// of a voucher as it posts them, without making a document).
   /// - Complexity: O(lines), and O(r log r) in the r keys returned.
@@ -35,15 +29,6 @@ extension PostedDocument {
       w.key(k)
       w.compactFixed(returned[k]!)
     }
-  }
-
-  /// The most ``encode(type:isReturn:party:lines:returned:into:)`` writes.
-  /// - Complexity: O(lines + returned keys).
-  static func encodedLimit(type: VoucherType, party: String, lines: UnsafeBufferPointer<Line>, returned: [StockKey: Quantity]) -> Int {
-    var n = RawByteWriter.room(type.rawValue) + 1 + RawByteWriter.room(party) + 2 * 10
-    for l in lines { n += RawByteWriter.room(l.key.item) + RawByteWriter.room(l.key.warehouse) + 3 * RawByteWriter.fixedRoom }
-    for k in returned.keys { n += RawByteWriter.room(k.item) + RawByteWriter.room(k.warehouse) + RawByteWriter.fixedRoom }
-    return n
   }
 
   public init(decoding r: inout BinaryReader) throws(BinaryFormatError) {

@@ -60,7 +60,7 @@ public struct PostedDocuments: Sendable {
         record(no, at: -1)
         return
       }
-      record(no, at: log.append(limit: doc.encodedLimit) { doc.encode(into: &$0) })
+      record(no, at: log.append { doc.encode(into: &$0) })
     }
   }
 
@@ -74,9 +74,7 @@ public struct PostedDocuments: Sendable {
   /// - Complexity: O(lines).
   public mutating func setPending(_ no: String, type: VoucherType, isReturn: Bool, party: String) {
     let offset = pending.withUnsafeBufferPointer { lines in
-      log.append(limit: PostedDocument.encodedLimit(type: type, party: party, lines: lines, returned: [:])) {
-        PostedDocument.encode(type: type, isReturn: isReturn, party: party, lines: lines, returned: [:], into: &$0)
-      }
+      log.append { PostedDocument.encode(type: type, isReturn: isReturn, party: party, lines: lines, returned: [:], into: &$0) }
     }
     record(no, at: offset)
     pending.removeAll(keepingCapacity: true)
