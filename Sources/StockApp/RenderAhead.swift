@@ -45,11 +45,16 @@ final class RenderAhead: @unchecked Sendable {
   /// or serial item is written as it posted (the engine may have named or picked its batches or serials),
   /// so only once the replay has posted it; the others as they came. Used by the renderer's thread only.
   private let run: Int
-  private var pendingVouchers: [[Voucher]]
-  private var voucherChunk = 0, voucherPosition = 0, vouchersWritten = 0
+  /// The new vouchers (read in order from the run's shelf), then the cancellations.
+  private var pendingVouchers: VoucherList
+  private var pendingCancels: [Voucher]
+  private var pendingReader: VoucherList.Iterator?
+  private var vouchersWritten = 0
   private var vouchersFile: VouchersFile?
   /// Which of the vouchers written were written as they posted (a bit per position).
   private var writtenAsPosted: [UInt64] = []
+  /// The voucher to write next, once read (it may wait for its posting).
+  private var pendingVoucher: Voucher?
   /// The positions of the vouchers that posted otherwise than they came (given by ``finish(planning:resolved:)``,
   /// under `condition`): each must have been written as it posted, or not yet, or the file is dropped.
   private var resolved: [Int]?
@@ -65,18 +70,20 @@ final class RenderAhead: @unchecked Sendable {
   /// - Parameter ledger: the ledger directory, where the run's `stock.csv` and `gl.csv` are prewritten.
   /// - Parameters:
   ///   - run: the run's number (for the places of its vouchers).
-  ///   - vouchers: the run's vouchers in the order of its `vouchers.csv`, should they all post as they came.
-  init(masters: Masters, out: String, ledger: String, run: Int, vouchers: [[Voucher]]) {
+  ///   - vouchers: the run's new vouchers in the order of its `vouchers.csv`, should they all post as
+  ///     they came; then `cancels`.
+  init(masters: Masters, out: String, ledger: String, run: Int, vouchers: VoucherList, cancels: [Voucher]) {
     self.masters = masters
     self.out = out
     self.ledger = ledger
     self.run = run
     pendingVouchers = vouchers
+    pendingCancels = cancels
     work = Background { [self] in self.render() }
   }
 
   /// Whether vouchers are left to write (renderer's thread).
-  private var hasVouchersToWrite: Bool { voucherChunk < pendingVouchers.count }
+  private var hasVouchersToWrite: Bool { vouchersWritten < pendingVouchers.count + pendingCancels.count }
 
   /// Whether the engine may post `v` otherwise than it came: a row of a batch or serial item.
   private func mayResolve(_ v: Voucher) -> Bool {
@@ -93,26 +100,33 @@ final class RenderAhead: @unchecked Sendable {
   private func writeVoucherSlice(posted: [String: Voucher]) -> Bool {
     var left = RenderAhead.voucherSlice
     let before = vouchersWritten
-    while left > 0 && voucherChunk < pendingVouchers.count {
-      guard voucherPosition < pendingVouchers[voucherChunk].count else {  // an empty file, or none cancelled
-        (voucherChunk, voucherPosition) = (voucherChunk + 1, 0)
-        continue
+    while left > 0 && hasVouchersToWrite {
+      // The next voucher: read from the shelf once (kept while it waits for its posting).
+      if pendingVoucher == nil {
+        if vouchersWritten < pendingVouchers.count {
+          if pendingReader == nil { pendingReader = pendingVouchers.makeIterator() }
+          pendingVoucher = pendingReader?.next()
+        } else {
+          pendingVoucher = pendingCancels[vouchersWritten - pendingVouchers.count]
+        }
       }
-      var v = pendingVouchers[voucherChunk][voucherPosition]
+      guard var v = pendingVoucher else { preconditionFailure("a voucher is left to write") }
       let asPosted = mayResolve(v)
       if asPosted {
         guard let p = posted[v.no] else { break }
         v = p
       }
+      pendingVoucher = nil
       do throws(StoreError) {
         if vouchersFile == nil {
-          vouchersFile = try VouchersFile(path: ledger + "/vouchers.csv", run: run, capacity: pendingVouchers.reduce(0) { $0 + $1.count })
+          vouchersFile = try VouchersFile(path: ledger + "/vouchers.csv", run: run, capacity: pendingVouchers.count + pendingCancels.count)
         }
         try vouchersFile?.write(CollectionOfOne(v))
       } catch {
         vouchersFile?.discard()
         vouchersFile = nil
-        pendingVouchers = []
+        (pendingVouchers, pendingCancels, pendingReader) = ([], [], nil)
+        vouchersWritten = 0
         return false
       }
       if asPosted {
@@ -122,10 +136,8 @@ final class RenderAhead: @unchecked Sendable {
       }
       vouchersWritten += 1
       left -= 1
-      voucherPosition += 1
-      if voucherPosition == pendingVouchers[voucherChunk].count { (voucherChunk, voucherPosition) = (voucherChunk + 1, 0) }
     }
-    if !hasVouchersToWrite { pendingVouchers = [] }
+    if !hasVouchersToWrite { (pendingVouchers, pendingCancels, pendingReader) = ([], [], nil) }
     return vouchersWritten > before
   }
 

@@ -33,7 +33,7 @@ struct Replay {
   /// a voucher (with failures, 24) where a list of ``Posted`` was 56: ten million vouchers held 360 MB
   /// less until the run's end.
   struct PostedList: RandomAccessCollection {
-    private var timeline: [TimelineVoucher] = []
+    private var timeline = OrderedTimeline()
     /// The timeline position of each posted voucher, once one failed (until then the n-th posted is the
     /// timeline's n-th).
     private var positions: [Int32]?
@@ -46,7 +46,7 @@ struct Replay {
     private var resolvedBits: [UInt64] = []
 
     init() {}
-    init(timeline: [TimelineVoucher]) {
+    init(timeline: OrderedTimeline) {
       self.timeline = timeline
       entryEnds.reserveCapacity(timeline.count)
       glEnds.reserveCapacity(timeline.count)
@@ -61,7 +61,7 @@ struct Replay {
       let tv = timeline[timelinePosition(i)]
       let r = isResolved(i) ? resolved[i] : nil
       return Posted(
-        voucher: r ?? tv.voucher, entries: entries(i), gl: (i == 0 ? 0 : glEnds[i - 1])..<glEnds[i],
+        voucher: r ?? timeline.voucher(tv), entries: entries(i), gl: (i == 0 ? 0 : glEnds[i - 1])..<glEnds[i],
         document: Int(documents[i]), arrival: tv.arrival, isPosted: tv.isPosted, isResolved: r != nil)
     }
 
@@ -72,7 +72,10 @@ struct Replay {
     func isPosted(_ i: Int) -> Bool { timeline[timelinePosition(i)].isPosted }
     func document(_ i: Int) -> Int { Int(documents[i]) }
     func entries(_ i: Int) -> Range<Int> { (i == 0 ? 0 : entryEnds[i - 1])..<entryEnds[i] }
-    func voucher(_ i: Int) -> Voucher { isResolved(i) ? resolved[i]! : timeline[timelinePosition(i)].voucher }
+    /// The voucher as it posted (read on its own when the run's shelf encoded it).
+    func voucher(_ i: Int) -> Voucher { isResolved(i) ? resolved[i]! : timeline.voucher(timeline[timelinePosition(i)]) }
+    /// The voucher the engine filled in, when it did.
+    func resolvedVoucher(_ i: Int) -> Voucher? { isResolved(i) ? resolved[i] : nil }
 
     /// The timeline's voucher at `position` posted, as `resolved` (when the engine filled it in), its
     /// entries and lines ending at `entryEnd` and `glEnd`, setting the document at `document` (or -1).
@@ -112,6 +115,8 @@ struct Replay {
   private(set) var glTotals = (debit: Amount.zero, credit: Amount.zero)
   /// Vouchers that could not post, with why.
   var failures: [(TimelineVoucher, [Diagnostic])] = []
+  /// The timeline posted (its vouchers by arrival: ``OrderedTimeline/voucher(_:)``).
+  let timeline: OrderedTimeline
   /// The arrival positions of the vouchers that posted otherwise than they came (``Posted/isResolved``), in
   /// timeline order.
   private(set) var resolvedArrivals: [Int] = []
@@ -122,8 +127,9 @@ struct Replay {
   /// - Parameters:
   ///   - state: where the timeline starts (empty: from scratch).
   ///   - ahead: renders the head reports on the other core as the entries and GL lines come.
-  init(masters: Masters, timeline: [TimelineVoucher], state start: PostingState = PostingState(), renderingAhead ahead: RenderAhead? = nil) {
+  init(masters: Masters, timeline: OrderedTimeline, state start: PostingState = PostingState(), renderingAhead ahead: RenderAhead? = nil) {
     state = PostingState()  // set at the end (the engine owns the state meanwhile)
+    self.timeline = timeline
     let cpu = ThreadCPU.now()
     defer { ThreadCPU.posting += ThreadCPU.now() - cpu }
     streamsEntries = ahead != nil
@@ -132,7 +138,9 @@ struct Replay {
     posted = PostedList(timeline: timeline)
     // Room for the usual case (a transfer row moves twice; a voucher has a few GL lines), so the arrays do
     // not grow by copying; pages not used are never touched. Entries rendered ahead need a window only.
-    let rows = timeline.reduce(0) { $0 + $1.voucher.items.count }
+    // (Counted where every voucher is held; a run whose shelf encodes vouchers makes room for one row each.)
+    let rows = timeline.vouchers.new.shelf.encodes ? timeline.count
+      : timeline.vouchers.posted.reduce(0) { $0 + $1.items.count } + timeline.vouchers.new.reduce(0) { $0 + $1.items.count }
     if !Replay.reservesNothing {
       entries.reserveCapacity(streamsEntries ? min(2 * rows, Replay.entryWindow) : 2 * rows)
       gl.reserveCapacity(streamsEntries ? min(2 * rows + 2 * timeline.count, Replay.glWindow) : 2 * rows + 2 * timeline.count)
@@ -151,13 +159,21 @@ struct Replay {
     // The states of the vouchers posting next, three steps of prefetching (``PostingEngine/prefetch(probe:)``).
     var hashes = [PostingEngine.StateHashes](repeating: .init(), count: 8)
     var positions = [PostingEngine.StatePositions](repeating: .init(), count: 8)
-    let voucherOffset = Replay.voucherOffset
+    // The vouchers posting next, read (decoded, for those the shelf encoded) five ahead, as their states
+    // are looked for; kept until they post.
+    var reader = TimelineVouchers.Reader(timeline.vouchers)
+    var upcoming = [Voucher?](repeating: nil, count: 8)
+    for n in 0..<min(5, timeline.count) { upcoming[n] = reader.voucher(timeline[n].arrival) }
+    let held = HeldVouchers(timeline.vouchers)
     for (n, tv) in timeline.enumerated() {
-      timeline.withUnsafeBufferPointer { Replay.prefetch($0, after: n, voucherOffset: voucherOffset) }
+      timeline.places.withUnsafeBufferPointer { Replay.prefetch($0, after: n, held: held) }
       if n + 5 < timeline.count {
-        hashes[(n + 5) & 7] = PostingEngine.StateHashes(timeline[n + 5].voucher)
+        let next = reader.voucher(timeline[n + 5].arrival)
+        upcoming[(n + 5) & 7] = next
+        hashes[(n + 5) & 7] = PostingEngine.StateHashes(next)
         engine.prefetch(probe: hashes[(n + 5) & 7])
       }
+      guard let v = upcoming[n & 7] else { preconditionFailure("the voucher posting next was read") }
       if n + 3 < timeline.count { positions[(n + 3) & 7] = engine.prefetch(positions: hashes[(n + 3) & 7]) }
       if n + 1 < timeline.count { engine.prefetch(queues: positions[(n + 1) & 7]) }
       // A full window of entries or GL lines, between two vouchers: once the renderer has read both, they
@@ -172,7 +188,7 @@ struct Replay {
         gl.removeAll(keepingCapacity: true)
       }
       let e = entries.count, g = gl.count, d = engine.documentsSet
-      switch engine.post(tv.voucher, appendingTo: &entries, gl: &gl) {
+      switch engine.post(v, appendingTo: &entries, gl: &gl) {
       case .success(let resolved):
         let document = engine.documentsSet == d + 1 ? d : -1
         entryCount += entries.count - e
@@ -181,11 +197,12 @@ struct Replay {
           for line in gl[g...] { (glTotals.debit, glTotals.credit) = (glTotals.debit + line.debit, glTotals.credit + line.credit) }
         }
         if resolved != nil { resolvedArrivals.append(tv.arrival) }
-        if ahead != nil, entries[e...].contains(where: { !$0.batchNo.isEmpty || !$0.serialNos.isEmpty }) { tracked.append((tv.voucher.no, resolved ?? tv.voucher)) }
+        if ahead != nil, entries[e...].contains(where: { !$0.batchNo.isEmpty || !$0.serialNos.isEmpty }) { tracked.append((v.no, resolved ?? v)) }
         posted.append(position: n, resolved: resolved, entryEnd: entryCount, glEnd: glCount, document: document)
       case .failure(let problems): failures.append((tv, problems.diagnostics))
       }
       if let ahead, n % RenderAhead.stride == RenderAhead.stride - 1 || n == timeline.count - 1 { handOver(ahead) }
+      upcoming[n & 7] = nil
     }
     // The renderer may still be reading the last windows when the replay is gone: it keeps them.
     if let ahead { ahead.keep(entries, gl) }
@@ -205,30 +222,50 @@ struct Replay {
   /// from scratch meets each voucher cold (a million of them were read long before), and every first touch
   /// stalled the posting core. In two steps, the second reading only what the first brought in: the
   /// voucher's fields 16 ahead, its item rows 8 ahead (the timeline itself is an array of values, read in
-  /// order).
+  /// order). Only vouchers held as values: one the shelf encoded is decoded five ahead, into fresh memory.
   ///
   /// Only where the timeline is not in the order its vouchers came: vouchers read one after another lie
   /// one after another in memory, and the processor's own prefetcher follows them (the steps cost 2.5 % of
   /// posting a file in date order, and saved 10 % of posting the same file shuffled). Told apart by the
   /// arrival positions: consecutive when the order is the arrival's.
   /// - Complexity: O(1); reads nothing it has not asked for before, retains nothing.
-  /// - Parameter voucherOffset: where a timeline element keeps its voucher (``voucherOffset``, read once).
-  @inline(__always) static func prefetch(_ timeline: UnsafeBufferPointer<TimelineVoucher>, after n: Int, voucherOffset: Int) {
+  @inline(__always) static func prefetch(_ timeline: UnsafeBufferPointer<TimelineVoucher>, after n: Int, held: HeldVouchers) {
     func scattered(_ i: Int) -> Bool { timeline[i].key.arrival != timeline[i - 1].key.arrival + 1 }
-    // The voucher in the timeline's element, read in place (a copy of it retained the voucher: a write to
-    // the line the step asks for, and a wait for it).
-    func voucher(_ i: Int) -> UnsafeRawPointer { UnsafeRawPointer(timeline.baseAddress! + i) + voucherOffset }
-    if n + 16 < timeline.count && scattered(n + 16) {
-      let fields = Voucher.fieldsAddress(at: voucher(n + 16))
+    if n + 16 < timeline.count && scattered(n + 16), let voucher = held.address(timeline[n + 16].arrival) {
+      let fields = Voucher.fieldsAddress(at: voucher)
       for line in 0..<2 { stockledger_prefetch(fields + 64 * line) }  // the box is 112 bytes
     }
-    if n + 8 < timeline.count && scattered(n + 8) {
-      let items = Voucher.itemsAddress(at: voucher(n + 8))
+    if n + 8 < timeline.count && scattered(n + 8), let voucher = held.address(timeline[n + 8].arrival) {
+      let items = Voucher.itemsAddress(at: voucher)
       for line in 0..<4 { stockledger_prefetch(items + 64 * line) }
     }
   }
-  /// Where a timeline element keeps its voucher.
-  static let voucherOffset = MemoryLayout<TimelineVoucher>.offset(of: \TimelineVoucher.voucher)!
+
+  /// Where a timeline's vouchers held as values are, by arrival, for ``prefetch(_:after:held:)``: the
+  /// addresses of their references in the arrays that hold them (read in place: a copy of a voucher
+  /// retained it, a write to the line the step asks for). The arrays are kept alive by this value.
+  struct HeldVouchers {
+    private let posted: [Voucher]
+    private let shelf: [Voucher]
+    private let new: VoucherList
+    private let postedBase: UnsafeRawPointer?
+    private let shelfBase: UnsafeRawPointer?
+
+    init(_ vouchers: TimelineVouchers) {
+      posted = vouchers.posted
+      shelf = vouchers.new.shelf.heldVouchers
+      new = vouchers.new
+      postedBase = posted.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+      shelfBase = shelf.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+    }
+
+    /// Where the reference to the voucher at `arrival` is, when it is held.
+    @inline(__always) func address(_ arrival: Int) -> UnsafeRawPointer? {
+      if arrival < posted.count { return postedBase.map { $0 + arrival * MemoryLayout<Voucher>.stride } }
+      guard let p = new.position(arrival - posted.count), p < shelf.count else { return nil }
+      return shelfBase.map { $0 + p * MemoryLayout<Voucher>.stride }
+    }
+  }
 
   /// For tests (`STOCKLEDGER_TEST_NO_RESERVE=1`): the arrays start without room and move as they grow, so
   /// a ``RenderAhead`` is drained before nearly every hand-over.
@@ -242,21 +279,16 @@ struct Replay {
   /// repeats; a small array, as a voucher touches few.
   static func stockKeys(_ v: Voucher, original: (String) -> [StockKey]) -> [StockKey] {
     var keys: [StockKey] = []
-    stockKeys(v, into: &keys, original: original)
+    stockKeys(VoucherSketch(v), into: &keys, original: original)
     return keys
   }
 
   /// The same into `keys` (emptied first: a buffer reused from voucher to voucher by the history of a
   /// million vouchers).
-  static func stockKeys(_ v: Voucher, into keys: inout [StockKey], original: (String) -> [StockKey]) {
+  static func stockKeys(_ v: VoucherSketch, into keys: inout [StockKey], original: (String) -> [StockKey]) {
     keys.removeAll(keepingCapacity: true)
     func add(_ k: StockKey) { if !keys.contains(k) { keys.append(k) } }
-    // Spelled out rather than looped over array literals: this runs for every posted voucher.
-    for r in v.items {
-      if !r.warehouse.isEmpty { add(StockKey(item: r.itemCode, warehouse: r.warehouse)) }
-      if !r.sourceWarehouse.isEmpty { add(StockKey(item: r.itemCode, warehouse: r.sourceWarehouse)) }
-      if !r.targetWarehouse.isEmpty { add(StockKey(item: r.itemCode, warehouse: r.targetWarehouse)) }
-    }
+    v.forEachMove { item, warehouse in add(StockKey(item: item, warehouse: warehouse)) }
     if !v.returnAgainst.isEmpty { for k in original(v.returnAgainst) { add(k) } }
     if !v.againstVoucher.isEmpty { for k in original(v.againstVoucher) { add(k) } }
     if keys.count > 1 { keys.sort() }

@@ -43,19 +43,17 @@ public enum ReportCommand {
   static func source(masters: Masters, ledger: LedgerContents, planning: Bool = false) -> ReportSource {
     let work = RunWork(masters: masters, ledger: ledger, facts: LedgerFacts(), partial: false)
     var totals: [StockKey: PlanningTotals] = [:]
-    if planning { totals = Replay(masters: masters, timeline: Timeline.order(posted: ledger.activeVouchers, new: [])).state.planning }
+    if planning { totals = Replay(masters: masters, timeline: Timeline.order(posted: ledger.activeVouchers)).state.planning }
     return ReportSource(masters: masters, entries: work.sortedStoredEntries(), gl: ledger.gl, vouchers: index(ledger.vouchers), planning: totals)
   }
 
   /// Vouchers by number, as the reports need them: those that move batches or serials (parties of
   /// deliveries, batch dates) and returns.
-  static func index(_ lists: [Voucher]...) -> [String: Voucher] {
+  static func index(_ posted: [Voucher], _ new: VoucherList = []) -> [String: Voucher] {
     var out: [String: Voucher] = [:]
-    for vouchers in lists {
-      for v in vouchers where v.action == .submit && (v.isReturn || v.hasTrackedRows) {
-        out[v.no] = v
-      }
-    }
+    func add(_ v: Voucher) { if v.action == .submit && (v.isReturn || v.hasTrackedRows) { out[v.no] = v } }
+    for v in posted { add(v) }
+    for v in new { add(v) }
     return out
   }
 }

@@ -130,6 +130,11 @@ public enum RunCommand {
   /// for tests: a few bytes make a small run spill at every document).
   static let documentSpill = ProcessInfo.processInfo.environment["STOCKLEDGER_TEST_SPILL_BYTES"].flatMap { Int($0) } ?? 16 << 20
 
+  /// Valid vouchers a run keeps as values; past these its shelf encodes them (``VoucherShelf``): a run of
+  /// up to this many is not slowed by decoding, and a larger one holds 16 bytes for each voucher past
+  /// them instead of about 250 (`STOCKLEDGER_TEST_HELD_VOUCHERS` for tests: 0 encodes every voucher).
+  static let heldVouchers = ProcessInfo.processInfo.environment["STOCKLEDGER_TEST_HELD_VOUCHERS"].flatMap { Int($0) } ?? 1_200_000
+
   /// Reads, validates, posts and commits the picked files on `ledger`: the whole ledger, or (with
   /// `snapshot`) its registry, the run then continuing from the head snapshot.
   static func post(
@@ -145,11 +150,16 @@ public enum RunCommand {
     timer.mark(snapshot == nil ? "load ledger" : "load snapshot")
     timer.basis = snapshot == nil ? "the ledger replayed" : "the head snapshot"
     defer { progress.finish() }
-    var work = RunWork(masters: masters, ledger: ledger, facts: facts, base: snapshot?.state ?? PostingState(), partial: o.partial)
+    let shelf = VoucherShelf(holding: RunCommand.heldVouchers, spillingTo: p.ledger, every: RunCommand.documentSpill)
+    var work = RunWork(masters: masters, ledger: ledger, facts: facts, base: snapshot?.state ?? PostingState(), partial: o.partial, shelf: shelf)
     // The documents the engine sets go to a file without a name in the ledger directory as they pass
     // 16 MB (ten million were a gigabyte in memory); a test makes them spill sooner.
     if work.base.documents.setCount == 0 { work.base.documents = PostedDocuments(spillingTo: p.ledger, every: RunCommand.documentSpill) }
     let schema = LazySchema()
+    // A voucher dated before the head will need the history (the part of the ledger it revalues): read
+    // on the other core from the first file that has one, while this one reads and validates.
+    var continued = snapshot
+    var readingHistory = false
     for (n, f) in picked.enumerated() {
       progress.show("reading \(f.name)", done: n, total: picked.count)
       if let prior = ledger.imported[f.sha256] {
@@ -166,7 +176,14 @@ public enum RunCommand {
       }
       if !work.read(f, schema: { schema.value }) {
         notes.append("\(f.name): changed while it was read (still being written?); left for the next run")
+        continue
       }
+      if let s = snapshot, !readingHistory, work.files[work.files.count - 1].read.vouchers.contains(where: s.precedesHead) {
+        continued = s.readingHistory(ledger: p.ledger)
+        readingHistory = true
+      }
+      // Each file is validated as it is read: the vouchers of one file at a time are objects.
+      work.validate(file: work.files.count - 1)
     }
     if work.files.isEmpty {
       // Nothing new: the ledger is unchanged; reports are rewritten identically (or, continuing from the
@@ -182,16 +199,10 @@ public enum RunCommand {
       return .done((CommandOutcome(exitCode: Exit.ok, stdout: text), nil))
     }
 
-    // A voucher dated before the head will need the history (the part of the ledger it revalues): read
-    // on the other core while this one validates.
-    var continued = snapshot
-    if let s = snapshot, work.files.contains(where: { $0.read.vouchers.contains(where: s.precedesHead) }) {
-      continued = s.readingHistory(ledger: p.ledger)
-    }
-    // Validate, post and settle which files (or vouchers) post.
-    timer.mark("read")
-    progress.show("validating \(work.files.reduce(0) { $0 + $1.voucherCount }) vouchers")
-    work.validate()
+    // The numbers across files; then post and settle which files (or vouchers) post.
+    timer.mark("read and validate")
+    progress.show("checking the numbers of \(work.files.reduce(0) { $0 + $1.voucherCount }) vouchers")
+    work.finishValidation()
     timer.mark("validate")
     let documents = DocumentFile(ledger: p.ledger)
     let history = HistoryFile(ledger: p.ledger)
@@ -212,7 +223,7 @@ public enum RunCommand {
     // Onto an empty ledger the head reports are the replay's entries and lines as they come: rendered on
     // the other core while the replay posts.
     let renderAhead = !o.dryRun && snapshot == nil && ledger.vouchers.isEmpty && ledger.gl.isEmpty && ledger.entries.isEmpty
-    switch work.settle(renderingAhead: renderAhead ? { RenderAhead(masters: masters, out: p.out, ledger: p.ledger, run: ledger.runCount + 1, vouchers: $0) } : nil) {
+    switch work.settle(renderingAhead: renderAhead ? { RenderAhead(masters: masters, out: p.out, ledger: p.ledger, run: ledger.runCount + 1, vouchers: $0, cancels: $1) } : nil) {
     case .success(let s): settled = s
     case .failure(let error):
       return .done((CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: \(error.message)\nNothing was changed.\n"), nil))

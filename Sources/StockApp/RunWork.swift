@@ -20,6 +20,9 @@ struct RunWork {
   /// of the posted vouchers the run refers to.
   var base: PostingState
   let partial: Bool
+  /// Where the run's valid vouchers are kept, in the order validated (``VoucherShelf``: as values up to a
+  /// budget, encoded past it).
+  let shelf: VoucherShelf
 
   struct InputFile {
     var picked: PickedFile
@@ -29,8 +32,8 @@ struct RunWork {
     var fileProblems: [Diagnostic] = []
     /// Problems per voucher number.
     var voucherProblems: [String: [Diagnostic]] = [:]
-    /// Vouchers that passed reading and validation, normalized.
-    var valid: [Voucher] = []
+    /// Vouchers that passed reading and validation, normalized (on the run's shelf).
+    var valid: VoucherList = []
     /// Control totals of the file's item rows (Σ qty, Σ qty × rate), kept once its vouchers are validated.
     var totalQty = Fixed.zero
     var totalValue = Fixed.zero
@@ -55,7 +58,8 @@ struct RunWork {
   }
   var files: [InputFile] = []
 
-  init(masters: Masters, ledger: LedgerContents, facts: LedgerFacts, base: PostingState = PostingState(), partial: Bool) {
+  init(masters: Masters, ledger: LedgerContents, facts: LedgerFacts, base: PostingState = PostingState(), partial: Bool, shelf: VoucherShelf = VoucherShelf()) {
+    self.shelf = shelf
     self.masters = masters
     self.ledger = ledger
     self.facts = facts
@@ -108,35 +112,70 @@ struct RunWork {
   }
 
   /// Validates every voucher against master data, the ledger's voucher numbers and the other vouchers of
-  /// the run (a voucher number used twice: the later one in arrival order is the duplicate).
+  /// the run (a voucher number used twice: the later one in arrival order is the duplicate): each file
+  /// (``validate(file:)``), then the numbers across files (``finishValidation()``).
   mutating func validate() {
+    for i in files.indices { validate(file: i) }
+    finishValidation()
+  }
+
+  /// What validation keeps of a file's vouchers until every file is read (the check of repeated numbers
+  /// needs them all): where they are on the shelf, each one's number hash and action, and the problems of
+  /// those that have some. Nine bytes a voucher (kept whole, each voucher's check was 64).
+  struct Checks {
+    var start: Int
+    var hashes: [NumberHash] = []
+    var actions: [VoucherAction] = []
+    var problems: [Int: VoucherProblems] = [:]
+  }
+  private(set) var checks: [Checks?] = []
+
+  /// Validates the vouchers of `files[i]` on both cores against master data and the ledger, adds up its
+  /// control totals, and puts its vouchers on the run's shelf (as normalized, or as read when they fail):
+  /// a run validates each file as it is read, so the vouchers of one file at a time are objects (ten
+  /// million read before any was validated were 2.5 GB).
+  mutating func validate(file i: Int) {
+    while checks.count < files.count { checks.append(nil) }
+    guard files[i].fileProblems.isEmpty, checks[i] == nil else { return }
     let validator = VoucherValidator(masters: masters, ledger: facts)
-    // Vouchers are validated on both cores, with what the file summary and the check of repeated numbers
-    // need of them; what depends on order (repeats) is checked after, in order.
     // The precisions alone: a copy of the company per voucher retained and released each of its strings.
     let arithmetic = validator.masters.company.arithmetic
-    var validated: [(normalized: [Voucher], checked: [Checked])?] = Array(repeating: nil, count: files.count)
-    for i in files.indices where files[i].fileProblems.isEmpty {
-      validated[i] = Parallel.unzippedMap(files[i].read.vouchers) { v in
-        switch validator.validate(v) {
-        case .success(let n): (n, Checked(nil, of: v, arithmetic: arithmetic))
-        case .failure(let p): (v, Checked(p, of: v, arithmetic: arithmetic))
-        }
+    let (normalized, checked) = Parallel.unzippedMap(files[i].read.vouchers) { v in
+      switch validator.validate(v) {
+      case .success(let n): (n, Checked(nil, of: v, arithmetic: arithmetic))
+      case .failure(let p): (v, Checked(p, of: v, arithmetic: arithmetic))
       }
-      // The read vouchers are no longer needed (the normalized ones share their storage): keep their count.
-      files[i].voucherTotal = files[i].voucherCount
-      files[i].read.vouchers = []
     }
+    // The read vouchers are no longer needed (the normalized ones share their storage): keep their count.
+    files[i].voucherTotal = files[i].voucherCount
+    files[i].read.vouchers = []
+    var c = Checks(start: shelf.append(contentsOf: normalized).lowerBound)
+    c.hashes.reserveCapacity(checked.count)
+    c.actions.reserveCapacity(checked.count)
+    for (n, k) in checked.enumerated() {
+      files[i].totalQty += k.qty
+      files[i].totalValue += k.value
+      c.hashes.append(k.hash)
+      c.actions.append(k.action)
+      if let p = k.problems { c.problems[n] = p }
+    }
+    checks[i] = c
+  }
+
+  /// Checks the numbers of the files validated across them, in order, and settles which vouchers of each
+  /// file are valid (``InputFile/valid``).
+  mutating func finishValidation() {
     // The numbers that can repeat: those whose hash (made on both cores) comes more than once among the
     // submitted vouchers of every file (``HashOrder/repeated(in:)``). Only they are followed in order, by
     // text (a table of a million hashes and numbers, filled in order, held the posting core for a fifth
     // of a second at 1M while the other was idle).
     // (None can repeat when one file has submitted vouchers and its reader grouped them by number.)
+    while checks.count < files.count { checks.append(nil) }
     var mayRepeat = Set<Int>()
-    let submitting = validated.indices.filter { validated[$0]?.checked.contains { $0.action == .submit } ?? false }
+    let submitting = checks.indices.filter { checks[$0]?.actions.contains(.submit) ?? false }
     if submitting.count > 1 || submitting.contains(where: { !files[$0].read.numbersAreDistinct }) {
       var hashes: [UInt64] = []
-      for v in validated { for c in v?.checked ?? [] where c.action == .submit { hashes.append(UInt64(bitPattern: Int64(c.hash.value))) } }
+      for c in checks { for (h, a) in zip(c?.hashes ?? [], c?.actions ?? []) where a == .submit { hashes.append(UInt64(bitPattern: Int64(h.value))) } }
       for h in HashOrder.repeated(in: hashes) { mayRepeat.insert(Int(Int64(bitPattern: h))) }
     }
     // Where each such number was first seen, as file index and line (formatted only when it is seen again).
@@ -146,28 +185,27 @@ struct RunWork {
     var cancelling: [String: Int] = [:]
     func place(_ at: Int) -> String { "\(files[at >> 32].picked.name):\(at & 0xFFFF_FFFF)" }
     for i in files.indices {
-      guard let (normalized, checked) = validated[i] else { continue }
-      validated[i] = nil
+      guard let c = checks[i] else { continue }
+      checks[i] = nil
       // Which vouchers are valid: all, unless one failed or repeats a number (then a mask).
       var keep: [Bool]?
-      for n in checked.indices {
-        let c = checked[n]
-        files[i].totalQty += c.qty
-        files[i].totalValue += c.value
+      for n in c.hashes.indices {
+        let (hash, action, problems) = (c.hashes[n], c.actions[n], c.problems.isEmpty ? nil : c.problems[n])
         // A submitted voucher with a number that cannot repeat, no problem, in a file without any: valid.
-        let repeats = !mayRepeat.isEmpty && mayRepeat.contains(c.hash.value)
-        if c.action == .submit && !repeats && c.problems == nil && files[i].voucherProblems.isEmpty { continue }
-        let (no, source) = (normalized[n].no, normalized[n].source)
+        let repeats = !mayRepeat.isEmpty && mayRepeat.contains(hash.value)
+        if action == .submit && !repeats && problems == nil && files[i].voucherProblems.isEmpty { continue }
+        let v = shelf[c.start + n]
+        let (no, source) = (v.no, v.source)
         let at = i << 32 | source.line
         var repeated: Diagnostic?
-        if c.action == .cancel {
+        if action == .cancel {
           if let other = cancelling[no] {
             repeated = Diagnostic(.duplicateVoucher, at: source, voucher: no, field: "action", "\(no) is cancelled twice (also in \(place(other)))")
           }
           cancelling[no] = at
-        } else if c.action == .close || !repeats {
+        } else if action == .close || !repeats {
           // closes an order: shares its number; or a number no other voucher has
-        } else if let k = firstByHash[c.hash] {
+        } else if let k = firstByHash[hash] {
           let other = firsts[k].no == no ? firsts[k].place : collided[no]
           if let other {
             repeated = Diagnostic(.duplicateVoucher, at: source, voucher: no, field: "voucher_no", "voucher \(no) also appears in \(place(other)): voucher numbers are unique; renumber one of them")
@@ -175,23 +213,26 @@ struct RunWork {
             collided[no] = at  // another number with the same hash: by text from here on
           }
         } else {
-          firstByHash[c.hash] = firsts.count
+          firstByHash[hash] = firsts.count
           firsts.append((no, at))
         }
         if let repeated { files[i].voucherProblems[no, default: []].append(repeated) }
-        if let p = c.problems { files[i].voucherProblems[no, default: []] += p.diagnostics }
+        if let p = problems { files[i].voucherProblems[no, default: []] += p.diagnostics }
         if files[i].voucherProblems.isEmpty || files[i].voucherProblems[no] == nil {
-          if c.action == .cancel { files[i].hasCancels = true }
+          if action == .cancel { files[i].hasCancels = true }
         } else {
-          if keep == nil { keep = Array(repeating: true, count: checked.count) }
+          if keep == nil { keep = Array(repeating: true, count: c.hashes.count) }
           keep![n] = false
         }
       }
-      // Valid vouchers keep their order; the array is taken whole when none is dropped.
+      // Valid vouchers keep their order: the file's range of the shelf, or the positions of those kept.
+      let range = c.start..<c.start + c.hashes.count
       if let keep {
-        files[i].valid = zip(normalized, keep).compactMap { $1 ? $0 : nil }
+        var valid = VoucherList(shelf: shelf)
+        for n in keep.indices where keep[n] { valid.append(position: c.start + n) }
+        files[i].valid = valid
       } else {
-        files[i].valid = normalized
+        files[i].valid = VoucherList(shelf: shelf, range: range)
       }
     }
   }
@@ -246,7 +287,8 @@ struct RunWork {
 
   /// The decision of a run.
   struct Settled {
-    var acceptedNew: [Voucher] = []
+    /// The new vouchers that post, in arrival order, then the cancellations (on the run's shelf).
+    var acceptedNew: VoucherList = []
     /// For each of `acceptedNew`, the position of the document it set in `state.documents`, or -1.
     var documentRecords: [Int] = []
     var entries: [StockLedgerEntry] = []
@@ -282,11 +324,11 @@ struct RunWork {
   }
 
   /// Replays until nothing fails; returns what posts, or why the ledger itself cannot be replayed.
-  /// - Parameter renderingAhead: makes a renderer of the head reports for each replay that may be the
-  ///   final one (the run starts from an empty ledger); the final one's reports are in `rendered`.
-  /// - Parameter renderingAhead: makes the renderer of a run onto an empty ledger, given the vouchers its
-  ///   `vouchers.csv` will hold should they all post as they came (in arrival order, then cancellations).
-  func settle(renderingAhead: (([[Voucher]]) -> RenderAhead)? = nil) -> Result<Settled, ReplayError> {
+  /// - Parameter renderingAhead: makes the renderer of a run onto an empty ledger (the head reports,
+  ///   rendered while the replay posts: the final replay's are in `rendered`), given the vouchers its
+  ///   `vouchers.csv` will hold should they all post as they came: the new ones in arrival order, then the
+  ///   cancellations.
+  func settle(renderingAhead: ((VoucherList, [Voucher]) -> RenderAhead)? = nil) -> Result<Settled, ReplayError> {
     var s = Settled()
     var rejectedFiles: Set<String> = []
     for f in files {
@@ -303,8 +345,9 @@ struct RunWork {
     // errors list every problem (stock shortages too), not only the first kind found.
     if !rejectedFiles.isEmpty {
       let all = files.map { f in (name: f.picked.name, vouchers: f.valid.filter { !s.rejectedVouchers.contains($0.no, file: f.picked.name) }) }
-      for (tv, diags) in Replay(masters: masters, timeline: Timeline.order(posted: ledger.vouchers, new: all), state: base).failures
-      where !tv.isPosted && rejectedFiles.contains(tv.voucher.source.file) {
+      let alone = Timeline.order(posted: ledger.vouchers, new: all)
+      for (tv, diags) in Replay(masters: masters, timeline: alone, state: base).failures
+      where !tv.isPosted && rejectedFiles.contains(alone.voucher(tv).source.file) {
         s.rejections += diags
       }
     }
@@ -314,7 +357,7 @@ struct RunWork {
     func ledgerKey(_ v: Voucher) -> TimelineKey { TimelineKey(date: v.date, time: v.time, arrival: ledgerPosition[v.no]?.index ?? Int.max) }
     var replay: Replay
     var cancels: [Voucher] = []
-    var timeline: [TimelineVoucher] = []
+    var timeline = OrderedTimeline()
     /// The new files in arrival order, each with the arrival position of its first voucher: a posted
     /// voucher's file is found by its arrival, without reading the voucher again.
     var arrivingFiles: [(name: String, start: Int)] = []
@@ -328,15 +371,14 @@ struct RunWork {
       let cancelledNow = Set(cancels.map(\.no))
       let stillPosted = ledger.activeVouchers.filter { !cancelledNow.contains($0.no) }
       timeline = Timeline.order(posted: stillPosted, new: candidates)
-      let arriving = Timeline.arrivalOrder(candidates)
       var start = stillPosted.count
-      arrivingFiles = arriving.map { f in
+      arrivingFiles = Timeline.arrivalOrder(candidates).map { f in
         defer { start += f.vouchers.count }
         return (f.name, start)
       }
       // The run's vouchers in arrival order (files by name, then position: ``Timeline/order``), then the
       // cancellations: what `acceptedNew` below will be when every voucher posts as it came.
-      let ahead = renderingAhead?(arriving.map(\.vouchers) + [cancels])
+      let ahead = renderingAhead?(timeline.vouchers.new, cancels)
       replay = Replay(masters: masters, timeline: timeline, state: base, renderingAhead: ahead)
       if replay.failures.isEmpty {
         s.rendered = ahead?.finish(planning: replay.state.planning, resolved: replay.resolvedArrivals.map { $0 - stillPosted.count })
@@ -349,28 +391,30 @@ struct RunWork {
       }
       for (tv, diags) in replay.failures where !tv.isPosted {
         s.rejections += diags
-        reject(tv.voucher)
+        reject(timeline.voucher(tv))
       }
       for (tv, diags) in replay.failures where tv.isPosted {
-        let keys = Replay.stockKeys(tv.voucher)
-        let blamed = timeline.filter { !$0.isPosted && $0.key < tv.key && !Replay.stockKeys($0.voucher).isDisjoint(with: keys) }
-        let failingKey = ledgerKey(tv.voucher)
+        let failing = timeline.voucher(tv)
+        let keys = Replay.stockKeys(failing)
+        var reader = TimelineVouchers.Reader(timeline.vouchers)
+        let blamed = timeline.filter { !$0.isPosted && $0.key < tv.key }.map { reader.voucher($0.arrival) }.filter { !Replay.stockKeys($0).isDisjoint(with: keys) }
+        let failingKey = ledgerKey(failing)
         let blamedCancels = cancels.filter { c in
           guard let original = ledgerPosition[c.no]?.voucher else { return false }
           return ledgerKey(original) < failingKey && !Replay.stockKeys(original).isDisjoint(with: keys)
         }
         for c in blamedCancels {
           s.rejections.append(Diagnostic(.insufficientStock, at: c.source, voucher: c.no, field: "action",
-            "cancelling \(c.no) would break the later voucher \(tv.voucher.no) already in the ledger: \(diags.first?.message ?? "")"))
+            "cancelling \(c.no) would break the later voucher \(failing.no) already in the ledger: \(diags.first?.message ?? "")"))
           reject(c)
         }
         if blamed.isEmpty && blamedCancels.isEmpty {
-          return .failure(ReplayError(message: "posted voucher \(tv.voucher.no) no longer posts under the current master data: \(diags.map(\.message).joined(separator: "; ")). Restore the master data it was posted with."))
+          return .failure(ReplayError(message: "posted voucher \(failing.no) no longer posts under the current master data: \(diags.map(\.message).joined(separator: "; ")). Restore the master data it was posted with."))
         }
         for b in blamed {
-          s.rejections.append(Diagnostic(.insufficientStock, at: b.voucher.source, voucher: b.voucher.no, field: "posting_date",
-            "posting \(b.voucher.no) on \(b.voucher.date) would break the later voucher \(tv.voucher.no) already in the ledger: \(diags.first?.message ?? "")"))
-          reject(b.voucher)
+          s.rejections.append(Diagnostic(.insufficientStock, at: b.source, voucher: b.no, field: "posting_date",
+            "posting \(b.no) on \(b.date) would break the later voucher \(failing.no) already in the ledger: \(diags.first?.message ?? "")"))
+          reject(b)
         }
       }
     }
@@ -389,33 +433,37 @@ struct RunWork {
       lastArrival = arrival
       arrivals = max(arrivals, lastArrival + 1)
     }
-    s.acceptedNew.reserveCapacity(newCount + cancels.count)
+    // Each is named by its place on the run's shelf (read again when written), or held when the engine
+    // filled it in.
+    s.acceptedNew = VoucherList(shelf: timeline.vouchers.new.shelf)
     s.documentRecords.reserveCapacity(newCount + cancels.count)
-    if inArrivalOrder {
-      for i in replay.posted.indices where !replay.posted.isPosted(i) {
-        s.acceptedNew.append(replay.posted.voucher(i))
-        s.documentRecords.append(replay.posted.document(i))
+    let newVouchers = timeline.vouchers.new, postedCount = timeline.vouchers.posted.count
+    func accept(_ i: Int) {
+      if let r = replay.posted.resolvedVoucher(i) {
+        s.acceptedNew.append(r)
+      } else if let p = newVouchers.position(replay.posted.arrival(i) - postedCount) {
+        s.acceptedNew.append(position: p)
+      } else {
+        s.acceptedNew.append(newVouchers[replay.posted.arrival(i) - postedCount])
       }
-    } else {
-      var byArrival = [Voucher?](repeating: nil, count: arrivals)
-      var documentByArrival = [Int](repeating: -1, count: byArrival.count)
-      for i in replay.posted.indices where !replay.posted.isPosted(i) {
-        byArrival[replay.posted.arrival(i)] = replay.posted.voucher(i)
-        documentByArrival[replay.posted.arrival(i)] = replay.posted.document(i)
-      }
-      for (v, d) in zip(byArrival, documentByArrival) {
-        if let v {
-          s.acceptedNew.append(v)
-          s.documentRecords.append(d)
-        }
-      }
+      s.documentRecords.append(replay.posted.document(i))
     }
-    s.acceptedNew += cancels
+    if inArrivalOrder {
+      for i in replay.posted.indices where !replay.posted.isPosted(i) { accept(i) }
+    } else {
+      var byArrival = [Int](repeating: -1, count: arrivals)
+      for i in replay.posted.indices where !replay.posted.isPosted(i) { byArrival[replay.posted.arrival(i)] = i }
+      for i in byArrival where i >= 0 { accept(i) }
+    }
+    for c in cancels { s.acceptedNew.append(c) }
     s.documentRecords += Array(repeating: -1, count: cancels.count)
     s.cancelledNow = cancels.map(\.no)
     s.planning = replay.state.planning
     s.state = replay.state
-    if let last = replay.posted.last?.voucher { s.lastKey = (last.date, last.time) }
+    if !replay.posted.isEmpty {
+      let last = timeline[replay.posted.timelinePosition(replay.posted.count - 1)].key
+      s.lastKey = (last.date, last.time)
+    }
     for f in files {
       if f.isDuplicate { s.fileStatus[f.picked.name] = .duplicate; continue }
       if rejectedFiles.contains(f.picked.name) { s.fileStatus[f.picked.name] = .rejected; continue }
@@ -518,7 +566,7 @@ struct RunWork {
     // object) is freed on another thread: freed here it held the posting core for a tenth of a second.
     let spent = Discarded((replay.posted, timeline))
     replay.posted = Replay.PostedList()
-    timeline = []
+    timeline = OrderedTimeline()
     _ = Background {
       spent.drop()
       Allocator.returnFreedPages()
@@ -535,11 +583,11 @@ struct RunWork {
 
   /// The ledger's stored entries in posting order (for reports when nothing new arrived).
   func sortedStoredEntries() -> [StockLedgerEntry] {
-    let timeline = Timeline.order(posted: ledger.activeVouchers, new: [])
+    let timeline = Timeline.order(posted: ledger.activeVouchers)
     var out: [StockLedgerEntry] = []
     for tv in timeline {
       var i = 0
-      while let e = ledger.entries[LedgerContents.entryKey(tv.voucher.no, i)] {
+      while let e = ledger.entries[LedgerContents.entryKey(timeline.voucher(tv).no, i)] {
         out.append(e)
         i += 1
       }

@@ -19,7 +19,7 @@ public enum VerifyCommand {
       return failed("\(error.place): \(error.message)")
     }
     let damage = ledger.damage.map { "\($0.place): \($0.message)" }
-    let replay = Replay(masters: masters, timeline: Timeline.order(posted: ledger.activeVouchers, new: []))
+    let replay = Replay(masters: masters, timeline: Timeline.order(posted: ledger.activeVouchers))
     if let difference = firstDifference(masters: masters, ledger: ledger, replay: replay) {
       return failed((damage + ["first difference: " + difference]).joined(separator: "\n  "))
     }
@@ -41,7 +41,7 @@ public enum VerifyCommand {
   /// Replays the accepted vouchers and returns the first place where the ledger holds something else.
   static func firstDifference(masters: Masters, ledger: LedgerContents, replay: Replay) -> String? {
     if let (tv, diags) = replay.failures.first {
-      return "voucher \(tv.voucher.no) no longer posts: \(diags.map(\.description).joined(separator: "; "))"
+      return "voucher \(replay.timeline.voucher(tv).no) no longer posts: \(diags.map(\.description).joined(separator: "; "))"
     }
     let places = masters.company.currencyPrecision
     var glByVoucher: [String: [Int]] = [:]

@@ -6,18 +6,28 @@ import Testing
 /// A replay keeps its posted vouchers as what the timeline does not say (`Replay.PostedList`): each must
 /// read back as the voucher it posted (or the one the engine filled in), with its entries and lines, its
 /// document, arrival and whether it was in the ledger — also after a voucher of the timeline failed, when
-/// the n-th posted is no longer the timeline's n-th.
+/// the n-th posted is no longer the timeline's n-th; and with the new vouchers encoded on the run's shelf.
 @Suite struct ReplayPostedListTests {
   static func voucher(_ no: String, day: Int) -> Voucher {
     Voucher(type: .purchaseReceipt, no: no, date: BusinessDate(dayNumber: 20_000 + day), source: SourceLocation(file: "a.csv", line: day + 2))
   }
 
-  @Test func postedVouchersReadBackAsTheyPosted() {
+  /// A timeline of `posted` ledger vouchers and `new` ones, the new ones on a shelf that encodes them when asked.
+  static func timeline(posted: [Voucher], new: [Voucher], encoded: Bool) -> OrderedTimeline {
+    let shelf = VoucherShelf(holding: encoded ? 0 : .max)
+    for v in new { shelf.append(v) }
+    return Timeline.order(posted: posted, new: [(name: "a.csv", vouchers: VoucherList(shelf: shelf, range: 0..<new.count))])
+  }
+
+  @Test(arguments: [false, true]) func postedVouchersReadBackAsTheyPosted(encoded: Bool) {
     // Arrival order differs from posting order; the first two were in the ledger already.
     let vouchers = (0..<8).map { Self.voucher("V\($0)", day: ($0 * 5) % 8) }
-    let timeline = vouchers.enumerated().map { TimelineVoucher(voucher: $1, arrival: $0, isPosted: $0 < 2) }.sorted { $0.key < $1.key }
+    let timeline = Self.timeline(posted: Array(vouchers[..<2]), new: Array(vouchers[2...]), encoded: encoded)
+    #expect(timeline.vouchers.new.shelf.encodes == encoded)
+    #expect(timeline.map(\.arrival) == [0, 5, 2, 7, 4, 1, 6, 3], "days 0, 5, 2, 7, 4, 1, 6, 3 by arrival")
+    #expect(timeline.map { timeline.voucher($0) } == timeline.map { vouchers[$0.arrival] })
     var list = Replay.PostedList(timeline: timeline)
-    var filled = timeline[4].voucher
+    var filled = timeline.voucher(timeline[4])
     filled.remarks = "batch named by the engine"
     // Timeline positions 2 and 5 fail: no element; 4 is filled in; entries and lines of varying counts.
     var want: [(position: Int, entries: Range<Int>, gl: Range<Int>, document: Int, resolved: Voucher?)] = []
@@ -34,7 +44,7 @@ import Testing
     for (i, w) in want.enumerated() {
       let p = list[i]
       let tv = timeline[w.position]
-      #expect(p.voucher == (w.resolved ?? tv.voucher) && list.voucher(i) == p.voucher, "posted \(i)")
+      #expect(p.voucher == (w.resolved ?? vouchers[tv.arrival]) && list.voucher(i) == p.voucher, "posted \(i)")
       #expect(p.voucher.remarks == (w.position == 4 ? "batch named by the engine" : ""))
       #expect(p.entries == w.entries && list.entries(i) == w.entries && p.gl == w.gl, "posted \(i)")
       #expect(p.document == w.document && list.document(i) == w.document)
@@ -42,14 +52,15 @@ import Testing
       #expect(p.isResolved == (w.position == 4) && list.isResolved(i) == p.isResolved)
       #expect(list.timelinePosition(i) == w.position)
     }
-    #expect(list.last?.voucher.no == timeline[7].voucher.no)
-    #expect(Array(list.map(\.voucher.no)) == want.map { timeline[$0.position].voucher.no })
+    #expect(list.last?.voucher.no == timeline.voucher(timeline[7]).no)
+    let numbers: [String] = list.map { $0.voucher.no }
+    #expect(numbers == want.map { vouchers[timeline[$0.position].arrival].no })
   }
 
-  @Test func withoutFailuresTheNthPostedIsTheTimelinesNth() {
-    let timeline = (0..<200).map { TimelineVoucher(voucher: Self.voucher("V\($0)", day: $0), arrival: $0, isPosted: false) }
+  @Test(arguments: [false, true]) func withoutFailuresTheNthPostedIsTheTimelinesNth(encoded: Bool) {
+    let timeline = Self.timeline(posted: [], new: (0..<200).map { Self.voucher("V\($0)", day: $0) }, encoded: encoded)
     var list = Replay.PostedList(timeline: timeline)
-    for n in timeline.indices { list.append(position: n, resolved: n % 70 == 69 ? timeline[n].voucher : nil, entryEnd: 2 * n + 2, glEnd: 3 * n + 3, document: n) }
+    for n in timeline.indices { list.append(position: n, resolved: n % 70 == 69 ? timeline.voucher(timeline[n]) : nil, entryEnd: 2 * n + 2, glEnd: 3 * n + 3, document: n) }
     for n in timeline.indices {
       #expect(list.timelinePosition(n) == n && list[n].voucher.no == "V\(n)" && list[n].entries == 2 * n..<2 * n + 2 && list[n].gl == 3 * n..<3 * n + 3)
       #expect(list.isResolved(n) == (n % 70 == 69))

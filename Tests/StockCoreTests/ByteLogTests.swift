@@ -122,4 +122,35 @@ import Testing
     #expect(Array(UnsafeBufferPointer(start: memory, count: cut.position)) == Array(model.bytes.prefix(cut.position)))
     #expect(UnsafeBufferPointer(start: memory + cut.position, count: room + 64 - cut.position).allSatisfy { $0 == 0xEE })
   }
+
+  /// Records framed in another log, appended as bytes (``ByteLog/append(records:)``, how a shelf takes the
+  /// halves its two cores encoded): each reads back at its offset there plus where they went, and none is
+  /// split between the file and memory (the spill falls between records, whatever the threshold).
+  @Test(arguments: [nil, 1, 100, 1000, 4096] as [Int?]) func recordsAppendedFromAnotherLogReadBack(spillEvery: Int?) throws {
+    let dir = Scratch.directory("bytelog-records")
+    let log = spillEvery.map { ByteLog(spillingTo: dir, every: $0) } ?? ByteLog()
+    let first = Array(Self.payloads.prefix(7))
+    let firstOffsets = first.map { Self.append($0, to: log) }
+    let part = ByteLog()
+    let partOffsets = Self.payloads.map { Self.append($0, to: part) }
+    var base = -1
+    part.forEachPart(from: 0, to: part.count) { bytes in
+      let at = log.append(records: bytes)
+      if base < 0 { base = at }
+    }
+    #expect(base == Self.framed(first).count)
+    #expect(log.count == Self.framed(first + Self.payloads).count)
+    var window = ByteLog.Window()
+    for (i, o) in firstOffsets.enumerated() {
+      let same = Self.read(log, at: o, window: &window) == first[i]
+      #expect(same, "record \(i) before")
+    }
+    for (i, o) in partOffsets.enumerated() {
+      var fresh = ByteLog.Window()
+      let inOwn = Self.read(log, at: base + o, window: &fresh) == Self.payloads[i]
+      let shared = Self.read(log, at: base + o, window: &window) == Self.payloads[i]
+      #expect(inOwn && shared, "appended record \(i)")
+    }
+    #expect(log.hasSpilled == (spillEvery != nil))
+  }
 }

@@ -119,11 +119,11 @@ import Testing
   @Test(arguments: [0, 1, 3, 4, -1, -2, -3, -4]) func vouchersBegunBeforehandAreContinued(begun: Int) throws {
     var r = record(1)
     let first = r.vouchers[0]
-    r.vouchers = (1...4).map { i in
+    r.vouchers = VoucherList((1...4).map { i in
       var v = first
       v.no = "PR-\(i)"
       return v
-    }
+    })
     func commit(prewritten: PrewrittenRunFiles?) throws -> (manifest: String, bytes: [UInt8], places: [VoucherPlace], dir: String) {
       let dir = directory()
       let store = LedgerStore(directory: dir)

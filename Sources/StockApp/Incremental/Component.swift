@@ -66,7 +66,7 @@ struct Component {
       }
     }
     // The part as the ledger holds it, checked against the head.
-    let old = Replay(masters: masters, timeline: Timeline.order(posted: vouchers, new: []))
+    let old = Replay(masters: masters, timeline: Timeline.order(posted: vouchers))
     guard old.failures.isEmpty else { return .failure(.init("the revalued part does not replay on its own")) }
     for k in keys where (old.state.stock[k] ?? ItemWarehouseState()) != (snapshot.state.stock[k] ?? ItemWarehouseState()) {
       return .failure(.init("the revalued part does not replay to the head's state of \(k.item) in \(k.warehouse)"))

@@ -36,7 +36,7 @@ extension HeadSnapshot {
       var moved: [(no: String, offset: Int)] = []
       for no in loaded.keys.sorted() { if let o = add(no) { moved.append((no, o)) } }
       for v in ledger.vouchers where loaded[v.no] == nil { if let o = add(v.no) { moved.append((v.no, o)) } }
-      for v in s.acceptedNew where v.action == .submit { if let o = add(v.no) { moved.append((v.no, o)) } }
+      s.acceptedNew.forEachSketch(rows: false) { _, v in if v.action == .submit, let o = add(v.no) { moved.append((v.no, o)) } }
       documentsSize = try file.append(bytes.bytes, after: previous.documentsSize)
       index.setDocuments(moved.map { ($0.no, previous.documentsSize + $0.offset) })
     } else if let rewrite {
@@ -47,7 +47,7 @@ extension HeadSnapshot {
       let pending = Background { () -> VoucherIndex.Pending in
         var built = VoucherIndex.Builder(capacity: capacity)
         for v in ledger.vouchers where v.action == .submit { built.add(v.no, type: v.type, date: v.date, document: nil) }
-        for v in s.acceptedNew where v.action == .submit { built.add(v.no, type: v.type, date: v.date, document: nil) }
+        s.acceptedNew.forEachSketch(rows: false) { _, v in if v.action == .submit { built.add(v.no, type: v.type, date: v.date, document: nil) } }
         return built.buildAwaitingDocuments()
       }
       /// 1 + the offset of a voucher's document, 0 for none (``VoucherIndex/Pending/finish(documents:)``).
@@ -58,14 +58,14 @@ extension HeadSnapshot {
       // up, so none changed after it was set): each voucher's document is the one it set, found by its
       // position instead of by a table of a million numbers built for it.
       let byPosition = ledger.vouchers.isEmpty && loaded.isEmpty && !s.state.documents.lookedUp && s.documentRecords.count == s.acceptedNew.count
-      /// The run's voucher `i`'s document, encoded from the documents' arrays in place.
-      func added(_ i: Int) -> Int? {
-        guard byPosition else { return add(s.acceptedNew[i].no) }
+      /// The run's voucher `v` (the `i`-th)'s document, encoded from the documents' arrays in place.
+      func added(_ i: Int, _ v: VoucherSketch) -> Int? {
+        guard byPosition else { return add(v.no) }
         let r = s.documentRecords[i]
         guard r >= 0 else { return nil }
         scratch.reset()
         guard let no = documents.encode(record: r, into: &scratch) else { return nil }
-        precondition(no == s.acceptedNew[i].no, "a voucher's document is the one it set")
+        precondition(no == v.no, "a voucher's document is the one it set")
         return rewrite.record(scratch.bytes)
       }
       for v in ledger.vouchers where v.action == .submit { documentPlaces.append(place(add(v.no))) }
@@ -73,12 +73,13 @@ extension HeadSnapshot {
       // records as the engine encoded them, copied in bulk (each decoded and encoded again was a third of
       // a second of a million-voucher run's end).
       if byPosition && ledger.vouchers.isEmpty && documents.contiguousRecords({ rewrite.records($0) }) {
-        for i in s.acceptedNew.indices where s.acceptedNew[i].action == .submit {
+        s.acceptedNew.forEachSketch(rows: false) { i, v in
+          guard v.action == .submit else { return }
           let r = s.documentRecords[i]
           documentPlaces.append(place(r >= 0 ? documents.contiguousOffset(ofRecord: r) : nil))
         }
       } else {
-        for i in s.acceptedNew.indices where s.acceptedNew[i].action == .submit { documentPlaces.append(place(added(i))) }
+        s.acceptedNew.forEachSketch(rows: false) { i, v in if v.action == .submit { documentPlaces.append(place(added(i, v))) } }
       }
       documentsSize = try rewrite.finish()
       index = PostedVouchers(base: pending.value.finish(documents: documentPlaces))
@@ -98,17 +99,24 @@ extension HeadSnapshot {
     var keys: [StockKey] = []
     let cancelled = (previous?.cancelled ?? ledger.cancelled).union(s.cancelledNow)
     var encoder = HistoryFile.Encoder(appending: previous != nil, capacity: previous == nil ? 10 * (ledger.vouchers.count + s.acceptedNew.count) + 1024 : 1 << 16)
-    // Sources count the ledger's vouchers first (none after a run from the snapshot), then the run's.
-    func add(_ vouchers: ArraySlice<Voucher>, from first: Int) {
-      for (i, v) in vouchers.enumerated() where v.action != .cancel && (cancelled.isEmpty || !cancelled.contains(v.no)) {
-        Replay.stockKeys(v, into: &keys) { documents[$0]?.lines.map(\.key) ?? [] }
-        encoder.add(source: first + i, keys: keys)
-      }
+    // Sources count the ledger's vouchers first (none after a run from the snapshot), then the run's
+    // (sketched: the shelf's are not made again).
+    func add(_ i: Int, _ v: VoucherSketch) {
+      guard v.action != .cancel && (cancelled.isEmpty || !cancelled.contains(v.no)) else { return }
+      Replay.stockKeys(v, into: &keys) { documents[$0]?.lines.map(\.key) ?? [] }
+      encoder.add(source: i, keys: keys)
     }
     // The ledger's vouchers that have a place (all of them), as the places are counted.
     let placed = min(ledger.vouchers.count, ledger.voucherPlaces.count)
-    if previous == nil { add(ledger.vouchers[..<placed], from: 0) }
-    add(s.acceptedNew[...], from: previous == nil ? placed : 0)
+    if previous == nil {
+      var sketch = VoucherSketch()
+      for (i, v) in ledger.vouchers[..<placed].enumerated() {
+        sketch.fill(from: v)
+        add(i, sketch)
+      }
+    }
+    let first = previous == nil ? placed : 0
+    s.acceptedNew.forEachSketch { i, v in add(first + i, v) }
     return encoder
   }
 

@@ -203,8 +203,10 @@ extension HeadSnapshot {
   /// replay it is built beside the commit).
   /// - Complexity: O(the run's vouchers) for the voucher index, O(state) for the rest.
   static func after(run s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, mastersDigest: String) -> HeadSnapshot {
-    func entries(_ vouchers: [Voucher]) -> [(no: String, type: VoucherType, date: BusinessDate)] {
-      vouchers.lazy.filter { $0.action == .submit }.map { ($0.no, $0.type, $0.date) }
+    func entries(_ vouchers: VoucherList) -> [(no: String, type: VoucherType, date: BusinessDate)] {
+      var out: [(no: String, type: VoucherType, date: BusinessDate)] = []
+      vouchers.forEachSketch(rows: false) { _, v in if v.action == .submit { out.append((v.no, v.type, v.date)) } }
+      return out
     }
     // After a replay the index is built with the documents (``storeDocuments``).
     var index = PostedVouchers()

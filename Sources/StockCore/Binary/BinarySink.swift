@@ -5,6 +5,8 @@ public protocol BinarySink {
   mutating func bool(_ b: Bool)
   /// A non-negative count or length (LEB128).
   mutating func count(_ n: Int)
+  /// A signed integer (zigzag LEB128).
+  mutating func int(_ n: Int)
   /// UTF-8, prefixed by its byte length.
   mutating func string(_ s: String)
   /// An exact decimal in as few bytes as its size needs (``BinaryWriter/compactFixed(_:)``).

@@ -68,6 +68,41 @@ public final class ByteLog: @unchecked Sendable {
     return offset
   }
 
+  /// Appends records framed elsewhere (another log's bytes, ``forEachPart(from:to:_:)``) as they are;
+  /// returns the offset of the first: a record at offset `o` there is at that offset plus `o` here.
+  /// - Precondition: `bytes` are whole records.
+  /// - Complexity: O(bytes).
+  @discardableResult
+  public func append(records bytes: UnsafeRawBufferPointer) -> Int {
+    let offset = count
+    let b = bytes.bindMemory(to: UInt8.self)
+    var at = 0
+    while at < b.count {
+      // Whole records, up to the spill threshold (at least one): a record is never part in the file and
+      // part in memory.
+      var end = at
+      repeat {
+        var length = 0, shift = 0
+        while true {
+          let byte = b[end]
+          end += 1
+          length |= Int(byte & 0x7F) << shift
+          if byte < 0x80 { break }
+          shift += 7
+        }
+        end += length
+      } while end < b.count && used + (end - at) < spillAt
+      precondition(end <= b.count, "records are appended whole")
+      let n = end - at
+      if used + n > capacity { grow(to: used + n) }
+      (memory + used).update(from: b.baseAddress! + at, count: n)
+      used += n
+      at = end
+      if directory != nil && !cannotSpill && used >= spillAt { spill() }
+    }
+    return offset
+  }
+
   /// Puts the length before the payload written after one byte at `used`, and takes both in.
   private func frame(length: Int) {
     if length < 0x80 {
@@ -105,6 +140,34 @@ public final class ByteLog: @unchecked Sendable {
       self.start = start
       self.bytes = bytes
     }
+  }
+
+  /// Lends the payload of the record at `offset` (one ``append(_:)`` returned) to `body`, where it lies:
+  /// in the log's memory, or in `window` (read from the file when it does not hold the record).
+  /// - Parameter ahead: bytes of the file read into `window` when it does not hold the record (the record
+  ///   and those after it: a reader going through the log in order reads the file once).
+  /// - Complexity: O(1); from the file, O(`ahead`) when `window` does not hold it yet.
+  public func withPayload<R>(at offset: Int, window: inout Window, ahead: Int = 64 << 10, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+    precondition(offset >= 0 && offset < count, "a record of the log")
+    /// The length of the record at `bytes` (`left` of them), and of its length's prefix.
+    func frame(_ bytes: UnsafePointer<UInt8>, _ left: Int) -> (prefix: Int, length: Int) {
+      var r = RawByteReader(UnsafeRawBufferPointer(start: bytes, count: min(left, 10)))
+      guard let length = try? r.count(limit: .max) else { preconditionFailure("the log holds a record at \(offset)") }
+      return (r.offset, length)
+    }
+    if offset >= spilled {
+      let at = memory + (offset - spilled), left = used - (offset - spilled)
+      let (prefix, length) = frame(at, left)
+      precondition(prefix + length <= left, "the log holds a record at \(offset)")
+      return body(UnsafeRawBufferPointer(start: at + prefix, count: length))
+    }
+    func holds(_ from: Int, _ to: Int) -> Bool { from >= window.start && to <= window.start + window.bytes.count }
+    if !holds(offset, min(offset + 10, spilled)) { window = load(from: offset, at: max(ahead, 16)) }
+    let start = offset - window.start
+    let (prefix, length) = window.bytes.withUnsafeBufferPointer { frame($0.baseAddress! + start, $0.count - start) }
+    if !holds(offset, offset + prefix + length) { window = load(from: offset, at: max(ahead, prefix + length)) }
+    let at = offset - window.start + prefix
+    return window.bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[at..<at + length])) }
   }
 
   /// Reads the record at `offset` (one ``append(_:)`` returned): `body` gets a reader at its payload

@@ -8,7 +8,7 @@
 /// reading, validation, the timeline, posting and the ledger record, and each stage's copy costs a reference
 /// count instead of the whole voucher (a million vouchers kept half a gigabyte less, BENCHMARKS.md).
 public struct Voucher: Sendable, Hashable {
-  private var storage: Storage
+  var storage: Storage
 
   /// The fields. Mutated only through `unique()`, so never while shared, and never by two accesses at once:
   /// the runtime's exclusivity check on every field read (4 % of a run's instructions) is left out.

@@ -5,8 +5,8 @@ import StockRead
 /// What one run adds to the ledger.
 public struct RunRecord: Sendable {
   public var run: Int
-  /// Accepted new vouchers, in arrival order.
-  public var vouchers: [Voucher]
+  /// Accepted new vouchers, in arrival order (most of them on the run's shelf: go through them in order).
+  public var vouchers: VoucherList
   /// New stock ledger entries and new versions of revalued ones.
   public var entries: [StockLedgerEntry]
   /// GL lines of the new vouchers and adjustment lines of revalued ones.
@@ -33,7 +33,7 @@ public struct RunRecord: Sendable {
   /// `rejected:NAME` (errors and held-back vouchers beside rejected files) and `report:NAME` (the run's
   /// reports), with their content.
   public var outputs: [(target: String, content: String)] = []
-  public init(run: Int, vouchers: [Voucher], entries: [StockLedgerEntry], gl: [GLEntry], files: [FileRecord], moves: [(from: String, to: String)]) {
+  public init(run: Int, vouchers: VoucherList, entries: [StockLedgerEntry], gl: [GLEntry], files: [FileRecord], moves: [(from: String, to: String)]) {
     self.run = run
     self.vouchers = vouchers
     self.entries = entries
@@ -554,7 +554,7 @@ enum LargeFile: CaseIterable, Sendable {
     case .vouchers:
       guard let begun = prewritten?.vouchers, begun.isBeginning(of: record.vouchers, run: record.run) else { return nil }
       do {
-        try begun.write(record.vouchers[begun.count...])
+        try begun.write(record.vouchers.dropping(first: begun.count))
         let closed = try begun.closeHashed()
         try closed.adopt(as: dir + "/" + fileName)
         return Written(name: fileName, count: closed.count, sha256: closed.sha256, places: begun.places)

@@ -43,7 +43,7 @@ public final class VouchersFile: @unchecked Sendable {
 
   /// Whether `vouchers` begin with the ones written: checked by the count and the first and last numbers
   /// (the writer was given them in this order, ``Timeline/arrivalOrder(_:)``; this guards the hand-over).
-  public func isBeginning(of vouchers: [Voucher], run: Int) -> Bool {
+  public func isBeginning(of vouchers: VoucherList, run: Int) -> Bool {
     run == self.run && count <= vouchers.count && (count == 0 || (vouchers[0].no == firstNumber && vouchers[count - 1].no == lastNumber))
   }
 

@@ -1,0 +1,286 @@
+/// A voucher in a few dozen bytes: how a run keeps the vouchers past its ``VoucherShelf``'s budget
+/// (encoded into a log that spills to a file) instead of as objects of 250 bytes each.
+///
+/// Every field is kept, so a voucher decodes equal to the one encoded (`VoucherBinaryTests` checks each
+/// field). The file a voucher was read from is written as a position in a table of file names the caller
+/// keeps (``VoucherShelf``): decoded vouchers share one string per file.
+///
+/// Layout: type, flags (return, update stock, action, purpose and rare fields present), purpose, number,
+/// date, time, party, file, line, the rare fields when present, then the item rows (each: line, item,
+/// the three warehouses, flags, qty and rate when given, the rarely set fields when present).
+extension Voucher {
+  /// Writes the voucher, its file as `file` (a position in the caller's table of file names).
+  /// - Complexity: O(fields).
+  public func encode(file: Int, into w: inout some BinarySink) {
+    let s = storage
+    w.byte(s.type.ordinal())
+    var flags: UInt8 = (s.isReturn ? 1 : 0) | (s.updateStock ? 2 : 0)
+    switch s.action {
+    case .submit: break
+    case .cancel: flags |= 4
+    case .close: flags |= 8
+    }
+    if s.purpose != nil { flags |= 16 }
+    if s.rare != nil { flags |= 32 }
+    w.byte(flags)
+    if let p = s.purpose { w.byte(p.ordinal()) }
+    w.string(s.no)
+    w.int(s.date.dayNumber)
+    w.int(s.time.seconds)
+    w.string(s.party)
+    w.count(file)
+    w.int(s.line)
+    if let r = s.rare {
+      w.string(r.returnAgainst)
+      w.string(r.againstVoucher)
+      w.string(r.remarks)
+      w.int(r.column.map { $0 + 1 } ?? 0)
+      w.bool(r.element != nil)
+      if let e = r.element { w.string(e) }
+      for rows in [r.taxes, r.additionalCosts] {
+        w.count(rows.count)
+        for c in rows { c.encode(into: &w) }
+      }
+    }
+    w.count(s.items.count)
+    s.items.withUnsafeBufferPointer { rows in for i in rows.indices { rows[i].encode(into: &w) } }
+  }
+
+  /// Reads what ``encode(file:into:)`` wrote; `files` is the table its file positions index.
+  /// - Complexity: O(fields).
+  public init(decoding r: inout RawByteReader, files: [String]) throws(BinaryFormatError) {
+    let at = r.offset
+    guard let type = VoucherType.byOrdinal(try r.byte()) else { throw BinaryFormatError(offset: at, "not a voucher type") }
+    let flags = try r.byte()
+    var purpose: Purpose?
+    if flags & 16 != 0 {
+      guard let p = Purpose.byOrdinal(try r.byte()) else { throw BinaryFormatError(offset: r.offset - 1, "not a purpose") }
+      purpose = p
+    }
+    let no = try r.string()
+    let date = try r.date()
+    let time = try r.time()
+    let party = try r.string()
+    let fileAt = r.offset
+    let file = try r.count(limit: .max)
+    guard file < files.count else { throw BinaryFormatError(offset: fileAt, "file \(file) of \(files.count)") }
+    let line = try r.int()
+    self.init(type: type, no: no, date: date, time: time, source: SourceLocation(file: files[file], line: line))
+    let s = storage
+    s.isReturn = flags & 1 != 0
+    s.updateStock = flags & 2 != 0
+    s.action = flags & 4 != 0 ? .cancel : flags & 8 != 0 ? .close : .submit
+    s.purpose = purpose
+    s.party = party
+    if flags & 32 != 0 {
+      let rare = Rare()
+      rare.returnAgainst = try r.string()
+      rare.againstVoucher = try r.string()
+      rare.remarks = try r.string()
+      let column = try r.int()
+      rare.column = column > 0 ? column - 1 : nil
+      rare.element = try r.bool() ? try r.string() : nil
+      for k in 0..<2 {
+        var rows: [ChargeRow] = []
+        for _ in 0..<(try r.count()) { rows.append(try ChargeRow(decoding: &r)) }
+        if k == 0 { rare.taxes = rows } else { rare.additionalCosts = rows }
+      }
+      s.rare = rare
+    }
+    let n = try r.count()
+    var items: [ItemRow] = []
+    items.reserveCapacity(n)
+    for _ in 0..<n { items.append(try ItemRow(decoding: &r)) }
+    s.items = items
+  }
+}
+
+extension ItemRow {
+  /// - Complexity: O(fields).
+  func encode(into w: inout some BinarySink) {
+    w.int(line)
+    w.string(itemCode)
+    w.string(warehouse)
+    w.string(sourceWarehouse)
+    w.string(targetWarehouse)
+    let (q, r) = (qty, rate)
+    w.byte((isFinishedItem ? 1 : 0) | (isScrapItem ? 2 : 0) | (q != nil ? 4 : 0) | (r != nil ? 8 : 0) | (extras != nil ? 16 : 0))
+    if let q { w.compactFixed(q) }
+    if let r { w.compactFixed(r) }
+    guard let e = extras else { return }
+    for text in [e.barcode, e.uom, e.expenseAccount, e.incomeAccount, e.costCenter, e.remarks, e.batchNo] { w.string(text) }
+    w.count(e.serialNos.count)
+    for serial in e.serialNos { w.string(serial) }
+    w.bool(e.conversionFactor != nil)
+    if let f = e.conversionFactor { w.compactFixed(f) }
+    for d in [e.batchExpiryDate, e.batchManufacturingDate] {
+      w.bool(d != nil)
+      if let d { w.int(d.dayNumber) }
+    }
+  }
+
+  init(decoding r: inout RawByteReader) throws(BinaryFormatError) {
+    let line = try r.int()
+    self.init(line: line, itemCode: try r.string())
+    warehouse = try r.string()
+    sourceWarehouse = try r.string()
+    targetWarehouse = try r.string()
+    let flags = try r.byte()
+    isFinishedItem = flags & 1 != 0
+    isScrapItem = flags & 2 != 0
+    if flags & 4 != 0 { qty = try r.compactFixed() }
+    if flags & 8 != 0 { rate = try r.compactFixed() }
+    guard flags & 16 != 0 else { return }
+    let e = Extras()
+    e.barcode = try r.string()
+    e.uom = try r.string()
+    e.expenseAccount = try r.string()
+    e.incomeAccount = try r.string()
+    e.costCenter = try r.string()
+    e.remarks = try r.string()
+    e.batchNo = try r.string()
+    for _ in 0..<(try r.count()) { e.serialNos.append(try r.string()) }
+    if try r.bool() { e.conversionFactor = try r.compactFixed() }
+    if try r.bool() { e.batchExpiryDate = try r.date() }
+    if try r.bool() { e.batchManufacturingDate = try r.date() }
+    // Wide values were set through qty and rate above, into this row's own box: kept with the decoded rest.
+    e.wideQty = extras?.wideQty
+    e.wideRate = extras?.wideRate
+    extras = e
+  }
+}
+
+extension ChargeRow {
+  func encode(into w: inout some BinarySink) {
+    w.int(line)
+    w.string(account)
+    w.byte(category.ordinal() | (amount != nil ? 0x40 : 0) | (taxRate != nil ? 0x80 : 0))
+    if let a = amount { w.compactFixed(a) }
+    if let t = taxRate { w.compactFixed(t) }
+    w.string(remarks)
+  }
+
+  init(decoding r: inout RawByteReader) throws(BinaryFormatError) {
+    let line = try r.int()
+    let account = try r.string()
+    let flags = try r.byte()
+    guard let category = TaxCategory.byOrdinal(flags & 0x3F) else { throw BinaryFormatError(offset: r.offset - 1, "not a tax category") }
+    let amount = flags & 0x40 != 0 ? try r.compactFixed() : nil
+    let taxRate = flags & 0x80 != 0 ? try r.compactFixed() : nil
+    self.init(line: line, account: account, amount: amount, taxRate: taxRate, category: category)
+    remarks = try r.string()
+  }
+}
+
+extension CaseIterable where Self: Equatable, AllCases == [Self] {
+  /// The case's position among `allCases`, as a byte (a closed vocabulary of a dozen cases).
+  func ordinal() -> UInt8 { UInt8(Self.allCases.firstIndex(of: self)!) }
+  /// The case at a position among `allCases`.
+  static func byOrdinal(_ b: UInt8) -> Self? { Int(b) < allCases.count ? allCases[Int(b)] : nil }
+}
+
+/// What the caches a run leaves read of each of its vouchers: number, type, date and action, the vouchers
+/// it refers to, and each row's item and warehouses. Read from a ``VoucherShelf`` without making the
+/// voucher (``VoucherShelf/Reader/sketch(_:into:rows:)``): at a run's end ten million vouchers are gone
+/// through three times, and each made and freed again cost a microsecond. A voucher the shelf holds is
+/// sketched by itself (its rows read in place).
+public struct VoucherSketch: Sendable {
+  public var type: VoucherType = .purchaseReceipt
+  public var action: VoucherAction = .submit
+  public var no = ""
+  public var date = BusinessDate(dayNumber: 0)
+  public var returnAgainst = ""
+  public var againstVoucher = ""
+  /// Each item row's item code and its warehouse, source and target warehouse (blank when not given),
+  /// of a voucher read from the shelf's file, when asked for (``forEachMove(_:)`` reads the moves of
+  /// either kind).
+  private var rows: [(item: String, warehouse: String, source: String, target: String)] = []
+  /// The voucher itself, when it is held.
+  private var voucher: Voucher?
+
+  public init() {}
+
+  /// The sketch of `v`.
+  public init(_ v: Voucher) { fill(from: v) }
+
+  /// Fills the sketch from `v`.
+  public mutating func fill(from v: Voucher, rows _: Bool = true) {
+    (type, action, no, date) = (v.type, v.action, v.no, v.date)
+    (returnAgainst, againstVoucher) = (v.returnAgainst, v.againstVoucher)
+    if !rows.isEmpty { rows.removeAll(keepingCapacity: true) }
+    voucher = v
+  }
+
+  /// Calls `body` with the item and the warehouse of each warehouse a row names, in row order (its
+  /// warehouse, source, then target).
+  /// - Complexity: O(rows).
+  public func forEachMove(_ body: (_ item: String, _ warehouse: String) -> Void) {
+    if let voucher {
+      // Read in place (a loop over `items` copied each row, retaining its names).
+      voucher.storage.items.withUnsafeBufferPointer { items in
+        for i in items.indices {
+          VoucherSketch.moves(items[i].itemCode, items[i].warehouse, items[i].sourceWarehouse, items[i].targetWarehouse, body)
+        }
+      }
+    } else {
+      rows.withUnsafeBufferPointer { rows in
+        for i in rows.indices {
+          VoucherSketch.moves(rows[i].item, rows[i].warehouse, rows[i].source, rows[i].target, body)
+        }
+      }
+    }
+  }
+
+  /// A row's moves. (Spelled out rather than looped over an array literal: this runs for every row.)
+  @inline(__always) private static func moves(_ item: String, _ warehouse: String, _ source: String, _ target: String, _ body: (String, String) -> Void) {
+    if !warehouse.isEmpty { body(item, warehouse) }
+    if !source.isEmpty { body(item, source) }
+    if !target.isEmpty { body(item, target) }
+  }
+
+  /// Reads a voucher ``Voucher/encode(file:into:)`` wrote, skipping what a sketch does not keep.
+  mutating func fill(decoding r: inout RawByteReader, rows withRows: Bool) throws(BinaryFormatError) {
+    let at = r.offset
+    guard let t = VoucherType.byOrdinal(try r.byte()) else { throw BinaryFormatError(offset: at, "not a voucher type") }
+    type = t
+    let flags = try r.byte()
+    action = flags & 4 != 0 ? .cancel : flags & 8 != 0 ? .close : .submit
+    if flags & 16 != 0 { _ = try r.byte() }
+    no = try r.string()
+    date = try r.date()
+    _ = try r.int()  // time
+    try r.skipString()  // party
+    _ = try r.count(limit: .max)  // file
+    _ = try r.int()  // line
+    if !rows.isEmpty { rows.removeAll(keepingCapacity: true) }
+    (returnAgainst, againstVoucher, voucher) = ("", "", nil)
+    if flags & 32 != 0 {
+      returnAgainst = try r.string()
+      againstVoucher = try r.string()
+      guard withRows else { return }
+      try r.skipString()  // remarks
+      _ = try r.int()  // column
+      if try r.bool() { try r.skipString() }  // element
+      for _ in 0..<2 {
+        for _ in 0..<(try r.count()) {
+          _ = try ChargeRow(decoding: &r)
+        }
+      }
+    }
+    guard withRows else { return }
+    for _ in 0..<(try r.count()) {
+      _ = try r.int()  // line
+      let item = try r.string(), warehouse = try r.string(), source = try r.string(), target = try r.string()
+      rows.append((item, warehouse, source, target))
+      let rowFlags = try r.byte()
+      if rowFlags & 4 != 0 { _ = try r.compactFixed() }
+      if rowFlags & 8 != 0 { _ = try r.compactFixed() }
+      guard rowFlags & 16 != 0 else { continue }
+      for _ in 0..<7 { try r.skipString() }
+      for _ in 0..<(try r.count()) { try r.skipString() }
+      if try r.bool() { _ = try r.compactFixed() }
+      if try r.bool() { _ = try r.date() }
+      if try r.bool() { _ = try r.date() }
+    }
+  }
+}

@@ -1,0 +1,147 @@
+/// Vouchers in an order of their own, most of them kept on a ``VoucherShelf`` (named by position, four
+/// bytes each) and the rest held here (vouchers the engine filled in, cancellations): what a run accepted,
+/// in the order its `vouchers.csv` lists them, without holding the vouchers the shelf encoded.
+///
+/// Go through it in order (`for v in list`, ``forEach(from:_:)``): the iterator keeps its place in the
+/// shelf's file. Reading an element by index reads it on its own (see ``VoucherShelf/subscript(_:)``).
+public struct VoucherList: RandomAccessCollection, Sendable, ExpressibleByArrayLiteral {
+  public let shelf: VoucherShelf
+  /// Each element's shelf position (≥ 0), or `-1 - k` for `own[k]`; nil while the list is the shelf's
+  /// positions `range`, in order.
+  private var slots: [Int32]?
+  private var range: Range<Int>
+  private var own: [Voucher] = []
+
+  /// The list of `vouchers`, on a shelf of its own that keeps them as values.
+  public init(_ vouchers: [Voucher]) {
+    shelf = VoucherShelf(vouchers)
+    range = 0..<vouchers.count
+  }
+  public init(arrayLiteral vouchers: Voucher...) { self.init(vouchers) }
+
+  /// The shelf's vouchers at `range`, in order.
+  public init(shelf: VoucherShelf, range: Range<Int>) {
+    self.shelf = shelf
+    self.range = range
+  }
+
+  /// An empty list of vouchers of `shelf` (and of its own).
+  public init(shelf: VoucherShelf) { self.init(shelf: shelf, range: 0..<0) }
+
+  public var startIndex: Int { 0 }
+  public var endIndex: Int { slots?.count ?? range.count }
+
+  /// The shelf position of the element at `i`, or nil when the list holds it.
+  /// - Complexity: O(1).
+  public func position(_ i: Int) -> Int? {
+    guard let slots else { return range.lowerBound + i }
+    let s = Int(slots[i])
+    return s >= 0 ? s : nil
+  }
+
+  /// - Complexity: O(1) for a voucher held; see ``VoucherShelf/subscript(_:)`` for one the shelf encoded.
+  public subscript(i: Int) -> Voucher {
+    guard let slots else { return shelf[range.lowerBound + i] }
+    let s = Int(slots[i])
+    return s >= 0 ? shelf[s] : own[-1 - s]
+  }
+
+  private mutating func makeSlots() {
+    guard slots == nil else { return }
+    slots = range.map { Int32($0) }
+  }
+
+  /// Appends the shelf's voucher at `position`.
+  /// - Complexity: O(1) amortized; O(n) once, when the list stops being a range of the shelf.
+  public mutating func append(position: Int) {
+    precondition(position >= 0 && position < shelf.count && position <= Int32.max, "a position on the list's shelf")
+    if slots == nil && (range.isEmpty || position == range.upperBound) {
+      range = (range.isEmpty ? position : range.lowerBound)..<position + 1
+      return
+    }
+    makeSlots()
+    slots!.append(Int32(position))
+  }
+
+  /// Appends a voucher the list holds itself.
+  /// - Complexity: O(1) amortized; O(n) once, when the list stops being a range of the shelf.
+  public mutating func append(_ v: Voucher) {
+    makeSlots()
+    slots!.append(Int32(-1 - own.count))
+    own.append(v)
+  }
+
+  /// The vouchers that satisfy `keep`, in order (on the same shelf).
+  /// - Complexity: O(n) vouchers read.
+  public func filter(_ keep: (Voucher) -> Bool) -> VoucherList {
+    var out = VoucherList(shelf: shelf)
+    var i = 0
+    for v in self {
+      if keep(v) {
+        if let p = position(i) { out.append(position: p) } else { out.append(v) }
+      }
+      i += 1
+    }
+    return out
+  }
+
+  /// The list without its first `k` vouchers.
+  /// - Complexity: O(n − k).
+  public func dropping(first k: Int) -> VoucherList {
+    var out = VoucherList(shelf: shelf)
+    for i in k..<count {
+      if let p = position(i) { out.append(position: p) } else { out.append(self[i]) }
+    }
+    return out
+  }
+
+  /// Goes through the vouchers in order, keeping its place in the shelf's file.
+  public struct Iterator: IteratorProtocol {
+    private let list: VoucherList
+    private var reader: VoucherShelf.Reader
+    private var i = 0
+    fileprivate init(_ list: VoucherList) {
+      self.list = list
+      reader = VoucherShelf.Reader(list.shelf)
+    }
+    public mutating func next() -> Voucher? {
+      guard i < list.count else { return nil }
+      defer { i += 1 }
+      if let p = list.position(i) { return reader.voucher(p) }
+      return list[i]
+    }
+  }
+  public func makeIterator() -> Iterator { Iterator(self) }
+}
+
+extension VoucherList {
+  /// Appends `other`'s vouchers: by position when they are on this list's shelf, else held.
+  /// - Complexity: O(1) when both are ranges of the shelf, one after the other; else O(other.count).
+  public mutating func append(contentsOf other: VoucherList) {
+    if other.shelf === shelf, other.slots == nil, slots == nil, range.isEmpty || other.range.isEmpty || range.upperBound == other.range.lowerBound {
+      if !other.range.isEmpty { range = (range.isEmpty ? other.range.lowerBound : range.lowerBound)..<other.range.upperBound }
+      return
+    }
+    guard other.shelf === shelf else {
+      for v in other { append(v) }
+      return
+    }
+    for i in other.indices {
+      if let p = other.position(i) { append(position: p) } else { append(other[i]) }
+    }
+  }
+}
+
+extension VoucherList {
+  /// Goes through the vouchers' sketches in order (with their rows when asked for), without making the
+  /// vouchers the shelf encoded: `body` gets each one's index and sketch (reused from one to the next).
+  /// - Complexity: O(n) fields read.
+  public func forEachSketch(rows: Bool = true, _ body: (Int, VoucherSketch) -> Void) {
+    var reader = VoucherShelf.Reader(shelf)
+    var sketch = VoucherSketch()
+    for i in indices {
+      if let p = position(i) { reader.sketch(p, into: &sketch, rows: rows) } else { sketch.fill(from: self[i], rows: rows) }
+      body(i, sketch)
+    }
+  }
+}

@@ -1,0 +1,167 @@
+/// A run's vouchers by position, in the order they were put: the first ``holding`` kept as values, the
+/// rest encoded (``Voucher/encode(file:into:)``, 50–70 bytes each) in a ``ByteLog`` that spills to a file
+/// without a name in the ledger directory. Ten million vouchers kept as values were 2.5 GB of a run's
+/// memory; past the budget a voucher costs the run 16 bytes (its offset, date and time) and is decoded each
+/// time it is read (a few hundred nanoseconds).
+///
+/// The date and time of every voucher are kept beside it, so the timeline is ordered without decoding one.
+///
+/// Vouchers are put by one thread, before any is read; then read by any number of threads, each through
+/// its own ``Reader`` (which keeps the part of the log's file it read last).
+public final class VoucherShelf: @unchecked Sendable {
+  /// How many vouchers are kept as values; the rest are encoded.
+  public let holding: Int
+  // (No exclusivity checks: written by one thread before any reads, as the type says.)
+  @exclusivity(unchecked) fileprivate var held: [Voucher] = []
+  fileprivate let log: ByteLog
+  /// The log offset of each voucher past `holding`.
+  @exclusivity(unchecked) fileprivate var offsets: [Int] = []
+  /// Date (high 32 bits) and time of each voucher.
+  @exclusivity(unchecked) private var keys: [UInt64] = []
+  /// The file names the encoded vouchers index (a decoded voucher shares its file's string).
+  @exclusivity(unchecked) private var files: [String] = []
+  private var lastFile: (name: String, index: Int)?
+
+  /// - Parameters:
+  ///   - holding: how many vouchers are kept as values (the rest encoded).
+  ///   - directory: where the encoded vouchers spill past `every` bytes; nil keeps them in memory.
+  public init(holding: Int = .max, spillingTo directory: String? = nil, every bytes: Int = 16 << 20) {
+    self.holding = max(0, holding)
+    log = ByteLog(spillingTo: directory, every: bytes)
+  }
+
+  /// A shelf of `vouchers`, all kept as values.
+  public convenience init(_ vouchers: [Voucher]) {
+    self.init()
+    held = vouchers
+    keys = vouchers.map(VoucherShelf.key)
+  }
+
+  /// Vouchers put.
+  public var count: Int { keys.count }
+  /// The vouchers kept as values: positions `0..<heldVouchers.count`.
+  public var heldVouchers: [Voucher] { held }
+  /// Whether some vouchers are encoded (for tests and the run's timings).
+  public var encodes: Bool { !offsets.isEmpty }
+
+  private static func key(_ v: Voucher) -> UInt64 { UInt64(UInt32(bitPattern: Int32(v.date.dayNumber))) << 32 | UInt64(v.time.seconds) }
+
+  /// Puts `v` after the others; returns its position.
+  /// - Complexity: O(1) amortized kept as a value; O(fields) encoded.
+  @discardableResult
+  public func append(_ v: Voucher) -> Int {
+    let position = keys.count
+    keys.append(VoucherShelf.key(v))
+    guard position >= holding else {
+      held.append(v)
+      return position
+    }
+    let name = v.source.file
+    let file: Int
+    if let last = lastFile, last.name == name {
+      file = last.index
+    } else {
+      file = files.firstIndex(of: name) ?? files.count
+      if file == files.count { files.append(name) }
+      lastFile = (name, file)
+    }
+    offsets.append(log.append { v.encode(file: file, into: &$0) })
+    return position
+  }
+
+  /// Puts `vouchers` after the others, in order; returns their positions. Those past the budget are
+  /// encoded on both cores (each half into a log of its own, copied in after).
+  /// - Complexity: O(n) fields.
+  @discardableResult
+  public func append(contentsOf vouchers: [Voucher]) -> Range<Int> {
+    let start = count
+    var i = 0
+    while i < vouchers.count && keys.count < holding {
+      append(vouchers[i])
+      i += 1
+    }
+    let rest = vouchers.count - i
+    guard rest >= 2_000 else {
+      for v in vouchers[i...] { append(v) }
+      return start..<count
+    }
+    // Every file named gets its place in the table first: the halves only look them up.
+    var last: String?
+    for v in vouchers[i...] where v.storage.file != last {
+      last = v.storage.file
+      if !files.contains(v.storage.file) { files.append(v.storage.file) }
+    }
+    let files = files, from = i, half = from + rest / 2
+    let parts = Parallel.mapEach([from..<half, half..<vouchers.count], weight: \.count) { range -> (ByteLog, [Int], [UInt64]) in
+      let log = ByteLog()
+      var offsets: [Int] = [], keys: [UInt64] = []
+      offsets.reserveCapacity(range.count)
+      keys.reserveCapacity(range.count)
+      var cached = (name: "", index: -1)
+      for k in range {
+        let v = vouchers[k]
+        if cached.index < 0 || v.storage.file != cached.name { cached = (v.storage.file, files.firstIndex(of: v.storage.file)!) }
+        offsets.append(log.append { v.encode(file: cached.index, into: &$0) })
+        keys.append(VoucherShelf.key(v))
+      }
+      return (log, offsets, keys)
+    }
+    for (partLog, partOffsets, partKeys) in parts {
+      var base = -1
+      partLog.forEachPart(from: 0, to: partLog.count) { bytes in
+        let at = log.append(records: bytes)
+        if base < 0 { base = at }
+      }
+      offsets += partOffsets.lazy.map { $0 + base }
+      keys += partKeys
+    }
+    lastFile = nil
+    return start..<count
+  }
+
+  /// The date of the voucher at `position`.
+  /// - Complexity: O(1).
+  public func date(_ position: Int) -> BusinessDate { BusinessDate(dayNumber: Int(Int32(bitPattern: UInt32(keys[position] >> 32)))) }
+  /// The time of the voucher at `position`.
+  public func time(_ position: Int) -> BusinessTime { BusinessTime(seconds: Int(keys[position] & 0xFFFF_FFFF)) }
+
+  /// The voucher at `position`, read on its own (a reader going through many keeps its place: ``Reader``).
+  /// - Complexity: O(1) kept as a value; O(fields) and two small reads of the file encoded.
+  public subscript(position: Int) -> Voucher {
+    var window = ByteLog.Window()
+    return voucher(position, window: &window, ahead: 512)
+  }
+
+  fileprivate func voucher(_ position: Int, window: inout ByteLog.Window, ahead: Int) -> Voucher {
+    if position < held.count { return held[position] }
+    let files = files
+    return log.withPayload(at: offsets[position - held.count], window: &window, ahead: ahead) { bytes in
+      var r = RawByteReader(bytes)
+      do throws(BinaryFormatError) { return try Voucher(decoding: &r, files: files) } catch {
+        preconditionFailure("a voucher of the shelf reads back (\(error))")
+      }
+    }
+  }
+
+  /// Reads vouchers of a shelf, keeping the part of its file read last: vouchers read in about the order
+  /// they were put read the file once.
+  public struct Reader: Sendable {
+    public let shelf: VoucherShelf
+    private var window = ByteLog.Window()
+    public init(_ shelf: VoucherShelf) { self.shelf = shelf }
+    /// - Complexity: O(1) kept as a value; O(fields) encoded, and a 64 KB read when the window does not hold it.
+    public mutating func voucher(_ position: Int) -> Voucher { shelf.voucher(position, window: &window, ahead: 64 << 10) }
+
+    /// The sketch of the voucher at `position` (with its rows when asked for), without making the voucher.
+    /// - Complexity: as ``voucher(_:)``, without the voucher's allocations.
+    public mutating func sketch(_ position: Int, into sketch: inout VoucherSketch, rows: Bool = true) {
+      guard position >= shelf.held.count else { return sketch.fill(from: shelf.held[position], rows: rows) }
+      shelf.log.withPayload(at: shelf.offsets[position - shelf.held.count], window: &window) { bytes in
+        var r = RawByteReader(bytes)
+        do throws(BinaryFormatError) { try sketch.fill(decoding: &r, rows: rows) } catch {
+          preconditionFailure("a voucher of the shelf reads back (\(error))")
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import TestSupport
+import Testing
+@testable import StockCore
+
+/// A run keeps its vouchers on a `VoucherShelf`: as values up to a budget, encoded past it (spilled to a
+/// file). Every field of every voucher must come back as it was put (`Voucher ==` compares them all,
+/// the source included), however it was put (one by one, or many encoded on both cores), wherever it is
+/// (held, in memory, in the file), read on its own or in order; and lists of them keep their order.
+@Suite struct VoucherShelfTests {
+  /// A voucher with every field set that can be: rare fields, tax and cost rows, an XML place, item rows
+  /// with every extra (serials, batch dates, accounts), a blank quantity, a quantity too wide to pack.
+  static func full(_ no: String, file: String = "full.xml") -> Voucher {
+    var v = Voucher(type: .stockEntry, no: no, date: BusinessDate(year: 2026, month: 2, day: 28)!, time: BusinessTime(seconds: 86_399),
+                    source: SourceLocation(file: file, line: 41, column: 7, element: "voucher"))
+    v.action = .cancel
+    v.purpose = .repack
+    v.party = "Entrepôt de Lyon — quai 7"
+    v.isReturn = true
+    v.updateStock = true
+    v.returnAgainst = "SE-0"
+    v.againstVoucher = "PO-9"
+    v.remarks = "all the fields"
+    v.taxes = [ChargeRow(line: 42, account: "VAT", taxRate: Fixed(parsing: "19.5")!, category: .valuationAndTotal),
+               ChargeRow(line: 43, account: "Duty", amount: Fixed(parsing: "-12.34")!, category: .valuation)]
+    v.additionalCosts = [ChargeRow(line: 44, account: "Freight", amount: Fixed(7))]
+    v.additionalCosts[0].remarks = "by road"
+    var a = ItemRow(line: 41, itemCode: "RM0001")
+    a.sourceWarehouse = "Stores"
+    a.qty = Fixed(raw: Int128(Int64.max) * 3)  // wide: kept beside the row
+    a.rate = Fixed(parsing: "0.000000001")!
+    a.isScrapItem = true
+    a.barcode = "4006381333931"
+    a.uom = "Box"
+    a.conversionFactor = Fixed(12)
+    a.batchNo = "B-7"
+    a.batchExpiryDate = BusinessDate(year: 2027, month: 1, day: 1)
+    a.batchManufacturingDate = BusinessDate(year: 2025, month: 12, day: 31)
+    a.expenseAccount = "Stock Adjustment"
+    a.incomeAccount = "Sales"
+    a.costCenter = "Main"
+    a.remarks = "row remark"
+    a.serialNos = ["SN-1", "SN-2", "SN-\(no)"]
+    var b = ItemRow(line: 45, itemCode: "FG0001")
+    b.targetWarehouse = "Finished Goods"
+    b.warehouse = "Stores"
+    b.isFinishedItem = true
+    b.qty = nil
+    b.rate = Fixed(parsing: "-3.5")!
+    v.items = [a, b]
+    return v
+  }
+
+  /// A plain receipt, as most of a run's vouchers are (one row, no extras), dated by `day`.
+  static func plain(_ n: Int, file: String) -> Voucher {
+    var v = Voucher(type: .purchaseReceipt, no: "PR-\(n)", date: BusinessDate(dayNumber: 19_000 + n % 400), time: BusinessTime(seconds: n % 86_400),
+                    source: SourceLocation(file: file, line: n + 2))
+    v.party = "Supplier \(n % 17)"
+    var row = ItemRow(line: n + 2, itemCode: "ITEM\(n % 997)")
+    row.warehouse = "WH\(n % 9)"
+    row.qty = Fixed(n % 50 + 1)
+    row.rate = n % 5 == 0 ? nil : Fixed(raw: Int128(n) * 1_000_000)
+    v.items = [row]
+    return v
+  }
+
+  @Test func everyFieldDecodesAsEncoded() throws {
+    let files = ["other.csv", "full.xml", "a.csv", ""]
+    for v in [Self.full("SE-1"), Self.plain(7, file: "a.csv"), Voucher(type: .stockReconciliation, no: "", date: BusinessDate(dayNumber: -3), source: SourceLocation(file: "", line: 0))] {
+      var w = BinaryWriter()
+      v.encode(file: files.firstIndex(of: v.source.file)!, into: &w)
+      let (back, atEnd) = try w.bytes.withUnsafeBytes { bytes in
+        var r = RawByteReader(bytes)
+        return (try Voucher(decoding: &r, files: files), r.isAtEnd)
+      }
+      #expect(back == v && atEnd, "\(v.no)")
+      let (backQty, qty): ([Fixed?], [Fixed?]) = (back.items.map(\.qty), v.items.map(\.qty))
+      #expect(backQty == qty && back.remarks == v.remarks && back.source.element == v.source.element)
+      // Damaged: cut short anywhere, it is an error, not a crash.
+      for cut in stride(from: 0, to: w.bytes.count, by: 3) {
+        let short = Array(w.bytes.prefix(cut))
+        #expect(throws: BinaryFormatError.self) {
+          try short.withUnsafeBytes { bytes in
+            var r = RawByteReader(bytes)
+            _ = try Voucher(decoding: &r, files: files)
+          }
+        }
+      }
+    }
+  }
+
+  /// Held up to the budget, the rest encoded — one by one and in bulk (both cores past 2,000), in memory
+  /// or spilled at every record.
+  @Test(arguments: [(Int.max, nil), (0, nil), (3, nil), (0, 1), (2_500, 64)] as [(Int, Int?)]) func vouchersReadBackAsPut(holding: Int, spillEvery: Int?) throws {
+    let dir = Scratch.directory("shelf")
+    let shelf = spillEvery.map { VoucherShelf(holding: holding, spillingTo: dir, every: $0) } ?? VoucherShelf(holding: holding)
+    var put: [Voucher] = [Self.full("SE-1"), Self.plain(1, file: "a.csv")]
+    #expect(shelf.append(put[0]) == 0 && shelf.append(put[1]) == 1)
+    let bulk = (0..<5_000).map { $0 % 1_000 == 3 ? Self.full("SE-\($0)", file: "b.csv") : Self.plain($0, file: $0 < 2_600 ? "b.csv" : "c.csv") }
+    #expect(shelf.append(contentsOf: bulk) == 2..<5_002)
+    put += bulk
+    #expect(shelf.append(contentsOf: Array(put.prefix(10))) == 5_002..<5_012)
+    put += put.prefix(10)
+    #expect(shelf.count == put.count && shelf.heldVouchers.count == min(holding, put.count) && shelf.encodes == (holding < put.count))
+    var reader = VoucherShelf.Reader(shelf)
+    var wrong: [Int] = []
+    for (p, v) in put.enumerated() where reader.voucher(p) != v || shelf.date(p) != v.date || shelf.time(p) != v.time { wrong.append(p) }
+    for p in stride(from: put.count - 1, through: 0, by: -97) where shelf[p] != put[p] { wrong.append(p) }
+    #expect(wrong.isEmpty, "positions read back otherwise: \(wrong.prefix(10))")
+    // A decoded voucher's file is one string per file.
+    #expect(Set((0..<put.count).map { shelf[$0].source.file }) == ["full.xml", "a.csv", "b.csv", "c.csv"])
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+  }
+
+  /// A list names vouchers of a shelf by position (a range while it can be) and holds others itself; it
+  /// reads back in order, by index, filtered, without its first ones, and joined to another list.
+  @Test(arguments: [Int.max, 0]) func listsKeepTheirOrder(holding: Int) {
+    let shelf = VoucherShelf(holding: holding)
+    let put = (0..<50).map { Self.plain($0, file: "a.csv") }
+    shelf.append(contentsOf: put)
+    var list = VoucherList(shelf: shelf, range: 10..<20)
+    var want = Array(put[10..<20])
+    list.append(position: 20)
+    want.append(put[20])
+    #expect(list.position(10) == 20)
+    let own = Self.full("SE-own")
+    list.append(own)
+    list.append(position: 3)
+    want += [own, put[3]]
+    #expect(list.position(11) == nil && list.position(12) == 3)
+    #expect(Array(list) == want && list.indices.map { list[$0] } == want)
+    #expect(Array(list.filter { $0.no.hasSuffix("1") || $0.no == "SE-own" }) == want.filter { $0.no.hasSuffix("1") || $0.no == "SE-own" })
+    #expect(Array(list.dropping(first: 9)) == Array(want.dropFirst(9)))
+    var joined = VoucherList(shelf: shelf, range: 0..<5)
+    joined.append(contentsOf: VoucherList(shelf: shelf, range: 5..<8))
+    #expect(joined.position(7) == 7 && Array(joined) == Array(put[0..<8]))
+    joined.append(contentsOf: list)
+    joined.append(contentsOf: VoucherList([own]))  // another shelf: held by the list
+    #expect(Array(joined) == Array(put[0..<8]) + want + [own])
+    #expect(Array(VoucherList([put[1], put[0]])) == [put[1], put[0]])
+  }
+
+  /// A sketch read from the shelf (encoded or held) says what the voucher says: number, type, date,
+  /// action, the vouchers it refers to, and (asked for) each warehouse each row's item moves in.
+  @Test(arguments: [Int.max, 0]) func sketchesSayWhatTheVouchersSay(holding: Int) {
+    let shelf = VoucherShelf(holding: holding)
+    var full = Self.full("SE-9")
+    full.action = .submit
+    let put = [Self.full("SE-1"), full, Self.plain(3, file: "a.csv"), Self.plain(4, file: "b.csv")]
+    shelf.append(contentsOf: put)
+    let list = VoucherList(shelf: shelf, range: 0..<put.count)
+    for rows in [true, false] {
+      var seen: [Int] = []
+      list.forEachSketch(rows: rows) { i, k in
+        let v = put[i]
+        seen.append(i)
+        #expect(k.no == v.no && k.type == v.type && k.date == v.date && k.action == v.action, "\(v.no)")
+        #expect(k.returnAgainst == v.returnAgainst && k.againstVoucher == v.againstVoucher, "\(v.no)")
+        guard rows else { return }
+        var moves: [String] = []
+        k.forEachMove { moves.append("\($0)@\($1)") }
+        let want = v.items.flatMap { r in [r.warehouse, r.sourceWarehouse, r.targetWarehouse].filter { !$0.isEmpty }.map { "\(r.itemCode)@\($0)" } }
+        #expect(moves == want, "\(v.no)")
+      }
+      #expect(seen == Array(put.indices))
+    }
+    var moves: [String] = []
+    VoucherSketch(put[0]).forEachMove { moves.append("\($0)@\($1)") }
+    #expect(moves == ["RM0001@Stores", "FG0001@Stores", "FG0001@Finished Goods"])
+  }
+}
