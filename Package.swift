@@ -60,7 +60,7 @@ let package = Package(
     .testTarget(name: "StockReportsTests", dependencies: ["StockReports", "TestSupport"], swiftSettings: swift6),
     .testTarget(name: "StockPostTests", dependencies: ["StockPost", "StockRead", "StockValidate", "StockOrder", "TestSupport"], swiftSettings: swift6),
     .testTarget(name: "StockStoreTests", dependencies: ["StockStore", "TestSupport"], swiftSettings: swift6),
-    .testTarget(name: "StockAppTests", dependencies: ["StockApp", "StockCore", "StockOrder"], swiftSettings: swift6),
+    .testTarget(name: "StockAppTests", dependencies: ["StockApp", "StockCore", "StockOrder", "StockRead", "StockStore", "StockValidate"], swiftSettings: swift6),
     .testTarget(name: "EndToEndTests", dependencies: ["stockledger", "TestSupport"], swiftSettings: swift6),
     // What the tests share: where their files go (removed when the test process exits), a seeded random generator.
     .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swift6),

@@ -130,10 +130,13 @@ public enum RunCommand {
   /// for tests: a few bytes make a small run spill at every document).
   static let documentSpill = ProcessInfo.processInfo.environment["STOCKLEDGER_TEST_SPILL_BYTES"].flatMap { Int($0) } ?? 16 << 20
 
-  /// Valid vouchers a run keeps as values; past these its shelf encodes them (``VoucherShelf``): a run of
-  /// up to this many is not slowed by decoding, and a larger one holds 16 bytes for each voucher past
-  /// them instead of about 250 (`STOCKLEDGER_TEST_HELD_VOUCHERS` for tests: 0 encodes every voucher).
-  static let heldVouchers = ProcessInfo.processInfo.environment["STOCKLEDGER_TEST_HELD_VOUCHERS"].flatMap { Int($0) } ?? 1_200_000
+  /// Valid vouchers a run keeps as values (``VoucherShelf``): a run of up to this many is not slowed by
+  /// decoding them, and one that will have more (its first file's count scaled to the bytes of all its
+  /// files says so) keeps none past its first file, and 16 bytes for each instead of about 250
+  /// (`STOCKLEDGER_TEST_HELD_VOUCHERS` for tests: exactly that many held, the rest encoded, whatever the
+  /// run's size; 0 encodes every voucher).
+  static let heldVouchers = testHeldVouchers ?? 1_200_000
+  static let testHeldVouchers = ProcessInfo.processInfo.environment["STOCKLEDGER_TEST_HELD_VOUCHERS"].flatMap { Int($0) }
 
   /// Reads, validates, posts and commits the picked files on `ledger`: the whole ledger, or (with
   /// `snapshot`) its registry, the run then continuing from the head snapshot.
@@ -152,6 +155,7 @@ public enum RunCommand {
     defer { progress.finish() }
     let shelf = VoucherShelf(holding: RunCommand.heldVouchers, spillingTo: p.ledger, every: RunCommand.documentSpill)
     var work = RunWork(masters: masters, ledger: ledger, facts: facts, base: snapshot?.state ?? PostingState(), partial: o.partial, shelf: shelf)
+    if RunCommand.testHeldVouchers == nil { work.inboxBytes = picked.reduce(0) { $0 + $1.size } }
     // The documents the engine sets go to a file without a name in the ledger directory as they pass
     // 16 MB (ten million were a gigabyte in memory); a test makes them spill sooner.
     if work.base.documents.setCount == 0 { work.base.documents = PostedDocuments(spillingTo: p.ledger, every: RunCommand.documentSpill) }

@@ -23,6 +23,9 @@ struct RunWork {
   /// Where the run's valid vouchers are kept, in the order validated (``VoucherShelf``: as values up to a
   /// budget, encoded past it).
   let shelf: VoucherShelf
+  /// The bytes of every file the run picked (read or not yet): with the vouchers of those read, how many
+  /// the run will have. 0: the shelf's budget is kept as it is.
+  var inboxBytes = 0
 
   struct InputFile {
     var picked: PickedFile
@@ -149,6 +152,10 @@ struct RunWork {
     // The read vouchers are no longer needed (the normalized ones share their storage): keep their count.
     files[i].voucherTotal = files[i].voucherCount
     files[i].read.vouchers = []
+    // A run that will hold more vouchers than the budget holds none past this file: its count so far,
+    // scaled to the bytes of all its files, says so after the first.
+    let bytesRead = files[...i].reduce(0) { $0 + $1.picked.size }
+    if inboxBytes > 0, bytesRead > 0, (shelf.count + normalized.count) * max(inboxBytes, bytesRead) / bytesRead > shelf.holding { shelf.stopHolding() }
     var c = Checks(start: shelf.append(contentsOf: normalized).lowerBound)
     c.hashes.reserveCapacity(checked.count)
     c.actions.reserveCapacity(checked.count)

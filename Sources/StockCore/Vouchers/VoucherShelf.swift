@@ -10,7 +10,7 @@
 /// its own ``Reader`` (which keeps the part of the log's file it read last).
 public final class VoucherShelf: @unchecked Sendable {
   /// How many vouchers are kept as values; the rest are encoded.
-  public let holding: Int
+  public private(set) var holding: Int
   // (No exclusivity checks: written by one thread before any reads, as the type says.)
   @exclusivity(unchecked) fileprivate var held: [Voucher] = []
   fileprivate let log: ByteLog
@@ -39,6 +39,10 @@ public final class VoucherShelf: @unchecked Sendable {
 
   /// Vouchers put.
   public var count: Int { keys.count }
+
+  /// Keeps no more vouchers as values: those put from here on are encoded (a run that finds it is larger
+  /// than the budget; those already held stay held).
+  public func stopHolding() { holding = min(holding, count) }
   /// The vouchers kept as values: positions `0..<heldVouchers.count`.
   public var heldVouchers: [Voucher] { held }
   /// Whether some vouchers are encoded (for tests and the run's timings).

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+@testable import StockApp
+@testable import StockCore
+@testable import StockRead
+@testable import StockStore
+@testable import StockValidate
+
+/// A run keeps its vouchers as values up to a budget: one that will have more (its first file's count,
+/// scaled to the bytes of all its files) keeps none from its first file on; one within it keeps all; and
+/// without the inbox's size (the tests' fixed budget) the budget is kept as it is. Every voucher is on
+/// the shelf, valid or not, and each file's valid ones are its range of it.
+@Suite struct RunWorkShelfTests {
+  static let masters: Masters = {
+    var company = Company(name: "Test Co")
+    company.accounts.defaultInventory = "Stock In Hand"
+    // swift-format-ignore: NeverUseForceTry
+    return try! Masters(
+      company: company,
+      accounts: [
+        .init(name: "Stock In Hand", rootType: .asset, accountType: "Stock"), .init(name: "Stock Received But Not Billed", rootType: .liability),
+        .init(name: "Cost of Goods Sold", rootType: .expense), .init(name: "Stock Adjustment", rootType: .expense),
+        .init(name: "Expenses Included In Valuation", rootType: .expense), .init(name: "Round Off", rootType: .expense),
+        .init(name: "Temporary Opening", rootType: .liability), .init(name: "Debtors", rootType: .asset),
+        .init(name: "Creditors", rootType: .liability), .init(name: "Sales", rootType: .income),
+      ],
+      warehouses: [.init(name: "Stores", account: "Stock In Hand")], items: [.init(code: "RM", valuationMethod: .fifo)],
+      parties: [.init(name: "Supplier", kind: .supplier)])
+  }()
+
+  /// A file of `count` receipts, `size` bytes long as picked.
+  static func file(_ name: String, count: Int, size: Int) -> RunWork.InputFile {
+    let vouchers = (0..<count).map { n in
+      var v = Voucher(type: .purchaseReceipt, no: "\(name)-\(n)", date: BusinessDate(year: 2026, month: 5, day: 1)!, source: SourceLocation(file: name, line: n + 2))
+      v.party = "Supplier"
+      var row = ItemRow(line: n + 2, itemCode: "RM")
+      row.warehouse = "Stores"
+      row.qty = Fixed(1)
+      row.rate = Fixed(10)
+      v.items = [row]
+      return v
+    }
+    var read = VoucherFile(name: name, vouchers: vouchers, rowCount: count)
+    read.numbersAreDistinct = true
+    return RunWork.InputFile(picked: PickedFile(name: name, path: "/nonexistent/" + name, sha256: "", size: size, mtime: timespec()), read: read)
+  }
+
+  /// Two files of 20 vouchers, 1,000 bytes each, with a budget of `holding` and an inbox of `inboxBytes`.
+  static func held(holding: Int, inboxBytes: Int) -> (held: Int, valid: [[Voucher]], shelf: VoucherShelf) {
+    var work = RunWork(masters: masters, ledger: LedgerContents(), facts: LedgerFacts(), partial: false, shelf: VoucherShelf(holding: holding))
+    work.inboxBytes = inboxBytes
+    work.files = [file("a.csv", count: 20, size: 1_000)]
+    work.validate(file: 0)
+    work.files.append(file("b.csv", count: 20, size: 1_000))
+    work.validate(file: 1)
+    work.finishValidation()
+    return (work.shelf.heldVouchers.count, work.files.map { Array($0.valid) }, work.shelf)
+  }
+
+  @Test func aRunLargerThanItsBudgetHoldsNone() {
+    // 20 vouchers in the first 1,000 of 10,000 bytes: 200 expected, over a budget of 50.
+    let (held, valid, shelf) = Self.held(holding: 50, inboxBytes: 10_000)
+    #expect(held == 0 && shelf.count == 40 && shelf.encodes)
+    #expect(valid.map { $0.map(\.no) } == [(0..<20).map { "a.csv-\($0)" }, (0..<20).map { "b.csv-\($0)" }])
+    #expect(valid[1].first?.source.file == "b.csv" && valid[1].first?.items.first?.qty == Fixed(1))
+  }
+
+  @Test func aRunWithinItsBudgetHoldsAll() {
+    let (held, valid, shelf) = Self.held(holding: 50, inboxBytes: 2_000)
+    #expect(held == 40 && !shelf.encodes && valid.map(\.count) == [20, 20])
+  }
+
+  @Test func withoutTheInboxSizeTheBudgetIsKept() {
+    let (held, valid, shelf) = Self.held(holding: 25, inboxBytes: 0)
+    #expect(held == 25 && shelf.encodes && valid.map(\.count) == [20, 20])
+    #expect(valid[1].map(\.no) == (0..<20).map { "b.csv-\($0)" })
+  }
+}
