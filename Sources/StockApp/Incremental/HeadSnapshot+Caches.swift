@@ -61,7 +61,7 @@ extension HeadSnapshot {
       /// The run's voucher `v` (the `i`-th)'s document, encoded from the documents' arrays in place.
       func added(_ i: Int, _ v: VoucherSketch) -> Int? {
         guard byPosition else { return add(v.no) }
-        let r = s.documentRecords[i]
+        let r = Int(s.documentRecords[i])
         guard r >= 0 else { return nil }
         scratch.reset()
         guard let no = documents.encode(record: r, into: &scratch) else { return nil }
@@ -75,7 +75,7 @@ extension HeadSnapshot {
       if byPosition && ledger.vouchers.isEmpty && documents.contiguousRecords({ rewrite.records($0) }) {
         s.acceptedNew.forEachSketch(rows: false) { i, v in
           guard v.action == .submit else { return }
-          let r = s.documentRecords[i]
+          let r = Int(s.documentRecords[i])
           documentPlaces.append(place(r >= 0 ? documents.contiguousOffset(ofRecord: r) : nil))
         }
       } else {

@@ -11,6 +11,8 @@ public struct VoucherList: RandomAccessCollection, Sendable, ExpressibleByArrayL
   private var slots: [Int32]?
   private var range: Range<Int>
   private var own: [Voucher] = []
+  /// Room asked for (``reserveCapacity(_:)``), made when the list stops being a range.
+  private var capacity = 0
 
   /// The list of `vouchers`, on a shelf of its own that keeps them as values.
   public init(_ vouchers: [Voucher]) {
@@ -48,7 +50,16 @@ public struct VoucherList: RandomAccessCollection, Sendable, ExpressibleByArrayL
 
   private mutating func makeSlots() {
     guard slots == nil else { return }
-    slots = range.map { Int32($0) }
+    var made: [Int32] = []
+    made.reserveCapacity(Swift.max(capacity, range.count))
+    for p in range { made.append(Int32(p)) }
+    slots = made
+  }
+
+  /// Makes room for `count` vouchers (used only once the list stops being a range of its shelf).
+  public mutating func reserveCapacity(_ count: Int) {
+    capacity = count
+    slots?.reserveCapacity(count)
   }
 
   /// Appends the shelf's voucher at `position`.

@@ -38,7 +38,23 @@ public final class VoucherShelf: @unchecked Sendable {
   }
 
   /// Vouchers put.
-  public var count: Int { keys.count }
+  public var count: Int { keys.count + keysReleased }
+  /// Vouchers whose date and time were let go (``releaseDatesAndTimes()``).
+  private var keysReleased = 0
+
+  /// Makes room for `count` vouchers in all (the arrays that grow with them do not double past it).
+  public func reserveCapacity(_ count: Int) {
+    keys.reserveCapacity(count)
+    if count > holding { offsets.reserveCapacity(count - holding) }
+  }
+
+  /// Lets the dates and times go once the timeline is ordered for good (8 bytes a voucher, at the run's
+  /// end when its caches are built); ``date(_:)`` and ``time(_:)`` are not asked again, nor is a voucher
+  /// put.
+  public func releaseDatesAndTimes() {
+    keysReleased = keys.count
+    keys = []
+  }
 
   /// Keeps no more vouchers as values: those put from here on are encoded (a run that finds it is larger
   /// than the budget; those already held stay held).
@@ -54,6 +70,7 @@ public final class VoucherShelf: @unchecked Sendable {
   /// - Complexity: O(1) amortized kept as a value; O(fields) encoded.
   @discardableResult
   public func append(_ v: Voucher) -> Int {
+    precondition(keysReleased == 0, "vouchers are put before their dates and times are let go")
     let position = keys.count
     keys.append(VoucherShelf.key(v))
     guard position >= holding else {
@@ -78,6 +95,7 @@ public final class VoucherShelf: @unchecked Sendable {
   /// - Complexity: O(n) fields.
   @discardableResult
   public func append(contentsOf vouchers: [Voucher]) -> Range<Int> {
+    precondition(keysReleased == 0, "vouchers are put before their dates and times are let go")
     let start = count
     var i = 0
     while i < vouchers.count && keys.count < holding {
