@@ -27,4 +27,17 @@ import Testing
     let order = Timeline.order(posted: [], new: [(name: "a.csv", vouchers: [first, second])])
     #expect(order.map { order.voucher($0).no } == ["FIRST", "SECOND"])
   }
+
+  /// A place is 12 bytes (a run holds one per voucher): the posted flag rides in the arrival's top bit, and
+  /// neither spills into the other.
+  @Test func placesAreTwelveBytesAndKeepBothFields() {
+    #expect(MemoryLayout<TimelineVoucher>.stride == 12)
+    let day = BusinessDate(dayNumber: 20_000), t = BusinessTime(seconds: 5)
+    for arrival in [0, 1, 0x7FFF_FFFE, 0x7FFF_FFFF] {
+      for posted in [false, true] {
+        let p = TimelineVoucher(date: day, time: t, arrival: arrival, isPosted: posted)
+        #expect(p.arrival == arrival && p.isPosted == posted && p.key == TimelineKey(date: day, time: t, arrival: arrival))
+      }
+    }
+  }
 }
