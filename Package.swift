@@ -55,14 +55,14 @@ let package = Package(
       ]),
     .testTarget(name: "StockCoreTests", dependencies: ["StockCore", "TestSupport"], swiftSettings: swift6),
     .testTarget(name: "StockReadTests", dependencies: ["StockRead"], swiftSettings: swift6),
-    .testTarget(name: "StockValidateTests", dependencies: ["StockValidate"], swiftSettings: swift6),
+    .testTarget(name: "StockValidateTests", dependencies: ["StockValidate", "TestSupport"], swiftSettings: swift6),
     .testTarget(name: "StockOrderTests", dependencies: ["StockOrder"], swiftSettings: swift6),
     .testTarget(name: "StockReportsTests", dependencies: ["StockReports", "TestSupport"], swiftSettings: swift6),
     .testTarget(name: "StockPostTests", dependencies: ["StockPost", "StockRead", "StockValidate", "StockOrder", "TestSupport"], swiftSettings: swift6),
     .testTarget(name: "StockStoreTests", dependencies: ["StockStore", "TestSupport"], swiftSettings: swift6),
-    .testTarget(name: "StockAppTests", dependencies: ["StockApp", "StockCore", "StockOrder", "StockRead", "StockStore", "StockValidate"], swiftSettings: swift6),
+    .testTarget(name: "StockAppTests", dependencies: ["StockApp", "StockCore", "StockOrder", "StockRead", "StockStore", "StockValidate", "TestSupport"], swiftSettings: swift6),
     .testTarget(name: "EndToEndTests", dependencies: ["stockledger", "TestSupport"], swiftSettings: swift6),
     // What the tests share: where their files go (removed when the test process exits), a seeded random generator.
-    .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swift6),
+    .target(name: "TestSupport", dependencies: ["StockCore"], path: "Tests/TestSupport", swiftSettings: swift6),
   ]
 )

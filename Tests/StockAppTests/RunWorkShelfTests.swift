@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import StockApp
 @testable import StockCore
@@ -12,20 +13,10 @@ import Testing
 /// the shelf, valid or not, and each file's valid ones are its range of it.
 @Suite struct RunWorkShelfTests {
   static let masters: Masters = {
-    var company = Company(name: "Test Co")
-    company.accounts.defaultInventory = "Stock In Hand"
     // swift-format-ignore: NeverUseForceTry
-    return try! Masters(
-      company: company,
-      accounts: [
-        .init(name: "Stock In Hand", rootType: .asset, accountType: "Stock"), .init(name: "Stock Received But Not Billed", rootType: .liability),
-        .init(name: "Cost of Goods Sold", rootType: .expense), .init(name: "Stock Adjustment", rootType: .expense),
-        .init(name: "Expenses Included In Valuation", rootType: .expense), .init(name: "Round Off", rootType: .expense),
-        .init(name: "Temporary Opening", rootType: .liability), .init(name: "Debtors", rootType: .asset),
-        .init(name: "Creditors", rootType: .liability), .init(name: "Sales", rootType: .income),
-      ],
-      warehouses: [.init(name: "Stores", account: "Stock In Hand")], items: [.init(code: "RM", valuationMethod: .fifo)],
-      parties: [.init(name: "Supplier", kind: .supplier)])
+    try! Masters(
+      company: TestMasters.company("Test Co"), accounts: TestMasters.accounts(), warehouses: [.init(name: "Stores", account: "Stock In Hand")],
+      items: [.init(code: "RM", valuationMethod: .fifo)], parties: [.init(name: "Supplier", kind: .supplier)])
   }()
 
   /// A file of `count` receipts, `size` bytes long as picked.

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import StockCore
 @testable import StockValidate
@@ -5,18 +6,9 @@ import Testing
 /// The static rules of SPEC §5.2, one voucher at a time, with the field each problem names.
 @Suite struct VoucherValidatorTests {
   static let masters: Masters = {
-    var company = Company(name: "T")
-    company.accounts.defaultInventory = "Stock In Hand"
     // swift-format-ignore: NeverUseForceTry
-    return try! Masters(
-      company: company,
-      accounts: [
-        .init(name: "Stock In Hand", rootType: .asset, accountType: "Stock"), .init(name: "Group", rootType: .expense, isGroup: true),
-        .init(name: "Stock Received But Not Billed", rootType: .liability), .init(name: "Stock Adjustment", rootType: .expense),
-        .init(name: "Cost of Goods Sold", rootType: .expense), .init(name: "Expenses Included In Valuation", rootType: .expense),
-        .init(name: "Round Off", rootType: .expense), .init(name: "Temporary Opening", rootType: .liability),
-        .init(name: "Debtors", rootType: .asset), .init(name: "Creditors", rootType: .liability), .init(name: "Sales", rootType: .income),
-      ],
+    try! Masters(
+      company: TestMasters.company("T"), accounts: TestMasters.accounts([.init(name: "Group", rootType: .expense, isGroup: true)]),
       warehouses: [.init(name: "All", isGroup: true), .init(name: "Stores", parent: "All"), .init(name: "FG", parent: "All")],
       items: [.init(code: "A", barcodes: ["123"]), .init(code: "S", hasSerialNo: true), .init(code: "SVC", isStockItem: false)],
       parties: [.init(name: "Acme", kind: .supplier), .init(name: "Buyer", kind: .customer)])
