@@ -152,13 +152,13 @@ struct RunWork {
     // The read vouchers are no longer needed (the normalized ones share their storage): keep their count.
     files[i].voucherTotal = files[i].voucherCount
     files[i].read.vouchers = []
-    // A run that will hold more vouchers than the budget holds none past this file: its count so far,
-    // scaled to the bytes of all its files, says so after the first.
+    // A run that will have more vouchers than the budget holds none from this file on: its count so far
+    // (this file's included), scaled to the bytes of all its files, says so before they are put.
     let bytesRead = files[...i].reduce(0) { $0 + $1.picked.size }
     if inboxBytes > 0, bytesRead > 0 {
       let expected = (shelf.count + normalized.count) * max(inboxBytes, bytesRead) / bytesRead
       if expected > shelf.holding { shelf.stopHolding() }
-      if i == 0 { shelf.reserveCapacity(expected + expected / 16) }
+      if shelf.count == 0 { shelf.reserveCapacity(expected + expected / 16) }
     }
     var c = Checks(start: shelf.append(contentsOf: normalized).lowerBound)
     c.hashes.reserveCapacity(checked.count)

@@ -143,9 +143,16 @@ public final class VoucherShelf: @unchecked Sendable {
 
   /// The date of the voucher at `position`.
   /// - Complexity: O(1).
-  public func date(_ position: Int) -> BusinessDate { BusinessDate(dayNumber: Int(Int32(bitPattern: UInt32(keys[position] >> 32)))) }
+  /// - Precondition: the dates and times were not let go (``releaseDatesAndTimes()``).
+  public func date(_ position: Int) -> BusinessDate {
+    precondition(keysReleased == 0, "dates are read before they are let go")
+    return BusinessDate(dayNumber: Int(Int32(bitPattern: UInt32(keys[position] >> 32))))
+  }
   /// The time of the voucher at `position`.
-  public func time(_ position: Int) -> BusinessTime { BusinessTime(seconds: Int(keys[position] & 0xFFFF_FFFF)) }
+  public func time(_ position: Int) -> BusinessTime {
+    precondition(keysReleased == 0, "times are read before they are let go")
+    return BusinessTime(seconds: Int(keys[position] & 0xFFFF_FFFF))
+  }
 
   /// The voucher at `position`, read on its own (a reader going through many keeps its place: ``Reader``).
   /// - Complexity: O(1) kept as a value; O(fields) and two small reads of the file encoded.
