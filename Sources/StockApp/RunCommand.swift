@@ -132,7 +132,7 @@ public enum RunCommand {
 
   /// Valid vouchers a run keeps as values (``VoucherShelf``): a run of up to this many is not slowed by
   /// decoding them, and one that will have more (its first file's count scaled to the bytes of all its
-  /// files says so) keeps none past its first file, and 16 bytes for each instead of about 250
+  /// files says so) keeps none, and 16 bytes for each instead of about 250
   /// (`STOCKLEDGER_TEST_HELD_VOUCHERS` for tests: exactly that many held, the rest encoded, whatever the
   /// run's size; 0 encodes every voucher).
   static let heldVouchers = testHeldVouchers ?? 1_200_000
@@ -165,7 +165,7 @@ public enum RunCommand {
     var continued = snapshot
     var readingHistory = false
     for (n, f) in picked.enumerated() {
-      progress.show("reading \(f.name)", done: n, total: picked.count)
+      progress.show("reading and validating \(f.name)", done: n, total: picked.count)
       if let prior = ledger.imported[f.sha256] {
         if o.keepInbox {
           notes.append("\(f.name): already imported (as \(prior.file) in run \(prior.run)); skipped")
