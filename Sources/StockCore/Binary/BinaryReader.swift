@@ -94,12 +94,6 @@ public struct BinaryReader: Sendable {
     return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[position..<position + n]), as: UTF8.self) }
   }
 
-  /// Goes past a string without making it.
-  public mutating func skipString() throws(BinaryFormatError) {
-    let n = try count()
-    position += n
-  }
-
   @inlinable public mutating func date() throws(BinaryFormatError) -> BusinessDate {
     let at = offset
     let n = try int()

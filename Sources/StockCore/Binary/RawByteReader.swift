@@ -66,10 +66,12 @@ public struct RawByteReader {
     return String(decoding: UnsafeBufferPointer(start: base + position, count: n), as: UTF8.self)
   }
 
-  /// Goes past a string without making it.
-  @inlinable public mutating func skipString() throws(BinaryFormatError) {
+  /// A string, made only when `keeping` (else passed over, and "" returned).
+  @inlinable @inline(__always) public mutating func string(keeping: Bool) throws(BinaryFormatError) -> String {
+    guard !keeping else { return try string() }
     let n = try count()
     position &+= n
+    return ""
   }
 
   @inlinable public mutating func date() throws(BinaryFormatError) -> BusinessDate {

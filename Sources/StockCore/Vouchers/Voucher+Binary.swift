@@ -49,49 +49,77 @@ extension Voucher {
   /// Reads what ``encode(file:into:)`` wrote; `files` is the table its file positions index.
   /// - Complexity: O(fields).
   public init(decoding r: inout RawByteReader, files: [String]) throws(BinaryFormatError) {
-    let at = r.offset
-    guard let type = VoucherType.byOrdinal(try r.byte()) else { throw BinaryFormatError(offset: at, "not a voucher type") }
-    let flags = try r.byte()
-    var purpose: Purpose?
-    if flags & 16 != 0 {
-      guard let p = Purpose.byOrdinal(try r.byte()) else { throw BinaryFormatError(offset: r.offset - 1, "not a purpose") }
-      purpose = p
-    }
-    let no = try r.string()
-    let date = try r.date()
-    let time = try r.time()
-    let party = try r.string()
-    let fileAt = r.offset
-    let file = try r.count(limit: .max)
-    guard file < files.count else { throw BinaryFormatError(offset: fileAt, "file \(file) of \(files.count)") }
-    let line = try r.int()
-    self.init(type: type, no: no, date: date, time: time, source: SourceLocation(file: files[file], line: line))
+    let h = try Head(decoding: &r)
+    guard h.file < files.count else { throw BinaryFormatError(offset: h.fileAt, "file \(h.file) of \(files.count)") }
+    self.init(type: h.type, no: h.no, date: h.date, time: h.time, source: SourceLocation(file: files[h.file], line: h.line))
     let s = storage
-    s.isReturn = flags & 1 != 0
-    s.updateStock = flags & 2 != 0
-    s.action = flags & 4 != 0 ? .cancel : flags & 8 != 0 ? .close : .submit
-    s.purpose = purpose
-    s.party = party
-    if flags & 32 != 0 {
-      let rare = Rare()
-      rare.returnAgainst = try r.string()
-      rare.againstVoucher = try r.string()
-      rare.remarks = try r.string()
-      let column = try r.int()
-      rare.column = column > 0 ? column - 1 : nil
-      rare.element = try r.bool() ? try r.string() : nil
-      for k in 0..<2 {
-        var rows: [ChargeRow] = []
-        for _ in 0..<(try r.count()) { rows.append(try ChargeRow(decoding: &r)) }
-        if k == 0 { rare.taxes = rows } else { rare.additionalCosts = rows }
-      }
-      s.rare = rare
-    }
+    s.isReturn = h.flags & 1 != 0
+    s.updateStock = h.flags & 2 != 0
+    s.action = h.action
+    s.purpose = h.purpose
+    s.party = h.party
+    if h.hasRare { s.rare = try Rare(decoding: &r) }
     let n = try r.count()
     var items: [ItemRow] = []
     items.reserveCapacity(n)
     for _ in 0..<n { items.append(try ItemRow(decoding: &r)) }
     s.items = items
+  }
+
+  /// The fields every encoded voucher begins with, in the order written (read alike by ``init(decoding:files:)``
+  /// and ``VoucherSketch``): type, flags (return, update stock, action, purpose and rare fields present),
+  /// purpose, number, date, time, party, file, line.
+  struct Head {
+    var type: VoucherType
+    var flags: UInt8
+    var purpose: Purpose?
+    var no: String
+    var date: BusinessDate
+    var time: BusinessTime
+    var party: String
+    var file: Int
+    var fileAt: Int
+    var line: Int
+    var action: VoucherAction { flags & 4 != 0 ? .cancel : flags & 8 != 0 ? .close : .submit }
+    /// Whether the rare fields (``Rare``) follow.
+    var hasRare: Bool { flags & 32 != 0 }
+
+    /// - Parameter keepingParty: whether the party is made (a sketch passes over it).
+    init(decoding r: inout RawByteReader, keepingParty: Bool = true) throws(BinaryFormatError) {
+      let at = r.offset
+      guard let type = VoucherType.byOrdinal(try r.byte()) else { throw BinaryFormatError(offset: at, "not a voucher type") }
+      self.type = type
+      flags = try r.byte()
+      if flags & 16 != 0 {
+        guard let p = Purpose.byOrdinal(try r.byte()) else { throw BinaryFormatError(offset: r.offset - 1, "not a purpose") }
+        purpose = p
+      }
+      no = try r.string()
+      date = try r.date()
+      time = try r.time()
+      party = try r.string(keeping: keepingParty)
+      fileAt = r.offset
+      file = try r.count(limit: .max)
+      line = try r.int()
+    }
+  }
+}
+
+extension Voucher.Rare {
+  /// Reads the rare fields ``Voucher/encode(file:into:)`` wrote after a voucher's head.
+  convenience init(decoding r: inout RawByteReader) throws(BinaryFormatError) {
+    self.init()
+    returnAgainst = try r.string()
+    againstVoucher = try r.string()
+    remarks = try r.string()
+    let column = try r.int()
+    self.column = column > 0 ? column - 1 : nil
+    element = try r.bool() ? try r.string() : nil
+    for k in 0..<2 {
+      var rows: [ChargeRow] = []
+      for _ in 0..<(try r.count()) { rows.append(try ChargeRow(decoding: &r)) }
+      if k == 0 { taxes = rows } else { additionalCosts = rows }
+    }
   }
 }
 
@@ -119,30 +147,43 @@ extension ItemRow {
     }
   }
 
-  init(decoding r: inout RawByteReader) throws(BinaryFormatError) {
+  /// Reads a row ``encode(into:)`` wrote. With `movesOnly`, its item and warehouses are made and the
+  /// rest is passed over (what a ``VoucherSketch`` keeps).
+  init(decoding r: inout RawByteReader, movesOnly: Bool = false) throws(BinaryFormatError) {
     let line = try r.int()
     self.init(line: line, itemCode: try r.string())
     warehouse = try r.string()
     sourceWarehouse = try r.string()
     targetWarehouse = try r.string()
     let flags = try r.byte()
+    let keep = !movesOnly
     isFinishedItem = flags & 1 != 0
     isScrapItem = flags & 2 != 0
-    if flags & 4 != 0 { qty = try r.compactFixed() }
-    if flags & 8 != 0 { rate = try r.compactFixed() }
+    if flags & 4 != 0 {
+      let q = try r.compactFixed()
+      if keep { qty = q }
+    }
+    if flags & 8 != 0 {
+      let v = try r.compactFixed()
+      if keep { rate = v }
+    }
     guard flags & 16 != 0 else { return }
     let e = Extras()
-    e.barcode = try r.string()
-    e.uom = try r.string()
-    e.expenseAccount = try r.string()
-    e.incomeAccount = try r.string()
-    e.costCenter = try r.string()
-    e.remarks = try r.string()
-    e.batchNo = try r.string()
-    for _ in 0..<(try r.count()) { e.serialNos.append(try r.string()) }
+    e.barcode = try r.string(keeping: keep)
+    e.uom = try r.string(keeping: keep)
+    e.expenseAccount = try r.string(keeping: keep)
+    e.incomeAccount = try r.string(keeping: keep)
+    e.costCenter = try r.string(keeping: keep)
+    e.remarks = try r.string(keeping: keep)
+    e.batchNo = try r.string(keeping: keep)
+    for _ in 0..<(try r.count()) {
+      let serial = try r.string(keeping: keep)
+      if keep { e.serialNos.append(serial) }
+    }
     if try r.bool() { e.conversionFactor = try r.compactFixed() }
     if try r.bool() { e.batchExpiryDate = try r.date() }
     if try r.bool() { e.batchManufacturingDate = try r.date() }
+    guard keep else { return }
     // Wide values were set through qty and rate above, into this row's own box: kept with the decoded rest.
     e.wideQty = extras?.wideQty
     e.wideRate = extras?.wideRate
@@ -238,49 +279,22 @@ public struct VoucherSketch: Sendable {
     if !target.isEmpty { body(item, target) }
   }
 
-  /// Reads a voucher ``Voucher/encode(file:into:)`` wrote, skipping what a sketch does not keep.
+  /// Reads a voucher ``Voucher/encode(file:into:)`` wrote through the same readers as the voucher's
+  /// decoder (its head, its rare fields, its rows), keeping what a sketch keeps; stops after the head and
+  /// the rare fields when the rows are not asked for.
   mutating func fill(decoding r: inout RawByteReader, rows withRows: Bool) throws(BinaryFormatError) {
-    let at = r.offset
-    guard let t = VoucherType.byOrdinal(try r.byte()) else { throw BinaryFormatError(offset: at, "not a voucher type") }
-    type = t
-    let flags = try r.byte()
-    action = flags & 4 != 0 ? .cancel : flags & 8 != 0 ? .close : .submit
-    if flags & 16 != 0 { _ = try r.byte() }
-    no = try r.string()
-    date = try r.date()
-    _ = try r.int()  // time
-    try r.skipString()  // party
-    _ = try r.count(limit: .max)  // file
-    _ = try r.int()  // line
+    let h = try Voucher.Head(decoding: &r, keepingParty: false)
+    (type, action, no, date) = (h.type, h.action, h.no, h.date)
     if !rows.isEmpty { rows.removeAll(keepingCapacity: true) }
     (returnAgainst, againstVoucher, voucher) = ("", "", nil)
-    if flags & 32 != 0 {
-      returnAgainst = try r.string()
-      againstVoucher = try r.string()
-      guard withRows else { return }
-      try r.skipString()  // remarks
-      _ = try r.int()  // column
-      if try r.bool() { try r.skipString() }  // element
-      for _ in 0..<2 {
-        for _ in 0..<(try r.count()) {
-          _ = try ChargeRow(decoding: &r)
-        }
-      }
+    if h.hasRare {
+      let rare = try Voucher.Rare(decoding: &r)
+      (returnAgainst, againstVoucher) = (rare.returnAgainst, rare.againstVoucher)
     }
     guard withRows else { return }
     for _ in 0..<(try r.count()) {
-      _ = try r.int()  // line
-      let item = try r.string(), warehouse = try r.string(), source = try r.string(), target = try r.string()
-      rows.append((item, warehouse, source, target))
-      let rowFlags = try r.byte()
-      if rowFlags & 4 != 0 { _ = try r.compactFixed() }
-      if rowFlags & 8 != 0 { _ = try r.compactFixed() }
-      guard rowFlags & 16 != 0 else { continue }
-      for _ in 0..<7 { try r.skipString() }
-      for _ in 0..<(try r.count()) { try r.skipString() }
-      if try r.bool() { _ = try r.compactFixed() }
-      if try r.bool() { _ = try r.date() }
-      if try r.bool() { _ = try r.date() }
+      let row = try ItemRow(decoding: &r, movesOnly: true)
+      rows.append((row.itemCode, row.warehouse, row.sourceWarehouse, row.targetWarehouse))
     }
   }
 }
