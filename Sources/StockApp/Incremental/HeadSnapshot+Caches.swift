@@ -144,5 +144,8 @@ extension HeadSnapshot {
     }
     do { index = try index.merged() } catch { throw StoreError(path: PostedVouchers.basePath(ledger: ledger), "cannot be merged: \(error)") }
     indexBaseSize = try index.writeBase(ledger: ledger)
+    // Written, the base is mapped from its file as the next run maps it: its arrays (330 MB at ten
+    // million vouchers) go before the snapshot is encoded and the run ends.
+    if let mapped = try? PostedVouchers.mapBase(ledger: ledger, size: indexBaseSize) { index = PostedVouchers(mapped: mapped) }
   }
 }
