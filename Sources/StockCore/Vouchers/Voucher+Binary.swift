@@ -244,8 +244,8 @@ public struct VoucherSketch: Sendable {
   /// The sketch of `v`.
   public init(_ v: Voucher) { fill(from: v) }
 
-  /// Fills the sketch from `v`.
-  public mutating func fill(from v: Voucher, rows _: Bool = true) {
+  /// Fills the sketch from `v` (which is then its own: its moves are read from its rows).
+  public mutating func fill(from v: Voucher) {
     (type, action, no, date) = (v.type, v.action, v.no, v.date)
     (returnAgainst, againstVoucher) = (v.returnAgainst, v.againstVoucher)
     if !rows.isEmpty { rows.removeAll(keepingCapacity: true) }

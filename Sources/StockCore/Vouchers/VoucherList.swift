@@ -144,14 +144,15 @@ extension VoucherList {
 }
 
 extension VoucherList {
-  /// Goes through the vouchers' sketches in order (with their rows when asked for), without making the
-  /// vouchers the shelf encoded: `body` gets each one's index and sketch (reused from one to the next).
+  /// Goes through the vouchers' sketches in order, without making the vouchers the shelf encoded: `body`
+  /// gets each one's index and sketch (reused from one to the next). `rows`: whether an encoded voucher's
+  /// moves are read (``VoucherSketch/forEachMove(_:)``; a voucher held is its own sketch, moves and all).
   /// - Complexity: O(n) fields read.
   public func forEachSketch(rows: Bool = true, _ body: (Int, VoucherSketch) -> Void) {
     var reader = VoucherShelf.Reader(shelf)
     var sketch = VoucherSketch()
     for i in indices {
-      if let p = position(i) { reader.sketch(p, into: &sketch, rows: rows) } else { sketch.fill(from: self[i], rows: rows) }
+      if let p = position(i) { reader.sketch(p, into: &sketch, rows: rows) } else { sketch.fill(from: self[i]) }
       body(i, sketch)
     }
   }

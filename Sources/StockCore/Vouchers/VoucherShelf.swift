@@ -181,10 +181,11 @@ public final class VoucherShelf: @unchecked Sendable {
     /// - Complexity: O(1) kept as a value; O(fields) encoded, and a 64 KB read when the window does not hold it.
     public mutating func voucher(_ position: Int) -> Voucher { shelf.voucher(position, window: &window, ahead: 64 << 10) }
 
-    /// The sketch of the voucher at `position` (with its rows when asked for), without making the voucher.
+    /// The sketch of the voucher at `position`, without making the voucher (`rows`: as
+    /// ``VoucherList/forEachSketch(rows:_:)``).
     /// - Complexity: as ``voucher(_:)``, without the voucher's allocations.
     public mutating func sketch(_ position: Int, into sketch: inout VoucherSketch, rows: Bool = true) {
-      guard position >= shelf.held.count else { return sketch.fill(from: shelf.held[position], rows: rows) }
+      guard position >= shelf.held.count else { return sketch.fill(from: shelf.held[position]) }
       shelf.log.withPayload(at: shelf.offsets[position - shelf.held.count], window: &window) { bytes in
         var r = RawByteReader(bytes)
         do throws(BinaryFormatError) { try sketch.fill(decoding: &r, rows: rows) } catch {
