@@ -19,8 +19,19 @@ extension RunWork {
   /// starting state; with vouchers dated before the head, the part of the history they touch is loaded and
   /// replaces its item-warehouses' state.
   mutating func continuing(from snapshot: HeadSnapshot, documents: DocumentFile, history: HistoryFile, ledgerDirectory: String) -> Result<Continuation, Fallback> {
+    // The run's own vouchers that others of the run refer to (returned, billed, fulfilled), by number: only
+    // those are kept (every voucher of a large run, kept here, were objects again).
+    var referenced: Set<String> = []
+    for f in files {
+      f.valid.forEachSketch(rows: false) { _, v in
+        if !v.returnAgainst.isEmpty { referenced.insert(v.returnAgainst) }
+        if !v.againstVoucher.isEmpty { referenced.insert(v.againstVoucher) }
+      }
+    }
     var own: [String: Voucher] = [:]
-    for f in files { for v in f.valid { own[v.no] = v } }
+    if !referenced.isEmpty {
+      for f in files { f.valid.forEachSketch(rows: false) { i, v in if referenced.contains(v.no) { own[v.no] = f.valid[i] } } }
+    }
     var seeds: Set<StockKey> = []
     for f in files {
       for v in f.valid {
