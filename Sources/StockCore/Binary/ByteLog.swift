@@ -170,31 +170,14 @@ public final class ByteLog: @unchecked Sendable {
     return window.bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[at..<at + length])) }
   }
 
-  /// Reads the record at `offset` (one ``append(_:)`` returned): `body` gets a reader at its payload
-  /// and the payload's length.
+  /// Reads the record at `offset` (one ``append(_:)`` returned): `body` gets a reader of its payload (a
+  /// copy, for decoders that read arrays) and the payload's length.
   /// - Complexity: O(payload); from the file, O(64 KB) when `window` does not hold it yet.
   public func read<R>(at offset: Int, window: inout Window, _ body: (inout BinaryReader, Int) -> R) -> R {
-    precondition(offset >= 0 && offset < count, "a record of the log")
-    if offset >= spilled {
-      // Copied out (a few dozen bytes): the reader reads an array. Its length first, from at most 10 bytes.
-      let at = memory + (offset - spilled), left = used - (offset - spilled)
-      var head = BinaryReader(Array(UnsafeBufferPointer(start: at, count: min(10, left))))
-      guard let length = try? head.count(limit: left) else { preconditionFailure("the log holds a record at \(offset)") }
-      return ByteLog.read(Array(UnsafeBufferPointer(start: at, count: min(left, head.offset + length))), at: 0, body)
+    withPayload(at: offset, window: &window) { payload in
+      var r = BinaryReader(Array(payload.bindMemory(to: UInt8.self)))
+      return body(&r, payload.count)
     }
-    func holds(_ from: Int, _ to: Int) -> Bool { from >= window.start && to <= window.start + window.bytes.count }
-    if !holds(offset, min(offset + 10, spilled)) { window = load(from: offset, at: 64 << 10) }
-    var head = BinaryReader(window.bytes, from: offset - window.start)
-    guard let length = try? head.count(limit: spilled) else { preconditionFailure("the log's file holds a record at \(offset)") }
-    let end = offset + head.offset - (offset - window.start) + length
-    if !holds(offset, end) { window = load(from: offset, at: max(64 << 10, end - offset)) }
-    return ByteLog.read(window.bytes, at: offset - window.start, body)
-  }
-
-  private static func read<R>(_ bytes: [UInt8], at position: Int, _ body: (inout BinaryReader, Int) -> R) -> R {
-    var r = BinaryReader(bytes, from: position)
-    guard let length = try? r.count() else { preconditionFailure("the log holds a record at \(position)") }
-    return body(&r, length)
   }
 
   /// Hands the log's bytes `from..<to` to `body` in parts, in order (from the file in 1 MB reads, then

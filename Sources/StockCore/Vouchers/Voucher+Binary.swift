@@ -1,7 +1,7 @@
 /// A voucher in a few dozen bytes: how a run keeps the vouchers past its ``VoucherShelf``'s budget
 /// (encoded into a log that spills to a file) instead of as objects of 250 bytes each.
 ///
-/// Every field is kept, so a voucher decodes equal to the one encoded (`VoucherBinaryTests` checks each
+/// Every field is kept, so a voucher decodes equal to the one encoded (`VoucherShelfTests` checks each
 /// field). The file a voucher was read from is written as a position in a table of file names the caller
 /// keeps (``VoucherShelf``): decoded vouchers share one string per file.
 ///
@@ -168,22 +168,22 @@ extension ItemRow {
       if keep { rate = v }
     }
     guard flags & 16 != 0 else { return }
-    let e = Extras()
-    e.barcode = try r.string(keeping: keep)
-    e.uom = try r.string(keeping: keep)
-    e.expenseAccount = try r.string(keeping: keep)
-    e.incomeAccount = try r.string(keeping: keep)
-    e.costCenter = try r.string(keeping: keep)
-    e.remarks = try r.string(keeping: keep)
-    e.batchNo = try r.string(keeping: keep)
+    // The rarely set fields, in a box only when kept (passed over, nothing is made but the reads).
+    let e = keep ? Extras() : nil
+    let texts = (
+      try r.string(keeping: keep), try r.string(keeping: keep), try r.string(keeping: keep), try r.string(keeping: keep),
+      try r.string(keeping: keep), try r.string(keeping: keep), try r.string(keeping: keep))
+    var serials: [String] = []
     for _ in 0..<(try r.count()) {
       let serial = try r.string(keeping: keep)
-      if keep { e.serialNos.append(serial) }
+      if keep { serials.append(serial) }
     }
-    if try r.bool() { e.conversionFactor = try r.compactFixed() }
-    if try r.bool() { e.batchExpiryDate = try r.date() }
-    if try r.bool() { e.batchManufacturingDate = try r.date() }
-    guard keep else { return }
+    let factor = try r.bool() ? try r.compactFixed() : nil
+    let expiry = try r.bool() ? try r.date() : nil
+    let made = try r.bool() ? try r.date() : nil
+    guard let e else { return }
+    (e.barcode, e.uom, e.expenseAccount, e.incomeAccount, e.costCenter, e.remarks, e.batchNo) = texts
+    (e.serialNos, e.conversionFactor, e.batchExpiryDate, e.batchManufacturingDate) = (serials, factor, expiry, made)
     // Wide values were set through qty and rate above, into this row's own box: kept with the decoded rest.
     e.wideQty = extras?.wideQty
     e.wideRate = extras?.wideRate

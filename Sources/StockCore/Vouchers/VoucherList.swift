@@ -2,8 +2,8 @@
 /// bytes each) and the rest held here (vouchers the engine filled in, cancellations): what a run accepted,
 /// in the order its `vouchers.csv` lists them, without holding the vouchers the shelf encoded.
 ///
-/// Go through it in order (`for v in list`, ``forEach(from:_:)``): the iterator keeps its place in the
-/// shelf's file. Reading an element by index reads it on its own (see ``VoucherShelf/subscript(_:)``).
+/// Go through it in order (`for v in list`, ``forEachSketch(rows:_:)``): the iterator keeps its place in
+/// the shelf's file. Reading an element by index reads it on its own (see ``VoucherShelf/subscript(_:)``).
 public struct VoucherList: RandomAccessCollection, Sendable, ExpressibleByArrayLiteral {
   public let shelf: VoucherShelf
   /// Each element's shelf position (≥ 0), or `-1 - k` for `own[k]`; nil while the list is the shelf's
