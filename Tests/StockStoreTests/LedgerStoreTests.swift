@@ -131,7 +131,7 @@ import Testing
       var given: (@Sendable () -> PrewrittenRunFiles?)?
       if let prewritten { given = { @Sendable in prewritten } }
       let committed = try store.commit(r, previousChain: LedgerStore.zeroChain, places: 2, prewritten: given)
-      return (try String(contentsOfFile: dir + "/runs/000001/manifest", encoding: .utf8), try DurableFiles.read(dir + "/runs/000001/vouchers.csv"), committed.places, dir)
+      return (try String(contentsOfFile: dir + "/runs/000001/manifest", encoding: .utf8), try DurableFiles.read(dir + "/runs/000001/vouchers.csv"), Array(committed.places), dir)
     }
     let whole = try commit(prewritten: nil)
     let scratch = directory()
@@ -310,5 +310,26 @@ import Testing
     var w = ByteWriter(guardsFormulas: true)
     write(&w)
     return String(decoding: w.bytes, as: UTF8.self)
+  }
+}
+
+/// A run's places are kept as 32-bit ends: read back, each is the place appended, also past 4 GB (where
+/// the low bits wrap, once or at several vouchers in a row of large ones) and from a first voucher that
+/// does not begin at 0.
+@Suite struct VoucherPlacesTests {
+  @Test func placesReadBackAsAppendedPastFourGigabytes() {
+    var places = VoucherPlaces(run: 7)
+    var expected: [VoucherPlace] = []
+    var at = 143  // after the header
+    let lengths = [120, 95, (1 << 32) - 1, 3, 1 << 31, 1 << 31, 1 << 31, 0, 77, (1 << 32) - 200, 500]
+    for n in lengths {
+      places.append(start: at, end: at + n)
+      expected.append(VoucherPlace(run: 7, start: at, end: at + n))
+      at += n
+    }
+    #expect(places.count == lengths.count)
+    #expect(Array(places) == expected)
+    #expect(places.indices.reversed().map { places[$0] } == expected.reversed())
+    #expect(places.last?.end == 143 + lengths.reduce(0, +))
   }
 }

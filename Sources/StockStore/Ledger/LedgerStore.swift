@@ -384,7 +384,7 @@ public struct LedgerStore: Sendable {
   ///   its bytes are those of the run's GL journal (no text field a report guards against formulas).
   public func commit(
     _ record: RunRecord, previousChain: String, places: Int, prewritten: (@Sendable () -> PrewrittenRunFiles?)? = nil
-  ) throws(StoreError) -> (chain: String, places: [VoucherPlace], journal: String?) {
+  ) throws(StoreError) -> (chain: String, places: VoucherPlaces, journal: String?) {
     defer { prewritten?()?.discard() }
     try DurableFiles.makeDirectory(runsPath)
     let dir = runPath(record.run)
@@ -393,7 +393,7 @@ public struct LedgerStore: Sendable {
     try DurableFiles.syncDirectory(runsPath)
     // Each file is written, fsynced and hashed as it is built.
     var manifest = "stockledger-run 1\nrun \(record.run)\nprev \(previousChain)\n"
-    var voucherPlaces: [VoucherPlace] = []
+    var voucherPlaces = VoucherPlaces(run: record.run)
     /// Makes `out` durable and enters it in the manifest.
     func enter(_ out: StreamedFile) throws(StoreError) {
       let (count, hash) = try out.finish()
@@ -430,9 +430,11 @@ public struct LedgerStore: Sendable {
       case .failure(let error): throw error
       }
       manifest += "file \(w.name) \(w.count) \(w.sha256)\n"
-      // Taken whole when it is the only list (appended, ten million places were a copy of 240 MB at the
-      // run's peak of memory).
-      if voucherPlaces.isEmpty { voucherPlaces = w.places } else { voucherPlaces += w.places }
+      // `vouchers.csv`'s, taken whole (a copy of ten million places was 152 MB at the run's peak of memory).
+      if !w.places.isEmpty {
+        precondition(voucherPlaces.isEmpty, "one file has the vouchers' places")
+        voucherPlaces = w.places
+      }
       glHasFormulas = glHasFormulas || w.formulas
     }
     var w = CSVWriter(guardsFormulas: false)
@@ -531,7 +533,7 @@ enum LargeFile: CaseIterable, Sendable {
     var name: String
     var count: Int
     var sha256: String
-    var places: [VoucherPlace] = []
+    var places = VoucherPlaces()
     var formulas = false
   }
 
@@ -557,7 +559,7 @@ enum LargeFile: CaseIterable, Sendable {
         try begun.write(record.vouchers.dropping(first: begun.count))
         let closed = try begun.closeHashed()
         try closed.adopt(as: dir + "/" + fileName)
-        return Written(name: fileName, count: closed.count, sha256: closed.sha256, places: begun.places)
+        return Written(name: fileName, count: closed.count, sha256: closed.sha256, places: begun.takePlaces())
       } catch { return nil }
     case .stock:
       guard let p = prewritten?.stock, p.rows == record.entryCount, record.cancelledEntries.isEmpty else { return nil }
@@ -580,7 +582,7 @@ enum LargeFile: CaseIterable, Sendable {
       let file = try VouchersFile(path: dir + "/" + fileName, run: run, capacity: record.vouchers.count)
       try file.write(record.vouchers)
       let (count, hash) = try file.finish()
-      return Written(name: fileName, count: count, sha256: hash, places: file.places)
+      return Written(name: fileName, count: count, sha256: hash, places: file.takePlaces())
     case .stock:
       precondition(record.streamedEntryCount == nil, "entries not kept are adopted, not written (LedgerStore.commit)")
       out = try StreamedFile(path: dir + "/" + fileName)

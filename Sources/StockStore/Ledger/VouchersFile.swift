@@ -12,16 +12,19 @@ public final class VouchersFile: @unchecked Sendable {
   private var buffer: ByteWriter
   public let run: Int
   /// Where each voucher written so far is, in the order written.
-  public private(set) var places: [VoucherPlace] = []
+  public private(set) var places: VoucherPlaces
   /// The numbers of the first and the last voucher written (a continuation must follow them).
   public private(set) var firstNumber: String?, lastNumber: String?
-  /// Vouchers written so far.
-  public var count: Int { places.count }
+  /// Vouchers written so far (``takePlaces()`` keeps it).
+  public var count: Int { taken ?? places.count }
+  /// The count when the places were taken.
+  private var taken: Int?
 
   /// Starts the file (its header) at `path` (under a temporary name beside it until finished).
   public init(path: String, run: Int, capacity: Int = 0) throws(StoreError) {
     file = try StreamedFile(path: path)
     self.run = run
+    places = VoucherPlaces(run: run)
     buffer = ByteWriter(guardsFormulas: false, capacity: StreamedFile.chunk + (1 << 16))
     buffer.texts(LedgerFormat.voucherHeader)
     buffer.endRow()
@@ -31,10 +34,11 @@ public final class VouchersFile: @unchecked Sendable {
   /// Appends the rows of `vouchers` (``LedgerFormat/write(_:into:)``).
   /// - Complexity: O(rows written).
   public func write(_ vouchers: some Sequence<Voucher>) throws(StoreError) {
+    precondition(taken == nil, "nothing is written after the places are taken")
     for v in vouchers {
       let start = file.count + buffer.count
       LedgerFormat.write(v, into: &buffer)
-      places.append(VoucherPlace(run: run, start: start, end: file.count + buffer.count))
+      places.append(start: start, end: file.count + buffer.count)
       if firstNumber == nil { firstNumber = v.no }
       lastNumber = v.no
       try file.write(from: &buffer)
@@ -45,6 +49,15 @@ public final class VouchersFile: @unchecked Sendable {
   /// (the writer was given them in this order, ``Timeline/arrivalOrder(_:)``; this guards the hand-over).
   public func isBeginning(of vouchers: VoucherList, run: Int) -> Bool {
     run == self.run && count <= vouchers.count && (count == 0 || (vouchers[0].no == firstNumber && vouchers[count - 1].no == lastNumber))
+  }
+
+  /// The places of the vouchers written, handed over rather than shared (the file keeps none: ten million
+  /// places are 152 MB, held to the run's end by whoever keeps the file). Nothing is written after.
+  public func takePlaces() -> VoucherPlaces {
+    precondition(taken == nil, "a file's places are taken once")
+    taken = places.count
+    defer { places = VoucherPlaces(run: run) }
+    return places
   }
 
   /// Makes the file durable under its name (``StreamedFile/finish(durable:)``).
