@@ -111,6 +111,42 @@ import Testing
     }
   }
 
+  /// Numbers are a log shared by copies, read by going through the records after a mark: two copies
+  /// setting documents in turn put their numbers between each other's, and each must still read its own
+  /// number for every record, in order, backwards and at random (past the marks every 32 records), and
+  /// find its documents by number.
+  @Test(arguments: [nil, 1, 40] as [Int?]) func eachCopyReadsItsOwnNumbersWhenTheirsInterleave(spill: Int?) {
+    var docs = Self.documents(spill: spill)
+    for i in 0..<70 { docs["V\(i)"] = Self.doc(.purchaseReceipt, "S", qty: i + 1, rate: 3) }
+    var (a, b) = (docs, docs)
+    var (numbersA, numbersB) = ((0..<70).map { "V\($0)" }, (0..<70).map { "V\($0)" })
+    for i in 0..<90 {
+      // Numbers of several lengths (one record's size differs from the next).
+      let (na, nb) = ("A\(String(repeating: "x", count: i % 5))\(i)", "B\(i)")
+      a[na] = Self.doc(.deliveryNote, "C", qty: i + 1, rate: 5)
+      numbersA.append(na)
+      if i % 3 != 0 {
+        b[nb] = Self.doc(.purchaseReceipt, "D", qty: i + 2, rate: 6)
+        numbersB.append(nb)
+      }
+    }
+    for (copy, numbers) in [(a, numbersA), (b, numbersB)] {
+      var rng = SeededGenerator(seed: 7)
+      let orders = [Array(numbers.indices), numbers.indices.reversed(), numbers.indices.shuffled(using: &rng)]
+      for order in orders {
+        var c = copy
+        for r in order {
+          var w = BinaryWriter()
+          #expect(c.encode(record: r, into: &w) == numbers[r])
+        }
+      }
+      var c = copy
+      for (r, no) in numbers.enumerated() { #expect(c[no]?.lines.first?.qty == Fixed(r < 70 ? r + 1 : (no.hasPrefix("A") ? r - 69 : Int(no.dropFirst())! + 2))) }
+    }
+    var original = docs
+    #expect(original["A0"] == nil && original["B1"] == nil && original.dictionary.count == 70)
+  }
+
   /// A run from scratch copies its documents' records to the document file in bulk when each was set
   /// once, one after another: the bytes must be each document's encoding, framed, in the order set, with
   /// each record's offset; a removal, a lookup, or another copy writing to the shared log in between

@@ -88,6 +88,11 @@ public struct RawByteWriter: BinarySink {
   /// A length, then the bytes.
   @inlinable @inline(__always) mutating func bytes(_ b: UnsafeRawBufferPointer) {
     count(b.count)
+    raw(b)
+  }
+
+  /// Bytes as they are.
+  @inlinable @inline(__always) public mutating func raw(_ b: UnsafeRawBufferPointer) {
     guard fits(b.count) else { return }
     if let from = b.baseAddress { (base + written).update(from: from.assumingMemoryBound(to: UInt8.self), count: b.count) }
     written &+= b.count

@@ -80,6 +80,9 @@ extension BinaryWriter {
   /// Bytes as they are.
   public mutating func raw(_ b: [UInt8]) { storage.append(contentsOf: b) }
 
+  /// Bytes as they are, from where they lie.
+  public mutating func raw(_ b: UnsafeRawBufferPointer) { storage.append(contentsOf: b) }
+
   /// Empties the writer, keeping its storage (a scratch writer reused per record).
   public mutating func reset() { storage.removeAll(keepingCapacity: true) }
 }

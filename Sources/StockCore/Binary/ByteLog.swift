@@ -43,6 +43,18 @@ public final class ByteLog: @unchecked Sendable {
   /// Bytes in the log.
   public var count: Int { spilled + used }
 
+  /// The bytes a record with a payload of `length` bytes takes in the log (its length's prefix and the
+  /// payload): the offset of the record after it, relative to its own.
+  /// - Complexity: O(1).
+  public static func recordSize(payload length: Int) -> Int {
+    var prefix = 1, v = length >> 7
+    while v > 0 {
+      prefix += 1
+      v >>= 7
+    }
+    return prefix + length
+  }
+
   /// Whether part of the log is in its file (for tests).
   public var hasSpilled: Bool { spilled > 0 }
 

@@ -8,15 +8,26 @@ import StockCore
 /// holds it), and the table of numbers is built only when a lookup needs it, from where it last stopped.
 /// Given a directory (``init(spillingTo:)``), the log goes to a file there as it grows: ten million
 /// documents held as arrays of lines were 1.1 GB of a run's memory; encoded they are 50–70 bytes each, and
-/// a run holds a number and an offset per document (24 bytes) and the log's last 16 MB.
+/// a run holds an offset per document (8 bytes) and the log's last 16 MB. The documents' numbers are a log
+/// of their own, read in order (the table, ``encode(record:into:)`` going through the records): held as
+/// strings they were 160 MB at ten million vouchers.
 ///
 /// Lookups are `mutating` (they may extend the table, and keep the bytes last read from the log's file);
 /// a copy looked up builds its own. Copies share the log, which only grows.
 public struct PostedDocuments: Sendable {
-  /// Parallel arrays, one element per document set, in the order they were set: the number, and the
-  /// offset of its record in `log` (-1: removed).
-  private var numbers: [String] = []
+  /// One element per document set, in the order they were set: the offset of its record in `log` (-1:
+  /// removed).
   private var offsets: [Int] = []
+  /// The number of each document set, in the order set: a record each in `numbers`, found from the last
+  /// mark at or before it (``NumberMark``) by going through the records after the mark.
+  private let numbers: ByteLog
+  private var marks: [NumberMark] = []
+  /// Where the number of the document set last is followed by the next one's, when this value sets it
+  /// (copies share the log: another's numbers may come between).
+  private var numbersEnd = 0
+  /// The number read last, and where, so that reading them in order reads each once.
+  private var cursor = NumberMark(record: -1, offset: 0)
+  private var numbersWindow = ByteLog.Window()
   /// The lines of the document being posted (``appendPendingLine(_:)``).
   private var pending: [PostedDocument.Line] = []
   private let log: ByteLog
@@ -34,16 +45,29 @@ public struct PostedDocuments: Sendable {
   /// looks its document up first), so each number has one record, the one set when its voucher posted.
   public private(set) var lookedUp = false
 
-  /// Documents kept in memory.
-  public init() { log = ByteLog() }
+  /// A document set whose number's record is not right after the one before it (every 32nd, and any
+  /// after another copy's number): its position among those set and its number's offset in `numbers`.
+  private struct NumberMark: Sendable {
+    var record: Int
+    var offset: Int
+  }
 
-  /// Documents whose log spills to an unnamed file in `directory` past 16 MB (`every` bytes).
-  public init(spillingTo directory: String, every bytes: Int = 16 << 20) { log = ByteLog(spillingTo: directory, every: bytes) }
+  /// Documents kept in memory.
+  public init() {
+    log = ByteLog()
+    numbers = ByteLog()
+  }
+
+  /// Documents whose logs spill to unnamed files in `directory` past 16 MB (`every` bytes).
+  public init(spillingTo directory: String, every bytes: Int = 16 << 20) {
+    log = ByteLog(spillingTo: directory, every: bytes)
+    numbers = ByteLog(spillingTo: directory, every: bytes)
+  }
 
   /// Makes room for `count` documents (pages of room not used are never touched).
   public mutating func reserveCapacity(_ count: Int) {
-    numbers.reserveCapacity(count)
     offsets.reserveCapacity(count)
+    marks.reserveCapacity(count / 32 + 1)
   }
 
   /// The document of `no`, or nil. Setting nil removes it.
@@ -105,20 +129,43 @@ public struct PostedDocuments: Sendable {
   public mutating func encode(record: Int, into w: inout BinaryWriter) -> String? {
     let offset = offsets[record]
     guard offset >= 0 else { return nil }
-    log.read(at: offset, window: &window) { r, length in
-      guard let payload = try? r.bytes(length) else { preconditionFailure("a document of the log reads back") }
-      w.raw(payload)
-    }
-    return numbers[record]
+    log.withPayload(at: offset, window: &window) { w.raw($0) }
+    return number(record)
   }
 
   /// Notes a document set: its record at `offset` in the log, or a removal (-1).
   private mutating func record(_ no: String, at offset: Int) {
     if offsets.isEmpty { start = offset }
     if offset < 0 || (!offsets.isEmpty && offset != end) { contiguous = false }
-    numbers.append(no)
+    var no = no
+    let at = no.withUTF8 { u in numbers.append { $0.raw(UnsafeRawBufferPointer(u)) } }
+    if offsets.count % 32 == 0 || at != numbersEnd { marks.append(NumberMark(record: offsets.count, offset: at)) }
+    numbersEnd = numbers.count
     offsets.append(offset)
     end = log.count
+  }
+
+  /// The number of the document set at position `record`.
+  /// - Complexity: O(1) after the one before it; else O(32) records read.
+  private mutating func number(_ record: Int) -> String {
+    var lo = 0, hi = marks.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if marks[mid].record <= record { lo = mid + 1 } else { hi = mid }
+    }
+    precondition(lo > 0, "the first document set is marked")
+    // From the cursor when no mark lies between it and the record (a mark is where the records after the
+    // cursor's may not follow on: another copy's numbers came between).
+    let mark = marks[lo - 1]
+    if !(mark.record <= cursor.record && cursor.record <= record) { cursor = mark }
+    while true {
+      let wanted = cursor.record == record
+      let (size, no) = numbers.withPayload(at: cursor.offset, window: &numbersWindow) { payload in
+        (ByteLog.recordSize(payload: payload.count), wanted ? String(decoding: payload, as: UTF8.self) : nil)
+      }
+      if let no { return no }
+      cursor = NumberMark(record: cursor.record + 1, offset: cursor.offset + size)
+    }
   }
 
   /// When every document was set once, each record right after the one before (a replay that set each
@@ -141,7 +188,8 @@ public struct PostedDocuments: Sendable {
     guard indexed < offsets.count else { return }
     if table.isEmpty { table.reserveCapacity(offsets.count - indexed) }
     for i in indexed..<offsets.count {
-      if offsets[i] < 0 { table[numbers[i]] = nil } else { table[numbers[i]] = i }
+      let no = number(i)
+      if offsets[i] < 0 { table[no] = nil } else { table[no] = i }
     }
     indexed = offsets.count
   }
