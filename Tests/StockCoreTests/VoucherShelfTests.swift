@@ -112,6 +112,23 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
   }
 
+  /// The dates and times go while a run posts and come back from its timeline when it orders again: those
+  /// put back read as put, the vouchers themselves are untouched, and a second release keeps the count.
+  @Test func datesAndTimesPutBackReadAsPut() {
+    let shelf = VoucherShelf(holding: 2)
+    let put = (0..<40).map { Self.plain($0 * 7, file: "a.csv") }
+    shelf.append(contentsOf: put)
+    shelf.releaseDatesAndTimes()
+    shelf.releaseDatesAndTimes()
+    #expect(shelf.count == 40)
+    let kept = Array(stride(from: 1, to: 40, by: 3))
+    shelf.restoreDatesAndTimes { restore in for p in kept.reversed() { restore(p, put[p].date, put[p].time) } }
+    #expect(shelf.count == 40)
+    #expect(kept.filter { shelf.date($0) != put[$0].date || shelf.time($0) != put[$0].time }.isEmpty)
+    #expect(kept.allSatisfy { put[$0].date != BusinessDate(dayNumber: 0) })
+    #expect((0..<40).filter { shelf[$0] != put[$0] }.isEmpty)
+  }
+
   /// A list names vouchers of a shelf by position (a range while it can be) and holds others itself; it
   /// reads back in order, by index, filtered, without its first ones, and joined to another list.
   @Test(arguments: [Int.max, 0]) func listsKeepTheirOrder(holding: Int) {
