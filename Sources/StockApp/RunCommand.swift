@@ -308,7 +308,7 @@ public enum RunCommand {
       return Background { () -> HeadSnapshot? in
         var next = HeadSnapshot.after(run: settled, on: ledger, from: snapshot, mastersDigest: digest)
         do {
-          try next.storeDocuments(of: settled, on: workLedger, from: snapshot, loaded: loadedDocuments, in: documents)
+          try next.storeDocuments(of: settled, on: workLedger, from: snapshot, loaded: loadedDocuments, in: documents, indexIn: ledgerDirectory)
           try next.storeIndex(ledger: ledgerDirectory, from: snapshot)
         } catch { return nil }
         next.encodeIndexAndState()

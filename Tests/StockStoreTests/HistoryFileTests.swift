@@ -21,7 +21,8 @@ import Testing
     var whole = HistoryFile.Encoder(appending: false)
     for (source, ks) in [(0, [a]), (2, [b, a]), (3, []), (4, [c, b])] { whole.add(source: source, keys: ks) }
     #expect(whole.count == 4)
-    let size = try file.write(whole.bytes { place($0) })
+    let size = try file.write(whole) { place($0) }
+    #expect(size == whole.bytes { place($0) }.count)
     // Two more, appended with their keys spelled out (a run from the snapshot).
     var appended = HistoryFile.Encoder(appending: true)
     appended.add(source: 0, keys: [c])
@@ -35,5 +36,26 @@ import Testing
       #expect(keys(contents, ordinal) == ks, "voucher \(ordinal)")
     }
     #expect(contents.keys.count == 3)  // the appended keys are the numbered ones
+  }
+
+  /// A replay's history is written in parts as its records are put together: past a part (a megabyte),
+  /// the file is the records' bytes and reads back every place and key.
+  @Test func aLargeHistoryIsWrittenInParts() throws {
+    let file = HistoryFile(ledger: temporaryDirectory("sl-history"))
+    var encoder = HistoryFile.Encoder(appending: false)
+    let all = (0..<500).map { StockKey(item: "ITEM\($0)", warehouse: "WH\($0 % 7)") }
+    let n = 150_000
+    for i in 0..<n { encoder.add(source: i, keys: i % 10 == 0 ? [all[i % 500], all[(i * 7) % 500]] : [all[i % 500]]) }
+    let big = { (i: Int) in VoucherPlace(run: 1, start: 1_000 * i, end: 1_000 * i + 100 + i % 900) }
+    let size = try file.write(encoder, place: big)
+    let bytes = encoder.bytes(place: big)
+    #expect(bytes.count > 1 << 20 && size == bytes.count)  // more than one part
+    #expect(FileManager.default.contents(atPath: file.path).map(Array.init) == bytes)
+    let contents = try file.read(size: size)
+    #expect(contents.count == n)
+    for i in stride(from: 0, to: n, by: 997) {
+      #expect(contents.place(of: i) == big(i))
+      #expect(keys(contents, i) == (i % 10 == 0 ? [all[i % 500], all[(i * 7) % 500]] : [all[i % 500]]))
+    }
   }
 }

@@ -84,6 +84,21 @@ import Testing
     var w = BinaryWriter()
     built.encode(into: &w)
     #expect(FileManager.default.contents(atPath: dir + "/index").map(Array.init) == w.bytes)
+    // A replay's index written as it is put in order, a part at a time (more vouchers than a part): the
+    // same bytes, mapped and looked up as the next run does.
+    var streamed = VoucherIndex.Builder(capacity: numbers.count)
+    for (i, no) in numbers.enumerated() { streamed.add(no, type: i % 2 == 0 ? .purchaseReceipt : .deliveryNote, date: day.adding(days: i), document: nil) }
+    let many = numbers + (3000..<40_000).map { "W-\($0)" }
+    for i in numbers.count..<many.count { streamed.add(many[i], type: .stockEntry, date: day, document: nil) }
+    let places = many.indices.map { $0 % 3 == 0 ? 0 : UInt64(10 * $0) + 1 }
+    let whole = streamed.buildAwaitingDocuments()
+    var expected = BinaryWriter()
+    whole.finish(documents: places).encode(into: &expected)
+    let (mapped, size) = try PostedVouchers.writeBase(whole, documents: places, ledger: dir)
+    #expect(FileManager.default.contents(atPath: PostedVouchers.basePath(ledger: dir)).map(Array.init) == expected.bytes)
+    #expect(size == expected.bytes.count)
+    for i in stride(from: 0, to: many.count, by: 7) { #expect(mapped.documentOffset(many[i]) == (i % 3 == 0 ? nil : 10 * i)) }
+    #expect(mapped.lookup("V-4")?.date == day.adding(days: 4) && mapped.lookup("W-39999")?.type == .stockEntry && mapped.lookup("W-40000") == nil)
   }
 
   @Test func documentsWrittenRecordByRecordAreReadAtTheirOffsets() throws {

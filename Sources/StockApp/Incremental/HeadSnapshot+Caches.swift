@@ -8,11 +8,11 @@ import StockStore
 /// The caches a run leaves for the next one besides the snapshot: documents, history, voucher index.
 extension HeadSnapshot {
   /// Writes the documents the next run may need and records where they are: after a replay every posted
-  /// voucher's document (the file rewritten, in ledger order) and the voucher index with them; after a run
-  /// from the snapshot, the documents it created or changed (appended; the vouchers of a revalued part are
-  /// `ledger`'s).
+  /// voucher's document (the file rewritten, in ledger order) and the voucher index with them (its base
+  /// written to `indexLedger` and mapped); after a run from the snapshot, the documents it created or
+  /// changed (appended; the vouchers of a revalued part are `ledger`'s).
   /// - Complexity: O(documents written); after a replay O(posted vouchers) for the index (a bucket sort).
-  mutating func storeDocuments(of s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, loaded: [String: PostedDocument], in file: DocumentFile) throws(StoreError) {
+  mutating func storeDocuments(of s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, loaded: [String: PostedDocument], in file: DocumentFile, indexIn indexLedger: String) throws(StoreError) {
     var scratch = BinaryWriter(capacity: 256)
     var documents = s.state.documents  // its table of numbers is built here, off the posting core
     // After a replay the file is rewritten record by record; else the run's records are gathered and
@@ -82,7 +82,7 @@ extension HeadSnapshot {
         s.acceptedNew.forEachSketch(rows: false) { i, v in if v.action == .submit { documentPlaces.append(place(added(i, v))) } }
       }
       documentsSize = try rewrite.finish()
-      index = PostedVouchers(base: pending.value.finish(documents: documentPlaces))
+      (index, indexBaseSize) = try PostedVouchers.writeBase(pending.value, documents: documentPlaces, ledger: indexLedger)
     }
   }
 }
@@ -124,21 +124,23 @@ extension HeadSnapshot {
   /// a run from the snapshot.
   /// - Parameter places: where the run's vouchers were committed (parallel to `s.acceptedNew`).
   /// - Returns: the file's size and the number of vouchers it holds, for the next snapshot.
-  static func storeHistory(_ encoder: HistoryFile.Encoder, places: [VoucherPlace], on ledger: LedgerContents, from previous: HeadSnapshot?, in file: HistoryFile) throws(StoreError) -> (size: Int, count: Int) {
+  static func storeHistory(_ encoder: HistoryFile.Encoder, places: VoucherPlaces, on ledger: LedgerContents, from previous: HeadSnapshot?, in file: HistoryFile) throws(StoreError) -> (size: Int, count: Int) {
     if let previous {
       return (try file.append(encoder.bytes { places[$0] }, after: previous.historySize), previous.historyCount + encoder.count)
     }
     // Sources as ``historyKeys(of:on:from:)`` counts them: the ledger's placed vouchers, then the run's.
     let ledgerPlaces = ledger.voucherPlaces
     let placed = min(ledger.vouchers.count, ledgerPlaces.count)
-    return (try file.write(encoder.bytes { $0 < placed ? ledgerPlaces[$0] : places[$0 - placed] }), encoder.count)
+    return (try file.write(encoder) { $0 < placed ? ledgerPlaces[$0] : places[$0 - placed] }, encoder.count)
   }
 }
 
 extension HeadSnapshot {
-  /// Writes the voucher index's base after a replay, or when its recent part has grown enough to merge.
+  /// Writes the voucher index's base when its recent part has grown enough to merge (after a replay it
+  /// was written with the documents, ``storeDocuments(of:on:from:loaded:in:indexIn:)``).
   mutating func storeIndex(ledger: String, from previous: HeadSnapshot?) throws(StoreError) {
-    if let previous, !index.wantsMerge {
+    guard let previous else { return }
+    if !index.wantsMerge {
       indexBaseSize = previous.indexBaseSize
       return
     }

@@ -124,6 +124,16 @@ public struct PostedVouchers: Sendable {
     return try file.finish(durable: false).count
   }
 
+  /// Writes `pending` with its documents as the base (a replay's index, ``VoucherIndex/Pending/write(documents:to:)``)
+  /// and returns the vouchers with that base mapped from its file, and the file's size.
+  public static func writeBase(_ pending: consuming VoucherIndex.Pending, documents: [UInt64], ledger: String) throws(StoreError) -> (PostedVouchers, size: Int) {
+    let path = basePath(ledger: ledger)
+    let file = try StreamedFile(path: path, hashing: false, directIO: false)
+    pending.write(documents: documents, to: file)
+    let size = try file.finish(durable: false).count
+    do { return (PostedVouchers(mapped: try mapBase(ledger: ledger, size: size)), size) } catch { throw StoreError(path: path, "cannot be read back: \(error)") }
+  }
+
   /// Maps the base written with `size` bytes.
   public static func mapBase(ledger: String, size: Int) throws(BinaryFormatError) -> MappedVoucherIndex {
     guard DurableFiles.size(basePath(ledger: ledger)) == size, let m = MappedVoucherIndex(path: basePath(ledger: ledger)) else {
