@@ -154,3 +154,22 @@ import Testing
     #expect(log.hasSpilled == (spillEvery != nil))
   }
 }
+
+/// Offsets into a log kept in 32 bits: read back as appended, past 4 GB too (one step over several
+/// multiples of 2³², equal offsets, a step to exactly 2³²).
+@Suite struct GrowingOffsetsTests {
+  @Test func offsetsReadBackAsAppendedPastFourGigabytes() {
+    let steps = [0, 5, 0, (1 << 32) - 6, 1, 1 << 33, 0, 12345, (1 << 32) + 7, 3, 1 << 40]
+    var offsets = GrowingOffsets()
+    var expected: [Int] = []
+    var at = 0
+    for step in steps {
+      at += step
+      offsets.append(at)
+      expected.append(at)
+    }
+    #expect(Array(offsets) == expected)
+    #expect(offsets.indices.reversed().map { offsets[$0] } == expected.reversed())
+    #expect(offsets.lastOffset == at && offsets.count == steps.count)
+  }
+}

@@ -1,10 +1,11 @@
 /// A run's vouchers by position, in the order they were put: the first ``holding`` kept as values, the
 /// rest encoded (``Voucher/encode(file:into:)``, 50–70 bytes each) in a ``ByteLog`` that spills to a file
 /// without a name in the ledger directory. Ten million vouchers kept as values were 2.5 GB of a run's
-/// memory; past the budget a voucher costs the run 16 bytes (its offset, date and time) and is decoded each
-/// time it is read (a few hundred nanoseconds).
+/// memory; past the budget a voucher costs the run 12 bytes (its offset, date and time; 4 once its date and
+/// time go) and is decoded each time it is read (a few hundred nanoseconds).
 ///
-/// The date and time of every voucher are kept beside it, so the timeline is ordered without decoding one.
+/// The date and time of every voucher are kept beside it until the timeline is ordered, so that it is
+/// ordered without decoding one.
 ///
 /// Vouchers are put by one thread, before any is read; then read by any number of threads, each through
 /// its own ``Reader`` (which keeps the part of the log's file it read last).
@@ -14,8 +15,8 @@ public final class VoucherShelf: @unchecked Sendable {
   // (No exclusivity checks: written by one thread before any reads, as the type says.)
   @exclusivity(unchecked) fileprivate var held: [Voucher] = []
   fileprivate let log: ByteLog
-  /// The log offset of each voucher past `holding`.
-  @exclusivity(unchecked) fileprivate var offsets: [Int] = []
+  /// The log offset of each voucher past `holding` (4 bytes each: they only grow).
+  @exclusivity(unchecked) fileprivate var offsets = GrowingOffsets()
   /// Date (high 32 bits) and time of each voucher.
   @exclusivity(unchecked) private var keys: [UInt64] = []
   /// The file names the encoded vouchers index (a decoded voucher shares its file's string).
@@ -148,7 +149,7 @@ public final class VoucherShelf: @unchecked Sendable {
         let at = log.append(records: bytes)
         if base < 0 { base = at }
       }
-      offsets += partOffsets.lazy.map { $0 + base }
+      for o in partOffsets { offsets.append(o + base) }
       keys += partKeys
     }
     lastFile = nil

@@ -8,16 +8,18 @@ import StockCore
 /// holds it), and the table of numbers is built only when a lookup needs it, from where it last stopped.
 /// Given a directory (``init(spillingTo:)``), the log goes to a file there as it grows: ten million
 /// documents held as arrays of lines were 1.1 GB of a run's memory; encoded they are 50–70 bytes each, and
-/// a run holds an offset per document (8 bytes) and the log's last 16 MB. The documents' numbers are a log
+/// a run holds an offset per document (4 bytes) and the log's last 16 MB. The documents' numbers are a log
 /// of their own, read in order (the table, ``encode(record:into:)`` going through the records): held as
 /// strings they were 160 MB at ten million vouchers.
 ///
 /// Lookups are `mutating` (they may extend the table, and keep the bytes last read from the log's file);
 /// a copy looked up builds its own. Copies share the log, which only grows.
 public struct PostedDocuments: Sendable {
-  /// One element per document set, in the order they were set: the offset of its record in `log` (-1:
-  /// removed).
-  private var offsets: [Int] = []
+  /// One element per document set, in the order they were set: the offset of its record in `log` (4 bytes
+  /// each: the offsets only grow); a removal repeats the last offset and is marked in `removals`.
+  private var offsets = GrowingOffsets()
+  /// A bit per document set, 1 for a removal (none until the first).
+  private var removals: [UInt64] = []
   /// The number of each document set, in the order set: a record each in `numbers`, found from the last
   /// mark at or before it (``NumberMark``) by going through the records after the mark.
   private let numbers: ByteLog
@@ -127,21 +129,24 @@ public struct PostedDocuments: Sendable {
   /// - Returns: its number; nil for a removal (nothing written).
   /// - Complexity: O(bytes of the document).
   public mutating func encode(record: Int, into w: inout BinaryWriter) -> String? {
-    let offset = offsets[record]
-    guard offset >= 0 else { return nil }
+    guard let offset = offset(record) else { return nil }
     log.withPayload(at: offset, window: &window) { w.raw($0) }
     return number(record)
   }
 
   /// Notes a document set: its record at `offset` in the log, or a removal (-1).
   private mutating func record(_ no: String, at offset: Int) {
-    if offsets.isEmpty { start = offset }
+    if offsets.isEmpty { start = max(0, offset) }
     if offset < 0 || (!offsets.isEmpty && offset != end) { contiguous = false }
     var no = no
     let at = no.withUTF8 { u in numbers.append { $0.raw(UnsafeRawBufferPointer(u)) } }
     if offsets.count % 32 == 0 || at != numbersEnd { marks.append(NumberMark(record: offsets.count, offset: at)) }
     numbersEnd = numbers.count
-    offsets.append(offset)
+    if offset < 0 {
+      while removals.count <= offsets.count >> 6 { removals.append(0) }
+      removals[offsets.count >> 6] |= 1 << UInt64(offsets.count & 63)
+    }
+    offsets.append(offset < 0 ? offsets.lastOffset : offset)
     end = log.count
   }
 
@@ -183,19 +188,27 @@ public struct PostedDocuments: Sendable {
   /// - Complexity: O(1).
   public func contiguousOffset(ofRecord record: Int) -> Int { offsets[record] - start }
 
+  /// Where the document set at position `record` is in the log; nil for a removal.
+  /// - Complexity: O(1).
+  private func offset(_ record: Int) -> Int? {
+    if record >> 6 < removals.count && removals[record >> 6] & (1 << UInt64(record & 63)) != 0 { return nil }
+    return offsets[record]
+  }
+
   /// Enters the records set since the last lookup into the table.
   private mutating func catchUp() {
     guard indexed < offsets.count else { return }
     if table.isEmpty { table.reserveCapacity(offsets.count - indexed) }
     for i in indexed..<offsets.count {
       let no = number(i)
-      if offsets[i] < 0 { table[no] = nil } else { table[no] = i }
+      if offset(i) == nil { table[no] = nil } else { table[no] = i }
     }
     indexed = offsets.count
   }
 
   private mutating func document(at i: Int) -> PostedDocument {
-    log.read(at: offsets[i], window: &window) { r, _ in
+    guard let offset = offset(i) else { preconditionFailure("a document the table holds was set") }
+    return log.read(at: offset, window: &window) { r, _ in
       guard let doc = try? PostedDocument(decoding: &r) else { preconditionFailure("a document of the log reads back") }
       return doc
     }
