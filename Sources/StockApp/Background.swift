@@ -15,6 +15,15 @@ final class Background<R: Sendable>: @unchecked Sendable {
     thread.start()
   }
 
+  /// The result, once the work has finished, handed over: this value keeps none of it (its arrays go when
+  /// the caller lets them go). Taken once, and not read after through ``value``.
+  func take() -> R {
+    done.wait()
+    guard let result else { preconditionFailure("background work finished without a result, or it was taken") }
+    self.result = nil
+    return result
+  }
+
   /// The result, once the work has finished.
   var value: R {
     done.wait()

@@ -94,7 +94,7 @@ import Testing
     let whole = streamed.buildAwaitingDocuments()
     var expected = BinaryWriter()
     whole.finish(documents: places).encode(into: &expected)
-    let (mapped, size) = try PostedVouchers.writeBase(whole, documents: places, ledger: dir)
+    let (mapped, size) = try PostedVouchers.writeBase(whole, documents: { places[$0] }, ledger: dir)
     #expect(FileManager.default.contents(atPath: PostedVouchers.basePath(ledger: dir)).map(Array.init) == expected.bytes)
     #expect(size == expected.bytes.count)
     for i in stride(from: 0, to: many.count, by: 7) { #expect(mapped.documentOffset(many[i]) == (i % 3 == 0 ? nil : 10 * i)) }

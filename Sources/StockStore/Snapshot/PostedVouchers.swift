@@ -126,7 +126,7 @@ public struct PostedVouchers: Sendable {
 
   /// Writes `pending` with its documents as the base (a replay's index, ``VoucherIndex/Pending/write(documents:to:)``)
   /// and returns the vouchers with that base mapped from its file, and the file's size.
-  public static func writeBase(_ pending: consuming VoucherIndex.Pending, documents: [UInt64], ledger: String) throws(StoreError) -> (PostedVouchers, size: Int) {
+  public static func writeBase(_ pending: consuming VoucherIndex.Pending, documents: (Int) -> UInt64, ledger: String) throws(StoreError) -> (PostedVouchers, size: Int) {
     let path = basePath(ledger: ledger)
     let file = try StreamedFile(path: path, hashing: false, directIO: false)
     pending.write(documents: documents, to: file)

@@ -334,34 +334,32 @@ extension VoucherIndex {
       a.withUnsafeBufferPointer { a in order.map { a[Int($0)] } }
     }
 
-    /// Writes the index, with `documents` as ``finish(documents:)`` takes them, to `file` in the layout of
-    /// ``VoucherIndex/encode(into:)``: each array put in order a part at a time and let go once written
-    /// (ten million vouchers' sorted arrays were 240 MB beside those they were sorted from).
+    /// Writes the index, with `documents(i)` the document place of the `i`-th voucher added (as
+    /// ``finish(documents:)`` takes them), to `file` in the layout of ``VoucherIndex/encode(into:)``: each
+    /// array put in order a part at a time and let go once written (ten million vouchers' sorted arrays
+    /// were 240 MB beside those they were sorted from).
     /// - Complexity: O(n).
-    public consuming func write(documents: [UInt64], to file: StreamedFile) {
-      precondition(documents.count == order.count, "a document place for every voucher added")
-      guard UInt64(1).littleEndian == 1 else { return finish(documents: documents).write(to: file) }
+    public consuming func write(documents: (Int) -> UInt64, to file: StreamedFile) {
+      guard UInt64(1).littleEndian == 1 else { return finish(documents: order.indices.map(documents)).write(to: file) }
       var head = BinaryWriter(capacity: 10)
       head.count(order.count)
       file.append(head.bytes)
       var part = [UInt64](repeating: 0, count: 1 << 15)
       let order = self.order
-      func put(_ a: [UInt64]) {
-        a.withUnsafeBufferPointer { a in
-          order.withUnsafeBufferPointer { order in
-            var at = 0
-            while at < order.count {
-              let n = min(part.count, order.count - at)
-              part.withUnsafeMutableBufferPointer { p in for k in 0..<n { p[k] = a[Int(order[at + k])] } }
-              part.withUnsafeBytes { file.append(UnsafeRawBufferPointer(rebasing: $0[..<(8 * n)])) }
-              at += n
-            }
+      func put(_ value: (Int) -> UInt64) {
+        order.withUnsafeBufferPointer { order in
+          var at = 0
+          while at < order.count {
+            let n = min(part.count, order.count - at)
+            part.withUnsafeMutableBufferPointer { p in for k in 0..<n { p[k] = value(Int(order[at + k])) } }
+            part.withUnsafeBytes { file.append(UnsafeRawBufferPointer(rebasing: $0[..<(8 * n)])) }
+            at += n
           }
         }
       }
-      put(hashes)
+      hashes.withUnsafeBufferPointer { h in put { h[$0] } }
       hashes = []
-      put(info)
+      info.withUnsafeBufferPointer { i in put { i[$0] } }
       info = []
       put(documents)
       head.reset()
