@@ -361,7 +361,7 @@ public enum RunCommand {
         (next.chain, next.folds, next.reportSizes) = (summary.chainHead, rendered.folds, sizes)
         (next.historySize, next.historyCount) = storedHistory
         next.ledgerFingerprint = store.statFingerprint() ?? ""
-        do { try store.writeSnapshot(next.encode()) } catch { store.removeSnapshot() }
+        do { try store.writeSnapshot(parts: next.encode) } catch { store.removeSnapshot() }
       } else {
         store.removeSnapshot()
       }

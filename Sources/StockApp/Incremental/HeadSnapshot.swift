@@ -59,8 +59,10 @@ struct HeadSnapshot: Sendable {
     return s
   }
 
+  /// The snapshot's bytes, handed to `write` in parts, in order: the parts encoded ahead (the state, the
+  /// ageing fold) are handed as they are, not copied into one buffer.
   /// - Complexity: O(state + vouchers posted since the index's base was written).
-  func encode() -> [UInt8] {
+  func encode(_ write: ([UInt8]) -> Void) {
     // The ageing fold, the largest part and the last, is encoded on the other core meanwhile.
     let ageing = Background { [folds] in
       var a = BinaryWriter(capacity: 1 << 21)
@@ -86,19 +88,23 @@ struct HeadSnapshot: Sendable {
     w.int(historyCount)
     w.int(indexBaseSize)
     if let encodedIndexAndState {
-      w.raw(encodedIndexAndState[...])
+      write(w.bytes)
+      w.reset()
+      write(encodedIndexAndState)
     } else {
       index.encodeRecent(into: &w)
       state.encode(into: &w)
     }
     folds.encodeAllButAgeing(into: &w)
+    write(w.bytes)
+    w.reset()
     let ageingBytes = ageing.value
-    w.raw(ageingBytes[...])
+    write(ageingBytes)
     w.uint64(UInt64(ageingBytes.count))
-    return w.bytes
+    write(w.bytes)
   }
 
-  /// The index's recent part and the engine's state as ``encode()`` writes them, encoded ahead
+  /// The index's recent part and the engine's state as ``encode(_:)`` writes them, encoded ahead
   /// (``encodeIndexAndState()``) by the thread that builds the caches while the run writes its reports:
   /// after the ageing fold the largest parts of the snapshot, which a daily run otherwise encoded last, on
   /// its critical path (25 ms of its 270). Not part of the snapshot; nil: encoded with the rest (set
