@@ -80,6 +80,11 @@ struct Replay {
     func arrival(_ i: Int) -> Int { timeline[timelinePosition(i)].arrival }
     func isPosted(_ i: Int) -> Bool { timeline[timelinePosition(i)].isPosted }
     func document(_ i: Int) -> Int { Int(documents[i]) }
+    /// The document of every voucher posted (``document(_:)``), handed over: the list is empty after.
+    mutating func takeDocuments() -> [Int32] {
+      defer { self = PostedList() }
+      return documents
+    }
     /// - Precondition: the list keeps where the entries are.
     func entries(_ i: Int) -> Range<Int> {
       precondition(keepsEnds, "the posted list keeps where the entries are")

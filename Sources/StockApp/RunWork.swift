@@ -457,17 +457,22 @@ struct RunWork {
     // filled it in.
     s.acceptedNew = VoucherList(shelf: timeline.vouchers.new.shelf)
     s.acceptedNew.reserveCapacity(newCount + cancels.count)
-    s.documentRecords.reserveCapacity(newCount + cancels.count)
+    // Every voucher new and in the order it came (a run from scratch of files in date order): the records
+    // are the posted list's, handed over when it is done with rather than copied (40 MB more at ten
+    // million vouchers, at the run's peak).
+    let takesRecords = inArrivalOrder && newCount == replay.posted.count
+    if !takesRecords { s.documentRecords.reserveCapacity(newCount + cancels.count) }
     let newVouchers = timeline.vouchers.new, postedCount = timeline.vouchers.posted.count
     func accept(_ i: Int) {
       if let r = replay.posted.resolvedVoucher(i) {
-        s.acceptedNew.append(r)
+        // (In place of its shelf voucher: the list stays a range of the shelf while they follow on.)
+        if let p = newVouchers.position(replay.posted.arrival(i) - postedCount) { s.acceptedNew.append(r, replacing: p) } else { s.acceptedNew.append(r) }
       } else if let p = newVouchers.position(replay.posted.arrival(i) - postedCount) {
         s.acceptedNew.append(position: p)
       } else {
         s.acceptedNew.append(newVouchers[replay.posted.arrival(i) - postedCount])
       }
-      s.documentRecords.append(Int32(replay.posted.document(i)))
+      if !takesRecords { s.documentRecords.append(Int32(replay.posted.document(i))) }
     }
     if inArrivalOrder {
       for i in replay.posted.indices where !replay.posted.isPosted(i) { accept(i) }
@@ -477,7 +482,7 @@ struct RunWork {
       for i in byArrival where i >= 0 { accept(i) }
     }
     for c in cancels { s.acceptedNew.append(c) }
-    s.documentRecords += Array(repeating: -1, count: cancels.count)
+    if !takesRecords { s.documentRecords += Array(repeating: -1, count: cancels.count) }
     s.cancelledNow = cancels.map(\.no)
     s.planning = replay.state.planning
     s.state = replay.state
@@ -590,6 +595,10 @@ struct RunWork {
     }
     // The replay's list of posted vouchers (a million timeline entries, each the last reference to its
     // object) is freed on another thread: freed here it held the posting core for a tenth of a second.
+    if takesRecords {
+      s.documentRecords = replay.posted.takeDocuments()
+      s.documentRecords.append(contentsOf: repeatElement(-1, count: cancels.count))
+    }
     let spent = Discarded((replay.posted, timeline))
     replay.posted = Replay.PostedList()
     timeline = OrderedTimeline()

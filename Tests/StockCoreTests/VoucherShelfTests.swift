@@ -112,6 +112,46 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
   }
 
+  /// A run's accepted list is its shelf in order with a few vouchers as the engine filled them in, held in
+  /// place of theirs: it stays a range (no slots) while the positions follow on, reads back the held ones
+  /// where they stand — in order, by index, sketched, filtered, without its first, joined — and, once a
+  /// position does not follow on, keeps them as it turns into slots.
+  @Test(arguments: [Int.max, 0]) func vouchersHeldInPlaceOfTheirsKeepTheirPlace(holding: Int) {
+    let shelf = VoucherShelf(holding: holding)
+    let put = (0..<200).map { Self.plain($0, file: "a.csv") }
+    shelf.append(contentsOf: put)
+    var list = VoucherList(shelf: shelf)
+    var want: [Voucher] = []
+    for p in 5..<150 {
+      if p % 37 == 0 || p == 5 || p == 149 {
+        var filled = put[p]
+        filled.items[0].batchNo = "B-\(p)"
+        list.append(filled, replacing: p)
+        want.append(filled)
+      } else {
+        list.append(position: p)
+        want.append(put[p])
+      }
+    }
+    #expect(list.position(0) == nil && list.position(1) == 6 && list.position(37 - 5) == nil && list.position(144) == nil)
+    #expect(Array(list) == want && list.indices.map { list[$0] } == want)
+    var sketched: [String] = []
+    list.forEachSketch { _, v in sketched.append(v.no) }
+    #expect(sketched == want.map(\.no))
+    #expect(Array(list.filter { $0.no.hasSuffix("4") }) == want.filter { $0.no.hasSuffix("4") })
+    #expect(Array(list.dropping(first: 30)) == Array(want.dropFirst(30)))
+    var joined = VoucherList(shelf: shelf, range: 0..<5)
+    joined.append(contentsOf: list)
+    #expect(Array(joined) == Array(put[0..<5]) + want)
+    // A position that does not follow on: slots, the held ones kept where they stand.
+    list.append(position: 170)
+    var filled = put[180]
+    filled.items[0].batchNo = "B-180"
+    list.append(filled, replacing: 180)
+    want += [put[170], filled]
+    #expect(Array(list) == want && list.position(0) == nil && list.position(145) == 170 && list.position(146) == nil)
+  }
+
   /// The dates and times go while a run posts and come back from its timeline when it orders again: those
   /// put back read as put, the vouchers themselves are untouched, and a second release keeps the count.
   @Test func datesAndTimesPutBackReadAsPut() {

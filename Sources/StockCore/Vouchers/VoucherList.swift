@@ -7,10 +7,15 @@
 public struct VoucherList: RandomAccessCollection, Sendable, ExpressibleByArrayLiteral {
   public let shelf: VoucherShelf
   /// Each element's shelf position (≥ 0), or `-1 - k` for `own[k]`; nil while the list is the shelf's
-  /// positions `range`, in order.
+  /// positions `range`, in order — but for the elements held in place of theirs (`replaced`).
   private var slots: [Int32]?
   private var range: Range<Int>
   private var own: [Voucher] = []
+  /// While the list is a range: a bit per element, 1 for one held in place of its shelf voucher (the
+  /// voucher the engine filled in), with the index in `own` it has. A run's accepted vouchers are its
+  /// shelf in order, a few filled in: four bytes each as slots (40 MB at ten million) for those few.
+  private var replacedBits: [UInt64] = []
+  private var replaced: [Int: Int] = [:]
   /// Room asked for (``reserveCapacity(_:)``), made when the list stops being a range.
   private var capacity = 0
 
@@ -36,24 +41,29 @@ public struct VoucherList: RandomAccessCollection, Sendable, ExpressibleByArrayL
   /// The shelf position of the element at `i`, or nil when the list holds it.
   /// - Complexity: O(1).
   public func position(_ i: Int) -> Int? {
-    guard let slots else { return range.lowerBound + i }
+    guard let slots else { return isReplaced(i) ? nil : range.lowerBound + i }
     let s = Int(slots[i])
     return s >= 0 ? s : nil
   }
 
   /// - Complexity: O(1) for a voucher held; see ``VoucherShelf/subscript(_:)`` for one the shelf encoded.
   public subscript(i: Int) -> Voucher {
-    guard let slots else { return shelf[range.lowerBound + i] }
+    guard let slots else { return isReplaced(i) ? own[replaced[i]!] : shelf[range.lowerBound + i] }
     let s = Int(slots[i])
     return s >= 0 ? shelf[s] : own[-1 - s]
+  }
+
+  @inline(__always) private func isReplaced(_ i: Int) -> Bool {
+    i >> 6 < replacedBits.count && replacedBits[i >> 6] & (1 << UInt64(i & 63)) != 0
   }
 
   private mutating func makeSlots() {
     guard slots == nil else { return }
     var made: [Int32] = []
     made.reserveCapacity(Swift.max(capacity, range.count))
-    for p in range { made.append(Int32(p)) }
+    for (i, p) in range.enumerated() { made.append(isReplaced(i) ? Int32(-1 - replaced[i]!) : Int32(p)) }
     slots = made
+    (replacedBits, replaced) = ([], [:])
   }
 
   /// Makes room for `count` vouchers (used only once the list stops being a range of its shelf).
@@ -72,6 +82,20 @@ public struct VoucherList: RandomAccessCollection, Sendable, ExpressibleByArrayL
     }
     makeSlots()
     slots!.append(Int32(position))
+  }
+
+  /// Appends `v`, held by the list, in place of the shelf's voucher at `position` (the same voucher as the
+  /// engine filled it in): the list stays a range of the shelf while the positions follow on.
+  /// - Complexity: O(1) amortized; O(n) once, when the list stops being a range of the shelf.
+  public mutating func append(_ v: Voucher, replacing position: Int) {
+    precondition(position >= 0 && position < shelf.count, "a position on the list's shelf")
+    guard slots == nil && (range.isEmpty || position == range.upperBound) else { return append(v) }
+    let i = count
+    range = (range.isEmpty ? position : range.lowerBound)..<position + 1
+    while replacedBits.count <= i >> 6 { replacedBits.append(0) }
+    replacedBits[i >> 6] |= 1 << UInt64(i & 63)
+    replaced[i] = own.count
+    own.append(v)
   }
 
   /// Appends a voucher the list holds itself.
@@ -129,7 +153,7 @@ extension VoucherList {
   /// Appends `other`'s vouchers: by position when they are on this list's shelf, else held.
   /// - Complexity: O(1) when both are ranges of the shelf, one after the other; else O(other.count).
   public mutating func append(contentsOf other: VoucherList) {
-    if other.shelf === shelf, other.slots == nil, slots == nil, range.isEmpty || other.range.isEmpty || range.upperBound == other.range.lowerBound {
+    if other.shelf === shelf, other.slots == nil, slots == nil, other.replaced.isEmpty, range.isEmpty || other.range.isEmpty || range.upperBound == other.range.lowerBound {
       if !other.range.isEmpty { range = (range.isEmpty ? other.range.lowerBound : range.lowerBound)..<other.range.upperBound }
       return
     }
