@@ -66,6 +66,7 @@ final class PhaseTimer {
     var text = phases.map { "\($0.0) \(Int($0.1 * 1000)) ms (\($0.2) MB)" }.joined(separator: ", ") + "; since start \(Int(Date().timeIntervalSince(started) * 1000)) ms"
     if ThreadCPU.posting > 0 || ThreadCPU.rendering > 0 {
       text += "; CPU of the posting core \(Int(ThreadCPU.posting * 1000)) ms, of the renderer \(Int(ThreadCPU.rendering * 1000)) ms"
+      text += "; waited: the posting core \(Int(ThreadCPU.postingWaited * 1000)) ms, the renderer \(Int(ThreadCPU.renderingWaited * 1000)) ms"
     }
     FileHandle.standardError.write(Data("stockledger timings (\(basis)): \(text)\n".utf8))
   }
@@ -82,4 +83,14 @@ enum ThreadCPU {
   }
   /// The replay's posting loop, and the renderer's thread.
   nonisolated(unsafe) static var posting = 0.0, rendering = 0.0
+  /// Wall seconds the posting loop waited for the renderer to read a full window (``RenderAhead/drain()``),
+  /// and the renderer waited for something to render.
+  nonisolated(unsafe) static var postingWaited = 0.0, renderingWaited = 0.0
+
+  /// Seconds on a clock that counts while the thread waits.
+  static func wall() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+  }
 }

@@ -87,10 +87,14 @@ final class RenderAhead: @unchecked Sendable {
 
   /// Whether the engine may post `v` otherwise than it came: a row of a batch or serial item.
   private func mayResolve(_ v: Voucher) -> Bool {
-    tracksItems && v.items.contains { row in masters.item(row.itemCode).map { $0.hasBatchNo || $0.hasSerialNo } ?? false }
+    tracksItems && v.items.contains { row in isTracked.value(row.itemCode) ?? masters.item(row.itemCode).map(Self.tracks) ?? false }
   }
   /// Whether any item is batch- or serial-tracked (else no voucher is looked at).
-  private lazy var tracksItems = masters.items.contains { $0.hasBatchNo || $0.hasSerialNo }
+  private lazy var tracksItems = masters.items.contains(where: Self.tracks)
+  /// Whether each item is batch- or serial-tracked, looked up without retaining the item (the posting core
+  /// retains the same items: their counts' cache lines went back and forth between the cores).
+  private lazy var isTracked = NameTable(masters.itemByCode.mapValues(Self.tracks))
+  private static func tracks(_ item: Item) -> Bool { item.hasBatchNo || item.hasSerialNo }
 
   /// Writes the next few vouchers to the run's `vouchers.csv`, begun with the first (renderer's thread; a
   /// file that cannot be written is dropped, and the commit writes it). Stops at a voucher that may post
@@ -121,7 +125,7 @@ final class RenderAhead: @unchecked Sendable {
         if vouchersFile == nil {
           vouchersFile = try VouchersFile(path: ledger + "/vouchers.csv", run: run, capacity: pendingVouchers.count + pendingCancels.count)
         }
-        try vouchersFile?.write(CollectionOfOne(v))
+        try vouchersFile?.write(v)
       } catch {
         vouchersFile?.discard()
         vouchersFile = nil
@@ -163,6 +167,8 @@ final class RenderAhead: @unchecked Sendable {
 
   /// Returns once the renderer has read everything published: the replay may then move its arrays.
   func drain() {
+    let started = ThreadCPU.wall()
+    defer { ThreadCPU.postingWaited += ThreadCPU.wall() - started }
     condition.lock()
     while !cancelled && (entriesRead < entryCount || glRead < glCount) { condition.wait() }
     (entries, gl) = (nil, nil)
@@ -244,7 +250,9 @@ final class RenderAhead: @unchecked Sendable {
           if wrote { continue }
           if cancelled || planning != nil || entryCount != entriesRead || glCount != glRead { continue }
         }
+        let started = ThreadCPU.wall()
         condition.wait()
+        ThreadCPU.renderingWaited += ThreadCPU.wall() - started
       }
       if cancelled {
         (keptEntries, keptGL) = ([], [])
