@@ -54,7 +54,7 @@ let package = Package(
           ], .when(configuration: .release))
       ]),
     .testTarget(name: "StockCoreTests", dependencies: ["StockCore", "TestSupport"], swiftSettings: swift6),
-    .testTarget(name: "StockReadTests", dependencies: ["StockRead"], swiftSettings: swift6),
+    .testTarget(name: "StockReadTests", dependencies: ["StockRead", "TestSupport"], swiftSettings: swift6),
     .testTarget(name: "StockValidateTests", dependencies: ["StockValidate", "TestSupport"], swiftSettings: swift6),
     .testTarget(name: "StockOrderTests", dependencies: ["StockOrder"], swiftSettings: swift6),
     .testTarget(name: "StockReportsTests", dependencies: ["StockReports", "TestSupport"], swiftSettings: swift6),

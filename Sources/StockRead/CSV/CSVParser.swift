@@ -158,16 +158,9 @@ public enum CSVParser {
   }
 
   /// Whether a CR ends a line without an LF after it (code that counts lines by LF would miss it).
-  /// - Complexity: O(n), one pass over the bytes.
+  /// - Complexity: O(n), `memchr` from one CR to the next (``ByteScan/hasBareCR(_:)``).
   public static func hasBareCR(_ bytes: [UInt8]) -> Bool {
-    bytes.withUnsafeBufferPointer { b in
-      var i = 0
-      while i < b.count {
-        if b[i] == 13 && (i + 1 == b.count || b[i + 1] != 10) { return true }
-        i += 1
-      }
-      return false
-    }
+    bytes.withUnsafeBufferPointer { ByteScan.hasBareCR($0) }
   }
 
   /// Calls `body` with each non-blank record of a plain buffer (``isPlain(_:)``) and the line it starts on,
