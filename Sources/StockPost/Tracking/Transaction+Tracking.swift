@@ -55,17 +55,20 @@ extension Transaction {
   enum NameKind { case batch, serial }
 
   /// The next name of a series that no batch (or serial) has.
-  mutating func nextName(series pattern: String, for kind: NameKind) -> String {
-    let s = NamingSeries(pattern)
+  mutating func nextName(series s: NamingSeries, for kind: NameKind) -> String {
     var n = (pendingSeries[s.prefix] ?? base.seriesUsed[s.prefix] ?? 0) + 1
-    while kind == .batch ? batch(s.name(n)) != nil : serial(s.name(n)) != nil { n += 1 }
+    var name = s.name(n)
+    while kind == .batch ? batch(name) != nil : serial(name) != nil {
+      n += 1
+      name = s.name(n)
+    }
     pendingSeries[s.prefix] = n
-    return s.name(n)
+    return name
   }
 
-  mutating func noteName(_ name: String, series pattern: String) {
+  /// Notes that `name` is taken, when it is of the item's series `s` (`pattern`: its text, blank for none).
+  mutating func noteName(_ name: String, series s: NamingSeries, pattern: String) {
     guard !pattern.isEmpty else { return }
-    let s = NamingSeries(pattern)
     if let n = s.number(of: name), n > (pendingSeries[s.prefix] ?? base.seriesUsed[s.prefix] ?? 0) { pendingSeries[s.prefix] = n }
   }
 
@@ -100,7 +103,7 @@ extension Transaction {
             fail(.required, line: row.line, field: "batch_no", "\(item.code) is batch-tracked: give batch_no (or set batch_no_series for the item in items.csv)")
             return nil
           }
-          batchNo = nextName(series: item.batchNoSeries, for: .batch)
+          batchNo = nextName(series: item.batchSeries, for: .batch)
         }
         guard ensureBatch(batchNo, row, item, inward: true) else { return nil }
       }
@@ -116,7 +119,7 @@ extension Transaction {
             return nil
           }
           serials = []
-          for _ in 0..<n { serials.append(nextName(series: item.serialNoSeries, for: .serial)) }
+          for _ in 0..<n { serials.append(nextName(series: item.serialSeries, for: .serial)) }
         }
         var ok = true
         for s in serials {
@@ -185,7 +188,7 @@ extension Transaction {
           let rate = (keepSerialRates ? serial(s)?.incomingRate : nil) ?? (carried ? serial(s)?.incomingRate ?? perSerial : incomingRate)
           pendingSerials[s] = SerialState(item: item.code, batch: chunk.batch, warehouse: warehouse, incomingRate: rate, receivedSequence: sequence)
           list.append(s)
-          noteName(s, series: item.serialNoSeries)
+          noteName(s, series: item.serialSeries, pattern: item.serialNoSeries)
         }
         pendingSerialsIn[key] = list
       }
@@ -370,7 +373,7 @@ extension Transaction {
     }
     pendingBatches[b] = BatchState(item: item.code, expiry: expiry, manufactured: row.batchManufacturingDate, createdOn: voucher.date,
                                    sequence: base.batches.count + pendingBatches.count)
-    noteName(b, series: item.batchNoSeries)
+    noteName(b, series: item.batchSeries, pattern: item.batchNoSeries)
     return true
   }
 
