@@ -185,6 +185,26 @@ import Testing
     #expect(rows(b + "/reports/stock-ledger.csv", voucher: "PR-0001").count == 1)
   }
 
+  /// Files read ahead (the next CSV file on the other core while one is validated): a copy of a file in
+  /// the same run is still rejected as a duplicate, and the files after it post in turn, in date order
+  /// across them.
+  @Test func filesReadAheadPostInTurn() throws {
+    let b = try books()
+    let head = "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\n"
+    let a = head + "Purchase Receipt,PR-1,2026-11-02,RM0001,Stores,4,10\n"
+    try drop(b, "a.csv", a)
+    try drop(b, "b.csv", a)
+    try drop(b, "c.csv", head + "Purchase Receipt,PR-2,2026-11-05,RM0001,Stores,2,16\n")
+    try drop(b, "d.csv", "voucher_type,voucher_no,posting_date,item_code,warehouse,qty\nDelivery Note,DN-1,2026-11-04,RM0001,Stores,3\n")
+    #expect(try cli(["run", b]).code == 1)
+    #expect(read(b + "/rejected/b.csv.errors.csv").contains("E_DUPLICATE_FILE"))
+    // PR-1 (4 at 10), DN-1 on the 4th (3 out: 1 left at 10), PR-2 on the 5th (2 at 16: 3 worth 42).
+    let path = b + "/reports/stock-ledger.csv"
+    #expect(read(path).split(separator: "\n").dropFirst().map { $0.split(separator: ",")[3] } == ["PR-1", "DN-1", "PR-2"])
+    #expect(["PR-1", "DN-1", "PR-2"].map { rows(path, voucher: $0).first?["qty_after_transaction"] ?? "" } == ["4", "1", "3"])
+    #expect(rows(path, voucher: "PR-2").first?["stock_value"] == "42.00")
+  }
+
   /// A number used twice in one run (across files, and a cancel given twice): the later file is rejected
   /// naming where the number was first seen; the earlier posts.
   @Test func voucherNumberRepeatedWithinARun() throws {
