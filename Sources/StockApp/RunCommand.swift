@@ -164,18 +164,9 @@ public enum RunCommand {
     // on the other core from the first file that has one, while this one reads and validates.
     var continued = snapshot
     var readingHistory = false
-    // The next CSV file, read on the other core while this one is validated: each file's sequential
-    // steps (the read itself, the scans before its halves, the shelf's copy after) then overlap another's
-    // work on both cores. Two files' vouchers are objects at once, at most.
-    var readAhead: (index: Int, read: Background<VoucherFile?>)?
-    defer { _ = readAhead?.read.take() }  // nothing is left reading when the run ends
     for (n, f) in picked.enumerated() {
-      // This file's read begun on the other core (only a file that is not a duplicate is read ahead).
-      var ahead: Background<VoucherFile?>?
-      if let r = readAhead, r.index == n { (ahead, readAhead) = (r.read, nil) }
       progress.show("reading and validating \(f.name)", done: n, total: picked.count)
       if let prior = ledger.imported[f.sha256] {
-        _ = ahead?.take()
         if o.keepInbox {
           notes.append("\(f.name): already imported (as \(prior.file) in run \(prior.run)); skipped")
           continue
@@ -184,17 +175,10 @@ public enum RunCommand {
         continue
       }
       if let earlier = work.files.first(where: { $0.picked.sha256 == f.sha256 }) {
-        _ = ahead?.take()
         work.addDuplicate(f, ofInRun: earlier.picked.name)
         continue
       }
-      let read = work.read(f, schema: { schema.value }, readAhead: ahead)
-      if let next = picked[(n + 1)...].first, RunWork.readsAnywhere(next), ledger.imported[next.sha256] == nil,
-        next.sha256 != f.sha256, !work.files.contains(where: { $0.picked.sha256 == next.sha256 })
-      {
-        readAhead = (n + 1, Background { RunWork.readCSV(next) })
-      }
-      if !read {
+      if !work.read(f, schema: { schema.value }) {
         notes.append("\(f.name): changed while it was read (still being written?); left for the next run")
         continue
       }

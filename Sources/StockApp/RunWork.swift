@@ -91,22 +91,19 @@ struct RunWork {
     files.append(file)
   }
 
-  /// Reads a picked file with the reader of its format (or takes what `readAhead` read of it); returns
-  /// false (and leaves it for the next run) when it changed since it was hashed.
-  mutating func read(_ f: PickedFile, schema: () -> XMLVoucherReader.Schema?, readAhead: Background<VoucherFile?>? = nil) -> Bool {
+  /// Reads a picked file with the reader of its format; returns false (and leaves it for the next run)
+  /// when it changed since it was hashed.
+  mutating func read(_ f: PickedFile, schema: () -> XMLVoucherReader.Schema?) -> Bool {
     let read: VoucherFile
-    if let readAhead {
-      guard let ahead = readAhead.take() else { return false }
-      read = ahead
-    } else if f.name.lowercased().hasSuffix(".xml") {
+    if f.name.lowercased().hasSuffix(".xml") {
       if let schema = schema() {
         read = XMLVoucherReader.read(path: f.path, name: f.name, schema: schema)
       } else {
         read = VoucherFile(name: f.name, diagnostics: [Diagnostic(.unreadableFile, at: SourceLocation(file: f.name, line: 0), "the built-in XML schema could not be compiled; the file was not read")])
       }
     } else {
-      guard let csv = RunWork.readCSV(f) else { return false }
-      read = csv
+      guard let bytes = FileBytes.read(f.path) else { return false }
+      read = CSVVoucherReader.read(bytes: bytes, file: f.name)
     }
     guard f.isUnchanged else { return false }
     var file = InputFile(picked: f, read: read)
@@ -115,17 +112,6 @@ struct RunWork {
     }
     files.append(file)
     return true
-  }
-
-  /// Whether `f` is read by ``readCSV(_:)`` (which any thread may call; the XML reader's schema is the
-  /// run's, compiled once on its thread).
-  static func readsAnywhere(_ f: PickedFile) -> Bool { !f.name.lowercased().hasSuffix(".xml") }
-
-  /// A CSV file's vouchers as read, touching nothing of the run (so the next file can be read on the
-  /// other core while this one is validated); nil when it cannot be read.
-  static func readCSV(_ f: PickedFile) -> VoucherFile? {
-    guard let bytes = FileBytes.read(f.path) else { return nil }
-    return CSVVoucherReader.read(bytes: bytes, file: f.name)
   }
 
   /// Validates every voucher against master data, the ledger's voucher numbers and the other vouchers of

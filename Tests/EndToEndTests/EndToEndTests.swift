@@ -185,10 +185,9 @@ import Testing
     #expect(rows(b + "/reports/stock-ledger.csv", voucher: "PR-0001").count == 1)
   }
 
-  /// Files read ahead (the next CSV file on the other core while one is validated): a copy of a file in
-  /// the same run is still rejected as a duplicate, and the files after it post in turn, in date order
-  /// across them.
-  @Test func filesReadAheadPostInTurn() throws {
+  /// Several files in one run: a copy of a file in the same run is rejected as a duplicate, and the files
+  /// after it post with the others, in date order across them.
+  @Test func filesOfOneRunPostInTurn() throws {
     let b = try books()
     let head = "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\n"
     let a = head + "Purchase Receipt,PR-1,2026-11-02,RM0001,Stores,4,10\n"
