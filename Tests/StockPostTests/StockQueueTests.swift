@@ -97,4 +97,23 @@ import TestSupport
     #expect(d.entries[0].stockValueDifference.formatted(places: 2) == "-74.00")  // 5 × 10 + 2 × 12
     #expect(e.state.stock[key]?.queue == [StockBin(qty: Fixed(3), rate: Fixed(12))])
   }
+
+  /// A voucher that set a queue whole (a reconciliation row) and then fails puts the queue back as it was:
+  /// the journal keeps a whole queue apart from its other edits.
+  @Test func aFailedVoucherPutsBackAQueueItSetWhole() throws {
+    var e = PostingEngine(masters: Fixture.masters())
+    try post(&e, Fixture.purchase("PR-1", "FIFO", 5, "10"))
+    try post(&e, Fixture.purchase("PR-2", "FIFO", 5, "12", seconds: 1))
+    let key = StockKey(item: "FIFO", warehouse: "Stores")
+    let before = e.state.stock[key]
+    // Sets FIFO to 3 at 8 (its two bins replaced by one), then a batch item's row without its batch: refused.
+    let v = Fixture.voucher(.stockReconciliation, "SR-1", seconds: 2, items: [
+      Fixture.row("FIFO", 3, rate: "8", wh: "Stores"), Fixture.row("MED", 2, rate: "9", wh: "Stores"),
+    ])
+    #expect(!rejections(&e, v).isEmpty)
+    #expect(e.state.stock[key] == before)
+    #expect(e.state.stock[key]?.queue == [StockBin(qty: Fixed(5), rate: Fixed(10)), StockBin(qty: Fixed(5), rate: Fixed(12))])
+    let d = try post(&e, Fixture.sale("DN-1", "FIFO", 6, seconds: 3))
+    #expect(d.entries[0].stockValueDifference.formatted(places: 2) == "-62.00")  // 5 × 10 + 1 × 12
+  }
 }
