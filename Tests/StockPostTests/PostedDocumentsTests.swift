@@ -209,3 +209,10 @@ import Testing
     #expect(line == small && line.hashValue == small.hashValue)
   }
 }
+
+extension PostedDocuments {
+  /// A line given whole (the engine gives its fields).
+  mutating func appendPendingLine(_ l: PostedDocument.Line) {
+    appendPendingLine(key: l.key, qty: l.qty, rate: l.rate, documentRate: l.documentRate)
+  }
+}

@@ -13,16 +13,31 @@ extension PostedDocument {
   /// of a voucher as it posts them, without making a document).
   /// - Complexity: O(lines), and O(r log r) in the r keys returned.
   static func encode<W: BinarySink>(type: VoucherType, isReturn: Bool, party: String, lines: UnsafeBufferPointer<Line>, returned: [StockKey: Quantity], into w: inout W) {
+    encodeHead(type: type, isReturn: isReturn, party: party, lineCount: lines.count, into: &w)
+    for i in lines.indices {  // read in place (a copy of each line retained its names)
+      encodeLine(key: lines[i].key, qty: lines[i].qty, rate: lines[i].rate, documentRate: lines[i].documentRate, into: &w)
+    }
+    encodeReturned(returned, into: &w)
+  }
+
+  /// What a document's encoding begins with: its type, whether it is a return, its party, how many lines.
+  static func encodeHead<W: BinarySink>(type: VoucherType, isReturn: Bool, party: String, lineCount: Int, into w: inout W) {
     w.string(type.rawValue)
     w.bool(isReturn)
     w.string(party)
-    w.count(lines.count)
-    for i in lines.indices {  // read in place (a copy of each line retained its names)
-      w.key(lines[i].key)
-      w.compactFixed(lines[i].qty)
-      w.compactFixed(lines[i].rate)
-      w.compactFixed(lines[i].documentRate)
-    }
+    w.count(lineCount)
+  }
+
+  /// A line of a document's encoding (they follow the head, ``encodeHead(type:isReturn:party:lineCount:into:)``).
+  @inline(__always) static func encodeLine<W: BinarySink>(key: StockKey, qty: Quantity, rate: Rate, documentRate: Rate, into w: inout W) {
+    w.key(key)
+    w.compactFixed(qty)
+    w.compactFixed(rate)
+    w.compactFixed(documentRate)
+  }
+
+  /// What a document's encoding ends with: the quantities returned against it, by key.
+  static func encodeReturned<W: BinarySink>(_ returned: [StockKey: Quantity], into w: inout W) {
     w.count(returned.count)
     guard !returned.isEmpty else { return }
     for k in returned.keys.sorted() {

@@ -30,8 +30,10 @@ public struct PostedDocuments: Sendable {
   /// The number read last, and where, so that reading them in order reads each once.
   private var cursor = NumberMark(record: -1, offset: 0)
   private var numbersWindow = ByteLog.Window()
-  /// The lines of the document being posted (``appendPendingLine(_:)``).
-  private var pending: [PostedDocument.Line] = []
+  /// The lines of the document being posted, encoded as they come (``appendPendingLine(key:qty:rate:documentRate:)``),
+  /// and how many: an array of lines destroyed after every voucher released each line's names.
+  private var pending = BinaryWriter(capacity: 256)
+  private var pendingCount = 0
   private let log: ByteLog
   /// The part of the log's file last read.
   private var window = ByteLog.Window()
@@ -90,24 +92,36 @@ public struct PostedDocuments: Sendable {
     }
   }
 
-  /// A line of the document the engine is posting. It becomes part of the document
-  /// ``setPending(_:type:isReturn:party:)`` sets, or goes with ``discardPendingLines()``.
+  /// A line of the document the engine is posting (a ``PostedDocument/Line``'s fields). It becomes part of
+  /// the document ``setPending(_:type:isReturn:party:)`` sets, or goes with ``discardPendingLines()``.
   /// - Complexity: O(1) amortized.
-  public mutating func appendPendingLine(_ line: PostedDocument.Line) { pending.append(line) }
+  public mutating func appendPendingLine(key: StockKey, qty: Quantity, rate: Rate, documentRate: Rate) {
+    PostedDocument.encodeLine(key: key, qty: qty, rate: rate, documentRate: documentRate, into: &pending)
+    pendingCount += 1
+  }
 
-  /// Sets the document of `no` with the lines appended since the last document was set (as setting it
-  /// through the subscript would), encoded from them in place.
+  /// Sets the document of `no` with the lines appended since the last document was set: the bytes
+  /// setting it through the subscript would write (``PostedDocument/encode(into:)``), its lines copied as
+  /// they were encoded.
   /// - Complexity: O(lines).
   public mutating func setPending(_ no: String, type: VoucherType, isReturn: Bool, party: String) {
-    let offset = pending.withUnsafeBufferPointer { lines in
-      log.append { PostedDocument.encode(type: type, isReturn: isReturn, party: party, lines: lines, returned: [:], into: &$0) }
+    let count = pendingCount
+    let offset = pending.bytes.withUnsafeBytes { lines in
+      log.append { w in
+        PostedDocument.encodeHead(type: type, isReturn: isReturn, party: party, lineCount: count, into: &w)
+        w.raw(lines)
+        PostedDocument.encodeReturned([:], into: &w)
+      }
     }
     record(no, at: offset)
-    pending.removeAll(keepingCapacity: true)
+    discardPendingLines()
   }
 
   /// Drops the lines appended since the last document was set (a voucher that did not post).
-  public mutating func discardPendingLines() { pending.removeAll(keepingCapacity: true) }
+  public mutating func discardPendingLines() {
+    pending.reset()
+    pendingCount = 0
+  }
 
   /// Every document, by number.
   /// - Complexity: O(documents set).

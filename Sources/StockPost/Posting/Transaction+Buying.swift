@@ -57,8 +57,7 @@ extension Transaction {
           let rate = (Wide(nets[i]) + Wide(shares[i])).divided(by: qty, rule: arithmetic.rounding)
           entry = move(row, at: i, item: item, warehouse: row.warehouse, key: key, actualQty: qty, incomingRate: rate)
           if entry != nil { fulfil(purchaseOrder, key, qty: qty) }
-          documentLine(.init(key: key, qty: qty, rate: rate,
-                                     documentRate: nets[i].divided(by: qty, rule: arithmetic.rounding)))
+          documentLine(key: key, qty: qty, rate: rate, documentRate: nets[i].divided(by: qty, rule: arithmetic.rounding))
         } else {
           var outgoing: Rate?
           if let original {

@@ -25,7 +25,7 @@ extension Transaction {
           entry = move(row, at: i, item: item, warehouse: row.warehouse, key: key, actualQty: -qty)
           if entry != nil { fulfil(fulfilling, key, qty: qty) }
           if let e = entry {
-            documentLine(.init(key: key, qty: qty, rate: e.outgoingRate, documentRate: perStockUnit(row.rate ?? .zero, row, item)))
+            documentLine(key: key, qty: qty, rate: e.outgoingRate, documentRate: perStockUnit(row.rate ?? .zero, row, item))
           }
         } else {
           var rate: Rate

@@ -217,14 +217,16 @@ struct Transaction {
     if rare != nil { rare!.commit(into: &base, returnAgainst: voucher.returnAgainst) }
     switch voucher.type {
     case .purchaseReceipt, .purchaseInvoice, .deliveryNote, .salesInvoice:
-      // Its lines were appended in place as its rows posted (``documentLine(_:)``).
+      // Its lines were encoded as its rows posted (``documentLine(key:qty:rate:documentRate:)``).
       base.documents.setPending(voucher.no, type: voucher.type, isReturn: voucher.isReturn, party: voucher.party)
     default: base.documents.discardPendingLines()
     }
   }
 
   /// A line of this voucher's document (what returns and invoices will need of it), kept if it posts.
-  mutating func documentLine(_ line: PostedDocument.Line) { base.documents.appendPendingLine(line) }
+  mutating func documentLine(key: StockKey, qty: Quantity, rate: Rate, documentRate: Rate) {
+    base.documents.appendPendingLine(key: key, qty: qty, rate: rate, documentRate: documentRate)
+  }
 
   /// The voucher with the rows as they posted.
   var resolvedVoucher: Voucher {
