@@ -126,9 +126,10 @@ public enum RunCommand {
     case replay(String)
   }
 
-  /// Bytes of encoded documents a run keeps in memory before they spill (`STOCKLEDGER_TEST_SPILL_BYTES`
-  /// for tests: a few bytes make a small run spill at every document).
-  static let documentSpill = ProcessInfo.processInfo.environment["STOCKLEDGER_TEST_SPILL_BYTES"].flatMap { Int($0) } ?? 16 << 20
+  /// Bytes of encoded documents (and vouchers past the shelf's budget) a run fills in memory before they
+  /// spill: 8 MB, twice (one part fills while the other is written: ``ByteLog``);
+  /// `STOCKLEDGER_TEST_SPILL_BYTES` for tests: a few bytes make a small run spill at every document.
+  static let documentSpill = ProcessInfo.processInfo.environment["STOCKLEDGER_TEST_SPILL_BYTES"].flatMap { Int($0) } ?? 8 << 20
 
   /// Valid vouchers a run keeps as values (``VoucherShelf``): a run of up to this many is not slowed by
   /// decoding them, and one that will have more (its first file's count scaled to the bytes of all its
@@ -156,8 +157,8 @@ public enum RunCommand {
     let shelf = VoucherShelf(holding: RunCommand.heldVouchers, spillingTo: p.ledger, every: RunCommand.documentSpill)
     var work = RunWork(masters: masters, ledger: ledger, facts: facts, base: snapshot?.state ?? PostingState(), partial: o.partial, shelf: shelf)
     if RunCommand.testHeldVouchers == nil { work.inboxBytes = picked.reduce(0) { $0 + $1.size } }
-    // The documents the engine sets go to a file without a name in the ledger directory as they pass
-    // 16 MB (ten million were a gigabyte in memory); a test makes them spill sooner.
+    // The documents the engine sets go to a file without a name in the ledger directory 8 MB at a time
+    // (ten million were a gigabyte in memory); a test makes them spill sooner.
     if work.base.documents.setCount == 0 { work.base.documents = PostedDocuments(spillingTo: p.ledger, every: RunCommand.documentSpill) }
     let schema = LazySchema()
     // A voucher dated before the head will need the history (the part of the ledger it revalues): read

@@ -90,6 +90,23 @@ import Testing
     }
   }
 
+  /// A part that could not be written (a full disk) comes back into memory, before the records that came
+  /// after it, and the log spills no more: every record reads back, in parts and one by one.
+  @Test(arguments: [1, 100, 4096]) func aPartNotWrittenComesBackIntoMemory(spillEvery: Int) {
+    let log = ByteLog(spillingTo: Scratch.directory("bytelog-full"), every: spillEvery)
+    log.writesFailForTesting = true
+    var window = ByteLog.Window()
+    let offsets = Self.payloads.map { Self.append($0, to: log) }
+    for (i, o) in offsets.enumerated() {
+      let same = Self.read(log, at: o, window: &window) == Self.payloads[i]
+      #expect(same, "record \(i)")
+    }
+    var bytes: [UInt8] = []
+    log.forEachPart(from: 0, to: log.count) { bytes.append(contentsOf: $0) }
+    #expect(bytes == Self.framed(Self.payloads))
+    #expect(!log.hasSpilled)
+  }
+
   /// A `RawByteWriter` writes what a `BinaryWriter` writes, and a field that does not fit is not written,
   /// nor any after it (the log then writes the record again with more room: the 70 KB payloads above).
   @Test func rawWriterWritesTheBinaryWritersLayout() {

@@ -8,7 +8,7 @@ import StockCore
 /// holds it), and the table of numbers is built only when a lookup needs it, from where it last stopped.
 /// Given a directory (``init(spillingTo:)``), the log goes to a file there as it grows: ten million
 /// documents held as arrays of lines were 1.1 GB of a run's memory; encoded they are 50–70 bytes each, and
-/// a run holds an offset per document (4 bytes) and the log's last 16 MB. The documents' numbers are a log
+/// a run holds an offset per document (4 bytes) and the log's last part or two (``ByteLog``). The documents' numbers are a log
 /// of their own, read in order (the table, ``encode(record:into:)`` going through the records): held as
 /// strings they were 160 MB at ten million vouchers.
 ///
@@ -62,7 +62,7 @@ public struct PostedDocuments: Sendable {
     numbers = ByteLog()
   }
 
-  /// Documents whose logs spill to unnamed files in `directory` past 16 MB (`every` bytes).
+  /// Documents whose logs spill to unnamed files in `directory` past `every` bytes.
   public init(spillingTo directory: String, every bytes: Int = 16 << 20) {
     log = ByteLog(spillingTo: directory, every: bytes)
     numbers = ByteLog(spillingTo: directory, every: bytes)
