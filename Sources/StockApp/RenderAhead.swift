@@ -91,8 +91,8 @@ final class RenderAhead: @unchecked Sendable {
   }
   /// Whether any item is batch- or serial-tracked (else no voucher is looked at).
   private lazy var tracksItems = masters.items.contains(where: Self.tracks)
-  /// Whether each item is batch- or serial-tracked, looked up without retaining the item (the posting core
-  /// retains the same items: their counts' cache lines went back and forth between the cores).
+  /// Whether each item is batch- or serial-tracked, looked up by bytes without retaining the item (a
+  /// retain and a release per row, of objects the posting core retains too).
   private lazy var isTracked = NameTable(masters.itemByCode.mapValues(Self.tracks))
   private static func tracks(_ item: Item) -> Bool { item.hasBatchNo || item.hasSerialNo }
 

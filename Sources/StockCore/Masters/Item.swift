@@ -12,9 +12,9 @@ public final class Item: Sendable {
   public let serialNoSeries: String
   public let batchNoSeries: String
   /// `serialNoSeries` and `batchNoSeries` parsed (once: a run names and notes a series for every serial
-  /// and batch it receives).
-  public let serialSeries: NamingSeries
-  public let batchSeries: NamingSeries
+  /// and batch it receives); nil when blank.
+  public let serialSeries: NamingSeries?
+  public let batchSeries: NamingSeries?
   public let useBatchwiseValuation: Bool
   public let shelfLifeDays: Int?
   public let warrantyDays: Int?
@@ -44,8 +44,8 @@ public final class Item: Sendable {
     self.hasSerialNo = hasSerialNo
     self.serialNoSeries = serialNoSeries
     self.batchNoSeries = batchNoSeries
-    serialSeries = NamingSeries(serialNoSeries)
-    batchSeries = NamingSeries(batchNoSeries)
+    serialSeries = serialNoSeries.isEmpty ? nil : NamingSeries(serialNoSeries)
+    batchSeries = batchNoSeries.isEmpty ? nil : NamingSeries(batchNoSeries)
     self.useBatchwiseValuation = useBatchwiseValuation
     self.shelfLifeDays = shelfLifeDays
     self.warrantyDays = warrantyDays

@@ -66,9 +66,9 @@ extension Transaction {
     return name
   }
 
-  /// Notes that `name` is taken, when it is of the item's series `s` (`pattern`: its text, blank for none).
-  mutating func noteName(_ name: String, series s: NamingSeries, pattern: String) {
-    guard !pattern.isEmpty else { return }
+  /// Notes that `name` is taken, when it is of the item's series `s` (nil: the item has none).
+  mutating func noteName(_ name: String, series s: NamingSeries?) {
+    guard let s else { return }
     if let n = s.number(of: name), n > (pendingSeries[s.prefix] ?? base.seriesUsed[s.prefix] ?? 0) { pendingSeries[s.prefix] = n }
   }
 
@@ -99,11 +99,11 @@ extension Transaction {
       var batchNo = row.batchNo
       if item.hasBatchNo {
         if batchNo.isEmpty {
-          guard !item.batchNoSeries.isEmpty else {
+          guard let series = item.batchSeries else {
             fail(.required, line: row.line, field: "batch_no", "\(item.code) is batch-tracked: give batch_no (or set batch_no_series for the item in items.csv)")
             return nil
           }
-          batchNo = nextName(series: item.batchSeries, for: .batch)
+          batchNo = nextName(series: series, for: .batch)
         }
         guard ensureBatch(batchNo, row, item, inward: true) else { return nil }
       }
@@ -114,12 +114,12 @@ extension Transaction {
           return nil
         }
         if serials.isEmpty {
-          guard !item.serialNoSeries.isEmpty else {
+          guard let series = item.serialSeries else {
             fail(.required, line: row.line, field: "serial_nos", "\(item.code) is serialized: give \(n) serial numbers (or set serial_no_series for the item in items.csv)")
             return nil
           }
           serials = []
-          for _ in 0..<n { serials.append(nextName(series: item.serialSeries, for: .serial)) }
+          for _ in 0..<n { serials.append(nextName(series: series, for: .serial)) }
         }
         var ok = true
         for s in serials {
@@ -188,7 +188,7 @@ extension Transaction {
           let rate = (keepSerialRates ? serial(s)?.incomingRate : nil) ?? (carried ? serial(s)?.incomingRate ?? perSerial : incomingRate)
           pendingSerials[s] = SerialState(item: item.code, batch: chunk.batch, warehouse: warehouse, incomingRate: rate, receivedSequence: sequence)
           list.append(s)
-          noteName(s, series: item.serialSeries, pattern: item.serialNoSeries)
+          noteName(s, series: item.serialSeries)
         }
         pendingSerialsIn[key] = list
       }
@@ -373,7 +373,7 @@ extension Transaction {
     }
     pendingBatches[b] = BatchState(item: item.code, expiry: expiry, manufactured: row.batchManufacturingDate, createdOn: voucher.date,
                                    sequence: base.batches.count + pendingBatches.count)
-    noteName(b, series: item.batchSeries, pattern: item.batchNoSeries)
+    noteName(b, series: item.batchSeries)
     return true
   }
 
