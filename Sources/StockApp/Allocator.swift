@@ -1,4 +1,3 @@
-import Foundation
 #if canImport(Glibc)
 import CMalloc
 import Glibc
@@ -21,30 +20,6 @@ enum Allocator {
     _ = mallopt(M_TOP_PAD, 64 << 20)  // the heap grows in 64 MB steps
     #endif
   }
-
-  /// Faults in, on another thread, `bytes` of the calling thread's heap that the run is about to fill: taken
-  /// from the allocator in blocks under the `mmap` threshold (so the heap grows) and given back at once
-  /// (kept: ``tuneForBatch()``), so the thread's next allocations land on pages already there. A new page
-  /// costs this VM's kernel microseconds to zero: reading a 1M-voucher file spent about half its time
-  /// there (BENCHMARKS.md), while the other core idled as the master data and the file were read.
-  /// Faulting in does not touch the pages' contents, so the heap may be used meanwhile.
-  /// - Complexity: O(bytes / 24 MB) here; O(pages) in the kernel, on the other thread.
-  static func faultInHeap(bytes: Int) {
-    #if canImport(Glibc)
-    let block = 24 << 20
-    guard bytes >= block else { return }
-    var blocks: [UnsafeMutableRawPointer] = []
-    for _ in 0..<(bytes / block) { if let b = malloc(block) { blocks.append(b) } }
-    let addresses = blocks.map { UInt(bitPattern: $0) }
-    for b in blocks { free(b) }
-    guard let low = addresses.min(), let high = addresses.max(), let base = UnsafePointer<UInt8>(bitPattern: low) else { return }
-    let length = Int(high - low) + block
-    let pages = Pages(base: base)
-    Thread.detachNewThread { populate(pages.base, from: 0, to: length) }
-    #endif
-  }
-  /// Heap pages handed to the thread that faults them in.
-  private struct Pages: @unchecked Sendable { let base: UnsafePointer<UInt8> }
 
   /// Gives the kernel back the pages of freed heap memory (kept otherwise, ``tuneForBatch()``): after the
   /// replay's lists are freed, so that the end of a run, which builds its caches in fresh arrays, does not

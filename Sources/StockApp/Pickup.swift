@@ -25,20 +25,6 @@ struct PickedFile {
 /// `*.tmp`, `*~`, symlinks and non-regular files skipped; files younger than `minAge` or changing while
 /// read are left for the next run. Hashing streams the file in 1 MiB chunks.
 enum Pickup {
-  /// The bytes of the inbox's voucher files (`*.csv`, `*.xml`): an estimate, before anything is picked, of
-  /// what a run will read.
-  static func voucherBytes(inbox: String) -> Int {
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: inbox) else { return 0 }
-    var total = 0
-    for name in names where !name.hasPrefix(".") {
-      let lower = name.lowercased()
-      guard lower.hasSuffix(".csv") || lower.hasSuffix(".xml") else { continue }
-      var st = stat()
-      if lstat(inbox + "/" + name, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG { total += Int(st.st_size) }
-    }
-    return total
-  }
-
   static func scan(inbox: String, minAge: Double, now: Date = Date()) -> (files: [PickedFile], leftInInbox: [String]) {
     var picked: [PickedFile] = []
     var left: [String] = []

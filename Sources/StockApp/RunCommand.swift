@@ -51,12 +51,6 @@ public enum RunCommand {
 
   public static func run(_ o: RunOptions) -> (CommandOutcome, RunSummary?) {
     Allocator.tuneForBatch()
-    // The heap that reading the inbox fills (about three times its bytes, 24 to 256 MB), faulted in on the
-    // other core while this one reads the master data and the files. Not for an inbox past 100 MB (about
-    // the shelf's budget of vouchers held as objects): there the run's peak of memory is what is bounded,
-    // and pages faulted in early could add to it.
-    let inboxBytes = Pickup.voucherBytes(inbox: o.paths.inbox)
-    if inboxBytes <= 100 << 20 { Allocator.faultInHeap(bytes: min(3 * inboxBytes, 256 << 20)) }
     let started = Date()
     let timer = PhaseTimer()
     let p = o.paths
