@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import StockCore
 @testable import StockReports
 
@@ -19,5 +20,39 @@ import Testing
     let changed: Set<StockKey> = [.init(item: "A", warehouse: "W1")]
     #expect(RowSplice.splice(Array("item_code,warehouse,qty\n\"A,1\",W1,1\n".utf8), changed: changed, rows: Array("A,W1,2\n".utf8)) == nil)
     #expect(RowSplice.splice(Array("item_code,warehouse,qty\n'-A,W1,1\n".utf8), changed: changed, rows: Array("A,W1,2\n".utf8)) == nil)
+  }
+}
+
+extension RowSpliceTests {
+  /// Rows of `keys` in report order, each with its value.
+  static func render(_ rows: [StockKey: Int]) -> String {
+    StockKey.sorted(rows.keys).map { "\($0.item),\($0.warehouse),\(rows[$0]!)\n" }.joined()
+  }
+
+  /// Spliced is what rendering every row gives: for names that are prefixes of one another, names past
+  /// ASCII (compared as keys, not bytes), rows removed, replaced and added anywhere.
+  @Test func splicedIsEveryRowRendered() throws {
+    var g = SeededGenerator(seed: 5)
+    let items = ["A", "AB", "A0", "B", "BA", "Z", "a", "ITEM-0001", "ITEM-00010"]
+    let accented = ["É", "e\u{301}x", "Ü"]
+    let warehouses = ["W", "W1", "W10", "W2", "Stores", "Stores - X"]
+    for round in 0..<200 {
+      let names = round % 4 == 0 ? items + accented : items
+      var before: [StockKey: Int] = [:]
+      for i in names { for w in warehouses where g.next() % 3 != 0 { before[StockKey(item: i, warehouse: w)] = Int(g.next() % 100) } }
+      var after = before
+      var changed = Set<StockKey>()
+      for i in names {
+        for w in warehouses where g.next() % 5 == 0 {
+          let k = StockKey(item: i, warehouse: w)
+          changed.insert(k)
+          after[k] = g.next() % 4 == 0 ? nil : 100 + Int(g.next() % 100)
+        }
+      }
+      let old = "item_code,warehouse,qty\n" + RowSpliceTests.render(before)
+      let rows = RowSpliceTests.render(after.filter { changed.contains($0.key) })
+      let out = try #require(RowSplice.splice(Array(old.utf8), changed: changed, rows: Array(rows.utf8)))
+      #expect(String(decoding: out, as: UTF8.self) == "item_code,warehouse,qty\n" + RowSpliceTests.render(after), "round \(round)")
+    }
   }
 }

@@ -1,5 +1,9 @@
 import StockCore
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// A report with one row per item-warehouse, in item then warehouse order, after a run that changed only
 /// some item-warehouses: the previous file's other rows stand, the changed ones are dropped and their new
 /// rows merged in by key. Byte for byte what rendering every row gives, when the other rows did not change.
@@ -13,26 +17,129 @@ public enum RowSplice {
   /// - Complexity: O(file size + changed rows).
   public static func splice(_ old: [UInt8], changed: Set<StockKey>, rows: [UInt8]) -> [UInt8]? {
     guard !old.contains(34), !rows.contains(34) else { return nil }
-    /// The lines of `bytes` from `start` with their keys (item and warehouse, the first two fields).
-    func lines(_ bytes: [UInt8], from start: Int) -> [(key: StockKey, range: Range<Int>)]? {
-      var out: [(key: StockKey, range: Range<Int>)] = []
-      var i = start
-      while i < bytes.count {
-        var end = i
-        while end < bytes.count && bytes[end] != 10 { end += 1 }
-        let next = min(end + 1, bytes.count)
-        var first = i
-        while first < end && bytes[first] != 44 { first += 1 }
-        var second = first + 1
-        while second < end && bytes[second] != 44 { second += 1 }
-        guard first < end, second <= end, first > i, bytes[i] != 39, first + 1 < second, bytes[first + 1] != 39 else { return nil }
-        let key = StockKey(item: String(decoding: bytes[i..<first], as: UTF8.self), warehouse: String(decoding: bytes[(first + 1)..<second], as: UTF8.self))
-        out.append((key, i..<next))
-        i = next
-      }
-      return out
+    let sortedChanged = StockKey.sorted(changed)
+    // Keys of ASCII names are compared as bytes (their order and equality are the keys'); others as keys
+    // (`String` equality, with its Unicode equivalence).
+    let ascii = sortedChanged.allSatisfy { $0.item.utf8.allSatisfy { $0 < 0x80 } && $0.warehouse.utf8.allSatisfy { $0 < 0x80 } }
+    switch ascii ? bytewise(old, changed: sortedChanged, rows: rows) : .notASCII {
+    case .spliced(let out): return out
+    case .unreadable: return nil
+    case .notASCII: return byKeys(old, changed: changed, rows: rows)
     }
-    guard let headerEnd = old.firstIndex(of: 10), let previous = lines(old, from: headerEnd + 1), let fresh = lines(rows, from: 0) else { return nil }
+  }
+
+  /// A line of a report: its item and warehouse (the first two fields) and where it is, line end included.
+  private struct Line {
+    var item: Range<Int>
+    var warehouse: Range<Int>
+    var range: Range<Int>
+  }
+
+  /// The lines of `bytes` from `start` with their first two fields; nil for a line whose key is empty,
+  /// guarded against formulas or missing, and, with `asciiKeys`, for a key with a byte past ASCII.
+  private static func lines(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, asciiKeys: Bool) -> [Line]? {
+    var out: [Line] = []
+    var i = start
+    while i < bytes.count {
+      var first = i, nonASCII: UInt8 = 0
+      while first < bytes.count && bytes[first] != 44 && bytes[first] != 10 {
+        nonASCII |= bytes[first]
+        first += 1
+      }
+      var second = first + 1
+      while second < bytes.count && bytes[second] != 44 && bytes[second] != 10 {
+        nonASCII |= bytes[second]
+        second += 1
+      }
+      var end = second
+      while end < bytes.count && bytes[end] != 10 { end += 1 }
+      let next = min(end + 1, bytes.count)
+      guard first < end, second <= end, first > i, bytes[i] != 39, first + 1 < second, bytes[first + 1] != 39 else { return nil }
+      if asciiKeys && nonASCII >= 0x80 { return nil }
+      out.append(Line(item: i..<first, warehouse: (first + 1)..<second, range: i..<next))
+      i = next
+    }
+    return out
+  }
+
+  private enum Spliced {
+    case spliced([UInt8])
+    /// A line that cannot be read by its first two fields.
+    case unreadable
+    /// A key with a byte past ASCII: compared as keys instead.
+    case notASCII
+  }
+
+  /// The splice comparing keys as bytes (`changed` in key order, their names ASCII).
+  /// - Complexity: O(file size + rows + changed keys), no key made.
+  private static func bytewise(_ old: [UInt8], changed: [StockKey], rows: [UInt8]) -> Spliced {
+    let changedNames = changed.map { (Array($0.item.utf8), Array($0.warehouse.utf8)) }
+    return old.withUnsafeBufferPointer { o in
+      rows.withUnsafeBufferPointer { r in
+        guard let headerEnd = o.firstIndex(of: 10) else { return .unreadable }
+        guard let previous = lines(o, from: headerEnd + 1, asciiKeys: true), let fresh = lines(r, from: 0, asciiKeys: true) else {
+          return lines(o, from: headerEnd + 1, asciiKeys: false) == nil || lines(r, from: 0, asciiKeys: false) == nil ? .unreadable : .notASCII
+        }
+        /// `a` in `x` against `b` in `y`, item then warehouse, by bytes: < 0, 0 or > 0.
+        func order(_ x: UnsafeBufferPointer<UInt8>, _ a: Line, _ y: UnsafeBufferPointer<UInt8>, _ b: Line) -> Int {
+          let c = compare(UnsafeBufferPointer(rebasing: x[a.item]), UnsafeBufferPointer(rebasing: y[b.item]))
+          return c != 0 ? c : compare(UnsafeBufferPointer(rebasing: x[a.warehouse]), UnsafeBufferPointer(rebasing: y[b.warehouse]))
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(o.count + r.count)
+        out += o[...headerEnd]
+        var j = 0, c = 0
+        for line in previous {
+          // Skip the changed keys before this line's; drop the line when its key is the next changed one.
+          var dropped = false
+          while c < changed.count {
+            let d = changedNames[c].0.withUnsafeBufferPointer { item in
+              changedNames[c].1.withUnsafeBufferPointer { warehouse in
+                let i = compare(UnsafeBufferPointer(rebasing: o[line.item]), item)
+                return i != 0 ? i : compare(UnsafeBufferPointer(rebasing: o[line.warehouse]), warehouse)
+              }
+            }
+            if d > 0 { c += 1 } else {
+              dropped = d == 0
+              break
+            }
+          }
+          if dropped { continue }
+          while j < fresh.count && order(r, fresh[j], o, line) < 0 {
+            out += r[fresh[j].range]
+            j += 1
+          }
+          out += o[line.range]
+        }
+        while j < fresh.count {
+          out += r[fresh[j].range]
+          j += 1
+        }
+        return .spliced(out)
+      }
+    }
+  }
+
+  /// Bytes compared as unsigned, the shorter first when one is the other's prefix: < 0, 0 or > 0.
+  private static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+    let n = min(a.count, b.count)
+    if n > 0 {
+      let c = memcmp(a.baseAddress!, b.baseAddress!, n)
+      if c != 0 { return Int(c) }
+    }
+    return a.count - b.count
+  }
+
+  /// The splice comparing keys as keys (a `StockKey` made of each line's first two fields).
+  private static func byKeys(_ old: [UInt8], changed: Set<StockKey>, rows: [UInt8]) -> [UInt8]? {
+    func keyed(_ bytes: [UInt8], from start: Int) -> [(key: StockKey, range: Range<Int>)]? {
+      bytes.withUnsafeBufferPointer { b in
+        lines(b, from: start, asciiKeys: false)?.map { l in
+          (StockKey(item: String(decoding: b[l.item], as: UTF8.self), warehouse: String(decoding: b[l.warehouse], as: UTF8.self)), l.range)
+        }
+      }
+    }
+    guard let headerEnd = old.firstIndex(of: 10), let previous = keyed(old, from: headerEnd + 1), let fresh = keyed(rows, from: 0) else { return nil }
     var out: [UInt8] = []
     out.reserveCapacity(old.count + rows.count)
     out += old[...headerEnd]
