@@ -1,12 +1,21 @@
 import Foundation
 import StockCore
+import StockRead
 
 #if canImport(Glibc)
   import Glibc
 #endif
 
-/// A file taken from the inbox: where it is, its SHA-256, and the size and modification time it had, so a
-/// change while it is processed can be noticed.
+/// A file listed in the inbox for this run: where it is, and the size and modification time it had then.
+struct InboxFile {
+  var name: String
+  var path: String
+  var size: Int
+  var mtime: timespec
+}
+
+/// A file taken from the inbox: where it is, the SHA-256 of the bytes read, and the size and modification
+/// time it had when it was listed, so a change while it is processed can be noticed.
 struct PickedFile {
   var name: String
   var path: String
@@ -14,7 +23,12 @@ struct PickedFile {
   var size: Int
   var mtime: timespec
 
-  /// True when the file still has the size and modification time it had when it was hashed.
+  init(name: String, path: String, sha256: String, size: Int, mtime: timespec) {
+    (self.name, self.path, self.sha256, self.size, self.mtime) = (name, path, sha256, size, mtime)
+  }
+  init(_ f: InboxFile, sha256: String) { self.init(name: f.name, path: f.path, sha256: sha256, size: f.size, mtime: f.mtime) }
+
+  /// True when the file still has the size and modification time it had when it was listed.
   var isUnchanged: Bool {
     var st = stat()
     return lstat(path, &st) == 0 && Int(st.st_size) == size && st.st_mtim.tv_sec == mtime.tv_sec && st.st_mtim.tv_nsec == mtime.tv_nsec
@@ -22,14 +36,14 @@ struct PickedFile {
 }
 
 /// Lists the inbox as SPEC §5.1 says: regular `*.csv` / `*.xml` files in name order; hidden, `*.part`,
-/// `*.tmp`, `*~`, symlinks and non-regular files skipped; files younger than `minAge` or changing while
-/// read are left for the next run. Hashing streams the file in 1 MiB chunks.
+/// `*.tmp`, `*~`, symlinks and non-regular files skipped; files younger than `minAge` are left for the
+/// next run. Files are hashed as they are read (``load(_:)``), not here: a file read twice, once to hash
+/// it and once to parse it, cost its hashing on one core while the other idled.
 enum Pickup {
-  static func scan(inbox: String, minAge: Double, now: Date = Date()) -> (files: [PickedFile], leftInInbox: [String]) {
-    var picked: [PickedFile] = []
+  static func scan(inbox: String, minAge: Double, now: Date = Date()) -> (files: [InboxFile], leftInInbox: [String]) {
+    var listed: [InboxFile] = []
     var left: [String] = []
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: inbox) else { return ([], []) }
-    var buffer = [UInt8](repeating: 0, count: 1 << 20)
     for name in names.sorted(by: { $0.precedesInByteOrder($1) }) {
       if name.hasPrefix(".") || name.hasSuffix(".part") || name.hasSuffix(".tmp") || name.hasSuffix("~") { continue }
       let lower = name.lowercased()
@@ -42,31 +56,33 @@ enum Pickup {
         left.append("\(name): younger than --min-age \(Int(minAge)) s; left for the next run")
         continue
       }
-      let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-      guard fd >= 0 else {
-        left.append("\(name): cannot be read (\(String(cString: strerror(errno)))); left in the inbox")
-        continue
-      }
-      var h = SHA256()
-      var total = 0
-      var failed = false
-      while true {
-        let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-        if n < 0 { failed = true; break }
-        if n == 0 { break }
-        total += n
-        buffer.withUnsafeBytes { h.update(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-      }
-      close(fd)
-      let file = PickedFile(name: name, path: path, sha256: h.finalizeHex(), size: Int(st.st_size), mtime: st.st_mtim)
-      if failed {
-        left.append("\(name): read error; left in the inbox")
-      } else if total != file.size || !file.isUnchanged {
-        left.append("\(name): changed while it was read (still being written?); left for the next run")
-      } else {
-        picked.append(file)
-      }
+      listed.append(InboxFile(name: name, path: path, size: Int(st.st_size), mtime: st.st_mtim))
     }
-    return (picked, left)
+    return (listed, left)
+  }
+
+  /// A listed file hashed, with its bytes when it is CSV (read once, hashed on the other core as it
+  /// arrives; an XML file is hashed, then streamed by its reader); or why it is left in the inbox.
+  static func load(_ f: InboxFile) -> Result<(file: PickedFile, bytes: [UInt8]?), LeftInInbox> {
+    let csv = !f.name.lowercased().hasSuffix(".xml")
+    var bytes: [UInt8]?
+    let sha256: String, count: Int
+    if csv, let read = FileBytes.readHashing(f.path) {
+      (bytes, sha256, count) = (read.bytes, read.sha256, read.bytes.count)
+    } else if !csv, let hashed = FileBytes.sha256(f.path) {
+      (sha256, count) = hashed
+    } else {
+      return .failure(LeftInInbox(note: "\(f.name): cannot be read (\(String(cString: strerror(errno)))); left in the inbox"))
+    }
+    let file = PickedFile(f, sha256: sha256)
+    guard count == f.size, file.isUnchanged else {
+      return .failure(LeftInInbox(note: "\(f.name): changed while it was read (still being written?); left for the next run"))
+    }
+    return .success((file, bytes))
+  }
+
+  /// A file not taken this run, and the note that says why.
+  struct LeftInInbox: Error {
+    var note: String
   }
 }

@@ -129,7 +129,17 @@ public enum RunCommand {
   /// Bytes of encoded documents (and vouchers past the shelf's budget) a run fills in memory before they
   /// spill: 8 MB, twice (one part fills while the other is written: ``ByteLog``);
   /// `STOCKLEDGER_TEST_SPILL_BYTES` for tests: a few bytes make a small run spill at every document.
-  static let documentSpill = ProcessInfo.processInfo.environment["STOCKLEDGER_TEST_SPILL_BYTES"].flatMap { Int($0) } ?? 8 << 20
+  static let documentSpill = testSpill ?? 8 << 20
+  static let testSpill = ProcessInfo.processInfo.environment["STOCKLEDGER_TEST_SPILL_BYTES"].flatMap { Int($0) }
+
+  /// Bytes of documents a run with `inboxBytes` of files keeps in memory before they spill: a run of up to
+  /// 128 MB of files (a million vouchers are 83 MB) keeps up to 64 MB (its documents are 50–60 MB, and its
+  /// peak about half a gigabyte): written to the spill file through the page cache and read back at the
+  /// end, they cost the kernel a tenth of a second of copying, on the cores the run's two halves need.
+  /// Larger runs spill every ``documentSpill`` bytes, their peak bounded by the FIFO layers, not history.
+  static func documentSpill(inboxBytes: Int) -> Int {
+    testSpill ?? (inboxBytes <= 128 << 20 ? 64 << 20 : documentSpill)
+  }
 
   /// Valid vouchers a run keeps as values (``VoucherShelf``): a run of up to this many is not slowed by
   /// decoding them, and one that will have more (its first file's count scaled to the bytes of all its
@@ -142,7 +152,7 @@ public enum RunCommand {
   /// Reads, validates, posts and commits the picked files on `ledger`: the whole ledger, or (with
   /// `snapshot`) its registry, the run then continuing from the head snapshot.
   static func post(
-    _ o: RunOptions, picked: [PickedFile], notes: [String], masters: Masters, store: LedgerStore, ledger: LedgerContents, snapshot: HeadSnapshot?,
+    _ o: RunOptions, picked: [InboxFile], notes: [String], masters: Masters, store: LedgerStore, ledger: LedgerContents, snapshot: HeadSnapshot?,
     digest: String, started: Date, timer: PhaseTimer
   ) -> Posting {
     let p = o.paths
@@ -157,16 +167,26 @@ public enum RunCommand {
     let shelf = VoucherShelf(holding: RunCommand.heldVouchers, spillingTo: p.ledger, every: RunCommand.documentSpill)
     var work = RunWork(masters: masters, ledger: ledger, facts: facts, base: snapshot?.state ?? PostingState(), partial: o.partial, shelf: shelf)
     if RunCommand.testHeldVouchers == nil { work.inboxBytes = picked.reduce(0) { $0 + $1.size } }
-    // The documents the engine sets go to a file without a name in the ledger directory 8 MB at a time
-    // (ten million were a gigabyte in memory); a test makes them spill sooner.
-    if work.base.documents.setCount == 0 { work.base.documents = PostedDocuments(spillingTo: p.ledger, every: RunCommand.documentSpill) }
+    // The documents the engine sets go to a file without a name in the ledger directory past a threshold
+    // (ten million were a gigabyte in memory; ``documentSpill(inboxBytes:)``); a test makes them spill sooner.
+    if work.base.documents.setCount == 0 {
+      work.base.documents = PostedDocuments(spillingTo: p.ledger, every: RunCommand.documentSpill(inboxBytes: picked.reduce(0) { $0 + $1.size }))
+    }
     let schema = LazySchema()
     // A voucher dated before the head will need the history (the part of the ledger it revalues): read
     // on the other core from the first file that has one, while this one reads and validates.
     var continued = snapshot
     var readingHistory = false
-    for (n, f) in picked.enumerated() {
-      progress.show("reading and validating \(f.name)", done: n, total: picked.count)
+    for (n, listed) in picked.enumerated() {
+      progress.show("reading and validating \(listed.name)", done: n, total: picked.count)
+      let f: PickedFile
+      var bytes: [UInt8]?  // given up to the reader, which lets go of them once parsed
+      switch Pickup.load(listed) {
+      case .success(let loaded): (f, bytes) = loaded
+      case .failure(let left):
+        notes.append(left.note)
+        continue
+      }
       if let prior = ledger.imported[f.sha256] {
         if o.keepInbox {
           notes.append("\(f.name): already imported (as \(prior.file) in run \(prior.run)); skipped")
@@ -179,7 +199,7 @@ public enum RunCommand {
         work.addDuplicate(f, ofInRun: earlier.picked.name)
         continue
       }
-      if !work.read(f, schema: { schema.value }) {
+      if !work.read(f, bytes: bytes.take(), schema: { schema.value }) {
         notes.append("\(f.name): changed while it was read (still being written?); left for the next run")
         continue
       }
@@ -333,14 +353,15 @@ public enum RunCommand {
       let committed = try store.commit(record, previousChain: ledger.chainHead, places: masters.company.currencyPrecision, prewritten: settled.prewritten)
       summary.chainHead = committed.chain
       timer.mark("commit")
+      // The next run's starting point is built on another thread (after a replay already beside the commit,
+      // else now, beside the reports still rendering and the run's journal, file moves and reports: in a
+      // daily run it waited for the reports, a fifth of the run); the snapshot itself is written last,
+      // naming the reports as they will be and the ledger files as they are then.
+      if caches == nil { caches = buildCaches() }
       guard var rendered = reports?.value else { preconditionFailure("reports are rendered for every run that commits") }
       timer.mark("rendered")
       if let stockLedger { rendered.renames = [(stockLedger, "stock-ledger")] }
-      // The next run's starting point is built on the other core (after a replay already beside the commit,
-      // else now, while the run finishes its journal, file moves and reports); the snapshot itself is written
-      // last, naming the reports as they will be and the ledger files as they are then.
       let sizes = ReportWriter.sizes(after: rendered, in: p.out)
-      if caches == nil { caches = buildCaches() }
       // GL lines not kept (streamed to the run's gl.csv) and neither a journal written beside them nor a
       // gl.csv with the journal's bytes: the lines are read back from the committed gl.csv (as recovery does).
       var journalLines = record.gl

@@ -93,7 +93,7 @@ struct RunWork {
 
   /// Reads a picked file with the reader of its format; returns false (and leaves it for the next run)
   /// when it changed since it was hashed.
-  mutating func read(_ f: PickedFile, schema: () -> XMLVoucherReader.Schema?) -> Bool {
+  mutating func read(_ f: PickedFile, bytes: [UInt8]?, schema: () -> XMLVoucherReader.Schema?) -> Bool {
     let read: VoucherFile
     if f.name.lowercased().hasSuffix(".xml") {
       if let schema = schema() {
@@ -102,7 +102,7 @@ struct RunWork {
         read = VoucherFile(name: f.name, diagnostics: [Diagnostic(.unreadableFile, at: SourceLocation(file: f.name, line: 0), "the built-in XML schema could not be compiled; the file was not read")])
       }
     } else {
-      guard let bytes = FileBytes.read(f.path) else { return false }
+      guard let bytes = bytes ?? FileBytes.read(f.path) else { return false }
       read = CSVVoucherReader.read(bytes: bytes, file: f.name)
     }
     guard f.isUnchanged else { return false }

@@ -16,7 +16,7 @@ extension LedgerStore {
   /// the parts `parts` hands to its argument, in order, written as they come (the snapshot of ten million
   /// vouchers made whole in memory was 137 MB, and as much again while the buffer grew).
   public func writeSnapshot(parts: (_ write: ([UInt8]) -> Void) -> Void) throws(StoreError) {
-    let file = try StreamedFile(path: snapshotPath, hashing: false, directIO: false)
+    let file = try StreamedFile(path: snapshotPath, hashing: false)
     parts { file.append($0) }
     _ = try file.finish(durable: false)
     CrashPoint.hit("snapshot")

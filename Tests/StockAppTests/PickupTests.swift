@@ -1,0 +1,45 @@
+import Foundation
+import TestSupport
+import Testing
+@testable import StockApp
+@testable import StockCore
+@testable import StockRead
+
+/// The inbox listed, then each file read and hashed once: the hash is that of the bytes the run parses,
+/// a CSV file's bytes come with it (an XML file's reader streams it), and a file that changed since it was
+/// listed, or cannot be read, is left in the inbox with a note that says so.
+@Suite struct PickupTests {
+  @Test func listedFilesAreHashedAsRead() throws {
+    let inbox = Scratch.directory("pickup")
+    let csv = Array("voucher_type,voucher_no\nPurchase Receipt,PR-1\n".utf8)
+    try Data(csv).write(to: URL(fileURLWithPath: inbox + "/b.csv"))
+    try Data("<vouchers/>".utf8).write(to: URL(fileURLWithPath: inbox + "/a.XML"))
+    try Data("skipped".utf8).write(to: URL(fileURLWithPath: inbox + "/c.csv.part"))
+    let (listed, left) = Pickup.scan(inbox: inbox, minAge: 0)
+    #expect(listed.map(\.name) == ["a.XML", "b.csv"] && left.isEmpty)
+    guard case .success(let x) = Pickup.load(listed[0]), case .success(let c) = Pickup.load(listed[1]) else {
+      Issue.record("both files are readable")
+      return
+    }
+    #expect(x.bytes == nil && x.file.sha256 == FileBytes.sha256(inbox + "/a.XML")?.sha256)
+    #expect(c.bytes == csv && c.file.sha256 == FileBytes.sha256(inbox + "/b.csv")?.sha256 && c.file.size == csv.count)
+  }
+
+  @Test func aFileChangedOrGoneSinceItWasListedIsLeft() throws {
+    let inbox = Scratch.directory("pickup")
+    try Data("voucher_type\n".utf8).write(to: URL(fileURLWithPath: inbox + "/grows.csv"))
+    try Data("voucher_type\n".utf8).write(to: URL(fileURLWithPath: inbox + "/gone.csv"))
+    let (listed, _) = Pickup.scan(inbox: inbox, minAge: 0)
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: inbox + "/grows.csv"))
+    handle.seekToEndOfFile()
+    handle.write(Data("Purchase Receipt\n".utf8))
+    try handle.close()
+    try FileManager.default.removeItem(atPath: inbox + "/gone.csv")
+    let notes = listed.map { f -> String in
+      if case .failure(let left) = Pickup.load(f) { return left.note }
+      return "read"
+    }
+    #expect(notes == ["gone.csv: cannot be read (No such file or directory); left in the inbox",
+                      "grows.csv: changed while it was read (still being written?); left for the next run"])
+  }
+}

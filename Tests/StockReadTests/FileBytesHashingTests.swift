@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+import TestSupport
+
+@testable import StockCore
+@testable import StockRead
+
+/// An inbox file read once and hashed on another thread as it arrives: the bytes are the file's, the hash
+/// is the SHA-256 of exactly those bytes, whatever the file's size against the pieces it is read in.
+@Suite struct FileBytesHashingTests {
+  static func sha256(_ bytes: [UInt8]) -> String {
+    var h = SHA256()
+    h.update(bytes)
+    return h.finalizeHex()
+  }
+
+  @Test func bytesAndHashAreTheFilesAtEverySizeAroundAPiece() throws {
+    let dir = Scratch.directory("hashing")
+    var g = SeededGenerator(seed: 11)
+    let piece = 64
+    for size in [0, 1, 63, 64, 65, 127, 128, 129, 3 * 64 + 7, 1000] {
+      let bytes = (0..<size).map { _ in UInt8(truncatingIfNeeded: g.next()) }
+      let path = dir + "/f\(size).csv"
+      try Data(bytes).write(to: URL(fileURLWithPath: path))
+      let read = try #require(FileBytes.readHashing(path, piece: piece))
+      #expect(read.bytes == bytes, "size \(size)")
+      #expect(read.sha256 == FileBytesHashingTests.sha256(bytes), "size \(size)")
+      // The default piece (a file smaller than one piece), and the hash alone.
+      #expect(FileBytes.readHashing(path)?.sha256 == read.sha256)
+      let hashed = try #require(FileBytes.sha256(path))
+      #expect(hashed.sha256 == read.sha256 && hashed.bytes == size)
+    }
+    // A known digest: the empty message.
+    #expect(FileBytes.readHashing(dir + "/f0.csv")?.sha256 == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+  }
+
+  @Test func aMissingFileOrASymbolicLinkIsNotRead() throws {
+    let dir = Scratch.directory("hashing")
+    let target = dir + "/real.csv"
+    try Data("a,b\n".utf8).write(to: URL(fileURLWithPath: target))
+    try FileManager.default.createSymbolicLink(atPath: dir + "/link.csv", withDestinationPath: target)
+    #expect(FileBytes.readHashing(dir + "/missing.csv") == nil)
+    #expect(FileBytes.readHashing(dir + "/link.csv") == nil)
+    #expect(FileBytes.sha256(dir + "/link.csv") == nil)
+    #expect(FileBytes.readHashing(target)?.bytes == Array("a,b\n".utf8))
+  }
+}
