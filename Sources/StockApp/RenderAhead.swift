@@ -292,7 +292,7 @@ final class RenderAhead: @unchecked Sendable {
     condition.broadcast()
     let planning = self.planning ?? [:]
     condition.unlock()
-    r.files = ReportWriter.aggregates(r.folds, ReportSource(masters: masters, entries: [], gl: [], planning: planning))
+    r.add(ReportWriter.aggregates(r.folds, ReportSource(masters: masters, entries: [], gl: [], planning: planning), temporariesIn: out))
     return r
   }
 }
