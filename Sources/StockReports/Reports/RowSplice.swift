@@ -85,37 +85,25 @@ public enum RowSplice {
           let c = compare(UnsafeBufferPointer(rebasing: x[a.item]), UnsafeBufferPointer(rebasing: y[b.item]))
           return c != 0 ? c : compare(UnsafeBufferPointer(rebasing: x[a.warehouse]), UnsafeBufferPointer(rebasing: y[b.warehouse]))
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(o.count + r.count)
-        out += o[...headerEnd]
-        var j = 0, c = 0
-        for line in previous {
-          // Skip the changed keys before this line's; drop the line when its key is the next changed one.
-          var dropped = false
-          while c < changed.count {
-            let d = changedNames[c].0.withUnsafeBufferPointer { item in
-              changedNames[c].1.withUnsafeBufferPointer { warehouse in
-                let i = compare(UnsafeBufferPointer(rebasing: o[line.item]), item)
-                return i != 0 ? i : compare(UnsafeBufferPointer(rebasing: o[line.warehouse]), warehouse)
+        var c = 0
+        return .spliced(
+          merge(
+            header: o[...headerEnd], old: previous.map(\.range), from: o, fresh: fresh.map(\.range), from: r,
+            dropped: { i in
+              // Past the changed keys before the line's; the line goes when its key is the next changed one.
+              while c < changed.count {
+                let d = changedNames[c].0.withUnsafeBufferPointer { item in
+                  changedNames[c].1.withUnsafeBufferPointer { warehouse in
+                    let k = compare(UnsafeBufferPointer(rebasing: o[previous[i].item]), item)
+                    return k != 0 ? k : compare(UnsafeBufferPointer(rebasing: o[previous[i].warehouse]), warehouse)
+                  }
+                }
+                if d <= 0 { return d == 0 }
+                c += 1
               }
-            }
-            if d > 0 { c += 1 } else {
-              dropped = d == 0
-              break
-            }
-          }
-          if dropped { continue }
-          while j < fresh.count && order(r, fresh[j], o, line) < 0 {
-            out += r[fresh[j].range]
-            j += 1
-          }
-          out += o[line.range]
-        }
-        while j < fresh.count {
-          out += r[fresh[j].range]
-          j += 1
-        }
-        return .spliced(out)
+              return false
+            },
+            precedes: { j, i in order(r, fresh[j], o, previous[i]) < 0 }))
       }
     }
   }
@@ -140,19 +128,35 @@ public enum RowSplice {
       }
     }
     guard let headerEnd = old.firstIndex(of: 10), let previous = keyed(old, from: headerEnd + 1), let fresh = keyed(rows, from: 0) else { return nil }
+    return old.withUnsafeBufferPointer { o in
+      rows.withUnsafeBufferPointer { r in
+        merge(
+          header: o[...headerEnd], old: previous.map(\.range), from: o, fresh: fresh.map(\.range), from: r,
+          dropped: { changed.contains(previous[$0].key) }, precedes: { fresh[$0].key < previous[$1].key })
+      }
+    }
+  }
+
+  /// The header, then the old lines not `dropped` (asked in order) with the fresh rows merged in: each
+  /// fresh row `j` before the first kept line `i` it `precedes`.
+  /// - Complexity: O(lines + rows) calls and bytes copied.
+  private static func merge(
+    header: Slice<UnsafeBufferPointer<UInt8>>, old: [Range<Int>], from o: UnsafeBufferPointer<UInt8>, fresh: [Range<Int>], from r: UnsafeBufferPointer<UInt8>,
+    dropped: (Int) -> Bool, precedes: (Int, Int) -> Bool
+  ) -> [UInt8] {
     var out: [UInt8] = []
-    out.reserveCapacity(old.count + rows.count)
-    out += old[...headerEnd]
+    out.reserveCapacity(o.count + r.count)
+    out += header
     var j = 0
-    for line in previous where !changed.contains(line.key) {
-      while j < fresh.count && fresh[j].key < line.key {
-        out += rows[fresh[j].range]
+    for i in old.indices where !dropped(i) {
+      while j < fresh.count && precedes(j, i) {
+        out += r[fresh[j]]
         j += 1
       }
-      out += old[line.range]
+      out += o[old[i]]
     }
     while j < fresh.count {
-      out += rows[fresh[j].range]
+      out += r[fresh[j]]
       j += 1
     }
     return out
