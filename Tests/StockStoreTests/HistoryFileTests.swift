@@ -51,11 +51,34 @@ import Testing
     let bytes = encoder.bytes(place: big)
     #expect(bytes.count > 1 << 20 && size == bytes.count)  // more than one part
     #expect(FileManager.default.contents(atPath: file.path).map(Array.init) == bytes)
+    // Numbered a batch at a time (their table slots fetched ahead): finished, the same bytes.
+    var finished = encoder
+    finished.finish()
+    #expect(finished.count == n && finished.bytes(place: big) == bytes)
     let contents = try file.read(size: size)
     #expect(contents.count == n)
     for i in stride(from: 0, to: n, by: 997) {
       #expect(contents.place(of: i) == big(i))
       #expect(keys(contents, i) == (i % 10 == 0 ? [all[i % 500], all[(i * 7) % 500]] : [all[i % 500]]))
+    }
+  }
+
+  /// Vouchers skipped (cancelled) anywhere in the batches the keys are numbered in keep the others' places
+  /// and keys, finished or not.
+  @Test func skippedVouchersAcrossBatches() throws {
+    let all = (0..<40).map { StockKey(item: "I\($0)", warehouse: "W\($0 % 3)") }
+    var encoder = HistoryFile.Encoder(appending: false)
+    let sources = (0..<300).filter { $0 % 37 != 5 && $0 % 64 != 31 }
+    for i in sources { encoder.add(source: i, keys: i % 5 == 0 ? [] : [all[i % 40], all[(i * 3) % 40]].sorted()) }
+    let unfinished = encoder.bytes(place: place)
+    encoder.finish()
+    #expect(encoder.bytes(place: place) == unfinished)
+    let file = HistoryFile(ledger: temporaryDirectory("sl-history"))
+    let contents = try file.read(size: try file.write(encoder, place: place))
+    #expect(contents.count == sources.count)
+    for (ordinal, i) in sources.enumerated() {
+      #expect(contents.place(of: ordinal) == place(i), "voucher \(i)")
+      #expect(keys(contents, ordinal) == (i % 5 == 0 ? [] : [all[i % 40], all[(i * 3) % 40]].sorted()), "voucher \(i)")
     }
   }
 }

@@ -141,6 +141,7 @@ extension HeadSnapshot {
     }
     let first = previous == nil ? placed : 0
     s.acceptedNew.forEachSketch { i, v in add(first + i, v) }
+    encoder.finish()
     return encoder
   }
 

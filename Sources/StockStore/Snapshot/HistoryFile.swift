@@ -56,8 +56,10 @@ public struct HistoryFile: Sendable {
     /// The number of each item-warehouse (a file written whole), in a table of its own: a `Dictionary`
     /// hashed each key's names with SipHash, a third of working the keys out.
     var ids: StockKeyTable<Int>?
-    /// Records encoded.
-    public private(set) var count = 0
+    /// Records added.
+    public var count: Int { numbered + pendingSources.count }
+    /// Records numbered (the rest are pending).
+    private var numbered = 0
 
     /// - Parameter appending: records to append to an existing file (keys spelled out).
     public init(appending: Bool, capacity: Int = 1 << 16) {
@@ -68,9 +70,44 @@ public struct HistoryFile: Sendable {
     /// The record of voucher `source` (its position among the vouchers whose places will be given; the
     /// same or later than the last one's) with the item-warehouses it touches.
     public mutating func add(source: Int, keys: [StockKey]) {
-      if sources == nil && source != count { sources = (0..<count).map { Int32($0) } }
+      guard ids != nil else { return encode(source: source, keys: keys[...]) }
+      pendingKeys.append(contentsOf: keys)
+      pendingEnds.append(pendingKeys.count)
+      pendingSources.append(source)
+      if pendingSources.count == Encoder.batch { numberPending() }
+    }
+
+    /// Records added to a file written whole, not yet numbered: their keys' table slots, then entries, are
+    /// asked into cache a batch at a time before they are looked up (numbering a million records' keys
+    /// waited on the table's memory for a third of its time, on the run's last stretch).
+    var pendingKeys: [StockKey] = []
+    var pendingEnds: [Int] = []
+    var pendingSources: [Int] = []
+    static let batch = 32
+
+    /// Numbers the records still pending (else reading the records numbers them in a copy).
+    public mutating func finish() { numberPending() }
+
+    private mutating func numberPending() {
+      guard !pendingSources.isEmpty else { return }
+      if let ids {
+        for k in pendingKeys { ids.prefetch(probe: k.hashedNames) }
+        for k in pendingKeys { _ = ids.prefetch(position: k.hashedNames) }
+      }
+      var start = 0
+      for (i, end) in pendingEnds.enumerated() {
+        encode(source: pendingSources[i], keys: pendingKeys[start..<end])
+        start = end
+      }
+      pendingKeys.removeAll(keepingCapacity: true)
+      pendingEnds.removeAll(keepingCapacity: true)
+      pendingSources.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func encode(source: Int, keys: ArraySlice<StockKey>) {
+      if sources == nil && source != numbered { sources = (0..<numbered).map { Int32($0) } }
       sources?.append(Int32(source))
-      count += 1
+      numbered += 1
       keyBytes.count(keys.count)
       for k in keys {
         if ids != nil {
@@ -102,6 +139,11 @@ public struct HistoryFile: Sendable {
     /// were 120 MB at the run's end).
     /// - Complexity: O(bytes).
     public func forEachPart(place: (Int) -> VoucherPlace, _ body: ([UInt8]) -> Void) {
+      if !pendingSources.isEmpty {  // not finished: a copy numbers the rest (historyKeys finishes its own)
+        var finished = self
+        finished.finish()
+        return finished.forEachPart(place: place, body)
+      }
       let keys = keyBytes.bytes
       var w = BinaryWriter(capacity: (1 << 20) + (1 << 16))
       // The records' keys read back as ``add(source:keys:)`` wrote them, to find where each ends: a count,
