@@ -353,6 +353,9 @@ public enum RunCommand {
       let committed = try store.commit(record, previousChain: ledger.chainHead, places: masters.company.currencyPrecision, prewritten: settled.prewritten)
       summary.chainHead = committed.chain
       timer.mark("commit")
+      // The history is written as soon as its keys are worked out (it needs the commit's places).
+      let storedHistory = Background { try? HeadSnapshot.storeHistory(historyKeys.value, places: committed.places, on: ledger, from: snapshot, in: history) }
+      defer { _ = storedHistory.value }
       // The next run's starting point is built on another thread (after a replay already beside the commit,
       // else now, beside the reports still rendering and the run's journal, file moves and reports: in a
       // daily run it waited for the reports, a fifth of the run); the snapshot itself is written last,
@@ -362,18 +365,26 @@ public enum RunCommand {
       timer.mark("rendered")
       if let stockLedger { rendered.renames.append((stockLedger, "stock-ledger")) }
       let sizes = ReportWriter.sizes(after: rendered, in: p.out)
-      // The history and the next snapshot are written on another thread (the snapshot under a temporary
-      // name) while this one writes the journal, moves the files and writes the reports: in a daily run
-      // they were 45 ms one after the other, the last of it on one core. The snapshot is put in place
+      // The next snapshot is written on another thread, under a temporary name, while this one writes the
+      // journal, moves the files and writes the reports (in a daily run they were 45 ms one after the
+      // other, the last of it on one core), and all but its trailer while the history is still numbered
+      // and written (at ten million vouchers a second and a half that came after it). It is put in place
       // last, once the reports are written as it says.
       let (chain, folds, builtCaches) = (summary.chainHead, rendered.folds, caches)
       let nextSnapshot = Background { () -> String? in
-        let storedHistory = try? HeadSnapshot.storeHistory(historyKeys.value, places: committed.places, on: ledger, from: snapshot, in: history)
-        guard var next = builtCaches?.value ?? nil, let storedHistory else { return nil }
+        guard var next = builtCaches?.value ?? nil else { return nil }
         (next.chain, next.folds, next.reportSizes) = (chain, folds, sizes)
-        (next.historySize, next.historyCount) = storedHistory
         next.ledgerFingerprint = store.statFingerprint() ?? ""
-        return try? store.writeSnapshotAside(parts: next.encode)
+        var complete = false
+        let aside = try? store.writeSnapshotAside { write in
+          let ageing = next.encodeBody(write)
+          guard let stored = storedHistory.value else { return }
+          (next.historySize, next.historyCount) = stored
+          write(next.trailer(ageing: ageing))
+          complete = true
+        }
+        if let aside, !complete { unlink(aside) }
+        return complete ? aside : nil
       }
       var asideTaken = false
       defer { if !asideTaken, let left = nextSnapshot.value { unlink(left) } }  // the run stopped on the way

@@ -14,7 +14,7 @@ struct HeadSnapshot: Sendable {
   /// (8 bytes, little-endian), so that the fold is decoded on the other core from the start. Version 3
   /// keeps the serials and batches in stock per item-warehouse in picking order (version 2 wrote sets, in
   /// no order: refused, that run replays once).
-  static let tag = "stockledger-snapshot 3"
+  static let tag = "stockledger-snapshot 4"
   var chain: String
   /// The committed files as the file system described them when the snapshot was written
   /// (``LedgerStore/statFingerprint()``).
@@ -59,16 +59,23 @@ struct HeadSnapshot: Sendable {
     return s
   }
 
-  /// The snapshot's bytes, handed to `write` in parts, in order: the parts encoded ahead (the state, the
-  /// ageing fold) are handed as they are, not copied into one buffer.
+  /// The snapshot's bytes, handed to `write` in parts, in order: ``encodeBody(_:)``, then the
+  /// ``trailer(ageing:)``.
   /// - Complexity: O(state + vouchers posted since the index's base was written).
   func encode(_ write: ([UInt8]) -> Void) {
-    // The ageing fold, the largest part and the last, is encoded on the other core meanwhile.
-    let ageing = Background { [folds] in
-      var a = BinaryWriter(capacity: 1 << 21)
-      folds.encodeAgeing(into: &a)
-      return a.bytes
-    }
+    let ageing = encodeBody(write)
+    write(trailer(ageing: ageing))
+  }
+
+  /// All of the snapshot but its trailer, handed to `write` in parts, in order: the state encoded ahead is
+  /// handed as it is, not copied into one buffer, and the ageing fold, the largest part and the last, in
+  /// parts of a megabyte as it is encoded. Needs nothing of the history, which the trailer describes: a run
+  /// writes it while the history is still being numbered (at ten million vouchers a second and a half
+  /// that came after it), on one thread (the ageing fold encoded whole on another beside it was tens of
+  /// megabytes more at the run's peak, then).
+  /// - Returns: the length of the ageing fold, the body's last part (for the trailer).
+  /// - Complexity: O(state + vouchers posted since the index's base was written).
+  func encodeBody(_ write: ([UInt8]) -> Void) -> Int {
     var w = BinaryWriter(capacity: 1 << 22)
     w.string(HeadSnapshot.tag)
     w.string(chain)
@@ -84,8 +91,6 @@ struct HeadSnapshot: Sendable {
     w.count(reportSizes.count)
     for s in reportSizes { w.int(s) }
     w.int(documentsSize)
-    w.int(historySize)
-    w.int(historyCount)
     w.int(indexBaseSize)
     if let encodedIndexAndState {
       write(w.bytes)
@@ -97,12 +102,20 @@ struct HeadSnapshot: Sendable {
     }
     folds.encodeAllButAgeing(into: &w)
     write(w.bytes)
-    w.reset()
-    let ageingBytes = ageing.value
-    write(ageingBytes)
-    w.uint64(UInt64(ageingBytes.count))
-    write(w.bytes)
+    w = BinaryWriter(capacity: 0)
+    return folds.encodeAgeing(part: 1 << 20, write)
   }
+
+  /// The snapshot's last 24 bytes: the history file's size and voucher count, and the length of the ageing
+  /// fold before them (read first: the fold is decoded on another core beside the rest).
+  func trailer(ageing: Int) -> [UInt8] {
+    var w = BinaryWriter(capacity: 24)
+    w.uint64(UInt64(historySize))
+    w.uint64(UInt64(historyCount))
+    w.uint64(UInt64(ageing))
+    return w.bytes
+  }
+  static let trailerSize = 24
 
   /// The index's recent part and the engine's state as ``encode(_:)`` writes them, encoded ahead
   /// (``encodeIndexAndState()``) by the thread that builds the caches while the run writes its reports:
@@ -133,18 +146,23 @@ struct HeadSnapshot: Sendable {
   init(decoding bytes: [UInt8], ledger: String) throws(BinaryFormatError) {
     var r = BinaryReader(bytes)
     guard try r.string() == HeadSnapshot.tag else { throw BinaryFormatError(offset: 0, "not a snapshot of this version") }
-    // The ageing fold, the largest part and the last (its length in the last 8 bytes), decoded on the other
-    // core while this one decodes the rest (a daily run waited for the two one after the other).
-    guard bytes.count - 8 >= r.offset else { throw BinaryFormatError(offset: bytes.count, "no length of the ageing fold") }
-    var trailer = BinaryReader(bytes, from: bytes.count - 8)
+    // The trailer: the history's size and count, and the length of the ageing fold, the largest part and
+    // the last before it, decoded on the other core while this one decodes the rest (a daily run waited for
+    // the two one after the other).
+    let end = bytes.count - HeadSnapshot.trailerSize
+    guard end >= r.offset else { throw BinaryFormatError(offset: bytes.count, "no trailer") }
+    var trailer = BinaryReader(bytes, from: end)
+    (historySize, historyCount) = (Int(truncatingIfNeeded: try trailer.uint64()), Int(truncatingIfNeeded: try trailer.uint64()))
     let ageingLength = try trailer.uint64()
-    guard ageingLength <= UInt64(bytes.count - 8 - r.offset) else { throw BinaryFormatError(offset: bytes.count - 8, "the ageing fold's length exceeds the snapshot") }
-    let ageingStart = bytes.count - 8 - Int(ageingLength)
+    guard ageingLength <= UInt64(end - r.offset), historySize >= 0, historyCount >= 0 else {
+      throw BinaryFormatError(offset: end, "the trailer does not fit the snapshot")
+    }
+    let ageingStart = end - Int(ageingLength)
     let ageing = Background { () -> Result<AgeingFold, BinaryFormatError> in
       var a = BinaryReader(bytes, from: ageingStart)
       do throws(BinaryFormatError) {
         let fold = try LedgerFolds.decodeAgeing(&a)
-        guard a.offset == bytes.count - 8 else { throw BinaryFormatError(offset: a.offset, "the ageing fold ends before its length says") }
+        guard a.offset == end else { throw BinaryFormatError(offset: a.offset, "the ageing fold ends before its length says") }
         return .success(fold)
       } catch {
         return .failure(error)
@@ -159,8 +177,6 @@ struct HeadSnapshot: Sendable {
     reportSizes = []
     for _ in 0..<(try r.count(limit: 8)) { reportSizes.append(try r.int()) }
     documentsSize = try r.int()
-    historySize = try r.int()
-    historyCount = try r.int()
     indexBaseSize = try r.int()
     index = PostedVouchers(mapped: try PostedVouchers.mapBase(ledger: ledger, size: indexBaseSize))
     try index.decodeRecent(from: &r)

@@ -189,7 +189,10 @@ public struct AgeingFold: Sendable {
 
 extension AgeingFold {
   /// Written between vouchers (`removed` is empty then).
-  func encode(into w: inout BinaryWriter) {
+  func encode(into w: inout BinaryWriter) { encode(into: &w) { _ in } }
+
+  /// The same, `afterKey` called after each item-warehouse's slots (to hand the bytes so far over).
+  func encode(into w: inout BinaryWriter, afterKey: (inout BinaryWriter) -> Void) {
     w.optionalDate(latest)
     w.count(slots.count)
     // In the report's order: decoded so, the next run's keys are in order but for those it adds, and the
@@ -204,6 +207,7 @@ extension AgeingFold {
         w.date(s.date)
         w.compactFixed(s.value)
       }
+      afterKey(&w)
     }
   }
   init(decoding r: inout BinaryReader) throws(BinaryFormatError) {
