@@ -59,15 +59,7 @@ struct HeadSnapshot: Sendable {
     return s
   }
 
-  /// The snapshot's bytes, handed to `write` in parts, in order: ``encodeBody(_:)``, then the
-  /// ``trailer(ageing:)``.
-  /// - Complexity: O(state + vouchers posted since the index's base was written).
-  func encode(_ write: ([UInt8]) -> Void) {
-    let ageing = encodeBody(write)
-    write(trailer(ageing: ageing))
-  }
-
-  /// All of the snapshot but its trailer, handed to `write` in parts, in order: the state encoded ahead is
+  /// All of the snapshot but its ``trailer(ageing:)``, handed to `write` in parts, in order: the state encoded ahead is
   /// handed as it is, not copied into one buffer, and the ageing fold, the largest part and the last, in
   /// parts of a megabyte as it is encoded. Needs nothing of the history, which the trailer describes: a run
   /// writes it while the history is still being numbered (at ten million vouchers a second and a half
@@ -117,7 +109,7 @@ struct HeadSnapshot: Sendable {
   }
   static let trailerSize = 24
 
-  /// The index's recent part and the engine's state as ``encode(_:)`` writes them, encoded ahead
+  /// The index's recent part and the engine's state as ``encodeBody(_:)`` writes them, encoded ahead
   /// (``encodeIndexAndState()``) by the thread that builds the caches while the run writes its reports:
   /// after the ageing fold the largest parts of the snapshot, which a daily run otherwise encoded last, on
   /// its critical path (25 ms of its 270). Not part of the snapshot; nil: encoded with the rest (set

@@ -78,8 +78,8 @@ public struct HistoryFile: Sendable {
     }
 
     /// Records added to a file written whole, not yet numbered: their keys' table slots, then entries, are
-    /// asked into cache a batch at a time before they are looked up (numbering a million records' keys
-    /// waited on the table's memory for a third of its time, on the run's last stretch).
+    /// asked into cache a batch at a time before they are looked up (numbering a million records' keys one
+    /// at a time waited on the table's memory for two thirds of its time, on the run's last stretch).
     var pendingKeys: [StockKey] = []
     var pendingEnds: [Int] = []
     var pendingSources: [Int] = []

@@ -12,25 +12,21 @@ extension LedgerStore {
   /// The snapshot's bytes, or nil when there is none.
   public func readSnapshot() -> [UInt8]? { FileBytes.read(snapshotPath) }
 
-  /// Replaces the snapshot (atomically; not fsynced: a torn or stale snapshot is detected and ignored) with
-  /// the parts `parts` hands to its argument, in order, written as they come (the snapshot of ten million
-  /// vouchers made whole in memory was 137 MB, and as much again while the buffer grew).
-  public func writeSnapshot(parts: (_ write: ([UInt8]) -> Void) -> Void) throws(StoreError) {
-    try adoptSnapshot(try writeSnapshotAside(parts: parts))
-  }
-
-  /// The snapshot written as ``writeSnapshot(parts:)`` writes it, under a temporary name beside it, for
-  /// ``adoptSnapshot(_:)`` to put in place once the run knows it describes what the run wrote; a temporary
-  /// name left by a run that stopped is removed by the next run's recovery. Through the page cache: written
-  /// past it (30 ms less of the kernel's copying for a million vouchers' 10 MB), the next run read it from
-  /// the disk, 10–25 ms slower (by `O_DIRECT` in one request too), and the next run is the one measured.
+  /// The snapshot with the parts `parts` hands to its argument, in order, written as they come (the
+  /// snapshot of ten million vouchers made whole in memory was 137 MB, and as much again while the buffer
+  /// grew), under a temporary name beside it, for ``adoptSnapshot(_:)`` to put in place once the run knows
+  /// it describes what the run wrote (not fsynced: a torn or stale snapshot is detected and ignored); a
+  /// temporary name left by a run that stopped is removed by the next run's recovery. Through the page
+  /// cache: written past it (30 ms less of the kernel's copying for a million vouchers' 10 MB), the next run
+  /// read it from the disk, 10–25 ms slower (by `O_DIRECT` in one request too), and the next run is the one
+  /// measured.
   public func writeSnapshotAside(parts: (_ write: ([UInt8]) -> Void) -> Void) throws(StoreError) -> String {
     let file = try StreamedFile(path: snapshotPath, hashing: false, directIO: false)
     parts { file.append($0) }
     return try file.closeTemporary()
   }
 
-  /// Replaces the snapshot (atomically) by the one written aside at `temporary`.
+  /// Replaces the snapshot (atomically) by the one written aside at `temporary` (``writeSnapshotAside(parts:)``).
   public func adoptSnapshot(_ temporary: String) throws(StoreError) {
     guard rename(temporary, snapshotPath) == 0 else {
       let error = StoreError(path: snapshotPath, "rename failed: \(DurableFiles.errnoText())")
