@@ -23,16 +23,16 @@ struct PickedFile {
   var size: Int
   var mtime: timespec
 
-  init(name: String, path: String, sha256: String, size: Int, mtime: timespec) {
-    (self.name, self.path, self.sha256, self.size, self.mtime) = (name, path, sha256, size, mtime)
-  }
-  init(_ f: InboxFile, sha256: String) { self.init(name: f.name, path: f.path, sha256: sha256, size: f.size, mtime: f.mtime) }
-
   /// True when the file still has the size and modification time it had when it was listed.
   var isUnchanged: Bool {
     var st = stat()
     return lstat(path, &st) == 0 && Int(st.st_size) == size && st.st_mtim.tv_sec == mtime.tv_sec && st.st_mtim.tv_nsec == mtime.tv_nsec
   }
+}
+
+extension PickedFile {
+  /// A listed file, hashed.
+  init(_ f: InboxFile, sha256: String) { self.init(name: f.name, path: f.path, sha256: sha256, size: f.size, mtime: f.mtime) }
 }
 
 /// Lists the inbox as SPEC §5.1 says: regular `*.csv` / `*.xml` files in name order; hidden, `*.part`,
