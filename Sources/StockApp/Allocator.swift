@@ -1,3 +1,5 @@
+import StockCore
+
 #if canImport(Glibc)
 import CMalloc
 import Glibc
@@ -31,21 +33,12 @@ enum Allocator {
     #endif
   }
 
-  /// `madvise`'s `MADV_POPULATE_WRITE` (Linux 5.14), which Swift's Glibc module does not export.
-  private static let populateWrite: Int32 = 23
-
-  /// Faults in, writable, the pages wholly inside elements `from..<to` of the allocation at `base`, without
-  /// touching their contents (which may be uninitialised, or being written by another thread): another
-  /// core pays for zeroing the fresh pages a writer is about to fill. Does nothing where the kernel cannot.
+  /// Faults in, writable, the pages wholly inside elements `from..<to` of the allocation at `base`
+  /// (``Pages/populate(address:count:)``).
   /// - Complexity: O(pages), in the kernel.
   static func populate<T>(_ base: UnsafePointer<T>, from: Int, to: Int) {
-    #if canImport(Glibc)
-    let page = UInt(4096)
-    let start = (UInt(bitPattern: base + from) + page - 1) & ~(page - 1)
-    let end = UInt(bitPattern: base + to) & ~(page - 1)
-    guard end > start, let address = UnsafeMutableRawPointer(bitPattern: start) else { return }
-    _ = madvise(address, Int(end - start), populateWrite)
-    #endif
+    guard to > from else { return }
+    Pages.populate(address: UInt(bitPattern: base + from), count: (to - from) * MemoryLayout<T>.stride)
   }
 }
 

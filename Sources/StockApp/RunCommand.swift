@@ -126,19 +126,20 @@ public enum RunCommand {
     case replay(String)
   }
 
-  /// Bytes of encoded documents (and vouchers past the shelf's budget) a run fills in memory before they
-  /// spill: 8 MB, twice (one part fills while the other is written: ``ByteLog``);
-  /// `STOCKLEDGER_TEST_SPILL_BYTES` for tests: a few bytes make a small run spill at every document.
-  static let documentSpill = testSpill ?? 8 << 20
+  /// Bytes of encoded vouchers past the shelf's budget (and of a large run's documents,
+  /// ``documentSpill(inboxBytes:)``) a run fills in memory before they spill: 8 MB, twice (one part fills
+  /// while the other is written: ``ByteLog``); `STOCKLEDGER_TEST_SPILL_BYTES` for tests (``testSpill``): a
+  /// few bytes make a small run spill at every document.
+  static let spillBytes = testSpill ?? 8 << 20
   static let testSpill = ProcessInfo.processInfo.environment["STOCKLEDGER_TEST_SPILL_BYTES"].flatMap { Int($0) }
 
   /// Bytes of documents a run with `inboxBytes` of files keeps in memory before they spill: a run of up to
   /// 128 MB of files (a million vouchers are 83 MB) keeps up to 64 MB (its documents are 50–60 MB, and its
   /// peak about half a gigabyte): written to the spill file through the page cache and read back at the
   /// end, they cost the kernel a tenth of a second of copying, on the cores the run's two halves need.
-  /// Larger runs spill every ``documentSpill`` bytes, their peak bounded by the FIFO layers, not history.
+  /// Larger runs spill every ``spillBytes``, their peak bounded by the FIFO layers, not history.
   static func documentSpill(inboxBytes: Int) -> Int {
-    testSpill ?? (inboxBytes <= 128 << 20 ? 64 << 20 : documentSpill)
+    testSpill ?? (inboxBytes <= 128 << 20 ? 64 << 20 : spillBytes)
   }
 
   /// Valid vouchers a run keeps as values (``VoucherShelf``): a run of up to this many is not slowed by
@@ -164,7 +165,7 @@ public enum RunCommand {
     timer.mark(snapshot == nil ? "load ledger" : "load snapshot")
     timer.basis = snapshot == nil ? "the ledger replayed" : "the head snapshot"
     defer { progress.finish() }
-    let shelf = VoucherShelf(holding: RunCommand.heldVouchers, spillingTo: p.ledger, every: RunCommand.documentSpill)
+    let shelf = VoucherShelf(holding: RunCommand.heldVouchers, spillingTo: p.ledger, every: RunCommand.spillBytes)
     var work = RunWork(masters: masters, ledger: ledger, facts: facts, base: snapshot?.state ?? PostingState(), partial: o.partial, shelf: shelf)
     if RunCommand.testHeldVouchers == nil { work.inboxBytes = picked.reduce(0) { $0 + $1.size } }
     // The documents the engine sets go to a file without a name in the ledger directory past a threshold

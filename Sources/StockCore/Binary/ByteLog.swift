@@ -175,15 +175,8 @@ public final class ByteLog: @unchecked Sendable {
     guard directory != nil && !cannotSpill, capacity > populated, populated - used < ahead / 2 else { return }
     let from = max(populated, used), to = min(capacity, used + ahead)
     populated = to
-    let page = UInt(4096)
-    let start = (UInt(bitPattern: memory + from) + page - 1) & ~(page - 1)
-    let end = UInt(bitPattern: memory + to) & ~(page - 1)
-    guard end > start else { return }
-    ByteLog.populating.async {
-      #if os(Linux)
-        if let address = UnsafeMutableRawPointer(bitPattern: start) { _ = madvise(address, Int(end - start), 23) }  // MADV_POPULATE_WRITE
-      #endif
-    }
+    let address = UInt(bitPattern: memory + from)
+    ByteLog.populating.async { Pages.populate(address: address, count: to - from) }
   }
 
   private func grow(to least: Int) {
