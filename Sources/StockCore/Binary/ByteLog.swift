@@ -334,7 +334,7 @@ public final class ByteLog: @unchecked Sendable {
     (merged + back).update(from: memory, count: used)
     f.bytes.deallocate()
     memory.deallocate()
-    (memory, capacity, used, spilled) = (merged, back + capacity, back + used, written)
+    (memory, capacity, used, spilled, populated) = (merged, back + capacity, back + used, written, back + used)
   }
 
   /// A file in `directory` that has no name (Linux `O_TMPFILE`), else one made and unlinked at once.
