@@ -307,10 +307,16 @@ struct Replay {
   /// million vouchers).
   static func stockKeys(_ v: VoucherSketch, into keys: inout [StockKey], original: (String) -> [StockKey]) {
     keys.removeAll(keepingCapacity: true)
-    func add(_ k: StockKey) { if !keys.contains(k) { keys.append(k) } }
-    v.forEachMove { item, warehouse in add(StockKey(item: item, warehouse: warehouse)) }
-    if !v.returnAgainst.isEmpty { for k in original(v.returnAgainst) { add(k) } }
-    if !v.againstVoucher.isEmpty { for k in original(v.againstVoucher) { add(k) } }
-    if keys.count > 1 { keys.sort() }
+    appendStockKeys(v, to: &keys, original: original)
+    keys.uniqueSort(from: 0)
+  }
+
+  /// The same appended to `keys`, repeats and all, in the order the voucher names them (its rows' moves,
+  /// then its original's): ``stockKeys(_:into:original:)`` and the history's encoder drop the repeats and
+  /// sort them (``Swift/Array/uniqueSort(from:)``).
+  static func appendStockKeys(_ v: VoucherSketch, to keys: inout [StockKey], original: (String) -> [StockKey]) {
+    v.forEachMove { item, warehouse in keys.append(StockKey(item: item, warehouse: warehouse)) }
+    if !v.returnAgainst.isEmpty { keys += original(v.returnAgainst) }
+    if !v.againstVoucher.isEmpty { keys += original(v.againstVoucher) }
   }
 }

@@ -63,6 +63,26 @@ import Testing
     }
   }
 
+  /// Keys collected into the encoder's buffer, repeats and all, are recorded as the sorted keys without
+  /// repeats given whole: the same bytes, numbered a batch at a time or spelled out for appending.
+  @Test func collectedKeysAreRecordedSortedWithoutRepeats() {
+    let all = (0..<60).map { StockKey(item: "I\($0 % 13)", warehouse: "W\($0 % 4)") }
+    for appending in [false, true] {
+      var given = HistoryFile.Encoder(appending: appending), collected = HistoryFile.Encoder(appending: appending)
+      for i in 0..<400 {
+        let named = (0..<(i % 5)).map { all[(i * 7 + $0 * 11) % all.count] } + (i % 3 == 0 ? [all[(i * 7) % all.count]] : [])
+        var unique: [StockKey] = []
+        for k in named where !unique.contains(k) { unique.append(k) }
+        given.add(source: i, keys: unique.sorted())
+        collected.add(source: i) { $0 += named }
+      }
+      given.finish()
+      collected.finish()
+      #expect(collected.count == 400)
+      #expect(collected.bytes(place: place) == given.bytes(place: place), "appending: \(appending)")
+    }
+  }
+
   /// Vouchers skipped (cancelled) anywhere in the batches the keys are numbered in keep the others' places
   /// and keys, finished or not.
   @Test func skippedVouchersAcrossBatches() throws {

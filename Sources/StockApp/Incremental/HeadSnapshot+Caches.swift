@@ -119,16 +119,15 @@ extension HeadSnapshot {
     // The documents alone are captured: a closure over `s` copied the whole of it for every voucher.
     // Looked up only for the vouchers that refer to another (returns, invoices): most runs build no table.
     var documents = s.state.documents
-    // Each voucher's keys in one buffer (an array per voucher was an allocation and a free each).
-    var keys: [StockKey] = []
     let cancelled = (previous?.cancelled ?? ledger.cancelled).union(s.cancelledNow)
     var encoder = HistoryFile.Encoder(appending: previous != nil, capacity: previous == nil ? 10 * (ledger.vouchers.count + s.acceptedNew.count) + 1024 : 1 << 16)
     // Sources count the ledger's vouchers first (none after a run from the snapshot), then the run's
     // (sketched: the shelf's are not made again).
     func add(_ i: Int, _ v: VoucherSketch) {
       guard v.action != .cancel && (cancelled.isEmpty || !cancelled.contains(v.no)) else { return }
-      Replay.stockKeys(v, into: &keys) { documents[$0]?.lines.map(\.key) ?? [] }
-      encoder.add(source: i, keys: keys)
+      // Collected straight into the encoder's buffer (a buffer of their own copied into it, key by key,
+      // was a tenth of the history's keys).
+      encoder.add(source: i) { Replay.appendStockKeys(v, to: &$0) { documents[$0]?.lines.map(\.key) ?? [] } }
     }
     // The ledger's vouchers that have a place (all of them), as the places are counted.
     let placed = min(ledger.vouchers.count, ledger.voucherPlaces.count)

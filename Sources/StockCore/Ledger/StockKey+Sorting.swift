@@ -78,3 +78,28 @@ struct SortEntry: Comparable {
   }
   static func == (a: SortEntry, b: SortEntry) -> Bool { a.item == b.item && a.warehouse == b.warehouse }
 }
+
+extension Array where Element == StockKey {
+  /// Drops the repeats among the elements from `start` on (the first of equal keys kept) and sorts them
+  /// (``StockKey/<``): the few item-warehouses of one voucher, collected at the end of a longer buffer.
+  /// - Complexity: O(k²) for the k elements from `start` (a voucher names a few).
+  public mutating func uniqueSort(from start: Int) {
+    let n = count - start
+    guard n > 1 else { return }
+    if n == 2 {
+      if self[start] == self[start + 1] {
+        removeLast()
+      } else if self[start + 1] < self[start] {
+        swapAt(start, start + 1)
+      }
+      return
+    }
+    var kept = start
+    for i in start..<count where !self[start..<kept].contains(self[i]) {
+      swapAt(kept, i)
+      kept += 1
+    }
+    removeSubrange(kept...)
+    self[start...].sort()
+  }
+}

@@ -77,6 +77,23 @@ public struct HistoryFile: Sendable {
       if pendingSources.count == Encoder.batch { numberPending() }
     }
 
+    /// The record of voucher `source` (as ``add(source:keys:)``) with the item-warehouses `collect` appends
+    /// to the buffer it is handed, repeats dropped (the first of equal keys kept) and sorted here
+    /// (``Swift/Array/uniqueSort(from:)``).
+    /// - Complexity: O(k²) for the record's k keys, plus their numbering.
+    public mutating func add(source: Int, collecting collect: (inout [StockKey]) -> Void) {
+      let start = pendingKeys.count
+      collect(&pendingKeys)
+      pendingKeys.uniqueSort(from: start)
+      guard ids != nil else {
+        encode(source: source, keys: pendingKeys[...])
+        return pendingKeys.removeAll(keepingCapacity: true)
+      }
+      pendingEnds.append(pendingKeys.count)
+      pendingSources.append(source)
+      if pendingSources.count == Encoder.batch { numberPending() }
+    }
+
     /// Records added to a file written whole, not yet numbered: their keys' table slots, then entries, are
     /// asked into cache a batch at a time before they are looked up (numbering a million records' keys one
     /// at a time waited on the table's memory for two thirds of its time, on the run's last stretch).
