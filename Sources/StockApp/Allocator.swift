@@ -1,3 +1,4 @@
+import Dispatch
 import StockCore
 
 #if canImport(Glibc)
@@ -20,6 +21,32 @@ enum Allocator {
     _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)  // blocks under 32 MB come from the heap and are reused
     _ = mallopt(M_TRIM_THRESHOLD, Int32.max)  // freed heap memory is kept, not given back
     _ = mallopt(M_TOP_PAD, 64 << 20)  // the heap grows in 64 MB steps
+    #endif
+  }
+
+  /// Limits the allocator to two arenas (glibc's default is eight per core) for a large run, whose peak is
+  /// what it must bound: memory one thread frees is then reused by the next that allocates, where a dozen
+  /// arenas each kept what their threads had freed (freed memory is kept, ``tuneForBatch()``) and the 10M
+  /// run's peak moved between 1.45 and 1.62 GB from run to run (1.42–1.43 GB in five runs with two).
+  ///
+  /// The thread that parses beside this one (the first of Dispatch's) is given the second arena here, before
+  /// any other thread allocates; given this one's, the two halves of every file waited for its lock (a 10M
+  /// run read its files 1–2 s slower). Threads made later share the two in turn (glibc's round robin).
+  /// Not for every run: a 1M run's peak is half its target, and threads sharing an arena wait for each
+  /// other now and then (2,800 → 7,600 futex calls in a 1M run).
+  /// - Precondition: no thread but this one has allocated yet (glibc fixes the limit once it has made
+  ///   eight arenas, and a thread keeps the arena it was given).
+  static func shareTwoArenas() {
+    #if canImport(Glibc)
+    _ = mallopt(M_ARENA_MAX, 2)
+    // Two iterations that wait for each other (briefly: should Dispatch run both on this thread, the
+    // second finds the first's signal) run on two threads, the other one allocating first.
+    let (first, second) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
+    DispatchQueue.concurrentPerform(iterations: 2) { i in
+      free(malloc(64))
+      (i == 0 ? first : second).signal()
+      _ = (i == 0 ? second : first).wait(timeout: .now() + .milliseconds(20))
+    }
     #endif
   }
 

@@ -19,6 +19,7 @@ import StockStore
 final class RenderAhead: @unchecked Sendable {
   private let masters: Masters
   private let out: String
+  private let encodingFolds: Bool
   private let ledger: String
   private let condition = NSCondition()
   // Shared with the renderer, under `condition`:
@@ -72,8 +73,11 @@ final class RenderAhead: @unchecked Sendable {
   ///   - run: the run's number (for the places of its vouchers).
   ///   - vouchers: the run's new vouchers in the order of its `vouchers.csv`, should they all post as
   ///     they came; then `cancels`.
-  init(masters: Masters, out: String, ledger: String, run: Int, vouchers: VoucherList, cancels: [Voucher]) {
+  ///   - encodingFolds: whether the folds are encoded for the next snapshot beside the aggregate reports
+  ///     (``ReportWriter/aggregates(_:_:splicing:only:temporariesIn:encodingFolds:)``).
+  init(masters: Masters, out: String, ledger: String, run: Int, vouchers: VoucherList, cancels: [Voucher], encodingFolds: Bool) {
     self.masters = masters
+    self.encodingFolds = encodingFolds
     self.out = out
     self.ledger = ledger
     self.run = run
@@ -292,7 +296,7 @@ final class RenderAhead: @unchecked Sendable {
     condition.broadcast()
     let planning = self.planning ?? [:]
     condition.unlock()
-    r.add(ReportWriter.aggregates(r.folds, ReportSource(masters: masters, entries: [], gl: [], planning: planning), temporariesIn: out))
+    r.add(ReportWriter.aggregates(r.folds, ReportSource(masters: masters, entries: [], gl: [], planning: planning), temporariesIn: out, encodingFolds: encodingFolds))
     return r
   }
 }

@@ -83,6 +83,7 @@ public enum RunCommand {
     // (the nightly no-op costs a directory listing, not a pass over the ledger).
     let (picked, left) = Pickup.scan(inbox: p.inbox, minAge: o.minAge)
     notes += left
+    if RunCommand.isLarge(inboxBytes: picked.reduce(0) { $0 + $1.size }) { Allocator.shareTwoArenas() }
     timer.mark("open")
     if picked.isEmpty, !o.dryRun, let head = try? store.head(), ReportWriter.areCurrent(in: p.out, chain: head.chain) {
       var text = "stockledger: nothing new in \(p.inbox); the ledger is unchanged (run \(LedgerStore.runName(head.run)), chain \(head.chain.prefix(12)))\n"
@@ -139,8 +140,13 @@ public enum RunCommand {
   /// end, they cost the kernel a tenth of a second of copying, on the cores the run's two halves need.
   /// Larger runs spill every ``spillBytes``, their peak bounded by the FIFO layers, not history.
   static func documentSpill(inboxBytes: Int) -> Int {
-    testSpill ?? (inboxBytes <= 128 << 20 ? 64 << 20 : spillBytes)
+    testSpill ?? (isLarge(inboxBytes: inboxBytes) ? spillBytes : 64 << 20)
   }
+
+  /// Whether a run of `inboxBytes` of files is one whose memory is bounded rather than spent for speed:
+  /// its documents spill (``documentSpill(inboxBytes:)``), its allocator shares two arenas
+  /// (``Allocator/shareTwoArenas()``). Past 128 MB (a million vouchers are 83 MB).
+  static func isLarge(inboxBytes: Int) -> Bool { inboxBytes > 128 << 20 }
 
   /// Valid vouchers a run keeps as values (``VoucherShelf``): a run of up to this many is not slowed by
   /// decoding them, and one that will have more (its first file's count scaled to the bytes of all its
@@ -249,7 +255,13 @@ public enum RunCommand {
     // Onto an empty ledger the head reports are the replay's entries and lines as they come: rendered on
     // the other core while the replay posts.
     let renderAhead = !o.dryRun && snapshot == nil && ledger.vouchers.isEmpty && ledger.gl.isEmpty && ledger.entries.isEmpty
-    switch work.settle(renderingAhead: renderAhead ? { RenderAhead(masters: masters, out: p.out, ledger: p.ledger, run: ledger.runCount + 1, vouchers: $0, cancels: $1) } : nil) {
+    // The folds are encoded for the next snapshot beside the aggregate reports, but for a large run (whose
+    // ageing fold, tens of megabytes, is encoded a part at a time as it is written).
+    let encodingFolds = !o.dryRun && !RunCommand.isLarge(inboxBytes: picked.reduce(0) { $0 + $1.size })
+    switch work.settle(
+      renderingAhead: renderAhead
+        ? { RenderAhead(masters: masters, out: p.out, ledger: p.ledger, run: ledger.runCount + 1, vouchers: $0, cancels: $1, encodingFolds: encodingFolds) } : nil)
+    {
     case .success(let s): settled = s
     case .failure(let error):
       return .done((CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: \(error.message)\nNothing was changed.\n"), nil))
@@ -264,11 +276,14 @@ public enum RunCommand {
     let reports: Background<ReportWriter.Rendered>? = o.dryRun ? nil : settled.rendered ?? Background {
       let source = ReportSource(masters: masters, entries: settled.entries, gl: ledger.gl.isEmpty ? settled.journal : ledger.gl + settled.journal,
                                 vouchers: ReportCommand.index(ledger.vouchers, settled.acceptedNew), planning: settled.planning)
-      guard let snapshot else { return ReportWriter.render(source, out: p.out) }
+      guard let snapshot else { return ReportWriter.render(source, out: p.out, encodingFolds: encodingFolds) }
       if let revaluedKeys {
-        return ReportWriter.render(revaluing: source, keys: revaluedKeys, to: snapshot.folds, planning: snapshot.state.planning, sizes: snapshot.reportSizes, out: p.out)
+        return ReportWriter.render(
+          revaluing: source, keys: revaluedKeys, to: snapshot.folds, planning: snapshot.state.planning, sizes: snapshot.reportSizes, out: p.out,
+          encodingFolds: encodingFolds)
       }
-      return ReportWriter.render(appending: source, to: snapshot.folds, planning: snapshot.state.planning, sizes: snapshot.reportSizes, out: p.out)
+      return ReportWriter.render(
+        appending: source, to: snapshot.folds, planning: snapshot.state.planning, sizes: snapshot.reportSizes, out: p.out, encodingFolds: encodingFolds)
     }
     // Waited for before returning, also when the run stops early, so nothing of this run is still writing
     // when the next one starts (in the same process: the tests').
@@ -359,6 +374,11 @@ public enum RunCommand {
       let committed = try store.commit(record, previousChain: ledger.chainHead, places: masters.company.currencyPrecision, prewritten: settled.prewritten)
       summary.chainHead = committed.chain
       timer.mark("commit")
+      // The snapshot the run continued from describes the previous head from here on (a run stopped now
+      // finds it stale and replays): removed on another thread, so that the rename of the next one into its
+      // place frees nothing (freeing its 10 MB of blocks and cached pages was a daily run's last 7 ms).
+      let staleSnapshot = snapshot == nil ? nil : Background { store.removeSnapshot() }
+      defer { _ = staleSnapshot?.value }
       // The history is written as soon as its keys are worked out (it needs the commit's places).
       let storedHistory = Background { try? HeadSnapshot.storeHistory(historyKeys.value, places: committed.places, on: ledger, from: snapshot, in: history) }
       defer { _ = storedHistory.value }
@@ -376,14 +396,14 @@ public enum RunCommand {
       // other, the last of it on one core), and all but its trailer while the history is still numbered
       // and written (at ten million vouchers a second and a half that came after it). It is put in place
       // last, once the reports are written as it says.
-      let (chain, folds, builtCaches) = (summary.chainHead, rendered.folds, caches)
+      let (chain, folds, encodedFolds, builtCaches) = (summary.chainHead, rendered.folds, rendered.encodedFolds, caches)
       let nextSnapshot = Background { () -> String? in
         guard var next = builtCaches?.value ?? nil else { return nil }
         (next.chain, next.folds, next.reportSizes) = (chain, folds, sizes)
         next.ledgerFingerprint = store.statFingerprint() ?? ""
         var complete = false
         let aside = try? store.writeSnapshotAside { write in
-          let ageing = next.encodeBody(write)
+          let ageing = next.encodeBody(write, encodedFolds: encodedFolds)
           guard let stored = storedHistory.value else { return }
           (next.historySize, next.historyCount) = stored
           write(next.trailer(ageing: ageing))
@@ -409,6 +429,7 @@ public enum RunCommand {
       let aside = nextSnapshot.value
       asideTaken = true
       timer.mark("history and snapshot written")
+      _ = staleSnapshot?.value  // removed before the next one takes its name
       if let aside, written == sizes {
         do { try store.adoptSnapshot(aside) } catch { store.removeSnapshot() }
       } else {

@@ -77,6 +77,22 @@ let chart: [Account] = [
     #expect(throws: BinaryFormatError.self) { _ = try LedgerFolds.decodeAgeing(&cut) }
   }
 
+  /// Encoded ahead (beside the aggregate reports) the folds are the same bytes as encoded in two parts at
+  /// the end, in parts of any size, and the ageing fold's length is what the snapshot's trailer records.
+  @Test func foldsEncodedAheadAreTheTwoParts() {
+    let folds = LedgerFolds.of(source)
+    var first = BinaryWriter(), second = BinaryWriter()
+    folds.encodeAllButAgeing(into: &first)
+    folds.encodeAgeing(into: &second)
+    for part in [1, 7, 1 << 20] {
+      let encoded = folds.encoded(part: part)
+      #expect(encoded.parts.first == first.bytes, "part \(part)")
+      #expect(Array(encoded.parts.dropFirst().joined()) == second.bytes, "part \(part)")
+      #expect(encoded.ageing == second.bytes.count && encoded.ageing > 0)
+    }
+    #expect(folds.encoded(part: 1).parts.count > 2)  // parts, not one buffer
+  }
+
   @Test func ageingTakesOldestSlotsFirst() {
     let t = PlanningReports.stockAgeing(source, ReportFilter(to: BusinessDate(year: 2026, month: 12, day: 10)))
     // slots: 20 of Dec 1 (age 9), 20 of Dec 2 (age 8), 2 of Dec 4 (age 6): (180 + 160 + 12) / 42 = 8.38

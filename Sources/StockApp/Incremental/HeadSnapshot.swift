@@ -65,9 +65,10 @@ struct HeadSnapshot: Sendable {
   /// writes it while the history is still being numbered (at ten million vouchers a second and a half
   /// that came after it), on one thread (the ageing fold encoded whole on another beside it was tens of
   /// megabytes more at the run's peak, then).
+  /// - Parameter encodedFolds: ``folds`` encoded ahead (``LedgerFolds/encoded(part:)``), written as they are.
   /// - Returns: the length of the ageing fold, the body's last part (for the trailer).
   /// - Complexity: O(state + vouchers posted since the index's base was written).
-  func encodeBody(_ write: ([UInt8]) -> Void) -> Int {
+  func encodeBody(_ write: ([UInt8]) -> Void, encodedFolds: LedgerFolds.Encoded? = nil) -> Int {
     var w = BinaryWriter(capacity: 1 << 22)
     w.string(HeadSnapshot.tag)
     w.string(chain)
@@ -91,6 +92,11 @@ struct HeadSnapshot: Sendable {
     } else {
       index.encodeRecent(into: &w)
       state.encode(into: &w)
+    }
+    if let encodedFolds {
+      write(w.bytes)
+      for part in encodedFolds.parts { write(part) }
+      return encodedFolds.ageing
     }
     folds.encodeAllButAgeing(into: &w)
     write(w.bytes)

@@ -160,6 +160,24 @@ extension LedgerFolds {
   /// largest part).
   public func encodeAgeing(into w: inout BinaryWriter) { ageing.encode(into: &w) }
 
+  /// The folds in the snapshot's layout, encoded ahead (beside the aggregate reports, on the core they
+  /// leave idle) and written later: everything but the ageing fold, then the ageing fold's parts.
+  public struct Encoded: Sendable {
+    public var parts: [[UInt8]]
+    /// The ageing fold's length in bytes (the parts after the first).
+    public var ageing: Int
+  }
+
+  /// ``encodeAllButAgeing(into:)``, then ``encodeAgeing(part:_:)``, kept.
+  /// - Complexity: O(the folds' bytes), held whole: for folds of tens of megabytes write them as parts.
+  public func encoded(part: Int = 1 << 20) -> Encoded {
+    var w = BinaryWriter(capacity: 1 << 20)
+    encodeAllButAgeing(into: &w)
+    var parts = [w.bytes]
+    let ageing = encodeAgeing(part: part) { parts.append($0) }
+    return Encoded(parts: parts, ageing: ageing)
+  }
+
   /// The same in parts of about `part` bytes, each handed to `write` as it fills (ten million vouchers'
   /// ageing fold encoded whole was tens of megabytes at the end of the run, its peak).
   /// - Returns: the bytes handed over.
