@@ -46,7 +46,8 @@ extension Transaction {
     let sign: (Amount) -> Amount = { v.isReturn ? -$0 : $0 }
 
     if movesStock {
-      let shares = distribute(valuationTotal, over: nets.contains { !$0.isZero } ? nets : knownRows.map { $0.row.qty ?? .zero })
+      // No valuation taxes (most receipts): every share is zero, as distributing nothing gives; no array.
+      let shares = valuationTotal.isZero ? [] : distribute(valuationTotal, over: nets.contains { !$0.isZero } ? nets : knownRows.map { $0.row.qty ?? .zero })
       var expected = Amount.zero, actual = Amount.zero
       for (i, row, item) in knownRows {
         let qty = masters.stockQty(row, item)
@@ -54,7 +55,7 @@ extension Transaction {
         let key = StockKey(item: item.code, warehouse: row.warehouse)
         let entry: Movement?
         if !v.isReturn {
-          let rate = (Wide(nets[i]) + Wide(shares[i])).divided(by: qty, rule: arithmetic.rounding)
+          let rate = (Wide(nets[i]) + Wide(shares.isEmpty ? .zero : shares[i])).divided(by: qty, rule: arithmetic.rounding)
           entry = move(row, at: i, item: item, warehouse: row.warehouse, key: key, actualQty: qty, incomingRate: rate)
           if entry != nil { fulfil(purchaseOrder, key, qty: qty) }
           documentLine(key: key, qty: qty, rate: rate, documentRate: nets[i].divided(by: qty, rule: arithmetic.rounding))
@@ -68,7 +69,7 @@ extension Transaction {
         }
         guard let e = entry else { continue }
         if perpetual { gl.debit(stockAccount(row.warehouse), e.stockValueDifference) }
-        expected += sign(nets[i] + shares[i])
+        expected += sign(nets[i] + (shares.isEmpty ? .zero : shares[i]))
         actual += e.stockValueDifference
       }
       valuationGap(expected: expected, actual: actual, rows: nets.count)

@@ -20,73 +20,88 @@ extension Transaction {
     if v.purpose != .manufacture && !v.againstVoucher.isEmpty {
       fail(.notAllowedField, line: v.source.line, field: "against_voucher", "only a Manufacture fulfils a Work Order")
     }
-    var consumedValue: [Int: Amount] = [:]
+    // What each row is worth, by its position, in the transaction's array kept from voucher to voucher
+    // (five tables of a row or two, built, hashed and freed per transfer, were a few per cent of the
+    // posting core at a million vouchers).
+    entryRows.removeAll(keepingCapacity: true)
+    entryRows.append(contentsOf: repeatElement(EntryRow(), count: rows.count))
     for (i, (row, item)) in rows.enumerated() where !row.sourceWarehouse.isEmpty {
       let qty = masters.stockQty(row, item)
       guard let e = move(row, at: i, item: item, warehouse: row.sourceWarehouse, actualQty: -qty) else { continue }
-      consumedValue[i] = -e.stockValueDifference
+      entryRows[i].consumed = -e.stockValueDifference
       stockGL(e, counter: differenceAccount(row))
     }
     if !problems.isEmpty { return }
     let incoming = rows.indices.filter { !rows[$0].0.targetWarehouse.isEmpty }
-    let finishedIndices = Set(v.finishedRowIndices)
-    let isFinished = { (i: Int) in producing && finishedIndices.contains(i) }
+    if producing { for i in v.finishedRowIndices { entryRows[i].finished = true } }
     // Basic amounts: transfers carry the source value; others their rate or the fallback.
-    var basic: [Int: Amount] = [:]
-    var basicRate: [Int: Rate] = [:]
-    for i in incoming where !isFinished(i) {
+    for i in incoming where !entryRows[i].finished {
       let (row, item) = rows[i]
-      if let value = consumedValue[i] {
-        basic[i] = value
+      if let value = entryRows[i].consumed {
+        entryRows[i].basic = value
         continue
       }
       guard let (rate, amount) = ownValue(row, item, missing: "no rate for \(item.code): give rate, or set valuation_rate for the item in items.csv") else { continue }
-      basicRate[i] = rate
-      basic[i] = amount
+      entryRows[i].basicRate = rate
+      entryRows[i].basic = amount
     }
     if producing {
-      let finished = incoming.filter(isFinished)
-      let consumed = consumedValue.values.reduce(Amount.zero, +)
-      let byProducts = incoming.filter { !isFinished($0) }.reduce(Amount.zero) { $0 + (basic[$1] ?? .zero) }
+      let finished = incoming.filter { entryRows[$0].finished }
+      let consumed = entryRows.reduce(Amount.zero) { $0 + ($1.consumed ?? .zero) }
+      let byProducts = incoming.filter { !entryRows[$0].finished }.reduce(Amount.zero) { $0 + (entryRows[$1].basic ?? .zero) }
       let sameItem = Set(finished.map { rows[$0].1.code }).count == 1
       if sameItem {
         let shares = distribute(consumed - byProducts, over: finished.map { masters.stockQty(rows[$0].0, rows[$0].1) })
-        for (n, i) in finished.enumerated() { basic[i] = shares[n] }
+        for (n, i) in finished.enumerated() { entryRows[i].basic = shares[n] }
       } else {
         // A Repack into different items: each finished row at its own rate.
         for i in finished {
           let (row, item) = rows[i]
           guard let (rate, amount) = ownValue(row, item, missing: "a Repack into several different items values each at its rate: give rate for \(item.code)") else { continue }
-          basicRate[i] = rate
-          basic[i] = amount
+          entryRows[i].basicRate = rate
+          entryRows[i].basic = amount
         }
       }
     }
     if !problems.isEmpty { return }
-    // Additional costs.
-    let costs = v.additionalCosts.map { chargeAmount($0, netTotal: .zero) }
-    let sharing = producing ? incoming.filter(isFinished) : incoming
-    let shares = distribute(costs.reduce(Amount.zero, +), over: sharing.map { basic[$0] ?? .zero })
-    var shareOf: [Int: Amount] = [:]
-    for (n, i) in sharing.enumerated() { shareOf[i] = shares[n] }
-    if perpetual {
-      for (n, c) in v.additionalCosts.enumerated() { gl.transfer(costs[n], debit: differenceAccount(nil), credit: AccountName(c.account)) }
+    // Additional costs (none: every share is zero, as distributing nothing gives).
+    if !v.additionalCosts.isEmpty {
+      let costs = v.additionalCosts.map { chargeAmount($0, netTotal: .zero) }
+      let sharing = producing ? incoming.filter { entryRows[$0].finished } : incoming
+      let shares = distribute(costs.reduce(Amount.zero, +), over: sharing.map { entryRows[$0].basic ?? .zero })
+      for (n, i) in sharing.enumerated() { entryRows[i].share = shares[n] }
+      if perpetual {
+        for (n, c) in v.additionalCosts.enumerated() { gl.transfer(costs[n], debit: differenceAccount(nil), credit: AccountName(c.account)) }
+      }
     }
     for i in incoming {
       let (row, item) = rows[i]
-      guard let b = basic[i] else { continue }
+      guard let b = entryRows[i].basic else { continue }
       let qty = masters.stockQty(row, item)
-      let share = shareOf[i] ?? .zero
+      let share = entryRows[i].share
       let rate: Rate
-      if share.isZero, let r = basicRate[i] {
+      if share.isZero, let r = entryRows[i].basicRate {
         rate = r
       } else {
         rate = (Wide(b) + Wide(share)).divided(by: qty, rule: arithmetic.rounding)
       }
-      guard let e = move(row, at: i, item: item, warehouse: row.targetWarehouse, actualQty: qty, incomingRate: rate, keepSerialRates: consumedValue[i] != nil) else { continue }
-      if isFinished(i) { fulfil(workOrder, StockKey(item: item.code, warehouse: row.targetWarehouse), qty: qty) }
+      guard let e = move(row, at: i, item: item, warehouse: row.targetWarehouse, actualQty: qty, incomingRate: rate, keepSerialRates: entryRows[i].consumed != nil) else { continue }
+      if entryRows[i].finished { fulfil(workOrder, StockKey(item: item.code, warehouse: row.targetWarehouse), qty: qty) }
       stockGL(e, counter: differenceAccount(row))
     }
+  }
+
+  /// What a Stock Entry's row is worth as it posts (``Transaction/entryRows``).
+  struct EntryRow {
+    /// The value its source movement issued (a transfer's, a consumed row's).
+    var consumed: Amount?
+    /// The value it receives before additional costs, and the rate that gave it (its own or the fallback).
+    var basic: Amount?
+    var basicRate: Rate?
+    /// Its share of the additional costs.
+    var share: Amount = .zero
+    /// A finished row of a Manufacture or Repack.
+    var finished = false
   }
 
   /// A received row valued at its own rate (per stock unit) or the fallback rate, with its basic amount;

@@ -97,6 +97,8 @@ struct Transaction {
   var gl = GLBuilder()
   /// The Sales Order whose reservation this voucher's outward movements may take.
   var fulfilling: String?
+  /// A Stock Entry's rows as they post (``stockEntry()``), kept from voucher to voucher.
+  var entryRows: [EntryRow] = []
 
   /// The company's precisions and rounding rule, held apart from `company` (whose copies cost a dozen
   /// retains and releases: the valuation rounds several times per row).
