@@ -33,7 +33,7 @@ let package = Package(
     .target(name: "StockOrder", dependencies: ["StockCore"], swiftSettings: swift6),
     .target(name: "StockPost", dependencies: ["StockCore", "CMalloc"], swiftSettings: swift6),
     .target(name: "StockStore", dependencies: ["StockCore", "StockRead"], swiftSettings: swift6),
-    .target(name: "StockReports", dependencies: ["StockCore"], swiftSettings: swift6),
+    .target(name: "StockReports", dependencies: ["StockCore", "CMalloc"], swiftSettings: swift6),
     .target(
       name: "StockApp",
       dependencies: ["StockCore", "StockRead", "StockValidate", "StockOrder", "StockPost", "StockStore", "StockReports", "CMalloc"],

@@ -79,10 +79,17 @@ struct HeadLedgers {
   /// - Parameter voucher: the voucher of a batch or serial entry, by number (the tracking folds need it).
   /// - Complexity: O(entries).
   mutating func add(entries e: UnsafeBufferPointer<StockLedgerEntry>, voucher: (String) -> Voucher?) {
+    // Where the rows step found the ageing slots of the entries four ahead, for the slots step two later.
+    var slotPositions = (0, 0, 0, 0, 0, 0, 0, 0)
     for i in e.indices {
-      // The rows of the entries folded next, asked into cache (``LedgerFolds/prefetch(probe:)``).
+      // The rows of the entries folded next, asked into cache in three steps (``LedgerFolds/prefetch(probe:)``):
+      // the table slots, the rows, the ageing slots (its queue's storage was the fold's wait).
       if i + 8 < e.count { folds.prefetch(probe: e[i + 8].key) }
-      if i + 4 < e.count { folds.prefetch(rows: e[i + 4].key) }
+      withUnsafeMutableBytes(of: &slotPositions) { ring in
+        let positions = ring.bindMemory(to: Int.self)
+        if i + 4 < e.count { positions[(i + 4) & 7] = folds.prefetch(rows: e[i + 4].key) }
+        if i + 2 < e.count && i >= 2 { folds.prefetch(slotsAt: positions[(i + 2) & 7]) }
+      }
       // One copy of the entry for the calls into other modules, which would each take their own.
       let entry = e[i]
       let tracked = !entry.batchNo.isEmpty || !entry.serialNos.isEmpty

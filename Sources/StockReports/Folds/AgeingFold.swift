@@ -1,3 +1,4 @@
+import CMalloc
 import StockCore
 
 /// Stock ageing as a fold: FIFO slots per item and warehouse, independent of the valuation method
@@ -50,6 +51,10 @@ public struct AgeingFold: Sendable {
         head = 0
       }
     }
+    /// Where, in a queue, the reference to its slots' storage and its head are (``AgeingFold/prefetch(slotsAt:)``).
+    static var storageOffset: Int { MemoryLayout<SlotQueue>.offset(of: \.slots)! }
+    static var headOffset: Int { MemoryLayout<SlotQueue>.offset(of: \.head)! }
+
     mutating func pushFront(_ s: Slot) {
       if head > 0 {
         head -= 1
@@ -71,6 +76,23 @@ public struct AgeingFold: Sendable {
   /// The latest posting date folded.
   public internal(set) var latest: BusinessDate?
   public init(filter: ReportFilter = ReportFilter()) { self.filter = filter }
+
+  /// Asks for the first slots of the item-warehouse at `position` (``StockKeyTable/prefetch(position:)``,
+  /// which brought its queue's place into cache) to be brought into cache: the header of the queue's
+  /// storage (its count, read by every change) and its oldest live slot, which the fold reads first. A
+  /// position that proves wrong costs a wasted prefetch; -1 asks for nothing.
+  /// - Complexity: O(1).
+  @inline(__always) func prefetch(slotsAt position: Int) {
+    guard position >= 0, position < slots.count else { return }
+    slots.withValues { queues in
+      let queue = UnsafeRawPointer(queues.baseAddress! + position)
+      let storage = queue.load(fromByteOffset: SlotQueue.storageOffset, as: UnsafeRawPointer.self)
+      let head = queue.load(fromByteOffset: SlotQueue.headOffset, as: Int.self)
+      // The storage object: a 32-byte header (reference count, count, capacity), then the slots.
+      stockledger_prefetch(storage + 16)
+      stockledger_prefetch(storage + 32 + head * MemoryLayout<Slot>.stride)
+    }
+  }
 
   /// - Complexity: O(slots consumed); one table lookup.
   public mutating func add(_ e: StockLedgerEntry) {

@@ -38,10 +38,13 @@ public struct LedgerFolds: Sendable {
     balance.rows.prefetch(probe: key.hashedNames)
     ageing.slots.prefetch(probe: key.hashedNames)
   }
-  @inline(__always) public func prefetch(rows key: StockKey) {
+  /// - Returns: the position of `key`'s ageing slots, for ``prefetch(slotsAt:)`` (-1: not found).
+  @discardableResult @inline(__always) public func prefetch(rows key: StockKey) -> Int {
     _ = balance.rows.prefetch(position: key.hashedNames)
-    _ = ageing.slots.prefetch(position: key.hashedNames)
+    return ageing.slots.prefetch(position: key.hashedNames)
   }
+  /// The third step: the ageing slots at `position` (``AgeingFold/prefetch(slotsAt:)``).
+  @inline(__always) public func prefetch(slotsAt position: Int) { ageing.prefetch(slotsAt: position) }
 
   /// Adds one GL line (lines come in ledger order).
   public mutating func add(_ g: GLEntry) { trial.add(g) }
