@@ -27,11 +27,13 @@ enum Allocator {
   /// Limits the allocator to two arenas (glibc's default is eight per core) for a large run, whose peak is
   /// what it must bound: memory one thread frees is then reused by the next that allocates, where a dozen
   /// arenas each kept what their threads had freed (freed memory is kept, ``tuneForBatch()``) and the 10M
-  /// run's peak moved between 1.45 and 1.62 GB from run to run (1.42–1.43 GB in five runs with two).
+  /// run's peak moved between 1,452,704 and 1,615,196 KiB from run to run (1,398,464–1,437,400 KiB in four
+  /// runs with two).
   ///
   /// The thread that parses beside this one (the first of Dispatch's) is given the second arena here, before
-  /// any other thread allocates; given this one's, the two halves of every file waited for its lock (a 10M
-  /// run read its files 1–2 s slower). Threads made later share the two in turn (glibc's round robin).
+  /// any other thread allocates; given this one's, the two halves of a file waited for its lock. Threads
+  /// made later share the two in turn (glibc's round robin). A 10M run still reads its files 0.5–1.5 s
+  /// slower than with glibc's default (BENCHMARKS.md).
   /// Not for every run: a 1M run's peak is half its target, and threads sharing an arena wait for each
   /// other now and then (2,800 → 7,600 futex calls in a 1M run).
   /// - Precondition: no thread but this one has allocated yet (glibc fixes the limit once it has made
