@@ -173,11 +173,12 @@ public enum RunCommand {
     defer { progress.finish() }
     let shelf = VoucherShelf(holding: RunCommand.heldVouchers, spillingTo: p.ledger, every: RunCommand.spillBytes)
     var work = RunWork(masters: masters, ledger: ledger, facts: facts, base: snapshot?.state ?? PostingState(), partial: o.partial, shelf: shelf)
-    if RunCommand.testHeldVouchers == nil { work.inboxBytes = picked.reduce(0) { $0 + $1.size } }
+    let inboxBytes = picked.reduce(0) { $0 + $1.size }
+    if RunCommand.testHeldVouchers == nil { work.inboxBytes = inboxBytes }
     // The documents the engine sets go to a file without a name in the ledger directory past a threshold
     // (ten million were a gigabyte in memory; ``documentSpill(inboxBytes:)``); a test makes them spill sooner.
     if work.base.documents.setCount == 0 {
-      work.base.documents = PostedDocuments(spillingTo: p.ledger, every: RunCommand.documentSpill(inboxBytes: picked.reduce(0) { $0 + $1.size }))
+      work.base.documents = PostedDocuments(spillingTo: p.ledger, every: RunCommand.documentSpill(inboxBytes: inboxBytes))
     }
     let schema = LazySchema()
     // A voucher dated before the head will need the history (the part of the ledger it revalues): read
@@ -257,7 +258,7 @@ public enum RunCommand {
     let renderAhead = !o.dryRun && snapshot == nil && ledger.vouchers.isEmpty && ledger.gl.isEmpty && ledger.entries.isEmpty
     // The folds are encoded for the next snapshot beside the aggregate reports, but for a large run (whose
     // ageing fold, tens of megabytes, is encoded a part at a time as it is written).
-    let encodingFolds = !o.dryRun && !RunCommand.isLarge(inboxBytes: picked.reduce(0) { $0 + $1.size })
+    let encodingFolds = !o.dryRun && !RunCommand.isLarge(inboxBytes: inboxBytes)
     switch work.settle(
       renderingAhead: renderAhead
         ? { RenderAhead(masters: masters, out: p.out, ledger: p.ledger, run: ledger.runCount + 1, vouchers: $0, cancels: $1, encodingFolds: encodingFolds) } : nil)
