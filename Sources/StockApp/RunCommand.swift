@@ -145,8 +145,11 @@ public enum RunCommand {
 
   /// Whether a run of `inboxBytes` of files is one whose memory is bounded rather than spent for speed:
   /// its documents spill (``documentSpill(inboxBytes:)``), its allocator shares two arenas
-  /// (``Allocator/shareTwoArenas()``). Past 128 MB (a million vouchers are 83 MB).
-  static func isLarge(inboxBytes: Int) -> Bool { inboxBytes > 128 << 20 }
+  /// (``Allocator/shareTwoArenas()``), its folds are encoded as the snapshot is written, not beside the
+  /// reports. Past 128 MB (a million vouchers are 83 MB); past `STOCKLEDGER_TEST_LARGE_BYTES` for tests,
+  /// so that a small run takes a large one's paths.
+  static func isLarge(inboxBytes: Int) -> Bool { inboxBytes > (testLarge ?? 128 << 20) }
+  static let testLarge = ProcessInfo.processInfo.environment["STOCKLEDGER_TEST_LARGE_BYTES"].flatMap { Int($0) }
 
   /// Valid vouchers a run keeps as values (``VoucherShelf``): a run of up to this many is not slowed by
   /// decoding them, and one that will have more (its first file's count scaled to the bytes of all its

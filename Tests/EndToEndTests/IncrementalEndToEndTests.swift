@@ -227,7 +227,9 @@ import Testing
   /// `documents.bin` included, must be byte for byte those of the same runs with the documents in memory.
   /// The same with the run's vouchers encoded on its shelf (`STOCKLEDGER_TEST_HELD_VOUCHERS`: none held,
   /// or two, the rest encoded) and spilled at every voucher: posted, rejected, replayed after a failure,
-  /// written to `vouchers.csv` and read for the caches from the shelf's file.
+  /// written to `vouchers.csv` and read for the caches from the shelf's file. And with every run taken for
+  /// a large one (`STOCKLEDGER_TEST_LARGE_BYTES`: two allocator arenas, the folds encoded as the snapshot
+  /// is written rather than beside the reports).
   @Test func spilledDocumentsGiveTheSameBooks() throws {
     let header = "voucher_type,voucher_no,posting_date,party,item_code,warehouse,qty,rate,against_voucher,is_return,return_against\n"
     let runs: [[(String, String)]] = [
@@ -244,6 +246,8 @@ import Testing
     let variants: [[String: String]] = [
       [:], ["STOCKLEDGER_TEST_SPILL_BYTES": "1"],
       ["STOCKLEDGER_TEST_SPILL_BYTES": "1", "STOCKLEDGER_TEST_HELD_VOUCHERS": "0"], ["STOCKLEDGER_TEST_HELD_VOUCHERS": "2"],
+      // Every run taken for a large one: two allocator arenas, the folds encoded as the snapshot is written.
+      ["STOCKLEDGER_TEST_LARGE_BYTES": "0"],
     ]
     for variant in variants {
       let b = try e2e.books()
