@@ -36,8 +36,9 @@ enum Allocator {
   /// slower than with glibc's default (BENCHMARKS.md).
   /// Not for every run: a 1M run's peak is half its target, and threads sharing an arena wait for each
   /// other now and then (2,800 → 7,600 futex calls in a 1M run).
-  /// - Precondition: no thread but this one has allocated yet (glibc fixes the limit once it has made
-  ///   eight arenas, and a thread keeps the arena it was given).
+  /// Called before any thread but this one has allocated (glibc fixes the limit once it has made eight
+  /// arenas, and a thread keeps the arena it was given); after a recovery that used threads, the arenas
+  /// already made stay, and only no more are made.
   static func shareTwoArenas() {
     #if canImport(Glibc)
     _ = mallopt(M_ARENA_MAX, 2)
