@@ -8,8 +8,6 @@ import StockStore
 enum ReportWriter {
   /// The head reports of one run, rendered (pure: may run beside the commit).
   struct Rendered: Sendable {
-    /// Whole files, replaced atomically.
-    var files: [(name: String, bytes: [UInt8])] = []
     /// Rows appended to the two ledgers, each after the size it had at the previous head.
     var appends: [(name: String, bytes: [UInt8], after: Int)] = []
     /// Files already written under a temporary name, renamed into place: (temporary path, report name).
@@ -27,12 +25,11 @@ enum ReportWriter {
     /// taken by ``RenderAhead``, which hands them to the commit before the aggregate reports are done.
     var runFiles: PrewrittenRunFiles?
 
-    /// Adds the aggregate reports: their bytes to ``files``, their temporary files to ``renames``, the
-    /// first failure to ``failure``.
+    /// Adds the aggregate reports: their temporary files to ``renames``, the first failure to ``failure``,
+    /// the folds encoded to ``encodedFolds``.
     mutating func add(_ aggregates: [Aggregate]) {
       for a in aggregates {
         switch a {
-        case .bytes(let name, let bytes): files.append((name, bytes))
         case .written(let name, let temporary): renames.append((temporary, name))
         case .failed(let error): if failure == nil { failure = error }
         case .folds(let encoded): encodedFolds = encoded
@@ -151,15 +148,15 @@ enum ReportWriter {
   ///   - temporariesIn: the output folder, where each report is written under a temporary name by the
   ///     thread that rendered it (renamed into place by ``write(_:to:chain:removal:)``), beside the other
   ///     reports still rendering: written after them all, a daily run's 7 MB of aggregate reports were 25 ms
-  ///     of the kernel's copying on the run's last stretch, one core idle. Nil: the bytes are returned.
+  ///     of the kernel's copying on the run's last stretch, one core idle.
   ///   - encodingFolds: whether `folds` are also encoded for the next snapshot (``Aggregate/folds(_:)``, one
   ///     more task): encoded after the reports, on the run's last stretch, they were a daily run's last 20 ms.
   static func aggregates(
     _ folds: LedgerFolds, _ source: ReportSource, splicing: (out: String, keys: Set<StockKey>, sizes: [Int])? = nil, only spliceable: Set<String> = [],
-    temporariesIn out: String? = nil, encodingFolds: Bool = false
+    temporariesIn out: String, encodingFolds: Bool = false
   ) -> [Aggregate] {
-    let order = ["stock-balance", "projected-qty", "trial-balance", "batch-balance", "stock-ageing", "stock-vs-gl", "serial-status", "material-requests"]
-    let tasks = order + (encodingFolds ? [foldsTask] : [])
+    // Every report but the two ledgers, in the catalogue's order (taken largest first, ``aggregateWeights``).
+    let tasks = StockReports.names.filter { !appendableNames.contains($0) } + (encodingFolds ? [foldsTask] : [])
     let rendered = Parallel.mapEach(tasks, weight: { aggregateWeights[$0] ?? 1 }) { name -> Aggregate in
       guard name != foldsTask else { return .folds(folds.encoded()) }
       var bytes: [UInt8]
@@ -171,7 +168,6 @@ enum ReportWriter {
       } else {
         bytes = folds.csv(name, masters: source.masters, planning: source.planning) ?? []
       }
-      guard let out else { return .bytes(name, bytes) }
       do throws(StoreError) {
         // Through the page cache: the next run splices it.
         let file = try StreamedFile(path: out + "/" + name + ".csv", hashing: false, directIO: false)
@@ -182,8 +178,7 @@ enum ReportWriter {
         return .failed(error)
       }
     }
-    let byName = Dictionary(uniqueKeysWithValues: zip(tasks, rendered))
-    return StockReports.names.filter { !appendableNames.contains($0) }.map { byName[$0] ?? .bytes($0, []) } + (byName[foldsTask].map { [$0] } ?? [])
+    return rendered
   }
 
   /// The task of ``aggregates(_:_:splicing:only:temporariesIn:encodingFolds:)`` that encodes the folds.
@@ -193,10 +188,8 @@ enum ReportWriter {
   /// the rest a few): the largest are taken first.
   private static let aggregateWeights = ["stock-ageing": 4, "stock-balance": 3, foldsTask: 3, "projected-qty": 2]
 
-  /// An aggregate report rendered: its bytes, or the temporary file they were written to, or why they
-  /// could not be.
+  /// An aggregate report rendered: the temporary file it was written to, or why it could not be.
   enum Aggregate: Sendable {
-    case bytes(String, [UInt8])
     case written(String, temporary: String)
     case failed(StoreError)
     /// Not a report: the folds encoded for the next snapshot.
@@ -207,7 +200,6 @@ enum ReportWriter {
   static func sizes(after r: Rendered, in out: String) -> [Int] {
     sizedNames.map { name in
       if let a = r.appends.first(where: { $0.name == name }) { return a.after + a.bytes.count }
-      if let f = r.files.first(where: { $0.name == name }) { return f.bytes.count }
       if let m = r.renames.first(where: { $0.name == name }) { return DurableFiles.size(m.temporary) ?? 0 }
       return DurableFiles.size(out + "/" + name + ".csv") ?? 0
     }
@@ -231,10 +223,6 @@ enum ReportWriter {
     for a in r.appends {
       try DurableFiles.append(a.bytes, to: out + "/" + a.name + ".csv", truncatingTo: a.after)
       sizes[a.name] = a.after + a.bytes.count
-    }
-    for f in r.files {
-      try DurableFiles.write(f.bytes, to: out + "/" + f.name + ".csv", durable: false)
-      sizes[f.name] = f.bytes.count
     }
     var replaced: [String] = []
     for m in r.renames {
