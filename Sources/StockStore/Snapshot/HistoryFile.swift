@@ -68,18 +68,13 @@ public struct HistoryFile: Sendable {
     }
 
     /// The record of voucher `source` (its position among the vouchers whose places will be given; the
-    /// same or later than the last one's) with the item-warehouses it touches.
-    public mutating func add(source: Int, keys: [StockKey]) {
-      guard ids != nil else { return encode(source: source, keys: keys[...]) }
-      pendingKeys.append(contentsOf: keys)
-      pendingEnds.append(pendingKeys.count)
-      pendingSources.append(source)
-      if pendingSources.count == Encoder.batch { numberPending() }
-    }
+    /// same or later than the last one's) with the item-warehouses it touches: `keys`, recorded as
+    /// ``add(source:collecting:)`` records them.
+    public mutating func add(source: Int, keys: [StockKey]) { add(source: source) { $0 += keys } }
 
-    /// The record of voucher `source` (as ``add(source:keys:)``) with the item-warehouses `collect` appends
-    /// to the buffer it is handed, repeats dropped (the first of equal keys kept) and sorted here
-    /// (``Swift/Array/uniqueSort(from:)``).
+    /// The record of voucher `source` with the item-warehouses `collect` appends to the buffer it is
+    /// handed, repeats dropped (the first of equal keys kept) and sorted here (``Swift/Array/uniqueSort(from:)``):
+    /// a record's keys are a set, in key order.
     /// - Complexity: O(k²) for the record's k keys, plus their numbering.
     public mutating func add(source: Int, collecting collect: (inout [StockKey]) -> Void) {
       let start = pendingKeys.count
