@@ -13,7 +13,9 @@ struct HeadSnapshot: Sendable {
   /// The format's name and version. Version 2 ends with the length of the ageing fold, the part before it
   /// (8 bytes, little-endian), so that the fold is decoded on the other core from the start. Version 3
   /// keeps the serials and batches in stock per item-warehouse in picking order (version 2 wrote sets, in
-  /// no order: refused, that run replays once).
+  /// no order: refused, that run replays once). Version 4 ends with a trailer of 24 bytes
+  /// (``trailer(ageing:)``): the history file's size and count, moved there so that all but the trailer is
+  /// written while the history is numbered, then the ageing fold's length.
   static let tag = "stockledger-snapshot 4"
   var chain: String
   /// The committed files as the file system described them when the snapshot was written
