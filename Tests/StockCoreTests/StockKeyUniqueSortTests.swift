@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import StockCore
 
@@ -9,7 +10,7 @@ import Testing
   @Test func keepsTheFirstOfEachKeySorted() {
     let names = ["A", "B", "caf\u{E9}", "cafe\u{301}", "Z9"]
     let warehouses = ["WH1", "WH2", "Stores"]
-    var g = SystemRandomNumberGenerator()
+    var g = SeededGenerator(seed: 17)  // the same draws every run: a failure can be repeated
     for _ in 0..<2_000 {
       let pick = { StockKey(item: names.randomElement(using: &g)!, warehouse: warehouses.randomElement(using: &g)!) }
       let prefix = (0..<Int.random(in: 0...3, using: &g)).map { _ in pick() }
