@@ -23,14 +23,14 @@ extension FileBytes {
     let piece = max(1, piece)
     // Announced: every `piece` bytes or more, and the end (so at most size / piece + 1 times).
     let hashing = PieceHasher(pieces: size / piece + 1)
-    var failed = false
+    var failed: Int32?  // the read's errno, kept: waiting for the hasher may change errno
     let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, count in
       var done = 0, announced = 0
       hashing.start(base: UnsafeRawPointer(buf.baseAddress))
       while done < size {
         let n = Glibc.read(fd, buf.baseAddress! + done, min(piece, size - done))
         if n < 0 && errno == EINTR { continue }
-        if n < 0 { failed = true; break }
+        if n < 0 { failed = errno; break }
         if n == 0 { break }  // shorter than it was: the caller compares the count with the size it listed
         done += n
         if done - announced >= piece || done == size {
@@ -42,7 +42,11 @@ extension FileBytes {
       count = done
       hashing.finish()  // the hasher reads `buf` until here
     }
-    return failed ? nil : (bytes, hashing.digest)
+    if let failed {
+      errno = failed
+      return nil
+    }
+    return (bytes, hashing.digest)
   }
 
   /// The SHA-256 of a file, read in pieces of a megabyte (symbolic links not followed); nil when it cannot
