@@ -30,8 +30,13 @@ import TestSupport
       let hashed = try #require(FileBytes.sha256(path))
       #expect(hashed.sha256 == read.sha256 && hashed.bytes == size)
     }
-    // A known digest: the empty message.
+    // Known digests (FIPS 180-2's examples): the empty message, and 56 bytes read in pieces of 7 and 5.
     #expect(FileBytes.readHashing(dir + "/f0.csv")?.sha256 == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    let known = dir + "/known.csv"
+    try Data("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8).write(to: URL(fileURLWithPath: known))
+    for piece in [7, 5] {
+      #expect(FileBytes.readHashing(known, piece: piece)?.sha256 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1", "piece \(piece)")
+    }
   }
 
   @Test func aMissingFileOrASymbolicLinkIsNotRead() throws {
