@@ -155,10 +155,10 @@ enum ReportWriter {
     _ folds: LedgerFolds, _ source: ReportSource, splicing: (out: String, keys: Set<StockKey>, sizes: [Int])? = nil, only spliceable: Set<String> = [],
     temporariesIn out: String, encodingFolds: Bool = false
   ) -> [Aggregate] {
-    // Every report but the two ledgers, in the catalogue's order (taken largest first, ``aggregateWeights``).
-    let tasks = StockReports.names.filter { !appendableNames.contains($0) } + (encodingFolds ? [foldsTask] : [])
-    let rendered = Parallel.mapEach(tasks, weight: { aggregateWeights[$0] ?? 1 }) { name -> Aggregate in
-      guard name != foldsTask else { return .folds(folds.encoded()) }
+    // Every report but the two ledgers, in the catalogue's order (taken largest first, ``AggregateTask/weight``).
+    let tasks = StockReports.names.filter { !appendableNames.contains($0) }.map(AggregateTask.report) + (encodingFolds ? [.folds] : [])
+    return Parallel.mapEach(tasks, weight: \.weight) { task -> Aggregate in
+      guard case .report(let name) = task else { return .folds(folds.encoded()) }
       var bytes: [UInt8]
       if let splicing, spliceable.contains(name), let k = sizedNames.firstIndex(of: name), k >= appendableNames.count, k < splicing.sizes.count,
         let old = FileBytes.read(splicing.out + "/" + name + ".csv"), old.count == splicing.sizes[k],
@@ -178,15 +178,24 @@ enum ReportWriter {
         return .failed(error)
       }
     }
-    return rendered
   }
 
-  /// The task of ``aggregates(_:_:splicing:only:temporariesIn:encodingFolds:)`` that encodes the folds.
-  private static let foldsTask = "(the folds, encoded)"
-  /// What each task of ``aggregates(_:_:splicing:only:temporariesIn:encodingFolds:)`` costs, roughly (the
-  /// daily run on a 1M ledger: the ageing report about 18 ms, the balance and the folds' encoding about 10,
-  /// the rest a few): the largest are taken first.
-  private static let aggregateWeights = ["stock-ageing": 4, "stock-balance": 3, foldsTask: 3, "projected-qty": 2]
+  /// A task of ``aggregates(_:_:splicing:only:temporariesIn:encodingFolds:)``: a report, or the folds encoded.
+  enum AggregateTask: Sendable {
+    case report(String)
+    case folds
+
+    /// What it costs, roughly (the daily run on a 1M ledger: the ageing report about 18 ms, the balance and
+    /// the folds' encoding about 10, the rest a few): the largest are taken first.
+    var weight: Int {
+      switch self {
+      case .report("stock-ageing"): 4
+      case .report("stock-balance"), .folds: 3
+      case .report("projected-qty"): 2
+      case .report: 1
+      }
+    }
+  }
 
   /// An aggregate report rendered: the temporary file it was written to, or why it could not be.
   enum Aggregate: Sendable {
