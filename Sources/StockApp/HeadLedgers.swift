@@ -79,7 +79,9 @@ struct HeadLedgers {
   /// - Parameter voucher: the voucher of a batch or serial entry, by number (the tracking folds need it).
   /// - Complexity: O(entries).
   mutating func add(entries e: UnsafeBufferPointer<StockLedgerEntry>, voucher: (String) -> Voucher?) {
-    // Where the rows step found the ageing slots of the entries four ahead, for the slots step two later.
+    // Where the rows step found the ageing slots of the entries four ahead, for the slots step two later: a
+    // ring of eight on the stack (an array here, checked and written through its buffer per entry, was
+    // 100 more samples of this loop at 1M than the fold's wait it saved).
     var slotPositions = (0, 0, 0, 0, 0, 0, 0, 0)
     for i in e.indices {
       // The rows of the entries folded next, asked into cache in three steps (``LedgerFolds/prefetch(probe:)``):
