@@ -2,8 +2,7 @@ import StockCore
 import StockReports
 import StockStore
 
-/// The two head ledgers (`stock-ledger.csv`, `general-ledger.csv`, and optionally the run's journal, the
-/// same bytes as the general ledger) written to temporary files in the output folder, and the report folds,
+/// The two head ledgers (`stock-ledger.csv`, `general-ledger.csv`) written to temporary files in the output folder, and the report folds,
 /// from entries and GL lines in ledger order, in as many pieces as they come: all at once for
 /// ``ReportWriter/render(_:out:)``, a hand-over at a time for ``RenderAhead``. One writer, so both give the
 /// same bytes.
@@ -16,7 +15,9 @@ import StockStore
 struct HeadLedgers {
   private let masters: Masters
   private let places: Int
-  private var files: (stock: StreamedFile, gl: StreamedFile, journal: StreamedFile?)?
+  private var files: (stock: StreamedFile, gl: StreamedFile)?
+  /// Whether the general ledger's bytes are the run's journal's (a run onto an empty ledger).
+  private let isJournal: Bool
   private var stock: ByteWriter
   private var gl: ByteWriter
   /// The run's `stock.csv` and `gl.csv` with the rows written to each (nil when not asked for, or failed).
@@ -34,11 +35,13 @@ struct HeadLedgers {
   private(set) var failure: StoreError?
 
   /// - Parameters:
-  ///   - journal: whether to write `gl-journal.csv` too (a run onto an empty ledger).
+  ///   - journal: whether the general ledger written is also the run's journal (a run onto an empty
+  ///     ledger): ``finish()`` then names it as the journal's bytes.
   ///   - ledger: the ledger directory, where the run's `stock.csv` and `gl.csv` are prewritten (a run
   ///     onto an empty ledger); nil: not written.
   init(masters: Masters, out: String, journal: Bool, ledger: String? = nil) {
     self.masters = masters
+    isJournal = journal
     places = masters.company.currencyPrecision
     do throws(StoreError) {
       try DurableFiles.makeDirectory(out)
@@ -47,8 +50,7 @@ struct HeadLedgers {
         // ledger is only appended to by later runs: written past the cache, as the ledger's files (its
         // 170 MB at 1M cost the kernel a fifth of a second of copying into the cache).
         try StreamedFile(path: out + "/stock-ledger.csv", hashing: false, directIO: false),
-        try StreamedFile(path: out + "/general-ledger.csv", hashing: false),
-        journal ? try StreamedFile(path: out + "/gl-journal.csv", hashing: false) : nil
+        try StreamedFile(path: out + "/general-ledger.csv", hashing: false)
       )
     } catch {
       failure = error
@@ -162,16 +164,15 @@ struct HeadLedgers {
     runGLOwn = true
   }
 
-  /// Hands the GL bytes gathered to the general ledger and the journal (and to the run's `gl.csv`, while
-  /// they are its bytes).
-  private mutating func flushGL(_ files: (stock: StreamedFile, gl: StreamedFile, journal: StreamedFile?)) {
-    if let journal = files.journal { gl.withUnsafeBytes { journal.append($0) } }
+  /// Hands the GL bytes gathered to the general ledger (and to the run's `gl.csv`, while they are its bytes).
+  private mutating func flushGL(_ files: (stock: StreamedFile, gl: StreamedFile)) {
     if let r = run, !runGLOwn { gl.withUnsafeBytes { r.gl.append($0) } }
     do throws(StoreError) { try files.gl.write(from: &gl, flushingAt: 0) } catch { failure = error }
   }
 
   /// Closes the files under their temporary names: the reports to rename into place after the commit,
-  /// the journal's temporary path (when written), the folds, and the first failure.
+  /// the folds, the journal's bytes (the general ledger's temporary path, when it is the journal), and the
+  /// first failure.
   mutating func finish() -> ReportWriter.Rendered {
     var r = ReportWriter.Rendered(folds: folds)
     if let files, failure == nil {
@@ -180,8 +181,10 @@ struct HeadLedgers {
         try files.stock.write(from: &stock, flushingAt: 0)
         r.renames.append((try files.stock.closeTemporary(), "stock-ledger"))
         try files.gl.flush()
-        r.renames.append((try files.gl.closeTemporary(), "general-ledger"))
-        r.journal = try files.journal?.closeTemporary()
+        let general = try files.gl.closeTemporary()
+        r.renames.append((general, "general-ledger"))
+        // The journal's bytes: ``PostCommit`` links the committed gl.csv instead when it holds them too.
+        if isJournal { r.journal = general }
       } catch {
         failure = error
       }
@@ -210,6 +213,5 @@ struct HeadLedgers {
     dropRunFiles()
     files?.stock.discard()
     files?.gl.discard()
-    files?.journal?.discard()
   }
 }

@@ -424,7 +424,7 @@ public enum RunCommand {
       if record.streamedGLCount != nil && committed.journal == nil && !(rendered.journal.map(DurableFiles.exists) ?? false) {
         journalLines = store.unfinishedRun()?.gl ?? []
       }
-      try PostCommit.finish((record.run, record.moves, record.outputs, journalLines), store: store, paths: p, masters: masters, journal: committed.journal, prewrittenJournal: rendered.journal)
+      try PostCommit.finish((record.run, record.moves, record.outputs, journalLines), store: store, paths: p, masters: masters, journal: committed.journal, journalCopy: rendered.journal)
       timer.mark("journal and moves")
       progress.show("writing reports to \(p.out)")
       var removal: Background<Void>?

@@ -157,6 +157,24 @@ import Testing
     #expect(!digests[0].isEmpty)
   }
 
+  /// Each run's journal is its committed `gl.csv` under a second name (the same bytes: nothing guarded),
+  /// read-only, onto an empty ledger and onto a posted one; the ledger still verifies.
+  @Test func theJournalIsTheLedgersGLFileLinked() throws {
+    let b = try books()
+    try drop(b, "a.csv", Self.seed)
+    #expect(try cli(["run", b]).code == 0)
+    try drop(b, "b.csv", "voucher_type,voucher_no,posting_date,purpose,item_code,source_warehouse,target_warehouse,qty\nStock Entry,T-1,2026-11-04,Material Transfer,RM0001,Stores,Finished Goods,3\n")
+    #expect(try cli(["run", b]).code == 0)
+    for run in ["000001", "000002"] {
+      var journal = stat(), gl = stat()
+      #expect(stat(b + "/reports/runs/\(run)/gl-journal.csv", &journal) == 0 && stat(b + "/ledger/runs/\(run)/gl.csv", &gl) == 0)
+      #expect(journal.st_ino == gl.st_ino && journal.st_nlink == 2, "run \(run)")
+      #expect(journal.st_mode & 0o777 == 0o444)
+    }
+    #expect(read(b + "/reports/runs/000002/gl-journal.csv").contains("T-1"))
+    #expect(try cli(["verify", b]).code == 0)
+  }
+
   @Test func tamperingMakesVerifyFailAndRunRefuse() throws {
     let b = try books()
     try drop(b, "a.csv", Self.seed)

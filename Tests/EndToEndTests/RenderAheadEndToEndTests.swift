@@ -50,6 +50,14 @@ import Testing
     let gl = e2e.read(dir + "/ledger/runs/000001/gl.csv")
     #expect(gl.contains("FORMULA-1") == formula)
     #expect((gl == e2e.read(dir + "/reports/general-ledger.csv")) == !formula)
+    // The journal is the general ledger's bytes (the run's only lines), guarded; `gl.csv` linked when those
+    // are its bytes, else a copy of the general ledger.
+    let journal = dir + "/reports/runs/000001/gl-journal.csv"
+    #expect(e2e.read(journal) == e2e.read(dir + "/reports/general-ledger.csv"))
+    #expect(e2e.read(journal).contains(",'=1+1") == formula)
+    var (j, committed) = (stat(), stat())
+    #expect(stat(journal, &j) == 0 && stat(dir + "/ledger/runs/000001/gl.csv", &committed) == 0)
+    #expect((j.st_ino == committed.st_ino) == !formula)
     if !formula {
       #expect(e2e.read(dir + "/reports/stock-ledger.csv").contains(",'-LOT1,"))
       let stock = e2e.read(dir + "/ledger/runs/000001/stock.csv")

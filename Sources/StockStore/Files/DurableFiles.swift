@@ -148,6 +148,27 @@ public enum DurableFiles {
     try syncDirectory((path as NSString).deletingLastPathComponent)
   }
 
+  /// Gives the durable file `source` a second name, `path` (a hard link under a temporary name, renamed
+  /// into place; the directory fsynced). The file is made read-only first: the two names are one file, so a
+  /// write through either would change both (`source` is a ledger file, `path` a report of its bytes).
+  /// - Returns: false, with nothing but the mode changed, where the file system cannot (`path` on another
+  ///   file system, no hard links): the caller copies the file instead.
+  /// - Throws: when the link was made but cannot be renamed into place or made durable.
+  public static func link(_ source: String, as path: String) throws(StoreError) -> Bool {
+    guard chmod(source, 0o444) == 0 else { return false }
+    let dir = (path as NSString).deletingLastPathComponent
+    let temporary = dir + "/." + (path as NSString).lastPathComponent + ".tmp-link-\(getpid())"
+    unlink(temporary)
+    guard Glibc.link(source, temporary) == 0 else { return false }
+    guard rename(temporary, path) == 0 else {
+      let reason = errnoText()
+      unlink(temporary)
+      throw StoreError(path: path, "cannot rename the link \(temporary) into place: \(reason)")
+    }
+    try syncDirectory(dir)
+    return true
+  }
+
   /// Renames a file, then fsyncs both directories. Across file systems (EXDEV) the file is copied to a temp
   /// name beside the target, fsynced, checked byte for byte, renamed into place, and only then removed.
   public static func move(_ from: String, to: String) throws(StoreError) {
