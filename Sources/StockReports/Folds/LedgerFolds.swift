@@ -34,17 +34,21 @@ public struct LedgerFolds: Sendable {
   /// were two fifths of the folding. (A third step for the ageing slots' array, one load behind its row,
   /// moved the wait into the step: no gain, BENCHMARKS.md.)
   /// - Complexity: O(1) each; a hint, never a change.
-  @inline(__always) public func prefetch(probe key: StockKey) {
+  ///
+  /// `mutating` though they change nothing, so that a caller in another module passes its folds by address:
+  /// a non-mutating call copied the whole `LedgerFolds` (413 bytes) to a temporary first, three times an
+  /// entry.
+  @inline(__always) public mutating func prefetch(probe key: StockKey) {
     balance.rows.prefetch(probe: key.hashedNames)
     ageing.slots.prefetch(probe: key.hashedNames)
   }
   /// - Returns: the position of `key`'s ageing slots, for ``prefetch(slotsAt:)`` (-1: not found).
-  @discardableResult @inline(__always) public func prefetch(rows key: StockKey) -> Int {
+  @discardableResult @inline(__always) public mutating func prefetch(rows key: StockKey) -> Int {
     _ = balance.rows.prefetch(position: key.hashedNames)
     return ageing.slots.prefetch(position: key.hashedNames)
   }
   /// The third step: the ageing slots at `position` (``AgeingFold/prefetch(slotsAt:)``).
-  @inline(__always) public func prefetch(slotsAt position: Int) { ageing.prefetch(slotsAt: position) }
+  @inline(__always) public mutating func prefetch(slotsAt position: Int) { ageing.prefetch(slotsAt: position) }
 
   /// Adds one GL line (lines come in ledger order).
   public mutating func add(_ g: GLEntry) { trial.add(g) }
