@@ -188,6 +188,10 @@ public enum RunCommand {
     // on the other core from the first file that has one, while this one reads and validates.
     var continued = snapshot
     var readingHistory = false
+    // With it, the stock ledger the run will rewrite is read into the page cache meanwhile (the run onto an
+    // empty ledger writes it past the cache).
+    var warming: Background<Void>?
+    defer { _ = warming?.value }
     for (n, listed) in picked.enumerated() {
       progress.show("reading and validating \(listed.name)", done: n, total: picked.count)
       let f: PickedFile
@@ -217,6 +221,7 @@ public enum RunCommand {
       if let s = snapshot, !readingHistory, work.files[work.files.count - 1].read.vouchers.contains(where: s.precedesHead) {
         continued = s.readingHistory(ledger: p.ledger)
         readingHistory = true
+        warming = Background { [out = p.out] in DurableFiles.warm(out + "/stock-ledger.csv") }
       }
       // Each file is validated as it is read: the vouchers of one file at a time are objects.
       work.validate(file: work.files.count - 1)

@@ -101,6 +101,25 @@ public enum DurableFiles {
     close(fd)
   }
 
+  /// Asks the kernel to read the file into the page cache (`POSIX_FADV_WILLNEED`), 8 MiB at a time (asked
+  /// for whole, it read the first 8 MiB only): a large file written past the cache that a run is about to
+  /// read. Returns once the reads are queued, about 20 ms for 119 MB on this project's VM (call it on
+  /// another thread); they complete at the device's speed. A hint; the file's contents do not change.
+  /// - Complexity: O(size), in the kernel; nothing is read for pages already cached.
+  public static func warm(_ path: String) {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { return }
+    let step = off_t(8 << 20)
+    var offset = off_t(0)
+    while offset < info.st_size {
+      _ = posix_fadvise(fd, offset, step, Int32(POSIX_FADV_WILLNEED))
+      offset += step
+    }
+  }
+
   /// The size of a regular file, nil when there is none.
   public static func size(_ path: String) -> Int? {
     var st = stat()

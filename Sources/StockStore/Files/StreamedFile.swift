@@ -62,8 +62,8 @@ public final class StreamedFile {
   /// - Parameters:
   ///   - hashing: whether ``finish(durable:)`` gives the file's SHA-256 (the ledger's files); a report
   ///     nobody hashes is written without (a quarter of a second per 300 MB).
-  ///   - directIO: whether to write the bulk past the page cache; false for a file the next run reads or
-  ///     splices (the head `stock-ledger.csv`), which it would otherwise read from the disk.
+  ///   - directIO: whether to write the bulk past the page cache; false for a file the next run reads
+  ///     (the snapshot and its caches), which it would otherwise read from the disk.
   public init(path: String, hashing: Bool = true, directIO: Bool = true) throws(StoreError) {
     self.path = path
     hashed = hashing
