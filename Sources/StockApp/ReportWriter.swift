@@ -91,6 +91,14 @@ enum ReportWriter {
     appending source: ReportSource, to folds: LedgerFolds, planning: [StockKey: PlanningTotals], sizes: [Int], out: String, encodingFolds: Bool = false
   ) -> Rendered {
     var r = Rendered(folds: folds)
+    // The run's rows of the two ledgers, formatted on another thread while the folds take in its entries
+    // (the one needs nothing of the other): in a daily run they were 9 ms before the aggregates could begin.
+    let appends = Background { [source] in
+      [
+        (name: "stock-ledger", bytes: StockReports.stockLedgerCSV(source, header: false), after: sizes[0]),
+        (name: "general-ledger", bytes: StockReports.generalLedgerCSV(source.gl, source, header: false), after: sizes[1]),
+      ]
+    }
     var touched = Set<StockKey>()
     for e in source.entries {
       touched.insert(e.key)
@@ -99,12 +107,9 @@ enum ReportWriter {
     for g in source.gl { r.folds.add(g) }
     for (k, t) in source.planning where planning[k] != t { touched.insert(k) }
     for k in planning.keys where source.planning[k] == nil { touched.insert(k) }
-    r.appends = [
-      ("stock-ledger", StockReports.stockLedgerCSV(source, header: false), sizes[0]),
-      ("general-ledger", StockReports.generalLedgerCSV(source.gl, source, header: false), sizes[1]),
-    ]
     let spliced: Set<String> = r.folds.ageing.latest == folds.ageing.latest ? Set(LedgerFolds.rowPerItemWarehouse) : ["stock-balance", "projected-qty"]
     r.add(aggregates(r.folds, source, splicing: (out, touched, sizes), only: spliced, temporariesIn: out, encodingFolds: encodingFolds))
+    r.appends = appends.value
     return r
   }
 
