@@ -32,3 +32,12 @@ final class Background<R: Sendable>: @unchecked Sendable {
     return result
   }
 }
+
+/// A value handed from one owner to the next, taken once: the taker then holds the only reference to its
+/// storage, which it changes in place instead of copying.
+final class Handover<T>: @unchecked Sendable {
+  private var value: T?
+  init(_ value: T) { self.value = value }
+  /// The value, the first time; nil after.
+  func take() -> T? { value.take() }
+}

@@ -88,9 +88,11 @@ enum ReportWriter {
   /// - Complexity: O(the run's entries and lines + the rows of the reports rendered whole + the sizes of
   ///   those spliced).
   static func render(
-    appending source: ReportSource, to folds: LedgerFolds, planning: [StockKey: PlanningTotals], sizes: [Int], out: String, encodingFolds: Bool = false
+    appending source: ReportSource, to folds: consuming LedgerFolds, planning: [StockKey: PlanningTotals], sizes: [Int], out: String, encodingFolds: Bool = false
   ) -> Rendered {
-    var r = Rendered(folds: folds)
+    // Whether the latest date moves (then every age does), before the folds are handed on whole.
+    let latest = folds.ageing.latest
+    var r = Rendered(folds: consume folds)
     // The run's rows of the two ledgers, formatted on another thread while the folds take in its entries
     // (the one needs nothing of the other): in a daily run they were 9 ms before the aggregates could begin.
     let appends = Background { [source] in
@@ -107,7 +109,7 @@ enum ReportWriter {
     for g in source.gl { r.folds.add(g) }
     for (k, t) in source.planning where planning[k] != t { touched.insert(k) }
     for k in planning.keys where source.planning[k] == nil { touched.insert(k) }
-    let spliced: Set<String> = r.folds.ageing.latest == folds.ageing.latest ? Set(LedgerFolds.rowPerItemWarehouse) : ["stock-balance", "projected-qty"]
+    let spliced: Set<String> = r.folds.ageing.latest == latest ? Set(LedgerFolds.rowPerItemWarehouse) : ["stock-balance", "projected-qty"]
     r.add(aggregates(r.folds, source, splicing: (out, touched, sizes), only: spliced, temporariesIn: out, encodingFolds: encodingFolds))
     r.appends = appends.value
     return r
@@ -120,10 +122,12 @@ enum ReportWriter {
   /// When the run changed nothing but the part (no other item-warehouse, no order, no later date), the
   /// reports with a row per item-warehouse keep their other rows from the files in `out` (``RowSplice``).
   static func render(
-    revaluing source: ReportSource, keys: Set<StockKey>, to folds: LedgerFolds, planning: [StockKey: PlanningTotals], sizes: [Int], out: String,
+    revaluing source: ReportSource, keys: Set<StockKey>, to folds: consuming LedgerFolds, planning: [StockKey: PlanningTotals], sizes: [Int], out: String,
     encodingFolds: Bool = false
   ) -> Rendered {
-    var r = Rendered(folds: folds)
+    // Whether the latest date moves (then every age does), before the folds are handed on whole.
+    let latest = folds.ageing.latest
+    var r = Rendered(folds: consume folds)
     var fresh = LedgerFolds()
     for e in source.entries {
       let voucher = e.batchNo.isEmpty && e.serialNos.isEmpty ? nil : source.vouchers[e.voucherNo]
@@ -136,7 +140,7 @@ enum ReportWriter {
     r.folds.replace(keys, from: fresh)
     for g in source.gl { r.folds.add(g) }
     r.appends = [("general-ledger", StockReports.generalLedgerCSV(source.gl, source, header: false), sizes[1])]
-    let onlyThePart = r.folds.ageing.latest == folds.ageing.latest && source.planning == planning
+    let onlyThePart = r.folds.ageing.latest == latest && source.planning == planning
       && source.entries.allSatisfy { keys.contains($0.key) }
     r.add(
       aggregates(

@@ -96,13 +96,14 @@ public enum RunCommand {
     // there is no usable snapshot, the files are read again and the whole ledger is replayed.
     let digest = HeadSnapshot.digest(mastersDirectory: p.masters)
     if !picked.isEmpty, let head = try? store.head(),
-      let snapshot = HeadSnapshot.usable(store: store, chain: head.chain, mastersDigest: digest, out: p.out)
+      var snapshot = HeadSnapshot.usable(store: store, chain: head.chain, mastersDigest: digest, out: p.out)
     {
+      let folds = Handover(snapshot.takeFolds())
       let ledger: LedgerContents
       do { ledger = try store.load(light: true) } catch {
         return (CommandOutcome(exitCode: Exit.integrity, stderr: "stockledger: the ledger fails its integrity check, so nothing was posted: \(error)\nRun 'stockledger verify' for details.\n"), nil)
       }
-      switch post(o, picked: picked, notes: notes, masters: masters, store: store, ledger: ledger, snapshot: snapshot, digest: digest, started: started, timer: timer) {
+      switch post(o, picked: picked, notes: notes, masters: masters, store: store, ledger: ledger, snapshot: snapshot, folds: folds, digest: digest, started: started, timer: timer) {
       case .done(let outcome):
         if o.exitsAfter { keptUntilExit += [ledger, snapshot, masters] as [Any] }
         return outcome
@@ -163,7 +164,7 @@ public enum RunCommand {
   /// `snapshot`) its registry, the run then continuing from the head snapshot.
   static func post(
     _ o: RunOptions, picked: [InboxFile], notes: [String], masters: Masters, store: LedgerStore, ledger: LedgerContents, snapshot: HeadSnapshot?,
-    digest: String, started: Date, timer: PhaseTimer
+    folds: Handover<LedgerFolds>? = nil, digest: String, started: Date, timer: PhaseTimer
   ) -> Posting {
     let p = o.paths
     var notes = notes
@@ -286,13 +287,15 @@ public enum RunCommand {
       let source = ReportSource(masters: masters, entries: settled.entries, gl: ledger.gl.isEmpty ? settled.journal : ledger.gl + settled.journal,
                                 vouchers: ReportCommand.index(ledger.vouchers, settled.acceptedNew), planning: settled.planning)
       guard let snapshot else { return ReportWriter.render(source, out: p.out, encodingFolds: encodingFolds) }
+      // The snapshot's folds, handed over (``HeadSnapshot/takeFolds()``): added to in place.
+      guard let previous = folds?.take() else { preconditionFailure("a run from the snapshot is given its folds") }
       if let revaluedKeys {
         return ReportWriter.render(
-          revaluing: source, keys: revaluedKeys, to: snapshot.folds, planning: snapshot.state.planning, sizes: snapshot.reportSizes, out: p.out,
+          revaluing: source, keys: revaluedKeys, to: previous, planning: snapshot.state.planning, sizes: snapshot.reportSizes, out: p.out,
           encodingFolds: encodingFolds)
       }
       return ReportWriter.render(
-        appending: source, to: snapshot.folds, planning: snapshot.state.planning, sizes: snapshot.reportSizes, out: p.out, encodingFolds: encodingFolds)
+        appending: source, to: previous, planning: snapshot.state.planning, sizes: snapshot.reportSizes, out: p.out, encodingFolds: encodingFolds)
     }
     // Waited for before returning, also when the run stops early, so nothing of this run is still writing
     // when the next one starts (in the same process: the tests').

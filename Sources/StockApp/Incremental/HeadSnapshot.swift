@@ -48,6 +48,15 @@ struct HeadSnapshot: Sendable {
   /// parse and fresh pages took the other core from the snapshot's ageing fold: 10 MB at 1M). nil otherwise.
   var history: Background<Result<HistoryFile.Contents, BinaryFormatError>>?
 
+  /// The folds, taken out of the snapshot (left with none) to be handed to the run's reports, which add
+  /// to them in place: shared with the snapshot, the first change copied every table of them (a daily run's
+  /// 5–8 ms on its last stretch).
+  mutating func takeFolds() -> LedgerFolds {
+    let taken = folds
+    folds = LedgerFolds()
+    return taken
+  }
+
   /// Whether `v` is dated before the head's latest voucher: it revalues part of the history.
   func precedesHead(_ v: Voucher) -> Bool {
     guard let last = lastKey else { return false }
