@@ -2,10 +2,10 @@ import StockCore
 import StockReports
 import StockStore
 
-/// The two head ledgers (`stock-ledger.csv`, `general-ledger.csv`) written to temporary files in the output folder, and the report folds,
-/// from entries and GL lines in ledger order, in as many pieces as they come: all at once for
-/// ``ReportWriter/render(_:out:)``, a hand-over at a time for ``RenderAhead``. One writer, so both give the
-/// same bytes.
+/// The two head ledgers (`stock-ledger.csv`, `general-ledger.csv`) written to temporary files in the output
+/// folder, and the report folds, from entries and GL lines in ledger order, in as many pieces as they come:
+/// all at once for ``ReportWriter/render(_:out:)``, a hand-over at a time for ``RenderAhead``. One writer,
+/// so both give the same bytes.
 ///
 /// Onto an empty ledger it also writes the run's own `stock.csv` and `gl.csv` (hashed, under temporary
 /// names in the ledger directory) for the commit to adopt: the entries and lines are those the run

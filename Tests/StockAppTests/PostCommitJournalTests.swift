@@ -26,15 +26,14 @@ import StockReports
     #expect(inode(d + "/run/gl-journal.csv") == inode(d + "/gl.csv"))
   }
 
-  @Test(.enabled(if: DurableFilesProbe.otherFileSystem, "needs /dev/shm on another file system"))
+  @Test(.enabled(if: Scratch.elsewhere != nil, "needs a second file system (/dev/shm)"))
   func acrossFileSystemsTheCommittedFileIsCopied() throws {
     let d = Scratch.directory("sl-journal-copy")
     try DurableFiles.write(Self.bytes, to: d + "/gl.csv")
-    let other = "/dev/shm/sl-journal-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-    try DurableFiles.makeDirectory(other)
-    defer { try? FileManager.default.removeItem(atPath: other) }
+    let other = try #require(Scratch.directoryElsewhere("sl-journal"))
     try PostCommit.writeJournal([], to: other, source: Self.source, committed: d + "/gl.csv")
     #expect(try DurableFiles.read(other + "/gl-journal.csv") == Self.bytes)
+    #expect(inode(other + "/gl-journal.csv") != inode(d + "/gl.csv"))
     #expect(try FileManager.default.contentsOfDirectory(atPath: other) == ["gl-journal.csv"])
   }
 
@@ -48,13 +47,4 @@ import StockReports
     #expect(try DurableFiles.read(d + "/run/gl-journal.csv") == Self.bytes)
     #expect(inode(d + "/run/gl-journal.csv") != inode(d + "/general-ledger.csv"))
   }
-}
-
-/// Whether `/dev/shm` is a file system other than the scratch directory's (a link there fails).
-enum DurableFilesProbe {
-  static let otherFileSystem: Bool = {
-    var shm = stat(), scratch = stat()
-    guard stat("/dev/shm", &shm) == 0, stat(Scratch.directory("sl-link-probe"), &scratch) == 0 else { return false }
-    return shm.st_dev != scratch.st_dev && access("/dev/shm", W_OK) == 0
-  }()
 }

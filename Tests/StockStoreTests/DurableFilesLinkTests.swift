@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import StockStore
 
@@ -10,12 +11,6 @@ import Testing
     var st = stat()
     return stat(path, &st) == 0 ? st : nil
   }
-
-  /// Whether `/dev/shm` is a file system other than the scratch directory's (a link there fails).
-  static let otherFileSystem: Bool = {
-    guard let shm = info("/dev/shm"), let scratch = info(temporaryDirectory("sl-link-probe")) else { return false }
-    return shm.st_dev != scratch.st_dev && access("/dev/shm", W_OK) == 0
-  }()
 
   @Test func theFileGetsASecondReadOnlyNameReplacingWhatWasThere() throws {
     let d = temporaryDirectory("sl-link")
@@ -31,13 +26,11 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: d + "/reports") == ["gl-journal.csv"])
   }
 
-  @Test(.enabled(if: otherFileSystem, "needs /dev/shm on another file system"))
+  @Test(.enabled(if: Scratch.elsewhere != nil, "needs a second file system (/dev/shm)"))
   func acrossFileSystemsNothingIsLinked() throws {
     let d = temporaryDirectory("sl-link-across")
     try DurableFiles.write(Array("x\n".utf8), to: d + "/gl.csv")
-    let other = "/dev/shm/sl-link-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-    try DurableFiles.makeDirectory(other)
-    defer { try? FileManager.default.removeItem(atPath: other) }
+    let other = try #require(Scratch.directoryElsewhere("sl-link"))
     #expect(try !DurableFiles.link(d + "/gl.csv", as: other + "/gl-journal.csv"))
     #expect(try FileManager.default.contentsOfDirectory(atPath: other).isEmpty)
   }

@@ -21,4 +21,24 @@ public enum Scratch {
     try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
     return d
   }
+
+  /// A new empty directory on a file system other than ``root``'s (`/dev/shm`, where it is one and
+  /// writable: a hard link from ``root`` to it fails), removed when the process exits; nil where there is
+  /// none (then the tests that need it are skipped).
+  public static let elsewhere: String? = {
+    var shm = stat(), scratch = stat()
+    guard stat("/dev/shm", &shm) == 0, stat(root, &scratch) == 0, shm.st_dev != scratch.st_dev, access("/dev/shm", W_OK) == 0 else { return nil }
+    let d = "/dev/shm/stockledger-tests-\(getpid())"
+    guard (try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)) != nil else { return nil }
+    atexit { try? FileManager.default.removeItem(atPath: "/dev/shm/stockledger-tests-\(getpid())") }
+    return d
+  }()
+
+  /// A new empty directory under ``elsewhere``.
+  public static func directoryElsewhere(_ prefix: String) -> String? {
+    guard let elsewhere else { return nil }
+    let d = elsewhere + "/\(prefix)-\(UUID().uuidString)"
+    try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+    return d
+  }
 }
