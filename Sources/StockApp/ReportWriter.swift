@@ -264,6 +264,9 @@ enum ReportWriter {
 /// The work of a run after its commit, all of it repeatable: errors files beside rejected files, the file
 /// moves, the run's reports. An interrupted run is finished by the next one from what the ledger committed.
 enum PostCommit {
+  /// - Parameters:
+  ///   - journal: the committed `gl.csv`, when its bytes are the run's journal's (``LedgerStore/commit(_:previousChain:places:prewritten:)``).
+  ///   - journalCopy: an existing file holding the journal's bytes otherwise (``ReportWriter/Rendered/journal``).
   static func finish(
     _ run: (run: Int, moves: [(from: String, to: String)], outputs: [(target: String, content: String)], gl: [GLEntry]),
     store: LedgerStore, paths: BooksPaths, masters: Masters, journal: String? = nil, journalCopy: String? = nil
@@ -281,7 +284,7 @@ enum PostCommit {
     try DurableFiles.makeDirectory(dir)
     DurableFiles.removeStrayTemporaries(in: dir)
     let source = ReportSource(masters: masters, entries: [], gl: [])
-    try writeJournal(run.gl, to: dir, source: source, committed: journal, copy: journalCopy.flatMap { DurableFiles.exists($0) ? $0 : nil })
+    try writeJournal(run.gl, to: dir, source: source, committed: journal, copy: journalCopy)
     for o in run.outputs where o.target.hasPrefix("report:") {
       let content = o.content.replacingOccurrences(of: RunSummary.chainPlaceholder, with: chain)
       try DurableFiles.write(content, to: dir + "/" + o.target.dropFirst("report:".count))

@@ -428,11 +428,12 @@ public enum RunCommand {
       defer { if !asideTaken, let left = nextSnapshot.value { unlink(left) } }  // the run stopped on the way
       // GL lines not kept (streamed to the run's gl.csv) and neither a journal written beside them nor a
       // gl.csv with the journal's bytes: the lines are read back from the committed gl.csv (as recovery does).
+      let journalCopy = rendered.journal.flatMap { DurableFiles.exists($0) ? $0 : nil }
       var journalLines = record.gl
-      if record.streamedGLCount != nil && committed.journal == nil && !(rendered.journal.map(DurableFiles.exists) ?? false) {
+      if record.streamedGLCount != nil && committed.journal == nil && journalCopy == nil {
         journalLines = store.unfinishedRun()?.gl ?? []
       }
-      try PostCommit.finish((record.run, record.moves, record.outputs, journalLines), store: store, paths: p, masters: masters, journal: committed.journal, journalCopy: rendered.journal)
+      try PostCommit.finish((record.run, record.moves, record.outputs, journalLines), store: store, paths: p, masters: masters, journal: committed.journal, journalCopy: journalCopy)
       timer.mark("journal and moves")
       progress.show("writing reports to \(p.out)")
       var removal: Background<Void>?

@@ -94,29 +94,30 @@ public enum DurableFiles {
   /// are left to writeback): a large file about to be replaced, whose pages would otherwise be freed when it
   /// is removed, at the end of the run. A hint; the file's contents do not change.
   /// - Complexity: O(pages cached), in the kernel.
-  public static func dropCachedPages(_ path: String) {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return }
-    _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_DONTNEED))
-    close(fd)
-  }
+  public static func dropCachedPages(_ path: String) { advise(path, Int32(POSIX_FADV_DONTNEED)) }
 
   /// Asks the kernel to read the file into the page cache (`POSIX_FADV_WILLNEED`), 8 MiB at a time (asked
   /// for whole, it read the first 8 MiB only): a large file written past the cache that a run is about to
   /// read. Returns once the reads are queued, about 20 ms for 119 MB on this project's VM (call it on
   /// another thread); they complete at the device's speed. A hint; the file's contents do not change.
   /// - Complexity: O(size), in the kernel; nothing is read for pages already cached.
-  public static func warm(_ path: String) {
+  public static func warm(_ path: String) { advise(path, Int32(POSIX_FADV_WILLNEED), step: 8 << 20) }
+
+  /// Gives the kernel `advice` on the whole file's pages (`posix_fadvise`), at once or `step` bytes at a time.
+  private static func advise(_ path: String, _ advice: Int32, step: Int? = nil) {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return }
     defer { close(fd) }
+    guard let step else {
+      _ = posix_fadvise(fd, 0, 0, advice)
+      return
+    }
     var info = stat()
     guard fstat(fd, &info) == 0 else { return }
-    let step = off_t(8 << 20)
     var offset = off_t(0)
     while offset < info.st_size {
-      _ = posix_fadvise(fd, offset, step, Int32(POSIX_FADV_WILLNEED))
-      offset += step
+      _ = posix_fadvise(fd, offset, off_t(step), advice)
+      offset += off_t(step)
     }
   }
 
