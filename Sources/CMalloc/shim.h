@@ -7,9 +7,13 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-/// Sets the calling thread's nice value (on Linux a priority is per thread; raising it needs no privilege).
-/// Returns 0, or -1 with errno set.
-static inline int stockledger_nice_this_thread(int nice) { return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice); }
+/// The calling thread's nice value (on Linux a priority is per thread).
+static inline int stockledger_thread_nice(void) { return getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid)); }
+/// Lowers the calling thread's priority by `by` from where it is (a process started under `nice` keeps
+/// its offset; lowering needs no privilege). Returns 0, or -1 with errno set.
+static inline int stockledger_lower_this_thread(int by) {
+  return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), stockledger_thread_nice() + by);
+}
 #endif
 
 /// Asks the CPU to bring the cache line at `p` in for reading, without waiting for it (a hint: any address,

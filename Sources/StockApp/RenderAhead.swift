@@ -1,4 +1,3 @@
-import CMalloc
 import Foundation
 import StockCore
 import StockReports
@@ -63,7 +62,8 @@ final class RenderAhead: @unchecked Sendable {
   /// Vouchers written between two looks at whether the replay handed something over (~0.1 ms).
   static let voucherSlice = 256
 
-  /// The renderer's nice value (the run's threads have 0): where three threads want the two cores (the
+  /// How much lower the renderer's priority is than the run's other threads' (nice 4 where they have 0,
+  /// ``ThreadPriority``): where three threads want the two cores (the
   /// posting core, the renderer and a writer, a spill, a page-faulting helper), the kernel gives the
   /// posting core, which every other thread waits for, the larger share (at 4, about 70 % against the
   /// renderer's 30 %, not half each). The renderer falls behind only while the others run, and catches up
@@ -245,7 +245,7 @@ final class RenderAhead: @unchecked Sendable {
   /// The renderer: what ``ReportWriter/render(_:out:)`` does, a hand-over at a time. nil when cancelled.
   private func render() -> ReportWriter.Rendered? {
     // Behind the posting core when both want a core (``niceness``).
-    _ = stockledger_nice_this_thread(RenderAhead.niceness)
+    ThreadPriority.lower(by: RenderAhead.niceness)
     let cpu = ThreadCPU.now()
     defer { ThreadCPU.rendering += ThreadCPU.now() - cpu }
     var ledgers = HeadLedgers(masters: masters, out: out, journal: true, ledger: ledger)
