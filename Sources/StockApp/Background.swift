@@ -48,7 +48,7 @@ final class Handover<T>: @unchecked Sendable {
 /// The calling thread's scheduling priority (Linux: per thread), for a thread that should give way to
 /// the others when they want its core (``RenderAhead/niceness``).
 enum ThreadPriority {
-  /// The calling thread's nice value; 0 where unknown.
+  /// The calling thread's nice value (`getpriority`); 0 where there is no Glibc.
   static var nice: Int32 {
     #if canImport(Glibc)
     Int32(stockledger_thread_nice())

@@ -63,12 +63,12 @@ final class RenderAhead: @unchecked Sendable {
   static let voucherSlice = 256
 
   /// How much lower the renderer's priority is than the run's other threads' (nice 4 where they have 0,
-  /// ``ThreadPriority``): where three threads want the two cores (the
-  /// posting core, the renderer and a writer, a spill, a page-faulting helper), the kernel gives the
-  /// posting core, which every other thread waits for, the larger share (at 4, about 70 % against the
-  /// renderer's 30 %, not half each). The renderer falls behind only while the others run, and catches up
-  /// in its waits. Medians of alternating runs, the same binary with and without: 1M 2.855 → 2.71 s (six
-  /// of eight pairs faster), 10M 42.07 → 40.04 s (six of six), 100k unchanged (0.28 s).
+  /// ``ThreadPriority``). Where three threads want the two cores (the posting core, the renderer and a
+  /// writer, a spill or a page-faulting helper), the kernel then gives the posting core, which every other
+  /// thread waits for, about 70 % of the shared one, not half (CFS weights 1024 and 423). The renderer
+  /// falls behind only while the others run, and catches up in its waits. Medians of alternating runs, the
+  /// same binary with and without: 1M 2.855 → 2.71 s (six of eight pairs faster), 10M 42.07 → 40.04 s (six
+  /// of six), 100k unchanged (0.28 s); nice 2 and 8 measured within the noise of 4.
   static let niceness: Int32 = 4
 
   /// Vouchers between two hand-overs: a few hundred kilobytes of entries each time.
