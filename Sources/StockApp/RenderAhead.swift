@@ -68,7 +68,9 @@ final class RenderAhead: @unchecked Sendable {
   /// thread waits for, about 70 % of the shared one, not half (CFS weights 1024 and 423). The renderer
   /// falls behind only while the others run, and catches up in its waits. Medians of alternating runs, the
   /// same binary with and without: 1M 2.855 → 2.71 s (six of eight pairs faster), 10M 42.07 → 40.04 s (six
-  /// of six), 100k unchanged (0.28 s); nice 2 and 8 measured within the noise of 4.
+  /// of six), 100k unchanged (0.28 s); nice 2 and 8 measured within the noise of 4. Where the kernel
+  /// groups a session's processes (autogroup, on here and on most distributions), nice weighs a thread
+  /// against its own session's only; without it the renderer also gives way to other jobs at nice 0.
   static let niceness: Int32 = 4
 
   /// Vouchers between two hand-overs: a few hundred kilobytes of entries each time.
