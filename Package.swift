@@ -25,18 +25,18 @@ let package = Package(
   ],
   targets: [
     .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
-    .systemLibrary(name: "CMalloc"),
-    .target(name: "StockCore", dependencies: ["CLibCrypto", "CMalloc"], swiftSettings: swift6),
+    .systemLibrary(name: "CSystem"),
+    .target(name: "StockCore", dependencies: ["CLibCrypto", "CSystem"], swiftSettings: swift6),
     .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
     .target(name: "StockRead", dependencies: ["StockCore", "CLibXML2"], swiftSettings: swift6),
     .target(name: "StockValidate", dependencies: ["StockCore"], swiftSettings: swift6),
     .target(name: "StockOrder", dependencies: ["StockCore"], swiftSettings: swift6),
-    .target(name: "StockPost", dependencies: ["StockCore", "CMalloc"], swiftSettings: swift6),
+    .target(name: "StockPost", dependencies: ["StockCore", "CSystem"], swiftSettings: swift6),
     .target(name: "StockStore", dependencies: ["StockCore", "StockRead"], swiftSettings: swift6),
-    .target(name: "StockReports", dependencies: ["StockCore", "CMalloc"], swiftSettings: swift6),
+    .target(name: "StockReports", dependencies: ["StockCore", "CSystem"], swiftSettings: swift6),
     .target(
       name: "StockApp",
-      dependencies: ["StockCore", "StockRead", "StockValidate", "StockOrder", "StockPost", "StockStore", "StockReports", "CMalloc"],
+      dependencies: ["StockCore", "StockRead", "StockValidate", "StockOrder", "StockPost", "StockStore", "StockReports", "CSystem"],
       swiftSettings: swift6),
     .executableTarget(
       name: "stockledger",

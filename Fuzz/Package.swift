@@ -9,8 +9,8 @@ let package = Package(
   name: "stockledger-fuzz",
   targets: [
     .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-    .systemLibrary(name: "CMalloc"),
-    .target(name: "StockCore", dependencies: ["CLibCrypto", "CMalloc"]),
+    .systemLibrary(name: "CSystem"),
+    .target(name: "StockCore", dependencies: ["CLibCrypto", "CSystem"]),
     .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
     .target(name: "StockRead", dependencies: ["StockCore", "CLibXML2"]),
   ],

@@ -10,7 +10,7 @@ objects=(.build/release/StockCore.build/*.o .build/release/StockRead.build/*.o)
 mkdir -p findings
 for h in csv xml; do
   upper=$(echo "$h" | tr a-z A-Z)
-  swiftc -O -sanitize=fuzzer -parse-as-library -I .build/release/Modules -I Sources/CLibXML2 -I Sources/CLibCrypto -I Sources/CMalloc \
+  swiftc -O -sanitize=fuzzer -parse-as-library -I .build/release/Modules -I Sources/CLibXML2 -I Sources/CLibCrypto -I Sources/CSystem \
     -Xcc -I/usr/include/libxml2 "Harness/${upper}Fuzz.swift" "${objects[@]}" -lxml2 -lcrypto -o ".build/$h-fuzz"
   work=$(mktemp -d)
   cp Corpus/$h/* "$work/"

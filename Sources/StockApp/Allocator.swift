@@ -2,7 +2,7 @@ import Dispatch
 import StockCore
 
 #if canImport(Glibc)
-import CMalloc
+import CSystem
 import Glibc
 #endif
 

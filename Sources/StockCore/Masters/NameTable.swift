@@ -1,4 +1,4 @@
-import CMalloc
+import CSystem
 
 #if canImport(Glibc)
   import Glibc

@@ -1,4 +1,4 @@
-import CMalloc
+import CSystem
 
 /// A table of values by item and warehouse that can be asked, a few steps ahead, to bring a key's value
 /// into cache (``prefetch(probe:)``, ``prefetch(position:)``): the engine's states (`StockStates`) and the

@@ -1,4 +1,4 @@
-import CMalloc
+import CSystem
 import StockCore
 
 /// The running state of every item and warehouse: what the engine looks up for every movement, in a table

@@ -1,4 +1,4 @@
-import CMalloc
+import CSystem
 import StockCore
 
 /// Stock ageing as a fold: FIFO slots per item and warehouse, independent of the valuation method

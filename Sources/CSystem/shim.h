@@ -1,7 +1,7 @@
-// glibc's allocator settings (mallopt), which Swift's Glibc module does not include, a prefetch hint, and a
-// thread's scheduling priority (Swift's Glibc module has neither gettid nor a usable syscall).
-#ifndef STOCKLEDGER_CMALLOC_SHIM_H
-#define STOCKLEDGER_CMALLOC_SHIM_H
+// What the C library and compiler offer that Swift's Glibc module does not: the allocator's settings
+// (mallopt), a prefetch hint, and a thread's scheduling priority (it has neither gettid nor a usable syscall).
+#ifndef STOCKLEDGER_CSYSTEM_SHIM_H
+#define STOCKLEDGER_CSYSTEM_SHIM_H
 #if defined(__linux__)
 #include <malloc.h>
 #include <sys/resource.h>
