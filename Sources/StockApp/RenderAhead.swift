@@ -62,17 +62,6 @@ final class RenderAhead: @unchecked Sendable {
   /// Vouchers written between two looks at whether the replay handed something over (~0.1 ms).
   static let voucherSlice = 256
 
-  /// How much lower the renderer's priority is than the run's other threads' (nice 4 where they have 0,
-  /// ``ThreadPriority``). Where three threads want the two cores (the posting core, the renderer and a
-  /// writer, a spill or a page-faulting helper), the kernel then gives the posting core, which every other
-  /// thread waits for, about 70 % of the shared one, not half (CFS weights 1024 and 423). The renderer
-  /// falls behind only while the others run, and catches up in its waits. Medians of alternating runs, the
-  /// same binary with and without: 1M 2.855 → 2.71 s (six of eight pairs faster), 10M 42.07 → 40.04 s (six
-  /// of six), 100k unchanged (0.28 s); nice 2 and 8 measured within the noise of 4. Where the kernel
-  /// groups a session's processes (autogroup, on here and on most distributions), nice weighs a thread
-  /// against its own session's only; without it the renderer also gives way to other jobs at nice 0.
-  static let niceness: Int32 = 4
-
   /// Vouchers between two hand-overs: a few hundred kilobytes of entries each time.
   static let stride = 1024
   /// How far ahead of the replay the renderer faults in the arrays' pages: between one and two of these.
@@ -246,8 +235,10 @@ final class RenderAhead: @unchecked Sendable {
 
   /// The renderer: what ``ReportWriter/render(_:out:)`` does, a hand-over at a time. nil when cancelled.
   private func render() -> ReportWriter.Rendered? {
-    // Behind the posting core when both want a core (``niceness``).
-    ThreadPriority.lower(by: RenderAhead.niceness)
+    // Behind the posting core, which every other thread waits for, when both want a core
+    // (``ThreadPriority/giveWay()``). Medians of alternating runs, the same binary with and without: 1M
+    // 2.855 → 2.71 s (six of eight pairs faster), 10M 42.07 → 40.04 s (six of six), 100k unchanged.
+    ThreadPriority.giveWay()
     let cpu = ThreadCPU.now()
     defer { ThreadCPU.rendering += ThreadCPU.now() - cpu }
     var ledgers = HeadLedgers(masters: masters, out: out, journal: true, ledger: ledger)

@@ -40,15 +40,6 @@ public struct CommandOutcome: Sendable {
 
 /// `stockledger run`: pick up the inbox, validate, order, post, commit, move files, write reports.
 public enum RunCommand {
-  /// How far the thread that builds the next snapshot's caches after a replay (the documents, the voucher
-  /// index, the engine state encoded) lowers its priority (``ThreadPriority``): it has time to spare, and
-  /// the threads it shares the two cores with at the run's end do not. At ten million vouchers the
-  /// history's keys finished 1.3 s after the caches; the end phase took 3.31 / 3.63 / 3.81 s against
-  /// 3.67 / 4.30 / 4.52 s (three alternating pairs). At a million and a hundred thousand no difference was
-  /// measured. A run from the snapshot (daily, backdated) builds its caches after the commit, beside the
-  /// reports; its thread is left where it was (not measured lowered).
-  static let cachesNiceness: Int32 = 4
-
   /// Exit codes of SPEC §1.
   public enum Exit {
     public static let ok: Int32 = 0
@@ -369,7 +360,12 @@ public enum RunCommand {
     func buildCaches() -> Background<HeadSnapshot?> {
       let (ledgerDirectory, workLedger, replayed) = (p.ledger, work.ledger, snapshot == nil)
       return Background { () -> HeadSnapshot? in
-        if replayed { ThreadPriority.lower(by: RunCommand.cachesNiceness) }
+        // After a replay, behind the history's keys and the commit (``ThreadPriority/giveWay()``): at ten
+        // million vouchers the history finished 1.3 s after the caches, and the end phase took
+        // 3.31 / 3.63 / 3.81 s against 3.67 / 4.30 / 4.52 s (three alternating pairs; at 1M and 100k no
+        // difference). A run from the snapshot builds its caches after the commit, beside the reports: its
+        // thread is left as it was.
+        if replayed { ThreadPriority.giveWay() }
         var next = HeadSnapshot.after(run: settled, on: ledger, from: snapshot, mastersDigest: digest)
         do {
           try next.storeDocuments(of: settled, on: workLedger, from: snapshot, loaded: loadedDocuments, in: documents, indexIn: ledgerDirectory)
