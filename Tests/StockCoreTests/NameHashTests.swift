@@ -32,4 +32,17 @@ import Testing
     for i in 0..<5000 { for w in 0..<9 { keys.insert(StockKey(item: "ITEM\(i)", warehouse: "WH0\(w)").hashedNames) } }
     #expect(keys.count == 45000)
   }
+
+  /// Names given as their bytes hash as the strings do when both are ASCII (every length, either one
+  /// empty), and are refused when one is not (its normal form is needed).
+  @Test func asciiBytesHashAsTheirStrings() {
+    func bytesHash(_ a: String, _ b: String) -> UInt64? {
+      Array(a.utf8).withUnsafeBufferPointer { x in Array(b.utf8).withUnsafeBufferPointer { y in NameHash.hash(ascii: x, y) } }
+    }
+    for n in 0...20 {
+      let item = String(repeating: "I", count: n) + (n % 2 == 0 ? "" : "-\(n)"), warehouse = String(repeating: "w", count: 20 - n)
+      #expect(bytesHash(item, warehouse) == NameHash.hash(item, warehouse), "\(item) \(warehouse)")
+    }
+    #expect(bytesHash("caf\u{E9}", "WH") == nil && bytesHash("ITEM", "\u{212A}") == nil)
+  }
 }

@@ -225,4 +225,32 @@ import Testing
     VoucherSketch(put[0]).forEachMove { moves.append("\($0)@\($1)") }
     #expect(moves == ["RM0001@Stores", "FG0001@Stores", "FG0001@Finished Goods"])
   }
+
+  /// Moves read where they lie say what the sketch says, for every voucher the shelf encoded that refers
+  /// to no other (rows with extras passed over, a cancellation's action kept); those held, or with rare
+  /// fields, go to the sketches, in their place in the order.
+  @Test(arguments: [Int.max, 0]) func movesReadInPlaceSayWhatTheSketchesSay(holding: Int) {
+    let shelf = VoucherShelf(holding: holding)
+    // Every row's extra, cancelled, no rare fields: read in place.
+    var extras = Voucher(type: .stockEntry, no: "SE-2", date: BusinessDate(dayNumber: 19_001), source: SourceLocation(file: "c.csv", line: 2))
+    extras.action = .cancel
+    extras.items = Self.full("SE-2").items
+    extras.items.append(ItemRow(line: 46, itemCode: "caf\u{E9}"))
+    extras.items[2].warehouse = "Entrep\u{F4}t"
+    let put = [Self.plain(0, file: "a.csv"), Self.full("SE-1"), extras, Self.plain(3, file: "b.csv"), Voucher(type: .purchaseOrder, no: "PO-1", date: BusinessDate(dayNumber: 19_000), source: SourceLocation(file: "d.csv", line: 2))]
+    shelf.append(contentsOf: put)
+    let list = VoucherList(shelf: shelf, range: 0..<put.count)
+    var seen: [String] = []
+    func moves(_ v: Voucher) -> [String] { v.items.flatMap { r in [r.warehouse, r.sourceWarehouse, r.targetWarehouse].filter { !$0.isEmpty }.map { "\(r.itemCode)@\($0)" } } }
+    list.forEachMoves({ i, m in
+      seen.append("encoded \(i)")
+      #expect(String(decoding: m.no, as: UTF8.self) == put[i].no && m.action == put[i].action)
+      #expect(m.moves.map { "\(String(decoding: $0.item, as: UTF8.self))@\(String(decoding: $0.warehouse, as: UTF8.self))" } == moves(put[i]), "\(put[i].no)")
+    }, sketched: { i, k in
+      seen.append("sketched \(i)")
+      #expect(k.no == put[i].no)
+    })
+    #expect(seen == (holding == 0 ? ["encoded 0", "sketched 1", "encoded 2", "encoded 3", "encoded 4"] : put.indices.map { "sketched \($0)" }))
+    #expect(moves(extras) == ["RM0001@Stores", "FG0001@Stores", "FG0001@Finished Goods", "caf\u{E9}@Entrep\u{F4}t"])
+  }
 }

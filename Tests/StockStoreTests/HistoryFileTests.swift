@@ -102,4 +102,51 @@ import Testing
       #expect(keys(contents, ordinal) == (i % 5 == 0 ? [] : [all[i % 40], all[(i * 3) % 40]].sorted()), "voucher \(i)")
     }
   }
+
+  /// Keys added from moves read where they lie (names hashed and looked up as bytes, made only when new)
+  /// are recorded as the sketches' keys are: one move, two of one key, two out of order by item or by
+  /// warehouse, none, names past ASCII, an ASCII key first numbered in another spelling, more than two
+  /// moves, a record of more than 255 bytes; numbered or spelled out.
+  @Test func movesReadInPlaceAreRecordedAsTheirKeys() throws {
+    let shelf = VoucherShelf(holding: 0)
+    func voucher(_ n: Int, _ rows: [(String, String, String)]) -> Voucher {
+      var v = Voucher(type: .stockEntry, no: "SE-\(n)", date: BusinessDate(dayNumber: 19_000), source: SourceLocation(file: "a.csv", line: n + 2))
+      v.items = rows.enumerated().map { i, r in
+        var row = ItemRow(line: n + 2 + i, itemCode: r.0)
+        (row.warehouse, row.targetWarehouse) = (r.1, r.2)
+        return row
+      }
+      return v
+    }
+    let long = (0..<30).map { ("Item with a long name \($0)", "Warehouse with a long name", "") }
+    let put = [
+      voucher(0, [("K", "\u{212A}1", "")]), voucher(1, [("K", "K1", "")]), voucher(2, [("B", "W1", ""), ("A", "W2", "")]),
+      voucher(3, [("A", "W1", "W1")]), voucher(4, []), voucher(5, [("C", "W1", ""), ("A", "W1", ""), ("C", "W1", "")]),
+      voucher(6, [("caf\u{E9}", "W1", "")]), voucher(7, long), voucher(8, [("A", "W2", ""), ("A", "W1", "")]), voucher(9, [("A", "W2", "W1")]),
+      voucher(10, [("K", "K1", "")]), voucher(11, long),
+    ]
+    shelf.append(contentsOf: put)
+    let list = VoucherList(shelf: shelf, range: 0..<put.count)
+    for appending in [false, true] {
+      var read = HistoryFile.Encoder(appending: appending), sketched = HistoryFile.Encoder(appending: appending)
+      var inPlace = 0
+      list.forEachMoves({ i, m in
+        inPlace += 1
+        read.add(source: i, moves: m)
+      }, sketched: { i, v in read.add(source: i) { keys in v.forEachMove { keys.append(StockKey(item: $0, warehouse: $1)) } } })
+      list.forEachSketch { i, v in sketched.add(source: i) { keys in v.forEachMove { keys.append(StockKey(item: $0, warehouse: $1)) } } }
+      read.finish()
+      sketched.finish()
+      #expect(inPlace == put.count)
+      #expect(read.count == put.count && read.bytes(place: place) == sketched.bytes(place: place), "appending: \(appending)")
+      guard !appending else { continue }
+      let file = HistoryFile(ledger: temporaryDirectory("sl-history"))
+      let contents = try file.read(size: try file.write(read, place: place))
+      let kelvin = StockKey(item: "K", warehouse: "\u{212A}1")
+      #expect(keys(contents, 1) == [kelvin] && keys(contents, 10) == [kelvin] && contents.keys(of: 1) == contents.keys(of: 0))
+      #expect(keys(contents, 2) == [StockKey(item: "A", warehouse: "W2"), StockKey(item: "B", warehouse: "W1")])
+      #expect(keys(contents, 8) == [StockKey(item: "A", warehouse: "W1"), StockKey(item: "A", warehouse: "W2")] && keys(contents, 9) == keys(contents, 8))
+      #expect(keys(contents, 7).count == 30 && keys(contents, 11) == keys(contents, 7) && contents.place(of: 11) == place(11))
+    }
+  }
 }

@@ -66,6 +66,14 @@ public struct RawByteReader {
     return String(decoding: UnsafeBufferPointer(start: base + position, count: n), as: UTF8.self)
   }
 
+  /// A string's bytes, where they lie (nothing made): valid as long as the reader's memory is.
+  @inlinable @inline(__always) public mutating func stringBytes() throws(BinaryFormatError) -> UnsafeBufferPointer<UInt8> {
+    let n = try count()
+    guard n > 0, let base else { return UnsafeBufferPointer(start: nil, count: 0) }
+    defer { position &+= n }
+    return UnsafeBufferPointer(start: base + position, count: n)
+  }
+
   /// A string, made only when `keeping` (else passed over, and "" returned).
   @inlinable @inline(__always) public mutating func string(keeping: Bool) throws(BinaryFormatError) -> String {
     guard !keeping else { return try string() }

@@ -22,7 +22,16 @@ public enum NameHash {
 
   /// The hash of two names in order (an item and a warehouse): not the same as in the other order.
   public static func hash(_ a: String, _ b: String) -> UInt64 {
+    // (Spelled again in ``hash(ascii:_:)``, which must agree.)
     fold(fold(hash(a) ^ 0x9E37_79B9_7F4A_7C15, 0xD6E8_FEB8_6659_FD93) ^ hash(b), 0xA076_1D64_78BD_642F)
+  }
+
+  /// ``hash(_:_:)`` of two names given as their UTF-8 bytes, when both are ASCII (what the strings of
+  /// these bytes hash to); nil when a byte is not, and the names must be made and normalized.
+  /// - Complexity: O(length).
+  public static func hash(ascii a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> UInt64? {
+    guard let ha = hashASCII(a), let hb = hashASCII(b) else { return nil }
+    return fold(fold(ha ^ 0x9E37_79B9_7F4A_7C15, 0xD6E8_FEB8_6659_FD93) ^ hb, 0xA076_1D64_78BD_642F)
   }
 
   /// The hash of bytes known to be ASCII; nil when one is not.

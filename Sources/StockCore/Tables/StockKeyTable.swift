@@ -1,5 +1,9 @@
 import CSystem
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// A table of values by item and warehouse that can be asked, a few steps ahead, to bring a key's value
 /// into cache (``prefetch(probe:)``, ``prefetch(position:)``): the engine's states (`StockStates`) and the
 /// report folds' rows, each looked up for every stock movement of a run. At a million vouchers over
@@ -93,6 +97,21 @@ public struct StockKeyTable<Value: Sendable>: Sendable {
   /// - Complexity: O(1) on average.
   @inlinable public func position(of key: StockKey) -> Int? {
     slot(of: key).map { Int(slots[$0] & 0xFFFF_FFFF) - 1 }
+  }
+
+  /// Where the key whose names are exactly these UTF-8 bytes is, found without making the names;
+  /// `hash` is theirs (``NameHash/hash(ascii:_:)``). Nil also for a key equal to them but spelled with other
+  /// bytes (a name in another normal form): ask ``position(of:)`` before taking the key for new.
+  /// - Complexity: O(1) on average; O(length) per key compared.
+  @inlinable public func position(hashed hash: Int, item: UnsafeBufferPointer<UInt8>, warehouse: UnsafeBufferPointer<UInt8>) -> Int? {
+    slot(hashed: hash) { k in k.hashedNames == hash && StockKeyTable.spells(k.item, item) && StockKeyTable.spells(k.warehouse, warehouse) }
+      .map { Int(slots[$0] & 0xFFFF_FFFF) - 1 }
+  }
+
+  /// Whether `name`'s UTF-8 bytes are `bytes`.
+  @inlinable @inline(__always) static func spells(_ name: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var name = name
+    return name.withUTF8 { a in a.count == bytes.count && (a.count == 0 || memcmp(a.baseAddress!, bytes.baseAddress!, a.count) == 0) }
   }
 
   /// The keys in the order added (a key's position is its index here).
@@ -189,8 +208,10 @@ public struct StockKeyTable<Value: Sendable>: Sendable {
 
   // MARK: the table
 
-  @inlinable func slot(of key: StockKey) -> Int? {
-    let hash = key.hashedNames
+  @inlinable func slot(of key: StockKey) -> Int? { slot(hashed: key.hashedNames) { $0 == key } }
+
+  /// The slot of the key of `hash` that `matches` (asked only of keys whose slot has the hash's top half).
+  @inlinable @inline(__always) func slot(hashed hash: Int, _ matches: (StockKey) -> Bool) -> Int? {
     let tag = UInt64(UInt(bitPattern: hash) >> 32)
     return slots.withUnsafeBufferPointer { s in
       keys.withUnsafeBufferPointer { k in
@@ -199,7 +220,7 @@ public struct StockKeyTable<Value: Sendable>: Sendable {
         while true {
           let e = s[i]
           if e == 0 { return nil }
-          if e >> 32 == tag && k[Int(e & 0xFFFF_FFFF) - 1] == key { return i }
+          if e >> 32 == tag && matches(k[Int(e & 0xFFFF_FFFF) - 1]) { return i }
           i = (i + 1) & mask
         }
       }

@@ -148,46 +148,50 @@ extension ItemRow {
   }
 
   /// Reads a row ``encode(into:)`` wrote. With `movesOnly`, its item and warehouses are made and the
-  /// rest is passed over (what a ``VoucherSketch`` keeps).
+  /// rest is passed over (``passOver(afterNames:)``: what a ``VoucherSketch`` keeps).
   init(decoding r: inout RawByteReader, movesOnly: Bool = false) throws(BinaryFormatError) {
     let line = try r.int()
     self.init(line: line, itemCode: try r.string())
     warehouse = try r.string()
     sourceWarehouse = try r.string()
     targetWarehouse = try r.string()
+    if movesOnly {
+      try ItemRow.passOver(afterNames: &r)
+      return
+    }
     let flags = try r.byte()
-    let keep = !movesOnly
     isFinishedItem = flags & 1 != 0
     isScrapItem = flags & 2 != 0
-    if flags & 4 != 0 {
-      let q = try r.compactFixed()
-      if keep { qty = q }
-    }
-    if flags & 8 != 0 {
-      let v = try r.compactFixed()
-      if keep { rate = v }
-    }
+    if flags & 4 != 0 { qty = try r.compactFixed() }
+    if flags & 8 != 0 { rate = try r.compactFixed() }
     guard flags & 16 != 0 else { return }
-    // The rarely set fields, in a box only when kept (passed over, nothing is made but the reads).
-    let e = keep ? Extras() : nil
-    let texts = (
-      try r.string(keeping: keep), try r.string(keeping: keep), try r.string(keeping: keep), try r.string(keeping: keep),
-      try r.string(keeping: keep), try r.string(keeping: keep), try r.string(keeping: keep))
+    let e = Extras()
+    let texts = (try r.string(), try r.string(), try r.string(), try r.string(), try r.string(), try r.string(), try r.string())
     var serials: [String] = []
-    for _ in 0..<(try r.count()) {
-      let serial = try r.string(keeping: keep)
-      if keep { serials.append(serial) }
-    }
+    for _ in 0..<(try r.count()) { serials.append(try r.string()) }
     let factor = try r.bool() ? try r.compactFixed() : nil
     let expiry = try r.bool() ? try r.date() : nil
     let made = try r.bool() ? try r.date() : nil
-    guard let e else { return }
     (e.barcode, e.uom, e.expenseAccount, e.incomeAccount, e.costCenter, e.remarks, e.batchNo) = texts
     (e.serialNos, e.conversionFactor, e.batchExpiryDate, e.batchManufacturingDate) = (serials, factor, expiry, made)
     // Wide values were set through qty and rate above, into this row's own box: kept with the decoded rest.
     e.wideQty = extras?.wideQty
     e.wideRate = extras?.wideRate
     extras = e
+  }
+
+  /// Passes over what ``encode(into:)`` wrote after a row's names: its flags, then its quantity, rate and
+  /// rarely set fields as they say.
+  static func passOver(afterNames r: inout RawByteReader) throws(BinaryFormatError) {
+    let flags = try r.byte()
+    if flags & 4 != 0 { _ = try r.compactFixed() }
+    if flags & 8 != 0 { _ = try r.compactFixed() }
+    guard flags & 16 != 0 else { return }
+    for _ in 0..<7 { _ = try r.string(keeping: false) }
+    for _ in 0..<(try r.count()) { _ = try r.string(keeping: false) }
+    if try r.bool() { _ = try r.compactFixed() }
+    if try r.bool() { _ = try r.date() }
+    if try r.bool() { _ = try r.date() }
   }
 }
 

@@ -180,4 +180,23 @@ extension VoucherList {
       body(i, sketch)
     }
   }
+
+  /// Goes through the vouchers in order as ``forEachSketch(rows:_:)`` does, handing `encoded` those whose
+  /// moves can be read where they lie (``VoucherShelf/Reader/withMoves(_:into:_:)``) and `sketched` the
+  /// rest (held, or with rare fields) as sketches.
+  /// - Complexity: O(n) fields read.
+  public func forEachMoves(_ encoded: (Int, EncodedMoves) -> Void, sketched: (Int, VoucherSketch) -> Void) {
+    var reader = VoucherShelf.Reader(shelf)
+    var sketch = VoucherSketch()
+    var moves = EncodedMoves()
+    for i in indices {
+      if let p = position(i) {
+        if reader.withMoves(p, into: &moves, { encoded(i, $0) }) { continue }
+        reader.sketch(p, into: &sketch, rows: true)
+      } else {
+        sketch.fill(from: self[i])
+      }
+      sketched(i, sketch)
+    }
+  }
 }

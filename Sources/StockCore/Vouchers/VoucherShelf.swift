@@ -208,5 +208,23 @@ public final class VoucherShelf: @unchecked Sendable {
         }
       }
     }
+
+    /// Calls `body` with the moves of the voucher at `position` read where they lie (``EncodedMoves``,
+    /// valid during the call, read into `moves`); false, without calling it, for a voucher held or one with
+    /// rare fields: ``sketch(_:into:rows:)`` reads those.
+    /// - Complexity: as ``sketch(_:into:rows:)``, without making names.
+    public mutating func withMoves(_ position: Int, into moves: inout EncodedMoves, _ body: (EncodedMoves) -> Void) -> Bool {
+      guard position >= shelf.held.count else { return false }
+      return shelf.log.withPayload(at: shelf.offsets[position - shelf.held.count], window: &window) { bytes in
+        var r = RawByteReader(bytes)
+        do throws(BinaryFormatError) {
+          guard try moves.fill(decoding: &r) else { return false }
+        } catch {
+          preconditionFailure("a voucher of the shelf reads back (\(error))")
+        }
+        body(moves)
+        return true
+      }
+    }
   }
 }

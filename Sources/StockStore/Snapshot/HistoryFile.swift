@@ -50,6 +50,13 @@ public struct HistoryFile: Sendable {
   public struct Encoder: Sendable {
     /// Each record's keys, one record after another (read back to find where each ends).
     var keyBytes: BinaryWriter
+    /// The length of each record's keys but the last (whose ends where `keyBytes` does), or 255 and the
+    /// length in `longRecords`: the file's records are put together without reading the keys back (a
+    /// second pass over ten million records' keys, that the run's end waited for).
+    var recordLengths: [UInt8] = []
+    var longRecords: [Int: Int] = [:]
+    /// Where the record begun last starts in `keyBytes`.
+    var recordStart = 0
     /// Which voucher each record is, its position among those ``bytes(place:)`` gives places for; nil while
     /// record `r` is voucher `r` (no voucher skipped), which is most runs.
     var sources: [Int32]?
@@ -64,6 +71,7 @@ public struct HistoryFile: Sendable {
     /// - Parameter appending: records to append to an existing file (keys spelled out).
     public init(appending: Bool, capacity: Int = 1 << 16) {
       keyBytes = BinaryWriter(capacity: capacity)
+      recordLengths.reserveCapacity(capacity / 10)
       ids = appending ? nil : StockKeyTable()
     }
 
@@ -117,26 +125,90 @@ public struct HistoryFile: Sendable {
     }
 
     private mutating func encode(source: Int, keys: ArraySlice<StockKey>) {
+      begin(source: source, keys: keys.count)
+      for k in keys { encode(k) }
+    }
+
+    /// Starts the record of voucher `source`, of `count` keys.
+    private mutating func begin(source: Int, keys count: Int) {
+      if numbered > 0 {
+        let length = keyBytes.bytes.count - recordStart
+        if length < 255 { recordLengths.append(UInt8(length)) } else {
+          recordLengths.append(255)
+          longRecords[numbered - 1] = length
+        }
+      }
+      recordStart = keyBytes.bytes.count
       if sources == nil && source != numbered { sources = (0..<numbered).map { Int32($0) } }
       sources?.append(Int32(source))
       numbered += 1
-      keyBytes.count(keys.count)
-      for k in keys {
-        if ids != nil {
-          if let p = ids!.position(of: k) {
-            keyBytes.count(ids![at: p] + 1)
-          } else {
-            // A new number: 1 + the count so far, then the key.
-            let id = ids!.count
-            _ = ids!.append(k, id)
-            keyBytes.count(id + 1)
-            keyBytes.key(k)
-          }
+      keyBytes.count(count)
+    }
+
+    /// One key of the record begun: its number, or 0 and the key spelled out (a file appended to).
+    private mutating func encode(_ k: StockKey) {
+      guard ids != nil else {
+        keyBytes.count(0)
+        return keyBytes.key(k)
+      }
+      if let p = ids!.position(of: k) {
+        keyBytes.count(ids![at: p] + 1)
+      } else {
+        // A new number: 1 + the count so far, then the key.
+        let id = ids!.count
+        _ = ids!.append(k, id)
+        keyBytes.count(id + 1)
+        keyBytes.key(k)
+      }
+    }
+
+    /// The record of voucher `source` with the item-warehouses of `moves` (read where they lie, from a
+    /// voucher that refers to no other), recorded as ``add(source:collecting:)`` records them. For a file
+    /// written whole, the names of a voucher of one or two moves, ASCII (most), are hashed and looked up
+    /// as bytes (``StockKeyTable/position(hashed:item:warehouse:)``): only a new key is made.
+    /// - Complexity: O(k²) for the record's k keys, plus their numbering.
+    public mutating func add(source: Int, moves: EncodedMoves) {
+      let m = moves.moves
+      var hashes = (0, 0)
+      var asBytes = ids != nil && m.count <= 2
+      for j in m.indices where asBytes {
+        if let h = NameHash.hash(ascii: m[j].item, m[j].warehouse) {
+          if j == 0 { hashes.0 = Int(truncatingIfNeeded: h) } else { hashes.1 = Int(truncatingIfNeeded: h) }
         } else {
-          keyBytes.count(0)
-          keyBytes.key(k)
+          asBytes = false
         }
       }
+      guard asBytes else {
+        return add(source: source) { keys in
+          for move in m { keys.append(StockKey(item: String(decoding: move.item, as: UTF8.self), warehouse: String(decoding: move.warehouse, as: UTF8.self))) }
+        }
+      }
+      numberPending()  // the records before it numbered first: numbers go in record order
+      guard m.count == 2 else {
+        begin(source: source, keys: m.count)
+        if m.count == 1 { encode(hashes.0, m[0].item, m[0].warehouse) }
+        return
+      }
+      // Sorted and repeats dropped as `uniqueSort` does: for ASCII names key order is byte order.
+      let byItem = Encoder.compare(m[0].item, m[1].item)
+      let order = byItem != 0 ? byItem : Encoder.compare(m[0].warehouse, m[1].warehouse)
+      begin(source: source, keys: order == 0 ? 1 : 2)
+      let (first, second) = order <= 0 ? (0, 1) : (1, 0)
+      encode(first == 0 ? hashes.0 : hashes.1, m[first].item, m[first].warehouse)
+      if order != 0 { encode(second == 0 ? hashes.0 : hashes.1, m[second].item, m[second].warehouse) }
+    }
+
+    /// One key of the record begun, given as the bytes of its ASCII names and their hash.
+    private mutating func encode(_ hash: Int, _ item: UnsafeBufferPointer<UInt8>, _ warehouse: UnsafeBufferPointer<UInt8>) {
+      if let p = ids!.position(hashed: hash, item: item, warehouse: warehouse) { return keyBytes.count(ids![at: p] + 1) }
+      encode(StockKey(item: String(decoding: item, as: UTF8.self), warehouse: String(decoding: warehouse, as: UTF8.self)))
+    }
+
+    /// Byte order: negative, zero or positive as `a` comes before, is, or comes after `b`.
+    private static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+      let n = min(a.count, b.count)
+      let c = n == 0 ? 0 : Int(memcmp(a.baseAddress!, b.baseAddress!, n))
+      return c != 0 ? c : a.count - b.count
     }
 
     /// The records as the file holds them: each its place (`place(source)`), then its keys.
@@ -158,31 +230,19 @@ public struct HistoryFile: Sendable {
       }
       let keys = keyBytes.bytes
       var w = BinaryWriter(capacity: (1 << 20) + (1 << 16))
-      // The records' keys read back as ``add(source:keys:)`` wrote them, to find where each ends: a count,
-      // then per key a number, a new one (0 when spelled out, else the next number) followed by the key.
-      var r = BinaryReader(keys)
-      var nextID = 0
-      do throws(BinaryFormatError) {
-        for record in 0..<count {
-          let p = place(sources.map { Int($0[record]) } ?? record)
-          w.count(p.run)
-          w.count(p.start)
-          w.count(p.end - p.start)
-          let start = r.offset
-          for _ in 0..<(try r.count(limit: Int.max)) {
-            let n = try r.count(limit: Int.max)
-            guard n == 0 || n == nextID + 1 else { continue }
-            if n != 0 { nextID += 1 }
-            _ = try r.key()
-          }
-          w.raw(keys[start..<r.offset])
-          if w.bytes.count >= 1 << 20 {
-            body(w.bytes)
-            w.reset()
-          }
+      var start = 0
+      for record in 0..<count {
+        let p = place(sources.map { Int($0[record]) } ?? record)
+        w.count(p.run)
+        w.count(p.start)
+        w.count(p.end - p.start)
+        let length = record == count - 1 ? keys.count - start : recordLengths[record] < 255 ? Int(recordLengths[record]) : longRecords[record]!
+        w.raw(keys[start..<start + length])
+        start += length
+        if w.bytes.count >= 1 << 20 {
+          body(w.bytes)
+          w.reset()
         }
-      } catch {
-        preconditionFailure("the history encoder reads back what it wrote: \(error)")
       }
       if !w.bytes.isEmpty { body(w.bytes) }
     }
