@@ -358,14 +358,12 @@ public enum RunCommand {
     defer { _ = caches?.value }
     /// The next snapshot's documents and voucher index, built on the other core.
     func buildCaches() -> Background<HeadSnapshot?> {
-      let (ledgerDirectory, workLedger, replayed) = (p.ledger, work.ledger, snapshot == nil)
+      let (ledgerDirectory, workLedger) = (p.ledger, work.ledger)
       return Background { () -> HeadSnapshot? in
-        // After a replay, behind the history's keys and the commit (``ThreadPriority/giveWay()``): at ten
-        // million vouchers the history finished 1.3 s after the caches, and the end phase took
-        // 3.31 / 3.63 / 3.81 s against 3.67 / 4.30 / 4.52 s (three alternating pairs; at 1M and 100k no
-        // difference). A run from the snapshot builds its caches after the commit, beside the reports: its
-        // thread is left as it was.
-        if replayed { ThreadPriority.giveWay() }
+        // At normal priority: after a replay at ten million vouchers this thread is the end's long pole
+        // (the history's keys, read where they lie, finish first). Lowered behind them (the twenty-first
+        // session, when the history was last by 1.3 s), the run's end came 0.13–0.27 s later than at normal
+        // priority (two alternating pairs).
         var next = HeadSnapshot.after(run: settled, on: ledger, from: snapshot, mastersDigest: digest)
         do {
           try next.storeDocuments(of: settled, on: workLedger, from: snapshot, loaded: loadedDocuments, in: documents, indexIn: ledgerDirectory)
