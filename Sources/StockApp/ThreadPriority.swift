@@ -7,11 +7,12 @@ import CSystem
 enum ThreadPriority {
   /// How much lower a thread with time to spare runs than the run's others (nice 4 where they have 0):
   /// the renderer (``RenderAhead``). (The thread that builds the next snapshot's caches ran so for one
-  /// session, while the history's keys ended a 10M run after it; now it ends last, at 0.) Where three threads want the two cores, the kernel then gives the one at 0 about
-  /// 70 % of the shared core, not half (CFS weights 1024 and 423); the one behind catches up in its waits.
-  /// Measured for the renderer, nice 2 and 8 within the noise of 4. Where the kernel groups a session's
-  /// processes (autogroup, on here and on most distributions), nice weighs a thread against its own
-  /// session's only; without it the thread also gives way to other jobs at nice 0.
+  /// session, while the history's keys ended a 10M run after it; now it ends last, at 0.) Where three
+  /// threads want the two cores, the kernel then gives the one at 0 about 70 % of the shared core, not half
+  /// (CFS weights 1024 and 423); the one behind catches up in its waits. Measured for the renderer, nice 2
+  /// and 8 within the noise of 4. Where the kernel groups a session's processes (autogroup, on here and on
+  /// most distributions), nice weighs a thread against its own session's only; without it the thread also
+  /// gives way to other jobs at nice 0.
   static let givingWay: Int32 = 4
 
   /// Lowers the calling thread's priority by ``givingWay`` (and the threads it starts after, which take

@@ -139,10 +139,10 @@ extension HeadSnapshot {
       }
     }
     let first = previous == nil ? placed : 0
-    // The run's vouchers the shelf encoded are read where they lie, their names made only for new keys: at
-    // ten million vouchers, made from the sketches' names (each row's made, hashed and freed), the keys took 3.6–5.7 s against 2.4–2.8
-    // (the history's chain was the end's long pole by 1.3 s). Those held, or referring to another voucher
-    // (whose keys the documents give), by their sketches.
+    // The run's vouchers the shelf encoded are read where they lie, their names made only for new keys.
+    // At ten million vouchers, made from the sketches' names (each row's made, hashed and freed), the
+    // keys took 3.5–3.7 s against 2.3–2.7 (the history's chain was the end's long pole by 1.3 s). Those
+    // held, or referring to another voucher (whose keys the documents give), by their sketches.
     let noneCancelled = cancelled.isEmpty
     s.acceptedNew.forEachMoves({ i, moves in
       guard moves.action != .cancel && (noneCancelled || !cancelled.contains(String(decoding: moves.no, as: UTF8.self))) else { return }
