@@ -8,11 +8,7 @@ extension String {
   /// - Complexity: O(length of the common prefix).
   @inlinable public func precedesInByteOrder(_ other: String) -> Bool {
     if let r = utf8.withContiguousStorageIfAvailable({ a in
-      other.utf8.withContiguousStorageIfAvailable { b -> Bool in
-        let n = min(a.count, b.count)
-        let c = n == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, n)
-        return c != 0 ? c < 0 : a.count < b.count
-      }
+      other.utf8.withContiguousStorageIfAvailable { b in a.compareInByteOrder(b) < 0 }
     }), let r { return r }
     return utf8.lexicographicallyPrecedes(other.utf8)
   }
@@ -23,12 +19,20 @@ extension String {
   /// - Complexity: O(length of the common prefix).
   @inlinable public func compareInByteOrder(_ other: String) -> Int {
     if let r = utf8.withContiguousStorageIfAvailable({ a in
-      other.utf8.withContiguousStorageIfAvailable { b -> Int in
-        let n = min(a.count, b.count)
-        let c = n == 0 ? 0 : Int(memcmp(a.baseAddress!, b.baseAddress!, n))
-        return c != 0 ? c : a.count - b.count
-      }
+      other.utf8.withContiguousStorageIfAvailable { b in a.compareInByteOrder(b) }
     }), let r { return r }
     return self == other ? 0 : (utf8.lexicographicallyPrecedes(other.utf8) ? -1 : 1)
+  }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+  /// Compares by bytes with `memcmp` (a prefix first): negative, zero or positive as `self` sorts before,
+  /// equal to or after `other`. For UTF-8, code point order: what ``Swift/String/compareInByteOrder(_:)``
+  /// compares, for names read where they lie.
+  /// - Complexity: O(length of the common prefix).
+  @inlinable public func compareInByteOrder(_ other: UnsafeBufferPointer<UInt8>) -> Int {
+    let n = Swift.min(count, other.count)
+    let c = n == 0 ? 0 : Int(memcmp(baseAddress!, other.baseAddress!, n))
+    return c != 0 ? c : count - other.count
   }
 }

@@ -15,6 +15,8 @@ public struct EncodedMoves {
   /// Reads the voucher ``Voucher/encode(file:into:)`` wrote, as ``VoucherSketch/fill(decoding:rows:)`` does,
   /// without making its names. False, when it has rare fields (it may refer to another voucher, which only
   /// a sketch names).
+  /// The head is read as ``Voucher/Head`` reads it, passing over what it makes (the number, the party):
+  /// `VoucherShelfTests` checks the two readers agree on every kind of voucher.
   mutating func fill(decoding r: inout RawByteReader) throws(BinaryFormatError) -> Bool {
     _ = try r.byte()
     let flags = try r.byte()

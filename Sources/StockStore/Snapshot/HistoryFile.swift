@@ -48,7 +48,7 @@ public struct HistoryFile: Sendable {
   /// the other core): ``add(source:keys:)`` encodes a record's keys, ``bytes(place:)`` puts each record's
   /// place before them once the commit has said where the vouchers are.
   public struct Encoder: Sendable {
-    /// Each record's keys, one record after another (read back to find where each ends).
+    /// Each record's keys, one record after another (each one's length in `recordLengths`).
     var keyBytes: BinaryWriter
     /// The length of each record's keys but the last (whose ends where `keyBytes` does), or 255 and the
     /// length in `longRecords`: the file's records are put together without reading the keys back (a
@@ -190,25 +190,19 @@ public struct HistoryFile: Sendable {
         return
       }
       // Sorted and repeats dropped as `uniqueSort` does: for ASCII names key order is byte order.
-      let byItem = Encoder.compare(m[0].item, m[1].item)
-      let order = byItem != 0 ? byItem : Encoder.compare(m[0].warehouse, m[1].warehouse)
+      let byItem = m[0].item.compareInByteOrder(m[1].item)
+      let order = byItem != 0 ? byItem : m[0].warehouse.compareInByteOrder(m[1].warehouse)
+      var (a, b) = ((hashes.0, m[0]), (hashes.1, m[1]))
+      if order > 0 { swap(&a, &b) }
       begin(source: source, keys: order == 0 ? 1 : 2)
-      let (first, second) = order <= 0 ? (0, 1) : (1, 0)
-      encode(first == 0 ? hashes.0 : hashes.1, m[first].item, m[first].warehouse)
-      if order != 0 { encode(second == 0 ? hashes.0 : hashes.1, m[second].item, m[second].warehouse) }
+      encode(a.0, a.1.item, a.1.warehouse)
+      if order != 0 { encode(b.0, b.1.item, b.1.warehouse) }
     }
 
     /// One key of the record begun, given as the bytes of its ASCII names and their hash.
     private mutating func encode(_ hash: Int, _ item: UnsafeBufferPointer<UInt8>, _ warehouse: UnsafeBufferPointer<UInt8>) {
       if let p = ids!.position(hashed: hash, item: item, warehouse: warehouse) { return keyBytes.count(ids![at: p] + 1) }
       encode(StockKey(item: String(decoding: item, as: UTF8.self), warehouse: String(decoding: warehouse, as: UTF8.self)))
-    }
-
-    /// Byte order: negative, zero or positive as `a` comes before, is, or comes after `b`.
-    private static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
-      let n = min(a.count, b.count)
-      let c = n == 0 ? 0 : Int(memcmp(a.baseAddress!, b.baseAddress!, n))
-      return c != 0 ? c : a.count - b.count
     }
 
     /// The records as the file holds them: each its place (`place(source)`), then its keys.
