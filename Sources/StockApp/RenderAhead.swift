@@ -103,9 +103,10 @@ final class RenderAhead: @unchecked Sendable {
   /// Writes the next few vouchers to the run's `vouchers.csv`, begun with the first (renderer's thread; a
   /// file that cannot be written is dropped, and the commit writes it). Stops at a voucher that may post
   /// otherwise than it came and has not posted yet (`posted`: the posted vouchers of batch and serial
-  /// entries, by number).
+  /// entries, by number, each taken out as it is written: kept, ten million vouchers' 400,000 stayed to
+  /// the end of the run).
   /// - Returns: whether it wrote any.
-  private func writeVoucherSlice(posted: [String: Voucher]) -> Bool {
+  private func writeVoucherSlice(posted: inout [String: Voucher]) -> Bool {
     var left = RenderAhead.voucherSlice
     let before = vouchersWritten
     while left > 0 && hasVouchersToWrite {
@@ -121,7 +122,9 @@ final class RenderAhead: @unchecked Sendable {
       guard var v = pendingVoucher else { preconditionFailure("a voucher is left to write") }
       let asPosted = mayResolve(v)
       if asPosted {
-        guard let p = posted[v.no] else { break }
+        // Taken: written once, it is not looked up again (numbers are unique in a run, and the folds read a
+        // hand-over's vouchers before the next slice is written).
+        guard let p = posted.removeValue(forKey: v.no) else { break }
         v = p
       }
       pendingVoucher = nil
@@ -253,7 +256,7 @@ final class RenderAhead: @unchecked Sendable {
         // to wait for its posting: then for the next hand-over).
         if hasVouchersToWrite {
           condition.unlock()
-          let wrote = writeVoucherSlice(posted: byNumber)
+          let wrote = writeVoucherSlice(posted: &byNumber)
           condition.lock()
           if wrote { continue }
           if cancelled || planning != nil || entryCount != entriesRead || glCount != glRead { continue }
@@ -282,6 +285,9 @@ final class RenderAhead: @unchecked Sendable {
       glAhead.advance(g, count: g1, capacity: gCapacity)
       if let e { ledgers.add(entries: UnsafeBufferPointer(rebasing: UnsafeBufferPointer(start: e, count: e1)[e0..<e1])) { byNumber[$0] } }
       if let g { ledgers.add(gl: UnsafeBufferPointer(rebasing: UnsafeBufferPointer(start: g, count: g1)[g0..<g1])) }
+      // Read by the folds: with no voucher left to write (all written, or the file dropped), nothing
+      // looks them up again.
+      if !hasVouchersToWrite && !byNumber.isEmpty { byNumber.removeAll(keepingCapacity: true) }
       condition.lock()
       (entriesRead, glRead) = (e1, g1)
       condition.broadcast()

@@ -455,7 +455,9 @@ struct RunWork {
     }
     // Each is named by its place on the run's shelf (read again when written), or held when the engine
     // filled it in.
-    s.acceptedNew = VoucherList(shelf: timeline.vouchers.new.shelf)
+    // (A large run's vouchers the engine filled in stay where the replay encoded them as they posted.)
+    let resolvedShelf = replay.posted.resolvedShelf
+    s.acceptedNew = resolvedShelf.map { VoucherList(shelf: timeline.vouchers.new.shelf, encodingOwnOn: $0) } ?? VoucherList(shelf: timeline.vouchers.new.shelf)
     s.acceptedNew.reserveCapacity(newCount + cancels.count)
     // Every voucher new and in the order it came (a run from scratch of files in date order): the records
     // are the posted list's, handed over when it is done with rather than copied (40 MB more at ten
@@ -464,7 +466,9 @@ struct RunWork {
     if !takesRecords { s.documentRecords.reserveCapacity(newCount + cancels.count) }
     let newVouchers = timeline.vouchers.new, postedCount = timeline.vouchers.posted.count
     func accept(_ i: Int) {
-      if let r = replay.posted.resolvedVoucher(i) {
+      if let k = replay.posted.resolvedShelfPosition(i), let p = newVouchers.position(replay.posted.arrival(i) - postedCount) {
+        s.acceptedNew.append(own: k, replacing: p)
+      } else if let r = replay.posted.resolvedVoucher(i) {
         // (In place of its shelf voucher: the list stays a range of the shelf while they follow on.)
         if let p = newVouchers.position(replay.posted.arrival(i) - postedCount) { s.acceptedNew.append(r, replacing: p) } else { s.acceptedNew.append(r) }
       } else if let p = newVouchers.position(replay.posted.arrival(i) - postedCount) {

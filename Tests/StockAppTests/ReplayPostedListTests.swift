@@ -6,7 +6,8 @@ import Testing
 /// A replay keeps its posted vouchers as what the timeline does not say (`Replay.PostedList`): each must
 /// read back as the voucher it posted (or the one the engine filled in), with its entries and lines, its
 /// document, arrival and whether it was in the ledger — also after a voucher of the timeline failed, when
-/// the n-th posted is no longer the timeline's n-th; and with the new vouchers encoded on the run's shelf.
+/// the n-th posted is no longer the timeline's n-th; and with the new vouchers encoded on the run's shelf
+/// (then those the engine filled in are encoded on a shelf of their own).
 @Suite struct ReplayPostedListTests {
   static func voucher(_ no: String, day: Int) -> Voucher {
     Voucher(type: .purchaseReceipt, no: no, date: BusinessDate(dayNumber: 20_000 + day), source: SourceLocation(file: "a.csv", line: day + 2))
@@ -64,6 +65,9 @@ import Testing
     for n in timeline.indices {
       #expect(list.timelinePosition(n) == n && list[n].voucher.no == "V\(n)" && list[n].entries == 2 * n..<2 * n + 2 && list[n].gl == 3 * n..<3 * n + 3)
       #expect(list.isResolved(n) == (n % 70 == 69))
+      // A run whose shelf encodes encodes the vouchers the engine filled in too, in the order they posted.
+      #expect(list.resolvedShelfPosition(n) == (encoded && n % 70 == 69 ? n / 70 : nil))
     }
+    #expect((list.resolvedShelf != nil) == encoded && list.resolvedShelf?.count == (encoded ? 2 : nil))
   }
 }

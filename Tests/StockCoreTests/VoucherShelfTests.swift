@@ -152,6 +152,72 @@ import Testing
     #expect(Array(list) == want && list.position(0) == nil && list.position(145) == 170 && list.position(146) == nil)
   }
 
+  /// A large run's vouchers the engine filled in are encoded on a shelf of their own as they post (in
+  /// memory, or spilled at every few bytes), and its accepted list names them there
+  /// (``VoucherList/init(shelf:encodingOwnOn:)``), as well as values it is given (a cancellation, one in
+  /// place of a voucher that does not follow on): in order, by index, sketched, their moves read in place,
+  /// filtered, without its first, joined, the list reads as the same list holding them.
+  @Test(arguments: [nil, 64] as [Int?]) func ownVouchersEncodedOnAShelfOfTheirOwn(spillEvery: Int?) throws {
+    let dir = Scratch.directory("own-shelf")
+    let shelf = spillEvery.map { VoucherShelf(holding: 0, spillingTo: dir, every: $0) } ?? VoucherShelf(holding: 0)
+    let put = (0..<200).map { Self.plain($0, file: "a.csv") }
+    shelf.append(contentsOf: put)
+    let ownShelf = shelf.encodingSibling()
+    var lists = [VoucherList(shelf: shelf, encodingOwnOn: ownShelf), VoucherList(shelf: shelf)]
+    var want: [Voucher] = []
+    func filled(_ p: Int) -> Voucher {
+      var v = put[p]
+      v.items[0].batchNo = "B-\(p)"
+      v.items[0].serialNos = ["S-\(p)-1", "S-\(p)-2"]
+      return v
+    }
+    for p in 5..<150 {
+      if p % 37 == 0 || p == 5 || p == 149 {
+        // Put on the own shelf as the replay puts it, named there by position; held by the other list.
+        lists[0].append(own: ownShelf.append(filled(p)), replacing: p)
+        lists[1].append(filled(p), replacing: p)
+        want.append(filled(p))
+      } else {
+        for k in lists.indices { lists[k].append(position: p) }
+        want.append(put[p])
+      }
+    }
+    let cancel = Self.full("SE-own")
+    for k in lists.indices {
+      lists[k].append(position: 170)
+      lists[k].append(filled(180), replacing: 180)
+      lists[k].append(cancel)
+    }
+    want += [put[170], filled(180), cancel]
+    #expect(ownShelf.count == 6 + 2 && ownShelf.encodes)  // 5, 37, 74, 111, 148, 149; 180 and the cancellation
+    for list in lists {
+      #expect(Array(list) == want && list.indices.map { list[$0] } == want)
+      var sketched: [String] = []
+      list.forEachSketch { _, v in
+        var moves: [String] = []
+        v.forEachMove { moves.append("\($0)@\($1)") }
+        sketched.append(v.no + " " + moves.joined(separator: " "))
+      }
+      let moves = want.map { v in
+        v.no + " " + v.items.flatMap { r in [r.warehouse, r.sourceWarehouse, r.targetWarehouse].filter { !$0.isEmpty }.map { "\(r.itemCode)@\($0)" } }.joined(separator: " ")
+      }
+      #expect(sketched == moves)
+      var read: [String] = []
+      list.forEachMoves({ i, m in read.append("\(i) \(String(decoding: m.no, as: UTF8.self))") }, sketched: { i, v in read.append("\(i) \(v.no)") })
+      #expect(read == want.indices.map { "\($0) \(want[$0].no)" })
+      #expect(Array(list.filter { $0.no.hasSuffix("4") || $0.no == "SE-own" }) == want.filter { $0.no.hasSuffix("4") || $0.no == "SE-own" })
+      #expect(Array(list.dropping(first: 30)) == Array(want.dropFirst(30)))
+      var joined = VoucherList(shelf: shelf, range: 0..<5)
+      joined.append(contentsOf: list)
+      #expect(Array(joined) == Array(put[0..<5]) + want)
+    }
+    // The encoded ones are read in place (the full cancellation, with rare fields, is sketched).
+    var inPlace = 0
+    lists[0].forEachMoves({ _, _ in inPlace += 1 }, sketched: { _, _ in })
+    #expect(inPlace == want.count - 1)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+  }
+
   /// The dates and times go while a run posts and come back from its timeline when it orders again: those
   /// put back read as put, the vouchers themselves are untouched, and a second release keeps the count.
   @Test func datesAndTimesPutBackReadAsPut() {

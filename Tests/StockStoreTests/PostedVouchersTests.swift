@@ -101,6 +101,35 @@ import Testing
     #expect(mapped.lookup("V-4")?.date == day.adding(days: 4) && mapped.lookup("W-39999")?.type == .stockEntry && mapped.lookup("W-40000") == nil)
   }
 
+  /// A large replay's index keeps its numbers in a log that spills to a file (here at every 64 bytes):
+  /// written, and completed in memory, it is the index that keeps them in memory, byte for byte — the
+  /// numbers' frames are the log's records, and the index's offsets theirs.
+  @Test func anIndexWhoseNumbersSpillIsTheSameIndex() throws {
+    let dir = temporaryDirectory("sl-index-spill")
+    // Short and long numbers (a length of two bytes), and one not ASCII.
+    let numbers = (0..<5000).map { $0 % 997 == 5 ? String(repeating: "N", count: 130 + $0 % 7) + "-\($0)" : "V-\($0)" } + ["Entrepôt-1"]
+    func filled(_ b: inout VoucherIndex.Builder) {
+      for (i, no) in numbers.enumerated() { b.add(no, type: i % 2 == 0 ? .purchaseReceipt : .deliveryNote, date: day.adding(days: i % 400), document: nil) }
+    }
+    var held = VoucherIndex.Builder(capacity: numbers.count)
+    var spilled = VoucherIndex.Builder(capacity: numbers.count, spillingNamesTo: dir, every: 64)
+    filled(&held)
+    filled(&spilled)
+    let places = numbers.indices.map { $0 % 3 == 0 ? 0 : UInt64(10 * $0) + 1 }
+    var (a, b) = (BinaryWriter(), BinaryWriter())
+    held.buildAwaitingDocuments().finish(documents: places).encode(into: &a)
+    spilled.buildAwaitingDocuments().finish(documents: places).encode(into: &b)
+    #expect(a.bytes == b.bytes)
+    let (mapped, size) = try PostedVouchers.writeBase(spilled.buildAwaitingDocuments(), documents: { places[$0] }, ledger: dir)
+    #expect(FileManager.default.contents(atPath: PostedVouchers.basePath(ledger: dir)).map(Array.init) == a.bytes && size == a.bytes.count)
+    for (i, no) in numbers.enumerated() where i % 13 == 0 || no.count > 100 || !no.hasPrefix("V") {
+      #expect(mapped.lookup(no)?.date == day.adding(days: i % 400) && mapped.documentOffset(no) == (i % 3 == 0 ? nil : 10 * i), "\(no)")
+    }
+    #expect(mapped.lookup("V-5000") == nil)
+    // Nothing left beside the index: the log's file had no name.
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { !$0.hasPrefix("vouchers") }.isEmpty)
+  }
+
   @Test func documentsWrittenRecordByRecordAreReadAtTheirOffsets() throws {
     let dir = temporaryDirectory("sl-docs")
     let file = DocumentFile(ledger: dir)

@@ -47,7 +47,9 @@ extension HeadSnapshot {
       // Also says whether the vouchers indexed are the run's first ones, one for one (none of the ledger's,
       // and those not submitted — cancellations — after every submitted one).
       let pending = Background { () -> (index: VoucherIndex.Pending, runInOrder: Bool) in
-        var built = VoucherIndex.Builder(capacity: capacity)
+        // A large replay's numbers go to a file as they come (90 MB at ten million, at the run's peak).
+        var built = capacity > HeadSnapshot.indexNamesInMemory
+          ? VoucherIndex.Builder(capacity: capacity, spillingNamesTo: indexLedger, every: RunCommand.spillBytes) : VoucherIndex.Builder(capacity: capacity)
         for v in ledger.vouchers where v.action == .submit { built.add(v.no, type: v.type, date: v.date, document: nil) }
         var (inOrder, skipped) = (ledger.vouchers.isEmpty, false)
         s.acceptedNew.forEachSketch(rows: false) { _, v in
@@ -112,6 +114,12 @@ extension HeadSnapshot {
 }
 
 extension HeadSnapshot {
+  /// Vouchers past which a replay's voucher index keeps its numbers in a log that spills to a file
+  /// (``VoucherIndex/Builder/init(capacity:spillingNamesTo:)``) rather than in memory: a few megabytes of
+  /// the ledger folder's page cache copied twice, against as many of a large run's peak
+  /// (`STOCKLEDGER_TEST_INDEX_NAMES` for tests).
+  static let indexNamesInMemory = ProcessInfo.processInfo.environment["STOCKLEDGER_TEST_INDEX_NAMES"].flatMap { Int($0) } ?? 2_000_000
+
   /// The history the next backdated run needs, before the run commits: after a replay every active voucher
   /// (in ledger order), after a run from the snapshot the run's vouchers; their keys encoded, their places
   /// left to ``storeHistory(_:places:on:from:in:)``. Made beside the commit, on the other core.

@@ -1,5 +1,6 @@
 /// Vouchers in an order of their own, most of them kept on a ``VoucherShelf`` (named by position, four
-/// bytes each) and the rest held here (vouchers the engine filled in, cancellations): what a run accepted,
+/// bytes each) and the rest the list's own (vouchers the engine filled in, cancellations): held here, or
+/// encoded on a shelf of their own for a large run (``init(shelf:encodingOwnOn:)``). What a run accepted,
 /// in the order its `vouchers.csv` lists them, without holding the vouchers the shelf encoded.
 ///
 /// Go through it in order (`for v in list`, ``forEachSketch(rows:_:)``): the iterator keeps its place in
@@ -11,8 +12,11 @@ public struct VoucherList: RandomAccessCollection, Sendable, ExpressibleByArrayL
   private var slots: [Int32]?
   private var range: Range<Int>
   private var own: [Voucher] = []
-  /// While the list is a range: a bit per element, 1 for one held in place of its shelf voucher (the
-  /// voucher the engine filled in), with the index in `own` it has. A run's accepted vouchers are its
+  /// Where the list's own vouchers are encoded, when they are (``init(shelf:encodingOwnOn:)``): `own` stays
+  /// empty, and the `k`-th of them is this shelf's voucher at position `k`.
+  private var ownShelf: VoucherShelf?
+  /// While the list is a range: a bit per element, 1 for one of its own in place of its shelf voucher (the
+  /// voucher the engine filled in), with its index among the list's own. A run's accepted vouchers are its
   /// shelf in order, a few filled in: four bytes each as slots (40 MB at ten million) for those few.
   private var replacedBits: [UInt64] = []
   private var replaced: [Int: Int] = [:]
@@ -35,6 +39,23 @@ public struct VoucherList: RandomAccessCollection, Sendable, ExpressibleByArrayL
   /// An empty list of vouchers of `shelf` (and of its own).
   public init(shelf: VoucherShelf) { self.init(shelf: shelf, range: 0..<0) }
 
+  /// An empty list of vouchers of `shelf`, whose own vouchers are on `ownShelf`, encoded (a large run's
+  /// vouchers the engine filled in, put there as they posted: ``append(own:replacing:)``); those appended
+  /// as values (``append(_:)``) are put there too. The list only reads `ownShelf` once it is read itself.
+  public init(shelf: VoucherShelf, encodingOwnOn ownShelf: VoucherShelf) {
+    self.init(shelf: shelf, range: 0..<0)
+    self.ownShelf = ownShelf
+  }
+
+  /// The list's `k`-th own voucher.
+  @inline(__always) private func ownVoucher(_ k: Int) -> Voucher { ownShelf.map { $0[k] } ?? own[k] }
+  /// Keeps `v` as the list's own: its index among them.
+  private mutating func keep(_ v: Voucher) -> Int {
+    if let ownShelf { return ownShelf.append(v) }
+    own.append(v)
+    return own.count - 1
+  }
+
   public var startIndex: Int { 0 }
   public var endIndex: Int { slots?.count ?? range.count }
 
@@ -48,9 +69,16 @@ public struct VoucherList: RandomAccessCollection, Sendable, ExpressibleByArrayL
 
   /// - Complexity: O(1) for a voucher held; see ``VoucherShelf/subscript(_:)`` for one the shelf encoded.
   public subscript(i: Int) -> Voucher {
-    guard let slots else { return isReplaced(i) ? own[replaced[i]!] : shelf[range.lowerBound + i] }
+    guard let k = ownIndex(i) else { return shelf[position(i)!] }
+    return ownVoucher(k)
+  }
+
+  /// The index among the list's own vouchers of the element at `i`, or nil when the shelf has it.
+  /// - Complexity: O(1).
+  @inline(__always) private func ownIndex(_ i: Int) -> Int? {
+    guard let slots else { return isReplaced(i) ? replaced[i]! : nil }
     let s = Int(slots[i])
-    return s >= 0 ? shelf[s] : own[-1 - s]
+    return s >= 0 ? nil : -1 - s
   }
 
   @inline(__always) private func isReplaced(_ i: Int) -> Bool {
@@ -88,22 +116,35 @@ public struct VoucherList: RandomAccessCollection, Sendable, ExpressibleByArrayL
   /// engine filled it in): the list stays a range of the shelf while the positions follow on.
   /// - Complexity: O(1) amortized; O(n) once, when the list stops being a range of the shelf.
   public mutating func append(_ v: Voucher, replacing position: Int) {
+    let k = keep(v)
+    append(own: k, replacing: position)
+  }
+
+  /// Appends the list's own voucher `k` (a position on the shelf it encodes its own on,
+  /// ``init(shelf:encodingOwnOn:)``) in place of the shelf's voucher at `position`, as
+  /// ``append(_:replacing:)`` does with a value.
+  /// - Complexity: O(1) amortized; O(n) once, when the list stops being a range of the shelf.
+  public mutating func append(own k: Int, replacing position: Int) {
     precondition(position >= 0 && position < shelf.count, "a position on the list's shelf")
-    guard slots == nil && (range.isEmpty || position == range.upperBound) else { return append(v) }
+    guard slots == nil && (range.isEmpty || position == range.upperBound) else { return append(own: k) }
     let i = count
     range = (range.isEmpty ? position : range.lowerBound)..<position + 1
     while replacedBits.count <= i >> 6 { replacedBits.append(0) }
     replacedBits[i >> 6] |= 1 << UInt64(i & 63)
-    replaced[i] = own.count
-    own.append(v)
+    replaced[i] = k
   }
 
   /// Appends a voucher the list holds itself.
   /// - Complexity: O(1) amortized; O(n) once, when the list stops being a range of the shelf.
   public mutating func append(_ v: Voucher) {
+    let k = keep(v)
+    append(own: k)
+  }
+
+  /// Appends the list's own voucher `k`.
+  private mutating func append(own k: Int) {
     makeSlots()
-    slots!.append(Int32(-1 - own.count))
-    own.append(v)
+    slots!.append(Int32(-1 - k))
   }
 
   /// The vouchers that satisfy `keep`, in order (on the same shelf).
@@ -134,16 +175,18 @@ public struct VoucherList: RandomAccessCollection, Sendable, ExpressibleByArrayL
   public struct Iterator: IteratorProtocol {
     private let list: VoucherList
     private var reader: VoucherShelf.Reader
+    private var ownReader: VoucherShelf.Reader?
     private var i = 0
     fileprivate init(_ list: VoucherList) {
       self.list = list
       reader = VoucherShelf.Reader(list.shelf)
+      ownReader = list.ownShelf.map(VoucherShelf.Reader.init)
     }
     public mutating func next() -> Voucher? {
       guard i < list.count else { return nil }
       defer { i += 1 }
-      if let p = list.position(i) { return reader.voucher(p) }
-      return list[i]
+      guard let k = list.ownIndex(i) else { return reader.voucher(list.position(i)!) }
+      return ownReader?.voucher(k) ?? list.own[k]
     }
   }
   public func makeIterator() -> Iterator { Iterator(self) }
@@ -153,7 +196,7 @@ extension VoucherList {
   /// Appends `other`'s vouchers: by position when they are on this list's shelf, else held.
   /// - Complexity: O(1) when both are ranges of the shelf, one after the other; else O(other.count).
   public mutating func append(contentsOf other: VoucherList) {
-    if other.shelf === shelf, other.slots == nil, slots == nil, other.replaced.isEmpty, range.isEmpty || other.range.isEmpty || range.upperBound == other.range.lowerBound {
+    if other.shelf === shelf, other.slots == nil, slots == nil, other.replaced.isEmpty, ownShelf == nil, range.isEmpty || other.range.isEmpty || range.upperBound == other.range.lowerBound {
       if !other.range.isEmpty { range = (range.isEmpty ? other.range.lowerBound : range.lowerBound)..<other.range.upperBound }
       return
     }
@@ -174,9 +217,14 @@ extension VoucherList {
   /// - Complexity: O(n) fields read.
   public func forEachSketch(rows: Bool = true, _ body: (Int, VoucherSketch) -> Void) {
     var reader = VoucherShelf.Reader(shelf)
+    var ownReader = ownShelf.map(VoucherShelf.Reader.init)
     var sketch = VoucherSketch()
     for i in indices {
-      if let p = position(i) { reader.sketch(p, into: &sketch, rows: rows) } else { sketch.fill(from: self[i]) }
+      if let k = ownIndex(i) {
+        if ownReader != nil { ownReader!.sketch(k, into: &sketch, rows: rows) } else { sketch.fill(from: own[k]) }
+      } else {
+        reader.sketch(position(i)!, into: &sketch, rows: rows)
+      }
       body(i, sketch)
     }
   }
@@ -187,14 +235,21 @@ extension VoucherList {
   /// - Complexity: O(n) fields read.
   public func forEachMoves(_ encoded: (Int, EncodedMoves) -> Void, sketched: (Int, VoucherSketch) -> Void) {
     var reader = VoucherShelf.Reader(shelf)
+    var ownReader = ownShelf.map(VoucherShelf.Reader.init)
     var sketch = VoucherSketch()
     var moves = EncodedMoves()
     for i in indices {
-      if let p = position(i) {
+      if let k = ownIndex(i) {
+        if ownReader != nil {
+          if ownReader!.withMoves(k, into: &moves, { encoded(i, $0) }) { continue }
+          ownReader!.sketch(k, into: &sketch, rows: true)
+        } else {
+          sketch.fill(from: own[k])
+        }
+      } else {
+        let p = position(i)!
         if reader.withMoves(p, into: &moves, { encoded(i, $0) }) { continue }
         reader.sketch(p, into: &sketch, rows: true)
-      } else {
-        sketch.fill(from: self[i])
       }
       sketched(i, sketch)
     }

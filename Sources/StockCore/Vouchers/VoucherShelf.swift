@@ -29,7 +29,16 @@ public final class VoucherShelf: @unchecked Sendable {
   public init(holding: Int = .max, spillingTo directory: String? = nil, every bytes: Int = 16 << 20) {
     self.holding = max(0, holding)
     log = ByteLog(spillingTo: directory, every: bytes)
+    (spillDirectory, spillBytes) = (directory, bytes)
   }
+
+  /// Where the encoded vouchers spill, and past how many bytes (as given to ``init(holding:spillingTo:every:)``).
+  private let spillDirectory: String?
+  private let spillBytes: Int
+
+  /// An empty shelf that encodes every voucher put and spills where this one does: for vouchers a large run
+  /// makes as it goes (those the engine filled in), kept as this shelf's are.
+  public func encodingSibling() -> VoucherShelf { VoucherShelf(holding: 0, spillingTo: spillDirectory, every: spillBytes) }
 
   /// A shelf of `vouchers`, all kept as values.
   public convenience init(_ vouchers: [Voucher]) {

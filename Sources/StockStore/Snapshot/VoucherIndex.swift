@@ -101,6 +101,10 @@ public struct VoucherIndex: Sendable {
   /// were a quarter of a gigabyte of fresh pages).
   public struct Builder: Sendable {
     var names: [UInt8]
+    /// The names in a log that spills to a file (``init(capacity:spillingNamesTo:)``), in place of `names`:
+    /// its records are framed as the names are (a LEB128 length, the bytes), so a record's offset is the
+    /// name's. Ten million numbers were 90 MB at the peak of a run's end, beside the arrays sorted here.
+    var spilledNames: ByteLog?
     /// Parallel, in the order added: hash, info (names offset, day, type), 1 + document offset or 0 —
     /// `documents` only up to the last voucher added with a document (the rest are 0): a replay's index
     /// gets its documents' places later (``buildAwaitingDocuments()``), and ten million zeros were 80 MB
@@ -109,6 +113,16 @@ public struct VoucherIndex: Sendable {
 
     /// - Parameter capacity: the number of vouchers expected.
     public init(capacity: Int) { self.init(names: [], capacity: capacity) }
+
+    /// A builder whose names go to a log that spills to a file without a name in `directory` past `bytes`
+    /// (two such parts at most in memory): ``Pending/write(documents:to:)`` copies them into the index's
+    /// file from there (a large replay's index); ``build()`` reads them back into memory. Not merged.
+    public init(capacity: Int, spillingNamesTo directory: String, every bytes: Int = 16 << 20) {
+      self.init(names: [], capacity: 0)
+      spilledNames = ByteLog(spillingTo: directory, every: bytes)
+      hashes.reserveCapacity(capacity)
+      info.reserveCapacity(capacity)
+    }
 
     init(names: [UInt8], capacity: Int) {
       self.names = names
@@ -125,9 +139,13 @@ public struct VoucherIndex: Sendable {
     /// Adds a voucher number not yet in the index.
     /// - Complexity: O(length of `no`).
     public mutating func add(_ no: String, type: VoucherType, date: BusinessDate, document: Int?) {
-      let offset = UInt64(names.count)
+      var offset = UInt64(names.count)
       var no = no
       let hash = no.withUTF8 { u in
+        if let log = spilledNames {
+          offset = UInt64(log.append { $0.raw(UnsafeRawBufferPointer(u)) })
+          return FNV1a.hash(u)
+        }
         var n = UInt64(u.count)
         while n >= 0x80 {
           names.append(UInt8(n & 0x7F) | 0x80)
@@ -161,12 +179,13 @@ public struct VoucherIndex: Sendable {
     /// - Complexity: O(n) for evenly spread hashes.
     public consuming func buildAwaitingDocuments() -> Pending {
       let order = HashOrder.positions(sortedBy: hashes)
-      return Pending(names: names, hashes: hashes, info: info, order: order)
+      return Pending(names: names, spilledNames: spilledNames, hashes: hashes, info: info, order: order)
     }
 
     /// `base` (whose names this builder's begin with) with the vouchers added: both sorted by hash, the
     /// base's first among equal hashes, and the added in the order added.
     func merged(into base: VoucherIndex) -> VoucherIndex {
+      precondition(spilledNames == nil, "a builder merged keeps its names in memory")
       let order = HashOrder.positions(sortedBy: hashes)
       let documents = allDocuments
       var out = VoucherIndex()
@@ -311,6 +330,8 @@ extension VoucherIndex {
   /// vouchers' hashes and infos in the order added, and the order that sorts them.
   public struct Pending: Sendable {
     var names: [UInt8]
+    /// The names, when the builder spilled them (``Builder/init(capacity:spillingNamesTo:)``).
+    var spilledNames: ByteLog?
     var hashes: [UInt64], info: [UInt64]
     /// The position among the vouchers added of each of the index's, in the index's order.
     let order: [UInt32]
@@ -322,6 +343,7 @@ extension VoucherIndex {
       precondition(documents.count == order.count, "a document place for every voucher added")
       var index = VoucherIndex()
       index.names = names
+      spilledNames?.forEachPart(from: 0, to: spilledNames!.count) { index.names.append(contentsOf: $0) }
       index.hashes = Pending.gathered(hashes, by: order)
       hashes = []
       index.info = Pending.gathered(info, by: order)
@@ -363,9 +385,10 @@ extension VoucherIndex {
       info = []
       put(documents)
       head.reset()
-      head.count(names.count)
+      head.count(names.count + (spilledNames?.count ?? 0))
       file.append(head.bytes)
       names.withUnsafeBytes { file.append($0) }
+      spilledNames?.forEachPart(from: 0, to: spilledNames!.count) { file.append($0) }
     }
   }
 }
