@@ -78,8 +78,14 @@ struct Replay {
       let tv = timeline[timelinePosition(i)]
       let r = resolvedVoucher(i)
       return Posted(
-        voucher: r ?? timeline.voucher(tv), entries: entries(i), gl: (i == 0 ? 0 : Int(glEnds[i - 1]))..<Int(glEnds[i]),
+        voucher: r ?? timeline.voucher(tv), entries: entries(i), gl: gl(i),
         document: Int(documents[i]), arrival: tv.arrival, isPosted: tv.isPosted, isResolved: r != nil)
+    }
+    /// Its GL lines (``Posted/gl``), without reading the voucher.
+    /// - Precondition: the list keeps where the lines are.
+    func gl(_ i: Int) -> Range<Int> {
+      precondition(keepsEnds, "the posted list keeps where the lines are")
+      return (i == 0 ? 0 : Int(glEnds[i - 1]))..<Int(glEnds[i])
     }
 
     // The parts of ``subscript(_:)`` a loop over a million vouchers reads, without making the rest.

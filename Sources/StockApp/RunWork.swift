@@ -546,7 +546,7 @@ struct RunWork {
         }
         file = fileOf(replay.posted.arrival(i))
         perFile[file] += 1
-        if repostsLedger { s.journal += replay.gl[replay.posted[i].gl] }
+        if repostsLedger { s.journal += replay.gl[replay.posted.gl(i)] }
         continue
       }
       let p = replay.posted[i]

@@ -47,7 +47,7 @@ import Testing
       let tv = timeline[w.position]
       #expect(p.voucher == (w.resolved ?? vouchers[tv.arrival]) && list.voucher(i) == p.voucher, "posted \(i)")
       #expect(p.voucher.remarks == (w.position == 4 ? "batch named by the engine" : ""))
-      #expect(p.entries == w.entries && list.entries(i) == w.entries && p.gl == w.gl, "posted \(i)")
+      #expect(p.entries == w.entries && list.entries(i) == w.entries && p.gl == w.gl && list.gl(i) == w.gl, "posted \(i)")
       #expect(p.document == w.document && list.document(i) == w.document)
       #expect(p.arrival == tv.arrival && list.arrival(i) == tv.arrival && p.isPosted == tv.isPosted && list.isPosted(i) == tv.isPosted)
       #expect(p.isResolved == (w.position == 4) && list.isResolved(i) == p.isResolved)

@@ -292,6 +292,33 @@ import Testing
     #expect(moves == ["RM0001@Stores", "FG0001@Stores", "FG0001@Finished Goods"])
   }
 
+  /// Heads read where they lie (the voucher index's pass) say what the vouchers say — type, action, number
+  /// and date — for every voucher a shelf encoded, rare fields, a purpose and a non-ASCII number included,
+  /// on the run's shelf or the list's own; those held are sketched, in their place in the order.
+  @Test(arguments: [Int.max, 0]) func headsReadInPlaceSayWhatTheVouchersSay(holding: Int) {
+    let shelf = VoucherShelf(holding: holding)
+    var order = Voucher(type: .purchaseOrder, no: "Commande-\u{E9}", date: BusinessDate(dayNumber: 19_000), source: SourceLocation(file: "d.csv", line: 2))
+    order.action = .close
+    let put = [Self.plain(0, file: "a.csv"), Self.full("SE-1"), order, Self.plain(3, file: "b.csv")]
+    shelf.append(contentsOf: put)
+    var list = VoucherList(shelf: shelf, encodingOwnOn: shelf.encodingSibling())
+    for p in put.indices { list.append(position: p) }
+    var filled = Self.plain(7, file: "a.csv")
+    filled.items[0].serialNos = ["S-1"]
+    list.append(filled)
+    let want = put + [filled]
+    var seen: [String] = []
+    list.forEachHead({ i, h in
+      seen.append("encoded \(i)")
+      #expect(h.type == want[i].type && h.action == want[i].action && h.date == want[i].date, "\(want[i].no)")
+      #expect(String(decoding: h.no, as: UTF8.self) == want[i].no)
+    }, sketched: { i, k in
+      seen.append("sketched \(i)")
+      #expect(k.type == want[i].type && k.action == want[i].action && k.date == want[i].date && k.no == want[i].no)
+    })
+    #expect(seen == want.indices.map { holding == 0 || $0 == 4 ? "encoded \($0)" : "sketched \($0)" })
+  }
+
   /// Moves read where they lie say what the sketch says, for every voucher the shelf encoded that refers
   /// to no other (rows with extras passed over, a cancellation's action kept); those held, or with rare
   /// fields, go to the sketches, in their place in the order.

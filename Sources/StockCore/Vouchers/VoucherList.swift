@@ -229,6 +229,32 @@ extension VoucherList {
     }
   }
 
+  /// Goes through the vouchers in order as ``forEachSketch(rows:_:)`` does (without their rows), handing
+  /// `encoded` the heads of those the shelves encoded, read where they lie
+  /// (``VoucherShelf/Reader/withHead(_:into:_:)``), and `sketched` the rest (held) as sketches.
+  /// - Complexity: O(n) heads read.
+  public func forEachHead(_ encoded: (Int, EncodedHead) -> Void, sketched: (Int, VoucherSketch) -> Void) {
+    var reader = VoucherShelf.Reader(shelf)
+    var ownReader = ownShelf.map(VoucherShelf.Reader.init)
+    var sketch = VoucherSketch()
+    var head = EncodedHead()
+    for i in indices {
+      if let k = ownIndex(i) {
+        if ownReader != nil {
+          if ownReader!.withHead(k, into: &head, { encoded(i, $0) }) { continue }
+          ownReader!.sketch(k, into: &sketch, rows: false)
+        } else {
+          sketch.fill(from: own[k])
+        }
+      } else {
+        let p = position(i)!
+        if reader.withHead(p, into: &head, { encoded(i, $0) }) { continue }
+        reader.sketch(p, into: &sketch, rows: false)
+      }
+      sketched(i, sketch)
+    }
+  }
+
   /// Goes through the vouchers in order as ``forEachSketch(rows:_:)`` does, handing `encoded` those whose
   /// moves can be read where they lie (``VoucherShelf/Reader/withMoves(_:into:_:)``) and `sketched` the
   /// rest (held, or with rare fields) as sketches.

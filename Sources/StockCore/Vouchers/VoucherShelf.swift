@@ -218,6 +218,22 @@ public final class VoucherShelf: @unchecked Sendable {
       }
     }
 
+    /// Calls `body` with the head of the voucher at `position` read where it lies (``EncodedHead``, valid
+    /// during the call, read into `head`); false, without calling it, for a voucher held: ``sketch(_:into:rows:)``
+    /// reads those.
+    /// - Complexity: O(1), and a 64 KB read when the window does not hold it.
+    public mutating func withHead(_ position: Int, into head: inout EncodedHead, _ body: (EncodedHead) -> Void) -> Bool {
+      guard position >= shelf.held.count else { return false }
+      shelf.log.withPayload(at: shelf.offsets[position - shelf.held.count], window: &window) { bytes in
+        var r = RawByteReader(bytes)
+        do throws(BinaryFormatError) { try head.fill(decoding: &r) } catch {
+          preconditionFailure("a voucher of the shelf reads back (\(error))")
+        }
+        body(head)
+      }
+      return true
+    }
+
     /// Calls `body` with the moves of the voucher at `position` read where they lie (``EncodedMoves``,
     /// valid during the call, read into `moves`); false, without calling it, for a voucher held or one with
     /// rare fields: ``sketch(_:into:rows:)`` reads those.

@@ -139,21 +139,26 @@ public struct VoucherIndex: Sendable {
     /// Adds a voucher number not yet in the index.
     /// - Complexity: O(length of `no`).
     public mutating func add(_ no: String, type: VoucherType, date: BusinessDate, document: Int?) {
-      var offset = UInt64(names.count)
       var no = no
-      let hash = no.withUTF8 { u in
-        if let log = spilledNames {
-          offset = UInt64(log.append { $0.raw(UnsafeRawBufferPointer(u)) })
-          return FNV1a.hash(u)
-        }
-        var n = UInt64(u.count)
+      no.withUTF8 { add(bytes: $0, type: type, date: date, document: document) }
+    }
+
+    /// Adds a voucher number not yet in the index, given as its UTF-8 bytes (read where they lie:
+    /// ``StockCore/EncodedHead``); the same as ``add(_:type:date:document:)`` with the string of them.
+    /// - Complexity: O(`no.count`).
+    public mutating func add(bytes no: UnsafeBufferPointer<UInt8>, type: VoucherType, date: BusinessDate, document: Int?) {
+      var offset = UInt64(names.count)
+      let hash = FNV1a.hash(no)
+      if let log = spilledNames {
+        offset = UInt64(log.append { $0.raw(UnsafeRawBufferPointer(no)) })
+      } else {
+        var n = UInt64(no.count)
         while n >= 0x80 {
           names.append(UInt8(n & 0x7F) | 0x80)
           n >>= 7
         }
         names.append(UInt8(n))
-        names.append(contentsOf: u)
-        return FNV1a.hash(u)
+        names.append(contentsOf: no)
       }
       let day = UInt64(max(0, min(0xFF_FFFF, date.dayNumber + VoucherIndex.dayBias)))
       let type = UInt64(VoucherIndex.types.firstIndex(of: type) ?? 0)
