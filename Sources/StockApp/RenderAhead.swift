@@ -49,7 +49,9 @@ final class RenderAhead: @unchecked Sendable {
   /// The new vouchers (read in order from the run's shelf), then the cancellations.
   private var pendingVouchers: VoucherList
   private var pendingCancels: [Voucher]
-  private var pendingReader: VoucherList.Iterator?
+  private var pendingReader: VoucherShelf.Reader?
+  /// The plain voucher read last where it lies (its rows' list reused).
+  private var plain = EncodedVoucher()
   private var vouchersWritten = 0
   private var vouchersFile: VouchersFile?
   /// Which of the vouchers written were written as they posted (a bit per position).
@@ -89,6 +91,12 @@ final class RenderAhead: @unchecked Sendable {
   /// Whether vouchers are left to write (renderer's thread).
   private var hasVouchersToWrite: Bool { vouchersWritten < pendingVouchers.count + pendingCancels.count }
 
+  /// The same for a voucher read where it lies; true also for an item the table cannot answer for (a name
+  /// not ASCII: the voucher is then decoded, and asked again).
+  private func mayResolve(_ v: EncodedVoucher) -> Bool {
+    tracksItems && v.rows.contains { row in isTracked.value(utf8: row.itemCode) ?? true }
+  }
+
   /// Whether the engine may post `v` otherwise than it came: a row of a batch or serial item.
   private func mayResolve(_ v: Voucher) -> Bool {
     tracksItems && v.items.contains { row in isTracked.value(row.itemCode) ?? masters.item(row.itemCode).map(Self.tracks) ?? false }
@@ -109,16 +117,47 @@ final class RenderAhead: @unchecked Sendable {
   private func writeVoucherSlice(posted: inout [String: Voucher]) -> Bool {
     var left = RenderAhead.voucherSlice
     let before = vouchersWritten
+    /// The file dropped (the commit writes it): nothing more is written.
+    func drop() -> Bool {
+      vouchersFile?.discard()
+      vouchersFile = nil
+      (pendingVouchers, pendingCancels, pendingReader) = ([], [], nil)
+      vouchersWritten = 0
+      return false
+    }
     while left > 0 && hasVouchersToWrite {
-      // The next voucher: read from the shelf once (kept while it waits for its posting).
-      if pendingVoucher == nil {
-        if vouchersWritten < pendingVouchers.count {
-          if pendingReader == nil { pendingReader = pendingVouchers.makeIterator() }
-          pendingVoucher = pendingReader?.next()
+      // The next voucher: one the shelf encoded, plain and of no batch or serial item, is written from
+      // where it lies (``EncodedVoucher``); any other is read from the shelf once (and kept while it waits
+      // for its posting).
+      if pendingVoucher == nil && vouchersWritten < pendingVouchers.count {
+        if pendingReader == nil { pendingReader = VoucherShelf.Reader(pendingVouchers.shelf) }
+        if let p = pendingVouchers.position(vouchersWritten) {
+          var failed = false
+          var written = false
+          _ = pendingReader!.withPlain(p, into: &plain) { e in
+            guard !mayResolve(e) else { return }
+            do throws(StoreError) {
+              if vouchersFile == nil {
+                vouchersFile = try VouchersFile(path: ledger + "/vouchers.csv", run: run, capacity: pendingVouchers.count + pendingCancels.count)
+              }
+              try vouchersFile?.write(e)
+              written = true
+            } catch {
+              failed = true
+            }
+          }
+          if failed { return drop() }
+          if written {
+            vouchersWritten += 1
+            left -= 1
+            continue
+          }
+          pendingVoucher = pendingReader!.voucher(p)
         } else {
-          pendingVoucher = pendingCancels[vouchersWritten - pendingVouchers.count]
+          pendingVoucher = pendingVouchers[vouchersWritten]
         }
       }
+      if pendingVoucher == nil { pendingVoucher = pendingCancels[vouchersWritten - pendingVouchers.count] }
       guard var v = pendingVoucher else { preconditionFailure("a voucher is left to write") }
       let asPosted = mayResolve(v)
       if asPosted {
@@ -134,11 +173,7 @@ final class RenderAhead: @unchecked Sendable {
         }
         try vouchersFile?.write(v)
       } catch {
-        vouchersFile?.discard()
-        vouchersFile = nil
-        (pendingVouchers, pendingCancels, pendingReader) = ([], [], nil)
-        vouchersWritten = 0
-        return false
+        return drop()
       }
       if asPosted {
         let word = vouchersWritten >> 6

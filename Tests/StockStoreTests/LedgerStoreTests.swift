@@ -306,6 +306,64 @@ import Testing
     #expect(Self.text { LedgerFormat.write(taxed, into: &$0) } == Self.text { w in for r in LedgerFormat.voucherRows(taxed) { w.texts(r); w.endRow() } })
   }
 
+  /// A plain voucher the shelf encoded is written from where it lies (the run's `vouchers.csv` at ten
+  /// million vouchers): the bytes its decoded self gives, with formulas guarded or not — quoting, a
+  /// formula-like and a non-ASCII party, each flag, a purpose, a cancellation and a close, transfers,
+  /// finished and scrap rows, a blank quantity or rate, several rows. One with rare fields or a row with
+  /// extras, or without rows, is not plain and not read so.
+  @Test func aPlainVoucherReadWhereItLiesWritesItsDecodedRows() {
+    let day = BusinessDate(year: 2026, month: 5, day: 1)!
+    func voucher(_ no: String, _ type: VoucherType = .purchaseReceipt, rows: Int = 1, _ edit: (inout Voucher) -> Void = { _ in }) -> Voucher {
+      var v = Voucher(type: type, no: no, date: day.adding(days: rows), time: BusinessTime(seconds: 3_600 * rows + 7), source: SourceLocation(file: "a.csv", line: 2))
+      v.items = (0..<rows).map { k in
+        var r = ItemRow(line: 2 + k, itemCode: "ITEM\(k)")
+        r.warehouse = k % 2 == 0 ? "Stores" : ""
+        r.qty = Fixed(k + 1)
+        r.rate = Fixed(parsing: "1.125")
+        return r
+      }
+      edit(&v)
+      return v
+    }
+    let plain = [
+      voucher("PR-1") { $0.party = "Acme, \"Inc.\"" },
+      voucher("PR-2") { $0.party = "=HYPERLINK(1)" },
+      voucher("DN-1", .deliveryNote) { $0.party = "Café Zoë"; $0.isReturn = true; $0.items[0].rate = nil },
+      voucher("SE-1", .stockEntry, rows: 3) { v in
+        v.purpose = .repack
+        v.updateStock = true
+        v.items[0].warehouse = ""
+        v.items[0].sourceWarehouse = "Stores"
+        v.items[1].targetWarehouse = "Finished Goods"
+        v.items[1].isFinishedItem = true
+        v.items[2].isScrapItem = true
+        v.items[2].qty = nil
+      },
+      voucher("-5") { $0.action = .cancel },
+      voucher("PO-1", .purchaseOrder) { $0.action = .close },
+    ]
+    let notPlain = [
+      voucher("PR-9") { $0.remarks = "a remark" },
+      voucher("PR-10") { $0.items[0].batchNo = "LOT-1" },
+      voucher("PR-11") { $0.items = [] },
+    ]
+    let shelf = VoucherShelf(holding: 0)
+    shelf.append(contentsOf: plain + notPlain)
+    var reader = VoucherShelf.Reader(shelf)
+    var e = EncodedVoucher()
+    for guards in [false, true] {
+      for (p, v) in (plain + notPlain).enumerated() {
+        var (fast, decoded) = (ByteWriter(guardsFormulas: guards), ByteWriter(guardsFormulas: guards))
+        let read = reader.withPlain(p, into: &e) { LedgerFormat.write($0, into: &fast) }
+        #expect(read == (p < plain.count), "\(v.no)")
+        guard read else { continue }
+        LedgerFormat.write(shelf[p], into: &decoded)
+        #expect(String(decoding: fast.bytes, as: UTF8.self) == String(decoding: decoded.bytes, as: UTF8.self), "\(v.no)")
+        #expect(shelf[p] == v)
+      }
+    }
+  }
+
   static func text(_ write: (inout ByteWriter) -> Void) -> String {
     var w = ByteWriter(guardsFormulas: true)
     write(&w)

@@ -54,6 +54,11 @@ public struct NameTable<Value: Sendable>: Sendable {
     return values[i]
   }
 
+  /// The value of the name spelled with the UTF-8 bytes `name`, when it is an ASCII name of the table; nil
+  /// otherwise (ask the dictionary), as ``value(_:)`` of its string.
+  /// - Complexity: O(`name.count`), one probe sequence.
+  public func value(utf8 name: UnsafeBufferPointer<UInt8>) -> Value? { position(of: name).map { values[$0] } }
+
   /// The hash a lookup of `name` starts from, for the prefetch steps below; nil when its bytes are not
   /// contiguous.
   /// - Complexity: O(length of `name`).

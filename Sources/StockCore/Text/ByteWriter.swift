@@ -100,6 +100,9 @@ public struct ByteWriter: Sendable {
     s.withUTF8 { field($0) }
   }
 
+  /// A text field given as its UTF-8 bytes: what ``text(_:)`` writes for the string of them.
+  public mutating func text(utf8 u: UnsafeBufferPointer<UInt8>) { field(u) }
+
   /// The bytes of a text field after its separator (see ``text(_:)``): one check for room for both.
   private mutating func field(_ u: UnsafeBufferPointer<UInt8>) {
     guard let source = u.baseAddress, !u.isEmpty else { return separator() }

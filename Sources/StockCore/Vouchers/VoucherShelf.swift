@@ -218,6 +218,23 @@ public final class VoucherShelf: @unchecked Sendable {
       }
     }
 
+    /// Calls `body` with the voucher at `position` read where it lies (``EncodedVoucher``, valid during the
+    /// call, read into `voucher`), when it is encoded and plain; false, without calling it, otherwise.
+    /// - Complexity: O(fields), and a 64 KB read when the window does not hold it.
+    public mutating func withPlain(_ position: Int, into voucher: inout EncodedVoucher, _ body: (EncodedVoucher) -> Void) -> Bool {
+      guard position >= shelf.held.count else { return false }
+      return shelf.log.withPayload(at: shelf.offsets[position - shelf.held.count], window: &window) { bytes in
+        var r = RawByteReader(bytes)
+        do throws(BinaryFormatError) {
+          guard try voucher.fill(decoding: &r) else { return false }
+        } catch {
+          preconditionFailure("a voucher of the shelf reads back (\(error))")
+        }
+        body(voucher)
+        return true
+      }
+    }
+
     /// Calls `body` with the head of the voucher at `position` read where it lies (``EncodedHead``, valid
     /// during the call, read into `head`); false, without calling it, for a voucher held: ``sketch(_:into:rows:)``
     /// reads those.

@@ -126,6 +126,63 @@ public enum LedgerFormat {
     return rows
   }
 
+  /// Writes a plain voucher read where it lies in the canonical layout: the bytes ``write(_:into:)`` writes
+  /// for the voucher decoded (`LedgerFormatTests` compares them), its blank columns those a plain voucher
+  /// leaves blank.
+  public static func write(_ v: EncodedVoucher, into w: inout ByteWriter) {
+    var blank = 0
+    func text(_ u: UnsafeBufferPointer<UInt8>) {
+      if u.isEmpty { return blank += 1 }
+      w.emptyFields(blank)
+      blank = 0
+      w.text(utf8: u)
+    }
+    func text(_ s: String) {
+      if s.isEmpty { return blank += 1 }
+      w.emptyFields(blank)
+      blank = 0
+      w.text(s)
+    }
+    func flag(_ on: Bool) { text(on ? "1" : "") }
+    func present(_ value: Fixed?) {
+      guard let value else { return blank += 1 }
+      w.emptyFields(blank)
+      blank = 0
+      w.plain(value)
+    }
+    for r in v.rows {
+      text(v.type.rawValue)
+      text(v.no)
+      w.emptyFields(blank)
+      blank = 0
+      w.date(v.date)
+      w.time(v.time)
+      text(v.action.rawValue)
+      text(v.purpose?.rawValue ?? "")
+      text(v.party)
+      flag(v.isReturn)
+      blank += 1  // return_against
+      flag(v.updateStock)
+      blank += 2  // against_voucher, row_type
+      text(r.itemCode)
+      blank += 1  // barcode
+      text(r.warehouse)
+      text(r.sourceWarehouse)
+      text(r.targetWarehouse)
+      flag(r.isFinishedItem)
+      flag(r.isScrapItem)
+      present(r.qty)
+      blank += 2  // uom, conversion_factor
+      present(r.rate)
+      // batch_no, its two dates, serial_nos, the two accounts, cost_center; account, amount, tax_rate,
+      // tax_category; remarks
+      blank += 7 + 4 + 1
+      w.emptyFields(blank)
+      blank = 0
+      w.endRow()
+    }
+  }
+
   /// Writes a voucher's rows in the canonical layout straight to bytes (the same rows as ``voucherRows(_:)``).
   public static func write(_ v: Voucher, into w: inout ByteWriter) {
     // Blank columns are counted and written together (most of a row's thirty are blank).

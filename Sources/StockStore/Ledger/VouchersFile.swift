@@ -54,6 +54,20 @@ public final class VouchersFile: @unchecked Sendable {
     try file.write(from: &buffer)
   }
 
+  /// Writes a plain voucher read where it lies (``LedgerFormat/write(_:into:)-(EncodedVoucher,_)``): what
+  /// ``write(_:)`` writes for it decoded.
+  /// - Complexity: O(rows written).
+  public func write(_ v: EncodedVoucher) throws(StoreError) {
+    precondition(taken == nil, "nothing is written after the places are taken")
+    let start = file.count + buffer.count
+    LedgerFormat.write(v, into: &buffer)
+    places.append(start: start, end: file.count + buffer.count)
+    let no = String(decoding: v.no, as: UTF8.self)
+    if firstNumber == nil { firstNumber = no }
+    lastNumber = no
+    try file.write(from: &buffer)
+  }
+
   /// Whether `vouchers` begin with the ones written: checked by the count and the first and last numbers
   /// (the writer was given them in this order, ``Timeline/arrivalOrder(_:)``; this guards the hand-over).
   public func isBeginning(of vouchers: VoucherList, run: Int) -> Bool {
