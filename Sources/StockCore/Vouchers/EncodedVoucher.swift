@@ -17,13 +17,8 @@ public struct EncodedVoucher {
     public var rate: Rate?
   }
 
-  public private(set) var type: VoucherType = .purchaseReceipt
-  public private(set) var action: VoucherAction = .submit
-  public private(set) var purpose: Purpose?
-  public private(set) var isReturn = false
-  public private(set) var updateStock = false
-  public private(set) var no = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
-  public private(set) var date = BusinessDate(dayNumber: 0)
+  /// Its head: type, action, number, date, flags, purpose.
+  public private(set) var head = EncodedHead()
   public private(set) var time = BusinessTime(seconds: 0)
   public private(set) var party = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
   /// Its rows, at least one (the list reused from voucher to voucher).
@@ -32,23 +27,11 @@ public struct EncodedVoucher {
   public init() {}
 
   /// Reads the voucher ``Voucher/encode(file:into:)`` wrote, as `Voucher(decoding:files:)` does; false when
-  /// it is not plain (then nothing is promised of what was read) or has no rows. `VoucherShelfTests`
-  /// checks the two readers agree.
+  /// it is not plain (then nothing is promised of what was read) or has no rows. `LedgerFormatTests`
+  /// checks that what is written from it is what is written from the voucher decoded.
   mutating func fill(decoding r: inout RawByteReader) throws(BinaryFormatError) -> Bool {
-    let at = r.offset
-    guard let type = VoucherType.byOrdinal(try r.byte()) else { throw BinaryFormatError(offset: at, "not a voucher type") }
-    self.type = type
-    let flags = try r.byte()
-    guard flags & 32 == 0 else { return false }
-    (isReturn, updateStock) = (flags & 1 != 0, flags & 2 != 0)
-    action = flags & 4 != 0 ? .cancel : flags & 8 != 0 ? .close : .submit
-    purpose = nil
-    if flags & 16 != 0 {
-      guard let p = Purpose.byOrdinal(try r.byte()) else { throw BinaryFormatError(offset: r.offset - 1, "not a purpose") }
-      purpose = p
-    }
-    no = try r.stringBytes()
-    date = try r.date()
+    try head.fill(decoding: &r)
+    guard !head.hasRare else { return false }
     time = try r.time()
     party = try r.stringBytes()
     _ = try r.count(limit: .max)  // file

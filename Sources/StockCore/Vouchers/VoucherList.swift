@@ -216,17 +216,7 @@ extension VoucherList {
   /// moves are read (``VoucherSketch/forEachMove(_:)``; a voucher held is its own sketch, moves and all).
   /// - Complexity: O(n) fields read.
   public func forEachSketch(rows: Bool = true, _ body: (Int, VoucherSketch) -> Void) {
-    var reader = VoucherShelf.Reader(shelf)
-    var ownReader = ownShelf.map(VoucherShelf.Reader.init)
-    var sketch = VoucherSketch()
-    for i in indices {
-      if let k = ownIndex(i) {
-        if ownReader != nil { ownReader!.sketch(k, into: &sketch, rows: rows) } else { sketch.fill(from: own[k]) }
-      } else {
-        reader.sketch(position(i)!, into: &sketch, rows: rows)
-      }
-      body(i, sketch)
-    }
+    forEach(rows: rows, inPlace: { _, _, _ in false }, sketched: body)
   }
 
   /// Goes through the vouchers in order as ``forEachSketch(rows:_:)`` does (without their rows), handing
@@ -234,25 +224,8 @@ extension VoucherList {
   /// (``VoucherShelf/Reader/withHead(_:into:_:)``), and `sketched` the rest (held) as sketches.
   /// - Complexity: O(n) heads read.
   public func forEachHead(_ encoded: (Int, EncodedHead) -> Void, sketched: (Int, VoucherSketch) -> Void) {
-    var reader = VoucherShelf.Reader(shelf)
-    var ownReader = ownShelf.map(VoucherShelf.Reader.init)
-    var sketch = VoucherSketch()
     var head = EncodedHead()
-    for i in indices {
-      if let k = ownIndex(i) {
-        if ownReader != nil {
-          if ownReader!.withHead(k, into: &head, { encoded(i, $0) }) { continue }
-          ownReader!.sketch(k, into: &sketch, rows: false)
-        } else {
-          sketch.fill(from: own[k])
-        }
-      } else {
-        let p = position(i)!
-        if reader.withHead(p, into: &head, { encoded(i, $0) }) { continue }
-        reader.sketch(p, into: &sketch, rows: false)
-      }
-      sketched(i, sketch)
-    }
+    forEach(rows: false, inPlace: { reader, p, i in reader.withHead(p, into: &head) { encoded(i, $0) } }, sketched: sketched)
   }
 
   /// Goes through the vouchers in order as ``forEachSketch(rows:_:)`` does, handing `encoded` those whose
@@ -260,22 +233,31 @@ extension VoucherList {
   /// rest (held, or with rare fields) as sketches.
   /// - Complexity: O(n) fields read.
   public func forEachMoves(_ encoded: (Int, EncodedMoves) -> Void, sketched: (Int, VoucherSketch) -> Void) {
+    var moves = EncodedMoves()
+    forEach(rows: true, inPlace: { reader, p, i in reader.withMoves(p, into: &moves) { encoded(i, $0) } }, sketched: sketched)
+  }
+
+  /// Goes through the vouchers in order: each on a shelf (the run's, or the list's own) is offered to
+  /// `inPlace` (given that shelf's reader, its position there and its index here), which reads it where it
+  /// lies and says whether it could; those it could not, and those the list holds, go to `sketched` as
+  /// sketches (with their moves when `rows`). One reader per shelf keeps its place in the shelf's file.
+  /// - Complexity: O(n) fields read.
+  private func forEach(rows: Bool, inPlace: (inout VoucherShelf.Reader, _ position: Int, _ index: Int) -> Bool, sketched: (Int, VoucherSketch) -> Void) {
     var reader = VoucherShelf.Reader(shelf)
     var ownReader = ownShelf.map(VoucherShelf.Reader.init)
     var sketch = VoucherSketch()
-    var moves = EncodedMoves()
     for i in indices {
       if let k = ownIndex(i) {
         if ownReader != nil {
-          if ownReader!.withMoves(k, into: &moves, { encoded(i, $0) }) { continue }
-          ownReader!.sketch(k, into: &sketch, rows: true)
+          if inPlace(&ownReader!, k, i) { continue }
+          ownReader!.sketch(k, into: &sketch, rows: rows)
         } else {
           sketch.fill(from: own[k])
         }
       } else {
         let p = position(i)!
-        if reader.withMoves(p, into: &moves, { encoded(i, $0) }) { continue }
-        reader.sketch(p, into: &sketch, rows: true)
+        if inPlace(&reader, p, i) { continue }
+        reader.sketch(p, into: &sketch, rows: rows)
       }
       sketched(i, sketch)
     }

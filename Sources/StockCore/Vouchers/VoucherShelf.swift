@@ -222,17 +222,11 @@ public final class VoucherShelf: @unchecked Sendable {
     /// call, read into `voucher`), when it is encoded and plain; false, without calling it, otherwise.
     /// - Complexity: O(fields), and a 64 KB read when the window does not hold it.
     public mutating func withPlain(_ position: Int, into voucher: inout EncodedVoucher, _ body: (EncodedVoucher) -> Void) -> Bool {
-      guard position >= shelf.held.count else { return false }
-      return shelf.log.withPayload(at: shelf.offsets[position - shelf.held.count], window: &window) { bytes in
-        var r = RawByteReader(bytes)
-        do throws(BinaryFormatError) {
-          guard try voucher.fill(decoding: &r) else { return false }
-        } catch {
-          preconditionFailure("a voucher of the shelf reads back (\(error))")
-        }
+      withEncoded(position) { (r) throws(BinaryFormatError) in
+        guard try voucher.fill(decoding: &r) else { return false }
         body(voucher)
         return true
-      }
+      } ?? false
     }
 
     /// Calls `body` with the head of the voucher at `position` read where it lies (``EncodedHead``, valid
@@ -240,15 +234,11 @@ public final class VoucherShelf: @unchecked Sendable {
     /// reads those.
     /// - Complexity: O(1), and a 64 KB read when the window does not hold it.
     public mutating func withHead(_ position: Int, into head: inout EncodedHead, _ body: (EncodedHead) -> Void) -> Bool {
-      guard position >= shelf.held.count else { return false }
-      shelf.log.withPayload(at: shelf.offsets[position - shelf.held.count], window: &window) { bytes in
-        var r = RawByteReader(bytes)
-        do throws(BinaryFormatError) { try head.fill(decoding: &r) } catch {
-          preconditionFailure("a voucher of the shelf reads back (\(error))")
-        }
+      withEncoded(position) { (r) throws(BinaryFormatError) in
+        try head.fill(decoding: &r)
         body(head)
-      }
-      return true
+        return true
+      } ?? false
     }
 
     /// Calls `body` with the moves of the voucher at `position` read where they lie (``EncodedMoves``,
@@ -256,16 +246,22 @@ public final class VoucherShelf: @unchecked Sendable {
     /// rare fields: ``sketch(_:into:rows:)`` reads those.
     /// - Complexity: as ``sketch(_:into:rows:)``, without making names.
     public mutating func withMoves(_ position: Int, into moves: inout EncodedMoves, _ body: (EncodedMoves) -> Void) -> Bool {
-      guard position >= shelf.held.count else { return false }
-      return shelf.log.withPayload(at: shelf.offsets[position - shelf.held.count], window: &window) { bytes in
-        var r = RawByteReader(bytes)
-        do throws(BinaryFormatError) {
-          guard try moves.fill(decoding: &r) else { return false }
-        } catch {
-          preconditionFailure("a voucher of the shelf reads back (\(error))")
-        }
+      withEncoded(position) { (r) throws(BinaryFormatError) in
+        guard try moves.fill(decoding: &r) else { return false }
         body(moves)
         return true
+      } ?? false
+    }
+
+    /// `read`'s result for a reader of the voucher the shelf encoded at `position`, where it lies; nil for a
+    /// voucher held.
+    private mutating func withEncoded<R>(_ position: Int, _ read: (inout RawByteReader) throws(BinaryFormatError) -> R) -> R? {
+      guard position >= shelf.held.count else { return nil }
+      return shelf.log.withPayload(at: shelf.offsets[position - shelf.held.count], window: &window) { bytes in
+        var r = RawByteReader(bytes)
+        do throws(BinaryFormatError) { return try read(&r) } catch {
+          preconditionFailure("a voucher of the shelf reads back (\(error))")
+        }
       }
     }
   }

@@ -150,19 +150,20 @@ public enum LedgerFormat {
       blank = 0
       w.plain(value)
     }
+    let h = v.head
     for r in v.rows {
-      text(v.type.rawValue)
-      text(v.no)
+      text(h.type.rawValue)
+      text(h.no)
       w.emptyFields(blank)
       blank = 0
-      w.date(v.date)
+      w.date(h.date)
       w.time(v.time)
-      text(v.action.rawValue)
-      text(v.purpose?.rawValue ?? "")
+      text(h.action.rawValue)
+      text(h.purpose?.rawValue ?? "")
       text(v.party)
-      flag(v.isReturn)
+      flag(h.isReturn)
       blank += 1  // return_against
-      flag(v.updateStock)
+      flag(h.updateStock)
       blank += 2  // against_voucher, row_type
       text(r.itemCode)
       blank += 1  // barcode

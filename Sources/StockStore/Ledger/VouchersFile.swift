@@ -62,7 +62,7 @@ public final class VouchersFile: @unchecked Sendable {
     let start = file.count + buffer.count
     LedgerFormat.write(v, into: &buffer)
     places.append(start: start, end: file.count + buffer.count)
-    let no = String(decoding: v.no, as: UTF8.self)
+    let no = String(decoding: v.head.no, as: UTF8.self)
     if firstNumber == nil { firstNumber = no }
     lastNumber = no
     try file.write(from: &buffer)
