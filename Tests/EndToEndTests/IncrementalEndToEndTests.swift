@@ -33,6 +33,16 @@ import Testing
     return (b, try e2e.cli(["run", b], environment: timings))
   }
 
+  /// ``tree(_:)`` with one of the derived caches (not empty), after runs whose logs spilled: their files
+  /// had no name, so nothing is left beside the ledger.
+  func spilledTree(_ dir: String, with cache: String) throws -> [String: Data] {
+    var files = tree(dir)
+    files[cache] = FileManager.default.contents(atPath: dir + "/" + cache)
+    #expect(files[cache]?.isEmpty == false, "\(cache)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/ledger").allSatisfy { !$0.hasPrefix(".spill") })
+    return files
+  }
+
   /// What a run started from, as its timings say.
   func basis(_ r: EndToEndTests.Result) -> String {
     if r.err.contains("timings (the head snapshot)") { return "snapshot" }
@@ -269,12 +279,7 @@ import Testing
       #expect(e2e.rows(b + "/reports/stock-ledger.csv", voucher: "DN-1R").first?["stock_value_difference"] == "100.00")
       #expect(e2e.rows(b + "/reports/stock-ledger.csv", voucher: "DN-2R").first?["stock_value_difference"] == "20.00")
       #expect(try e2e.cli(["verify", b]).code == 0)
-      var files = tree(b)
-      files["ledger/documents.bin"] = FileManager.default.contents(atPath: b + "/ledger/documents.bin")
-      #expect(files["ledger/documents.bin"]?.isEmpty == false)
-      // The spilled log's file has no name: nothing is left beside the ledger.
-      #expect(try FileManager.default.contentsOfDirectory(atPath: b + "/ledger").allSatisfy { !$0.hasPrefix(".spill") })
-      results.append(files)
+      results.append(try spilledTree(b, with: "ledger/documents.bin"))
     }
     for (k, other) in results.enumerated().dropFirst() {
       #expect(results[0].keys.sorted() == other.keys.sorted())
@@ -326,11 +331,7 @@ import Testing
       // posting (run 1) and by the commit (run 2).
       for run in ["000001", "000002"] { #expect(e2e.read(b + "/ledger/runs/\(run)/vouchers.csv").contains(",BITEM"), "run \(run)") }
       #expect(try e2e.cli(["verify", b]).code == 0)
-      var files = tree(b)
-      files["ledger/vouchers.idx"] = FileManager.default.contents(atPath: b + "/ledger/vouchers.idx")
-      #expect(files["ledger/vouchers.idx"]?.isEmpty == false)
-      #expect(try FileManager.default.contentsOfDirectory(atPath: b + "/ledger").allSatisfy { !$0.hasPrefix(".spill") })
-      results.append(files)
+      results.append(try spilledTree(b, with: "ledger/vouchers.idx"))
     }
     #expect(results[0].keys.sorted() == results[1].keys.sorted())
     for (path, bytes) in results[0] where results[1][path] != bytes { Issue.record("\(path) differs with \(variants[1])") }
