@@ -52,16 +52,18 @@ extension HeadSnapshot {
           ? VoucherIndex.Builder(capacity: capacity, spillingNamesTo: indexLedger, every: RunCommand.spillBytes) : VoucherIndex.Builder(capacity: capacity)
         for v in ledger.vouchers where v.action == .submit { built.add(v.no, type: v.type, date: v.date, document: nil) }
         var (inOrder, skipped) = (ledger.vouchers.isEmpty, false)
+        /// Whether a voucher with `action` is indexed (submitted), noting whether the run stays in order.
+        func indexes(_ action: VoucherAction) -> Bool {
+          guard action == .submit else { skipped = true; return false }
+          if skipped { inOrder = false }
+          return true
+        }
         // The vouchers the shelves encoded are read where they lie (a string made of each number, to be
         // hashed and copied, was most of the pass: 2.7 s at ten million vouchers, the end's long pole).
         s.acceptedNew.forEachHead({ _, h in
-          guard h.action == .submit else { return skipped = true }
-          if skipped { inOrder = false }
-          built.add(bytes: h.no, type: h.type, date: h.date, document: nil)
+          if indexes(h.action) { built.add(bytes: h.no, type: h.type, date: h.date, document: nil) }
         }, sketched: { _, v in
-          guard v.action == .submit else { return skipped = true }
-          if skipped { inOrder = false }
-          built.add(v.no, type: v.type, date: v.date, document: nil)
+          if indexes(v.action) { built.add(v.no, type: v.type, date: v.date, document: nil) }
         })
         return (built.buildAwaitingDocuments(), inOrder)
       }
