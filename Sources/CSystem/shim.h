@@ -1,5 +1,6 @@
 // What the C library and compiler offer that Swift's Glibc module does not: the allocator's settings
-// (mallopt), a prefetch hint, and a thread's scheduling priority (it has neither gettid nor a usable syscall).
+// (mallopt), a prefetch hint, a 128-by-64-bit division in one instruction, and a thread's scheduling
+// priority (it has neither gettid nor a usable syscall).
 #ifndef STOCKLEDGER_CSYSTEM_SHIM_H
 #define STOCKLEDGER_CSYSTEM_SHIM_H
 #if defined(__linux__)
@@ -15,6 +16,23 @@ static inline int stockledger_lower_this_thread(int by) {
   return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), stockledger_thread_nice() + by);
 }
 #endif
+
+#include <stdint.h>
+/// `(high · 2⁶⁴ + low) ÷ divisor`, and its remainder in `*remainder`: one `divq` on x86-64, where a
+/// 128-bit division in Swift is a call into the compiler's runtime library that divides in steps (the quotient
+/// and the remainder were two such calls). Precondition: `high < divisor` (the quotient fits in 64 bits).
+static inline uint64_t stockledger_divide_wide(uint64_t high, uint64_t low, uint64_t divisor, uint64_t *remainder) {
+#if defined(__x86_64__)
+  uint64_t quotient, rest;
+  __asm__("divq %[d]" : "=a"(quotient), "=d"(rest) : [d] "rm"(divisor), "a"(low), "d"(high) : "cc");
+  *remainder = rest;
+  return quotient;
+#else
+  unsigned __int128 n = ((unsigned __int128)high << 64) | low;
+  *remainder = (uint64_t)(n % divisor);
+  return (uint64_t)(n / divisor);
+#endif
+}
 
 /// Asks the CPU to bring the cache line at `p` in for reading, without waiting for it (a hint: any address,
 /// mapped or not, is allowed).

@@ -97,7 +97,7 @@ struct HeadLedgers {
       }
       // One copy of the entry for the calls into other modules, which would each take their own.
       let entry = e[i]
-      let tracked = !entry.batchNo.isEmpty || !entry.serialNos.isEmpty
+      let tracked = entry.isTracked
       folds.add(entry, voucher: tracked ? voucher(entry.voucherNo) : nil, masters: masters)
       let writing = files != nil && failure == nil
       let start = stock.count

@@ -248,10 +248,10 @@ struct Replay {
         entryCount += entries.count - e
         glCount += gl.count - g
         if streamsEntries {
-          for line in gl[g...] { (glTotals.debit, glTotals.credit) = (glTotals.debit + line.debit, glTotals.credit + line.credit) }
+          for k in g..<gl.count { (glTotals.debit, glTotals.credit) = (glTotals.debit + gl[k].debit, glTotals.credit + gl[k].credit) }
         }
         if resolved != nil { resolvedArrivals.append(tv.arrival) }
-        if ahead != nil, entries[e...].contains(where: { !$0.batchNo.isEmpty || !$0.serialNos.isEmpty }) { tracked.append((v.no, resolved ?? v)) }
+        if ahead != nil, (e..<entries.count).contains(where: { entries[$0].isTracked }) { tracked.append((v.no, resolved ?? v)) }
         posted.append(position: n, resolved: resolved, entryEnd: entryCount, glEnd: glCount, document: document)
       case .failure(let problems): failures.append((tv, problems.diagnostics))
       }

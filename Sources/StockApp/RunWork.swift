@@ -465,25 +465,31 @@ struct RunWork {
     let takesRecords = inArrivalOrder && newCount == replay.posted.count
     if !takesRecords { s.documentRecords.reserveCapacity(newCount + cancels.count) }
     let newVouchers = timeline.vouchers.new, postedCount = timeline.vouchers.posted.count
-    func accept(_ i: Int) {
-      if let k = replay.posted.resolvedShelfPosition(i), let p = newVouchers.position(replay.posted.arrival(i) - postedCount) {
-        s.acceptedNew.append(own: k, replacing: p)
-      } else if let r = replay.posted.resolvedVoucher(i) {
-        // (In place of its shelf voucher: the list stays a range of the shelf while they follow on.)
-        if let p = newVouchers.position(replay.posted.arrival(i) - postedCount) { s.acceptedNew.append(r, replacing: p) } else { s.acceptedNew.append(r) }
-      } else if let p = newVouchers.position(replay.posted.arrival(i) - postedCount) {
-        s.acceptedNew.append(position: p)
-      } else {
-        s.acceptedNew.append(newVouchers[replay.posted.arrival(i) - postedCount])
+    // (Read from a constant: `replay` is a variable, and a nested function reading a list of it copied the
+    // list, a dozen arrays retained and released, for every voucher. In a scope of its own: the list's
+    // arrays are shared only until it ends, before the documents are taken and the list is freed.)
+    do {
+      let posted = replay.posted
+      func accept(_ i: Int) {
+        if let k = posted.resolvedShelfPosition(i), let p = newVouchers.position(posted.arrival(i) - postedCount) {
+          s.acceptedNew.append(own: k, replacing: p)
+        } else if let r = posted.resolvedVoucher(i) {
+          // (In place of its shelf voucher: the list stays a range of the shelf while they follow on.)
+          if let p = newVouchers.position(posted.arrival(i) - postedCount) { s.acceptedNew.append(r, replacing: p) } else { s.acceptedNew.append(r) }
+        } else if let p = newVouchers.position(posted.arrival(i) - postedCount) {
+          s.acceptedNew.append(position: p)
+        } else {
+          s.acceptedNew.append(newVouchers[posted.arrival(i) - postedCount])
+        }
+        if !takesRecords { s.documentRecords.append(Int32(posted.document(i))) }
       }
-      if !takesRecords { s.documentRecords.append(Int32(replay.posted.document(i))) }
-    }
-    if inArrivalOrder {
-      for i in replay.posted.indices where !replay.posted.isPosted(i) { accept(i) }
-    } else {
-      var byArrival = [Int](repeating: -1, count: arrivals)
-      for i in replay.posted.indices where !replay.posted.isPosted(i) { byArrival[replay.posted.arrival(i)] = i }
-      for i in byArrival where i >= 0 { accept(i) }
+      if inArrivalOrder {
+        for i in posted.indices where !posted.isPosted(i) { accept(i) }
+      } else {
+        var byArrival = [Int](repeating: -1, count: arrivals)
+        for i in posted.indices where !posted.isPosted(i) { byArrival[posted.arrival(i)] = i }
+        for i in byArrival where i >= 0 { accept(i) }
+      }
     }
     for c in cancels { s.acceptedNew.append(c) }
     if !takesRecords { s.documentRecords += Array(repeating: -1, count: cancels.count) }

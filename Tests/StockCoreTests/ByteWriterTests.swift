@@ -124,6 +124,43 @@ import Testing
     }
   }
 
+  /// A name made once as ``PlainText`` writes the bytes its string does, first in a row or after a field,
+  /// and only a name that needs neither quotes nor a guard is made so; an account and a flag write what
+  /// their text does.
+  @Test func plainTextIsTheTextOfItsString() {
+    for name in ["Stock In Hand", "Purchase Receipt", "x", "Café Gerät", "Cost of Goods Sold - ACME",
+                 String(repeating: "Stock Received But Not Billed ", count: 9)] {
+      let plain = PlainText(name)
+      #expect(plain != nil, "\(name)")
+      guard let plain else { continue }
+      for guards in [false, true] {
+        func row(_ body: (inout ByteWriter) -> Void) -> [UInt8] {
+          var w = ByteWriter(guardsFormulas: guards, capacity: 1)
+          body(&w)
+          w.text("after")
+          w.endRow()
+          return w.bytes
+        }
+        #expect(row { $0.text(plain: plain) } == row { $0.text(name) })
+        #expect(row { $0.text("before"); $0.text(plain: plain) } == row { $0.text("before"); $0.text(name) })
+        #expect(row { $0.emptyFields(2); $0.text(plain: plain) } == row { $0.emptyFields(2); $0.text(name) })
+        let account = AccountName(name)
+        #expect(row { $0.text(account) } == row { $0.text(name) })
+      }
+    }
+    // Quotes, a guard or nothing to write: not plain, and an account of such a name still writes its text.
+    for name in ["a,b", "say \"hi\"", "line\nbreak", "cr\r", "=SUM(A1)", "+1", "@x", "-x", "\tTab", ""] {
+      #expect(PlainText(name) == nil, "\(name)")
+      let account = AccountName(name)
+      #expect(account.plainText == nil)
+      #expect(written { $0.text("a"); $0.text(account); $0.endRow() } == written { $0.text("a"); $0.text(name); $0.endRow() })
+    }
+    #expect(written { $0.flag(true); $0.flag(false); $0.text("x"); $0.flag(false) } == "1,0,x,0")
+    for type in VoucherType.allCases {
+      #expect(written { $0.text(plain: type.plainName) } == type.rawValue)
+    }
+  }
+
   @Test func copiesDoNotShareWrites() {
     var a = ByteWriter(guardsFormulas: false, capacity: 64)
     a.text("one")

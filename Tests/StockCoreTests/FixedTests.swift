@@ -33,6 +33,40 @@ import Testing
     #expect(Fixed(1160).divided(by: Fixed(22), rule: .halfUp).plain == "52.727272727")
   }
 
+  /// The one-instruction division gives what `/` and `%` give, signs and all, on both sides of where it
+  /// applies (a divisor past 64 bits, a quotient past 64 bits), and rounding through it is unchanged.
+  @Test func quotientAndRemainderAreTheOperators() {
+    let limit = Int128(UInt64.max)
+    var pairs: [(Int128, Int128)] = [
+      (0, 7), (7, 7), (6, 7), (-6, 7), (6, -7), (-6, -7), (limit, 1), (limit * (limit >> 2), limit), (limit << 1, 2),
+      (Int128.max, limit), (Int128.min, limit), (Int128.max, limit + 1), (Int128.min, -(limit + 1)), (Int128.max, 3),
+      (Int128.min + 1, -1), (1 << 64, 1 << 32), (-(1 << 100), 1 << 37),
+    ]
+    // The quotient's high word just below the divisor (one instruction), and at it (the operators).
+    for d: Int128 in [3, 1 << 40, (1 << 63) - 1] {  // (|n| < 2¹²⁷: the high word is below 2⁶³)
+      pairs.append(((d - 1) << 64 | limit, d))
+      pairs.append((-((d - 1) << 64 | limit), d))
+      if d < (1 << 62) { pairs.append((d << 64, d)) }
+    }
+    var x: UInt64 = 0x2545_F491_4F6C_DD1D
+    func next() -> UInt64 { x ^= x << 13; x ^= x >> 7; x ^= x << 17; return x }
+    for _ in 0..<2000 {
+      let n = Int128(Int64(bitPattern: next())) << Int(next() % 64) | Int128(next())
+      let d = Int128(Int64(bitPattern: next())) >> Int(next() % 63)
+      if d != 0 { pairs.append((n, d)) }
+    }
+    for (n, d) in pairs {
+      let (q, r) = Fixed.quotientAndRemainder(n, d)
+      #expect(q == n / d && r == n % d, "\(n) / \(d)")
+    }
+    // Halves: rounded by the rule, on both paths.
+    for (n, d) in [(Int128(5), Int128(2)), (-5, 2), (7, 2), (-7, -2), (limit * 5, limit * 2)] {
+      #expect(Fixed.divideRounded(n, d, rule: .halfUp) == (n / d) + ((n < 0) != (d < 0) ? -1 : 1))
+      let even = (n / d) % 2 == 0
+      #expect(Fixed.divideRounded(n, d, rule: .halfEven) == (even ? n / d : (n / d) + ((n < 0) != (d < 0) ? -1 : 1)))
+    }
+  }
+
   @Test func wideProductsAreExact() throws {
     let q = try #require(Fixed(parsing: "0.001")), r = try #require(Fixed(parsing: "0.000000001"))
     #expect(Wide(product: q, r).raw == 1_000_000)  // 1e-12 is exact at scale 1e-18

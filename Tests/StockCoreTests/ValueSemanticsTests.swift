@@ -117,12 +117,16 @@ import Testing
       actualQty: Fixed(2), qtyAfterTransaction: Fixed(2), incomingRate: Fixed(5), valuationRate: Fixed(5), stockValue: Fixed(10),
       stockValueDifference: Fixed(10))
     let plain = e
+    #expect(!plain.isTracked)
     e.batchNo = "LOT-1"
     var copy = e
     copy.serialNos = ["S1", "S2"]
     #expect(e.batchNo == "LOT-1" && e.serialNos.isEmpty && copy.batchNo == "LOT-1" && copy.serialNos == ["S1", "S2"])
+    #expect(e.isTracked && copy.isTracked)
+    copy.batchNo = ""
+    #expect(copy.isTracked)  // its serial numbers
     e.batchNo = ""
-    #expect(e == plain && e.hashValue == plain.hashValue)
+    #expect(e == plain && e.hashValue == plain.hashValue && !e.isTracked)
     var line = GLEntry(date: day, voucherType: .salesInvoice, voucherNo: "SI-1", account: "Debtors", debit: Fixed(10), credit: .zero)
     let bare = line
     line.party = "Customer"

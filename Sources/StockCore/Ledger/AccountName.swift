@@ -40,9 +40,16 @@ public struct AccountName: Sendable, Hashable, CustomStringConvertible {
   /// The empty name (an optional account left blank).
   public static let none = AccountName("")
 
+  /// The name's bytes as a CSV field writes them, unless it needs quotes or a formula guard (or is empty).
+  public var plainText: PlainText? { box.plainText }
+
   final class Box: Sendable {
     let name: String
-    init(_ name: String) { self.name = name }
+    let plainText: PlainText?
+    init(_ name: String) {
+      self.name = name
+      plainText = PlainText(name)
+    }
   }
 
   /// Every name interned so far, by its text.

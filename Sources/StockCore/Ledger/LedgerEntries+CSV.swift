@@ -10,7 +10,7 @@ extension StockLedgerEntry {
   public func write(places: Int, into w: inout ByteWriter) {
     w.date(date)
     w.time(time)
-    w.text(voucherType.rawValue)
+    w.text(plain: voucherType.plainName)
     w.text(voucherNo)
     w.text(itemCode)
     w.text(warehouse)
@@ -46,14 +46,14 @@ extension GLEntry {
   /// Writes the line's ``columns``.
   public func write(places: Int, into w: inout ByteWriter) {
     w.date(date)
-    w.text(voucherType.rawValue)
+    w.text(plain: voucherType.plainName)
     w.text(voucherNo)
-    w.text(account)
+    w.text(accountName)
     w.amount(debit, places: places)
     w.amount(credit, places: places)
     w.text(party)
-    w.text(againstAccount)
-    w.text(isAdjustment ? "1" : "0")
+    w.text(againstAccountName)
+    w.flag(isAdjustment)
     w.text(remarks)
   }
 

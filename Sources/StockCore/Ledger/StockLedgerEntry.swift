@@ -89,6 +89,9 @@ public struct StockLedgerEntry: Sendable, Hashable {
     get { tracking?.serialNos ?? [] }
     set { tracking = Tracking.make(batchNo: batchNo, serialNos: newValue) }
   }
+  /// Whether the entry moves a batch or serial numbers (its batch or its serial numbers are not empty).
+  /// - Complexity: O(1), without reading either.
+  public var isTracked: Bool { tracking != nil }
   /// Sets the batch and the serial numbers at once (one box, not one per field).
   public mutating func setTracking(batchNo: String, serialNos: [String]) {
     tracking = Tracking.make(batchNo: batchNo, serialNos: serialNos)

@@ -1,3 +1,5 @@
+import CSystem
+
 /// An exact decimal number: a signed integer count of 10⁻⁹ units, stored in `Int128`.
 ///
 /// Quantities, rates and amounts are all `Fixed`; the names `Quantity`, `Rate` and `Amount` document which
@@ -84,8 +86,7 @@ public struct Fixed: Sendable, Hashable, Comparable {
   /// `n ÷ d` rounded to an integer by `rule`.
   @inlinable
   static func divideRounded(_ n: Int128, _ d: Int128, rule: RoundingRule) -> Int128 {
-    var q = n / d
-    let r = n % d
+    var (q, r) = quotientAndRemainder(n, d)
     if r == 0 { return q }
     let negative = (n < 0) != (d < 0)
     let twiceR = (r < 0 ? -r : r) * 2
@@ -103,6 +104,20 @@ public struct Fixed: Sendable, Hashable, Comparable {
     }
     if roundAway { q += negative ? -1 : 1 }
     return q
+  }
+
+  /// `n / d` and `n % d` (truncating, as Swift's operators): by one 128-by-64-bit division when `d` fits in
+  /// 64 bits and the quotient does (every amount, rate and quantity divided here so far), else by the
+  /// operators.
+  /// - Complexity: O(1).
+  @inlinable
+  static func quotientAndRemainder(_ n: Int128, _ d: Int128) -> (quotient: Int128, remainder: Int128) {
+    let (nm, dm) = (n.magnitude, d.magnitude)
+    guard dm >> 64 == 0, nm >> 64 < dm else { return (n / d, n % d) }
+    var r: UInt64 = 0
+    let q = stockledger_divide_wide(UInt64(truncatingIfNeeded: nm >> 64), UInt64(truncatingIfNeeded: nm), UInt64(truncatingIfNeeded: dm), &r)
+    let (qi, ri) = (Int128(q), Int128(r))
+    return ((n < 0) != (d < 0) ? -qi : qi, n < 0 ? -ri : ri)
   }
 }
 

@@ -8,7 +8,7 @@
 /// reading, validation, the timeline, posting and the ledger record, and each stage's copy costs a reference
 /// count instead of the whole voucher (a million vouchers kept half a gigabyte less, BENCHMARKS.md).
 public struct Voucher: Sendable, Hashable {
-  var storage: Storage
+  @usableFromInline var storage: Storage
 
   /// The fields. Mutated only through `unique()`, so never while shared, and never by two accesses at once:
   /// the runtime's exclusivity check on every field read (4 % of a run's instructions) is left out.
@@ -16,20 +16,20 @@ public struct Voucher: Sendable, Hashable {
   /// The fields every voucher uses are stored here, the ones most leave blank (return and against
   /// references, remarks, tax and additional-cost rows, an XML column and element) in a ``Rare`` box made
   /// on the first write: 112 bytes a voucher instead of 224 (a million-voucher run holds every voucher).
-  final class Storage: @unchecked Sendable {
-    @exclusivity(unchecked) var no: String
-    @exclusivity(unchecked) var party: String = ""
-    @exclusivity(unchecked) var file: String
-    @exclusivity(unchecked) var line: Int
-    @exclusivity(unchecked) var date: BusinessDate
-    @exclusivity(unchecked) var time: BusinessTime
-    @exclusivity(unchecked) var items: [ItemRow] = []
-    @exclusivity(unchecked) var rare: Rare? = nil
-    @exclusivity(unchecked) var type: VoucherType
-    @exclusivity(unchecked) var action: VoucherAction = .submit
-    @exclusivity(unchecked) var purpose: Purpose? = nil
-    @exclusivity(unchecked) var isReturn: Bool = false
-    @exclusivity(unchecked) var updateStock: Bool = false
+  @usableFromInline final class Storage: @unchecked Sendable {
+    @usableFromInline @exclusivity(unchecked) var no: String
+    @usableFromInline @exclusivity(unchecked) var party: String = ""
+    @usableFromInline @exclusivity(unchecked) var file: String
+    @usableFromInline @exclusivity(unchecked) var line: Int
+    @usableFromInline @exclusivity(unchecked) var date: BusinessDate
+    @usableFromInline @exclusivity(unchecked) var time: BusinessTime
+    @usableFromInline @exclusivity(unchecked) var items: [ItemRow] = []
+    @usableFromInline @exclusivity(unchecked) var rare: Rare? = nil
+    @usableFromInline @exclusivity(unchecked) var type: VoucherType
+    @usableFromInline @exclusivity(unchecked) var action: VoucherAction = .submit
+    @usableFromInline @exclusivity(unchecked) var purpose: Purpose? = nil
+    @usableFromInline @exclusivity(unchecked) var isReturn: Bool = false
+    @usableFromInline @exclusivity(unchecked) var updateStock: Bool = false
 
     init(type: VoucherType, no: String, date: BusinessDate, time: BusinessTime, source: SourceLocation) {
       self.type = type
@@ -67,14 +67,14 @@ public struct Voucher: Sendable, Hashable {
   }
 
   /// The fields most vouchers leave blank. Only ever mutated through a uniquely held ``Storage``.
-  final class Rare: @unchecked Sendable {
-    @exclusivity(unchecked) var returnAgainst = ""
-    @exclusivity(unchecked) var againstVoucher = ""
-    @exclusivity(unchecked) var remarks = ""
-    @exclusivity(unchecked) var taxes: [ChargeRow] = []
-    @exclusivity(unchecked) var additionalCosts: [ChargeRow] = []
-    @exclusivity(unchecked) var column: Int?
-    @exclusivity(unchecked) var element: String?
+  @usableFromInline final class Rare: @unchecked Sendable {
+    @usableFromInline @exclusivity(unchecked) var returnAgainst = ""
+    @usableFromInline @exclusivity(unchecked) var againstVoucher = ""
+    @usableFromInline @exclusivity(unchecked) var remarks = ""
+    @usableFromInline @exclusivity(unchecked) var taxes: [ChargeRow] = []
+    @usableFromInline @exclusivity(unchecked) var additionalCosts: [ChargeRow] = []
+    @usableFromInline @exclusivity(unchecked) var column: Int?
+    @usableFromInline @exclusivity(unchecked) var element: String?
 
     init(column: Int? = nil, element: String? = nil) {
       self.column = column
@@ -103,67 +103,67 @@ public struct Voucher: Sendable, Hashable {
   }
 
   public var type: VoucherType {
-    get { storage.type }
+    @inlinable get { storage.type }
     _modify { let s = unique(); yield &s.type }
     set { unique().type = newValue }
   }
   public var no: String {
-    get { storage.no }
+    @inlinable get { storage.no }
     _modify { let s = unique(); yield &s.no }
     set { unique().no = newValue }
   }
   public var date: BusinessDate {
-    get { storage.date }
+    @inlinable get { storage.date }
     _modify { let s = unique(); yield &s.date }
     set { unique().date = newValue }
   }
   public var time: BusinessTime {
-    get { storage.time }
+    @inlinable get { storage.time }
     _modify { let s = unique(); yield &s.time }
     set { unique().time = newValue }
   }
   public var action: VoucherAction {
-    get { storage.action }
+    @inlinable get { storage.action }
     _modify { let s = unique(); yield &s.action }
     set { unique().action = newValue }
   }
   public var purpose: Purpose? {
-    get { storage.purpose }
+    @inlinable get { storage.purpose }
     _modify { let s = unique(); yield &s.purpose }
     set { unique().purpose = newValue }
   }
   public var party: String {
-    get { storage.party }
+    @inlinable get { storage.party }
     _modify { let s = unique(); yield &s.party }
     set { unique().party = newValue }
   }
   public var isReturn: Bool {
-    get { storage.isReturn }
+    @inlinable get { storage.isReturn }
     _modify { let s = unique(); yield &s.isReturn }
     set { unique().isReturn = newValue }
   }
   public var returnAgainst: String {
-    get { storage.rare?.returnAgainst ?? "" }
+    @inlinable get { storage.rare?.returnAgainst ?? "" }
     _modify { let r = unique().rareFields; yield &r.returnAgainst }
     set { if !newValue.isEmpty || storage.rare != nil { unique().rareFields.returnAgainst = newValue } }
   }
   public var updateStock: Bool {
-    get { storage.updateStock }
+    @inlinable get { storage.updateStock }
     _modify { let s = unique(); yield &s.updateStock }
     set { unique().updateStock = newValue }
   }
   public var againstVoucher: String {
-    get { storage.rare?.againstVoucher ?? "" }
+    @inlinable get { storage.rare?.againstVoucher ?? "" }
     _modify { let r = unique().rareFields; yield &r.againstVoucher }
     set { if !newValue.isEmpty || storage.rare != nil { unique().rareFields.againstVoucher = newValue } }
   }
   public var remarks: String {
-    get { storage.rare?.remarks ?? "" }
+    @inlinable get { storage.rare?.remarks ?? "" }
     _modify { let r = unique().rareFields; yield &r.remarks }
     set { if !newValue.isEmpty || storage.rare != nil { unique().rareFields.remarks = newValue } }
   }
   public var items: [ItemRow] {
-    get { storage.items }
+    @inlinable get { storage.items }
     _modify { let s = unique(); yield &s.items }
     set { unique().items = newValue }
   }
@@ -177,12 +177,12 @@ public struct Voucher: Sendable, Hashable {
   }
 
   public var taxes: [ChargeRow] {
-    get { storage.rare?.taxes ?? [] }
+    @inlinable get { storage.rare?.taxes ?? [] }
     _modify { let r = unique().rareFields; yield &r.taxes }
     set { if !newValue.isEmpty || storage.rare != nil { unique().rareFields.taxes = newValue } }
   }
   public var additionalCosts: [ChargeRow] {
-    get { storage.rare?.additionalCosts ?? [] }
+    @inlinable get { storage.rare?.additionalCosts ?? [] }
     _modify { let r = unique().rareFields; yield &r.additionalCosts }
     set { if !newValue.isEmpty || storage.rare != nil { unique().rareFields.additionalCosts = newValue } }
   }
@@ -318,47 +318,47 @@ public struct ItemRow: Sendable, Hashable {
   }
 
   public var batchNo: String {
-    get { extras?.batchNo ?? "" }
+    @inlinable get { extras?.batchNo ?? "" }
     set { if !newValue.isEmpty || extras != nil { editExtras { $0.batchNo = newValue } } }
   }
   public var serialNos: [String] {
-    get { extras?.serialNos ?? [] }
+    @inlinable get { extras?.serialNos ?? [] }
     set { if !newValue.isEmpty || extras != nil { editExtras { $0.serialNos = newValue } } }
   }
   public var barcode: String {
-    get { extras?.barcode ?? "" }
+    @inlinable get { extras?.barcode ?? "" }
     set { if !newValue.isEmpty || extras != nil { editExtras { $0.barcode = newValue } } }
   }
   public var uom: String {
-    get { extras?.uom ?? "" }
+    @inlinable get { extras?.uom ?? "" }
     set { if !newValue.isEmpty || extras != nil { editExtras { $0.uom = newValue } } }
   }
   public var conversionFactor: Fixed? {
-    get { extras?.conversionFactor }
+    @inlinable get { extras?.conversionFactor }
     set { if newValue != nil || extras != nil { editExtras { $0.conversionFactor = newValue } } }
   }
   public var batchExpiryDate: BusinessDate? {
-    get { extras?.batchExpiryDate }
+    @inlinable get { extras?.batchExpiryDate }
     set { if newValue != nil || extras != nil { editExtras { $0.batchExpiryDate = newValue } } }
   }
   public var batchManufacturingDate: BusinessDate? {
-    get { extras?.batchManufacturingDate }
+    @inlinable get { extras?.batchManufacturingDate }
     set { if newValue != nil || extras != nil { editExtras { $0.batchManufacturingDate = newValue } } }
   }
   public var expenseAccount: String {
-    get { extras?.expenseAccount ?? "" }
+    @inlinable get { extras?.expenseAccount ?? "" }
     set { if !newValue.isEmpty || extras != nil { editExtras { $0.expenseAccount = newValue } } }
   }
   public var incomeAccount: String {
-    get { extras?.incomeAccount ?? "" }
+    @inlinable get { extras?.incomeAccount ?? "" }
     set { if !newValue.isEmpty || extras != nil { editExtras { $0.incomeAccount = newValue } } }
   }
   public var costCenter: String {
-    get { extras?.costCenter ?? "" }
+    @inlinable get { extras?.costCenter ?? "" }
     set { if !newValue.isEmpty || extras != nil { editExtras { $0.costCenter = newValue } } }
   }
   public var remarks: String {
-    get { extras?.remarks ?? "" }
+    @inlinable get { extras?.remarks ?? "" }
     set { if !newValue.isEmpty || extras != nil { editExtras { $0.remarks = newValue } } }
   }
 
@@ -376,11 +376,11 @@ public struct ItemRow: Sendable, Hashable {
   /// The rarely set fields, and qty and rate when too wide to pack. Only ever mutated while uniquely
   /// referenced.
   @usableFromInline final class Extras: @unchecked Sendable, Hashable {
-    var barcode = "", uom = "", expenseAccount = "", incomeAccount = "", costCenter = "", remarks = "", batchNo = ""
-    var serialNos: [String] = []
-    var conversionFactor: Fixed?
-    var batchExpiryDate: BusinessDate?
-    var batchManufacturingDate: BusinessDate?
+    @usableFromInline var barcode = "", uom = "", expenseAccount = "", incomeAccount = "", costCenter = "", remarks = "", batchNo = ""
+    @usableFromInline var serialNos: [String] = []
+    @usableFromInline var conversionFactor: Fixed?
+    @usableFromInline var batchExpiryDate: BusinessDate?
+    @usableFromInline var batchManufacturingDate: BusinessDate?
     @usableFromInline var wideQty: Fixed?
     @usableFromInline var wideRate: Fixed?
 

@@ -12,6 +12,28 @@ public enum VoucherType: String, Sendable, CaseIterable, Hashable {
 
   /// Orders move no stock; they reserve, order or plan it.
   public var isOrder: Bool { self == .salesOrder || self == .purchaseOrder || self == .workOrder }
+
+  /// The name (`rawValue`) as a CSV field writes it (``ByteWriter/text(plain:)``): every line of the
+  /// ledgers names its voucher type.
+  /// - Complexity: O(1).
+  public var plainName: PlainText { VoucherType.plainNames[ordinal] }
+
+  /// Every type's name, in the order of `allCases`.
+  private static let plainNames = allCases.map { PlainText($0.rawValue)! }
+  /// The position in `allCases`.
+  private var ordinal: Int {
+    switch self {
+    case .purchaseReceipt: 0
+    case .purchaseInvoice: 1
+    case .deliveryNote: 2
+    case .salesInvoice: 3
+    case .stockEntry: 4
+    case .stockReconciliation: 5
+    case .salesOrder: 6
+    case .purchaseOrder: 7
+    case .workOrder: 8
+    }
+  }
 }
 
 /// `purpose` of a Stock Entry (or `Opening Stock` of a Stock Reconciliation).

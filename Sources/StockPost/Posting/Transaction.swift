@@ -143,7 +143,9 @@ struct Transaction {
   /// Fills `rowItems` for the voucher (its array kept from voucher to voucher).
   private mutating func lookUpItems() {
     rowItems.removeAll(keepingCapacity: true)
-    for row in voucher.items { rowItems.append(masters.item(row.itemCode)) }
+    // (By index: a loop over the rows copied each, retaining its four names, to read one.)
+    let rows = voucher.items
+    for p in rows.indices { rowItems.append(masters.item(rows[p].itemCode)) }
   }
 
   struct KnownRows: Sequence, IteratorProtocol {
@@ -432,7 +434,7 @@ struct Transaction {
     let (batch, serials) = (row.batchNo, row.serialNos)
     if !batch.isEmpty || !serials.isEmpty { e.setTracking(batchNo: batch, serialNos: serials) }
     if entries.count == entries.capacity { beforeGrowing?() }
-    entries.append(e)
+    entries.append(consume e)
     return (outcome.stockValueDifference, outgoingRate)
   }
 

@@ -97,21 +97,23 @@ extension CSVVoucherReader.Rows {
     guard !bytes(.itemCode).isEmpty, let isFinished = flag(bytes(.isFinishedItem)), let isScrap = flag(bytes(.isScrapItem)) else { return false }
     guard let qty = number(bytes(.qty)), let rate = number(bytes(.rate)) else { return false }
     var v = Voucher(type: type, no: no, date: date, time: time, source: SourceLocation(file: file, line: line))
-    v.purpose = purpose
-    v.party = text(.party)
-    v.isReturn = isReturn
-    v.returnAgainst = text(.returnAgainst)
-    v.updateStock = updateStock
-    v.againstVoucher = text(.againstVoucher)
+    // Only what differs from a new voucher's and row's defaults is set (each set of a voucher's field is a
+    // call that checks its box is not shared; most of these columns are blank).
+    if let purpose { v.purpose = purpose }
+    if !bytes(.party).isEmpty { v.party = text(.party) }
+    if isReturn { v.isReturn = true }
+    if !bytes(.returnAgainst).isEmpty { v.returnAgainst = text(.returnAgainst) }
+    if updateStock { v.updateStock = true }
+    if !bytes(.againstVoucher).isEmpty { v.againstVoucher = text(.againstVoucher) }
     var item = ItemRow(line: line, itemCode: text(.itemCode))
     item.warehouse = text(.warehouse)
-    item.sourceWarehouse = text(.sourceWarehouse)
-    item.targetWarehouse = text(.targetWarehouse)
+    if !bytes(.sourceWarehouse).isEmpty { item.sourceWarehouse = text(.sourceWarehouse) }
+    if !bytes(.targetWarehouse).isEmpty { item.targetWarehouse = text(.targetWarehouse) }
     item.isFinishedItem = isFinished
     item.isScrapItem = isScrap
-    item.qty = qty
-    item.rate = rate
-    item.batchNo = text(.batchNo)
+    if let qty { item.qty = qty }
+    if let rate { item.rate = rate }
+    if !bytes(.batchNo).isEmpty { item.batchNo = text(.batchNo) }
     v.items = [item]
     count += 1
     builders.append(VoucherBuilder(line: line, voucher: v))

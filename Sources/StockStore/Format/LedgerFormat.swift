@@ -207,7 +207,9 @@ public enum LedgerFormat {
     // The columns in ``VoucherColumn`` order, written one after another (a loop over the thirty-five with a
     // switch for each cost five thousand instructions a row; `LedgerFormatTests` checks the order).
     for r in v.items {
-      text(v.type.rawValue)
+      w.emptyFields(blank)  // (none: a row begins with its type)
+      blank = 0
+      w.text(plain: v.type.plainName)
       text(v.no)
       present(v.date) { $0.date($1) }
       present(v.time) { $0.time($1) }

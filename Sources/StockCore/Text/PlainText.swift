@@ -1,0 +1,27 @@
+/// The UTF-8 bytes of a name that a CSV field holds as they are: no comma, quote or line break, and not
+/// beginning like a formula (``ByteWriter/text(plain:)`` writes them without scanning them).
+///
+/// Made once for each of a few names (voucher types, interned account names) and kept for the life of
+/// the process: the bytes are never freed, so a `PlainText` copies as two words, without a reference count
+/// (and is shared between threads: the bytes are never written after it is made).
+/// The ledgers write these names on every GL line and stock ledger entry; as strings, each field was
+/// scanned for quotes and formulas again (about 190 instructions a field).
+public struct PlainText: @unchecked Sendable {
+  @usableFromInline let base: UnsafePointer<UInt8>
+  @usableFromInline let count: Int
+
+  /// The bytes of `text`, or nil when a field of it needs quotes or a formula guard (or it is empty:
+  /// ``ByteWriter/text(_:)`` writes those as they are).
+  /// - Complexity: O(length of `text`); the bytes are allocated and never freed.
+  public init?(_ text: String) {
+    var text = text
+    let plain = text.withUTF8 { u in
+      !u.isEmpty && !ByteWriter.needsQuotes(u) && !ByteWriter.mayBeFormula(u)
+    }
+    guard plain else { return nil }
+    let bytes = Array(text.utf8)
+    let stored = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
+    stored.initialize(from: bytes, count: bytes.count)
+    (base, count) = (UnsafePointer(stored), bytes.count)
+  }
+}
