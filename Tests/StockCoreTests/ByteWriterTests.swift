@@ -33,6 +33,11 @@ import Testing
       let cents = f.rounded(places: 2, rule: .halfUp)
       #expect(written { $0.amount(cents, places: 2) } == cents.formatted(places: 2), "amount \(cents.raw)")
       #expect(written { $0.amount(f, places: 9) } == f.formatted(places: 9), "amount \(f.raw)")
+      // Other currency precisions (0 to 4 places: the divisor is not the constant of two places).
+      for places in [0, 1, 3, 4] {
+        let rounded = f.rounded(places: places, rule: .halfUp)
+        #expect(written { $0.amount(rounded, places: places) } == rounded.formatted(places: places), "amount \(rounded.raw) at \(places)")
+      }
     }
   }
 

@@ -290,7 +290,7 @@ public struct ByteWriter: Sendable {
       let sign = negative && (whole != 0 || fraction != 0) ? 1 : 0
       let wholeWidth = ByteWriter.decimalWidth(whole)
       let total = comma + sign + wholeWidth + (shown > 0 ? 1 + shown : 0)
-      let p = room(total)
+      let p = room(total + 8)  // (room for the fraction's nine zeros below, of which `total` are kept)
       var i = 0
       if comma == 1 { p[0] = 44; i = 1 }
       if sign == 1 { p[i] = 45; i += 1 }
@@ -298,7 +298,11 @@ public struct ByteWriter: Sendable {
       i += wholeWidth
       if shown > 0 {
         p[i] = 46
-        ByteWriter.writeDigits(fraction, width: shown, to: p + i + 1)
+        // The fraction's leading zeros: nine written at once, its digits over the last of them (padded
+        // one by one, the few zeros were a call to `memset`).
+        UnsafeMutableRawPointer(p + i + 1).storeBytes(of: 0x3030_3030_3030_3030 as UInt64, as: UInt64.self)
+        p[i + 9] = 48
+        ByteWriter.writeDigits(fraction, width: shown, to: p + i + 1, padded: true)
       }
       buffer.count += total
       return
@@ -319,11 +323,22 @@ public struct ByteWriter: Sendable {
   @inline(__always) static func fraction(_ frac: UInt64, places: Int, trim: Bool) -> (digits: UInt64, shown: Int) {
     var f = frac
     var shown = min(places, Fixed.scale)
-    if !trim { return (f / UInt64(Fixed.pow10(Fixed.scale - shown)), shown) }
+    if !trim {
+      // Amounts (2 places, the usual currency precision) by a constant divisor: a multiplication.
+      if shown == 2 { return (f / 10_000_000, 2) }
+      return (f / ByteWriter.powerOfTen(Fixed.scale - shown), shown)
+    }
     if f == 0 { return (0, 0) }
     while f % 1000 == 0 { f /= 1000; shown -= 3 }
     while f % 10 == 0 { f /= 10; shown -= 1 }
     return (f, shown)
+  }
+
+  /// 10ⁿ for n in 0...9 (without the lazily made table of `Fixed`).
+  @inline(__always) static func powerOfTen(_ n: Int) -> UInt64 {
+    var p: UInt64 = 1
+    for _ in 0..<n { p &*= 10 }
+    return p
   }
 
   /// "00" to "99": the two digits of every number below 100, written two at a time (a literal: its bytes
@@ -347,7 +362,8 @@ public struct ByteWriter: Sendable {
 
   /// Writes `value` in decimal into `width` bytes at `p`, zero-padded: two digits per division.
   /// `width` is at least ``decimalWidth(_:)``.
-  @inline(__always) static func writeDigits(_ value: UInt64, width: Int, to p: UnsafeMutablePointer<UInt8>) {
+  /// With `padded`, the bytes before the digits are already zeros and are left as they are.
+  @inline(__always) static func writeDigits(_ value: UInt64, width: Int, to p: UnsafeMutablePointer<UInt8>, padded: Bool = false) {
     let pairs = digitPairs
     var v = value
     var i = width
@@ -367,6 +383,7 @@ public struct ByteWriter: Sendable {
       i -= 1
       p[i] = UInt8(truncatingIfNeeded: 48 &+ v)
     }
+    if padded { return }
     while i > 0 {
       i -= 1
       p[i] = 48
