@@ -290,7 +290,7 @@ public struct ByteWriter: Sendable {
       let sign = negative && (whole != 0 || fraction != 0) ? 1 : 0
       let wholeWidth = ByteWriter.decimalWidth(whole)
       let total = comma + sign + wholeWidth + (shown > 0 ? 1 + shown : 0)
-      let p = room(total + 8)  // (room for the fraction's nine zeros below, of which `total` are kept)
+      let p = room(total + 8)  // (room for the fraction's eight zeros below, of which `total` are kept)
       var i = 0
       if comma == 1 { p[0] = 44; i = 1 }
       if sign == 1 { p[i] = 45; i += 1 }
@@ -298,10 +298,9 @@ public struct ByteWriter: Sendable {
       i += wholeWidth
       if shown > 0 {
         p[i] = 46
-        // The fraction's leading zeros: nine written at once, its digits over the last of them (padded
-        // one by one, the few zeros were a call to `memset`).
+        // The fraction's leading zeros (at most eight: its last digit is always written) at once, its
+        // digits over them (padded one by one, the few zeros were a call to `memset`).
         UnsafeMutableRawPointer(p + i + 1).storeBytes(of: 0x3030_3030_3030_3030 as UInt64, as: UInt64.self)
-        p[i + 9] = 48
         ByteWriter.writeDigits(fraction, width: shown, to: p + i + 1, padded: true)
       }
       buffer.count += total
