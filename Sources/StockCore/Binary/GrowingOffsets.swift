@@ -3,7 +3,7 @@
 /// (none below 4 GB). Ten million offsets are 40 MB instead of 80.
 public struct GrowingOffsets: RandomAccessCollection, Sendable {
   /// The low 32 bits of each offset.
-  private var low: [UInt32] = []
+  @usableFromInline private(set) var low: [UInt32] = []
   /// The positions at which the offsets passed another multiple of 2³², in order (a position may be
   /// listed more than once when one step passed several).
   private var wraps: [Int] = []
@@ -12,8 +12,9 @@ public struct GrowingOffsets: RandomAccessCollection, Sendable {
 
   public init() {}
 
-  public var startIndex: Int { 0 }
-  public var endIndex: Int { low.count }
+  @inlinable public var startIndex: Int { 0 }
+  /// (Inlined: the replay and the shelf ask it for every voucher, across modules.)
+  @inlinable public var endIndex: Int { low.count }
 
   /// Makes room for `count` offsets in all.
   public mutating func reserveCapacity(_ count: Int) { low.reserveCapacity(count) }
