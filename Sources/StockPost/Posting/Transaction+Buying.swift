@@ -43,7 +43,9 @@ extension Transaction {
     let taxes = v.taxes.map { ($0, chargeAmount($0, netTotal: netTotal)) }
     let valuationTotal = taxes.filter { $0.0.category.addsToValuation }.reduce(Amount.zero) { $0 + $1.1 }
     let totalTaxes = taxes.filter { $0.0.category.addsToTotal }.reduce(Amount.zero) { $0 + $1.1 }
-    let sign: (Amount) -> Amount = { v.isReturn ? -$0 : $0 }
+    // (A local function of a flag: a closure over the voucher retained it.)
+    let isReturn = v.isReturn
+    func sign(_ a: Amount) -> Amount { isReturn ? -a : a }
 
     if movesStock {
       // No valuation taxes (most receipts): every share is zero, as distributing nothing gives; no array.

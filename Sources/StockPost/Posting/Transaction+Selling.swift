@@ -14,7 +14,9 @@ extension Transaction {
     let original = original()
     if v.isReturn && !v.returnAgainst.isEmpty && original == nil { return }
     fulfilling = fulfilledOrder(.salesOrder)
-    let sign: (Amount) -> Amount = { v.isReturn ? -$0 : $0 }
+    // (A local function of a flag: a closure over the voucher retained it.)
+    let isReturn = v.isReturn
+    func sign(_ a: Amount) -> Amount { isReturn ? -a : a }
     if movesStock {
       for (i, row, item) in knownRows {
         let qty = masters.stockQty(row, item)
