@@ -330,6 +330,8 @@ struct Check {
 
   mutating func charges() {
     let v = voucher
+    // (Most vouchers have none: the joined list below was made for every voucher.)
+    guard !v.taxes.isEmpty || !v.additionalCosts.isEmpty else { return }
     let taxable = type == .purchaseReceipt || type == .purchaseInvoice || type == .salesInvoice || type == .deliveryNote
     for c in v.taxes + v.additionalCosts {
       if let a = c.amount, !a.hasAtMost(places: company.currencyPrecision) {
