@@ -269,7 +269,8 @@ struct RunWork {
 
     init(_ problems: VoucherProblems?, of v: Voucher, arithmetic company: Company.Arithmetic) {
       self.problems = problems
-      hash = NumberHash(value: v.no.hashValue)
+      // (`NameHash`: equal numbers hash alike, as with `hashValue`, for a quarter of its instructions.)
+      hash = NumberHash(value: Int(truncatingIfNeeded: NameHash.hash(v.no)))
       action = v.action
       var qty = Quantity.zero, value = Amount.zero
       let items = v.items
