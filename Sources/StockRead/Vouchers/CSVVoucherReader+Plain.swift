@@ -78,7 +78,7 @@ extension CSVVoucherReader.Rows {
     // its way after all.)
     guard checksRepeatsAfter || builderIndex.entered(no, default: next) == next else { return false }
     // Voucher-level fields.
-    guard let type = VoucherType.names.match(bytes(.voucherType)), let date = BusinessDate.parse(bytes(.postingDate)) else { return false }
+    guard let type = VoucherType.names.match(bytes(.voucherType)), let date = postingDate(bytes(.postingDate)) else { return false }
     var time = BusinessTime.midnight
     let timeBytes = bytes(.postingTime)
     if !timeBytes.isEmpty {
@@ -121,6 +121,18 @@ extension CSVVoucherReader.Rows {
     last = next
     lastNo = no
     return true
+  }
+
+  /// The date of a `posting_date` field (``BusinessDate/parse(_:)``), the last one's again when the bytes
+  /// are the same (``lastDate``).
+  private mutating func postingDate(_ b: UnsafeBufferPointer<UInt8>) -> BusinessDate? {
+    guard b.count == 10, let base = b.baseAddress else { return BusinessDate.parse(b) }
+    let raw = UnsafeRawPointer(base)
+    let (word, tail) = (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self))
+    if let last = lastDate, last.word == word, last.tail == tail { return last.date }
+    guard let date = BusinessDate.parse(b) else { return nil }
+    lastDate = (word, tail, date)
+    return date
   }
 
   /// A flag the plain way reads: blank or `0` (false), `1` (true); nil for anything else.

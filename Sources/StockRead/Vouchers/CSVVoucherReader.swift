@@ -82,6 +82,10 @@ public enum CSVVoucherReader {
     /// The builder of the last row, and its number.
     var last = -1
     var lastNo = ""
+    /// The last posting date the plain path parsed, and its ten bytes (as a word and a half-word): rows
+    /// come in runs of one date, and parsing one (its digits, the calendar's arithmetic) was about 300
+    /// instructions a row.
+    var lastDate: (word: UInt64, tail: UInt16, date: BusinessDate)?
     private var row: RawVoucherRow
 
     /// - Parameter lines: how many lines the part has at most (room is made for as many vouchers, so the
