@@ -340,7 +340,7 @@ struct Replay {
   /// The same into `keys` (emptied first: a buffer reused from voucher to voucher by the history of a
   /// million vouchers).
   static func stockKeys(_ v: VoucherSketch, into keys: inout [StockKey], original: (String) -> [StockKey]) {
-    keys.removeAll(keepingCapacity: true)
+    keys.removeAllScratch()
     appendStockKeys(v, to: &keys, original: original)
     keys.uniqueSort(from: 0)
   }

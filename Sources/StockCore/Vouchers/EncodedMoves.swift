@@ -29,7 +29,7 @@ public struct EncodedMoves {
     _ = try r.string(keeping: false)
     _ = try r.count(limit: .max)
     _ = try r.int()
-    if !moves.isEmpty { moves.removeAll(keepingCapacity: true) }
+    moves.removeAllScratch()
     for _ in 0..<(try r.count()) {
       _ = try r.int()
       let item = try r.stringBytes()

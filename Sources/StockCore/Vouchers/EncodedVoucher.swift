@@ -38,7 +38,7 @@ public struct EncodedVoucher {
     _ = try r.int()  // line
     let count = try r.count()
     guard count > 0 else { return false }
-    if !rows.isEmpty { rows.removeAll(keepingCapacity: true) }
+    rows.removeAllScratch()
     for _ in 0..<count {
       _ = try r.int()  // line
       var row = Row()

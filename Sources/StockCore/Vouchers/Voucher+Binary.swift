@@ -252,7 +252,7 @@ public struct VoucherSketch: Sendable {
   public mutating func fill(from v: Voucher) {
     (type, action, no, date) = (v.type, v.action, v.no, v.date)
     (returnAgainst, againstVoucher) = (v.returnAgainst, v.againstVoucher)
-    if !rows.isEmpty { rows.removeAll(keepingCapacity: true) }
+    rows.removeAllScratch()
     voucher = v
   }
 
@@ -289,7 +289,7 @@ public struct VoucherSketch: Sendable {
   mutating func fill(decoding r: inout RawByteReader, rows withRows: Bool) throws(BinaryFormatError) {
     let h = try Voucher.Head(decoding: &r, keepingParty: false)
     (type, action, no, date) = (h.type, h.action, h.no, h.date)
-    if !rows.isEmpty { rows.removeAll(keepingCapacity: true) }
+    rows.removeAllScratch()
     (returnAgainst, againstVoucher, voucher) = ("", "", nil)
     if h.hasRare {
       let rare = try Voucher.Rare(decoding: &r)

@@ -29,7 +29,7 @@ struct GLBuilder: Sendable {
   }
 
   /// Empties the builder, keeping its room (the engine reuses one builder for every voucher).
-  mutating func removeAll() { lines.removeAll(keepingCapacity: true) }
+  mutating func removeAll() { lines.removeAllScratch() }
 
   /// Credit `account` by `amount`.
   mutating func credit(_ account: AccountName, _ amount: Amount, party: String = "") { debit(account, -amount, party: party) }

@@ -23,7 +23,7 @@ extension Transaction {
     // What each row is worth, by its position, in the transaction's array kept from voucher to voucher
     // (five tables of a row or two, built, hashed and freed per transfer, were a few per cent of the
     // posting core at a million vouchers).
-    entryRows.removeAll(keepingCapacity: true)
+    entryRows.removeAllScratch()
     entryRows.append(contentsOf: repeatElement(EntryRow(), count: rows.count))
     for (i, (row, item)) in rows.enumerated() where !row.sourceWarehouse.isEmpty {
       let qty = masters.stockQty(row, item)

@@ -65,7 +65,7 @@ struct Transaction {
       }
     }
     mutating func removeAll() {
-      edits.removeAll(keepingCapacity: true)
+      edits.removeAllScratch()
       if !replaced.isEmpty { replaced.removeAll(keepingCapacity: true) }
     }
   }
@@ -142,7 +142,7 @@ struct Transaction {
 
   /// Fills `rowItems` for the voucher (its array kept from voucher to voucher).
   private mutating func lookUpItems() {
-    rowItems.removeAll(keepingCapacity: true)
+    rowItems.removeAllScratch()
     // (By index: a loop over the rows copied each, retaining its four names, to read one.)
     let rows = voucher.items
     for p in rows.indices { rowItems.append(masters.item(rows[p].itemCode)) }
@@ -215,7 +215,7 @@ struct Transaction {
   mutating func commit() {
     // Its states are in place.
     if !undo.isEmpty {
-      undo.removeAll(keepingCapacity: true)
+      undo.removeAllScratch()
       queueEdits.removeAll()
     }
     if rare != nil { rare!.commit(into: &base, returnAgainst: voucher.returnAgainst) }

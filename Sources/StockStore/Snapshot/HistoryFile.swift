@@ -90,7 +90,7 @@ public struct HistoryFile: Sendable {
       pendingKeys.uniqueSort(from: start)
       guard ids != nil else {
         encode(source: source, keys: pendingKeys[...])
-        return pendingKeys.removeAll(keepingCapacity: true)
+        return pendingKeys.removeAllScratch()
       }
       pendingEnds.append(pendingKeys.count)
       pendingSources.append(source)
