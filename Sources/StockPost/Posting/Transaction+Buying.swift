@@ -29,6 +29,9 @@ extension Transaction {
     // Document amounts (parallel to `knownRows`, as `shares`); a return row without a rate takes the
     // original's purchase rate.
     var nets: [Amount] = []
+    swap(&nets, &netsScratch)
+    nets.removeAllScratch()
+    defer { swap(&nets, &netsScratch) }
     for (_, row, item) in knownRows {
       if let rate = row.rate {
         nets.append(netAmount(row, rate: rate))

@@ -139,6 +139,9 @@ struct Transaction {
   /// begins: the families walk `knownRows` two or three times, and each walk looked every item up again
   /// (a hash of the code, a probe and a reference count: a tenth of posting).
   private(set) var rowItems: [Item?] = []
+  /// A purchase's net amount per known row, kept from voucher to voucher (``buying()`` takes it for the
+  /// voucher and puts it back: made anew, it was an allocation per receipt).
+  var netsScratch: [Amount] = []
 
   /// Fills `rowItems` for the voucher (its array kept from voucher to voucher).
   private mutating func lookUpItems() {
