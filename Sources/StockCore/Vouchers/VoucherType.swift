@@ -18,9 +18,18 @@ public enum VoucherType: String, Sendable, CaseIterable, Hashable {
   /// - Complexity: O(1).
   public var plainName: PlainText { VoucherType.plainNames[ordinal] }
 
-  /// Every type's name, in the order of `allCases`.
-  private static let plainNames = allCases.map { PlainText($0.rawValue)! }
-  /// The position in `allCases`.
+  /// Every type's name, at its ``ordinal`` (each placed by its own ordinal, so the table does not depend
+  /// on the order of `allCases` matching the numbers below).
+  private static let plainNames: [PlainText] = {
+    var names = [PlainText?](repeating: nil, count: allCases.count)
+    for type in allCases {
+      precondition(names[type.ordinal] == nil, "two voucher types share the ordinal \(type.ordinal)")
+      names[type.ordinal] = PlainText(type.rawValue)
+    }
+    return names.map { $0! }  // every type's name is plain: no comma, quote or formula
+  }()
+  /// A number of its own for each type, 0 to `allCases.count - 1` (the switch is exhaustive: a new type
+  /// must be given one).
   private var ordinal: Int {
     switch self {
     case .purchaseReceipt: 0
