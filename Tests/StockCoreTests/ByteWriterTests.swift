@@ -106,8 +106,26 @@ import Testing
     }
   }
 
+  /// Fields of every length up to past two words are copied whole, after their comma, whatever the
+  /// copy's path (word reads and writes up to 16 bytes, `memmove` past them), and nothing beyond them.
+  @Test func textFieldsOfEveryLengthAreTheirBytes() {
+    for n in 0...40 {
+      let name = String((0..<n).map { Character(UnicodeScalar(UInt8(97 + $0 % 26))) })
+      let native = name + String(repeating: "é", count: n % 3)  // past fifteen bytes: a string with storage
+      for field in [name, native] {
+        #expect(written { $0.text(field); $0.text(field); $0.endRow() } == field + "," + field + "\n", "\(n)")
+        #expect(written { $0.text("x"); $0.text(field); $0.text("y") } == "x," + field + ",y", "\(n)")
+        if let plain = PlainText(field) {
+          #expect(written { $0.text("x"); $0.text(plain: plain); $0.text("y") } == "x," + field + ",y", "\(n)")
+        }
+      }
+    }
+  }
+
   @Test func blankFieldsTogetherAreBlankFieldsOneByOne() {
-    for (before, n) in [(0, 0), (0, 1), (0, 3), (1, 0), (1, 1), (2, 4)] {
+    var cases = [(0, 0), (0, 1), (0, 3), (1, 0), (1, 1), (2, 4)]
+    for n in 5...40 { cases += [(0, n), (1, n)] }  // past one and two words of commas
+    for (before, n) in cases {
       let together = written { w in
         for _ in 0..<before { w.text("a") }
         w.emptyFields(n)

@@ -162,6 +162,11 @@ public struct Voucher: Sendable, Hashable {
     _modify { let r = unique().rareFields; yield &r.remarks }
     set { if !newValue.isEmpty || storage.rare != nil { unique().rareFields.remarks = newValue } }
   }
+  /// Whether the voucher has no box of rare fields: its return and against references, remarks, taxes and
+  /// additional costs are then all blank (a box may also exist with them blank). Writers skip those fields
+  /// on it without reading each one (a getter's string is retained and released).
+  /// - Complexity: O(1).
+  @inlinable public var leavesRareFieldsBlank: Bool { storage.rare == nil }
   public var items: [ItemRow] {
     @inlinable get { storage.items }
     _modify { let s = unique(); yield &s.items }
@@ -311,6 +316,12 @@ public struct ItemRow: Sendable, Hashable {
   public var sourceWarehouse: String = ""
   public var targetWarehouse: String = ""
   @usableFromInline var extras: Extras?
+
+  /// Whether the row has no box of rarely set fields: its barcode, UOM, conversion factor, batch and its
+  /// dates, serials, accounts, cost center and remarks are then blank, and its qty and rate packed (a box
+  /// whose fields are all cleared goes, so no box means exactly that).
+  /// - Complexity: O(1).
+  @inlinable public var leavesExtrasBlank: Bool { extras == nil }
 
   public init(line: Int, itemCode: String) {
     self.line = line

@@ -206,6 +206,11 @@ public enum LedgerFormat {
     }
     // The columns in ``VoucherColumn`` order, written one after another (a loop over the thirty-five with a
     // switch for each cost five thousand instructions a row; `LedgerFormatTests` checks the order).
+    // Fields in the boxes of rare fields (``Voucher/leavesRareFieldsBlank``, ``ItemRow/leavesExtrasBlank``)
+    // are counted blank without being read when there is no box: a string read through a getter is
+    // retained and released, twenty times a voucher of the usual kind.
+    func flag(_ on: Bool) { if on { text("1") } else { blank += 1 } }
+    let rareBlank = v.leavesRareFieldsBlank
     for r in v.items {
       w.emptyFields(blank)  // (none: a row begins with its type)
       blank = 0
@@ -213,43 +218,53 @@ public enum LedgerFormat {
       text(v.no)
       present(v.date) { $0.date($1) }
       present(v.time) { $0.time($1) }
-      text(v.action.rawValue)
-      text(v.purpose?.rawValue ?? "")
+      if v.action == .submit { blank += 1 } else { text(v.action.rawValue) }
+      if let purpose = v.purpose { text(purpose.rawValue) } else { blank += 1 }
       text(v.party)
-      text(v.isReturn ? "1" : "")
-      text(v.returnAgainst)
-      text(v.updateStock ? "1" : "")
-      text(v.againstVoucher)
+      flag(v.isReturn)
+      if rareBlank { blank += 1 } else { text(v.returnAgainst) }
+      flag(v.updateStock)
+      if rareBlank { blank += 1 } else { text(v.againstVoucher) }
       blank += 1  // row_type
       text(r.itemCode)
-      text(r.barcode)
+      let extrasBlank = r.leavesExtrasBlank
+      if extrasBlank { blank += 1 } else { text(r.barcode) }
       text(r.warehouse)
       text(r.sourceWarehouse)
       text(r.targetWarehouse)
-      text(r.isFinishedItem ? "1" : "")
-      text(r.isScrapItem ? "1" : "")
+      flag(r.isFinishedItem)
+      flag(r.isScrapItem)
       present(r.qty) { $0.plain($1) }
-      text(r.uom)
-      present(r.conversionFactor) { $0.plain($1) }
+      if extrasBlank {
+        blank += 2  // uom, conversion_factor
+      } else {
+        text(r.uom)
+        present(r.conversionFactor) { $0.plain($1) }
+      }
       present(r.rate) { $0.plain($1) }
-      text(r.batchNo)
-      present(r.batchExpiryDate) { $0.date($1) }
-      present(r.batchManufacturingDate) { $0.date($1) }
-      text(r.serialNos.isEmpty ? "" : r.serialNos.joined(separator: ";"))
-      text(r.expenseAccount)
-      text(r.incomeAccount)
-      text(r.costCenter)
+      if extrasBlank {
+        blank += 7  // batch_no, its two dates, serial_nos, the two accounts, cost_center
+      } else {
+        text(r.batchNo)
+        present(r.batchExpiryDate) { $0.date($1) }
+        present(r.batchManufacturingDate) { $0.date($1) }
+        text(r.serialNos.isEmpty ? "" : r.serialNos.joined(separator: ";"))
+        text(r.expenseAccount)
+        text(r.incomeAccount)
+        text(r.costCenter)
+      }
       blank += 4  // account, amount, tax_rate, tax_category
-      text(v.remarks)
+      if rareBlank { blank += 1 } else { text(v.remarks) }
       w.emptyFields(blank)
       blank = 0
       w.endRow()
     }
-    if v.items.isEmpty && v.taxes.isEmpty && v.additionalCosts.isEmpty {
+    let charges = !rareBlank && (!v.taxes.isEmpty || !v.additionalCosts.isEmpty)
+    if v.items.isEmpty && !charges {
       for r in voucherRows(v) { w.texts(r); w.endRow() }
       return
     }
-    if !v.taxes.isEmpty || !v.additionalCosts.isEmpty {
+    if charges {
       for r in voucherRows(v).dropFirst(v.items.count) { w.texts(r); w.endRow() }
     }
   }
