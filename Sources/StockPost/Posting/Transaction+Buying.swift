@@ -32,14 +32,16 @@ extension Transaction {
     swap(&nets, &netsScratch)
     nets.removeAllScratch()
     defer { swap(&nets, &netsScratch) }
-    for (_, row, item) in knownRows {
-      if let rate = row.rate {
-        nets.append(netAmount(row, rate: rate))
+    // (The rows read where they lie, by place: walked as `knownRows`, each was copied.)
+    let rows = v.items
+    for (_, p, item) in knownRowPlaces {
+      if let rate = rows[p].rate {
+        nets.append(netAmount(qty: rows[p].qty, rate: rate))
       } else if let original, let line = original.lines.first(where: { $0.key.item == item.code }) {
-        nets.append(arithmetic.money(Wide(product: masters.stockQty(row, item), line.documentRate)))
+        nets.append(arithmetic.money(Wide(product: masters.stockQty(rows[p], item), line.documentRate)))
       } else {
         nets.append(.zero)
-        fail(.required, line: row.line, field: "rate", "a return without return_against needs the rate it is returned at")
+        fail(.required, line: rows[p].line, field: "rate", "a return without return_against needs the rate it is returned at")
       }
     }
     let netTotal = nets.reduce(Amount.zero, +)
@@ -52,7 +54,7 @@ extension Transaction {
 
     if movesStock {
       // No valuation taxes (most receipts): every share is zero, as distributing nothing gives; no array.
-      let shares = valuationTotal.isZero ? [] : distribute(valuationTotal, over: nets.contains { !$0.isZero } ? nets : knownRows.map { $0.row.qty ?? .zero })
+      let shares = valuationTotal.isZero ? [] : distribute(valuationTotal, over: nets.contains { !$0.isZero } ? nets : knownRowPlaces.map { rows[$0.position].qty ?? .zero })
       var expected = Amount.zero, actual = Amount.zero
       for (i, row, item) in knownRows {
         let qty = masters.stockQty(row, item)
@@ -82,8 +84,9 @@ extension Transaction {
     if !isInvoice {
       // Purchase Receipt: the document side of the stock GL.
       guard perpetual else { return }
-      for (i, row, _) in knownRows {
-        gl.credit(row.expenseAccount.isEmpty ? accounts.stockReceivedButNotBilled : AccountName(row.expenseAccount), sign(nets[i]))
+      for (i, p, _) in knownRowPlaces {
+        let account = rows[p].leavesExtrasBlank || rows[p].expenseAccount.isEmpty ? accounts.stockReceivedButNotBilled : AccountName(rows[p].expenseAccount)
+        gl.credit(account, sign(nets[i]))
       }
       for (c, amount) in taxes where c.category.addsToValuation { gl.credit(AccountName(c.account), sign(amount)) }
       return

@@ -49,10 +49,11 @@ extension Transaction {
     }
     guard isInvoice else { return }
     var netTotal = Amount.zero
-    for (_, row, item) in knownRows {
-      let net = netAmount(row)
+    let rows = v.items
+    for (_, p, item) in knownRowPlaces {
+      let net = netAmount(qty: rows[p].qty, rate: rows[p].rate)
       netTotal += net
-      gl.credit(incomeAccount(row, item), sign(net))
+      gl.credit(incomeAccount(rows[p], item), sign(net))
     }
     var totalTaxes = Amount.zero
     for c in v.taxes where c.category.addsToTotal {

@@ -13,9 +13,11 @@ extension Transaction {
   mutating func stockEntry() {
     let v = voucher
     let producing = v.purpose == .manufacture || v.purpose == .repack
-    // Rows keep their positions in the voucher (rows of unknown items were rejected by validation).
-    let rows = v.items.indices.compactMap { i in rowItems[i].map { (v.items[i], $0) } }
-    guard rows.count == v.items.count else { return }
+    // Rows keep their positions in the voucher (rows of unknown items were rejected by validation), read
+    // where they lie (a list of each row and its item, made per voucher, copied every row twice more).
+    let rows = v.items
+    let items = rowItems
+    guard !items.contains(where: { $0 == nil }) else { return }
     let workOrder = v.purpose == .manufacture ? fulfilledOrder(.workOrder) : nil
     if v.purpose != .manufacture && !v.againstVoucher.isEmpty {
       fail(.notAllowedField, line: v.source.line, field: "against_voucher", "only a Manufacture fulfils a Work Order")
@@ -25,22 +27,23 @@ extension Transaction {
     // posting core at a million vouchers).
     entryRows.removeAllScratch()
     entryRows.append(contentsOf: repeatElement(EntryRow(), count: rows.count))
-    for (i, (row, item)) in rows.enumerated() where !row.sourceWarehouse.isEmpty {
+    for i in rows.indices where !rows[i].sourceWarehouse.isEmpty {
+      let (row, item) = (rows[i], items[i]!)
       let qty = masters.stockQty(row, item)
       guard let e = move(row, at: i, item: item, warehouse: row.sourceWarehouse, actualQty: -qty) else { continue }
       entryRows[i].consumed = -e.stockValueDifference
       stockGL(e, counter: differenceAccount(row))
     }
     if !problems.isEmpty { return }
-    let incoming = rows.indices.filter { !rows[$0].0.targetWarehouse.isEmpty }
+    let incoming = rows.indices.filter { !rows[$0].targetWarehouse.isEmpty }
     if producing { for i in v.finishedRowIndices { entryRows[i].finished = true } }
     // Basic amounts: transfers carry the source value; others their rate or the fallback.
     for i in incoming where !entryRows[i].finished {
-      let (row, item) = rows[i]
       if let value = entryRows[i].consumed {
         entryRows[i].basic = value
         continue
       }
+      let (row, item) = (rows[i], items[i]!)
       guard let (rate, amount) = ownValue(row, item, missing: "no rate for \(item.code): give rate, or set valuation_rate for the item in items.csv") else { continue }
       entryRows[i].basicRate = rate
       entryRows[i].basic = amount
@@ -49,14 +52,14 @@ extension Transaction {
       let finished = incoming.filter { entryRows[$0].finished }
       let consumed = entryRows.reduce(Amount.zero) { $0 + ($1.consumed ?? .zero) }
       let byProducts = incoming.filter { !entryRows[$0].finished }.reduce(Amount.zero) { $0 + (entryRows[$1].basic ?? .zero) }
-      let sameItem = Set(finished.map { rows[$0].1.code }).count == 1
+      let sameItem = Set(finished.map { items[$0]!.code }).count == 1
       if sameItem {
-        let shares = distribute(consumed - byProducts, over: finished.map { masters.stockQty(rows[$0].0, rows[$0].1) })
+        let shares = distribute(consumed - byProducts, over: finished.map { masters.stockQty(rows[$0], items[$0]!) })
         for (n, i) in finished.enumerated() { entryRows[i].basic = shares[n] }
       } else {
         // A Repack into different items: each finished row at its own rate.
         for i in finished {
-          let (row, item) = rows[i]
+          let (row, item) = (rows[i], items[i]!)
           guard let (rate, amount) = ownValue(row, item, missing: "a Repack into several different items values each at its rate: give rate for \(item.code)") else { continue }
           entryRows[i].basicRate = rate
           entryRows[i].basic = amount
@@ -75,8 +78,8 @@ extension Transaction {
       }
     }
     for i in incoming {
-      let (row, item) = rows[i]
       guard let b = entryRows[i].basic else { continue }
+      let (row, item) = (rows[i], items[i]!)
       let qty = masters.stockQty(row, item)
       let share = entryRows[i].share
       let rate: Rate

@@ -153,20 +153,36 @@ struct Transaction {
 
   struct KnownRows: Sequence, IteratorProtocol {
     let rows: [ItemRow]
-    let items: [Item?]
-    private var position = 0, index = 0
+    private var places: KnownRowPlaces
 
     init(rows: [ItemRow], items: [Item?]) {
       self.rows = rows
-      self.items = items
+      places = KnownRowPlaces(items: items)
     }
 
     mutating func next() -> (index: Int, row: ItemRow, item: Item)? {
-      while position < rows.count {
+      places.next().map { ($0.index, rows[$0.position], $0.item) }
+    }
+  }
+
+  /// The rows whose item is known, as places: (index among them, position in the voucher's `items`,
+  /// item). For a walk that reads a field or two of each row where it lies (`items[position]`), where
+  /// ``knownRows`` hands out a copy of each row, which retains and releases its four names and its box
+  /// (three copies of every row of a receipt).
+  var knownRowPlaces: KnownRowPlaces { KnownRowPlaces(items: rowItems) }
+
+  struct KnownRowPlaces: Sequence, IteratorProtocol {
+    let items: [Item?]
+    private var position = 0, index = 0
+
+    init(items: [Item?]) { self.items = items }
+
+    mutating func next() -> (index: Int, position: Int, item: Item)? {
+      while position < items.count {
         position += 1
         if let item = items[position - 1] {
           index += 1
-          return (index - 1, rows[position - 1], item)
+          return (index - 1, position - 1, item)
         }
       }
       return nil
@@ -474,9 +490,10 @@ struct Transaction {
   }
 
   /// The net amount of a row: qty × rate in the row's unit, rounded to currency precision.
-  func netAmount(_ row: ItemRow, rate: Rate? = nil) -> Amount {
-    arithmetic.money(Wide(product: row.qty ?? .zero, rate ?? row.rate ?? .zero))
-  }
+  func netAmount(_ row: ItemRow, rate: Rate? = nil) -> Amount { netAmount(qty: row.qty, rate: rate ?? row.rate) }
+
+  /// The same of a row's qty and rate, read where the row lies (passed whole, a row was copied).
+  func netAmount(qty: Quantity?, rate: Rate?) -> Amount { arithmetic.money(Wide(product: qty ?? .zero, rate ?? .zero)) }
 
   /// The rate per stock unit of a document rate given per the row's unit.
   func perStockUnit(_ rate: Rate, _ row: ItemRow, _ item: Item) -> Rate {
