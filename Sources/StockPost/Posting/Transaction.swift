@@ -489,10 +489,8 @@ struct Transaction {
     return arithmetic.money(Wide(product: netTotal, rate).divided(by: Fixed(100), rule: arithmetic.rounding))
   }
 
-  /// The net amount of a row: qty × rate in the row's unit, rounded to currency precision.
-  func netAmount(_ row: ItemRow, rate: Rate? = nil) -> Amount { netAmount(qty: row.qty, rate: rate ?? row.rate) }
-
-  /// The same of a row's qty and rate, read where the row lies (passed whole, a row was copied).
+  /// The net amount of a row of `qty` at `rate` (blank: zero), in the row's unit, rounded to currency
+  /// precision. Given the row's fields read where it lies: a row passed whole was copied.
   func netAmount(qty: Quantity?, rate: Rate?) -> Amount { arithmetic.money(Wide(product: qty ?? .zero, rate ?? .zero)) }
 
   /// The rate per stock unit of a document rate given per the row's unit.
