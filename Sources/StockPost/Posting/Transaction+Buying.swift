@@ -85,8 +85,8 @@ extension Transaction {
       // Purchase Receipt: the document side of the stock GL.
       guard perpetual else { return }
       for (i, p, _) in knownRowPlaces {
-        let account = rows[p].leavesExtrasBlank || rows[p].expenseAccount.isEmpty ? accounts.stockReceivedButNotBilled : AccountName(rows[p].expenseAccount)
-        gl.credit(account, sign(nets[i]))
+        let expense = rows[p].expenseAccount
+        gl.credit(expense.isEmpty ? accounts.stockReceivedButNotBilled : AccountName(expense), sign(nets[i]))
       }
       for (c, amount) in taxes where c.category.addsToValuation { gl.credit(AccountName(c.account), sign(amount)) }
       return
