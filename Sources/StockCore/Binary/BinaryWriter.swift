@@ -19,23 +19,31 @@ public struct BinaryWriter: Sendable {
   /// A non-negative count or length (LEB128).
   @inlinable public mutating func count(_ n: Int) {
     precondition(n >= 0, "counts are never negative")
-    var v = UInt64(n)
-    while v >= 0x80 {
-      storage.append(UInt8(v & 0x7F) | 0x80)
-      v >>= 7
-    }
-    storage.append(UInt8(v))
+    leb(UInt64(n))
   }
 
   /// A signed integer (zigzag LEB128: small magnitudes take one byte).
-  @inlinable public mutating func int(_ n: Int) {
-    let z = UInt64(bitPattern: Int64((n << 1) ^ (n >> 63)))
-    var v = z
-    while v >= 0x80 {
-      storage.append(UInt8(v & 0x7F) | 0x80)
-      v >>= 7
+  @inlinable public mutating func int(_ n: Int) { leb(UInt64(bitPattern: Int64((n << 1) ^ (n >> 63)))) }
+
+  /// `value` in LEB128: one byte appended as it is, a longer one put together on the stack and appended
+  /// at once (appended byte by byte, each byte checked the array's uniqueness and capacity: a six-byte
+  /// amount was six calls into the runtime).
+  /// - Complexity: O(1).
+  @inlinable @inline(__always) mutating func leb(_ value: UInt64) {
+    guard value >= 0x80 else { return storage.append(UInt8(truncatingIfNeeded: value)) }
+    var bytes: (UInt64, UInt64) = (0, 0)  // at most ten bytes
+    let n = withUnsafeMutableBytes(of: &bytes) { b in
+      var v = value
+      var i = 0
+      while v >= 0x80 {
+        b[i] = UInt8(truncatingIfNeeded: v) | 0x80
+        i &+= 1
+        v >>= 7
+      }
+      b[i] = UInt8(truncatingIfNeeded: v)
+      return i &+ 1
     }
-    storage.append(UInt8(v))
+    withUnsafeBytes(of: bytes) { storage.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<n])) }
   }
 
   @inlinable public mutating func uint64(_ v: UInt64) {
@@ -68,12 +76,25 @@ extension BinaryWriter {
   /// An exact decimal in as few bytes as its size needs: a zigzag LEB128 of the raw value when it fits in
   /// 64 bits (tag 0), else the 16 raw bytes (tag 1).
   @inlinable public mutating func compactFixed(_ f: Fixed) {
-    if let small = Int64(exactly: f.raw) {
-      byte(0)
-      int(Int(small))
+    if Int64(exactly: f.raw) != nil {
+      record(maxBytes: 11) { $0.compactFixed(f) }  // the tag and the value appended at once
     } else {
       byte(1)
       fixed(f)
+    }
+  }
+
+  /// Appends, at once, the fields `body` writes through a ``RawByteWriter`` of at most `maxBytes` bytes
+  /// (on the stack; on the heap if large): a record's fields without the array's checks per field (a
+  /// document's line appended field by field was ten appends, each a call into the runtime).
+  /// - Precondition: `body` writes at most `maxBytes` bytes.
+  /// - Complexity: O(bytes written).
+  @inlinable public mutating func record(maxBytes: Int, _ body: (inout RawByteWriter) -> Void) {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxBytes) { buffer in
+      var w = RawByteWriter(buffer.baseAddress!, limit: maxBytes)
+      body(&w)
+      precondition(!w.overflowed, "a record wrote more than the bytes it was given")
+      storage.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<w.position]))
     }
   }
 

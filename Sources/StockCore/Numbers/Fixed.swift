@@ -11,16 +11,17 @@ public struct Fixed: Sendable, Hashable, Comparable {
   public var raw: Int128
 
   /// Decimal places held exactly.
-  public static let scale = 9
+  @inlinable public static var scale: Int { 9 }
   /// 10⁹, the number of raw units in 1.
-  public static let unit: Int128 = 1_000_000_000
+  @inlinable public static var unit: Int128 { 1_000_000_000 }
 
   @inlinable public init(raw: Int128) { self.raw = raw }
   /// An integer value.
   @inlinable public init(_ value: Int) { self.raw = Int128(value) * Fixed.unit }
 
-  public static let zero = Fixed(raw: 0)
-  public static let one = Fixed(raw: unit)
+  // Computed, inlined where used: as stored globals each use called an accessor in this module.
+  @inlinable public static var zero: Fixed { Fixed(raw: 0) }
+  @inlinable public static var one: Fixed { Fixed(raw: 1_000_000_000) }
 
   @inlinable public var isZero: Bool { raw == 0 }
   @inlinable public var isNegative: Bool { raw < 0 }

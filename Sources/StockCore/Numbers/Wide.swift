@@ -10,7 +10,7 @@ public struct Wide: Sendable, Hashable, Comparable {
   /// The exact product `a × b`.
   @inlinable public init(product a: Fixed, _ b: Fixed) { self.raw = a.raw * b.raw }
 
-  public static let zero = Wide(raw: 0)
+  @inlinable public static var zero: Wide { Wide(raw: 0) }
   @inlinable public var isZero: Bool { raw == 0 }
   @inlinable public static func < (a: Wide, b: Wide) -> Bool { a.raw < b.raw }
   @inlinable public static func + (a: Wide, b: Wide) -> Wide { Wide(raw: a.raw + b.raw) }

@@ -65,7 +65,7 @@ public struct ByteWriter: Sendable {
   /// was written.
   /// - Complexity: O(1) amortised.
   @inline(__always) private mutating func room(_ n: Int) -> UnsafeMutablePointer<UInt8> {
-    if _slowPath(!isKnownUniquelyReferenced(&buffer) || buffer.capacity - buffer.count < n) { grow(n) }
+    if _slowPath(!isKnownUniquelyReferenced(&buffer) || buffer.capacity &- buffer.count < n) { grow(n) }
     return buffer.base + buffer.count
   }
 
@@ -77,7 +77,7 @@ public struct ByteWriter: Sendable {
 
   @inline(__always) private mutating func byte(_ b: UInt8) {
     room(1).pointee = b
-    buffer.count += 1
+    buffer.count &+= 1
   }
 
   @inline(__always) mutating func separator() {
@@ -109,10 +109,10 @@ public struct ByteWriter: Sendable {
   @inline(__always) public mutating func text(plain t: PlainText) {
     let comma = fieldStarted ? 1 : 0
     fieldStarted = true
-    let p = room(comma + t.count)
+    let p = room(comma &+ t.count)
     if comma == 1 { p.pointee = 44 }
     (p + comma).update(from: t.base, count: t.count)
-    buffer.count += comma + t.count
+    buffer.count &+= comma &+ t.count
   }
 
   /// An account's name (``text(_:)`` of its text), its bytes made once when it was interned.
@@ -136,25 +136,25 @@ public struct ByteWriter: Sendable {
     if formula { sawFormula = true }
     let guarded = guardsFormulas && formula
     if !needsQuotes {
-      let p = room(comma + u.count + 1)
+      let p = room(comma &+ u.count &+ 1)
       var n = 0
       if comma == 1 { p.pointee = 44; n = 1 }
-      if guarded { p[n] = 39; n += 1 }
+      if guarded { p[n] = 39; n &+= 1 }
       (p + n).update(from: source, count: u.count)
-      buffer.count += n + u.count
+      buffer.count &+= n &+ u.count
       return
     }
-    let p = room(comma + 2 * u.count + 3)
+    let p = room(comma &+ 2 &* u.count &+ 3)
     var n = 0
-    if comma == 1 { p[n] = 44; n += 1 }
-    p[n] = 34; n += 1
-    if guarded { p[n] = 39; n += 1 }
+    if comma == 1 { p[n] = 44; n &+= 1 }
+    p[n] = 34; n &+= 1
+    if guarded { p[n] = 39; n &+= 1 }
     for b in u {
-      if b == 34 { p[n] = 34; n += 1 }
-      p[n] = b; n += 1
+      if b == 34 { p[n] = 34; n &+= 1 }
+      p[n] = b; n &+= 1
     }
-    p[n] = 34; n += 1
-    buffer.count += n
+    p[n] = 34; n &+= 1
+    buffer.count &+= n
   }
 
   /// Whether a field begins as a spreadsheet formula would (`=`, `+`, `-`, `@`, tab or CR; a negative
@@ -177,18 +177,18 @@ public struct ByteWriter: Sendable {
     if let base = u.baseAddress {
       let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
       @inline(__always) func hasZeroByte(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
-      while i + 8 <= n {
+      while i &+ 8 <= n {
         let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
         if hasZeroByte(w ^ (ones &* 44)) || hasZeroByte(w ^ (ones &* 34)) || hasZeroByte(w ^ (ones &* 10)) || hasZeroByte(w ^ (ones &* 13)) {
           return true
         }
-        i += 8
+        i &+= 8
       }
     }
     while i < n {
       let b = u[i]
       if b == 44 || b == 34 || b == 10 || b == 13 { return true }
-      i += 1
+      i &+= 1
     }
     return false
   }
@@ -200,7 +200,7 @@ public struct ByteWriter: Sendable {
     fieldStarted = true
     guard commas > 0 else { return }
     room(commas).update(repeating: 44, count: commas)
-    buffer.count += commas
+    buffer.count &+= commas
   }
 
   /// Appends the fields `other` wrote from byte `start` on (whole fields of a row not yet ended), as they
@@ -213,7 +213,7 @@ public struct ByteWriter: Sendable {
     let p = room(comma + n)
     if comma == 1 { p.pointee = 44 }
     (p + comma).update(from: other.buffer.base + start, count: n)
-    buffer.count += comma + n
+    buffer.count &+= comma + n
     fieldStarted = true
   }
 
@@ -257,7 +257,7 @@ public struct ByteWriter: Sendable {
     }
     let p = room(10)
     Swift.withUnsafeBytes(of: lastDate) { UnsafeMutableRawPointer(p).copyMemory(from: $0.baseAddress!, byteCount: 10) }
-    buffer.count += 10
+    buffer.count &+= 10
   }
 
   /// `HH:MM:SS`.
@@ -272,7 +272,7 @@ public struct ByteWriter: Sendable {
     p[0] = UInt8(48 + h / 10); p[1] = UInt8(48 + h % 10); p[2] = 58
     p[3] = UInt8(48 + m / 10); p[4] = UInt8(48 + m % 10); p[5] = 58
     p[6] = UInt8(48 + s / 10); p[7] = UInt8(48 + s % 10)
-    buffer.count += 8
+    buffer.count &+= 8
   }
 
   /// The field of `f` in decimal, after its separator (see ``amount(_:places:)``, ``plain(_:)``).
@@ -283,27 +283,32 @@ public struct ByteWriter: Sendable {
     let negative = f.raw < 0
     let mag = f.raw.magnitude
     if mag <= UInt128(UInt64.max) {
-      // The usual case, in 64-bit arithmetic (Int128 division is a library call).
-      let m = UInt64(mag)
-      let (fraction, shown) = ByteWriter.fraction(m % 1_000_000_000, places: places, trim: trim)
+      // The usual case, in 64-bit arithmetic (Int128 division is a library call). Widths and positions
+      // are a few dozen at most: wrapping arithmetic, without a check for overflow at every step (a
+      // quarter of this path's instructions were those checks).
+      let m = UInt64(truncatingIfNeeded: mag)
       let whole = m / 1_000_000_000
+      let (fraction, shown) = ByteWriter.fraction(m &- whole &* 1_000_000_000, places: places, trim: trim)
       let sign = negative && (whole != 0 || fraction != 0) ? 1 : 0
       let wholeWidth = ByteWriter.decimalWidth(whole)
-      let total = comma + sign + wholeWidth + (shown > 0 ? 1 + shown : 0)
-      let p = room(total + 8)  // (room for the fraction's eight zeros below, of which `total` are kept)
-      var i = 0
-      if comma == 1 { p[0] = 44; i = 1 }
-      if sign == 1 { p[i] = 45; i += 1 }
+      let total = comma &+ sign &+ wholeWidth &+ (shown > 0 ? 1 &+ shown : 0)
+      let p = room(total &+ 8)  // (room for the fraction's eight zeros below, of which `total` are kept)
+      p[0] = 44  // (overwritten by what follows when there is no separator)
+      var i = comma
+      if sign == 1 {
+        p[i] = 45
+        i &+= 1
+      }
       ByteWriter.writeDigits(whole, width: wholeWidth, to: p + i)
-      i += wholeWidth
+      i &+= wholeWidth
       if shown > 0 {
         p[i] = 46
         // The fraction's leading zeros (at most eight: its last digit is always written) at once, its
         // digits over them (padded one by one, the few zeros were a call to `memset`).
-        UnsafeMutableRawPointer(p + i + 1).storeBytes(of: 0x3030_3030_3030_3030 as UInt64, as: UInt64.self)
-        ByteWriter.writeDigits(fraction, width: shown, to: p + i + 1, padded: true)
+        UnsafeMutableRawPointer(p + (i &+ 1)).storeBytes(of: 0x3030_3030_3030_3030 as UInt64, as: UInt64.self)
+        ByteWriter.writeDigits(fraction, width: shown, to: p + (i &+ 1), padded: true)
       }
-      buffer.count += total
+      buffer.count &+= total
       return
     }
     // Beyond 1.8 × 10¹⁰ units: the whole part through String, as rare as it is large (and never 0).
@@ -317,19 +322,31 @@ public struct ByteWriter: Sendable {
     }
   }
 
-  /// The fractional digits shown of `frac` (units of 10⁻⁹) and how many there are: `places` of them, or
-  /// with `trim` as many as it takes without trailing zeros.
+  /// The fractional digits shown of `frac` (units of 10⁻⁹, below 10⁹) and how many there are: `places`
+  /// of them, or with `trim` as many as it takes without trailing zeros.
   @inline(__always) static func fraction(_ frac: UInt64, places: Int, trim: Bool) -> (digits: UInt64, shown: Int) {
     var f = frac
     var shown = min(places, Fixed.scale)
     if !trim {
       // Amounts (2 places, the usual currency precision) by a constant divisor: a multiplication.
       if shown == 2 { return (f / 10_000_000, 2) }
-      return (f / ByteWriter.powerOfTen(Fixed.scale - shown), shown)
+      return (f / ByteWriter.powerOfTen(Fixed.scale &- shown), shown)
     }
     if f == 0 { return (0, 0) }
-    while f % 1000 == 0 { f /= 1000; shown -= 3 }
-    while f % 10 == 0 { f /= 10; shown -= 1 }
+    // Rates and quantities of two decimals or fewer (most) in one step.
+    if f % 10_000_000 == 0 {
+      f /= 10_000_000
+      shown = 2
+    } else {
+      while f % 1000 == 0 {
+        f /= 1000
+        shown &-= 3
+      }
+    }
+    while f % 10 == 0 {
+      f /= 10
+      shown &-= 1
+    }
     return (f, shown)
   }
 
@@ -342,9 +359,9 @@ public struct ByteWriter: Sendable {
 
   /// "00" to "99": the two digits of every number below 100, written two at a time (a literal: its bytes
   /// are constant, with no lazy initialisation to check at every use).
-  @inline(__always) private static var digitPairs: UnsafePointer<UInt8> {
+  @inline(__always) private static var digitPairs: UnsafeRawPointer {
     let pairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
-    return pairs.utf8Start
+    return UnsafeRawPointer(pairs.utf8Start)
   }
 
   /// The number of decimal digits of `value` (1 for 0).
@@ -354,37 +371,35 @@ public struct ByteWriter: Sendable {
     var x = value
     while x >= 10_000 {
       x /= 10_000
-      n += 4
+      n &+= 4
     }
-    return n + (x >= 10 ? 1 : 0) + (x >= 100 ? 1 : 0) + (x >= 1000 ? 1 : 0)
+    return n &+ (x >= 10 ? 1 : 0) &+ (x >= 100 ? 1 : 0) &+ (x >= 1000 ? 1 : 0)
   }
 
-  /// Writes `value` in decimal into `width` bytes at `p`, zero-padded: two digits per division.
-  /// `width` is at least ``decimalWidth(_:)``.
+  /// Writes `value` in decimal into `width` bytes at `p`, zero-padded: two digits per division, stored
+  /// as one 16-bit word. `width` is at least ``decimalWidth(_:)``.
   /// With `padded`, the bytes before the digits are already zeros and are left as they are.
   @inline(__always) static func writeDigits(_ value: UInt64, width: Int, to p: UnsafeMutablePointer<UInt8>, padded: Bool = false) {
     let pairs = digitPairs
+    let out = UnsafeMutableRawPointer(p)
     var v = value
     var i = width
     while v >= 100 {
       let r = Int(truncatingIfNeeded: v % 100)
       v /= 100
-      i -= 2
-      p[i] = pairs[2 &* r]
-      p[i + 1] = pairs[2 &* r + 1]
+      i &-= 2
+      out.storeBytes(of: pairs.loadUnaligned(fromByteOffset: 2 &* r, as: UInt16.self), toByteOffset: i, as: UInt16.self)
     }
     if v >= 10 {
-      let r = Int(truncatingIfNeeded: v)
-      i -= 2
-      p[i] = pairs[2 &* r]
-      p[i + 1] = pairs[2 &* r + 1]
+      i &-= 2
+      out.storeBytes(of: pairs.loadUnaligned(fromByteOffset: 2 &* Int(truncatingIfNeeded: v), as: UInt16.self), toByteOffset: i, as: UInt16.self)
     } else {
-      i -= 1
+      i &-= 1
       p[i] = UInt8(truncatingIfNeeded: 48 &+ v)
     }
     if padded { return }
     while i > 0 {
-      i -= 1
+      i &-= 1
       p[i] = 48
     }
   }
@@ -393,6 +408,6 @@ public struct ByteWriter: Sendable {
   @inline(__always) mutating func digits(_ value: UInt64, minimumWidth: Int) {
     let n = max(ByteWriter.decimalWidth(value), minimumWidth)
     ByteWriter.writeDigits(value, width: n, to: room(n))
-    buffer.count += n
+    buffer.count &+= n
   }
 }

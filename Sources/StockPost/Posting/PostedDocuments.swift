@@ -96,7 +96,9 @@ public struct PostedDocuments: Sendable {
   /// the document ``setPending(_:type:isReturn:party:)`` sets, or goes with ``discardPendingLines()``.
   /// - Complexity: O(1) amortized.
   public mutating func appendPendingLine(key: StockKey, qty: Quantity, rate: Rate, documentRate: Rate) {
-    PostedDocument.encodeLine(key: key, qty: qty, rate: rate, documentRate: documentRate, into: &pending)
+    // In one append: its names' bytes and their lengths, three amounts of at most 17 bytes each.
+    let most = key.item.utf8.count + key.warehouse.utf8.count + 2 * 10 + 3 * 17
+    pending.record(maxBytes: most) { PostedDocument.encodeLine(key: key, qty: qty, rate: rate, documentRate: documentRate, into: &$0) }
     pendingCount += 1
   }
 
