@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import StockCore
 @testable import StockRead
+import TestSupport
 
 @Suite struct CSVParserTests {
   @Test func tricky() throws {
@@ -32,6 +33,38 @@ import Testing
     }
     #expect(plain == general)
     #expect(CSVParser.hasBareCR(bytes) == text.replacingOccurrences(of: "\r\n", with: "").contains("\r"))
+  }
+
+  /// The same on generated buffers whose fields end at every offset from a word's start: fields of 0 to
+  /// 20 bytes of characters just below and above `-` (the bytes the scan eight at a time tells apart:
+  /// space, `!`, `+`, `-`, `.`, digits, letters), records of up to 90 fields (past the bounds' first
+  /// capacity), all three line ends, and a last record with or without one.
+  @Test func plainRecordsAreTheGeneralOnesAtEveryOffset() throws {
+    var random = SeededGenerator(seed: 27)
+    let alphabet = Array(" !+-./09:AZaz_".utf8)
+    let ends = ["\n", "\r\n", "\r"].map { Array($0.utf8) }
+    for round in 0..<200 {
+      var bytes: [UInt8] = []
+      for _ in 0..<Int.random(in: 1...6, using: &random) {
+        let fields = round % 10 == 0 ? Int.random(in: 60...90, using: &random) : Int.random(in: 1...12, using: &random)
+        for f in 0..<fields {
+          if f > 0 { bytes.append(UInt8(ascii: ",")) }
+          for _ in 0..<Int.random(in: 0...20, using: &random) { bytes.append(alphabet.randomElement(using: &random)!) }
+        }
+        bytes += ends.randomElement(using: &random)!
+      }
+      if round % 3 == 0 { bytes.removeLast(bytes.last == 10 && bytes.dropLast().last == 13 ? 2 : 1) }
+      let general = try CSVParser.parse(bytes, file: "g.csv").filter { !$0.isBlank }.map { "\($0.line):\($0.fields)" }
+      var plain: [String] = []
+      bytes.withUnsafeBufferPointer { buf in
+        #expect(CSVParser.isPlain(buf))
+        CSVParser.forEachPlainRecord(buf, firstLine: 1) { line, bounds in
+          let fields = stride(from: 0, to: bounds.count, by: 2).map { String(decoding: UnsafeBufferPointer(rebasing: buf[bounds[$0]..<bounds[$0 + 1]]), as: UTF8.self) }
+          plain.append("\(line):\(fields)")
+        }
+      }
+      #expect(plain == general, "round \(round)")
+    }
   }
 
   @Test("errors carry their line", arguments: [
