@@ -141,6 +141,20 @@ extension HeadSnapshot {
     // (sketched: the shelf's are not made again).
     func add(_ i: Int, _ v: VoucherSketch) {
       guard v.action != .cancel && (cancelled.isEmpty || !cancelled.contains(v.no)) else { return }
+      // A voucher of one or two moves that refers to no other (most: the vouchers a run holds come this
+      // way, a hundred thousand of them) has its keys made here and numbered at once: through the
+      // encoder's buffer of pending records, each record was a tenth of a microsecond more.
+      if v.returnAgainst.isEmpty && v.againstVoucher.isEmpty {
+        var (moves, first, second) = (0, StockKey?.none, StockKey?.none)
+        v.forEachMove { item, warehouse in
+          if moves == 0 { first = StockKey(item: item, warehouse: warehouse) } else if moves == 1 { second = StockKey(item: item, warehouse: warehouse) }
+          moves += 1
+        }
+        if moves <= 2 {
+          if let first { encoder.add(source: i, first: first, second: second) } else { encoder.add(source: i) { _ in } }
+          return
+        }
+      }
       // Collected straight into the encoder's buffer (a buffer of their own copied into it, key by key,
       // was a tenth of the history's keys).
       encoder.add(source: i) { Replay.appendStockKeys(v, to: &$0) { documents[$0]?.lines.map(\.key) ?? [] } }

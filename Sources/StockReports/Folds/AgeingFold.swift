@@ -43,7 +43,10 @@ public struct AgeingFold: Sendable {
       get { head < slots.count ? slots[head] : nil }
       set { if let newValue, head < slots.count { slots[head] = newValue } }
     }
-    mutating func append(_ s: Slot) { slots.append(s) }
+    mutating func append(_ s: Slot) {
+      if slots.capacity == 0 { slots.reserveCapacity(8) }  // (grown from one slot, most queues were copied four times)
+      slots.append(s)
+    }
     mutating func popFront() {
       head += 1
       if head >= 16 && 2 * head >= slots.count {
@@ -67,10 +70,13 @@ public struct AgeingFold: Sendable {
 
   public let filter: ReportFilter
   var slots = StockKeyTable<SlotQueue>()
-  /// Slots a stock entry or reconciliation took out, until the same voucher puts them back, by item and
-  /// warehouse. Only meaningful within one voucher: emptied when the next voucher's entries start (a
-  /// voucher's entries are consecutive), so transfers and issues leave nothing behind.
-  var removed: [StockKey: [Slot]] = [:]
+  /// Slots a stock entry or reconciliation took out, until the same voucher puts them back: in the order
+  /// taken, each with its item and warehouse, and a mark (no slot) for every movement that took, so that a
+  /// movement that took nothing still counts as having taken (``Taken``). Only meaningful within one
+  /// voucher: emptied, keeping its room, when the next voucher's entries start (a voucher's entries are
+  /// consecutive), so transfers and issues leave nothing behind. (A dictionary of arrays hashed every
+  /// transfer's key and allocated its array, for a voucher that almost never puts anything back.)
+  var removed = Taken()
   /// The voucher whose slots `removed` holds.
   private var removedBy = ""
   /// The latest posting date folded.
@@ -101,7 +107,7 @@ public struct AgeingFold: Sendable {
     // Only stock entries and reconciliations put back what they took out (repack, batch reconciliation).
     let putsBack = e.voucherType == .stockReconciliation || e.voucherType == .stockEntry
     if putsBack && e.voucherNo != removedBy {
-      if !removed.isEmpty { removed.removeAll(keepingCapacity: true) }
+      removed.removeAll()
       removedBy = e.voucherNo
     }
     let key = e.key
@@ -109,9 +115,9 @@ public struct AgeingFold: Sendable {
   }
 
   /// Applies one entry to its item-warehouse's slots (in place in the table, not copied out and back).
-  private static func fold(_ e: StockLedgerEntry, putsBack: Bool, key: StockKey, into list: inout SlotQueue, removed: inout [StockKey: [Slot]]) {
+  private static func fold(_ e: StockLedgerEntry, putsBack: Bool, key: StockKey, into list: inout SlotQueue, removed: inout Taken) {
     if e.actualQty.isPositive {
-      if putsBack, let back = removed.removeValue(forKey: key) {
+      if putsBack, let back = removed.takeBack(key) {
         for slot in back.reversed() { list.pushFront(slot) }  // a repack or reconciliation puts back what it took, with its dates
       } else if let first = list.first, !first.qty.isPositive {
         list.first = Slot(qty: first.qty + e.actualQty, date: e.date, value: first.value + e.stockValueDifference)
@@ -120,15 +126,15 @@ public struct AgeingFold: Sendable {
       }
     } else if e.actualQty.isNegative {
       var need = -e.actualQty
-      var taken: [Slot] = []
+      if putsBack { removed.mark(key) }
       while need.isPositive, let first = list.first, first.qty.isPositive {
         if first.qty <= need {
-          if putsBack { taken.append(first) }
+          if putsBack { removed.append(key, first) }
           need -= first.qty
           list.popFront()
         } else {
           let part = first.value.multiplied(by: need.divided(by: first.qty, rule: .halfUp), places: 9, rule: .halfUp)
-          if putsBack { taken.append(Slot(qty: need, date: first.date, value: part)) }
+          if putsBack { removed.append(key, Slot(qty: need, date: first.date, value: part)) }
           list.first = Slot(qty: first.qty - need, date: first.date, value: first.value - part)
           need = .zero
         }
@@ -140,7 +146,33 @@ public struct AgeingFold: Sendable {
           list.pushFront(Slot(qty: -need, date: e.date, value: .zero))
         }
       }
-      if putsBack { removed[key, default: []] += taken }
+    }
+  }
+
+  /// The slots one voucher's movements took out, for the same voucher to put back (``removed``): a flat
+  /// list kept from voucher to voucher, searched from the start (a voucher moves a handful of keys).
+  struct Taken: Sendable {
+    /// In the order taken: a movement's mark (`slot` nil), then the slots it took.
+    private var entries: [(key: StockKey, slot: Slot?)] = []
+
+    /// Forgets every slot taken, keeping the room.
+    mutating func removeAll() { if !entries.isEmpty { entries.removeAll(keepingCapacity: true) } }
+
+    /// Notes that a movement of `key` takes out (nothing, perhaps).
+    mutating func mark(_ key: StockKey) { entries.append((key, nil)) }
+
+    /// A slot the movement of `key` took out.
+    mutating func append(_ key: StockKey, _ slot: Slot) { entries.append((key, slot)) }
+
+    /// The slots taken out of `key`, in the order taken, and forgets them; nil when no movement of the key
+    /// took out (an empty list when one did and found nothing).
+    /// - Complexity: O(entries).
+    mutating func takeBack(_ key: StockKey) -> [Slot]? {
+      guard entries.contains(where: { $0.key == key }) else { return nil }
+      var back: [Slot] = []
+      for e in entries where e.key == key { if let s = e.slot { back.append(s) } }
+      entries.removeAll { $0.key == key }
+      return back
     }
   }
 

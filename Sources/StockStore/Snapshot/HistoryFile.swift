@@ -97,6 +97,33 @@ public struct HistoryFile: Sendable {
       if pendingSources.count == Encoder.batch { numberPending() }
     }
 
+    /// The record of voucher `source` touching `first` and, if not nil, `second`: as
+    /// ``add(source:collecting:)`` records them (repeats dropped, in key order), without the buffer of
+    /// pending records and its sort: a voucher of one or two moves (most), whose keys its caller made.
+    /// - Complexity: O(1), plus the keys' numbering.
+    public mutating func add(source: Int, first: StockKey, second: StockKey?) {
+      guard ids != nil else {
+        return add(source: source) { keys in
+          keys.append(first)
+          if let second { keys.append(second) }
+        }
+      }
+      numberPending()  // the records before it numbered first: numbers go in record order
+      // As `uniqueSort` orders two keys: the second dropped when equal, else the smaller first.
+      guard let second, second != first else {
+        begin(source: source, keys: 1)
+        return encode(first)
+      }
+      begin(source: source, keys: 2)
+      if second < first {
+        encode(second)
+        encode(first)
+      } else {
+        encode(first)
+        encode(second)
+      }
+    }
+
     /// Records added to a file written whole, not yet numbered: their keys' table slots, then entries, are
     /// asked into cache a batch at a time before they are looked up (numbering a million records' keys one
     /// at a time waited on the table's memory for two thirds of its time, on the run's last stretch).
