@@ -117,12 +117,32 @@ public struct AgeingFold: Sendable {
   /// Applies one entry to its item-warehouse's slots (in place in the table, not copied out and back).
   private static func fold(_ e: StockLedgerEntry, putsBack: Bool, key: StockKey, into list: inout SlotQueue, removed: inout Taken) {
     if e.actualQty.isPositive {
-      if putsBack, let back = removed.takeBack(key) {
-        for slot in back.reversed() { list.pushFront(slot) }  // a repack or reconciliation puts back what it took, with its dates
-      } else if let first = list.first, !first.qty.isPositive {
-        list.first = Slot(qty: first.qty + e.actualQty, date: e.date, value: first.value + e.stockValueDifference)
+      // A repack or reconciliation puts back what it took out of the same item-warehouse, with its dates,
+      // oldest first and up to the quantity coming in; any more comes in as a receipt, with the value
+      // left. (Having taken nothing, or more than comes back, it put back everything it took, or nothing:
+      // the quantity of a reconciliation that raised the stock, or followed negative stock, was lost.)
+      var (left, value) = (e.actualQty, e.stockValueDifference)
+      if putsBack, let back = removed.takeBack(key), !back.isEmpty {
+        var pieces: [Slot] = []
+        for slot in back where left.isPositive {
+          if slot.qty <= left {
+            pieces.append(slot)
+            left -= slot.qty
+            value -= slot.value
+          } else {
+            let part = slot.value.multiplied(by: left.divided(by: slot.qty, rule: .halfUp), places: 9, rule: .halfUp)
+            pieces.append(Slot(qty: left, date: slot.date, value: part))
+            value -= part
+            left = .zero
+          }
+        }
+        for slot in pieces.reversed() { list.pushFront(slot) }
+        guard left.isPositive else { return }
+      }
+      if let first = list.first, !first.qty.isPositive {
+        list.first = Slot(qty: first.qty + left, date: e.date, value: first.value + value)
       } else {
-        list.append(Slot(qty: e.actualQty, date: e.date, value: e.stockValueDifference))
+        list.append(Slot(qty: left, date: e.date, value: value))
       }
     } else if e.actualQty.isNegative {
       var need = -e.actualQty
