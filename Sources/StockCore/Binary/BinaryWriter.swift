@@ -90,7 +90,7 @@ extension BinaryWriter {
   /// - Precondition: `body` writes at most `maxBytes` bytes.
   /// - Complexity: O(bytes written).
   @inlinable public mutating func record(maxBytes: Int, _ body: (inout RawByteWriter) -> Void) {
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxBytes) { buffer in
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(maxBytes, 1)) { buffer in
       var w = RawByteWriter(buffer.baseAddress!, limit: maxBytes)
       body(&w)
       precondition(!w.overflowed, "a record wrote more than the bytes it was given")

@@ -210,10 +210,10 @@ public struct ByteWriter: Sendable {
     let n = other.count - start
     guard n > 0 else { return }
     let comma = fieldStarted ? 1 : 0
-    let p = room(comma + n)
+    let p = room(comma &+ n)
     if comma == 1 { p.pointee = 44 }
     (p + comma).update(from: other.buffer.base + start, count: n)
-    buffer.count &+= comma + n
+    buffer.count &+= comma &+ n
     fieldStarted = true
   }
 
@@ -323,8 +323,10 @@ public struct ByteWriter: Sendable {
   }
 
   /// The fractional digits shown of `frac` (units of 10⁻⁹, below 10⁹) and how many there are: `places`
-  /// of them, or with `trim` as many as it takes without trailing zeros.
+  /// of them, or with `trim` (where `places` is ``Fixed/scale``: all nine) as many as it takes without
+  /// trailing zeros.
   @inline(__always) static func fraction(_ frac: UInt64, places: Int, trim: Bool) -> (digits: UInt64, shown: Int) {
+    assert(!trim || places == Fixed.scale, "a trimmed fraction starts from all nine decimals")
     var f = frac
     var shown = min(places, Fixed.scale)
     if !trim {
