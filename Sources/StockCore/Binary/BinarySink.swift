@@ -50,7 +50,7 @@ public struct RawByteWriter: BinarySink {
     return true
   }
 
-  @inlinable public mutating func byte(_ b: UInt8) {
+  @inlinable @inline(__always) public mutating func byte(_ b: UInt8) {
     guard fits(1) else { return }
     base[written] = b
     written &+= 1
@@ -70,12 +70,12 @@ public struct RawByteWriter: BinarySink {
     written &+= 1
   }
 
-  @inlinable public mutating func count(_ n: Int) {
+  @inlinable @inline(__always) public mutating func count(_ n: Int) {
     precondition(n >= 0, "counts are never negative")
     leb(UInt64(n))
   }
 
-  @inlinable public mutating func int(_ n: Int) { leb(UInt64(bitPattern: Int64((n << 1) ^ (n >> 63)))) }
+  @inlinable @inline(__always) public mutating func int(_ n: Int) { leb(UInt64(bitPattern: Int64((n << 1) ^ (n >> 63)))) }
 
   @inlinable @inline(__always) public mutating func string(_ s: String) {
     // Read in place where the string is contiguous (native strings are); else copied once. (Through the

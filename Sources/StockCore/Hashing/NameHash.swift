@@ -14,8 +14,12 @@ public enum NameHash {
 
   /// The hash of `name`.
   /// - Complexity: O(length); a non-ASCII name is normalized first (an allocation).
-  public static func hash(_ name: String) -> UInt64 {
-    if let h = name.utf8.withContiguousStorageIfAvailable({ hashASCII($0) }), let h { return h }
+  public static func hash(_ name: String) -> UInt64 { hash(name, seed: seed) }
+
+  /// The hash of `name` from `seed` (read once by a caller that hashes two names: the global's
+  /// initialisation check is a call).
+  @inline(__always) static func hash(_ name: String, seed: UInt64) -> UInt64 {
+    if let h = name.utf8.withContiguousStorageIfAvailable({ hashASCII($0, seed: seed) }), let h { return h }
     let normalized = Array(name._nfcCodeUnits)
     return normalized.withUnsafeBufferPointer { hash(bytes: $0, seed: seed) }
   }
@@ -23,19 +27,21 @@ public enum NameHash {
   /// The hash of two names in order (an item and a warehouse): not the same as in the other order.
   public static func hash(_ a: String, _ b: String) -> UInt64 {
     // (Spelled again in ``hash(ascii:_:)``, which must agree.)
-    fold(fold(hash(a) ^ 0x9E37_79B9_7F4A_7C15, 0xD6E8_FEB8_6659_FD93) ^ hash(b), 0xA076_1D64_78BD_642F)
+    let seed = NameHash.seed
+    return fold(fold(hash(a, seed: seed) ^ 0x9E37_79B9_7F4A_7C15, 0xD6E8_FEB8_6659_FD93) ^ hash(b, seed: seed), 0xA076_1D64_78BD_642F)
   }
 
   /// ``hash(_:_:)`` of two names given as their UTF-8 bytes, when both are ASCII (what the strings of
   /// these bytes hash to); nil when a byte is not, and the names must be made and normalized.
   /// - Complexity: O(length).
   public static func hash(ascii a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> UInt64? {
-    guard let ha = hashASCII(a), let hb = hashASCII(b) else { return nil }
+    let seed = NameHash.seed
+    guard let ha = hashASCII(a, seed: seed), let hb = hashASCII(b, seed: seed) else { return nil }
     return fold(fold(ha ^ 0x9E37_79B9_7F4A_7C15, 0xD6E8_FEB8_6659_FD93) ^ hb, 0xA076_1D64_78BD_642F)
   }
 
   /// The hash of bytes known to be ASCII; nil when one is not.
-  @inline(__always) static func hashASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+  @inline(__always) static func hashASCII(_ bytes: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt64? {
     let n = bytes.count
     guard n > 0, let base = bytes.baseAddress else { return hash(bytes: bytes, seed: seed) }
     var high: UInt64 = 0
