@@ -242,7 +242,8 @@ struct Replay {
         gl.removeAll(keepingCapacity: true)
       }
       let e = entries.count, g = gl.count, d = engine.documentsSet
-      switch engine.post(v, appendingTo: &entries, gl: &gl) {
+      // Its own hashes, made five vouchers ago for the prefetch (none for the first five).
+      switch engine.post(v, appendingTo: &entries, gl: &gl, prefetched: n >= 5 ? hashes[n & 7] : PostingEngine.StateHashes()) {
       case .success(let resolved):
         let document = engine.documentsSet == d + 1 ? d : -1
         entryCount += entries.count - e

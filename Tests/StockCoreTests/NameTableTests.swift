@@ -17,6 +17,25 @@ import TestSupport
     #expect(NameTable([String: Int]()).value("x") == nil)
   }
 
+  /// A lookup given the hash the prefetch made of the name (the posting core's first row) answers as one
+  /// that hashes it; and a key given its names' hash is the key made from the names.
+  @Test func lookupsGivenTheirHashAnswerAsTheOthers() {
+    var table: [String: Int] = [:]
+    for i in 0..<500 { table["ITEM\(i)"] = i }
+    let names = NameTable(table)
+    for name in ["ITEM0", "ITEM499", "ITEM500", "ITEM", ""] {
+      #expect(names.value(name, hash: NameTable<Int>.hash(of: name)!) == names.value(name), "\(name)")
+    }
+    for (item, warehouse) in [("ITEM7", "Stores"), ("", "WH"), ("caf\u{E9}", "Lyon"), ("cafe\u{301}", "Lyon")] {
+      let made = StockKey(item: item, warehouse: warehouse)
+      let given = StockKey(item: item, warehouse: warehouse, hashedNames: StockKey.hashedNames(item: item, warehouse: warehouse))
+      #expect(given == made && given.hashedNames == made.hashedNames && given.hashValue == made.hashValue)
+    }
+    // Names equal as strings (the same name in two normal forms) hash alike: either's hash makes the key.
+    let composed = StockKey(item: "caf\u{E9}", warehouse: "Lyon")
+    #expect(StockKey(item: "cafe\u{301}", warehouse: "Lyon", hashedNames: composed.hashedNames) == composed)
+  }
+
   /// The prefetch steps find what a lookup finds when the name sits in the slot its hash probes first, and
   /// nothing otherwise; positions they cannot use are ignored (a hint, never a read out of bounds).
   @Test func prefetchStepsPointWhereLookupsGo() {

@@ -16,6 +16,16 @@ public struct StockKey: Sendable, Hashable, Comparable {
     hashed = StockKey.hashed(item, warehouse)
   }
 
+  /// A key whose names' hash was made earlier: `hashedNames` is what ``hashedNames(item:warehouse:)`` gave
+  /// for these names (or names equal to them) in this process (the posting core hashes the next vouchers'
+  /// names for its prefetch, and makes their keys from that).
+  public init(item: String, warehouse: String, hashedNames: Int) {
+    self.item = item
+    self.warehouse = warehouse
+    hashed = hashedNames
+    assert(hashed == StockKey.hashed(item, warehouse), "the hash given is not these names'")
+  }
+
   /// What ``hashedNames`` is for a key of these names (without making one).
   public static func hashedNames(item: String, warehouse: String) -> Int { hashed(item, warehouse) }
 

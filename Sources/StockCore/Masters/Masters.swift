@@ -141,6 +141,11 @@ public final class Masters: Sendable {
   /// `itemByCode[code]`, found by bytes first (``NameTable``).
   /// - Complexity: O(length of `code`).
   public func item(_ code: String) -> Item? { itemTable.value(code) ?? itemByCode[code] }
+  /// ``item(_:)`` of a code whose ``itemHash(of:)`` was made earlier (nil: none was).
+  public func item(_ code: String, hashed hash: UInt64?) -> Item? {
+    guard let hash else { return item(code) }
+    return itemTable.value(code, hash: hash) ?? itemByCode[code]
+  }
 
   /// The steps that bring an ``item(_:)`` lookup's memory into cache before it is made (``NameTable``'s
   /// `prefetch(slotOf:)`): `hash` of the code, its slot, its entry, the item.

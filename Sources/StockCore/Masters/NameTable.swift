@@ -99,9 +99,20 @@ public struct NameTable<Value: Sendable>: Sendable {
     }
   }
 
+  /// ``value(_:)`` of a name whose ``hash(of:)`` was made earlier (`hash`): the lookup without hashing the
+  /// name again.
+  /// - Complexity: one probe sequence and one comparison of bytes.
+  public func value(_ name: String, hash: UInt64) -> Value? {
+    guard let i = name.utf8.withContiguousStorageIfAvailable({ position(of: $0, hash: hash) }) ?? nil else { return nil }
+    return values[i]
+  }
+
   /// The entry whose name is `bytes`.
-  private func position(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-    let h = FNV1a.hash(bytes)
+  private func position(of bytes: UnsafeBufferPointer<UInt8>) -> Int? { position(of: bytes, hash: FNV1a.hash(bytes)) }
+
+  /// The entry whose name is `bytes`, their hash `h` (``FNV1a``).
+  private func position(of bytes: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int? {
+    assert(h == FNV1a.hash(bytes), "the hash given is not the name's")
     return slots.withUnsafeBufferPointer { slots in
       entries.withUnsafeBufferPointer { entries in
         blob.withUnsafeBufferPointer { blob in

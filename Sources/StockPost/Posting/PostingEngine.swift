@@ -120,9 +120,12 @@ public struct PostingEngine: Sendable {
   /// - Returns: the voucher as posted when the engine filled in rows (batches or serials it named or
   ///   picked), else nil (it posted as it came).
   /// - Complexity: O(rows × bins touched).
+  /// - Parameter prefetched: the voucher's own ``StateHashes``, when the caller made them for its prefetch
+  ///   (its first row's item and key are then not hashed again).
   public mutating func post(
-    _ voucher: Voucher, appendingTo entries: inout [StockLedgerEntry], gl: inout [GLEntry]
+    _ voucher: Voucher, appendingTo entries: inout [StockLedgerEntry], gl: inout [GLEntry], prefetched: StateHashes = StateHashes()
   ) -> Result<Voucher?, VoucherProblems> {
+    tx.prefetched = prefetched
     tx.begin(voucher)
     // The transaction borrows the caller's entries (no copy) and gives them back.
     swap(&tx.entries, &entries)

@@ -59,7 +59,7 @@ extension Transaction {
       for (i, row, item) in knownRows {
         let qty = masters.stockQty(row, item)
         guard qty.isPositive else { continue }
-        let key = StockKey(item: item.code, warehouse: row.warehouse)
+        let key = stockKey(ofRow: i, row, item)
         let entry: Movement?
         if !v.isReturn {
           let rate = (Wide(nets[i]) + Wide(shares.isEmpty ? .zero : shares[i])).divided(by: qty, rule: arithmetic.rounding)

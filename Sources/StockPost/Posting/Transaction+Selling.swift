@@ -21,7 +21,7 @@ extension Transaction {
       for (i, row, item) in knownRows {
         let qty = masters.stockQty(row, item)
         guard qty.isPositive else { continue }
-        let key = StockKey(item: item.code, warehouse: row.warehouse)
+        let key = stockKey(ofRow: i, row, item)
         let entry: Movement?
         if !v.isReturn {
           entry = move(row, at: i, item: item, warehouse: row.warehouse, key: key, actualQty: -qty)

@@ -146,9 +146,26 @@ struct Transaction {
   /// Fills `rowItems` for the voucher (its array kept from voucher to voucher).
   private mutating func lookUpItems() {
     rowItems.removeAllScratch()
-    // (By index: a loop over the rows copied each, retaining its four names, to read one.)
+    // (By index: a loop over the rows copied each, retaining its four names, to read one.) The first
+    // row's code was hashed for the prefetch (``prefetched``).
     let rows = voucher.items
-    for p in rows.indices { rowItems.append(masters.item(rows[p].itemCode)) }
+    for p in rows.indices { rowItems.append(p == 0 ? masters.item(rows[0].itemCode, hashed: prefetched.item) : masters.item(rows[p].itemCode)) }
+  }
+
+  /// The voucher's own hashes, made for the prefetch a few vouchers before it posts (empty when it was not
+  /// prefetched): what its first row's item and item-warehouse are looked up by.
+  var prefetched = PostingEngine.StateHashes()
+
+  /// The key of the known row at `index` (`row`, of `item`) in its own warehouse. The voucher's first row's
+  /// is made from the hash the prefetch made of the same names (``PostingEngine/StateHashes``: its first
+  /// is the first row's item in its own warehouse, when it names one): a voucher's names were hashed twice,
+  /// for the prefetch and for the key.
+  func stockKey(ofRow index: Int, _ row: ItemRow, _ item: Item) -> StockKey {
+    // The first known row is the voucher's first row when that one's item is known.
+    if index == 0 && prefetched.count > 0 && rowItems.first != nil && !row.warehouse.isEmpty {
+      return StockKey(item: item.code, warehouse: row.warehouse, hashedNames: prefetched.first)
+    }
+    return StockKey(item: item.code, warehouse: row.warehouse)
   }
 
   struct KnownRows: Sequence, IteratorProtocol {
