@@ -1,5 +1,6 @@
 import Testing
 @testable import StockCore
+import TestSupport
 
 /// `ByteWriter` writes numbers, dates and times by pointer into its own buffer; what it writes must be the
 /// text the `String` formatters give (`Fixed.plain`, `formatted(places:)`, `description`), on both of its
@@ -37,6 +38,21 @@ import Testing
       for places in [0, 1, 3, 4] {
         let rounded = f.rounded(places: places, rule: .halfUp)
         #expect(written { $0.amount(rounded, places: places) } == rounded.formatted(places: places), "amount \(rounded.raw) at \(places)")
+      }
+    }
+  }
+
+  /// Numbers of every count of decimals, whole parts up to 10⁸ (most of a ledger's: quantities, rates,
+  /// two-place amounts), each as its `String` formatter writes it: 20,000 of them, both signs.
+  @Test func numbersOfEveryCountOfDecimals() {
+    var rng = SeededGenerator(seed: 26)
+    for _ in 0..<20_000 {
+      let decimals = Int.random(in: 0...9, using: &rng)
+      var raw = Int128(Int64.random(in: 0..<100_000_000, using: &rng)) * Fixed.unit
+      raw += Int128(Int64.random(in: 0..<1_000_000_000, using: &rng)) / Int128(10).power(9 - decimals) * Int128(10).power(9 - decimals)
+      for f in [Fixed(raw: raw), Fixed(raw: -raw)] {
+        let cents = f.rounded(places: 2, rule: .halfUp)
+        #expect(written { $0.text("x"); $0.plain(f); $0.amount(cents, places: 2) } == "x,\(f.plain),\(cents.formatted(places: 2))", "raw \(f.raw)")
       }
     }
   }
@@ -199,3 +215,4 @@ import Testing
 extension Int128 {
   fileprivate func power(_ n: Int) -> Int128 { (0..<n).reduce(Int128(1)) { r, _ in r * self } }
 }
+
