@@ -215,4 +215,3 @@ import TestSupport
 extension Int128 {
   fileprivate func power(_ n: Int) -> Int128 { (0..<n).reduce(Int128(1)) { r, _ in r * self } }
 }
-
