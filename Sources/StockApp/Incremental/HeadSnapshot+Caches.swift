@@ -141,10 +141,12 @@ extension HeadSnapshot {
     // (sketched: the shelf's are not made again).
     func add(_ i: Int, _ v: VoucherSketch) {
       guard v.action != .cancel && (cancelled.isEmpty || !cancelled.contains(v.no)) else { return }
-      // A voucher of one or two moves that refers to no other (most: the vouchers a run holds come this
-      // way, a hundred thousand of them) has its keys made here and numbered at once: through the
-      // encoder's buffer of pending records, each record was a tenth of a microsecond more.
-      if v.returnAgainst.isEmpty && v.againstVoucher.isEmpty {
+      // A voucher of one row (one move, or a transfer's two) that refers to no other (most: the vouchers
+      // a run holds come this way, a hundred thousand of them) has its keys made here and numbered at
+      // once: through the encoder's buffer of pending records, each record was a tenth of a microsecond
+      // more. (Vouchers of several rows go the general way at once: for them the keys made here would be
+      // made again.)
+      if v.rowCount == 1 && v.returnAgainst.isEmpty && v.againstVoucher.isEmpty {
         var (moves, first, second) = (0, StockKey?.none, StockKey?.none)
         v.forEachMove { item, warehouse in
           if moves == 0 { first = StockKey(item: item, warehouse: warehouse) } else if moves == 1 { second = StockKey(item: item, warehouse: warehouse) }

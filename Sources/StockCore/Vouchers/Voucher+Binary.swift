@@ -256,6 +256,9 @@ public struct VoucherSketch: Sendable {
     voucher = v
   }
 
+  /// How many item rows the voucher has (0 for a sketch read without its rows).
+  public var rowCount: Int { voucher?.storage.items.count ?? rows.count }
+
   /// Calls `body` with the item and the warehouse of each warehouse a row names, in row order (its
   /// warehouse, source, then target).
   /// - Complexity: O(rows).
