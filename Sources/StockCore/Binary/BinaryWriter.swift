@@ -25,25 +25,13 @@ public struct BinaryWriter: Sendable {
   /// A signed integer (zigzag LEB128: small magnitudes take one byte).
   @inlinable public mutating func int(_ n: Int) { leb(UInt64(bitPattern: Int64((n << 1) ^ (n >> 63)))) }
 
-  /// `value` in LEB128: one byte appended as it is, a longer one put together on the stack and appended
-  /// at once (appended byte by byte, each byte checked the array's uniqueness and capacity: a six-byte
-  /// amount was six calls into the runtime).
+  /// `value` in LEB128: one byte appended as it is, a longer one written by ``RawByteWriter`` (the one
+  /// spelling of the layout) on the stack and appended at once (appended byte by byte, each byte checked
+  /// the array's uniqueness and capacity: a six-byte amount was six calls into the runtime).
   /// - Complexity: O(1).
   @inlinable @inline(__always) mutating func leb(_ value: UInt64) {
     guard value >= 0x80 else { return storage.append(UInt8(truncatingIfNeeded: value)) }
-    var bytes: (UInt64, UInt64) = (0, 0)  // at most ten bytes
-    let n = withUnsafeMutableBytes(of: &bytes) { b in
-      var v = value
-      var i = 0
-      while v >= 0x80 {
-        b[i] = UInt8(truncatingIfNeeded: v) | 0x80
-        i &+= 1
-        v >>= 7
-      }
-      b[i] = UInt8(truncatingIfNeeded: v)
-      return i &+ 1
-    }
-    withUnsafeBytes(of: bytes) { storage.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+    record(maxBytes: 10) { $0.leb(value) }
   }
 
   @inlinable public mutating func uint64(_ v: UInt64) {
@@ -76,12 +64,7 @@ extension BinaryWriter {
   /// An exact decimal in as few bytes as its size needs: a zigzag LEB128 of the raw value when it fits in
   /// 64 bits (tag 0), else the 16 raw bytes (tag 1).
   @inlinable public mutating func compactFixed(_ f: Fixed) {
-    if Int64(exactly: f.raw) != nil {
-      record(maxBytes: 11) { $0.compactFixed(f) }  // the tag and the value appended at once
-    } else {
-      byte(1)
-      fixed(f)
-    }
+    record(maxBytes: 17) { $0.compactFixed(f) }  // the tag and the value appended at once, as `RawByteWriter` spells them
   }
 
   /// Appends, at once, the fields `body` writes through a ``RawByteWriter`` of at most `maxBytes` bytes
