@@ -31,13 +31,27 @@ struct Check {
   /// Not retained: the validator holds the masters while a check runs, and a retain and release per
   /// voucher, on both cores at once, contended for the one object's reference count.
   unowned(unsafe) let masters: Masters
+  /// The same, for calling the masters' methods: a call through `masters` retains them for the call (the
+  /// unowned reference made strong), once per row on both cores at once — a third of validating.
+  private let unretained: Unmanaged<Masters>
   var voucher: Voucher
   var problems: [Diagnostic] = []
 
   init(masters: Masters, voucher: Voucher) {
     self.masters = masters
+    unretained = Unmanaged.passUnretained(masters)
     self.voucher = voucher
   }
+
+  /// `masters.item(code)` given to `body`, with neither the masters nor the item retained for the call;
+  /// false when there is no such item.
+  mutating func withItem(_ code: String, _ body: (inout Check, Item) -> Void) -> Bool {
+    guard let item = unretained._withUnsafeGuaranteedRef({ $0.unretainedItem(code) }) else { return false }
+    item._withUnsafeGuaranteedRef { body(&self, $0) }
+    return true
+  }
+  /// `masters.warehouse(name)`, with the masters not retained for the call.
+  func warehouse(_ name: String) -> Warehouse? { unretained._withUnsafeGuaranteedRef { $0.warehouse(name) } }
 
   var company: Company { _read { yield masters.company } }  // borrowed, not copied (its strings are many)
   var type: VoucherType { voucher.type }
@@ -162,18 +176,20 @@ struct Check {
         return
       }
     }
-    var found = masters.item(row.itemCode)
-    if found == nil && row.barcode.isEmpty, let code = masters.itemCodeByBarcode[row.itemCode] {
+    // The item not retained while the row is checked against it (``withItem(_:_:)``).
+    if withItem(row.itemCode, { $0.check(row, line: line, against: $1) }) { return }
+    if row.barcode.isEmpty, let code = masters.itemCodeByBarcode[row.itemCode] {
       row.itemCode = code  // a barcode given as item_code
       resolved = true
-      found = masters.itemByCode[code]
+      if withItem(code, { $0.check(row, line: line, against: $1) }) { return }
     }
-    guard let item = found else {
-      let trimmed = String(row.itemCode.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
-      let spaced = trimmed != row.itemCode && masters.itemByCode[trimmed] != nil
-      fail(.unknownItem, line: line, "item_code", "item '\(row.itemCode)' is not in items.csv" + (spaced ? " (remove the spaces around it)" : ""))
-      return
-    }
+    let trimmed = String(row.itemCode.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    let spaced = trimmed != row.itemCode && masters.itemByCode[trimmed] != nil
+    fail(.unknownItem, line: line, "item_code", "item '\(row.itemCode)' is not in items.csv" + (spaced ? " (remove the spaces around it)" : ""))
+  }
+
+  /// The checks of a row whose item is known (`item`).
+  mutating func check(_ row: ItemRow, line: Int, against item: Item) {
     if !item.isStockItem {
       fail(.notStockItem, line: line, "item_code", "item \(item.code) is not a stock item (is_stock_item = 0): stockledger posts stock items only")
     }
@@ -224,7 +240,7 @@ struct Check {
 
   mutating func warehouses(_ row: ItemRow, line: Int) {
     func known(_ name: String, _ field: String) {
-      guard let w = masters.warehouse(name) else {
+      guard let w = warehouse(name) else {
         fail(.unknownWarehouse, line: line, field, "warehouse \(name) is not in warehouses.csv")
         return
       }

@@ -79,6 +79,24 @@ import TestSupport
     #expect(masters.item("k") == nil)
     #expect(masters.warehouse("\u{212A}1")?.name == "K1" && masters.stockAccountName(of: "K1")?.name == "Stock")
     #expect(masters.stockAccountName(of: "All") == nil)
+    // Unretained, the same objects: from the table, and from the dictionary for the other spellings.
+    for code in ["K", "\u{212A}", "caf\u{E9}", "cafe\u{301}", "k", ""] {
+      #expect(masters.unretainedItem(code)?.takeUnretainedValue() === masters.item(code), "\(code)")
+    }
+  }
+
+  /// The unretained lookup of a table of objects finds the object the table holds (the same one), and nil
+  /// where ``NameTable/value(_:)`` says nil.
+  @Test func unretainedValuesAreTheTablesObjects() {
+    var table: [String: Item] = [:]
+    for i in 0..<700 { table["ITEM\(i)"] = Item(code: "ITEM\(i)") }
+    table["caf\u{E9}"] = Item(code: "caf\u{E9}")
+    let names = NameTable(table)
+    for (name, item) in table where name.utf8.allSatisfy({ $0 < 0x80 }) {
+      #expect(names.unretainedValue(name)?.takeUnretainedValue() === item)
+    }
+    #expect(names.unretainedValue("caf\u{E9}") == nil && names.unretainedValue("ITEM700") == nil)
+    #expect(NameTable([String: Item]()).unretainedValue("x") == nil)
   }
 }
 

@@ -48,6 +48,21 @@ import Testing
     #expect(normalized.items[0].itemCode == "A")
   }
 
+  /// A barcode given in item_code becomes its item, and the row is then checked against that item; an
+  /// unknown code is refused on item_code.
+  @Test func aBarcodeInItemCodeIsCheckedAsItsItem() throws {
+    guard case .success(let normalized) = VoucherValidator(masters: Self.masters).validate(voucher(.purchaseReceipt, rows: [row("123", wh: "Stores")])) else {
+      Issue.record("the receipt was refused")
+      return
+    }
+    #expect(normalized.items[0].itemCode == "A")
+    var serials = row("123", qty: "1", wh: "Stores")
+    serials.serialNos = ["SN-1"]  // A is not serial-tracked: the check is the item's, found by its barcode
+    #expect(problems(voucher(.purchaseReceipt, rows: [serials])) == ["serial_nos E_FIELD_NOT_ALLOWED"])
+    #expect(problems(voucher(.purchaseReceipt, rows: [row("124", wh: "Stores")])) == ["item_code E_UNKNOWN_ITEM"])
+    #expect(problems(voucher(.purchaseReceipt, rows: [row("SVC", wh: "Stores")])) == ["item_code E_NOT_STOCK_ITEM"])
+  }
+
   /// A row's unit converts to the item's stock unit by its own `conversion_factor`, by being the stock
   /// unit (or blank), or by `uom_conversions.csv`; any other unit is refused on `uom`.
   @Test(arguments: [

@@ -141,6 +141,11 @@ public final class Masters: Sendable {
   /// `itemByCode[code]`, found by bytes first (``NameTable``).
   /// - Complexity: O(length of `code`).
   public func item(_ code: String) -> Item? { itemTable.value(code) ?? itemByCode[code] }
+  /// ``item(_:)`` not retained (see ``NameTable/unretainedValue(_:)``): valid while the masters are.
+  /// - Complexity: O(length of `code`).
+  public func unretainedItem(_ code: String) -> Unmanaged<Item>? {
+    itemTable.unretainedValue(code) ?? itemByCode[code].map { Unmanaged.passUnretained($0) }
+  }
   /// ``item(_:)`` of a code whose ``itemHash(of:)`` was made earlier (nil: none was).
   public func item(_ code: String, hashed hash: UInt64?) -> Item? {
     guard let hash else { return item(code) }

@@ -134,3 +134,17 @@ public struct NameTable<Value: Sendable>: Sendable {
     }
   }
 }
+
+extension NameTable where Value: AnyObject {
+  /// ``value(_:)`` for a table of objects, not retained (its bits read from the table, which holds it): a
+  /// lookup made on both cores at once retains and releases a shared object, and its reference count then
+  /// moves from core to core (a tenth of validating, as a retain per row). Valid while the table is.
+  /// nil when the name is not an ASCII name of the table (ask the dictionary).
+  /// - Complexity: O(length of `name`), one probe sequence.
+  public func unretainedValue(_ name: String) -> Unmanaged<Value>? {
+    guard let i = name.utf8.withContiguousStorageIfAvailable({ position(of: $0) }) ?? nil else { return nil }
+    return values.withUnsafeBufferPointer {
+      Unmanaged<Value>.fromOpaque(UnsafeRawPointer($0.baseAddress! + i).load(as: UnsafeRawPointer.self))
+    }
+  }
+}
