@@ -45,4 +45,39 @@ import Testing
     }
     #expect(bytesHash("caf\u{E9}", "WH") == nil && bytesHash("ITEM", "\u{212A}") == nil)
   }
+
+  /// The word-at-a-time hash reads, for every length, the bytes a byte-by-byte reading gives (the last
+  /// word by loads that overlap, never past the bytes), and finds a byte over 127 wherever it is.
+  @Test func wordsReadAsTheBytesSpellThem() {
+    func reference(_ bytes: [UInt8], seed: UInt64) -> (UInt64, Bool) {
+      var h = seed ^ UInt64(bytes.count) &* 0x9E37_79B9_7F4A_7C15
+      var words: [UInt64] = []
+      var i = 0
+      while i < bytes.count {
+        var w: UInt64 = 0
+        for k in 0..<min(8, bytes.count - i) { w |= UInt64(bytes[i + k]) << UInt64(8 * k) }
+        words.append(w)
+        i += 8
+      }
+      for (n, w) in words.enumerated() {
+        let whole = 8 * (n + 1) <= bytes.count
+        h = NameHash.fold(h ^ w, whole ? 0xE703_7ED1_A0B4_28DB : 0x8EBC_6AF0_9C88_C6E3)
+      }
+      return (NameHash.fold(h, bytes.isEmpty ? 0xE703_7ED1_A0B4_28DB : 0x5899_65CC_7537_4CC3), bytes.allSatisfy { $0 < 0x80 })
+    }
+    var generator = SystemRandomNumberGenerator()
+    for n in 0...40 {
+      // Each length a few times, with the bytes in their own allocation of exactly that size.
+      for trial in 0..<4 {
+        var bytes = (0..<n).map { _ in UInt8.random(in: 0x20...0x7E, using: &generator) }
+        if trial == 3 && n > 0 { bytes[Int.random(in: 0..<n, using: &generator)] = 0xC3 }
+        let seed = UInt64.random(in: .min ... .max, using: &generator) | 1
+        let (expected, ascii) = reference(bytes, seed: seed)
+        bytes.withUnsafeBufferPointer { b in
+          #expect(NameHash.hash(bytes: b, seed: seed) == expected, "length \(n)")
+          #expect((NameHash.hashASCII(b, seed: seed) != nil) == ascii, "length \(n)")
+        }
+      }
+    }
+  }
 }

@@ -40,46 +40,52 @@ public enum NameHash {
     return fold(fold(ha ^ 0x9E37_79B9_7F4A_7C15, 0xD6E8_FEB8_6659_FD93) ^ hb, 0xA076_1D64_78BD_642F)
   }
 
-  /// The hash of bytes known to be ASCII; nil when one is not.
+  /// The hash of bytes known to be ASCII; nil when one is not. One pass: the words hashed are the words
+  /// checked (a pass of its own over the bytes, byte by byte at the end, was half the hash's instructions).
   @inline(__always) static func hashASCII(_ bytes: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt64? {
-    let n = bytes.count
-    guard n > 0, let base = bytes.baseAddress else { return hash(bytes: bytes, seed: seed) }
-    var high: UInt64 = 0
-    var i = 0
-    while i + 8 <= n {
-      high |= UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-      i += 8
-    }
-    while i < n {
-      high |= UInt64(base[i])
-      i += 1
-    }
-    guard high & 0x8080_8080_8080_8080 == 0 else { return nil }
-    return hash(bytes: bytes, seed: seed)
+    let (h, high) = hashAndHighBits(bytes, seed: seed)
+    return high & 0x8080_8080_8080_8080 == 0 ? h : nil
   }
 
   /// Eight bytes at a time (little-endian words, the last one padded with zeros), each folded into the
   /// state with the length.
   @inline(__always) static func hash(bytes: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt64 {
+    hashAndHighBits(bytes, seed: seed).hash
+  }
+
+  /// ``hash(bytes:seed:)`` and the bytes ored together (a byte over 127 sets its high bit there).
+  /// The last word, of fewer than eight bytes, is read by loads that stay inside the bytes — the eight
+  /// bytes that end them, shifted, when there are eight; else two overlapping halves, or the first, middle
+  /// and last byte — and has the value the bytes spell, zeros above them.
+  @inline(__always) static func hashAndHighBits(_ bytes: UnsafeBufferPointer<UInt8>, seed: UInt64) -> (hash: UInt64, high: UInt64) {
     let n = bytes.count
     var h = seed ^ UInt64(n) &* 0x9E37_79B9_7F4A_7C15
-    guard n > 0, let base = bytes.baseAddress else { return fold(h, 0xE703_7ED1_A0B4_28DB) }
+    guard n > 0, let base = bytes.baseAddress else { return (fold(h, 0xE703_7ED1_A0B4_28DB), 0) }
+    let raw = UnsafeRawPointer(base)
+    var high: UInt64 = 0
     var i = 0
-    while i + 8 <= n {
-      h = fold(h ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self), 0xE703_7ED1_A0B4_28DB)
-      i += 8
+    while i &+ 8 <= n {
+      let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+      high |= word
+      h = fold(h ^ word, 0xE703_7ED1_A0B4_28DB)
+      i &+= 8
     }
-    if i < n {
-      var last: UInt64 = 0
-      var shift: UInt64 = 0
-      while i < n {
-        last |= UInt64(base[i]) << shift
-        shift += 8
-        i += 1
+    let rest = n &- i
+    if rest > 0 {
+      let last: UInt64
+      if n >= 8 {
+        last = raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) &>> UInt64(8 &* (8 &- rest))
+      } else if n >= 4 {
+        let low = UInt64(raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
+        let top = UInt64(raw.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self))
+        last = low | top &<< UInt64(8 &* (n &- 4))
+      } else {
+        last = UInt64(base[0]) | UInt64(base[n &>> 1]) &<< UInt64(8 &* (n &>> 1)) | UInt64(base[n &- 1]) &<< UInt64(8 &* (n &- 1))
       }
+      high |= last
       h = fold(h ^ last, 0x8EBC_6AF0_9C88_C6E3)
     }
-    return fold(h, 0x5899_65CC_7537_4CC3)
+    return (fold(h, 0x5899_65CC_7537_4CC3), high)
   }
 
   /// The high and low halves of the 128-bit product, xored.

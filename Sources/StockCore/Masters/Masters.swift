@@ -208,7 +208,16 @@ extension Masters {
   }
 
   /// The row's quantity in stock UOM: qty × conversion factor, rounded to float precision.
-  public func stockQty(_ row: ItemRow, _ item: Item) -> Quantity {
+  ///
+  /// Inlined for the rows without a unit or a factor (nearly all: their quantity is in stock units), read
+  /// where they lie: a call copied the row, retaining its names, and retained the masters and the item.
+  @inlinable public func stockQty(_ row: ItemRow, _ item: Item) -> Quantity {
+    if row.leavesExtrasBlank { return row.qty ?? .zero }
+    return convertedQty(row, item)
+  }
+
+  /// ``stockQty(_:_:)`` of a row that may have a unit or a factor.
+  @usableFromInline func convertedQty(_ row: ItemRow, _ item: Item) -> Quantity {
     guard let qty = row.qty else { return .zero }
     let factor = conversionFactor(row, item) ?? .one
     return factor == .one ? qty : company.quantity(qty.multiplied(by: factor, rule: company.rounding))
