@@ -210,6 +210,44 @@ import TestSupport
     #expect(String(decoding: a.bytes, as: UTF8.self) == "three")
     #expect(String(decoding: b.bytes, as: UTF8.self) == "one,two")
   }
+
+  /// Fields written in a row's room are the fields written one check at a time — rooms too small for
+  /// what is written, exactly large enough and larger, at the end of a full buffer — and the room makes
+  /// the buffer its own first: a copy made before it does not see the row, nor the row the copy's writes.
+  @Test func fieldsInARoomAreTheFieldsWithout() {
+    func fields(_ w: inout ByteWriter) {
+      w.date(BusinessDate(year: 2026, month: 12, day: 6)!)
+      w.time(BusinessTime(seconds: 3723))
+      w.text("PR-1")
+      w.text("a, \"quoted\" name")
+      w.text("=SUM(A1)")
+      w.emptyFields(3)
+      w.plain(Fixed(parsing: "-12.5")!)
+      w.amount(Fixed(parsing: "19846.56")!, places: 2)
+      w.amount(Fixed(raw: Int128(Int64.max) * 1000), places: 2)
+      w.flag(true)
+      w.endRow()
+    }
+    let expected = written { w in fields(&w) }
+    for room in [0, 1, 16, expected.utf8.count, ByteWriter.usualRow, 4096] {
+      for capacity in [64, expected.utf8.count, 1 << 16] {
+        var w = ByteWriter(guardsFormulas: true, capacity: capacity)
+        w.text("before")
+        w.endRow()
+        var copy = w
+        w.withRoom(room) { fields(&$0) }
+        copy.text("other")
+        #expect(String(decoding: w.bytes, as: UTF8.self) == "before\n" + expected, "room \(room), capacity \(capacity)")
+        #expect(String(decoding: copy.bytes, as: UTF8.self) == "before\nother", "room \(room), capacity \(capacity)")
+        // After the room, fields check again: a copy shares nothing written later.
+        var later = w
+        w.text("x")
+        #expect(later.count == ("before\n" + expected).utf8.count)
+        later.text("y")
+        #expect(w.bytes.last == UInt8(ascii: "x") && later.bytes.last == UInt8(ascii: "y"))
+      }
+    }
+  }
 }
 
 extension Int128 {

@@ -7,22 +7,25 @@ extension StockLedgerEntry {
   ]
 
   /// Writes the entry's ``columns``: amounts with `places` decimals, quantities and rates exact.
+  /// - Complexity: O(bytes written), one check for room for a row of usual size (``ByteWriter/withRoom(_:_:)``).
   public func write(places: Int, into w: inout ByteWriter) {
-    w.date(date)
-    w.time(time)
-    w.text(plain: voucherType.plainName)
-    w.text(voucherNo)
-    w.text(itemCode)
-    w.text(warehouse)
-    w.text(batchNo)
-    w.text(serialNos.count <= 1 ? serialNos.first ?? "" : serialNos.joined(separator: ";"))
-    w.plain(actualQty)
-    w.plain(qtyAfterTransaction)
-    w.plain(incomingRate)
-    w.plain(valuationRate)
-    w.amount(stockValue, places: places)
-    w.amount(stockValueDifference, places: places)
-    w.plain(outgoingRate)
+    w.withRoom(ByteWriter.usualRow) { w in
+      w.date(date)
+      w.time(time)
+      w.text(plain: voucherType.plainName)
+      w.text(voucherNo)
+      w.text(itemCode)
+      w.text(warehouse)
+      w.text(batchNo)
+      w.text(serialNos.count <= 1 ? serialNos.first ?? "" : serialNos.joined(separator: ";"))
+      w.plain(actualQty)
+      w.plain(qtyAfterTransaction)
+      w.plain(incomingRate)
+      w.plain(valuationRate)
+      w.amount(stockValue, places: places)
+      w.amount(stockValueDifference, places: places)
+      w.plain(outgoingRate)
+    }
   }
 
   /// The entry's ``columns`` as text.
@@ -44,17 +47,20 @@ extension GLEntry {
   ]
 
   /// Writes the line's ``columns``.
+  /// - Complexity: O(bytes written), one check for room for a row of usual size (``ByteWriter/withRoom(_:_:)``).
   public func write(places: Int, into w: inout ByteWriter) {
-    w.date(date)
-    w.text(plain: voucherType.plainName)
-    w.text(voucherNo)
-    w.text(accountName)
-    w.amount(debit, places: places)
-    w.amount(credit, places: places)
-    w.text(party)
-    w.text(againstAccountName)
-    w.flag(isAdjustment)
-    w.text(remarks)
+    w.withRoom(ByteWriter.usualRow) { w in
+      w.date(date)
+      w.text(plain: voucherType.plainName)
+      w.text(voucherNo)
+      w.text(accountName)
+      w.amount(debit, places: places)
+      w.amount(credit, places: places)
+      w.text(party)
+      w.text(againstAccountName)
+      w.flag(isAdjustment)
+      w.text(remarks)
+    }
   }
 
   /// The line's ``columns`` as text.

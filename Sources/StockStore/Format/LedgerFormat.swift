@@ -129,7 +129,12 @@ public enum LedgerFormat {
   /// Writes a plain voucher read where it lies in the canonical layout: the bytes ``write(_:into:)`` writes
   /// for the voucher decoded (`LedgerFormatTests` compares them), its blank columns those a plain voucher
   /// leaves blank.
+  /// - Complexity: O(bytes written), one check for room for a row of usual size (``ByteWriter/withRoom(_:_:)``).
   public static func write(_ v: EncodedVoucher, into w: inout ByteWriter) {
+    w.withRoom(ByteWriter.usualRow) { writeRows(v, into: &$0) }
+  }
+
+  private static func writeRows(_ v: EncodedVoucher, into w: inout ByteWriter) {
     var blank = 0
     func text(_ u: UnsafeBufferPointer<UInt8>) {
       if u.isEmpty { return blank += 1 }
@@ -185,7 +190,12 @@ public enum LedgerFormat {
   }
 
   /// Writes a voucher's rows in the canonical layout straight to bytes (the same rows as ``voucherRows(_:)``).
+  /// - Complexity: O(bytes written), one check for room for rows of usual size (``ByteWriter/withRoom(_:_:)``).
   public static func write(_ v: Voucher, into w: inout ByteWriter) {
+    w.withRoom(ByteWriter.usualRow &* v.items.count) { writeRows(v, into: &$0) }
+  }
+
+  private static func writeRows(_ v: Voucher, into w: inout ByteWriter) {
     // Blank columns are counted and written together (most of a row's thirty are blank).
     var blank = 0
     func text(_ s: String) {
