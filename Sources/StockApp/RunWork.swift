@@ -143,15 +143,20 @@ struct RunWork {
     let validator = VoucherValidator(masters: masters, ledger: facts)
     // The precisions alone: a copy of the company per voucher retained and released each of its strings.
     let arithmetic = validator.masters.company.arithmetic
-    let (normalized, checked) = Parallel.unzippedMap(files[i].read.vouchers) { v in
+    // Normalized where they lie (those that fail stay as read): the file lets go of its array first, so
+    // the vouchers are this array's alone and the shelf can take it whole.
+    // (The count first: a file's count of vouchers may be that of its array.)
+    files[i].voucherTotal = files[i].voucherCount
+    var normalized = files[i].read.vouchers
+    files[i].read.vouchers = []
+    let checked = Parallel.update(&normalized) { v in
       switch validator.validate(v) {
-      case .success(let n): (n, Checked(nil, of: v, arithmetic: arithmetic))
-      case .failure(let p): (v, Checked(p, of: v, arithmetic: arithmetic))
+      case .success(let n):
+        v = n
+        return Checked(nil, of: n, arithmetic: arithmetic)
+      case .failure(let p): return Checked(p, of: v, arithmetic: arithmetic)
       }
     }
-    // The read vouchers are no longer needed (the normalized ones share their storage): keep their count.
-    files[i].voucherTotal = files[i].voucherCount
-    files[i].read.vouchers = []
     // A run that will have more vouchers than the budget holds none from this file on: its count so far
     // (this file's included), scaled to the bytes of all its files, says so before they are put.
     let bytesRead = files[...i].reduce(0) { $0 + $1.picked.size }
@@ -160,7 +165,7 @@ struct RunWork {
       if expected > shelf.holding { shelf.stopHolding() }
       if shelf.count == 0 { shelf.reserveCapacity(expected + expected / 16) }
     }
-    var c = Checks(start: shelf.append(contentsOf: normalized).lowerBound)
+    var c = Checks(start: shelf.append(contentsOf: normalized, keys: checked.map(\.key)).lowerBound)
     c.hashes.reserveCapacity(checked.count)
     c.actions.reserveCapacity(checked.count)
     for (n, k) in checked.enumerated() {
@@ -263,6 +268,8 @@ struct RunWork {
     let problems: VoucherProblems?
     let hash: NumberHash
     let action: VoucherAction
+    /// Its date and time as the shelf keeps them (``VoucherShelf/key(of:)``), made while it is in cache.
+    let key: UInt64
     /// Σ qty and Σ qty × rate (each rounded to currency precision) of the item rows, as given.
     let qty: Quantity
     let value: Amount
@@ -272,6 +279,7 @@ struct RunWork {
       // (`NameHash`: equal numbers hash alike, as with `hashValue`, for a quarter of its instructions.)
       hash = NumberHash(value: Int(truncatingIfNeeded: NameHash.hash(v.no)))
       action = v.action
+      key = VoucherShelf.key(of: v)
       var qty = Quantity.zero, value = Amount.zero
       let items = v.items
       for i in items.indices {  // the two fields read in place (a copy of each row retained its names)

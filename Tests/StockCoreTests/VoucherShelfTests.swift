@@ -112,6 +112,22 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
   }
 
+  /// Vouchers put with their keys (made by the caller as it validated them) read back as those put
+  /// without: taken whole as the first vouchers of a shelf that holds them all, put one by one (held or
+  /// encoded) when others came first or the budget is smaller.
+  @Test(arguments: [Int.max, 0, 2_500]) func vouchersPutWithTheirKeysReadBackAsPut(holding: Int) {
+    let first = (0..<3_000).map { $0 % 700 == 1 ? Self.full("SE-\($0)", file: "a.xml") : Self.plain($0, file: "a.csv") }
+    let second = (3_000..<3_100).map { Self.plain($0, file: "b.csv") }
+    let shelf = VoucherShelf(holding: holding)
+    #expect(shelf.append(contentsOf: first, keys: first.map { VoucherShelf.key(of: $0) }) == 0..<3_000)
+    #expect(shelf.append(contentsOf: second, keys: second.map { VoucherShelf.key(of: $0) }) == 3_000..<3_100)
+    let put = first + second
+    #expect(shelf.count == put.count && shelf.heldVouchers.count == min(holding, put.count))
+    var reader = VoucherShelf.Reader(shelf)
+    let wrong = put.indices.filter { reader.voucher($0) != put[$0] || shelf.date($0) != put[$0].date || shelf.time($0) != put[$0].time }
+    #expect(wrong.isEmpty, "positions read back otherwise: \(wrong.prefix(10))")
+  }
+
   /// A run's accepted list is its shelf in order with a few vouchers as the engine filled them in, held in
   /// place of theirs: it stays a range (no slots) while the positions follow on, reads back the held ones
   /// where they stand — in order, by index, sketched, filtered, without its first, joined — and, once a
