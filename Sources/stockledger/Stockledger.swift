@@ -21,7 +21,7 @@ func finish(_ outcome: CommandOutcome) throws -> Never {
 }
 
 struct Run: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Import the inbox: validate, post, commit, move files, write reports.")
+  static let configuration = CommandConfiguration(commandName: "run", abstract: "Import the inbox: validate, post, commit, move files, write reports.")
   @Argument(help: "The books directory.") var books: String = "."
   @Option(help: "Master data folder (default BOOKS/masters).") var masters: String?
   @Option(help: "Inbox folder (default BOOKS/inbox).") var inbox: String?
@@ -57,7 +57,7 @@ struct Run: ParsableCommand {
 }
 
 struct Report: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Print a report from the ledger: \(StockReports.names.joined(separator: ", ")).")
+  static let configuration = CommandConfiguration(commandName: "report", abstract: "Print a report from the ledger: \(StockReports.names.joined(separator: ", ")).")
   @Argument(help: "The report name.") var name: String
   @Argument(help: "The books directory.") var books: String = "."
   @Option(help: "Ledger folder (default BOOKS/ledger).") var ledger: String?
@@ -93,14 +93,14 @@ struct Report: ParsableCommand {
 }
 
 struct Verify: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Check the ledger's chain and re-derive every entry; exit 3 on a difference.")
+  static let configuration = CommandConfiguration(commandName: "verify", abstract: "Check the ledger's chain and re-derive every entry; exit 3 on a difference.")
   @Argument(help: "The books directory.") var books: String = "."
   @Option(help: "Ledger folder (default BOOKS/ledger).") var ledger: String?
   func run() throws { try finish(VerifyCommand.run(paths: BooksPaths(books: books, ledger: ledger))) }
 }
 
 struct Close: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Close the books through a date and write the close pack.")
+  static let configuration = CommandConfiguration(commandName: "close", abstract: "Close the books through a date and write the close pack.")
   @Argument(help: "The books directory.") var books: String = "."
   @Option(help: "The last date of the closed period (YYYY-MM-DD).") var through: String
   @Option(help: "Ledger folder (default BOOKS/ledger).") var ledger: String?
@@ -112,7 +112,7 @@ struct Close: ParsableCommand {
 }
 
 struct Trace: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "The full history of a serial number or a batch (for a batch: who received it).")
+  static let configuration = CommandConfiguration(commandName: "trace", abstract: "The full history of a serial number or a batch (for a batch: who received it).")
   @Argument(help: "The books directory.") var books: String = "."
   @Option(help: "Ledger folder (default BOOKS/ledger).") var ledger: String?
   @Option(help: "A serial number.") var serial: String?
@@ -125,13 +125,13 @@ struct Trace: ParsableCommand {
 }
 
 struct Init: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Create a books directory with example master data.")
+  static let configuration = CommandConfiguration(commandName: "init", abstract: "Create a books directory with example master data.")
   @Argument(help: "The new books directory.") var directory: String
   func run() throws { try finish(InitCommand.run(directory: directory)) }
 }
 
 struct Generate: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Write a synthetic books directory (demos, benchmarks).")
+  static let configuration = CommandConfiguration(commandName: "generate", abstract: "Write a synthetic books directory (demos, benchmarks).")
   @Argument(help: "The new books directory.") var directory: String
   @Option(help: "Number of vouchers.") var vouchers: Int
   @Option(help: "Number of items.") var items: Int = 1000
