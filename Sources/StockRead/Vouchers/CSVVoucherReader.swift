@@ -174,16 +174,54 @@ public enum CSVVoucherReader {
   static func readInParts(bytes: [UInt8], file: String, halves: Bool, minimum: Int = 1 << 22, plain readsPlain: Bool) -> VoucherFile? {
     let n = bytes.count
     guard !halves || n >= minimum, sniff(bytes, file: file) == nil else { return nil }
+    if halves { return readHalves(bytes: bytes, file: file, plain: readsPlain) }
     let plain = readsPlain && bytes.withUnsafeBufferPointer { CSVParser.isPlain($0) }
-    guard halves || plain else { return nil }
+    guard plain else { return nil }
     let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
     guard !bytes.starts(with: bom), let firstByte = bytes.first, firstByte != 10, firstByte != 13 else { return nil }
     // Lines end in LF or CRLF (a bare CR also ends a record and a line for the parser, which the split
     // and the line numbers here, counting LFs, would miss).
-    // (A plain file has no quote: not looked for twice.)
-    guard plain || !bytes.contains(34), !CSVParser.hasBareCR(bytes), let headerEnd = bytes.firstIndex(of: 10) else { return nil }
+    guard !CSVParser.hasBareCR(bytes), let headerEnd = bytes.firstIndex(of: 10) else { return nil }
     var result = VoucherFile(name: file)
     let headerBytes = Array(bytes[0...headerEnd])
+    guard let headerRecords = try? CSVParser.parse(headerBytes, file: file), let headerRecord = headerRecords.first else { return nil }
+    let columns = header(headerRecord, file: file, into: &result)
+    guard result.diagnostics.isEmpty, columns.contains(.voucherNo) else { return nil }
+    var rows = Rows(file: file, lines: lineCount(bytes[(headerEnd + 1)...]))
+    bytes.withUnsafeBufferPointer { buf in
+      readPlain(UnsafeBufferPointer(rebasing: buf[(headerEnd + 1)...]), firstLine: 2, columns: columns, header: result.header, into: &rows)
+    }
+    rows.finish(into: &result)
+    rows.finishVouchers(into: &result)
+    return result
+  }
+
+  /// What a half of a file read on its own core gives (``readHalves(bytes:file:plain:)``): its rows'
+  /// count and problems, its vouchers and their problems in order, its numbers' hashes sorted.
+  struct Half: Sendable {
+    var rowCount = 0
+    /// Vouchers begun (with those whose first row made none).
+    var voucherCount = 0
+    var rowDiagnostics: [Diagnostic] = []
+    var voucherDiagnostics: [Diagnostic] = []
+    var vouchers: [Voucher] = []
+    var hashes: [UInt64] = []
+  }
+
+  /// The halves of ``readInParts(bytes:file:halves:minimum:plain:)``. Only the header and the split are
+  /// found before the halves start: each half then checks its own bytes (plain or without a quote, no bare
+  /// CR), the second counts the first's lines (its first line number), and each makes its vouchers, on
+  /// its own core (scanned whole and gathered on one, they were a tenth of reading a file, the other
+  /// core idle).
+  private static func readHalves(bytes: [UInt8], file: String, plain readsPlain: Bool) -> VoucherFile? {
+    let n = bytes.count
+    let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+    guard !bytes.starts(with: bom), let firstByte = bytes.first, firstByte != 10, firstByte != 13 else { return nil }
+    guard let headerEnd = bytes.firstIndex(of: 10) else { return nil }
+    let headerBytes = Array(bytes[0...headerEnd])
+    // The header as the whole file was checked: no quote, no bare CR (its LF ends it).
+    guard !headerBytes.contains(34), !CSVParser.hasBareCR(headerBytes) else { return nil }
+    var result = VoucherFile(name: file)
     guard let headerRecords = try? CSVParser.parse(headerBytes, file: file), let headerRecord = headerRecords.first else { return nil }
     let columns = header(headerRecord, file: file, into: &result)
     guard result.diagnostics.isEmpty, let noColumn = columns.firstIndex(of: .voucherNo) else { return nil }
@@ -200,15 +238,6 @@ public enum CSVVoucherReader {
       }
       return field == noColumn ? bytes[from..<end] : []
     }
-    if !halves {
-      var rows = Rows(file: file, lines: lineCount(bytes[(headerEnd + 1)...]))
-      bytes.withUnsafeBufferPointer { buf in
-        readPlain(UnsafeBufferPointer(rebasing: buf[(headerEnd + 1)...]), firstLine: 2, columns: columns, header: result.header, into: &rows)
-      }
-      rows.finish(into: &result)
-      rows.finishVouchers(into: &result)
-      return result
-    }
     // The split: the first line after the middle whose voucher is not the one of the line before it.
     let middle: Int = (headerEnd + 1 + n) / 2
     guard let middleBreak = bytes[middle..<n].firstIndex(of: 10) else { return nil }
@@ -224,36 +253,52 @@ public enum CSVVoucherReader {
     }
     guard split < n else { return nil }
     let parts = [(headerEnd + 1)..<split, split..<n]
-    // Lines per half (the second half's first line number follows from the first's count).
-    let lines = parts.map { lineCount(bytes[$0]) }
-    let (firstLines, names) = ([2, 1 + lines[0]], result.header)
-    let halves = Parallel.map([0, 1], minimum: 0) { h -> Rows? in
-      // Each half reads its own copy of the column map: the two would otherwise retain and release one
-      // shared array for every record, contending for its reference count.
-      let columns = columns.map { $0 }
-      var rows = Rows(file: file, lines: lines[h], checksRepeatsAfter: true)
-      if plain {
-        bytes.withUnsafeBufferPointer { buf in
-          readPlain(UnsafeBufferPointer(rebasing: buf[parts[h]]), firstLine: firstLines[h], columns: columns, header: names, into: &rows)
-        }
-        return rows.hashesAreDistinct() ? rows : nil
-      }
-      do throws(Diagnostic) {
-        try bytes.withUnsafeBufferPointer { (buf) throws(Diagnostic) in
-          try CSVParser.forEachRecord(UnsafeBufferPointer(rebasing: buf[parts[h]]), file: file, firstLine: firstLines[h]) { rec in
-            if !rec.isBlank { rows.add(rec, columns: columns, header: names) }
+    let names = result.header
+    let halves = Parallel.map([0, 1], minimum: 0) { h -> Half? in
+      bytes.withUnsafeBufferPointer { buf -> Half? in
+        let part = UnsafeBufferPointer(rebasing: buf[parts[h]])
+        // The part's own checks (a part ends with its LF: a CR before it is not bare; the file's last
+        // byte is the second part's).
+        let plain = readsPlain && CSVParser.isPlain(part)
+        guard plain || !part.contains(34), !ByteScan.hasBareCR(part) else { return nil }
+        // Lines: the first part's, counted by both (the first for room, the second for its first line).
+        let firstLines = 1 + ByteScan.count(10, in: UnsafeBufferPointer(rebasing: buf[parts[0]]))
+        let lines = h == 0 ? firstLines : parts[1].count * firstLines / max(1, parts[0].count) + parts[1].count / 64 + 16
+        // Each half reads its own copy of the column map: the two would otherwise retain and release one
+        // shared array for every record, contending for its reference count.
+        let columns = columns.map { $0 }
+        var rows = Rows(file: file, lines: lines, checksRepeatsAfter: true)
+        let firstLine = h == 0 ? 2 : 1 + firstLines
+        if plain {
+          readPlain(part, firstLine: firstLine, columns: columns, header: names, into: &rows)
+        } else {
+          do throws(Diagnostic) {
+            try CSVParser.forEachRecord(part, file: file, firstLine: firstLine) { rec in
+              if !rec.isBlank { rows.add(rec, columns: columns, header: names) }
+            }
+          } catch {
+            return nil
           }
         }
-      } catch {
-        return nil
+        guard rows.hashesAreDistinct() else { return nil }
+        // The vouchers taken out of their builders here, on this core, the builders let go with them.
+        var half = Half(rowCount: rows.count, voucherCount: rows.builders.count, rowDiagnostics: rows.diagnostics, hashes: rows.builderHashes)
+        half.vouchers.reserveCapacity(rows.builders.count)
+        for i in rows.builders.indices {
+          half.voucherDiagnostics += rows.builders[i].diagnostics
+          if let v = rows.builders[i].voucher.take() { half.vouchers.append(v) }
+        }
+        rows.builders = []
+        return half
       }
-      return rows.hashesAreDistinct() ? rows : nil
     }
-    guard var first = halves[0], var second = halves[1], disjoint(first.builderHashes, second.builderHashes) else { return nil }
-    first.finish(into: &result)
-    second.finish(into: &result)
-    first.finishVouchers(into: &result)
-    second.finishVouchers(into: &result)
+    guard let first = halves[0], let second = halves[1], disjoint(first.hashes, second.hashes) else { return nil }
+    // As one pass gives them: the rows' problems, then the vouchers' (each with its own), in file order.
+    result.rowCount = first.rowCount + second.rowCount
+    result.diagnostics += first.rowDiagnostics + second.rowDiagnostics + first.voucherDiagnostics + second.voucherDiagnostics
+    result.voucherCount = first.voucherCount + second.voucherCount
+    result.vouchers = first.vouchers
+    result.vouchers.append(contentsOf: second.vouchers)
     return result
   }
 
