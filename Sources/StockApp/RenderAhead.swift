@@ -54,6 +54,9 @@ final class RenderAhead: @unchecked Sendable {
   private var plain = EncodedVoucher()
   private var vouchersWritten = 0
   private var vouchersFile: VouchersFile?
+  /// Whether the renderer is writing a slice of vouchers (under `condition`: ``takeVouchersFile()`` waits
+  /// for the slice), and whether the file was taken (then no more is written).
+  private var writingVouchers = false, vouchersTaken = false
   /// Which of the vouchers written were written as they posted (a bit per position).
   private var writtenAsPosted: [UInt64] = []
   /// The voucher to write next, once read (it may wait for its posting).
@@ -89,7 +92,7 @@ final class RenderAhead: @unchecked Sendable {
   }
 
   /// Whether vouchers are left to write (renderer's thread).
-  private var hasVouchersToWrite: Bool { vouchersWritten < pendingVouchers.count + pendingCancels.count }
+  private var hasVouchersToWrite: Bool { !vouchersTaken && vouchersWritten < pendingVouchers.count + pendingCancels.count }
 
   /// The same for a voucher read where it lies; true also for an item the table cannot answer for (a name
   /// not ASCII: the voucher is then decoded, and asked again).
@@ -251,6 +254,24 @@ final class RenderAhead: @unchecked Sendable {
     }
   }
 
+  /// The run's `vouchers.csv` as the renderer began it, taken from it (it writes no more of it) once the
+  /// replay has finished: the commit continues it at once, beside the renderer, which is often still
+  /// rendering then (at 100k the commit waited 20–30 ms for it, then wrote the rest alone). nil when none
+  /// was begun, or when a voucher the engine filled in was written as it came.
+  func takeVouchersFile() -> VouchersFile? {
+    condition.lock()
+    defer { condition.unlock() }
+    while writingVouchers { condition.wait() }
+    vouchersTaken = true
+    guard let file = vouchersFile else { return nil }
+    vouchersFile = nil
+    guard let resolved, wroteResolvedAsPosted(resolved) else {
+      file.discard()
+      return nil
+    }
+    return file
+  }
+
   /// The run's `stock.csv` and `gl.csv` as soon as they are written, without waiting for the aggregate
   /// reports (the commit adopts them meanwhile: it waited a quarter of a second at 1M for the aggregates).
   /// nil when they were not written or the renderer was cancelled.
@@ -290,9 +311,12 @@ final class RenderAhead: @unchecked Sendable {
         // Nothing to render yet: the run's vouchers are written meanwhile, a slice at a time (until one has
         // to wait for its posting: then for the next hand-over).
         if hasVouchersToWrite {
+          writingVouchers = true
           condition.unlock()
           let wrote = writeVoucherSlice(posted: &byNumber)
           condition.lock()
+          writingVouchers = false
+          condition.broadcast()
           if wrote { continue }
           if cancelled || planning != nil || entryCount != entriesRead || glCount != glRead { continue }
         }
@@ -322,8 +346,8 @@ final class RenderAhead: @unchecked Sendable {
       if let g { ledgers.add(gl: UnsafeBufferPointer(rebasing: UnsafeBufferPointer(start: g, count: g1)[g0..<g1])) }
       // Read by the folds: with no voucher left to write (all written, or the file dropped), nothing
       // looks them up again.
-      if !hasVouchersToWrite && !byNumber.isEmpty { byNumber.removeAll(keepingCapacity: true) }
       condition.lock()
+      if !hasVouchersToWrite && !byNumber.isEmpty { byNumber.removeAll(keepingCapacity: true) }
       (entriesRead, glRead) = (e1, g1)
       condition.broadcast()
       condition.unlock()

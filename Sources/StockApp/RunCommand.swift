@@ -387,7 +387,9 @@ public enum RunCommand {
     defer { _ = historyKeys.value }  // also when the run aborts: nothing is left running
     do {
       // After a render-ahead the run's stock.csv and gl.csv are already written: the commit adopts them.
-      let committed = try store.commit(record, previousChain: ledger.chainHead, places: masters.company.currencyPrecision, prewritten: settled.prewritten)
+      let committed = try store.commit(
+        record, previousChain: ledger.chainHead, places: masters.company.currencyPrecision, prewritten: settled.prewritten,
+        prewrittenVouchers: settled.prewrittenVouchers)
       summary.chainHead = committed.chain
       timer.mark("commit")
       // The snapshot the run continued from describes the previous head from here on (a run stopped now

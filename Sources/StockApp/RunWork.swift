@@ -341,6 +341,8 @@ struct RunWork {
     /// The run's `stock.csv` and `gl.csv` written by the renderer, given as soon as they are (before the
     /// reports in `rendered`); nil without a render-ahead.
     var prewritten: (@Sendable () -> PrewrittenRunFiles?)?
+    /// Gives the run's `vouchers.csv` as the renderer began it, without waiting for the renderer's end.
+    var prewrittenVouchers: (@Sendable () -> VouchersFile?)?
   }
 
   /// Replays until nothing fails; returns what posts, or why the ledger itself cannot be replayed.
@@ -405,7 +407,10 @@ struct RunWork {
       replay = Replay(masters: masters, timeline: timeline, state: base, renderingAhead: ahead)
       if replay.failures.isEmpty {
         s.rendered = ahead?.finish(planning: replay.state.planning, resolved: replay.resolvedArrivals.map { $0 - stillPosted.count })
-        if let ahead { s.prewritten = { ahead.prewrittenRunFiles() } }
+        if let ahead {
+          s.prewritten = { ahead.prewrittenRunFiles() }
+          s.prewrittenVouchers = { ahead.takeVouchersFile() }
+        }
         break
       }
       ahead?.cancel()

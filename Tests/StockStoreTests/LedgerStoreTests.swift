@@ -156,6 +156,46 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: scratch).isEmpty, "the begun file is adopted or removed")
   }
 
+  /// A `vouchers.csv` begun beforehand and handed over on its own (``LedgerStore/commit(_:previousChain:places:prewritten:prewrittenVouchers:)``,
+  /// before the other files are written) is continued as when it comes with them — with many vouchers left,
+  /// on two threads in blocks (``VouchersFile/write(_:from:)``): the same bytes and places as one writer
+  /// going through them all, for counts around a block's.
+  @Test(arguments: [0, 1, 2 * VouchersFile.block - 1, 2 * VouchersFile.block + 1, 5 * VouchersFile.block + 3])
+  func vouchersHandedOverAloneAreContinuedAsTheOthers(count: Int) throws {
+    var r = record(1)
+    let first = r.vouchers[0]
+    r.vouchers = VoucherList((0..<count + 3).map { i in
+      var v = first
+      v.no = "PR-\(i)"
+      if i % 7 == 3 { v.items.append(v.items[0]) }  // vouchers of several rows among them
+      return v
+    })
+    func commit(begun: Int?) throws -> (bytes: [UInt8], places: [VoucherPlace]) {
+      let dir = directory()
+      let store = LedgerStore(directory: dir)
+      try DurableFiles.makeDirectory(dir)
+      var given: (@Sendable () -> VouchersFile?)?
+      if let begun {
+        let file = try VouchersFile(path: dir + "/vouchers.csv", run: 1)
+        try file.write(r.vouchers.dropping(first: 0).prefix(begun))
+        given = { @Sendable in file }
+      }
+      let committed = try store.commit(r, previousChain: LedgerStore.zeroChain, places: 2, prewrittenVouchers: given)
+      #expect(!DurableFiles.exists(dir + "/vouchers.csv"), "the begun file is adopted")
+      return (try DurableFiles.read(dir + "/runs/000001/vouchers.csv"), Array(committed.places))
+    }
+    let whole = try commit(begun: nil)
+    var expected = ByteWriter(guardsFormulas: false)
+    expected.texts(LedgerFormat.voucherHeader)
+    expected.endRow()
+    for v in r.vouchers { LedgerFormat.write(v, into: &expected) }
+    #expect(whole.bytes == expected.bytes && whole.places.count == count + 3)
+    for begun in [0, 3] {
+      let continued = try commit(begun: begun)
+      #expect(continued.bytes == whole.bytes && continued.places == whole.places, "\(begun) begun")
+    }
+  }
+
   /// A record whose entries (or GL lines) were rendered ahead and not kept commits only by adopting the
   /// run's stock.csv (or gl.csv) written beside the posting: without it, with a file of other rows, or after
   /// the writer failed, the commit fails saying why, and HEAD is as it was, so the run changes nothing and

@@ -239,6 +239,16 @@ public struct ByteWriter: Sendable {
     fieldStarted = true
   }
 
+  /// Appends the whole rows `other` wrote (this writer between rows, as `other` ends one).
+  /// - Complexity: O(bytes copied).
+  public mutating func append(rowsOf other: ByteWriter) {
+    precondition(!fieldStarted, "rows are appended between rows")
+    let n = other.count
+    guard n > 0 else { return }
+    room(n).update(from: other.buffer.base, count: n)
+    buffer.count &+= n
+  }
+
   /// Several text fields.
   public mutating func texts(_ fields: [String]) { for f in fields { text(f) } }
 

@@ -190,6 +190,21 @@ public struct VoucherList: RandomAccessCollection, Sendable, ExpressibleByArrayL
     }
   }
   public func makeIterator() -> Iterator { Iterator(self) }
+
+  /// Calls `body` with the vouchers at `range`, in order, read through readers of its own: for threads
+  /// that each go through a part of the list.
+  /// - Complexity: O(`range.count`) reads (see ``subscript(_:)``), the shelf's file read in order.
+  public func forEach<E: Error>(in range: Range<Int>, _ body: (Voucher) throws(E) -> Void) throws(E) {
+    var reader = VoucherShelf.Reader(shelf)
+    var ownReader = ownShelf.map(VoucherShelf.Reader.init)
+    for i in range {
+      if let k = ownIndex(i) {
+        try body(ownReader?.voucher(k) ?? own[k])
+      } else {
+        try body(reader.voucher(position(i)!))
+      }
+    }
+  }
 }
 
 extension VoucherList {

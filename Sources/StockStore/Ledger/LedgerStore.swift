@@ -383,9 +383,13 @@ public struct LedgerStore: Sendable {
   /// - Returns: the new chain head; where each voucher was written; and `journal`, the run's `gl.csv` when
   ///   its bytes are those of the run's GL journal (no text field a report guards against formulas).
   public func commit(
-    _ record: RunRecord, previousChain: String, places: Int, prewritten: (@Sendable () -> PrewrittenRunFiles?)? = nil
+    _ record: RunRecord, previousChain: String, places: Int, prewritten: (@Sendable () -> PrewrittenRunFiles?)? = nil,
+    prewrittenVouchers: (@Sendable () -> VouchersFile?)? = nil
   ) throws(StoreError) -> (chain: String, places: VoucherPlaces, journal: String?) {
     defer { prewritten?()?.discard() }
+    // The vouchers begun, taken now (their writer need not have finished the other files).
+    let begunVouchers = prewrittenVouchers?()
+    defer { begunVouchers?.discard() }
     try DurableFiles.makeDirectory(runsPath)
     let dir = runPath(record.run)
     if DurableFiles.exists(dir) { throw StoreError(path: dir, "already exists: run recovery first") }
@@ -409,8 +413,13 @@ public struct LedgerStore: Sendable {
     // largest first; their order in the manifest is fixed), or adopted when written beforehand.
     let run = record.run
     // Files to be adopted only wait for their writer: the others start first.
-    let written = Parallel.mapEach(LargeFile.allCases, weight: { prewritten != nil ? 0 : $0.weight(record) }) { file -> Result<LargeFile.Written, StoreError> in
+    // (The vouchers taken first: the other two wait for their writer.)
+    let written = Parallel.mapEach(LargeFile.allCases, weight: { prewritten == nil ? $0.weight(record) : ($0 == .vouchers && begunVouchers != nil ? 1 : 0) }) { file -> Result<LargeFile.Written, StoreError> in
       do throws(StoreError) {
+        if file == .vouchers, let begunVouchers {
+          if let adopted = file.adopt(begunVouchers, for: record, in: dir) { return .success(adopted) }
+          return .success(try file.write(record, in: dir, run: run, places: places))
+        }
         let files = prewritten?()
         if let adopted = file.adopt(files, for: record, in: dir) { return .success(adopted) }
         if let streamed = file.streamed(record) {
@@ -554,13 +563,8 @@ enum LargeFile: CaseIterable, Sendable {
     let file: StreamedFile.Closed
     switch self {
     case .vouchers:
-      guard let begun = prewritten?.vouchers, begun.isBeginning(of: record.vouchers, run: record.run) else { return nil }
-      do {
-        try begun.write(record.vouchers.dropping(first: begun.count))
-        let closed = try begun.closeHashed()
-        try closed.adopt(as: dir + "/" + fileName)
-        return Written(name: fileName, count: closed.count, sha256: closed.sha256, places: begun.takePlaces())
-      } catch { return nil }
+      guard let begun = prewritten?.vouchers else { return nil }
+      return adopt(begun, for: record, in: dir)
     case .stock:
       guard let p = prewritten?.stock, p.rows == record.entryCount, record.cancelledEntries.isEmpty else { return nil }
       file = p.file
@@ -573,6 +577,19 @@ enum LargeFile: CaseIterable, Sendable {
     return Written(name: fileName, count: file.count, sha256: file.sha256, formulas: self == .gl && !(prewritten?.glIsJournal ?? false))
   }
 
+  /// A `vouchers.csv` begun beforehand (`begun`), continued with the record's other vouchers and adopted;
+  /// nil when it does not begin with the record's vouchers or cannot be finished (then it is written anew).
+  func adopt(_ begun: VouchersFile, for record: RunRecord, in dir: String) -> Written? {
+    precondition(self == .vouchers, "only vouchers.csv is begun as a VouchersFile")
+    guard begun.isBeginning(of: record.vouchers, run: record.run) else { return nil }
+    do {
+      try begun.write(record.vouchers, from: begun.count)
+      let closed = try begun.closeHashed()
+      try closed.adopt(as: dir + "/" + fileName)
+      return Written(name: fileName, count: closed.count, sha256: closed.sha256, places: begun.takePlaces())
+    } catch { return nil }
+  }
+
   /// Writes the file durably into the run's directory `dir`.
   func write(_ record: RunRecord, in dir: String, run: Int, places: Int) throws(StoreError) -> Written {
     var formulas = false
@@ -580,7 +597,7 @@ enum LargeFile: CaseIterable, Sendable {
     switch self {
     case .vouchers:
       let file = try VouchersFile(path: dir + "/" + fileName, run: run, capacity: record.vouchers.count)
-      try file.write(record.vouchers)
+      try file.write(record.vouchers, from: 0)
       let (count, hash) = try file.finish()
       return Written(name: fileName, count: count, sha256: hash, places: file.takePlaces())
     case .stock:
