@@ -50,8 +50,8 @@ struct Check {
     item._withUnsafeGuaranteedRef { body(&self, $0) }
     return true
   }
-  /// `masters.warehouse(name)`, with the masters not retained for the call.
-  func warehouse(_ name: String) -> Warehouse? { unretained._withUnsafeGuaranteedRef { $0.warehouse(name) } }
+  /// `masters.isGroupWarehouse(name)`, with the masters not retained for the call.
+  func isGroupWarehouse(_ name: String) -> Bool? { unretained._withUnsafeGuaranteedRef { $0.isGroupWarehouse(name) } }
 
   var company: Company { _read { yield masters.company } }  // borrowed, not copied (its strings are many)
   var type: VoucherType { voucher.type }
@@ -240,11 +240,11 @@ struct Check {
 
   mutating func warehouses(_ row: ItemRow, line: Int) {
     func known(_ name: String, _ field: String) {
-      guard let w = warehouse(name) else {
+      guard let isGroup = isGroupWarehouse(name) else {
         fail(.unknownWarehouse, line: line, field, "warehouse \(name) is not in warehouses.csv")
         return
       }
-      if w.isGroup { fail(.groupWarehouse, line: line, field, "warehouse \(name) is a group warehouse and cannot hold stock") }
+      if isGroup { fail(.groupWarehouse, line: line, field, "warehouse \(name) is a group warehouse and cannot hold stock") }
     }
     if type == .stockEntry {
       if !row.warehouse.isEmpty {

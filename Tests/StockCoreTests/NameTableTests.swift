@@ -79,6 +79,10 @@ import TestSupport
     #expect(masters.item("k") == nil)
     #expect(masters.warehouse("\u{212A}1")?.name == "K1" && masters.stockAccountName(of: "K1")?.name == "Stock")
     #expect(masters.stockAccountName(of: "All") == nil)
+    // A warehouse's group flag read where it lies, as the warehouse says it: in the table, through the
+    // dictionary (the Kelvin sign), and none for a name that is no warehouse.
+    #expect(masters.isGroupWarehouse("All") == true && masters.isGroupWarehouse("K1") == false)
+    #expect(masters.isGroupWarehouse("\u{212A}1") == false && masters.isGroupWarehouse("k1") == nil && masters.isGroupWarehouse("") == nil)
     // Unretained, the same objects: from the table, and from the dictionary for the other spellings.
     for code in ["K", "\u{212A}", "caf\u{E9}", "cafe\u{301}", "k", ""] {
       #expect(masters.unretainedItem(code)?.takeUnretainedValue() === masters.item(code), "\(code)")

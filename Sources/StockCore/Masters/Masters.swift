@@ -160,6 +160,12 @@ public final class Masters: Sendable {
   public func prefetchItem(at position: Int) { itemTable.prefetch(valueAt: position) }
   /// `warehouseByName[name]`, found by bytes first.
   public func warehouse(_ name: String) -> Warehouse? { warehouseTable.value(name) ?? warehouseByName[name] }
+  /// Whether warehouse `name` is a group (``warehouse(_:)``'s `isGroup`, the warehouse not copied: a copy
+  /// retains and releases its names, on both cores at once when vouchers are validated); nil when there is
+  /// no such warehouse.
+  public func isGroupWarehouse(_ name: String) -> Bool? {
+    warehouseTable.part(of: name) { $0.isGroup } ?? warehouseByName[name]?.isGroup
+  }
   /// `stockAccountNameOf[warehouse]`, found by bytes first.
   public func stockAccountName(of warehouse: String) -> AccountName? {
     stockAccountTable.value(warehouse) ?? stockAccountNameOf[warehouse]

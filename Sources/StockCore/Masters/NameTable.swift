@@ -107,6 +107,14 @@ public struct NameTable<Value: Sendable>: Sendable {
     return values[i]
   }
 
+  /// A part of the value of `name`, read where the value lies (a copy of a value with names retains and
+  /// releases them); nil as ``value(_:)`` is.
+  /// - Complexity: O(length of `name`), one probe sequence.
+  public func part<T>(of name: String, _ read: (borrowing Value) -> T) -> T? {
+    guard let i = name.utf8.withContiguousStorageIfAvailable({ position(of: $0) }) ?? nil else { return nil }
+    return values.withUnsafeBufferPointer { read($0[i]) }
+  }
+
   /// The entry whose name is `bytes`.
   private func position(of bytes: UnsafeBufferPointer<UInt8>) -> Int? { position(of: bytes, hash: FNV1a.hash(bytes)) }
 
