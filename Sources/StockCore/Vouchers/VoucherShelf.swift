@@ -87,10 +87,9 @@ public final class VoucherShelf: @unchecked Sendable {
   /// Whether some vouchers are encoded (for tests and the run's timings).
   public var encodes: Bool { !offsets.isEmpty }
 
-  private static func key(_ v: Voucher) -> UInt64 { key(date: v.date, time: v.time) }
-  /// What the shelf keeps of `v` until the timeline is ordered (its date and time), for
+  /// What the shelf keeps of `v` until the timeline is ordered (its date and time), also for
   /// ``append(contentsOf:keys:)``: made where the voucher was last read, it is not read again for it.
-  public static func key(of v: Voucher) -> UInt64 { key(v) }
+  public static func key(of v: Voucher) -> UInt64 { key(date: v.date, time: v.time) }
   private static func key(date: BusinessDate, time: BusinessTime) -> UInt64 { UInt64(UInt32(bitPattern: Int32(date.dayNumber))) << 32 | UInt64(time.seconds) }
 
   /// Puts `v` after the others; returns its position.
@@ -99,7 +98,7 @@ public final class VoucherShelf: @unchecked Sendable {
   public func append(_ v: Voucher) -> Int {
     precondition(keysReleased == 0, "vouchers are put before their dates and times are let go")
     let position = keys.count
-    keys.append(VoucherShelf.key(v))
+    keys.append(VoucherShelf.key(of: v))
     guard position >= holding else {
       held.append(v)
       return position
@@ -164,7 +163,7 @@ public final class VoucherShelf: @unchecked Sendable {
         let v = vouchers[k]
         if cached.index < 0 || v.storage.file != cached.name { cached = (v.storage.file, files.firstIndex(of: v.storage.file)!) }
         offsets.append(log.append { v.encode(file: cached.index, into: &$0) })
-        keys.append(VoucherShelf.key(v))
+        keys.append(VoucherShelf.key(of: v))
       }
       return (log, offsets, keys)
     }
