@@ -255,9 +255,10 @@ final class RenderAhead: @unchecked Sendable {
   }
 
   /// The run's `vouchers.csv` as the renderer began it, taken from it (it writes no more of it) once the
-  /// replay has finished: the commit continues it at once, beside the renderer, which is often still
-  /// rendering then (at 100k the commit waited 20–30 ms for it, then wrote the rest alone). nil when none
-  /// was begun, or when a voucher the engine filled in was written as it came.
+  /// replay has finished, whether the renderer has finished or not: the commit continues it at once,
+  /// beside the renderer, which is often still rendering then (at 100k the commit waited 20–30 ms for it,
+  /// then wrote the rest alone). The one way the file leaves the renderer. nil when none was begun, or
+  /// when a voucher the engine filled in was written as it came (the file is then removed).
   func takeVouchersFile() -> VouchersFile? {
     condition.lock()
     defer { condition.unlock() }
@@ -355,11 +356,7 @@ final class RenderAhead: @unchecked Sendable {
     var r = ledgers.finish()
     condition.lock()
     (keptEntries, keptGL) = ([], [])  // read: the windows are freed
-    // The vouchers begun go to the commit, which writes the rest (they are its to finish from here).
-    if let file = vouchersFile {
-      if r.runFiles == nil || !wroteResolvedAsPosted(resolved ?? []) { file.discard() } else { r.runFiles?.vouchers = file }
-      vouchersFile = nil
-    }
+    // (The vouchers begun stay here until the commit takes them, ``takeVouchersFile()``.)
     (runFiles, runFilesReady) = (r.runFiles, true)  // given to the commit from here (prewrittenRunFiles)
     r.runFiles = nil
     condition.broadcast()

@@ -265,7 +265,7 @@ enum ReportWriter {
 /// moves, the run's reports. An interrupted run is finished by the next one from what the ledger committed.
 enum PostCommit {
   /// - Parameters:
-  ///   - journal: the committed `gl.csv`, when its bytes are the run's journal's (``LedgerStore/commit(_:previousChain:places:prewritten:)``).
+  ///   - journal: the committed `gl.csv`, when its bytes are the run's journal's (``LedgerStore/commit(_:previousChain:places:prewritten:prewrittenVouchers:)``).
   ///   - journalCopy: an existing file holding the journal's bytes otherwise (``ReportWriter/Rendered/journal``).
   static func finish(
     _ run: (run: Int, moves: [(from: String, to: String)], outputs: [(target: String, content: String)], gl: [GLEntry]),

@@ -124,16 +124,16 @@ import Testing
       v.no = "PR-\(i)"
       return v
     })
-    func commit(prewritten: PrewrittenRunFiles?) throws -> (manifest: String, bytes: [UInt8], places: [VoucherPlace], dir: String) {
+    func commit(begun: VouchersFile?) throws -> (manifest: String, bytes: [UInt8], places: [VoucherPlace], dir: String) {
       let dir = directory()
       let store = LedgerStore(directory: dir)
       try DurableFiles.makeDirectory(dir)
-      var given: (@Sendable () -> PrewrittenRunFiles?)?
-      if let prewritten { given = { @Sendable in prewritten } }
-      let committed = try store.commit(r, previousChain: LedgerStore.zeroChain, places: 2, prewritten: given)
+      var given: (@Sendable () -> VouchersFile?)?
+      if let begun { given = { @Sendable in begun } }
+      let committed = try store.commit(r, previousChain: LedgerStore.zeroChain, places: 2, prewrittenVouchers: given)
       return (try String(contentsOfFile: dir + "/runs/000001/manifest", encoding: .utf8), try DurableFiles.read(dir + "/runs/000001/vouchers.csv"), Array(committed.places), dir)
     }
-    let whole = try commit(prewritten: nil)
+    let whole = try commit(begun: nil)
     let scratch = directory()
     try DurableFiles.makeDirectory(scratch)
     // -1: a voucher the record does not have at its place; -2: more vouchers than the record's; -3: another
@@ -147,21 +147,18 @@ import Testing
     default: try file.write(r.vouchers[..<begun])
     }
     #expect(file.isBeginning(of: r.vouchers, run: 1) == (begun >= 0))
-    var files = PrewrittenRunFiles(stock: nil, gl: nil)
-    files.vouchers = file
-    let continued = try commit(prewritten: files)
+    let continued = try commit(begun: file)
     #expect(continued.bytes == whole.bytes)
     #expect(continued.places == whole.places && whole.places.count == 4)
     #expect(continued.manifest.components(separatedBy: "\n").filter { $0.hasPrefix("file vouchers.csv") } == whole.manifest.components(separatedBy: "\n").filter { $0.hasPrefix("file vouchers.csv") })
     #expect(try FileManager.default.contentsOfDirectory(atPath: scratch).isEmpty, "the begun file is adopted or removed")
   }
 
-  /// A `vouchers.csv` begun beforehand and handed over on its own (``LedgerStore/commit(_:previousChain:places:prewritten:prewrittenVouchers:)``,
-  /// before the other files are written) is continued as when it comes with them — with many vouchers left,
-  /// on two threads in blocks (``VouchersFile/write(_:from:)``): the same bytes and places as one writer
-  /// going through them all, for counts around a block's.
+  /// Many vouchers left to write go on two threads, in blocks (``VouchersFile/write(_:from:)``): the same
+  /// bytes and places as one writer going through them all, for counts around a block's, whether the
+  /// commit writes the file whole or continues one begun beforehand (which is then adopted, not left).
   @Test(arguments: [0, 1, 2 * VouchersFile.block - 1, 2 * VouchersFile.block + 1, 5 * VouchersFile.block + 3])
-  func vouchersHandedOverAloneAreContinuedAsTheOthers(count: Int) throws {
+  func manyVouchersAreWrittenInBlocksAsOneWriterWritesThem(count: Int) throws {
     var r = record(1)
     let first = r.vouchers[0]
     r.vouchers = VoucherList((0..<count + 3).map { i in
@@ -170,29 +167,33 @@ import Testing
       if i % 7 == 3 { v.items.append(v.items[0]) }  // vouchers of several rows among them
       return v
     })
-    func commit(begun: Int?) throws -> (bytes: [UInt8], places: [VoucherPlace]) {
-      let dir = directory()
-      let store = LedgerStore(directory: dir)
-      try DurableFiles.makeDirectory(dir)
-      var given: (@Sendable () -> VouchersFile?)?
-      if let begun {
-        let file = try VouchersFile(path: dir + "/vouchers.csv", run: 1)
-        try file.write(r.vouchers.dropping(first: 0).prefix(begun))
-        given = { @Sendable in file }
-      }
-      let committed = try store.commit(r, previousChain: LedgerStore.zeroChain, places: 2, prewrittenVouchers: given)
-      #expect(!DurableFiles.exists(dir + "/vouchers.csv"), "the begun file is adopted")
-      return (try DurableFiles.read(dir + "/runs/000001/vouchers.csv"), Array(committed.places))
-    }
-    let whole = try commit(begun: nil)
     var expected = ByteWriter(guardsFormulas: false)
     expected.texts(LedgerFormat.voucherHeader)
     expected.endRow()
-    for v in r.vouchers { LedgerFormat.write(v, into: &expected) }
-    #expect(whole.bytes == expected.bytes && whole.places.count == count + 3)
-    for begun in [0, 3] {
-      let continued = try commit(begun: begun)
-      #expect(continued.bytes == whole.bytes && continued.places == whole.places, "\(begun) begun")
+    let header = expected.count
+    var ends: [Int] = []
+    for v in r.vouchers {
+      LedgerFormat.write(v, into: &expected)
+      ends.append(expected.count)
+    }
+    for begun in [nil, 0, 3] as [Int?] {
+      let dir = directory(), scratch = directory()
+      try DurableFiles.makeDirectory(dir)
+      try DurableFiles.makeDirectory(scratch)
+      var given: (@Sendable () -> VouchersFile?)?
+      if let begun {
+        let file = try VouchersFile(path: scratch + "/vouchers.csv", run: 1)
+        try file.write(r.vouchers.dropping(first: 0).prefix(begun))
+        given = { @Sendable in file }
+      }
+      let committed = try LedgerStore(directory: dir).commit(r, previousChain: LedgerStore.zeroChain, places: 2, prewrittenVouchers: given)
+      let what = begun.map { "\($0) begun" } ?? "written whole"
+      #expect(try DurableFiles.read(dir + "/runs/000001/vouchers.csv") == expected.bytes, "\(what)")
+      // Each voucher's place is its rows' bytes, one after another.
+      let places = Array(committed.places)
+      #expect(places.map(\.end) == ends && places.first?.start == header, "\(what)")
+      #expect(zip(places.dropFirst(), places).allSatisfy { $0.start == $1.end }, "\(what)")
+      #expect(try FileManager.default.contentsOfDirectory(atPath: scratch).isEmpty, "\(what): the begun file is adopted")
     }
   }
 

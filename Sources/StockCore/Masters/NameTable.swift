@@ -149,10 +149,5 @@ extension NameTable where Value: AnyObject {
   /// moves from core to core (a tenth of validating, as a retain per row). Valid while the table is.
   /// nil when the name is not an ASCII name of the table (ask the dictionary).
   /// - Complexity: O(length of `name`), one probe sequence.
-  public func unretainedValue(_ name: String) -> Unmanaged<Value>? {
-    guard let i = name.utf8.withContiguousStorageIfAvailable({ position(of: $0) }) ?? nil else { return nil }
-    return values.withUnsafeBufferPointer {
-      Unmanaged<Value>.fromOpaque(UnsafeRawPointer($0.baseAddress! + i).load(as: UnsafeRawPointer.self))
-    }
-  }
+  public func unretainedValue(_ name: String) -> Unmanaged<Value>? { part(of: name) { Unmanaged.passUnretained($0) } }
 }

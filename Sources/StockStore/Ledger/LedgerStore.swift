@@ -45,7 +45,7 @@ public struct RunRecord: Sendable {
 
 /// A run's `stock.csv` and `gl.csv` already written, hashed, under temporary names in the ledger directory
 /// (by ``StreamedFile/closeHashed()``), each with the number of rows after its header: a run onto an empty
-/// ledger writes them on the other core while it posts. ``LedgerStore/commit(_:previousChain:places:prewritten:)``
+/// ledger writes them on the other core while it posts. ``LedgerStore/commit(_:previousChain:places:prewritten:prewrittenVouchers:)``
 /// adopts a file only when its row count is the record's (else it writes the file itself and removes this one).
 public struct PrewrittenRunFiles: Sendable {
   public var stock: (file: StreamedFile.Closed, rows: Int)?
@@ -53,9 +53,6 @@ public struct PrewrittenRunFiles: Sendable {
   /// Whether `gl`'s bytes are those of the run's GL journal (no text field the reports guard against
   /// formulas): then the journal is a copy of it.
   public var glIsJournal: Bool
-  /// The run's `vouchers.csv` begun (its first vouchers, in the record's order): the commit continues it
-  /// when the record's vouchers begin with those written (``VouchersFile/isBeginning(of:run:)``).
-  public var vouchers: VouchersFile?
   /// Why they were not written, when they were to be (the commit says it if it cannot write them itself).
   public var failure: String?
   public init(stock: (file: StreamedFile.Closed, rows: Int)?, gl: (file: StreamedFile.Closed, rows: Int)?, glIsJournal: Bool = true, failure: String? = nil) {
@@ -69,7 +66,6 @@ public struct PrewrittenRunFiles: Sendable {
   public func discard() {
     stock?.file.discard()
     gl?.file.discard()
-    vouchers?.discard()
   }
 }
 
@@ -378,8 +374,12 @@ public struct LedgerStore: Sendable {
   }
 
   /// Writes the run's files, fsyncs them, then replaces `HEAD`: the commit point.
-  /// - Parameter prewritten: gives the run's `stock.csv` and `gl.csv` when they were written beforehand
-  ///   (called, and waited for, by the core that would otherwise write them); those not adopted are removed.
+  /// - Parameters:
+  ///   - prewritten: gives the run's `stock.csv` and `gl.csv` when they were written beforehand (called,
+  ///     and waited for, by the core that would otherwise write them); those not adopted are removed.
+  ///   - prewrittenVouchers: gives the run's `vouchers.csv` begun beforehand (its first vouchers, in the
+  ///     record's order), called once at the start: continued when the record's vouchers begin with those
+  ///     written (``VouchersFile/isBeginning(of:run:)``), else removed and the file written anew.
   /// - Returns: the new chain head; where each voucher was written; and `journal`, the run's `gl.csv` when
   ///   its bytes are those of the run's GL journal (no text field a report guards against formulas).
   public func commit(
@@ -557,14 +557,12 @@ enum LargeFile: CaseIterable, Sendable {
 
   /// Makes the prewritten file durable in the run's directory `dir`, when there is one for this file with
   /// the record's rows (a `gl.csv` is prewritten only without text a report guards against formulas).
-  /// - Returns: nil when the file is still to be written.
-  /// A `vouchers.csv` begun beforehand is continued with the record's other vouchers and adopted.
+  /// - Returns: nil when the file is still to be written (always for `vouchers.csv`, begun apart).
   func adopt(_ prewritten: PrewrittenRunFiles?, for record: RunRecord, in dir: String) -> Written? {
     let file: StreamedFile.Closed
     switch self {
     case .vouchers:
-      guard let begun = prewritten?.vouchers else { return nil }
-      return adopt(begun, for: record, in: dir)
+      return nil  // begun apart: ``adopt(_:for:in:)`` of a `VouchersFile`
     case .stock:
       guard let p = prewritten?.stock, p.rows == record.entryCount, record.cancelledEntries.isEmpty else { return nil }
       file = p.file

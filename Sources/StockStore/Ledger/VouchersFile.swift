@@ -5,7 +5,7 @@ import StockCore
 /// A run's `vouchers.csv` as it is written, voucher by voucher, with where each voucher's rows are
 /// (``VoucherPlace``, for the history). The commit writes one whole; a run onto an empty ledger begins one
 /// beside the posting, in the renderer's idle time (its vouchers are known before they post), and the
-/// commit continues it (``LedgerStore/commit(_:previousChain:places:prewritten:)``): at a million vouchers
+/// commit continues it (``LedgerStore/commit(_:previousChain:places:prewritten:prewrittenVouchers:)``): at a million vouchers
 /// the commit's core spent 0.4 s formatting them while the other core was busy with the caches.
 ///
 /// Used by one thread at a time (handed over under a lock): its state is not checked for overlapping
