@@ -7,6 +7,14 @@ import Testing
     #expect(Fixed(parsing: text) == nil)
   }
 
+  @Test func powersOfTenAreExactToTheWidest() {
+    var p: Int128 = 1
+    for n in 0...38 {
+      #expect(Fixed.pow10(n) == p, "10^\(n)")
+      if n < 38 { p *= 10 }
+    }
+  }
+
   @Test func parsesAndPrints() throws {
     let x = try #require(Fixed(parsing: "-0.333333333"))
     #expect(x.raw == -333_333_333)

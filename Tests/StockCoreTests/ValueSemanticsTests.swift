@@ -58,7 +58,9 @@ import Testing
     #expect(AccountName("Stock In Hand - SL") != AccountName("Stock in hand - SL"))
     // Names equal as strings (composed and decomposed é) are one name.
     #expect(AccountName("Caf\u{E9} Sales") == AccountName("Cafe\u{301} Sales"))
-    #expect(AccountName("").isEmpty && AccountName("") == .none)
+    #expect(AccountName("").isEmpty && AccountName("") == .none && AccountName("").hashValue == AccountName.none.hashValue)
+    #expect(AccountName.none.name == "" && AccountName.none.plainText == nil && !AccountName("Stores").isEmpty)
+    #expect(AccountName("Stores").plainText != nil && AccountName("Stores") != .none)
     var line = GLEntry(date: BusinessDate(dayNumber: 20_000), voucherType: .purchaseReceipt, voucherNo: "PR-1", account: "Stores", debit: .one, credit: .zero, againstAccount: "Creditors")
     #expect(line.accountName == AccountName("Stores") && line.againstAccount == "Creditors")
     let copy = line

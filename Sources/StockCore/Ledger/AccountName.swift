@@ -12,36 +12,50 @@ import Synchronization
 /// Equal names (by `String` equality) are the same box, so equality by address is equality by name. Boxes
 /// are never freed: a process meets a few hundred account names (chart, taxes, joined against-accounts).
 public struct AccountName: Sendable, Hashable, CustomStringConvertible {
-  /// Kept alive by the table below, never freed: not counted here.
-  private unowned(unsafe) let box: Box
+  /// The box's address (kept alive by the table below, never freed: not counted here); 0 for the empty
+  /// name, so that ``none`` is a constant (a global made on first use was a `swift_once` check for every
+  /// GL line made). Compared and hashed as an address: an optional reference loaded to compare was a
+  /// retain and a release.
+  private let address: UInt
 
   /// The interned name of `name`.
   /// - Complexity: O(length of `name`) under a lock: interning hashes the name. Intern names once (the
   ///   masters hold their accounts interned), not per line.
   public init(_ name: String) {
-    box = AccountName.table.withLock { table in
+    guard !name.isEmpty else {
+      address = 0
+      return
+    }
+    let box = AccountName.table.withLock { table in
       if let known = table[name] { return known }
       let box = Box(name)
       table[name] = box
       return box
     }
+    address = UInt(bitPattern: Unmanaged.passUnretained(box).toOpaque())
+  }
+
+  /// Reads the box, unretained (nil for the empty name).
+  @inline(__always) private func withBox<T>(_ read: (Box) -> T) -> T? {
+    UnsafeRawPointer(bitPattern: address).map { Unmanaged<Box>.fromOpaque($0)._withUnsafeGuaranteedRef(read) }
   }
 
   /// The name's text.
-  public var name: String { box.name }
-  public var description: String { box.name }
-  public var isEmpty: Bool { box.name.isEmpty }
+  public var name: String { withBox { $0.name } ?? "" }
+  public var description: String { name }
+  public var isEmpty: Bool { address == 0 }
 
-  public static func == (a: AccountName, b: AccountName) -> Bool { a.box === b.box }
-  public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(box)) }
+  public static func == (a: AccountName, b: AccountName) -> Bool { a.address == b.address }
+  public func hash(into hasher: inout Hasher) { hasher.combine(address) }
   /// What a table hashes: the box's address, mixed with the table's seed (no `Hasher` per lookup).
-  public func _rawHashValue(seed: Int) -> Int { HashMix.mix(Int(bitPattern: ObjectIdentifier(box)), seed: seed) }
+  public func _rawHashValue(seed: Int) -> Int { HashMix.mix(Int(bitPattern: address), seed: seed) }
 
+  private init(address: UInt) { self.address = address }
   /// The empty name (an optional account left blank).
-  public static let none = AccountName("")
+  public static var none: AccountName { AccountName(address: 0) }
 
   /// The name's bytes as a CSV field writes them, unless it needs quotes or a formula guard (or is empty).
-  public var plainText: PlainText? { box.plainText }
+  public var plainText: PlainText? { withBox { $0.plainText } ?? nil }
 
   final class Box: Sendable {
     let name: String

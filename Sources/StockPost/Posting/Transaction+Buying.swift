@@ -56,7 +56,8 @@ extension Transaction {
       // No valuation taxes (most receipts): every share is zero, as distributing nothing gives; no array.
       let shares = valuationTotal.isZero ? [] : distribute(valuationTotal, over: nets.contains { !$0.isZero } ? nets : knownRowPlaces.map { rows[$0.position].qty ?? .zero })
       var expected = Amount.zero, actual = Amount.zero
-      for (i, row, item) in knownRows {
+      for (i, p, item) in knownRowPlaces {
+        let row = rows[p]
         let qty = masters.stockQty(row, item)
         guard qty.isPositive else { continue }
         let key = stockKey(ofRow: i, row, item)

@@ -17,8 +17,10 @@ extension Transaction {
     // (A local function of a flag: a closure over the voucher retained it.)
     let isReturn = v.isReturn
     func sign(_ a: Amount) -> Amount { isReturn ? -a : a }
+    let rows = v.items
     if movesStock {
-      for (i, row, item) in knownRows {
+      for (i, p, item) in knownRowPlaces {
+        let row = rows[p]
         let qty = masters.stockQty(row, item)
         guard qty.isPositive else { continue }
         let key = stockKey(ofRow: i, row, item)
@@ -49,7 +51,6 @@ extension Transaction {
     }
     guard isInvoice else { return }
     var netTotal = Amount.zero
-    let rows = v.items
     for (_, p, item) in knownRowPlaces {
       let net = netAmount(qty: rows[p].qty, rate: rows[p].rate)
       netTotal += net
