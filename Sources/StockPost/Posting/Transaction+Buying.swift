@@ -9,6 +9,18 @@ extension Transaction {
   /// valuation tax account with its amount; the invoice debits SRBNB (or, with `update_stock`, the stock
   /// itself) and the taxes of the total, and credits the supplier's payable account with the grand total.
   mutating func buying() {
+    // A return's original first (a return fulfils no order and bills no receipt, so nothing before it
+    // could fail): a voucher that is not a return passes none as a constant (an optional original made
+    // and destroyed per voucher went through the runtime's generic witness).
+    if voucher.isReturn && !voucher.returnAgainst.isEmpty {
+      guard let original = original() else { return }
+      buying(original: original)
+    } else {
+      buying(original: nil)
+    }
+  }
+
+  private mutating func buying(original: PostedDocument?) {
     let v = voucher
     let isInvoice = v.type == .purchaseInvoice
     let movesStock = !isInvoice || v.updateStock
@@ -24,8 +36,6 @@ extension Transaction {
         fail(.badValue, line: v.source.line, field: "against_voucher", "\(v.againstVoucher) is not a Purchase Receipt posted on or before \(v.date): post the receipt first")
       }
     }
-    let original = original()
-    if v.isReturn && !v.returnAgainst.isEmpty && original == nil { return }
     // Document amounts (parallel to `knownRows`, as `shares`); a return row without a rate takes the
     // original's purchase rate.
     var nets: [Amount] = []
@@ -45,9 +55,18 @@ extension Transaction {
       }
     }
     let netTotal = nets.reduce(Amount.zero, +)
-    let taxes = v.taxes.map { ($0, chargeAmount($0, netTotal: netTotal)) }
-    let valuationTotal = taxes.filter { $0.0.category.addsToValuation }.reduce(Amount.zero) { $0 + $1.1 }
-    let totalTaxes = taxes.filter { $0.0.category.addsToTotal }.reduce(Amount.zero) { $0 + $1.1 }
+    // Each tax with its amount, and the totals of those adding to the valuation and to the grand total.
+    // (Most receipts have none, and every walk of them is skipped then: even an empty walk made and
+    // destroyed the element it did not find through the runtime's generic witness.)
+    var taxes: [(ChargeRow, Amount)] = []
+    var valuationTotal = Amount.zero, totalTaxes = Amount.zero
+    if !v.taxes.isEmpty {
+      taxes = v.taxes.map { ($0, chargeAmount($0, netTotal: netTotal)) }
+      for (c, amount) in taxes {
+        if c.category.addsToValuation { valuationTotal += amount }
+        if c.category.addsToTotal { totalTaxes += amount }
+      }
+    }
     // (A local function of a flag: a closure over the voucher retained it.)
     let isReturn = v.isReturn
     func sign(_ a: Amount) -> Amount { isReturn ? -a : a }
@@ -89,12 +108,12 @@ extension Transaction {
         let expense = rows[p].expenseAccount
         gl.credit(expense.isEmpty ? accounts.stockReceivedButNotBilled : AccountName(expense), sign(nets[i]))
       }
-      for (c, amount) in taxes where c.category.addsToValuation { gl.credit(AccountName(c.account), sign(amount)) }
+      if !taxes.isEmpty { for (c, amount) in taxes where c.category.addsToValuation { gl.credit(AccountName(c.account), sign(amount)) } }
       return
     }
     // Purchase Invoice.
     if movesStock {
-      if perpetual { for (c, amount) in taxes where c.category.addsToValuation { gl.credit(AccountName(c.account), sign(amount)) } }
+      if perpetual && !taxes.isEmpty { for (c, amount) in taxes where c.category.addsToValuation { gl.credit(AccountName(c.account), sign(amount)) } }
     } else {
       for (i, row, item) in knownRows {
         let account = !row.expenseAccount.isEmpty ? AccountName(row.expenseAccount) : (perpetual ? accounts.stockReceivedButNotBilled : expenseAccount(row, item))
@@ -108,7 +127,7 @@ extension Transaction {
         for (i, row, item) in knownRows { gl.debit(expenseAccount(row, item), sign(nets[i])) }
       }
     }
-    for (c, amount) in taxes where c.category.addsToTotal { gl.debit(AccountName(c.account), sign(amount)) }
+    if !taxes.isEmpty { for (c, amount) in taxes where c.category.addsToTotal { gl.debit(AccountName(c.account), sign(amount)) } }
     gl.credit(partyAccount(customer: false), sign(netTotal + totalTaxes), party: v.party)
   }
 }

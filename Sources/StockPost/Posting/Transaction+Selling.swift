@@ -8,11 +8,19 @@ extension Transaction {
   /// Dr cost of goods sold / Cr stock; a Sales Invoice also debits the customer's receivable with the grand
   /// total and credits income (net) and the taxes.
   mutating func selling() {
+    // (A voucher that is not a return passes no original as a constant, as ``buying()`` does.)
+    if voucher.isReturn && !voucher.returnAgainst.isEmpty {
+      guard let original = original() else { return }
+      selling(original: original)
+    } else {
+      selling(original: nil)
+    }
+  }
+
+  private mutating func selling(original: PostedDocument?) {
     let v = voucher
     let isInvoice = v.type == .salesInvoice
     let movesStock = !isInvoice || v.updateStock
-    let original = original()
-    if v.isReturn && !v.returnAgainst.isEmpty && original == nil { return }
     fulfilling = fulfilledOrder(.salesOrder)
     // (A local function of a flag: a closure over the voucher retained it.)
     let isReturn = v.isReturn
@@ -46,7 +54,7 @@ extension Transaction {
           entry = move(row, at: i, item: item, warehouse: row.warehouse, key: key, actualQty: qty, incomingRate: rate, keepSerialRates: true)
         }
         guard let e = entry else { continue }
-        stockGL(e, counter: expenseAccount(row, item))
+        stockGL(e, in: row.warehouse, counter: expenseAccount(row, item))
       }
     }
     guard isInvoice else { return }

@@ -30,9 +30,9 @@ extension Transaction {
     for i in rows.indices where !rows[i].sourceWarehouse.isEmpty {
       let (row, item) = (rows[i], items[i]!)
       let qty = masters.stockQty(row, item)
-      guard let e = move(row, at: i, item: item, warehouse: row.sourceWarehouse, actualQty: -qty) else { continue }
+      guard let e = move(row, at: i, item: item, warehouse: row.sourceWarehouse, key: StockKey(item: item.code, warehouse: row.sourceWarehouse), actualQty: -qty) else { continue }
       entryRows[i].consumed = -e.stockValueDifference
-      stockGL(e, counter: differenceAccount(row))
+      stockGL(e, in: row.sourceWarehouse, counter: differenceAccount(row))
     }
     if !problems.isEmpty { return }
     let incoming = rows.indices.filter { !rows[$0].targetWarehouse.isEmpty }
@@ -88,9 +88,10 @@ extension Transaction {
       } else {
         rate = (Wide(b) + Wide(share)).divided(by: qty, rule: arithmetic.rounding)
       }
-      guard let e = move(row, at: i, item: item, warehouse: row.targetWarehouse, actualQty: qty, incomingRate: rate, keepSerialRates: entryRows[i].consumed != nil) else { continue }
-      if entryRows[i].finished { fulfil(workOrder, StockKey(item: item.code, warehouse: row.targetWarehouse), qty: qty) }
-      stockGL(e, counter: differenceAccount(row))
+      let key = StockKey(item: item.code, warehouse: row.targetWarehouse)
+      guard let e = move(row, at: i, item: item, warehouse: row.targetWarehouse, key: key, actualQty: qty, incomingRate: rate, keepSerialRates: entryRows[i].consumed != nil) else { continue }
+      if entryRows[i].finished { fulfil(workOrder, key, qty: qty) }
+      stockGL(e, in: row.targetWarehouse, counter: differenceAccount(row))
     }
   }
 

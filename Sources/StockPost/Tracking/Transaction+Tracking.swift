@@ -199,7 +199,7 @@ extension Transaction {
       _ = append(tracked, key: key, actualQty: chunk.qty, incomingRate: shownRate, outcome: outcome, qtyAfter: state.qty, valuationRate: state.valuationRate)
       total += outcome.stockValueDifference
     }
-    return Movement(warehouse: warehouse, actualQty: qty, stockValueDifference: total, outgoingRate: .zero)
+    return Movement(actualQty: qty, stockValueDifference: total, outgoingRate: .zero)
   }
 
   mutating func trackedOut(_ row: ItemRow, at index: Int?, item: Item, warehouse: String, qty: Quantity, outgoingRate: Rate?) -> Movement? {
@@ -324,7 +324,7 @@ extension Transaction {
         }
       }
     }
-    return Movement(warehouse: warehouse, actualQty: -qty, stockValueDifference: total, outgoingRate: total.magnitude.divided(by: qty, rule: arithmetic.rounding))
+    return Movement(actualQty: -qty, stockValueDifference: total, outgoingRate: total.magnitude.divided(by: qty, rule: arithmetic.rounding))
   }
 
   /// Picks the serials of an outward chunk, oldest receipt first, from the chunk's batch.
