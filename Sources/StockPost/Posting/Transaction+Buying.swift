@@ -9,15 +9,9 @@ extension Transaction {
   /// valuation tax account with its amount; the invoice debits SRBNB (or, with `update_stock`, the stock
   /// itself) and the taxes of the total, and credits the supplier's payable account with the grand total.
   mutating func buying() {
-    // A return's original first (a return fulfils no order and bills no receipt, so nothing before it
-    // could fail): a voucher that is not a return passes none as a constant (an optional original made
-    // and destroyed per voucher went through the runtime's generic witness).
-    if voucher.isReturn && !voucher.returnAgainst.isEmpty {
-      guard let original = original() else { return }
-      buying(original: original)
-    } else {
-      buying(original: nil)
-    }
+    // (A return's original first: a return fulfils no order and bills no receipt, so nothing before it
+    // could fail.)
+    withOriginal { $0.buying(original: $1) }
   }
 
   private mutating func buying(original: PostedDocument?) {

@@ -7,15 +7,7 @@ extension Transaction {
   /// return, at the value per unit the original delivery took out, into any warehouse. The stock side posts
   /// Dr cost of goods sold / Cr stock; a Sales Invoice also debits the customer's receivable with the grand
   /// total and credits income (net) and the taxes.
-  mutating func selling() {
-    // (A voucher that is not a return passes no original as a constant, as ``buying()`` does.)
-    if voucher.isReturn && !voucher.returnAgainst.isEmpty {
-      guard let original = original() else { return }
-      selling(original: original)
-    } else {
-      selling(original: nil)
-    }
-  }
+  mutating func selling() { withOriginal { $0.selling(original: $1) } }
 
   private mutating func selling(original: PostedDocument?) {
     let v = voucher

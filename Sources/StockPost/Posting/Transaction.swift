@@ -550,6 +550,18 @@ struct Transaction {
 
   // MARK: returns
 
+  /// Posts with the original of a return against one (``original()``; nothing posts when it fails), else
+  /// with nil passed as a constant: an optional original made and destroyed per voucher went through the
+  /// runtime's generic witness.
+  @inline(__always) mutating func withOriginal(_ post: (inout Transaction, PostedDocument?) -> Void) {
+    if voucher.isReturn && !voucher.returnAgainst.isEmpty {
+      guard let original = original() else { return }
+      post(&self, original)
+    } else {
+      post(&self, nil)
+    }
+  }
+
   /// The original of a return, checked: it must be posted before, of the same type, and not a return.
   mutating func original() -> PostedDocument? {
     guard voucher.isReturn, !voucher.returnAgainst.isEmpty else { return nil }
