@@ -26,9 +26,8 @@ public enum NameHash {
 
   /// The hash of two names in order (an item and a warehouse): not the same as in the other order.
   public static func hash(_ a: String, _ b: String) -> UInt64 {
-    // (Spelled again in ``hash(ascii:_:)``, which must agree.)
     let seed = NameHash.seed
-    return fold(fold(hash(a, seed: seed) ^ 0x9E37_79B9_7F4A_7C15, 0xD6E8_FEB8_6659_FD93) ^ hash(b, seed: seed), 0xA076_1D64_78BD_642F)
+    return pair(hash(a, seed: seed), hash(b, seed: seed))
   }
 
   /// ``hash(_:_:)`` of two names given as their UTF-8 bytes, when both are ASCII (what the strings of
@@ -37,7 +36,13 @@ public enum NameHash {
   public static func hash(ascii a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> UInt64? {
     let seed = NameHash.seed
     guard let ha = hashASCII(a, seed: seed), let hb = hashASCII(b, seed: seed) else { return nil }
-    return fold(fold(ha ^ 0x9E37_79B9_7F4A_7C15, 0xD6E8_FEB8_6659_FD93) ^ hb, 0xA076_1D64_78BD_642F)
+    return pair(ha, hb)
+  }
+
+  /// Two names' hashes combined in order (the one spelling ``hash(_:_:)`` and ``hash(ascii:_:)`` share, so
+  /// that they agree).
+  @inline(__always) static func pair(_ ha: UInt64, _ hb: UInt64) -> UInt64 {
+    fold(fold(ha ^ 0x9E37_79B9_7F4A_7C15, 0xD6E8_FEB8_6659_FD93) ^ hb, 0xA076_1D64_78BD_642F)
   }
 
   /// The hash of bytes known to be ASCII; nil when one is not. One pass: the words hashed are the words

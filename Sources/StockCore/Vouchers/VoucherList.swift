@@ -171,39 +171,34 @@ public struct VoucherList: RandomAccessCollection, Sendable, ExpressibleByArrayL
     return out
   }
 
-  /// Goes through the vouchers in order, keeping its place in the shelf's file.
+  /// Goes through the vouchers in order (of a range of them), keeping its place in the shelf's file.
   public struct Iterator: IteratorProtocol {
     private let list: VoucherList
     private var reader: VoucherShelf.Reader
     private var ownReader: VoucherShelf.Reader?
-    private var i = 0
-    fileprivate init(_ list: VoucherList) {
+    private var i: Int
+    private let end: Int
+    fileprivate init(_ list: VoucherList, in range: Range<Int>) {
       self.list = list
       reader = VoucherShelf.Reader(list.shelf)
       ownReader = list.ownShelf.map(VoucherShelf.Reader.init)
+      (i, end) = (range.lowerBound, range.upperBound)
     }
     public mutating func next() -> Voucher? {
-      guard i < list.count else { return nil }
+      guard i < end else { return nil }
       defer { i += 1 }
       guard let k = list.ownIndex(i) else { return reader.voucher(list.position(i)!) }
       return ownReader?.voucher(k) ?? list.own[k]
     }
   }
-  public func makeIterator() -> Iterator { Iterator(self) }
+  public func makeIterator() -> Iterator { Iterator(self, in: 0..<count) }
 
-  /// Calls `body` with the vouchers at `range`, in order, read through readers of its own: for threads
-  /// that each go through a part of the list.
+  /// Calls `body` with the vouchers at `range`, in order, read through an ``Iterator`` of its own: for
+  /// threads that each go through a part of the list.
   /// - Complexity: O(`range.count`) reads (see ``subscript(_:)``), the shelf's file read in order.
   public func forEach<E: Error>(in range: Range<Int>, _ body: (Voucher) throws(E) -> Void) throws(E) {
-    var reader = VoucherShelf.Reader(shelf)
-    var ownReader = ownShelf.map(VoucherShelf.Reader.init)
-    for i in range {
-      if let k = ownIndex(i) {
-        try body(ownReader?.voucher(k) ?? own[k])
-      } else {
-        try body(reader.voucher(position(i)!))
-      }
-    }
+    var vouchers = Iterator(self, in: range)
+    while let v = vouchers.next() { try body(v) }
   }
 }
 

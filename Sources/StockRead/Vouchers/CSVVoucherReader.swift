@@ -176,17 +176,11 @@ public enum CSVVoucherReader {
     guard !halves || n >= minimum, sniff(bytes, file: file) == nil else { return nil }
     if halves { return readHalves(bytes: bytes, file: file, plain: readsPlain) }
     let plain = readsPlain && bytes.withUnsafeBufferPointer { CSVParser.isPlain($0) }
-    guard plain else { return nil }
-    let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
-    guard !bytes.starts(with: bom), let firstByte = bytes.first, firstByte != 10, firstByte != 13 else { return nil }
-    // Lines end in LF or CRLF (a bare CR also ends a record and a line for the parser, which the split
-    // and the line numbers here, counting LFs, would miss).
-    guard !CSVParser.hasBareCR(bytes), let headerEnd = bytes.firstIndex(of: 10) else { return nil }
-    var result = VoucherFile(name: file)
-    let headerBytes = Array(bytes[0...headerEnd])
-    guard let headerRecords = try? CSVParser.parse(headerBytes, file: file), let headerRecord = headerRecords.first else { return nil }
-    let columns = header(headerRecord, file: file, into: &result)
-    guard result.diagnostics.isEmpty, columns.contains(.voucherNo) else { return nil }
+    // Lines end in LF or CRLF (a bare CR also ends a record and a line for the parser, which the line
+    // numbers here, counting LFs, would miss).
+    guard plain, !CSVParser.hasBareCR(bytes), let head = partsHeader(bytes, file: file) else { return nil }
+    var result = head.result
+    let (headerEnd, columns) = (head.end, head.columns)
     var rows = Rows(file: file, lines: lineCount(bytes[(headerEnd + 1)...]))
     bytes.withUnsafeBufferPointer { buf in
       readPlain(UnsafeBufferPointer(rebasing: buf[(headerEnd + 1)...]), firstLine: 2, columns: columns, header: result.header, into: &rows)
@@ -194,6 +188,24 @@ public enum CSVVoucherReader {
     rows.finish(into: &result)
     rows.finishVouchers(into: &result)
     return result
+  }
+
+  /// The header of a file read in parts (``readInParts(bytes:file:halves:minimum:plain:)``): the position
+  /// of the LF that ends it, the file's result with the header entered, its columns and the voucher
+  /// number's column. nil — the file then takes the general reading — when the file begins with a BOM or
+  /// a line break or has no LF, or its header has a quote or a bare CR (checked as the parts check theirs),
+  /// a problem, or no `voucher_no`.
+  private static func partsHeader(_ bytes: [UInt8], file: String) -> (end: Int, result: VoucherFile, columns: [VoucherColumn?], noColumn: Int)? {
+    let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+    guard !bytes.starts(with: bom), let firstByte = bytes.first, firstByte != 10, firstByte != 13 else { return nil }
+    guard let headerEnd = bytes.firstIndex(of: 10) else { return nil }
+    let headerBytes = Array(bytes[0...headerEnd])
+    guard !headerBytes.contains(34), !CSVParser.hasBareCR(headerBytes) else { return nil }
+    var result = VoucherFile(name: file)
+    guard let headerRecords = try? CSVParser.parse(headerBytes, file: file), let headerRecord = headerRecords.first else { return nil }
+    let columns = header(headerRecord, file: file, into: &result)
+    guard result.diagnostics.isEmpty, let noColumn = columns.firstIndex(of: .voucherNo) else { return nil }
+    return (headerEnd, result, columns, noColumn)
   }
 
   /// What a half of a file read on its own core gives (``readHalves(bytes:file:plain:)``): its rows'
@@ -215,16 +227,9 @@ public enum CSVVoucherReader {
   /// core idle).
   private static func readHalves(bytes: [UInt8], file: String, plain readsPlain: Bool) -> VoucherFile? {
     let n = bytes.count
-    let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
-    guard !bytes.starts(with: bom), let firstByte = bytes.first, firstByte != 10, firstByte != 13 else { return nil }
-    guard let headerEnd = bytes.firstIndex(of: 10) else { return nil }
-    let headerBytes = Array(bytes[0...headerEnd])
-    // The header as the whole file was checked: no quote, no bare CR (its LF ends it).
-    guard !headerBytes.contains(34), !CSVParser.hasBareCR(headerBytes) else { return nil }
-    var result = VoucherFile(name: file)
-    guard let headerRecords = try? CSVParser.parse(headerBytes, file: file), let headerRecord = headerRecords.first else { return nil }
-    let columns = header(headerRecord, file: file, into: &result)
-    guard result.diagnostics.isEmpty, let noColumn = columns.firstIndex(of: .voucherNo) else { return nil }
+    guard let head = partsHeader(bytes, file: file) else { return nil }
+    var result = head.result
+    let (headerEnd, columns, noColumn) = (head.end, head.columns, head.noColumn)
     /// The voucher number field of the line starting at `start`.
     func voucherNo(at start: Int) -> ArraySlice<UInt8> {
       var end = start

@@ -36,12 +36,6 @@ public final class VouchersFile: @unchecked Sendable {
     places.reserveCapacity(capacity)
   }
 
-  /// Appends the rows of `vouchers` (``LedgerFormat/write(_:into:)``).
-  /// - Complexity: O(rows written).
-  public func write(_ vouchers: some Sequence<Voucher>) throws(StoreError) {
-    for v in vouchers { try write(v) }
-  }
-
   /// Appends the rows of `vouchers` from `start` on, on both cores when there are many: in blocks, each
   /// split in two, the first half written here while a thread of its own formats the second into rows
   /// appended after it (the commit wrote the vouchers the renderer had not, 20 ms at 100k, on one core at
