@@ -45,13 +45,13 @@ struct Check {
 
   /// `masters.item(code)` given to `body`, with neither the masters nor the item retained for the call;
   /// false when there is no such item.
-  mutating func withItem(_ code: String, _ body: (inout Check, Item) -> Void) -> Bool {
+  mutating func withItem(_ code: InternedName, _ body: (inout Check, Item) -> Void) -> Bool {
     guard let item = unretained._withUnsafeGuaranteedRef({ $0.unretainedItem(code) }) else { return false }
     item._withUnsafeGuaranteedRef { body(&self, $0) }
     return true
   }
   /// `masters.isGroupWarehouse(name)`, with the masters not retained for the call.
-  func isGroupWarehouse(_ name: String) -> Bool? { unretained._withUnsafeGuaranteedRef { $0.isGroupWarehouse(name) } }
+  func isGroupWarehouse(_ name: InternedName) -> Bool? { unretained._withUnsafeGuaranteedRef { $0.isGroupWarehouse(name) } }
 
   var company: Company { _read { yield masters.company } }  // borrowed, not copied (its strings are many)
   var type: VoucherType { voucher.type }
@@ -177,11 +177,11 @@ struct Check {
       }
     }
     // The item not retained while the row is checked against it (``withItem(_:_:)``).
-    if withItem(row.itemCode, { $0.check(row, line: line, against: $1) }) { return }
+    if withItem(row.itemName, { $0.check(row, line: line, against: $1) }) { return }
     if row.barcode.isEmpty, let code = masters.itemCodeByBarcode[row.itemCode] {
       row.itemCode = code  // a barcode given as item_code
       resolved = true
-      if withItem(code, { $0.check(row, line: line, against: $1) }) { return }
+      if withItem(row.itemName, { $0.check(row, line: line, against: $1) }) { return }
     }
     let trimmed = String(row.itemCode.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
     let spaced = trimmed != row.itemCode && masters.itemByCode[trimmed] != nil
@@ -239,7 +239,7 @@ struct Check {
   }
 
   mutating func warehouses(_ row: ItemRow, line: Int) {
-    func known(_ name: String, _ field: String) {
+    func known(_ name: InternedName, _ field: String) {
       guard let isGroup = isGroupWarehouse(name) else {
         fail(.unknownWarehouse, line: line, field, "warehouse \(name) is not in warehouses.csv")
         return
@@ -271,8 +271,8 @@ struct Check {
         }
       default: break
       }
-      if hasSource { known(row.sourceWarehouse, "source_warehouse") }
-      if hasTarget { known(row.targetWarehouse, "target_warehouse") }
+      if hasSource { known(row.sourceWarehouseName, "source_warehouse") }
+      if hasTarget { known(row.targetWarehouseName, "target_warehouse") }
       return
     }
     // Two tests, not a loop over an array of pairs (made and freed for every row).
@@ -287,7 +287,7 @@ struct Check {
     } else if !movesStock && !type.isOrder {
       fail(.notAllowedField, line: line, "warehouse", "this \(type.rawValue) does not move stock (update_stock is 0): clear warehouse or set update_stock = 1")
     } else {
-      known(row.warehouse, "warehouse")
+      known(row.warehouseName, "warehouse")
     }
   }
 

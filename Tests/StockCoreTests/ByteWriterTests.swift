@@ -42,6 +42,17 @@ import TestSupport
     }
   }
 
+  /// Zero, written without a division, is what the formatters write at every count of places, first in a
+  /// row or after a field, and takes no more bytes than that (the next field follows it).
+  @Test func zeroAtEveryCountOfPlaces() {
+    for places in 0...9 {
+      let text = Fixed.zero.formatted(places: places)
+      #expect(written { $0.amount(.zero, places: places); $0.text("y") } == text + ",y", "\(places)")
+      #expect(written { $0.text("x"); $0.amount(.zero, places: places); $0.endRow() } == "x," + text + "\n", "\(places)")
+    }
+    #expect(written { $0.text("x"); $0.plain(.zero); $0.plain(.zero) } == "x,0,0")
+  }
+
   /// Numbers of every count of decimals, whole parts up to 10⁸ (most of a ledger's: quantities, rates,
   /// two-place amounts), each as its `String` formatter writes it: 20,000 of them, both signs.
   @Test func numbersOfEveryCountOfDecimals() {
@@ -91,6 +102,19 @@ import TestSupport
       == "plain,\"a,b\",\"say \"\"hi\"\"\",'=SUM(A1),-5,\n")
     let long = String(repeating: "Stock Received But Not Billed - ", count: 40)
     #expect(written { $0.text(long) } == long)
+  }
+
+  /// Every second of a day is written as its time's text, first in a row and after a field.
+  @Test func everySecondOfTheDay() {
+    var w = ByteWriter(guardsFormulas: false)
+    var expected = ""
+    for s in 0..<86_400 {
+      let t = BusinessTime(seconds: s)
+      w.time(t)
+      if s % 2 == 1 { w.endRow() }
+      expected += t.description + (s % 2 == 1 ? "\n" : ",")
+    }
+    #expect(String(decoding: w.bytes, as: UTF8.self) == expected)
   }
 
   /// The word-at-a-time scan for characters that need quotes agrees with a byte-by-byte one: each of the

@@ -221,7 +221,7 @@ import Testing
   @Test func theRecordsARunHoldsPerVoucherKeepTheirSizes() {
     #expect(MemoryLayout<StockLedgerEntry>.stride == 144)
     #expect(MemoryLayout<GLEntry>.stride == 64)
-    #expect(MemoryLayout<ItemRow>.stride == 104)
+    #expect(MemoryLayout<ItemRow>.stride == 72)
   }
 
   /// The sort of the reports by name prefixes gives the order of `<` on every kind of name: short and long,

@@ -41,7 +41,7 @@ public enum NameHash {
 
   /// Two names' hashes combined in order (the one spelling ``hash(_:_:)`` and ``hash(ascii:_:)`` share, so
   /// that they agree).
-  @inline(__always) static func pair(_ ha: UInt64, _ hb: UInt64) -> UInt64 {
+  @inlinable @inline(__always) static func pair(_ ha: UInt64, _ hb: UInt64) -> UInt64 {
     fold(fold(ha ^ 0x9E37_79B9_7F4A_7C15, 0xD6E8_FEB8_6659_FD93) ^ hb, 0xA076_1D64_78BD_642F)
   }
 
@@ -94,7 +94,7 @@ public enum NameHash {
   }
 
   /// The high and low halves of the 128-bit product, xored.
-  @inline(__always) static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
+  @usableFromInline @inline(__always) static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
     let p = a.multipliedFullWidth(by: b)
     return p.high ^ p.low
   }

@@ -29,6 +29,12 @@ public struct StockKey: Sendable, Hashable, Comparable {
   /// What ``hashedNames`` is for a key of these names (without making one).
   public static func hashedNames(item: String, warehouse: String) -> Int { hashed(item, warehouse) }
 
+  /// What ``hashedNames`` is for a key of these interned names: from the hashes each name's box keeps,
+  /// without reading the names.
+  @inlinable public static func hashedNames(item: InternedName, warehouse: InternedName) -> Int {
+    Int(truncatingIfNeeded: NameHash.pair(item.nameHash, warehouse.nameHash))
+  }
+
   private static func hashed(_ item: String, _ warehouse: String) -> Int {
     Int(truncatingIfNeeded: NameHash.hash(item, warehouse))
   }

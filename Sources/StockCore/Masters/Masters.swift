@@ -146,6 +146,13 @@ public final class Masters: Sendable {
   public func unretainedItem(_ code: String) -> Unmanaged<Item>? {
     itemTable.unretainedValue(code) ?? itemByCode[code].map { Unmanaged.passUnretained($0) }
   }
+  /// ``item(_:)`` of an interned code (looked up by the bytes and hash its box keeps).
+  /// - Complexity: O(length of `code`); nothing hashed.
+  public func item(_ code: InternedName) -> Item? { itemTable.value(code) ?? itemByCode[code.text] }
+  /// ``unretainedItem(_:)`` of an interned code.
+  public func unretainedItem(_ code: InternedName) -> Unmanaged<Item>? {
+    itemTable.unretainedValue(code) ?? itemByCode[code.text].map { Unmanaged.passUnretained($0) }
+  }
   /// ``item(_:)`` of a code whose ``itemHash(of:)`` was made earlier (nil: none was).
   public func item(_ code: String, hashed hash: UInt64?) -> Item? {
     guard let hash else { return item(code) }
@@ -165,6 +172,10 @@ public final class Masters: Sendable {
   /// no such warehouse.
   public func isGroupWarehouse(_ name: String) -> Bool? {
     warehouseTable.part(of: name) { $0.isGroup } ?? warehouseByName[name]?.isGroup
+  }
+  /// ``isGroupWarehouse(_:)`` of an interned name.
+  public func isGroupWarehouse(_ name: InternedName) -> Bool? {
+    warehouseTable.part(of: name) { $0.isGroup } ?? warehouseByName[name.text]?.isGroup
   }
   /// `stockAccountNameOf[warehouse]`, found by bytes first.
   public func stockAccountName(of warehouse: String) -> AccountName? {

@@ -59,6 +59,19 @@ public struct NameTable<Value: Sendable>: Sendable {
   /// - Complexity: O(`name.count`), one probe sequence.
   public func value(utf8 name: UnsafeBufferPointer<UInt8>) -> Value? { position(of: name).map { values[$0] } }
 
+  /// The value of an interned name, by the bytes and hash its box keeps; nil as ``value(_:)`` of its text.
+  /// - Complexity: O(length of `name`), one probe sequence; nothing hashed.
+  public func value(_ name: InternedName) -> Value? {
+    name.withUTF8 { position(of: $0, hash: name.tableHash) }.map { values[$0] }
+  }
+
+  /// A part of the value of an interned name (``part(of:_:)`` of its text), read where the value lies.
+  /// - Complexity: O(length of `name`), one probe sequence; nothing hashed.
+  public func part<T>(of name: InternedName, _ read: (borrowing Value) -> T) -> T? {
+    guard let i = name.withUTF8({ position(of: $0, hash: name.tableHash) }) else { return nil }
+    return values.withUnsafeBufferPointer { read($0[i]) }
+  }
+
   /// The hash a lookup of `name` starts from, for the prefetch steps below; nil when its bytes are not
   /// contiguous.
   /// - Complexity: O(length of `name`).
@@ -150,4 +163,6 @@ extension NameTable where Value: AnyObject {
   /// nil when the name is not an ASCII name of the table (ask the dictionary).
   /// - Complexity: O(length of `name`), one probe sequence.
   public func unretainedValue(_ name: String) -> Unmanaged<Value>? { part(of: name) { Unmanaged.passUnretained($0) } }
+  /// ``unretainedValue(_:)`` of an interned name.
+  public func unretainedValue(_ name: InternedName) -> Unmanaged<Value>? { part(of: name) { Unmanaged.passUnretained($0) } }
 }

@@ -151,10 +151,11 @@ extension ItemRow {
   /// rest is passed over (``passOver(afterNames:)``: what a ``VoucherSketch`` keeps).
   init(decoding r: inout RawByteReader, movesOnly: Bool = false) throws(BinaryFormatError) {
     let line = try r.int()
-    self.init(line: line, itemCode: try r.string())
-    warehouse = try r.string()
-    sourceWarehouse = try r.string()
-    targetWarehouse = try r.string()
+    // The names interned from where they lie (a name met before is not made again).
+    self.init(line: line, item: InternedName(utf8: try r.stringBytes()))
+    warehouseName = InternedName(utf8: try r.stringBytes())
+    sourceWarehouseName = InternedName(utf8: try r.stringBytes())
+    targetWarehouseName = InternedName(utf8: try r.stringBytes())
     if movesOnly {
       try ItemRow.passOver(afterNames: &r)
       return
@@ -232,10 +233,14 @@ extension CaseIterable where Self: Equatable, AllCases == [Self] {
 public struct VoucherSketch: Sendable {
   public var type: VoucherType = .purchaseReceipt
   public var action: VoucherAction = .submit
-  public var no = ""
   public var date = BusinessDate(dayNumber: 0)
-  public var returnAgainst = ""
-  public var againstVoucher = ""
+  /// The voucher's number, and the vouchers it refers to: read from the voucher when it is held (copied
+  /// into the sketch, each of a run's held vouchers was a dozen reference counts a pass, most of them for
+  /// names no pass reads), else as decoded.
+  public var no: String { voucher?.no ?? decoded.no }
+  public var returnAgainst: String { voucher?.returnAgainst ?? decoded.returnAgainst }
+  public var againstVoucher: String { voucher?.againstVoucher ?? decoded.againstVoucher }
+  private var decoded = (no: "", returnAgainst: "", againstVoucher: "")
   /// Each item row's item code and its warehouse, source and target warehouse (blank when not given),
   /// of a voucher read from the shelf's file, when asked for (``forEachMove(_:)`` reads the moves of
   /// either kind).
@@ -250,8 +255,7 @@ public struct VoucherSketch: Sendable {
 
   /// Fills the sketch from `v` (which is then its own: its moves are read from its rows).
   public mutating func fill(from v: Voucher) {
-    (type, action, no, date) = (v.type, v.action, v.no, v.date)
-    (returnAgainst, againstVoucher) = (v.returnAgainst, v.againstVoucher)
+    (type, action, date) = (v.type, v.action, v.date)
     rows.removeAllScratch()
     voucher = v
   }
@@ -291,12 +295,12 @@ public struct VoucherSketch: Sendable {
   /// the rare fields when the rows are not asked for.
   mutating func fill(decoding r: inout RawByteReader, rows withRows: Bool) throws(BinaryFormatError) {
     let h = try Voucher.Head(decoding: &r, keepingParty: false)
-    (type, action, no, date) = (h.type, h.action, h.no, h.date)
+    (type, action, date) = (h.type, h.action, h.date)
     rows.removeAllScratch()
-    (returnAgainst, againstVoucher, voucher) = ("", "", nil)
+    (decoded, voucher) = ((h.no, "", ""), nil)
     if h.hasRare {
       let rare = try Voucher.Rare(decoding: &r)
-      (returnAgainst, againstVoucher) = (rare.returnAgainst, rare.againstVoucher)
+      (decoded.returnAgainst, decoded.againstVoucher) = (rare.returnAgainst, rare.againstVoucher)
     }
     guard withRows else { return }
     for _ in 0..<(try r.count()) {

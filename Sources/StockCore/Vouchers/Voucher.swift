@@ -274,7 +274,7 @@ public struct Voucher: Sendable, Hashable {
 /// typical row stays small: a run holds every row of every voucher. Value semantics are kept (the box is
 /// copied before a write when shared).
 public struct ItemRow: Sendable, Hashable {
-  // qty and rate in units of 10⁻⁹, packed into 64 bits: a row is 104 bytes, not 128 (a run holds every
+  // qty and rate in units of 10⁻⁹, packed into 64 bits: a row is 72 bytes, not 96 (a run holds every
   // row). `ItemRow.unpacked` stands for nil, or for a value too wide to pack (up to ±9.2 × 10⁹ packs),
   // which the box then holds: one form per value, so `==` and `hash` hold.
   @usableFromInline var packedQty: Int64 = ItemRow.unpacked
@@ -311,10 +311,28 @@ public struct ItemRow: Sendable, Hashable {
     }
   }
   /// The item code (a barcode is resolved to its item by the validator; `barcode` keeps what was given).
-  public var itemCode: String
-  public var warehouse: String = ""
-  public var sourceWarehouse: String = ""
-  public var targetWarehouse: String = ""
+  public var itemCode: String {
+    @inlinable get { itemName.text }
+    set { itemName = InternedName(newValue) }
+  }
+  public var warehouse: String {
+    @inlinable get { warehouseName.text }
+    set { warehouseName = InternedName(newValue) }
+  }
+  public var sourceWarehouse: String {
+    @inlinable get { sourceWarehouseName.text }
+    set { sourceWarehouseName = InternedName(newValue) }
+  }
+  public var targetWarehouse: String {
+    @inlinable get { targetWarehouseName.text }
+    set { targetWarehouseName = InternedName(newValue) }
+  }
+  /// The four names, interned: a row copies without counting references to them (four strings, each
+  /// retained and released at every copy of a row, were a sixth of the posting core's reference counts).
+  public var itemName: InternedName
+  public var warehouseName = InternedName.empty
+  public var sourceWarehouseName = InternedName.empty
+  public var targetWarehouseName = InternedName.empty
   @usableFromInline var extras: Extras?
 
   /// Whether the row has no box of rarely set fields: its barcode, UOM, conversion factor, batch and its
@@ -324,8 +342,13 @@ public struct ItemRow: Sendable, Hashable {
   @inlinable public var leavesExtrasBlank: Bool { extras == nil }
 
   public init(line: Int, itemCode: String) {
+    self.init(line: line, item: InternedName(itemCode))
+  }
+
+  /// A row of an item named as interned.
+  public init(line: Int, item: InternedName) {
     self.line = line
-    self.itemCode = itemCode
+    itemName = item
   }
 
   public var batchNo: String {

@@ -78,23 +78,25 @@ public struct PostingEngine: Sendable {
     public init(_ v: Voucher) {
       // Rows read in place and the warehouses spelled out: a copy of a row retained its dozen names, an
       // array of the three warehouses cost an allocation.
+      // From the hashes the names' boxes keep (``InternedName``): no name read, none hashed.
       v.items.withUnsafeBufferPointer { rows in
         guard !rows.isEmpty else { return }
-        item = Masters.itemHash(of: rows[0].itemCode)
-        if !rows[0].warehouse.isEmpty { add(rows[0].itemCode, rows[0].warehouse) }
-        if !rows[0].sourceWarehouse.isEmpty { add(rows[0].itemCode, rows[0].sourceWarehouse) }
-        if count < 2 && !rows[0].targetWarehouse.isEmpty { add(rows[0].itemCode, rows[0].targetWarehouse) }
+        let r0 = rows[0].itemName
+        item = r0.tableHash
+        if !rows[0].warehouseName.isEmpty { add(r0, rows[0].warehouseName) }
+        if !rows[0].sourceWarehouseName.isEmpty { add(r0, rows[0].sourceWarehouseName) }
+        if count < 2 && !rows[0].targetWarehouseName.isEmpty { add(r0, rows[0].targetWarehouseName) }
         if count < 2 && rows.count > 1 {
-          if !rows[1].warehouse.isEmpty {
-            add(rows[1].itemCode, rows[1].warehouse)
-          } else if !rows[1].sourceWarehouse.isEmpty {
-            add(rows[1].itemCode, rows[1].sourceWarehouse)
+          if !rows[1].warehouseName.isEmpty {
+            add(rows[1].itemName, rows[1].warehouseName)
+          } else if !rows[1].sourceWarehouseName.isEmpty {
+            add(rows[1].itemName, rows[1].sourceWarehouseName)
           }
         }
       }
     }
 
-    private mutating func add(_ item: String, _ warehouse: String) {
+    private mutating func add(_ item: InternedName, _ warehouse: InternedName) {
       if count == 0 { first = StockKey.hashedNames(item: item, warehouse: warehouse) } else { second = StockKey.hashedNames(item: item, warehouse: warehouse) }
       count += 1
     }

@@ -150,8 +150,10 @@ struct Transaction {
     rowItems.removeAllScratch()
     // (By index: a loop over the rows copied each, retaining its four names, to read one.) The first
     // row's code was hashed for the prefetch (``prefetched``).
-    let rows = voucher.items
-    for p in rows.indices { rowItems.append(p == 0 ? masters.item(rows[0].itemCode, hashed: prefetched.item) : masters.item(rows[p].itemCode)) }
+    // Looked up by the bytes and hash each code's box keeps (``InternedName``): nothing hashed, no name read.
+    voucher.items.withUnsafeBufferPointer { rows in
+      for p in rows.indices { rowItems.append(masters.item(rows[p].itemName)) }
+    }
   }
 
   /// The voucher's own hashes, made for the prefetch a few vouchers before it posts (empty when it was not
@@ -167,7 +169,8 @@ struct Transaction {
     if index == 0 && prefetched.count > 0 && rowItems.first != nil && !row.warehouse.isEmpty {
       return StockKey(item: item.code, warehouse: row.warehouse, hashedNames: prefetched.first)
     }
-    return StockKey(item: item.code, warehouse: row.warehouse)
+    // The names' hash from their boxes (the item's code is the row's, `==`, so it hashes alike).
+    return StockKey(item: item.code, warehouse: row.warehouse, hashedNames: StockKey.hashedNames(item: row.itemName, warehouse: row.warehouseName))
   }
 
   struct KnownRows: Sequence, IteratorProtocol {

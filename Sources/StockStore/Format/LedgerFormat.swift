@@ -219,6 +219,15 @@ public enum LedgerFormat {
     // Fields in the boxes of rare fields (``Voucher/leavesRareFieldsBlank``, ``ItemRow/leavesExtrasBlank``)
     // are counted blank without being read when there is no box: a string read through a getter is
     // retained and released, twenty times a voucher of the usual kind.
+    func name(_ n: InternedName) {
+      if n.isEmpty {
+        blank += 1
+      } else {
+        w.emptyFields(blank)
+        blank = 0
+        w.text(n)
+      }
+    }
     func flag(_ on: Bool) { if on { text("1") } else { blank += 1 } }
     let rareBlank = v.leavesRareFieldsBlank
     for r in v.items {
@@ -236,12 +245,12 @@ public enum LedgerFormat {
       flag(v.updateStock)
       if rareBlank { blank += 1 } else { text(v.againstVoucher) }
       blank += 1  // row_type
-      text(r.itemCode)
+      name(r.itemName)
       let extrasBlank = r.leavesExtrasBlank
       if extrasBlank { blank += 1 } else { text(r.barcode) }
-      text(r.warehouse)
-      text(r.sourceWarehouse)
-      text(r.targetWarehouse)
+      name(r.warehouseName)
+      name(r.sourceWarehouseName)
+      name(r.targetWarehouseName)
       flag(r.isFinishedItem)
       flag(r.isScrapItem)
       present(r.qty) { $0.plain($1) }

@@ -1,0 +1,170 @@
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A name many rows repeat (an item code, a warehouse), interned: every distinct spelling has one box for
+/// the life of the process, and an `InternedName` is the box's address, copied as a plain word.
+///
+/// A voucher's row held its item code and three warehouses as strings: each copy of a row retained and
+/// released the four, and a run copies its rows several times each (BENCHMARKS.md, "Names kept once").
+/// The names are interned by their exact UTF-8 bytes, so a name's text is always the one it was read as.
+/// Equality and hashing are the text's, as `String` decides them (two spellings `==` calls equal, in
+/// different normalisation forms, are different boxes and still equal names); the same box is equal
+/// without reading the text.
+///
+/// Looking a name up is lock-free: a hash of its bytes, a probe of one table every thread shares, and a
+/// comparison of bytes. A name met for the first time is boxed and put in with a compare-and-swap. Boxes
+/// are never freed: a process meets its master data's names and, at worst, the names of the rows it
+/// rejects.
+public struct InternedName: Sendable, Hashable, CustomStringConvertible {
+  /// The box's address (kept alive by the table, never freed); 0 for the empty name.
+  @usableFromInline let address: UInt
+
+  /// The empty name.
+  public static var empty: InternedName { InternedName(address: 0) }
+
+  @usableFromInline init(address: UInt) { self.address = address }
+
+  /// The interned name of `text`.
+  /// - Complexity: O(length of `text`), lock-free unless the shared table is full.
+  public init(_ text: String) {
+    if text.isEmpty {
+      address = 0
+      return
+    }
+    if let a = text.utf8.withContiguousStorageIfAvailable({ InternedName.intern($0) }) {
+      address = a
+      return
+    }
+    var copy = text
+    address = copy.withUTF8 { InternedName.intern($0) }
+  }
+
+  /// The interned name of the text these UTF-8 bytes spell (repaired as `String(decoding:as:)` repairs
+  /// them), made without a `String` when the name was met before.
+  /// - Complexity: O(bytes), lock-free unless the shared table is full.
+  public init(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+    address = bytes.isEmpty ? 0 : InternedName.intern(bytes)
+  }
+
+  /// The name's text.
+  @inlinable public var text: String { address == 0 ? "" : InternedName.withBox(address) { $0.text } }
+  public var description: String { text }
+  @inlinable public var isEmpty: Bool { address == 0 }
+
+  /// Whether the name is spelled with these exact bytes.
+  /// - Complexity: O(bytes).
+  public func hasBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    address == 0 ? bytes.isEmpty : InternedName.withBox(address) { $0.hasBytes(bytes) }
+  }
+
+  public static func == (a: InternedName, b: InternedName) -> Bool {
+    a.address == b.address || (a.address != 0 && b.address != 0 && a.text == b.text)
+  }
+
+  public func hash(into hasher: inout Hasher) { hasher.combine(text) }
+
+  /// Reads the box at `address` (not 0) without retaining it.
+  @inlinable @inline(__always) static func withBox<T>(_ address: UInt, _ read: (Box) -> T) -> T {
+    Unmanaged<Box>.fromOpaque(UnsafeRawPointer(bitPattern: address)!)._withUnsafeGuaranteedRef(read)
+  }
+
+  /// ``NameHash/hash(_:)`` of the text, made once when the name was interned (what a ``StockKey`` of the
+  /// name is hashed by).
+  @inlinable public var nameHash: UInt64 { address == 0 ? NameHash.hash("") : InternedName.withBox(address) { $0.nameHash } }
+
+  /// FNV-1a of the text's UTF-8 bytes, made once when the name was interned (what a ``NameTable`` looks
+  /// the name up by: ``Masters/itemHash(of:)``).
+  @inlinable public var tableHash: UInt64 { address == 0 ? FNV1a.hash("".utf8) : InternedName.withBox(address) { $0.tableHash } }
+
+  /// Calls `body` with the UTF-8 bytes of the name's text (none for the empty name), where they lie.
+  @inlinable public func withUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    address == 0 ? body(UnsafeBufferPointer(start: nil, count: 0)) : InternedName.withBox(address) { body($0.textBytes) }
+  }
+
+  /// One name: its text, the exact bytes it was interned by, and its hashes.
+  @usableFromInline final class Box: Sendable {
+    @usableFromInline let text: String
+    /// The bytes it was interned by, and the text's (the same bytes, unless they were not UTF-8 and the
+    /// text repaired them); owned by the box, which is never freed.
+    private nonisolated(unsafe) let bytes: UnsafeMutableBufferPointer<UInt8>
+    @usableFromInline nonisolated(unsafe) let textBytes: UnsafeBufferPointer<UInt8>
+    /// The bytes' hash in the table.
+    let hash: UInt64
+    @usableFromInline let nameHash: UInt64
+    @usableFromInline let tableHash: UInt64
+
+    init(_ source: UnsafeBufferPointer<UInt8>, hash: UInt64) {
+      bytes = .allocate(capacity: source.count)
+      _ = bytes.initialize(from: source)
+      text = String(decoding: source, as: UTF8.self)
+      if text.utf8.elementsEqual(source) {
+        textBytes = UnsafeBufferPointer(bytes)
+      } else {
+        let repaired = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: text.utf8.count)
+        _ = repaired.initialize(from: text.utf8)
+        textBytes = UnsafeBufferPointer(repaired)
+      }
+      self.hash = hash
+      nameHash = NameHash.hash(text)
+      tableHash = FNV1a.hash(textBytes)
+    }
+
+    func hasBytes(_ other: UnsafeBufferPointer<UInt8>) -> Bool {
+      other.count == bytes.count && (other.count == 0 || memcmp(other.baseAddress!, bytes.baseAddress!, other.count) == 0)
+    }
+  }
+
+  // MARK: the table
+
+  /// Slots of box addresses (0: empty), open-addressed by the bytes' hash; a power of two. Past a quarter
+  /// full, names go to `overflow` instead (a process that meets more than this many distinct names).
+  private static let slotCount = 1 << 16
+  private nonisolated(unsafe) static let slots: UnsafeMutablePointer<Atomic<UInt>> = {
+    let p = UnsafeMutablePointer<Atomic<UInt>>.allocate(capacity: slotCount)
+    for i in 0..<slotCount { (p + i).initialize(to: Atomic(0)) }
+    return p
+  }()
+  private static let filled = Atomic<Int>(0)
+  /// Names past the table's share, under a lock.
+  private static let overflow = Mutex<[[UInt8]: UInt]>([:])
+
+  /// The address of the box of these bytes (not empty), boxed and put in the first time.
+  private static func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt {
+    let h = NameHash.hash(bytes: bytes, seed: NameHash.seed)
+    let table = slots
+    let mask = slotCount - 1
+    var i = Int(truncatingIfNeeded: h) & mask
+    var made: Box?
+    while true {
+      let found = table[i].load(ordering: .acquiring)
+      if found == 0 {
+        guard filled.load(ordering: .relaxed) < slotCount / 4 else { return overflowed(bytes, made) }
+        let box = made ?? Box(bytes, hash: h)
+        made = box
+        let address = UInt(bitPattern: Unmanaged.passUnretained(box).toOpaque())
+        if table[i].compareExchange(expected: 0, desired: address, ordering: .acquiringAndReleasing).exchanged {
+          _ = Unmanaged.passRetained(box)  // kept for the life of the process
+          filled.add(1, ordering: .relaxed)
+          return address
+        }
+        continue  // another thread filled the slot first: look at what it put there
+      }
+      if withBox(found, { $0.hash == h && $0.hasBytes(bytes) }) { return found }
+      i = (i + 1) & mask
+    }
+  }
+
+  private static func overflowed(_ bytes: UnsafeBufferPointer<UInt8>, _ made: Box?) -> UInt {
+    let key = Array(bytes)
+    return overflow.withLock { names in
+      if let known = names[key] { return known }
+      let box = made ?? Box(bytes, hash: 0)
+      let address = UInt(bitPattern: Unmanaged.passRetained(box).toOpaque())
+      names[key] = address
+      return address
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import Dispatch
+import Testing
+@testable import StockCore
+
+/// Interned names are boxes found by their exact bytes, equal and hashed as their texts are, and a row's
+/// names behave as the strings they replaced.
+@Suite struct InternedNameTests {
+  func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
+
+  @Test func theSameBytesAreTheSameBoxAndOthersAreNot() {
+    let a = InternedName("WH-North-InternedNameTests")
+    let again = bytes("WH-North-InternedNameTests").withUnsafeBufferPointer { InternedName(utf8: $0) }
+    #expect(again.address == a.address && again == a)
+    #expect(a.text == "WH-North-InternedNameTests")
+    #expect(InternedName("ITEM00001-InternedNameTests").address != InternedName("ITEM00002-InternedNameTests").address)
+    #expect(InternedName("ITEM00001-InternedNameTests") != InternedName("ITEM00002-InternedNameTests"))
+    // The empty name is no box, whichever way it is made.
+    #expect(InternedName("").address == 0 && InternedName("").isEmpty && InternedName("").text == "")
+    #expect([UInt8]().withUnsafeBufferPointer { InternedName(utf8: $0) }.address == 0)
+    #expect(InternedName.empty == InternedName(""))
+    #expect(InternedName("x") != .empty && .empty != InternedName("x"))
+    #expect(InternedName.empty.nameHash == NameHash.hash("") && InternedName.empty.withUTF8 { $0.count } == 0)
+  }
+
+  /// Two spellings `String` calls equal (composed and decomposed, the Kelvin sign) keep their own bytes
+  /// and boxes, and are equal names with equal hashes; so are rows that name them.
+  @Test func equalTextsInOtherSpellingsAreEqualNames() {
+    for (x, y) in [("caf\u{E9}", "cafe\u{301}"), ("K\(#line)", "\u{212A}\(#line)")] {
+      let (a, b) = (InternedName(x), InternedName(y))
+      #expect(a.address != b.address)
+      #expect(bytes(a.text) == bytes(x) && bytes(b.text) == bytes(y))
+      #expect(a == b && a.hashValue == b.hashValue)
+      #expect(a.nameHash == NameHash.hash(x) && a.nameHash == b.nameHash)
+      #expect(StockKey.hashedNames(item: a, warehouse: b) == StockKey(item: x, warehouse: y).hashedNames)
+      var (r, s) = (ItemRow(line: 1, itemCode: x), ItemRow(line: 1, itemCode: y))
+      (r.warehouse, s.warehouse) = (y, x)
+      #expect(r == s && r.hashValue == s.hashValue)
+      #expect(r.itemCode == x && s.itemCode == y && bytes(r.itemCode) == bytes(x))
+    }
+  }
+
+  /// Bytes that are not UTF-8 are interned as they are, and their text is what `String(decoding:as:)`
+  /// makes of them, which is also what a writer is given.
+  @Test func bytesThatAreNotUTF8AreRepairedInTheText() {
+    let raw: [UInt8] = [0x57, 0x48, 0xFF, 0x31, UInt8(#line % 64)]
+    let n = raw.withUnsafeBufferPointer { InternedName(utf8: $0) }
+    #expect(n.text == String(decoding: raw, as: UTF8.self))
+    #expect(raw.withUnsafeBufferPointer { n.hasBytes($0) })
+    #expect(n.withUTF8 { Array($0) } == bytes(n.text))
+    #expect(n.tableHash == FNV1a.hash(n.text.utf8))
+    #expect(raw.withUnsafeBufferPointer { InternedName(utf8: $0) }.address == n.address)
+  }
+
+  /// Threads interning the same names at once agree on every box.
+  @Test func threadsInterningAtOnceAgree() {
+    let names = (0..<2_000).map { "CONCURRENT-\(#line)-\($0)" }
+    let results = UnsafeMutableBufferPointer<UInt>.allocate(capacity: 8 * names.count)
+    defer { results.deallocate() }
+    let base = UInt(bitPattern: results.baseAddress!)  // (an address, to be captured by the threads)
+    DispatchQueue.concurrentPerform(iterations: 8) { t in
+      let out = UnsafeMutablePointer<UInt>(bitPattern: base)!
+      for (i, name) in (t % 2 == 0 ? Array(names.enumerated()) : names.enumerated().reversed()) {
+        (out + t * names.count + i).initialize(to: InternedName(name).address)
+      }
+    }
+    for i in names.indices {
+      let first = results[i]
+      #expect(first != 0)
+      for t in 1..<8 where results[t * names.count + i] != first { Issue.record("thread \(t) boxed \(names[i]) apart") }
+      #expect(InternedName(names[i]).text == names[i])
+    }
+  }
+}
