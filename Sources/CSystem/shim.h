@@ -1,6 +1,6 @@
 // What the C library and compiler offer that Swift's Glibc module does not: the allocator's settings
-// (mallopt), a prefetch hint, a 128-by-64-bit division in one instruction, and a thread's scheduling
-// priority (it has neither gettid nor a usable syscall).
+// (mallopt), a prefetch hint, a 128-by-64-bit division in one instruction, a thread's scheduling
+// priority (it has neither gettid nor a usable syscall), and atomic operations on plain words.
 #ifndef STOCKLEDGER_CSYSTEM_SHIM_H
 #define STOCKLEDGER_CSYSTEM_SHIM_H
 #if defined(__linux__)
@@ -32,6 +32,14 @@ static inline uint64_t stockledger_divide_wide(uint64_t high, uint64_t low, uint
   *remainder = (uint64_t)(n % divisor);
   return (uint64_t)(n / divisor);
 #endif
+}
+
+/// A word read with acquire ordering, and a word's compare-and-swap with acquire-release ordering (1 when it
+/// swapped): for a table of words in memory `calloc` zeroed, which needs no pass to initialise Swift atomics
+/// and whose pages are touched only where slots are used (``InternedName``).
+static inline uintptr_t stockledger_load_acquire(const uintptr_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
+static inline int stockledger_compare_and_swap(uintptr_t *p, uintptr_t expected, uintptr_t desired) {
+  return __atomic_compare_exchange_n(p, &expected, desired, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
 
 /// Asks the CPU to bring the cache line at `p` in for reading, without waiting for it (a hint: any address,

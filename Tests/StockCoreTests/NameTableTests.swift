@@ -25,11 +25,16 @@ import TestSupport
     let names = NameTable(table)
     for name in ["ITEM0", "ITEM499", "ITEM500", "ITEM", ""] {
       #expect(names.value(name, hash: NameTable<Int>.hash(of: name)!) == names.value(name), "\(name)")
+      #expect(names.value(InternedName(name)) == names.value(name), "\(name)")
+      #expect(names.part(of: InternedName(name)) { $0 } == names.value(name), "\(name)")
     }
     for (item, warehouse) in [("ITEM7", "Stores"), ("", "WH"), ("caf\u{E9}", "Lyon"), ("cafe\u{301}", "Lyon")] {
       let made = StockKey(item: item, warehouse: warehouse)
       let given = StockKey(item: item, warehouse: warehouse, hashedNames: StockKey.hashedNames(item: item, warehouse: warehouse))
       #expect(given == made && given.hashedNames == made.hashedNames && given.hashValue == made.hashValue)
+      // From interned names, the hash their boxes keep is the names' hash.
+      let interned = StockKey(item: InternedName(item), warehouse: InternedName(warehouse))
+      #expect(interned == made && interned.hashedNames == made.hashedNames && interned.item == item && interned.warehouse == warehouse)
     }
     // Names equal as strings (the same name in two normal forms) hash alike: either's hash makes the key.
     let composed = StockKey(item: "caf\u{E9}", warehouse: "Lyon")

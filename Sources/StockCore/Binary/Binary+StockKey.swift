@@ -7,5 +7,8 @@ extension BinaryWriter {
 }
 
 extension BinaryReader {
-  public mutating func key() throws(BinaryFormatError) -> StockKey { StockKey(item: try string(), warehouse: try string()) }
+  /// The names interned from where they lie (a name met before is not made again).
+  public mutating func key() throws(BinaryFormatError) -> StockKey {
+    StockKey(item: try name(), warehouse: try name())
+  }
 }

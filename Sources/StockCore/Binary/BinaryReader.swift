@@ -94,6 +94,14 @@ public struct BinaryReader: Sendable {
     return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[position..<position + n]), as: UTF8.self) }
   }
 
+  /// A string's interned name (``InternedName``), read where its bytes lie: a name met before is not made
+  /// again.
+  public mutating func name() throws(BinaryFormatError) -> InternedName {
+    let n = try count()
+    defer { position += n }
+    return bytes.withUnsafeBufferPointer { InternedName(utf8: UnsafeBufferPointer(rebasing: $0[position..<position + n])) }
+  }
+
   @inlinable public mutating func date() throws(BinaryFormatError) -> BusinessDate {
     let at = offset
     let n = try int()

@@ -5,38 +5,58 @@
 /// word (Swift hashed both strings at every lookup). Equality is the names' (`String` equality, with its
 /// Unicode equivalence; equal names hash alike), the stored hash compared first.
 public struct StockKey: Sendable, Hashable, Comparable {
-  public var item: String { didSet { hashed = StockKey.hashed(item, warehouse) } }
-  public var warehouse: String { didSet { hashed = StockKey.hashed(item, warehouse) } }
+  /// The item's and the warehouse's names, interned (``InternedName``): a key copies as three words,
+  /// without counting references to two strings (a stock ledger entry holds one, and the engine, the
+  /// folds and the caches copy them by the million).
+  public var itemName: InternedName { didSet { hashed = StockKey.hashedNames(item: itemName, warehouse: warehouseName) } }
+  public var warehouseName: InternedName { didSet { hashed = StockKey.hashedNames(item: itemName, warehouse: warehouseName) } }
   /// The names hashed by ``NameHash`` (seeded per process: never stored on disk).
   @usableFromInline private(set) var hashed: Int
 
+  public var item: String {
+    @inlinable get { itemName.text }
+    set { itemName = InternedName(newValue) }
+  }
+  public var warehouse: String {
+    @inlinable get { warehouseName.text }
+    set { warehouseName = InternedName(newValue) }
+  }
+
   public init(item: String, warehouse: String) {
-    self.item = item
-    self.warehouse = warehouse
-    hashed = StockKey.hashed(item, warehouse)
+    self.init(item: InternedName(item), warehouse: InternedName(warehouse))
+  }
+
+  /// The key of two interned names, hashed from the hashes their boxes keep.
+  @inlinable public init(item: InternedName, warehouse: InternedName) {
+    itemName = item
+    warehouseName = warehouse
+    hashed = StockKey.hashedNames(item: item, warehouse: warehouse)
   }
 
   /// A key whose names' hash was made earlier: `hashedNames` is what ``hashedNames(item:warehouse:)`` gave
   /// for these names (or names equal to them) in this process (the posting core hashes the next vouchers'
   /// names for its prefetch, and makes their keys from that).
   public init(item: String, warehouse: String, hashedNames: Int) {
-    self.item = item
-    self.warehouse = warehouse
+    self.init(item: InternedName(item), warehouse: InternedName(warehouse), hashedNames: hashedNames)
+  }
+
+  /// ``init(item:warehouse:hashedNames:)`` of interned names.
+  public init(item: InternedName, warehouse: InternedName, hashedNames: Int) {
+    itemName = item
+    warehouseName = warehouse
     hashed = hashedNames
-    assert(hashed == StockKey.hashed(item, warehouse), "the hash given is not these names'")
+    assert(hashed == StockKey.hashedNames(item: item, warehouse: warehouse), "the hash given is not these names'")
   }
 
   /// What ``hashedNames`` is for a key of these names (without making one).
-  public static func hashedNames(item: String, warehouse: String) -> Int { hashed(item, warehouse) }
+  public static func hashedNames(item: String, warehouse: String) -> Int {
+    Int(truncatingIfNeeded: NameHash.hash(item, warehouse))
+  }
 
   /// What ``hashedNames`` is for a key of these interned names: from the hashes each name's box keeps,
   /// without reading the names.
   @inlinable public static func hashedNames(item: InternedName, warehouse: InternedName) -> Int {
     Int(truncatingIfNeeded: NameHash.pair(item.nameHash, warehouse.nameHash))
-  }
-
-  private static func hashed(_ item: String, _ warehouse: String) -> Int {
-    Int(truncatingIfNeeded: NameHash.hash(item, warehouse))
   }
 
   public func hash(into hasher: inout Hasher) { hasher.combine(hashed) }
@@ -48,14 +68,15 @@ public struct StockKey: Sendable, Hashable, Comparable {
   /// What a table hashes: the names' hash (``NameHash``, made once) mixed with the table's seed (``HashMix``).
   public func _rawHashValue(seed: Int) -> Int { HashMix.mix(hashed, seed: seed) }
 
-  public static func == (a: StockKey, b: StockKey) -> Bool {
-    a.hashed == b.hashed && a.item == b.item && a.warehouse == b.warehouse
+  /// The names' equality (`String`'s), the stored hash compared first and the same boxes equal at once.
+  @inlinable public static func == (a: StockKey, b: StockKey) -> Bool {
+    a.hashed == b.hashed && a.itemName == b.itemName && a.warehouseName == b.warehouseName
   }
 
   /// Item, then warehouse, by UTF-8 bytes (the order of every report).
   public static func < (a: StockKey, b: StockKey) -> Bool {
-    let c = a.item.compareInByteOrder(b.item)
-    return c != 0 ? c < 0 : a.warehouse.precedesInByteOrder(b.warehouse)
+    let c = a.itemName.compareInByteOrder(b.itemName)
+    return c != 0 ? c < 0 : a.warehouseName.compareInByteOrder(b.warehouseName) < 0
   }
 }
 

@@ -2,6 +2,8 @@
 /// row that moves stock, and sharing one costs a reference count where a copy would retain every name.
 public final class Item: Sendable {
   public let code: String
+  /// `code`, interned (``InternedName``): what the item's stock keys are made of.
+  public let codeName: InternedName
   public let name: String
   public let stockUOM: String
   public let isStockItem: Bool
@@ -36,6 +38,7 @@ public final class Item: Sendable {
   ) {
     self.purchaseUOM = purchaseUOM
     self.code = code
+    codeName = InternedName(code)
     self.name = name
     self.stockUOM = stockUOM
     self.isStockItem = isStockItem

@@ -1,3 +1,4 @@
+import CSystem
 import Synchronization
 
 #if canImport(Glibc)
@@ -60,8 +61,16 @@ public struct InternedName: Sendable, Hashable, CustomStringConvertible {
     address == 0 ? bytes.isEmpty : InternedName.withBox(address) { $0.hasBytes(bytes) }
   }
 
-  public static func == (a: InternedName, b: InternedName) -> Bool {
+  @inlinable public static func == (a: InternedName, b: InternedName) -> Bool {
     a.address == b.address || (a.address != 0 && b.address != 0 && a.text == b.text)
+  }
+
+  /// Compares the texts by their UTF-8 bytes (``Swift/String/compareInByteOrder(_:)``): negative, zero or
+  /// positive as `self` sorts before, equal to or after `other`.
+  /// - Complexity: O(length of the common prefix).
+  @inlinable public func compareInByteOrder(_ other: InternedName) -> Int {
+    if address == other.address { return 0 }
+    return withUTF8 { a in other.withUTF8 { b in a.compareInByteOrder(b) } }
   }
 
   public func hash(into hasher: inout Hasher) { hasher.combine(text) }
@@ -119,13 +128,17 @@ public struct InternedName: Sendable, Hashable, CustomStringConvertible {
 
   // MARK: the table
 
-  /// Slots of box addresses (0: empty), open-addressed by the bytes' hash; a power of two. Past a quarter
-  /// full, names go to `overflow` instead (a process that meets more than this many distinct names).
-  private static let slotCount = 1 << 16
-  private nonisolated(unsafe) static let slots: UnsafeMutablePointer<Atomic<UInt>> = {
-    let p = UnsafeMutablePointer<Atomic<UInt>>.allocate(capacity: slotCount)
-    for i in 0..<slotCount { (p + i).initialize(to: Atomic(0)) }
-    return p
+  /// Slots of box addresses (0: empty), open-addressed by the bytes' hash; a power of two, in an anonymous
+  /// mapping (8 MB of address space, zero until written, whose pages are touched only where names land:
+  /// through the allocator, `calloc` may clear them all first). Past half full (half a million distinct
+  /// names: far more than master data holds), names go to `overflow`.
+  private static let slotCount = 1 << 20
+  private nonisolated(unsafe) static let slots: UnsafeMutablePointer<UInt> = {
+    let bytes = slotCount * MemoryLayout<UInt>.stride
+    guard let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
+      fatalError("no memory for the table of names")
+    }
+    return p.bindMemory(to: UInt.self, capacity: slotCount)
   }()
   private static let filled = Atomic<Int>(0)
   /// Names past the table's share, under a lock.
@@ -139,13 +152,13 @@ public struct InternedName: Sendable, Hashable, CustomStringConvertible {
     var i = Int(truncatingIfNeeded: h) & mask
     var made: Box?
     while true {
-      let found = table[i].load(ordering: .acquiring)
+      let found = stockledger_load_acquire(table + i)
       if found == 0 {
-        guard filled.load(ordering: .relaxed) < slotCount / 4 else { return overflowed(bytes, made) }
+        guard filled.load(ordering: .relaxed) < slotCount / 2 else { return overflowed(bytes, made) }
         let box = made ?? Box(bytes, hash: h)
         made = box
         let address = UInt(bitPattern: Unmanaged.passUnretained(box).toOpaque())
-        if table[i].compareExchange(expected: 0, desired: address, ordering: .acquiringAndReleasing).exchanged {
+        if stockledger_compare_and_swap(table + i, 0, address) != 0 {
           _ = Unmanaged.passRetained(box)  // kept for the life of the process
           filled.add(1, ordering: .relaxed)
           return address

@@ -244,7 +244,7 @@ public struct VoucherSketch: Sendable {
   /// Each item row's item code and its warehouse, source and target warehouse (blank when not given),
   /// of a voucher read from the shelf's file, when asked for (``forEachMove(_:)`` reads the moves of
   /// either kind).
-  private var rows: [(item: String, warehouse: String, source: String, target: String)] = []
+  private var rows: [(item: InternedName, warehouse: InternedName, source: InternedName, target: InternedName)] = []
   /// The voucher itself, when it is held.
   private var voucher: Voucher?
 
@@ -266,12 +266,12 @@ public struct VoucherSketch: Sendable {
   /// Calls `body` with the item and the warehouse of each warehouse a row names, in row order (its
   /// warehouse, source, then target).
   /// - Complexity: O(rows).
-  public func forEachMove(_ body: (_ item: String, _ warehouse: String) -> Void) {
+  public func forEachMove(_ body: (_ item: InternedName, _ warehouse: InternedName) -> Void) {
     if let voucher {
-      // Read in place (a loop over `items` copied each row, retaining its names).
+      // Read in place (a loop over `items` copied each row).
       voucher.storage.items.withUnsafeBufferPointer { items in
         for i in items.indices {
-          VoucherSketch.moves(items[i].itemCode, items[i].warehouse, items[i].sourceWarehouse, items[i].targetWarehouse, body)
+          VoucherSketch.moves(items[i].itemName, items[i].warehouseName, items[i].sourceWarehouseName, items[i].targetWarehouseName, body)
         }
       }
     } else {
@@ -284,7 +284,9 @@ public struct VoucherSketch: Sendable {
   }
 
   /// A row's moves. (Spelled out rather than looped over an array literal: this runs for every row.)
-  @inline(__always) private static func moves(_ item: String, _ warehouse: String, _ source: String, _ target: String, _ body: (String, String) -> Void) {
+  @inline(__always) private static func moves(
+    _ item: InternedName, _ warehouse: InternedName, _ source: InternedName, _ target: InternedName, _ body: (InternedName, InternedName) -> Void
+  ) {
     if !warehouse.isEmpty { body(item, warehouse) }
     if !source.isEmpty { body(item, source) }
     if !target.isEmpty { body(item, target) }
@@ -305,7 +307,7 @@ public struct VoucherSketch: Sendable {
     guard withRows else { return }
     for _ in 0..<(try r.count()) {
       let row = try ItemRow(decoding: &r, movesOnly: true)
-      rows.append((row.itemCode, row.warehouse, row.sourceWarehouse, row.targetWarehouse))
+      rows.append((row.itemName, row.warehouseName, row.sourceWarehouseName, row.targetWarehouseName))
     }
   }
 }

@@ -29,7 +29,7 @@ extension Transaction {
     pendingOrders[v.no] = OrderState(type: v.type, party: v.party, remaining: [:])
     for (row, item) in zip(v.items, rowItems) {
       guard let item else { continue }
-      adjust(v.no, StockKey(item: item.code, warehouse: row.warehouse), by: masters.stockQty(row, item))
+      adjust(v.no, StockKey(item: item.codeName, warehouse: row.warehouseName), by: masters.stockQty(row, item))
     }
   }
 

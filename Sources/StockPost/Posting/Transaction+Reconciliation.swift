@@ -19,7 +19,7 @@ extension Transaction {
         if batchReconciliation(row, item: item) { changed += 1 }
         continue
       }
-      let key = StockKey(item: item.code, warehouse: row.warehouse)
+      let key = StockKey(item: item.codeName, warehouse: row.warehouseName)
       var state = state(key)
       let newQty = row.qty.map { _ in masters.stockQty(row, item) } ?? state.qty
       var newRate = row.rate.map { perStockUnit($0, row, item) }
@@ -70,7 +70,7 @@ extension Transaction {
     }
     if newQty == bs.qty && rate == currentRate { return false }
     guard ensureBatch(row.batchNo, row, item, inward: true) else { return false }
-    let key = StockKey(item: item.code, warehouse: row.warehouse)
+    let key = StockKey(item: item.codeName, warehouse: row.warehouseName)
     var state = state(key)
     let newValue = newQty.isZero ? Amount.zero : arithmetic.money(Wide(product: newQty, rate))
     let delta = newQty - bs.qty

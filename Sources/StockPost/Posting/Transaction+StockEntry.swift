@@ -30,7 +30,7 @@ extension Transaction {
     for i in rows.indices where !rows[i].sourceWarehouse.isEmpty {
       let (row, item) = (rows[i], items[i]!)
       let qty = masters.stockQty(row, item)
-      guard let e = move(row, at: i, item: item, warehouse: row.sourceWarehouse, key: StockKey(item: item.code, warehouse: row.sourceWarehouse), actualQty: -qty) else { continue }
+      guard let e = move(row, at: i, item: item, warehouse: row.sourceWarehouse, key: StockKey(item: item.codeName, warehouse: row.sourceWarehouseName), actualQty: -qty) else { continue }
       entryRows[i].consumed = -e.stockValueDifference
       stockGL(e, in: row.sourceWarehouse, counter: differenceAccount(row))
     }
@@ -88,7 +88,7 @@ extension Transaction {
       } else {
         rate = (Wide(b) + Wide(share)).divided(by: qty, rule: arithmetic.rounding)
       }
-      let key = StockKey(item: item.code, warehouse: row.targetWarehouse)
+      let key = StockKey(item: item.codeName, warehouse: row.targetWarehouseName)
       guard let e = move(row, at: i, item: item, warehouse: row.targetWarehouse, key: key, actualQty: qty, incomingRate: rate, keepSerialRates: entryRows[i].consumed != nil) else { continue }
       if entryRows[i].finished { fulfil(workOrder, key, qty: qty) }
       stockGL(e, in: row.targetWarehouse, counter: differenceAccount(row))
@@ -112,7 +112,7 @@ extension Transaction {
   /// nil after recording `missing` when there is neither.
   mutating func ownValue(_ row: ItemRow, _ item: Item, missing: String) -> (Rate, Amount)? {
     guard let rate = row.rate.map({ perStockUnit($0, row, item) })
-      ?? fallbackRate(state(StockKey(item: item.code, warehouse: row.targetWarehouse)), item)
+      ?? fallbackRate(state(StockKey(item: item.codeName, warehouse: row.targetWarehouseName)), item)
     else {
       fail(.noValuationRate, line: row.line, field: "rate", missing)
       return nil

@@ -167,10 +167,10 @@ struct Transaction {
   func stockKey(ofRow index: Int, _ row: ItemRow, _ item: Item) -> StockKey {
     // The first known row is the voucher's first row when that one's item is known.
     if index == 0 && prefetched.count > 0 && rowItems.first != nil && !row.warehouse.isEmpty {
-      return StockKey(item: item.code, warehouse: row.warehouse, hashedNames: prefetched.first)
+      return StockKey(item: item.codeName, warehouse: row.warehouseName, hashedNames: prefetched.first)
     }
     // The names' hash from their boxes (the item's code is the row's, `==`, so it hashes alike).
-    return StockKey(item: item.code, warehouse: row.warehouse, hashedNames: StockKey.hashedNames(item: row.itemName, warehouse: row.warehouseName))
+    return StockKey(item: item.codeName, warehouse: row.warehouseName)
   }
 
   struct KnownRows: Sequence, IteratorProtocol {

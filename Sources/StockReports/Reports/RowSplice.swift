@@ -123,7 +123,7 @@ public enum RowSplice {
     func keyed(_ bytes: [UInt8], from start: Int) -> [(key: StockKey, range: Range<Int>)]? {
       bytes.withUnsafeBufferPointer { b in
         lines(b, from: start, asciiKeys: false)?.map { l in
-          (StockKey(item: String(decoding: b[l.item], as: UTF8.self), warehouse: String(decoding: b[l.warehouse], as: UTF8.self)), l.range)
+          (StockKey(item: InternedName(utf8: UnsafeBufferPointer(rebasing: b[l.item])), warehouse: InternedName(utf8: UnsafeBufferPointer(rebasing: b[l.warehouse]))), l.range)
         }
       }
     }

@@ -207,7 +207,7 @@ public struct HistoryFile: Sendable {
       }
       guard asBytes else {
         return add(source: source) { keys in
-          for move in m { keys.append(StockKey(item: String(decoding: move.item, as: UTF8.self), warehouse: String(decoding: move.warehouse, as: UTF8.self))) }
+          for move in m { keys.append(StockKey(item: InternedName(utf8: move.item), warehouse: InternedName(utf8: move.warehouse))) }
         }
       }
       numberPending()  // the records before it numbered first: numbers go in record order
@@ -229,7 +229,7 @@ public struct HistoryFile: Sendable {
     /// One key of the record begun, given as the bytes of its ASCII names and their hash.
     private mutating func encode(_ hash: Int, _ item: UnsafeBufferPointer<UInt8>, _ warehouse: UnsafeBufferPointer<UInt8>) {
       if let p = ids!.position(hashed: hash, item: item, warehouse: warehouse) { return keyBytes.count(ids![at: p] + 1) }
-      encode(StockKey(item: String(decoding: item, as: UTF8.self), warehouse: String(decoding: warehouse, as: UTF8.self)))
+      encode(StockKey(item: InternedName(utf8: item), warehouse: InternedName(utf8: warehouse)))
     }
 
     /// The records as the file holds them: each its place (`place(source)`), then its keys.
