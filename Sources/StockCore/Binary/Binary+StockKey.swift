@@ -1,8 +1,16 @@
 extension BinaryWriter {
   /// An item-warehouse: item code, then warehouse.
   @inlinable public mutating func key(_ k: StockKey) {
-    string(k.item)
-    string(k.warehouse)
+    name(k.itemName)
+    name(k.warehouseName)
+  }
+
+  /// An interned name as ``string(_:)`` writes its text, from the bytes its box keeps.
+  @inlinable public mutating func name(_ n: InternedName) {
+    n.withUTF8 { u in
+      count(u.count)
+      storage.append(contentsOf: u)
+    }
   }
 }
 

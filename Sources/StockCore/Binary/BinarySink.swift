@@ -111,8 +111,9 @@ public struct RawByteWriter: BinarySink {
     }
   }
 
+  /// An item-warehouse: its names' bytes, where their boxes keep them.
   @inlinable @inline(__always) public mutating func key(_ k: StockKey) {
-    string(k.item)
-    string(k.warehouse)
+    k.itemName.withUTF8 { bytes(UnsafeRawBufferPointer($0)) }
+    k.warehouseName.withUTF8 { bytes(UnsafeRawBufferPointer($0)) }
   }
 }

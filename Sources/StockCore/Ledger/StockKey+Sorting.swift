@@ -18,7 +18,7 @@ extension StockKey {
   public static func sortedOrder(_ keys: [StockKey]) -> [Int] {
     var entries: [SortEntry] = []
     entries.reserveCapacity(keys.count)
-    for (n, k) in keys.enumerated() { entries.append(SortEntry(item: NamePrefix(k.item), warehouse: NamePrefix(k.warehouse), at: n)) }
+    for (n, k) in keys.enumerated() { entries.append(SortEntry(item: NamePrefix(k.itemName), warehouse: NamePrefix(k.warehouseName), at: n)) }
     entries.sort()
     // Runs the words cannot order: the same prefix of a long item (then by the keys), or the same short
     // item and the same prefix of a long warehouse.
@@ -45,10 +45,9 @@ struct NamePrefix: Comparable {
   let low: UInt64
   let count: Int
 
-  init(_ name: String) {
+  init(_ name: InternedName) {
     var high: UInt64 = 0, low: UInt64 = 0, n = 0
-    var name = name
-    name.withUTF8 { b in  // the bytes in place (the UTF-8 view decoded a small string byte by byte)
+    name.withUTF8 { b in  // the bytes where the name's box keeps them
       n = b.count
       for i in 0..<min(8, n) { high |= UInt64(b[i]) << (56 - 8 * i) }
       if n > 8 { for i in 8..<min(16, n) { low |= UInt64(b[i]) << (56 - 8 * (i - 8)) } }

@@ -181,6 +181,10 @@ public final class Masters: Sendable {
   public func stockAccountName(of warehouse: String) -> AccountName? {
     stockAccountTable.value(warehouse) ?? stockAccountNameOf[warehouse]
   }
+  /// ``stockAccountName(of:)`` of an interned name (looked up by the bytes and hash its box keeps).
+  public func stockAccountName(of warehouse: InternedName) -> AccountName? {
+    stockAccountTable.value(warehouse) ?? stockAccountNameOf[warehouse.text]
+  }
 
   /// The valuation method in force for an item.
   public func valuationMethod(of item: Item) -> ValuationMethod {

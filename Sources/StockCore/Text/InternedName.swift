@@ -88,6 +88,9 @@ public struct InternedName: Sendable, Hashable, CustomStringConvertible {
   /// the name up by: ``Masters/itemHash(of:)``).
   @inlinable public var tableHash: UInt64 { address == 0 ? FNV1a.hash("".utf8) : InternedName.withBox(address) { $0.tableHash } }
 
+  /// The number of UTF-8 bytes of the name's text.
+  @inlinable public var utf8Count: Int { withUTF8 { $0.count } }
+
   /// Calls `body` with the UTF-8 bytes of the name's text (none for the empty name), where they lie.
   @inlinable public func withUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
     address == 0 ? body(UnsafeBufferPointer(start: nil, count: 0)) : InternedName.withBox(address) { body($0.textBytes) }

@@ -97,7 +97,7 @@ public struct PostedDocuments: Sendable {
   /// - Complexity: O(1) amortized.
   public mutating func appendPendingLine(key: StockKey, qty: Quantity, rate: Rate, documentRate: Rate) {
     // In one append: its names' bytes and their lengths, three amounts of at most 17 bytes each.
-    let most = key.item.utf8.count + key.warehouse.utf8.count + 2 * 10 + 3 * 17
+    let most = key.itemName.utf8Count + key.warehouseName.utf8Count + 2 * 10 + 3 * 17
     pending.record(maxBytes: most) { PostedDocument.encodeLine(key: key, qty: qty, rate: rate, documentRate: documentRate, into: &$0) }
     pendingCount += 1
   }

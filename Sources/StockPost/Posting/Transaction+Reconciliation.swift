@@ -46,7 +46,7 @@ extension Transaction {
       let e = append(row, key: key, actualQty: newQty - previousQty, incomingRate: .zero,
                      outcome: Valuation.Outcome(stockValue: value, stockValueDifference: value - previousValue), qtyAfter: state.qty, valuationRate: state.valuationRate)
       let counter = !row.expenseAccount.isEmpty ? AccountName(row.expenseAccount) : (v.purpose == .openingStock ? accounts.temporaryOpening : accounts.stockAdjustment)
-      stockGL(Movement(actualQty: newQty - previousQty, stockValueDifference: e.stockValueDifference, outgoingRate: .zero), in: row.warehouse, counter: counter)
+      stockGL(Movement(actualQty: newQty - previousQty, stockValueDifference: e.stockValueDifference, outgoingRate: .zero), in: row.warehouseName, counter: counter)
     }
     if changed == 0 && problems.isEmpty {
       fail(.badValue, line: v.source.line, field: "qty", "none of the items have any change in quantity or value: the reconciliation changes nothing")
@@ -82,7 +82,7 @@ extension Transaction {
     pendingBatchStock[bk] = bs
     let e = append(row, key: key, actualQty: delta, incomingRate: .zero, outcome: outcome, qtyAfter: state.qty, valuationRate: state.valuationRate)
     let counter = !row.expenseAccount.isEmpty ? AccountName(row.expenseAccount) : (voucher.purpose == .openingStock ? accounts.temporaryOpening : accounts.stockAdjustment)
-    stockGL(Movement(actualQty: delta, stockValueDifference: e.stockValueDifference, outgoingRate: .zero), in: row.warehouse, counter: counter)
+    stockGL(Movement(actualQty: delta, stockValueDifference: e.stockValueDifference, outgoingRate: .zero), in: row.warehouseName, counter: counter)
     return true
   }
 }

@@ -46,7 +46,7 @@ extension Transaction {
           entry = move(row, at: i, item: item, warehouse: row.warehouse, key: key, actualQty: qty, incomingRate: rate, keepSerialRates: true)
         }
         guard let e = entry else { continue }
-        stockGL(e, in: row.warehouse, counter: expenseAccount(row, item))
+        stockGL(e, in: row.warehouseName, counter: expenseAccount(row, item))
       }
     }
     guard isInvoice else { return }

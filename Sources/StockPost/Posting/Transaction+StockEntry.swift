@@ -32,7 +32,7 @@ extension Transaction {
       let qty = masters.stockQty(row, item)
       guard let e = move(row, at: i, item: item, warehouse: row.sourceWarehouse, key: StockKey(item: item.codeName, warehouse: row.sourceWarehouseName), actualQty: -qty) else { continue }
       entryRows[i].consumed = -e.stockValueDifference
-      stockGL(e, in: row.sourceWarehouse, counter: differenceAccount(row))
+      stockGL(e, in: row.sourceWarehouseName, counter: differenceAccount(row))
     }
     if !problems.isEmpty { return }
     let incoming = rows.indices.filter { !rows[$0].targetWarehouse.isEmpty }
@@ -91,7 +91,7 @@ extension Transaction {
       let key = StockKey(item: item.codeName, warehouse: row.targetWarehouseName)
       guard let e = move(row, at: i, item: item, warehouse: row.targetWarehouse, key: key, actualQty: qty, incomingRate: rate, keepSerialRates: entryRows[i].consumed != nil) else { continue }
       if entryRows[i].finished { fulfil(workOrder, key, qty: qty) }
-      stockGL(e, in: row.targetWarehouse, counter: differenceAccount(row))
+      stockGL(e, in: row.targetWarehouseName, counter: differenceAccount(row))
     }
   }
 

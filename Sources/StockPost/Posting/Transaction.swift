@@ -210,7 +210,7 @@ struct Transaction {
       return nil
     }
   }
-  func stockAccount(_ warehouse: String) -> AccountName { masters.stockAccountName(of: warehouse) ?? accounts.defaultInventory }
+  func stockAccount(_ warehouse: InternedName) -> AccountName { masters.stockAccountName(of: warehouse) ?? accounts.defaultInventory }
   /// The company's default accounts, interned.
   var accounts: DefaultAccountNames { _read { yield masters.defaultAccountNames } }
   /// The state of `key` as the voucher has left it so far.
@@ -247,7 +247,7 @@ struct Transaction {
 
   /// The stock-side GL of one movement in `warehouse`: Dr its stock account / Cr `counter` for the stock
   /// value difference (sides swap when it is negative). Nothing when perpetual inventory is off.
-  mutating func stockGL(_ e: Movement, in warehouse: String, counter: AccountName) {
+  mutating func stockGL(_ e: Movement, in warehouse: InternedName, counter: AccountName) {
     guard perpetual else { return }
     gl.transfer(e.stockValueDifference, debit: stockAccount(warehouse), credit: counter)
   }

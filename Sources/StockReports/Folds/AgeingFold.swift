@@ -227,7 +227,7 @@ public struct AgeingFold: Sendable {
     // The buckets' sums, kept from row to row (two arrays per row were a tenth of the report).
     var bucketQty = [Quantity](repeating: .zero, count: names.count)
     var bucketValue = [Fixed](repeating: .zero, count: names.count)
-    for i in StockKey.sortedOrder(keys) where filter.matches(item: keys[i].item, warehouse: keys[i].warehouse) {
+    for i in StockKey.sortedOrder(keys) where filter.matches(keys[i]) {
       let key = keys[i]
       let list = slots[at: positions[i]].live
       let qty = list.reduce(Quantity.zero) { $0 + $1.qty }

@@ -24,7 +24,7 @@ public struct BatchBalanceFold: Sendable {
         expiry[e.batchNo] = d
       }
     }
-    guard filter.matches(item: e.itemCode, warehouse: e.warehouse) else { return }
+    guard filter.matches(e.key) else { return }
     if let to = filter.to, e.date > to { return }
     let k = Key(item: e.itemCode, warehouse: e.warehouse, batch: e.batchNo)
     var b = balance[k] ?? (.zero, .zero)

@@ -15,7 +15,7 @@ public struct StockBalanceFold: Sendable {
 
   /// - Complexity: O(1) amortized.
   public mutating func add(_ e: StockLedgerEntry) {
-    guard filter.matches(item: e.itemCode, warehouse: e.warehouse) else { return }
+    guard filter.matches(e.key) else { return }
     if let to = filter.to, e.date > to { return }
     let opening = filter.from.map { e.date < $0 } ?? false
     StockBalanceFold.fold(e, opening: opening, into: &rows[e.key, default: Row()])

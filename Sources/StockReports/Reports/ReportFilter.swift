@@ -18,6 +18,11 @@ public struct ReportFilter: Sendable {
   }
   func inRange(_ d: BusinessDate) -> Bool { (from.map { d >= $0 } ?? true) && (to.map { d <= $0 } ?? true) }
   func matches(item i: String, warehouse w: String) -> Bool { (item.map { $0 == i } ?? true) && (warehouse.map { $0 == w } ?? true) }
+  /// ``matches(item:warehouse:)`` of a key's names, read only when the filter names an item or a warehouse
+  /// (most reports have neither, and each entry folded read both names).
+  func matches(_ key: StockKey) -> Bool {
+    (item == nil || item == key.item) && (warehouse == nil || warehouse == key.warehouse)
+  }
 }
 
 /// What every report is built from: the ledger's current stock ledger entries in posting order and its GL
