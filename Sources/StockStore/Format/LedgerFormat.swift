@@ -198,36 +198,25 @@ public enum LedgerFormat {
   private static func writeRows(_ v: Voucher, into w: inout ByteWriter) {
     // Blank columns are counted and written together (most of a row's thirty are blank).
     var blank = 0
-    func text(_ s: String) {
-      if s.isEmpty {
-        blank += 1
-      } else {
-        w.emptyFields(blank)
-        blank = 0
-        w.text(s)
-      }
+    /// A column written by `write`, after the blank ones before it; counted blank when `isBlank`.
+    func column(blank isBlank: Bool, _ write: (inout ByteWriter) -> Void) {
+      if isBlank { return blank += 1 }
+      w.emptyFields(blank)
+      blank = 0
+      write(&w)
     }
+    func text(_ s: String) { column(blank: s.isEmpty) { $0.text(s) } }
     /// A column written by `write` when it has a value, blank otherwise.
     func present<T>(_ value: T?, _ write: (inout ByteWriter, T) -> Void) {
       guard let value else { return blank += 1 }
-      w.emptyFields(blank)
-      blank = 0
-      write(&w, value)
+      column(blank: false) { write(&$0, value) }
     }
     // The columns in ``VoucherColumn`` order, written one after another (a loop over the thirty-five with a
     // switch for each cost five thousand instructions a row; `LedgerFormatTests` checks the order).
     // Fields in the boxes of rare fields (``Voucher/leavesRareFieldsBlank``, ``ItemRow/leavesExtrasBlank``)
     // are counted blank without being read when there is no box: a string read through a getter is
     // retained and released, twenty times a voucher of the usual kind.
-    func name(_ n: InternedName) {
-      if n.isEmpty {
-        blank += 1
-      } else {
-        w.emptyFields(blank)
-        blank = 0
-        w.text(n)
-      }
-    }
+    func name(_ n: InternedName) { column(blank: n.isEmpty) { $0.text(n) } }
     func flag(_ on: Bool) { if on { text("1") } else { blank += 1 } }
     let rareBlank = v.leavesRareFieldsBlank
     for r in v.items {
