@@ -51,6 +51,23 @@ import Testing
     #expect(raw.withUnsafeBufferPointer { InternedName(utf8: $0) }.address == n.address)
   }
 
+  /// A name is written as its text is, whether its box keeps it as plain bytes or not: names that need
+  /// quotes or look like formulas, first in a row or after a field, with the formula guard on and off.
+  @Test func namesAreWrittenAsTheirTexts() {
+    let names = ["WH-01", "Stores - Main", "RM, \"special\"", "=SUM(A1)", "+1", "-5", "-x", "@x", "caf\u{E9}", "a\nb", "x", ""]
+    for guarding in [false, true] {
+      for name in names {
+        var byName = ByteWriter(guardsFormulas: guarding), byText = ByteWriter(guardsFormulas: guarding)
+        byName.text(InternedName(name)); byName.text("y"); byName.text(InternedName(name)); byName.endRow()
+        byText.text(name); byText.text("y"); byText.text(name); byText.endRow()
+        #expect(byName.bytes == byText.bytes, "\(name.debugDescription), guarding \(guarding)")
+        #expect(byName.sawFormula == byText.sawFormula, "\(name.debugDescription)")
+      }
+    }
+    #expect(InternedName("WH-01").plainText != nil && InternedName("RM, \"special\"").plainText == nil)
+    #expect(InternedName("=SUM(A1)").plainText == nil && InternedName("").plainText == nil)
+  }
+
   /// Threads interning the same names at once agree on every box.
   @Test func threadsInterningAtOnceAgree() {
     let names = (0..<2_000).map { "CONCURRENT-\(#line)-\($0)" }

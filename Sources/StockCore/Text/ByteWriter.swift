@@ -123,7 +123,9 @@ public struct ByteWriter: Sendable {
   }
 
   /// An interned name's text (``text(_:)`` of it), written from the bytes its box keeps.
-  public mutating func text(_ name: InternedName) { name.withUTF8 { field($0) } }
+  public mutating func text(_ name: InternedName) {
+    if let plain = name.plainText { text(plain: plain) } else { name.withUTF8 { field($0) } }
+  }
 
   /// A text field given as its UTF-8 bytes: what ``text(_:)`` writes for the string of them.
   public mutating func text(utf8 u: UnsafeBufferPointer<UInt8>) { field(u) }

@@ -88,6 +88,10 @@ public struct InternedName: Sendable, Hashable, CustomStringConvertible {
   /// the name up by: ``Masters/itemHash(of:)``).
   @inlinable public var tableHash: UInt64 { address == 0 ? FNV1a.hash("".utf8) : InternedName.withBox(address) { $0.tableHash } }
 
+  /// The name's bytes as a CSV field writes them, unless it needs quotes or a formula guard (or is empty):
+  /// made once, when it was interned (``ByteWriter/text(_:)`` of an interned name).
+  @inlinable public var plainText: PlainText? { address == 0 ? nil : InternedName.withBox(address) { $0.plainText } }
+
   /// The number of UTF-8 bytes of the name's text.
   @inlinable public var utf8Count: Int { withUTF8 { $0.count } }
 
@@ -107,6 +111,7 @@ public struct InternedName: Sendable, Hashable, CustomStringConvertible {
     let hash: UInt64
     @usableFromInline let nameHash: UInt64
     @usableFromInline let tableHash: UInt64
+    @usableFromInline let plainText: PlainText?
 
     init(_ source: UnsafeBufferPointer<UInt8>, hash: UInt64) {
       bytes = .allocate(capacity: source.count)
@@ -122,6 +127,7 @@ public struct InternedName: Sendable, Hashable, CustomStringConvertible {
       self.hash = hash
       nameHash = NameHash.hash(text)
       tableHash = FNV1a.hash(textBytes)
+      plainText = PlainText(kept: textBytes)
     }
 
     func hasBytes(_ other: UnsafeBufferPointer<UInt8>) -> Bool {

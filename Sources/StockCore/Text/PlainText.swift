@@ -24,4 +24,12 @@ public struct PlainText: @unchecked Sendable {
     stored.initialize(from: bytes, count: bytes.count)
     (base, count) = (UnsafePointer(stored), bytes.count)
   }
+
+  /// The bytes at `bytes`, which their owner keeps for the life of the process (an interned name's box),
+  /// not copied; nil as ``init(_:)`` says for their text.
+  /// - Complexity: O(bytes).
+  init?(kept bytes: UnsafeBufferPointer<UInt8>) {
+    guard let b = bytes.baseAddress, !bytes.isEmpty, !ByteWriter.needsQuotes(bytes), !ByteWriter.mayBeFormula(bytes) else { return nil }
+    (base, count) = (b, bytes.count)
+  }
 }

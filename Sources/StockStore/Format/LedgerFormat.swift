@@ -201,8 +201,10 @@ public enum LedgerFormat {
     /// A column written by `write`, after the blank ones before it; counted blank when `isBlank`.
     func column(blank isBlank: Bool, _ write: (inout ByteWriter) -> Void) {
       if isBlank { return blank += 1 }
-      w.emptyFields(blank)
-      blank = 0
+      if blank > 0 {
+        w.emptyFields(blank)
+        blank = 0
+      }
       write(&w)
     }
     func text(_ s: String) { column(blank: s.isEmpty) { $0.text(s) } }
