@@ -28,6 +28,10 @@ public struct InternedName: Sendable, Hashable, CustomStringConvertible {
 
   @usableFromInline init(address: UInt) { self.address = address }
 
+  /// The box's address: the same for the same spelling for the life of the process (never stored), 0 for
+  /// the empty name. A cache of what a name stands for can be keyed by it.
+  @inlinable public var identity: UInt { address }
+
   /// The interned name of `text`.
   /// - Complexity: O(length of `text`), lock-free unless the shared table is full.
   public init(_ text: String) {
