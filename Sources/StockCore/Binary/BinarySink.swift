@@ -9,6 +9,8 @@ public protocol BinarySink {
   mutating func int(_ n: Int)
   /// UTF-8, prefixed by its byte length.
   mutating func string(_ s: String)
+  /// An interned name as ``string(_:)`` writes its text, from the bytes its box keeps.
+  mutating func name(_ n: InternedName)
   /// An exact decimal in as few bytes as its size needs (``BinaryWriter/compactFixed(_:)``).
   mutating func compactFixed(_ f: Fixed)
   /// An item-warehouse: item code, then warehouse.
@@ -113,7 +115,11 @@ public struct RawByteWriter: BinarySink {
 
   /// An item-warehouse: its names' bytes, where their boxes keep them.
   @inlinable @inline(__always) public mutating func key(_ k: StockKey) {
-    k.itemName.withUTF8 { bytes(UnsafeRawBufferPointer($0)) }
-    k.warehouseName.withUTF8 { bytes(UnsafeRawBufferPointer($0)) }
+    name(k.itemName)
+    name(k.warehouseName)
+  }
+
+  @inlinable @inline(__always) public mutating func name(_ n: InternedName) {
+    n.withUTF8 { bytes(UnsafeRawBufferPointer($0)) }
   }
 }

@@ -127,10 +127,12 @@ extension ItemRow {
   /// - Complexity: O(fields).
   func encode(into w: inout some BinarySink) {
     w.int(line)
-    w.string(itemCode)
-    w.string(warehouse)
-    w.string(sourceWarehouse)
-    w.string(targetWarehouse)
+    // The names from the bytes their boxes keep (read through their strings, each was retained and
+    // released, and the string's storage looked up again).
+    w.name(itemName)
+    w.name(warehouseName)
+    w.name(sourceWarehouseName)
+    w.name(targetWarehouseName)
     let (q, r) = (qty, rate)
     w.byte((isFinishedItem ? 1 : 0) | (isScrapItem ? 2 : 0) | (q != nil ? 4 : 0) | (r != nil ? 8 : 0) | (extras != nil ? 16 : 0))
     if let q { w.compactFixed(q) }
