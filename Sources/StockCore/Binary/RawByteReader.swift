@@ -66,6 +66,12 @@ public struct RawByteReader {
     return String(decoding: UnsafeBufferPointer(start: base + position, count: n), as: UTF8.self)
   }
 
+  /// An interned name written as its identity (``ItemRow``'s names on the run's shelf, which the process
+  /// reads back itself): nothing hashed or looked up.
+  @inlinable @inline(__always) mutating func internedName() throws(BinaryFormatError) -> InternedName {
+    InternedName(identity: UInt(try leb()))
+  }
+
   /// A string's bytes, where they lie (nothing made): valid as long as the reader's memory is.
   @inlinable @inline(__always) public mutating func stringBytes() throws(BinaryFormatError) -> UnsafeBufferPointer<UInt8> {
     let n = try count()

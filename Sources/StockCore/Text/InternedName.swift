@@ -32,6 +32,15 @@ public struct InternedName: Sendable, Hashable, CustomStringConvertible {
   /// the empty name. A cache of what a name stands for can be keyed by it.
   @inlinable public var identity: UInt { address }
 
+  /// The name whose ``identity`` this is: only for an identity a name of this process gave (a run's own
+  /// encoding of its vouchers on the shelf, never stored past the process).
+  @inlinable public init(identity: UInt) { address = identity }
+
+  /// The UTF-8 bytes of the name's text, where its box keeps them for the life of the process.
+  @inlinable public var utf8: UnsafeBufferPointer<UInt8> {
+    address == 0 ? UnsafeBufferPointer(start: nil, count: 0) : InternedName.withBox(address) { $0.textBytes }
+  }
+
   /// The interned name of `text`.
   /// - Complexity: O(length of `text`), lock-free unless the shared table is full.
   public init(_ text: String) {

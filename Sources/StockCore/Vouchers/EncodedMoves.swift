@@ -32,9 +32,10 @@ public struct EncodedMoves {
     moves.removeAllScratch()
     for _ in 0..<(try r.count()) {
       _ = try r.int()
-      let item = try r.stringBytes()
+      // (The names written as their boxes' identities: their bytes where the boxes keep them.)
+      let item = try r.internedName().utf8
       for _ in 0..<3 {
-        let warehouse = try r.stringBytes()
+        let warehouse = try r.internedName().utf8
         if !warehouse.isEmpty { moves.append((item, warehouse)) }
       }
       try ItemRow.passOver(afterNames: &r)

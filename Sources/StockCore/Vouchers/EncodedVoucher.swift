@@ -42,10 +42,11 @@ public struct EncodedVoucher {
     for _ in 0..<count {
       _ = try r.int()  // line
       var row = Row()
-      row.itemCode = try r.stringBytes()
-      row.warehouse = try r.stringBytes()
-      row.sourceWarehouse = try r.stringBytes()
-      row.targetWarehouse = try r.stringBytes()
+      // (The names written as their boxes' identities: their bytes where the boxes keep them.)
+      row.itemCode = try r.internedName().utf8
+      row.warehouse = try r.internedName().utf8
+      row.sourceWarehouse = try r.internedName().utf8
+      row.targetWarehouse = try r.internedName().utf8
       let rowFlags = try r.byte()
       guard rowFlags & 16 == 0 else { return false }
       (row.isFinishedItem, row.isScrapItem) = (rowFlags & 1 != 0, rowFlags & 2 != 0)

@@ -127,12 +127,13 @@ extension ItemRow {
   /// - Complexity: O(fields).
   func encode(into w: inout some BinarySink) {
     w.int(line)
-    // The names from the bytes their boxes keep (read through their strings, each was retained and
-    // released, and the string's storage looked up again).
-    w.name(itemName)
-    w.name(warehouseName)
-    w.name(sourceWarehouseName)
-    w.name(targetWarehouseName)
+    // The names as their boxes' identities: the shelf is the process's own and read back by it, so a name
+    // read back is its box again, not looked up by its bytes (at ten million vouchers, each row's names
+    // looked up as the posting core decoded it missed the caches: "Names kept once" in BENCHMARKS.md).
+    w.count(Int(bitPattern: itemName.identity))
+    w.count(Int(bitPattern: warehouseName.identity))
+    w.count(Int(bitPattern: sourceWarehouseName.identity))
+    w.count(Int(bitPattern: targetWarehouseName.identity))
     let (q, r) = (qty, rate)
     w.byte((isFinishedItem ? 1 : 0) | (isScrapItem ? 2 : 0) | (q != nil ? 4 : 0) | (r != nil ? 8 : 0) | (extras != nil ? 16 : 0))
     if let q { w.compactFixed(q) }
@@ -153,11 +154,11 @@ extension ItemRow {
   /// rest is passed over (``passOver(afterNames:)``: what a ``VoucherSketch`` keeps).
   init(decoding r: inout RawByteReader, movesOnly: Bool = false) throws(BinaryFormatError) {
     let line = try r.int()
-    // The names interned from where they lie (a name met before is not made again).
-    self.init(line: line, item: InternedName(utf8: try r.stringBytes()))
-    warehouseName = InternedName(utf8: try r.stringBytes())
-    sourceWarehouseName = InternedName(utf8: try r.stringBytes())
-    targetWarehouseName = InternedName(utf8: try r.stringBytes())
+    // The names as ``encode(into:)`` wrote them: their boxes' identities.
+    self.init(line: line, item: try r.internedName())
+    warehouseName = try r.internedName()
+    sourceWarehouseName = try r.internedName()
+    targetWarehouseName = try r.internedName()
     if movesOnly {
       try ItemRow.passOver(afterNames: &r)
       return
