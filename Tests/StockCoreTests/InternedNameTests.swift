@@ -68,6 +68,17 @@ import Testing
     #expect(InternedName("=SUM(A1)").plainText == nil && InternedName("").plainText == nil)
   }
 
+  /// A name past the table's share (half a million names) is boxed once in the overflow, and is the same
+  /// name as one the table holds with the same text.
+  @Test func namesPastTheTableAreBoxedOnceAndEqual() {
+    let text = "OVERFLOW-InternedNameTests"
+    let (a, b) = Array(text.utf8).withUnsafeBufferPointer { (InternedName.overflowed($0, nil), InternedName.overflowed($0, nil)) }
+    #expect(a == b && a != 0)
+    let overflowed = InternedName(identity: a), inTable = InternedName(text)
+    #expect(overflowed.text == text && overflowed.utf8Count == text.utf8.count)
+    #expect(overflowed == inTable && overflowed.hashValue == inTable.hashValue && overflowed.nameHash == inTable.nameHash)
+  }
+
   /// Threads interning the same names at once agree on every box.
   @Test func threadsInterningAtOnceAgree() {
     let names = (0..<2_000).map { "CONCURRENT-\(#line)-\($0)" }

@@ -192,7 +192,9 @@ public struct InternedName: Sendable, Hashable, CustomStringConvertible {
     }
   }
 
-  private static func overflowed(_ bytes: UnsafeBufferPointer<UInt8>, _ made: Box?) -> UInt {
+  /// The address of the box of these bytes among the names past the table's share, boxed the first time
+  /// (internal for the tests: a process reaches it only past half a million names).
+  static func overflowed(_ bytes: UnsafeBufferPointer<UInt8>, _ made: Box?) -> UInt {
     let key = Array(bytes)
     return overflow.withLock { names in
       if let known = names[key] { return known }
