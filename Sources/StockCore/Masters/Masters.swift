@@ -153,15 +153,9 @@ public final class Masters: Sendable {
   public func unretainedItem(_ code: InternedName) -> Unmanaged<Item>? {
     itemTable.unretainedValue(code) ?? itemByCode[code.text].map { Unmanaged.passUnretained($0) }
   }
-  /// ``item(_:)`` of a code whose ``itemHash(of:)`` was made earlier (nil: none was).
-  public func item(_ code: String, hashed hash: UInt64?) -> Item? {
-    guard let hash else { return item(code) }
-    return itemTable.value(code, hash: hash) ?? itemByCode[code]
-  }
 
   /// The steps that bring an ``item(_:)`` lookup's memory into cache before it is made (``NameTable``'s
-  /// `prefetch(slotOf:)`): `hash` of the code, its slot, its entry, the item.
-  public static func itemHash(of code: String) -> UInt64? { NameTable<Item>.hash(of: code) }
+  /// `prefetch(slotOf:)`): from the code's ``InternedName/tableHash``, its slot, its entry, the item.
   public func prefetchItem(slotOf hash: UInt64) { itemTable.prefetch(slotOf: hash) }
   public func prefetchItem(entryOf hash: UInt64) -> Int { itemTable.prefetch(entryOf: hash) }
   public func prefetchItem(at position: Int) { itemTable.prefetch(valueAt: position) }

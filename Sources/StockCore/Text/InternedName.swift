@@ -98,7 +98,7 @@ public struct InternedName: Sendable, Hashable, CustomStringConvertible {
   @inlinable public var nameHash: UInt64 { address == 0 ? NameHash.hash("") : InternedName.withBox(address) { $0.nameHash } }
 
   /// FNV-1a of the text's UTF-8 bytes, made once when the name was interned (what a ``NameTable`` looks
-  /// the name up by: ``Masters/itemHash(of:)``).
+  /// the name up by, and what ``Masters/prefetchItem(slotOf:)`` is given).
   @inlinable public var tableHash: UInt64 { address == 0 ? FNV1a.hash("".utf8) : InternedName.withBox(address) { $0.tableHash } }
 
   /// The name's bytes as a CSV field writes them, unless it needs quotes or a formula guard (or is empty):

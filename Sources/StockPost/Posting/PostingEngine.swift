@@ -72,7 +72,7 @@ public struct PostingEngine: Sendable {
   /// The hashes of the first (at most two) item-warehouses a voucher moves, as its rows name them.
   public struct StateHashes: Sendable {
     public var first = 0, second = 0, count = 0
-    /// The hash of the first row's item code (``Masters/itemHash(of:)``).
+    /// The hash the masters' table looks the first row's item code up by (``InternedName/tableHash``).
     public var item: UInt64?
     public init() {}
     public init(_ v: Voucher) {
