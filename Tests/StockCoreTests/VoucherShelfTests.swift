@@ -354,7 +354,7 @@ import Testing
     list.forEachMoves({ i, m in
       seen.append("encoded \(i)")
       #expect(String(decoding: m.no, as: UTF8.self) == put[i].no && m.action == put[i].action)
-      #expect(m.moves.map { "\(String(decoding: $0.item, as: UTF8.self))@\(String(decoding: $0.warehouse, as: UTF8.self))" } == moves(put[i]), "\(put[i].no)")
+      #expect(m.moves.map { "\($0.item.text)@\($0.warehouse.text)" } == moves(put[i]), "\(put[i].no)")
     }, sketched: { i, k in
       seen.append("sketched \(i)")
       #expect(k.no == put[i].no)

@@ -39,26 +39,6 @@ import TestSupport
     #expect(table.count == 1 && table.qty(StockKey(item: "cafe\u{301}", warehouse: "K1")) == Fixed(7))
   }
 
-  /// Found by the bytes of its names (the history's keys, read where they lie): every key spelled so, a
-  /// long name (stored apart from the string) too; not one missing, nor one stored in another spelling
-  /// (which `position(of:)` then finds).
-  @Test func keysAreFoundByTheBytesOfTheirNames() {
-    var table = StockStates()
-    let long = String(repeating: "Warehouse ", count: 4)
-    for i in 0..<3_000 { table[StockKey(item: "I\(i)", warehouse: i % 2 == 0 ? "W\(i % 5)" : long)] = state(i) }
-    table[StockKey(item: "K", warehouse: "\u{212A}1")] = state(1)
-    func position(_ item: String, _ warehouse: String) -> Int? {
-      let hash = Int(truncatingIfNeeded: NameHash.hash(item, warehouse))
-      return Array(item.utf8).withUnsafeBufferPointer { i in Array(warehouse.utf8).withUnsafeBufferPointer { w in table.position(hashed: hash, item: i, warehouse: w) } }
-    }
-    for i in 0..<3_000 {
-      let key = StockKey(item: "I\(i)", warehouse: i % 2 == 0 ? "W\(i % 5)" : long)
-      #expect(position(key.item, key.warehouse) == table.position(of: key))
-    }
-    #expect(position("I3000", "W0") == nil && position("I1", "W1") == nil)
-    #expect(position("K", "K1") == nil && table.position(of: StockKey(item: "K", warehouse: "K1")) != nil)
-  }
-
   /// A decoder's keys go in with one probe each: new ones are added (through growth, from no room), one
   /// already there (in any normal form) is refused and changes nothing.
   @Test func appendNewAddsOnlyNewKeys() {

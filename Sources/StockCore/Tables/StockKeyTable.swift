@@ -99,20 +99,6 @@ public struct StockKeyTable<Value: Sendable>: Sendable {
     slot(of: key).map { Int(slots[$0] & 0xFFFF_FFFF) - 1 }
   }
 
-  /// Where the key whose names are exactly these UTF-8 bytes is, found without making the names;
-  /// `hash` is theirs (``NameHash/hash(ascii:_:)``). Nil also for a key equal to them but spelled with other
-  /// bytes (a name in another normal form): ask ``position(of:)`` before taking the key for new.
-  /// - Complexity: O(1) on average; O(length) per key compared.
-  @inlinable public func position(hashed hash: Int, item: UnsafeBufferPointer<UInt8>, warehouse: UnsafeBufferPointer<UInt8>) -> Int? {
-    slot(hashed: hash) { k in k.hashedNames == hash && StockKeyTable.spells(k.itemName, item) && StockKeyTable.spells(k.warehouseName, warehouse) }
-      .map { Int(slots[$0] & 0xFFFF_FFFF) - 1 }
-  }
-
-  /// Whether `name`'s UTF-8 bytes are `bytes`.
-  @inlinable @inline(__always) static func spells(_ name: InternedName, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    name.withUTF8 { a in a.count == bytes.count && (a.count == 0 || memcmp(a.baseAddress!, bytes.baseAddress!, a.count) == 0) }
-  }
-
   /// The keys in the order added (a key's position is its index here).
   /// - Complexity: O(1) (the array is shared, not copied).
   @inlinable public var keysInOrder: [StockKey] { keys }

@@ -1,5 +1,5 @@
 /// What the history reads of a voucher the shelf encoded, where it lies (``VoucherShelf/Reader/withMoves(_:into:_:)``):
-/// its action, its number and each move's item and warehouse as UTF-8 bytes, nothing made. (At a run's end
+/// its action, its number's bytes and each move's item and warehouse as interned names, nothing made. (At a run's end
 /// the history's keys made each row's names from sketches, only to number them: half their time at ten
 /// million vouchers.)
 public struct EncodedMoves {
@@ -7,8 +7,8 @@ public struct EncodedMoves {
   /// The voucher number's bytes.
   public private(set) var no = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
   /// Per move, in ``VoucherSketch/forEachMove(_:)``'s order (each row's warehouse, source, then target),
-  /// its item's and its warehouse's bytes.
-  public private(set) var moves: [(item: UnsafeBufferPointer<UInt8>, warehouse: UnsafeBufferPointer<UInt8>)] = []
+  /// its item's and its warehouse's names.
+  public private(set) var moves: [(item: InternedName, warehouse: InternedName)] = []
 
   public init() {}
 
@@ -32,10 +32,10 @@ public struct EncodedMoves {
     moves.removeAllScratch()
     for _ in 0..<(try r.count()) {
       _ = try r.int()
-      // (The names written as their boxes' identities: their bytes where the boxes keep them.)
-      let item = try r.internedName().utf8
+      // (The names written as their boxes' identities: the boxes themselves.)
+      let item = try r.internedName()
       for _ in 0..<3 {
-        let warehouse = try r.internedName().utf8
+        let warehouse = try r.internedName()
         if !warehouse.isEmpty { moves.append((item, warehouse)) }
       }
       try ItemRow.passOver(afterNames: &r)

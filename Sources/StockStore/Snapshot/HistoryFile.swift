@@ -190,46 +190,19 @@ public struct HistoryFile: Sendable {
     }
 
     /// The record of voucher `source` with the item-warehouses of `moves` (read where they lie, from a
-    /// voucher that refers to no other), recorded as ``add(source:collecting:)`` records them. For a file
-    /// written whole, the names of a voucher of one or two moves, ASCII (most), are hashed and looked up
-    /// as bytes (``StockKeyTable/position(hashed:item:warehouse:)``): only a new key is made.
+    /// voucher that refers to no other), recorded as ``add(source:collecting:)`` records them: a voucher of
+    /// one or two moves (most) as ``add(source:first:second:)`` records it, its keys made from the names'
+    /// boxes (hashed from their hashes, compared by their identities).
     /// - Complexity: O(k²) for the record's k keys, plus their numbering.
     public mutating func add(source: Int, moves: EncodedMoves) {
       let m = moves.moves
-      var hashes = (0, 0)
-      var asBytes = ids != nil && m.count <= 2
-      for j in m.indices where asBytes {
-        if let h = NameHash.hash(ascii: m[j].item, m[j].warehouse) {
-          if j == 0 { hashes.0 = Int(truncatingIfNeeded: h) } else { hashes.1 = Int(truncatingIfNeeded: h) }
-        } else {
-          asBytes = false
-        }
+      switch m.count {
+      case 0: add(source: source) { _ in }
+      case 1: add(source: source, first: StockKey(item: m[0].item, warehouse: m[0].warehouse), second: nil)
+      case 2:
+        add(source: source, first: StockKey(item: m[0].item, warehouse: m[0].warehouse), second: StockKey(item: m[1].item, warehouse: m[1].warehouse))
+      default: add(source: source) { keys in for move in m { keys.append(StockKey(item: move.item, warehouse: move.warehouse)) } }
       }
-      guard asBytes else {
-        return add(source: source) { keys in
-          for move in m { keys.append(StockKey(item: InternedName(utf8: move.item), warehouse: InternedName(utf8: move.warehouse))) }
-        }
-      }
-      numberPending()  // the records before it numbered first: numbers go in record order
-      guard m.count == 2 else {
-        begin(source: source, keys: m.count)
-        if m.count == 1 { encode(hashes.0, m[0].item, m[0].warehouse) }
-        return
-      }
-      // Sorted and repeats dropped as `uniqueSort` does: for ASCII names key order is byte order.
-      let byItem = m[0].item.compareInByteOrder(m[1].item)
-      let order = byItem != 0 ? byItem : m[0].warehouse.compareInByteOrder(m[1].warehouse)
-      var (a, b) = ((hashes.0, m[0]), (hashes.1, m[1]))
-      if order > 0 { swap(&a, &b) }
-      begin(source: source, keys: order == 0 ? 1 : 2)
-      encode(a.0, a.1.item, a.1.warehouse)
-      if order != 0 { encode(b.0, b.1.item, b.1.warehouse) }
-    }
-
-    /// One key of the record begun, given as the bytes of its ASCII names and their hash.
-    private mutating func encode(_ hash: Int, _ item: UnsafeBufferPointer<UInt8>, _ warehouse: UnsafeBufferPointer<UInt8>) {
-      if let p = ids!.position(hashed: hash, item: item, warehouse: warehouse) { return keyBytes.count(ids![at: p] + 1) }
-      encode(StockKey(item: InternedName(utf8: item), warehouse: InternedName(utf8: warehouse)))
     }
 
     /// The records as the file holds them: each its place (`place(source)`), then its keys.
