@@ -74,7 +74,7 @@ import Testing
     let text = "OVERFLOW-InternedNameTests"
     let (a, b) = Array(text.utf8).withUnsafeBufferPointer { (InternedName.overflowed($0, nil), InternedName.overflowed($0, nil)) }
     #expect(a == b && a != 0)
-    let overflowed = InternedName(identity: a), inTable = InternedName(text)
+    let overflowed = InternedName(address: a), inTable = InternedName(text)
     #expect(overflowed.text == text && overflowed.utf8Count == text.utf8.count)
     #expect(overflowed == inTable && overflowed.hashValue == inTable.hashValue && overflowed.nameHash == inTable.nameHash)
   }

@@ -4,14 +4,6 @@ extension BinaryWriter {
     name(k.itemName)
     name(k.warehouseName)
   }
-
-  /// An interned name as ``string(_:)`` writes its text, from the bytes its box keeps.
-  @inlinable public mutating func name(_ n: InternedName) {
-    n.withUTF8 { u in
-      count(u.count)
-      storage.append(contentsOf: u)
-    }
-  }
 }
 
 extension BinaryReader {

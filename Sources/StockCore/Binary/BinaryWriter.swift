@@ -47,10 +47,16 @@ public struct BinaryWriter: Sendable {
 
   @inlinable public mutating func string(_ s: String) {
     var s = s
-    s.withUTF8 { u in
-      count(u.count)
-      storage.append(contentsOf: u)
-    }
+    s.withUTF8 { lengthPrefixed($0) }
+  }
+
+  /// An interned name as ``string(_:)`` writes its text, from the bytes its box keeps.
+  @inlinable public mutating func name(_ n: InternedName) { n.withUTF8 { lengthPrefixed($0) } }
+
+  /// UTF-8 bytes prefixed by their length (what ``string(_:)`` and ``name(_:)`` write).
+  @inlinable mutating func lengthPrefixed(_ u: UnsafeBufferPointer<UInt8>) {
+    count(u.count)
+    storage.append(contentsOf: u)
   }
 
   @inlinable public mutating func date(_ d: BusinessDate) { int(d.dayNumber) }

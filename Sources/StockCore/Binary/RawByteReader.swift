@@ -69,7 +69,7 @@ public struct RawByteReader {
   /// An interned name written as its identity (``ItemRow``'s names on the run's shelf, which the process
   /// reads back itself): nothing hashed or looked up.
   @inlinable @inline(__always) mutating func internedName() throws(BinaryFormatError) -> InternedName {
-    InternedName(identity: UInt(try leb()))
+    InternedName(address: UInt(try leb()))
   }
 
   /// A string's bytes, where they lie (nothing made): valid as long as the reader's memory is.

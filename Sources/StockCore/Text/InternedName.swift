@@ -26,15 +26,13 @@ public struct InternedName: Sendable, Hashable, CustomStringConvertible {
   /// The empty name.
   public static var empty: InternedName { InternedName(address: 0) }
 
+  /// The name whose ``identity`` `address` is: only for an identity a name of this process gave (the run's
+  /// shelf, which the process reads back itself), so internal to the module that reads it.
   @usableFromInline init(address: UInt) { self.address = address }
 
   /// The box's address: the same for the same spelling for the life of the process (never stored), 0 for
   /// the empty name. A cache of what a name stands for can be keyed by it.
   @inlinable public var identity: UInt { address }
-
-  /// The name whose ``identity`` this is: only for an identity a name of this process gave (a run's own
-  /// encoding of its vouchers on the shelf, never stored past the process).
-  @inlinable public init(identity: UInt) { address = identity }
 
   /// The UTF-8 bytes of the name's text, where its box keeps them for the life of the process.
   @inlinable public var utf8: UnsafeBufferPointer<UInt8> {
@@ -68,9 +66,9 @@ public struct InternedName: Sendable, Hashable, CustomStringConvertible {
   public var description: String { text }
   @inlinable public var isEmpty: Bool { address == 0 }
 
-  /// Whether the name is spelled with these exact bytes.
+  /// Whether the name was interned by these exact bytes (its text's, unless they were not UTF-8).
   /// - Complexity: O(bytes).
-  public func hasBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+  func hasBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     address == 0 ? bytes.isEmpty : InternedName.withBox(address) { $0.hasBytes(bytes) }
   }
 

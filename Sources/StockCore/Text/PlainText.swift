@@ -15,10 +15,7 @@ public struct PlainText: @unchecked Sendable {
   /// - Complexity: O(length of `text`); the bytes are allocated and never freed.
   public init?(_ text: String) {
     var text = text
-    let plain = text.withUTF8 { u in
-      !u.isEmpty && !ByteWriter.needsQuotes(u) && !ByteWriter.mayBeFormula(u)
-    }
-    guard plain else { return nil }
+    guard text.withUTF8(PlainText.holdsAsIs) else { return nil }
     let bytes = Array(text.utf8)
     let stored = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
     stored.initialize(from: bytes, count: bytes.count)
@@ -29,7 +26,13 @@ public struct PlainText: @unchecked Sendable {
   /// not copied; nil as ``init(_:)`` says for their text.
   /// - Complexity: O(bytes).
   init?(kept bytes: UnsafeBufferPointer<UInt8>) {
-    guard let b = bytes.baseAddress, !bytes.isEmpty, !ByteWriter.needsQuotes(bytes), !ByteWriter.mayBeFormula(bytes) else { return nil }
+    guard let b = bytes.baseAddress, PlainText.holdsAsIs(bytes) else { return nil }
     (base, count) = (b, bytes.count)
+  }
+
+  /// Whether a CSV field holds these bytes as they are: not empty, no comma, quote or line break, not
+  /// beginning like a formula.
+  static func holdsAsIs(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
+    !u.isEmpty && !ByteWriter.needsQuotes(u) && !ByteWriter.mayBeFormula(u)
   }
 }
