@@ -219,17 +219,18 @@ struct Replay {
     var upcoming = [Voucher?](repeating: nil, count: 8)
     for n in 0..<min(5, timeline.count) { upcoming[n] = reader.voucher(timeline[n].arrival) }
     let held = HeldVouchers(timeline.vouchers)
+    let count = timeline.count  // (read once: through the timeline's collection conformance, 70 instructions a read)
     for (n, tv) in timeline.enumerated() {
       timeline.places.withUnsafeBufferPointer { Replay.prefetch($0, after: n, held: held) }
-      if n + 5 < timeline.count {
+      if n + 5 < count {
         let next = reader.voucher(timeline[n + 5].arrival)
         upcoming[(n + 5) & 7] = next
         hashes[(n + 5) & 7] = PostingEngine.StateHashes(next)
         engine.prefetch(probe: hashes[(n + 5) & 7])
       }
       guard let v = upcoming[n & 7] else { preconditionFailure("the voucher posting next was read") }
-      if n + 3 < timeline.count { positions[(n + 3) & 7] = engine.prefetch(positions: hashes[(n + 3) & 7]) }
-      if n + 1 < timeline.count { engine.prefetch(queues: positions[(n + 1) & 7]) }
+      if n + 3 < count { positions[(n + 3) & 7] = engine.prefetch(positions: hashes[(n + 3) & 7]) }
+      if n + 1 < count { engine.prefetch(queues: positions[(n + 1) & 7]) }
       // A full window of entries or GL lines, between two vouchers: once the renderer has read both, they
       // are refilled from the start (their pages already faulted in and in cache).
       if let ahead,
@@ -256,7 +257,7 @@ struct Replay {
         posted.append(position: n, resolved: resolved, entryEnd: entryCount, glEnd: glCount, document: document)
       case .failure(let problems): failures.append((tv, problems.diagnostics))
       }
-      if let ahead, n % RenderAhead.stride == RenderAhead.stride - 1 || n == timeline.count - 1 { handOver(ahead) }
+      if let ahead, n % RenderAhead.stride == RenderAhead.stride - 1 || n == count - 1 { handOver(ahead) }
       upcoming[n & 7] = nil
     }
     // The renderer may still be reading the last windows when the replay is gone: it keeps them.

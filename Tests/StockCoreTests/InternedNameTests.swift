@@ -98,4 +98,51 @@ import Testing
       #expect(InternedName(names[i]).text == names[i])
     }
   }
+
+  /// Past the small table's share (eight thousand names) names go to the large one, and each is still one
+  /// box: found again by its bytes, its text as given.
+  @Test func namesPastTheSmallTableAreFoundInTheLarge() {
+    let names = (0..<20_000).map { "TIERS-\(#line)-\($0)" }
+    let boxes = names.map { InternedName($0).address }
+    #expect(Set(boxes).count == names.count)
+    for (i, name) in names.enumerated() {
+      let again = Array(name.utf8).withUnsafeBufferPointer { InternedName(utf8: $0) }
+      if again.address != boxes[i] || again.text != name { Issue.record("\(name) boxed twice or misread") }
+    }
+  }
+}
+
+/// A cache of what interned names stand for keeps one value per slot, looks a name up again only when
+/// another took its slot, and keeps no empty name.
+@Suite struct InternedNameCacheTests {
+  @Test func aNameIsLookedUpOnceWhileItHoldsItsSlot() {
+    var cache = InternedNameCache<String>(slotCount: 16)
+    var lookups: [String] = []
+    func value(_ n: InternedName) -> String? {
+      lookups.append(n.text)
+      return n.text.hasPrefix("NONE") ? nil : n.text.lowercased()
+    }
+    let a = InternedName("CACHE-A-\(#line)"), none = InternedName("NONE-\(#line)")
+    for _ in 0..<3 {
+      #expect(cache.value(a, lookUp: value) == a.text.lowercased())
+      #expect(cache.value(none, lookUp: value) == nil)
+    }
+    #expect(lookups == [a.text, none.text])  // a missing value is kept as such
+    #expect(cache.value(.empty, lookUp: value) == "" && cache.value(.empty, lookUp: value) == "")
+    #expect(lookups.count == 4)  // the empty name looked up each time
+  }
+
+  @Test func aNameWhoseSlotAnotherTookIsLookedUpAgain() {
+    var cache = InternedNameCache<Int>(slotCount: 1)  // every name shares the one slot
+    var count = 0
+    func value(_ n: InternedName) -> Int? {
+      count += 1
+      return n.utf8Count
+    }
+    let (a, b) = (InternedName("SLOT-A-\(#line)"), InternedName("SLOT-BB-\(#line)"))
+    #expect(cache.value(a, lookUp: value) == a.utf8Count && cache.value(a, lookUp: value) == a.utf8Count)
+    #expect(count == 1)
+    #expect(cache.value(b, lookUp: value) == b.utf8Count && count == 2)
+    #expect(cache.value(a, lookUp: value) == a.utf8Count && count == 3)
+  }
 }

@@ -16,8 +16,14 @@ extension StockLedgerEntry {
       w.text(voucherNo)
       w.text(key.itemName)  // (from the bytes the names' boxes keep)
       w.text(key.warehouseName)
-      w.text(batchNo)
-      w.text(serialNos.count <= 1 ? serialNos.first ?? "" : serialNos.joined(separator: ";"))
+      if let tracking {
+        w.text(tracking.batchNo)
+        w.text(tracking.serialNos.count <= 1 ? tracking.serialNos.first ?? "" : tracking.serialNos.joined(separator: ";"))
+      } else {
+        // (Most entries: neither batch nor serials, two separators.)
+        w.separator()
+        w.separator()
+      }
       w.plain(actualQty)
       w.plain(qtyAfterTransaction)
       w.plain(incomingRate)
@@ -56,10 +62,11 @@ extension GLEntry {
       w.text(accountName)
       w.amount(debit, places: places)
       w.amount(credit, places: places)
-      w.text(party)
+      // (Most lines have neither party nor remarks: no strings read for them.)
+      if let notes { w.text(notes.party) } else { w.separator() }
       w.text(againstAccountName)
       w.flag(isAdjustment)
-      w.text(remarks)
+      if let notes { w.text(notes.remarks) } else { w.separator() }
     }
   }
 

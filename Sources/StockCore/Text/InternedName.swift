@@ -146,41 +146,58 @@ public struct InternedName: Sendable, Hashable, CustomStringConvertible {
     }
   }
 
-  // MARK: the table
+  // MARK: the tables
 
-  /// Slots of box addresses (0: empty), open-addressed by the bytes' hash; a power of two, in an anonymous
-  /// mapping (8 MB of address space, zero until written, whose pages are touched only where names land:
-  /// through the allocator, `calloc` may clear them all first). Past half full (half a million distinct
-  /// names: far more than master data holds), names go to `overflow`.
-  private static let slotCount = 1 << 20
-  private nonisolated(unsafe) static let slots: UnsafeMutablePointer<UInt> = {
-    let bytes = slotCount * MemoryLayout<UInt>.stride
-    guard let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
-      fatalError("no memory for the table of names")
+  /// Slots of box addresses (0: empty), open-addressed by the bytes' hash, in two tiers tried in turn: a
+  /// small one for the names of usual master data, then a large one. Each is a power of two of word-sized
+  /// slots in an anonymous mapping, zero until written, whose pages are touched only where names land:
+  /// the large one alone (8 MB) was a page fault per name of a run's first names, a thousand items' worth
+  /// of faults on the path to the first row read. A tier takes names until half full; past both (half a
+  /// million distinct names: far more than master data holds), names go to `overflow`.
+  private final class Tier: Sendable {
+    nonisolated(unsafe) let slots: UnsafeMutablePointer<UInt>
+    let count: Int
+    let filled = Atomic<Int>(0)
+
+    init(count: Int) {
+      let bytes = count * MemoryLayout<UInt>.stride
+      guard let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
+        fatalError("no memory for the table of names")
+      }
+      slots = p.bindMemory(to: UInt.self, capacity: count)
+      self.count = count
     }
-    return p.bindMemory(to: UInt.self, capacity: slotCount)
-  }()
-  private static let filled = Atomic<Int>(0)
-  /// Names past the table's share, under a lock.
+  }
+  private static let small = Tier(count: 1 << 14)
+  private static let large = Tier(count: 1 << 20)
+  /// Names past the tables' share, under a lock.
   private static let overflow = Mutex<[[UInt8]: UInt]>([:])
 
   /// The address of the box of these bytes (not empty), boxed and put in the first time.
   private static func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt {
     let h = NameHash.hash(bytes: bytes, seed: NameHash.seed)
-    let table = slots
-    let mask = slotCount - 1
-    var i = Int(truncatingIfNeeded: h) & mask
     var made: Box?
+    if let found = probe(small, bytes, hash: h, made: &made) { return found }
+    if let found = probe(large, bytes, hash: h, made: &made) { return found }
+    return overflowed(bytes, made)
+  }
+
+  /// The address of the box of these bytes in `tier`, put in when not there and the tier is not yet half
+  /// full; nil when it is neither there nor put in (`made`: the box made for it, if one was).
+  @inline(__always) private static func probe(_ tier: Tier, _ bytes: UnsafeBufferPointer<UInt8>, hash h: UInt64, made: inout Box?) -> UInt? {
+    let table = tier.slots
+    let mask = tier.count - 1
+    var i = Int(truncatingIfNeeded: h) & mask
     while true {
       let found = stockledger_load_acquire(table + i)
       if found == 0 {
-        guard filled.load(ordering: .relaxed) < slotCount / 2 else { return overflowed(bytes, made) }
+        guard tier.filled.load(ordering: .relaxed) < tier.count / 2 else { return nil }
         let box = made ?? Box(bytes, hash: h)
         made = box
         let address = UInt(bitPattern: Unmanaged.passUnretained(box).toOpaque())
         if stockledger_compare_and_swap(table + i, 0, address) != 0 {
           _ = Unmanaged.passRetained(box)  // kept for the life of the process
-          filled.add(1, ordering: .relaxed)
+          tier.filled.add(1, ordering: .relaxed)
           return address
         }
         continue  // another thread filled the slot first: look at what it put there

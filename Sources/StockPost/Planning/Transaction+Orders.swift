@@ -2,7 +2,11 @@ import StockCore
 
 extension Transaction {
   func order(_ no: String) -> OrderState? { pendingOrders[no] ?? base.orders[no] }
-  func planning(_ key: StockKey) -> PlanningTotals { pendingPlanning[key] ?? base.planning[key] ?? PlanningTotals() }
+  /// (Most runs have no orders: then nothing is hashed.)
+  func planning(_ key: StockKey) -> PlanningTotals {
+    if let pending = rare?.planning, !pending.isEmpty, let totals = pending[key] { return totals }
+    return base.planning.isEmpty ? PlanningTotals() : base.planning[key] ?? PlanningTotals()
+  }
 
   /// Adds `qty` (signed) to one planning total of an order and of its item and warehouse.
   mutating func adjust(_ orderNo: String, _ key: StockKey, by qty: Quantity) {
@@ -65,7 +69,7 @@ extension Transaction {
   /// With `enforce_reservations`, an outward movement may take only the stock not reserved for other
   /// Sales Orders; records an error naming the reservations otherwise.
   mutating func checkReservations(_ row: ItemRow, item: Item, warehouse: String, key: StockKey, qty: Quantity, forOrder: String?) -> Bool {
-    guard company.enforceReservations else { return true }
+    guard enforcesReservations else { return true }
     let total = planning(key).reserved
     guard total.isPositive else { return true }
     let own = forOrder.flatMap { order($0)?.remaining[key] } ?? .zero

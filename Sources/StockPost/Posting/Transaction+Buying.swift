@@ -89,7 +89,10 @@ extension Transaction {
           entry = move(row, at: i, item: item, warehouse: row.warehouse, key: key, actualQty: -qty, outgoingRate: outgoing)
         }
         guard let e = entry else { continue }
-        if perpetual { gl.debit(stockAccount(row.warehouseName), e.stockValueDifference) }
+        if perpetual {
+          let account = stockAccount(row.warehouseName)
+          gl.debit(account, e.stockValueDifference)
+        }
         expected += sign(nets[i] + (shares.isEmpty ? .zero : shares[i]))
         actual += e.stockValueDifference
       }

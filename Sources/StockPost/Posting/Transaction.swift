@@ -3,6 +3,10 @@ import StockCore
 /// The work of posting one voucher: the states it touches, the entries it writes, its GL, and the problems
 /// that keep it from posting. Voucher families extend it (`Transaction+Buying`, `+Selling`, `+StockEntry`,
 /// `+Reconciliation`).
+///
+/// The small non-mutating helpers the families call per row (`stockKey(ofRow:_:_:)`, `state(_:)`, the
+/// accounts) are `@inline(__always)`: called from a mutating method, each call was given a copy of the
+/// whole transaction (a `memcpy` of its 600 bytes), a tenth of a delivery's instructions.
 struct Transaction {
   /// Not retained: the engine holds the masters while a voucher posts (a retain and release per voucher).
   unowned(unsafe) let masters: Masters
@@ -103,11 +107,17 @@ struct Transaction {
   /// The company's precisions and rounding rule, held apart from `company` (whose copies cost a dozen
   /// retains and releases: the valuation rounds several times per row).
   let arithmetic: Company.Arithmetic
+  /// The company's flags every voucher reads, held apart for the same reason: read through `company`, each
+  /// was a copy of the company (its strings retained and released), two or three per voucher.
+  let perpetual: Bool
+  let enforcesReservations: Bool
 
   init(masters: Masters, voucher: Voucher) {
     self.masters = masters
     self.voucher = voucher
     arithmetic = masters.company.arithmetic
+    perpetual = masters.company.perpetualInventory
+    enforcesReservations = masters.company.enforceReservations
     lookUpItems()
   }
 
@@ -150,34 +160,23 @@ struct Transaction {
     rowItems.removeAllScratch()
     // (By index: a loop over the rows copied each, retaining its four names, to read one.) The first
     // row's code was hashed for the prefetch (``prefetched``).
-    // Through a cache by the code's box (``ItemCache``), else looked up by the bytes and hash the box keeps
+    // Through a cache by the code's box (``itemCache``), else looked up by the bytes and hash the box keeps
     // (``InternedName``): nothing hashed, no name read.
+    let masters = Unmanaged.passUnretained(masters)
     voucher.items.withUnsafeBufferPointer { rows in
-      for p in rows.indices { rowItems.append(itemCache.item(rows[p].itemName, in: masters)) }
+      for p in rows.indices {
+        let item = itemCache.value(rows[p].itemName) { code in masters._withUnsafeGuaranteedRef { $0.unretainedItem(code) } }
+        rowItems.append(item?.takeUnretainedValue())
+      }
     }
   }
 
-  /// The items of the codes met so far, by their names' boxes (kept from voucher to voucher).
-  var itemCache = ItemCache()
-
-  /// The items of interned codes, by the address of the code's box: a slot per address (a few thousand
-  /// slots, direct-mapped), filled from the masters at the first lookup. The masters' lookup by the name's
-  /// bytes (a probe and a comparison, about 130 instructions) was made for every row that posts; a slot is
-  /// one load and one comparison. The items are the masters' (not retained: the engine holds the masters).
-  struct ItemCache {
-    private var slots = [(address: UInt, item: Unmanaged<Item>?)](repeating: (0, nil), count: 4096)
-
-    /// `masters.item(code)`, through the slot of the code's box.
-    /// - Complexity: O(1) when the slot holds the code; else a lookup in the masters.
-    mutating func item(_ code: InternedName, in masters: Masters) -> Item? {
-      let address = code.identity
-      let i = Int(truncatingIfNeeded: address &>> 4) & (4096 - 1)
-      if address != 0, slots[i].address == address { return slots[i].item?.takeUnretainedValue() }
-      let item = masters.item(code)
-      if address != 0 { slots[i] = (address, item.map { Unmanaged.passUnretained($0) }) }
-      return item
-    }
-  }
+  /// The items of the codes met so far, by their names' boxes (kept from voucher to voucher; the masters'
+  /// items, not retained: the engine holds the masters).
+  var itemCache = InternedNameCache<Unmanaged<Item>>()
+  /// The stock accounts of the warehouses met so far, by their names' boxes (kept from voucher to voucher):
+  /// a lookup in the masters by the name's bytes was a tenth of a receipt's own instructions.
+  var stockAccountCache = InternedNameCache<AccountName>(slotCount: 1024)
 
   /// The voucher's own hashes, made for the prefetch a few vouchers before it posts (empty when it was not
   /// prefetched): what its first row's item and item-warehouse are looked up by.
@@ -187,7 +186,7 @@ struct Transaction {
   /// is made from the hash the prefetch made of the same names (``PostingEngine/StateHashes``: its first
   /// is the first row's item in its own warehouse, when it names one): a voucher's names were hashed twice,
   /// for the prefetch and for the key.
-  func stockKey(ofRow index: Int, _ row: ItemRow, _ item: Item) -> StockKey {
+  @inline(__always) func stockKey(ofRow index: Int, _ row: ItemRow, _ item: Item) -> StockKey {
     // The first known row is the voucher's first row when that one's item is known.
     if index == 0 && prefetched.count > 0 && rowItems.first != nil && !row.warehouse.isEmpty {
       return StockKey(item: item.codeName, warehouse: row.warehouseName, hashedNames: prefetched.first)
@@ -233,11 +232,16 @@ struct Transaction {
       return nil
     }
   }
-  func stockAccount(_ warehouse: InternedName) -> AccountName { masters.stockAccountName(of: warehouse) ?? accounts.defaultInventory }
+  /// The stock account of `warehouse` (the company's default inventory account when it names none).
+  mutating func stockAccount(_ warehouse: InternedName) -> AccountName {
+    let masters = Unmanaged.passUnretained(masters)
+    return stockAccountCache.value(warehouse) { name in masters._withUnsafeGuaranteedRef { $0.stockAccountName(of: name) } }
+      ?? accounts.defaultInventory
+  }
   /// The company's default accounts, interned.
   var accounts: DefaultAccountNames { _read { yield masters.defaultAccountNames } }
   /// The state of `key` as the voucher has left it so far.
-  func state(_ key: StockKey) -> ItemWarehouseState { base.stock[key] ?? ItemWarehouseState() }
+  @inline(__always) func state(_ key: StockKey) -> ItemWarehouseState { base.stock[key] ?? ItemWarehouseState() }
   /// The quantity of `state(key)`, read in place (a copy of the state retains and releases its queue).
   func qty(_ key: StockKey) -> Quantity { base.stock.qty(key) }
 
@@ -266,13 +270,13 @@ struct Transaction {
     undo.removeAll(keepingCapacity: true)
     queueEdits.removeAll()
   }
-  var perpetual: Bool { company.perpetualInventory }
 
   /// The stock-side GL of one movement in `warehouse`: Dr its stock account / Cr `counter` for the stock
   /// value difference (sides swap when it is negative). Nothing when perpetual inventory is off.
   mutating func stockGL(_ e: Movement, in warehouse: InternedName, counter: AccountName) {
     guard perpetual else { return }
-    gl.transfer(e.stockValueDifference, debit: stockAccount(warehouse), credit: counter)
+    let account = stockAccount(warehouse)
+    gl.transfer(e.stockValueDifference, debit: account, credit: counter)
   }
 
   /// Writes what the voucher changed into the engine's state (after every row succeeded).
@@ -539,7 +543,7 @@ struct Transaction {
   func netAmount(qty: Quantity?, rate: Rate?) -> Amount { arithmetic.money(Wide(product: qty ?? .zero, rate ?? .zero)) }
 
   /// The rate per stock unit of a document rate given per the row's unit.
-  func perStockUnit(_ rate: Rate, _ row: ItemRow, _ item: Item) -> Rate {
+  @inline(__always) func perStockUnit(_ rate: Rate, _ row: ItemRow, _ item: Item) -> Rate {
     let f = masters.conversionFactor(row, item) ?? .one
     return f == .one ? rate : rate.divided(by: f, rule: arithmetic.rounding)
   }
@@ -550,26 +554,26 @@ struct Transaction {
   mutating func valuationGap(expected: Amount, actual: Amount, rows: Int) {
     guard perpetual else { return }
     let gap = expected - actual
-    let tolerance = Fixed(raw: Fixed.step(places: company.currencyPrecision).raw * Int128(max(rows, 1)))
+    let tolerance = Fixed(raw: Fixed.step(places: arithmetic.currencyPrecision).raw * Int128(max(rows, 1)))
     if gap.magnitude > tolerance { gl.debit(accounts.costOfGoodsSold, gap) }
   }
 
   /// The expense account of an outgoing row: the row's, the item's, else cost of goods sold.
-  func expenseAccount(_ row: ItemRow, _ item: Item) -> AccountName {
+  @inline(__always) func expenseAccount(_ row: ItemRow, _ item: Item) -> AccountName {
     if !row.expenseAccount.isEmpty { return AccountName(row.expenseAccount) }
     if !item.expenseAccount.isEmpty { return AccountName(item.expenseAccount) }
     return accounts.costOfGoodsSold
   }
 
   /// The income account of a sold row: the row's, the item's, else the company's.
-  func incomeAccount(_ row: ItemRow, _ item: Item) -> AccountName {
+  @inline(__always) func incomeAccount(_ row: ItemRow, _ item: Item) -> AccountName {
     if !row.incomeAccount.isEmpty { return AccountName(row.incomeAccount) }
     if !item.incomeAccount.isEmpty { return AccountName(item.incomeAccount) }
     return accounts.income
   }
 
   /// The receivable or payable account of the voucher's party.
-  func partyAccount(customer: Bool) -> AccountName {
+  @inline(__always) func partyAccount(customer: Bool) -> AccountName {
     if let p = masters.partyByName[voucher.party], !p.account.isEmpty { return AccountName(p.account) }
     return customer ? accounts.receivable : accounts.payable
   }

@@ -17,9 +17,9 @@ extension Transaction {
   func batch(_ b: String) -> BatchState? { pendingBatches[b] ?? base.batches[b] }
   func batchStock(_ k: BatchKey) -> BatchStock { pendingBatchStock[k] ?? base.batchStock[k] ?? BatchStock() }
   /// The serials in stock in `k`, oldest receipt first.
-  func serialsIn(_ k: StockKey) -> [String] { pendingSerialsIn[k] ?? base.serialsIn[k] ?? [] }
+  @inline(__always) func serialsIn(_ k: StockKey) -> [String] { pendingSerialsIn[k] ?? base.serialsIn[k] ?? [] }
   /// The batches with stock in `k`, in picking order (``PostingState/batchesIn``).
-  func batchesIn(_ k: StockKey) -> [String] { pendingBatchesIn[k] ?? base.batchesIn[k] ?? [] }
+  @inline(__always) func batchesIn(_ k: StockKey) -> [String] { pendingBatchesIn[k] ?? base.batchesIn[k] ?? [] }
 
   /// Whether batch `a` is picked before batch `b`: first expiring first, batches without expiry last, then
   /// the oldest.
@@ -379,7 +379,7 @@ extension Transaction {
 
   /// A movement valued by its own value (serials, batches): the item-warehouse value moves by exactly
   /// `value`, the rate is the average of what remains.
-  func specific(_ state: inout ItemWarehouseState, qty: Quantity, value: Amount) -> Valuation.Outcome {
+  @inline(__always) func specific(_ state: inout ItemWarehouseState, qty: Quantity, value: Amount) -> Valuation.Outcome {
     let previous = state.stockValue
     state.qty += qty
     state.stockValue += value
