@@ -36,11 +36,15 @@ struct Check {
   private let unretained: Unmanaged<Masters>
   var voucher: Voucher
   var problems: [Diagnostic] = []
+  /// The company's float precision, held apart: read through `company` for every row, it was a copy of
+  /// the company (its strings retained and released).
+  let floatPrecision: Int
 
   init(masters: Masters, voucher: Voucher) {
     self.masters = masters
     unretained = Unmanaged.passUnretained(masters)
     self.voucher = voucher
+    floatPrecision = masters.company.floatPrecision
   }
 
   /// `masters.item(code)` given to `body`, with neither the masters nor the item retained for the call;
@@ -203,7 +207,24 @@ struct Check {
     if type == .stockReconciliation && row.qty == nil && row.rate == nil {
       fail(.required, line: line, "qty", "a reconciliation row sets qty, rate or both")
     }
-    // Batch and serial presence (their availability is the engine's)
+    // What only a row's rare fields can break (most rows leave them all blank: none is read then).
+    if !row.leavesExtrasBlank { checkExtras(row, line: line, against: item) }
+    // Manufacture / Repack flags
+    let producing = voucher.purpose == .manufacture || voucher.purpose == .repack
+    if (row.isFinishedItem || row.isScrapItem) && !producing {
+      fail(.notAllowedField, line: line, row.isFinishedItem ? "is_finished_item" : "is_scrap_item", "finished and scrap flags apply to Manufacture and Repack rows only")
+    }
+    if row.isFinishedItem && row.isScrapItem {
+      fail(.badValue, line: line, "is_scrap_item", "a row is either finished or scrap, not both")
+    }
+    if producing && (row.isFinishedItem || row.isScrapItem) && row.targetWarehouseName.isEmpty {
+      fail(.required, line: line, "target_warehouse", "finished and scrap rows are produced: they need target_warehouse")
+    }
+  }
+
+  /// The checks of a row's rare fields: batch and serial presence (their availability is the engine's),
+  /// serial counts, the row's accounts.
+  mutating func checkExtras(_ row: ItemRow, line: Int, against item: Item) {
     if !row.batchNo.isEmpty && !item.hasBatchNo {
       fail(.notAllowedField, line: line, "batch_no", "item \(item.code) is not batch-tracked (has_batch_no = 0): clear batch_no")
     }
@@ -225,17 +246,6 @@ struct Check {
     // Accounts
     if !row.expenseAccount.isEmpty { account(row.expenseAccount, field: "expense_account", line: line) }
     if !row.incomeAccount.isEmpty { account(row.incomeAccount, field: "income_account", line: line) }
-    // Manufacture / Repack flags
-    let producing = voucher.purpose == .manufacture || voucher.purpose == .repack
-    if (row.isFinishedItem || row.isScrapItem) && !producing {
-      fail(.notAllowedField, line: line, row.isFinishedItem ? "is_finished_item" : "is_scrap_item", "finished and scrap flags apply to Manufacture and Repack rows only")
-    }
-    if row.isFinishedItem && row.isScrapItem {
-      fail(.badValue, line: line, "is_scrap_item", "a row is either finished or scrap, not both")
-    }
-    if producing && (row.isFinishedItem || row.isScrapItem) && row.targetWarehouse.isEmpty {
-      fail(.required, line: line, "target_warehouse", "finished and scrap rows are produced: they need target_warehouse")
-    }
   }
 
   mutating func warehouses(_ row: ItemRow, line: Int) {
@@ -246,12 +256,13 @@ struct Check {
       }
       if isGroup { fail(.groupWarehouse, line: line, field, "warehouse \(name) is a group warehouse and cannot hold stock") }
     }
+    // (The names' boxes read, not their texts: a text is a string retained and released.)
     if type == .stockEntry {
-      if !row.warehouse.isEmpty {
+      if !row.warehouseName.isEmpty {
         fail(.notAllowedField, line: line, "warehouse", "Stock Entry rows use source_warehouse and target_warehouse, not warehouse")
       }
       let purpose = voucher.purpose
-      let hasSource = !row.sourceWarehouse.isEmpty, hasTarget = !row.targetWarehouse.isEmpty
+      let hasSource = !row.sourceWarehouseName.isEmpty, hasTarget = !row.targetWarehouseName.isEmpty
       switch purpose {
       case .materialReceipt?:
         if !hasTarget { fail(.required, line: line, "target_warehouse", "Material Receipt rows need target_warehouse") }
@@ -262,7 +273,7 @@ struct Check {
       case .materialTransfer?:
         if !hasSource { fail(.required, line: line, "source_warehouse", "Material Transfer rows need source_warehouse") }
         if !hasTarget { fail(.required, line: line, "target_warehouse", "Material Transfer rows need target_warehouse") }
-        if hasSource && row.sourceWarehouse == row.targetWarehouse {
+        if hasSource && row.sourceWarehouseName == row.targetWarehouseName {
           fail(.badValue, line: line, "target_warehouse", "source and target warehouse are the same (\(row.sourceWarehouse)): a transfer must move stock somewhere else")
         }
       case .manufacture?, .repack?:
@@ -276,13 +287,13 @@ struct Check {
       return
     }
     // Two tests, not a loop over an array of pairs (made and freed for every row).
-    if !row.sourceWarehouse.isEmpty {
+    if !row.sourceWarehouseName.isEmpty {
       fail(.notAllowedField, line: line, "source_warehouse", "source_warehouse applies to Stock Entry rows only; use warehouse")
     }
-    if !row.targetWarehouse.isEmpty {
+    if !row.targetWarehouseName.isEmpty {
       fail(.notAllowedField, line: line, "target_warehouse", "target_warehouse applies to Stock Entry rows only; use warehouse")
     }
-    if row.warehouse.isEmpty {
+    if row.warehouseName.isEmpty {
       if movesStock || type.isOrder { fail(.required, line: line, "warehouse", "\(type.rawValue) rows need a warehouse") }
     } else if !movesStock && !type.isOrder {
       fail(.notAllowedField, line: line, "warehouse", "this \(type.rawValue) does not move stock (update_stock is 0): clear warehouse or set update_stock = 1")
@@ -298,7 +309,7 @@ struct Check {
       } else if !qty.isPositive {
         fail(.notPositive, line: line, "qty", "qty must be greater than 0 (the voucher type gives the direction), not \(qty)")
       }
-      if !qty.hasAtMost(places: company.floatPrecision) {
+      if !qty.hasAtMost(places: floatPrecision) {
         fail(.precision, line: line, "qty", "qty \(qty) has more decimals than float_precision \(company.floatPrecision) allows")
       }
     } else if type != .stockReconciliation {
@@ -306,7 +317,7 @@ struct Check {
     }
     // `Masters.conversionFactor`, read through the masters' table: calling a method on the masters would
     // retain them, an object both cores share, once per row.
-    let convertible = row.conversionFactor != nil || row.uom.isEmpty || row.uom == item.stockUOM
+    let convertible = row.leavesExtrasBlank || row.conversionFactor != nil || row.uom.isEmpty || row.uom == item.stockUOM
       || masters.uomConversions[item.code]?[row.uom] != nil
     if !convertible {
       fail(.badValue, line: line, "uom", "no conversion from \(row.uom) to \(item.stockUOM) for \(item.code): give conversion_factor or add it to uom_conversions.csv")

@@ -248,8 +248,8 @@ public struct AgeingFold: Sendable {
         bucketQty[bucket] += slot.qty
         bucketValue[bucket] += slot.value
       }
-      w.text(key.item)
-      w.text(key.warehouse)
+      w.text(key.itemName)  // (from the bytes the names' boxes keep)
+      w.text(key.warehouseName)
       w.plain(qty)
       w.plain(weighted.divided(by: qty, places: 2, rule: company.rounding))
       for q in bucketQty { w.plain(q) }

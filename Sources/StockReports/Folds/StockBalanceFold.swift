@@ -47,8 +47,8 @@ public struct StockBalanceFold: Sendable {
     let pairs = only.map { o in o.compactMap { k in rows[k].map { (key: k, value: $0) } } } ?? Array(rows)
     for i in StockKey.sortedOrder(pairs.map(\.key)) {
       let (key, r) = pairs[i]
-      w.text(key.item)
-      w.text(key.warehouse)
+      w.text(key.itemName)  // (from the bytes the names' boxes keep)
+      w.text(key.warehouseName)
       w.plain(r.openingQty)
       w.amount(r.openingValue, places: p)
       w.plain(r.inQty)

@@ -6,8 +6,8 @@ public struct TrialBalanceFold: Sendable {
   public let filter: ReportFilter
   // By interned name: a line's account is found by its address, without hashing or reading the name.
   private var opening: [AccountName: Fixed] = [:]
-  private var debit: [AccountName: Fixed] = [:]
-  private var credit: [AccountName: Fixed] = [:]
+  /// The debits and credits of each account in the period, in one table (two were two lookups a line).
+  private var period: [AccountName: (debit: Fixed, credit: Fixed)] = [:]
   public init(filter: ReportFilter = ReportFilter()) { self.filter = filter }
 
   /// - Complexity: O(1) amortized.
@@ -16,20 +16,24 @@ public struct TrialBalanceFold: Sendable {
     if let from = filter.from, g.date < from {
       opening[g.accountName, default: .zero] += g.net
     } else {
-      debit[g.accountName, default: .zero] += g.debit
-      credit[g.accountName, default: .zero] += g.credit
+      TrialBalanceFold.add(g.debit, g.credit, to: &period[g.accountName, default: (.zero, .zero)])
     }
+  }
+  /// (Both sides in one access to the table.)
+  private static func add(_ d: Fixed, _ c: Fixed, to t: inout (debit: Fixed, credit: Fixed)) {
+    t.debit += d
+    t.credit += c
   }
 
   /// The account's balance up to `to` (debit positive).
   public func net(_ account: String) -> Fixed {
     let a = AccountName(account)
-    return (opening[a] ?? .zero) + (debit[a] ?? .zero) - (credit[a] ?? .zero)
+    return (opening[a] ?? .zero) + (period[a]?.debit ?? .zero) - (period[a]?.credit ?? .zero)
   }
   /// Whether any GL line up to `to` names the account.
   public func hasLines(_ account: String) -> Bool {
     let a = AccountName(account)
-    return opening[a] != nil || debit[a] != nil || credit[a] != nil
+    return opening[a] != nil || period[a] != nil
   }
 
   public static let columns = ["account", "root_type", "opening_debit", "opening_credit", "debit", "credit", "closing_debit", "closing_credit"]
@@ -39,11 +43,11 @@ public struct TrialBalanceFold: Sendable {
     let p = masters.company.currencyPrecision
     var listed: Set<String> = []
     var names = masters.accounts.map(\.name)
-    names += Set(debit.keys.map(\.name)).union(credit.keys.map(\.name)).union(opening.keys.map(\.name)).subtracting(names).sorted()
+    names += Set(period.keys.map(\.name)).union(opening.keys.map(\.name)).subtracting(names).sorted()
     for name in names where !listed.contains(name) {
       listed.insert(name)
       let a = AccountName(name)
-      let o = opening[a] ?? .zero, d = debit[a] ?? .zero, c = credit[a] ?? .zero
+      let o = opening[a] ?? .zero, d = period[a]?.debit ?? .zero, c = period[a]?.credit ?? .zero
       if o.isZero && d.isZero && c.isZero { continue }
       let closing = o + d - c
       w.text(name)
@@ -61,7 +65,8 @@ public struct TrialBalanceFold: Sendable {
 
 extension TrialBalanceFold {
   func encode(into w: inout BinaryWriter) {
-    for d in [opening, debit, credit] {
+    // (As three tables: the opening, the debits, the credits.)
+    for d in [opening, period.mapValues(\.debit), period.mapValues(\.credit)] {
       w.count(d.count)
       for (a, amount) in d.sorted(by: { $0.key.name < $1.key.name }) {
         w.string(a.name)
@@ -77,6 +82,7 @@ extension TrialBalanceFold {
       for _ in 0..<(try r.count()) { d[AccountName(try r.string())] = try r.compactFixed() }
       maps.append(d)
     }
-    (opening, debit, credit) = (maps[0], maps[1], maps[2])
+    opening = maps[0]
+    for k in Set(maps[1].keys).union(maps[2].keys) { period[k] = (maps[1][k] ?? .zero, maps[2][k] ?? .zero) }
   }
 }

@@ -20,12 +20,17 @@ public enum PlanningReports {
   /// Projected quantities from the actual quantity per item-warehouse and the planning totals.
   static func projectedQty(actual: [StockKey: Quantity], planning: [StockKey: PlanningTotals], masters: Masters, _ f: ReportFilter, into w: inout some RowSink, only: Set<StockKey>? = nil) {
     let levels = reorder(masters)
-    for r in projected(actual: actual, planning: planning, masters: masters, only: only) where f.matches(item: r.key.item, warehouse: r.key.warehouse) {
+    for r in projected(actual: actual, planning: planning, masters: masters, only: only) where f.matches(r.key) {
       let level = levels[r.key]?.level
       let shortage = level.map { max(.zero, $0 - r.projected) } ?? max(.zero, -r.projected)
-      w.text(r.key.item)
-      w.text(r.key.warehouse)
-      for q in [r.actual, r.totals.reserved, r.totals.ordered, r.totals.planned, r.projected] { w.plain(q) }
+      w.text(r.key.itemName)  // (from the bytes the names' boxes keep)
+      w.text(r.key.warehouseName)
+      // (One by one: an array of the five was made and freed per row.)
+      w.plain(r.actual)
+      w.plain(r.totals.reserved)
+      w.plain(r.totals.ordered)
+      w.plain(r.totals.planned)
+      w.plain(r.projected)
       if let level { w.plain(level) } else { w.text("") }
       w.plain(shortage)
       w.endRow()

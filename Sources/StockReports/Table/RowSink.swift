@@ -5,6 +5,8 @@ import StockCore
 /// of each report's rows serves both.
 public protocol RowSink {
   mutating func text(_ s: String)
+  /// An interned name's text (an item code, a warehouse): a writer of bytes writes the ones its box keeps.
+  mutating func text(_ name: InternedName)
   /// A quantity or rate, trailing zeros removed.
   mutating func plain(_ f: Fixed)
   /// An amount with exactly `places` decimals.
@@ -16,6 +18,7 @@ public protocol RowSink {
 
 extension RowSink {
   public mutating func integer(_ n: Int) { text(String(n)) }
+  public mutating func text(_ name: InternedName) { text(name.text) }
 }
 
 extension ByteWriter: RowSink {}
