@@ -146,3 +146,24 @@ import Testing
     #expect(cache.value(a, lookUp: value) == a.utf8Count && count == 3)
   }
 }
+
+/// A thread's local cache of short names gives the shared table's boxes, whatever the names share: a
+/// prefix, their first or last eight bytes, their length; and names too long for it go to the table.
+@Suite struct InternedNameLocalCacheTests {
+  @Test func namesThroughTheCacheAreTheTablesBoxes() {
+    var cache = InternedNameLocalCache(slotCount: 64)  // small: names share slots and push each other out
+    var names = (1...300).map { "ITEM\(String(repeating: "0", count: 5 - String($0).count))\($0)" }  // ITEM00001…
+    names += (1...17).map { String(repeating: "W", count: $0) }  // every length to one past the cache's
+    names += ["ABCDEFGHIJ", "ABCDEFGHIJK", "ABCDEFGHXIJ", "XBCDEFGHIJ", "ABCDEFGHI", "caf\u{E9}-\(#line)", "A", "B", "AB", "BA"]
+    for round in 0..<3 {
+      for name in (round == 1 ? names.reversed() : names) {
+        let viaCache = Array(name.utf8).withUnsafeBufferPointer { cache.name(utf8: $0) }
+        if viaCache.identity != InternedName(name).identity || viaCache.text != name {
+          Issue.record("\(name) through the cache is not the table's box")
+        }
+        #expect(cache.name(name).identity == viaCache.identity)
+      }
+    }
+    #expect([UInt8]().withUnsafeBufferPointer { cache.name(utf8: $0) } == .empty && cache.name("").isEmpty)
+  }
+}

@@ -105,11 +105,12 @@ extension CSVVoucherReader.Rows {
     if !bytes(.returnAgainst).isEmpty { v.returnAgainst = text(.returnAgainst) }
     if updateStock { v.updateStock = true }
     if !bytes(.againstVoucher).isEmpty { v.againstVoucher = text(.againstVoucher) }
-    // The names interned from the file's bytes: an item or warehouse met before is not made again.
-    var item = ItemRow(line: line, item: InternedName(utf8: bytes(.itemCode)))
-    item.warehouseName = InternedName(utf8: bytes(.warehouse))
-    if !bytes(.sourceWarehouse).isEmpty { item.sourceWarehouseName = InternedName(utf8: bytes(.sourceWarehouse)) }
-    if !bytes(.targetWarehouse).isEmpty { item.targetWarehouseName = InternedName(utf8: bytes(.targetWarehouse)) }
+    // The names interned from the file's bytes: an item or warehouse met before is not made again (and
+    // found by its bytes in this half's own cache).
+    var item = ItemRow(line: line, item: names.name(utf8: bytes(.itemCode)))
+    item.warehouseName = names.name(utf8: bytes(.warehouse))
+    if !bytes(.sourceWarehouse).isEmpty { item.sourceWarehouseName = names.name(utf8: bytes(.sourceWarehouse)) }
+    if !bytes(.targetWarehouse).isEmpty { item.targetWarehouseName = names.name(utf8: bytes(.targetWarehouse)) }
     item.isFinishedItem = isFinished
     item.isScrapItem = isScrap
     if let qty { item.qty = qty }

@@ -86,6 +86,9 @@ public enum CSVVoucherReader {
     /// come in runs of one date, and parsing one (its digits, the calendar's arithmetic) was about 300
     /// instructions a row.
     var lastDate: (word: UInt64, tail: UInt16, date: BusinessDate)?
+    /// The names of the rows read on the fast path, in front of the shared table (``InternedNameLocalCache``:
+    /// each half its own).
+    var names = InternedNameLocalCache()
     private var row: RawVoucherRow
 
     /// - Parameter lines: how many lines the part has at most (room is made for as many vouchers, so the
@@ -141,7 +144,7 @@ public enum CSVVoucherReader {
         if last == next { builders.append(VoucherBuilder(first: row)) }
         lastNo = no
       }
-      builders[last].add(row)
+      builders[last].add(row, names: &names)
     }
 
     /// The row count and the row problems (a file's halves in order, before any voucher's problems).

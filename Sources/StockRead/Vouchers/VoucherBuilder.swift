@@ -129,7 +129,8 @@ struct VoucherBuilder {
     }
   }
 
-  mutating func add(_ row: RawVoucherRow) {
+  /// - Parameter names: the reader's own cache of the names it met (``InternedNameLocalCache``).
+  mutating func add(_ row: RawVoucherRow, names: inout InternedNameLocalCache) {
     let loc = row.location
     let no = row[.voucherNo]
     func fail(_ code: ErrorCode, _ field: VoucherColumn, _ msg: String) {
@@ -182,14 +183,14 @@ struct VoucherBuilder {
     case .item:
       // A cancel or close names its voucher only: a row with no item is a header row.
       if voucher?.action != .submit && VoucherBuilder.rowColumns.allSatisfy({ row[$0].isEmpty }) { return }
-      var item = ItemRow(line: row.location.line, itemCode: row[.itemCode])
+      var item = ItemRow(line: row.location.line, item: names.name(row[.itemCode]))
       item.barcode = row[.barcode]
       if item.itemCode.isEmpty && item.barcode.isEmpty {
         fail(.required, .itemCode, "an item row needs item_code or barcode")
       }
-      item.warehouse = row[.warehouse]
-      item.sourceWarehouse = row[.sourceWarehouse]
-      item.targetWarehouse = row[.targetWarehouse]
+      item.warehouseName = names.name(row[.warehouse])
+      item.sourceWarehouseName = names.name(row[.sourceWarehouse])
+      item.targetWarehouseName = names.name(row[.targetWarehouse])
       item.isFinishedItem = flag(.isFinishedItem)
       item.isScrapItem = flag(.isScrapItem)
       item.qty = number(.qty)

@@ -66,6 +66,7 @@ public enum XMLVoucherReader {
     }
 
     var builders: [VoucherBuilder] = []
+    var names = InternedNameLocalCache()
     var voucherRow: RawVoucherRow?
     var row: RawVoucherRow?
     var serials: [String] = []
@@ -100,7 +101,7 @@ public enum XMLVoucherReader {
           r[.rowType] = local == "item" ? "item" : local
           readAttributes(reader, into: &r)
           serials = []
-          if empty { finish(&r, serials: [], into: &builders) } else { row = r }
+          if empty { finish(&r, serials: [], into: &builders, names: &names) } else { row = r }
         case (3, "serial_no"):
           inSerial = !empty
           serialText = ""
@@ -113,7 +114,7 @@ public enum XMLVoucherReader {
           serials.append(serialText.trimmingSpaces)
           inSerial = false
         } else if depth == 2, var r = row {
-          finish(&r, serials: serials, into: &builders)
+          finish(&r, serials: serials, into: &builders, names: &names)
           row = nil
         }
       default: break
@@ -138,14 +139,14 @@ public enum XMLVoucherReader {
     return result
   }
 
-  static func finish(_ r: inout RawVoucherRow, serials: [String], into builders: inout [VoucherBuilder]) {
+  static func finish(_ r: inout RawVoucherRow, serials: [String], into builders: inout [VoucherBuilder], names: inout InternedNameLocalCache) {
     if !serials.isEmpty {
       if !r[.serialNos].isEmpty {
         builders[builders.count - 1].diagnostics.append(Diagnostic(.badValue, at: r.location, voucher: r[.voucherNo], field: "serial_nos", "give serial numbers either as serial_nos or as <serial_no> children, not both"))
       }
       r[.serialNos] = serials.joined(separator: ";")
     }
-    if !builders.isEmpty { builders[builders.count - 1].add(r) }
+    if !builders.isEmpty { builders[builders.count - 1].add(r, names: &names) }
   }
 
   static func readAttributes(_ reader: xmlTextReaderPtr, into row: inout RawVoucherRow) {
