@@ -80,10 +80,13 @@ public final class VouchersFile: @unchecked Sendable {
   /// The second halves of ``write(_:from:)``'s blocks, formatted on a thread of their own into two
   /// buffers in turn: block k's into buffer k % 2, once the writer gave it back from block k − 2.
   private final class OtherHalves: @unchecked Sendable {
+    /// One block's rows. Each side is written by the thread, then read by the writer, never both at once
+    /// (the semaphores order them): its fields are not checked for overlapping access at run time (a check
+    /// per voucher written).
     final class Side {
-      var writer = ByteWriter(guardsFormulas: false, capacity: 1 << 19)
-      var ends: [Int] = []
-      var lastNumber: String?
+      @exclusivity(unchecked) var writer = ByteWriter(guardsFormulas: false, capacity: 1 << 19)
+      @exclusivity(unchecked) var ends: [Int] = []
+      @exclusivity(unchecked) var lastNumber: String?
     }
     private let sides = [Side(), Side()]
     private let ready = [DispatchSemaphore(value: 0), DispatchSemaphore(value: 0)]
