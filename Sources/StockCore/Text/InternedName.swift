@@ -15,8 +15,8 @@ import Synchronization
 /// different normalisation forms, are different boxes and still equal names); the same box is equal
 /// without reading the text.
 ///
-/// Looking a name up is lock-free: a hash of its bytes, a probe of one table every thread shares, and a
-/// comparison of bytes. A name met for the first time is boxed and put in with a compare-and-swap. Boxes
+/// Looking a name up is lock-free: a hash of its bytes, a probe of the tables every thread shares, and a
+/// comparison of bytes. A name met for the first time is boxed and put in under a lock, once. Boxes
 /// are never freed: a process meets its master data's names and, at worst, the names of the rows it
 /// rejects.
 public struct InternedName: Sendable, Hashable, CustomStringConvertible {
@@ -40,7 +40,7 @@ public struct InternedName: Sendable, Hashable, CustomStringConvertible {
   }
 
   /// The interned name of `text`.
-  /// - Complexity: O(length of `text`), lock-free unless the shared table is full.
+  /// - Complexity: O(length of `text`), lock-free unless the name is new.
   public init(_ text: String) {
     if text.isEmpty {
       address = 0
@@ -56,7 +56,7 @@ public struct InternedName: Sendable, Hashable, CustomStringConvertible {
 
   /// The interned name of the text these UTF-8 bytes spell (repaired as `String(decoding:as:)` repairs
   /// them), made without a `String` when the name was met before.
-  /// - Complexity: O(bytes), lock-free unless the shared table is full.
+  /// - Complexity: O(bytes), lock-free unless the name is new.
   public init(utf8 bytes: UnsafeBufferPointer<UInt8>) {
     address = bytes.isEmpty ? 0 : InternedName.intern(bytes)
   }
@@ -153,11 +153,17 @@ public struct InternedName: Sendable, Hashable, CustomStringConvertible {
   /// slots in an anonymous mapping, zero until written, whose pages are touched only where names land:
   /// the large one alone (8 MB) was a page fault per name of a run's first names, a thousand items' worth
   /// of faults on the path to the first row read. A tier takes names until half full; past both (half a
-  /// million distinct names: far more than master data holds), names go to `overflow`.
+  /// million distinct names: far more than master data holds), names go to the overflow.
+  ///
+  /// Lookups are lock-free. A name is put in only under the lock, after looking for it again there: a
+  /// name two threads meet at once is boxed once, also when one of them finds the small tier full (put in
+  /// lock-free, the two could each box it, one in each tier). A process boxes each distinct name once, so
+  /// the lock is taken as often.
   private final class Tier: Sendable {
     nonisolated(unsafe) let slots: UnsafeMutablePointer<UInt>
     let count: Int
-    let filled = Atomic<Int>(0)
+    /// Names put in (under the lock).
+    nonisolated(unsafe) var filled = 0
 
     init(count: Int) {
       let bytes = count * MemoryLayout<UInt>.stride
@@ -167,54 +173,59 @@ public struct InternedName: Sendable, Hashable, CustomStringConvertible {
       slots = p.bindMemory(to: UInt.self, capacity: count)
       self.count = count
     }
+
+    /// The address of the box of these bytes in the tier, or nil with the empty slot where it would go.
+    @inline(__always) func find(_ bytes: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> (found: UInt?, empty: Int) {
+      let mask = count - 1
+      var i = Int(truncatingIfNeeded: h) & mask
+      while true {
+        let found = stockledger_load_acquire(slots + i)
+        if found == 0 { return (nil, i) }
+        if InternedName.withBox(found, { $0.hash == h && $0.hasBytes(bytes) }) { return (found, i) }
+        i = (i + 1) & mask
+      }
+    }
   }
   private static let small = Tier(count: 1 << 14)
   private static let large = Tier(count: 1 << 20)
-  /// Names past the tables' share, under a lock.
+  /// The lock every name is put in under, and the names past the tables' share.
   private static let overflow = Mutex<[[UInt8]: UInt]>([:])
 
   /// The address of the box of these bytes (not empty), boxed and put in the first time.
   private static func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt {
     let h = NameHash.hash(bytes: bytes, seed: NameHash.seed)
-    var made: Box?
-    if let found = probe(small, bytes, hash: h, made: &made) { return found }
-    if let found = probe(large, bytes, hash: h, made: &made) { return found }
-    return overflowed(bytes, made)
-  }
-
-  /// The address of the box of these bytes in `tier`, put in when not there and the tier is not yet half
-  /// full; nil when it is neither there nor put in (`made`: the box made for it, if one was).
-  @inline(__always) private static func probe(_ tier: Tier, _ bytes: UnsafeBufferPointer<UInt8>, hash h: UInt64, made: inout Box?) -> UInt? {
-    let table = tier.slots
-    let mask = tier.count - 1
-    var i = Int(truncatingIfNeeded: h) & mask
-    while true {
-      let found = stockledger_load_acquire(table + i)
-      if found == 0 {
-        guard tier.filled.load(ordering: .relaxed) < tier.count / 2 else { return nil }
-        let box = made ?? Box(bytes, hash: h)
-        made = box
-        let address = UInt(bitPattern: Unmanaged.passUnretained(box).toOpaque())
-        if stockledger_compare_and_swap(table + i, 0, address) != 0 {
-          _ = Unmanaged.passRetained(box)  // kept for the life of the process
-          tier.filled.add(1, ordering: .relaxed)
-          return address
-        }
-        continue  // another thread filled the slot first: look at what it put there
+    if let found = small.find(bytes, hash: h).found ?? large.find(bytes, hash: h).found { return found }
+    return overflow.withLock { names in
+      // Looked for again: another thread may have put it in since.
+      let (inSmall, smallSlot) = small.find(bytes, hash: h)
+      if let inSmall { return inSmall }
+      let (inLarge, largeSlot) = large.find(bytes, hash: h)
+      if let inLarge { return inLarge }
+      let key = Array(bytes)
+      if let known = names[key] { return known }
+      let address = UInt(bitPattern: Unmanaged.passRetained(Box(bytes, hash: h)).toOpaque())  // kept for the life of the process
+      // Published with a full barrier (the box's fields before its address), in the first tier not yet
+      // half full: a name once in the large tier is never put in the small one (its slot stays empty).
+      if small.filled < small.count / 2 {
+        _ = stockledger_compare_and_swap(small.slots + smallSlot, 0, address)
+        small.filled += 1
+      } else if large.filled < large.count / 2 {
+        _ = stockledger_compare_and_swap(large.slots + largeSlot, 0, address)
+        large.filled += 1
+      } else {
+        names[key] = address
       }
-      if withBox(found, { $0.hash == h && $0.hasBytes(bytes) }) { return found }
-      i = (i + 1) & mask
+      return address
     }
   }
 
-  /// The address of the box of these bytes among the names past the table's share, boxed the first time
+  /// The address of the box of these bytes among the names past the tables' share, boxed the first time
   /// (internal for the tests: a process reaches it only past half a million names).
-  static func overflowed(_ bytes: UnsafeBufferPointer<UInt8>, _ made: Box?) -> UInt {
+  static func overflowed(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt {
     let key = Array(bytes)
     return overflow.withLock { names in
       if let known = names[key] { return known }
-      let box = made ?? Box(bytes, hash: 0)
-      let address = UInt(bitPattern: Unmanaged.passRetained(box).toOpaque())
+      let address = UInt(bitPattern: Unmanaged.passRetained(Box(bytes, hash: 0)).toOpaque())
       names[key] = address
       return address
     }
