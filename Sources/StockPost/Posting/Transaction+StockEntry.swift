@@ -27,7 +27,7 @@ extension Transaction {
     // posting core at a million vouchers).
     entryRows.removeAllScratch()
     entryRows.append(contentsOf: repeatElement(EntryRow(), count: rows.count))
-    for i in rows.indices where !rows[i].sourceWarehouse.isEmpty {
+    for i in rows.indices where !rows[i].sourceWarehouseName.isEmpty {
       let (row, item) = (rows[i], items[i]!)
       let qty = masters.stockQty(row, item)
       guard let e = move(row, at: i, item: item, warehouse: row.sourceWarehouse, key: StockKey(item: item.codeName, warehouse: row.sourceWarehouseName), actualQty: -qty) else { continue }
@@ -35,7 +35,7 @@ extension Transaction {
       stockGL(e, in: row.sourceWarehouseName, counter: differenceAccount(row))
     }
     if !problems.isEmpty { return }
-    let incoming = rows.indices.filter { !rows[$0].targetWarehouse.isEmpty }
+    let incoming = rows.indices.filter { !rows[$0].targetWarehouseName.isEmpty }
     if producing { for i in v.finishedRowIndices { entryRows[i].finished = true } }
     // Basic amounts: transfers carry the source value; others their rate or the fallback.
     for i in incoming where !entryRows[i].finished {

@@ -188,7 +188,7 @@ struct Transaction {
   /// for the prefetch and for the key.
   @inline(__always) func stockKey(ofRow index: Int, _ row: ItemRow, _ item: Item) -> StockKey {
     // The first known row is the voucher's first row when that one's item is known.
-    if index == 0 && prefetched.count > 0 && rowItems.first != nil && !row.warehouse.isEmpty {
+    if index == 0 && prefetched.count > 0 && rowItems.first != nil && !row.warehouseName.isEmpty {
       return StockKey(item: item.codeName, warehouse: row.warehouseName, hashedNames: prefetched.first)
     }
     // The names' hash from their boxes (the item's code is the row's, `==`, so it hashes alike).
