@@ -36,6 +36,10 @@ extension PostedDocument {
     w.compactFixed(documentRate)
   }
 
+  /// ``encodeReturned(_:into:)`` of nothing returned (a document just posted): without an empty table
+  /// made and freed per voucher.
+  @inline(__always) static func encodeNothingReturned<W: BinarySink>(into w: inout W) { w.count(0) }
+
   /// What a document's encoding ends with: the quantities returned against it, by key.
   static func encodeReturned<W: BinarySink>(_ returned: [StockKey: Quantity], into w: inout W) {
     w.count(returned.count)

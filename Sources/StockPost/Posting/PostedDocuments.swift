@@ -112,7 +112,7 @@ public struct PostedDocuments: Sendable {
       log.append { w in
         PostedDocument.encodeHead(type: type, isReturn: isReturn, party: party, lineCount: count, into: &w)
         w.raw(lines)
-        w.count(0)  // nothing returned yet (``PostedDocument/encodeReturned(_:into:)`` of none)
+        PostedDocument.encodeNothingReturned(into: &w)
       }
     }
     record(no, at: offset)
