@@ -146,14 +146,17 @@ extension HeadSnapshot {
       // once: through the encoder's buffer of pending records, each record was a tenth of a microsecond
       // more. (Vouchers of several rows go the general way at once: for them the keys made here would be
       // made again.)
-      if v.rowCount == 1 && v.returnAgainst.isEmpty && v.againstVoucher.isEmpty {
-        var (moves, first, second) = (0, StockKey?.none, StockKey?.none)
-        v.forEachMove { item, warehouse in
-          if moves == 0 { first = StockKey(item: item, warehouse: warehouse) } else if moves == 1 { second = StockKey(item: item, warehouse: warehouse) }
-          moves += 1
-        }
-        if moves <= 2 {
-          if let first { encoder.add(source: i, first: first, second: second) } else { encoder.add(source: i) { _ in } }
+      if let row = v.onlyRow, v.returnAgainst.isEmpty && v.againstVoucher.isEmpty {
+        // Its moves in `forEachMove`'s order (warehouse, source, target), the blank ones left out: the
+        // first two of those it names.
+        let (w, source, target) = (row.warehouse, row.source, row.target)
+        let count = (w.isEmpty ? 0 : 1) + (source.isEmpty ? 0 : 1) + (target.isEmpty ? 0 : 1)
+        let first = !w.isEmpty ? w : (!source.isEmpty ? source : target)
+        let second = !w.isEmpty && !source.isEmpty ? source : target
+        if count <= 2 {
+          if count == 0 { encoder.add(source: i) { _ in } } else {
+            encoder.add(source: i, first: StockKey(item: row.item, warehouse: first), second: count == 2 ? StockKey(item: row.item, warehouse: second) : nil)
+          }
           return
         }
       }

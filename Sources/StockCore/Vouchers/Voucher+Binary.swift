@@ -286,6 +286,21 @@ public struct VoucherSketch: Sendable {
     }
   }
 
+  /// The moves of a voucher of one row, in ``forEachMove(_:)``'s order: its item, and the warehouse, source
+  /// and target it names (blank when not). nil for a voucher of more or fewer rows. (Read without a
+  /// closure: the history's keys of most vouchers are made from it, and a closure writing three of the
+  /// caller's variables was checked for exclusive access at every call.)
+  /// - Complexity: O(1).
+  public var onlyRow: (item: InternedName, warehouse: InternedName, source: InternedName, target: InternedName)? {
+    if let voucher {
+      let items = voucher.storage.items
+      guard items.count == 1 else { return nil }
+      return items.withUnsafeBufferPointer { r in (r[0].itemName, r[0].warehouseName, r[0].sourceWarehouseName, r[0].targetWarehouseName) }
+    }
+    guard rows.count == 1 else { return nil }
+    return rows[0]
+  }
+
   /// A row's moves. (Spelled out rather than looped over an array literal: this runs for every row.)
   @inline(__always) private static func moves(
     _ item: InternedName, _ warehouse: InternedName, _ source: InternedName, _ target: InternedName, _ body: (InternedName, InternedName) -> Void
