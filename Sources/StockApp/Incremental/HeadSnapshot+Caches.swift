@@ -51,21 +51,15 @@ extension HeadSnapshot {
         var built = capacity > HeadSnapshot.indexNamesInMemory
           ? VoucherIndex.Builder(capacity: capacity, spillingNamesTo: indexLedger, every: RunCommand.spillBytes) : VoucherIndex.Builder(capacity: capacity)
         for v in ledger.vouchers where v.action == .submit { built.add(v.no, type: v.type, date: v.date, document: nil) }
-        var (inOrder, skipped) = (ledger.vouchers.isEmpty, false)
-        /// Whether a voucher with `action` is indexed (submitted), noting whether the run stays in order.
-        func indexes(_ action: VoucherAction) -> Bool {
-          guard action == .submit else { skipped = true; return false }
-          if skipped { inOrder = false }
-          return true
-        }
+        var order = IndexOrder(inOrder: ledger.vouchers.isEmpty)
         // The vouchers the shelves encoded are read where they lie (a string made of each number, to be
         // hashed and copied, was most of the pass: 2.7 s at ten million vouchers, the end's long pole).
         s.acceptedNew.forEachHead({ _, h in
-          if indexes(h.action) { built.add(bytes: h.no, type: h.type, date: h.date, document: nil) }
+          if order.indexes(h.action) { built.add(bytes: h.no, type: h.type, date: h.date, document: nil) }
         }, sketched: { _, v in
-          if indexes(v.action) { built.add(v.no, type: v.type, date: v.date, document: nil) }
+          if order.indexes(v.action) { built.add(v.no, type: v.type, date: v.date, document: nil) }
         })
-        return (built.buildAwaitingDocuments(), inOrder)
+        return (built.buildAwaitingDocuments(), order.inOrder)
       }
       /// 1 + the offset of a voucher's document, 0 for none (``VoucherIndex/Pending/finish(documents:)``).
       var documentPlaces: [UInt64] = []
@@ -121,6 +115,25 @@ extension HeadSnapshot {
   }
 }
 
+/// Whether the vouchers a run indexes are its first ones, one for one: none of the ledger's, and those not
+/// submitted (cancellations) after every submitted one. (A value of its own, not two variables a nested
+/// function changed: those were held in boxes, checked for exclusive access at every voucher.)
+struct IndexOrder {
+  private(set) var inOrder: Bool
+  private var skipped = false
+  init(inOrder: Bool) { self.inOrder = inOrder }
+
+  /// Whether a voucher with `action` is indexed (submitted), noting whether the run stays in order.
+  mutating func indexes(_ action: VoucherAction) -> Bool {
+    guard action == .submit else {
+      skipped = true
+      return false
+    }
+    if skipped { inOrder = false }
+    return true
+  }
+}
+
 extension HeadSnapshot {
   /// Vouchers past which a replay's voucher index keeps its numbers in a log that spills to a file
   /// (``VoucherIndex/Builder/init(capacity:spillingNamesTo:)``) rather than in memory: a few megabytes of
@@ -139,38 +152,13 @@ extension HeadSnapshot {
     var encoder = HistoryFile.Encoder(appending: previous != nil, capacity: previous == nil ? 10 * (ledger.vouchers.count + s.acceptedNew.count) + 1024 : 1 << 16)
     // Sources count the ledger's vouchers first (none after a run from the snapshot), then the run's
     // (sketched: the shelf's are not made again).
-    func add(_ i: Int, _ v: VoucherSketch) {
-      guard v.action != .cancel && (cancelled.isEmpty || !cancelled.contains(v.no)) else { return }
-      // A voucher of one row (one move, or a transfer's two) that refers to no other (most: the vouchers
-      // a run holds come this way, a hundred thousand of them) has its keys made here and numbered at
-      // once: through the encoder's buffer of pending records, each record was a tenth of a microsecond
-      // more. (Vouchers of several rows go the general way at once: for them the keys made here would be
-      // made again.)
-      if let row = v.onlyRow, v.returnAgainst.isEmpty && v.againstVoucher.isEmpty {
-        // Its moves in `forEachMove`'s order (warehouse, source, target), the blank ones left out: the
-        // first two of those it names.
-        let (w, source, target) = (row.warehouse, row.source, row.target)
-        let count = (w.isEmpty ? 0 : 1) + (source.isEmpty ? 0 : 1) + (target.isEmpty ? 0 : 1)
-        let first = !w.isEmpty ? w : (!source.isEmpty ? source : target)
-        let second = !w.isEmpty && !source.isEmpty ? source : target
-        if count <= 2 {
-          if count == 0 { encoder.add(source: i) { _ in } } else {
-            encoder.add(source: i, first: StockKey(item: row.item, warehouse: first), second: count == 2 ? StockKey(item: row.item, warehouse: second) : nil)
-          }
-          return
-        }
-      }
-      // Collected straight into the encoder's buffer (a buffer of their own copied into it, key by key,
-      // was a tenth of the history's keys).
-      encoder.add(source: i) { Replay.appendStockKeys(v, to: &$0) { documents[$0]?.lines.map(\.key) ?? [] } }
-    }
     // The ledger's vouchers that have a place (all of them), as the places are counted.
     let placed = min(ledger.vouchers.count, ledger.voucherPlaces.count)
     if previous == nil {
       var sketch = VoucherSketch()
       for (i, v) in ledger.vouchers[..<placed].enumerated() {
         sketch.fill(from: v)
-        add(i, sketch)
+        addKeys(i, sketch, cancelled: cancelled, to: &encoder, documents: &documents)
       }
     }
     let first = previous == nil ? placed : 0
@@ -182,9 +170,40 @@ extension HeadSnapshot {
     s.acceptedNew.forEachMoves({ i, moves in
       guard moves.action != .cancel && (noneCancelled || !cancelled.contains(String(decoding: moves.no, as: UTF8.self))) else { return }
       encoder.add(source: first + i, moves: moves)
-    }, sketched: { i, v in add(first + i, v) })
+    }, sketched: { i, v in addKeys(first + i, v, cancelled: cancelled, to: &encoder, documents: &documents) })
     encoder.finish()
     return encoder
+  }
+
+  /// Records the keys of voucher `v`, source `i`, for ``historyKeys(of:on:from:)``. (A function of its own
+  /// rather than one nested there: nested, it held the encoder and the documents in boxes, checked for
+  /// exclusive access at every voucher.)
+  private static func addKeys(
+    _ i: Int, _ v: VoucherSketch, cancelled: Set<String>, to encoder: inout HistoryFile.Encoder, documents: inout PostedDocuments
+  ) {
+    guard v.action != .cancel && (cancelled.isEmpty || !cancelled.contains(v.no)) else { return }
+    // A voucher of one row (one move, or a transfer's two) that refers to no other (most: the vouchers
+    // a run holds come this way, a hundred thousand of them) has its keys made here and numbered at
+    // once: through the encoder's buffer of pending records, each record was a tenth of a microsecond
+    // more. (Vouchers of several rows go the general way at once: for them the keys made here would be
+    // made again.)
+    if let row = v.onlyRow, v.returnAgainst.isEmpty && v.againstVoucher.isEmpty {
+      // Its moves in `forEachMove`'s order (warehouse, source, target), the blank ones left out: the
+      // first two of those it names.
+      let (w, source, target) = (row.warehouse, row.source, row.target)
+      let count = (w.isEmpty ? 0 : 1) + (source.isEmpty ? 0 : 1) + (target.isEmpty ? 0 : 1)
+      let first = !w.isEmpty ? w : (!source.isEmpty ? source : target)
+      let second = !w.isEmpty && !source.isEmpty ? source : target
+      if count <= 2 {
+        if count == 0 { encoder.add(source: i) { _ in } } else {
+          encoder.add(source: i, first: StockKey(item: row.item, warehouse: first), second: count == 2 ? StockKey(item: row.item, warehouse: second) : nil)
+        }
+        return
+      }
+    }
+    // Collected straight into the encoder's buffer (a buffer of their own copied into it, key by key,
+    // was a tenth of the history's keys).
+    encoder.add(source: i) { Replay.appendStockKeys(v, to: &$0) { documents[$0]?.lines.map(\.key) ?? [] } }
   }
 
   /// Writes the history of ``historyKeys(of:on:from:)``: the file rewritten after a replay, appended to after
