@@ -227,9 +227,12 @@ public struct HistoryFile: Sendable {
       var start = 0
       for record in 0..<count {
         let p = place(sources.map { Int($0[record]) } ?? record)
-        w.count(p.run)
-        w.count(p.start)
-        w.count(p.end - p.start)
+        // (The place's three counts appended at once: one by one, each was an append of its own.)
+        w.record(maxBytes: 30) {
+          $0.count(p.run)
+          $0.count(p.start)
+          $0.count(p.end - p.start)
+        }
         let length = record == count - 1 ? keys.count - start : recordLengths[record] < 255 ? Int(recordLengths[record]) : longRecords[record]!
         w.raw(keys[start..<start + length])
         start += length
