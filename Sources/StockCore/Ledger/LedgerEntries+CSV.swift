@@ -16,9 +16,10 @@ extension StockLedgerEntry {
       w.text(voucherNo)
       w.text(key.itemName)  // (from the bytes the names' boxes keep)
       w.text(key.warehouseName)
-      if let tracking {
-        w.text(tracking.batchNo)
-        w.text(tracking.serialNos.count <= 1 ? tracking.serialNos.first ?? "" : tracking.serialNos.joined(separator: ";"))
+      if tracking != nil {
+        w.text(batchNo)
+        let serials = serialNos
+        w.text(serials.count <= 1 ? serials.first ?? "" : serials.joined(separator: ";"))
       } else {
         // (Most entries: neither batch nor serials, two separators.)
         w.separator()
@@ -62,11 +63,12 @@ extension GLEntry {
       w.text(accountName)
       w.amount(debit, places: places)
       w.amount(credit, places: places)
-      // (Most lines have neither party nor remarks: no strings read for them.)
-      if let notes { w.text(notes.party) } else { w.separator() }
+      // (Most lines have neither party nor remarks: no strings read for them. Tested, not bound: a binding
+      // copied the optional box through the runtime's generic witness.)
+      if notes == nil { w.separator() } else { w.text(party) }
       w.text(againstAccountName)
       w.flag(isAdjustment)
-      if let notes { w.text(notes.remarks) } else { w.separator() }
+      if notes == nil { w.separator() } else { w.text(remarks) }
     }
   }
 
