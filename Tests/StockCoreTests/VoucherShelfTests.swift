@@ -300,6 +300,15 @@ import Testing
         k.forEachMove { moves.append("\($0)@\($1)") }
         let want = v.items.flatMap { r in [r.warehouse, r.sourceWarehouse, r.targetWarehouse].filter { !$0.isEmpty }.map { "\(r.itemCode)@\($0)" } }
         #expect(moves == want, "\(v.no)")
+        // A voucher of one row gives the same names through `onlyRow`; others none.
+        if let row = k.onlyRow {
+          #expect(v.items.count == 1, "\(v.no)")
+          let r = v.items[0]
+          #expect(row.item.text == r.itemCode && row.warehouse.text == r.warehouse, "\(v.no)")
+          #expect(row.source.text == r.sourceWarehouse && row.target.text == r.targetWarehouse, "\(v.no)")
+        } else {
+          #expect(v.items.count != 1, "\(v.no)")
+        }
       }
       #expect(seen == Array(put.indices))
     }

@@ -293,9 +293,10 @@ public struct VoucherSketch: Sendable {
   /// - Complexity: O(1).
   public var onlyRow: (item: InternedName, warehouse: InternedName, source: InternedName, target: InternedName)? {
     if let voucher {
-      let items = voucher.storage.items
-      guard items.count == 1 else { return nil }
-      return items.withUnsafeBufferPointer { r in (r[0].itemName, r[0].warehouseName, r[0].sourceWarehouseName, r[0].targetWarehouseName) }
+      // (Read in place, as ``forEachMove(_:)`` reads them: the array itself not copied.)
+      return voucher.storage.items.withUnsafeBufferPointer { r in
+        r.count == 1 ? (r[0].itemName, r[0].warehouseName, r[0].sourceWarehouseName, r[0].targetWarehouseName) : nil
+      }
     }
     guard rows.count == 1 else { return nil }
     return rows[0]

@@ -162,7 +162,7 @@ struct Transaction {
     // row's code was hashed for the prefetch (``prefetched``).
     // Through a cache by the code's box (``itemCache``), else looked up by the bytes and hash the box keeps
     // (``InternedName``): nothing hashed, no name read.
-    let masters = Unmanaged.passUnretained(masters)
+    let masters = unretainedMasters
     voucher.items.withUnsafeBufferPointer { rows in
       for p in rows.indices {
         let item = itemCache.value(rows[p].itemName) { code in masters._withUnsafeGuaranteedRef { $0.unretainedItem(code) } }
@@ -170,6 +170,10 @@ struct Transaction {
       }
     }
   }
+
+  /// The masters, for a lookup made from a closure the caches call: not retained for it (the engine holds
+  /// them; the validator's `Check.unretained` likewise).
+  var unretainedMasters: Unmanaged<Masters> { Unmanaged.passUnretained(masters) }
 
   /// The items of the codes met so far, by their names' boxes (kept from voucher to voucher; the masters'
   /// items, not retained: the engine holds the masters).
@@ -234,7 +238,7 @@ struct Transaction {
   }
   /// The stock account of `warehouse` (the company's default inventory account when it names none).
   mutating func stockAccount(_ warehouse: InternedName) -> AccountName {
-    let masters = Unmanaged.passUnretained(masters)
+    let masters = unretainedMasters
     return stockAccountCache.value(warehouse) { name in masters._withUnsafeGuaranteedRef { $0.stockAccountName(of: name) } }
       ?? accounts.defaultInventory
   }
