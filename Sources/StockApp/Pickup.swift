@@ -61,24 +61,34 @@ enum Pickup {
     return (listed, left)
   }
 
-  /// A listed file hashed, with its bytes when it is CSV (read once, hashed on the other core as it
-  /// arrives; an XML file is hashed, then streamed by its reader); or why it is left in the inbox.
-  static func load(_ f: InboxFile) -> Result<(file: PickedFile, bytes: [UInt8]?), LeftInInbox> {
+  /// A listed file read, with its bytes when it is CSV (read once, hashed on the other core as it
+  /// arrives, the hash finished while the caller parses them: ``Loaded/file`` waits for it); an XML file
+  /// hashed, then streamed by its reader. Or why it is left in the inbox.
+  static func load(_ f: InboxFile) -> Result<Loaded, LeftInInbox> {
     let csv = !f.name.lowercased().hasSuffix(".xml")
     var bytes: [UInt8]?
-    let sha256: String, count: Int
-    if csv, let read = FileBytes.readHashing(f.path) {
-      (bytes, sha256, count) = (read.bytes, read.sha256, read.bytes.count)
+    let digest: FileDigest, count: Int
+    if csv, let read = FileBytes.readStartingHash(f.path) {
+      (bytes, digest, count) = (read.bytes, read.digest, read.bytes.count)
     } else if !csv, let hashed = FileBytes.sha256(f.path) {
-      (sha256, count) = hashed
+      (digest, count) = (FileDigest(sha256: hashed.sha256), hashed.bytes)
     } else {
       return .failure(LeftInInbox(note: "\(f.name): cannot be read (\(String(cString: strerror(errno)))); left in the inbox"))
     }
-    let file = PickedFile(f, sha256: sha256)
-    guard count == f.size, file.isUnchanged else {
+    guard count == f.size, PickedFile(f, sha256: "").isUnchanged else {
       return .failure(LeftInInbox(note: "\(f.name): changed while it was read (still being written?); left for the next run"))
     }
-    return .success((file, bytes))
+    return .success(Loaded(listed: f, bytes: bytes, digest: digest))
+  }
+
+  /// A file read from the inbox: its bytes (CSV) and the SHA-256 of exactly those.
+  struct Loaded {
+    let listed: InboxFile
+    /// The bytes of a CSV file (nil for XML, which its reader streams).
+    var bytes: [UInt8]?
+    let digest: FileDigest
+    /// The file as picked, with its hash (waited for: the caller reads the bytes first).
+    var file: PickedFile { PickedFile(listed, sha256: digest.sha256) }
   }
 
   /// A file not taken this run, and the note that says why.

@@ -91,21 +91,24 @@ struct RunWork {
     files.append(file)
   }
 
-  /// Reads a picked file with the reader of its format; returns false (and leaves it for the next run)
-  /// when it changed since it was hashed.
-  mutating func read(_ f: PickedFile, bytes: [UInt8]?, schema: () -> XMLVoucherReader.Schema?) -> Bool {
-    let read: VoucherFile
+  /// The vouchers of a file read from the inbox, with the reader of its format (a CSV file's from its
+  /// bytes, an XML file streamed from its path): nothing of the run changes, so a file is parsed while
+  /// its hash is finished, before it is known not to be a duplicate. nil when the file went missing.
+  static func parse(_ f: InboxFile, bytes: [UInt8]?, schema: () -> XMLVoucherReader.Schema?) -> VoucherFile? {
     if f.name.lowercased().hasSuffix(".xml") {
-      if let schema = schema() {
-        read = XMLVoucherReader.read(path: f.path, name: f.name, schema: schema)
-      } else {
-        read = VoucherFile(name: f.name, diagnostics: [Diagnostic(.unreadableFile, at: SourceLocation(file: f.name, line: 0), "the built-in XML schema could not be compiled; the file was not read")])
+      guard let schema = schema() else {
+        return VoucherFile(name: f.name, diagnostics: [Diagnostic(.unreadableFile, at: SourceLocation(file: f.name, line: 0), "the built-in XML schema could not be compiled; the file was not read")])
       }
-    } else {
-      guard let bytes = bytes ?? FileBytes.read(f.path) else { return false }
-      read = CSVVoucherReader.read(bytes: bytes, file: f.name)
+      return XMLVoucherReader.read(path: f.path, name: f.name, schema: schema)
     }
-    guard f.isUnchanged else { return false }
+    guard let bytes = bytes ?? FileBytes.read(f.path) else { return nil }
+    return CSVVoucherReader.read(bytes: bytes, file: f.name)
+  }
+
+  /// Adds a picked file's vouchers as ``parse(_:bytes:schema:)`` read them; returns false (and leaves the
+  /// file for the next run) when it could not be read or changed since it was hashed.
+  mutating func add(_ f: PickedFile, read: VoucherFile?) -> Bool {
+    guard let read, f.isUnchanged else { return false }
     var file = InputFile(picked: f, read: read)
     for d in read.diagnostics {
       if d.voucherNo.isEmpty { file.fileProblems.append(d) } else { file.voucherProblems[d.voucherNo, default: []].append(d) }

@@ -39,6 +39,27 @@ import TestSupport
     }
   }
 
+  /// The bytes come back while the hash is being finished: the bytes may be let go of first (the digest
+  /// keeps them for the hasher), and a digest never asked for is waited for when it goes, not left
+  /// reading freed memory.
+  @Test func theHashIsFinishedAfterTheBytesAreGivenUp() throws {
+    let dir = Scratch.directory("hashing")
+    var g = SeededGenerator(seed: 12)
+    let bytes = (0..<(3 << 20) + 17).map { _ in UInt8(truncatingIfNeeded: g.next()) }
+    let path = dir + "/large.csv"
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    var digest: FileDigest?
+    do {
+      let read = try #require(FileBytes.readStartingHash(path, piece: 1 << 16))
+      #expect(read.bytes == bytes)
+      digest = read.digest
+    }  // the bytes returned are gone here
+    #expect(digest?.sha256 == FileBytesHashingTests.sha256(bytes))
+    #expect(digest?.sha256 == FileBytesHashingTests.sha256(bytes), "asked again: the same digest")
+    for _ in 0..<3 { _ = FileBytes.readStartingHash(path, piece: 1 << 12) }  // dropped unasked
+    #expect(FileDigest(sha256: "made").sha256 == "made")
+  }
+
   @Test func aMissingFileOrASymbolicLinkIsNotRead() throws {
     let dir = Scratch.directory("hashing")
     let target = dir + "/real.csv"

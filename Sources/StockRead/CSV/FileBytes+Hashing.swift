@@ -7,15 +7,25 @@ import StockCore
 
 extension FileBytes {
   /// An inbox file's bytes and the SHA-256 of exactly those bytes, or nil when it cannot be opened
-  /// (`errno` says why) or read. Symbolic links are not followed.
+  /// (`errno` says why) or read. Symbolic links are not followed. (``readStartingHash(_:piece:)``, the hash
+  /// waited for.)
+  /// - Complexity: O(n) in the file size, on two threads.
+  public static func readHashing(_ path: String, piece: Int = 1 << 20) -> (bytes: [UInt8], sha256: String)? {
+    guard let read = readStartingHash(path, piece: piece) else { return nil }
+    return (read.bytes, read.digest.sha256)
+  }
+
+  /// An inbox file's bytes, and the SHA-256 of exactly those bytes as it is finished on another thread;
+  /// nil when the file cannot be opened (`errno` says why) or read. Symbolic links are not followed.
   ///
   /// The file is read into one array in pieces of `piece` bytes, each hashed on another thread once it is
   /// in: the hash costs no wall time beside the read (at 83 MB, hashing first and reading after were 45 and
   /// 70 ms one after the other on one core, the other idle). A megabyte a piece: what is left to hash
-  /// once the last byte is read is at most that (half a millisecond; with pieces of 4 MB the reader
-  /// waited 2–4 ms for the hash of an 8 MB file).
+  /// once the last byte is read is at most that. The hash is slower than the read (8 MB took 9 ms to hash
+  /// and 7.5 ms to read, 4.5 ms with the pages faulted in first), so the bytes are returned at once and
+  /// the caller parses them while the hash is finished (``FileDigest/sha256`` waits for it).
   /// - Complexity: O(n) in the file size, on two threads.
-  public static func readHashing(_ path: String, piece: Int = 1 << 20) -> (bytes: [UInt8], sha256: String)? {
+  public static func readStartingHash(_ path: String, piece: Int = 1 << 20) -> (bytes: [UInt8], digest: FileDigest)? {
     let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
@@ -28,6 +38,9 @@ extension FileBytes {
     var failed: Int32?  // the read's errno, kept: waiting for the hasher may change errno
     let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, count in
       var done = 0, announced = 0
+      // The buffer's pages faulted in at once, before the copies into them: page by page, inside `read`,
+      // the read took two fifths longer.
+      if let base = buf.baseAddress { Pages.populate(address: UInt(bitPattern: base), count: size) }
       hashing.start(base: UnsafeRawPointer(buf.baseAddress))
       while done < size {
         let n = Glibc.read(fd, buf.baseAddress! + done, min(piece, size - done))
@@ -42,13 +55,14 @@ extension FileBytes {
       }
       if done > announced { hashing.arrived(upTo: done) }
       count = done
-      hashing.finish()  // the hasher reads `buf` until here
+      hashing.endOfBytes()
     }
     if let failed {
+      hashing.finish()  // the hasher reads the bytes until here
       errno = failed
       return nil
     }
-    return (bytes, hashing.digest)
+    return (bytes, FileDigest(hashing: hashing, of: bytes))
   }
 
   /// The SHA-256 of a file, read in pieces of a megabyte (symbolic links not followed); nil when it cannot
@@ -75,7 +89,7 @@ extension FileBytes {
 
 /// The hashing half of ``FileBytes/readHashing(_:piece:)``: a thread that hashes the bytes of a buffer as
 /// the reader says they have arrived. The reader never waits for it but in ``finish()``.
-private final class PieceHasher: @unchecked Sendable {
+fileprivate final class PieceHasher: @unchecked Sendable {
   /// Where each piece the reader announced ends (`pieces` at most); -1 after the last one. Written by the
   /// reader before it signals `arrivals`, read by the hasher after it waited: the semaphore orders the two.
   private let ends: UnsafeMutableBufferPointer<Int>
@@ -118,10 +132,40 @@ private final class PieceHasher: @unchecked Sendable {
     arrivals.signal()
   }
 
-  /// No more bytes; returns when every byte announced is hashed (``digest`` is then set).
-  func finish() {
+  /// No more bytes (once).
+  func endOfBytes() {
     ends[announced] = -1
     arrivals.signal()
-    done.wait()
   }
+
+  /// Returns when every byte announced is hashed (``digest`` is then set); after ``endOfBytes()``, once.
+  func finish() { done.wait() }
+}
+
+/// The SHA-256 of a file's bytes being hashed on another thread (``FileBytes/readStartingHash(_:piece:)``):
+/// the bytes are kept until the hash is finished (the hasher reads them where they are).
+public final class FileDigest: @unchecked Sendable {
+  private var hashing: PieceHasher?
+  private var bytes: [UInt8]?
+  private var digest: String?
+
+  fileprivate init(hashing: PieceHasher, of bytes: [UInt8]) {
+    self.hashing = hashing
+    self.bytes = bytes
+  }
+
+  /// A digest already made.
+  public init(sha256: String) { digest = sha256 }
+
+  /// The hex digest, waited for (on the thread that read the file; once it is finished, from any).
+  public var sha256: String {
+    if let digest { return digest }
+    guard let hashing else { preconditionFailure("a digest is being made or made") }
+    hashing.finish()
+    let d = hashing.digest
+    (digest, self.hashing, bytes) = (d, nil, nil)
+    return d
+  }
+
+  deinit { hashing?.finish() }  // never dropped while the hasher reads the bytes it keeps
 }
