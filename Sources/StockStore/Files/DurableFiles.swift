@@ -33,7 +33,9 @@ public struct IntegrityError: Error, Sendable, CustomStringConvertible {
 public enum DurableFiles {
   /// Writes `bytes` to `path` atomically and durably. With `durable: false` the file is still replaced
   /// atomically (readers never see half a file) but not fsynced: for derived files every run rewrites.
-  public static func write(_ bytes: [UInt8], to path: String, durable: Bool = true) throws(StoreError) {
+  /// With `syncingDirectory: false` the file is fsynced but its directory is not: the caller fsyncs it
+  /// once for the files it puts there (``syncDirectory(_:)``), before anything depends on their names.
+  public static func write(_ bytes: [UInt8], to path: String, durable: Bool = true, syncingDirectory: Bool = true) throws(StoreError) {
     let dir = (path as NSString).deletingLastPathComponent
     let tmp = dir + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
     let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -60,11 +62,11 @@ public enum DurableFiles {
     CrashPoint.hit("fsync:\((path as NSString).lastPathComponent)")
     if rename(tmp, path) != 0 { throw StoreError(path: path, "rename failed: \(errnoText())") }
     CrashPoint.hit("rename:\((path as NSString).lastPathComponent)")
-    if durable { try syncDirectory(dir) }
+    if durable && syncingDirectory { try syncDirectory(dir) }
   }
 
-  public static func write(_ text: String, to path: String) throws(StoreError) {
-    try write(Array(text.utf8), to: path)
+  public static func write(_ text: String, to path: String, syncingDirectory: Bool = true) throws(StoreError) {
+    try write(Array(text.utf8), to: path, syncingDirectory: syncingDirectory)
   }
 
   /// fsyncs a directory so that renames and creations in it are durable.
@@ -152,9 +154,11 @@ public enum DurableFiles {
 
   /// Makes a file written elsewhere durable under `path`: fsyncs it, renames it into place and fsyncs the
   /// directory (a file another thread wrote under a temporary name, adopted once its place exists).
-  /// - Parameter crashPoints: whether to pass the crash points of ``write(_:to:durable:)`` under `path`'s
-  ///   name (a ledger file, which the crash tests stop at).
-  public static func adopt(_ temporary: String, as path: String, crashPoints: Bool = false) throws(StoreError) {
+  /// - Parameters:
+  ///   - crashPoints: whether to pass the crash points of ``write(_:to:durable:syncingDirectory:)`` under
+  ///     `path`'s name (a ledger file, which the crash tests stop at).
+  ///   - syncingDirectory: false when the caller fsyncs the directory itself, once for the files it puts there.
+  public static func adopt(_ temporary: String, as path: String, crashPoints: Bool = false, syncingDirectory: Bool = true) throws(StoreError) {
     let name = (path as NSString).lastPathComponent
     if crashPoints { CrashPoint.hit("write:\(name)") }
     let fd = open(temporary, O_RDONLY | O_CLOEXEC)
@@ -165,7 +169,7 @@ public enum DurableFiles {
     if crashPoints { CrashPoint.hit("fsync:\(name)") }
     guard rename(temporary, path) == 0 else { throw StoreError(path: path, "cannot rename \(temporary) into place: \(errnoText())") }
     if crashPoints { CrashPoint.hit("rename:\(name)") }
-    try syncDirectory((path as NSString).deletingLastPathComponent)
+    if syncingDirectory { try syncDirectory((path as NSString).deletingLastPathComponent) }
   }
 
   /// Gives the durable file `source` a second name, `path` (a hard link under a temporary name, renamed
@@ -173,8 +177,9 @@ public enum DurableFiles {
   /// write through either would change both (`source` is a ledger file, `path` a report of its bytes).
   /// - Returns: false, with nothing but the mode changed, where the file system cannot (`path` on another
   ///   file system, no hard links): the caller copies the file instead.
+  /// - Parameter syncingDirectory: false when the caller fsyncs `path`'s directory itself.
   /// - Throws: when the link was made but cannot be renamed into place or made durable.
-  public static func link(_ source: String, as path: String) throws(StoreError) -> Bool {
+  public static func link(_ source: String, as path: String, syncingDirectory: Bool = true) throws(StoreError) -> Bool {
     guard chmod(source, 0o444) == 0 else { return false }
     let dir = (path as NSString).deletingLastPathComponent
     let temporary = dir + "/." + (path as NSString).lastPathComponent + ".tmp-link-\(getpid())"
@@ -185,13 +190,14 @@ public enum DurableFiles {
       unlink(temporary)
       throw StoreError(path: path, "cannot rename the link \(temporary) into place: \(reason)")
     }
-    try syncDirectory(dir)
+    if syncingDirectory { try syncDirectory(dir) }
     return true
   }
 
-  /// Renames a file, then fsyncs both directories. Across file systems (EXDEV) the file is copied to a temp
-  /// name beside the target, fsynced, checked byte for byte, renamed into place, and only then removed.
-  public static func move(_ from: String, to: String) throws(StoreError) {
+  /// Renames a file, then fsyncs both directories (unless `syncingDirectories` is false: the caller fsyncs
+  /// them, once for all its moves). Across file systems (EXDEV) the file is copied to a temp name beside the
+  /// target, fsynced, checked byte for byte, renamed into place, and only then removed.
+  public static func move(_ from: String, to: String, syncingDirectories: Bool = true) throws(StoreError) {
     if rename(from, to) != 0 {
       guard errno == EXDEV else { throw StoreError(path: from, "cannot move to \(to): \(errnoText())") }
       let bytes = try read(from)
@@ -199,6 +205,7 @@ public enum DurableFiles {
       guard (try? read(to)) == bytes else { throw StoreError(path: to, "the copy differs from \(from); the original was kept") }
       if unlink(from) != 0 { throw StoreError(path: from, "copied to \(to) but cannot remove the original: \(errnoText())") }
     }
+    guard syncingDirectories else { return }
     try syncDirectory((to as NSString).deletingLastPathComponent)
     try syncDirectory((from as NSString).deletingLastPathComponent)
   }

@@ -6,7 +6,7 @@ import StockCore
 #endif
 
 /// A large file written in pieces to a temporary name beside it, then either made durable under its name
-/// (``finish(durable:)``: fsync, rename, fsync the directory, with the crash points of
+/// (``finish(durable:syncingDirectory:)``: fsync, rename, fsync the directory, with the crash points of
 /// ``DurableFiles/write(_:to:durable:)``) or left under the temporary name for the caller to rename into
 /// place later (``closeTemporary()``: head reports, which appear only after the commit).
 ///
@@ -61,7 +61,7 @@ public final class StreamedFile {
   public static let chunk = 1 << 18
 
   /// - Parameters:
-  ///   - hashing: whether ``finish(durable:)`` gives the file's SHA-256 (the ledger's files); a report
+  ///   - hashing: whether ``finish(durable:syncingDirectory:)`` gives the file's SHA-256 (the ledger's files); a report
   ///     nobody hashes is written without (a quarter of a second per 300 MB).
   ///   - directIO: whether to write the bulk past the page cache; false for a file the next run reads
   ///     (the snapshot and its caches), which it would otherwise read from the disk.
@@ -229,7 +229,7 @@ public final class StreamedFile {
   }
 
   /// Appends `range` of the open file `source`, copied by the kernel (`sendfile`) without passing through
-  /// this process (nor through the hash: ``finish(durable:)`` then gives none).
+  /// this process (nor through the hash: ``finish(durable:syncingDirectory:)`` then gives none).
   public func append(from source: Int32, range: Range<Int>) {
     settleStaged()
     hashed = false
@@ -285,10 +285,12 @@ public final class StreamedFile {
     public let count: Int
     public let sha256: String
 
-    /// Makes the file durable as `path` (``DurableFiles/adopt(_:as:crashPoints:)``, with the crash points of
-    /// ``StreamedFile/finish(durable:)`` under `path`'s name).
-    public func adopt(as path: String) throws(StoreError) {
-      try DurableFiles.adopt(temporaryPath, as: path, crashPoints: true)
+    /// Makes the file durable as `path` (``DurableFiles/adopt(_:as:crashPoints:syncingDirectory:)``, with the
+    /// crash points of ``StreamedFile/finish(durable:syncingDirectory:)`` under `path`'s name).
+    /// - Parameter syncingDirectory: false when the caller fsyncs `path`'s directory itself, once for the
+    ///   files it puts there.
+    public func adopt(as path: String, syncingDirectory: Bool = true) throws(StoreError) {
+      try DurableFiles.adopt(temporaryPath, as: path, crashPoints: true, syncingDirectory: syncingDirectory)
     }
 
     /// Removes the file if it is still under its temporary name (it was not adopted).
@@ -304,8 +306,10 @@ public final class StreamedFile {
   }
 
   /// Makes the file durable under its name.
+  /// - Parameter syncingDirectory: false when the caller fsyncs the directory itself, once for the files it
+  ///   puts there (a rename is durable only then).
   /// - Returns: its size, and its lowercase hex SHA-256 when every byte went through this process.
-  public func finish(durable: Bool = true) throws(StoreError) -> (count: Int, sha256: String?) {
+  public func finish(durable: Bool = true, syncingDirectory: Bool = true) throws(StoreError) -> (count: Int, sha256: String?) {
     try flush()
     release()
     let name = (path as NSString).lastPathComponent
@@ -318,7 +322,7 @@ public final class StreamedFile {
     guard rename(temporaryPath, path) == 0 else { throw StoreError(path: path, "rename failed: \(DurableFiles.errnoText())") }
     settled = true
     CrashPoint.hit("rename:\(name)")
-    if durable { try DurableFiles.syncDirectory((path as NSString).deletingLastPathComponent) }
+    if durable && syncingDirectory { try DurableFiles.syncDirectory((path as NSString).deletingLastPathComponent) }
     return (count, hashed ? hasher.finalizeHex() : nil)
   }
 

@@ -394,57 +394,78 @@ public struct LedgerStore: Sendable {
     let dir = runPath(record.run)
     if DurableFiles.exists(dir) { throw StoreError(path: dir, "already exists: run recovery first") }
     try DurableFiles.makeDirectory(dir)
-    try DurableFiles.syncDirectory(runsPath)
-    // Each file is written, fsynced and hashed as it is built.
+    // Each file is written, fsynced and hashed as it is built, and renamed into place; the run's directory
+    // and its entry in `runs/` are fsynced once, before the head names the run (each file fsyncing the
+    // directory was eight journal commits one after another at the end of every run).
     var manifest = "stockledger-run 1\nrun \(record.run)\nprev \(previousChain)\n"
     var voucherPlaces = VoucherPlaces(run: record.run)
-    /// Makes `out` durable and enters it in the manifest.
-    func enter(_ out: StreamedFile) throws(StoreError) {
-      let (count, hash) = try out.finish()
-      guard let hash else { throw StoreError(path: out.path, "written without its hash") }
-      manifest += "file \((out.path as NSString).lastPathComponent) \(count) \(hash)\n"
-    }
-    func emit(_ name: String, _ bytes: [UInt8]) throws(StoreError) {
-      let out = try StreamedFile(path: dir + "/" + name)
-      out.append(bytes)
-      try enter(out)
-    }
     // The three large files are written in chunks through a buffer, hashed as they go, on both cores (the
-    // largest first; their order in the manifest is fixed), or adopted when written beforehand.
+    // largest first; their order in the manifest is fixed), or adopted when written beforehand; the small
+    // ones (``writeSmallFiles(_:in:)``) are one more task beside them (one after the other after them, their
+    // fsyncs were a millisecond of every run's end).
     let run = record.run
     // Files to be adopted only wait for their writer: the others start first.
     // (The vouchers taken first: the other two wait for their writer.)
-    let written = Parallel.mapEach(LargeFile.allCases, weight: { prewritten == nil ? $0.weight(record) : ($0 == .vouchers && begunVouchers != nil ? 1 : 0) }) { file -> Result<LargeFile.Written, StoreError> in
+    let parts: [LargeFile?] = LargeFile.allCases + [nil]
+    let written = Parallel.mapEach(parts, weight: { part in
+      guard let file = part else { return 1 }
+      return prewritten == nil ? file.weight(record) : (file == .vouchers && begunVouchers != nil ? 1 : 0)
+    }) { part -> Result<[LargeFile.Written], StoreError> in
       do throws(StoreError) {
+        guard let file = part else { return .success(try LedgerStore.writeSmallFiles(record, in: dir) { self.relative($0) }) }
         if file == .vouchers, let begunVouchers {
-          if let adopted = file.adopt(begunVouchers, for: record, in: dir) { return .success(adopted) }
-          return .success(try file.write(record, in: dir, run: run, places: places))
+          if let adopted = file.adopt(begunVouchers, for: record, in: dir) { return .success([adopted]) }
+          return .success([try file.write(record, in: dir, run: run, places: places)])
         }
         let files = prewritten?()
-        if let adopted = file.adopt(files, for: record, in: dir) { return .success(adopted) }
+        if let adopted = file.adopt(files, for: record, in: dir) { return .success([adopted]) }
         if let streamed = file.streamed(record) {
           // The rows were not kept: the commit cannot write them, and changes nothing.
           let rows = file == .stock ? files?.stock?.rows : files?.gl?.rows
           let why = files?.failure ?? rows.map { "it holds \($0) rows, not the \(streamed.count) the run posted" } ?? "it was not written"
           throw StoreError(path: dir + "/" + file.fileName, "the run's \(streamed.what) went to this file as they were posted and were not kept, and it cannot be used: \(why). Nothing was committed and the inbox is as it was: fix that (free disk space, or the permissions of the ledger folder) and run again")
         }
-        return .success(try file.write(record, in: dir, run: run, places: places))
+        return .success([try file.write(record, in: dir, run: run, places: places)])
       } catch { return .failure(error) }
     }
     var glHasFormulas = false
     for result in written {
-      let w: LargeFile.Written
+      let files: [LargeFile.Written]
       switch result {
-      case .success(let x): w = x
+      case .success(let x): files = x
       case .failure(let error): throw error
       }
-      manifest += "file \(w.name) \(w.count) \(w.sha256)\n"
-      // `vouchers.csv`'s, taken whole (a copy of ten million places was 152 MB at the run's peak of memory).
-      if !w.places.isEmpty {
-        precondition(voucherPlaces.isEmpty, "one file has the vouchers' places")
-        voucherPlaces = w.places
+      for w in files {
+        manifest += "file \(w.name) \(w.count) \(w.sha256)\n"
+        // `vouchers.csv`'s, taken whole (a copy of ten million places was 152 MB at the run's peak of memory).
+        if !w.places.isEmpty {
+          precondition(voucherPlaces.isEmpty, "one file has the vouchers' places")
+          voucherPlaces = w.places
+        }
+        glHasFormulas = glHasFormulas || w.formulas
       }
-      glHasFormulas = glHasFormulas || w.formulas
+    }
+    let chain = SHA256.hex(of: manifest)
+    try DurableFiles.write(manifest + "chain \(chain)\n", to: dir + "/manifest", syncingDirectory: false)
+    try DurableFiles.syncDirectory(dir)
+    try DurableFiles.syncDirectory(runsPath)
+    CrashPoint.hit("before-commit")
+    try DurableFiles.write("stockledger-ledger 1\nrun \(record.run)\nchain \(chain)\n", to: headPath)
+    CrashPoint.hit("after-commit")
+    return (chain, voucherPlaces, glHasFormulas ? nil : dir + "/gl.csv")
+  }
+
+  /// The run's small files (`files.csv`, `moves.csv`, `close.csv` for a close, `outputs.csv`) written into its
+  /// directory `dir`, each fsynced and renamed into place (`dir` is fsynced by the commit), in the
+  /// manifest's order. `relative` gives a path as the ledger records it.
+  static func writeSmallFiles(_ record: RunRecord, in dir: String, relative: (String) -> String) throws(StoreError) -> [LargeFile.Written] {
+    var written: [LargeFile.Written] = []
+    func emit(_ name: String, _ bytes: [UInt8]) throws(StoreError) {
+      let out = try StreamedFile(path: dir + "/" + name)
+      out.append(bytes)
+      let (count, hash) = try out.finish(syncingDirectory: false)
+      guard let hash else { throw StoreError(path: out.path, "written without its hash") }
+      written.append(LargeFile.Written(name: name, count: count, sha256: hash))
     }
     var w = CSVWriter(guardsFormulas: false)
     w.row(LedgerFormat.registryColumns)
@@ -459,12 +480,7 @@ public struct LedgerStore: Sendable {
     w.row(["target", "content"])
     for o in record.outputs { w.row([o.target, o.content]) }
     try emit("outputs.csv", Array(w.text.utf8))
-    let chain = SHA256.hex(of: manifest)
-    try DurableFiles.write(manifest + "chain \(chain)\n", to: dir + "/manifest")
-    CrashPoint.hit("before-commit")
-    try DurableFiles.write("stockledger-ledger 1\nrun \(record.run)\nchain \(chain)\n", to: headPath)
-    CrashPoint.hit("after-commit")
-    return (chain, voucherPlaces, glHasFormulas ? nil : dir + "/gl.csv")
+    return written
   }
 
   /// A path as the ledger records it: relative to the ledger directory (`../inbox/a.csv`), so the same
@@ -503,12 +519,19 @@ public struct LedgerStore: Sendable {
   }
 
   /// Carries out the run's file moves (after the commit).
+  /// (The directories are fsynced once each, after the last move: a move fsyncing both of its own was two
+  /// journal commits per file.)
   public func performMoves(_ moves: [(from: String, to: String)]) throws(StoreError) {
+    var directories: [String] = []
     for m in moves where DurableFiles.exists(m.from) && !DurableFiles.exists(m.to) {
       try DurableFiles.makeDirectory((m.to as NSString).deletingLastPathComponent)
-      try DurableFiles.move(m.from, to: m.to)
+      try DurableFiles.move(m.from, to: m.to, syncingDirectories: false)
+      for d in [(m.to as NSString).deletingLastPathComponent, (m.from as NSString).deletingLastPathComponent] where !directories.contains(d) {
+        directories.append(d)
+      }
       CrashPoint.hit("move")
     }
+    for d in directories { try DurableFiles.syncDirectory(d) }
   }
 }
 
@@ -555,8 +578,9 @@ enum LargeFile: CaseIterable, Sendable {
     }
   }
 
-  /// Makes the prewritten file durable in the run's directory `dir`, when there is one for this file with
-  /// the record's rows (a `gl.csv` is prewritten only without text a report guards against formulas).
+  /// Makes the prewritten file durable in the run's directory `dir` (its name durable once the commit
+  /// fsyncs `dir`), when there is one for this file with the record's rows (a `gl.csv` is prewritten only
+  /// without text a report guards against formulas).
   /// - Returns: nil when the file is still to be written (always for `vouchers.csv`, begun apart).
   func adopt(_ prewritten: PrewrittenRunFiles?, for record: RunRecord, in dir: String) -> Written? {
     let file: StreamedFile.Closed
@@ -571,7 +595,7 @@ enum LargeFile: CaseIterable, Sendable {
       file = p.file
     }
     // A file that cannot be moved into the run (another file system under `runs/`, say) is written anew.
-    do { try file.adopt(as: dir + "/" + fileName) } catch { return nil }
+    do { try file.adopt(as: dir + "/" + fileName, syncingDirectory: false) } catch { return nil }
     return Written(name: fileName, count: file.count, sha256: file.sha256, formulas: self == .gl && !(prewritten?.glIsJournal ?? false))
   }
 
@@ -583,12 +607,12 @@ enum LargeFile: CaseIterable, Sendable {
     do {
       try begun.write(record.vouchers, from: begun.count)
       let closed = try begun.closeHashed()
-      try closed.adopt(as: dir + "/" + fileName)
+      try closed.adopt(as: dir + "/" + fileName, syncingDirectory: false)
       return Written(name: fileName, count: closed.count, sha256: closed.sha256, places: begun.takePlaces())
     } catch { return nil }
   }
 
-  /// Writes the file durably into the run's directory `dir`.
+  /// Writes the file durably into the run's directory `dir` (its name durable once the commit fsyncs `dir`).
   func write(_ record: RunRecord, in dir: String, run: Int, places: Int) throws(StoreError) -> Written {
     var formulas = false
     let out: StreamedFile
@@ -596,7 +620,7 @@ enum LargeFile: CaseIterable, Sendable {
     case .vouchers:
       let file = try VouchersFile(path: dir + "/" + fileName, run: run, capacity: record.vouchers.count)
       try file.write(record.vouchers, from: 0)
-      let (count, hash) = try file.finish()
+      let (count, hash) = try file.finish(syncingDirectory: false)
       return Written(name: fileName, count: count, sha256: hash, places: file.takePlaces())
     case .stock:
       precondition(record.streamedEntryCount == nil, "entries not kept are adopted, not written (LedgerStore.commit)")
@@ -625,7 +649,7 @@ enum LargeFile: CaseIterable, Sendable {
         }
       }
     }
-    let (count, hash) = try out.finish()
+    let (count, hash) = try out.finish(syncingDirectory: false)
     guard let hash else { throw StoreError(path: out.path, "written without its hash") }
     return Written(name: fileName, count: count, sha256: hash, formulas: formulas)
   }

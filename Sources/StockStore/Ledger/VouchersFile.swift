@@ -177,10 +177,10 @@ public final class VouchersFile: @unchecked Sendable {
     return places
   }
 
-  /// Makes the file durable under its name (``StreamedFile/finish(durable:)``).
-  public func finish() throws(StoreError) -> (count: Int, sha256: String) {
+  /// Makes the file durable under its name (``StreamedFile/finish(durable:syncingDirectory:)``).
+  public func finish(syncingDirectory: Bool = true) throws(StoreError) -> (count: Int, sha256: String) {
     try file.write(from: &buffer, flushingAt: 0)
-    let (count, hash) = try file.finish()
+    let (count, hash) = try file.finish(syncingDirectory: syncingDirectory)
     guard let hash else { throw StoreError(path: file.path, "written without its hash") }
     return (count, hash)
   }
