@@ -283,7 +283,13 @@ enum PostCommit {
     }
     if rejected { try DurableFiles.syncDirectory(paths.rejected) }
     CrashPoint.hit("errors")
-    try store.performMoves(run.moves)
+    // The inbox files archived beside the run's reports (each waits on its directories' fsyncs).
+    let moves = run.moves
+    let moving = Background { () -> StoreError? in
+      do throws(StoreError) { try store.performMoves(moves) } catch { return error }
+      return nil
+    }
+    defer { _ = moving.value }  // also when a report fails: nothing is left moving
     let dir = paths.out + "/runs/" + runName
     try DurableFiles.makeDirectory(dir)
     DurableFiles.removeStrayTemporaries(in: dir)
@@ -295,6 +301,7 @@ enum PostCommit {
     }
     try DurableFiles.syncDirectory(dir)
     CrashPoint.hit("reports")
+    if let error = moving.value { throw error }
     try store.markFinished(run: run.run)
   }
 
