@@ -2,9 +2,10 @@ import Foundation
 import Testing
 @testable import StockCore
 @_spi(Testing) @testable import StockRead
+import TestSupport
 
-/// A large file read in two halves gives exactly what one pass gives: the same vouchers, the same
-/// problems in the same order with the same lines.
+/// A large file read in parts gives exactly what one pass gives: the same vouchers, the same problems in
+/// the same order with the same lines.
 @Suite struct CSVVoucherReaderTests {
   /// About 500 KB (split whatever the size): receipts with a tax row and a few broken rows spread through
   /// the file.
@@ -27,38 +28,40 @@ import Testing
     return Array(text.utf8)
   }
 
-  @Test func halvesReadLikeOnePass() {
+  @Test(arguments: [2, 3, 5, 8]) func partsReadLikeOnePass(parts: Int) {
     let bytes = file()
-    guard let halves = CSVVoucherReader.readInHalves(bytes: bytes, file: "big.csv", minimum: 0) else {
+    guard let read = CSVVoucherReader.readInParts(bytes: bytes, file: "big.csv", minimum: 0, parts: parts) else {
       Issue.record("the file should split between vouchers")
       return
     }
-    let once = CSVVoucherReader.read(bytes: bytes, file: "big.csv", inHalves: false)
-    #expect(halves.vouchers == once.vouchers)
-    #expect(halves.diagnostics == once.diagnostics)
+    let once = CSVVoucherReader.read(bytes: bytes, file: "big.csv", inParts: false)
+    #expect(read.vouchers == once.vouchers)
+    #expect(read.diagnostics == once.diagnostics)
     // 6 broken rows of each kind (one per thousand), the other 5,982 vouchers two rows each.
-    #expect(halves.rowCount == once.rowCount && halves.rowCount == 18 + 5_982 * 2)
-    #expect(halves.voucherCount == once.voucherCount)
-    #expect(halves.header == once.header)
+    #expect(read.rowCount == once.rowCount && read.rowCount == 18 + 5_982 * 2)
+    #expect(read.voucherCount == once.voucherCount)
+    #expect(read.header == once.header)
     // Field count and blank numbers are the reader's; the negative quantity is the validator's.
     #expect(once.diagnostics.count == 12)
-    #expect(halves.vouchers.last?.source.line == once.vouchers.last?.source.line)
+    #expect(read.vouchers.map(\.source.line) == once.vouchers.map(\.source.line))
+    #expect(read.diagnostics.map(\.location.line) == once.diagnostics.map(\.location.line))
   }
 
-  /// The halves only hash their voucher numbers as they come and look for repeats once read: a voucher
-  /// whose rows are apart within one half sends the file to the one pass, which joins them.
+  /// The parts only hash their voucher numbers as they come and look for repeats once read: a voucher
+  /// whose rows are apart within one part sends the file to the one pass, which joins them.
   @Test func aVoucherWithRowsApartInOneHalfIsReadInOnePass() {
     let bytes = file(repeatedInAHalf: true)
-    #expect(CSVVoucherReader.readInHalves(bytes: bytes, file: "big.csv", minimum: 0) == nil)
+    for parts in [2, 5] { #expect(CSVVoucherReader.readInParts(bytes: bytes, file: "big.csv", minimum: 0, parts: parts) == nil) }
     let read = CSVVoucherReader.read(bytes: bytes, file: "big.csv")
-    let general = CSVVoucherReader.read(bytes: bytes, file: "big.csv", inHalves: false, plain: false)
+    let general = CSVVoucherReader.read(bytes: bytes, file: "big.csv", inParts: false, plain: false)
     #expect(read.vouchers.first { $0.no == "V5" }?.items.count == 2)
     #expect(read.vouchers == general.vouchers && read.diagnostics == general.diagnostics)
   }
 
-  @Test func aVoucherWithRowsInBothHalvesIsReadInOnePass() {
+  /// A voucher whose rows are in two parts, the first and the last (of two, five or eight).
+  @Test func aVoucherWithRowsInTwoPartsIsReadInOnePass() {
     let bytes = file(interleaved: true)
-    #expect(CSVVoucherReader.readInHalves(bytes: bytes, file: "big.csv", minimum: 0) == nil)
+    for parts in [2, 5, 8] { #expect(CSVVoucherReader.readInParts(bytes: bytes, file: "big.csv", minimum: 0, parts: parts) == nil) }
     let read = CSVVoucherReader.read(bytes: bytes, file: "big.csv")
     #expect(read.vouchers.first { $0.no == "V5" }?.items.count == 2)
   }
@@ -142,23 +145,25 @@ import Testing
     return Array(text.utf8)
   }
 
-  /// The plain reader and the general one give the same vouchers and problems, whole and in halves.
+  /// The plain reader and the general one give the same vouchers and problems, whole and in parts.
   @Test(arguments: [("\n", true), ("\r\n", false), ("\r", true)])
   func plainFilesReadAsTheGeneralPathReadsThem(lineEnd: String, finalNewline: Bool) {
     let bytes = Self.mixedFile(lineEnd: lineEnd, finalNewline: finalNewline)
     #expect(bytes.withUnsafeBufferPointer { CSVParser.isPlain($0) })
-    let general = CSVVoucherReader.read(bytes: bytes, file: "mixed.csv", inHalves: false, plain: false)
-    let whole = CSVVoucherReader.read(bytes: bytes, file: "mixed.csv", inHalves: false, plain: true)
-    let halves = CSVVoucherReader.readInParts(bytes: bytes, file: "mixed.csv", halves: true, minimum: 0, plain: true)
-    let generalHalves = CSVVoucherReader.readInParts(bytes: bytes, file: "mixed.csv", halves: true, minimum: 0, plain: false)
+    let general = CSVVoucherReader.read(bytes: bytes, file: "mixed.csv", inParts: false, plain: false)
+    let whole = CSVVoucherReader.read(bytes: bytes, file: "mixed.csv", inParts: false, plain: true)
     #expect(general.vouchers.count > 700 && general.diagnostics.count > 700, "\(general.vouchers.count) vouchers, \(general.diagnostics.count) problems")
-    for read in [whole] + [halves, generalHalves].compactMap({ $0 }) {
-      #expect(read.vouchers == general.vouchers)
-      #expect(read.diagnostics == general.diagnostics)
-      #expect(read.rowCount == general.rowCount && read.voucherCount == general.voucherCount && read.header == general.header)
+    for parts in [2, 3, 6] {
+      let plainParts = CSVVoucherReader.readInParts(bytes: bytes, file: "mixed.csv", minimum: 0, parts: parts, plain: true)
+      let generalParts = CSVVoucherReader.readInParts(bytes: bytes, file: "mixed.csv", minimum: 0, parts: parts, plain: false)
+      for read in [whole] + [plainParts, generalParts].compactMap({ $0 }) {
+        #expect(read.vouchers == general.vouchers)
+        #expect(read.diagnostics == general.diagnostics)
+        #expect(read.rowCount == general.rowCount && read.voucherCount == general.voucherCount && read.header == general.header)
+      }
+      // Late rows of earlier vouchers keep the parts from splitting cleanly only when they cross a split.
+      #expect((plainParts == nil) == (generalParts == nil))
     }
-    // Late rows of earlier vouchers keep the halves from splitting cleanly only when they cross the middle.
-    #expect((halves == nil) == (generalHalves == nil))
   }
 
   @Test func aFileWithAQuoteOrBeyondASCIIIsNotPlain() {
@@ -175,14 +180,36 @@ import Testing
     let ends = ["\r", "\n", "\r\n"]
     let text = lines.enumerated().map { $0.element + ends[$0.offset % 3] }.joined()
     let bytes = Array(text.utf8)
-    let general = CSVVoucherReader.read(bytes: bytes, file: "mixed.csv", inHalves: false, plain: false)
+    let general = CSVVoucherReader.read(bytes: bytes, file: "mixed.csv", inParts: false, plain: false)
     #expect(general.vouchers.count > 700)
-    for read in [CSVVoucherReader.read(bytes: bytes, file: "mixed.csv", inHalves: false, plain: true)]
-      + [CSVVoucherReader.readInParts(bytes: bytes, file: "mixed.csv", halves: true, minimum: 0, plain: true)].compactMap({ $0 }) {
+    for read in [CSVVoucherReader.read(bytes: bytes, file: "mixed.csv", inParts: false, plain: true)]
+      + [2, 4].compactMap({ CSVVoucherReader.readInParts(bytes: bytes, file: "mixed.csv", minimum: 0, parts: $0) }) {
       #expect(read.vouchers == general.vouchers && read.diagnostics == general.diagnostics && read.rowCount == general.rowCount)
     }
     let found = Array("voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\rPurchase Receipt,PR-1,2026-01-05,RM0001,Stores,1,1\r\n".utf8)
-    let read = CSVVoucherReader.read(bytes: found, file: "cr.csv", inHalves: false, plain: true)
+    let read = CSVVoucherReader.read(bytes: found, file: "cr.csv", inParts: false, plain: true)
     #expect(read.vouchers.map { $0.no } == ["PR-1"] && read.rowCount == 1)
+  }
+
+  /// Sorted lists of hashes are disjoint unless a hash is in two of them: wherever it lies (the first or
+  /// the last of its range of value, the lowest or highest hash), and whichever two lists hold it.
+  @Test func listsOfHashesShareNoneUnlessOneIsInTwo() {
+    var g = SeededGenerator(seed: 31)
+    let edges: [UInt64] = [0, 1, (1 << 60) - 1, 1 << 60, 5 << 60, UInt64.max - 1, UInt64.max]
+    var all = Set(edges)
+    while all.count < 20_000 { all.insert(g.next()) }
+    let values = Array(all).shuffled(using: &g)
+    // Six lists, each sorted without repeats.
+    let lists = (0..<6).map { k in values.enumerated().filter { $0.offset % 6 == k }.map(\.element).sorted() }
+    #expect(CSVVoucherReader.disjoint(lists))
+    #expect(CSVVoucherReader.disjoint([lists[0], lists[1]]) && CSVVoucherReader.disjoint([lists[0]]) && CSVVoucherReader.disjoint([]))
+    for shared in edges + [values[123]] {
+      guard let from = lists.firstIndex(where: { $0.contains(shared) }) else { continue }
+      for to in lists.indices where to != from {
+        var withRepeat = lists
+        withRepeat[to] = (withRepeat[to] + [shared]).sorted()
+        #expect(!CSVVoucherReader.disjoint(withRepeat), "\(shared) in lists \(from) and \(to)")
+      }
+    }
   }
 }

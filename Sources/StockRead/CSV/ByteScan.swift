@@ -6,7 +6,7 @@
 
 /// Whole-file scans a reader makes before it parses (line counts, stray carriage returns), eight bytes at a
 /// time or through the C library's `memchr`: byte by byte they took 60 ms of a 1M-voucher file's read, on
-/// one core, before the two halves were parsed on both.
+/// one core, before the parts were parsed on both.
 enum ByteScan {
   /// How many bytes of `b` are `byte`.
   /// - Complexity: O(n), eight bytes a step (a byte-equal test and an add per word; the sums added up once

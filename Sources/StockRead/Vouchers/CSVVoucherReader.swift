@@ -7,25 +7,30 @@ public enum CSVVoucherReader {
   /// The longest field accepted, in bytes.
   public static let maxFieldLength = 10_000
 
-  /// Reads a whole file, streaming its records once (a large file in two halves, one per core, when it
-  /// splits cleanly between vouchers; the result is the same).
+  /// Reads a whole file, streaming its records once (a large file in parts on both cores, when it splits
+  /// cleanly between vouchers; the result is the same).
   /// - Complexity: O(n) in the size of the file.
-  public static func read(bytes: [UInt8], file: String) -> VoucherFile { read(bytes: bytes, file: file, inHalves: true) }
+  public static func read(bytes: [UInt8], file: String) -> VoucherFile { read(bytes: bytes, file: file, inParts: true) }
 
   /// - Parameters:
-  ///   - inHalves: a large file may be read on both cores.
+  ///   - inParts: a large file may be read in parts on both cores (``readInParts(bytes:file:minimum:parts:)``).
   ///   - plain: a plain file (ASCII, no quotes) may be read over byte ranges (``readPlain``); false for
   ///     the general path alone (the tests compare the two).
-  ///   - halvesFrom: the smallest file read in halves (for the fuzzer, which reads small files in halves).
-  @_spi(Testing) public static func read(bytes: [UInt8], file: String, inHalves: Bool, plain: Bool = true, halvesFrom minimum: Int = 1 << 22) -> VoucherFile {
-    var result = readGrouped(bytes: bytes, file: file, inHalves: inHalves, plain: plain, halvesFrom: minimum)
+  ///   - partsFrom: the smallest file read in parts (for the fuzzer, which reads small files in parts).
+  ///   - parts: how many parts (nil: ``partCount(bytes:)``).
+  @_spi(Testing) public static func read(bytes: [UInt8], file: String, inParts: Bool, plain: Bool = true, partsFrom minimum: Int = 1 << 22, parts: Int? = nil) -> VoucherFile {
+    var result = readGrouped(bytes: bytes, file: file, inParts: inParts, plain: plain, partsFrom: minimum, parts: parts)
     result.numbersAreDistinct = true  // rows are grouped by number, whichever way the file was read
     return result
   }
 
-  private static func readGrouped(bytes: [UInt8], file: String, inHalves: Bool, plain: Bool, halvesFrom minimum: Int) -> VoucherFile {
-    if inHalves, let halves = readInParts(bytes: bytes, file: file, halves: true, minimum: minimum, plain: plain) { return halves }
-    if plain, let whole = readInParts(bytes: bytes, file: file, halves: false, plain: true) { return whole }
+  private static func readGrouped(bytes: [UInt8], file: String, inParts: Bool, plain: Bool, partsFrom minimum: Int, parts: Int?) -> VoucherFile {
+    if inParts, bytes.count >= minimum, sniff(bytes, file: file) == nil,
+      let read = readParts(bytes: bytes, file: file, plain: plain, parts: parts ?? partCount(bytes: bytes.count))
+    {
+      return read
+    }
+    if plain, let whole = readWhole(bytes: bytes, file: file, plain: true) { return whole }
     var result = VoucherFile(name: file)
     if let d = sniff(bytes, file: file) {
       result.diagnostics.append(d)
@@ -147,7 +152,7 @@ public enum CSVVoucherReader {
       builders[last].add(row, names: &names)
     }
 
-    /// The row count and the row problems (a file's halves in order, before any voucher's problems).
+    /// The row count and the row problems (a file's parts in order, before any voucher's problems).
     mutating func finish(into result: inout VoucherFile) {
       result.rowCount += count
       result.diagnostics += diagnostics
@@ -164,20 +169,28 @@ public enum CSVVoucherReader {
     }
   }
 
-  /// A large file without quotes, read as two halves on both cores, split at a line where the voucher
-  /// changes. nil when it does not qualify, or when a voucher has rows in both halves or a half fails to
-  /// parse (the sequential read then gives the file's exact result).
-  /// - Parameter minimum: smaller files are read in one pass (splitting does not pay below a few MB).
-  static func readInHalves(bytes: [UInt8], file: String, minimum: Int = 1 << 22) -> VoucherFile? {
-    readInParts(bytes: bytes, file: file, halves: true, minimum: minimum, plain: true)
+  /// A large file without quotes, read in parts on both cores, split at lines where the voucher changes.
+  /// nil when it does not qualify, or when a voucher has rows in two parts or a part fails to parse (the
+  /// sequential read then gives the file's exact result).
+  /// - Parameters:
+  ///   - minimum: smaller files are read in one pass (splitting does not pay below a few MB).
+  ///   - parts: how many parts (nil: ``partCount(bytes:)``).
+  ///   - plain: whether parts that are plain are read over byte ranges (``readPlain``); false for the
+  ///     general path alone.
+  static func readInParts(bytes: [UInt8], file: String, minimum: Int = 1 << 22, parts: Int? = nil, plain: Bool = true) -> VoucherFile? {
+    guard bytes.count >= minimum, sniff(bytes, file: file) == nil else { return nil }
+    return readParts(bytes: bytes, file: file, plain: plain, parts: parts ?? partCount(bytes: bytes.count))
   }
 
-  /// A file without quotes read after its header: in two halves (see ``readInHalves``), or, when `halves`
-  /// is false, whole, if it is plain (``CSVParser/isPlain(_:)``). Halves are read plainly when the file is plain.
-  static func readInParts(bytes: [UInt8], file: String, halves: Bool, minimum: Int = 1 << 22, plain readsPlain: Bool) -> VoucherFile? {
-    let n = bytes.count
-    guard !halves || n >= minimum, sniff(bytes, file: file) == nil else { return nil }
-    if halves { return readHalves(bytes: bytes, file: file, plain: readsPlain) }
+  /// How many parts a file of `n` bytes is read in (``readParts(bytes:file:plain:parts:)``): eight, so that
+  /// the two threads, taking the parts in turn, end within half a part of each other (in two halves, the
+  /// one begun late — behind the file's hash, or Dispatch making its thread — ended 0.5–9 ms after the
+  /// other at 100k vouchers, one core idle meanwhile), and fewer for a file under 4 MB.
+  static func partCount(bytes n: Int) -> Int { max(2, min(8, n >> 19)) }
+
+  /// A plain file read whole after its header (``CSVParser/isPlain(_:)``): nil when it is not plain.
+  static func readWhole(bytes: [UInt8], file: String, plain readsPlain: Bool) -> VoucherFile? {
+    guard sniff(bytes, file: file) == nil else { return nil }
     let plain = readsPlain && bytes.withUnsafeBufferPointer { CSVParser.isPlain($0) }
     // Lines end in LF or CRLF (a bare CR also ends a record and a line for the parser, which the line
     // numbers here, counting LFs, would miss).
@@ -193,7 +206,7 @@ public enum CSVVoucherReader {
     return result
   }
 
-  /// The header of a file read in parts (``readInParts(bytes:file:halves:minimum:plain:)``): the position
+  /// The header of a file read in parts or whole (``readParts(bytes:file:plain:parts:)``, ``readWhole(bytes:file:plain:)``): the position
   /// of the LF that ends it, the file's result with the header entered, its columns and the voucher
   /// number's column. nil — the file then takes the general reading — when the file begins with a BOM or
   /// a line break or has no LF, or its header has a quote or a bare CR (checked as the parts check theirs),
@@ -211,9 +224,9 @@ public enum CSVVoucherReader {
     return (headerEnd, result, columns, noColumn)
   }
 
-  /// What a half of a file read on its own core gives (``readHalves(bytes:file:plain:)``): its rows'
+  /// What a part of a file read on its own gives (``readParts(bytes:file:plain:parts:)``): its rows'
   /// count and problems, its vouchers and their problems in order, its numbers' hashes sorted.
-  struct Half: Sendable {
+  struct Part: Sendable {
     var rowCount = 0
     /// Vouchers begun (with those whose first row made none).
     var voucherCount = 0
@@ -223,12 +236,14 @@ public enum CSVVoucherReader {
     var hashes: [UInt64] = []
   }
 
-  /// The halves of ``readInParts(bytes:file:halves:minimum:plain:)``. Only the header and the split are
-  /// found before the halves start: each half then checks its own bytes (plain or without a quote, no bare
-  /// CR), the second counts the first's lines (its first line number), and each makes its vouchers, on
-  /// its own core (scanned whole and gathered on one, they were a tenth of reading a file, the other
-  /// core idle).
-  private static func readHalves(bytes: [UInt8], file: String, plain readsPlain: Bool) -> VoucherFile? {
+  /// The parts of ``readInParts(bytes:file:minimum:parts:)``. Only the header and the splits are found
+  /// before the parts start; then, on both cores, each part's lines are counted (the line each part begins
+  /// at), and each part checks its own bytes (plain or without a quote, no bare CR) and makes its vouchers,
+  /// the threads taking the parts in turn (scanned whole and gathered on one, they were a tenth of reading
+  /// a file, the other core idle). nil when the file does not split (a voucher of more than 10,000 rows
+  /// at every split, or too few lines), or a part does not read, or two parts share a voucher number.
+  /// - Parameter wanted: how many parts at most.
+  private static func readParts(bytes: [UInt8], file: String, plain readsPlain: Bool, parts wanted: Int) -> VoucherFile? {
     let n = bytes.count
     guard let head = partsHeader(bytes, file: file) else { return nil }
     var result = head.result
@@ -246,42 +261,52 @@ public enum CSVVoucherReader {
       }
       return field == noColumn ? bytes[from..<end] : []
     }
-    // The split: the first line after the middle whose voucher is not the one of the line before it.
-    let middle: Int = (headerEnd + 1 + n) / 2
-    guard let middleBreak = bytes[middle..<n].firstIndex(of: 10) else { return nil }
-    var split: Int = middleBreak + 1
-    var before: Int = 0
-    if let previousBreak = bytes[0..<middleBreak].lastIndex(of: 10) { before = previousBreak + 1 }
-    var tries = 0
-    while split < n && voucherNo(at: before) == voucherNo(at: split) {
-      tries += 1
-      guard tries < 10_000, let next = bytes[split..<n].firstIndex(of: 10) else { return nil }
-      before = split
-      split = next + 1
+    /// Where a part begins after the byte `target`: the first line after the one holding it whose voucher
+    /// is not the one of the line before it; nil when there is none.
+    func split(after target: Int) -> Int? {
+      guard let lineBreak = bytes[target..<n].firstIndex(of: 10) else { return nil }
+      var split = lineBreak + 1
+      var before = headerEnd + 1
+      if let previousBreak = bytes[0..<lineBreak].lastIndex(of: 10) { before = previousBreak + 1 }
+      var tries = 0
+      while split < n && voucherNo(at: before) == voucherNo(at: split) {
+        tries += 1
+        guard tries < 10_000, let next = bytes[split..<n].firstIndex(of: 10) else { return nil }
+        before = split
+        split = next + 1
+      }
+      return split < n ? split : nil
     }
-    guard split < n else { return nil }
-    let parts = [(headerEnd + 1)..<split, split..<n]
+    var starts = [headerEnd + 1]
+    for k in 1..<max(2, wanted) {
+      let target = headerEnd + 1 + (n - headerEnd - 1) * k / wanted
+      guard let s = split(after: max(target, starts[starts.count - 1])) else { break }
+      starts.append(s)
+    }
+    guard starts.count >= 2 else { return nil }
+    let ranges = starts.indices.map { starts[$0]..<($0 + 1 < starts.count ? starts[$0 + 1] : n) }
+    // The lines of each part, on both cores: where the next part's lines begin (and room for its rows).
+    let lineCounts = Parallel.map(ranges, minimum: 0) { r in bytes.withUnsafeBufferPointer { ByteScan.count(10, in: UnsafeBufferPointer(rebasing: $0[r])) } }
+    var lineStarts = [2]
+    for c in lineCounts.dropLast() { lineStarts.append(lineStarts[lineStarts.count - 1] + c) }
+    let firstLines = lineStarts
     let names = result.header
-    let halves = Parallel.map([0, 1], minimum: 0) { h -> Half? in
-      bytes.withUnsafeBufferPointer { buf -> Half? in
-        let part = UnsafeBufferPointer(rebasing: buf[parts[h]])
+    let read = Parallel.map(Array(ranges.indices), minimum: 0) { k -> Part? in
+      bytes.withUnsafeBufferPointer { buf -> Part? in
+        let part = UnsafeBufferPointer(rebasing: buf[ranges[k]])
         // The part's own checks (a part ends with its LF: a CR before it is not bare; the file's last
-        // byte is the second part's).
+        // byte is the last part's).
         let plain = readsPlain && CSVParser.isPlain(part)
         guard plain || !part.contains(34), !ByteScan.hasBareCR(part) else { return nil }
-        // Lines: the first part's, counted by both (the first for room, the second for its first line).
-        let firstLines = 1 + ByteScan.count(10, in: UnsafeBufferPointer(rebasing: buf[parts[0]]))
-        let lines = h == 0 ? firstLines : parts[1].count * firstLines / max(1, parts[0].count) + parts[1].count / 64 + 16
-        // Each half reads its own copy of the column map: the two would otherwise retain and release one
-        // shared array for every record, contending for its reference count.
+        // Each part reads its own copy of the column map: the threads would otherwise retain and release
+        // one shared array for every record, contending for its reference count.
         let columns = columns.map { $0 }
-        var rows = Rows(file: file, lines: lines, checksRepeatsAfter: true)
-        let firstLine = h == 0 ? 2 : 1 + firstLines
+        var rows = Rows(file: file, lines: lineCounts[k] + 1, checksRepeatsAfter: true)
         if plain {
-          readPlain(part, firstLine: firstLine, columns: columns, header: names, into: &rows)
+          readPlain(part, firstLine: firstLines[k], columns: columns, header: names, into: &rows)
         } else {
           do throws(Diagnostic) {
-            try CSVParser.forEachRecord(part, file: file, firstLine: firstLine) { rec in
+            try CSVParser.forEachRecord(part, file: file, firstLine: firstLines[k]) { rec in
               if !rec.isBlank { rows.add(rec, columns: columns, header: names) }
             }
           } catch {
@@ -290,24 +315,64 @@ public enum CSVVoucherReader {
         }
         guard rows.hashesAreDistinct() else { return nil }
         // The vouchers taken out of their builders here, on this core, the builders let go with them.
-        var half = Half(rowCount: rows.count, voucherCount: rows.builders.count, rowDiagnostics: rows.diagnostics, hashes: rows.builderHashes)
-        half.vouchers.reserveCapacity(rows.builders.count)
+        var p = Part(rowCount: rows.count, voucherCount: rows.builders.count, rowDiagnostics: rows.diagnostics, hashes: rows.builderHashes)
+        p.vouchers.reserveCapacity(rows.builders.count)
         for i in rows.builders.indices {
-          half.voucherDiagnostics += rows.builders[i].diagnostics
-          if let v = rows.builders[i].voucher.take() { half.vouchers.append(v) }
+          p.voucherDiagnostics += rows.builders[i].diagnostics
+          if let v = rows.builders[i].voucher.take() { p.vouchers.append(v) }
         }
         rows.builders = []
-        return half
+        return p
       }
     }
-    guard let first = halves[0], let second = halves[1], disjoint(first.hashes, second.hashes) else { return nil }
+    var parts: [Part] = []
+    parts.reserveCapacity(read.count)
+    for p in read {
+      guard let p else { return nil }
+      parts.append(p)
+    }
+    guard disjoint(parts.map(\.hashes)) else { return nil }
     // As one pass gives them: the rows' problems, then the vouchers' (each with its own), in file order.
-    result.rowCount = first.rowCount + second.rowCount
-    result.diagnostics += first.rowDiagnostics + second.rowDiagnostics + first.voucherDiagnostics + second.voucherDiagnostics
-    result.voucherCount = first.voucherCount + second.voucherCount
-    result.vouchers = first.vouchers
-    result.vouchers.append(contentsOf: second.vouchers)
+    for p in parts {
+      result.rowCount += p.rowCount
+      result.voucherCount += p.voucherCount
+      result.diagnostics += p.rowDiagnostics
+    }
+    for p in parts { result.diagnostics += p.voucherDiagnostics }
+    result.vouchers.reserveCapacity(parts.reduce(0) { $0 + $1.vouchers.count })
+    for p in parts { result.vouchers += p.vouchers }
     return result
+  }
+
+  /// Whether sorted lists of hashes, each without repeats, have none in common: on both cores, by ranges
+  /// of value (a sixteenth of the hashes each, found in every list by binary search), each range's hashes
+  /// of all lists sorted together and checked for neighbours that are equal.
+  /// - Complexity: O(n log(n / 16)) for n hashes in all, spread evenly.
+  static func disjoint(_ lists: [[UInt64]]) -> Bool {
+    guard lists.count > 2 else { return lists.count < 2 || disjoint(lists[0], lists[1]) }
+    let ranges = 16
+    return Parallel.map(Array(0..<ranges), minimum: 0) { r -> Bool in
+      let (from, to) = (UInt64(r) << 60, r + 1 < ranges ? UInt64(r + 1) << 60 : nil)
+      var merged: [UInt64] = []
+      for list in lists {
+        let start = lowerBound(list, from), end = to.map { lowerBound(list, $0) } ?? list.count
+        merged += list[start..<end]
+      }
+      merged.sort()
+      for k in merged.indices.dropFirst() where merged[k] == merged[k - 1] { return false }
+      return true
+    }.allSatisfy { $0 }
+  }
+
+  /// The first position in the sorted `list` whose hash is at least `value`.
+  /// - Complexity: O(log n).
+  static func lowerBound(_ list: [UInt64], _ value: UInt64) -> Int {
+    var (lo, hi) = (0, list.count)
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if list[mid] < value { lo = mid + 1 } else { hi = mid }
+    }
+    return lo
   }
 
   /// Whether two sorted lists of hashes have none in common.
