@@ -12,10 +12,16 @@ import StockStore
 /// the commit, which it outlasted (BENCHMARKS.md). Both write through ``HeadLedgers``; the result is what
 /// ``ReportWriter/render(_:out:)`` gives for the same replay (`RenderAheadEndToEndTests` compares it with `report` on the committed ledger).
 ///
-/// The replay hands over its arrays in place: ``publish(entries:gl:vouchers:)`` passes their storage and
-/// how much of it is final, and the renderer reads only that part, while the replay appends beyond it.
-/// Before an append would move an array's storage the replay calls ``drain()``, which returns once the
-/// renderer has read everything published (and holds no pointer into it).
+/// The replay hands over its arrays in place: ``publish(entries:entryCapacity:gl:glCapacity:vouchers:)``
+/// passes their storage and how much of it is final, and the renderer reads only that part, while the
+/// replay appends beyond it. Before an append would move an array's storage the replay calls ``drain()``,
+/// which returns once the renderer has read everything published (and holds no pointer into it).
+///
+/// The arrays are windows of a few megabytes, in a ring: a full window is closed (``closeWindow()``) and
+/// the replay goes on in another, while the renderer reads the closed ones in turn; a window is filled
+/// again once the renderer has read it (``waitUntilRead(windows:)``), its pages already in memory. (A
+/// window of a whole 100k run's entries and lines faulted in 27 MB of fresh pages, a tenth of a second of
+/// the renderer's core at 1M.)
 final class RenderAhead: @unchecked Sendable {
   private let masters: Masters
   private let out: String
@@ -23,23 +29,29 @@ final class RenderAhead: @unchecked Sendable {
   private let ledger: String
   private let condition = NSCondition()
   // Shared with the renderer, under `condition`:
-  /// Where the replay's arrays are (nil while they may move) and how many of their elements are final.
+  /// Where the replay's arrays are (nil while they may move) and how many of their elements are final:
+  /// the window the replay is filling.
   private var entries: UnsafePointer<StockLedgerEntry>?
   private var gl: UnsafePointer<GLEntry>?
   private var entryCount = 0, glCount = 0
   /// The arrays' capacities: how far the renderer may fault in pages ahead of the replay.
   private var entryCapacity = 0, glCapacity = 0
+  /// Windows the replay has closed (all their elements final) and the renderer has not read to their end,
+  /// oldest first; the renderer reads them before the one being filled.
+  private var closedWindows: [(entries: UnsafePointer<StockLedgerEntry>?, entryCount: Int, gl: UnsafePointer<GLEntry>?, glCount: Int)] = []
+  /// Closed windows the renderer has read to their end.
+  private var windowsRead = 0
   /// The vouchers of batch and serial entries published and not yet taken (the folds need them).
   private var vouchers: [(String, Voucher)] = []
+  /// Where the renderer is in the window it reads: the oldest closed one, or the one being filled.
   private var entriesRead = 0, glRead = 0
   private var planning: [StockKey: PlanningTotals]?
   private var cancelled = false
   /// The run's `stock.csv` and `gl.csv`, once the ledgers are written (before the aggregate reports).
   private var runFiles: PrewrittenRunFiles?
   private var runFilesReady = false
-  /// The replay's last windows of entries and GL lines, kept while the renderer reads them (``keep(_:_:)``).
-  private var keptEntries: [StockLedgerEntry] = []
-  private var keptGL: [GLEntry] = []
+  /// The replay's last windows of entries and GL lines, kept while the renderer reads them (``keep(_:)``).
+  private var kept: [([StockLedgerEntry], [GLEntry])] = []
   private var work: Background<ReportWriter.Rendered?>!
   /// The run's vouchers in the order of its `vouchers.csv` (arrival order), written to it while the
   /// renderer would otherwise wait (``VouchersFile``); the commit continues the file. A voucher of a batch
@@ -215,25 +227,36 @@ final class RenderAhead: @unchecked Sendable {
     let started = ThreadCPU.wall()
     defer { ThreadCPU.postingWaited += ThreadCPU.wall() - started }
     condition.lock()
-    while !cancelled && (entriesRead < entryCount || glRead < glCount) { condition.wait() }
+    while !cancelled && (!closedWindows.isEmpty || entriesRead < entryCount || glRead < glCount) { condition.wait() }
     (entries, gl) = (nil, nil)
     condition.unlock()
   }
 
-  /// Keeps the replay's last windows of entries and GL lines for as long as the renderer reads them: the
-  /// replay keeps only their counts (``Replay/streamsEntries``) and is gone before the renderer has caught up.
-  func keep(_ entries: [StockLedgerEntry], _ gl: [GLEntry]) {
+  /// The window being filled is full (everything in it published): the renderer reads it after the
+  /// windows closed before it, and the replay goes on in another (published as it fills).
+  func closeWindow() {
     condition.lock()
-    (keptEntries, keptGL) = (entries, gl)
+    closedWindows.append((entries, entryCount, gl, glCount))
+    (entries, entryCount, entryCapacity, gl, glCount, glCapacity) = (nil, 0, 0, nil, 0, 0)
     condition.unlock()
   }
 
-  /// The replay refills its entries and GL lines from the start (it has called ``drain()``: everything
-  /// published was read): the renderer reads them from the start again.
-  func rewind() {
+  /// Returns once the renderer has read `n` closed windows to their end (the replay may then fill the
+  /// `n`-th again), or the renderer was cancelled.
+  func waitUntilRead(windows n: Int) {
+    let started = ThreadCPU.wall()
+    defer { ThreadCPU.postingWaited += ThreadCPU.wall() - started }
     condition.lock()
-    precondition(cancelled || (entriesRead == entryCount && glRead == glCount), "entries and lines are rewound once read")
-    (entryCount, entriesRead, glCount, glRead) = (0, 0, 0, 0)
+    while !cancelled && windowsRead < n { condition.wait() }
+    condition.unlock()
+  }
+
+  /// Keeps the replay's last windows of entries and GL lines (those closed and not yet read, and the one
+  /// it was filling) for as long as the renderer reads them: the replay keeps only their counts
+  /// (``Replay/streamsEntries``) and is gone before the renderer has caught up.
+  func keep(_ windows: [([StockLedgerEntry], [GLEntry])]) {
+    condition.lock()
+    kept = windows
     condition.unlock()
   }
 
@@ -307,8 +330,8 @@ final class RenderAhead: @unchecked Sendable {
     var glAhead = PopulateAhead<GLEntry>(bytes: RenderAhead.populateWindow)
     while true {
       condition.lock()
-      // Where reading resumes: shared, as the replay rewinds its windows (``rewind()``).
-      while !cancelled && planning == nil && entryCount == entriesRead && glCount == glRead {
+      // Where reading resumes: shared, as the replay closes its windows (``closeWindow()``).
+      while !cancelled && planning == nil && closedWindows.isEmpty && entryCount == entriesRead && glCount == glRead {
         // Nothing to render yet: the run's vouchers are written meanwhile, a slice at a time (until one has
         // to wait for its posting: then for the next hand-over).
         if hasVouchersToWrite {
@@ -319,30 +342,34 @@ final class RenderAhead: @unchecked Sendable {
           writingVouchers = false
           condition.broadcast()
           if wrote { continue }
-          if cancelled || planning != nil || entryCount != entriesRead || glCount != glRead { continue }
+          if cancelled || planning != nil || !closedWindows.isEmpty || entryCount != entriesRead || glCount != glRead { continue }
         }
         let started = ThreadCPU.wall()
         condition.wait()
         ThreadCPU.renderingWaited += ThreadCPU.wall() - started
       }
       if cancelled {
-        (keptEntries, keptGL) = ([], [])
+        kept = []
         condition.unlock()
         ledgers.discard()
         vouchersFile?.discard()
         return nil
       }
       let (e0, g0) = (entriesRead, glRead)
-      let (e, e1, g, g1, done) = (entries, entryCount, gl, glCount, planning != nil && entryCount == e0 && glCount == g0)
-      let (eCapacity, gCapacity) = (entryCapacity, glCapacity)
+      // The oldest window closed and not read to its end, else the one being filled.
+      let closed = closedWindows.first
+      let (e, e1, g, g1) = closed ?? (entries, entryCount, gl, glCount)
+      let done = planning != nil && closed == nil && entryCount == e0 && glCount == g0
+      let filling = (entries: entries, entryCount: entryCount, entryCapacity: entryCapacity, gl: gl, glCount: glCount, glCapacity: glCapacity)
       for (no, v) in vouchers { byNumber[no] = v }
       vouchers.removeAll()
       condition.unlock()
       if done { break }
       // The pages the replay will write next, faulted in here (the arrays cannot move before this
-      // hand-over is read): a few megabytes ahead, so the posting core does not stop to zero them.
-      entriesAhead.advance(e, count: e1, capacity: eCapacity)
-      glAhead.advance(g, count: g1, capacity: gCapacity)
+      // hand-over is read): a few megabytes ahead in the window being filled, so the posting core does not
+      // stop to zero them (a window filled again has its pages: the call finds them there).
+      entriesAhead.advance(filling.entries, count: filling.entryCount, capacity: filling.entryCapacity)
+      glAhead.advance(filling.gl, count: filling.glCount, capacity: filling.glCapacity)
       if let e { ledgers.add(entries: UnsafeBufferPointer(rebasing: UnsafeBufferPointer(start: e, count: e1)[e0..<e1])) { byNumber[$0] } }
       if let g { ledgers.add(gl: UnsafeBufferPointer(rebasing: UnsafeBufferPointer(start: g, count: g1)[g0..<g1])) }
       // Read by the folds: with no voucher left to write (all written, or the file dropped), nothing
@@ -350,12 +377,18 @@ final class RenderAhead: @unchecked Sendable {
       condition.lock()
       if !hasVouchersToWrite && !byNumber.isEmpty { byNumber.removeAll(keepingCapacity: true) }
       (entriesRead, glRead) = (e1, g1)
+      if closed != nil {
+        // Read to its end: the replay may fill it again; the next window is read from its start.
+        closedWindows.removeFirst()
+        (entriesRead, glRead) = (0, 0)
+        windowsRead += 1
+      }
       condition.broadcast()
       condition.unlock()
     }
     var r = ledgers.finish()
     condition.lock()
-    (keptEntries, keptGL) = ([], [])  // read: the windows are freed
+    kept = []  // read: the windows are freed
     // (The vouchers begun stay here until the commit takes them, ``takeVouchersFile()``.)
     (runFiles, runFilesReady) = (r.runFiles, true)  // given to the commit from here (prewrittenRunFiles)
     r.runFiles = nil

@@ -152,7 +152,8 @@ struct Replay {
   var posted = PostedList()
   /// Every posted voucher's stock ledger entries, in posting order: one array for the whole replay, which
   /// a run hands on as it is (no copy per stage) — but for a replay whose head reports are rendered
-  /// ahead (``streamsEntries``), where it is a window the renderer reads and the replay then refills.
+  /// ahead (``streamsEntries``), where it is the window being filled, of a ring the renderer reads in turn
+  /// (``RenderAhead``).
   var entries: [StockLedgerEntry] = []
   /// Entries posted in all: `entries.count`, plus those of the windows already rendered and dropped.
   private(set) var entryCount = 0
@@ -200,6 +201,9 @@ struct Replay {
       gl.reserveCapacity(streamsEntries ? min(2 * rows + 2 * timeline.count, Replay.glWindow) : 2 * rows + 2 * timeline.count)
     }
     var tracked: [(String, Voucher)] = []
+    // The windows closed and handed to the renderer, oldest first (``RenderAhead``), and how many were.
+    var ring: [([StockLedgerEntry], [GLEntry])] = []
+    var windowsClosed = 0
     // The renderer reads the arrays in place: they may move only once it has read what it was given.
     if let ahead { engine.beforeGrowing = { ahead.drain() } }
     /// Hands the entries and GL lines posted so far to the renderer.
@@ -231,16 +235,28 @@ struct Replay {
       guard let v = upcoming[n & 7] else { preconditionFailure("the voucher posting next was read") }
       if n + 3 < count { positions[(n + 3) & 7] = engine.prefetch(positions: hashes[(n + 3) & 7]) }
       if n + 1 < count { engine.prefetch(queues: positions[(n + 1) & 7]) }
-      // A full window of entries or GL lines, between two vouchers: once the renderer has read both, they
-      // are refilled from the start (their pages already faulted in and in cache).
+      // A full window of entries or GL lines, between two vouchers: closed, and the replay goes on in the
+      // next of the ring: a new one while the ring is not full, else the oldest, once the renderer has read
+      // it (its pages already faulted in).
       if let ahead,
         (entries.count + Replay.entryRoom > entries.capacity && !entries.isEmpty) || (gl.count + Replay.glRoom > gl.capacity && !gl.isEmpty)
       {
         handOver(ahead)
-        ahead.drain()
-        ahead.rewind()
-        entries.removeAll(keepingCapacity: true)
-        gl.removeAll(keepingCapacity: true)
+        ahead.closeWindow()
+        windowsClosed += 1
+        ring.append((entries, gl))
+        if ring.count < Replay.windows {
+          (entries, gl) = ([], [])
+          if !Replay.reservesNothing {
+            entries.reserveCapacity(Replay.entryWindow)
+            gl.reserveCapacity(Replay.glWindow)
+          }
+        } else {
+          ahead.waitUntilRead(windows: windowsClosed - ring.count + 1)
+          (entries, gl) = ring.removeFirst()
+          entries.removeAll(keepingCapacity: true)
+          gl.removeAll(keepingCapacity: true)
+        }
       }
       let e = entries.count, g = gl.count, d = engine.documentsSet
       // Its own hashes, made five vouchers ago for the prefetch (none for the first five).
@@ -261,18 +277,22 @@ struct Replay {
       upcoming[n & 7] = nil
     }
     // The renderer may still be reading the last windows when the replay is gone: it keeps them.
-    if let ahead { ahead.keep(entries, gl) }
+    if let ahead { ahead.keep(ring + [(entries, gl)]) }
     state = engine.state
   }
 
-  /// Entries in the window of a replay rendered ahead: 18 MB, refilled about nine times at a million vouchers.
-  static let entryWindow = 1 << 17
+  /// Entries in a window of a replay rendered ahead (2.4 MB; the ring is ``windows`` of them): a 100k run
+  /// fills seven, and posts in the first four fresh pages (in one window of 18 MB, 15 MB of them).
+  static let entryWindow = testWindow ?? 1 << 14
+  /// Windows in the ring: how far the replay may post ahead of the renderer (about 40,000 vouchers) before
+  /// it waits for the renderer to read the oldest.
+  static let windows = 4
   /// Room left in the window below which the next voucher starts a new one (a voucher with more entries
   /// than that grows the window instead, after the renderer has read it).
-  static let entryRoom = 256
-  /// GL lines in the window of a replay rendered ahead (16 MB), and the room below which it is refilled.
-  static let glWindow = 1 << 18
-  static let glRoom = 512
+  static let entryRoom = min(256, entryWindow / 8)
+  /// GL lines in a window of a replay rendered ahead (2 MB), and the room below which another is begun.
+  static let glWindow = testWindow.map { 2 * $0 } ?? 1 << 15
+  static let glRoom = min(512, glWindow / 8)
 
   /// Asks for the vouchers the replay posts next to be brought into cache while it posts this one: a run
   /// from scratch meets each voucher cold (a million of them were read long before), and every first touch
@@ -326,6 +346,9 @@ struct Replay {
   /// For tests (`STOCKLEDGER_TEST_NO_RESERVE=1`): the arrays start without room and move as they grow, so
   /// a ``RenderAhead`` is drained before nearly every hand-over.
   static let reservesNothing = ProcessInfo.processInfo.environment["STOCKLEDGER_TEST_NO_RESERVE"] == "1"
+  /// Entries in a window for tests (`STOCKLEDGER_TEST_WINDOW`; GL lines twice as many), so that a small run
+  /// goes round the ring of windows.
+  static let testWindow = ProcessInfo.processInfo.environment["STOCKLEDGER_TEST_WINDOW"].flatMap { Int($0) }
 
   /// The item-warehouses a voucher moves.
   static func stockKeys(_ v: Voucher) -> Set<StockKey> { Set(stockKeys(v, original: { _ in [] })) }
