@@ -17,6 +17,24 @@ import TestSupport
     #expect(NameTable([String: Int]()).value("x") == nil)
   }
 
+  /// Interned names are found by their boxes: every name of tables of every size (their slots for boxes
+  /// filling, probing past each other), names not there, the empty name and names the table leaves to the
+  /// dictionary answer as lookups by bytes do, and so do names interned before the table was made.
+  @Test(arguments: [1, 7, 9, 100, 3000]) func internedNamesAreFoundByTheirBoxes(count: Int) {
+    let before = (0..<count).map { InternedName("BOX\($0)") }  // interned first: the table finds the same boxes
+    var table: [String: Int] = [:]
+    for i in 0..<count { table["BOX\(i)"] = i }
+    table["caf\u{E9}"] = -1
+    let names = NameTable(table)
+    for i in 0..<count {
+      #expect(names.value(before[i]) == i && names.value(InternedName("BOX\(i)")) == i, "BOX\(i)")
+      #expect(names.part(of: before[i]) { $0 * 2 } == 2 * i)
+    }
+    for missing in ["BOX\(count)", "BOX", "", "caf\u{E9}", "box0"] {
+      #expect(names.value(InternedName(missing)) == nil && names.value(InternedName(missing)) == names.value(missing), "\(missing)")
+    }
+  }
+
   /// A lookup given the hash the prefetch made of the name (the posting core's first row) answers as one
   /// that hashes it; and a key given its names' hash is the key made from the names.
   @Test func lookupsGivenTheirHashAnswerAsTheOthers() {
