@@ -79,6 +79,20 @@ final class RenderAhead: @unchecked Sendable {
   /// Vouchers written between two looks at whether the replay handed something over (~0.1 ms).
   static let voucherSlice = 256
 
+  /// For tests (`STOCKLEDGER_TEST_RENDER_LATE`): the renderer reads nothing before the replay has posted
+  /// and the commit has taken the run's vouchers (it writes them meanwhile), then every window the replay
+  /// closed (the ring then grows without bound: ``Replay/windows``), as a renderer far behind the replay
+  /// would at the end of a run.
+  static let testRendersLate = ProcessInfo.processInfo.environment["STOCKLEDGER_TEST_RENDER_LATE"] == "1"
+
+  /// Whether the renderer has nothing to read yet (under `condition`): nothing handed over that it has not
+  /// read, and the replay still posting (for ``testRendersLate``: the replay still posting, or the run's
+  /// vouchers not yet taken).
+  private var waitsToRead: Bool {
+    if RenderAhead.testRendersLate { return planning == nil || !vouchersTaken }
+    return planning == nil && closedWindows.isEmpty && entryCount == entriesRead && glCount == glRead
+  }
+
   /// Vouchers between two hand-overs: a few hundred kilobytes of entries each time.
   static let stride = 1024
   /// How far ahead of the replay the renderer faults in the arrays' pages: between one and two of these.
@@ -238,6 +252,9 @@ final class RenderAhead: @unchecked Sendable {
     condition.lock()
     closedWindows.append((entries, entryCount, gl, glCount))
     (entries, entryCount, entryCapacity, gl, glCount, glCapacity) = (nil, 0, 0, nil, 0, 0)
+    // The renderer may be waiting, having read all of the window: it pops it (the replay may be about to
+    // wait for that, ``drain()``).
+    condition.broadcast()
     condition.unlock()
   }
 
@@ -287,6 +304,7 @@ final class RenderAhead: @unchecked Sendable {
     defer { condition.unlock() }
     while writingVouchers { condition.wait() }
     vouchersTaken = true
+    condition.broadcast()
     guard let file = vouchersFile else { return nil }
     vouchersFile = nil
     guard let resolved, wroteResolvedAsPosted(resolved) else {
@@ -331,7 +349,7 @@ final class RenderAhead: @unchecked Sendable {
     while true {
       condition.lock()
       // Where reading resumes: shared, as the replay closes its windows (``closeWindow()``).
-      while !cancelled && planning == nil && closedWindows.isEmpty && entryCount == entriesRead && glCount == glRead {
+      while !cancelled && waitsToRead {
         // Nothing to render yet: the run's vouchers are written meanwhile, a slice at a time (until one has
         // to wait for its posting: then for the next hand-over).
         if hasVouchersToWrite {
@@ -342,7 +360,7 @@ final class RenderAhead: @unchecked Sendable {
           writingVouchers = false
           condition.broadcast()
           if wrote { continue }
-          if cancelled || planning != nil || !closedWindows.isEmpty || entryCount != entriesRead || glCount != glRead { continue }
+          if cancelled || !waitsToRead { continue }
         }
         let started = ThreadCPU.wall()
         condition.wait()
@@ -370,12 +388,19 @@ final class RenderAhead: @unchecked Sendable {
       // stop to zero them (a window filled again has its pages: the call finds them there).
       entriesAhead.advance(filling.entries, count: filling.entryCount, capacity: filling.entryCapacity)
       glAhead.advance(filling.gl, count: filling.glCount, capacity: filling.glCapacity)
-      if let e { ledgers.add(entries: UnsafeBufferPointer(rebasing: UnsafeBufferPointer(start: e, count: e1)[e0..<e1])) { byNumber[$0] } }
+      if let e {
+        ledgers.add(entries: UnsafeBufferPointer(rebasing: UnsafeBufferPointer(start: e, count: e1)[e0..<e1])) { no in
+          let v = byNumber[no]
+          assert(v != nil, "the voucher of a batch or serial entry is handed over with it, and kept until it is read")
+          return v
+        }
+      }
       if let g { ledgers.add(gl: UnsafeBufferPointer(rebasing: UnsafeBufferPointer(start: g, count: g1)[g0..<g1])) }
       // Read by the folds: with no voucher left to write (all written, or the file dropped), nothing
-      // looks them up again.
+      // looks them up again — once everything handed over with them is read: a closed window read, the
+      // vouchers taken with it may be those of entries in the windows after it.
       condition.lock()
-      if !hasVouchersToWrite && !byNumber.isEmpty { byNumber.removeAll(keepingCapacity: true) }
+      if closed == nil && !hasVouchersToWrite && !byNumber.isEmpty { byNumber.removeAll(keepingCapacity: true) }
       (entriesRead, glRead) = (e1, g1)
       if closed != nil {
         // Read to its end: the replay may fill it again; the next window is read from its start.

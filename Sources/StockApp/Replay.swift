@@ -286,7 +286,7 @@ struct Replay {
   static let entryWindow = testWindow ?? 1 << 14
   /// Windows in the ring: how far the replay may post ahead of the renderer (about 40,000 vouchers) before
   /// it waits for the renderer to read the oldest.
-  static let windows = 4
+  static let windows = RenderAhead.testRendersLate ? Int.max : 4
   /// Room left in the window below which the next voucher starts a new one (a voucher with more entries
   /// than that grows the window instead, after the renderer has read it).
   static let entryRoom = min(256, entryWindow / 8)
