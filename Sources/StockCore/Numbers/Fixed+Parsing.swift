@@ -47,6 +47,14 @@ extension Fixed {
     }
     guard digits > 0 else { return nil }
     if seenDot && fractionDigits == 0 { return nil }
+    if integer <= 9_000_000_000 {
+      // The usual number in 64-bit arithmetic: at most 9 × 10¹⁸ + 10⁹ − 1 units (the fraction's digits
+      // times the power that makes them nine are below 10⁹), without Int128's checked products.
+      var scale = 1
+      for _ in fractionDigits..<Fixed.scale { scale &*= 10 }
+      let raw = integer &* 1_000_000_000 &+ fraction &* scale
+      return Fixed(raw: Int128(negative ? -raw : raw))
+    }
     var raw = Int128(integer) * Fixed.unit + Int128(fraction) * Fixed.pow10(Fixed.scale - fractionDigits)
     if negative { raw = -raw }
     return Fixed(raw: raw)
