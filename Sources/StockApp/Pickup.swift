@@ -12,6 +12,12 @@ struct InboxFile {
   var path: String
   var size: Int
   var mtime: timespec
+
+  /// True when the file still has the size and modification time it had when it was listed.
+  var isUnchanged: Bool {
+    var st = stat()
+    return lstat(path, &st) == 0 && Int(st.st_size) == size && st.st_mtim.tv_sec == mtime.tv_sec && st.st_mtim.tv_nsec == mtime.tv_nsec
+  }
 }
 
 /// A file taken from the inbox: where it is, the SHA-256 of the bytes read, and the size and modification
@@ -24,10 +30,7 @@ struct PickedFile {
   var mtime: timespec
 
   /// True when the file still has the size and modification time it had when it was listed.
-  var isUnchanged: Bool {
-    var st = stat()
-    return lstat(path, &st) == 0 && Int(st.st_size) == size && st.st_mtim.tv_sec == mtime.tv_sec && st.st_mtim.tv_nsec == mtime.tv_nsec
-  }
+  var isUnchanged: Bool { InboxFile(name: name, path: path, size: size, mtime: mtime).isUnchanged }
 }
 
 extension PickedFile {
@@ -75,7 +78,7 @@ enum Pickup {
     } else {
       return .failure(LeftInInbox(note: "\(f.name): cannot be read (\(String(cString: strerror(errno)))); left in the inbox"))
     }
-    guard count == f.size, PickedFile(f, sha256: "").isUnchanged else {
+    guard count == f.size, f.isUnchanged else {
       return .failure(LeftInInbox(note: "\(f.name): changed while it was read (still being written?); left for the next run"))
     }
     return .success(Loaded(listed: f, bytes: bytes, digest: digest))

@@ -284,8 +284,8 @@ struct Replay {
   /// Entries in a window of a replay rendered ahead (2.4 MB; the ring is ``windows`` of them): a 100k run
   /// fills seven, and posts in the first four fresh pages (in one window of 18 MB, 15 MB of them).
   static let entryWindow = testWindow ?? 1 << 14
-  /// Windows in the ring: how far the replay may post ahead of the renderer (about 40,000 vouchers) before
-  /// it waits for the renderer to read the oldest.
+  /// Windows in the ring: how far the replay may post ahead of the renderer (three to four windows, some
+  /// 50,000 vouchers of the gen.py workload) before it waits for the renderer to read the oldest.
   static let windows = RenderAhead.testRendersLate ? Int.max : 4
   /// Room left in the window below which the next voucher starts a new one (a voucher with more entries
   /// than that grows the window instead, after the renderer has read it).

@@ -13,7 +13,7 @@ public enum CSVVoucherReader {
   public static func read(bytes: [UInt8], file: String) -> VoucherFile { read(bytes: bytes, file: file, inParts: true) }
 
   /// - Parameters:
-  ///   - inParts: a large file may be read in parts on both cores (``readInParts(bytes:file:minimum:parts:)``).
+  ///   - inParts: a large file may be read in parts on both cores (``readInParts(bytes:file:minimum:parts:plain:)``).
   ///   - plain: a plain file (ASCII, no quotes) may be read over byte ranges (``readPlain``); false for
   ///     the general path alone (the tests compare the two).
   ///   - partsFrom: the smallest file read in parts (for the fuzzer, which reads small files in parts).
@@ -236,7 +236,7 @@ public enum CSVVoucherReader {
     var hashes: [UInt64] = []
   }
 
-  /// The parts of ``readInParts(bytes:file:minimum:parts:)``. Only the header and the splits are found
+  /// The parts of ``readInParts(bytes:file:minimum:parts:plain:)``. Only the header and the splits are found
   /// before the parts start; then, on both cores, each part's lines are counted (the line each part begins
   /// at), and each part checks its own bytes (plain or without a quote, no bare CR) and makes its vouchers,
   /// the threads taking the parts in turn (scanned whole and gathered on one, they were a tenth of reading
