@@ -310,7 +310,7 @@ struct Check {
         fail(.notPositive, line: line, "qty", "qty must be greater than 0 (the voucher type gives the direction), not \(qty)")
       }
       if !qty.hasAtMost(places: floatPrecision) {
-        fail(.precision, line: line, "qty", "qty \(qty) has more decimals than float_precision \(company.floatPrecision) allows")
+        fail(.precision, line: line, "qty", "qty \(qty) has more decimals than float_precision \(floatPrecision) allows")
       }
     } else if type != .stockReconciliation {
       fail(.required, line: line, "qty", "qty is required")

@@ -29,9 +29,12 @@ import TestSupport
     for i in 0..<count {
       #expect(names.value(before[i]) == i && names.value(InternedName("BOX\(i)")) == i, "BOX\(i)")
       #expect(names.part(of: before[i]) { $0 * 2 } == 2 * i)
+      // Found by the box, not by the bytes the lookup would fall back on: the entry holds the name's value.
+      #expect(names.boxPosition(of: before[i]).map { names.value(entryAt: $0) } == i, "BOX\(i) by its box")
     }
     for missing in ["BOX\(count)", "BOX", "", "caf\u{E9}", "box0"] {
       #expect(names.value(InternedName(missing)) == nil && names.value(InternedName(missing)) == names.value(missing), "\(missing)")
+      #expect(names.boxPosition(of: InternedName(missing)) == nil, "\(missing) by its box")
     }
   }
 

@@ -98,21 +98,27 @@ public struct NameTable<Value: Sendable>: Sendable {
   /// The entry of an interned name: by its box, else (a name whose box is not one of the table's: none
   /// of its names, but looked for as the other lookups are) by its bytes.
   @inline(__always) private func position(of name: InternedName) -> Int? {
+    boxPosition(of: name) ?? name.withUTF8 { position(of: $0, hash: name.tableHash) }
+  }
+
+  /// The value of the entry at `position` (for the tests, with ``boxPosition(of:)``).
+  func value(entryAt position: Int) -> Value { values[position] }
+
+  /// The entry of an interned name found by its box alone (nil for the empty name, and for a name whose
+  /// box is none of the table's). Internal for the tests, which check that names are found this way.
+  @inline(__always) func boxPosition(of name: InternedName) -> Int? {
     let identity = name.identity
-    if identity != 0 {
-      let found: Int? = boxes.withUnsafeBufferPointer { boxes in
-        let mask = boxes.count - 1
-        var b = NameTable.boxSlot(identity, shift: boxShift)
-        while true {
-          let k = boxes[b]
-          if k == identity { return boxEntries.withUnsafeBufferPointer { Int($0[b]) } }
-          if k == 0 { return nil }
-          b = (b + 1) & mask
-        }
+    guard identity != 0 else { return nil }
+    return boxes.withUnsafeBufferPointer { boxes in
+      let mask = boxes.count - 1
+      var b = NameTable.boxSlot(identity, shift: boxShift)
+      while true {
+        let k = boxes[b]
+        if k == identity { return boxEntries.withUnsafeBufferPointer { Int($0[b]) } }
+        if k == 0 { return nil }
+        b = (b + 1) & mask
       }
-      if let found { return found }
     }
-    return name.withUTF8 { position(of: $0, hash: name.tableHash) }
   }
 
   /// The hash a lookup of `name` starts from, for the prefetch steps below; nil when its bytes are not

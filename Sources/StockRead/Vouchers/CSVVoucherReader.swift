@@ -287,9 +287,7 @@ public enum CSVVoucherReader {
     let ranges = starts.indices.map { starts[$0]..<($0 + 1 < starts.count ? starts[$0 + 1] : n) }
     // The lines of each part, on both cores: where the next part's lines begin (and room for its rows).
     let lineCounts = Parallel.map(ranges, minimum: 0) { r in bytes.withUnsafeBufferPointer { ByteScan.count(10, in: UnsafeBufferPointer(rebasing: $0[r])) } }
-    var lineStarts = [2]
-    for c in lineCounts.dropLast() { lineStarts.append(lineStarts[lineStarts.count - 1] + c) }
-    let firstLines = lineStarts
+    let firstLines = lineCounts.dropLast().reduce(into: [2]) { $0.append($0[$0.count - 1] + $1) }
     let names = result.header
     let read = Parallel.map(Array(ranges.indices), minimum: 0) { k -> Part? in
       bytes.withUnsafeBufferPointer { buf -> Part? in
