@@ -162,8 +162,8 @@ public struct InternedName: Sendable, Hashable, CustomStringConvertible {
   private final class Tier: Sendable {
     nonisolated(unsafe) let slots: UnsafeMutablePointer<UInt>
     let count: Int
-    /// Names put in (under the lock).
-    nonisolated(unsafe) var filled = 0
+    /// Names put in (under the lock; read without it to skip a tier that has none).
+    let filled = Atomic<Int>(0)
 
     init(count: Int) {
       let bytes = count * MemoryLayout<UInt>.stride
@@ -194,24 +194,34 @@ public struct InternedName: Sendable, Hashable, CustomStringConvertible {
   /// The address of the box of these bytes (not empty), boxed and put in the first time.
   private static func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt {
     let h = NameHash.hash(bytes: bytes, seed: NameHash.seed)
-    if let found = small.find(bytes, hash: h).found ?? large.find(bytes, hash: h).found { return found }
+    if let found = small.find(bytes, hash: h).found { return found }
+    // The large tier is looked in once it has names: a lookup there touches a page of slots wherever the
+    // hash falls, and a name not yet boxed (each of a thousand items' codes, read with the master data at
+    // the start of every run) was a page fault each, 820 of them.
+    if large.filled.load(ordering: .relaxed) > 0, let found = large.find(bytes, hash: h).found { return found }
     return overflow.withLock { names in
       // Looked for again: another thread may have put it in since.
       let (inSmall, smallSlot) = small.find(bytes, hash: h)
       if let inSmall { return inSmall }
-      let (inLarge, largeSlot) = large.find(bytes, hash: h)
-      if let inLarge { return inLarge }
+      let (smallFilled, largeFilled) = (small.filled.load(ordering: .relaxed), large.filled.load(ordering: .relaxed))
+      var largeSlot = 0
+      if largeFilled > 0 || smallFilled >= small.count / 2 {
+        let (inLarge, slot) = large.find(bytes, hash: h)
+        if let inLarge { return inLarge }
+        largeSlot = slot
+      }
       let key = Array(bytes)
       if let known = names[key] { return known }
       let address = UInt(bitPattern: Unmanaged.passRetained(Box(bytes, hash: h)).toOpaque())  // kept for the life of the process
       // Published with a full barrier (the box's fields before its address), in the first tier not yet
       // half full: a name once in the large tier is never put in the small one (its slot stays empty).
-      if small.filled < small.count / 2 {
+      // (A tier's count is raised after its slot is filled: a thread that finds it raised finds the name.)
+      if smallFilled < small.count / 2 {
         _ = stockledger_compare_and_swap(small.slots + smallSlot, 0, address)
-        small.filled += 1
-      } else if large.filled < large.count / 2 {
+        small.filled.store(smallFilled + 1, ordering: .releasing)
+      } else if largeFilled < large.count / 2 {
         _ = stockledger_compare_and_swap(large.slots + largeSlot, 0, address)
-        large.filled += 1
+        large.filled.store(largeFilled + 1, ordering: .releasing)
       } else {
         names[key] = address
       }
