@@ -215,7 +215,8 @@ public struct InternedName: Sendable, Hashable, CustomStringConvertible {
       let address = UInt(bitPattern: Unmanaged.passRetained(Box(bytes, hash: h)).toOpaque())  // kept for the life of the process
       // Published with a full barrier (the box's fields before its address), in the first tier not yet
       // half full: a name once in the large tier is never put in the small one (its slot stays empty).
-      // (A tier's count is raised after its slot is filled: a thread that finds it raised finds the name.)
+      // (A tier's count is raised after its slot is filled. Read without the lock, it only decides whether
+      // a lookup looks in the large tier: a name missed there is looked for again here.)
       if smallFilled < small.count / 2 {
         _ = stockledger_compare_and_swap(small.slots + smallSlot, 0, address)
         small.filled.store(smallFilled + 1, ordering: .releasing)
