@@ -25,11 +25,7 @@ public enum CSVVoucherReader {
   }
 
   private static func readGrouped(bytes: [UInt8], file: String, inParts: Bool, plain: Bool, partsFrom minimum: Int, parts: Int?) -> VoucherFile {
-    if inParts, bytes.count >= minimum, sniff(bytes, file: file) == nil,
-      let read = readParts(bytes: bytes, file: file, plain: plain, parts: parts ?? partCount(bytes: bytes.count))
-    {
-      return read
-    }
+    if inParts, let read = readInParts(bytes: bytes, file: file, minimum: minimum, parts: parts, plain: plain) { return read }
     if plain, let whole = readWhole(bytes: bytes, file: file, plain: true) { return whole }
     var result = VoucherFile(name: file)
     if let d = sniff(bytes, file: file) {
@@ -157,15 +153,22 @@ public enum CSVVoucherReader {
       result.rowCount += count
       result.diagnostics += diagnostics
       result.voucherCount += builders.count
-      result.vouchers.reserveCapacity(result.vouchers.count + builders.count)
     }
 
     /// The vouchers built and their problems, in order of first appearance.
     mutating func finishVouchers(into result: inout VoucherFile) {
+      takeVouchers(into: &result.vouchers, diagnostics: &result.diagnostics)
+    }
+
+    /// Appends the vouchers built to `vouchers`, in order of first appearance, and their problems to
+    /// `diagnostics`, taking them out of their builders, which are let go.
+    mutating func takeVouchers(into vouchers: inout [Voucher], diagnostics: inout [Diagnostic]) {
+      vouchers.reserveCapacity(vouchers.count + builders.count)
       for i in builders.indices {
-        result.diagnostics += builders[i].diagnostics
-        if let v = builders[i].voucher.take() { result.vouchers.append(v) }
+        diagnostics += builders[i].diagnostics
+        if let v = builders[i].voucher.take() { vouchers.append(v) }
       }
+      builders = []
     }
   }
 
@@ -314,12 +317,7 @@ public enum CSVVoucherReader {
         guard rows.hashesAreDistinct() else { return nil }
         // The vouchers taken out of their builders here, on this core, the builders let go with them.
         var p = Part(rowCount: rows.count, voucherCount: rows.builders.count, rowDiagnostics: rows.diagnostics, hashes: rows.builderHashes)
-        p.vouchers.reserveCapacity(rows.builders.count)
-        for i in rows.builders.indices {
-          p.voucherDiagnostics += rows.builders[i].diagnostics
-          if let v = rows.builders[i].voucher.take() { p.vouchers.append(v) }
-        }
-        rows.builders = []
+        rows.takeVouchers(into: &p.vouchers, diagnostics: &p.voucherDiagnostics)
         return p
       }
     }

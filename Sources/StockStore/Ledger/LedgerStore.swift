@@ -406,13 +406,13 @@ public struct LedgerStore: Sendable {
     let run = record.run
     // Files to be adopted only wait for their writer: the others start first.
     // (The vouchers taken first: the other two wait for their writer.)
-    let parts: [LargeFile?] = LargeFile.allCases + [nil]
+    let parts = LargeFile.allCases.map(CommitPart.large) + [.smallFiles]
     let written = Parallel.mapEach(parts, weight: { part in
-      guard let file = part else { return 1 }
+      guard case .large(let file) = part else { return 1 }
       return prewritten == nil ? file.weight(record) : (file == .vouchers && begunVouchers != nil ? 1 : 0)
     }) { part -> Result<[LargeFile.Written], StoreError> in
       do throws(StoreError) {
-        guard let file = part else { return .success(try LedgerStore.writeSmallFiles(record, in: dir) { self.relative($0) }) }
+        guard case .large(let file) = part else { return .success(try LedgerStore.writeSmallFiles(record, in: dir) { self.relative($0) }) }
         if file == .vouchers, let begunVouchers {
           if let adopted = file.adopt(begunVouchers, for: record, in: dir) { return .success([adopted]) }
           return .success([try file.write(record, in: dir, run: run, places: places)])
@@ -453,6 +453,12 @@ public struct LedgerStore: Sendable {
     try DurableFiles.write("stockledger-ledger 1\nrun \(record.run)\nchain \(chain)\n", to: headPath)
     CrashPoint.hit("after-commit")
     return (chain, voucherPlaces, glHasFormulas ? nil : dir + "/gl.csv")
+  }
+
+  /// What one of the commit's tasks writes: a large file, or the small ones together.
+  private enum CommitPart: Sendable {
+    case large(LargeFile)
+    case smallFiles
   }
 
   /// The run's small files (`files.csv`, `moves.csv`, `close.csv` for a close, `outputs.csv`) written into its
