@@ -236,7 +236,14 @@ struct RunWork {
           firsts.append((no, at))
         }
         if let repeated { files[i].voucherProblems[no, default: []].append(repeated) }
-        if let p = problems { files[i].voucherProblems[no, default: []] += p.diagnostics }
+        if let p = problems {
+          // A field the reader could not take (a rate that is not a number, say) is left blank, and the
+          // validator then finds it missing: the reader's message says what is wrong, the second is dropped.
+          let read = files[i].voucherProblems[no] ?? []
+          files[i].voucherProblems[no, default: []] += p.diagnostics.filter { d in
+            d.code != .required || !read.contains { $0.location == d.location && $0.field == d.field }
+          }
+        }
         if files[i].voucherProblems.isEmpty || files[i].voucherProblems[no] == nil {
           if action == .cancel { files[i].hasCancels = true }
         } else {

@@ -141,7 +141,7 @@ struct Check {
           fail(.badValue, "party", "party \(v.party) is a \(p.kind.rawValue) in parties.csv, but a \(type.rawValue) needs a \(wanted.rawValue)")
         }
       } else {
-        fail(.unknownParty, "party", "party \(v.party) is not in parties.csv")
+        fail(.unknownParty, "party", "party '\(v.party)' is not in parties.csv" + NameSuggestion.hint(for: v.party, among: masters.parties, { $0.name }, file: "parties.csv", field: "party"))
       }
     }
     if v.items.isEmpty {
@@ -189,7 +189,8 @@ struct Check {
     }
     let trimmed = String(row.itemCode.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
     let spaced = trimmed != row.itemCode && masters.itemByCode[trimmed] != nil
-    fail(.unknownItem, line: line, "item_code", "item '\(row.itemCode)' is not in items.csv" + (spaced ? " (remove the spaces around it)" : ""))
+    fail(.unknownItem, line: line, "item_code", "item '\(row.itemCode)' is not in items.csv"
+      + (spaced ? " (remove the spaces around it)" : NameSuggestion.hint(for: row.itemCode, among: masters.items, { $0.code }, file: "items.csv", field: "item_code")))
   }
 
   /// The checks of a row whose item is known (`item`).
@@ -251,7 +252,9 @@ struct Check {
   mutating func warehouses(_ row: ItemRow, line: Int) {
     func known(_ name: InternedName, _ field: String) {
       guard let isGroup = isGroupWarehouse(name) else {
-        fail(.unknownWarehouse, line: line, field, "warehouse \(name) is not in warehouses.csv")
+        let text = name.text
+        let hint = NameSuggestion.hint(for: text, among: masters.warehouses, { $0.isGroup ? nil : $0.name }, file: "warehouses.csv", field: field)
+        fail(.unknownWarehouse, line: line, field, "warehouse '\(text)' is not in warehouses.csv" + hint)
         return
       }
       if isGroup { fail(.groupWarehouse, line: line, field, "warehouse \(name) is a group warehouse and cannot hold stock") }
@@ -383,7 +386,8 @@ struct Check {
 
   mutating func account(_ name: String, field: String, line: Int) {
     guard let a = masters.accountByName[name] else {
-      fail(.unknownAccount, line: line, field, "account \(name) is not in accounts.csv")
+      let hint = NameSuggestion.hint(for: name, among: masters.accounts, { $0.isGroup ? nil : $0.name }, file: "accounts.csv", field: field)
+      fail(.unknownAccount, line: line, field, "account '\(name)' is not in accounts.csv" + hint)
       return
     }
     if a.isGroup { fail(.groupAccount, line: line, field, "account \(name) is a group account; post to one of its children") }

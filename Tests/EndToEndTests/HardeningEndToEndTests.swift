@@ -29,7 +29,9 @@ import Testing
     ("feb29.csv", Array((header + "Purchase Receipt,F-1,2026-02-29,RM0001,Stores,1,2\n").utf8), "F-1,posting_date,E_DATE"),
     ("us-date.csv", Array((header + "Purchase Receipt,F-2,03/04/2026,RM0001,Stores,1,2\n").utf8), "F-2,posting_date,E_DATE"),
     ("spaces.csv", Array((header + "Purchase Receipt,SP-1,2026-01-02, RM0001,Stores,1,2\n").utf8), "item ' RM0001' is not in items.csv (remove the spaces around it)"),
-    ("unknown-wh.csv", Array((header + "Purchase Receipt,W-1,2026-01-02,RM0001,WH-X,1,2\n").utf8), "W-1,warehouse,E_UNKNOWN_WAREHOUSE,warehouse WH-X is not in warehouses.csv"),
+    ("unknown-wh.csv", Array((header + "Purchase Receipt,W-1,2026-01-02,RM0001,WH-X,1,2\n").utf8), "W-1,warehouse,E_UNKNOWN_WAREHOUSE,warehouse 'WH-X' is not in warehouses.csv: add it to warehouses.csv or correct warehouse"),
+    ("misspelt-wh.csv", Array((header + "Purchase Receipt,W-2,2026-01-02,RM0001,Storez,1,2\n").utf8), "W-2,warehouse,E_UNKNOWN_WAREHOUSE,warehouse 'Storez' is not in warehouses.csv: did you mean 'Stores'?"),
+    ("headless.csv", Array("Purchase Receipt,HL-1,2026-01-02,RM0001,Stores,1,2\n".utf8), "headless.csv,1,,,E_MISSING_COLUMN,\"the first line is not a header"),
     ("uom.csv", Array("voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate,uom\nPurchase Receipt,UOM-1,2026-01-02,RM0001,Stores,1,2,box\n".utf8), "UOM-1,uom,E_VALUE,no conversion from box to Nos"),
     ("dup-voucher.csv", Array((header + "Purchase Receipt,DV-1,2026-01-02,RM0001,Stores,1,2\nDelivery Note,DV-1,2026-01-02,RM0001,Stores,1,\n").utf8), "DV-1,voucher_type,E_VOUCHER_FIELDS_DISAGREE"),
     ("xml-in-csv.csv", Array("<?xml version=\"1.0\"?><vouchers/>\n".utf8), "the content is XML but the file is named .csv"),
@@ -57,6 +59,20 @@ import Testing
     for ignored in [".hidden.csv", "upload.csv.part", "edit.csv~", "link.csv", "dir.csv"] {
       #expect(FileManager.default.fileExists(atPath: b + "/inbox/" + ignored), "\(ignored) was touched")
     }
+  }
+
+  /// One problem, one message: a rate that is not a number is not also reported missing, and a file without
+  /// its header gets one line, not one per field of its first row.
+  @Test func aProblemIsReportedOnce() throws {
+    let b = try e2e.books()
+    try e2e.drop(b, "bad-rate.csv", Self.header + "Purchase Receipt,BR-1,2026-01-02,RM0001,Stores,1,abc\n")
+    try e2e.drop(b, "headless.csv", "Purchase Receipt,HL-1,2026-01-02,RM0001,Stores,1,2\n")
+    let r = try e2e.cli(["run", b])
+    #expect(r.code == 1)
+    let rate = e2e.read(b + "/rejected/bad-rate.csv.errors.csv").split(separator: "\n").dropFirst()
+    #expect(rate.count == 1 && rate.first?.hasPrefix("bad-rate.csv,2,BR-1,rate,E_NUMBER,") == true, "\(rate)")
+    let headless = e2e.read(b + "/rejected/headless.csv.errors.csv").split(separator: "\n").dropFirst()
+    #expect(headless.count == 1 && headless.first?.hasPrefix("headless.csv,1,,,E_MISSING_COLUMN,") == true, "\(headless)")
   }
 
   @Test func partialHoldsBackOnlyTheBadVouchersInTheInputsLayout() throws {

@@ -143,4 +143,39 @@ import Testing
     r.serialNos = ["X1"]
     #expect(problems(voucher(.purchaseReceipt, rows: [r])) == ["qty E_VALUE"])
   }
+
+  /// An unknown name's message ends with the master-data name it most likely meant, or else with what to do.
+  @Test func anUnknownNameIsAnsweredWithTheNameItMeantOrWhatToDo() {
+    func messages(_ v: Voucher) -> [String] {
+      guard case .failure(let p) = VoucherValidator(masters: Self.masters).validate(v) else { return [] }
+      return p.diagnostics.map { "\($0.field): \($0.message)" }
+    }
+    #expect(messages(voucher(.purchaseReceipt, rows: [row("A", wh: "Storez")])) == ["warehouse: warehouse 'Storez' is not in warehouses.csv: did you mean 'Stores'?"])
+    // Group warehouses hold no stock: not offered ("al" is one edit from the group "All").
+    #expect(messages(voucher(.purchaseReceipt, rows: [row("A", wh: "Al")])) == ["warehouse: warehouse 'Al' is not in warehouses.csv: add it to warehouses.csv or correct warehouse"])
+    #expect(messages(voucher(.purchaseReceipt, rows: [row("svc", wh: "Stores")])) == ["item_code: item 'svc' is not in items.csv: did you mean 'SVC'?"])
+    #expect(messages(voucher(.purchaseReceipt, rows: [row("ZZZ", wh: "Stores")])) == ["item_code: item 'ZZZ' is not in items.csv: add it to items.csv or correct item_code"])
+    var v = voucher(.purchaseReceipt, rows: [row("A", wh: "Stores")])
+    v.party = "Acme Ltd"  // five letters apart: nothing offered
+    #expect(messages(v) == ["party: party 'Acme Ltd' is not in parties.csv: add it to parties.csv or correct party"])
+    v.party = "acme "
+    #expect(messages(v) == ["party: party 'acme ' is not in parties.csv: did you mean 'Acme'?"])
+  }
+
+  /// The closest name: letter case and surrounding spaces ignored, one edit allowed up to five characters and
+  /// two past them, none offered when two are as close or when there are too many to compare.
+  @Test func theClosestNameIsOneAndClose() {
+    #expect(NameSuggestion.closest(to: "Storez", among: ["Stores", "Finished Goods"]) == "Stores")
+    #expect(NameSuggestion.closest(to: " STORES ", among: ["Stores", "Finished Goods"]) == "Stores")
+    #expect(NameSuggestion.closest(to: "Finshed Gods", among: ["Stores", "Finished Goods"]) == "Finished Goods")
+    #expect(NameSuggestion.closest(to: "Fnshed Gods", among: ["Stores", "Finished Goods"]) == nil)  // three edits
+    #expect(NameSuggestion.closest(to: "WH-3", among: ["WH-1", "WH-2"]) == nil)  // two as close
+    #expect(NameSuggestion.closest(to: "WH-3", among: ["WH-1", "WH-30"]) == nil)
+    #expect(NameSuggestion.closest(to: "WH-3", among: ["wh-3", "WH-1"]) == "wh-3")  // case alone beats an edit
+    #expect(NameSuggestion.closest(to: "ab", among: ["xy"]) == nil)
+    #expect(NameSuggestion.closest(to: "Storez", among: ["Stores"] + (0..<NameSuggestion.maximumCandidates).map { "W\($0)" }) == nil)
+    #expect(NameSuggestion.distance(Array("kitten".unicodeScalars), Array("sitting".unicodeScalars), limit: 5) == 3)
+    #expect(NameSuggestion.distance(Array("kitten".unicodeScalars), Array("sitting".unicodeScalars), limit: 2) == 3)  // stopped: limit + 1
+    #expect(NameSuggestion.distance(Array("".unicodeScalars), Array("abc".unicodeScalars), limit: 5) == 3)
+  }
 }

@@ -391,6 +391,12 @@ public enum CSVVoucherReader {
       result.diagnostics.append(Diagnostic(.csvSyntax, at: at, "only 1 column found: the file seems to be separated by \(shown); stockledger reads comma-separated files (RFC 4180)"))
       return []
     }
+    // A file without its header line (its first row is a voucher's): one message, not one per field.
+    if rec.fields.count > 1 && !rec.fields.contains(where: { VoucherColumn(rawValue: $0) != nil }) {
+      let example = VoucherColumn.required.map(\.rawValue).joined(separator: ",")
+      result.diagnostics.append(Diagnostic(.missingColumn, at: at, "the first line is not a header: none of its fields names a column of Schemas/voucher-csv-layout.json; add a header line first (at least \(example))"))
+      return Array(repeating: nil, count: rec.fields.count)
+    }
     var columns: [VoucherColumn?] = []
     var seen: Set<VoucherColumn> = []
     for name in rec.fields {
