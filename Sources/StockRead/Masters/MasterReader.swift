@@ -17,16 +17,24 @@ public enum MasterReader {
 
   public static func read(directory: String) throws(MasterDataError) -> Masters {
     var problems: [String] = []
+    // Whether every file was read and every account, warehouse, item and party taken: only then are the
+    // checks across them (names listed twice, unknown parents and accounts) run beside the rows' own
+    // problems, so that one look shows all; with a record missing they would name it unknown where it is not.
+    var complete = true
     func load(_ name: String, _ known: [String], _ required: [String], optional: Bool = false) -> CSVTable? {
       let path = directory + "/" + name
       guard let data = FileManager.default.contents(atPath: path) else {
-        if !optional { problems.append("\(path): missing (required master file)") }
+        if !optional {
+          problems.append("\(path): missing (required master file)")
+          complete = false
+        }
         return nil
       }
       do {
         return try CSVTable(bytes: [UInt8](data), file: name, known: known, required: required)
       } catch {
         problems.append(error.description)
+        complete = false
         return nil
       }
     }
@@ -58,9 +66,14 @@ public enum MasterReader {
     if let t = load("accounts.csv", accountColumns, ["account", "root_type"]) {
       for r in t.records {
         let name = t.value(r, "account")
-        guard !name.isEmpty else { problems.append("accounts.csv:\(r.line): account is blank"); continue }
+        guard !name.isEmpty else {
+          problems.append("accounts.csv:\(r.line): account is blank")
+          complete = false
+          continue
+        }
         guard let root = Account.RootType(rawValue: t.value(r, "root_type")) else {
           problems.append("accounts.csv:\(r.line): root_type of \(name) must be one of Asset, Liability, Equity, Income, Expense")
+          complete = false
           continue
         }
         accounts.append(
@@ -72,7 +85,11 @@ public enum MasterReader {
     if let t = load("warehouses.csv", warehouseColumns, ["warehouse"]) {
       for r in t.records {
         let name = t.value(r, "warehouse")
-        guard !name.isEmpty else { problems.append("warehouses.csv:\(r.line): warehouse is blank"); continue }
+        guard !name.isEmpty else {
+          problems.append("warehouses.csv:\(r.line): warehouse is blank")
+          complete = false
+          continue
+        }
         warehouses.append(Warehouse(name: name, parent: t.value(r, "parent"), account: t.value(r, "account"),
                                     isGroup: flag(t, r, "is_group", default: false)))
       }
@@ -81,7 +98,11 @@ public enum MasterReader {
     if let t = load("items.csv", itemColumns, ["item_code"]) {
       for r in t.records {
         let code = t.value(r, "item_code")
-        guard !code.isEmpty else { problems.append("items.csv:\(r.line): item_code is blank"); continue }
+        guard !code.isEmpty else {
+          problems.append("items.csv:\(r.line): item_code is blank")
+          complete = false
+          continue
+        }
         var method: ValuationMethod?
         let m = t.value(r, "valuation_method")
         if !m.isEmpty {
@@ -109,6 +130,7 @@ public enum MasterReader {
       for r in t.records {
         guard let kind = Party.Kind(rawValue: t.value(r, "party_type")) else {
           problems.append("parties.csv:\(r.line): party_type must be Customer or Supplier")
+          complete = false
           continue
         }
         parties.append(Party(name: t.value(r, "party"), kind: kind, account: t.value(r, "account")))
@@ -137,7 +159,15 @@ public enum MasterReader {
                        requestType: type.isEmpty ? "Purchase" : type))
       }
     }
-    if !problems.isEmpty { throw MasterDataError(problems: problems) }
+    if !problems.isEmpty {
+      if complete, let company {
+        do throws(MasterDataError) {
+          _ = try Masters(company: company, accounts: accounts, warehouses: warehouses, items: items, parties: parties,
+                          reorderLevels: reorder, uomConversions: conversions)
+        } catch { problems += error.problems }
+      }
+      throw MasterDataError(problems: problems)
+    }
     guard let company else { throw MasterDataError(problems: ["company.toml could not be read"]) }
     return try Masters(company: company, accounts: accounts, warehouses: warehouses, items: items, parties: parties,
                        reorderLevels: reorder, uomConversions: conversions)
