@@ -65,7 +65,7 @@ public struct RunSummary: Sendable {
     for f in files {
       s += "  \(f.status.padding(9)) \(f.name): \(f.rows) rows, \(f.vouchers) vouchers, \(f.posted) posted\n"
     }
-    s += "  vouchers: \(vouchersPosted) posted, \(vouchersRejected) rejected (\(rejections) problems)\n"
+    s += "  vouchers: \(vouchersPosted) posted, \(vouchersRejected) rejected (\(rejections) \(rejections == 1 ? "problem" : "problems"))\n"
     s += "  stock entries written: \(entriesWritten); item-warehouses reposted: \(repostedItemWarehouses); GL adjustment lines: \(adjustmentLines)\n"
     s += "  journal: debit \(glDebit.formatted(places: places)) = credit \(glCredit.formatted(places: places))\n"
     if !dryRun {
