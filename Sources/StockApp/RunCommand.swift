@@ -86,7 +86,7 @@ public enum RunCommand {
     if RunCommand.isLarge(inboxBytes: picked.reduce(0) { $0 + $1.size }) { Allocator.shareTwoArenas() }
     timer.mark("open")
     if picked.isEmpty, !o.dryRun, let head = try? store.head(), ReportWriter.areCurrent(in: p.out, chain: head.chain) {
-      var text = "stockledger: nothing new in \(p.inbox); the ledger is unchanged (run \(LedgerStore.runName(head.run)), chain \(head.chain.prefix(12)))\n"
+      var text = RunCommand.nothingNew(in: p.inbox, run: head.run, chain: head.chain)
       for n in notes { text += "  note: \(n)\n" }
       return (CommandOutcome(exitCode: Exit.ok, stdout: text), nil)
     }
@@ -142,6 +142,13 @@ public enum RunCommand {
   /// Larger runs spill every ``spillBytes``, their peak bounded by the FIFO layers, not history.
   static func documentSpill(inboxBytes: Int) -> Int {
     testSpill ?? (isLarge(inboxBytes: inboxBytes) ? spillBytes : 64 << 20)
+  }
+
+  /// The line a run with nothing to read prints: the ledger's head, or that it is empty (a new books folder).
+  static func nothingNew(in inbox: String, run: Int, chain: String) -> String {
+    run == 0
+      ? "stockledger: nothing new in \(inbox); the ledger is empty\n"
+      : "stockledger: nothing new in \(inbox); the ledger is unchanged (run \(LedgerStore.runName(run)), chain \(chain.prefix(12)))\n"
   }
 
   /// Whether a run of `inboxBytes` of files is one whose memory is bounded rather than spent for speed:
@@ -240,7 +247,7 @@ public enum RunCommand {
           return .done((CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: \(error)\n"), nil))
         }
       }
-      var text = "stockledger: nothing new in \(p.inbox); the ledger is unchanged (run \(LedgerStore.runName(ledger.runCount)), chain \(ledger.chainHead.prefix(12)))\n"
+      var text = RunCommand.nothingNew(in: p.inbox, run: ledger.runCount, chain: ledger.chainHead)
       for n in notes { text += "  note: \(n)\n" }
       return .done((CommandOutcome(exitCode: Exit.ok, stdout: text), nil))
     }

@@ -29,6 +29,10 @@ public struct RunSummary: Sendable {
   var glCredit = Fixed.zero
   var notes: [String] = []
   var places = 2
+  /// The first problems found, as a dry run shows them (it writes no `rejected/` files to read them in).
+  var firstProblems: [String] = []
+  /// How many problems a dry run shows before it says how many more there are.
+  static let problemsShown = 20
 
   init(run: String, work: RunWork, settled: RunWork.Settled, record: RunRecord, notes: [String]) {
     self.run = run
@@ -42,6 +46,7 @@ public struct RunSummary: Sendable {
     vouchersPosted = settled.acceptedNew.count
     vouchersRejected = work.files.reduce(0) { $0 + $1.voucherCount } - vouchersPosted
     rejections = settled.rejections.count
+    firstProblems = settled.rejections.prefix(RunSummary.problemsShown).map(\.description)
     entriesWritten = settled.changedCount
     repostedItemWarehouses = settled.repostedKeys.count
     adjustmentLines = settled.adjustmentLines
@@ -68,6 +73,11 @@ public struct RunSummary: Sendable {
     s += "  vouchers: \(vouchersPosted) posted, \(vouchersRejected) rejected (\(rejections) \(rejections == 1 ? "problem" : "problems"))\n"
     s += "  stock entries written: \(entriesWritten); item-warehouses reposted: \(repostedItemWarehouses); GL adjustment lines: \(adjustmentLines)\n"
     s += "  journal: debit \(glDebit.formatted(places: places)) = credit \(glCredit.formatted(places: places))\n"
+    if dryRun && !firstProblems.isEmpty {
+      s += "  problems (a run would write them to \(paths.rejected)):\n"
+      for p in firstProblems { s += "    \(p)\n" }
+      if rejections > firstProblems.count { s += "    … and \(rejections - firstProblems.count) more\n" }
+    }
     if !dryRun {
       s += "  ledger: \(paths.ledger) chain \(chainHead.prefix(16))\n"
       s += "  reports: \(paths.out) (this run: \(paths.out)/runs/\(run))\n"

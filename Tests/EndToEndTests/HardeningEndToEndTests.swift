@@ -100,6 +100,26 @@ import Testing
     #expect(FileManager.default.fileExists(atPath: b + "/inbox/a.csv"))
   }
 
+  /// A dry run writes no `rejected/` files: it shows the problems it found (the first twenty, then how many
+  /// more), and an empty inbox over an empty ledger says so.
+  @Test func dryRunShowsItsProblems() throws {
+    let b = try e2e.books()
+    let empty = try e2e.cli(["run", b, "--dry-run"])
+    #expect(empty.code == 0)
+    #expect(empty.out == "stockledger: nothing new in \(b)/inbox; the ledger is empty\n")
+    var rows = Self.header + "Purchase Receipt,P-1,2026-01-02,RM0001,Storez,1,2\n"
+    for k in 1...21 { rows += "Delivery Note,D-\(k),2026-01-02,RM0001,Stores,1,\n" }
+    try e2e.drop(b, "a.csv", rows)
+    let r = try e2e.cli(["run", b, "--dry-run"])
+    #expect(r.code == 1)
+    #expect(r.out.contains("22 rejected (22 problems)\n"))
+    #expect(r.out.contains("  problems (a run would write them to \(b)/rejected):\n    a.csv:2 voucher P-1 field warehouse: [E_UNKNOWN_WAREHOUSE] warehouse 'Storez' is not in warehouses.csv: did you mean 'Stores'?\n"))
+    #expect(r.out.contains("    a.csv:3 voucher D-1 field qty: [E_INSUFFICIENT_STOCK]"))
+    #expect(r.out.contains("    … and 2 more\n"))
+    #expect(r.out.components(separatedBy: "[E_").count - 1 == 20)
+    #expect(!FileManager.default.fileExists(atPath: b + "/rejected/a.csv.errors.csv"))
+  }
+
   @Test func youngFilesWaitForMinAgeAndJSONSummary() throws {
     let b = try e2e.books()
     try e2e.drop(b, "a.csv", Self.header + "Purchase Receipt,P-1,2026-01-02,RM0001,Stores,1,2\n")
