@@ -10,8 +10,15 @@ import StockValidate
 public enum ReportCommand {
   public enum Format: String, Sendable, CaseIterable { case csv, table, json }
 
-  public static func run(name: String, paths: BooksPaths, filter: ReportFilter, format: Format) -> CommandOutcome {
+  public static func run(name: String, paths: BooksPaths, filter given: ReportFilter, format: Format) -> CommandOutcome {
     Allocator.tuneForBatch()
+    var filter = given
+    if filter.item != nil || filter.warehouse != nil, let masters = try? MasterReader.read(directory: paths.masters) {
+      if let unknown = unknownFilter(filter, masters: masters) {
+        return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger report: \(unknown)\n")
+      }
+      if let w = filter.warehouse, masters.warehouse(w)?.isGroup == true { filter.within = ReportFilter.within(group: w, of: masters) }
+    }
     if let table = fromSnapshot(name: name, paths: paths, filter: filter) { return CommandOutcome(exitCode: 0, stdout: format.render(table)) }
     let (masters, ledger): (Masters, LedgerContents)
     switch Books.open(paths, command: "report") {
@@ -24,6 +31,19 @@ public enum ReportCommand {
       return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger report: unknown report \(name); the reports are: \(StockReports.names.joined(separator: ", "))\n")
     }
     return CommandOutcome(exitCode: 0, stdout: format.render(table))
+  }
+
+  /// What is wrong with an `--item` or `--warehouse` that names nothing in the master data (a report filtered
+  /// by a mistyped name would be empty, and look like a period without movements); nil when both are known.
+  /// (Where the master data cannot be read, the report says why.)
+  static func unknownFilter(_ filter: ReportFilter, masters: Masters) -> String? {
+    if let item = filter.item, masters.itemByCode[item] == nil {
+      return "--item '\(item)' is not in items.csv" + NameSuggestion.hint(for: item, among: masters.items, { $0.code }, file: "items.csv", field: "--item")
+    }
+    if let warehouse = filter.warehouse, masters.warehouseByName[warehouse] == nil {
+      return "--warehouse '\(warehouse)' is not in warehouses.csv" + NameSuggestion.hint(for: warehouse, among: masters.warehouses, { $0.name }, file: "warehouses.csv", field: "--warehouse")
+    }
+    return nil
   }
 
   /// An aggregate report as of the head from the head snapshot's folds, without reading the ledger: when

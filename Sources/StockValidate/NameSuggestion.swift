@@ -1,7 +1,7 @@
 /// The master-data name a mistyped one most likely meant, for an error message's "did you mean" (a clerk
 /// who typed `Storez` is told `Stores`, not only that `Storez` is unknown). Looked for on the failure path
 /// only.
-enum NameSuggestion {
+public enum NameSuggestion {
   /// Candidates past which none is looked for: each failure compares the name with every candidate, and a
   /// file may repeat one unknown name on every row.
   static let maximumCandidates = 500
@@ -59,7 +59,7 @@ enum NameSuggestion {
   /// What a message about an unknown `name` of `file` ends with: the name it most likely meant among the
   /// `records` that `candidate` names (nil: not one to offer, a group, say), else what to do. The records are
   /// not looked at when there are more than ``maximumCandidates`` (a hundred thousand items, a failure per row).
-  static func hint<Records: Collection>(
+  public static func hint<Records: Collection>(
     for name: String, among records: Records, _ candidate: (Records.Element) -> String?, file: String, field: String
   ) -> String {
     if records.count <= maximumCandidates, let s = closest(to: name, among: records.compactMap(candidate)) {

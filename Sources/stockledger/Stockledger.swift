@@ -80,7 +80,9 @@ struct Report: ParsableCommand {
     guard !bounds.isEmpty, bounds.count == ranges.split(separator: ",").count, bounds.allSatisfy({ $0 > 0 }) else {
       throw ValidationError("--ranges takes whole numbers of days, such as 30,60,90")
     }
-    let filter = ReportFilter(from: try date(from, "--from"), to: try date(to, "--to"), item: item, warehouse: warehouse, ranges: bounds)
+    let (first, last) = (try date(from, "--from"), try date(to, "--to"))
+    if let first, let last, first > last { throw ValidationError("--from \(first) is after --to \(last): no date is in that range") }
+    let filter = ReportFilter(from: first, to: last, item: item, warehouse: warehouse, ranges: bounds)
     var outcome = ReportCommand.run(name: name.hasSuffix(".csv") ? String(name.dropLast(4)) : name, paths: BooksPaths(books: books, ledger: ledger), filter: filter, format: fmt)
     if let output, outcome.exitCode == 0 {
       do { try outcome.stdout.write(toFile: output, atomically: true, encoding: .utf8) } catch {

@@ -280,6 +280,30 @@ import Testing
     #expect(!r.err.contains("warranty_days"))
   }
 
+  /// A report's filters name what the master data have: a mistyped item or warehouse is an error with the
+  /// name it most likely meant (filtered by it, the report would be empty and look like a quiet period), a
+  /// date range that ends before it begins is refused, and a group warehouse takes the warehouses under it.
+  @Test func reportFiltersNameKnownThingsAndAGroupTakesItsChildren() throws {
+    let b = try books()
+    try drop(b, "a.csv", "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\nPurchase Receipt,P-1,2026-11-02,RM0001,Stores,10,5\nPurchase Receipt,P-2,2026-11-03,RM0001,Finished Goods,2,7\n")
+    #expect(try cli(["run", b]).code == 0)
+    let group = try cli(["report", "stock-balance", b, "--warehouse", "All Warehouses"])
+    #expect(group.code == 0)
+    #expect(group.out == "item_code,warehouse,opening_qty,opening_value,in_qty,in_value,out_qty,out_value,balance_qty,balance_value,valuation_rate\nRM0001,Finished Goods,0,0.00,2,14.00,0,0.00,2,14.00,7\nRM0001,Stores,0,0.00,10,50.00,0,0.00,10,50.00,5\n")
+    let one = try cli(["report", "stock-ledger", b, "--warehouse", "Stores"])
+    #expect(one.out.split(separator: "\n").count == 2 && one.out.contains(",P-1,"))
+    let item = try cli(["report", "stock-balance", b, "--item", "rm0001"])
+    #expect(item.code == 2)
+    #expect(item.out.isEmpty)
+    #expect(item.err == "stockledger report: --item 'rm0001' is not in items.csv: did you mean 'RM0001'?\n")
+    let warehouse = try cli(["report", "stock-ledger", b, "--warehouse", "Nowhere"])
+    #expect(warehouse.code == 2)
+    #expect(warehouse.err == "stockledger report: --warehouse 'Nowhere' is not in warehouses.csv: add it to warehouses.csv or correct --warehouse\n")
+    let dates = try cli(["report", "stock-ledger", b, "--from", "2026-12-01", "--to", "2026-11-01"])
+    #expect(dates.code == 64)
+    #expect(dates.err.contains("--from 2026-12-01 is after --to 2026-11-01: no date is in that range"))
+  }
+
   @Test func reportCommandFormats() throws {
     let b = try books()
     try drop(b, "a.csv", Self.seed)
