@@ -12,6 +12,11 @@ public enum ReportCommand {
 
   public static func run(name: String, paths: BooksPaths, filter given: ReportFilter, format: Format) -> CommandOutcome {
     Allocator.tuneForBatch()
+    // The name first: an unknown one was found only after the whole ledger was read (seconds at a million).
+    guard StockReports.names.contains(name) else {
+      let hint = NameSuggestion.closest(to: name, among: StockReports.names).map { "did you mean \($0)? " } ?? ""
+      return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger report: unknown report \(name); \(hint)the reports are: \(StockReports.names.joined(separator: ", "))\n")
+    }
     var filter = given
     if filter.item != nil || filter.warehouse != nil, let masters = try? MasterReader.read(directory: paths.masters) {
       if let unknown = unknownFilter(filter, masters: masters) {
@@ -28,7 +33,7 @@ public enum ReportCommand {
     let source = ReportCommand.source(masters: masters, ledger: ledger, planning: ["projected-qty", "material-requests"].contains(name))
     if format == .csv, let bytes = StockReports.csv(name, source, filter) { return CommandOutcome(exitCode: 0, stdout: String(decoding: bytes, as: UTF8.self)) }
     guard let table = StockReports.make(name, source, filter) else {
-      return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger report: unknown report \(name); the reports are: \(StockReports.names.joined(separator: ", "))\n")
+      return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger report: \(name) cannot be made from the ledger\n")
     }
     return CommandOutcome(exitCode: 0, stdout: format.render(table))
   }

@@ -10,7 +10,7 @@ public enum NameSuggestion {
   /// else at most two edits away (one for names of up to five characters); nil when none is that close, when
   /// two are equally close, or when there are more than ``maximumCandidates``.
   /// - Complexity: O(candidates × length²).
-  static func closest(to name: String, among candidates: [String]) -> String? {
+  public static func closest(to name: String, among candidates: [String]) -> String? {
     guard candidates.count <= maximumCandidates else { return nil }
     let wanted = Array(folded(name))
     guard !wanted.isEmpty else { return nil }
