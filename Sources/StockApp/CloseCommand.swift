@@ -1,3 +1,4 @@
+import Glibc
 import StockCore
 import StockRead
 import StockReports
@@ -8,6 +9,14 @@ import StockStore
 /// trial balance, stock balance and stock-vs-GL as of DATE, and the ledger's chain head.
 public enum CloseCommand {
   public static func run(paths: BooksPaths, through date: BusinessDate) -> CommandOutcome {
+    // A period is closed once it has ended: a close through a date still to come (a mistyped year, say)
+    // would refuse every voucher up to it, and a close is not undone. The machine's calendar decides, as
+    // the clerk's does; the date is not written anywhere.
+    if let today = today(), date > today {
+      return CommandOutcome(
+        exitCode: RunCommand.Exit.configuration,
+        stderr: "stockledger close: \(date) is after today (\(today)): a period is closed once it has ended, and a close is not undone; check the date; nothing was changed\n")
+    }
     let masters: Masters
     do { masters = try MasterReader.read(directory: paths.masters) } catch {
       return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger close: master data cannot be used:\n" + error.description + "\n")
@@ -76,5 +85,13 @@ public enum CloseCommand {
     text += "  close pack: \(dir)\n"
     if !difference.isZero { text += "  WARNING: stock and GL differ by \(difference.formatted(places: places)) as of \(date); see stock-vs-gl.csv\n" }
     return CommandOutcome(exitCode: 0, stdout: text)
+  }
+
+  /// Today's date on this machine (local time); nil where the clock cannot be read.
+  static func today() -> BusinessDate? {
+    var now = time(nil)
+    var parts = tm()
+    guard localtime_r(&now, &parts) != nil else { return nil }
+    return BusinessDate(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))
   }
 }

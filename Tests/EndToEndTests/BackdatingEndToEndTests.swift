@@ -93,4 +93,19 @@ import Testing
     #expect(try e2e.cli(["close", b, "--through", "2026-03-01"]).code == 2)
     #expect(try e2e.cli(["verify", b]).code == 0)
   }
+
+  /// A close through a date still to come (a mistyped year) is refused, and changes nothing: it would refuse
+  /// every voucher up to it, and a close is not undone.
+  @Test func aCloseThroughADateToComeIsRefused() throws {
+    let b = try e2e.books()
+    try e2e.drop(b, "1.csv", "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\nPurchase Receipt,PR-1,2026-03-10,RM0001,Stores,10,10\n")
+    #expect(try e2e.cli(["run", b]).code == 0)
+    let head = e2e.read(b + "/ledger/HEAD")
+    let c = try e2e.cli(["close", b, "--through", "2999-12-31"])
+    #expect(c.code == 2)
+    #expect(c.err.hasPrefix("stockledger close: 2999-12-31 is after today ("))
+    #expect(c.err.hasSuffix("): a period is closed once it has ended, and a close is not undone; check the date; nothing was changed\n"))
+    #expect(e2e.read(b + "/ledger/HEAD") == head)
+    #expect(!FileManager.default.fileExists(atPath: b + "/reports/close-2999-12-31"))
+  }
 }
