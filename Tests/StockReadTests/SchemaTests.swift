@@ -25,4 +25,29 @@ import Testing
       #expect(XMLVoucherReader.embeddedSchema.contains("name=\"\(c.rawValue)\""), "\(c.rawValue) missing from vouchers.xsd")
     }
   }
+
+  /// The schema's errors name the voucher whose lines they fall in (libxml2 gives only the line): an
+  /// attribute of a start tag that spans lines, a child element, and nothing for an element between vouchers.
+  @Test func schemaErrorsNameTheirVoucher() throws {
+    let xml = """
+      <?xml version="1.0" encoding="UTF-8"?>
+      <vouchers xmlns="urn:stockledger:vouchers:1">
+        <voucher voucher_type="Purchase Receipt" voucher_no="PR-1" posting_date="2026-11-09">
+          <item item_code="RM0001" warehouse="Stores" qty="10" rate="2O0"/>
+        </voucher>
+        <voucher voucher_type="Purchase Receipt" voucher_no="PR-2"
+                 posting_date="2026-11-9x">
+          <itm item_code="RM0001" warehouse="Stores" qty="10" rate="200"/>
+        </voucher>
+        <bogus/>
+      </vouchers>
+
+      """
+    let path = NSTemporaryDirectory() + "schema-errors-\(getpid()).xml"
+    try xml.write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let f = XMLVoucherReader.read(path: path, name: "e.xml", schema: try XMLVoucherReader.Schema())
+    let found = f.diagnostics.map { "\($0.location.line) \($0.voucherNo) \($0.field) \($0.code.rawValue)" }
+    #expect(found == ["4 PR-1 rate E_XML_SCHEMA", "7 PR-2 posting_date E_XML_SCHEMA", "8 PR-2  E_XML_SCHEMA", "10   E_XML_SCHEMA"])
+  }
 }

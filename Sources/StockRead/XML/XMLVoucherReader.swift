@@ -73,6 +73,11 @@ public enum XMLVoucherReader {
     var inSerial = false
     var serialText = ""
     var status: Int32 = 1
+    // Where each element under the root begins (its start tag's first line) and, for a voucher, its number:
+    // an element's lines run to the next one's, and the schema's errors (libxml2 gives the line, not the
+    // voucher) name the voucher whose lines they fall in. (The parser's own line is read ahead of the node
+    // the reader is on: it is not where a tag is.)
+    var starts: [(line: Int, no: String?)] = []
     while true {
       status = xmlTextReaderRead(reader)
       if status != 1 { break }
@@ -95,6 +100,7 @@ public enum XMLVoucherReader {
           readAttributes(reader, into: &r)
           voucherRow = r
           builders.append(VoucherBuilder(first: r))
+          starts.append((nodeLine(reader) ?? line, r[.voucherNo]))
         case (2, "item"), (2, "tax"), (2, "additional_cost"):
           var r = voucherRow ?? RawVoucherRow(location: loc)
           r.location = loc
@@ -105,6 +111,8 @@ public enum XMLVoucherReader {
         case (3, "serial_no"):
           inSerial = !empty
           serialText = ""
+        case (1, _):
+          starts.append((nodeLine(reader) ?? line, nil))
         default: break
         }
       case 3, 4:  // text, CDATA
@@ -128,7 +136,11 @@ public enum XMLVoucherReader {
       if box.diagnostics.isEmpty {
         box.diagnostics.append(Diagnostic(.xmlSchema, at: SourceLocation(file: name, line: 0), "the file does not validate against Schemas/vouchers.xsd"))
       }
-      result.diagnostics = box.diagnostics
+      result.diagnostics = box.diagnostics.map { d in
+        var d = d
+        if d.voucherNo.isEmpty, let no = starts.last(where: { $0.line <= d.location.line })?.no { d.voucherNo = no }
+        return d
+      }
       return result
     }
     for b in builders {
@@ -206,6 +218,11 @@ public enum XMLVoucherReader {
     if total == 0 { return Diagnostic(.emptyFile, at: SourceLocation(file: name, line: 0), "the file is empty") }
     return nil
   }
+}
+
+/// The line the reader's current node begins on (its start tag's first), as libxml2's errors give it.
+func nodeLine(_ reader: xmlTextReaderPtr) -> Int? {
+  xmlTextReaderCurrentNode(reader).map { Int(xmlGetLineNo($0)) }
 }
 
 /// Collects libxml2's structured errors for one read.
