@@ -31,7 +31,8 @@ public enum TraceCommand {
         }
       }
       if let batch {
-        out += "\nCustomers who received it:\n" + TrackingReports.recipients(source, batch: batch).table
+        let recipients = TrackingReports.recipients(source, batch: batch)
+        out += recipients.rows.isEmpty ? "\nCustomers who received it: none (no delivery or sale of this batch is posted)\n" : "\nCustomers who received it:\n" + recipients.table
       }
     } else {
       out = format.render(history)

@@ -64,5 +64,10 @@ import Testing
     #expect(alpha?.split(separator: " ", omittingEmptySubsequences: true) == ["Alpha", "Clinic", "4", "DN-1;DN-3"])
     let csv = try e2e.cli(["trace", b, "--batch", "L-42", "--format", "csv"])
     #expect(csv.out.hasSuffix("party,qty_received,vouchers\nAlpha Clinic,4,DN-1;DN-3\nBeta Pharmacy,2,DN-2\n"))
+    // A batch nobody received yet says so, rather than printing an empty table.
+    try e2e.drop(b, "b.csv", "voucher_type,voucher_no,posting_date,party,item_code,warehouse,qty,rate,batch_no,batch_expiry_date\nPurchase Receipt,PR-2,2026-03-05,Pharma,MED,Stores,5,4,L-43,2027-01-31\n")
+    #expect(try e2e.cli(["run", b]).code == 0)
+    let unsold = try e2e.cli(["trace", b, "--batch", "L-43"])
+    #expect(unsold.out.hasSuffix("\nCustomers who received it: none (no delivery or sale of this batch is posted)\n"))
   }
 }
