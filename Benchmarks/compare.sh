@@ -4,7 +4,7 @@
 # then a backdated receipt and a daily run onto each, and compares every file the runs leave (the
 # snapshot, which is a cache compared by what it decodes to, and the run summaries' timings aside).
 #
-# usage: Benchmarks/compare.sh OLD-BINARY NEW-BINARY     (expects IDENTICAL six times)
+# usage: Benchmarks/compare.sh OLD-BINARY NEW-BINARY     (expects IDENTICAL, or SAME CONTENT, six times)
 # Work goes to ${BENCH_DIR:-/tmp/stockledger-bench}/compare; the 100k workload is made by gen.py if missing.
 set -uo pipefail
 old=$1; new=$2
@@ -38,6 +38,16 @@ for set in base gen; do
       bin=$old; [ $b = new ] && bin=$new
       "$bin" run "$W/$set-$b" --quiet >/dev/null 2>&1
     done
-    if diff -r -q -x snapshot.bin -x run-summary.json -x .lock "$W/$set-old" "$W/$set-new"; then echo "IDENTICAL $set $step"; else echo "DIFFERENT $set $step"; fi
+    differing=$(diff -r -q -x snapshot.bin -x run-summary.json -x .lock "$W/$set-old" "$W/$set-new")
+    if [ -z "$differing" ]; then echo "IDENTICAL $set $step"; continue; fi
+    # A run's vouchers.csv may be its inbox file as it is, in the file's own layout (since the thirty-third
+    # session): what names it differs (the manifest, the chain in HEAD and the reports' marker, the history's
+    # byte places), every other file must not, and the new ledger must re-derive every entry from it.
+    others=$(echo "$differing" | grep -v -E '/(vouchers\.csv|manifest|HEAD|history\.bin|\.ledger-head) and ')
+    if [ -z "$others" ] && "$new" verify "$W/$set-new" >/dev/null 2>&1; then
+      echo "SAME CONTENT $set $step (the ledger's vouchers.csv in another layout; verify passes)"
+    else
+      echo "$differing"; echo "DIFFERENT $set $step"
+    fi
   done
 done

@@ -144,6 +144,17 @@ public enum RunCommand {
     testSpill ?? (isLarge(inboxBytes: inboxBytes) ? spillBytes : 64 << 20)
   }
 
+  /// The run's one file, when its bytes may be the run's `vouchers.csv` as they are (``VerbatimVouchers``):
+  /// a CSV file whose vouchers are all valid, one line each, none of them a cancellation (those come last
+  /// in `vouchers.csv`) or changed by validation. Whether they all post, unchanged by the engine, is seen
+  /// after the posting.
+  static func verbatim(_ work: RunWork) -> RunWork.InputFile? {
+    guard work.files.count == 1, let f = work.files.first, f.picked.name.lowercased().hasSuffix(".csv"), f.fileProblems.isEmpty,
+      f.voucherProblems.isEmpty, !f.normalized, !f.hasCancels, f.voucherCount > 0, f.read.rowCount == f.voucherCount, f.valid.count == f.voucherCount
+    else { return nil }
+    return f
+  }
+
   /// The line a run with nothing to read prints: the ledger's head, or that it is empty (a new books folder).
   static func nothingNew(in inbox: String, run: Int, chain: String) -> String {
     run == 0
@@ -279,9 +290,15 @@ public enum RunCommand {
     // The folds are encoded for the next snapshot beside the aggregate reports, but for a large run (whose
     // ageing fold, tens of megabytes, is encoded a part at a time as it is written).
     let encodingFolds = !o.dryRun && !RunCommand.isLarge(inboxBytes: inboxBytes)
+    // A file that may be the run's vouchers.csv as it is: the renderer does not begin writing them.
+    let verbatim = o.dryRun ? nil : RunCommand.verbatim(work)
     switch work.settle(
       renderingAhead: renderAhead
-        ? { RenderAhead(masters: masters, out: p.out, ledger: p.ledger, run: ledger.runCount + 1, vouchers: $0, cancels: $1, encodingFolds: encodingFolds) } : nil)
+        ? {
+          RenderAhead(
+            masters: masters, out: p.out, ledger: p.ledger, run: ledger.runCount + 1, vouchers: verbatim == nil ? $0 : VoucherList(shelf: $0.shelf),
+            cancels: verbatim == nil ? $1 : [], encodingFolds: encodingFolds)
+        } : nil)
     {
     case .success(let s): settled = s
     case .failure(let error):
@@ -353,6 +370,9 @@ public enum RunCommand {
                           vouchersPosted: posted, vouchersRejected: f.voucherCount - posted, run: runNo)
       }, moves: moves)
     record.cancelledEntries = settled.cancelledEntries
+    if let f = verbatim, settled.fileStatus[f.picked.name] == .imported, settled.acceptedNew.shelfRange != nil, settled.acceptedNew.count == f.voucherCount {
+      record.verbatimVouchers = VerbatimVouchers(path: f.picked.path, size: f.picked.size, modified: f.picked.mtime, sha256: f.picked.sha256, link: !o.keepInbox)
+    }
     record.streamedEntryCount = settled.streamedEntryCount
     record.streamedGLCount = settled.streamedGL?.count
     var summary = RunSummary(run: runName, work: work, settled: settled, record: record, notes: notes)

@@ -43,6 +43,9 @@ struct RunWork {
     var voucherTotal = 0
     /// Whether any valid voucher of the file is a cancellation.
     var hasCancels = false
+    /// Whether validation changed any voucher of the file (a barcode resolved to its item code): its bytes
+    /// are then not its vouchers as the ledger keeps them (``RunCommand/verbatim(_:)``).
+    var normalized = false
 
     /// Distinct voucher numbers in the file (including vouchers too broken to build).
     var voucherCount: Int { max(voucherTotal, read.vouchers.count, read.voucherCount) }
@@ -155,9 +158,10 @@ struct RunWork {
     let checked = Parallel.update(&normalized) { v in
       switch validator.validate(v) {
       case .success(let n):
+        let normalized = !n.isIdentical(to: v)
         v = n
-        return Checked(nil, of: n, arithmetic: arithmetic)
-      case .failure(let p): return Checked(p, of: v, arithmetic: arithmetic)
+        return Checked(nil, of: n, normalized: normalized, arithmetic: arithmetic)
+      case .failure(let p): return Checked(p, of: v, normalized: false, arithmetic: arithmetic)
       }
     }
     // A run that will have more vouchers than the budget holds none from this file on: its count so far
@@ -177,6 +181,7 @@ struct RunWork {
       c.hashes.append(k.hash)
       c.actions.append(k.action)
       if let p = k.problems { c.problems[n] = p }
+      if k.normalized { files[i].normalized = true }
     }
     checks[i] = c
   }
@@ -280,12 +285,15 @@ struct RunWork {
     let action: VoucherAction
     /// Its date and time as the shelf keeps them (``VoucherShelf/key(of:)``), made while it is in cache.
     let key: UInt64
+    /// Whether validation changed the voucher (``InputFile/normalized``).
+    let normalized: Bool
     /// Σ qty and Σ qty × rate (each rounded to currency precision) of the item rows, as given.
     let qty: Quantity
     let value: Amount
 
-    init(_ problems: VoucherProblems?, of v: Voucher, arithmetic company: Company.Arithmetic) {
+    init(_ problems: VoucherProblems?, of v: Voucher, normalized: Bool, arithmetic company: Company.Arithmetic) {
       self.problems = problems
+      self.normalized = normalized
       // (`NameHash`: equal numbers hash alike, as with `hashValue`, for a quarter of its instructions.)
       hash = NumberHash(value: Int(truncatingIfNeeded: NameHash.hash(v.no)))
       action = v.action

@@ -43,17 +43,17 @@ struct Component {
         }
       }
     }
-    // Read the part's vouchers from the ledger, each with the header of the voucher layout.
-    var header = ByteWriter(guardsFormulas: false, capacity: 1024)
-    header.texts(LedgerFormat.voucherHeader)
-    header.endRow()
+    // Read the part's vouchers from the ledger, each with the header of its run's file: the ledger's
+    // voucher layout, or that of an inbox file the run took whole (``VerbatimVouchers``).
+    var headers: [Int: [UInt8]] = [:]
     var vouchers: [Voucher] = []
     vouchers.reserveCapacity(ordinals.count)
     for o in ordinals.sorted() {
       guard let place = h.place(of: Int(o)) else { return .failure(.init("the history file does not say where voucher \(o) is")) }
       let path = ledger + "/runs/" + LedgerStore.runName(place.run) + "/vouchers.csv"
-      guard let rows = FileBytes.read(path, range: place.start..<place.end) else { return .failure(.init("\(path) cannot be read")) }
-      let f = CSVVoucherReader.read(bytes: header.bytes + rows, file: path)
+      if headers[place.run] == nil { headers[place.run] = FileBytes.firstLine(path) }
+      guard let header = headers[place.run], let rows = FileBytes.read(path, range: place.start..<place.end) else { return .failure(.init("\(path) cannot be read")) }
+      let f = CSVVoucherReader.read(bytes: header + rows, file: path)
       guard f.diagnostics.isEmpty, f.vouchers.count == 1, let v = f.vouchers.first else { return .failure(.init("\(path) does not hold a voucher at byte \(place.start)")) }
       vouchers.append(v)
     }

@@ -10,6 +10,11 @@
 public struct Voucher: Sendable, Hashable {
   @usableFromInline var storage: Storage
 
+  /// Whether `other` is this voucher unchanged: the same storage, not a copy that was changed (a voucher
+  /// validation normalized is a new one).
+  /// - Complexity: O(1).
+  public func isIdentical(to other: Voucher) -> Bool { storage === other.storage }
+
   /// The fields. Mutated only through `unique()`, so never while shared, and never by two accesses at once:
   /// the runtime's exclusivity check on every field read (4 % of a run's instructions) is left out.
   ///

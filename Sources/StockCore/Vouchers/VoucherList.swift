@@ -59,6 +59,10 @@ public struct VoucherList: RandomAccessCollection, Sendable, ExpressibleByArrayL
   public var startIndex: Int { 0 }
   public var endIndex: Int { slots?.count ?? range.count }
 
+  /// The shelf positions the list is, in order, when it is a range of its shelf with none of its own
+  /// (nothing the engine filled in, no cancellation appended); nil otherwise.
+  public var shelfRange: Range<Int>? { slots == nil && replaced.isEmpty ? range : nil }
+
   /// The shelf position of the element at `i`, or nil when the list holds it.
   /// - Complexity: O(1).
   public func position(_ i: Int) -> Int? {

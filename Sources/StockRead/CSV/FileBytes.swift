@@ -33,6 +33,18 @@ public enum FileBytes {
 }
 
 extension FileBytes {
+  /// The file's first line, with its line feed: a CSV file's header (at most 64 KB read; nil when the file
+  /// cannot be read or has no line feed there).
+  public static func firstLine(_ path: String) -> [UInt8]? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var out = [UInt8](repeating: 0, count: 1 << 16)
+    let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, 0) }
+    guard n > 0, let lf = out[..<n].firstIndex(of: 10) else { return nil }
+    return Array(out[...lf])
+  }
+
   /// Bytes `start..<end` of a file, nil when it cannot be read or is shorter.
   /// - Complexity: O(end − start).
   public static func read(_ path: String, range: Range<Int>) -> [UInt8]? {

@@ -29,6 +29,9 @@ public struct RunRecord: Sendable {
   public var glCount: Int { streamedGLCount ?? gl.count }
   /// A period close recorded by this run.
   public var closeThrough: BusinessDate?
+  /// The inbox file whose bytes are `vouchers`, when the run's `vouchers.csv` may be that file
+  /// (``VerbatimVouchers``); the commit writes the vouchers when it cannot take it.
+  public var verbatimVouchers: VerbatimVouchers?
   /// Files the run writes after its commit, committed here so that an interrupted run can finish them:
   /// `rejected:NAME` (errors and held-back vouchers beside rejected files) and `report:NAME` (the run's
   /// reports), with their content.
@@ -140,7 +143,8 @@ public struct LedgerContents: Sendable {
 ///
 /// ```
 /// ledger/HEAD                       run number and chain head: replacing it is the commit point
-/// ledger/runs/000001/vouchers.csv   accepted vouchers (the voucher CSV layout)
+/// ledger/runs/000001/vouchers.csv   accepted vouchers (the voucher CSV layout), or the run's one inbox
+///                                   file as it came (``VerbatimVouchers``)
 /// ledger/runs/000001/stock.csv      stock ledger entries written by the run (new or revalued)
 /// ledger/runs/000001/gl.csv         GL lines written by the run (adjustments flagged)
 /// ledger/runs/000001/files.csv      registry of the files the run imported or rejected
@@ -409,10 +413,16 @@ public struct LedgerStore: Sendable {
     let parts = LargeFile.allCases.map(CommitPart.large) + [.smallFiles]
     let written = Parallel.mapEach(parts, weight: { part in
       guard case .large(let file) = part else { return 1 }
+      if file == .vouchers && record.verbatimVouchers != nil { return 1 }
       return prewritten == nil ? file.weight(record) : (file == .vouchers && begunVouchers != nil ? 1 : 0)
     }) { part -> Result<[LargeFile.Written], StoreError> in
       do throws(StoreError) {
         guard case .large(let file) = part else { return .success(try LedgerStore.writeSmallFiles(record, in: dir) { self.relative($0) }) }
+        if file == .vouchers, let verbatim = record.verbatimVouchers,
+          let taken = verbatim.adopt(as: dir + "/" + file.fileName, run: run, count: record.vouchers.count)
+        {
+          return .success([taken])
+        }
         if file == .vouchers, let begunVouchers {
           if let adopted = file.adopt(begunVouchers, for: record, in: dir) { return .success([adopted]) }
           return .success([try file.write(record, in: dir, run: run, places: places)])
