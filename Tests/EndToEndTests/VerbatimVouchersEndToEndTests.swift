@@ -66,7 +66,7 @@ import Testing
     #expect(e2e.rows(taken + "/reports/stock-ledger.csv", voucher: "DN-1").first?["stock_value_difference"] == "-34.50")
   }
 
-  /// Kept in the inbox, the file is copied (the producer may write it again); a file the run cannot take
+  /// Kept in the inbox, or with another name, the file is copied (the producer may write it again); a file the run cannot take
   /// whole — a voucher of two lines, a barcode resolved to its item, a voucher held back — is written in the
   /// ledger's layout.
   @Test func aFileLeftInTheInboxIsCopiedAndOthersAreWritten() throws {
@@ -77,6 +77,13 @@ import Testing
     #expect(e2e.read(copy) == Self.header + Self.lines)
     #expect(fileInfo(copy)?.links == 1 && fileInfo(kept + "/inbox/day.csv")?.links == 1)
     #expect(try e2e.cli(["verify", kept]).code == 0)
+    // A file with another name (a producer's hard link, which it could write through later) is copied.
+    let shared = try e2e.books()
+    try e2e.drop(shared, "day.csv", Self.header + Self.lines)
+    #expect(link(shared + "/inbox/day.csv", shared + "/producer-copy.csv") == 0)
+    #expect(try e2e.cli(["run", shared]).code == 0)
+    #expect(e2e.read(shared + "/ledger/runs/000001/vouchers.csv") == Self.header + Self.lines)
+    #expect(fileInfo(shared + "/ledger/runs/000001/vouchers.csv")?.links == 1 && fileInfo(shared + "/producer-copy.csv")?.links == 2)
     let layout = "voucher_type,voucher_no,posting_date,posting_time,action,purpose,party,"
     let cases: [(name: String, text: String, flags: [String])] = [
       ("taxed.csv", EndToEndTests.seed, []),

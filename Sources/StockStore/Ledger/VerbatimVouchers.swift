@@ -29,7 +29,9 @@ public struct VerbatimVouchers: Sendable {
     var st = stat()
     guard lstat(path, &st) == 0, Int(st.st_size) == size, st.st_mtim.tv_sec == modified.tv_sec, st.st_mtim.tv_nsec == modified.tv_nsec else { return nil }
     do throws(StoreError) {
-      let linked = link ? try DurableFiles.link(path, as: target, syncingDirectory: false) : false
+      // Linked only while the inbox holds the file's one name: another name (a producer's hard link) could
+      // be written through after the run.
+      let linked = link && st.st_nlink == 1 ? try DurableFiles.link(path, as: target, syncingDirectory: false) : false
       if !linked {
         // A copy, of the bytes hashed again: they must be those the run read.
         let bytes = try DurableFiles.read(path)
