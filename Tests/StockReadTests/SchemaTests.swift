@@ -50,4 +50,31 @@ import Testing
     let found = f.diagnostics.map { "\($0.location.line) \($0.voucherNo) \($0.field) \($0.code.rawValue)" }
     #expect(found == ["4 PR-1 rate E_XML_SCHEMA", "7 PR-2 posting_date E_XML_SCHEMA", "8 PR-2  E_XML_SCHEMA", "10   E_XML_SCHEMA"])
   }
+
+  /// A voucher and its rows are placed on their own lines, not where the parser had read to (which in a
+  /// small file is its end: every voucher was placed on the last line).
+  @Test func vouchersAndRowsAreOnTheirOwnLines() throws {
+    let xml = """
+      <?xml version="1.0" encoding="UTF-8"?>
+      <vouchers xmlns="urn:stockledger:vouchers:1">
+        <voucher voucher_type="Purchase Receipt" voucher_no="PR-1" posting_date="2026-11-09">
+          <item item_code="RM0001" warehouse="Stores" qty="10" rate="20"/>
+        </voucher>
+        <voucher voucher_type="Purchase Receipt" voucher_no="PR-2"
+                 posting_date="2026-11-09">
+          <item item_code="RM0001" warehouse="Stores" qty="10" rate="200"/>
+          <item item_code="RM0002" warehouse="Stores" qty="1" rate="5"/>
+        </voucher>
+      </vouchers>
+
+      """
+    let path = NSTemporaryDirectory() + "lines-\(getpid()).xml"
+    try xml.write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let f = XMLVoucherReader.read(path: path, name: "l.xml", schema: try XMLVoucherReader.Schema())
+    #expect(f.diagnostics.isEmpty)
+    // (A start tag over two lines is on its last, as libxml2's own errors place it.)
+    #expect(f.vouchers.map(\.source.line) == [3, 7])
+    #expect(f.vouchers.flatMap { $0.items.map(\.line) } == [4, 8, 9])
+  }
 }

@@ -37,6 +37,9 @@ public enum XMLVoucherReader {
     deinit { xmlSchemaFree(pointer) }
   }
 
+  /// Lines below which a node's line is its own: libxml2 keeps it in 16 bits, and past them gives 65,535.
+  static let exactLines = 65_535
+
   /// Reads one file; every problem is a diagnostic of the file (an invalid XML file posts nothing).
   public static func read(path: String, name: String, schema: Schema) -> VoucherFile {
     var result = VoucherFile(name: name)
@@ -73,18 +76,22 @@ public enum XMLVoucherReader {
     var inSerial = false
     var serialText = ""
     var status: Int32 = 1
-    // Where each element under the root begins (its start tag's first line) and, for a voucher, its number:
+    // Where each element under the root begins (its node's line: its start tag's last) and, for a voucher, its builder:
     // an element's lines run to the next one's, and the schema's errors (libxml2 gives the line, not the
-    // voucher) name the voucher whose lines they fall in. (The parser's own line is read ahead of the node
-    // the reader is on: it is not where a tag is.)
-    var starts: [(line: Int, no: String?)] = []
+    // voucher) name the voucher whose lines they fall in. Only below ``exactLines``, where a node's line is
+    // its own (8 bytes an element: a 100 MB file has 460k vouchers).
+    var starts: [(line: Int32, builder: Int32)] = []
     while true {
       status = xmlTextReaderRead(reader)
       if status != 1 { break }
       let depth = Int(xmlTextReaderDepth(reader))
       let type = xmlTextReaderNodeType(reader)
-      let line = Int(xmlTextReaderGetParserLineNumber(reader))
-      let column = Int(xmlTextReaderGetParserColumnNumber(reader))
+      // The node's own line where libxml2 keeps it (the parser's position is read ahead of the node the
+      // reader is on, by as much as the whole of a small file: every voucher was placed on its last line);
+      // past it, the parser's line, near the node.
+      let exact = nodeLine(reader)
+      let line = exact ?? Int(xmlTextReaderGetParserLineNumber(reader))
+      let column = exact == nil ? Int(xmlTextReaderGetParserColumnNumber(reader)) : nil
       if depth > maxDepth {
         box.diagnostics.append(Diagnostic(.xmlStructure, at: SourceLocation(file: name, line: line, column: column), "elements nest deeper than \(maxDepth) levels: the file is not a voucher file"))
         break
@@ -100,7 +107,7 @@ public enum XMLVoucherReader {
           readAttributes(reader, into: &r)
           voucherRow = r
           builders.append(VoucherBuilder(first: r))
-          starts.append((nodeLine(reader) ?? line, r[.voucherNo]))
+          if let exact { starts.append((Int32(exact), Int32(clamping: builders.count - 1))) }
         case (2, "item"), (2, "tax"), (2, "additional_cost"):
           var r = voucherRow ?? RawVoucherRow(location: loc)
           r.location = loc
@@ -112,7 +119,7 @@ public enum XMLVoucherReader {
           inSerial = !empty
           serialText = ""
         case (1, _):
-          starts.append((nodeLine(reader) ?? line, nil))
+          if let exact { starts.append((Int32(exact), -1)) }
         default: break
         }
       case 3, 4:  // text, CDATA
@@ -138,7 +145,11 @@ public enum XMLVoucherReader {
       }
       result.diagnostics = box.diagnostics.map { d in
         var d = d
-        if d.voucherNo.isEmpty, let no = starts.last(where: { $0.line <= d.location.line })?.no { d.voucherNo = no }
+        // (The schema's errors only: they are on a node's line, as the starts are; a syntax error may be
+        // in the first line of a start tag that ends on the next.)
+        if d.voucherNo.isEmpty, d.code == .xmlSchema, d.location.line < XMLVoucherReader.exactLines, let k = starts.last(where: { Int($0.line) <= d.location.line })?.builder, k >= 0 {
+          d.voucherNo = builders[Int(k)].voucher?.no ?? builders[Int(k)].diagnostics.first?.voucherNo ?? ""
+        }
         return d
       }
       return result
@@ -220,9 +231,12 @@ public enum XMLVoucherReader {
   }
 }
 
-/// The line the reader's current node begins on (its start tag's first), as libxml2's errors give it.
+/// The line of the reader's current node (where its start tag ends), as libxml2's errors give it; nil
+/// from ``XMLVoucherReader/exactLines`` on, where libxml2 keeps no node's own.
 func nodeLine(_ reader: xmlTextReaderPtr) -> Int? {
-  xmlTextReaderCurrentNode(reader).map { Int(xmlGetLineNo($0)) }
+  guard let node = xmlTextReaderCurrentNode(reader) else { return nil }
+  let line = Int(xmlGetLineNo(node))
+  return line > 0 && line < XMLVoucherReader.exactLines ? line : nil
 }
 
 /// Collects libxml2's structured errors for one read.
