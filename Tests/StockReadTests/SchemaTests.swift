@@ -26,12 +26,19 @@ import Testing
     }
   }
 
+  /// `body` (the elements under the root, from line 3) read as a voucher file.
+  func read(vouchers body: String) throws -> VoucherFile {
+    let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<vouchers xmlns=\"urn:stockledger:vouchers:1\">\n" + body + "</vouchers>\n"
+    let path = NSTemporaryDirectory() + "vouchers-\(getpid())-\(UUID().uuidString).xml"
+    try xml.write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    return XMLVoucherReader.read(path: path, name: "v.xml", schema: try XMLVoucherReader.Schema())
+  }
+
   /// The schema's errors name the voucher whose lines they fall in (libxml2 gives only the line): an
   /// attribute of a start tag that spans lines, a child element, and nothing for an element between vouchers.
   @Test func schemaErrorsNameTheirVoucher() throws {
-    let xml = """
-      <?xml version="1.0" encoding="UTF-8"?>
-      <vouchers xmlns="urn:stockledger:vouchers:1">
+    let f = try read(vouchers: """
         <voucher voucher_type="Purchase Receipt" voucher_no="PR-1" posting_date="2026-11-09">
           <item item_code="RM0001" warehouse="Stores" qty="10" rate="2O0"/>
         </voucher>
@@ -40,13 +47,8 @@ import Testing
           <itm item_code="RM0001" warehouse="Stores" qty="10" rate="200"/>
         </voucher>
         <bogus/>
-      </vouchers>
 
-      """
-    let path = NSTemporaryDirectory() + "schema-errors-\(getpid()).xml"
-    try xml.write(toFile: path, atomically: true, encoding: .utf8)
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    let f = XMLVoucherReader.read(path: path, name: "e.xml", schema: try XMLVoucherReader.Schema())
+      """)
     let found = f.diagnostics.map { "\($0.location.line) \($0.voucherNo) \($0.field) \($0.code.rawValue)" }
     #expect(found == ["4 PR-1 rate E_XML_SCHEMA", "7 PR-2 posting_date E_XML_SCHEMA", "8 PR-2  E_XML_SCHEMA", "10   E_XML_SCHEMA"])
   }
@@ -54,9 +56,7 @@ import Testing
   /// A voucher and its rows are placed on their own lines, not where the parser had read to (which in a
   /// small file is its end: every voucher was placed on the last line).
   @Test func vouchersAndRowsAreOnTheirOwnLines() throws {
-    let xml = """
-      <?xml version="1.0" encoding="UTF-8"?>
-      <vouchers xmlns="urn:stockledger:vouchers:1">
+    let f = try read(vouchers: """
         <voucher voucher_type="Purchase Receipt" voucher_no="PR-1" posting_date="2026-11-09">
           <item item_code="RM0001" warehouse="Stores" qty="10" rate="20"/>
         </voucher>
@@ -65,13 +65,8 @@ import Testing
           <item item_code="RM0001" warehouse="Stores" qty="10" rate="200"/>
           <item item_code="RM0002" warehouse="Stores" qty="1" rate="5"/>
         </voucher>
-      </vouchers>
 
-      """
-    let path = NSTemporaryDirectory() + "lines-\(getpid()).xml"
-    try xml.write(toFile: path, atomically: true, encoding: .utf8)
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    let f = XMLVoucherReader.read(path: path, name: "l.xml", schema: try XMLVoucherReader.Schema())
+      """)
     #expect(f.diagnostics.isEmpty)
     // (A start tag over two lines is on its last, as libxml2's own errors place it.)
     #expect(f.vouchers.map(\.source.line) == [3, 7])
