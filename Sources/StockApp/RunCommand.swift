@@ -145,12 +145,12 @@ public enum RunCommand {
   }
 
   /// The run's one file, when its bytes may be the run's `vouchers.csv` as they are (``VerbatimVouchers``):
-  /// a CSV file whose vouchers are all valid, one line each, none of them a cancellation (those come last
-  /// in `vouchers.csv`) or changed by validation. Whether they all post, unchanged by the engine, is seen
-  /// after the posting.
+  /// a CSV file whose vouchers are all valid, none of them a cancellation (those come last in
+  /// `vouchers.csv`) or changed by validation. Whether they all post, unchanged by the engine, is seen after
+  /// the posting; whether each voucher's rows are one run of lines, when the commit takes the file.
   static func verbatim(_ work: RunWork) -> RunWork.InputFile? {
     guard work.files.count == 1, let f = work.files.first, f.picked.name.lowercased().hasSuffix(".csv"), f.fileProblems.isEmpty,
-      f.voucherProblems.isEmpty, !f.normalized, !f.hasCancels, f.voucherCount > 0, f.read.rowCount == f.voucherCount, f.valid.count == f.voucherCount
+      f.voucherProblems.isEmpty, !f.normalized, !f.hasCancels, f.voucherCount > 0, f.valid.count == f.voucherCount
     else { return nil }
     return f
   }

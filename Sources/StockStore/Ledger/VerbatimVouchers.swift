@@ -2,8 +2,8 @@ import Foundation
 import StockCore
 
 /// An inbox file whose bytes are a run's accepted vouchers, taken as the run's `vouchers.csv` instead of
-/// its vouchers written again: a CSV file accepted whole, each voucher one line (in the file's order, as
-/// the run's vouchers are), none changed by validation or by the engine. Its lines are read back by the
+/// its vouchers written again: a CSV file accepted whole, each voucher's rows one run of lines (in the
+/// file's order, as the run's vouchers are), none changed by validation or by the engine. Its lines are read back by the
 /// same reader with the file's own header (``LedgerStore`` for a whole file, a part of the history by the
 /// byte ranges of its vouchers with the first line of the file). At a hundred thousand movements the
 /// vouchers written again were 7 % of a run's instructions, most of them in its last stretch.
@@ -23,8 +23,8 @@ public struct VerbatimVouchers: Sendable {
 
   /// The file as the run's `vouchers.csv` at `target`, durable (its name once the commit fsyncs the run's
   /// directory), with the places of its `count` vouchers; nil, with nothing left at `target`, when the
-  /// file changed since it was read or its lines are not `count` vouchers of one line each (the commit then
-  /// writes the vouchers).
+  /// file changed since it was read or its lines are not `count` vouchers, each one run of lines (the commit
+  /// then writes the vouchers).
   func adopt(as target: String, run: Int, count: Int) -> LargeFile.Written? {
     var st = stat()
     guard lstat(path, &st) == 0, Int(st.st_size) == size, st.st_mtim.tv_sec == modified.tv_sec, st.st_mtim.tv_nsec == modified.tv_nsec else { return nil }
@@ -57,10 +57,11 @@ public struct VerbatimVouchers: Sendable {
     return LargeFile.Written(name: LargeFile.vouchers.fileName, count: size, sha256: sha256, places: places)
   }
 
-  /// Where each of the file's `count` vouchers is: after its header, one per line that is not blank, each
-  /// to the next one's start (a blank line after a voucher is its own, as the ledger's reader counts it);
-  /// nil when the file does not have exactly `count` such lines, or has a quote (a quoted line break would
-  /// make one row two lines).
+  /// Where each of the file's `count` vouchers is: after its header, the lines that are not blank, grouped
+  /// by their `voucher_no` (a voucher's rows are one run of lines), each group to the next one's start (a
+  /// blank line after a voucher is its own, as the ledger's reader counts it); nil when there are not
+  /// exactly `count` groups (a number that comes back after another's would make one more), or the file has
+  /// a quote (a quoted line break would make one row two lines), or a line longer than a megabyte.
   /// - Complexity: O(bytes), read from the page cache a megabyte at a time.
   static func places(of path: String, run: Int, count: Int) -> VoucherPlaces? {
     let fd = open(path, O_RDONLY)
@@ -68,55 +69,79 @@ public struct VerbatimVouchers: Sendable {
     defer { close(fd) }
     var places = VoucherPlaces(run: run)
     places.reserveCapacity(count)
-    // Read a megabyte at a time (a file of ten million vouchers is not mapped whole: its pages would count
-    // to the run's memory), each line measured from its start to the next line's.
+    // A megabyte at a time (a file of ten million vouchers is not read whole: its bytes would count to the
+    // run's memory); a line cut by the end of one read is moved to the start of the buffer for the next.
     let chunk = 1 << 20
-    var buffer = [UInt8](repeating: 0, count: chunk)
+    var buffer = [UInt8](repeating: 0, count: 2 * chunk)
     var offset = 0  // of buffer[0] in the file
-    var header = true
-    var start: Int?  // where the voucher line being measured begins
-    var lineStart = 0
-    var previous: UInt8 = 10  // the byte before the buffer's first
+    var filled = 0  // bytes of the buffer read
+    var column: Int?  // of voucher_no, once the header is read
+    var number: [UInt8] = []  // the voucher_no of the group being measured
+    var start: Int?  // where that group begins
     var found = 0
-    /// A line from `lineStart` to a line feed at `end` (or to the file's end): a voucher's unless blank.
-    func line(to end: Int, lastByte: UInt8) -> Bool {
-      let length = end - lineStart
-      let blank = length == 0 || (length == 1 && lastByte == 13)
-      if header {
-        header = false
-      } else if !blank {
-        if let s = start { places.append(start: s, end: lineStart) }
-        start = lineStart
-        found += 1
-        if found > count { return false }
-      }
-      return true
-    }
-    while true {
-      let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, chunk, off_t(offset)) }
+    var atEnd = false
+    while !atEnd {
+      let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + filled, chunk, off_t(offset + filled)) }
       guard n >= 0 else { return nil }
-      if n == 0 { break }
-      let ok = buffer.withUnsafeBufferPointer { b -> Bool in
+      if n == 0 { atEnd = true }
+      filled += n
+      let used = buffer.withUnsafeBufferPointer { b -> Int? in
         let base = b.baseAddress!
         // A quoted field may hold a line break: a line would then not be a row. (Plain files have none.)
-        if memchr(base, 34, n) != nil { return false }
+        if memchr(base, 34, filled) != nil { return nil }
         var i = 0
-        while i < n, let lf = memchr(base + i, 10, n - i) {
-          let at = base.distance(to: lf.assumingMemoryBound(to: UInt8.self))
-          if !line(to: offset + at, lastByte: at > 0 ? b[at - 1] : previous) { return false }
-          lineStart = offset + at + 1
-          i = at + 1
+        while i < filled {
+          let lf = memchr(base + i, 10, filled - i).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
+          guard let end = lf ?? (atEnd ? filled : nil) else { break }  // the line goes on in the next read
+          var last = end
+          if last > i && b[last - 1] == 13 { last -= 1 }
+          let line = UnsafeBufferPointer(rebasing: b[i..<last])
+          if column == nil {
+            column = VerbatimVouchers.column(of: "voucher_no", in: line)
+            guard column != nil else { return nil }
+          } else if !line.isEmpty {
+            guard let field = VerbatimVouchers.field(column!, of: line) else { return nil }
+            if start == nil || !field.elementsEqual(number) {
+              if let s = start { places.append(start: s, end: offset + i) }
+              start = offset + i
+              number.removeAll(keepingCapacity: true)
+              number.append(contentsOf: field)
+              found += 1
+              if found > count { return nil }
+            }
+          }
+          i = end + 1
         }
-        previous = b[n - 1]
-        return true
+        return i
       }
-      guard ok else { return nil }
-      offset += n
+      guard let used else { return nil }
+      // The cut line moved to the front; a line longer than a read is not a voucher's row.
+      let left = filled - min(used, filled)
+      guard left < chunk else { return nil }
+      if left > 0 { buffer.withUnsafeMutableBytes { _ = memmove($0.baseAddress!, $0.baseAddress! + used, left) } }
+      offset += min(used, filled)
+      filled = left
     }
-    // The last line, without a line feed.
-    if lineStart < offset, !line(to: offset, lastByte: previous) { return nil }
     guard found == count, let s = start else { return nil }
-    places.append(start: s, end: offset)
+    places.append(start: s, end: offset + filled)
     return places
+  }
+
+  /// The index of the header field `name` (a byte order mark before the first ignored).
+  static func column(of name: String, in header: UnsafeBufferPointer<UInt8>) -> Int? {
+    var fields = header.split(separator: 44, omittingEmptySubsequences: false)
+    if let first = fields.first, first.starts(with: [0xEF, 0xBB, 0xBF]) { fields[0] = first.dropFirst(3) }
+    return fields.firstIndex { $0.elementsEqual(name.utf8) }
+  }
+
+  /// Field `k` of a line (fields separated by commas, none quoted); nil when it has fewer.
+  static func field(_ k: Int, of line: UnsafeBufferPointer<UInt8>) -> Slice<UnsafeBufferPointer<UInt8>>? {
+    var from = 0
+    for _ in 0..<k {
+      guard let comma = line[from...].firstIndex(of: 44) else { return nil }
+      from = comma + 1
+    }
+    let to = line[from...].firstIndex(of: 44) ?? line.count
+    return line[from..<to]
   }
 }
