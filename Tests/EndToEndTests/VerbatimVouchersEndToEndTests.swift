@@ -1,10 +1,10 @@
 import Foundation
 import Testing
 
-/// A CSV file accepted whole, each voucher's rows one run of lines and none changed, is the run's `vouchers.csv` as it is (linked
-/// to its archived copy, read-only; copied when it stays in the inbox); any other run writes its vouchers in
-/// the ledger's layout. Either way the ledger reads the vouchers back, a backdated run revalues from them,
-/// `verify` re-derives every entry, and the reports are the same bytes.
+/// A CSV file accepted whole, each voucher's rows one run of lines and none changed, is the run's
+/// `vouchers.csv` as it is (linked to its archived copy, read-only; copied when it stays in the inbox); any
+/// other run writes its vouchers in the ledger's layout. Either way the ledger reads the vouchers back, a
+/// backdated run revalues from them, `verify` re-derives every entry, and the reports are the same bytes.
 @Suite(.serialized) struct VerbatimVouchersEndToEndTests {
   let e2e = EndToEndTests()
   static let header = "voucher_type,voucher_no,posting_date,posting_time,item_code,warehouse,qty,rate\r\n"
@@ -66,9 +66,9 @@ import Testing
     #expect(e2e.rows(taken + "/reports/stock-ledger.csv", voucher: "DN-1").first?["stock_value_difference"] == "-34.50")
   }
 
-  /// Kept in the inbox, or with another name, the file is copied (the producer may write it again); a file the run cannot take
-  /// whole — a voucher whose lines are apart, a barcode resolved to its item, a voucher held back — is
-  /// written in the ledger's layout.
+  /// Kept in the inbox, or with another name, the file is copied (the producer may write it again); a file
+  /// the run cannot take whole — a voucher whose lines are apart, a barcode resolved to its item, a voucher
+  /// held back — is written in the ledger's layout.
   @Test func aFileLeftInTheInboxIsCopiedAndOthersAreWritten() throws {
     let kept = try e2e.books()
     try e2e.drop(kept, "day.csv", Self.header + Self.lines)

@@ -3,10 +3,10 @@ import StockCore
 
 /// An inbox file whose bytes are a run's accepted vouchers, taken as the run's `vouchers.csv` instead of
 /// its vouchers written again: a CSV file accepted whole, each voucher's rows one run of lines (in the
-/// file's order, as the run's vouchers are), none changed by validation or by the engine. Its lines are read back by the
-/// same reader with the file's own header (``LedgerStore`` for a whole file, a part of the history by the
-/// byte ranges of its vouchers with the first line of the file). At a hundred thousand movements the
-/// vouchers written again were 7 % of a run's instructions, most of them in its last stretch.
+/// file's order, as the run's vouchers are), none changed by validation or by the engine. Its lines are
+/// read back by the same reader with the file's own header (``LedgerStore`` for a whole file, a part of the
+/// history by the byte ranges of its vouchers with the first line of the file). At a hundred thousand
+/// movements the vouchers written again were 7 % of a run's instructions, most of them in its last stretch.
 public struct VerbatimVouchers: Sendable {
   /// The file in the inbox, as the run read it: its size and modification time then, and its SHA-256.
   public var path: String
