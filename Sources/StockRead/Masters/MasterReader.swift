@@ -21,20 +21,21 @@ public enum MasterReader {
     // checks across them (names listed twice, unknown parents and accounts) run beside the rows' own
     // problems, so that one look shows all; with a record missing they would name it unknown where it is not.
     var complete = true
+    /// A problem that leaves a file or a record out.
+    func leftOut(_ problem: String) {
+      problems.append(problem)
+      complete = false
+    }
     func load(_ name: String, _ known: [String], _ required: [String], optional: Bool = false) -> CSVTable? {
       let path = directory + "/" + name
       guard let data = FileManager.default.contents(atPath: path) else {
-        if !optional {
-          problems.append("\(path): missing (required master file)")
-          complete = false
-        }
+        if !optional { leftOut("\(path): missing (required master file)") }
         return nil
       }
       do {
         return try CSVTable(bytes: [UInt8](data), file: name, known: known, required: required)
       } catch {
-        problems.append(error.description)
-        complete = false
+        leftOut(error.description)
         return nil
       }
     }
@@ -67,13 +68,11 @@ public enum MasterReader {
       for r in t.records {
         let name = t.value(r, "account")
         guard !name.isEmpty else {
-          problems.append("accounts.csv:\(r.line): account is blank")
-          complete = false
+          leftOut("accounts.csv:\(r.line): account is blank")
           continue
         }
         guard let root = Account.RootType(rawValue: t.value(r, "root_type")) else {
-          problems.append("accounts.csv:\(r.line): root_type of \(name) must be one of Asset, Liability, Equity, Income, Expense")
-          complete = false
+          leftOut("accounts.csv:\(r.line): root_type of \(name) must be one of Asset, Liability, Equity, Income, Expense")
           continue
         }
         accounts.append(
@@ -86,8 +85,7 @@ public enum MasterReader {
       for r in t.records {
         let name = t.value(r, "warehouse")
         guard !name.isEmpty else {
-          problems.append("warehouses.csv:\(r.line): warehouse is blank")
-          complete = false
+          leftOut("warehouses.csv:\(r.line): warehouse is blank")
           continue
         }
         warehouses.append(Warehouse(name: name, parent: t.value(r, "parent"), account: t.value(r, "account"),
@@ -99,8 +97,7 @@ public enum MasterReader {
       for r in t.records {
         let code = t.value(r, "item_code")
         guard !code.isEmpty else {
-          problems.append("items.csv:\(r.line): item_code is blank")
-          complete = false
+          leftOut("items.csv:\(r.line): item_code is blank")
           continue
         }
         var method: ValuationMethod?
@@ -129,8 +126,7 @@ public enum MasterReader {
     if let t = load("parties.csv", partyColumns, ["party", "party_type"], optional: true) {
       for r in t.records {
         guard let kind = Party.Kind(rawValue: t.value(r, "party_type")) else {
-          problems.append("parties.csv:\(r.line): party_type must be Customer or Supplier")
-          complete = false
+          leftOut("parties.csv:\(r.line): party_type must be Customer or Supplier")
           continue
         }
         parties.append(Party(name: t.value(r, "party"), kind: kind, account: t.value(r, "account")))
