@@ -17,6 +17,9 @@ public struct VerbatimVouchers: Sendable {
   /// link shares it, read-only); else it is copied (it stays in the inbox, where it may be written again).
   public var link: Bool
 
+  /// The largest file copied rather than linked (a million vouchers are 83 MB).
+  static let largestCopy = 128 << 20
+
   public init(path: String, size: Int, modified: timespec, sha256: String, link: Bool) {
     (self.path, self.size, self.modified, self.sha256, self.link) = (path, size, modified, sha256, link)
   }
@@ -33,7 +36,9 @@ public struct VerbatimVouchers: Sendable {
       // be written through after the run.
       let linked = link && st.st_nlink == 1 ? try DurableFiles.link(path, as: target, syncingDirectory: false) : false
       if !linked {
-        // A copy, of the bytes hashed again: they must be those the run read.
+        // A copy, of the bytes hashed again: they must be those the run read. (Read whole: past
+        // ``largestCopy`` the vouchers are written instead, within the run's memory.)
+        guard size <= VerbatimVouchers.largestCopy else { return nil }
         let bytes = try DurableFiles.read(path)
         var hash = SHA256()
         bytes.withUnsafeBytes { hash.update($0) }
