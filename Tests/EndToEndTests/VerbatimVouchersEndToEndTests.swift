@@ -64,6 +64,17 @@ import Testing
     #expect(try reports(taken) == reports(written))
     // FIFO after the backdated receipt: DN-1's 3 take PR-0's 2 at 11 and 1 of PR-1's at 12.50.
     #expect(e2e.rows(taken + "/reports/stock-ledger.csv", voucher: "DN-1").first?["stock_value_difference"] == "-34.50")
+    // The archived copy edited in place (made writable first) is the ledger's file changed: verify says so.
+    let archived = taken + "/archive/day.csv"
+    #expect(chmod(archived, 0o644) == 0)
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: archived))
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data("Delivery Note,DN-9,2026-03-06,09:00:00,RM0001,Stores,1,\r\n".utf8))
+    try handle.close()
+    let v = try e2e.cli(["verify", taken])
+    #expect(v.code == 3)
+    #expect((v.out + v.err).contains("runs/000001/vouchers.csv"))
+    #expect((v.out + v.err).contains("it has another name, such as the file's copy in the archive: an edit there changed it too"))
   }
 
   /// Kept in the inbox, or with another name, the file is copied (the producer may write it again); a file

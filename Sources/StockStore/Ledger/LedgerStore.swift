@@ -320,7 +320,10 @@ public struct LedgerStore: Sendable {
     bytes.withUnsafeBytes { h.update($0) }
     var part = FilePart()
     if bytes.count != job.size || h.finalizeHex() != job.sha256 {
-      let damage = IntegrityError(place: job.path, "the file differs from what run \(job.run) committed (size or SHA-256): it was changed or damaged; restore it from a backup")
+      // A run's vouchers.csv may be its inbox file under a second name (``VerbatimVouchers``): say so.
+      var st = stat()
+      let shared = stat(job.path, &st) == 0 && st.st_nlink > 1 ? " (it has another name, such as the file's copy in the archive: an edit there changed it too)" : ""
+      let damage = IntegrityError(place: job.path, "the file differs from what run \(job.run) committed (size or SHA-256): it was changed or damaged\(shared); restore it from a backup")
       guard tolerant else { throw damage }
       part.damage = damage
     }
