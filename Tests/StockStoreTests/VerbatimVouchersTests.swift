@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+@testable import StockCore
+@testable import StockStore
+
+/// Where each voucher of an inbox file taken whole is: its run of lines with one `voucher_no`, to the next
+/// run's start — across the megabyte reads, with CRLF lines, blank lines and a last line without a line
+/// feed; and no places where the lines are not the vouchers.
+@Suite struct VerbatimVouchersTests {
+  func file(_ text: String) throws -> String {
+    let path = temporaryDirectory("sl-verbatim") + "/v.csv"
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+
+  func ranges(_ places: VoucherPlaces) -> [Range<Int>] { places.map { $0.start..<$0.end } }
+
+  /// 1.4 MB: a voucher of one, two or three lines at a time (vouchers cross the first read's end), a blank
+  /// line now and then, CRLF throughout, the last line without a line feed. The expected ranges are counted
+  /// here from the text as it is built.
+  @Test func vouchersAcrossReadsAreTheirRunsOfLines() throws {
+    let header = "\u{FEFF}posting_date,voucher_no,voucher_type,item_code,warehouse,qty,rate\r\n"
+    var text = header
+    var expected: [Range<Int>] = []
+    var n = 0
+    while text.utf8.count < 1_400_000 {
+      let start = text.utf8.count
+      for row in 0...(n % 3) {
+        text += "2026-03-0\(1 + n % 9),V-\(n),Purchase Receipt,ITEM\(row),Stores,\(1 + row),12.5\r\n"
+      }
+      if n % 7 == 0 { text += "\r\n" }  // a blank line: the voucher's own
+      expected.append(start..<text.utf8.count)
+      n += 1
+    }
+    text += "2026-03-09,V-\(n),Delivery Note,ITEM0,Stores,1,"  // no line feed at the end
+    expected.append(expected.last!.upperBound..<text.utf8.count)
+    let path = try file(text)
+    let places = try #require(VerbatimVouchers.places(of: path, run: 7, count: expected.count))
+    #expect(places.run == 7)
+    #expect(ranges(places) == expected)
+  }
+
+  /// A number that comes back after another's, a quote, a count that is not the file's: no places.
+  @Test func linesThatAreNotTheVouchersGiveNoPlaces() throws {
+    let header = "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\n"
+    let apart = try file(header + "Purchase Receipt,A,2026-03-01,X,S,1,1\nPurchase Receipt,B,2026-03-01,X,S,1,1\nPurchase Receipt,A,2026-03-01,Y,S,1,1\n")
+    #expect(VerbatimVouchers.places(of: apart, run: 1, count: 2) == nil)
+    #expect(VerbatimVouchers.places(of: apart, run: 1, count: 3) != nil)  // three runs, were there three vouchers
+    let quoted = try file(header + "Purchase Receipt,A,2026-03-01,\"X\",S,1,1\n")
+    #expect(VerbatimVouchers.places(of: quoted, run: 1, count: 1) == nil)
+    let plain = try file(header + "Purchase Receipt,A,2026-03-01,X,S,1,1\n")
+    #expect(VerbatimVouchers.places(of: plain, run: 1, count: 2) == nil)
+    #expect(try ranges(#require(VerbatimVouchers.places(of: plain, run: 1, count: 1))) == [header.utf8.count..<(header.utf8.count + 38)])
+    let noNumber = try file("voucher_type,posting_date\nPurchase Receipt,2026-03-01\n")
+    #expect(VerbatimVouchers.places(of: noNumber, run: 1, count: 1) == nil)
+  }
+}
