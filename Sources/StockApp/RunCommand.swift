@@ -56,7 +56,7 @@ public enum RunCommand {
     let p = o.paths
     let masters: Masters
     do { masters = try MasterReader.read(directory: p.masters) } catch {
-      return (CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: master data in \(p.masters) cannot be used; nothing was changed:\n" + error.problems.map { "  - \($0)" }.joined(separator: "\n") + "\n"), nil)
+      return (CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: master data in \(p.masters) cannot be used; nothing was changed:\n" + error.description + "\n"), nil)
     }
     let store = LedgerStore(directory: p.ledger)
     let lock: FileLock

@@ -210,7 +210,8 @@ public struct DefaultAccountNames: Sendable {
 public struct MasterDataError: Error, Sendable, CustomStringConvertible {
   public var problems: [String]
   public init(problems: [String]) { self.problems = problems }
-  public var description: String { problems.joined(separator: "\n") }
+  /// One problem a line, as a list.
+  public var description: String { problems.map { "  - \($0)" }.joined(separator: "\n") }
 }
 
 extension Masters {

@@ -16,6 +16,10 @@ public enum MasterReader {
   static let reorderColumns = ["item_code", "warehouse", "reorder_level", "reorder_qty", "request_type"]
 
   public static func read(directory: String) throws(MasterDataError) -> Masters {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw MasterDataError(problems: ["\(directory): no such folder; a books folder keeps its master data there (`stockledger init BOOKS` makes one with examples)"])
+    }
     var problems: [String] = []
     // Whether every file was read and every account, warehouse, item and party taken: only then are the
     // checks across them (names listed twice, unknown parents and accounts) run beside the rows' own
