@@ -31,9 +31,7 @@ public enum NameSuggestion {
   }
 
   /// Lower case, without surrounding spaces: what the comparison ignores.
-  private static func folded(_ s: String) -> [Unicode.Scalar] {
-    Array(s.lowercased().unicodeScalars.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
-  }
+  private static func folded(_ s: String) -> [Unicode.Scalar] { Array(s.lowercased().trimmingSpaces.unicodeScalars) }
 
   /// The Levenshtein distance of `a` and `b` (insertions, deletions, substitutions), or `limit + 1` as soon
   /// as it must exceed `limit`.

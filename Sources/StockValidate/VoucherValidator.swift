@@ -187,7 +187,7 @@ struct Check {
       resolved = true
       if withItem(row.itemName, { $0.check(row, line: line, against: $1) }) { return }
     }
-    let trimmed = String(row.itemCode.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    let trimmed = row.itemCode.trimmingSpaces
     let spaced = trimmed != row.itemCode && masters.itemByCode[trimmed] != nil
     fail(.unknownItem, line: line, "item_code", "item '\(row.itemCode)' is not in items.csv"
       + (spaced ? " (remove the spaces around it)" : NameSuggestion.hint(for: row.itemCode, among: masters.items, { $0.code }, file: "items.csv", field: "item_code")))

@@ -91,11 +91,5 @@ public enum TOMLReader {
 }
 
 extension StringProtocol {
-  var trimmingSpaces: String {
-    var s = Substring(self)
-    while let f = s.first, f == " " || f == "\t" || f == "\r" { s = s.dropFirst() }
-    while let l = s.last, l == " " || l == "\t" || l == "\r" { s = s.dropLast() }
-    return String(s)
-  }
   var replacingUnderscores: String { String(self.filter { $0 != "_" }) }
 }
