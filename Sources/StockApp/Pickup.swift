@@ -13,6 +13,9 @@ struct InboxFile {
   var size: Int
   var mtime: timespec
 
+  /// Whether the file is read as XML (its name ends `.xml`); else as CSV (the inbox takes nothing else).
+  var isXML: Bool { Pickup.isXML(name) }
+
   /// True when the file still has the size and modification time it had when it was listed.
   var isUnchanged: Bool {
     var st = stat()
@@ -29,6 +32,9 @@ struct PickedFile {
   var size: Int
   var mtime: timespec
 
+  /// Whether the file is read as XML (``InboxFile/isXML``).
+  var isXML: Bool { Pickup.isXML(name) }
+
   /// True when the file still has the size and modification time it had when it was listed.
   var isUnchanged: Bool { InboxFile(name: name, path: path, size: size, mtime: mtime).isUnchanged }
 }
@@ -43,6 +49,9 @@ extension PickedFile {
 /// next run. Files are hashed as they are read (``load(_:)``), not here: a file read twice, once to hash
 /// it and once to parse it, cost its hashing on one core while the other idled.
 enum Pickup {
+  /// Whether a file of this name is read as XML: its name ends `.xml`, in any case.
+  static func isXML(_ name: String) -> Bool { name.lowercased().hasSuffix(".xml") }
+
   static func scan(inbox: String, minAge: Double, now: Date = Date()) -> (files: [InboxFile], leftInInbox: [String]) {
     var listed: [InboxFile] = []
     var left: [String] = []
@@ -68,7 +77,7 @@ enum Pickup {
   /// arrives, the hash finished while the caller parses them: ``Loaded/file`` waits for it); an XML file
   /// hashed, then streamed by its reader. Or why it is left in the inbox.
   static func load(_ f: InboxFile) -> Result<Loaded, LeftInInbox> {
-    let csv = !f.name.lowercased().hasSuffix(".xml")
+    let csv = !f.isXML
     var bytes: [UInt8]?
     let digest: FileDigest, count: Int
     if csv, let read = FileBytes.readStartingHash(f.path) {

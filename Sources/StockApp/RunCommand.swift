@@ -149,7 +149,7 @@ public enum RunCommand {
   /// `vouchers.csv`) or changed by validation. Whether they all post, unchanged by the engine, is seen after
   /// the posting; whether each voucher's rows are one run of lines, when the commit takes the file.
   static func verbatim(_ work: RunWork) -> RunWork.InputFile? {
-    guard work.files.count == 1, let f = work.files.first, f.picked.name.lowercased().hasSuffix(".csv"), f.fileProblems.isEmpty,
+    guard work.files.count == 1, let f = work.files.first, !f.picked.isXML, f.fileProblems.isEmpty,
       f.voucherProblems.isEmpty, !f.normalized, !f.hasCancels, f.voucherCount > 0, f.valid.count == f.voucherCount
     else { return nil }
     return f

@@ -98,7 +98,7 @@ struct RunWork {
   /// bytes, an XML file streamed from its path): nothing of the run changes, so a file is parsed while
   /// its hash is finished, before it is known not to be a duplicate. nil when the file went missing.
   static func parse(_ f: InboxFile, bytes: [UInt8]?, schema: () -> XMLVoucherReader.Schema?) -> VoucherFile? {
-    if f.name.lowercased().hasSuffix(".xml") {
+    if f.isXML {
       guard let schema = schema() else {
         return VoucherFile(name: f.name, diagnostics: [Diagnostic(.unreadableFile, at: SourceLocation(file: f.name, line: 0), "the built-in XML schema could not be compiled; the file was not read")])
       }
