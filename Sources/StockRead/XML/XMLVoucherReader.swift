@@ -76,10 +76,10 @@ public enum XMLVoucherReader {
     var inSerial = false
     var serialText = ""
     var status: Int32 = 1
-    // Where each element under the root begins (its node's line: its start tag's last) and, for a voucher, its builder:
-    // an element's lines run to the next one's, and the schema's errors (libxml2 gives the line, not the
-    // voucher) name the voucher whose lines they fall in. Only below ``exactLines``, where a node's line is
-    // its own (8 bytes an element: a 100 MB file has 460k vouchers).
+    // Where each element under the root begins (its node's line, its start tag's last) and, for a voucher,
+    // its builder: an element's lines run to the next one's, and the schema's errors (libxml2 gives the
+    // line, not the voucher) name the voucher whose lines they fall in. Only below ``exactLines``, where a
+    // node's line is its own; in line order (8 bytes an element: a 100 MB file has 460k vouchers).
     var starts: [(line: Int32, builder: Int32)] = []
     while true {
       status = xmlTextReaderRead(reader)
@@ -147,8 +147,15 @@ public enum XMLVoucherReader {
         var d = d
         // (The schema's errors only: they are on a node's line, as the starts are; a syntax error may be
         // in the first line of a start tag that ends on the next.)
-        if d.voucherNo.isEmpty, d.code == .xmlSchema, d.location.line < XMLVoucherReader.exactLines, let k = starts.last(where: { Int($0.line) <= d.location.line })?.builder, k >= 0 {
-          d.voucherNo = builders[Int(k)].voucher?.no ?? builders[Int(k)].diagnostics.first?.voucherNo ?? ""
+        guard d.voucherNo.isEmpty, d.code == .xmlSchema, d.location.line < XMLVoucherReader.exactLines else { return d }
+        // The last element begun on or before the error's line (a file may have an error per voucher).
+        var (low, high) = (0, starts.count)
+        while low < high {
+          let mid = (low + high) / 2
+          if Int(starts[mid].line) <= d.location.line { low = mid + 1 } else { high = mid }
+        }
+        if low > 0, case let k = Int(starts[low - 1].builder), k >= 0 {
+          d.voucherNo = builders[k].voucher?.no ?? builders[k].diagnostics.first?.voucherNo ?? ""
         }
         return d
       }
