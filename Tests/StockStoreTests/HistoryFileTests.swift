@@ -64,6 +64,29 @@ import Testing
     }
   }
 
+  /// A record longer than a part (a voucher of four thousand rows, each item-warehouse new and of long
+  /// names: its keys spelled out, over a megabyte) is written whole between its neighbours, and reads back.
+  @Test func aRecordLongerThanAPartsRoomIsWrittenWhole() throws {
+    let file = HistoryFile(ledger: temporaryDirectory("sl-history"))
+    var encoder = HistoryFile.Encoder(appending: false)
+    let small = (0..<50).map { StockKey(item: "ITEM\($0)", warehouse: "WH1") }
+    let long = String(repeating: "x", count: 300)
+    let many = (0..<4_000).map { StockKey(item: "ITEM-\($0)-\(long)", warehouse: "Stores \($0 % 3)") }
+    let n = 40_000, big = 30_000
+    for i in 0..<n { encoder.add(source: i, keys: i == big ? many : [small[i % 50]]) }
+    let place = { (i: Int) in VoucherPlace(run: 2, start: 90 * i, end: 90 * i + 80) }
+    let size = try file.write(encoder, place: place)
+    let bytes = encoder.bytes(place: place)
+    #expect(size == bytes.count && size > 1_200_000)
+    #expect(FileManager.default.contents(atPath: file.path).map(Array.init) == bytes)
+    let contents = try file.read(size: size)
+    #expect(contents.count == n)
+    for i in [0, big - 1, big, big + 1, n - 1] {
+      #expect(contents.place(of: i) == place(i), "voucher \(i)")
+      #expect(keys(contents, i) == (i == big ? many.sorted() : [small[i % 50]]), "voucher \(i)")
+    }
+  }
+
   /// Keys collected into the encoder's buffer, repeats and all, are recorded as the sorted keys without
   /// repeats given whole: the same bytes, numbered a batch at a time or spelled out for appending.
   @Test func collectedKeysAreRecordedSortedWithoutRepeats() {
