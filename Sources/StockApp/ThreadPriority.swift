@@ -14,6 +14,9 @@ enum ThreadPriority {
   /// most distributions), nice weighs a thread against its own session's only; without it the thread also
   /// gives way to other jobs at nice 0.
   static let givingWay: Int32 = 4
+  /// How much lower a thread runs whose work is wanted only at the run's end (nice 10, CFS weight 110 to
+  /// the others' 1024): it takes what the others leave of the cores.
+  static let spareTime: Int32 = 10
 
   /// Lowers the calling thread's priority by ``givingWay`` (and the threads it starts after, which take
   /// its priority); false when the system refused.

@@ -38,6 +38,10 @@ import Testing
     let places = try #require(VerbatimVouchers.places(of: path, run: 7, count: expected.count))
     #expect(places.run == 7)
     #expect(ranges(places) == expected)
+    // The same found in the bytes read whole (as the run finds them while it reads), then numbered.
+    let found = try #require(Array(text.utf8).withUnsafeBufferPointer { VerbatimVouchers.places(in: $0) })
+    #expect(found.run == 0 && found.inRun(7).run == 7)
+    #expect(ranges(found.inRun(7)) == expected)
   }
 
   /// A number that comes back after another's, a quote, a count that is not the file's: no places.
@@ -53,5 +57,12 @@ import Testing
     #expect(try ranges(#require(VerbatimVouchers.places(of: plain, run: 1, count: 1))) == [header.utf8.count..<(header.utf8.count + 38)])
     let noNumber = try file("voucher_type,posting_date\nPurchase Receipt,2026-03-01\n")
     #expect(VerbatimVouchers.places(of: noNumber, run: 1, count: 1) == nil)
+    // In the bytes read whole, any count is found (the commit compares it), but never across a quote, a
+    // header without the column or a file without a voucher.
+    func inBytes(_ text: String) -> [Range<Int>]? { Array(text.utf8).withUnsafeBufferPointer { VerbatimVouchers.places(in: $0) }.map(ranges) }
+    #expect(inBytes(header + "Purchase Receipt,A,2026-03-01,X,S,1,1\nPurchase Receipt,B,2026-03-01,X,S,1,1\nPurchase Receipt,A,2026-03-01,Y,S,1,1\n")?.count == 3)
+    #expect(inBytes(header + "Purchase Receipt,A,2026-03-01,\"X\",S,1,1\n") == nil)
+    #expect(inBytes("voucher_type,posting_date\nPurchase Receipt,2026-03-01\n") == nil)
+    #expect(inBytes(header) == nil)
   }
 }

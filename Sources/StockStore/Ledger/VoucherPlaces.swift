@@ -11,6 +11,14 @@ public struct VoucherPlaces: RandomAccessCollection, Sendable {
 
   public init(run: Int = 0) { self.run = run }
 
+  /// The same places in run `run` (places found before the run had its number).
+  /// - Complexity: O(1) (the offsets are shared until one of the two changes).
+  public func inRun(_ run: Int) -> VoucherPlaces {
+    var p = VoucherPlaces(run: run)
+    (p.first, p.ends) = (first, ends)
+    return p
+  }
+
   public var startIndex: Int { 0 }
   public var endIndex: Int { ends.count }
 
