@@ -28,8 +28,10 @@ import TestSupport
     // All equal, none equal, long.
     #expect([UInt8](repeating: 10, count: 1001).withUnsafeBufferPointer { ByteScan.count(10, in: $0) } == 1001)
     #expect([UInt8](repeating: 11, count: 1001).withUnsafeBufferPointer { ByteScan.count(10, in: $0) } == 0)
-    // Past the 255 words whose sums are added up at once, all equal and drawn.
+    // Past the 255 steps of sixteen bytes whose lanes are added up at once (a lane holds at most 255),
+    // all equal and drawn.
     #expect([UInt8](repeating: 10, count: 8 * 255 * 3 + 5).withUnsafeBufferPointer { ByteScan.count(10, in: $0) } == 8 * 255 * 3 + 5)
+    #expect([UInt8](repeating: 10, count: 16 * 255 * 3 + 7).withUnsafeBufferPointer { ByteScan.count(10, in: $0) } == 16 * 255 * 3 + 7)
     let long = ByteScanTests.bytes(9_001, &g)
     for byte: UInt8 in [10, 0xFF, 0] {
       #expect(long.withUnsafeBufferPointer { ByteScan.count(byte, in: $0) } == long.filter { $0 == byte }.count)

@@ -7,6 +7,8 @@ public struct BinaryWriter: Sendable {
   @usableFromInline var storage: [UInt8] = []
   /// What was written.
   public var bytes: [UInt8] { storage }
+  /// How many bytes were written (without the array's retain and release that `bytes.count` costs).
+  @inlinable public var count: Int { storage.count }
   public init(capacity: Int = 0) { storage.reserveCapacity(capacity) }
 
   /// - Complexity: O(1) amortized.
@@ -31,6 +33,12 @@ public struct BinaryWriter: Sendable {
   /// - Complexity: O(1).
   @inlinable @inline(__always) mutating func leb(_ value: UInt64) {
     guard value >= 0x80 else { return storage.append(UInt8(truncatingIfNeeded: value)) }
+    // Two bytes (below 2¹⁴: the numbers of a history's item-warehouses, most lengths) appended one by one:
+    // through the stack and an append of a buffer, about 90 instructions.
+    if value < 0x4000 {
+      storage.append(UInt8(truncatingIfNeeded: value) | 0x80)
+      return storage.append(UInt8(truncatingIfNeeded: value &>> 7))
+    }
     record(maxBytes: 10) { $0.leb(value) }
   }
 

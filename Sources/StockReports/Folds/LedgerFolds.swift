@@ -192,12 +192,12 @@ extension LedgerFolds {
     var w = BinaryWriter(capacity: part + (1 << 16))
     var total = 0
     ageing.encode(into: &w) { w in
-      guard w.bytes.count >= part else { return }
-      total += w.bytes.count
+      guard w.count >= part else { return }
+      total += w.count
       write(w.bytes)
       w.reset()
     }
-    total += w.bytes.count
+    total += w.count
     write(w.bytes)
     return total
   }

@@ -40,7 +40,7 @@ public struct DocumentFile: Sendable {
     /// - Complexity: O(payload).
     public func record(_ payload: [UInt8]) -> Int {
       let offset = flushed + DocumentFile.record(payload, into: &pending)
-      if pending.bytes.count >= Writer.flushAt { flush() }
+      if pending.count >= Writer.flushAt { flush() }
       return offset
     }
 

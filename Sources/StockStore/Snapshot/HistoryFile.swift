@@ -159,13 +159,13 @@ public struct HistoryFile: Sendable {
     /// Starts the record of voucher `source`, of `count` keys.
     private mutating func begin(source: Int, keys count: Int) {
       if numbered > 0 {
-        let length = keyBytes.bytes.count - recordStart
+        let length = keyBytes.count - recordStart
         if length < 255 { recordLengths.append(UInt8(length)) } else {
           recordLengths.append(255)
           longRecords[numbered - 1] = length
         }
       }
-      recordStart = keyBytes.bytes.count
+      recordStart = keyBytes.count
       if sources == nil && source != numbered { sources = (0..<numbered).map { Int32($0) } }
       sources?.append(Int32(source))
       numbered += 1
