@@ -32,7 +32,11 @@ public struct PostedDocuments: Sendable {
   private var numbersWindow = ByteLog.Window()
   /// The lines of the document being posted, encoded as they come (``appendPendingLine(key:qty:rate:documentRate:)``),
   /// and how many: an array of lines destroyed after every voucher released each line's names.
-  private var pending = BinaryWriter(capacity: 256)
+  /// (Its first `pendingBytes` bytes are the lines: emptied by setting that to 0, and written where they
+  /// go, the array growing only when a line would not fit. Through a ``BinaryWriter``, each voucher's
+  /// emptying and each line's append through the stack were 170 instructions of the posting core's.)
+  private var pending = [UInt8](repeating: 0, count: 4096)
+  private var pendingBytes = 0
   private var pendingCount = 0
   private let log: ByteLog
   /// The part of the log's file last read.
@@ -98,7 +102,15 @@ public struct PostedDocuments: Sendable {
   public mutating func appendPendingLine(key: StockKey, qty: Quantity, rate: Rate, documentRate: Rate) {
     // In one append: its names' bytes and their lengths, three amounts of at most 17 bytes each.
     let most = key.itemName.utf8Count + key.warehouseName.utf8Count + 2 * 10 + 3 * 17
-    pending.record(maxBytes: most) { PostedDocument.encodeLine(key: key, qty: qty, rate: rate, documentRate: documentRate, into: &$0) }
+    if pendingBytes + most > pending.count { pending += repeatElement(0, count: max(pending.count, most)) }
+    let at = pendingBytes
+    let written = pending.withUnsafeMutableBufferPointer { b in
+      var w = RawByteWriter(b.baseAddress! + at, limit: most)
+      PostedDocument.encodeLine(key: key, qty: qty, rate: rate, documentRate: documentRate, into: &w)
+      precondition(!w.overflowed, "a document's line wrote more than the bytes it was given")
+      return w.position
+    }
+    pendingBytes = at + written
     pendingCount += 1
   }
 
@@ -107,9 +119,10 @@ public struct PostedDocuments: Sendable {
   /// they were encoded.
   /// - Complexity: O(lines).
   public mutating func setPending(_ no: String, type: VoucherType, isReturn: Bool, party: String) {
-    let count = pendingCount
-    let offset = pending.bytes.withUnsafeBytes { lines in
-      log.append { w in
+    let (count, used) = (pendingCount, pendingBytes)
+    let offset = pending.withUnsafeBytes { all in
+      let lines = UnsafeRawBufferPointer(rebasing: all[..<used])
+      return log.append { w in
         PostedDocument.encodeHead(type: type, isReturn: isReturn, party: party, lineCount: count, into: &w)
         w.raw(lines)
         PostedDocument.encodeNothingReturned(into: &w)
@@ -121,7 +134,7 @@ public struct PostedDocuments: Sendable {
 
   /// Drops the lines appended since the last document was set (a voucher that did not post).
   public mutating func discardPendingLines() {
-    pending.reset()
+    pendingBytes = 0
     pendingCount = 0
   }
 
