@@ -232,7 +232,8 @@ struct Replay {
         hashes[(n + 5) & 7] = PostingEngine.StateHashes(next)
         engine.prefetch(probe: hashes[(n + 5) & 7])
       }
-      guard let v = upcoming[n & 7] else { preconditionFailure("the voucher posting next was read") }
+      // Taken out of the ring, not copied (a copy was a retain, and a release when its slot was emptied).
+      guard let v = upcoming[n & 7].take() else { preconditionFailure("the voucher posting next was read") }
       if n + 3 < count { positions[(n + 3) & 7] = engine.prefetch(positions: hashes[(n + 3) & 7]) }
       if n + 1 < count { engine.prefetch(queues: positions[(n + 1) & 7]) }
       // A full window of entries or GL lines, between two vouchers: closed, and the replay goes on in the
@@ -274,7 +275,6 @@ struct Replay {
       case .failure(let problems): failures.append((tv, problems.diagnostics))
       }
       if let ahead, n % RenderAhead.stride == RenderAhead.stride - 1 || n == count - 1 { handOver(ahead) }
-      upcoming[n & 7] = nil
     }
     // The renderer may still be reading the last windows when the replay is gone: it keeps them.
     if let ahead { ahead.keep(ring + [(entries, gl)]) }
