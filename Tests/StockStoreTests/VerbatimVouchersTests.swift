@@ -60,7 +60,9 @@ import Testing
     // In the bytes read whole, any count is found (the commit compares it), but never across a quote, a
     // header without the column or a file without a voucher.
     func inBytes(_ text: String) -> [Range<Int>]? { Array(text.utf8).withUnsafeBufferPointer { VerbatimVouchers.places(in: $0) }.map(ranges) }
-    #expect(inBytes(header + "Purchase Receipt,A,2026-03-01,X,S,1,1\nPurchase Receipt,B,2026-03-01,X,S,1,1\nPurchase Receipt,A,2026-03-01,Y,S,1,1\n")?.count == 3)
+    let h = header.utf8.count  // each line below is 38 bytes
+    #expect(inBytes(header + "Purchase Receipt,A,2026-03-01,X,S,1,1\nPurchase Receipt,B,2026-03-01,X,S,1,1\nPurchase Receipt,A,2026-03-01,Y,S,1,1\n")
+      == [h..<(h + 38), (h + 38)..<(h + 76), (h + 76)..<(h + 114)])
     #expect(inBytes(header + "Purchase Receipt,A,2026-03-01,\"X\",S,1,1\n") == nil)
     #expect(inBytes("voucher_type,posting_date\nPurchase Receipt,2026-03-01\n") == nil)
     #expect(inBytes(header) == nil)

@@ -27,14 +27,15 @@ public struct BinaryWriter: Sendable {
   /// A signed integer (zigzag LEB128: small magnitudes take one byte).
   @inlinable public mutating func int(_ n: Int) { leb(UInt64(bitPattern: Int64((n << 1) ^ (n >> 63)))) }
 
-  /// `value` in LEB128: one byte appended as it is, a longer one written by ``RawByteWriter`` (the one
-  /// spelling of the layout) on the stack and appended at once (appended byte by byte, each byte checked
-  /// the array's uniqueness and capacity: a six-byte amount was six calls into the runtime).
+  /// `value` in LEB128: one byte appended as it is; two (below 2¹⁴: the numbers of a history's
+  /// item-warehouses, most lengths) appended one by one, spelled out here (through the stack and an
+  /// append of a buffer they were about 90 instructions); a longer one written by ``RawByteWriter`` on the
+  /// stack and appended at once (appended byte by byte, each byte checked the array's uniqueness and
+  /// capacity: a six-byte amount was six calls into the runtime). `BinaryWriterTests` checks the bytes of
+  /// each width.
   /// - Complexity: O(1).
   @inlinable @inline(__always) mutating func leb(_ value: UInt64) {
     guard value >= 0x80 else { return storage.append(UInt8(truncatingIfNeeded: value)) }
-    // Two bytes (below 2¹⁴: the numbers of a history's item-warehouses, most lengths) appended one by one:
-    // through the stack and an append of a buffer, about 90 instructions.
     if value < 0x4000 {
       storage.append(UInt8(truncatingIfNeeded: value) | 0x80)
       return storage.append(UInt8(truncatingIfNeeded: value &>> 7))
