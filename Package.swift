@@ -11,9 +11,23 @@
 //   → StockReports (CSV / table / JSON reports)
 //   → StockApp (run, report, verify use cases)
 //   → stockledger (the command line)
+import Foundation
 import PackageDescription
 
-let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+// A release build is optimised with the profile of the benchmark's workloads (LLVM's IR-level profile-guided
+// optimisation: which branches are taken, which calls are hot), made by Benchmarks/profile.sh. Debug builds,
+// which the tests use, are not. STOCKLEDGER_PGO=0 builds without it (the profiling build itself does). The
+// profile is in the format of the toolchain that made it (Swift 6.3's LLVM); an older compiler cannot read it
+// and builds without it.
+let profile = Context.packageDirectory + "/Benchmarks/Profile/stockledger.profdata"
+#if compiler(>=6.3)
+let guided: [SwiftSetting] =
+  Context.environment["STOCKLEDGER_PGO"] == "0" || !FileManager.default.fileExists(atPath: profile)
+  ? [] : [.unsafeFlags(["-Xfrontend", "-ir-profile-use=" + profile], .when(configuration: .release))]
+#else
+let guided: [SwiftSetting] = []
+#endif
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)] + guided
 
 let package = Package(
   name: "stockledger",
