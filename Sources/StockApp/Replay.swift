@@ -224,6 +224,7 @@ struct Replay {
     for n in 0..<min(5, timeline.count) { upcoming[n] = reader.voucher(timeline[n].arrival) }
     let held = HeldVouchers(timeline.vouchers)
     let count = timeline.count  // (read once: through the timeline's collection conformance, 70 instructions a read)
+    let (entryRoom, glRoom) = (Replay.entryRoom, Replay.glRoom)  // (read once: each read was a `swift_once`)
     for (n, tv) in timeline.enumerated() {
       timeline.places.withUnsafeBufferPointer { Replay.prefetch($0, after: n, held: held) }
       if n + 5 < count {
@@ -240,7 +241,7 @@ struct Replay {
       // next of the ring: a new one while the ring is not full, else the oldest, once the renderer has read
       // it (its pages already faulted in).
       if let ahead,
-        (entries.count + Replay.entryRoom > entries.capacity && !entries.isEmpty) || (gl.count + Replay.glRoom > gl.capacity && !gl.isEmpty)
+        (entries.count + entryRoom > entries.capacity && !entries.isEmpty) || (gl.count + glRoom > gl.capacity && !gl.isEmpty)
       {
         handOver(ahead)
         ahead.closeWindow()

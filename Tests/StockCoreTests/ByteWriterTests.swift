@@ -220,7 +220,9 @@ import TestSupport
     }
     #expect(written { $0.flag(true); $0.flag(false); $0.text("x"); $0.flag(false) } == "1,0,x,0")
     for type in VoucherType.allCases {
+      // The constant bytes are the raw value, and a field that needs no quotes or guard.
       #expect(written { $0.text(plain: type.plainName) } == type.rawValue)
+      #expect(written { $0.text(plain: type.plainName) } == written { $0.text(type.rawValue) })
     }
   }
 

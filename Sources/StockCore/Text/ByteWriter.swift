@@ -76,7 +76,8 @@ public struct ByteWriter: Sendable {
 
   /// The room a ledger row of the usual kind fits in (the stock ledger's are about 120 bytes), for
   /// ``withRoom(_:_:)``.
-  public static let usualRow = 256
+  /// (A computed constant: a stored `static let` was a call to `swift_once` for every row written.)
+  @inlinable public static var usualRow: Int { 256 }
 
   /// Writes with `body` — a row, or a few fields — after one check for `bytes` of room: the fields that
   /// fit in it skip their own checks (the buffer's uniqueness and capacity, a runtime call per field, a

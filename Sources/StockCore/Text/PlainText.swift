@@ -22,6 +22,13 @@ public struct PlainText: @unchecked Sendable {
     (base, count) = (UnsafePointer(stored), bytes.count)
   }
 
+  /// The bytes of a literal, which the program holds as constants: neither copied nor checked (the caller
+  /// knows them plain; ``VoucherType/plainName`` is checked by its tests).
+  /// - Complexity: O(1).
+  @inlinable init(constant: StaticString) {
+    (base, count) = (constant.utf8Start, constant.utf8CodeUnitCount)
+  }
+
   /// The bytes at `bytes`, which their owner keeps for the life of the process (an interned name's box),
   /// not copied; nil as ``init(_:)`` says for their text.
   /// - Complexity: O(bytes).

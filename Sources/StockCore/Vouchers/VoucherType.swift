@@ -16,31 +16,20 @@ public enum VoucherType: String, Sendable, CaseIterable, Hashable {
   /// The name (`rawValue`) as a CSV field writes it (``ByteWriter/text(plain:)``): every line of the
   /// ledgers names its voucher type.
   /// - Complexity: O(1).
-  public var plainName: PlainText { VoucherType.plainNames[ordinal] }
-
-  /// Every type's name, at its ``ordinal`` (each placed by its own ordinal, so the table does not depend
-  /// on the order of `allCases` matching the numbers below).
-  private static let plainNames: [PlainText] = {
-    var names = [PlainText?](repeating: nil, count: allCases.count)
-    for type in allCases {
-      precondition(names[type.ordinal] == nil, "two voucher types share the ordinal \(type.ordinal)")
-      names[type.ordinal] = PlainText(type.rawValue)
-    }
-    return names.map { $0! }  // every type's name is plain: no comma, quote or formula
-  }()
-  /// A number of its own for each type, 0 to `allCases.count - 1` (the switch is exhaustive: a new type
-  /// must be given one).
-  private var ordinal: Int {
+  /// The bytes are the program's constants, not a table made on first use (which was a call to
+  /// `swift_once` and a bounds check on every line): each literal is the case's raw value, with no comma,
+  /// quote or formula, as `ByteWriterTests` checks.
+  public var plainName: PlainText {
     switch self {
-    case .purchaseReceipt: 0
-    case .purchaseInvoice: 1
-    case .deliveryNote: 2
-    case .salesInvoice: 3
-    case .stockEntry: 4
-    case .stockReconciliation: 5
-    case .salesOrder: 6
-    case .purchaseOrder: 7
-    case .workOrder: 8
+    case .purchaseReceipt: PlainText(constant: "Purchase Receipt")
+    case .purchaseInvoice: PlainText(constant: "Purchase Invoice")
+    case .deliveryNote: PlainText(constant: "Delivery Note")
+    case .salesInvoice: PlainText(constant: "Sales Invoice")
+    case .stockEntry: PlainText(constant: "Stock Entry")
+    case .stockReconciliation: PlainText(constant: "Stock Reconciliation")
+    case .salesOrder: PlainText(constant: "Sales Order")
+    case .purchaseOrder: PlainText(constant: "Purchase Order")
+    case .workOrder: PlainText(constant: "Work Order")
     }
   }
 }

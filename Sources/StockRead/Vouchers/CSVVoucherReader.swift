@@ -5,7 +5,7 @@ import StockCore
 /// voucher-level fields agreeing across rows); references to master data are the validator's job.
 public enum CSVVoucherReader {
   /// The longest field accepted, in bytes.
-  public static let maxFieldLength = 10_000
+  public static var maxFieldLength: Int { 10_000 }  // (computed: a stored one was a `swift_once` a record)
 
   /// Reads a whole file, streaming its records once (a large file in parts on both cores, when it splits
   /// cleanly between vouchers; the result is the same).
