@@ -165,7 +165,9 @@ public enum CSVVoucherReader {
     mutating func takeVouchers(into vouchers: inout [Voucher], diagnostics: inout [Diagnostic]) {
       vouchers.reserveCapacity(vouchers.count + builders.count)
       for i in builders.indices {
-        diagnostics += builders[i].diagnostics
+        // (Most have none: appending an empty array retained and released the one empty array's storage,
+        // which both reading threads share, twice a voucher.)
+        if !builders[i].diagnostics.isEmpty { diagnostics += builders[i].diagnostics }
         if let v = builders[i].voucher.take() { vouchers.append(v) }
       }
       builders = []
