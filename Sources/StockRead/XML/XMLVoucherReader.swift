@@ -162,7 +162,7 @@ public enum XMLVoucherReader {
       return result
     }
     for b in builders {
-      result.diagnostics += b.diagnostics
+      if !b.diagnostics.isEmpty { result.diagnostics += b.diagnostics }  // (as the CSV reader's `takeVouchers`)
       if let v = b.voucher { result.vouchers.append(v) }
       result.rowCount += (b.voucher?.items.count ?? 0) + (b.voucher?.taxes.count ?? 0) + (b.voucher?.additionalCosts.count ?? 0)
     }
