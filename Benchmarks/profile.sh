@@ -39,20 +39,7 @@ done
 rm -rf "$W"; mkdir -p "$W/extra" "$raw"
 python3 "$bench/to_stockledger.py" "$work/w100000/movements.csv" "$W/base" >/dev/null
 "$bin" generate "$W/gen" --vouchers 30000 >/dev/null
-python3 - "$work/w100000/movements.csv" "$W/extra" <<'PY'
-import csv, datetime, sys
-rows = list(csv.DictReader(open(sys.argv[1])))
-last = max(r["posting_date"] for r in rows); first = min(r["posting_date"] for r in rows)
-r0 = next(r for r in rows if r["voucher_type"] == "Purchase Receipt")
-open(sys.argv[2] + "/backdated.csv", "w").write("voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\nPurchase Receipt,BACK-1,%s,%s,%s,1,1\n" % (first, r0["item_code"], r0["warehouse"]))
-day = (datetime.date.fromisoformat(last) + datetime.timedelta(days=400)).isoformat()
-keys = sorted({(r["item_code"], r["warehouse"]) for r in rows if r["voucher_type"] == "Purchase Receipt"})
-with open(sys.argv[2] + "/daily.csv", "w") as f:
-    f.write("voucher_type,voucher_no,posting_date,posting_time,item_code,warehouse,qty,rate\n")
-    for i in range(5000):
-        item, wh = keys[i * 7919 % len(keys)]
-        f.write(f"Purchase Receipt,DAY-R{i},{day},08:{i // 100 % 60:02d}:{i % 60:02d},{item},{wh},10,{10 + i % 90}.25\n")
-PY
+python3 "$root/Benchmarks/extras.py" "$work/w100000/movements.csv" "$W/extra" 5000
 
 train() {  # books, env settings...: a run of the instrumented binary, which must succeed
   local books=$1; shift
