@@ -16,7 +16,8 @@ import PackageDescription
 
 // A release build is optimised with the profile of the benchmark's workloads (LLVM's IR-level profile-guided
 // optimisation: which branches are taken, which calls are hot), made by Benchmarks/profile.sh. Debug builds,
-// which the tests use, are not. STOCKLEDGER_PGO=0 builds without it (the profiling build itself does). The
+// which the tests use, are not. STOCKLEDGER_PGO=0 builds without it (the profiling build itself does), from
+// scratch: the package manager does not recompile a module when only its flags change. The
 // profile is in the format of the toolchain that made it (Swift 6.3's LLVM); an older compiler cannot read it
 // and builds without it.
 let profile = Context.packageDirectory + "/Benchmarks/Profile/stockledger.profdata"
