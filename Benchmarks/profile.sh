@@ -77,6 +77,13 @@ train "$W/large"
 mkdir -p "$root/Benchmarks/Profile"
 # Sparse: functions never run are left out (they are compiled as without a profile), a fifth of the size.
 "$profdata" merge --sparse -o "$root/Benchmarks/Profile/stockledger.profdata" "$raw"/*.profraw
+# What the profile was made from, for the next reader to see how far the code has moved since
+# (`git diff` from that commit; functions changed since are compiled without their counts).
+{
+  echo "sources: $(cd "$root" && git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)"
+  echo "made: $(date -u +%Y-%m-%d)"
+  echo "toolchain: $(swiftc --version 2>/dev/null | head -1)"
+} > "$root/Benchmarks/Profile/made-from.txt"
 rm -rf "$W"
 # The package manager does not know the profile is an input: the sources are touched, so that the next
 # release build compiles every module with the new one.

@@ -24,6 +24,8 @@ measure() {  # label, command...: prints | label | wall s | peak RSS MB |
   echo "$wall" > "$work/last-wall"
 }
 
+# The release build is guided by the profile Benchmarks/profile.sh made (Package.swift): from which sources.
+[ -f "$root/Benchmarks/Profile/made-from.txt" ] && echo "profile: $(tr '\n' ';' < "$root/Benchmarks/Profile/made-from.txt")"
 echo "| measurement | wall | peak RSS |"
 echo "| --- | --- | --- |"
 for n in "${sizes[@]}"; do
