@@ -6,11 +6,19 @@ import StockStore
 /// (exit 2 for master data, 3 for integrity), prefixed with the command's name.
 enum Books {
   static func open(_ paths: BooksPaths, command: String) -> Result<(Masters, LedgerContents), CommandFailure> {
-    let masters: Masters
-    do { masters = try MasterReader.read(directory: paths.masters) } catch {
+    masters(paths, command: command).flatMap { masters in ledger(paths, command: command).map { (masters, $0) } }
+  }
+
+  /// The master data alone (for a command that needs them before it knows whether to read the ledger).
+  static func masters(_ paths: BooksPaths, command: String) -> Result<Masters, CommandFailure> {
+    do { return .success(try MasterReader.read(directory: paths.masters)) } catch {
       return .failure(CommandFailure(CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger \(command): master data cannot be used:\n" + error.description + "\n")))
     }
-    do { return .success((masters, try LedgerStore(directory: paths.ledger).load())) } catch {
+  }
+
+  /// The committed ledger alone.
+  static func ledger(_ paths: BooksPaths, command: String) -> Result<LedgerContents, CommandFailure> {
+    do { return .success(try LedgerStore(directory: paths.ledger).load()) } catch {
       return .failure(CommandFailure(CommandOutcome(exitCode: RunCommand.Exit.integrity, stderr: "stockledger \(command): the ledger fails its integrity check at \(error.place): \(error.message)\n")))
     }
   }

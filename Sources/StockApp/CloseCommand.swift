@@ -1,8 +1,13 @@
-import Glibc
 import StockCore
 import StockRead
 import StockReports
 import StockStore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// `stockledger close --through DATE`: records a period close in the ledger — afterwards nothing may be
 /// posted, backdated or cancelled on or before DATE — and writes the close pack to `OUT/close-DATE/`:

@@ -17,17 +17,22 @@ public enum ReportCommand {
       let hint = NameSuggestion.closest(to: name, among: StockReports.names).map { "did you mean \($0)? " } ?? ""
       return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger report: unknown report \(name); \(hint)the reports are: \(StockReports.names.joined(separator: ", "))\n")
     }
-    var filter = given
-    if filter.item != nil || filter.warehouse != nil, let masters = try? MasterReader.read(directory: paths.masters) {
-      if let unknown = unknownFilter(filter, masters: masters) {
-        return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger report: \(unknown)\n")
-      }
-      if let w = filter.warehouse, masters.warehouse(w)?.isGroup == true { filter.within = ReportFilter.within(group: w, of: masters) }
+    // The master data read once, for the filters, the snapshot's report and the ledger's (they were read
+    // for each, three times for a filtered report).
+    let masters: Masters
+    switch Books.masters(paths, command: "report") {
+    case .success(let m): masters = m
+    case .failure(let failure): return failure.outcome
     }
-    if let table = fromSnapshot(name: name, paths: paths, filter: filter) { return CommandOutcome(exitCode: 0, stdout: format.render(table)) }
-    let (masters, ledger): (Masters, LedgerContents)
-    switch Books.open(paths, command: "report") {
-    case .success(let books): (masters, ledger) = books
+    var filter = given
+    if let unknown = unknownFilter(filter, masters: masters) {
+      return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger report: \(unknown)\n")
+    }
+    if let w = filter.warehouse, masters.warehouse(w)?.isGroup == true { filter.within = ReportFilter.within(group: w, of: masters) }
+    if let table = fromSnapshot(name: name, paths: paths, masters: masters, filter: filter) { return CommandOutcome(exitCode: 0, stdout: format.render(table)) }
+    let ledger: LedgerContents
+    switch Books.ledger(paths, command: "report") {
+    case .success(let l): ledger = l
     case .failure(let failure): return failure.outcome
     }
     let source = ReportCommand.source(masters: masters, ledger: ledger, planning: ["projected-qty", "material-requests"].contains(name))
@@ -40,7 +45,6 @@ public enum ReportCommand {
 
   /// What is wrong with an `--item` or `--warehouse` that names nothing in the master data (a report filtered
   /// by a mistyped name would be empty, and look like a period without movements); nil when both are known.
-  /// (Where the master data cannot be read, the report says why.)
   static func unknownFilter(_ filter: ReportFilter, masters: Masters) -> String? {
     if let item = filter.item, masters.itemByCode[item] == nil {
       return "--item '\(item)' is not in items.csv" + NameSuggestion.hint(for: item, among: masters.items, { $0.code }, file: "items.csv", field: "--item")
@@ -54,10 +58,10 @@ public enum ReportCommand {
   /// An aggregate report as of the head from the head snapshot's folds, without reading the ledger: when
   /// the snapshot describes the head and the report is asked for as the head reports are (the planning
   /// reports may also be restricted to an item or warehouse). nil: derive it from the ledger.
-  static func fromSnapshot(name: String, paths: BooksPaths, filter: ReportFilter) -> ReportTable? {
+  static func fromSnapshot(name: String, paths: BooksPaths, masters: Masters, filter: ReportFilter) -> ReportTable? {
     let planningReport = name == "projected-qty" || name == "material-requests"
     guard filter.from == nil, filter.to == nil, filter.ranges == ReportFilter().ranges, planningReport || (filter.item == nil && filter.warehouse == nil),
-      let masters = try? MasterReader.read(directory: paths.masters), let head = try? LedgerStore(directory: paths.ledger).head(), head.run > 0,
+      let head = try? LedgerStore(directory: paths.ledger).head(), head.run > 0,
       let snapshot = HeadSnapshot.current(store: LedgerStore(directory: paths.ledger), chain: head.chain, mastersDigest: HeadSnapshot.digest(mastersDirectory: paths.masters))
     else { return nil }
     return snapshot.folds.table(name, masters: masters, planning: snapshot.state.planning, filter: filter)

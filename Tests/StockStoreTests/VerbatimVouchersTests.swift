@@ -49,7 +49,9 @@ import Testing
     let header = "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\n"
     let apart = try file(header + "Purchase Receipt,A,2026-03-01,X,S,1,1\nPurchase Receipt,B,2026-03-01,X,S,1,1\nPurchase Receipt,A,2026-03-01,Y,S,1,1\n")
     #expect(VerbatimVouchers.places(of: apart, run: 1, count: 2) == nil)
-    #expect(VerbatimVouchers.places(of: apart, run: 1, count: 3) != nil)  // three runs, were there three vouchers
+    // Three runs of lines, were there three vouchers: each line its own.
+    let h = header.utf8.count  // each line here is 38 bytes
+    #expect(try ranges(#require(VerbatimVouchers.places(of: apart, run: 1, count: 3))) == [h..<(h + 38), (h + 38)..<(h + 76), (h + 76)..<(h + 114)])
     let quoted = try file(header + "Purchase Receipt,A,2026-03-01,\"X\",S,1,1\n")
     #expect(VerbatimVouchers.places(of: quoted, run: 1, count: 1) == nil)
     let plain = try file(header + "Purchase Receipt,A,2026-03-01,X,S,1,1\n")
@@ -60,7 +62,6 @@ import Testing
     // In the bytes read whole, any count is found (the commit compares it), but never across a quote, a
     // header without the column or a file without a voucher.
     func inBytes(_ text: String) -> [Range<Int>]? { Array(text.utf8).withUnsafeBufferPointer { VerbatimVouchers.places(in: $0) }.map(ranges) }
-    let h = header.utf8.count  // each line below is 38 bytes
     #expect(inBytes(header + "Purchase Receipt,A,2026-03-01,X,S,1,1\nPurchase Receipt,B,2026-03-01,X,S,1,1\nPurchase Receipt,A,2026-03-01,Y,S,1,1\n")
       == [h..<(h + 38), (h + 38)..<(h + 76), (h + 76)..<(h + 114)])
     #expect(inBytes(header + "Purchase Receipt,A,2026-03-01,\"X\",S,1,1\n") == nil)
