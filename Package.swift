@@ -43,7 +43,7 @@ let package = Package(
     .systemLibrary(name: "CSystem"),
     .target(name: "StockCore", dependencies: ["CLibCrypto", "CSystem"], swiftSettings: swift6),
     .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
-    .target(name: "StockRead", dependencies: ["StockCore", "CLibXML2"], swiftSettings: swift6),
+    .target(name: "StockRead", dependencies: ["StockCore", "CLibXML2", "CSystem"], swiftSettings: swift6),
     .target(name: "StockValidate", dependencies: ["StockCore"], swiftSettings: swift6),
     .target(name: "StockOrder", dependencies: ["StockCore"], swiftSettings: swift6),
     .target(name: "StockPost", dependencies: ["StockCore", "CSystem"], swiftSettings: swift6),

@@ -12,7 +12,7 @@ let package = Package(
     .systemLibrary(name: "CSystem"),
     .target(name: "StockCore", dependencies: ["CLibCrypto", "CSystem"]),
     .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
-    .target(name: "StockRead", dependencies: ["StockCore", "CLibXML2"]),
+    .target(name: "StockRead", dependencies: ["StockCore", "CLibXML2", "CSystem"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,5 @@
 // What the C library and compiler offer that Swift's Glibc module does not: the allocator's settings
-// (mallopt), a prefetch hint, a 128-by-64-bit division in one instruction, a thread's scheduling
+// (mallopt), a search for bytes in bytes (memmem), a prefetch hint, a 128-by-64-bit division in one instruction, a thread's scheduling
 // priority (it has neither gettid nor a usable syscall), and atomic operations on plain words.
 #ifndef STOCKLEDGER_CSYSTEM_SHIM_H
 #define STOCKLEDGER_CSYSTEM_SHIM_H
@@ -16,6 +16,11 @@ static inline int stockledger_lower_this_thread(int by) {
   return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), stockledger_thread_nice() + by);
 }
 #endif
+
+#include <stddef.h>
+/// The first place of `needle` in `haystack`, or NULL (the C library's `memmem`, a GNU and BSD extension
+/// that Swift's Glibc module leaves out).
+extern void *memmem(const void *haystack, size_t haystacklen, const void *needle, size_t needlelen);
 
 #include <stdint.h>
 /// `(high · 2⁶⁴ + low) ÷ divisor`, and its remainder in `*remainder`: one `divq` on x86-64, where a

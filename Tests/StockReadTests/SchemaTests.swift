@@ -53,6 +53,64 @@ import Testing
     #expect(found == ["4 PR-1 rate E_XML_SCHEMA", "7 PR-2 posting_date E_XML_SCHEMA", "8 PR-2  E_XML_SCHEMA", "10   E_XML_SCHEMA"])
   }
 
+  /// Past line 65,535, where libxml2 keeps no node's line, vouchers and rows are still on their own lines
+  /// (the scan of the file's elements, ``XMLElementLines``), and the schema's errors there name their
+  /// voucher. What the scan must not take for an element: a comment of 70,000 lines holding a start tag, a
+  /// processing instruction and an attribute value with `>`, and a CDATA section.
+  @Test func linesPastSixtyFiveThousandAreExact() throws {
+    let filler = "<!-- <voucher voucher_no=\"NOT-1\"> " + String(repeating: "\n", count: 70_000) + " -->\n"
+    let f = try read(vouchers: """
+        <voucher voucher_type="Purchase Receipt" voucher_no="PR-1" posting_date="2026-11-09">
+          <item item_code="RM0001" warehouse="Stores" qty="10" rate="2O0"/>
+        </voucher>
+      \(filler)  <?note a > b?>
+        <voucher voucher_type="Purchase Receipt" voucher_no="PR-2" party="A > B"
+                 posting_date="2026-11-09">
+          <item item_code="RM0001" warehouse="Stores" qty="10" rate="20"/>
+          <item item_code="RM0002" warehouse="Stores" qty="1O" rate="5"><serial_no><![CDATA[S>1]]></serial_no></item>
+        </voucher>
+        <voucher voucher_type="Purchase Receipt" voucher_no="PR-3" posting_date="2026-11-09">
+          <item item_code="RM0001" warehouse="Stores" qty="3" rate="4"/>
+        </voucher>
+
+      """)
+    // Lines: PR-1 on 3, the comment from 6 to 70,006, the instruction on 70,007, PR-2's tag ends on 70,009.
+    let found = f.diagnostics.map { "\($0.location.line) \($0.voucherNo) \($0.field)" }
+    #expect(found == ["4 PR-1 rate", "70011 PR-2 qty"])
+
+    let valid = try read(vouchers: """
+      \(filler)  <voucher voucher_type="Purchase Receipt" voucher_no="PR-2" party="A > B"
+                 posting_date="2026-11-09">
+          <item item_code="RM0001" warehouse="Stores" qty="10" rate="20"/>
+          <item item_code="RM0002" warehouse="Stores" qty="1" rate="5"><serial_no><![CDATA[S>1]]></serial_no></item>
+        </voucher>
+        <voucher voucher_type="Purchase Receipt" voucher_no="PR-3" posting_date="2026-11-09">
+          <item item_code="RM0001" warehouse="Stores" qty="3" rate="4"/>
+        </voucher>
+
+      """)
+    #expect(valid.diagnostics.isEmpty)
+    #expect(valid.vouchers.map(\.source.line) == [70_005, 70_009])
+    #expect(valid.vouchers.flatMap { $0.items.map(\.line) } == [70_006, 70_007, 70_010])
+  }
+
+  /// The guard reads a file a megabyte at a time: a declaration across two of them, or in a later one, is
+  /// refused on its own line.
+  @Test func hostileDeclarationsAreFoundAcrossChunks() throws {
+    let chunk = 1 << 20
+    for start in [chunk - 4, chunk, chunk + 5, 3 * chunk + 1] {
+      let text = String(repeating: "a\n", count: start / 2) + (start % 2 == 1 ? "a" : "") + "<!DOCTYPE v>\n<vouchers/>\n"
+      let path = NSTemporaryDirectory() + "hostile-\(getpid())-\(UUID().uuidString).xml"
+      try text.write(toFile: path, atomically: true, encoding: .utf8)
+      defer { try? FileManager.default.removeItem(atPath: path) }
+      var lines = XMLElementLines()
+      let d = try #require(XMLVoucherReader.guardHostile(path: path, name: "h.xml", lines: &lines))
+      #expect(d.code == .xmlRefused)
+      #expect(d.location.line == start / 2 + 1, "a DOCTYPE at byte \(start)")
+      #expect(d.message.hasPrefix("the file contains a DOCTYPE declaration"))
+    }
+  }
+
   /// A voucher and its rows are placed on their own lines, not where the parser had read to (which in a
   /// small file is its end: every voucher was placed on the last line).
   @Test func vouchersAndRowsAreOnTheirOwnLines() throws {

@@ -1,4 +1,5 @@
 import CLibXML2
+import CSystem
 import StockCore
 
 #if canImport(Glibc)
@@ -43,7 +44,8 @@ public enum XMLVoucherReader {
   /// Reads one file; every problem is a diagnostic of the file (an invalid XML file posts nothing).
   public static func read(path: String, name: String, schema: Schema) -> VoucherFile {
     var result = VoucherFile(name: name)
-    if let d = guardHostile(path: path, name: name) {
+    var elementLines = XMLElementLines()
+    if let d = guardHostile(path: path, name: name, lines: &elementLines) {
       result.diagnostics = [d]
       return result
     }
@@ -78,9 +80,12 @@ public enum XMLVoucherReader {
     var status: Int32 = 1
     // Where each element under the root begins (its node's line, its start tag's last) and, for a voucher,
     // its builder: an element's lines run to the next one's, and the schema's errors (libxml2 gives the
-    // line, not the voucher) name the voucher whose lines they fall in. Only below ``exactLines``, where a
-    // node's line is its own; in line order (8 bytes an element: a 100 MB file has 460k vouchers).
+    // line, not the voucher) name the voucher whose lines they fall in. In line order (8 bytes an element:
+    // a 100 MB file has 460k vouchers).
     var starts: [(line: Int32, builder: Int32)] = []
+    // How many elements at depth 1 and 2 the reader has begun (their lines past ``exactLines`` are in
+    // `elementLines`, in this order).
+    var ordinal = 0
     while true {
       status = xmlTextReaderRead(reader)
       if status != 1 { break }
@@ -88,8 +93,12 @@ public enum XMLVoucherReader {
       let type = xmlTextReaderNodeType(reader)
       // The node's own line where libxml2 keeps it (the parser's position is read ahead of the node the
       // reader is on, by as much as the whole of a small file: every voucher was placed on its last line);
-      // past it, the parser's line, near the node.
-      let exact = nodeLine(reader)
+      // past it, a voucher's or row's as the scan found it, else the parser's line, near the node.
+      var exact = nodeLine(reader)
+      if type == 1 && (depth == 1 || depth == 2) {
+        if exact == nil { exact = elementLines.line(ofElement: ordinal) }
+        ordinal += 1
+      }
       let line = exact ?? Int(xmlTextReaderGetParserLineNumber(reader))
       let column = exact == nil ? Int(xmlTextReaderGetParserColumnNumber(reader)) : nil
       if depth > maxDepth {
@@ -147,7 +156,7 @@ public enum XMLVoucherReader {
         var d = d
         // (The schema's errors only: they are on a node's line, as the starts are; a syntax error may be
         // in the first line of a start tag that ends on the next.)
-        guard d.voucherNo.isEmpty, d.code == .xmlSchema, d.location.line < XMLVoucherReader.exactLines else { return d }
+        guard d.voucherNo.isEmpty, d.code == .xmlSchema else { return d }
         // The last element begun on or before the error's line (a file may have an error per voucher).
         var (low, high) = (0, starts.count)
         while low < high {
@@ -195,7 +204,8 @@ public enum XMLVoucherReader {
 
   /// Refuses, before any parsing, what a voucher file never needs and an attacker does: a DOCTYPE (and so
   /// entity declarations: XXE, billion laughs), XInclude, and oversized files. Reads in 1 MiB chunks.
-  static func guardHostile(path: String, name: String) -> Diagnostic? {
+  /// Scans the file's elements into `lines` meanwhile (``XMLElementLines``).
+  static func guardHostile(path: String, name: String, lines: inout XMLElementLines) -> Diagnostic? {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return Diagnostic(.unreadableFile, at: SourceLocation(file: name, line: 0), "the file cannot be opened for reading") }
     defer { close(fd) }
@@ -203,35 +213,46 @@ public enum XMLVoucherReader {
       (Array("<!DOCTYPE".utf8), "a DOCTYPE declaration"), (Array("<!ENTITY".utf8), "an entity declaration"),
       (Array("http://www.w3.org/2001/XInclude".utf8), "XInclude"),
     ]
+    // Each chunk is searched with the last bytes of the one before it in front (`keep`, longer than any
+    // pattern), so that a pattern across the two is found. (Byte by byte, with the window copied into a
+    // new array for every chunk, the guard was 2 % of reading a 100 MB file.)
     let keep = 40
-    var buffer = [UInt8](repeating: 0, count: 1 << 20)
-    var carry: [UInt8] = []
+    let chunk = 1 << 20
+    var buffer = [UInt8](repeating: 0, count: keep + chunk)
+    var carried = 0
+    /// Lines before the chunk being searched, carried bytes included.
     var line = 1
     var total = 0
     while true {
-      let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+      let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + keep, chunk) }
       if n < 0 { return Diagnostic(.unreadableFile, at: SourceLocation(file: name, line: 0), "read error") }
       if n == 0 { break }
       total += n
       if total > maxFileSize {
         return Diagnostic(.xmlRefused, at: SourceLocation(file: name, line: 0), "the file is larger than \(maxFileSize >> 20) MiB: split it into smaller files")
       }
-      let window = carry + buffer[0..<n]
-      let carryLines = carry.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
-      var l = line - carryLines
-      for i in 0..<window.count {
-        let b = window[i]
-        if b == 10 { l += 1; continue }
-        if b == 60 || b == 104 {  // '<' or 'h'
-          for p in patterns where window.count - i >= p.bytes.count && window[i] == p.bytes[0] {
-            if window[i..<(i + p.bytes.count)].elementsEqual(p.bytes) {
-              return Diagnostic(.xmlRefused, at: SourceLocation(file: name, line: l), "the file contains \(p.what), which voucher files never need: refused before parsing (XXE, entity expansion and XInclude are not allowed)")
-            }
-          }
+      let found: Diagnostic? = buffer.withUnsafeBytes { all in
+        lines.scan(UnsafeRawBufferPointer(rebasing: all[keep..<(keep + n)]))
+        let window = UnsafeRawBufferPointer(rebasing: all[(keep - carried)..<(keep + n)])
+        // The pattern found first in the window.
+        var first: (at: Int, what: String)?
+        for (bytes, what) in patterns {
+          let at = bytes.withUnsafeBytes { p in memmem(window.baseAddress, window.count, p.baseAddress, p.count) }
+          if let at, case let i = window.baseAddress!.distance(to: UnsafeRawPointer(at)), i < first?.at ?? .max { first = (i, what) }
         }
+        guard let (at, what) = first else { return nil }
+        let l = line + ByteScan.count(10, in: UnsafeBufferPointer(rebasing: window.bindMemory(to: UInt8.self)[..<at]))
+        return Diagnostic(.xmlRefused, at: SourceLocation(file: name, line: l), "the file contains \(what), which voucher files never need: refused before parsing (XXE, entity expansion and XInclude are not allowed)")
       }
-      line = l
-      carry = Array(window.suffix(keep))
+      if let found { return found }
+      // The window's last bytes go in front of the next chunk; the lines before them are counted.
+      buffer.withUnsafeMutableBytes { all in
+        let window = UnsafeMutableRawBufferPointer(rebasing: all[(keep - carried)..<(keep + n)])
+        let next = min(keep, window.count)
+        line += ByteScan.count(10, in: UnsafeBufferPointer(rebasing: UnsafeRawBufferPointer(window).bindMemory(to: UInt8.self)[..<(window.count - next)]))
+        memmove(all.baseAddress! + keep - next, window.baseAddress! + window.count - next, next)
+        carried = next
+      }
     }
     if total == 0 { return Diagnostic(.emptyFile, at: SourceLocation(file: name, line: 0), "the file is empty") }
     return nil
