@@ -166,6 +166,27 @@ import TestSupport
     }
   }
 
+  /// The plain path shares the text of a party it read before (a few kept): more parties than it keeps, of
+  /// the same length and different bytes, coming back in turn and at random, are each the row's own.
+  @Test func partiesAreEachRowsOwn() {
+    let names = ["Acme", "Acmf", "Bolt", "Supplier", "Customer", "Acme Ltd", "Zeta", "Q"]
+    var g = SeededGenerator(seed: 7)
+    var text = "voucher_type,voucher_no,posting_date,party,item_code,warehouse,qty,rate\n"
+    var expected: [String] = []
+    for i in 0..<400 {
+      let party = i < 200 ? names[i % names.count] : names[Int(g.next() % UInt64(names.count))]
+      expected.append(party)
+      text += "Purchase Receipt,PR-\(i),2026-01-05,\(party),RM0001,Stores,1,1\n"
+    }
+    let bytes = Array(text.utf8)
+    let plain = CSVVoucherReader.read(bytes: bytes, file: "p.csv", inParts: false, plain: true)
+    let general = CSVVoucherReader.read(bytes: bytes, file: "p.csv", inParts: false, plain: false)
+    #expect(plain.diagnostics.isEmpty)
+    #expect(plain.vouchers.map(\.party) == expected)
+    let sameAsGeneral = plain.vouchers == general.vouchers
+    #expect(sameAsGeneral)
+  }
+
   @Test func aFileWithAQuoteOrBeyondASCIIIsNotPlain() {
     for text in ["a,\"b\"\n", "a,caf\u{E9}\n", "a,\u{0}\n"] {
       #expect(!Array(text.utf8).withUnsafeBufferPointer { CSVParser.isPlain($0) })

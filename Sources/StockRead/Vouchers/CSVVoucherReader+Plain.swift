@@ -104,7 +104,7 @@ extension CSVVoucherReader.Rows {
     // Only what differs from a new voucher's and row's defaults is set (each set of a voucher's field is a
     // call that checks its box is not shared; most of these columns are blank).
     if let purpose { v.purpose = purpose }
-    if !bytes(.party).isEmpty { v.party = text(.party) }
+    if case let b = bytes(.party), !b.isEmpty { v.party = party(b) }
     if isReturn { v.isReturn = true }
     if !bytes(.returnAgainst).isEmpty { v.returnAgainst = text(.returnAgainst) }
     if updateStock { v.updateStock = true }
@@ -127,6 +127,23 @@ extension CSVVoucherReader.Rows {
     last = next
     lastNo = no
     return true
+  }
+
+  /// The text of a non-empty `party` field: one read before again when the bytes are the same
+  /// (``parties``).
+  /// - Complexity: O(``partyRoom`` × bytes).
+  private mutating func party(_ b: UnsafeBufferPointer<UInt8>) -> String {
+    for k in parties.indices where parties[k].bytes.count == b.count {
+      if parties[k].bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, b.baseAddress!, b.count) == 0 }) { return parties[k].text }
+    }
+    let text = String(decoding: b, as: UTF8.self)
+    if parties.count < CSVVoucherReader.Rows.partyRoom {
+      parties.append((Array(b), text))
+    } else {
+      parties[partiesReplaced % parties.count] = (Array(b), text)
+      partiesReplaced += 1
+    }
+    return text
   }
 
   /// The date of a `posting_date` field (``BusinessDate/parse(_:)``), the last one's again when the bytes

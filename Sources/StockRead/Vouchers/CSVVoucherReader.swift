@@ -87,6 +87,12 @@ public enum CSVVoucherReader {
     /// come in runs of one date, and parsing one (its digits, the calendar's arithmetic) was about 300
     /// instructions a row.
     var lastDate: (word: UInt64, tail: UInt16, date: BusinessDate)?
+    /// The last few parties the plain path read, with their bytes: a file names a few parties over and
+    /// over, and a string made from the bytes was about 140 instructions a row (the same text shared
+    /// instead). At most ``partyRoom``, the oldest replaced.
+    var parties: [(bytes: [UInt8], text: String)] = []
+    var partiesReplaced = 0
+    static let partyRoom = 4
     /// The names of the rows read on the fast path, in front of the shared table (``InternedNameLocalCache``:
     /// each half its own).
     var names = InternedNameLocalCache()
