@@ -31,7 +31,13 @@ public struct RunCommandLine: Equatable, Sendable {
   /// - Complexity: O(arguments).
   public init?(plain arguments: [String]) {
     guard arguments.first == "run" else { return nil }
-    var seen: Set<String> = []
+    // The flags met, a bit each (a set of strings was a generic type made and hashed at every start).
+    var seen = 0
+    /// Whether `flag` (bit `bit`) comes for the first time.
+    func first(_ bit: Int) -> Bool {
+      defer { seen |= 1 << bit }
+      return seen & 1 << bit == 0
+    }
     var books: String?
     var i = 1
     while i < arguments.count {
@@ -42,14 +48,13 @@ public struct RunCommandLine: Equatable, Sendable {
         books = a
         continue
       }
-      guard seen.insert(a).inserted else { return nil }
       switch a {
-      case "--quiet": quiet = true
-      case "--partial": partial = true
-      case "--dry-run": dryRun = true
-      case "--keep-inbox": keepInbox = true
-      case "--format":
-        guard i < arguments.count, ["text", "json"].contains(arguments[i]) else { return nil }
+      case "--quiet" where first(0): quiet = true
+      case "--partial" where first(1): partial = true
+      case "--dry-run" where first(2): dryRun = true
+      case "--keep-inbox" where first(3): keepInbox = true
+      case "--format" where first(4):
+        guard i < arguments.count, arguments[i] == "text" || arguments[i] == "json" else { return nil }
         format = arguments[i]
         i += 1
       default: return nil
