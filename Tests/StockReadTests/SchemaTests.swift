@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import StockCore
 @testable import StockRead
+import CLibXML2
+import TestSupport
 
 @Suite struct SchemaTests {
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -92,6 +94,62 @@ import Testing
     #expect(valid.diagnostics.isEmpty)
     #expect(valid.vouchers.map(\.source.line) == [70_005, 70_009])
     #expect(valid.vouchers.flatMap { $0.items.map(\.line) } == [70_006, 70_007, 70_010])
+  }
+
+  /// The scan finds each element at depth 1 and 2 on the line libxml2 gives it, for documents full of what
+  /// it must not take for a tag's end (`>` and `/` and the other quote inside values, values over several
+  /// lines, comments, instructions, CDATA, empty and nested elements), read in chunks of every size (its
+  /// state carried from one to the next, as the guard's megabytes are).
+  @Test func elementLinesAreLibxml2sLines() throws {
+    var g = SeededGenerator(seed: 11)
+    func pick(_ n: Int) -> Int { Int(g.next() % UInt64(n)) }
+    let values = ["a", "x > y", "a/b", "O'Brien", "\"q\"", "two\nlines", "", "<", "slash/>", "1'2'3", "a\">b", "\""]
+    for document in 0..<40 {
+      var text = "<?xml version=\"1.0\"?>\n<root>\n"
+      func attributes() -> String {
+        (0..<pick(4)).map { k in
+          let v = values[pick(values.count)]
+          let quoted = v.contains("\"") ? "'\(v)'" : "\"\(v.replacingOccurrences(of: "<", with: "&lt;"))\""
+          return " a\(k)\(pick(3) == 0 ? "\n   " : "")=\(quoted)"
+        }.joined()
+      }
+      for _ in 0..<(5 + pick(30)) {
+        switch pick(6) {
+        case 0: text += "<!-- a > b <v x=\"1\"> -->\n"
+        case 1: text += "<?pi a > b?>"
+        case 2: text += "<e\(attributes())/>\n"
+        default:
+          text += "<v\(attributes())\(pick(2) == 0 ? "\n" : "")>"
+          for _ in 0..<pick(3) { text += pick(2) == 0 ? "\n  <r\(attributes())/>" : "<r\(attributes())><s>t<![CDATA[ <x> ]]></s></r>" }
+          text += "\n</v>\n"
+        }
+      }
+      text += "</root>\n"
+      let bytes = Array(text.utf8)
+      // libxml2's own lines for the elements at depth 1 and 2.
+      var expected: [Int] = []
+      try bytes.withUnsafeBufferPointer { b in
+        let reader = try #require(b.baseAddress.flatMap { base in
+          base.withMemoryRebound(to: CChar.self, capacity: b.count) { xmlReaderForMemory($0, Int32(b.count), nil, nil, 0) }
+        })
+        defer { xmlFreeTextReader(reader) }
+        while xmlTextReaderRead(reader) == 1 {
+          let depth = xmlTextReaderDepth(reader)
+          if xmlTextReaderNodeType(reader) == 1 && (depth == 1 || depth == 2) { expected.append(try #require(nodeLine(reader))) }
+        }
+      }
+      #expect(!expected.isEmpty)
+      for chunk in [1, 3, 7, 8, 9, 64, bytes.count] {
+        var scan = XMLElementLines(from: 0)
+        var at = 0
+        while at < bytes.count {
+          let n = min(chunk, bytes.count - at)
+          bytes.withUnsafeBytes { scan.scan(UnsafeRawBufferPointer(rebasing: $0[at..<(at + n)])) }
+          at += n
+        }
+        #expect(scan.skipped == 0 && scan.lines.map(Int.init) == expected, "document \(document), chunks of \(chunk)")
+      }
+    }
   }
 
   /// The guard reads a file a megabyte at a time: a declaration across two of them, or in a later one, is
