@@ -80,7 +80,9 @@ mkdir -p "$root/Benchmarks/Profile"
 # What the profile was made from, for the next reader to see how far the code has moved since
 # (`git diff` from that commit; functions changed since are compiled without their counts).
 {
-  echo "sources: $(cd "$root" && git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)"
+  # (Dirty when the sources or the package differ from the commit: the profile itself, written above,
+  # does not count.)
+  echo "sources: $(cd "$root" && { git describe --always --abbrev=12 2>/dev/null || echo unknown; } | tr -d '\n'; git -C "$root" diff --quiet HEAD -- Sources Package.swift 2>/dev/null || echo -n "-dirty")"
   echo "made: $(date -u +%Y-%m-%d)"
   echo "toolchain: $(swiftc --version 2>/dev/null | head -1)"
 } > "$root/Benchmarks/Profile/made-from.txt"
