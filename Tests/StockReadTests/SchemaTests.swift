@@ -61,36 +61,33 @@ import TestSupport
   /// processing instruction and an attribute value with `>`, and a CDATA section.
   @Test func linesPastSixtyFiveThousandAreExact() throws {
     let filler = "<!-- <voucher voucher_no=\"NOT-1\"> " + String(repeating: "\n", count: 70_000) + " -->\n"
+    /// PR-2 (its start tag over two lines, its second row's quantity `qty`) and PR-3.
+    func twoVouchers(qty: String) -> String {
+      """
+        <voucher voucher_type="Purchase Receipt" voucher_no="PR-2" party="A > B"
+                 posting_date="2026-11-09">
+          <item item_code="RM0001" warehouse="Stores" qty="10" rate="20"/>
+          <item item_code="RM0002" warehouse="Stores" qty="\(qty)" rate="5"><serial_no><![CDATA[S>1]]></serial_no></item>
+        </voucher>
+        <voucher voucher_type="Purchase Receipt" voucher_no="PR-3" posting_date="2026-11-09">
+          <item item_code="RM0001" warehouse="Stores" qty="3" rate="4"/>
+        </voucher>
+
+      """
+    }
     let f = try read(vouchers: """
         <voucher voucher_type="Purchase Receipt" voucher_no="PR-1" posting_date="2026-11-09">
           <item item_code="RM0001" warehouse="Stores" qty="10" rate="2O0"/>
         </voucher>
       \(filler)  <?note a > b?>
-        <voucher voucher_type="Purchase Receipt" voucher_no="PR-2" party="A > B"
-                 posting_date="2026-11-09">
-          <item item_code="RM0001" warehouse="Stores" qty="10" rate="20"/>
-          <item item_code="RM0002" warehouse="Stores" qty="1O" rate="5"><serial_no><![CDATA[S>1]]></serial_no></item>
-        </voucher>
-        <voucher voucher_type="Purchase Receipt" voucher_no="PR-3" posting_date="2026-11-09">
-          <item item_code="RM0001" warehouse="Stores" qty="3" rate="4"/>
-        </voucher>
 
-      """)
+      """ + twoVouchers(qty: "1O"))
     // Lines: PR-1 on 3, the comment from 6 to 70,006, the instruction on 70,007, PR-2's tag ends on 70,009.
     let found = f.diagnostics.map { "\($0.location.line) \($0.voucherNo) \($0.field)" }
     #expect(found == ["4 PR-1 rate", "70011 PR-2 qty"])
 
-    let valid = try read(vouchers: """
-      \(filler)  <voucher voucher_type="Purchase Receipt" voucher_no="PR-2" party="A > B"
-                 posting_date="2026-11-09">
-          <item item_code="RM0001" warehouse="Stores" qty="10" rate="20"/>
-          <item item_code="RM0002" warehouse="Stores" qty="1" rate="5"><serial_no><![CDATA[S>1]]></serial_no></item>
-        </voucher>
-        <voucher voucher_type="Purchase Receipt" voucher_no="PR-3" posting_date="2026-11-09">
-          <item item_code="RM0001" warehouse="Stores" qty="3" rate="4"/>
-        </voucher>
-
-      """)
+    // The comment from 3 to 70,003: PR-2's tag ends on 70,005, PR-3's on 70,009.
+    let valid = try read(vouchers: filler + twoVouchers(qty: "1"))
     #expect(valid.diagnostics.isEmpty)
     #expect(valid.vouchers.map(\.source.line) == [70_005, 70_009])
     #expect(valid.vouchers.flatMap { $0.items.map(\.line) } == [70_006, 70_007, 70_010])
