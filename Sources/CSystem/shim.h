@@ -1,6 +1,7 @@
 // What the C library and compiler offer that Swift's Glibc module does not: the allocator's settings
-// (mallopt), a search for bytes in bytes (memmem), a prefetch hint, a 128-by-64-bit division in one instruction, a thread's scheduling
-// priority (it has neither gettid nor a usable syscall), and atomic operations on plain words.
+// (mallopt), a search for bytes in bytes (memmem), a prefetch hint, a 128-by-64-bit division in one
+// instruction, a thread's scheduling priority (it has neither gettid nor a usable syscall), and atomic
+// operations on plain words.
 #ifndef STOCKLEDGER_CSYSTEM_SHIM_H
 #define STOCKLEDGER_CSYSTEM_SHIM_H
 #if defined(__linux__)
