@@ -18,8 +18,7 @@ public struct RunCommandLine: Equatable, Sendable {
   public var dryRun = false
   public var partial = false
   public var minAge: Double = 0
-  /// `text` or `json`.
-  public var format = "text"
+  public var format = Format.text
   public var quiet = false
 
   public init() {}
@@ -54,8 +53,8 @@ public struct RunCommandLine: Equatable, Sendable {
       case "--dry-run" where first(2): dryRun = true
       case "--keep-inbox" where first(3): keepInbox = true
       case "--format" where first(4):
-        guard i < arguments.count, arguments[i] == "text" || arguments[i] == "json" else { return nil }
-        format = arguments[i]
+        guard i < arguments.count, let f = Format(rawValue: arguments[i]) else { return nil }
+        format = f
         i += 1
       default: return nil
       }
@@ -76,11 +75,16 @@ public struct RunCommandLine: Equatable, Sendable {
     return o
   }
 
+  /// How the run's summary is printed.
+  public enum Format: String, Sendable, CaseIterable {
+    case text, json
+  }
+
   /// Runs, and what the command prints: the summary as text or JSON (``format``), nothing on success when
   /// quiet.
   public func run() -> CommandOutcome {
     var (outcome, summary) = RunCommand.run(options)
-    if format == "json", let summary { outcome.stdout = summary.jsonWithNotes }
+    if format == .json, let summary { outcome.stdout = summary.jsonWithNotes }
     if quiet && outcome.exitCode == 0 { outcome.stdout = "" }
     return outcome
   }

@@ -47,14 +47,15 @@ struct Run: ParsableCommand {
 
   func validate() throws {
     if archive != nil && keepInbox { throw ValidationError("--archive and --keep-inbox exclude each other") }
-    if !["text", "json"].contains(format) { throw ValidationError("--format is text or json") }
+    if RunCommandLine.Format(rawValue: format) == nil { throw ValidationError("--format is text or json") }
   }
 
   /// The line as parsed here (``RunCommandLine/init(plain:)`` gives the same for the lines it reads).
   var line: RunCommandLine {
     var l = RunCommandLine()
     (l.books, l.masters, l.inbox, l.ledger, l.out, l.archive, l.rejected) = (books, masters, inbox, ledger, out, archive, rejected)
-    (l.keepInbox, l.dryRun, l.partial, l.minAge, l.format, l.quiet) = (keepInbox, dryRun, partial, minAge, format, quiet)
+    (l.keepInbox, l.dryRun, l.partial, l.minAge, l.quiet) = (keepInbox, dryRun, partial, minAge, quiet)
+    l.format = RunCommandLine.Format(rawValue: format) ?? .text  // (`validate()` admits only the two)
     return l
   }
 

@@ -4,7 +4,8 @@ import Testing
 @testable import stockledger
 
 /// The usual `run` line is read without ArgumentParser (``RunCommandLine/init(plain:)``) exactly as
-/// ArgumentParser reads it, and every other line is left to ArgumentParser.
+/// ArgumentParser reads it, and every other line is left to ArgumentParser. (Here, not in StockAppTests:
+/// only this target sees the command line's `Run`.)
 @Suite struct RunCommandLineTests {
   /// Lines read directly: each gives what ArgumentParser's `run` command gives.
   @Test(arguments: [
@@ -21,7 +22,7 @@ import Testing
   /// The fields of one line, spelled out (the comparison above would pass if both readers dropped one).
   @Test func fieldsOfALine() throws {
     let l = try #require(RunCommandLine(plain: ["run", "--keep-inbox", "/b", "--format", "json", "--partial"]))
-    #expect(l.books == "/b" && l.keepInbox && l.partial && !l.dryRun && !l.quiet && l.format == "json")
+    #expect(l.books == "/b" && l.keepInbox && l.partial && !l.dryRun && !l.quiet && l.format == .json)
     #expect(l.masters == nil && l.inbox == nil && l.ledger == nil && l.out == nil && l.archive == nil && l.rejected == nil && l.minAge == 0)
     let o = l.options
     #expect(o.paths.books == "/b" && o.paths.masters == "/b/masters" && o.keepInbox && o.partial && o.progress && o.exitsAfter)

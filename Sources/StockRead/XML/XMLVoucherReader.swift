@@ -86,6 +86,10 @@ public enum XMLVoucherReader {
     // How many elements at depth 1 and 2 the reader has begun (their lines past ``exactLines`` are in
     // `elementLines`, in this order).
     var ordinal = 0
+    // Past the last element with a known line, when one under the root has none (the scan found fewer
+    // elements than the reader: a file not well-formed there): the schema's errors from there on name no
+    // voucher, rather than perhaps the one before it.
+    var startsEndAt = Int.max
     while true {
       status = xmlTextReaderRead(reader)
       if status != 1 { break }
@@ -116,7 +120,7 @@ public enum XMLVoucherReader {
           readAttributes(reader, into: &r)
           voucherRow = r
           builders.append(VoucherBuilder(first: r))
-          if let exact { starts.append((Int32(exact), Int32(clamping: builders.count - 1))) }
+          if let exact { starts.append((Int32(exact), Int32(clamping: builders.count - 1))) } else { startsEndAt = min(startsEndAt, Int(starts.last?.line ?? 0) + 1) }
         case (2, "item"), (2, "tax"), (2, "additional_cost"):
           var r = voucherRow ?? RawVoucherRow(location: loc)
           r.location = loc
@@ -128,7 +132,7 @@ public enum XMLVoucherReader {
           inSerial = !empty
           serialText = ""
         case (1, _):
-          if let exact { starts.append((Int32(exact), -1)) }
+          if let exact { starts.append((Int32(exact), -1)) } else { startsEndAt = min(startsEndAt, Int(starts.last?.line ?? 0) + 1) }
         default: break
         }
       case 3, 4:  // text, CDATA
@@ -156,7 +160,7 @@ public enum XMLVoucherReader {
         var d = d
         // (The schema's errors only: they are on a node's line, as the starts are; a syntax error may be
         // in the first line of a start tag that ends on the next.)
-        guard d.voucherNo.isEmpty, d.code == .xmlSchema else { return d }
+        guard d.voucherNo.isEmpty, d.code == .xmlSchema, d.location.line < startsEndAt else { return d }
         // The last element begun on or before the error's line (a file may have an error per voucher).
         var (low, high) = (0, starts.count)
         while low < high {
