@@ -153,7 +153,7 @@ struct HeadLedgers {
           do throws(StoreError) { try run!.gl.write(from: &runGL) } catch { dropRunFiles(error) }
         }
       }
-      if writing && gl.count >= StreamedFile.chunk { flushGL(files!) }
+      if writing && gl.count >= StreamedFile.chunk { flushGL(files!, flushingAt: StreamedFile.chunk) }
     }
   }
 
@@ -165,10 +165,12 @@ struct HeadLedgers {
     runGLOwn = true
   }
 
-  /// Hands the GL bytes gathered to the general ledger (and to the run's `gl.csv`, while they are its bytes).
-  private mutating func flushGL(_ files: (stock: StreamedFile, gl: StreamedFile)) {
-    if let r = run, !runGLOwn { gl.withUnsafeBytes { r.gl.append($0) } }
-    do throws(StoreError) { try files.gl.write(from: &gl, flushingAt: 0) } catch { failure = error }
+  /// Hands the GL bytes gathered to the general ledger (and to the run's `gl.csv`, while they are its
+  /// bytes): their whole blocks at `threshold` (written from the buffer they were formatted in; the rest
+  /// stays gathered), all of them at 0.
+  private mutating func flushGL(_ files: (stock: StreamedFile, gl: StreamedFile), flushingAt threshold: Int = 0) {
+    let also = runGLOwn ? nil : run?.gl
+    do throws(StoreError) { try files.gl.write(from: &gl, flushingAt: threshold, alsoTo: also) } catch { failure = error }
   }
 
   /// Closes the files under their temporary names: the reports to rename into place after the commit,

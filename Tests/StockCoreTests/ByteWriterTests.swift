@@ -274,6 +274,40 @@ import TestSupport
       }
     }
   }
+
+  /// A large writer's buffer starts on a page and can be given away with its first bytes: the writer goes
+  /// on with the bytes after them, in the buffer given back when no one else holds it, in a new one when
+  /// someone does; a small or shared buffer cannot be given away.
+  @Test func aBufferHandedOffKeepsTheRest() {
+    var w = ByteWriter(guardsFormulas: false, capacity: 1 << 17)
+    let alone = w.canHandOff()
+    #expect(alone)
+    for i in 0..<10 { w.text("field \(i)") }
+    w.endRow()
+    let row = Array("field 0,field 1,field 2,field 3,field 4,field 5,field 6,field 7,field 8,field 9\n".utf8)
+    #expect(w.bytes == row)
+    var none: ByteWriter.Storage? = nil
+    var spare: ByteWriter.Storage? = w.handOff(prefix: 8, reusing: &none)
+    let firstBase = spare!.base
+    #expect(Array(UnsafeRawBufferPointer(start: firstBase, count: 8)) == Array(row[..<8]))
+    #expect(w.bytes == Array(row[8...]))
+    #expect(Int(bitPattern: firstBase) % ByteWriter.pageAlignment == 0)
+    // Given back and held by no one else: the writer's next buffer is the same memory.
+    let second = w.handOff(prefix: w.count, reusing: &spare)
+    #expect(spare == nil && w.count == 0)
+    w.text("again")
+    #expect(w.withUnsafeBytes { $0.baseAddress } == firstBase)
+    // Still held elsewhere (`second` is): a new buffer.
+    var held: ByteWriter.Storage? = second
+    let third = w.handOff(prefix: 0, reusing: &held)
+    #expect(w.bytes == Array("again".utf8))
+    #expect(w.withUnsafeBytes { $0.baseAddress } != second.base && third.base == firstBase)
+    // A copy of the writer shares its buffer: not given away.
+    let copy = w
+    let shared = !w.canHandOff()
+    #expect(shared)
+    withExtendedLifetime(copy) {}
+  }
 }
 
 extension Int128 {

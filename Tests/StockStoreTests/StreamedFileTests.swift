@@ -127,4 +127,65 @@ import Testing
     h.update(whole)
     #expect(hash == h.finalizeHex())
   }
+
+  /// Rows gathered in a large writer are written a block at a time from the writer's own buffer, to two
+  /// files at once (the general ledger and the run's `gl.csv`): both are the rows, the hashed one has their
+  /// hash, the writer keeps only the bytes past each block, and a file that refuses direct I/O halfway (or
+  /// a second file at another length) falls back to copying, with the same bytes.
+  @Test(arguments: [false, true]) func blocksHandedOverFromTheWriter(refusing: Bool) throws {
+    let d = directory()
+    let file = try StreamedFile(path: d + "/general.csv", hashing: false)
+    let run = try StreamedFile(path: d + "/gl.csv")
+    var w = ByteWriter(guardsFormulas: false, capacity: StreamedFile.chunk + (1 << 16))
+    let alone = w.canHandOff()
+    #expect(alone)
+    var whole: [UInt8] = []
+    var handedOver = 0
+    for i in 0..<40_000 {
+      if refusing && i == 20_000 { file.refusesDirectWrites = true }
+      let row = "row \(i) \(String(repeating: "x", count: i % 97))"
+      w.text(row)
+      w.endRow()
+      whole += Array(row.utf8) + [10]
+      let before = w.count
+      try file.write(from: &w, flushingAt: StreamedFile.chunk, alsoTo: run)
+      if before >= StreamedFile.chunk {
+        // Handed over: the writer keeps what lies past the block; copied: it is empty.
+        if w.count > 0 { handedOver += 1 }
+        #expect(w.count == 0 || w.count == before - StreamedFile.block)
+      }
+      #expect(file.count + w.count == whole.count && run.count == file.count)
+    }
+    #expect(handedOver >= 3)
+    try file.write(from: &w, flushingAt: 0, alsoTo: run)
+    #expect(w.count == 0)
+    _ = try file.finish()
+    let (count, hash) = try run.finish()
+    #expect(count == whole.count)
+    #expect(try DurableFiles.read(d + "/general.csv") == whole)
+    #expect(try DurableFiles.read(d + "/gl.csv") == whole)
+    var h = SHA256()
+    h.update(whole)
+    #expect(hash == h.finalizeHex())
+
+    // A second file at another length takes the bytes as they are, and neither takes the writer's buffer.
+    let other = try StreamedFile(path: d + "/other.csv", hashing: false)
+    let longer = try StreamedFile(path: d + "/longer.csv", hashing: false)
+    longer.append(Array("head\n".utf8))
+    var v = ByteWriter(guardsFormulas: false, capacity: StreamedFile.chunk + (1 << 16))
+    var rows: [UInt8] = []
+    var i = 0
+    while rows.count <= StreamedFile.block {
+      v.text("row \(i)")
+      v.endRow()
+      rows += Array("row \(i)\n".utf8)
+      i += 1
+    }
+    try other.write(from: &v, flushingAt: StreamedFile.chunk, alsoTo: longer)
+    #expect(v.count == 0)
+    _ = try other.finish()
+    _ = try longer.finish()
+    #expect(try DurableFiles.read(d + "/other.csv") == rows)
+    #expect(try DurableFiles.read(d + "/longer.csv") == Array("head\n".utf8) + rows)
+  }
 }

@@ -29,17 +29,64 @@ public struct ByteWriter: Sendable {
 
     init(capacity: Int) {
       self.capacity = max(capacity, 64)
-      base = .allocate(capacity: self.capacity)
+      base = Buffer.allocate(self.capacity)
     }
 
     init(copying other: Buffer, capacity: Int) {
       self.capacity = max(capacity, other.count, 64)
-      base = .allocate(capacity: self.capacity)
+      base = Buffer.allocate(self.capacity)
       base.update(from: other.base, count: other.count)
       count = other.count
     }
 
+    /// A large buffer starts on a page (``ByteWriter/pageAlignment``), so that its bytes can be written
+    /// to a file opened for direct I/O where they lie (``handOff(prefix:reusing:)``).
+    private static func allocate(_ capacity: Int) -> UnsafeMutablePointer<UInt8> {
+      let alignment = capacity >= ByteWriter.pageAlignment ? ByteWriter.pageAlignment : MemoryLayout<Int>.alignment
+      return UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: alignment).bindMemory(to: UInt8.self, capacity: capacity)
+    }
+
     deinit { base.deallocate() }
+  }
+
+  /// The alignment of a buffer of at least this many bytes: a page, as direct I/O needs of the memory it
+  /// writes from.
+  public static let pageAlignment = 4096
+
+  /// A writer's buffer given away with the bytes it held (``handOff(prefix:reusing:)``), for a file to
+  /// write in place: kept until that write is done, then given back as the writer's next buffer.
+  public struct Storage: @unchecked Sendable {
+    fileprivate var buffer: Buffer
+    /// The first byte (aligned to ``ByteWriter/pageAlignment``).
+    public var base: UnsafeRawPointer { UnsafeRawPointer(buffer.base) }
+  }
+
+  /// Whether ``handOff(prefix:reusing:)`` can give the buffer away: this writer holds it alone and it
+  /// starts on a page.
+  public mutating func canHandOff() -> Bool {
+    isKnownUniquelyReferenced(&buffer) && Int(bitPattern: buffer.base) % ByteWriter.pageAlignment == 0
+  }
+
+  /// Gives the buffer away with its first `n` bytes, and goes on in `spare` (when it is no longer
+  /// shared and as large) or in a new buffer, holding the bytes after the first `n`: a full block of a
+  /// large file handed to its writer without copying it (only the few bytes past the block are).
+  /// Call only when ``canHandOff()``.
+  /// - Complexity: O(count - n).
+  public mutating func handOff(prefix n: Int, reusing spare: inout Storage?) -> Storage {
+    precondition(n <= buffer.count && roomEnd == 0)
+    let next: Buffer
+    if spare != nil, isKnownUniquelyReferenced(&spare!.buffer), spare!.buffer.capacity >= buffer.capacity {
+      next = spare!.buffer
+    } else {
+      next = Buffer(capacity: buffer.capacity)
+    }
+    spare = nil
+    let rest = buffer.count - n
+    next.base.update(from: buffer.base + n, count: rest)
+    next.count = rest
+    let given = Storage(buffer: buffer)
+    buffer = next
+    return given
   }
 
   public init(guardsFormulas: Bool, capacity: Int = 1 << 16) {
