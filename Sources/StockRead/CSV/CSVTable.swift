@@ -41,8 +41,27 @@ public struct CSVTable: Sendable {
   }
 
   /// The value of `column` in `record`, "" when the column is absent.
+  /// - Complexity: a hash of the name per call; a loop over the records looks its columns up once
+  ///   (``column(_:)``).
   public func value(_ record: CSVRecord, _ column: String) -> String {
-    guard let i = index[column], i < record.fields.count else { return "" }
+    value(record, self.column(column))
+  }
+
+  /// A column looked up by name once, for reading it from every record.
+  public struct Column: Sendable {
+    /// The column's name, for messages.
+    public let name: String
+    /// Its place in the header; nil when the header lacks it.
+    let index: Int?
+  }
+
+  /// The column named `name` (absent when the header lacks it).
+  public func column(_ name: String) -> Column { Column(name: name, index: index[name]) }
+
+  /// The value of `column` in `record`, "" when the column is absent.
+  /// - Complexity: O(1).
+  public func value(_ record: CSVRecord, _ column: Column) -> String {
+    guard let i = column.index, i < record.fields.count else { return "" }
     return record.fields[i]
   }
 }
