@@ -78,10 +78,12 @@ enum Pickup {
   /// hashed, then streamed by its reader. Or why it is left in the inbox.
   static func load(_ f: InboxFile) -> Result<Loaded, LeftInInbox> {
     let csv = !f.isXML
-    var bytes: [UInt8]?
+    var bytes: InboxBytes?
     let digest: FileDigest, count: Int
-    if csv, let read = FileBytes.readStartingHash(f.path) {
-      (bytes, digest, count) = (read.bytes, read.digest, read.bytes.count)
+    if csv, let mapped = FileBytes.mapStartingHash(f.path) {
+      (bytes, digest, count) = (.mapped(mapped.file), mapped.digest, mapped.file.buffer.count)
+    } else if csv, let read = FileBytes.readStartingHash(f.path) {
+      (bytes, digest, count) = (.read(read.bytes), read.digest, read.bytes.count)
     } else if !csv, let hashed = FileBytes.sha256(f.path) {
       (digest, count) = (FileDigest(sha256: hashed.sha256), hashed.bytes)
     } else {
@@ -97,10 +99,38 @@ enum Pickup {
   struct Loaded {
     let listed: InboxFile
     /// The bytes of a CSV file (nil for XML, which its reader streams).
-    var bytes: [UInt8]?
+    var bytes: InboxBytes?
     let digest: FileDigest
     /// The file as picked, with its hash (waited for: the caller reads the bytes first).
     var file: PickedFile { PickedFile(listed, sha256: digest.sha256) }
+  }
+
+  /// A CSV file's bytes as loaded: mapped where they lie (``MappedFile``), or read into an array where
+  /// the file system does not map files.
+  enum InboxBytes: Sendable {
+    case mapped(MappedFile)
+    case read([UInt8])
+
+    var count: Int {
+      switch self {
+      case .mapped(let m): m.buffer.count
+      case .read(let a): a.count
+      }
+    }
+
+    /// Reads the bytes in place.
+    func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+      switch self {
+      case .mapped(let m): body(m.buffer)
+      case .read(let a): a.withUnsafeBufferPointer(body)
+      }
+    }
+
+    /// Whether the file shrank while it was mapped (``MappedFile/wasCut``): what was read is not the file.
+    var wasCut: Bool {
+      if case .mapped(let m) = self { return m.wasCut }
+      return false
+    }
   }
 
   /// A file not taken this run, and the note that says why.

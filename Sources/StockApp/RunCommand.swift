@@ -234,8 +234,13 @@ public enum RunCommand {
           return bytes.withUnsafeBufferPointer { VerbatimVouchers.places(in: $0) }
         }
       }
-      let parsed = RunWork.parse(listed, bytes: loaded.bytes.take(), schema: { schema.value })
-      let f = loaded.file
+      var bytes = loaded.bytes.take()
+      let parsed = RunWork.parse(listed, bytes: bytes, schema: { schema.value })
+      let f = loaded.file  // the hash waited for: the hasher has read the bytes too
+      // A mapped file cut short while it was read (its size and time would say so as well) is left in
+      // the inbox as changed; the bytes are let go of either way.
+      let cut = bytes?.wasCut ?? false
+      bytes = nil
       if let prior = ledger.imported[f.sha256] {
         if o.keepInbox {
           notes.append("\(f.name): already imported (as \(prior.file) in run \(prior.run)); skipped")
@@ -248,7 +253,7 @@ public enum RunCommand {
         work.addDuplicate(f, ofInRun: earlier.picked.name)
         continue
       }
-      if !work.add(f, read: parsed) {
+      if !work.add(f, read: cut ? nil : parsed) {
         notes.append("\(f.name): changed while it was read (still being written?); left for the next run")
         continue
       }

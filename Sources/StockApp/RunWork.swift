@@ -97,15 +97,15 @@ struct RunWork {
   /// The vouchers of a file read from the inbox, with the reader of its format (a CSV file's from its
   /// bytes, an XML file streamed from its path): nothing of the run changes, so a file is parsed while
   /// its hash is finished, before it is known not to be a duplicate. nil when the file went missing.
-  static func parse(_ f: InboxFile, bytes: [UInt8]?, schema: () -> XMLVoucherReader.Schema?) -> VoucherFile? {
+  static func parse(_ f: InboxFile, bytes: Pickup.InboxBytes?, schema: () -> XMLVoucherReader.Schema?) -> VoucherFile? {
     if f.isXML {
       guard let schema = schema() else {
         return VoucherFile(name: f.name, diagnostics: [Diagnostic(.unreadableFile, at: SourceLocation(file: f.name, line: 0), "the built-in XML schema could not be compiled; the file was not read")])
       }
       return XMLVoucherReader.read(path: f.path, name: f.name, schema: schema)
     }
-    guard let bytes = bytes ?? FileBytes.read(f.path) else { return nil }
-    return CSVVoucherReader.read(bytes: bytes, file: f.name)
+    guard let bytes = bytes ?? FileBytes.read(f.path).map(Pickup.InboxBytes.read) else { return nil }
+    return bytes.withUnsafeBufferPointer { CSVVoucherReader.read(buffer: $0, file: f.name) }
   }
 
   /// Adds a picked file's vouchers as ``parse(_:bytes:schema:)`` read them; returns false (and leaves the

@@ -30,7 +30,7 @@ import TestSupport
 
   @Test(arguments: [2, 3, 5, 8]) func partsReadLikeOnePass(parts: Int) {
     let bytes = file()
-    guard let read = CSVVoucherReader.readInParts(bytes: bytes, file: "big.csv", minimum: 0, parts: parts) else {
+    guard let read = readInParts(bytes, file: "big.csv", minimum: 0, parts: parts) else {
       Issue.record("the file should split between vouchers")
       return
     }
@@ -51,7 +51,7 @@ import TestSupport
   /// whose rows are apart within one part sends the file to the one pass, which joins them.
   @Test func aVoucherWithRowsApartInOneHalfIsReadInOnePass() {
     let bytes = file(repeatedInAHalf: true)
-    for parts in [2, 5] { #expect(CSVVoucherReader.readInParts(bytes: bytes, file: "big.csv", minimum: 0, parts: parts) == nil) }
+    for parts in [2, 5] { #expect(readInParts(bytes, file: "big.csv", minimum: 0, parts: parts) == nil) }
     let read = CSVVoucherReader.read(bytes: bytes, file: "big.csv")
     let general = CSVVoucherReader.read(bytes: bytes, file: "big.csv", inParts: false, plain: false)
     #expect(read.vouchers.first { $0.no == "V5" }?.items.count == 2)
@@ -61,7 +61,7 @@ import TestSupport
   /// A voucher whose rows are in two parts, the first and the last (of two, five or eight).
   @Test func aVoucherWithRowsInTwoPartsIsReadInOnePass() {
     let bytes = file(interleaved: true)
-    for parts in [2, 5, 8] { #expect(CSVVoucherReader.readInParts(bytes: bytes, file: "big.csv", minimum: 0, parts: parts) == nil) }
+    for parts in [2, 5, 8] { #expect(readInParts(bytes, file: "big.csv", minimum: 0, parts: parts) == nil) }
     let read = CSVVoucherReader.read(bytes: bytes, file: "big.csv")
     #expect(read.vouchers.first { $0.no == "V5" }?.items.count == 2)
   }
@@ -154,8 +154,8 @@ import TestSupport
     let whole = CSVVoucherReader.read(bytes: bytes, file: "mixed.csv", inParts: false, plain: true)
     #expect(general.vouchers.count > 700 && general.diagnostics.count > 700, "\(general.vouchers.count) vouchers, \(general.diagnostics.count) problems")
     for parts in [2, 3, 6] {
-      let plainParts = CSVVoucherReader.readInParts(bytes: bytes, file: "mixed.csv", minimum: 0, parts: parts, plain: true)
-      let generalParts = CSVVoucherReader.readInParts(bytes: bytes, file: "mixed.csv", minimum: 0, parts: parts, plain: false)
+      let plainParts = readInParts(bytes, file: "mixed.csv", minimum: 0, parts: parts, plain: true)
+      let generalParts = readInParts(bytes, file: "mixed.csv", minimum: 0, parts: parts, plain: false)
       for read in [whole] + [plainParts, generalParts].compactMap({ $0 }) {
         #expect(read.vouchers == general.vouchers)
         #expect(read.diagnostics == general.diagnostics)
@@ -204,7 +204,7 @@ import TestSupport
     let general = CSVVoucherReader.read(bytes: bytes, file: "mixed.csv", inParts: false, plain: false)
     #expect(general.vouchers.count > 700)
     for read in [CSVVoucherReader.read(bytes: bytes, file: "mixed.csv", inParts: false, plain: true)]
-      + [2, 4].compactMap({ CSVVoucherReader.readInParts(bytes: bytes, file: "mixed.csv", minimum: 0, parts: $0) }) {
+      + [2, 4].compactMap({ readInParts(bytes, file: "mixed.csv", minimum: 0, parts: $0) }) {
       #expect(read.vouchers == general.vouchers && read.diagnostics == general.diagnostics && read.rowCount == general.rowCount)
     }
     let found = Array("voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\rPurchase Receipt,PR-1,2026-01-05,RM0001,Stores,1,1\r\n".utf8)
@@ -233,4 +233,9 @@ import TestSupport
       }
     }
   }
+}
+
+/// ``CSVVoucherReader/readInParts(bytes:file:minimum:parts:plain:)`` over an array's bytes.
+private func readInParts(_ bytes: [UInt8], file: String, minimum: Int, parts: Int, plain: Bool = true) -> VoucherFile? {
+  bytes.withUnsafeBufferPointer { CSVVoucherReader.readInParts(bytes: $0, file: file, minimum: minimum, parts: parts, plain: plain) }
 }

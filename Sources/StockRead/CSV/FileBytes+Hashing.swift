@@ -65,6 +65,24 @@ extension FileBytes {
     return (bytes, FileDigest(hashing: hashing, of: bytes))
   }
 
+  /// An inbox file's bytes mapped in place (``MappedFile``), and the SHA-256 of exactly those bytes as it
+  /// is made on another thread; nil when the file cannot be opened (`errno` says why) or mapped (the caller
+  /// reads it with ``readStartingHash(_:piece:)``). Symbolic links are not followed.
+  /// - Complexity: O(n) in the file size: the kernel maps the file's pages, the hash reads them.
+  public static func mapStartingHash(_ path: String) -> (file: MappedFile, digest: FileDigest)? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var st = stat()
+    guard fstat(fd, &st) == 0, let mapped = MappedFile(fd: fd, size: Int(st.st_size), populate: true) else { return nil }
+    // The bytes are all there: one piece.
+    let hashing = PieceHasher(pieces: 1)
+    hashing.start(base: UnsafeRawPointer(mapped.buffer.baseAddress))
+    hashing.arrived(upTo: mapped.buffer.count)
+    hashing.endOfBytes()
+    return (mapped, FileDigest(hashing: hashing, keeping: mapped))
+  }
+
   /// The SHA-256 of a file, read in pieces of a megabyte (symbolic links not followed); nil when it cannot
   /// be opened (`errno` says why) or read.
   /// - Complexity: O(n) in the file size.
@@ -146,12 +164,18 @@ fileprivate final class PieceHasher: @unchecked Sendable {
 /// the bytes are kept until the hash is finished (the hasher reads them where they are).
 public final class FileDigest: @unchecked Sendable {
   private var hashing: PieceHasher?
-  private var bytes: [UInt8]?
+  /// What holds the bytes being hashed (an array, a mapped file), kept until the hash is made.
+  private var bytes: Any?
   private var digest: String?
 
   fileprivate init(hashing: PieceHasher, of bytes: [UInt8]) {
     self.hashing = hashing
     self.bytes = bytes
+  }
+
+  fileprivate init(hashing: PieceHasher, keeping file: MappedFile) {
+    self.hashing = hashing
+    self.bytes = file
   }
 
   /// A digest already made.

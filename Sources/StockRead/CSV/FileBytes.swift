@@ -64,30 +64,3 @@ extension FileBytes {
   /// The first `size` bytes of a file.
   public static func readPrefix(_ path: String, _ size: Int) -> [UInt8]? { size == 0 ? [] : read(path, range: 0..<size) }
 }
-
-/// A file mapped read-only into memory (no copy, no page clearing); unmapped when released.
-public final class MappedFile: @unchecked Sendable {
-  public let bytes: UnsafeRawBufferPointer
-  private let base: UnsafeMutableRawPointer?
-  private let length: Int
-
-  /// nil when the file cannot be opened or mapped.
-  public init?(path: String) {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var st = stat()
-    guard fstat(fd, &st) == 0 else { return nil }
-    length = Int(st.st_size)
-    if length == 0 {
-      base = nil
-      bytes = UnsafeRawBufferPointer(start: nil, count: 0)
-      return
-    }
-    guard let p = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else { return nil }
-    base = p
-    bytes = UnsafeRawBufferPointer(start: p, count: length)
-  }
-
-  deinit { if let base { munmap(base, length) } }
-}

@@ -12,6 +12,13 @@ public enum CSVVoucherReader {
   /// - Complexity: O(n) in the size of the file.
   public static func read(bytes: [UInt8], file: String) -> VoucherFile { read(bytes: bytes, file: file, inParts: true) }
 
+  /// Reads a whole file from bytes that lie elsewhere (a file mapped in place: ``FileMapping``); the same
+  /// as ``read(bytes:file:)`` on the same bytes. The buffer is read only during the call.
+  /// - Complexity: O(n) in the size of the file.
+  public static func read(buffer: UnsafeBufferPointer<UInt8>, file: String) -> VoucherFile {
+    read(buffer: buffer, file: file, inParts: true)
+  }
+
   /// - Parameters:
   ///   - inParts: a large file may be read in parts on both cores (``readInParts(bytes:file:minimum:parts:plain:)``).
   ///   - plain: a plain file (ASCII, no quotes) may be read over byte ranges (``readPlain``); false for
@@ -19,12 +26,16 @@ public enum CSVVoucherReader {
   ///   - partsFrom: the smallest file read in parts (for the fuzzer, which reads small files in parts).
   ///   - parts: how many parts (nil: ``partCount(bytes:)``).
   @_spi(Testing) public static func read(bytes: [UInt8], file: String, inParts: Bool, plain: Bool = true, partsFrom minimum: Int = 1 << 22, parts: Int? = nil) -> VoucherFile {
+    bytes.withUnsafeBufferPointer { read(buffer: $0, file: file, inParts: inParts, plain: plain, partsFrom: minimum, parts: parts) }
+  }
+
+  @_spi(Testing) public static func read(buffer bytes: UnsafeBufferPointer<UInt8>, file: String, inParts: Bool, plain: Bool = true, partsFrom minimum: Int = 1 << 22, parts: Int? = nil) -> VoucherFile {
     var result = readGrouped(bytes: bytes, file: file, inParts: inParts, plain: plain, partsFrom: minimum, parts: parts)
     result.numbersAreDistinct = true  // rows are grouped by number, whichever way the file was read
     return result
   }
 
-  private static func readGrouped(bytes: [UInt8], file: String, inParts: Bool, plain: Bool, partsFrom minimum: Int, parts: Int?) -> VoucherFile {
+  private static func readGrouped(bytes: UnsafeBufferPointer<UInt8>, file: String, inParts: Bool, plain: Bool, partsFrom minimum: Int, parts: Int?) -> VoucherFile {
     if inParts, let read = readInParts(bytes: bytes, file: file, minimum: minimum, parts: parts, plain: plain) { return read }
     if plain, let whole = readWhole(bytes: bytes, file: file, plain: true) { return whole }
     var result = VoucherFile(name: file)
@@ -35,10 +46,10 @@ public enum CSVVoucherReader {
     var columns: [VoucherColumn?] = []
     var headerSeen = false
     var stop = false
-    var rows = Rows(file: file, lines: lineCount(bytes[...]))
+    var rows = Rows(file: file, lines: lineCount(bytes))
     do throws(Diagnostic) {
-      try bytes.withUnsafeBufferPointer { (buf) throws(Diagnostic) in
-        try CSVParser.forEachRecord(buf, file: file) { rec in
+      do {
+        try CSVParser.forEachRecord(bytes, file: file) { rec in
           if stop || rec.isBlank { return }
           if !headerSeen {
             headerSeen = true
@@ -188,7 +199,7 @@ public enum CSVVoucherReader {
   ///   - parts: how many parts (nil: ``partCount(bytes:)``).
   ///   - plain: whether parts that are plain are read over byte ranges (``readPlain``); false for the
   ///     general path alone.
-  static func readInParts(bytes: [UInt8], file: String, minimum: Int = 1 << 22, parts: Int? = nil, plain: Bool = true) -> VoucherFile? {
+  static func readInParts(bytes: UnsafeBufferPointer<UInt8>, file: String, minimum: Int = 1 << 22, parts: Int? = nil, plain: Bool = true) -> VoucherFile? {
     guard bytes.count >= minimum, sniff(bytes, file: file) == nil else { return nil }
     return readParts(bytes: bytes, file: file, plain: plain, parts: parts ?? partCount(bytes: bytes.count))
   }
@@ -200,18 +211,17 @@ public enum CSVVoucherReader {
   static func partCount(bytes n: Int) -> Int { max(2, min(8, n >> 19)) }
 
   /// A plain file read whole after its header (``CSVParser/isPlain(_:)``): nil when it is not plain.
-  static func readWhole(bytes: [UInt8], file: String, plain readsPlain: Bool) -> VoucherFile? {
+  static func readWhole(bytes: UnsafeBufferPointer<UInt8>, file: String, plain readsPlain: Bool) -> VoucherFile? {
     guard sniff(bytes, file: file) == nil else { return nil }
-    let plain = readsPlain && bytes.withUnsafeBufferPointer { CSVParser.isPlain($0) }
+    let plain = readsPlain && CSVParser.isPlain(bytes)
     // Lines end in LF or CRLF (a bare CR also ends a record and a line for the parser, which the line
     // numbers here, counting LFs, would miss).
-    guard plain, !CSVParser.hasBareCR(bytes), let head = partsHeader(bytes, file: file) else { return nil }
+    guard plain, !ByteScan.hasBareCR(bytes), let head = partsHeader(bytes, file: file) else { return nil }
     var result = head.result
     let (headerEnd, columns) = (head.end, head.columns)
-    var rows = Rows(file: file, lines: lineCount(bytes[(headerEnd + 1)...]))
-    bytes.withUnsafeBufferPointer { buf in
-      readPlain(UnsafeBufferPointer(rebasing: buf[(headerEnd + 1)...]), firstLine: 2, columns: columns, header: result.header, into: &rows)
-    }
+    let body = UnsafeBufferPointer(rebasing: bytes[(headerEnd + 1)...])
+    var rows = Rows(file: file, lines: lineCount(body))
+    readPlain(body, firstLine: 2, columns: columns, header: result.header, into: &rows)
     rows.finish(into: &result)
     rows.finishVouchers(into: &result)
     return result
@@ -222,7 +232,7 @@ public enum CSVVoucherReader {
   /// number's column. nil — the file then takes the general reading — when the file begins with a BOM or
   /// a line break or has no LF, or its header has a quote or a bare CR (checked as the parts check theirs),
   /// a problem, or no `voucher_no`.
-  private static func partsHeader(_ bytes: [UInt8], file: String) -> (end: Int, result: VoucherFile, columns: [VoucherColumn?], noColumn: Int)? {
+  private static func partsHeader(_ bytes: UnsafeBufferPointer<UInt8>, file: String) -> (end: Int, result: VoucherFile, columns: [VoucherColumn?], noColumn: Int)? {
     let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
     guard !bytes.starts(with: bom), let firstByte = bytes.first, firstByte != 10, firstByte != 13 else { return nil }
     guard let headerEnd = bytes.firstIndex(of: 10) else { return nil }
@@ -254,13 +264,13 @@ public enum CSVVoucherReader {
   /// a file, the other core idle). nil when the file does not split (a voucher of more than 10,000 rows
   /// at every split, or too few lines), or a part does not read, or two parts share a voucher number.
   /// - Parameter wanted: how many parts at most.
-  private static func readParts(bytes: [UInt8], file: String, plain readsPlain: Bool, parts wanted: Int) -> VoucherFile? {
+  private static func readParts(bytes: UnsafeBufferPointer<UInt8>, file: String, plain readsPlain: Bool, parts wanted: Int) -> VoucherFile? {
     let n = bytes.count
     guard let head = partsHeader(bytes, file: file) else { return nil }
     var result = head.result
     let (headerEnd, columns, noColumn) = (head.end, head.columns, head.noColumn)
     /// The voucher number field of the line starting at `start`.
-    func voucherNo(at start: Int) -> ArraySlice<UInt8> {
+    func voucherNo(at start: Int) -> Slice<UnsafeBufferPointer<UInt8>> {
       var end = start
       while end < n && bytes[end] != 10 { end += 1 }
       if end > start && bytes[end - 1] == 13 { end -= 1 }
@@ -270,7 +280,7 @@ public enum CSVVoucherReader {
         field += 1
         from = k + 1
       }
-      return field == noColumn ? bytes[from..<end] : []
+      return field == noColumn ? bytes[from..<end] : bytes[start..<start]
     }
     /// Where a part begins after the byte `target`: the first line after the one holding it whose voucher
     /// is not the one of the line before it; nil when there is none.
@@ -280,7 +290,7 @@ public enum CSVVoucherReader {
       var before = headerEnd + 1
       if let previousBreak = bytes[0..<lineBreak].lastIndex(of: 10) { before = previousBreak + 1 }
       var tries = 0
-      while split < n && voucherNo(at: before) == voucherNo(at: split) {
+      while split < n && voucherNo(at: before).elementsEqual(voucherNo(at: split)) {
         tries += 1
         guard tries < 10_000, let next = bytes[split..<n].firstIndex(of: 10) else { return nil }
         before = split
@@ -297,12 +307,14 @@ public enum CSVVoucherReader {
     guard starts.count >= 2 else { return nil }
     let ranges = starts.indices.map { starts[$0]..<($0 + 1 < starts.count ? starts[$0 + 1] : n) }
     // The lines of each part, on both cores: where the next part's lines begin (and room for its rows).
-    let lineCounts = Parallel.map(ranges, minimum: 0) { r in bytes.withUnsafeBufferPointer { ByteScan.count(10, in: UnsafeBufferPointer(rebasing: $0[r])) } }
+    // (The buffer handed to the threads as a value they may share: it is read only, and outlives them.)
+    let shared = SharedBytes(bytes)
+    let lineCounts = Parallel.map(ranges, minimum: 0) { r in ByteScan.count(10, in: UnsafeBufferPointer(rebasing: shared.buffer[r])) }
     let firstLines = lineCounts.dropLast().reduce(into: [2]) { $0.append($0[$0.count - 1] + $1) }
     let names = result.header
     let read = Parallel.map(Array(ranges.indices), minimum: 0) { k -> Part? in
-      bytes.withUnsafeBufferPointer { buf -> Part? in
-        let part = UnsafeBufferPointer(rebasing: buf[ranges[k]])
+      do {
+        let part = UnsafeBufferPointer(rebasing: shared.buffer[ranges[k]])
         // The part's own checks (a part ends with its LF: a CR before it is not bare; the file's last
         // byte is the last part's).
         let plain = readsPlain && CSVParser.isPlain(part)
@@ -428,13 +440,19 @@ func quoted(_ s: String) -> String { "'\(s)'" }
 
 /// Line breaks in a part of a file, plus one (an upper bound of its records).
 /// - Complexity: O(n), one pass over the bytes.
-func lineCount(_ bytes: ArraySlice<UInt8>) -> Int {
-  bytes.withUnsafeBufferPointer { 1 + ByteScan.count(10, in: $0) }
+func lineCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+  1 + ByteScan.count(10, in: bytes)
+}
+
+/// A read-only buffer handed to ``Parallel`` work, which outlives it.
+struct SharedBytes: @unchecked Sendable {
+  let buffer: UnsafeBufferPointer<UInt8>
+  init(_ buffer: UnsafeBufferPointer<UInt8>) { self.buffer = buffer }
 }
 
 extension CSVVoucherReader {
   /// Refuses content that is not a UTF-8 CSV file before parsing it: UTF-16 or UTF-32 text, XML.
-  static func sniff(_ bytes: [UInt8], file: String) -> Diagnostic? {
+  static func sniff(_ bytes: UnsafeBufferPointer<UInt8>, file: String) -> Diagnostic? {
     let at = SourceLocation(file: file, line: 1)
     if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
       let which = bytes.starts(with: [0xFF, 0xFE, 0, 0]) ? "UTF-32LE" : (bytes[0] == 0xFF ? "UTF-16LE" : "UTF-16BE")
