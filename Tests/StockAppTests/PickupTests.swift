@@ -48,4 +48,28 @@ import Testing
     #expect(notes == ["gone.csv: cannot be read (No such file or directory); left in the inbox",
                       "grows.csv: changed while it was read (still being written?); left for the next run"])
   }
+
+  /// A CSV file cut short after it was mapped: reading it (the parse and the hash) meets zeros past its new
+  /// end instead of ending the process, the bytes say they were cut, and the file says it changed — what the
+  /// run needs to leave it in the inbox.
+  @Test func aFileCutWhileMappedIsReadAsCut() throws {
+    let inbox = Scratch.directory("pickup")
+    var text = "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\n"
+    for i in 0..<400 { text += "Purchase Receipt,PR-\(100_000 + i),2026-11-01,RM0001,Stores,1,10\n" }
+    #expect(text.utf8.count > 4 * 4096)
+    try Data(text.utf8).write(to: URL(fileURLWithPath: inbox + "/cut.csv"))
+    let (listed, _) = Pickup.scan(inbox: inbox, minAge: 0)
+    guard case .success(var loaded) = Pickup.load(listed[0]) else {
+      Issue.record("the file is readable")
+      return
+    }
+    #expect(loaded.bytes?.wasCut == false)
+    #expect(truncate(inbox + "/cut.csv", 100) == 0)
+    let bytes = loaded.bytes.take()
+    let parsed = RunWork.parse(listed[0], bytes: bytes, schema: { nil })
+    #expect(parsed != nil)
+    _ = loaded.file  // the hash, which reads past the cut too
+    #expect(bytes?.wasCut == true)
+    #expect(!loaded.file.isUnchanged)
+  }
 }
