@@ -8,11 +8,16 @@
 /// before the first byte was parsed, against under a millisecond mapped and populated); so are the voucher
 /// index and the stock ledger a backdated run splices.
 ///
-/// A mapped file that shrinks under its reader (a producer truncating an inbox file, against the inbox's
-/// rules, or someone a report) would end the process with `SIGBUS` at the first byte past its new end.
+/// A mapped file that shrinks under its reader (an inbox file truncated by its producer, against the
+/// inbox's rules, or a report truncated by hand) would end the process with `SIGBUS` at the first byte past
+/// its new end.
 /// While a file is mapped, such a fault is caught (``Guard``): the page is replaced by zeros, and the file
 /// is marked ``wasCut``; a run then leaves an inbox file as changed while it was read (its size and
-/// modification time say so too). A fault anywhere else takes the default action, as before.
+/// modification time say so too). A fault anywhere else meets the action there was before the guard's
+/// (the runtime's crash report, or the default).
+///
+/// The C library is used as is (`mmap`, `sigaction`): a `Data` read with `.alwaysMapped` cannot be asked to
+/// populate its pages, and would leave a cut file to `SIGBUS`.
 public final class MappedFile: @unchecked Sendable {
   /// The file's bytes (nil base when it is empty).
   public let buffer: UnsafeBufferPointer<UInt8>
