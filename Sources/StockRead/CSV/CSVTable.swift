@@ -1,7 +1,7 @@
 import StockCore
 
-/// A CSV file read as a header and records, with column lookup by name. Used for master files, where the
-/// whole file is small.
+/// A CSV file read as a header and records, with columns looked up by name once (``column(_:)``) and read
+/// from every record by place. Used for master files, where the whole file is small.
 public struct CSVTable: Sendable {
   public var file: String
   public var header: [String]
@@ -38,13 +38,6 @@ public struct CSVTable: Sendable {
         "the line has \(rec.fields.count) fields but the header has \(first.fields.count)")
     }
     self.index = index
-  }
-
-  /// The value of `column` in `record`, "" when the column is absent.
-  /// - Complexity: a hash of the name per call; a loop over the records looks its columns up once
-  ///   (``column(_:)``).
-  public func value(_ record: CSVRecord, _ column: String) -> String {
-    value(record, self.column(column))
   }
 
   /// A column looked up by name once, for reading it from every record.

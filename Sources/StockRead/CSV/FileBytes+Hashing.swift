@@ -62,7 +62,7 @@ extension FileBytes {
       errno = failed
       return nil
     }
-    return (bytes, FileDigest(hashing: hashing, of: bytes))
+    return (bytes, FileDigest(hashing: hashing, keeping: bytes))
   }
 
   /// An inbox file's bytes mapped in place (``MappedFile``), and the SHA-256 of exactly those bytes as it
@@ -70,11 +70,7 @@ extension FileBytes {
   /// reads it with ``readStartingHash(_:piece:)``). Symbolic links are not followed.
   /// - Complexity: O(n) in the file size: the kernel maps the file's pages, the hash reads them.
   public static func mapStartingHash(_ path: String) -> (file: MappedFile, digest: FileDigest)? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var st = stat()
-    guard fstat(fd, &st) == 0, let mapped = MappedFile(fd: fd, size: Int(st.st_size), populate: true) else { return nil }
+    guard let mapped = MappedFile(path: path, populate: true, followingLinks: false) else { return nil }
     // The bytes are all there: one piece.
     let hashing = PieceHasher(pieces: 1)
     hashing.start(base: UnsafeRawPointer(mapped.buffer.baseAddress))
@@ -168,14 +164,9 @@ public final class FileDigest: @unchecked Sendable {
   private var bytes: Any?
   private var digest: String?
 
-  fileprivate init(hashing: PieceHasher, of bytes: [UInt8]) {
+  fileprivate init(hashing: PieceHasher, keeping bytes: Any) {
     self.hashing = hashing
     self.bytes = bytes
-  }
-
-  fileprivate init(hashing: PieceHasher, keeping file: MappedFile) {
-    self.hashing = hashing
-    self.bytes = file
   }
 
   /// A digest already made.

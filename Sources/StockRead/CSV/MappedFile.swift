@@ -27,14 +27,17 @@ public final class MappedFile: @unchecked Sendable {
   /// The file's bytes, untyped.
   public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(buffer) }
 
-  /// Maps the file at `path`; nil when it cannot be opened or mapped.
-  public convenience init?(path: String) {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+  /// Maps the file at `path`; nil when it cannot be opened (`errno` says why) or mapped.
+  /// - Parameters:
+  ///   - populate: see ``init(fd:size:populate:)``.
+  ///   - followingLinks: false for an inbox file, whose symbolic links are not followed.
+  public convenience init?(path: String, populate: Bool = false, followingLinks: Bool = true) {
+    let fd = open(path, O_RDONLY | O_CLOEXEC | (followingLinks ? 0 : O_NOFOLLOW))
     guard fd >= 0 else { return nil }
     defer { close(fd) }
     var st = stat()
     guard fstat(fd, &st) == 0 else { return nil }
-    self.init(fd: fd, size: Int(st.st_size))
+    self.init(fd: fd, size: Int(st.st_size), populate: populate)
   }
 
   /// Maps the open file `fd`'s first `size` bytes; nil when the file system does not map it (the caller
