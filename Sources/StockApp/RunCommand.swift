@@ -186,6 +186,11 @@ public enum RunCommand {
   ) -> Posting {
     let p = o.paths
     var notes = notes
+    // A replay removes any snapshot left (and makes the removal durable) before the caches it would vouch
+    // for change (``buildCaches()``). Begun here, while the device is idle: at the commit, behind the run's
+    // own writes, the directory's fsync was 60–70 ms of a 100k run on a 250 MB/s device, on the posting core.
+    let snapshotRemoved = snapshot == nil && !o.dryRun ? Background { store.removeSnapshot(); try? DurableFiles.syncDirectory(p.ledger) } : nil
+    defer { _ = snapshotRemoved?.value }
     let facts = snapshot.map { s in LedgerFacts(posted: { [index = s.index] in index.lookup($0) }, cancelled: s.cancelled, closedThrough: ledger.closedThrough) }
       ?? RunWork.facts(of: ledger)
     // Pickup and reading.
@@ -424,11 +429,10 @@ public enum RunCommand {
       }
     }
     // After a replay the caches are rewritten whole and need nothing of the commit: they are built beside
-    // it. Any snapshot left is removed first (and the removal made durable), so a run stopped before its
-    // commit leaves no snapshot that would vouch for caches it changed.
+    // it. Any snapshot left was removed first (and the removal made durable: `snapshotRemoved`), so a run
+    // stopped before its commit leaves no snapshot that would vouch for caches it changed.
     if snapshot == nil {
-      store.removeSnapshot()
-      try? DurableFiles.syncDirectory(p.ledger)
+      _ = snapshotRemoved?.value
       caches = buildCaches()
     }
     // The history's keys are worked out beside the commit (they need nothing of it but the places, put in
