@@ -192,3 +192,62 @@ import Testing
     #expect(try DurableFiles.read(d + "/longer.csv") == Array("head\n".utf8) + rows)
   }
 }
+
+/// A file nobody fsyncs leaves direct I/O when the device falls behind, with the same bytes.
+@Suite struct StreamedFileBehindTests {
+  /// The block writer says a job is still being written until its thread has written it, without
+  /// waiting, and its outcome still comes back from `wait()` after it was asked.
+  @Test func aBlockBeingWrittenIsSeenWithoutWaiting() throws {
+    let d = temporaryDirectory("sl-behind")
+    let fd = open(d + "/held.bin", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    defer { close(fd) }
+    let writer = BlockWriter(fd: fd)
+    #expect(!writer.isWriting)
+    let bytes = [UInt8](repeating: 7, count: 5000)
+    let hold = DispatchSemaphore(value: 0)
+    try bytes.withUnsafeBytes { p in
+      writer.submit(.init(block: try #require(p.baseAddress), count: p.count, offset: 0, hold: hold))
+      #expect(writer.isWriting)
+      #expect(writer.isWriting)  // asking twice does not take the outcome
+      hold.signal()
+      let job = try #require(writer.wait())
+      #expect(job.written == 5000 && job.error == 0)
+      #expect(!writer.isWriting)
+    }
+    writer.stop()
+    #expect(try DurableFiles.read(d + "/held.bin") == bytes)
+  }
+
+  /// A head report's file goes through the page cache from the first block the device had not written
+  /// when the next was ready; a ledger file (not cached when behind) stays past the cache. Both hold
+  /// every byte, staged or handed over from a writer.
+  @Test(arguments: [false, true]) func aFileBehindTheDeviceGoesThroughTheCache(cachingWhenBehind: Bool) throws {
+    let d = temporaryDirectory("sl-behind")
+    let file = try StreamedFile(path: d + "/report.csv", hashing: false, cachingWhenBehind: cachingWhenBehind)
+    file.testsDeviceBehind = true
+    // Where the file system takes direct I/O (not tmpfs), the file is open for it until the device falls behind.
+    let direct = file.isOpenForDirectIO
+    var whole = (0..<(3 * StreamedFile.block)).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ $0 >> 11) }
+    file.append(Array(whole[..<StreamedFile.block]))
+    #expect(!file.leftDeviceBehind && file.isOpenForDirectIO == direct)  // one block out, none waited for
+    file.append(Array(whole[StreamedFile.block..<(2 * StreamedFile.block + 5)]))
+    #expect(file.leftDeviceBehind == (cachingWhenBehind && direct))
+    #expect(file.isOpenForDirectIO == (direct && !cachingWhenBehind))
+    file.append(Array(whole[(2 * StreamedFile.block + 5)...]))
+    // Then two blocks and more of rows from a large writer, its whole blocks handed over.
+    var w = ByteWriter(guardsFormulas: false, capacity: StreamedFile.chunk + (1 << 16))
+    var i = 0
+    while whole.count < 5 * StreamedFile.block + 123 {
+      w.text("row \(i)")
+      w.endRow()
+      whole += Array("row \(i)\n".utf8)
+      try file.write(from: &w)
+      i += 1
+    }
+    try file.write(from: &w, flushingAt: 0)
+    #expect(file.leftDeviceBehind == (cachingWhenBehind && direct))
+    let (count, _) = try file.finish(durable: false)
+    #expect(count == whole.count)
+    #expect(try DurableFiles.read(d + "/report.csv") == whole)
+  }
+}

@@ -26,6 +26,8 @@ final class BlockWriter: @unchecked Sendable {
     var hasher: SHA256?
     /// For tests: the write fails as a file system that refuses direct I/O would make it fail.
     var refuse = false
+    /// For tests: the writer's thread waits for this before it writes (a device that has fallen behind).
+    var hold: DispatchSemaphore?
     /// The `errno` of a write that failed, 0 if none.
     var error: Int32 = 0
     /// Whether the write failed with `EINVAL` before any byte was written: direct I/O refused; the owner
@@ -61,6 +63,14 @@ final class BlockWriter: @unchecked Sendable {
     start.signal()
   }
 
+  /// Whether the job submitted last is still being written; does not wait.
+  var isWriting: Bool {
+    guard busy else { return false }
+    guard done.wait(timeout: .now()) == .success else { return true }
+    done.signal()  // the job is done: its signal is put back for `wait()`
+    return false
+  }
+
   /// Waits for the job submitted last and gives it back with its outcome; nil when none is out.
   func wait() -> Job? {
     guard busy else { return nil }
@@ -88,6 +98,7 @@ final class BlockWriter: @unchecked Sendable {
         return
       }
       if var j = job {
+        j.hold?.wait()
         BlockWriter.run(&j, fd: fd)
         job = j
       }

@@ -25,6 +25,11 @@ import StockCore
 /// of waiting on the device; the ledger's files are fsynced anyway. Where the file system refuses direct
 /// I/O the file is written through the cache. Every write names its offset (`pwrite`).
 ///
+/// A file nobody fsyncs (a head report) leaves direct I/O for the cache once the device falls behind
+/// (``init(path:hashing:directIO:cachingWhenBehind:)``): waiting for the device is the run's wait, and on
+/// a device slower than the run's formatting the head reports' direct writes were the last 50–100 ms of
+/// a 100k run.
+///
 /// A file neither finished nor closed under its temporary name (an error on the way) is removed when the
 /// object is released.
 public final class StreamedFile {
@@ -43,6 +48,13 @@ public final class StreamedFile {
   private var written = 0
   /// Whether the file is open for direct I/O.
   private var direct: Bool
+  /// Whether the file goes through the page cache from the first block the device has not written by the
+  /// time the next is ready (see ``init(path:hashing:directIO:cachingWhenBehind:)``).
+  private let cachesWhenBehind: Bool
+  /// Whether the file left direct I/O because the device fell behind (for tests).
+  private(set) var leftDeviceBehind = false
+  /// Whether the file's descriptor is open for direct I/O now, as the kernel says (for tests).
+  var isOpenForDirectIO: Bool { fd >= 0 && fcntl(fd, F_GETFL) & StreamedFile.directFlag != 0 && StreamedFile.directFlag != 0 }
   /// The block being filled; its first `staged` bytes are the file's next bytes.
   private var stage: UnsafeMutableRawPointer?
   private var staged = 0
@@ -55,6 +67,8 @@ public final class StreamedFile {
   private var writer: BlockWriter?
   /// For tests: direct writes fail as on a file system that takes the `O_DIRECT` open but not the write.
   var refusesDirectWrites = false
+  /// For tests: every block is found still being written when the next is ready.
+  var testsDeviceBehind = false
   /// The staging block: a multiple of any device's logical block size, aligned as direct I/O needs.
   /// 256 KiB: a run writes half a dozen files at once, each through a buffer of a chunk and two blocks, all
   /// fresh pages the kernel zeroes: at 4 MiB they were 50 MB a run (100k: peak 183 → 134 MB, 1M 630 → 585 MB
@@ -70,9 +84,14 @@ public final class StreamedFile {
   ///     nobody hashes is written without (a quarter of a second per 300 MB).
   ///   - directIO: whether to write the bulk past the page cache; false for a file the next run reads
   ///     (the snapshot and its caches), which it would otherwise read from the disk.
-  public init(path: String, hashing: Bool = true, directIO: Bool = true) throws(StoreError) {
+  ///   - cachingWhenBehind: whether to go on through the page cache once a block is still being written
+  ///     when the next is ready: for a file that is not fsynced, whose direct writes would otherwise make
+  ///     the run wait for a slow device. The file's bytes are the same either way; on a device that keeps
+  ///     up it stays past the cache (which costs the kernel no copy).
+  public init(path: String, hashing: Bool = true, directIO: Bool = true, cachingWhenBehind: Bool = false) throws(StoreError) {
     self.path = path
     hashed = hashing
+    cachesWhenBehind = cachingWhenBehind
     temporaryPath = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
     let flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC
     fd = StreamedFile.directFlag == 0 || !directIO ? -1 : open(temporaryPath, flags | StreamedFile.directFlag, 0o644)
@@ -137,7 +156,15 @@ public final class StreamedFile {
   /// Waits for the block being written, if any: takes back the hash, records a failure, writes the block
   /// again through the page cache if the file system refused it directly, and keeps the block as the spare.
   private func finishWrite() {
-    guard let w = writer, let job = w.wait() else { return }
+    guard let w = writer else { return }
+    let behind = direct && cachesWhenBehind && (testsDeviceBehind || w.isWriting)
+    guard let job = w.wait() else { return }
+    defer {
+      if behind && failure == nil {
+        leftDeviceBehind = true
+        leaveDirect()
+      }
+    }
     if let block = inFlight {
       inFlight = nil
       spare = block
