@@ -33,8 +33,9 @@ public struct DocumentFile: Sendable {
 
     /// Written past the page cache: the next run reads a few records by offset, never the whole file, and
     /// copying a million vouchers' documents (51 MB) into new cache pages cost the end of a run 50–80 ms of
-    /// the kernel's CPU.
-    init(path: String) throws(StoreError) { file = try StreamedFile(path: path, hashing: false, directIO: true) }
+    /// the kernel's CPU. Through the cache once the device falls behind: the file is not fsynced, and it is
+    /// written at the run's end, beside the commit's fsyncs.
+    init(path: String) throws(StoreError) { file = try StreamedFile(path: path, hashing: false, directIO: true, cachingWhenBehind: true) }
 
     /// Appends a record (``DocumentFile/record(_:into:)``); its offset in the file.
     /// - Complexity: O(payload).
