@@ -60,7 +60,8 @@ struct HeadLedgers {
     }
     if let ledger {
       do throws(StoreError) {
-        run = (try StreamedFile(path: ledger + "/stock.csv"), try StreamedFile(path: ledger + "/gl.csv"), 0, 0)
+        // Synced as they go: the commit fsyncs them, which then has little left to flush.
+        run = (try StreamedFile(path: ledger + "/stock.csv", syncingAsItGoes: true), try StreamedFile(path: ledger + "/gl.csv", syncingAsItGoes: true), 0, 0)
       } catch {
         runFailure = error
       }

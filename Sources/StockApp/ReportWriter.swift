@@ -315,7 +315,7 @@ enum PostCommit {
   /// - Parameter syncingDirectory: false when the caller fsyncs `dir` itself.
   static func writeJournal(_ gl: [GLEntry], to dir: String, source: ReportSource, committed: String?, copy: String? = nil, syncingDirectory: Bool = true) throws(StoreError) {
     if let committed, try DurableFiles.link(committed, as: dir + "/gl-journal.csv", syncingDirectory: syncingDirectory) { return }
-    let out = try StreamedFile(path: dir + "/gl-journal.csv", hashing: false)
+    let out = try StreamedFile(path: dir + "/gl-journal.csv", hashing: false, syncingAsItGoes: true)
     if let bytes = committed ?? copy {
       try out.append(contentsOf: bytes)  // a file holds the journal's bytes: copied, not formatted
     } else {

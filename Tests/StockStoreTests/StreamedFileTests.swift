@@ -251,3 +251,55 @@ import Testing
     #expect(try DurableFiles.read(d + "/report.csv") == whole)
   }
 }
+
+/// A file made durable at its end syncs its data every few megabytes beside the writing.
+@Suite struct StreamedFileSyncTests {
+  /// Synced as it goes: at least one sync beside the writing for every sync asked for while none ran, at
+  /// most one per 4 MiB written, none for a file not asked to; the bytes and the hash are the file's either way.
+  @Test(arguments: [false, true]) func aLedgerFileIsSyncedAsItGoes(syncing: Bool) throws {
+    let d = temporaryDirectory("sl-syncs")
+    let file = try StreamedFile(path: d + "/gl.csv", syncingAsItGoes: syncing)
+    var w = ByteWriter(guardsFormulas: false, capacity: StreamedFile.chunk + (1 << 16))
+    var h = SHA256()
+    var count = 0
+    var i = 0
+    while count < 2 * StreamedFile.syncEvery + 1000 {
+      let row = "row \(i) \(String(repeating: "x", count: i % 61))"
+      w.text(row)
+      w.endRow()
+      h.update(Array(row.utf8) + [10])
+      count += row.utf8.count + 1
+      try file.write(from: &w)
+      i += 1
+    }
+    try file.write(from: &w, flushingAt: 0)
+    let (written, hash) = try file.finish()
+    #expect(written == count && hash == h.finalizeHex())
+    #expect(try DurableFiles.read(d + "/gl.csv").count == count)
+    if syncing {
+      #expect((1...2).contains(file.syncsAsItWent))
+    } else {
+      #expect(file.syncsAsItWent == 0)
+    }
+  }
+
+  /// The block writer asks for a sync once a job takes the bytes written past the threshold, and its
+  /// thread makes it before it ends: one job past it, one sync.
+  @Test func theWriterSyncsPastTheThreshold() throws {
+    let d = temporaryDirectory("sl-syncs")
+    let fd = open(d + "/data.bin", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    defer { close(fd) }
+    let writer = BlockWriter(fd: fd, syncEvery: 4096)
+    let bytes = [UInt8](repeating: 1, count: 3000)
+    try bytes.withUnsafeBytes { p in
+      let base = try #require(p.baseAddress)
+      writer.submit(.init(block: base, count: p.count, offset: 0))
+      _ = writer.wait()
+      writer.submit(.init(block: base, count: p.count, offset: 3000))
+      _ = writer.wait()
+    }
+    writer.stop()
+    #expect(writer.syncs == 1)
+    #expect(try DurableFiles.read(d + "/data.bin").count == 6000)
+  }
+}

@@ -51,6 +51,13 @@ public final class StreamedFile {
   /// Whether the file goes through the page cache from the first block the device has not written by the
   /// time the next is ready (see ``init(path:hashing:directIO:cachingWhenBehind:)``).
   private let cachesWhenBehind: Bool
+  /// Whether the data written is synced beside the writing, every ``syncEvery`` bytes (see
+  /// ``init(path:hashing:directIO:cachingWhenBehind:syncingAsItGoes:)``).
+  private let syncsAsItGoes: Bool
+  /// Syncs made beside the writing, counted when the file is done (for tests).
+  private(set) var syncsAsItWent = 0
+  /// Bytes written between the syncs made beside the writing.
+  static let syncEvery = 4 << 20
   /// Whether the file left direct I/O because the device fell behind (for tests).
   private(set) var leftDeviceBehind = false
   /// Whether the file's descriptor is open for direct I/O now, as the kernel says (for tests).
@@ -88,10 +95,15 @@ public final class StreamedFile {
   ///     when the next is ready: for a file that is not fsynced, whose direct writes would otherwise make
   ///     the run wait for a slow device. The file's bytes are the same either way; on a device that keeps
   ///     up it stays past the cache (which costs the kernel no copy).
-  public init(path: String, hashing: Bool = true, directIO: Bool = true, cachingWhenBehind: Bool = false) throws(StoreError) {
+  ///   - syncingAsItGoes: whether to sync the data written every ``syncEvery`` bytes on a thread of its own
+  ///     while the writing goes on (``Syncer``): for a file made durable at its end, whose fsync then has
+  ///     little left to flush. On a VM whose disk keeps writes in the host's cache, that fsync flushed
+  ///     everything written since the last one: 60–90 ms for a 100k run's `stock.csv` and `gl.csv`.
+  public init(path: String, hashing: Bool = true, directIO: Bool = true, cachingWhenBehind: Bool = false, syncingAsItGoes: Bool = false) throws(StoreError) {
     self.path = path
     hashed = hashing
     cachesWhenBehind = cachingWhenBehind
+    syncsAsItGoes = syncingAsItGoes
     temporaryPath = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
     let flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC
     fd = StreamedFile.directFlag == 0 || !directIO ? -1 : open(temporaryPath, flags | StreamedFile.directFlag, 0o644)
@@ -144,7 +156,7 @@ public final class StreamedFile {
     guard let block = stage else { return }
     finishWrite()
     guard failure == nil else { return }
-    let w = writer ?? BlockWriter(fd: fd)
+    let w = writer ?? BlockWriter(fd: fd, syncEvery: syncsAsItGoes ? StreamedFile.syncEvery : nil)
     writer = w
     w.submit(.init(block: block, count: staged, offset: written, hasher: hashed ? hasher : nil, refuse: direct && refusesDirectWrites))
     inFlight = block
@@ -273,7 +285,7 @@ public final class StreamedFile {
   private func submit(_ storage: ByteWriter.Storage, count: Int) {
     finishWrite()
     guard failure == nil else { return }
-    let w = writer ?? BlockWriter(fd: fd)
+    let w = writer ?? BlockWriter(fd: fd, syncEvery: syncsAsItGoes ? StreamedFile.syncEvery : nil)
     writer = w
     w.submit(.init(block: storage.base, count: count, offset: written, hasher: hashed ? hasher : nil, refuse: direct && refusesDirectWrites))
     handedOver = storage
@@ -330,6 +342,7 @@ public final class StreamedFile {
   /// Ends the background writer's thread (waiting for its block) and frees the blocks: the file is done.
   private func release() {
     writer?.stop()
+    syncsAsItWent += writer?.syncs ?? 0
     writer = nil
     for block in [stage, spare, inFlight] { block?.deallocate() }
     (stage, spare, inFlight, staged) = (nil, nil, nil, 0)

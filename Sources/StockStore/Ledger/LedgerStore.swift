@@ -643,7 +643,7 @@ enum LargeFile: CaseIterable, Sendable {
       return Written(name: fileName, count: count, sha256: hash, places: file.takePlaces())
     case .stock:
       precondition(record.streamedEntryCount == nil, "entries not kept are adopted, not written (LedgerStore.commit)")
-      out = try StreamedFile(path: dir + "/" + fileName)
+      out = try StreamedFile(path: dir + "/" + fileName, syncingAsItGoes: true)
       try out.writeRows(guardingFormulas: false) { (b, flush) throws(StoreError) in
         b.texts(LedgerFormat.stockFileColumns)
         b.endRow()
@@ -657,7 +657,7 @@ enum LargeFile: CaseIterable, Sendable {
     case .gl:
       precondition(record.streamedGLCount == nil, "GL lines not kept are adopted, not written (LedgerStore.commit)")
       // Whether a report would guard a text field against formulas: if not, the journal's bytes are gl.csv's.
-      out = try StreamedFile(path: dir + "/" + fileName)
+      out = try StreamedFile(path: dir + "/" + fileName, syncingAsItGoes: true)
       formulas = try out.writeRows(guardingFormulas: false) { (b, flush) throws(StoreError) in
         b.texts(LedgerFormat.glColumns)
         b.endRow()

@@ -27,7 +27,7 @@ public final class VouchersFile: @unchecked Sendable {
 
   /// Starts the file (its header) at `path` (under a temporary name beside it until finished).
   public init(path: String, run: Int, capacity: Int = 0) throws(StoreError) {
-    file = try StreamedFile(path: path)
+    file = try StreamedFile(path: path, syncingAsItGoes: true)
     self.run = run
     places = VoucherPlaces(run: run)
     buffer = ByteWriter(guardsFormulas: false, capacity: StreamedFile.chunk + (1 << 16))
