@@ -26,9 +26,10 @@ import StockCore
 /// I/O the file is written through the cache. Every write names its offset (`pwrite`).
 ///
 /// A file nobody fsyncs (a head report) leaves direct I/O for the cache once the device falls behind
-/// (``init(path:hashing:directIO:cachingWhenBehind:)``): waiting for the device is the run's wait, and on
-/// a device slower than the run's formatting the head reports' direct writes were the last 50–100 ms of
-/// a 100k run.
+/// (`cachingWhenBehind`): waiting for the device is the run's wait, and on a device slower than the run's
+/// formatting the head reports' direct writes were the last 50–100 ms of a 100k run. A file made durable
+/// at its end is synced every few megabytes on the way (`syncingAsItGoes`), so that its fsync has little
+/// left to flush (see ``init(path:hashing:directIO:cachingWhenBehind:syncingAsItGoes:)``).
 ///
 /// A file neither finished nor closed under its temporary name (an error on the way) is removed when the
 /// object is released.
@@ -49,7 +50,7 @@ public final class StreamedFile {
   /// Whether the file is open for direct I/O.
   private var direct: Bool
   /// Whether the file goes through the page cache from the first block the device has not written by the
-  /// time the next is ready (see ``init(path:hashing:directIO:cachingWhenBehind:)``).
+  /// time the next is ready (see ``init(path:hashing:directIO:cachingWhenBehind:syncingAsItGoes:)``).
   private let cachesWhenBehind: Bool
   /// Whether the data written is synced beside the writing, every ``syncEvery`` bytes (see
   /// ``init(path:hashing:directIO:cachingWhenBehind:syncingAsItGoes:)``).
@@ -156,13 +157,19 @@ public final class StreamedFile {
     guard let block = stage else { return }
     finishWrite()
     guard failure == nil else { return }
-    let w = writer ?? BlockWriter(fd: fd, syncEvery: syncsAsItGoes ? StreamedFile.syncEvery : nil)
-    writer = w
-    w.submit(.init(block: block, count: staged, offset: written, hasher: hashed ? hasher : nil, refuse: direct && refusesDirectWrites))
+    backgroundWriter().submit(.init(block: block, count: staged, offset: written, hasher: hashed ? hasher : nil, refuse: direct && refusesDirectWrites))
     inFlight = block
     stage = nil
     written += staged
     staged = 0
+  }
+
+  /// The file's writer thread, started with the first block handed to it.
+  private func backgroundWriter() -> BlockWriter {
+    if let writer { return writer }
+    let w = BlockWriter(fd: fd, syncEvery: syncsAsItGoes ? StreamedFile.syncEvery : nil)
+    writer = w
+    return w
   }
 
   /// Waits for the block being written, if any: takes back the hash, records a failure, writes the block
@@ -285,9 +292,7 @@ public final class StreamedFile {
   private func submit(_ storage: ByteWriter.Storage, count: Int) {
     finishWrite()
     guard failure == nil else { return }
-    let w = writer ?? BlockWriter(fd: fd, syncEvery: syncsAsItGoes ? StreamedFile.syncEvery : nil)
-    writer = w
-    w.submit(.init(block: storage.base, count: count, offset: written, hasher: hashed ? hasher : nil, refuse: direct && refusesDirectWrites))
+    backgroundWriter().submit(.init(block: storage.base, count: count, offset: written, hasher: hashed ? hasher : nil, refuse: direct && refusesDirectWrites))
     handedOver = storage
     written += count
   }
