@@ -12,7 +12,8 @@ import StockCore
 /// project's VM); the wait moves to where the caller needs its block back, usually long done by then.
 ///
 /// The thread is started with the first block and stopped by ``stop()``, which the owner must call (the
-/// thread holds the writer until then). One job at a time: ``submit(_:)`` only after ``wait()``.
+/// thread holds the writer until then). Given `syncEvery`, a second thread syncs the file's data as it
+/// is written (``Syncer``), also stopped by ``stop()``. One job at a time: ``submit(_:)`` only after ``wait()``.
 /// A dedicated thread rather than a dispatch queue: the global queues' two workers may be busy with
 /// ``Parallel`` work, and a block waiting behind it would stall the file's writer.
 final class BlockWriter: @unchecked Sendable {
@@ -102,12 +103,17 @@ final class BlockWriter: @unchecked Sendable {
     if let s = syncer {
       s.stop()
       syncs += s.count
+      if syncError == 0 { syncError = s.error }
     }
     syncer = nil
   }
 
   /// How many syncs beside the writing were made (for tests; after ``stop()``).
   private(set) var syncs = 0
+  /// The `errno` of the first sync beside the writing that failed, 0 if none (after ``stop()``). The owner
+  /// must report it: Linux reports a writeback error to each open file once, so the owner's own fsync of
+  /// the file would not see it again.
+  private(set) var syncError: Int32 = 0
 
   private func serve() {
     while true {
@@ -166,6 +172,8 @@ final class Syncer: @unchecked Sendable {
   private var asked = false
   private var stopping = false
   private(set) var count = 0
+  /// The `errno` of the first sync that failed, 0 if none (read after ``stop()``).
+  private(set) var error: Int32 = 0
   private let wake = DispatchSemaphore(value: 0)
   private let ended = DispatchSemaphore(value: 0)
 
@@ -202,7 +210,7 @@ final class Syncer: @unchecked Sendable {
       asked = false
       lock.unlock()
       if go {
-        _ = fdatasync(fd)  // a failure is the owner's to find: it syncs the file at its end
+        if fdatasync(fd) != 0 && error == 0 { error = errno }
         count += 1
       }
       if stop { break }

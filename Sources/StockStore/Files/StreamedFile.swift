@@ -59,8 +59,6 @@ public final class StreamedFile {
   private(set) var syncsAsItWent = 0
   /// Bytes written between the syncs made beside the writing.
   static let syncEvery = 4 << 20
-  /// Whether the file left direct I/O because the device fell behind (for tests).
-  private(set) var leftDeviceBehind = false
   /// Whether the file's descriptor is open for direct I/O now, as the kernel says (for tests).
   var isOpenForDirectIO: Bool { fd >= 0 && fcntl(fd, F_GETFL) & StreamedFile.directFlag != 0 && StreamedFile.directFlag != 0 }
   /// The block being filled; its first `staged` bytes are the file's next bytes.
@@ -178,12 +176,7 @@ public final class StreamedFile {
     guard let w = writer else { return }
     let behind = direct && cachesWhenBehind && (testsDeviceBehind || w.isWriting)
     guard let job = w.wait() else { return }
-    defer {
-      if behind && failure == nil {
-        leftDeviceBehind = true
-        leaveDirect()
-      }
-    }
+    defer { if behind && failure == nil { leaveDirect() } }
     if let block = inFlight {
       inFlight = nil
       spare = block
@@ -346,8 +339,13 @@ public final class StreamedFile {
 
   /// Ends the background writer's thread (waiting for its block) and frees the blocks: the file is done.
   private func release() {
-    writer?.stop()
-    syncsAsItWent += writer?.syncs ?? 0
+    if let w = writer {
+      w.stop()
+      syncsAsItWent += w.syncs
+      if w.syncError != 0 && failure == nil {
+        failure = StoreError(path: temporaryPath, "fsync failed while it was written: \(String(cString: strerror(w.syncError)))")
+      }
+    }
     writer = nil
     for block in [stage, spare, inFlight] { block?.deallocate() }
     (stage, spare, inFlight, staged) = (nil, nil, nil, 0)
@@ -366,6 +364,7 @@ public final class StreamedFile {
   public func closeTemporary() throws(StoreError) -> String {
     try flush()
     release()
+    if let failure { throw failure }  // a sync beside the writing failed
     let closed = close(fd)
     fd = -1
     guard closed == 0 else { throw StoreError(path: temporaryPath, "close failed: \(DurableFiles.errnoText())") }
@@ -407,6 +406,7 @@ public final class StreamedFile {
   public func finish(durable: Bool = true, syncingDirectory: Bool = true) throws(StoreError) -> (count: Int, sha256: String?) {
     try flush()
     release()
+    if let failure { throw failure }  // a sync beside the writing failed: this file's fsync would not say so
     let name = (path as NSString).lastPathComponent
     CrashPoint.hit("write:\(name)")
     if durable && fsync(fd) != 0 { throw StoreError(path: temporaryPath, "fsync failed: \(DurableFiles.errnoText())") }
