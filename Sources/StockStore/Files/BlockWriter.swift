@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import StockCore
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -27,8 +28,12 @@ final class BlockWriter: @unchecked Sendable {
     var hasher: SHA256?
     /// For tests: the write fails as a file system that refuses direct I/O would make it fail.
     var refuse = false
-    /// For tests: the writer's thread waits for this before it writes (a device that has fallen behind).
+    /// For tests: the writer's thread waits for this before it starts the job (a thread that has not had
+    /// a core yet).
     var hold: DispatchSemaphore?
+    /// For tests: the writer's thread waits for this once it is at the device, before it writes (a device
+    /// that has fallen behind).
+    var holdAtDevice: DispatchSemaphore?
     /// The `errno` of a write that failed, 0 if none.
     var error: Int32 = 0
     /// Whether the write failed with `EINVAL` before any byte was written: direct I/O refused; the owner
@@ -53,6 +58,9 @@ final class BlockWriter: @unchecked Sendable {
   private var busy = false
   private let start = DispatchSemaphore(value: 0)
   private let done = DispatchSemaphore(value: 0)
+  /// Whether the thread is in the job's write calls (set by the thread around them; read by the owner
+  /// without ordering: a hint, see ``isWritingToDevice``).
+  private let atDevice = Atomic<Bool>(false)
 
   /// - Parameter syncEvery: bytes after which the data written so far is synced beside the writing (a file
   ///   the owner fsyncs at its end, which then has little left to flush); nil: never.
@@ -75,6 +83,9 @@ final class BlockWriter: @unchecked Sendable {
     start.signal()
   }
 
+  /// Whether a job is out (submitted and not yet waited for).
+  var hasJob: Bool { busy }
+
   /// Whether the job submitted last is still being written; does not wait.
   var isWriting: Bool {
     guard busy else { return false }
@@ -82,6 +93,11 @@ final class BlockWriter: @unchecked Sendable {
     done.signal()  // the job is done: its signal is put back for `wait()`
     return false
   }
+
+  /// Whether the job submitted last is in its write calls now, waiting for the device; does not wait.
+  /// False for a job whose thread has not had a core yet: on a machine whose cores are both busy a writer
+  /// is often found not done for that reason alone, which says nothing of the device.
+  var isWritingToDevice: Bool { isWriting && atDevice.load(ordering: .relaxed) }
 
   /// Waits for the job submitted last and gives it back with its outcome; nil when none is out.
   func wait() -> Job? {
@@ -124,7 +140,10 @@ final class BlockWriter: @unchecked Sendable {
       }
       if var j = job {
         j.hold?.wait()
+        atDevice.store(true, ordering: .relaxed)
+        j.holdAtDevice?.wait()
         BlockWriter.run(&j, fd: fd)
+        atDevice.store(false, ordering: .relaxed)
         job = j
         if let every = syncEvery, j.error == 0, !j.refused {
           unsynced += j.written

@@ -27,7 +27,9 @@ import StockCore
 ///
 /// A file nobody fsyncs (a head report) leaves direct I/O for the cache once the device falls behind
 /// (`cachingWhenBehind`): waiting for the device is the run's wait, and on a device slower than the run's
-/// formatting the head reports' direct writes were the last 50–100 ms of a 100k run. A file made durable
+/// formatting the head reports' direct writes were the last 50–100 ms of a 100k run. Behind means the
+/// device, not the CPU: a block whose writer is still waiting for a core when the next is ready does not
+/// count, and a stall now and then does not either (``behindAtLeast``, ``behindShare``). A file made durable
 /// at its end is synced every few megabytes on the way (`syncingAsItGoes`), so that its fsync has little
 /// left to flush (see ``init(path:hashing:directIO:cachingWhenBehind:syncingAsItGoes:)``).
 ///
@@ -49,8 +51,7 @@ public final class StreamedFile {
   private var written = 0
   /// Whether the file is open for direct I/O.
   private var direct: Bool
-  /// Whether the file goes through the page cache from the first block the device has not written by the
-  /// time the next is ready (see ``init(path:hashing:directIO:cachingWhenBehind:syncingAsItGoes:)``).
+  /// Whether the file goes through the page cache once the device is found behind it (see ``init(path:hashing:directIO:cachingWhenBehind:syncingAsItGoes:)``).
   private let cachesWhenBehind: Bool
   /// Whether the data written is synced beside the writing, every ``syncEvery`` bytes (see
   /// ``init(path:hashing:directIO:cachingWhenBehind:syncingAsItGoes:)``).
@@ -73,8 +74,22 @@ public final class StreamedFile {
   private var writer: BlockWriter?
   /// For tests: direct writes fail as on a file system that takes the `O_DIRECT` open but not the write.
   var refusesDirectWrites = false
-  /// For tests: every block is found still being written when the next is ready.
-  var testsDeviceBehind = false
+  /// For tests: whether the device is found behind at the n-th check (counted from 0), in place of
+  /// asking the writer.
+  var testsDeviceBehind: ((Int) -> Bool)?
+  /// Blocks ready while the block before was out (written or not), and of those, the ones that found its
+  /// writer still at the device (``BlockWriter/isWritingToDevice``): counted while the file is direct and
+  /// caches when behind.
+  private var blocksChecked = 0
+  private var blocksBehind = 0
+  /// The device is behind a file once at least `behindAtLeast` of its blocks, and at least one in
+  /// `behindShare` of the blocks checked, found their writer at the device. On a device faster than the
+  /// file is made that happens now and then (a stall, a writer preempted on its way back; 1–2 % of a
+  /// million-voucher run's head-ledger blocks on a disk writing 1.5 GB/s), and one such block costs a
+  /// moment's wait where the page cache would cost the kernel's copying of the rest of the file (about a
+  /// second of CPU at a million vouchers); on a device slower than the file is made it is most blocks.
+  static let behindAtLeast = 4
+  static let behindShare = 8
   /// The staging block: a multiple of any device's logical block size, aligned as direct I/O needs.
   /// 256 KiB: a run writes half a dozen files at once, each through a buffer of a chunk and two blocks, all
   /// fresh pages the kernel zeroes: at 4 MiB they were 50 MB a run (100k: peak 183 → 134 MB, 1M 630 → 585 MB
@@ -90,8 +105,9 @@ public final class StreamedFile {
   ///     nobody hashes is written without (a quarter of a second per 300 MB).
   ///   - directIO: whether to write the bulk past the page cache; false for a file the next run reads
   ///     (the snapshot and its caches), which it would otherwise read from the disk.
-  ///   - cachingWhenBehind: whether to go on through the page cache once a block is still being written
-  ///     when the next is ready: for a file that is not fsynced, whose direct writes would otherwise make
+  ///   - cachingWhenBehind: whether to go on through the page cache once the device is found behind: once
+  ///     enough blocks (``behindAtLeast``, ``behindShare``) were ready while the block before was still at
+  ///     the device. For a file that is not fsynced, whose direct writes would otherwise make
   ///     the run wait for a slow device. The file's bytes are the same either way; on a device that keeps
   ///     up it stays past the cache (which costs the kernel no copy).
   ///   - syncingAsItGoes: whether to sync the data written every ``syncEvery`` bytes on a thread of its own
@@ -174,7 +190,12 @@ public final class StreamedFile {
   /// again through the page cache if the file system refused it directly, and keeps the block as the spare.
   private func finishWrite() {
     guard let w = writer else { return }
-    let behind = direct && cachesWhenBehind && (testsDeviceBehind || w.isWriting)
+    var behind = false
+    if direct && cachesWhenBehind && w.hasJob {
+      if testsDeviceBehind?(blocksChecked) ?? w.isWritingToDevice { blocksBehind += 1 }
+      blocksChecked += 1
+      behind = blocksBehind >= StreamedFile.behindAtLeast && blocksBehind * StreamedFile.behindShare >= blocksChecked
+    }
     guard let job = w.wait() else { return }
     defer { if behind && failure == nil { leaveDirect() } }
     if let block = inFlight {
