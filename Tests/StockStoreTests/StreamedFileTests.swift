@@ -193,69 +193,75 @@ import Testing
   }
 }
 
-/// A file nobody fsyncs leaves direct I/O when the device falls behind, with the same bytes.
+/// A file nobody fsyncs leaves direct I/O when the device is slow, with the same bytes.
 @Suite struct StreamedFileBehindTests {
-  /// The block writer says a job is still being written until its thread has written it, without
-  /// waiting, and at the device only once its thread is in the write (not while it waits to start); its
-  /// outcome still comes back from `wait()` after it was asked.
-  @Test func aBlockBeingWrittenIsSeenWithoutWaiting() throws {
-    let d = temporaryDirectory("sl-behind")
-    let fd = open(d + "/held.bin", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    defer { close(fd) }
-    let writer = BlockWriter(fd: fd)
-    #expect(!writer.isWriting && !writer.isWritingToDevice)
-    let bytes = [UInt8](repeating: 7, count: 5000)
-    let hold = DispatchSemaphore(value: 0)
-    let holdAtDevice = DispatchSemaphore(value: 0)
-    try bytes.withUnsafeBytes { p in
-      writer.submit(.init(block: try #require(p.baseAddress), count: p.count, offset: 0, hold: hold, holdAtDevice: holdAtDevice))
-      #expect(writer.isWriting)
-      #expect(writer.isWriting)  // asking twice does not take the outcome
-      #expect(!writer.isWritingToDevice)  // its thread has not started the job
-      hold.signal()
-      var polls = 0
-      while !writer.isWritingToDevice && polls < 10_000 {
-        usleep(500)
-        polls += 1
-      }
-      #expect(writer.isWritingToDevice)
-      holdAtDevice.signal()
-      let job = try #require(writer.wait())
-      #expect(job.written == 5000 && job.error == 0)
-      #expect(!writer.isWriting && !writer.isWritingToDevice)
-    }
-    writer.stop()
-    #expect(try DurableFiles.read(d + "/held.bin") == bytes)
+  /// A device made slow: 8 MiB written at 10 ms per MiB.
+  static func slowDevice() -> DeviceSpeed {
+    let device = DeviceSpeed()
+    for _ in 0..<32 { device.record(bytes: 1 << 18, nanos: 2_500_000) }
+    return device
   }
 
-  /// A head report's file goes through the page cache once four of its blocks, and at least one in eight
-  /// of those checked, found the block before still at the device: from the fourth such block when every
-  /// one is, or one in eight; a device behind one block in sixteen (a stall now and then) leaves it past
-  /// the cache. A ledger file (not cached when behind) stays past the cache either way. Every byte is in
-  /// the file, staged or handed over from a writer.
-  @Test(arguments: [1, 8, 16], [false, true]) func aFileBehindTheDeviceGoesThroughTheCache(behindEvery: Int, cachingWhenBehind: Bool) throws {
+  /// The device is slow once at least 8 MiB were written directly, at 3 ms or more per MiB in all: a
+  /// single stall counts with all the writes, a writer now and then slow does not make a fast device slow.
+  @Test func aDeviceIsSlowByAllItsWrites() {
+    let device = DeviceSpeed()
+    #expect(!device.isSlow)
+    for _ in 0..<28 { device.record(bytes: 1 << 18, nanos: 2_500_000) }  // 7 MiB, 70 ms
+    #expect(!device.isSlow)  // under 8 MiB
+    for _ in 0..<4 { device.record(bytes: 1 << 18, nanos: 2_500_000) }  // 8 MiB, 80 ms
+    #expect(device.isSlow)
+    #expect(device.recorded == (8 << 20, 80_000_000))
+
+    // 16 MiB at 1 ms per MiB, one write of them 5 ms (a writer that waited for a core): 20.75 ms, fast.
+    let fast = DeviceSpeed()
+    for i in 0..<64 { fast.record(bytes: 1 << 18, nanos: i == 40 ? 5_000_000 : 250_000) }
+    #expect(!fast.isSlow)
+    // Then one stall of 30 ms: 50.75 ms for 16.25 MiB, 3.1 ms per MiB: slow.
+    fast.record(bytes: 1 << 18, nanos: 30_000_000)
+    #expect(fast.isSlow)
+
+    // Exactly 3 ms per MiB is slow; a nanosecond less is not.
+    let edge = DeviceSpeed()
+    edge.record(bytes: 8 << 20, nanos: 24_000_000 - 1)
+    #expect(!edge.isSlow)
+    edge.record(bytes: 0, nanos: 1)
+    #expect(edge.isSlow)
+  }
+
+  /// A direct file's writes are timed into its device: every block its writer wrote past the cache.
+  @Test func aFilesDirectWritesAreTimed() throws {
+    let d = temporaryDirectory("sl-behind")
+    let file = try StreamedFile(path: d + "/timed.csv", hashing: false)
+    let device = DeviceSpeed()
+    file.device = device
+    let direct = file.isOpenForDirectIO
+    for b in 0..<3 { file.append([UInt8](repeating: UInt8(b), count: StreamedFile.block)) }
+    _ = try file.finish(durable: false)
+    #expect(device.recorded.bytes == (direct ? UInt64(3 * StreamedFile.block) : 0))
+    #expect((device.recorded.nanos > 0) == direct)
+  }
+
+  /// A head report's file goes through the page cache from the first block after the device is found
+  /// slow; on a device that is not, or for a ledger file (not cached when behind), it stays past the
+  /// cache. Every byte is in the file, staged or handed over from a writer.
+  @Test(arguments: [false, true], [false, true]) func aFileBehindTheDeviceGoesThroughTheCache(slow: Bool, cachingWhenBehind: Bool) throws {
     let d = temporaryDirectory("sl-behind")
     let file = try StreamedFile(path: d + "/report.csv", hashing: false, cachingWhenBehind: cachingWhenBehind)
-    file.testsDeviceBehind = { $0 % behindEvery == 0 }
+    file.device = slow ? StreamedFileBehindTests.slowDevice() : DeviceSpeed()
+    let leaves = slow && cachingWhenBehind
     // Where the file system takes direct I/O (not tmpfs), the file is open for it until the device falls behind.
     let direct = file.isOpenForDirectIO
-    // Block b (from 1) is checked as the (b - 2)th when it is handed over: the fourth block behind, the
-    // check 3 × behindEvery, comes with block 3 × behindEvery + 2.
-    let leavesAt = cachingWhenBehind && behindEvery <= StreamedFile.behindShare ? 3 * behindEvery + 2 : Int.max
-    var whole: [UInt8] = []
-    for b in 1...(3 * 16 + 4) {
-      let block = (0..<StreamedFile.block).map { UInt8(truncatingIfNeeded: ($0 + b) &* 13 &+ $0 >> 11) }
-      whole += block
-      file.append(block)
-      #expect(file.isOpenForDirectIO == (direct && b < leavesAt), "block \(b)")
-    }
-    file.append([1, 2, 3, 4, 5])
-    whole += [1, 2, 3, 4, 5]
+    var whole = (0..<(3 * StreamedFile.block)).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ $0 >> 11) }
+    file.append(Array(whole[..<StreamedFile.block]))
+    #expect(file.isOpenForDirectIO == direct)  // one block out, none waited for
+    file.append(Array(whole[StreamedFile.block..<(2 * StreamedFile.block + 5)]))
+    #expect(file.isOpenForDirectIO == (direct && !leaves))
+    file.append(Array(whole[(2 * StreamedFile.block + 5)...]))
     // Then two blocks and more of rows from a large writer, its whole blocks handed over.
     var w = ByteWriter(guardsFormulas: false, capacity: StreamedFile.chunk + (1 << 16))
     var i = 0
-    let rowsEnd = whole.count + 2 * StreamedFile.block + 123
-    while whole.count < rowsEnd {
+    while whole.count < 5 * StreamedFile.block + 123 {
       w.text("row \(i)")
       w.endRow()
       whole += Array("row \(i)\n".utf8)
@@ -263,7 +269,7 @@ import Testing
       i += 1
     }
     try file.write(from: &w, flushingAt: 0)
-    #expect(file.isOpenForDirectIO == (direct && leavesAt == .max))
+    #expect(file.isOpenForDirectIO == (direct && !leaves))
     let (count, _) = try file.finish(durable: false)
     #expect(count == whole.count)
     #expect(try DurableFiles.read(d + "/report.csv") == whole)

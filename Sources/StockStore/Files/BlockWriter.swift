@@ -1,7 +1,6 @@
 import Dispatch
 import Foundation
 import StockCore
-import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -28,12 +27,6 @@ final class BlockWriter: @unchecked Sendable {
     var hasher: SHA256?
     /// For tests: the write fails as a file system that refuses direct I/O would make it fail.
     var refuse = false
-    /// For tests: the writer's thread waits for this before it starts the job (a thread that has not had
-    /// a core yet).
-    var hold: DispatchSemaphore?
-    /// For tests: the writer's thread waits for this once it is at the device, before it writes (a device
-    /// that has fallen behind).
-    var holdAtDevice: DispatchSemaphore?
     /// The `errno` of a write that failed, 0 if none.
     var error: Int32 = 0
     /// Whether the write failed with `EINVAL` before any byte was written: direct I/O refused; the owner
@@ -41,12 +34,18 @@ final class BlockWriter: @unchecked Sendable {
     var refused = false
     /// The bytes written.
     var written = 0
+    /// Whether the write is timed (a direct one, for ``DeviceSpeed``), and the nanoseconds its `pwrite`
+    /// calls took.
+    var timed = false
+    var nanos: UInt64 = 0
   }
 
   private let fd: Int32
   /// Bytes written after which the file's data is synced (`fdatasync`) on a thread of its own while the
   /// writing goes on (``Syncer``); nil: never, the owner syncs the file once at its end.
   private let syncEvery: Int?
+  /// Where the timed writes' times are added up (by the writer's thread, as each is done).
+  private let device: DeviceSpeed?
   /// Bytes written since the last sync was asked for, and the thread that syncs: the writer's thread's own.
   private var unsynced = 0
   private var syncer: Syncer?
@@ -58,15 +57,14 @@ final class BlockWriter: @unchecked Sendable {
   private var busy = false
   private let start = DispatchSemaphore(value: 0)
   private let done = DispatchSemaphore(value: 0)
-  /// Whether the thread is in the job's write calls (set by the thread around them; read by the owner
-  /// without ordering: a hint, see ``isWritingToDevice``).
-  private let atDevice = Atomic<Bool>(false)
 
   /// - Parameter syncEvery: bytes after which the data written so far is synced beside the writing (a file
   ///   the owner fsyncs at its end, which then has little left to flush); nil: never.
-  init(fd: Int32, syncEvery: Int? = nil) {
+  ///   - device: where the times of the jobs that are timed are added up.
+  init(fd: Int32, syncEvery: Int? = nil, device: DeviceSpeed? = nil) {
     self.fd = fd
     self.syncEvery = syncEvery
+    self.device = device
   }
 
   /// Starts writing `job` on the writer's thread.
@@ -82,22 +80,6 @@ final class BlockWriter: @unchecked Sendable {
     busy = true
     start.signal()
   }
-
-  /// Whether a job is out (submitted and not yet waited for).
-  var hasJob: Bool { busy }
-
-  /// Whether the job submitted last is still being written; does not wait.
-  var isWriting: Bool {
-    guard busy else { return false }
-    guard done.wait(timeout: .now()) == .success else { return true }
-    done.signal()  // the job is done: its signal is put back for `wait()`
-    return false
-  }
-
-  /// Whether the job submitted last is in its write calls now, waiting for the device; does not wait.
-  /// False for a job whose thread has not had a core yet: on a machine whose cores are both busy a writer
-  /// is often found not done for that reason alone, which says nothing of the device.
-  var isWritingToDevice: Bool { isWriting && atDevice.load(ordering: .relaxed) }
 
   /// Waits for the job submitted last and gives it back with its outcome; nil when none is out.
   func wait() -> Job? {
@@ -139,11 +121,8 @@ final class BlockWriter: @unchecked Sendable {
         return
       }
       if var j = job {
-        j.hold?.wait()
-        atDevice.store(true, ordering: .relaxed)
-        j.holdAtDevice?.wait()
         BlockWriter.run(&j, fd: fd)
-        atDevice.store(false, ordering: .relaxed)
+        if j.timed && j.error == 0 && !j.refused { device?.record(bytes: j.written, nanos: j.nanos) }
         job = j
         if let every = syncEvery, j.error == 0, !j.refused {
           unsynced += j.written
@@ -159,9 +138,12 @@ final class BlockWriter: @unchecked Sendable {
     }
   }
 
-  /// Hashes and writes the job's block with `pwrite` until done; records the outcome.
+  /// Hashes and writes the job's block with `pwrite` until done; records the outcome (and the time the
+  /// writing took, when the job is timed).
   static func run(_ job: inout Job, fd: Int32) {
     job.hasher?.update(UnsafeRawBufferPointer(start: job.block, count: job.count))
+    let start = job.timed ? DeviceSpeed.now() : 0
+    defer { if job.timed { job.nanos = DeviceSpeed.now() &- start } }
     while job.written < job.count {
       let n = job.refuse ? -1 : pwrite(fd, job.block + job.written, job.count - job.written, off_t(job.offset + job.written))
       let code = job.refuse ? EINVAL : errno

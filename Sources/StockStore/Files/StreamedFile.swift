@@ -27,9 +27,11 @@ import StockCore
 ///
 /// A file nobody fsyncs (a head report) leaves direct I/O for the cache once the device falls behind
 /// (`cachingWhenBehind`): waiting for the device is the run's wait, and on a device slower than the run's
-/// formatting the head reports' direct writes were the last 50–100 ms of a 100k run. Behind means the
-/// device, not the CPU: a block whose writer is still waiting for a core when the next is ready does not
-/// count, and a stall now and then does not either (``behindAtLeast``, ``behindShare``). A file made durable
+/// formatting the head reports' direct writes were the last 50–100 ms of a 100k run. Behind is the
+/// device's, from all the process's direct writes (``DeviceSpeed``): not a writer found busy when the
+/// next block is ready, which on a machine whose two cores are both busy is mostly a writer that has not
+/// had a core yet (a million-voucher run then put its head ledgers through the cache and spent a second
+/// of the kernel's CPU copying them). A file made durable
 /// at its end is synced every few megabytes on the way (`syncingAsItGoes`), so that its fsync has little
 /// left to flush (see ``init(path:hashing:directIO:cachingWhenBehind:syncingAsItGoes:)``).
 ///
@@ -51,7 +53,8 @@ public final class StreamedFile {
   private var written = 0
   /// Whether the file is open for direct I/O.
   private var direct: Bool
-  /// Whether the file goes through the page cache once the device is found behind it (see ``init(path:hashing:directIO:cachingWhenBehind:syncingAsItGoes:)``).
+  /// Whether the file goes through the page cache once the device is found slow (see
+  /// ``init(path:hashing:directIO:cachingWhenBehind:syncingAsItGoes:)``).
   private let cachesWhenBehind: Bool
   /// Whether the data written is synced beside the writing, every ``syncEvery`` bytes (see
   /// ``init(path:hashing:directIO:cachingWhenBehind:syncingAsItGoes:)``).
@@ -74,22 +77,9 @@ public final class StreamedFile {
   private var writer: BlockWriter?
   /// For tests: direct writes fail as on a file system that takes the `O_DIRECT` open but not the write.
   var refusesDirectWrites = false
-  /// For tests: whether the device is found behind at the n-th check (counted from 0), in place of
-  /// asking the writer.
-  var testsDeviceBehind: ((Int) -> Bool)?
-  /// Blocks ready while the block before was out (written or not), and of those, the ones that found its
-  /// writer still at the device (``BlockWriter/isWritingToDevice``): counted while the file is direct and
-  /// caches when behind.
-  private var blocksChecked = 0
-  private var blocksBehind = 0
-  /// The device is behind a file once at least `behindAtLeast` of its blocks, and at least one in
-  /// `behindShare` of the blocks checked, found their writer at the device. On a device faster than the
-  /// file is made that happens now and then (a stall, a writer preempted on its way back; 1–2 % of a
-  /// million-voucher run's head-ledger blocks on a disk writing 1.5 GB/s), and one such block costs a
-  /// moment's wait where the page cache would cost the kernel's copying of the rest of the file (about a
-  /// second of CPU at a million vouchers); on a device slower than the file is made it is most blocks.
-  static let behindAtLeast = 4
-  static let behindShare = 8
+  /// Where the file's direct writes are timed, and which says when the device is too slow for a file
+  /// that caches when behind (``DeviceSpeed``); tests give a device of their own before the first block.
+  var device = DeviceSpeed.shared
   /// The staging block: a multiple of any device's logical block size, aligned as direct I/O needs.
   /// 256 KiB: a run writes half a dozen files at once, each through a buffer of a chunk and two blocks, all
   /// fresh pages the kernel zeroes: at 4 MiB they were 50 MB a run (100k: peak 183 → 134 MB, 1M 630 → 585 MB
@@ -105,11 +95,10 @@ public final class StreamedFile {
   ///     nobody hashes is written without (a quarter of a second per 300 MB).
   ///   - directIO: whether to write the bulk past the page cache; false for a file the next run reads
   ///     (the snapshot and its caches), which it would otherwise read from the disk.
-  ///   - cachingWhenBehind: whether to go on through the page cache once the device is found behind: once
-  ///     enough blocks (``behindAtLeast``, ``behindShare``) were ready while the block before was still at
-  ///     the device. For a file that is not fsynced, whose direct writes would otherwise make
-  ///     the run wait for a slow device. The file's bytes are the same either way; on a device that keeps
-  ///     up it stays past the cache (which costs the kernel no copy).
+  ///   - cachingWhenBehind: whether to go on through the page cache once the device is slower than the
+  ///     cache would be (``DeviceSpeed``), from the next block on: for a file that is not fsynced, whose
+  ///     direct writes would otherwise make the run wait for a slow device. The file's bytes are the same
+  ///     either way; on a device that keeps up it stays past the cache (which costs the kernel no copy).
   ///   - syncingAsItGoes: whether to sync the data written every ``syncEvery`` bytes on a thread of its own
   ///     while the writing goes on (``Syncer``): for a file made durable at its end, whose fsync then has
   ///     little left to flush. On a VM whose disk keeps writes in the host's cache, that fsync flushed
@@ -171,7 +160,7 @@ public final class StreamedFile {
     guard let block = stage else { return }
     finishWrite()
     guard failure == nil else { return }
-    backgroundWriter().submit(.init(block: block, count: staged, offset: written, hasher: hashed ? hasher : nil, refuse: direct && refusesDirectWrites))
+    backgroundWriter().submit(.init(block: block, count: staged, offset: written, hasher: hashed ? hasher : nil, refuse: direct && refusesDirectWrites, timed: direct))
     inFlight = block
     stage = nil
     written += staged
@@ -181,7 +170,7 @@ public final class StreamedFile {
   /// The file's writer thread, started with the first block handed to it.
   private func backgroundWriter() -> BlockWriter {
     if let writer { return writer }
-    let w = BlockWriter(fd: fd, syncEvery: syncsAsItGoes ? StreamedFile.syncEvery : nil)
+    let w = BlockWriter(fd: fd, syncEvery: syncsAsItGoes ? StreamedFile.syncEvery : nil, device: device)
     writer = w
     return w
   }
@@ -190,12 +179,7 @@ public final class StreamedFile {
   /// again through the page cache if the file system refused it directly, and keeps the block as the spare.
   private func finishWrite() {
     guard let w = writer else { return }
-    var behind = false
-    if direct && cachesWhenBehind && w.hasJob {
-      if testsDeviceBehind?(blocksChecked) ?? w.isWritingToDevice { blocksBehind += 1 }
-      blocksChecked += 1
-      behind = blocksBehind >= StreamedFile.behindAtLeast && blocksBehind * StreamedFile.behindShare >= blocksChecked
-    }
+    let behind = direct && cachesWhenBehind && device.isSlow
     guard let job = w.wait() else { return }
     defer { if behind && failure == nil { leaveDirect() } }
     if let block = inFlight {
@@ -306,7 +290,7 @@ public final class StreamedFile {
   private func submit(_ storage: ByteWriter.Storage, count: Int) {
     finishWrite()
     guard failure == nil else { return }
-    backgroundWriter().submit(.init(block: storage.base, count: count, offset: written, hasher: hashed ? hasher : nil, refuse: direct && refusesDirectWrites))
+    backgroundWriter().submit(.init(block: storage.base, count: count, offset: written, hasher: hashed ? hasher : nil, refuse: direct && refusesDirectWrites, timed: direct))
     handedOver = storage
     written += count
   }
