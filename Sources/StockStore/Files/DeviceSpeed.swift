@@ -21,9 +21,9 @@ import Synchronization
 /// head reports through the cache). Not the slowest writes: on a disk writing 1.5–2 GB/s whose machine's
 /// two cores were busy, a writer waiting for a core on its way back from the device made single writes
 /// look slow (up to 5.75 ms per MiB), and the total stayed under 1.8 ms per MiB.
-public final class DeviceSpeed: Sendable {
+final class DeviceSpeed: Sendable {
   /// The process's device (a run's files are in one books directory).
-  public static let shared = DeviceSpeed()
+  static let shared = DeviceSpeed()
   /// Bytes written directly before the device is judged.
   static let minimumBytes: UInt64 = 8 << 20
   /// Time per mebibyte from which the device is slow: 3 ms, about what the page cache cost the kernel
@@ -34,7 +34,7 @@ public final class DeviceSpeed: Sendable {
   private let bytes = Atomic<UInt64>(0)
   private let nanos = Atomic<UInt64>(0)
 
-  public init() {}
+  init() {}
 
   /// Adds a direct write of `count` bytes that took `time` nanoseconds.
   /// - Complexity: O(1), two atomic additions.
