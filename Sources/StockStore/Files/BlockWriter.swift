@@ -58,8 +58,9 @@ final class BlockWriter: @unchecked Sendable {
   private let start = DispatchSemaphore(value: 0)
   private let done = DispatchSemaphore(value: 0)
 
-  /// - Parameter syncEvery: bytes after which the data written so far is synced beside the writing (a file
-  ///   the owner fsyncs at its end, which then has little left to flush); nil: never.
+  /// - Parameters:
+  ///   - syncEvery: bytes after which the data written so far is synced beside the writing (a file the
+  ///     owner fsyncs at its end, which then has little left to flush); nil: never.
   ///   - device: where the times of the jobs that are timed are added up.
   init(fd: Int32, syncEvery: Int? = nil, device: DeviceSpeed? = nil) {
     self.fd = fd

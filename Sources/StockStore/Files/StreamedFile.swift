@@ -28,12 +28,12 @@ import StockCore
 /// A file nobody fsyncs (a head report) leaves direct I/O for the cache once the device falls behind
 /// (`cachingWhenBehind`): waiting for the device is the run's wait, and on a device slower than the run's
 /// formatting the head reports' direct writes were the last 50–100 ms of a 100k run. Behind is the
-/// device's, from all the process's direct writes (``DeviceSpeed``): not a writer found busy when the
-/// next block is ready, which on a machine whose two cores are both busy is mostly a writer that has not
-/// had a core yet (a million-voucher run then put its head ledgers through the cache and spent a second
-/// of the kernel's CPU copying them). A file made durable
-/// at its end is synced every few megabytes on the way (`syncingAsItGoes`), so that its fsync has little
-/// left to flush (see ``init(path:hashing:directIO:cachingWhenBehind:syncingAsItGoes:)``).
+/// device's, judged by all the process's direct writes (``DeviceSpeed``), not by a writer found busy when
+/// the next block is ready: on a machine whose two cores are both busy that is mostly a writer that has
+/// not had a core yet (a million-voucher run then put its head ledgers through the cache and spent a
+/// second of the kernel's CPU copying them). A file made durable at its end is synced every few megabytes
+/// on the way (`syncingAsItGoes`), so that its fsync has little left to flush (see
+/// ``init(path:hashing:directIO:cachingWhenBehind:syncingAsItGoes:)``).
 ///
 /// A file neither finished nor closed under its temporary name (an error on the way) is removed when the
 /// object is released.
