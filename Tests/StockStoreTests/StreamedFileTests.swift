@@ -195,37 +195,66 @@ import Testing
 
 /// A file nobody fsyncs leaves direct I/O when the device is slow, with the same bytes.
 @Suite struct StreamedFileBehindTests {
+  /// A clock the test moves (nanoseconds).
+  final class TestClock: @unchecked Sendable {
+    var now: UInt64 = 0
+  }
+
+  /// A device on `clock`, and a write on it of `bytes` that takes `nanos` alone.
+  static func device(on clock: TestClock) -> DeviceSpeed { DeviceSpeed(clock: { clock.now }) }
+  static func write(_ device: DeviceSpeed, _ clock: TestClock, bytes: Int, nanos: UInt64) {
+    device.started()
+    clock.now += nanos
+    device.finished(bytes: bytes)
+  }
+
   /// A device made slow: 8 MiB written at 10 ms per MiB.
   static func slowDevice() -> DeviceSpeed {
-    let device = DeviceSpeed()
-    for _ in 0..<32 { device.record(bytes: 1 << 18, nanos: 2_500_000) }
+    let clock = TestClock()
+    let device = StreamedFileBehindTests.device(on: clock)
+    for _ in 0..<32 { write(device, clock, bytes: 1 << 18, nanos: 2_500_000) }
     return device
   }
 
-  /// The device is slow once at least 8 MiB were written directly, at 3 ms or more per MiB in all: a
-  /// single stall counts with all the writes, a writer now and then slow does not make a fast device slow.
-  @Test func aDeviceIsSlowByAllItsWrites() {
-    let device = DeviceSpeed()
+  /// The device is slow once at least 8 MiB were written directly and it was busy 3 ms or more per MiB:
+  /// writes under way together count once, a single stall counts with all the writes, and so does a
+  /// stall still under way.
+  @Test func aDeviceIsSlowByItsBusyTime() {
+    let clock = TestClock()
+    let device = StreamedFileBehindTests.device(on: clock)
     #expect(!device.isSlow)
-    for _ in 0..<28 { device.record(bytes: 1 << 18, nanos: 2_500_000) }  // 7 MiB, 70 ms
+    for _ in 0..<28 { StreamedFileBehindTests.write(device, clock, bytes: 1 << 18, nanos: 2_500_000) }  // 7 MiB, 70 ms
     #expect(!device.isSlow)  // under 8 MiB
-    for _ in 0..<4 { device.record(bytes: 1 << 18, nanos: 2_500_000) }  // 8 MiB, 80 ms
+    for _ in 0..<4 { StreamedFileBehindTests.write(device, clock, bytes: 1 << 18, nanos: 2_500_000) }  // 8 MiB, 80 ms
     #expect(device.isSlow)
     #expect(device.recorded == (8 << 20, 80_000_000))
 
-    // 16 MiB at 1 ms per MiB, one write of them 5 ms (a writer that waited for a core): 20.75 ms, fast.
-    let fast = DeviceSpeed()
-    for i in 0..<64 { fast.record(bytes: 1 << 18, nanos: i == 40 ? 5_000_000 : 250_000) }
-    #expect(!fast.isSlow)
-    // Then one stall of 30 ms: 50.75 ms for 16.25 MiB, 3.1 ms per MiB: slow.
-    fast.record(bytes: 1 << 18, nanos: 30_000_000)
-    #expect(fast.isSlow)
+    // Four files' writes of 1 MiB at once, 3.2 ms each, four times: busy 12.8 ms for 16 MiB, 0.8 ms per
+    // MiB (their times added up would be 3.2 ms per MiB).
+    let c2 = TestClock()
+    let shared = StreamedFileBehindTests.device(on: c2)
+    for _ in 0..<4 {
+      for _ in 0..<4 { shared.started() }
+      c2.now += 3_200_000
+      for _ in 0..<4 { shared.finished(bytes: 1 << 20) }
+    }
+    #expect(shared.recorded == (16 << 20, 12_800_000))
+    #expect(!shared.isSlow)
+    // Then one write held 40 ms: while it is under way, 52.8 ms for 16 MiB is slow already; done, 52.8 ms
+    // for 16.25 MiB, 3.25 ms per MiB, still slow.
+    shared.started()
+    c2.now += 40_000_000
+    #expect(shared.isSlow)
+    shared.finished(bytes: 1 << 18)
+    #expect(shared.recorded == ((16 << 20) + (1 << 18), 52_800_000))
+    #expect(shared.isSlow)
 
     // Exactly 3 ms per MiB is slow; a nanosecond less is not.
-    let edge = DeviceSpeed()
-    edge.record(bytes: 8 << 20, nanos: 24_000_000 - 1)
+    let c3 = TestClock()
+    let edge = StreamedFileBehindTests.device(on: c3)
+    StreamedFileBehindTests.write(edge, c3, bytes: 8 << 20, nanos: 24_000_000 - 1)
     #expect(!edge.isSlow)
-    edge.record(bytes: 0, nanos: 1)
+    StreamedFileBehindTests.write(edge, c3, bytes: 0, nanos: 1)
     #expect(edge.isSlow)
   }
 
@@ -239,7 +268,7 @@ import Testing
     for b in 0..<3 { file.append([UInt8](repeating: UInt8(b), count: StreamedFile.block)) }
     _ = try file.finish(durable: false)
     #expect(device.recorded.bytes == (direct ? UInt64(3 * StreamedFile.block) : 0))
-    #expect((device.recorded.nanos > 0) == direct)
+    #expect((device.recorded.busy > 0) == direct)
   }
 
   /// A head report's file goes through the page cache from the first block after the device is found

@@ -34,17 +34,15 @@ final class BlockWriter: @unchecked Sendable {
     var refused = false
     /// The bytes written.
     var written = 0
-    /// Whether the write is timed (a direct one, for ``DeviceSpeed``), and the nanoseconds its `pwrite`
-    /// calls took.
+    /// Whether the write is timed (a direct one, for ``DeviceSpeed``).
     var timed = false
-    var nanos: UInt64 = 0
   }
 
   private let fd: Int32
   /// Bytes written after which the file's data is synced (`fdatasync`) on a thread of its own while the
   /// writing goes on (``Syncer``); nil: never, the owner syncs the file once at its end.
   private let syncEvery: Int?
-  /// Where the timed writes' times are added up (by the writer's thread, as each is done).
+  /// Where the timed writes are timed (by the writer's thread, around each).
   private let device: DeviceSpeed?
   /// Bytes written since the last sync was asked for, and the thread that syncs: the writer's thread's own.
   private var unsynced = 0
@@ -61,7 +59,7 @@ final class BlockWriter: @unchecked Sendable {
   /// - Parameters:
   ///   - syncEvery: bytes after which the data written so far is synced beside the writing (a file the
   ///     owner fsyncs at its end, which then has little left to flush); nil: never.
-  ///   - device: where the times of the jobs that are timed are added up.
+  ///   - device: where the jobs that are timed are timed.
   init(fd: Int32, syncEvery: Int? = nil, device: DeviceSpeed? = nil) {
     self.fd = fd
     self.syncEvery = syncEvery
@@ -122,8 +120,7 @@ final class BlockWriter: @unchecked Sendable {
         return
       }
       if var j = job {
-        BlockWriter.run(&j, fd: fd)
-        if j.timed && j.error == 0 && !j.refused { device?.record(bytes: j.written, nanos: j.nanos) }
+        BlockWriter.run(&j, fd: fd, timedBy: j.timed ? device : nil)
         job = j
         if let every = syncEvery, j.error == 0, !j.refused {
           unsynced += j.written
@@ -139,12 +136,12 @@ final class BlockWriter: @unchecked Sendable {
     }
   }
 
-  /// Hashes and writes the job's block with `pwrite` until done; records the outcome (and the time the
-  /// writing took, when the job is timed).
-  static func run(_ job: inout Job, fd: Int32) {
+  /// Hashes and writes the job's block with `pwrite` until done; records the outcome. The writing (not
+  /// the hashing) is timed by `device`, if given.
+  static func run(_ job: inout Job, fd: Int32, timedBy device: DeviceSpeed? = nil) {
     job.hasher?.update(UnsafeRawBufferPointer(start: job.block, count: job.count))
-    let start = job.timed ? DeviceSpeed.now() : 0
-    defer { if job.timed { job.nanos = DeviceSpeed.now() &- start } }
+    device?.started()
+    defer { device?.finished(bytes: job.error == 0 && !job.refused ? job.written : 0) }
     while job.written < job.count {
       let n = job.refuse ? -1 : pwrite(fd, job.block + job.written, job.count - job.written, off_t(job.offset + job.written))
       let code = job.refuse ? EINVAL : errno

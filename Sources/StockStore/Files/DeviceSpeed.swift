@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -8,53 +7,81 @@ import Synchronization
 /// How fast the device takes the process's direct writes, from the writes themselves: whether the files
 /// nobody fsyncs are better through the page cache (``StreamedFile``'s `cachingWhenBehind`).
 ///
-/// Every direct write's time is added up (its writer's monotonic clock around its `pwrite` calls; nothing
-/// of it reaches a file), and the device is slow once the writes so far, at least ``minimumBytes`` of
-/// them, took ``slowNanosPerMiB`` or more per mebibyte: what the page cache would cost the kernel in
-/// copying. Then waiting for the device costs the run more than the cache would, and the head reports'
-/// bytes take the device from the ledger's files, whose fsyncs the run waits for at its end.
+/// The device's busy time is kept: the time during which at least one direct write of the process was
+/// under way (its writer's `pwrite` calls, timed by the monotonic clock; nothing of it reaches a file),
+/// overlapping writes counted once. The device is slow once at least ``minimumBytes`` were written
+/// directly and it was busy ``slowNanosPerMiB`` or more per mebibyte of them: what the page cache would
+/// cost the kernel in copying. Then waiting for the device costs the run more than the cache would, and
+/// the head reports' bytes take the device from the ledger's files, whose fsyncs the run waits for at its
+/// end.
 ///
-/// All the files, added up, because a device is as slow as their sum: on a disk limited to 150 MB/s (a
-/// cloud volume's cap, or a throttled one) each file's writes mostly went at once and a few waited 45–195
-/// ms for the cap, so no one file fell behind its maker, yet the 100k run's writes took 6.7 ms per MiB in
-/// all, and the commit's fsyncs waited for the head reports' bytes (127–134 ms against 66–74 ms with the
-/// head reports through the cache). Not the slowest writes: on a disk writing 1.5–2 GB/s whose machine's
-/// two cores were busy, a writer waiting for a core on its way back from the device made single writes
-/// look slow (up to 5.75 ms per MiB), and the total stayed under 1.8 ms per MiB.
-final class DeviceSpeed: Sendable {
+/// All the files, because a device is as slow as their sum: on a disk capped at 150 MB/s (a cloud volume's
+/// cap, or a throttled one) each file's writes mostly went at once and a few waited 45–195 ms for the cap,
+/// so no one file fell behind its maker, yet the commit's fsyncs waited for the head reports' bytes
+/// (127–134 ms against 66–74 ms with the head reports through the cache). Busy time, not the writes' times
+/// added up: four files written at once on a disk writing 1.5 GB/s each wait for the others' blocks too,
+/// and their times added up came near 3 ms per MiB where the device took 0.7. Not the slowest writes: on a
+/// machine whose two cores are busy, a writer waiting for a core on its way back from the device made
+/// single writes look slow (up to 5.75 ms per MiB).
+final class DeviceSpeed: @unchecked Sendable {
   /// The process's device (a run's files are in one books directory).
   static let shared = DeviceSpeed()
   /// Bytes written directly before the device is judged.
   static let minimumBytes: UInt64 = 8 << 20
-  /// Time per mebibyte from which the device is slow: 3 ms, about what the page cache cost the kernel
-  /// per MiB on this project's machines (copying into fresh pages: a second of CPU for the 380 MB a
-  /// million-voucher run put through the cache).
+  /// Busy time per mebibyte from which the device is slow: 3 ms (333 MiB/s), about what the page cache
+  /// cost the kernel per MiB on this project's machines (copying into fresh pages: a second of CPU for the
+  /// 380 MB a million-voucher run put through the cache).
   static let slowNanosPerMiB: UInt64 = 3_000_000
 
-  private let bytes = Atomic<UInt64>(0)
-  private let nanos = Atomic<UInt64>(0)
+  private let clock: @Sendable () -> UInt64
+  private let lock = NSLock()
+  /// Under `lock`: writes under way, since when the device has been busy with them, the busy time of
+  /// the stretches before, and the bytes written.
+  private var underWay = 0
+  private var busySince: UInt64 = 0
+  private var busy: UInt64 = 0
+  private var bytes: UInt64 = 0
 
-  init() {}
-
-  /// Adds a direct write of `count` bytes that took `time` nanoseconds.
-  /// - Complexity: O(1), two atomic additions.
-  func record(bytes count: Int, nanos time: UInt64) {
-    bytes.add(UInt64(count), ordering: .relaxed)
-    nanos.add(time, ordering: .relaxed)
+  /// - Parameter clock: nanoseconds on a monotonic clock (tests give their own).
+  init(clock: @escaping @Sendable () -> UInt64 = DeviceSpeed.now) {
+    self.clock = clock
   }
 
-  /// Whether the direct writes so far, at least ``minimumBytes`` of them, took ``slowNanosPerMiB`` or more
-  /// per MiB. A hint: read without ordering while writers add to it.
+  /// A direct write starts: the device is busy from now, if it was not.
+  /// - Complexity: O(1), under a lock.
+  func started() {
+    lock.lock()
+    if underWay == 0 { busySince = clock() }
+    underWay += 1
+    lock.unlock()
+  }
+
+  /// A direct write that ``started()`` is done, `count` bytes written (0 when it failed).
+  /// - Complexity: O(1), under a lock.
+  func finished(bytes count: Int) {
+    lock.lock()
+    underWay -= 1
+    if underWay == 0 { busy &+= clock() &- busySince }
+    bytes &+= UInt64(max(count, 0))
+    lock.unlock()
+  }
+
+  /// Whether at least ``minimumBytes`` were written and the device was busy ``slowNanosPerMiB`` or more
+  /// per MiB of them (the stretch under way counted to now).
   var isSlow: Bool {
-    let b = bytes.load(ordering: .relaxed)
-    return b >= DeviceSpeed.minimumBytes && nanos.load(ordering: .relaxed) >= (b &* DeviceSpeed.slowNanosPerMiB) >> 20
+    let (b, t) = recorded
+    return b >= DeviceSpeed.minimumBytes && t >= (b &* DeviceSpeed.slowNanosPerMiB) >> 20
   }
 
-  /// The bytes and nanoseconds added up so far (for tests).
-  var recorded: (bytes: UInt64, nanos: UInt64) { (bytes.load(ordering: .relaxed), nanos.load(ordering: .relaxed)) }
+  /// The bytes written and the device's busy nanoseconds so far (the stretch under way counted to now).
+  var recorded: (bytes: UInt64, busy: UInt64) {
+    lock.lock()
+    defer { lock.unlock() }
+    return (bytes, underWay > 0 ? busy &+ (clock() &- busySince) : busy)
+  }
 
   /// Nanoseconds on the monotonic clock (for timing writes only).
-  static func now() -> UInt64 {
+  @Sendable static func now() -> UInt64 {
     var t = timespec()
     clock_gettime(CLOCK_MONOTONIC, &t)
     return UInt64(t.tv_sec) &* 1_000_000_000 &+ UInt64(t.tv_nsec)
