@@ -150,6 +150,46 @@ import Testing
     #expect(rejections(&e, dn("DN-4", "PHONE", 2, day: 13, seconds: 1)).map(\.message) == ["2 serial numbers of PHONE needed in Stores for DN-4; only 1 in stock"])
   }
 
+  /// The rows of a voucher change the lists of serials and batches in stock in place; when a later row
+  /// fails, the voucher leaves them exactly as they were: a serial taken from the middle back at its place,
+  /// an emptied batch back in the picking order, a batch received again out of it, a list the voucher
+  /// began gone (not left empty).
+  @Test func aFailedVoucherLeavesTheListsAsTheyWere() throws {
+    var e = PostingEngine(masters: Fixture.masters())
+    let day = { (d: Int) in BusinessDate(year: 2026, month: 8, day: d) }
+    try post(&e, pr("PR-1", "PHONE", 3, "100", serials: ["P-1", "P-2", "P-3"]))
+    try post(&e, pr("PR-2", "MED", 5, "10", seconds: 1, expiry: day(30)))  // B-001
+    try post(&e, pr("PR-3", "MED", 5, "20", seconds: 2, expiry: day(20)))  // B-002, picked first
+    let before = e.state
+    var out = Fixture.voucher(.deliveryNote, "DN-1", day: 11, items: [
+      Fixture.row("PHONE", 1, wh: "Stores", serials: ["P-2"]),
+      Fixture.row("MED", 7, wh: "Stores"),  // empties B-002, takes 2 of B-001
+      Fixture.row("PHONE", 5, wh: "Stores"),  // two left
+    ])
+    out.party = "Cust One"
+    #expect(!rejections(&e, out).isEmpty)
+    #expect(e.state.serialsIn == before.serialsIn)
+    #expect(e.state.batchesIn == before.batchesIn)
+    #expect(e.state.serialsIn[StockKey(item: "PHONE", warehouse: "Stores")] == ["P-1", "P-2", "P-3"])
+
+    try post(&e, dn("DN-2", "MED", 5, day: 12))  // empties B-002
+    #expect(e.state.batchesIn[StockKey(item: "MED", warehouse: "Stores")] == ["B-001"])
+    let emptied = e.state
+    let into = Fixture.voucher(.purchaseReceipt, "PR-4", day: 13, items: [
+      Fixture.row("PHONE", 2, rate: "100", wh: "Finished Goods", serials: ["P-7", "P-8"]),  // a new list
+      Fixture.row("MED", 1, rate: "10", wh: "Stores", batch: "B-002"),  // back before B-001
+      Fixture.row("PHONE", 1, rate: "100", wh: "Stores", serials: ["P-1"]),  // already in stock
+    ])
+    #expect(rejections(&e, into).map(\.message) == ["serial number P-1 has already been received: it is in Stores"])
+    #expect(e.state.serialsIn == emptied.serialsIn)
+    #expect(e.state.batchesIn == emptied.batchesIn)
+    #expect(e.state.serialsIn[StockKey(item: "PHONE", warehouse: "Finished Goods")] == nil)
+    // The same rows without the failing one post, and change the lists as the failed voucher had.
+    try post(&e, Fixture.voucher(.purchaseReceipt, "PR-5", day: 13, seconds: 1, items: Array(into.items.prefix(2))))
+    #expect(e.state.serialsIn[StockKey(item: "PHONE", warehouse: "Finished Goods")] == ["P-7", "P-8"])
+    #expect(e.state.batchesIn[StockKey(item: "MED", warehouse: "Stores")] == ["B-002", "B-001"])
+  }
+
   @Test func batchRejections() throws {
     var e = PostingEngine(masters: Fixture.masters())
     try post(&e, pr("PR-1", "MEDX", 5, "10", batch: "OLD", expiry: BusinessDate(year: 2026, month: 5, day: 10)))

@@ -16,10 +16,64 @@ extension Transaction {
   func serial(_ s: String) -> SerialState? { pendingSerials[s] ?? base.serials[s] }
   func batch(_ b: String) -> BatchState? { pendingBatches[b] ?? base.batches[b] }
   func batchStock(_ k: BatchKey) -> BatchStock { pendingBatchStock[k] ?? base.batchStock[k] ?? BatchStock() }
-  /// The serials in stock in `k`, oldest receipt first.
-  @inline(__always) func serialsIn(_ k: StockKey) -> [String] { pendingSerialsIn[k] ?? base.serialsIn[k] ?? [] }
-  /// The batches with stock in `k`, in picking order (``PostingState/batchesIn``).
-  @inline(__always) func batchesIn(_ k: StockKey) -> [String] { pendingBatchesIn[k] ?? base.batchesIn[k] ?? [] }
+  /// The serials in stock in `k`, oldest receipt first (the engine's own list: the voucher changes it in
+  /// place, ``ListEdit``).
+  @inline(__always) func serialsIn(_ k: StockKey) -> [String] { base.serialsIn[k] ?? [] }
+  /// The batches with stock in `k`, in picking order (``PostingState/batchesIn``; changed in place as well).
+  @inline(__always) func batchesIn(_ k: StockKey) -> [String] { base.batchesIn[k] ?? [] }
+
+  /// Runs `body` on `key`'s list of `kind` in the engine's state, in place (made empty when there is none):
+  /// the list is not copied while the engine alone holds it.
+  @inline(__always) mutating func changeList<R>(_ kind: ListKind, _ key: StockKey, _ body: (inout [String]) -> R) -> R {
+    switch kind {
+    case .serials: return body(&base.serialsIn[key, default: []])
+    case .batches: return body(&base.batchesIn[key, default: []])
+    }
+  }
+
+  /// Appends `names` to `key`'s list of `kind`, to be undone if the voucher fails.
+  /// - Complexity: O(names), amortized.
+  mutating func appendToList(_ kind: ListKind, _ key: StockKey, _ names: [String]) {
+    guard !names.isEmpty else { return }
+    changeList(kind, key) { $0.append(contentsOf: names) }
+    listEdits.append(.appended(key, kind, count: names.count))
+  }
+
+  /// Inserts `name` at `i` in `key`'s list of `kind`, to be undone if the voucher fails.
+  /// - Complexity: O(list) moves of a word pair, no reference counted.
+  mutating func insertIntoList(_ kind: ListKind, _ key: StockKey, _ name: String, at i: Int) {
+    changeList(kind, key) { $0.insert(name, at: i) }
+    listEdits.append(.inserted(key, kind, at: i))
+  }
+
+  /// Removes `names` from `key`'s list of `kind` (serials that left a list in receipt order: its first
+  /// ones when a delivery picked them; a batch emptied), keeping the others' order; to be undone if the
+  /// voucher fails.
+  /// - Complexity: O(names) when they are the list's first, else O(list + names).
+  mutating func removeFromList(_ kind: ListKind, _ key: StockKey, _ names: [String]) {
+    guard !names.isEmpty else { return }
+    let removed = changeList(kind, key) { list -> [(at: Int, name: String)]? in
+      if list.starts(with: names) {
+        list.removeFirst(names.count)
+        return nil
+      }
+      if names.count == 1 {
+        guard let i = list.firstIndex(of: names[0]) else { return [] }
+        list.remove(at: i)
+        return [(i, names[0])]
+      }
+      let gone = Set(names)
+      // Where each was, in the list's order (found before they go).
+      let found = list.indices.filter { gone.contains(list[$0]) }.map { (at: $0, name: list[$0]) }
+      list.removeAll { gone.contains($0) }
+      return found
+    }
+    if let removed {
+      if !removed.isEmpty { listEdits.append(.removed(key, kind, removed)) }
+    } else {
+      listEdits.append(.removedFirst(key, kind, names))
+    }
+  }
 
   /// Whether batch `a` is picked before batch `b`: first expiring first, batches without expiry last, then
   /// the oldest.
@@ -36,20 +90,22 @@ extension Transaction {
   /// there before and after a change.
   /// - Complexity: nothing unless the batch gains or loses all its stock there; then one lookup for a batch
   ///   that sorts last (a new batch without expiry: the usual receipt), else O(batches with stock) lookups
-  ///   to find its place, and a copy of the list into the voucher's overlay (O(batches with stock): the
-  ///   stock on hand, not the history).
+  ///   to find its place, and the list changed in place (O(batches with stock) moves at most: the stock on
+  ///   hand, not the history; no copy of it).
   mutating func notePickable(_ b: String, key: StockKey, before: Quantity, after: Quantity) {
     guard before.isPositive != after.isPositive else { return }
-    var list = batchesIn(key)
     if after.isPositive {
       guard let new = batch(b) else { return }
-      var i = list.count
-      while i > 0, let previous = batch(list[i - 1]), Transaction.picksFirst(new, previous) { i -= 1 }
-      list.insert(b, at: i)
-    } else if let i = list.firstIndex(of: b) {
-      list.remove(at: i)
+      let i: Int = {
+        let list = batchesIn(key)
+        var i = list.count
+        while i > 0, let previous = batch(list[i - 1]), Transaction.picksFirst(new, previous) { i -= 1 }
+        return i
+      }()
+      insertIntoList(.batches, key, b, at: i)
+    } else {
+      removeFromList(.batches, key, [b])
     }
-    pendingBatchesIn[key] = list
   }
 
   enum NameKind { case batch, serial }
@@ -179,18 +235,16 @@ extension Transaction {
       }
       if item.hasSerialNo {
         let perSerial = outcome.stockValueDifference.divided(by: Fixed(max(chunk.serials.count, 1)), rule: arithmetic.rounding)
-        // Each gets the next receipt sequence: appended, the list stays in receipt order. (The list is copied
-        // into the voucher's overlay: O(serials in stock there).)
-        var list = serialsIn(key)
+        // Each gets the next receipt sequence: appended, the list stays in receipt order. (Appended in place:
+        // the serials in stock there are not copied, ``appendToList(_:_:_:)``.)
         for s in chunk.serials {
           let sequence = (serialSequence ?? base.serialSequence) + 1
           serialSequence = sequence
           let rate = (keepSerialRates ? serial(s)?.incomingRate : nil) ?? (carried ? serial(s)?.incomingRate ?? perSerial : incomingRate)
           pendingSerials[s] = SerialState(item: item.code, batch: chunk.batch, warehouse: warehouse, incomingRate: rate, receivedSequence: sequence)
-          list.append(s)
           noteName(s, series: item.serialSeries)
         }
-        pendingSerialsIn[key] = list
+        appendToList(.serials, key, chunk.serials)
       }
       var tracked = row
       tracked.batchNo = chunk.batch
@@ -296,9 +350,7 @@ extension Transaction {
             pendingSerials[s] = st
           }
         }
-        var list = serialsIn(key)
-        list.remove(contentsOf: chunk.serials)
-        pendingSerialsIn[key] = list
+        removeFromList(.serials, key, chunk.serials)
       }
       chunks[n].value = -outcome.stockValueDifference
       var tracked = row
@@ -391,18 +443,5 @@ extension Transaction {
     state.hasEntries = true
     state.queue = []
     return Valuation.Outcome(stockValue: state.stockValue, stockValueDifference: state.stockValue - previous)
-  }
-}
-
-extension [String] {
-  /// Removes `names` (serials that left a list in receipt order), keeping the others' order.
-  /// - Complexity: O(names) when they are the list's first (a picked delivery), else O(list + names).
-  mutating func remove(contentsOf names: [String]) {
-    if starts(with: names) {
-      removeFirst(names.count)
-    } else {
-      let gone = Set(names)
-      removeAll { gone.contains($0) }
-    }
   }
 }
