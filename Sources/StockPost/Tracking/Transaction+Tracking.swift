@@ -389,7 +389,9 @@ extension Transaction {
     // The list is in receipt order: the first n of the chunk's batch are the oldest (short of n, the walk
     // has seen them all).
     var picked: [String] = []
-    for s in serialsIn(key) where picked.count < n {
+    for s in serialsIn(key) {
+      // (Stopped at the n-th: a filter on the count went on through every serial in stock there.)
+      if picked.count == n { break }
       if let st = serial(s), st.batch == chunk.batch { picked.append(s) }
     }
     if picked.count < n {
