@@ -97,6 +97,19 @@ with open(sys.argv[1], "w") as f:
         f.write(f"Delivery Note,DN-{i},2026-07-02,{8 + i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d},LAPTOP,Stores,1,900,\n")
 PY
 measure "20,000 serials received, then 10,000 one-serial deliveries" "$bin" run "$s" --quiet
+# Many batches with stock: 5,000 receipts of a batch-tracked item (each a new batch of 10, named by the series),
+# then 20,000 deliveries of 2, each picked first expiring first.
+s=$work/batches-many; rm -rf "$s"; "$bin" init "$s" >/dev/null
+python3 - "$s/inbox/batches.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("voucher_type,voucher_no,posting_date,posting_time,item_code,warehouse,qty,rate\n")
+    for r in range(5000):
+        f.write(f"Purchase Receipt,PR-{r},2026-07-01,{8 + r // 3600:02d}:{r // 60 % 60:02d}:{r % 60:02d},MED,Stores,10,{10 + r % 7}\n")
+    for i in range(20000):
+        f.write(f"Delivery Note,DN-{i},2026-07-02,{8 + i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d},MED,Stores,2,900\n")
+PY
+measure "5,000 batches received, then 20,000 deliveries picking them" "$bin" run "$s" --quiet
 # XML: about 100 MB of vouchers.
 x=$work/xml; rm -rf "$x"; mkdir -p "$x/inbox"; cp -r "$work/b${sizes[-1]}/masters" "$x/"
 # Made once per workload it comes from (a file made from the 100k workload is 21 MB, not 100).

@@ -289,7 +289,8 @@ extension Transaction {
         // First expiring first; batches without expiry last; then the oldest batch: the list's order, so the
         // walk stops at the batches that cover the quantity (expired ones skipped where expiry is checked).
         var left = qty
-        for b in batchesIn(key) where left.isPositive {
+        for b in batchesIn(key) {
+          if !left.isPositive { break }  // (a filter on it went on through every batch with stock there)
           guard let st = batch(b) else { continue }
           if checksExpiry, let e = st.expiry, e < voucher.date { continue }
           let q = batchStock(BatchKey(batch: b, warehouse: warehouse)).qty

@@ -124,7 +124,8 @@ public struct AgeingFold: Sendable {
       var (left, value) = (e.actualQty, e.stockValueDifference)
       if putsBack, let back = removed.takeBack(key), !back.isEmpty {
         var pieces: [Slot] = []
-        for slot in back where left.isPositive {
+        for slot in back {
+          if !left.isPositive { break }
           if slot.qty <= left {
             pieces.append(slot)
             left -= slot.qty
