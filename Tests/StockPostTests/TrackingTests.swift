@@ -188,6 +188,20 @@ import Testing
     try post(&e, Fixture.voucher(.purchaseReceipt, "PR-5", day: 13, seconds: 1, items: Array(into.items.prefix(2))))
     #expect(e.state.serialsIn[StockKey(item: "PHONE", warehouse: "Finished Goods")] == ["P-7", "P-8"])
     #expect(e.state.batchesIn[StockKey(item: "MED", warehouse: "Stores")] == ["B-002", "B-001"])
+    // Places are counted from the list's front, which moves as the oldest leave it.
+    let phones = StockKey(item: "PHONE", warehouse: "Stores")
+    try post(&e, dn("DN-3", "PHONE", 1, day: 14))  // P-1, the oldest
+    #expect(e.state.serialsIn[phones] == ["P-2", "P-3"])
+    var again = Fixture.voucher(.deliveryNote, "DN-4", day: 14, seconds: 1, items: [
+      Fixture.row("PHONE", 1, wh: "Stores", serials: ["P-3"]),
+      Fixture.row("PHONE", 5, wh: "Stores"),
+    ])
+    again.party = "Cust One"
+    #expect(!rejections(&e, again).isEmpty)
+    #expect(e.state.serialsIn[phones] == ["P-2", "P-3"])
+    let d5 = try post(&e, dn("DN-5", "PHONE", 1, day: 14, seconds: 2))
+    #expect(d5.entries[0].serialNos == ["P-2"])
+    #expect(e.state.serialsIn[phones] == ["P-3"])
   }
 
   @Test func batchRejections() throws {

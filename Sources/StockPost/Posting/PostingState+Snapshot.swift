@@ -118,12 +118,12 @@ extension PostingState {
       batchStock[k] = BatchStock(qty: try r.compactFixed(), value: try r.compactFixed())
     }
     for which in 0..<2 {
-      var lists: [StockKey: [String]] = [:]
+      var lists: [StockKey: ArraySlice<String>] = [:]
       for _ in 0..<(try r.count()) {
         let k = try r.key()
         var members: [String] = []
         for _ in 0..<(try r.count()) { members.append(try r.string()) }
-        lists[k] = members
+        lists[k] = members[...]
       }
       if which == 0 { serialsIn = lists } else { batchesIn = lists }
     }

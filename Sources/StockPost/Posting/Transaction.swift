@@ -84,11 +84,11 @@ struct Transaction {
   enum ListEdit {
     /// `count` names appended.
     case appended(StockKey, ListKind, count: Int)
-    /// A name inserted at a place.
+    /// A name inserted at a place (counted from the list's front).
     case inserted(StockKey, ListKind, at: Int)
     /// These names removed from the front.
     case removedFirst(StockKey, ListKind, [String])
-    /// Names removed from where they were, in the list's order.
+    /// Names removed from where they were (counted from the list's front), in the list's order.
     case removed(StockKey, ListKind, [(at: Int, name: String)])
 
     var key: StockKey {
@@ -310,9 +310,9 @@ struct Transaction {
       changeList(edit.kind, edit.key) { list in
         switch edit {
         case let .appended(_, _, count): list.removeLast(count)
-        case let .inserted(_, _, at: i): list.remove(at: i)
-        case let .removedFirst(_, _, names): list.insert(contentsOf: names, at: 0)
-        case let .removed(_, _, removed): for (i, name) in removed { list.insert(name, at: i) }
+        case let .inserted(_, _, at: i): list.remove(at: list.startIndex + i)
+        case let .removedFirst(_, _, names): list.insert(contentsOf: names, at: list.startIndex)
+        case let .removed(_, _, removed): for (i, name) in removed { list.insert(name, at: list.startIndex + i) }
         }
       }
     }

@@ -46,12 +46,15 @@ public struct PostingState: Sendable {
   public var batches: [String: BatchState] = [:]
   public var batchStock: [BatchKey: BatchStock] = [:]
   /// Serials in stock per item and warehouse, in receipt order (oldest first: the order a delivery picks
-  /// them in), so that picking reads the first few instead of sorting every serial in stock.
-  public var serialsIn: [StockKey: [String]] = [:]
+  /// them in), so that picking reads the first few instead of sorting every serial in stock. A slice: the
+  /// oldest leave from its front without the others moving (an array moved all of them, 320 kB for each
+  /// delivery from 20,000 in stock), and its storage drops what left whenever it grows.
+  public var serialsIn: [StockKey: ArraySlice<String>] = [:]
   /// Batches with stock per item and warehouse, in picking order: first expiring first, those without an
   /// expiry last, then the oldest (creation order). A batch is listed exactly while its quantity there is
-  /// positive, so a delivery reads the first few instead of sorting every batch with stock.
-  public var batchesIn: [StockKey: [String]] = [:]
+  /// positive, so a delivery reads the first few instead of sorting every batch with stock. (A slice, as
+  /// the serials: the first batches are the ones emptied.)
+  public var batchesIn: [StockKey: ArraySlice<String>] = [:]
   /// Highest number used per naming-series prefix.
   public var seriesUsed: [String: Int] = [:]
   public var serialSequence = 0

@@ -18,13 +18,14 @@ extension Transaction {
   func batchStock(_ k: BatchKey) -> BatchStock { pendingBatchStock[k] ?? base.batchStock[k] ?? BatchStock() }
   /// The serials in stock in `k`, oldest receipt first (the engine's own list: the voucher changes it in
   /// place, ``ListEdit``).
-  @inline(__always) func serialsIn(_ k: StockKey) -> [String] { base.serialsIn[k] ?? [] }
+  @inline(__always) func serialsIn(_ k: StockKey) -> ArraySlice<String> { base.serialsIn[k] ?? [] }
   /// The batches with stock in `k`, in picking order (``PostingState/batchesIn``; changed in place as well).
-  @inline(__always) func batchesIn(_ k: StockKey) -> [String] { base.batchesIn[k] ?? [] }
+  @inline(__always) func batchesIn(_ k: StockKey) -> ArraySlice<String> { base.batchesIn[k] ?? [] }
 
   /// Runs `body` on `key`'s list of `kind` in the engine's state, in place (made empty when there is none):
-  /// the list is not copied while the engine alone holds it.
-  @inline(__always) mutating func changeList<R>(_ kind: ListKind, _ key: StockKey, _ body: (inout [String]) -> R) -> R {
+  /// the list is not copied while the engine alone holds it. (Its places are counted from its
+  /// `startIndex`: a slice's indices move as names leave its front.)
+  @inline(__always) mutating func changeList<R>(_ kind: ListKind, _ key: StockKey, _ body: (inout ArraySlice<String>) -> R) -> R {
     switch kind {
     case .serials: return body(&base.serialsIn[key, default: []])
     case .batches: return body(&base.batchesIn[key, default: []])
@@ -39,17 +40,19 @@ extension Transaction {
     listEdits.append(.appended(key, kind, count: names.count))
   }
 
-  /// Inserts `name` at `i` in `key`'s list of `kind`, to be undone if the voucher fails.
+  /// Inserts `name` `offset` names from the front of `key`'s list of `kind`, to be undone if the voucher
+  /// fails.
   /// - Complexity: O(list) moves of a word pair, no reference counted.
-  mutating func insertIntoList(_ kind: ListKind, _ key: StockKey, _ name: String, at i: Int) {
-    changeList(kind, key) { $0.insert(name, at: i) }
-    listEdits.append(.inserted(key, kind, at: i))
+  mutating func insertIntoList(_ kind: ListKind, _ key: StockKey, _ name: String, at offset: Int) {
+    changeList(kind, key) { $0.insert(name, at: $0.startIndex + offset) }
+    listEdits.append(.inserted(key, kind, at: offset))
   }
 
   /// Removes `names` from `key`'s list of `kind` (serials that left a list in receipt order: its first
   /// ones when a delivery picked them; a batch emptied), keeping the others' order; to be undone if the
   /// voucher fails.
-  /// - Complexity: O(names) when they are the list's first, else O(list + names).
+  /// - Complexity: O(names) when they are the list's first (they leave the slice's front: nothing moves),
+  ///   else O(list + names).
   mutating func removeFromList(_ kind: ListKind, _ key: StockKey, _ names: [String]) {
     guard !names.isEmpty else { return }
     let removed = changeList(kind, key) { list -> [(at: Int, name: String)]? in
@@ -60,11 +63,11 @@ extension Transaction {
       if names.count == 1 {
         guard let i = list.firstIndex(of: names[0]) else { return [] }
         list.remove(at: i)
-        return [(i, names[0])]
+        return [(i - list.startIndex, names[0])]
       }
       let gone = Set(names)
-      // Where each was, in the list's order (found before they go).
-      let found = list.indices.filter { gone.contains(list[$0]) }.map { (at: $0, name: list[$0]) }
+      // Where each was, in the list's order (found before they go), counted from its front.
+      let found = list.indices.filter { gone.contains(list[$0]) }.map { (at: $0 - list.startIndex, name: list[$0]) }
       list.removeAll { gone.contains($0) }
       return found
     }
@@ -96,13 +99,13 @@ extension Transaction {
     guard before.isPositive != after.isPositive else { return }
     if after.isPositive {
       guard let new = batch(b) else { return }
-      let i: Int = {
+      let offset: Int = {
         let list = batchesIn(key)
-        var i = list.count
-        while i > 0, let previous = batch(list[i - 1]), Transaction.picksFirst(new, previous) { i -= 1 }
-        return i
+        var i = list.endIndex
+        while i > list.startIndex, let previous = batch(list[i - 1]), Transaction.picksFirst(new, previous) { i -= 1 }
+        return i - list.startIndex
       }()
-      insertIntoList(.batches, key, b, at: i)
+      insertIntoList(.batches, key, b, at: offset)
     } else {
       removeFromList(.batches, key, [b])
     }
