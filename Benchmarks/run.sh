@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The stockledger benchmark (release build, /usr/bin/time): end-to-end runs on ../shared/bench/gen.py
-# workloads, incremental runs on a posted ledger, a 10,000-serial receipt, XML throughput, and the hledger
+# workloads, incremental runs on a posted ledger, a 10,000-serial receipt, many serials and many batches in
+# stock picked one delivery at a time, XML throughput, and the hledger
 # ratio where hledger is installed. Prints one markdown row per measurement; BENCHMARKS.md keeps the results.
 #
 # usage: Benchmarks/run.sh [SIZES...]     default: 100000 1000000
