@@ -85,32 +85,31 @@ with open(sys.argv[1], "w") as f:
     f.write("Delivery Note,DN-1,2026-07-02,08:00:00,LAPTOP,Stores,5000,900,\n")
 PY
 measure "10,000-serial receipt + 5,000-serial delivery" "$bin" run "$s" --quiet
-# Many serials in stock, each delivery taking one: 20 receipts of 1,000, then 10,000 deliveries of one serial
-# each, picked oldest first (each takes the first of the 20,000 to 10,000 in stock).
-s=$work/serials-many; rm -rf "$s"; "$bin" init "$s" >/dev/null
-python3 - "$s/inbox/serials.csv" <<'PY'
+# Many serials or batches in stock, each delivery picking a few of them: 20 receipts of 1,000 serials, then
+# 10,000 deliveries of one serial each, picked oldest first; 5,000 receipts of a batch item (each a new batch
+# of 10, named by the series), then 20,000 deliveries of 2, picked first expiring first.
+for kind in serials batches; do
+  s=$work/$kind-many; rm -rf "$s"; "$bin" init "$s" >/dev/null
+  python3 - "$kind" "$s/inbox/$kind.csv" <<'PY'
 import sys
-with open(sys.argv[1], "w") as f:
+kind, path = sys.argv[1], sys.argv[2]
+def at(i): return f"{8 + i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}"
+with open(path, "w") as f:
     f.write("voucher_type,voucher_no,posting_date,posting_time,item_code,warehouse,qty,rate,serial_nos\n")
-    for r in range(20):
-        f.write(f"Purchase Receipt,PR-{r},2026-07-01,08:{r:02d}:00,LAPTOP,Stores,1000,700,{';'.join('SN%06d' % i for i in range(r * 1000, r * 1000 + 1000))}\n")
-    for i in range(10000):
-        f.write(f"Delivery Note,DN-{i},2026-07-02,{8 + i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d},LAPTOP,Stores,1,900,\n")
+    if kind == "serials":
+        for r in range(20):
+            f.write(f"Purchase Receipt,PR-{r},2026-07-01,{at(r * 60)},LAPTOP,Stores,1000,700,{';'.join('SN%06d' % i for i in range(r * 1000, r * 1000 + 1000))}\n")
+        deliveries, item, qty = 10000, "LAPTOP", 1
+    else:
+        for r in range(5000):
+            f.write(f"Purchase Receipt,PR-{r},2026-07-01,{at(r)},MED,Stores,10,{10 + r % 7},\n")
+        deliveries, item, qty = 20000, "MED", 2
+    for i in range(deliveries):
+        f.write(f"Delivery Note,DN-{i},2026-07-02,{at(i)},{item},Stores,{qty},900,\n")
 PY
-measure "20,000 serials received, then 10,000 one-serial deliveries" "$bin" run "$s" --quiet
-# Many batches with stock: 5,000 receipts of a batch-tracked item (each a new batch of 10, named by the series),
-# then 20,000 deliveries of 2, each picked first expiring first.
-s=$work/batches-many; rm -rf "$s"; "$bin" init "$s" >/dev/null
-python3 - "$s/inbox/batches.csv" <<'PY'
-import sys
-with open(sys.argv[1], "w") as f:
-    f.write("voucher_type,voucher_no,posting_date,posting_time,item_code,warehouse,qty,rate\n")
-    for r in range(5000):
-        f.write(f"Purchase Receipt,PR-{r},2026-07-01,{8 + r // 3600:02d}:{r // 60 % 60:02d}:{r % 60:02d},MED,Stores,10,{10 + r % 7}\n")
-    for i in range(20000):
-        f.write(f"Delivery Note,DN-{i},2026-07-02,{8 + i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d},MED,Stores,2,900\n")
-PY
-measure "5,000 batches received, then 20,000 deliveries picking them" "$bin" run "$s" --quiet
+done
+measure "20,000 serials received, then 10,000 one-serial deliveries" "$bin" run "$work/serials-many" --quiet
+measure "5,000 batches received, then 20,000 deliveries picking them" "$bin" run "$work/batches-many" --quiet
 # XML: about 100 MB of vouchers.
 x=$work/xml; rm -rf "$x"; mkdir -p "$x/inbox"; cp -r "$work/b${sizes[-1]}/masters" "$x/"
 # Made once per workload it comes from (a file made from the 100k workload is 21 MB, not 100).
