@@ -204,6 +204,40 @@ public struct VoucherList: RandomAccessCollection, Sendable, ExpressibleByArrayL
     var vouchers = Iterator(self, in: range)
     while let v = vouchers.next() { try body(v) }
   }
+
+  /// Calls `plain` with each voucher at `range` that a shelf encoded and that is plain, read where it lies
+  /// (``EncodedVoucher``, valid during the call: ``VoucherShelf/Reader/withPlain(_:into:_:)``), and
+  /// `decoded` with the others, made as values; in order, stopping at the first error. For a writer of
+  /// the vouchers' rows, which writes a plain voucher's from where it lies (at ten million vouchers the
+  /// commit decoded each into objects, rows and names, to write it).
+  /// - Complexity: O(`range.count`) reads, the shelf's file read in order.
+  public func forEachPlain<E: Error>(
+    in range: Range<Int>, plain: (EncodedVoucher) throws(E) -> Void, decoded: (Voucher) throws(E) -> Void
+  ) throws(E) {
+    var reader = VoucherShelf.Reader(shelf)
+    var ownReader = ownShelf.map(VoucherShelf.Reader.init)
+    var encoded = EncodedVoucher()
+    var failure: E?
+    /// Hands the voucher at `position` of the shelf `reader` reads to `plain` when it is plain there.
+    func offered(_ reader: inout VoucherShelf.Reader, _ position: Int) -> Bool {
+      reader.withPlain(position, into: &encoded) { e in
+        do throws(E) { try plain(e) } catch { failure = error }
+      }
+    }
+    for i in range {
+      if let k = ownIndex(i) {
+        if ownReader != nil {
+          if !offered(&ownReader!, k) { try decoded(ownReader!.voucher(k)) }
+        } else {
+          try decoded(own[k])
+        }
+      } else {
+        let p = position(i)!
+        if !offered(&reader, p) { try decoded(reader.voucher(p)) }
+      }
+      if let failure { throw failure }
+    }
+  }
 }
 
 extension VoucherList {

@@ -19,7 +19,12 @@ public final class VouchersFile: @unchecked Sendable {
   @exclusivity(unchecked) public private(set) var places: VoucherPlaces
   /// The numbers of the first and the last voucher written (a continuation must follow them).
   @exclusivity(unchecked) public private(set) var firstNumber: String?
-  @exclusivity(unchecked) public private(set) var lastNumber: String?
+  public var lastNumber: String? { lastIsBytes ? String(decoding: lastNumberBytes, as: UTF8.self) : lastNumberText }
+  /// The last number: as text, or as the bytes of an encoded voucher's (a string made of them, its UTF-8
+  /// checked, for every voucher written was a tenth of a microsecond each).
+  @exclusivity(unchecked) private var lastNumberText: String?
+  @exclusivity(unchecked) private var lastNumberBytes: [UInt8] = []
+  @exclusivity(unchecked) private var lastIsBytes = false
   /// Vouchers written so far (``takePlaces()`` keeps it).
   public var count: Int { taken ?? places.count }
   /// The count when the places were taken.
@@ -44,8 +49,12 @@ public final class VouchersFile: @unchecked Sendable {
   /// - Complexity: O(rows written); at most two blocks' rows held by the other thread.
   public func write(_ vouchers: VoucherList, from start: Int) throws(StoreError) {
     let block = VouchersFile.block, n = vouchers.count
+    // A plain voucher the shelf encoded is written from where it lies, the others as values.
+    func writeVouchers(_ range: Range<Int>) throws(StoreError) {
+      try vouchers.forEachPlain(in: range, plain: { (e) throws(StoreError) in try write(e) }, decoded: { (v) throws(StoreError) in try write(v) })
+    }
     guard n - start >= 2 * block else {
-      try vouchers.forEach(in: start..<n) { (v) throws(StoreError) in try write(v) }
+      try writeVouchers(start..<n)
       return
     }
     var blocks: [(first: Int, middle: Int, end: Int)] = []
@@ -58,7 +67,7 @@ public final class VouchersFile: @unchecked Sendable {
     let other = OtherHalves(vouchers, blocks: blocks)
     defer { other.stop() }
     for (k, b) in blocks.enumerated() {
-      try vouchers.forEach(in: b.first..<b.middle) { (v) throws(StoreError) in try write(v) }
+      try writeVouchers(b.first..<b.middle)
       // The other half's rows after this one's, their places from where they land.
       let side = other.take(k)
       let base = file.count + buffer.count
@@ -68,7 +77,7 @@ public final class VouchersFile: @unchecked Sendable {
         from = e
       }
       buffer.append(rowsOf: side.writer)
-      if let last = side.lastNumber { lastNumber = last }
+      if let last = side.lastNumber { (lastNumberText, lastIsBytes) = (last, false) }
       other.giveBack(k)
       try file.write(from: &buffer)
     }
@@ -104,11 +113,25 @@ public final class VouchersFile: @unchecked Sendable {
           let side = sides[k % 2]
           side.writer.removeAll()
           side.ends.removeAll(keepingCapacity: true)
-          vouchers.forEach(in: b.middle..<b.end) { v in
-            LedgerFormat.write(v, into: &side.writer)
-            side.ends.append(side.writer.count)
-            side.lastNumber = v.no
-          }
+          // (The last one's number alone is kept: made from an encoded voucher's bytes, it is a string made.)
+          var lastPlain: [UInt8]?
+          vouchers.forEachPlain(
+            in: b.middle..<b.end,
+            plain: { e in
+              LedgerFormat.write(e, into: &side.writer)
+              side.ends.append(side.writer.count)
+              if lastPlain == nil { lastPlain = [] }
+              lastPlain!.removeAll(keepingCapacity: true)
+              lastPlain!.append(contentsOf: e.head.no)
+              side.lastNumber = nil
+            },
+            decoded: { v in
+              LedgerFormat.write(v, into: &side.writer)
+              side.ends.append(side.writer.count)
+              side.lastNumber = v.no
+              lastPlain = nil
+            })
+          if let lastPlain { side.lastNumber = String(decoding: lastPlain, as: UTF8.self) }
           ready[k % 2].signal()
         }
         done.signal()
@@ -144,7 +167,7 @@ public final class VouchersFile: @unchecked Sendable {
     LedgerFormat.write(v, into: &buffer)
     places.append(start: start, end: file.count + buffer.count)
     if firstNumber == nil { firstNumber = v.no }
-    lastNumber = v.no
+    (lastNumberText, lastIsBytes) = (v.no, false)
     try file.write(from: &buffer)
   }
 
@@ -156,9 +179,10 @@ public final class VouchersFile: @unchecked Sendable {
     let start = file.count + buffer.count
     LedgerFormat.write(v, into: &buffer)
     places.append(start: start, end: file.count + buffer.count)
-    let no = String(decoding: v.head.no, as: UTF8.self)
-    if firstNumber == nil { firstNumber = no }
-    lastNumber = no
+    if firstNumber == nil { firstNumber = String(decoding: v.head.no, as: UTF8.self) }
+    lastNumberBytes.removeAll(keepingCapacity: true)
+    lastNumberBytes.append(contentsOf: v.head.no)
+    lastIsBytes = true
     try file.write(from: &buffer)
   }
 
