@@ -221,6 +221,18 @@ import Testing
       var read: [String] = []
       list.forEachMoves({ i, m in read.append("\(i) \(String(decoding: m.no, as: UTF8.self))") }, sketched: { i, v in read.append("\(i) \(v.no)") })
       #expect(read == want.indices.map { "\($0) \(want[$0].no)" })
+      // Plain vouchers read where they lie, the others as values, in order over any range; an error stops it.
+      for range in [want.indices, 10..<60] {
+        var written: [String] = []
+        list.forEachPlain(in: range, plain: { e in written.append(String(decoding: e.head.no, as: UTF8.self)) }, decoded: { v in written.append(v.no) })
+        #expect(written == want[range].map(\.no))
+      }
+      struct Stop: Error {}
+      var before = 0
+      #expect(throws: Stop.self) {
+        try list.forEachPlain(in: want.indices, plain: { (_) throws(Stop) in before += 1; if before == 40 { throw Stop() } }, decoded: { (_) throws(Stop) in before += 1 })
+      }
+      #expect(before == 40)
       #expect(Array(list.filter { $0.no.hasSuffix("4") || $0.no == "SE-own" }) == want.filter { $0.no.hasSuffix("4") || $0.no == "SE-own" })
       #expect(Array(list.dropping(first: 30)) == Array(want.dropFirst(30)))
       var joined = VoucherList(shelf: shelf, range: 0..<5)
@@ -231,6 +243,13 @@ import Testing
     var inPlace = 0
     lists[0].forEachMoves({ _, _ in inPlace += 1 }, sketched: { _, _ in })
     #expect(inPlace == want.count - 1)
+    // Written from where they lie: the run's shelf's vouchers; those filled in (their batches and serials
+    // are rare fields) and the cancellation as values, whether held or on a shelf of their own.
+    for list in lists {
+      var plain = 0
+      list.forEachPlain(in: want.indices, plain: { _ in plain += 1 }, decoded: { _ in })
+      #expect(plain == want.count - 8)
+    }
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
   }
 
