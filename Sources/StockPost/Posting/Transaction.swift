@@ -76,8 +76,8 @@ struct Transaction {
   /// The changes the voucher made in place to the engine's lists of serials and batches in stock
   /// (`base.serialsIn`, `base.batchesIn`), oldest first: undone newest first if it fails
   /// (``undoStates()``). Kept from voucher to voucher (empty but for tracked items' movements). An overlay
-  /// copy of a list, as the other tracking states have, cost every movement of a serial item a copy of
-  /// all its serials in stock there: a tenth of the posting core at ten million vouchers.
+  /// copy of a list, as the other tracking states have, cost every movement a copy of all the serials in
+  /// stock there (20,000 in stock: 1.5 s for 10,000 one-serial deliveries, against 0.12 s now).
   var listEdits: [ListEdit] = []
   /// Which of the two lists an edit changed.
   enum ListKind { case serials, batches }

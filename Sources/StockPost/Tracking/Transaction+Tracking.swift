@@ -32,6 +32,16 @@ extension Transaction {
     }
   }
 
+  /// Runs `body` on `key`'s list of `kind` in place when there is one; nil when there is none (no empty
+  /// list is made for it).
+  @inline(__always) mutating func changeExistingList<R>(_ kind: ListKind, _ key: StockKey, _ body: (inout ArraySlice<String>) -> R) -> R? {
+    func change(_ list: inout ArraySlice<String>?) -> R? { list == nil ? nil : body(&list!) }
+    switch kind {
+    case .serials: return change(&base.serialsIn[key])
+    case .batches: return change(&base.batchesIn[key])
+    }
+  }
+
   /// Appends `names` to `key`'s list of `kind`, to be undone if the voucher fails.
   /// - Complexity: O(names), amortized.
   mutating func appendToList(_ kind: ListKind, _ key: StockKey, _ names: [String]) {
@@ -55,7 +65,7 @@ extension Transaction {
   ///   else O(list + names).
   mutating func removeFromList(_ kind: ListKind, _ key: StockKey, _ names: [String]) {
     guard !names.isEmpty else { return }
-    let removed = changeList(kind, key) { list -> [(at: Int, name: String)]? in
+    let removed = changeExistingList(kind, key) { list -> [(at: Int, name: String)]? in
       if list.starts(with: names) {
         list.removeFirst(names.count)
         return nil
@@ -71,10 +81,10 @@ extension Transaction {
       list.removeAll { gone.contains($0) }
       return found
     }
-    if let removed {
-      if !removed.isEmpty { listEdits.append(.removed(key, kind, removed)) }
-    } else {
-      listEdits.append(.removedFirst(key, kind, names))
+    switch removed {
+    case .none: return  // no list there
+    case .some(.none): listEdits.append(.removedFirst(key, kind, names))
+    case .some(.some(let removed)): if !removed.isEmpty { listEdits.append(.removed(key, kind, removed)) }
     }
   }
 
