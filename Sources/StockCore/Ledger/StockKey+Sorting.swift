@@ -46,12 +46,14 @@ struct NamePrefix: Comparable {
   let count: Int
 
   init(_ name: InternedName) {
-    var high: UInt64 = 0, low: UInt64 = 0, n = 0
-    name.withUTF8 { b in  // the bytes where the name's box keeps them
-      n = b.count
-      for i in 0..<min(8, n) { high |= UInt64(b[i]) << (56 - 8 * i) }
-      if n > 8 { for i in 8..<min(16, n) { low |= UInt64(b[i]) << (56 - 8 * (i - 8)) } }
-    }
+    self = name.withUTF8 { NamePrefix(utf8: $0) }  // the bytes where the name's box keeps them
+  }
+
+  init(utf8 b: UnsafeBufferPointer<UInt8>) {
+    var high: UInt64 = 0, low: UInt64 = 0
+    let n = b.count
+    for i in 0..<min(8, n) { high |= UInt64(b[i]) << (56 - 8 * i) }
+    if n > 8 { for i in 8..<min(16, n) { low |= UInt64(b[i]) << (56 - 8 * (i - 8)) } }
     (self.high, self.low, count) = (high, low, min(n, 17))
   }
 

@@ -48,9 +48,15 @@ public struct SerialStatusFold: Sendable {
     "delivered_date", "party", "warranty_expiry_date",
   ]
 
+  /// The serial numbers in the order of their bytes (``Swift/String/byteOrder(_:)``).
+  var sortedNumbers: [String] {
+    let numbers = Array(serials.keys)
+    return String.byteOrder(numbers).map { numbers[$0] }
+  }
+
   /// `serial-status` rows, by serial number.
   public func rows(into w: inout some RowSink) {
-    for no in serials.keys.sorted(by: { $0.precedesInByteOrder($1) }) {
+    for no in sortedNumbers {
       let st = serials[no]!
       guard filter.matches(item: st.item, warehouse: st.warehouse.isEmpty ? (filter.warehouse ?? "") : st.warehouse) else { continue }
       for f in [no, st.item, st.batch, st.status, st.warehouse, st.received, st.receivedDate, st.delivered, st.deliveredDate, st.party, st.warranty] { w.text(f) }
@@ -62,7 +68,8 @@ public struct SerialStatusFold: Sendable {
 extension SerialStatusFold {
   func encode(into w: inout BinaryWriter) {
     w.count(serials.count)
-    for no in serials.keys.sorted() {
+    // In the rows' order (by bytes: for the usual ASCII numbers what the strings' `<` gave before).
+    for no in sortedNumbers {
       let s = serials[no]!
       w.string(no)
       for f in [s.item, s.batch, s.status, s.warehouse, s.received, s.receivedDate, s.delivered, s.deliveredDate, s.party, s.warranty] { w.string(f) }
