@@ -158,17 +158,27 @@ import Testing
 
   /// Many vouchers left to write go on two threads, in blocks (``VouchersFile/write(_:from:)``): the same
   /// bytes and places as one writer going through them all, for counts around a block's, whether the
-  /// commit writes the file whole or continues one begun beforehand (which is then adopted, not left).
-  @Test(arguments: [0, 1, 2 * VouchersFile.block - 1, 2 * VouchersFile.block + 1, 5 * VouchersFile.block + 3])
-  func manyVouchersAreWrittenInBlocksAsOneWriterWritesThem(count: Int) throws {
+  /// commit writes the file whole or continues one begun beforehand (which is then adopted, not left), and
+  /// whether the vouchers are held as values or encoded on the shelf (a large run's: the plain ones are
+  /// written from where they lie).
+  @Test(arguments: [0, 1, 2 * VouchersFile.block - 1, 2 * VouchersFile.block + 1, 5 * VouchersFile.block + 3], [false, true])
+  func manyVouchersAreWrittenInBlocksAsOneWriterWritesThem(count: Int, encoded: Bool) throws {
     var r = record(1)
     let first = r.vouchers[0]
-    r.vouchers = VoucherList((0..<count + 3).map { i in
+    let vouchers = (0..<count + 3).map { i in
       var v = first
       v.no = "PR-\(i)"
       if i % 7 == 3 { v.items.append(v.items[0]) }  // vouchers of several rows among them
+      if i % 11 == 5 { v.items[0].batchNo = "B-\(i)" }  // and some with rare fields, written as values
       return v
-    })
+    }
+    if encoded {
+      let shelf = VoucherShelf(holding: 0)
+      shelf.append(contentsOf: vouchers)
+      r.vouchers = VoucherList(shelf: shelf, range: 0..<vouchers.count)
+    } else {
+      r.vouchers = VoucherList(vouchers)
+    }
     var expected = ByteWriter(guardsFormulas: false)
     expected.texts(LedgerFormat.voucherHeader)
     expected.endRow()

@@ -113,6 +113,7 @@ public final class VouchersFile: @unchecked Sendable {
           let side = sides[k % 2]
           side.writer.removeAll()
           side.ends.removeAll(keepingCapacity: true)
+          side.lastNumber = nil  // (a half without vouchers names none: not the one of two blocks before)
           // (The last one's number alone is kept: made from an encoded voucher's bytes, it is a string made.)
           var lastPlain: [UInt8]?
           vouchers.forEachPlain(
@@ -123,7 +124,6 @@ public final class VouchersFile: @unchecked Sendable {
               if lastPlain == nil { lastPlain = [] }
               lastPlain!.removeAll(keepingCapacity: true)
               lastPlain!.append(contentsOf: e.head.no)
-              side.lastNumber = nil
             },
             decoded: { v in
               LedgerFormat.write(v, into: &side.writer)
