@@ -172,7 +172,10 @@ import Testing
     #expect(e.state.batchesIn == before.batchesIn)
     #expect(e.state.serialsIn[StockKey(item: "PHONE", warehouse: "Stores")] == ["P-1", "P-2", "P-3"])
 
-    try post(&e, dn("DN-2", "MED", 5, day: 12))  // empties B-002
+    // The failed delivery took nothing: B-002, first expiring, still holds its 5 at 20.
+    let d2 = try post(&e, dn("DN-2", "MED", 5, day: 12))  // empties B-002
+    #expect(d2.entries.map(\.batchNo) == ["B-002"] && d2.entries[0].stockValueDifference.formatted(places: 2) == "-100.00")
+    #expect(d2.entries[0].qtyAfterTransaction == Fixed(5) && d2.entries[0].stockValue.formatted(places: 2) == "50.00")
     #expect(e.state.batchesIn[StockKey(item: "MED", warehouse: "Stores")] == ["B-001"])
     let emptied = e.state
     let into = Fixture.voucher(.purchaseReceipt, "PR-4", day: 13, items: [
@@ -201,6 +204,8 @@ import Testing
     #expect(e.state.serialsIn[phones] == ["P-2", "P-3"])
     let d5 = try post(&e, dn("DN-5", "PHONE", 1, day: 14, seconds: 2))
     #expect(d5.entries[0].serialNos == ["P-2"])
+    #expect(d5.entries[0].stockValueDifference.formatted(places: 2) == "-100.00")
+    #expect(d5.entries[0].qtyAfterTransaction == Fixed(1) && d5.entries[0].stockValue.formatted(places: 2) == "100.00")
     #expect(e.state.serialsIn[phones] == ["P-3"])
   }
 
