@@ -67,6 +67,7 @@ final class PhaseTimer {
     if ThreadCPU.posting > 0 || ThreadCPU.rendering > 0 {
       text += "; CPU of the posting core \(Int(ThreadCPU.posting * 1000)) ms, of the renderer \(Int(ThreadCPU.rendering * 1000)) ms"
       text += "; waited: the posting core \(Int(ThreadCPU.postingWaited * 1000)) ms, the renderer \(Int(ThreadCPU.renderingWaited * 1000)) ms"
+      text += ", the commit for the renderer's run files \(Int(ThreadCPU.commitWaited * 1000)) ms"
     }
     FileHandle.standardError.write(Data("stockledger timings (\(basis)): \(text)\n".utf8))
   }
@@ -86,6 +87,9 @@ enum ThreadCPU {
   /// Wall seconds the posting loop waited for the renderer to read a full window (``RenderAhead/drain()``),
   /// and the renderer waited for something to render.
   nonisolated(unsafe) static var postingWaited = 0.0, renderingWaited = 0.0
+  /// Wall seconds the commit waited for the renderer's `stock.csv` and `gl.csv` (``RenderAhead/prewrittenRunFiles()``,
+  /// the longer of its two tasks' waits).
+  nonisolated(unsafe) static var commitWaited = 0.0
 
   /// Seconds on a clock that counts while the thread waits.
   static func wall() -> Double {

@@ -318,9 +318,12 @@ final class RenderAhead: @unchecked Sendable {
   /// reports (the commit adopts them meanwhile: it waited a quarter of a second at 1M for the aggregates).
   /// nil when they were not written or the renderer was cancelled.
   func prewrittenRunFiles() -> PrewrittenRunFiles? {
+    let started = ThreadCPU.wall()
     condition.lock()
     defer { condition.unlock() }
     while !cancelled && !runFilesReady { condition.wait() }
+    // (Asked for by the commit's tasks for `stock.csv` and `gl.csv` at once: the longer wait, under the lock.)
+    ThreadCPU.commitWaited = max(ThreadCPU.commitWaited, ThreadCPU.wall() - started)
     return runFiles
   }
 
