@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Where a run leaves a core idle: one 100k run from scratch recorded with the scheduler's switches on every
+# CPU (`perf record -a -e sched:sched_switch`), then per CPU and per 10 ms from the first switch, the
+# milliseconds each thread name had the CPU and the milliseconds it was idle ("swapper"). A pocket of idle
+# time is work the run could give the other core; none left means only less CPU makes the run shorter.
+# (perf's own cost slows the run by a tenth or more; the pockets' places, not their exact sizes, are the
+# point.) The forty-first session found 10–13 ms at the start, 5–30 ms between reading and posting, and
+# 20–25 ms at the end (BENCHMARKS.md).
+#
+# usage: Benchmarks/idle.sh [BINARY, default the release build] [BUCKET_MS, default 10]
+# Needs perf with the sched tracepoints (Debian's linux-perf) and root. Work goes to
+# ${BENCH_DIR:-/tmp/stockledger-bench}; the 100k workload is made by gen.py if missing.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=${1:-$root/.build/release/stockledger}
+bucket=${2:-10}
+bench=${SHARED_BENCH:-$root/../shared/bench}
+work=${BENCH_DIR:-/tmp/stockledger-bench}
+w=$work/w100000; base=$work/idle-base; run=$work/idle-run
+[ -f "$w/movements.csv" ] || python3 "$bench/gen.py" 100000 1000 6 42 "$w" >/dev/null
+[ -d "$base" ] || python3 "$bench/to_stockledger.py" "$w/movements.csv" "$base" >/dev/null
+rm -rf "$run"; cp -r "$base" "$run"; sync
+perf record -q -a -e sched:sched_switch -o "$work/idle.data" -- "$bin" run "$run" --quiet >/dev/null 2>&1
+perf script -i "$work/idle.data" -F cpu,time,trace 2>/dev/null | python3 -c '
+import collections, re, sys
+bucket = float(sys.argv[1])
+start, last = None, {}
+busy = collections.defaultdict(collections.Counter)
+for line in sys.stdin:
+    m = re.match(r"\s*\[(\d+)\]\s+([\d.]+):\s+prev_comm=(.*?) prev_pid=\d+ .*next_comm=(.*?) next_pid=\d+", line)
+    if not m:
+        continue
+    cpu, t = int(m.group(1)), float(m.group(2)) * 1000
+    if start is None:
+        start = t
+    if cpu in last:
+        (since, name) = last[cpu]
+        a = since
+        while a < t:
+            b = min(t, (int((a - start) // bucket) + 1) * bucket + start)
+            busy[int((a - start) // bucket)][(cpu, name)] += b - a
+            a = b
+    last[cpu] = (t, m.group(4))
+total = 0.0
+for k in sorted(busy):
+    idle = sum(v for (c, n), v in busy[k].items() if n.startswith("swapper"))
+    total += idle
+    cells = " ".join(f"{c}:{n[:12]}={v:.1f}" for (c, n), v in sorted(busy[k].items()) if v >= 0.5)
+    print(f"{k * bucket:5.0f} ms  idle {idle:4.1f}  {cells}")
+print(f"idle in all: {total:.1f} ms of a core")
+' "$bucket"
