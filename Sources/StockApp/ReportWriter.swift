@@ -104,7 +104,7 @@ enum ReportWriter {
     var touched = Set<StockKey>()
     for e in source.entries {
       touched.insert(e.key)
-      r.folds.add(e, voucher: e.batchNo.isEmpty && e.serialNos.isEmpty ? nil : source.vouchers[e.voucherNo], masters: source.masters)
+      r.folds.add(e, voucher: e.isTracked ? source.vouchers[e.voucherNo] : nil, masters: source.masters)
     }
     for g in source.gl { r.folds.add(g) }
     for (k, t) in source.planning where planning[k] != t { touched.insert(k) }
@@ -130,7 +130,7 @@ enum ReportWriter {
     var r = Rendered(folds: consume folds)
     var fresh = LedgerFolds()
     for e in source.entries {
-      let voucher = e.batchNo.isEmpty && e.serialNos.isEmpty ? nil : source.vouchers[e.voucherNo]
+      let voucher = e.isTracked ? source.vouchers[e.voucherNo] : nil
       if keys.contains(e.key) {
         fresh.add(e, voucher: voucher, masters: source.masters)
       } else {

@@ -23,6 +23,9 @@ public struct LedgerFolds: Sendable {
   public mutating func add(_ e: StockLedgerEntry, voucher: Voucher?, masters: Masters) {
     balance.add(e)
     ageing.add(e)
+    // (An entry of neither has no box to read them from: its batch and serials are not made, each a
+    // string or an array retained and released, for every entry that moves neither: all of gen.py's.)
+    guard e.isTracked else { return }
     if !e.batchNo.isEmpty { batches.add(e, voucher: voucher, masters: masters) }
     if !e.serialNos.isEmpty { serials.add(e, voucher: voucher, masters: masters) }
   }
@@ -68,7 +71,7 @@ public struct LedgerFolds: Sendable {
   /// - Complexity: O(entries + GL lines).
   public static func of(_ s: ReportSource, filter: ReportFilter = ReportFilter()) -> LedgerFolds {
     var f = LedgerFolds(filter: filter)
-    for e in s.entries { f.add(e, voucher: e.batchNo.isEmpty && e.serialNos.isEmpty ? nil : s.vouchers[e.voucherNo], masters: s.masters) }
+    for e in s.entries { f.add(e, voucher: e.isTracked ? s.vouchers[e.voucherNo] : nil, masters: s.masters) }
     for g in s.gl { f.add(g) }
     return f
   }
