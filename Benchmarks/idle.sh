@@ -4,8 +4,9 @@
 # milliseconds each thread name had the CPU and the milliseconds it was idle ("swapper"). A pocket of idle
 # time is work the run could give the other core; none left means only less CPU makes the run shorter.
 # (perf's own cost slows the run by a tenth or more; the pockets' places, not their exact sizes, are the
-# point.) The forty-first session found 10–13 ms at the start, 5–30 ms between reading and posting, and
-# 20–25 ms at the end (BENCHMARKS.md).
+# point.) The forty-first session found idle time in three places: the first tens of milliseconds (the
+# process's start, the master data and the inbox mapped, on one thread), between reading and posting, and
+# the last 40 ms (BENCHMARKS.md, "Where a core idles").
 #
 # usage: Benchmarks/idle.sh [BINARY, default the release build] [BUCKET_MS, default 10]
 # Needs perf with the sched tracepoints (Debian's linux-perf) and root. Work goes to

@@ -23,8 +23,8 @@ public struct LedgerFolds: Sendable {
   public mutating func add(_ e: StockLedgerEntry, voucher: Voucher?, masters: Masters) {
     balance.add(e)
     ageing.add(e)
-    // (An entry of neither has no box to read them from: its batch and serials are not made, each a
-    // string or an array retained and released, for every entry that moves neither: all of gen.py's.)
+    // An entry that moves no batch and no serial has no box for them, and is not asked for either: the
+    // two getters made a string and an array, retained and released, for every such entry (all of gen.py's).
     guard e.isTracked else { return }
     if !e.batchNo.isEmpty { batches.add(e, voucher: voucher, masters: masters) }
     if !e.serialNos.isEmpty { serials.add(e, voucher: voucher, masters: masters) }
