@@ -20,8 +20,17 @@ work=${BENCH_DIR:-/tmp/stockledger-bench}
 w=$work/w100000; base=$work/idle-base; run=$work/idle-run
 [ -f "$w/movements.csv" ] || python3 "$bench/gen.py" 100000 1000 6 42 "$w" >/dev/null
 [ -d "$base" ] || python3 "$bench/to_stockledger.py" "$w/movements.csv" "$base" >/dev/null
+command -v perf >/dev/null || { echo "idle.sh: perf is not installed (Debian: apt-get install linux-perf)" >&2; exit 2; }
 rm -rf "$run"; cp -r "$base" "$run"; sync
-perf record -q -a -e sched:sched_switch -o "$work/idle.data" -- "$bin" run "$run" --quiet >/dev/null 2>&1
+# perf exits with the run's status: a run that rejected something or failed is not the run to look at, and
+# perf's own refusal (not root, no sched tracepoints) is said as it said it.
+status=0
+perf record -q -a -e sched:sched_switch -o "$work/idle.data" -- "$bin" run "$run" --quiet >/dev/null 2>"$work/idle.err" || status=$?
+if [ $status -ne 0 ]; then
+  echo "idle.sh: the recorded run (or perf) exited $status; nothing to show:" >&2
+  cat "$work/idle.err" >&2
+  exit 2
+fi
 perf script -i "$work/idle.data" -F cpu,time,trace 2>/dev/null | python3 -c '
 import collections, re, sys
 bucket = float(sys.argv[1])
