@@ -235,5 +235,15 @@ import Testing
     let byPrefix = StockKey.sorted(keys)
     #expect(byPrefix == keys.sorted())
     #expect(zip(byPrefix, byPrefix.dropFirst()).allSatisfy { !($0.1 < $0.0) })
+    // The ranks and positions in one word, or as pairs (for millions of names): the same order. A key
+    // given twice keeps its positions in order.
+    keys.append(keys[0])
+    let packed = StockKey.sortedOrder(keys, packing: true)
+    #expect(packed == StockKey.sortedOrder(keys, packing: false))
+    #expect(packed.map { keys[$0] } == keys.sorted())
+    #expect(packed.firstIndex(of: 0)! + 1 == packed.firstIndex(of: keys.count - 1)!)
+    // Keys in order stay in order; one key, none.
+    #expect(StockKey.sortedOrder(keys.sorted()) == Array(keys.indices))
+    #expect(StockKey.sortedOrder([keys[0]]) == [0] && StockKey.sortedOrder([]) == [])
   }
 }
