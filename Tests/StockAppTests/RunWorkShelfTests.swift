@@ -48,6 +48,12 @@ import Testing
     return (work.shelf.heldVouchers.count, work.files.map { Array($0.valid) }, work.shelf)
   }
 
+  /// What validation gives per voucher is held for every voucher of the run: its fields widest first
+  /// keep it at 64 bytes (80 with the padding before its 128-bit sums).
+  @Test func aVouchersCheckKeepsItsSize() {
+    #expect(MemoryLayout<RunWork.Checked>.stride == 64)
+  }
+
   @Test func aRunLargerThanItsBudgetHoldsNone() {
     // 20 vouchers in the first 1,000 of 10,000 bytes: 200 expected, over a budget of 50.
     let (held, valid, shelf) = Self.held(holding: 50, inboxBytes: 10_000)
