@@ -36,13 +36,15 @@ public struct Voucher: Sendable, Hashable {
     @usableFromInline @exclusivity(unchecked) var isReturn: Bool = false
     @usableFromInline @exclusivity(unchecked) var updateStock: Bool = false
 
-    init(type: VoucherType, no: String, date: BusinessDate, time: BusinessTime, source: SourceLocation) {
+    init(type: VoucherType, no: String, date: BusinessDate, time: BusinessTime, source: SourceLocation, party: String = "", items: [ItemRow] = []) {
       self.type = type
       self.no = no
       self.date = date
       self.time = time
       self.file = source.file
       self.line = source.line
+      self.party = party
+      self.items = items
       if source.column != nil || source.element != nil { rare = Rare(column: source.column, element: source.element) }
     }
 
@@ -99,6 +101,12 @@ public struct Voucher: Sendable, Hashable {
 
   public init(type: VoucherType, no: String, date: BusinessDate, time: BusinessTime = .midnight, source: SourceLocation) {
     storage = Storage(type: type, no: no, date: date, time: time, source: source)
+  }
+
+  /// A voucher with its party and item rows given at once (a reader's: each set afterwards is a call
+  /// that checks the voucher's box is not shared).
+  public init(type: VoucherType, no: String, date: BusinessDate, time: BusinessTime, source: SourceLocation, party: String, items: [ItemRow]) {
+    storage = Storage(type: type, no: no, date: date, time: time, source: source, party: party, items: items)
   }
 
   /// The box, copied first when another voucher shares it.
@@ -354,6 +362,16 @@ public struct ItemRow: Sendable, Hashable {
   public init(line: Int, item: InternedName) {
     self.line = line
     itemName = item
+  }
+
+  /// A row of an item and a warehouse named as interned, with its quantity and rate (nil: blank) packed
+  /// where they fit, as their setters would keep them (a reader's: each setter checks the row's box).
+  public init(line: Int, item: InternedName, warehouse: InternedName, qty: Quantity?, rate: Rate?) {
+    self.line = line
+    itemName = item
+    warehouseName = warehouse
+    if let q = qty, let r = Int64(exactly: q.raw), r != ItemRow.unpacked { packedQty = r } else if qty != nil { self.qty = qty }
+    if let v = rate, let r = Int64(exactly: v.raw), r != ItemRow.unpacked { packedRate = r } else if rate != nil { self.rate = rate }
   }
 
   public var batchNo: String {

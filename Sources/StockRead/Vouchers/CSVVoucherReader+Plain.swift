@@ -62,10 +62,13 @@ extension CSVVoucherReader.Rows {
     guard bounds.count == 2 * columns else { return false }
     for k in stride(from: 0, to: bounds.count, by: 2) where bounds[k + 1] - bounds[k] > CSVVoucherReader.maxFieldLength { return false }
     /// The bytes of column `c` (empty when the file has no such column).
+    /// (A pointer and a count, not a slice of `buf` rebased: the range and the slice checked their bounds
+    /// again at each of the twenty-odd calls a record makes; the parser made them, start before end.)
     func bytes(_ c: VoucherColumn) -> UnsafeBufferPointer<UInt8> {
       let f = places[c]
       guard f >= 0 else { return UnsafeBufferPointer(start: nil, count: 0) }
-      return UnsafeBufferPointer(rebasing: buf[bounds[2 * f]..<bounds[2 * f + 1]])
+      let (start, end) = (bounds[2 &* f], bounds[2 &* f &+ 1])
+      return UnsafeBufferPointer(start: buf.baseAddress.unsafelyUnwrapped + start, count: end &- start)
     }
     func text(_ c: VoucherColumn) -> String {
       let b = bytes(c)
@@ -100,27 +103,27 @@ extension CSVVoucherReader.Rows {
     guard rowType.isEmpty || rowType.elementsEqual("item".utf8) else { return false }
     guard !bytes(.itemCode).isEmpty, let isFinished = flag(bytes(.isFinishedItem)), let isScrap = flag(bytes(.isScrapItem)) else { return false }
     guard let qty = number(bytes(.qty)), let rate = number(bytes(.rate)) else { return false }
-    var v = Voucher(type: type, no: no, date: date, time: time, source: SourceLocation(file: file, line: line))
-    // Only what differs from a new voucher's and row's defaults is set (each set of a voucher's field is a
-    // call that checks its box is not shared; most of these columns are blank).
-    if let purpose { v.purpose = purpose }
-    if case let b = bytes(.party), !b.isEmpty { v.party = party(b) }
-    if isReturn { v.isReturn = true }
-    if !bytes(.returnAgainst).isEmpty { v.returnAgainst = text(.returnAgainst) }
-    if updateStock { v.updateStock = true }
-    if !bytes(.againstVoucher).isEmpty { v.againstVoucher = text(.againstVoucher) }
     // The names interned from the file's bytes: an item or warehouse met before is not made again (and
     // found by its bytes in this half's own cache).
-    var item = ItemRow(line: line, item: names.name(utf8: bytes(.itemCode)))
-    item.warehouseName = names.name(utf8: bytes(.warehouse))
+    let itemName = names.name(utf8: bytes(.itemCode))
+    var item = ItemRow(line: line, item: itemName, warehouse: names.name(utf8: bytes(.warehouse)), qty: qty, rate: rate)
     if !bytes(.sourceWarehouse).isEmpty { item.sourceWarehouseName = names.name(utf8: bytes(.sourceWarehouse)) }
     if !bytes(.targetWarehouse).isEmpty { item.targetWarehouseName = names.name(utf8: bytes(.targetWarehouse)) }
     item.isFinishedItem = isFinished
     item.isScrapItem = isScrap
-    if let qty { item.qty = qty }
-    if let rate { item.rate = rate }
     if !bytes(.batchNo).isEmpty { item.batchNo = text(.batchNo) }
-    v.items = [item]
+    // The party and the row given with the voucher; only what else differs from a new voucher's defaults
+    // is set (each set of a voucher's field is a call that checks its box is not shared; most of these
+    // columns are blank).
+    let partyBytes = bytes(.party)
+    var v = Voucher(
+      type: type, no: no, date: date, time: time, source: SourceLocation(file: file, line: line),
+      party: partyBytes.isEmpty ? "" : party(partyBytes), items: [item])
+    if let purpose { v.purpose = purpose }
+    if isReturn { v.isReturn = true }
+    if !bytes(.returnAgainst).isEmpty { v.returnAgainst = text(.returnAgainst) }
+    if updateStock { v.updateStock = true }
+    if !bytes(.againstVoucher).isEmpty { v.againstVoucher = text(.againstVoucher) }
     count += 1
     builders.append(VoucherBuilder(line: line, voucher: v))
     if checksRepeatsAfter { builderHashes.append(NameHash.hash(no)) }
