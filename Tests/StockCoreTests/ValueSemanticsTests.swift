@@ -201,6 +201,23 @@ import Testing
     direct.qty = Fixed(-4)
     direct.rate = .zero
     #expect(row == direct && row.qty == Fixed(-4) && row.rate == .zero)
+    // A row made whole (a reader's) is the row made field by field: quantities and rates packed, too wide
+    // to pack (the edge of the packed range is the blank marker), or blank.
+    for (q, r) in [(Fixed(-4), Fixed.zero), (big, edge), (nil, Fixed(raw: 12_500_000_000)), (Fixed(7), nil), (nil, nil)] as [(Fixed?, Fixed?)] {
+      var bySetters = ItemRow(line: 3, itemCode: "RM")
+      bySetters.warehouse = "Stores"
+      bySetters.qty = q
+      bySetters.rate = r
+      let whole = ItemRow(line: 3, item: InternedName("RM"), warehouse: InternedName("Stores"), qty: q, rate: r)
+      #expect(whole == bySetters && whole.hashValue == bySetters.hashValue && whole.qty == q && whole.rate == r)
+    }
+    // And a voucher made with its party and rows is the voucher given them afterwards.
+    let source = SourceLocation(file: "in.csv", line: 3)
+    var given = Voucher(type: .purchaseReceipt, no: "PR-1", date: BusinessDate(year: 2026, month: 5, day: 1)!, time: .midnight, source: source)
+    given.party = "Supplier"
+    given.items = [direct]
+    let made = Voucher(type: .purchaseReceipt, no: "PR-1", date: BusinessDate(year: 2026, month: 5, day: 1)!, time: .midnight, source: source, party: "Supplier", items: [direct])
+    #expect(made == given && made.hashValue == given.hashValue && made.party == "Supplier" && made.items == [direct])
   }
 
   /// Dates and times are held in 32 bits: a stored day number or time out of range is a format error, not

@@ -12,7 +12,7 @@ extension StockKey {
   /// The distinct items and the distinct warehouses (found by their boxes' addresses, in the order the keys
   /// name them first) are ranked by their bytes, and what is sorted are the keys' two ranks in one word
   /// with a position: plain words, compared and moved without reference counting or calls. A report's
-  /// keys name each item several times (a thousand items in six thousand keys at 100k movements, eight
+  /// keys name each item several times (a thousand items in six thousand keys at 100k movements, six
   /// warehouses): ranking the names first sorts a thousand names, not six thousand keys by their names,
   /// which cost 4,700 instructions a key in each of the aggregate reports' three sorts. Keys already in
   /// order (the next run's, decoded in report order) meet their names in order: both sorts are a pass.
