@@ -24,7 +24,7 @@ extension StockKey {
   /// kept as a pair (as for millions of names; a test compares the two).
   static func sortedOrder(_ keys: [StockKey], packing: Bool) -> [Int] {
     guard keys.count > 1 else { return Array(keys.indices) }
-    var items = DistinctNames(expected: keys.count), warehouses = DistinctNames(expected: keys.count)
+    var items = DistinctNames(), warehouses = DistinctNames()
     var places: [(item: Int32, warehouse: Int32)] = []
     places.reserveCapacity(keys.count)
     for k in keys { places.append((items.index(of: k.itemName), warehouses.index(of: k.warehouseName))) }
@@ -59,31 +59,45 @@ extension StockKey {
 /// the order they are first met, then ranked by their bytes.
 struct DistinctNames {
   private(set) var names: [InternedName] = []
-  /// Open addressing by the boxes' addresses: a number into `names`, or -1 for a free slot.
-  private var slots: [Int32]
-  private let mask: Int
+  /// Open addressing by the boxes' addresses: a number into `names`, or -1 for a free slot. At most half
+  /// full: it doubles as names come (its size follows the distinct names, a few warehouses among
+  /// millions of keys, not the keys).
+  private var slots = [Int32](repeating: -1, count: 16)
+  private var mask = 15
 
-  /// A table for up to `expected` distinct names.
-  init(expected: Int) {
-    var capacity = 16
-    while capacity < 2 * expected { capacity <<= 1 }
-    slots = [Int32](repeating: -1, count: capacity)
-    mask = capacity - 1
-  }
+  init() {}
 
   /// The number of `name`: the one it was given when first met, else the next.
-  /// - Complexity: O(1) expected.
+  /// - Complexity: O(1) amortized.
   mutating func index(of name: InternedName) -> Int32 {
-    var i = HashMix.mix(Int(bitPattern: name.identity), seed: 0) & mask
+    var i = DistinctNames.slot(of: name, mask: mask)
     while true {
       let n = slots[i]
-      if n < 0 {
-        slots[i] = Int32(names.count)
-        names.append(name)
-        return slots[i]
-      }
+      if n < 0 { break }
       if names[Int(n)].identity == name.identity { return n }
-      i = (i + 1) & mask
+      i = (i &+ 1) & mask
+    }
+    let n = Int32(names.count)
+    names.append(name)
+    if 2 * names.count > slots.count {
+      grow()
+    } else {
+      slots[i] = n
+    }
+    return n
+  }
+
+  /// The first slot to probe for `name`.
+  private static func slot(of name: InternedName, mask: Int) -> Int { HashMix.mix(Int(bitPattern: name.identity), seed: 0) & mask }
+
+  /// Twice the slots, every name placed again (the last one added too).
+  private mutating func grow() {
+    slots = [Int32](repeating: -1, count: 2 * slots.count)
+    mask = slots.count - 1
+    for (n, name) in names.enumerated() {
+      var i = DistinctNames.slot(of: name, mask: mask)
+      while slots[i] >= 0 { i = (i &+ 1) & mask }
+      slots[i] = Int32(n)
     }
   }
 
