@@ -130,11 +130,16 @@ public enum StockReports {
   }
 
   static func stockVsGL(_ balance: StockBalanceFold, _ trial: TrialBalanceFold, masters: Masters, into w: inout some RowSink) {
+    // Summed by warehouse first, found by its name's box (a few warehouses among tens of thousands of
+    // item-warehouses: a warehouse's name made, and it and its account hashed, per item-warehouse was
+    // most of the report), then by account.
+    var byWarehouse: [UInt: (name: InternedName, value: Fixed)] = [:]
+    for (k, r) in balance.rows { byWarehouse[k.warehouseName.identity, default: (k.warehouseName, .zero)].value += r.balanceValue }
     var stock: [String: Fixed] = [:]
     var hasStock: Set<String> = []
-    for (k, r) in balance.rows {
-      let account = masters.stockAccountOf[k.warehouse] ?? ""
-      stock[account, default: .zero] += r.balanceValue
+    for (_, w) in byWarehouse {
+      let account = masters.stockAccountOf[w.name.text] ?? ""
+      stock[account, default: .zero] += w.value
       hasStock.insert(account)
     }
     var accounts = Set(masters.stockAccountOf.values).union(stock.keys)
