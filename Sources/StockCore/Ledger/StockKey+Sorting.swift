@@ -14,7 +14,7 @@ extension StockKey {
   /// with a position: plain words, compared and moved without reference counting or calls. A report's
   /// keys name each item several times (a thousand items in six thousand keys at 100k movements, six
   /// warehouses): ranking the names first sorts a thousand names, not six thousand keys by their names,
-  /// which cost 4,700 instructions a key in each of the aggregate reports' three sorts. Keys already in
+  /// which cost 4,700 instructions a key in each of the aggregate reports' sorts. Keys already in
   /// order (the next run's, decoded in report order) meet their names in order: both sorts are a pass.
   /// - Complexity: O(k log k) word comparisons for k keys, plus O(d log d) name comparisons for d distinct
   ///   names (O(k) and O(d) for keys in order).

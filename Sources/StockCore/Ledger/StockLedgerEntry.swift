@@ -343,7 +343,7 @@ public struct GLEntry: Sendable, Hashable {
     remarks: String = ""
   ) {
     // Every stored property set once, by the memberwise init below (assigned one by one after their
-    // defaults, the line was built twice: 0.3 % more instructions in a 20k run).
+    // defaults, the box of notes was set to nil and then again: 0.3 % more instructions in a 20k run).
     let packed = (Int64(exactly: debit.raw), Int64(exactly: credit.raw))
     let wide = packed.0 == nil || packed.1 == nil
     self.init(

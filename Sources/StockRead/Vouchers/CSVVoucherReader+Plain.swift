@@ -105,8 +105,7 @@ extension CSVVoucherReader.Rows {
     guard let qty = number(bytes(.qty)), let rate = number(bytes(.rate)) else { return false }
     // The names interned from the file's bytes: an item or warehouse met before is not made again (and
     // found by its bytes in this half's own cache).
-    let itemName = names.name(utf8: bytes(.itemCode))
-    var item = ItemRow(line: line, item: itemName, warehouse: names.name(utf8: bytes(.warehouse)), qty: qty, rate: rate)
+    var item = ItemRow(line: line, item: names.name(utf8: bytes(.itemCode)), warehouse: names.name(utf8: bytes(.warehouse)), qty: qty, rate: rate)
     if !bytes(.sourceWarehouse).isEmpty { item.sourceWarehouseName = names.name(utf8: bytes(.sourceWarehouse)) }
     if !bytes(.targetWarehouse).isEmpty { item.targetWarehouseName = names.name(utf8: bytes(.targetWarehouse)) }
     item.isFinishedItem = isFinished
