@@ -249,6 +249,11 @@ public struct ByteWriter: Sendable {
   /// - Complexity: O(1).
   @inline(__always) static func quoted(_ word: UInt64) -> Bool {
     let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+    // All four are below `-` (0x2D), and most fields' bytes are not (letters, digits, `-`, `.`, `/`): a word
+    // with no byte below it has none of them, found in three instructions instead of sixteen. (The lowest
+    // byte below 0x2D borrows no carry from the bytes before it, so subtracting 0x2D sets its high bit,
+    // which it did not have: no such byte is missed.)
+    guard (word &- ones &* 0x2D) & ~word & highs != 0 else { return false }
     @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
     return hasZeroByte(word ^ (ones &* 44)) || hasZeroByte(word ^ (ones &* 34)) || hasZeroByte(word ^ (ones &* 10))
       || hasZeroByte(word ^ (ones &* 13))
