@@ -106,11 +106,7 @@ struct DistinctNames {
   /// would be the same name).
   /// - Complexity: O(d log d) comparisons for d names; O(d) when they were met in order.
   func ranks() -> [UInt32] {
-    let prefixes = names.map(NamePrefix.init)
-    var order = Array(names.indices)
-    order.sort { a, b in
-      prefixes[a] != prefixes[b] ? prefixes[a] < prefixes[b] : names[a].compareInByteOrder(names[b]) < 0
-    }
+    let order = NamePrefix.byteOrder(names.map(NamePrefix.init)) { names[$0].compareInByteOrder(names[$1]) }
     var ranks = [UInt32](repeating: 0, count: names.count)
     for (rank, n) in order.enumerated() { ranks[n] = UInt32(rank) }
     return ranks
@@ -138,6 +134,32 @@ struct NamePrefix: Comparable {
   }
 
   var isLong: Bool { count > 16 }
+
+  /// The positions of names, given their `prefixes`, in the order of their bytes, equal names in the order
+  /// given: the prefixes (plain words) sorted, then each run of long names sharing a prefix by `compare`
+  /// (the bytes of the names at two positions: negative, zero or positive). What the reports' names and
+  /// the serial numbers are sorted by (``String/byteOrder(_:)``, ``StockKey/sortedOrder(_:)``).
+  /// - Complexity: O(n log n) word comparisons, plus `compare` within runs of long names sharing 16 bytes.
+  static func byteOrder(_ prefixes: [NamePrefix], compare: (Int, Int) -> Int) -> [Int] {
+    var entries: [(prefix: NamePrefix, at: Int)] = []
+    entries.reserveCapacity(prefixes.count)
+    for (n, p) in prefixes.enumerated() { entries.append((p, n)) }
+    entries.sort { $0.prefix != $1.prefix ? $0.prefix < $1.prefix : $0.at < $1.at }
+    // Runs the words cannot order: long names that share their first 16 bytes.
+    var start = 0
+    while start < entries.count {
+      var end = start + 1
+      while end < entries.count && entries[end].prefix == entries[start].prefix { end += 1 }
+      if end - start > 1 && entries[start].prefix.isLong {
+        entries[start..<end].sort { a, b in
+          let c = compare(a.at, b.at)
+          return c != 0 ? c < 0 : a.at < b.at
+        }
+      }
+      start = end
+    }
+    return entries.map(\.at)
+  }
 
   /// Equal words with different lengths: the longer name goes on with zero bytes, so the shorter is its
   /// prefix and comes first.

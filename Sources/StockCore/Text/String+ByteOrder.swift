@@ -40,31 +40,15 @@ extension UnsafeBufferPointer<UInt8> {
 extension String {
   /// The positions of `names` in the order of their UTF-8 bytes (``precedesInByteOrder(_:)``), the same
   /// names coming in the order given. Each name's first 16 bytes are read once into two words, and those
-  /// are sorted (as ``StockKey/sortedOrder(_:)`` sorts keys); names longer than that which share them are
-  /// then ordered by their bytes. The serials of a ten-million-voucher run, sorted by comparing them as
+  /// are sorted (``NamePrefix/byteOrder(_:compare:)``, as the reports' item and warehouse names are
+  /// ranked); names longer than that which share them are then ordered by their bytes. The serials of a ten-million-voucher run, sorted by comparing them as
   /// strings, were a second of the end of the run.
   /// - Complexity: O(n log n) word comparisons, plus O(name) for long names that share 16 bytes.
   public static func byteOrder(_ names: [String]) -> [Int] {
-    var entries: [(prefix: NamePrefix, at: Int)] = []
-    entries.reserveCapacity(names.count)
-    for (n, name) in names.enumerated() {
+    let prefixes = names.map { name in
       var name = name
-      entries.append((name.withUTF8 { NamePrefix(utf8: $0) }, n))
+      return name.withUTF8 { NamePrefix(utf8: $0) }
     }
-    entries.sort { $0.prefix != $1.prefix ? $0.prefix < $1.prefix : $0.at < $1.at }
-    // Runs the words cannot order: long names that share their first 16 bytes.
-    var start = 0
-    while start < entries.count {
-      var end = start + 1
-      while end < entries.count && entries[end].prefix == entries[start].prefix { end += 1 }
-      if end - start > 1 && entries[start].prefix.isLong {
-        entries[start..<end].sort { a, b in
-          let c = names[a.at].compareInByteOrder(names[b.at])
-          return c != 0 ? c < 0 : a.at < b.at
-        }
-      }
-      start = end
-    }
-    return entries.map(\.at)
+    return NamePrefix.byteOrder(prefixes) { names[$0].compareInByteOrder(names[$1]) }
   }
 }
