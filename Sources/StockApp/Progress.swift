@@ -1,4 +1,5 @@
 import Foundation
+import StockCore
 
 #if canImport(Glibc)
   import Glibc
@@ -36,7 +37,7 @@ final class Progress {
 /// Wall time per phase of a run, printed to standard error when `STOCKLEDGER_TIMINGS` is set (for the
 /// benchmark; never part of any output file).
 final class PhaseTimer {
-  private let enabled = ProcessInfo.processInfo.environment["STOCKLEDGER_TIMINGS"] != nil
+  private let enabled = ProcessEnvironment.value("STOCKLEDGER_TIMINGS") != nil
   private var last = Date()
   private let started = Date()
   private var phases: [(String, Double, Int)] = []

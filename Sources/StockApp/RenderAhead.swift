@@ -83,7 +83,7 @@ final class RenderAhead: @unchecked Sendable {
   /// and the commit has taken the run's vouchers (it writes them meanwhile), then every window the replay
   /// closed (the ring then grows without bound: ``Replay/windows``), as a renderer far behind the replay
   /// would at the end of a run.
-  static let testRendersLate = ProcessInfo.processInfo.environment["STOCKLEDGER_TEST_RENDER_LATE"] == "1"
+  static let testRendersLate = ProcessEnvironment.value("STOCKLEDGER_TEST_RENDER_LATE") == "1"
 
   /// Whether the renderer has nothing to read yet (under `condition`): nothing handed over that it has not
   /// read, and the replay still posting (for ``testRendersLate``: the replay still posting, or the run's

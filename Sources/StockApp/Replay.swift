@@ -346,10 +346,10 @@ struct Replay {
 
   /// For tests (`STOCKLEDGER_TEST_NO_RESERVE=1`): the arrays start without room and move as they grow, so
   /// a ``RenderAhead`` is drained before nearly every hand-over.
-  static let reservesNothing = ProcessInfo.processInfo.environment["STOCKLEDGER_TEST_NO_RESERVE"] == "1"
+  static let reservesNothing = ProcessEnvironment.value("STOCKLEDGER_TEST_NO_RESERVE") == "1"
   /// Entries in a window for tests (`STOCKLEDGER_TEST_WINDOW`; GL lines twice as many), so that a small run
   /// goes round the ring of windows.
-  static let testWindow = ProcessInfo.processInfo.environment["STOCKLEDGER_TEST_WINDOW"].flatMap { Int($0) }
+  static let testWindow = ProcessEnvironment.integer("STOCKLEDGER_TEST_WINDOW")
 
   /// The item-warehouses a voucher moves.
   static func stockKeys(_ v: Voucher) -> Set<StockKey> { Set(stockKeys(v, original: { _ in [] })) }

@@ -133,7 +133,7 @@ public enum RunCommand {
   /// while the other is written: ``ByteLog``); `STOCKLEDGER_TEST_SPILL_BYTES` for tests (``testSpill``): a
   /// few bytes make a small run spill at every document.
   static let spillBytes = testSpill ?? 8 << 20
-  static let testSpill = ProcessInfo.processInfo.environment["STOCKLEDGER_TEST_SPILL_BYTES"].flatMap { Int($0) }
+  static let testSpill = ProcessEnvironment.integer("STOCKLEDGER_TEST_SPILL_BYTES")
 
   /// Bytes of documents a run with `inboxBytes` of files keeps in memory before they spill: a run of up to
   /// 128 MB of files (a million vouchers are 83 MB) keeps up to 64 MB (its documents are 50–60 MB, and its
@@ -168,7 +168,7 @@ public enum RunCommand {
   /// reports. Past 128 MB (a million vouchers are 83 MB); past `STOCKLEDGER_TEST_LARGE_BYTES` for tests,
   /// so that a small run takes a large one's paths.
   static func isLarge(inboxBytes: Int) -> Bool { inboxBytes > (testLarge ?? 128 << 20) }
-  static let testLarge = ProcessInfo.processInfo.environment["STOCKLEDGER_TEST_LARGE_BYTES"].flatMap { Int($0) }
+  static let testLarge = ProcessEnvironment.integer("STOCKLEDGER_TEST_LARGE_BYTES")
 
   /// Valid vouchers a run keeps as values (``VoucherShelf``): a run of up to this many is not slowed by
   /// decoding them, and one that will have more (its first file's count scaled to the bytes of all its
@@ -176,7 +176,7 @@ public enum RunCommand {
   /// (`STOCKLEDGER_TEST_HELD_VOUCHERS` for tests: exactly that many held, the rest encoded, whatever the
   /// run's size; 0 encodes every voucher).
   static let heldVouchers = testHeldVouchers ?? 1_200_000
-  static let testHeldVouchers = ProcessInfo.processInfo.environment["STOCKLEDGER_TEST_HELD_VOUCHERS"].flatMap { Int($0) }
+  static let testHeldVouchers = ProcessEnvironment.integer("STOCKLEDGER_TEST_HELD_VOUCHERS")
 
   /// Reads, validates, posts and commits the picked files on `ledger`: the whole ledger, or (with
   /// `snapshot`) its registry, the run then continuing from the head snapshot.

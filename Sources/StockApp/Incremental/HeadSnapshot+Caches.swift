@@ -139,7 +139,7 @@ extension HeadSnapshot {
   /// (``VoucherIndex/Builder/init(capacity:spillingNamesTo:)``) rather than in memory: a few megabytes of
   /// the ledger folder's page cache copied twice, against as many of a large run's peak
   /// (`STOCKLEDGER_TEST_INDEX_NAMES` for tests).
-  static let indexNamesInMemory = ProcessInfo.processInfo.environment["STOCKLEDGER_TEST_INDEX_NAMES"].flatMap { Int($0) } ?? 2_000_000
+  static let indexNamesInMemory = ProcessEnvironment.integer("STOCKLEDGER_TEST_INDEX_NAMES") ?? 2_000_000
 
   /// The history the next backdated run needs, before the run commits: after a replay every active voucher
   /// (in ledger order), after a run from the snapshot the run's vouchers; their keys encoded, their places

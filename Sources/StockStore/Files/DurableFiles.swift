@@ -225,11 +225,11 @@ public enum DurableFiles {
 /// writes, `append:FILE` for the head reports appended to, `snapshot` after the head snapshot.
 public enum CrashPoint {
   static let target: (label: String, count: Int)? = {
-    guard let spec = ProcessInfo.processInfo.environment["STOCKLEDGER_CRASH_AT"], !spec.isEmpty else { return nil }
+    guard let spec = ProcessEnvironment.value("STOCKLEDGER_CRASH_AT"), !spec.isEmpty else { return nil }
     if let hash = spec.lastIndex(of: "#"), let n = Int(spec[spec.index(after: hash)...]) { return (String(spec[..<hash]), n) }
     return (spec, 1)
   }()
-  static let tracePath: String? = ProcessInfo.processInfo.environment["STOCKLEDGER_CRASH_TRACE"]
+  static let tracePath: String? = ProcessEnvironment.value("STOCKLEDGER_CRASH_TRACE")
   nonisolated(unsafe) static var counts: [String: Int] = [:]
   static let lock = NSLock()
 
