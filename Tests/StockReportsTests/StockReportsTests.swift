@@ -55,6 +55,28 @@ let chart: [Account] = [
     #expect(StockReports.stockVsGL(source, ReportFilter()).rows == [["Stores", "50.00", "70.00", "-20.00"]])
   }
 
+  /// Stock-vs-GL adds each item-warehouse's last stock value to its warehouse's account: past sixteen
+  /// warehouses (where it finds them through a table rather than its short list), with the rows of one item
+  /// in turn over all of them, and a warehouse's value replaced by a later entry.
+  @Test func stockVersusGLSumsEachAccountsWarehousesPastSixteen() throws {
+    let warehouses = (1...20).map { Warehouse(name: "W\($0)", account: $0 % 2 == 1 ? "Stores" : "Finished Goods") }
+    let masters = try Masters(
+      company: Company(name: "T"), accounts: chart + [.init(name: "Finished Goods", rootType: .asset, accountType: "Stock")],
+      warehouses: warehouses, items: [.init(code: "A"), .init(code: "B")])
+    func entry(_ item: String, _ w: Int, value: Int) -> StockLedgerEntry {
+      StockLedgerEntry(
+        date: BusinessDate(year: 2026, month: 12, day: 1) ?? BusinessDate(dayNumber: 0), time: .midnight, voucherType: .stockEntry,
+        voucherNo: "\(item)\(w)", index: 0, itemCode: item, warehouse: "W\(w)", actualQty: Fixed(1), qtyAfterTransaction: Fixed(1),
+        incomingRate: .zero, valuationRate: .zero, stockValue: Fixed(value), stockValueDifference: Fixed(value))
+    }
+    // A at warehouse w is worth w, B 100 + w; then A at W5 is worth 7.
+    let entries = (1...20).map { entry("A", $0, value: $0) } + (1...20).map { entry("B", $0, value: 100 + $0) } + [entry("A", 5, value: 7)]
+    // Stores (odd warehouses): A 1 + 3 + … + 19 = 100, less 5, plus 7; B 10 × 100 + 100. Finished Goods
+    // (even): A 2 + … + 20 = 110; B 1,000 + 110.
+    let t = StockReports.stockVsGL(ReportSource(masters: masters, entries: entries, gl: []), ReportFilter())
+    #expect(t.rows == [["Stores", "1202.00", "0.00", "1202.00"], ["Finished Goods", "1220.00", "0.00", "1220.00"]])
+  }
+
   /// The folds go into the snapshot in two parts, decoded on two cores: decoded, they encode to the same
   /// bytes and give the same reports; a part cut short is a format error, not a smaller fold.
   @Test func foldsSurviveTheirTwoPartBinaryLayout() throws {
