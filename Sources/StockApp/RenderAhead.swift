@@ -134,7 +134,7 @@ final class RenderAhead: @unchecked Sendable {
   private lazy var tracksItems = masters.items.contains(where: Self.tracks)
   /// Whether each item is batch- or serial-tracked, looked up by bytes without retaining the item (a
   /// retain and a release per row, of objects the posting core retains too).
-  private lazy var isTracked = NameTable(masters.itemByCode.mapValues(Self.tracks))
+  private lazy var isTracked = NameTable(ordered: masters.items.map(\.code), values: masters.items.map(Self.tracks))
   private static func tracks(_ item: Item) -> Bool { item.hasBatchNo || item.hasSerialNo }
 
   /// Writes the next few vouchers to the run's `vouchers.csv`, begun with the first (renderer's thread; a

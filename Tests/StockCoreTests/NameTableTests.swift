@@ -17,6 +17,29 @@ import TestSupport
     #expect(NameTable([String: Int]()).value("x") == nil)
   }
 
+  /// Names given in order (a master file's) answer as the same names given as a dictionary, by string, by
+  /// bytes and by interned name; a name given twice answers its last value, as the dictionary holds it;
+  /// names that are not ASCII are left out for the dictionary to answer.
+  @Test func namesGivenInOrderAnswerAsTheDictionaryDoes() {
+    var names = (0..<3000).reversed().map { "ORD\($0)" }  // not in name order
+    var values = Array(0..<3000)
+    names += ["ORD7", "caf\u{E9}", ""]
+    values += [-7, -1, -2]
+    let ordered = NameTable(ordered: names, values: values)
+    var dictionary: [String: Int] = [:]
+    for (n, v) in zip(names, values) { dictionary[n] = v }
+    let sorted = NameTable(dictionary)
+    #expect(ordered.value("ORD7") == -7 && ordered.value(InternedName("ORD7")) == -7)
+    for (name, value) in dictionary where name.utf8.allSatisfy({ $0 < 0x80 }) {
+      #expect(ordered.value(name) == value && ordered.value(name) == sorted.value(name), "\(name)")
+      #expect(ordered.value(InternedName(name)) == value, "\(name) by its box")
+      var bytes = name
+      #expect(bytes.withUTF8 { ordered.value(utf8: $0) } == value, "\(name) by its bytes")
+    }
+    #expect(ordered.value("caf\u{E9}") == nil && ordered.value("ORD3000") == nil)
+    #expect(NameTable<Int>(ordered: [], values: []).value("x") == nil)
+  }
+
   /// Interned names are found by their boxes: every name of tables of every size (their slots for boxes
   /// filling, probing past each other), names not there, the empty name and names the table leaves to the
   /// dictionary answer as lookups by bytes do, and so do names interned before the table was made.

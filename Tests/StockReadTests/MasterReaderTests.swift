@@ -49,6 +49,18 @@ import TestSupport
     #expect(found.first?.hasSuffix("root_type of Spare Stores must be one of Asset, Liability, Equity, Income, Expense") == true, "\(found)")
   }
 
+  /// A flag is 0 or 1, or true / false, yes / no in any case, and blank for its default (nil); anything
+  /// else is not a flag. A list of barcodes leaves out blanks and the spaces around each.
+  @Test func flagsAndBarcodesAreReadAsWritten() {
+    let flags: [(String, Bool??)] = [
+      ("", .some(nil)), ("1", true), ("0", false), ("TRUE", true), ("Yes", true), ("no", false), ("False", false),
+      ("2", .none), ("10", .none), (" 1", .none),
+    ]
+    for (text, expected) in flags { #expect(MasterReader.parseBool(text) == expected, "\(text)") }
+    #expect(MasterReader.barcodes("") == [] && MasterReader.barcodes(" ; ;") == [])
+    #expect(MasterReader.barcodes("111; 222 ;;333") == ["111", "222", "333"])
+  }
+
   /// Every column is read from the column of its name, whatever their order: all of `items.csv`'s in
   /// reverse, and those of the optional files shuffled; a bad flag, number or day count names its column.
   @Test func everyColumnIsReadByItsName() throws {

@@ -127,7 +127,7 @@ public enum MasterReader {
             useBatchwiseValuation: flag(t, r, c.useBatchwiseValuation, default: true),
             shelfLifeDays: int(t, r, c.shelfLifeDays), warrantyDays: int(t, r, c.warrantyDays),
             allowNegativeStock: flag(t, r, c.allowNegativeStock, default: false), valuationRate: number(t, r, c.valuationRate),
-            barcodes: t.value(r, c.barcodes).split(separator: ";").map { $0.trimmingSpaces }.filter { !$0.isEmpty },
+            barcodes: MasterReader.barcodes(t.value(r, c.barcodes)),
             expenseAccount: t.value(r, c.expenseAccount), incomeAccount: t.value(r, c.incomeAccount),
             purchaseUOM: t.value(r, c.purchaseUOM))
         items.append(item)
@@ -203,7 +203,17 @@ public enum MasterReader {
   }
 
   /// "" → .some(nil) (default), 0/1/true/false/yes/no → value, anything else → nil.
+  /// An item's barcodes: the `;`-separated list, each trimmed, blanks left out (none for a blank field,
+  /// as most are, without splitting it).
+  static func barcodes(_ field: String) -> [String] {
+    field.isEmpty ? [] : field.split(separator: ";").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+  }
+
   static func parseBool(_ v: String) -> Bool?? {
+    // The usual spellings first, without a lowercased copy (five flags an item, most of them blank).
+    if v.isEmpty { return .some(nil) }
+    if v == "1" { return true }
+    if v == "0" { return false }
     switch v.lowercased() {
     case "": return .some(nil)
     case "1", "true", "yes": return true
