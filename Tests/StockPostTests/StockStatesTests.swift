@@ -83,6 +83,44 @@ import TestSupport
     }
   }
 
+  /// Each item-warehouse's state is written as one record: the same bytes as written field by field (the
+  /// layout of ``BinaryWriter``), for queues of no bins, a few, and more than a record takes (written bin
+  /// by bin after it), with numbers too wide for 64 bits; and the bytes decode to the same states.
+  @Test func statesAreWrittenAsFieldByField() throws {
+    var state = PostingState()
+    for (i, bins) in [0, 1, 3, 64, 65, 200].enumerated() {
+      var s = ItemWarehouseState()
+      s.qty = Fixed(bins)
+      s.stockValue = Fixed(raw: Int128(Int64.max) * 3 + Int128(i))  // past 64 bits: the 16-byte form
+      s.valuationRate = Fixed(parsing: "12.345678901") ?? .zero
+      s.hasEntries = i % 2 == 0
+      s.queue = StockQueue((0..<bins).map { StockBin(qty: Fixed($0 + 1), rate: Fixed(raw: Int128($0) * 1_000_000_007)) })
+      state.stock[StockKey(item: "ITEM\(i)", warehouse: i == 5 ? "W\u{E9}" : "WH")] = s
+    }
+    var records = BinaryWriter()
+    state.encode(into: &records)
+    var fields = BinaryWriter()
+    fields.count(state.stock.count)
+    for (k, s) in state.stock {
+      fields.key(k)
+      fields.compactFixed(s.qty)
+      fields.compactFixed(s.stockValue)
+      fields.compactFixed(s.valuationRate)
+      fields.bool(s.hasEntries)
+      fields.count(s.queue.count)
+      for b in s.queue.bins {
+        fields.compactFixed(b.qty)
+        fields.compactFixed(b.rate)
+      }
+    }
+    var empty = BinaryWriter()
+    PostingState().encode(into: &empty)
+    #expect(Array(records.bytes.prefix(fields.bytes.count)) == fields.bytes)
+    #expect(Array(records.bytes.dropFirst(fields.bytes.count)) == Array(empty.bytes.dropFirst()))
+    var r = BinaryReader(records.bytes)
+    #expect(try PostingState(decoding: &r).stock == state.stock)
+  }
+
   @Test func appendAndRemoveLastUndoEachOtherAndEqualityIgnoresOrder() {
     var a = StockStates(), b = StockStates()
     for i in 0..<100 { a[StockKey(item: "I\(i)", warehouse: "W")] = state(i) }

@@ -24,6 +24,16 @@ import TestSupport
 }
 
 extension RowSpliceTests {
+  /// A line of one field has no key to splice by: the report is rendered whole (before, the search for
+  /// its second field ran on into the next line). A last line without its line feed is still a line.
+  @Test func aLineWithoutAKeyIsRenderedWholeAndALastLineNeedsNoLineFeed() throws {
+    let changed: Set<StockKey> = [.init(item: "B", warehouse: "W1")]
+    #expect(RowSplice.splice(Array("item_code,warehouse,qty\nA\nB,W1,3\n".utf8), changed: changed, rows: Array("B,W1,4\n".utf8)) == nil)
+    let out = try #require(RowSplice.splice(Array("item_code,warehouse,qty\nA,W1,1\nB,W1,3".utf8), changed: changed, rows: Array("B,W1,4\n".utf8)))
+    #expect(String(decoding: out, as: UTF8.self) == "item_code,warehouse,qty\nA,W1,1\nB,W1,4\n")
+  }
+
+
   /// Rows of `keys` in report order, each with its value.
   static func render(_ rows: [StockKey: Int]) -> String {
     StockKey.sorted(rows.keys).map { "\($0.item),\($0.warehouse),\(rows[$0]!)\n" }.joined()
