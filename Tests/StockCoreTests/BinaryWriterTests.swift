@@ -65,6 +65,39 @@ import Testing
     #expect(r.offset == w.bytes.count)
   }
 
+  /// A number is read the same with ten bytes ahead of it (read without a check per byte) and without
+  /// (the data's last bytes, checked): every width, at every distance from the end; a number that does not
+  /// end in ten bytes, or where the data does, is the same error at the same byte either way.
+  @Test func numbersReadTheSameNearTheEndOfTheData() throws {
+    var values: [UInt64] = [0, 1, 127, 128, UInt64.max]
+    for shift in stride(from: 7, through: 63, by: 7) { values += [1 << shift, (1 << shift) - 1] }
+    for v in values {
+      var w = BinaryWriter()
+      w.count(Int(truncatingIfNeeded: v & UInt64(Int.max)))
+      let number = w.bytes
+      for padding in 0..<12 {
+        var r = BinaryReader(number + [UInt8](repeating: 0xAA, count: padding))
+        #expect(try r.count(limit: Int.max) == Int(truncatingIfNeeded: v & UInt64(Int.max)), "\(v) with \(padding) bytes after")
+        #expect(r.offset == number.count)
+      }
+    }
+    func error(_ bytes: [UInt8]) -> String? {
+      var r = BinaryReader(bytes)
+      do {
+        _ = try r.int()
+        return nil
+      } catch { return error.description }
+    }
+    // Ten bytes that each say another follows: an eleventh is one too many, whatever it is; none is the end.
+    let ten = [UInt8](repeating: 0x80, count: 10)
+    for padding in 1..<12 {
+      #expect(error(ten + [UInt8](repeating: 0x01, count: padding)) == "byte 10: number too long", "with \(padding) bytes after")
+      #expect(error(ten + [UInt8](repeating: 0x80, count: padding)) == "byte 10: number too long", "with \(padding) bytes after")
+    }
+    #expect(error(ten) == "byte 10: unexpected end of data")
+    #expect(error([0x80, 0x80]) == "byte 2: unexpected end of data")
+  }
+
   /// A record appends exactly the bytes its fields write, after what the writer holds (nothing more of the
   /// room it was given), whether the room is on the stack or, for a long name, not.
   @Test func recordsAppendWhatTheirFieldsWrite() {
