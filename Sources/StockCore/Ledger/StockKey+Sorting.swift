@@ -141,24 +141,39 @@ struct NamePrefix: Comparable {
   /// the serial numbers are sorted by (``String/byteOrder(_:)``, ``StockKey/sortedOrder(_:)``).
   /// - Complexity: O(n log n) word comparisons, plus `compare` within runs of long names sharing 16 bytes.
   static func byteOrder(_ prefixes: [NamePrefix], compare: (Int, Int) -> Int) -> [Int] {
-    var entries: [(prefix: NamePrefix, at: Int)] = []
+    // Each prefix and its position as three words compared in turn, the last the length (at most 17, in
+    // its top bits) and the position: no two are equal, and the sort compares plain words (a tuple of the
+    // prefix and the position, compared field by field through a closure, was 55 instructions a
+    // comparison, 73 M for the 80,000 numbers a daily run's snapshot sorts).
+    var entries: [Word3] = []
     entries.reserveCapacity(prefixes.count)
-    for (n, p) in prefixes.enumerated() { entries.append((p, n)) }
-    entries.sort { $0.prefix != $1.prefix ? $0.prefix < $1.prefix : $0.at < $1.at }
+    for (n, p) in prefixes.enumerated() { entries.append(Word3(p.high, p.low, UInt64(p.count) &<< 58 | UInt64(n))) }
+    entries.sort()
+    func at(_ e: Word3) -> Int { Int(truncatingIfNeeded: e.third & (1 &<< 58 &- 1)) }
+    func samePrefix(_ a: Word3, _ b: Word3) -> Bool { a.first == b.first && a.second == b.second && a.third >> 58 == b.third >> 58 }
     // Runs the words cannot order: long names that share their first 16 bytes.
     var start = 0
     while start < entries.count {
       var end = start + 1
-      while end < entries.count && entries[end].prefix == entries[start].prefix { end += 1 }
-      if end - start > 1 && entries[start].prefix.isLong {
+      while end < entries.count && samePrefix(entries[end], entries[start]) { end += 1 }
+      if end - start > 1 && entries[start].third >> 58 > 16 {
         entries[start..<end].sort { a, b in
-          let c = compare(a.at, b.at)
-          return c != 0 ? c < 0 : a.at < b.at
+          let c = compare(at(a), at(b))
+          return c != 0 ? c < 0 : at(a) < at(b)
         }
       }
       start = end
     }
-    return entries.map(\.at)
+    return entries.map(at)
+  }
+
+  /// Three words ordered as a tuple of them.
+  struct Word3: Comparable {
+    let first: UInt64, second: UInt64, third: UInt64
+    init(_ first: UInt64, _ second: UInt64, _ third: UInt64) { (self.first, self.second, self.third) = (first, second, third) }
+    static func < (a: Word3, b: Word3) -> Bool {
+      a.first != b.first ? a.first < b.first : a.second != b.second ? a.second < b.second : a.third < b.third
+    }
   }
 
   /// Equal words with different lengths: the longer name goes on with zero bytes, so the shorter is its
