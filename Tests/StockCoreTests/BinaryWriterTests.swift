@@ -81,6 +81,20 @@ import Testing
         #expect(r.offset == number.count)
       }
     }
+    // Decimals the same way: both forms, every width of the short one.
+    var decimals = [Fixed.zero, Fixed(raw: 1), Fixed(raw: -1), Fixed(raw: Int128(Int64.max)), Fixed(raw: Int128(Int64.min)), Fixed(raw: Int128(Int64.max) * 5)]
+    for shift in stride(from: 6, through: 62, by: 7) { decimals += [Fixed(raw: Int128(1) << shift), Fixed(raw: -(Int128(1) << shift))] }
+    for d in decimals {
+      var w = BinaryWriter()
+      w.compactFixed(d)
+      for padding in 0..<13 {
+        var r = BinaryReader(w.bytes + [UInt8](repeating: 0x80, count: padding))
+        #expect(try r.compactFixed() == d, "\(d) with \(padding) bytes after")
+        #expect(r.offset == w.bytes.count)
+      }
+    }
+    var notADecimal = BinaryReader([2] + [UInt8](repeating: 0, count: 12))
+    #expect(throws: BinaryFormatError.self) { _ = try notADecimal.compactFixed() }
     func error(_ bytes: [UInt8]) -> String? {
       var r = BinaryReader(bytes)
       do {

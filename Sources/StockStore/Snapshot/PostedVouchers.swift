@@ -108,9 +108,18 @@ public struct PostedVouchers: Sendable {
   public mutating func decodeRecent(from r: inout BinaryReader) throws(BinaryFormatError) {
     let n = try r.count()
     recent.reserveCapacity(recent.count + n)  // (grown as it filled, a fifth of the decode went to rehashing)
+    // The last type's name kept: vouchers come in runs of a type, and its name compared as a string is a
+    // few instructions where the switch over every type's name was a hundred and fifty.
+    var last: (name: String, type: VoucherType)?
     for _ in 0..<n {
       let no = try r.string(), typeName = try r.string()
-      guard let type = VoucherType(rawValue: typeName) else { throw BinaryFormatError(offset: r.offset, "unknown voucher type \(typeName)") }
+      let type: VoucherType
+      if let last, last.name == typeName {
+        type = last.type
+      } else {
+        guard let t = VoucherType(rawValue: typeName) else { throw BinaryFormatError(offset: r.offset, "unknown voucher type \(typeName)") }
+        (type, last) = (t, (typeName, t))
+      }
       let date = try r.date(), doc = try r.int()
       recent[no] = Recent(type: type, date: date, document: doc < 0 ? nil : doc)
     }
