@@ -249,15 +249,19 @@ public struct AgeingFold: Sendable {
         bucketQty[bucket] += slot.qty
         bucketValue[bucket] += slot.value
       }
-      w.text(key.itemName)  // (from the bytes the names' boxes keep)
-      w.text(key.warehouseName)
-      w.plain(qty)
-      w.plain(weighted.divided(by: qty, places: 2, rule: company.rounding))
-      for q in bucketQty { w.plain(q) }
-      for v in bucketValue { w.amount(company.money(v), places: company.currencyPrecision) }
-      w.integer(list.isEmpty ? 0 : earliest)
-      w.integer(list.isEmpty ? 0 : newest)
-      w.endRow()
+      let average = weighted.divided(by: qty, places: 2, rule: company.rounding)
+      // (One check for room a row, not one a field: the report is written again whole by every run.)
+      w.withRoom(ByteWriter.usualRow) { w in
+        w.text(key.itemName)  // (from the bytes the names' boxes keep)
+        w.text(key.warehouseName)
+        w.plain(qty)
+        w.plain(average)
+        for q in bucketQty { w.plain(q) }
+        for v in bucketValue { w.amount(company.money(v), places: company.currencyPrecision) }
+        w.integer(list.isEmpty ? 0 : earliest)
+        w.integer(list.isEmpty ? 0 : newest)
+        w.endRow()
+      }
     }
   }
 }

@@ -47,18 +47,20 @@ public struct StockBalanceFold: Sendable {
     let pairs = only.map { o in o.compactMap { k in rows[k].map { (key: k, value: $0) } } } ?? Array(rows)
     for i in StockKey.sortedOrder(pairs.map(\.key)) {
       let (key, r) = pairs[i]
-      w.text(key.itemName)  // (from the bytes the names' boxes keep)
-      w.text(key.warehouseName)
-      w.plain(r.openingQty)
-      w.amount(r.openingValue, places: p)
-      w.plain(r.inQty)
-      w.amount(r.inValue, places: p)
-      w.plain(r.outQty)
-      w.amount(r.outValue, places: p)
-      w.plain(r.balanceQty)
-      w.amount(r.balanceValue, places: p)
-      w.plain(r.rate)
-      w.endRow()
+      w.withRoom(ByteWriter.usualRow) { w in  // (one check for room a row: ``RowSink/withRoom(_:_:)``)
+        w.text(key.itemName)  // (from the bytes the names' boxes keep)
+        w.text(key.warehouseName)
+        w.plain(r.openingQty)
+        w.amount(r.openingValue, places: p)
+        w.plain(r.inQty)
+        w.amount(r.inValue, places: p)
+        w.plain(r.outQty)
+        w.amount(r.outValue, places: p)
+        w.plain(r.balanceQty)
+        w.amount(r.balanceValue, places: p)
+        w.plain(r.rate)
+        w.endRow()
+      }
     }
   }
 }

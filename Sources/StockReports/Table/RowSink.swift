@@ -14,9 +14,13 @@ public protocol RowSink {
   /// A whole number (`-3`, `0`, `42`: `String(n)`).
   mutating func integer(_ n: Int)
   mutating func endRow()
+  /// Writes the fields `body` writes, with room for about `bytes` of them made once (a writer of bytes
+  /// then checks its buffer once per row, not per field: ``ByteWriter/withRoom(_:_:)``); `bytes` is a hint.
+  mutating func withRoom(_ bytes: Int, _ body: (inout Self) -> Void)
 }
 
 extension RowSink {
+  public mutating func withRoom(_ bytes: Int, _ body: (inout Self) -> Void) { body(&self) }
   public mutating func integer(_ n: Int) { text(String(n)) }
   public mutating func text(_ name: InternedName) { text(name.text) }
 }
