@@ -56,27 +56,30 @@ public struct BinaryReader: Sendable {
     // through ``byte()`` the read was a call of 80 instructions, five of them per item-warehouse of a
     // snapshot decoded at the start of every incremental run. Anything else (the data's last bytes, a
     // number that does not end in ten bytes) takes the checked path, with its errors.
-    let start = position
-    if start &+ 10 <= bytes.count {
-      let found: (value: UInt64, end: Int)? = bytes.withUnsafeBufferPointer { b in
-        var v: UInt64 = 0
-        var shift: UInt64 = 0
-        var p = start
-        while shift < 64 {
-          let x = b[p]
-          p &+= 1
-          v |= UInt64(x & 0x7F) &<< shift
-          if x < 0x80 { return (v, p) }
-          shift &+= 7
-        }
-        return nil
-      }
-      if let found {
-        position = found.end
-        return found.value
-      }
+    if let found = BinaryReader.unchecked(bytes, leb: position) {
+      position = found.end
+      return found.value
     }
     return try checkedLEB()
+  }
+
+  /// The LEB128 number at `start` and where it ends, read without a check per byte, when the ten bytes the
+  /// longest takes are there and it ends within them; nil otherwise (read it through the checked path).
+  @inlinable @inline(__always) static func unchecked(_ bytes: [UInt8], leb start: Int) -> (value: UInt64, end: Int)? {
+    guard start &+ 10 <= bytes.count else { return nil }
+    return bytes.withUnsafeBufferPointer { b in
+      var v: UInt64 = 0
+      var shift: UInt64 = 0
+      var p = start
+      while shift < 64 {
+        let x = b[p]
+        p &+= 1
+        v |= UInt64(x & 0x7F) &<< shift
+        if x < 0x80 { return (v, p) }
+        shift &+= 7
+      }
+      return nil
+    }
   }
 
   @usableFromInline mutating func checkedLEB() throws(BinaryFormatError) -> UInt64 {
@@ -161,26 +164,9 @@ extension BinaryReader {
     // The usual form (tag 0, a number of 64 bits) with its eleven bytes at most ahead: read without a
     // check per byte, as ``leb()`` reads (through the checked path it was a call of 76 instructions, a
     // dozen per item-warehouse of the snapshot an incremental run decodes). Anything else is checked.
-    let start = position
-    if start &+ 11 <= bytes.count {
-      let found: (value: UInt64, end: Int)? = bytes.withUnsafeBufferPointer { b in
-        guard b[start] == 0 else { return nil }
-        var v: UInt64 = 0
-        var shift: UInt64 = 0
-        var p = start &+ 1
-        while shift < 64 {
-          let x = b[p]
-          p &+= 1
-          v |= UInt64(x & 0x7F) &<< shift
-          if x < 0x80 { return (v, p) }
-          shift &+= 7
-        }
-        return nil
-      }
-      if let found {
-        position = found.end
-        return Fixed(raw: Int128(Int64(bitPattern: (found.value >> 1) ^ (0 &- (found.value & 1)))))
-      }
+    if position < bytes.count && bytes[position] == 0, let found = BinaryReader.unchecked(bytes, leb: position &+ 1) {
+      position = found.end
+      return Fixed(raw: Int128(Int64(bitPattern: (found.value >> 1) ^ (0 &- (found.value & 1)))))
     }
     return try checkedCompactFixed()
   }
