@@ -10,26 +10,21 @@ extension PostingState {
   public func encode(into w: inout BinaryWriter) {
     w.count(stock.count)
     for (k, s) in stock {
-      // A key's state and its queue's bins appended at once, up to a few dozen bins (field by field, each
-      // number was a call that checked the array's room: 55 M instructions for a million-voucher ledger).
-      let bins = s.queue.bins
-      let whole = bins.count <= 64
-      w.record(maxBytes: k.encodedSizeBound &+ 3 &* 17 &+ 1 &+ 10 &+ (whole ? bins.count &* 34 : 0)) { w in
-        w.key(k)
-        w.compactFixed(s.qty)
-        w.compactFixed(s.stockValue)
-        w.compactFixed(s.valuationRate)
-        w.bool(s.hasEntries)
-        w.count(s.queue.count)
-        if whole {
-          for b in bins {
-            w.compactFixed(b.qty)
-            w.compactFixed(b.rate)
-          }
-        }
-      }
-      if !whole {
-        for b in bins { w.record(maxBytes: 34) { w in w.compactFixed(b.qty); w.compactFixed(b.rate) } }
+      // A key's state and its queue's bins appended at once (field by field, each number was a call that
+      // checked the array's room: 55 M instructions for a million-voucher ledger).
+      w.record(
+        headBytes: k.encodedSizeBound &+ 3 &* 17 &+ 1 &+ 10,
+        { w in
+          w.key(k)
+          w.compactFixed(s.qty)
+          w.compactFixed(s.stockValue)
+          w.compactFixed(s.valuationRate)
+          w.bool(s.hasEntries)
+          w.count(s.queue.count)
+        }, items: s.queue.bins, itemBytes: 2 &* 17
+      ) { w, b in
+        w.compactFixed(b.qty)
+        w.compactFixed(b.rate)
       }
     }
     w.count(serials.count)

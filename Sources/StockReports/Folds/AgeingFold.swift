@@ -270,10 +270,6 @@ extension AgeingFold {
   /// Written between vouchers (`removed` is empty then).
   func encode(into w: inout BinaryWriter) { encode(into: &w) { _ in } }
 
-  /// The most slots of a key encoded as one record, and the most bytes of a slot (two numbers and a date).
-  static let slotsInARecord = 64
-  static let slotBytes = 17 + 10 + 17
-
   /// The same, `afterKey` called after each item-warehouse's slots (to hand the bytes so far over).
   func encode(into w: inout BinaryWriter, afterKey: (inout BinaryWriter) -> Void) {
     w.optionalDate(latest)
@@ -283,27 +279,17 @@ extension AgeingFold {
     let keys = slots.keysInOrder
     for p in StockKey.sortedOrder(keys) {
       let live = slots[at: p].live
-      // A key's slots appended at once, up to a few dozen of them (``StockBalanceFold/encode(into:)``).
-      let whole = live.count <= AgeingFold.slotsInARecord
-      w.record(maxBytes: keys[p].encodedSizeBound &+ 10 &+ (whole ? live.count &* AgeingFold.slotBytes : 0)) { w in
-        w.key(keys[p])
-        w.count(live.count)
-        if whole {
-          for s in live {
-            w.compactFixed(s.qty)
-            w.int(s.date.dayNumber)  // (``BinaryWriter/date(_:)``'s bytes)
-            w.compactFixed(s.value)
-          }
-        }
-      }
-      if !whole {
-        for s in live {
-          w.record(maxBytes: AgeingFold.slotBytes) { w in
-            w.compactFixed(s.qty)
-            w.int(s.date.dayNumber)
-            w.compactFixed(s.value)
-          }
-        }
+      // A key's slots appended at once (``BinaryWriter/record(headBytes:_:items:itemBytes:_:)``).
+      w.record(
+        headBytes: keys[p].encodedSizeBound &+ 10,
+        { w in
+          w.key(keys[p])
+          w.count(live.count)
+        }, items: live, itemBytes: 17 &+ 10 &+ 17
+      ) { w, s in
+        w.compactFixed(s.qty)
+        w.int(s.date.dayNumber)  // (``BinaryWriter/date(_:)``'s bytes)
+        w.compactFixed(s.value)
       }
       afterKey(&w)
     }

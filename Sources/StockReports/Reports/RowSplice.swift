@@ -29,7 +29,7 @@ public enum RowSplice {
   }
 
   /// A line of a report: its item and warehouse (the first two fields) and where it is, line end included.
-  struct Line {
+  private struct Line {
     var item: Range<Int>
     var warehouse: Range<Int>
     var range: Range<Int>
@@ -38,7 +38,7 @@ public enum RowSplice {
   /// Whether `bytes` hold a `"` (a quoted field somewhere), found with `memchr`: the byte-by-byte search
   /// was a tenth of splicing a million-voucher ledger's reports.
   /// - Complexity: O(bytes).
-  static func hasQuote(_ bytes: [UInt8]) -> Bool {
+  private static func hasQuote(_ bytes: [UInt8]) -> Bool {
     bytes.withUnsafeBufferPointer { b in b.baseAddress.map { memchr($0, 34, b.count) != nil } ?? false }
   }
 
@@ -46,7 +46,7 @@ public enum RowSplice {
   /// guarded against formulas or missing, and, with `asciiKeys`, for a key with a byte past ASCII.
   /// - Complexity: O(bytes): each line's end found with `memchr`, only its first two fields read byte by
   ///   byte (read to its end byte by byte, the lines were half of splicing a report).
-  static func lines(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, asciiKeys: Bool) -> [Line]? {
+  private static func lines(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, asciiKeys: Bool) -> [Line]? {
     guard let base = bytes.baseAddress else { return [] }
     let n = bytes.count
     var out: [Line] = []
