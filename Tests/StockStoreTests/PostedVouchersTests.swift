@@ -32,6 +32,54 @@ import Testing
     #expect(throws: BinaryFormatError.self) { try PostedVouchers.mapBase(ledger: dir, size: size + 1) }
   }
 
+  /// The recent part is written in the order of its numbers' bytes however it was filled: decoded from a
+  /// snapshot in that order and added to (the added ones sorted and merged in), decoded from one in another
+  /// order (an older build's: all of them sorted), or added to from nothing; with numbers past ASCII, a
+  /// number given again, and long numbers that share their first sixteen bytes.
+  @Test func theRecentPartIsWrittenInTheOrderOfItsNumbersBytes() throws {
+    func numbers(_ p: PostedVouchers) throws -> [String] {
+      var w = BinaryWriter()
+      p.encodeRecent(into: &w)
+      var r = BinaryReader(w.bytes)
+      var out: [String] = []
+      for _ in 0..<(try r.count()) {
+        out.append(try r.string())
+        _ = (try r.string(), try r.date(), try r.int())
+      }
+      return out
+    }
+    func encoded(_ numbers: [String]) -> [UInt8] {
+      var w = BinaryWriter()
+      w.count(numbers.count)
+      for no in numbers {
+        w.string(no)
+        w.string(VoucherType.purchaseReceipt.rawValue)
+        w.date(day)
+        w.int(-1)
+      }
+      w.count(0)
+      return w.bytes
+    }
+    var rng = SeededGenerator(seed: 3)
+    let first = (0..<400).map { "R-\($0)" }
+    let long = (0..<30).map { "LONG-NUMBER-0000-\($0)" }
+    let before = first + long + ["\u{C9}-1", "e\u{301}-2"]
+    let later = ((0..<200).map { "D-\($0)" } + ["R-5", "LONG-NUMBER-0000-7x", "\u{C9}-0"]).shuffled(using: &rng)
+    let expected = { (all: [String]) in String.byteOrder(all).map { all[$0] } }
+    for decodedInOrder in [true, false] {
+      var p = PostedVouchers()
+      let decoded = decodedInOrder ? expected(before) : before.shuffled(using: &rng)
+      var r = BinaryReader(encoded(decoded))
+      try p.decodeRecent(from: &r)
+      p.add(later.map { ($0, VoucherType.deliveryNote, day) })
+      let all = Array(Set(before + later))
+      #expect(try numbers(p) == expected(all), "decoded in order: \(decodedInOrder)")
+    }
+    var fresh = PostedVouchers()
+    fresh.add(later.map { ($0, VoucherType.deliveryNote, day) })
+    #expect(try numbers(fresh) == expected(Array(Set(later))))
+  }
+
   @Test func theBucketSortIsAStableSortByHash() {
     var rng = SeededGenerator(seed: 8)
     // Spread hashes with repeats, and a run bunched into one bucket (the comparison sort's case).

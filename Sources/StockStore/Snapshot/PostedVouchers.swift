@@ -37,6 +37,12 @@ public struct PostedVouchers: Sendable {
   }
   public private(set) var base: Base
   public private(set) var recent: [String: Recent] = [:]
+  /// The numbers of `recent` in the order of their bytes, as far as it is known: those decoded from a
+  /// snapshot that wrote them so (`sortedRecent`, nil when it did not), then those added since
+  /// (`addedRecent`, in the order they came). ``encodeRecent(into:)`` then sorts only the added ones and
+  /// merges.
+  private var sortedRecent: [String]? = []
+  private var addedRecent: [String] = []
   /// Document offsets of base vouchers changed since the base was written.
   public private(set) var movedDocuments: [String: Int] = [:]
 
@@ -54,7 +60,7 @@ public struct PostedVouchers: Sendable {
   }
 
   public mutating func add(_ vouchers: [(no: String, type: VoucherType, date: BusinessDate)]) {
-    for v in vouchers { recent[v.no] = Recent(type: v.type, date: v.date) }
+    for v in vouchers where recent.updateValue(Recent(type: v.type, date: v.date), forKey: v.no) == nil { addedRecent.append(v.no) }
   }
 
   public mutating func setDocuments(_ offsets: [(no: String, offset: Int)]) {
@@ -86,11 +92,11 @@ public struct PostedVouchers: Sendable {
   /// The recent part, in the snapshot's layout (the base is a file of its own).
   public func encodeRecent(into w: inout BinaryWriter) {
     w.count(recent.count)
-    // In the order of the numbers' bytes (``Swift/String/byteOrder(_:)``: their first sixteen bytes sorted
-    // as two words), so the bytes do not depend on the table's order: sorted as strings, the tens of
-    // thousands of numbers posted since the base was written were a twentieth of a daily run.
-    let numbers = Array(recent.keys)
-    for no in String.byteOrder(numbers).lazy.map({ numbers[$0] }) {
+    // In the order of the numbers' bytes, so the bytes do not depend on the table's order (sorted as
+    // strings, the tens of thousands of numbers posted since the base was written were a twentieth of a
+    // daily run): those decoded in that order merged with the run's own, sorted
+    // (``Swift/String/byteOrder(_:)``); all of them sorted when the order of the decoded ones is not known.
+    for no in recentInByteOrder() {
       let r = recent[no]!
       w.string(no)
       w.string(r.type.rawValue)
@@ -105,8 +111,35 @@ public struct PostedVouchers: Sendable {
     }
   }
 
+  /// The numbers of `recent` in the order of their bytes.
+  /// - Complexity: O(n + k log k) for the k numbers added since the decoded ones; O(n log n) when their
+  ///   order is not known.
+  func recentInByteOrder() -> [String] {
+    let fresh = String.byteOrder(addedRecent).map { addedRecent[$0] }
+    guard let sorted = sortedRecent, sorted.count + addedRecent.count == recent.count else {
+      let all = Array(recent.keys)
+      return String.byteOrder(all).map { all[$0] }
+    }
+    var out: [String] = []
+    out.reserveCapacity(recent.count)
+    var (i, j) = (0, 0)
+    while i < sorted.count || j < fresh.count {
+      if j == fresh.count || (i < sorted.count && sorted[i].compareInByteOrder(fresh[j]) < 0) {
+        out.append(sorted[i])
+        i += 1
+      } else {
+        out.append(fresh[j])
+        j += 1
+      }
+    }
+    return out
+  }
+
   public mutating func decodeRecent(from r: inout BinaryReader) throws(BinaryFormatError) {
     let n = try r.count()
+    // The decoded numbers' order is known when they come in the order of their bytes onto nothing else.
+    var order: [String]? = recent.isEmpty && addedRecent.isEmpty ? [] : nil
+    order?.reserveCapacity(n)
     recent.reserveCapacity(recent.count + n)  // (grown as it filled, a fifth of the decode went to rehashing)
     // The last type's name kept: vouchers come in runs of a type, and its name compared as a string is a
     // few instructions where the switch over every type's name was a hundred and fifty.
@@ -121,8 +154,12 @@ public struct PostedVouchers: Sendable {
         (type, last) = (t, (typeName, t))
       }
       let date = try r.date(), doc = try r.int()
-      recent[no] = Recent(type: type, date: date, document: doc < 0 ? nil : doc)
+      if recent.updateValue(Recent(type: type, date: date, document: doc < 0 ? nil : doc), forKey: no) != nil { order = nil }
+      if order != nil {
+        if let previous = order!.last, previous.compareInByteOrder(no) >= 0 { order = nil } else { order!.append(no) }
+      }
     }
+    (sortedRecent, addedRecent) = (order, [])
     for _ in 0..<(try r.count()) { movedDocuments[try r.string()] = try r.int() }
   }
 
