@@ -202,20 +202,19 @@ public enum MasterReader {
     }
   }
 
-  /// "" → .some(nil) (default), 0/1/true/false/yes/no → value, anything else → nil.
   /// An item's barcodes: the `;`-separated list, each trimmed, blanks left out (none for a blank field,
   /// as most are, without splitting it).
   static func barcodes(_ field: String) -> [String] {
     field.isEmpty ? [] : field.split(separator: ";").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
   }
 
+  /// "" → .some(nil) (default), 0/1/true/false/yes/no → value, anything else → nil.
   static func parseBool(_ v: String) -> Bool?? {
     // The usual spellings first, without a lowercased copy (five flags an item, most of them blank).
     if v.isEmpty { return .some(nil) }
     if v == "1" { return true }
     if v == "0" { return false }
     switch v.lowercased() {
-    case "": return .some(nil)
     case "1", "true", "yes": return true
     case "0", "false", "no": return false
     default: return nil

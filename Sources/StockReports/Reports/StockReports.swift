@@ -130,13 +130,11 @@ public enum StockReports {
   }
 
   static func stockVsGL(_ balance: StockBalanceFold, _ trial: TrialBalanceFold, masters: Masters, into w: inout some RowSink) {
-    // Summed by warehouse first, found by its name's box (a few warehouses among tens of thousands of
-    // item-warehouses: a warehouse's name made, and it and its account hashed, per item-warehouse was
-    // most of the report), then by account.
-    // The rows read in place, each added to its warehouse's sum, found first as the last row's (a row's
-    // neighbours are often of its warehouse), then in the short list, and through a table only once the
-    // list is long: a dictionary's lookup per row and a copy of each 144-byte row out of the table were
-    // 800 instructions a row, on the run's last stretch.
+    // Summed by warehouse first, then by account: a few warehouses among tens of thousands of
+    // item-warehouses. The rows are read in place, each added to its warehouse's sum, the warehouse found
+    // by its name's box first as the last row's (a row's neighbours are often of its warehouse), then in
+    // the short list, and through a table only once the list is long (a warehouse's name made and hashed
+    // per row, then a dictionary's lookup and a copy of each 144-byte row, were most of the report).
     var byWarehouse: [(name: InternedName, value: Fixed)] = []
     var positions: [UInt: Int] = [:]  // (filled once there are more than `short` warehouses)
     let short = 16

@@ -83,8 +83,13 @@ public struct PostedVouchers: Sendable {
       all = i
     case .mapped(let m): all = try m.load()
     }
-    // In order of number, so the file's bytes do not depend on the table's order.
-    var b = all.adding(recent.sorted { $0.key < $1.key }.map { ($0.key, $0.value.type, $0.value.date) })
+    // In the order of the numbers' bytes, so the file's bytes do not depend on the table's order (the
+    // order the snapshot writes them in, ``recentInByteOrder()``: for the most part kept, not sorted again).
+    var b = all.adding(
+      recentInByteOrder().map { no in
+        let r = recent[no]!
+        return (no, r.type, r.date)
+      })
     b.setDocuments(recent.compactMap { k, v in v.document.map { (k, $0) } } + movedDocuments.map { ($0.key, $0.value) })
     return PostedVouchers(base: b)
   }
@@ -114,12 +119,12 @@ public struct PostedVouchers: Sendable {
   /// The numbers of `recent` in the order of their bytes.
   /// - Complexity: O(n + k log k) for the k numbers added since the decoded ones; O(n log n) when their
   ///   order is not known.
-  func recentInByteOrder() -> [String] {
-    let fresh = String.byteOrder(addedRecent).map { addedRecent[$0] }
+  private func recentInByteOrder() -> [String] {
     guard let sorted = sortedRecent, sorted.count + addedRecent.count == recent.count else {
       let all = Array(recent.keys)
       return String.byteOrder(all).map { all[$0] }
     }
+    let fresh = String.byteOrder(addedRecent).map { addedRecent[$0] }
     var out: [String] = []
     out.reserveCapacity(recent.count)
     var (i, j) = (0, 0)
