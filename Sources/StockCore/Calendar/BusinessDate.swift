@@ -1,5 +1,5 @@
 /// A calendar date in the company's business calendar (no time zone), stored as days since 1970-01-01.
-public struct BusinessDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct BusinessDate: Sendable, Hashable, BitwiseCopyable, Comparable, CustomStringConvertible {
   /// Days since 1970-01-01 (proleptic Gregorian).
   @inlinable public var dayNumber: Int { Int(days) }
   /// Stored in 32 bits (±5.8 million years; dates parse in years 1–9999): entries, GL lines and vouchers

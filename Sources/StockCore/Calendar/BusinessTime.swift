@@ -1,6 +1,6 @@
 /// A time of day in business time. Ordering uses whole seconds: fractions are dropped, as ERPNext's
 /// `posting_datetime` does (two entries at 02:00:00.1234 and 02:00:00 are the same instant).
-public struct BusinessTime: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct BusinessTime: Sendable, Hashable, BitwiseCopyable, Comparable, CustomStringConvertible {
   /// Seconds since midnight, 0 ..< 86400.
   @inlinable public var seconds: Int { Int(stored) }
   /// 32 bits, beside a date's 32 (entries and vouchers hold both).

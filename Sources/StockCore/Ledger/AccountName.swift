@@ -11,7 +11,7 @@ import Synchronization
 ///
 /// Equal names (by `String` equality) are the same box, so equality by address is equality by name. Boxes
 /// are never freed: a process meets a few hundred account names (chart, taxes, joined against-accounts).
-public struct AccountName: Sendable, Hashable, CustomStringConvertible {
+public struct AccountName: Sendable, Hashable, BitwiseCopyable, CustomStringConvertible {
   /// The box's address (kept alive by the table below, never freed: not counted here); 0 for the empty
   /// name, so that ``none`` is a constant (a global made on first use was a `swift_once` check for every
   /// GL line made). Compared and hashed as an address: an optional reference loaded to compare was a

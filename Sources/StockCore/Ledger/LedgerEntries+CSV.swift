@@ -13,7 +13,7 @@ extension StockLedgerEntry {
       w.date(date)
       w.time(time)
       w.text(plain: voucherType.plainName)
-      w.text(voucherNo)
+      w.text(number)
       w.text(key.itemName)  // (from the bytes the names' boxes keep)
       w.text(key.warehouseName)
       if tracking != nil {
@@ -59,16 +59,23 @@ extension GLEntry {
     w.withRoom(ByteWriter.usualRow) { w in
       w.date(date)
       w.text(plain: voucherType.plainName)
-      w.text(voucherNo)
+      w.text(number)
       w.text(accountName)
       w.amount(debit, places: places)
       w.amount(credit, places: places)
-      // (Most lines have neither party nor remarks: no strings read for them. Tested, not bound: a binding
-      // copied the optional box through the runtime's generic witness.)
-      if notes == nil { w.separator() } else { w.text(party) }
-      w.text(againstAccountName)
-      w.flag(isAdjustment)
-      if notes == nil { w.separator() } else { w.text(remarks) }
+      // (Most lines have neither party nor remarks: no table read for them.)
+      if notesNumber == 0 {
+        w.separator()
+        w.text(againstAccountName)
+        w.flag(isAdjustment)
+        w.separator()
+      } else {
+        let notes = self.notes
+        w.text(notes?.party ?? "")
+        w.text(againstAccountName)
+        w.flag(isAdjustment)
+        w.text(notes?.remarks ?? "")
+      }
     }
   }
 

@@ -4,7 +4,7 @@
 /// per movement: it hashes its two names once, when it is made, and a table's lookup then hashes that one
 /// word (Swift hashed both strings at every lookup). Equality is the names' (`String` equality, with its
 /// Unicode equivalence; equal names hash alike), the stored hash compared first.
-public struct StockKey: Sendable, Hashable, Comparable {
+public struct StockKey: Sendable, Hashable, Comparable, BitwiseCopyable {
   /// The item's and the warehouse's names, interned (``InternedName``): a key copies as three words,
   /// without counting references to two strings (a stock ledger entry holds one, and the engine, the
   /// folds and the caches copy them by the million).

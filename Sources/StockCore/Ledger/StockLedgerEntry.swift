@@ -56,10 +56,19 @@ public enum WidePairs {
 
 /// A stock ledger entry (SLE): one stock movement of one item in one warehouse, with the running state of
 /// that item and warehouse after it (ERPNext `Stock Ledger Entry`).
-public struct StockLedgerEntry: Sendable, Hashable {
+///
+/// Plain data (`BitwiseCopyable`): the voucher number in three words, the item and warehouse interned, the
+/// rare batch and serial numbers and amounts too wide to pack by number (``InternTable``), so that copying
+/// an entry from the engine to the renderer and the folds counts no references.
+public struct StockLedgerEntry: Sendable, Hashable, BitwiseCopyable {
   public var date: BusinessDate
   public var time: BusinessTime
-  public var voucherNo: String
+  /// The voucher's number (``voucherNo`` as a string).
+  public var number: VoucherNumber
+  public var voucherNo: String {
+    get { number.string }
+    set { number = VoucherNumber(newValue) }
+  }
   /// Position of the entry within its voucher (0-based); with `voucherNo` it identifies the entry.
   public var index: Int {
     @inlinable get { Int(storedIndex) }
@@ -82,25 +91,27 @@ public struct StockLedgerEntry: Sendable, Hashable {
   /// The batch, or "".
   public var batchNo: String {
     get { tracking?.batchNo ?? "" }
-    set { tracking = Tracking.make(batchNo: newValue, serialNos: serialNos) }
+    set { trackingNumber = Tracking.number(batchNo: newValue, serialNos: serialNos) }
   }
   /// The serial numbers moved, or none.
   public var serialNos: [String] {
     get { tracking?.serialNos ?? [] }
-    set { tracking = Tracking.make(batchNo: batchNo, serialNos: newValue) }
+    set { trackingNumber = Tracking.number(batchNo: batchNo, serialNos: newValue) }
   }
   /// Whether the entry moves a batch or serial numbers (its batch or its serial numbers are not empty).
   /// - Complexity: O(1), without reading either.
-  public var isTracked: Bool { tracking != nil }
-  /// Sets the batch and the serial numbers at once (one box, not one per field).
+  @inlinable public var isTracked: Bool { trackingNumber != 0 }
+  /// Sets the batch and the serial numbers at once (one number, not one per field).
   public mutating func setTracking(batchNo: String, serialNos: [String]) {
-    tracking = Tracking.make(batchNo: batchNo, serialNos: serialNos)
+    trackingNumber = Tracking.number(batchNo: batchNo, serialNos: serialNos)
   }
-  // With the boxes, the packed amounts below and the 32-bit date, time and index, an entry is 144 bytes
-  // (232 before them).
-  /// The batch and serial numbers, boxed for the few entries that have them (copied with one reference
-  /// instead of two).
-  @usableFromInline var tracking: Tracking? = nil
+  @usableFromInline var tracking: Tracking? { trackingNumber == 0 ? nil : StockLedgerEntry.trackingTable[trackingNumber] }
+  // With the numbers below, the packed amounts and the 32-bit date, time and index, an entry is 128 bytes.
+  /// The batch and serial numbers of the few entries that have them: their number in ``trackingTable``
+  /// (0: none).
+  @usableFromInline var trackingNumber: UInt32 = 0
+  /// The amounts when one of them does not fit in 64 bits: their number in ``wideTable`` (0: packed).
+  @usableFromInline var wideNumber: UInt32 = 0
   // The seven amounts, in units of 10⁻⁹ packed into 64 bits each (every amount up to ±9.2 × 10⁹: an entry is
   // 144 bytes, not 208, and a million-voucher run holds every entry). When one does not fit, all seven
   // are in `wide` and these are 0: one form per value, so the synthesized `==` and `hash` hold. Reading
@@ -112,55 +123,53 @@ public struct StockLedgerEntry: Sendable, Hashable {
   @usableFromInline var packedValuationRate: Int64 = 0
   @usableFromInline var packedStockValue: Int64 = 0
   @usableFromInline var packedStockValueDifference: Int64 = 0
-  /// The amounts when one of them does not fit in 64 bits; nil otherwise.
-  @usableFromInline var wide: Wide? = nil
 
   /// Signed change in stock UOM.
   public var actualQty: Quantity {
-    @inlinable get { wide?.amounts.actualQty ?? Fixed(raw: Int128(packedActualQty)) }
+    @inlinable get { wideNumber == 0 ? Fixed(raw: Int128(packedActualQty)) : wideAmounts.actualQty }
     @inlinable set {
-      if wide == nil, let r = Int64(exactly: newValue.raw) { packedActualQty = r } else { amounts.actualQty = newValue }
+      if wideNumber == 0, let r = Int64(exactly: newValue.raw) { packedActualQty = r } else { amounts.actualQty = newValue }
     }
   }
   public var qtyAfterTransaction: Quantity {
-    @inlinable get { wide?.amounts.qtyAfterTransaction ?? Fixed(raw: Int128(packedQtyAfterTransaction)) }
+    @inlinable get { wideNumber == 0 ? Fixed(raw: Int128(packedQtyAfterTransaction)) : wideAmounts.qtyAfterTransaction }
     @inlinable set {
-      if wide == nil, let r = Int64(exactly: newValue.raw) { packedQtyAfterTransaction = r } else { amounts.qtyAfterTransaction = newValue }
+      if wideNumber == 0, let r = Int64(exactly: newValue.raw) { packedQtyAfterTransaction = r } else { amounts.qtyAfterTransaction = newValue }
     }
   }
   /// Rate of an inward entry; 0 for outward entries.
   public var incomingRate: Rate {
-    @inlinable get { wide?.amounts.incomingRate ?? Fixed(raw: Int128(packedIncomingRate)) }
+    @inlinable get { wideNumber == 0 ? Fixed(raw: Int128(packedIncomingRate)) : wideAmounts.incomingRate }
     @inlinable set {
-      if wide == nil, let r = Int64(exactly: newValue.raw) { packedIncomingRate = r } else { amounts.incomingRate = newValue }
+      if wideNumber == 0, let r = Int64(exactly: newValue.raw) { packedIncomingRate = r } else { amounts.incomingRate = newValue }
     }
   }
   /// Value issued per unit of an outward entry (|SVD| ÷ |qty|, 9 decimals); 0 for inward entries.
   public var outgoingRate: Rate {
-    @inlinable get { wide?.amounts.outgoingRate ?? Fixed(raw: Int128(packedOutgoingRate)) }
+    @inlinable get { wideNumber == 0 ? Fixed(raw: Int128(packedOutgoingRate)) : wideAmounts.outgoingRate }
     @inlinable set {
-      if wide == nil, let r = Int64(exactly: newValue.raw) { packedOutgoingRate = r } else { amounts.outgoingRate = newValue }
+      if wideNumber == 0, let r = Int64(exactly: newValue.raw) { packedOutgoingRate = r } else { amounts.outgoingRate = newValue }
     }
   }
   /// Average rate of the remaining stock (9 decimals).
   public var valuationRate: Rate {
-    @inlinable get { wide?.amounts.valuationRate ?? Fixed(raw: Int128(packedValuationRate)) }
+    @inlinable get { wideNumber == 0 ? Fixed(raw: Int128(packedValuationRate)) : wideAmounts.valuationRate }
     @inlinable set {
-      if wide == nil, let r = Int64(exactly: newValue.raw) { packedValuationRate = r } else { amounts.valuationRate = newValue }
+      if wideNumber == 0, let r = Int64(exactly: newValue.raw) { packedValuationRate = r } else { amounts.valuationRate = newValue }
     }
   }
   /// Value of the balance, rounded to currency precision; 0 when the balance qty is 0.
   public var stockValue: Amount {
-    @inlinable get { wide?.amounts.stockValue ?? Fixed(raw: Int128(packedStockValue)) }
+    @inlinable get { wideNumber == 0 ? Fixed(raw: Int128(packedStockValue)) : wideAmounts.stockValue }
     @inlinable set {
-      if wide == nil, let r = Int64(exactly: newValue.raw) { packedStockValue = r } else { amounts.stockValue = newValue }
+      if wideNumber == 0, let r = Int64(exactly: newValue.raw) { packedStockValue = r } else { amounts.stockValue = newValue }
     }
   }
   /// `stockValue` − the previous entry's `stockValue`: what the GL posts.
   public var stockValueDifference: Amount {
-    @inlinable get { wide?.amounts.stockValueDifference ?? Fixed(raw: Int128(packedStockValueDifference)) }
+    @inlinable get { wideNumber == 0 ? Fixed(raw: Int128(packedStockValueDifference)) : wideAmounts.stockValueDifference }
     @inlinable set {
-      if wide == nil, let r = Int64(exactly: newValue.raw) { packedStockValueDifference = r } else { amounts.stockValueDifference = newValue }
+      if wideNumber == 0, let r = Int64(exactly: newValue.raw) { packedStockValueDifference = r } else { amounts.stockValueDifference = newValue }
     }
   }
 
@@ -176,16 +185,29 @@ public struct StockLedgerEntry: Sendable, Hashable {
       stockValueDifference: stockValueDifference)
   }
 
-  /// An entry of the item and warehouse `key` (already hashed). Inlinable, as ``GLEntry``'s.
-  @inlinable public init(
+  /// An entry of the item and warehouse `key` (already hashed).
+  public init(
     date: BusinessDate, time: BusinessTime, voucherType: VoucherType, voucherNo: String, index: Int, key: StockKey,
+    actualQty: Quantity, qtyAfterTransaction: Quantity, incomingRate: Rate, valuationRate: Rate,
+    stockValue: Amount, stockValueDifference: Amount
+  ) {
+    self.init(
+      date: date, time: time, voucherType: voucherType, number: VoucherNumber(voucherNo), index: index, key: key,
+      actualQty: actualQty, qtyAfterTransaction: qtyAfterTransaction, incomingRate: incomingRate,
+      valuationRate: valuationRate, stockValue: stockValue, stockValueDifference: stockValueDifference)
+  }
+
+  /// An entry of the voucher `number` and the item and warehouse `key` (both made once per voucher: the
+  /// engine's). Inlinable, as ``GLEntry``'s.
+  @inlinable public init(
+    date: BusinessDate, time: BusinessTime, voucherType: VoucherType, number: VoucherNumber, index: Int, key: StockKey,
     actualQty: Quantity, qtyAfterTransaction: Quantity, incomingRate: Rate, valuationRate: Rate,
     stockValue: Amount, stockValueDifference: Amount
   ) {
     self.date = date
     self.time = time
     self.voucherType = voucherType
-    self.voucherNo = voucherNo
+    self.number = number
     self.storedIndex = Int32(index)
     self.key = key
     amounts = Amounts(
@@ -213,19 +235,19 @@ extension StockLedgerEntry {
     }
   }
 
-  /// An entry's amounts when one of them needs more than 64 bits. Immutable: a change makes a new box.
-  @usableFromInline final class Wide: Sendable, Hashable {
-    @usableFromInline let amounts: Amounts
-    @usableFromInline init(_ amounts: Amounts) { self.amounts = amounts }
-    @usableFromInline static func == (a: Wide, b: Wide) -> Bool { a.amounts == b.amounts }
-    @usableFromInline func hash(into h: inout Hasher) { h.combine(amounts) }
-  }
+  /// The amounts of every entry with one too wide to pack, each once.
+  @usableFromInline static let wideTable = InternTable<Amounts>()
+  /// The batch and serial numbers of every entry that has some, each once.
+  @usableFromInline static let trackingTable = InternTable<Tracking>()
+
+  /// The amounts of an entry with one too wide to pack.
+  @usableFromInline var wideAmounts: Amounts { StockLedgerEntry.wideTable[wideNumber] }
 
   /// All seven amounts: read from wherever they are; written packed when every one fits in 64 bits, else
   /// boxed (the one form per value).
   @usableFromInline var amounts: Amounts {
     @inlinable get {
-      if let wide { return wide.amounts }
+      if wideNumber != 0 { return wideAmounts }
       return Amounts(
         actualQty: Fixed(raw: Int128(packedActualQty)), qtyAfterTransaction: Fixed(raw: Int128(packedQtyAfterTransaction)),
         incomingRate: Fixed(raw: Int128(packedIncomingRate)), outgoingRate: Fixed(raw: Int128(packedOutgoingRate)),
@@ -240,80 +262,89 @@ extension StockLedgerEntry {
       {
         (packedActualQty, packedQtyAfterTransaction, packedIncomingRate, packedOutgoingRate) = (a, b, c, d)
         (packedValuationRate, packedStockValue, packedStockValueDifference) = (e, f, g)
-        wide = nil
+        wideNumber = 0
       } else {
         (packedActualQty, packedQtyAfterTransaction, packedIncomingRate, packedOutgoingRate) = (0, 0, 0, 0)
         (packedValuationRate, packedStockValue, packedStockValueDifference) = (0, 0, 0)
-        wide = Wide(newValue)
+        wideNumber = StockLedgerEntry.wideTable.number(newValue)
       }
     }
   }
 }
 
 extension StockLedgerEntry {
-  /// An entry's batch and serial numbers. Immutable: a change makes a new box.
-  @usableFromInline final class Tracking: Sendable, Hashable {
+  /// An entry's batch and serial numbers, kept once each in ``trackingTable``.
+  @usableFromInline struct Tracking: Sendable, Hashable {
     let batchNo: String
     let serialNos: [String]
 
-    init(batchNo: String, serialNos: [String]) {
-      self.batchNo = batchNo
-      self.serialNos = serialNos
-    }
-
-    /// nil when both are blank, so entries without them compare and hash alike however they were made.
-    static func make(batchNo: String, serialNos: [String]) -> Tracking? {
-      batchNo.isEmpty && serialNos.isEmpty ? nil : Tracking(batchNo: batchNo, serialNos: serialNos)
-    }
-
-    @usableFromInline static func == (a: Tracking, b: Tracking) -> Bool { a.batchNo == b.batchNo && a.serialNos == b.serialNos }
-    @usableFromInline func hash(into h: inout Hasher) {
-      h.combine(batchNo)
-      h.combine(serialNos)
+    /// Their number; 0 when both are blank, so entries without them compare and hash alike however they
+    /// were made.
+    static func number(batchNo: String, serialNos: [String]) -> UInt32 {
+      batchNo.isEmpty && serialNos.isEmpty ? 0 : StockLedgerEntry.trackingTable.number(Tracking(batchNo: batchNo, serialNos: serialNos))
     }
   }
 }
 
 /// A general-ledger line: one account of one voucher, debit or credit (never both non-zero).
-public struct GLEntry: Sendable, Hashable {
-  // Declared in this order so nothing pads between fields: 64 bytes, 96 with Int128 amounts and 64-bit
-  // dates (a million-voucher run holds two million lines).
+///
+/// Plain data (`BitwiseCopyable`): the voucher number in three words, the accounts interned, the rare
+/// party, remarks and wide amounts by number (``InternTable``). A million-voucher run copies two million
+/// lines from the engine to the renderer; with a reference in it, each copy and destroy went through the
+/// runtime's value witness and counted references.
+public struct GLEntry: Sendable, Hashable, BitwiseCopyable {
+  // Declared in this order so nothing pads between fields: 72 bytes.
   /// Debit and credit in units of 10⁻⁹, packed into 64 bits (amounts up to ±9.2 × 10⁹); 0 when they are
-  /// in `notes` (one does not fit): one form per value, so the synthesized `==` and `hash` hold.
+  /// in the notes (one does not fit): one form per value, so the synthesized `==` and `hash` hold.
   @usableFromInline var packedDebit: Int64 = 0
   @usableFromInline var packedCredit: Int64 = 0
-  public var voucherNo: String
-  /// The party, the remarks and amounts too wide to pack, boxed for the few lines that have them.
-  @usableFromInline var notes: Notes? = nil
+  /// The voucher's number (``voucherNo`` as a string).
+  public var number: VoucherNumber
   /// The account, interned (see ``AccountName``: copying a line counts no references to it).
   public var accountName: AccountName
   /// The accounts on the other side, joined by ", ", interned.
   public var againstAccountName: AccountName = .none
   public var date: BusinessDate
+  /// The party, the remarks and amounts too wide to pack, for the few lines that have them: their number
+  /// in ``notesTable`` (0: none).
+  @usableFromInline var notesNumber: UInt32 = 0
   public var voucherType: VoucherType
   /// A revaluation difference of an earlier posted voucher (SPEC §5.5).
   public var isAdjustment: Bool = false
 
+  /// Whether the line has a party, remarks or wide amounts.
+  @inlinable public var hasNotes: Bool { notesNumber != 0 }
+  @usableFromInline var notes: Notes? { notesNumber == 0 ? nil : GLEntry.notesTable[notesNumber] }
+  /// Debit and credit of a line with notes: from them when too wide to pack, else packed.
+  @usableFromInline var notedAmounts: (debit: Amount, credit: Amount) {
+    notes?.wide ?? (Fixed(raw: Int128(packedDebit)), Fixed(raw: Int128(packedCredit)))
+  }
+
+  public var voucherNo: String {
+    get { number.string }
+    set { number = VoucherNumber(newValue) }
+  }
+
   public var debit: Amount {
-    @inlinable get { notes?.wide?.debit ?? Fixed(raw: Int128(packedDebit)) }
-    @inlinable set {
+    @inlinable get { notesNumber == 0 ? Fixed(raw: Int128(packedDebit)) : notedAmounts.debit }
+    set {
       if notes?.wide == nil, let r = Int64(exactly: newValue.raw) { packedDebit = r } else { rebox(debit: newValue, credit: credit) }
     }
   }
   public var credit: Amount {
-    @inlinable get { notes?.wide?.credit ?? Fixed(raw: Int128(packedCredit)) }
-    @inlinable set {
+    @inlinable get { notesNumber == 0 ? Fixed(raw: Int128(packedCredit)) : notedAmounts.credit }
+    set {
       if notes?.wide == nil, let r = Int64(exactly: newValue.raw) { packedCredit = r } else { rebox(debit: debit, credit: newValue) }
     }
   }
 
   public var party: String {
     get { notes?.party ?? "" }
-    set { notes = Notes.make(party: newValue, remarks: remarks, wide: notes?.wide) }
+    set { notesNumber = Notes.number(party: newValue, remarks: remarks, wide: notes?.wide) }
   }
   public var remarks: String {
     get { notes?.remarks ?? "" }
-    set { notes = Notes.make(party: party, remarks: newValue, wide: notes?.wide) }
+    set { notesNumber = Notes.number(party: party, remarks: newValue, wide: notes?.wide) }
   }
 
   public var account: String {
@@ -330,87 +361,77 @@ public struct GLEntry: Sendable, Hashable {
     party: String = "", againstAccount: String = "", isAdjustment: Bool = false, remarks: String = ""
   ) {
     self.init(
-      date: date, voucherType: voucherType, voucherNo: voucherNo, account: AccountName(account), debit: debit,
-      credit: credit, party: party, againstAccount: againstAccount.isEmpty ? .none : AccountName(againstAccount),
-      isAdjustment: isAdjustment, remarks: remarks)
+      date: date, voucherType: voucherType, number: VoucherNumber(voucherNo), account: AccountName(account), debit: debit,
+      credit: credit, notes: GLEntry.notesNumber(party: party, remarks: remarks),
+      againstAccount: againstAccount.isEmpty ? .none : AccountName(againstAccount), isAdjustment: isAdjustment)
   }
 
-  /// A line of accounts already interned (the engine's: no lock, no hashing per line). Inlinable: the
-  /// engine builds a line in place in its array instead of calling across modules and copying it.
+  /// The number in ``notesTable`` of a party and remarks without wide amounts (0 when both are blank): the
+  /// engine asks once per voucher, not per line.
+  public static func notesNumber(party: String, remarks: String) -> UInt32 {
+    Notes.number(party: party, remarks: remarks, wide: nil)
+  }
+
+  /// A line of accounts already interned and notes already numbered (``notesNumber(party:remarks:)``): the
+  /// engine's, with no lock, no hashing and no reference counted per line. Amounts too wide to pack move
+  /// into the notes (a number of their own). Inlinable: the engine builds a line in place in its array
+  /// instead of calling across modules and copying it.
   @inlinable public init(
-    date: BusinessDate, voucherType: VoucherType, voucherNo: String, account: AccountName, debit: Amount,
-    credit: Amount, party: String = "", againstAccount: AccountName = .none, isAdjustment: Bool = false,
-    remarks: String = ""
+    date: BusinessDate, voucherType: VoucherType, number: VoucherNumber, account: AccountName, debit: Amount,
+    credit: Amount, notes: UInt32, againstAccount: AccountName = .none, isAdjustment: Bool = false
   ) {
-    // Every stored property set once, by the memberwise init below (assigned one by one after their
-    // defaults, the box of notes was set to nil and then again: 0.3 % more instructions in a 20k run).
-    let packed = (Int64(exactly: debit.raw), Int64(exactly: credit.raw))
-    let wide = packed.0 == nil || packed.1 == nil
-    self.init(
-      packedDebit: wide ? 0 : packed.0!, packedCredit: wide ? 0 : packed.1!, voucherNo: voucherNo,
-      notes: party.isEmpty && remarks.isEmpty && !wide ? nil : Notes(party: party, remarks: remarks, wide: wide ? (debit, credit) : nil),
-      accountName: account, againstAccountName: againstAccount, date: date, voucherType: voucherType, isAdjustment: isAdjustment)
-  }
-
-  /// Every stored property at once (each given in its one form).
-  @inlinable init(
-    packedDebit: Int64, packedCredit: Int64, voucherNo: String, notes: Notes?, accountName: AccountName,
-    againstAccountName: AccountName, date: BusinessDate, voucherType: VoucherType, isAdjustment: Bool
-  ) {
-    self.packedDebit = packedDebit
-    self.packedCredit = packedCredit
-    self.voucherNo = voucherNo
-    self.notes = notes
-    self.accountName = accountName
-    self.againstAccountName = againstAccountName
+    self.number = number
+    self.accountName = account
+    self.againstAccountName = againstAccount
     self.date = date
     self.voucherType = voucherType
     self.isAdjustment = isAdjustment
+    if let d = Int64(exactly: debit.raw), let c = Int64(exactly: credit.raw) {
+      (packedDebit, packedCredit, notesNumber) = (d, c, notes)
+    } else {
+      rebox(debit: debit, credit: credit, notes: notes)
+    }
   }
 
   /// debit − credit.
   public var net: Amount { debit - credit }
 
-  /// Sets both amounts in their one form: packed when both fit, else in the box.
-  @usableFromInline mutating func rebox(debit: Amount, credit: Amount) {
-    let (party, remarks) = (self.party, self.remarks)
+  /// Sets both amounts in their one form: packed when both fit, else in the notes.
+  @usableFromInline mutating func rebox(debit: Amount, credit: Amount, notes given: UInt32? = nil) {
+    let old = given.map { $0 == 0 ? nil : GLEntry.notesTable[$0] } ?? notes
+    let (party, remarks) = (old?.party ?? "", old?.remarks ?? "")
     if let d = Int64(exactly: debit.raw), let c = Int64(exactly: credit.raw) {
       (packedDebit, packedCredit) = (d, c)
-      notes = Notes.make(party: party, remarks: remarks, wide: nil)
+      notesNumber = Notes.number(party: party, remarks: remarks, wide: nil)
     } else {
       (packedDebit, packedCredit) = (0, 0)
-      notes = Notes.make(party: party, remarks: remarks, wide: (debit, credit))
+      notesNumber = Notes.number(party: party, remarks: remarks, wide: (debit, credit))
     }
   }
 }
 
 extension GLEntry {
-  /// A line's party and remarks, and its amounts when they do not fit in 64 bits. Immutable: a change makes
-  /// a new box.
-  @usableFromInline final class Notes: Sendable, Hashable {
+  /// A line's party and remarks, and its amounts when they do not fit in 64 bits, kept once each in
+  /// ``notesTable``.
+  @usableFromInline struct Notes: Sendable, Hashable {
     let party: String
     let remarks: String
-    @usableFromInline let wide: (debit: Amount, credit: Amount)?
+    let wideDebit: Amount?
+    let wideCredit: Amount?
 
-    @usableFromInline init(party: String, remarks: String, wide: (debit: Amount, credit: Amount)?) {
-      self.party = party
-      self.remarks = remarks
-      self.wide = wide
+    @usableFromInline var wide: (debit: Amount, credit: Amount)? {
+      guard let wideDebit, let wideCredit else { return nil }
+      return (wideDebit, wideCredit)
     }
 
-    /// nil when all are blank, so lines without them compare and hash alike however they were made.
-    @usableFromInline static func make(party: String, remarks: String, wide: (debit: Amount, credit: Amount)?) -> Notes? {
-      party.isEmpty && remarks.isEmpty && wide == nil ? nil : Notes(party: party, remarks: remarks, wide: wide)
-    }
-
-    @usableFromInline static func == (a: Notes, b: Notes) -> Bool {
-      a.party == b.party && a.remarks == b.remarks && a.wide?.debit == b.wide?.debit && a.wide?.credit == b.wide?.credit
-    }
-    @usableFromInline func hash(into h: inout Hasher) {
-      h.combine(party)
-      h.combine(remarks)
-      h.combine(wide?.debit)
-      h.combine(wide?.credit)
+    /// The number of these notes; 0 when all are blank, so lines without them compare and hash alike
+    /// however they were made.
+    static func number(party: String, remarks: String, wide: (debit: Amount, credit: Amount)?) -> UInt32 {
+      guard !party.isEmpty || !remarks.isEmpty || wide != nil else { return 0 }
+      return GLEntry.notesTable.number(Notes(party: party, remarks: remarks, wideDebit: wide?.debit, wideCredit: wide?.credit))
     }
   }
+
+  /// The notes of every line that has some, each once.
+  @usableFromInline static let notesTable = InternTable<Notes>()
 }

@@ -175,6 +175,11 @@ public struct ByteWriter: Sendable {
     if let plain = name.plainText { text(plain: plain) } else { name.withUTF8 { field($0) } }
   }
 
+  /// A voucher number (``text(_:)`` of its string), written from the bytes the value holds.
+  @inline(__always) public mutating func text(_ number: VoucherNumber) {
+    number.withUTF8 { field($0) }
+  }
+
   /// A text field given as its UTF-8 bytes: what ``text(_:)`` writes for the string of them.
   public mutating func text(utf8 u: UnsafeBufferPointer<UInt8>) { field(u) }
 

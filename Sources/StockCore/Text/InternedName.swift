@@ -19,7 +19,7 @@ import Synchronization
 /// comparison of bytes. A name met for the first time is boxed and put in under a lock, once. Boxes
 /// are never freed: a process meets its master data's names and, at worst, the names of the rows it
 /// rejects.
-public struct InternedName: Sendable, Hashable, CustomStringConvertible {
+public struct InternedName: Sendable, Hashable, BitwiseCopyable, CustomStringConvertible {
   /// The box's address (kept alive by the table, never freed); 0 for the empty name.
   @usableFromInline let address: UInt
 

@@ -1,5 +1,5 @@
 /// The voucher vocabulary of SPEC §4.1. Raw values are the wire names.
-public enum VoucherType: String, Sendable, CaseIterable, Hashable {
+public enum VoucherType: String, Sendable, CaseIterable, Hashable, BitwiseCopyable {
   case purchaseReceipt = "Purchase Receipt"
   case purchaseInvoice = "Purchase Invoice"
   case deliveryNote = "Delivery Note"

@@ -40,10 +40,10 @@ struct GLBuilder: Sendable {
     credit(from, amount)
   }
 
-  /// Appends the balanced, merged lines to `out`; `beforeGrowing` is called first when they would not fit
+  /// Appends the balanced, merged lines of `voucher` (numbered `no`) to `out`; `beforeGrowing` is called first when they would not fit
   /// in its capacity (see ``PostingEngine/beforeGrowing``).
   /// - Complexity: O(lines²) in the voucher's accounts, which are few.
-  mutating func append(for voucher: Voucher, roundOff: AccountName, to out: inout [GLEntry], beforeGrowing: (@Sendable () -> Void)? = nil) {
+  mutating func append(for voucher: Voucher, number no: VoucherNumber, roundOff: AccountName, to out: inout [GLEntry], beforeGrowing: (@Sendable () -> Void)? = nil) {
     var residue = Amount.zero
     for l in lines { residue += l.amount }
     if !residue.isZero {
@@ -60,13 +60,16 @@ struct GLBuilder: Sendable {
       beforeGrowing?()
       out.reserveCapacity(max(out.count + lines.count, 2 * out.capacity))  // geometric, as appending grows
     }
-    let date = voucher.date, type = voucher.type, no = voucher.no, remarks = voucher.remarks
+    let date = voucher.date, type = voucher.type, remarks = voucher.remarks
+    // The notes numbered once for the lines without a party (most vouchers: none, no lock taken).
+    let plainNotes = remarks.isEmpty ? 0 : GLEntry.notesNumber(party: "", remarks: remarks)
     for l in lines where !l.amount.isZero {
       let debit = l.amount.isPositive
       out.append(GLEntry(
-        date: date, voucherType: type, voucherNo: no, account: l.account,
-        debit: debit ? l.amount : .zero, credit: debit ? .zero : -l.amount, party: l.party,
-        againstAccount: debit ? againstDebit : againstCredit, remarks: remarks))
+        date: date, voucherType: type, number: no, account: l.account,
+        debit: debit ? l.amount : .zero, credit: debit ? .zero : -l.amount,
+        notes: l.party.isEmpty ? plainNotes : GLEntry.notesNumber(party: l.party, remarks: remarks),
+        againstAccount: debit ? againstDebit : againstCredit))
     }
   }
 

@@ -151,7 +151,7 @@ public struct PostingEngine: Sendable {
       return .failure(VoucherProblems(diagnostics: tx.problems))
     }
     tx.commit()
-    tx.gl.append(for: voucher, roundOff: masters.defaultAccountNames.roundOff, to: &gl, beforeGrowing: beforeGrowing)
+    tx.gl.append(for: voucher, number: tx.number, roundOff: masters.defaultAccountNames.roundOff, to: &gl, beforeGrowing: beforeGrowing)
     // (Most vouchers have no overlays: their empty rows table was made and freed for the test.)
     return .success(tx.rare?.resolvedRows.isEmpty ?? true ? nil : tx.resolvedVoucher)
   }

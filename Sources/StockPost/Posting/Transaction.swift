@@ -12,6 +12,8 @@ struct Transaction {
   unowned(unsafe) let masters: Masters
   /// The voucher posting (the engine keeps one transaction and begins it anew for each, ``begin(_:)``).
   private(set) var voucher: Voucher
+  /// The voucher's number as its entries and GL lines hold it (made once per voucher).
+  private(set) var number: VoucherNumber
   /// The engine's state; the `pending…` overlays hold what the voucher changed until it commits, but for
   /// the states of stock, which it changes in place (``setState(_:_:)``), keeping what they were in `undo`.
   var base = PostingState()
@@ -142,6 +144,7 @@ struct Transaction {
   init(masters: Masters, voucher: Voucher) {
     self.masters = masters
     self.voucher = voucher
+    number = VoucherNumber(voucher.no)
     arithmetic = masters.company.arithmetic
     perpetual = masters.company.perpetualInventory
     enforcesReservations = masters.company.enforceReservations
@@ -152,6 +155,7 @@ struct Transaction {
   /// cleared; the engine emptied its GL lines and touched states when it finished.
   mutating func begin(_ voucher: Voucher) {
     self.voucher = voucher
+    number = VoucherNumber(voucher.no)
     lookUpItems()
     // (Checked first: assigning nil destroyed the old value through the runtime's generic witness, for
     // every voucher, though most leave none.)
@@ -548,7 +552,7 @@ struct Transaction {
     qtyAfter: Quantity, valuationRate: Rate
   ) -> (stockValueDifference: Amount, outgoingRate: Rate) {
     var e = StockLedgerEntry(
-      date: voucher.date, time: voucher.time, voucherType: voucher.type, voucherNo: voucher.no, index: entries.count - firstEntry,
+      date: voucher.date, time: voucher.time, voucherType: voucher.type, number: number, index: entries.count - firstEntry,
       key: key, actualQty: actualQty, qtyAfterTransaction: qtyAfter,
       incomingRate: incomingRate, valuationRate: valuationRate, stockValue: outcome.stockValue,
       stockValueDifference: outcome.stockValueDifference)

@@ -78,7 +78,7 @@ public struct AgeingFold: Sendable {
   /// transfer's key and allocated its array, for a voucher that almost never puts anything back.)
   var removed = Taken()
   /// The voucher whose slots `removed` holds.
-  private var removedBy = ""
+  private var removedBy = VoucherNumber.empty
   /// The latest posting date folded.
   public internal(set) var latest: BusinessDate?
   public init(filter: ReportFilter = ReportFilter()) { self.filter = filter }
@@ -106,9 +106,9 @@ public struct AgeingFold: Sendable {
     if let to = filter.to, e.date > to { return }
     // Only stock entries and reconciliations put back what they took out (repack, batch reconciliation).
     let putsBack = e.voucherType == .stockReconciliation || e.voucherType == .stockEntry
-    if putsBack && e.voucherNo != removedBy {
+    if putsBack && e.number != removedBy {
       removed.removeAll()
-      removedBy = e.voucherNo
+      removedBy = e.number
     }
     let key = e.key
     AgeingFold.fold(e, putsBack: putsBack, key: key, into: &slots[key, default: SlotQueue()], removed: &removed)
