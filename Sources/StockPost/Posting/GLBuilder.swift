@@ -12,13 +12,19 @@ struct GLBuilder: Sendable {
 
   private struct Line: Sendable {
     var account: AccountName
-    var party: String
+    /// Interned: a line copies as plain data (a string counted references at every line made and dropped).
+    var party: InternedName
     var amount: Amount
   }
 
   /// Debit `account` by `amount` (a negative amount credits it).
   /// - Complexity: O(accounts so far), a handful.
   mutating func debit(_ account: AccountName, _ amount: Amount, party: String = "") {
+    debit(account, amount, party: party.isEmpty ? .empty : InternedName(party))
+  }
+
+  /// Debit `account` by `amount` for `party` (interned).
+  private mutating func debit(_ account: AccountName, _ amount: Amount, party: InternedName) {
     guard !amount.isZero else { return }
     for i in lines.indices where lines[i].account == account && lines[i].party == party {
       lines[i].amount += amount
@@ -50,7 +56,7 @@ struct GLBuilder: Sendable {
       if let i = lines.firstIndex(where: { $0.account == roundOff && $0.party.isEmpty }) {
         lines[i].amount -= residue
       } else {
-        lines.append(Line(account: roundOff, party: "", amount: -residue))
+        lines.append(Line(account: roundOff, party: .empty, amount: -residue))
       }
     }
     // The accounts on each side, each once, in order of first appearance; one account on a side (the
@@ -68,7 +74,7 @@ struct GLBuilder: Sendable {
       out.append(GLEntry(
         date: date, voucherType: type, number: no, account: l.account,
         debit: debit ? l.amount : .zero, credit: debit ? .zero : -l.amount,
-        notes: l.party.isEmpty ? plainNotes : GLEntry.notesNumber(party: l.party, remarks: remarks),
+        notes: l.party.isEmpty ? plainNotes : GLEntry.notesNumber(party: l.party.text, remarks: remarks),
         againstAccount: debit ? againstDebit : againstCredit))
     }
   }
