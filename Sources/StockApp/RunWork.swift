@@ -172,12 +172,21 @@ struct RunWork {
       if expected > shelf.holding { shelf.stopHolding() }
       if shelf.count == 0 { shelf.reserveCapacity(expected + expected / 16) }
     }
+    // The file's totals first: a voucher whose sums do not pack is read again before the shelf takes them.
+    for (n, k) in checked.enumerated() {
+      if k.packedQty != Checked.wide {
+        files[i].totalQty += Fixed(raw: Int128(k.packedQty))
+        files[i].totalValue += Fixed(raw: Int128(k.packedValue))
+      } else {
+        let (qty, value) = Checked.sums(of: normalized[n], arithmetic: arithmetic)
+        files[i].totalQty += qty
+        files[i].totalValue += value
+      }
+    }
     var c = Checks(start: shelf.append(contentsOf: normalized, keys: checked.map(\.key)).lowerBound)
     c.hashes.reserveCapacity(checked.count)
     c.actions.reserveCapacity(checked.count)
     for (n, k) in checked.enumerated() {
-      files[i].totalQty += k.qty
-      files[i].totalValue += k.value
       c.hashes.append(k.hash)
       c.actions.append(k.action)
       if let p = k.problems { c.problems[n] = p }
@@ -282,9 +291,13 @@ struct RunWork {
   /// The fields are declared widest first: the two 128-bit sums lead (in the order they were read, the
   /// padding before them made the record 80 bytes, a megabyte and a half of fresh pages at 100k).
   struct Checked: Sendable {
-    /// Σ qty and Σ qty × rate (each rounded to currency precision) of the item rows, as given.
-    let qty: Quantity
-    let value: Amount
+    /// Σ qty and Σ qty × rate (each rounded to currency precision) of the item rows, as given, in units
+    /// of 10⁻⁹ packed into 64 bits; ``wide`` for both when either does not fit (the sums are then made
+    /// again from the voucher, ``sums(of:arithmetic:)``). Packed, a voucher's result is 48 bytes, not 64:
+    /// the array of a file's results is fresh memory, a page fault per 4 KB (100k vouchers: 1.6 MB less).
+    let packedQty: Int64
+    let packedValue: Int64
+    static let wide = Int64.min
     /// Why the voucher cannot post; nil when it passed.
     let problems: VoucherProblems?
     let hash: NumberHash
@@ -301,6 +314,16 @@ struct RunWork {
       hash = NumberHash(value: Int(truncatingIfNeeded: NameHash.hash(v.no)))
       action = v.action
       key = VoucherShelf.key(of: v)
+      let (qty, value) = Checked.sums(of: v, arithmetic: company)
+      if let q = Int64(exactly: qty.raw), let w = Int64(exactly: value.raw), q != Checked.wide, w != Checked.wide {
+        (packedQty, packedValue) = (q, w)
+      } else {
+        (packedQty, packedValue) = (Checked.wide, Checked.wide)
+      }
+    }
+
+    /// Σ qty and Σ qty × rate (each rounded to currency precision) of the voucher's item rows, as given.
+    static func sums(of v: Voucher, arithmetic company: Company.Arithmetic) -> (qty: Quantity, value: Amount) {
       var qty = Quantity.zero, value = Amount.zero
       let items = v.items
       for i in items.indices {  // the two fields read in place (a copy of each row retained its names)
@@ -308,8 +331,7 @@ struct RunWork {
         qty += q
         value += company.money(q.multiplied(by: items[i].rate ?? .zero, rule: company.rounding))
       }
-      self.qty = qty
-      self.value = value
+      return (qty, value)
     }
   }
 

@@ -115,6 +115,19 @@ import Testing
     #expect(r.out.contains("1.csv: 2 rows, 2 vouchers, 2 posted"), "\(r.out)")
   }
 
+  /// A file's control totals are exact whatever their size: a voucher whose value does not pack into 64
+  /// bits of 10⁻⁹ (past ±9.2 × 10⁹) is summed again in full beside those that do.
+  @Test func controlTotalsAreExactPastSixtyFourBits() throws {
+    let b = try books()
+    let header = "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\n"
+    try drop(b, "big.csv", header + "Purchase Receipt,PR-1,2026-03-01,RM0001,Stores,10,3\nPurchase Receipt,PR-2,2026-03-02,RM0001,Stores,1000000,100000.5\nDelivery Note,DN-1,2026-03-03,RM0001,Stores,4,\n")
+    let r = try cli(["run", b])
+    #expect(r.code == 0, "\(r.err)")
+    let summary = read(b + "/reports/runs/000001/run-summary.json")
+    // 10 + 1,000,000 + 4; 10 × 3 + 1,000,000 × 100,000.5 (a delivery's rows have no rate: nothing).
+    #expect(summary.contains("\"control_totals\": {\"qty\": \"1000014\", \"value\": \"100000500030.00\"}"), "\(summary)")
+  }
+
   @Test func aBadVoucherRejectsItsWholeFileAndListsEveryProblem() throws {
     let b = try books()
     try drop(b, "good.csv", "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\nPurchase Receipt,PR-1,2026-03-01,RM0001,Stores,10,10\n")
