@@ -234,6 +234,15 @@ import Testing
     #expect(BusinessDate(dayNumber: -719_162).components == (1, 1, 1))
   }
 
+  /// A voucher type's byte in the ledger's binary files is its position among the types (the voucher
+  /// index has always stored that position), and reads back as the type.
+  @Test func voucherTypeCodesAreTheirPositions() {
+    for (i, t) in VoucherType.allCases.enumerated() {
+      #expect(t.code == UInt8(i) && VoucherType(code: UInt8(i)) == t)
+    }
+    #expect(VoucherType(code: UInt8(VoucherType.allCases.count)) == nil && VoucherType(code: 0x7F) == nil)
+  }
+
   /// The sizes a million-voucher run multiplies (BENCHMARKS.md): a field added here costs memory there.
   @Test func theRecordsARunHoldsPerVoucherKeepTheirSizes() {
     #expect(MemoryLayout<StockLedgerEntry>.stride == 128)

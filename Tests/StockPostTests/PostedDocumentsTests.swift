@@ -191,6 +191,28 @@ import Testing
 
   /// A line's numbers past 64 bits of 10⁻⁹ are kept whole (boxed), survive the document file, and a line
   /// brought back within range equals one made with the same numbers.
+  /// A document begins with its type's code and the return flag in one byte: every type, returned or not,
+  /// reads back as itself (with its party, lines and returns), and a byte of no type is an error.
+  @Test func everyTypeAndReturnFlagReadsBack() throws {
+    for type in VoucherType.allCases {
+      for isReturn in [false, true] {
+        var d = PostedDocument(type: type, isReturn: isReturn, party: "Acme \(type.code)", lines: Self.doc(type, "", qty: 3, rate: 7, lines: 2).lines)
+        d.returned[StockKey(item: "RM0", warehouse: "Stores")] = Fixed(1)
+        var w = BinaryWriter()
+        d.encode(into: &w)
+        #expect(w.bytes[0] == type.code | (isReturn ? 0x80 : 0))
+        var r = BinaryReader(w.bytes)
+        #expect(try PostedDocument(decoding: &r) == d)
+      }
+    }
+    var w = BinaryWriter()
+    Self.doc(.deliveryNote, "Zed", qty: 1, rate: 1).encode(into: &w)
+    var bytes = w.bytes
+    bytes[0] = 0x7F
+    var r = BinaryReader(bytes)
+    #expect(throws: BinaryFormatError.self) { try PostedDocument(decoding: &r) }
+  }
+
   @Test func lineNumbersTooWideToPackAreKeptWhole() throws {
     let key = StockKey(item: "RM", warehouse: "Stores")
     let big = Fixed(raw: Int128(Int64.max) * 10)

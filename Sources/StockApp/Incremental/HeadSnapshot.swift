@@ -15,8 +15,11 @@ struct HeadSnapshot: Sendable {
   /// keeps the serials and batches in stock per item-warehouse in picking order (version 2 wrote sets, in
   /// no order: refused, that run replays once). Version 4 ends with a trailer of 24 bytes
   /// (``trailer(ageing:)``): the history file's size and count, moved there so that all but the trailer is
-  /// written while the history is numbered, then the ageing fold's length.
-  static let tag = "stockledger-snapshot 4"
+  /// written while the history is numbered, then the ageing fold's length. Version 5 goes with
+  /// `documents.bin` whose documents begin with their voucher type's code (``VoucherType/code``, the
+  /// return flag in its high bit) where version 4's began with the type's name and a flag: the older
+  /// snapshot is refused, and that run replays once and writes both anew.
+  static let tag = "stockledger-snapshot 5"
   var chain: String
   /// The committed files as the file system described them when the snapshot was written
   /// (``LedgerStore/statFingerprint()``).

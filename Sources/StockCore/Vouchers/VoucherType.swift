@@ -13,6 +13,29 @@ public enum VoucherType: String, Sendable, CaseIterable, Hashable, BitwiseCopyab
   /// Orders move no stock; they reserve, order or plan it.
   public var isOrder: Bool { self == .salesOrder || self == .purchaseOrder || self == .workOrder }
 
+  /// The type as one byte in the ledger's binary files (`vouchers.idx`, `documents.bin`): its position
+  /// among `allCases`, so a new type is added last.
+  /// - Complexity: O(1).
+  @inlinable public var code: UInt8 {
+    switch self {
+    case .purchaseReceipt: 0
+    case .purchaseInvoice: 1
+    case .deliveryNote: 2
+    case .salesInvoice: 3
+    case .stockEntry: 4
+    case .stockReconciliation: 5
+    case .salesOrder: 6
+    case .purchaseOrder: 7
+    case .workOrder: 8
+    }
+  }
+
+  /// The type whose ``code`` is `code`, or nil.
+  public init?(code: UInt8) {
+    guard Int(code) < VoucherType.allCases.count else { return nil }
+    self = VoucherType.allCases[Int(code)]
+  }
+
   /// The name (`rawValue`) as a CSV field writes it (``ByteWriter/text(plain:)``): every line of the
   /// ledgers names its voucher type.
   /// - Complexity: O(1).
