@@ -64,10 +64,37 @@ import Testing
   }
 
   @Test func anInternTableNumbersEachValueOnce() {
-    let t = InternTable<String>()
+    let t = InternTable<String> { InternTable<String>.bytes(texts: [$0]) }
     let (x, y) = (t.number("x"), t.number("y"))
     #expect(x == 1 && y == 2 && t.number("x") == x && t.count == 2)
     #expect(t[x] == "x" && t[y] == "y")
+    // Two spellings `String` calls equal are two values, each kept as it came.
+    let (composed, decomposed) = ("caf\u{E9}", "cafe\u{301}")
+    #expect(composed == decomposed && t.number(composed) != t.number(decomposed))
+    #expect(Array(t[t.number(decomposed)].utf8) == Array(decomposed.utf8))
+  }
+
+  /// A long number, a party, a batch or a serial number in another spelling of the same text keeps its own
+  /// bytes: written back as it came, not as the first spelling seen.
+  @Test func otherSpellingsKeepTheirBytes() {
+    let long = "Lieferschein-Caf\u{E9}-2024-000001", other = "Lieferschein-Cafe\u{301}-2024-000001"
+    #expect(long == other)
+    let (a, b) = (VoucherNumber(long), VoucherNumber(other))
+    #expect(a.isInterned && b.isInterned && a != b)
+    #expect(a.withUTF8 { Array($0) } == Array(long.utf8) && b.withUTF8 { Array($0) } == Array(other.utf8))
+    let day = BusinessDate(dayNumber: 20_000)
+    let lines = [long, other].map {
+      GLEntry(date: day, voucherType: .salesInvoice, voucherNo: "SI-1", account: "Debtors", debit: Fixed(1), credit: .zero, party: $0)
+    }
+    #expect(Array(lines[0].party.utf8) == Array(long.utf8) && Array(lines[1].party.utf8) == Array(other.utf8))
+    var e = StockLedgerEntry(
+      date: day, time: .midnight, voucherType: .purchaseReceipt, voucherNo: "PR-1", index: 0, itemCode: "RM", warehouse: "Stores",
+      actualQty: Fixed(1), qtyAfterTransaction: Fixed(1), incomingRate: Fixed(1), valuationRate: Fixed(1), stockValue: Fixed(1),
+      stockValueDifference: Fixed(1))
+    var f = e
+    e.setTracking(batchNo: "", serialNos: [long])
+    f.setTracking(batchNo: "", serialNos: [other])
+    #expect(Array(e.serialNos[0].utf8) == Array(long.utf8) && Array(f.serialNos[0].utf8) == Array(other.utf8))
   }
 
   /// The engine's line (number and notes made once per voucher) is the line made from strings.

@@ -236,9 +236,13 @@ extension StockLedgerEntry {
   }
 
   /// The amounts of every entry with one too wide to pack, each once.
-  @usableFromInline static let wideTable = InternTable<Amounts>()
+  @usableFromInline static let wideTable = InternTable<Amounts> { a in
+    InternTable<Amounts>.bytes(texts: [], numbers: [
+      a.actualQty, a.qtyAfterTransaction, a.incomingRate, a.outgoingRate, a.valuationRate, a.stockValue, a.stockValueDifference,
+    ])
+  }
   /// The batch and serial numbers of every entry that has some, each once.
-  @usableFromInline static let trackingTable = InternTable<Tracking>()
+  @usableFromInline static let trackingTable = InternTable<Tracking> { InternTable<Tracking>.bytes(texts: [$0.batchNo] + $0.serialNos) }
 
   /// The amounts of an entry with one too wide to pack.
   @usableFromInline var wideAmounts: Amounts { StockLedgerEntry.wideTable[wideNumber] }
@@ -433,5 +437,7 @@ extension GLEntry {
   }
 
   /// The notes of every line that has some, each once.
-  @usableFromInline static let notesTable = InternTable<Notes>()
+  @usableFromInline static let notesTable = InternTable<Notes> {
+    InternTable<Notes>.bytes(texts: [$0.party, $0.remarks], numbers: [$0.wideDebit, $0.wideCredit])
+  }
 }

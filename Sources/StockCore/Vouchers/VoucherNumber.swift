@@ -7,7 +7,9 @@ import Synchronization
 /// reference count: every copy of a line went through the runtime's value witness and counted the
 /// string's storage (even for a number the string kept inline), every destroy again. Held as three words,
 /// a line copies as its bytes. 23 bytes take ERPNext's numbering series (`MAT-PRE-2024-00001`,
-/// `ACC-SINV-RET-2024-00001`); the rare longer number is interned, so equal numbers are equal words.
+/// `ACC-SINV-RET-2024-00001`); the rare longer number is interned by its bytes, so equal numbers are equal
+/// words. Numbers are equal when their bytes are: two spellings `String` calls equal (a composed and a
+/// decomposed accent) are two numbers, each written as it came.
 ///
 /// Layout: bytes 0..<23 of the three words (little-endian) are the number's bytes, zero past its end, and
 /// the last byte its length; an interned number has the last byte `0xFF`, its address in the first word
@@ -84,11 +86,12 @@ import Synchronization
     a.withUTF8 { x in b.withUTF8 { y in x.lexicographicallyPrecedes(y) } }
   }
 
-  /// The numbers longer than ``inlineCapacity``, each kept once: the address of its bytes.
-  private static let long = Mutex<[String: UInt]>([:])
+  /// The numbers longer than ``inlineCapacity``, each kept once by its bytes (not as a `String`, which
+  /// calls two spellings of an accent equal): the address of its bytes.
+  private static let long = Mutex<[[UInt8]: UInt]>([:])
 
   private static func intern(_ u: UnsafeBufferPointer<UInt8>) -> VoucherNumber {
-    let text = String(decoding: u, as: UTF8.self)
+    let text = Array(u)
     let address = long.withLock { table in
       if let known = table[text] { return known }
       let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: u.count)
