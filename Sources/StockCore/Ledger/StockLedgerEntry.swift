@@ -113,9 +113,9 @@ public struct StockLedgerEntry: Sendable, Hashable, BitwiseCopyable {
   /// The amounts when one of them does not fit in 64 bits: their number in ``wideTable`` (0: packed).
   @usableFromInline var wideNumber: UInt32 = 0
   // The seven amounts, in units of 10⁻⁹ packed into 64 bits each (every amount up to ±9.2 × 10⁹: an entry is
-  // 144 bytes, not 208, and a million-voucher run holds every entry). When one does not fit, all seven
-  // are in `wide` and these are 0: one form per value, so the synthesized `==` and `hash` hold. Reading
-  // an amount costs a test of `wide`; arithmetic stays on `Fixed`.
+  // 128 bytes, not 192, and a million-voucher run holds every entry). When one does not fit, all seven
+  // are in ``wideTable`` (`wideNumber`) and these are 0: one form per value, so the synthesized `==` and
+  // `hash` hold. Reading an amount costs a test of `wideNumber`; arithmetic stays on `Fixed`.
   @usableFromInline var packedActualQty: Int64 = 0
   @usableFromInline var packedQtyAfterTransaction: Int64 = 0
   @usableFromInline var packedIncomingRate: Int64 = 0
@@ -248,7 +248,7 @@ extension StockLedgerEntry {
   @usableFromInline var wideAmounts: Amounts { StockLedgerEntry.wideTable[wideNumber] }
 
   /// All seven amounts: read from wherever they are; written packed when every one fits in 64 bits, else
-  /// boxed (the one form per value).
+  /// numbered in ``wideTable`` (the one form per value).
   @usableFromInline var amounts: Amounts {
     @inlinable get {
       if wideNumber != 0 { return wideAmounts }
@@ -278,7 +278,7 @@ extension StockLedgerEntry {
 
 extension StockLedgerEntry {
   /// An entry's batch and serial numbers, kept once each in ``trackingTable``.
-  @usableFromInline struct Tracking: Sendable, Hashable {
+  @usableFromInline struct Tracking: Sendable {
     let batchNo: String
     let serialNos: [String]
 
@@ -417,7 +417,7 @@ public struct GLEntry: Sendable, Hashable, BitwiseCopyable {
 extension GLEntry {
   /// A line's party and remarks, and its amounts when they do not fit in 64 bits, kept once each in
   /// ``notesTable``.
-  @usableFromInline struct Notes: Sendable, Hashable {
+  @usableFromInline struct Notes: Sendable {
     let party: String
     let remarks: String
     let wideDebit: Amount?
