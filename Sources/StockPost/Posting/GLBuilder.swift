@@ -46,8 +46,8 @@ struct GLBuilder: Sendable {
     credit(from, amount)
   }
 
-  /// Appends the balanced, merged lines of `voucher` (numbered `no`) to `out`; `beforeGrowing` is called first when they would not fit
-  /// in its capacity (see ``PostingEngine/beforeGrowing``).
+  /// Appends the balanced, merged lines of `voucher` (numbered `no`) to `out`; `beforeGrowing` is called
+  /// first when they would not fit in its capacity (see ``PostingEngine/beforeGrowing``).
   /// - Complexity: O(lines²) in the voucher's accounts, which are few.
   mutating func append(for voucher: Voucher, number no: VoucherNumber, roundOff: AccountName, to out: inout [GLEntry], beforeGrowing: (@Sendable () -> Void)? = nil) {
     var residue = Amount.zero
