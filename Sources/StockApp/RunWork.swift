@@ -155,13 +155,37 @@ struct RunWork {
     files[i].voucherTotal = files[i].voucherCount
     var normalized = files[i].read.vouchers
     files[i].read.vouchers = []
-    let checked = Parallel.update(&normalized) { v in
-      switch validator.validate(v) {
-      case .success(let n):
-        let normalized = !n.isIdentical(to: v)
-        v = n
-        return Checked(nil, of: n, normalized: normalized, arithmetic: arithmetic)
-      case .failure(let p): return Checked(p, of: v, normalized: false, arithmetic: arithmetic)
+    // What validation makes of each voucher goes where it is kept (the shelf's keys, the checks' hashes and
+    // actions, written at the voucher's index), what is summed or rare is gathered per chunk: an array of
+    // results per voucher in between was fresh memory, 4.8 MB at 100k.
+    let n = normalized.count
+    var keys = [UInt64](repeating: 0, count: n)
+    var c = Checks(start: 0)
+    c.hashes = [NumberHash](repeating: NumberHash(value: 0), count: n)
+    c.actions = [VoucherAction](repeating: .submit, count: n)
+    let chunks = keys.withUnsafeMutableBufferPointer { k in
+      c.hashes.withUnsafeMutableBufferPointer { h in
+        c.actions.withUnsafeMutableBufferPointer { a in
+          let out = Checked.Columns(keys: k.baseAddress, hashes: h.baseAddress, actions: a.baseAddress)
+          return Parallel.updateChunks(&normalized) { range, vouchers in
+            var chunk = Checked.Chunk()
+            for j in range {
+              let v = vouchers[j]
+              let problems: VoucherProblems?
+              switch validator.validate(v) {
+              case .success(let n):
+                if !n.isIdentical(to: v) {
+                  chunk.normalized = true
+                  vouchers[j] = n
+                }
+                problems = nil
+              case .failure(let p): problems = p
+              }
+              chunk.add(vouchers[j], problems: problems, at: j, into: out, arithmetic: arithmetic)
+            }
+            return chunk
+          }
+        }
       }
     }
     // A run that will have more vouchers than the budget holds none from this file on: its count so far
@@ -172,26 +196,14 @@ struct RunWork {
       if expected > shelf.holding { shelf.stopHolding() }
       if shelf.count == 0 { shelf.reserveCapacity(expected + expected / 16) }
     }
-    // The file's totals first: a voucher whose sums do not pack is read again before the shelf takes them.
-    for (n, k) in checked.enumerated() {
-      if k.packedQty != Checked.wide {
-        files[i].totalQty += Fixed(raw: Int128(k.packedQty))
-        files[i].totalValue += Fixed(raw: Int128(k.packedValue))
-      } else {
-        let (qty, value) = Checked.sums(of: normalized[n], arithmetic: arithmetic)
-        files[i].totalQty += qty
-        files[i].totalValue += value
-      }
+    // The chunks in order: exact sums (any grouping gives the same), the problems by voucher.
+    for chunk in chunks {
+      files[i].totalQty += chunk.qty
+      files[i].totalValue += chunk.value
+      for (j, p) in chunk.problems { c.problems[j] = p }
+      if chunk.normalized { files[i].normalized = true }
     }
-    var c = Checks(start: shelf.append(contentsOf: normalized, keys: checked.map(\.key)).lowerBound)
-    c.hashes.reserveCapacity(checked.count)
-    c.actions.reserveCapacity(checked.count)
-    for (n, k) in checked.enumerated() {
-      c.hashes.append(k.hash)
-      c.actions.append(k.action)
-      if let p = k.problems { c.problems[n] = p }
-      if k.normalized { files[i].normalized = true }
-    }
+    c.start = shelf.append(contentsOf: normalized, keys: keys).lowerBound
     checks[i] = c
   }
 
@@ -283,55 +295,40 @@ struct RunWork {
     func _rawHashValue(seed: Int) -> Int { HashMix.mix(value, seed: seed) }
   }
 
-  /// What validating one voucher gives besides the voucher as normalized, made on either core: its
-  /// problems, what the file summary adds up and what the check of repeated numbers needs, so the pass in
-  /// order reads no voucher unless it has a problem or a number that may repeat (its number and place are
-  /// then read from the voucher: kept here, they made this 130 bytes instead of 64).
-  ///
-  /// The fields are declared widest first: the two 128-bit sums lead (in the order they were read, the
-  /// padding before them made the record 80 bytes, a megabyte and a half of fresh pages at 100k).
-  struct Checked: Sendable {
-    /// Σ qty and Σ qty × rate (each rounded to currency precision) of the item rows, as given, in units
-    /// of 10⁻⁹ packed into 64 bits; ``wide`` for both when either does not fit (the sums are then made
-    /// again from the voucher, ``sums(of:arithmetic:)``). Packed, a voucher's result is 48 bytes, not 64:
-    /// the array of a file's results is fresh memory, a page fault per 4 KB (100k vouchers: 1.6 MB less).
-    let packedQty: Int64
-    let packedValue: Int64
-    static let wide = Int64.min
-    /// Why the voucher cannot post; nil when it passed.
-    let problems: VoucherProblems?
-    let hash: NumberHash
-    /// Its date and time as the shelf keeps them (``VoucherShelf/key(of:)``), made while it is in cache.
-    let key: UInt64
-    let action: VoucherAction
-    /// Whether validation changed the voucher (``InputFile/normalized``).
-    let normalized: Bool
-
-    init(_ problems: VoucherProblems?, of v: Voucher, normalized: Bool, arithmetic company: Company.Arithmetic) {
-      self.problems = problems
-      self.normalized = normalized
-      // (`NameHash`: equal numbers hash alike, as with `hashValue`, for a quarter of its instructions.)
-      hash = NumberHash(value: Int(truncatingIfNeeded: NameHash.hash(v.no)))
-      action = v.action
-      key = VoucherShelf.key(of: v)
-      let (qty, value) = Checked.sums(of: v, arithmetic: company)
-      if let q = Int64(exactly: qty.raw), let w = Int64(exactly: value.raw), q != Checked.wide, w != Checked.wide {
-        (packedQty, packedValue) = (q, w)
-      } else {
-        (packedQty, packedValue) = (Checked.wide, Checked.wide)
-      }
+  /// What validation makes of a file's vouchers, gathered a chunk at a time on both cores
+  /// (``Parallel/updateChunks(_:minimum:_:)``).
+  enum Checked {
+    /// Where each voucher's key for the shelf, number hash and action go, at its index: the arrays the
+    /// run keeps (written from both threads at distinct indices).
+    struct Columns: @unchecked Sendable {
+      let keys: UnsafeMutablePointer<UInt64>?
+      let hashes: UnsafeMutablePointer<NumberHash>?
+      let actions: UnsafeMutablePointer<VoucherAction>?
     }
 
-    /// Σ qty and Σ qty × rate (each rounded to currency precision) of the voucher's item rows, as given.
-    static func sums(of v: Voucher, arithmetic company: Company.Arithmetic) -> (qty: Quantity, value: Amount) {
-      var qty = Quantity.zero, value = Amount.zero
-      let items = v.items
-      for i in items.indices {  // the two fields read in place (a copy of each row retained its names)
-        let q = items[i].qty ?? .zero
-        qty += q
-        value += company.money(q.multiplied(by: items[i].rate ?? .zero, rule: company.rounding))
+    /// A chunk's control totals, problems and whether validation changed one of its vouchers.
+    struct Chunk: Sendable {
+      /// Σ qty and Σ qty × rate (each rounded to currency precision) of the item rows, as given.
+      var qty = Quantity.zero
+      var value = Amount.zero
+      /// Why a voucher cannot post, by its index in the file (most chunks: none).
+      var problems: [(Int, VoucherProblems)] = []
+      var normalized = false
+
+      /// Takes voucher `v` at index `j` (normalized, or as read when it fails with `problems`).
+      mutating func add(_ v: Voucher, problems p: VoucherProblems?, at j: Int, into out: Columns, arithmetic company: Company.Arithmetic) {
+        // (`NameHash`: equal numbers hash alike, as with `hashValue`, for a quarter of its instructions.)
+        out.hashes![j] = NumberHash(value: Int(truncatingIfNeeded: NameHash.hash(v.no)))
+        out.actions![j] = v.action
+        out.keys![j] = VoucherShelf.key(of: v)
+        if let p { problems.append((j, p)) }
+        let items = v.items
+        for r in items.indices {  // the two fields read in place (a copy of each row retained its names)
+          let q = items[r].qty ?? .zero
+          qty += q
+          value += company.money(q.multiplied(by: items[r].rate ?? .zero, rule: company.rounding))
+        }
       }
-      return (qty, value)
     }
   }
 

@@ -48,12 +48,6 @@ import Testing
     return (work.shelf.heldVouchers.count, work.files.map { Array($0.valid) }, work.shelf)
   }
 
-  /// What validation gives per voucher is held for every voucher of a file: its sums packed into 64 bits
-  /// keep it at 48 bytes (64 with 128-bit sums, 80 with the padding before them).
-  @Test func aVouchersCheckKeepsItsSize() {
-    #expect(MemoryLayout<RunWork.Checked>.stride == 48)
-  }
-
   @Test func aRunLargerThanItsBudgetHoldsNone() {
     // 20 vouchers in the first 1,000 of 10,000 bytes: 200 expected, over a budget of 50.
     let (held, valid, shelf) = Self.held(holding: 50, inboxBytes: 10_000)

@@ -3,24 +3,39 @@ import Testing
 
 /// Work split over both cores gives what one core gives, in input order.
 @Suite struct ParallelTests {
-  /// Every element updated in place once, each result at its element's index: below the size that splits
-  /// (one core) and above it (both), an odd count included.
+  /// A pointer the chunks write through at distinct indices (as the run's validation writes its columns).
+  struct Column: @unchecked Sendable { let base: UnsafeMutablePointer<Int> }
+
+  /// Every element updated in place once, what is made of it written at its index, a value per chunk in
+  /// input order: below the size that splits (one core, one chunk) and above it (both), an odd count included.
   @Test(arguments: [0, 1, 1_999, 2_000, 5_001]) func updatesInPlaceAsALoopWould(count: Int) {
     var values = (0..<count).map { "v\($0)" }
-    let results = Parallel.update(&values) { (v: inout String) -> Int in
-      v += "!"
-      return v.utf8.count
+    var lengths = [Int](repeating: -1, count: count)
+    let ranges = lengths.withUnsafeMutableBufferPointer { out -> [Range<Int>] in
+      guard let base = out.baseAddress else { return Parallel.updateChunks(&values) { range, _ in range } }
+      let column = Column(base: base)
+      return Parallel.updateChunks(&values) { range, v in
+        for i in range {
+          v[i] += "!"
+          column.base[i] = v[i].utf8.count
+        }
+        return range
+      }
     }
     #expect(values == (0..<count).map { "v\($0)!" })
-    #expect(results == values.map(\.utf8.count))
+    #expect(lengths == values.map(\.utf8.count))
+    // The chunks' values in input order, covering every element once.
+    #expect(ranges.first?.lowerBound ?? 0 == 0 && ranges.last?.upperBound ?? 0 == count)
+    #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+    #expect(ranges.count == (count == 0 ? 0 : count < 2_000 ? 1 : Parallel.chunks))
   }
 
   /// The array updated is the caller's own: a copy taken before is left as it was.
   @Test func aCopyTakenBeforeIsLeftAsItWas() {
     var values = Array(0..<4_000)
     let before = values
-    _ = Parallel.update(&values) { (v: inout Int) -> Bool in
-      v *= 2
+    _ = Parallel.updateChunks(&values) { range, v in
+      for i in range { v[i] *= 2 }
       return true
     }
     #expect(before == Array(0..<4_000) && values == (0..<4_000).map { $0 * 2 })
@@ -34,11 +49,11 @@ import Testing
     let (a, b) = Parallel.unzippedMap(input, minimum: 0) { ($0, "\($0)") }
     #expect(a == input && b == input.map { "\($0)" })
     var updated = input
-    #expect(Parallel.update(&updated, minimum: 0) { (v: inout Int) -> Int in
-      v = -v
-      return v
-    } == input.map { -$0 })
-    #expect(updated == input.map { -$0 })
+    let sums = Parallel.updateChunks(&updated, minimum: 0) { range, v in
+      for i in range { v[i] = -v[i] }
+      return range.reduce(0) { $0 + v[$1] }
+    }
+    #expect(updated == input.map { -$0 } && sums.reduce(0, +) == -input.reduce(0, +) && sums.count == Parallel.chunks)
   }
 
   /// The chunks cover the elements once, in order, without gaps.

@@ -9,7 +9,7 @@ import Dispatch
 /// run's validation ended with one core idle for a few milliseconds).
 public enum Parallel {
   /// How many chunks the work of ``map(_:minimum:_:)``, ``unzippedMap(_:minimum:_:)`` and
-  /// ``update(_:minimum:_:)`` is cut into (for inputs of at least their `minimum`).
+  /// ``updateChunks(_:minimum:_:)`` is cut into (for inputs of at least their `minimum`).
   public static let chunks = 16
 
   /// The range of chunk `c` of `count` elements cut into ``chunks``.
@@ -62,22 +62,22 @@ public enum Parallel {
     return (first, second)
   }
 
-  /// Updates every element of `input` in place with `body`, which also gives a result per element:
-  /// ``unzippedMap(_:minimum:_:)`` for a transform whose first result replaces its input. The elements
-  /// stay where they are (an array of new ones took a reference count per element, and letting the old
-  /// array go gave one back each, on one core after both had worked).
-  /// - Complexity: O(n) calls of `body`, two at a time; the results built in place.
-  @inlinable public static func update<T, R: Sendable>(
-    _ input: inout [T], minimum: Int = 2_000, _ body: @escaping @Sendable (inout T) -> R
-  ) -> [R] {
-    guard input.count >= minimum else { return input.indices.map { body(&input[$0]) } }
+  /// Updates the elements of `input` in place, a chunk at a time: `body` is given a chunk's range and the
+  /// elements' address, changes those elements and writes what it makes of each where the caller keeps it
+  /// (arrays it made beforehand, written at the same indices), and returns one value for the chunk. The
+  /// chunks' values come back in input order. For work whose per-element results have a home already:
+  /// an array of results per element was fresh memory of its own, one page fault per 4 KB.
+  /// - Complexity: O(n) in `body`, two chunks at a time.
+  @inlinable public static func updateChunks<T, P: Sendable>(
+    _ input: inout [T], minimum: Int = 2_000, _ body: @escaping @Sendable (Range<Int>, UnsafeMutablePointer<T>) -> P
+  ) -> [P] {
     let count = input.count
+    guard count > 0 else { return [] }
     return input.withUnsafeMutableBufferPointer { buffer in
+      guard count >= minimum else { return [body(0..<count, buffer.baseAddress!)] }
       let elements = Slots(buffer.baseAddress!)
-      return filled(count: count) { out in
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-          for i in chunk(c, of: count) { out.initialize(i, to: body(&elements.base[i])) }
-        }
+      return filled(count: chunks) { out in
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in out.initialize(c, to: body(chunk(c, of: count), elements.base)) }
       }
     }
   }
