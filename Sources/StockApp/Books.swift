@@ -11,7 +11,11 @@ enum Books {
 
   /// The master data alone (for a command that needs them before it knows whether to read the ledger).
   static func masters(_ paths: BooksPaths, command: String) -> Result<Masters, CommandFailure> {
-    do { return .success(try MasterReader.read(directory: paths.masters)) } catch {
+    do {
+      let masters = try MasterReader.read(directory: paths.masters)
+      masters.makeImmortal()  // (kept to the end of the command: its references are not counted)
+      return .success(masters)
+    } catch {
       return .failure(CommandFailure(CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger \(command): master data cannot be used:\n" + error.description + "\n")))
     }
   }

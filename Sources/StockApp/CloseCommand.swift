@@ -26,6 +26,7 @@ public enum CloseCommand {
     do { masters = try MasterReader.read(directory: paths.masters) } catch {
       return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger close: master data cannot be used:\n" + error.description + "\n")
     }
+    masters.makeImmortal()  // (kept to the end of the command: its references are not counted)
     let store = LedgerStore(directory: paths.ledger)
     let lock: FileLock
     do {

@@ -58,6 +58,7 @@ public enum RunCommand {
     do { masters = try MasterReader.read(directory: p.masters) } catch {
       return (CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: master data in \(p.masters) cannot be used; nothing was changed:\n" + error.description + "\n"), nil)
     }
+    masters.makeImmortal()  // (kept to the end of the run: its references are not counted)
     let store = LedgerStore(directory: p.ledger)
     let lock: FileLock
     do {

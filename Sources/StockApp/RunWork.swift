@@ -159,6 +159,18 @@ struct RunWork {
     // actions, written at the voucher's index), what is summed or rare is gathered per chunk: an array of
     // results per voucher in between was fresh memory, 4.8 MB at 100k.
     let n = normalized.count
+    // A run that will have more vouchers than the budget holds none from this file on: its count so far
+    // (this file's included), scaled to the bytes of all its files, says so before they are put.
+    let bytesRead = files[...i].reduce(0) { $0 + $1.picked.size }
+    if inboxBytes > 0, bytesRead > 0 {
+      let expected = (shelf.count + n) * max(inboxBytes, bytesRead) / bytesRead
+      if expected > shelf.holding { shelf.stopHolding() }
+      if shelf.count == 0 { shelf.reserveCapacity(expected + expected / 16) }
+    }
+    // The shelf puts every voucher of the file (those that fail too) after the others and holds them as
+    // values up to its budget: those it will hold are kept to the end of the process, and are made
+    // immortal as their validation starts (``Immortal``): from there on, a copy of one counts no references.
+    let held = max(0, shelf.holding - shelf.count)
     var keys = [UInt64](repeating: 0, count: n)
     var c = Checks(start: 0)
     c.hashes = [NumberHash](repeating: NumberHash(value: 0), count: n)
@@ -171,11 +183,13 @@ struct RunWork {
             var chunk = Checked.Chunk()
             for j in range {
               let v = vouchers[j]
+              if j < held { v.makeImmortal() }
               let problems: VoucherProblems?
               switch validator.validate(v) {
               case .success(let n):
                 if !n.isIdentical(to: v) {
                   chunk.normalized = true
+                  if j < held { n.makeImmortal() }  // (the voucher as read is then never freed: one a voucher at most)
                   vouchers[j] = n
                 }
                 problems = nil
@@ -187,14 +201,6 @@ struct RunWork {
           }
         }
       }
-    }
-    // A run that will have more vouchers than the budget holds none from this file on: its count so far
-    // (this file's included), scaled to the bytes of all its files, says so before they are put.
-    let bytesRead = files[...i].reduce(0) { $0 + $1.picked.size }
-    if inboxBytes > 0, bytesRead > 0 {
-      let expected = (shelf.count + normalized.count) * max(inboxBytes, bytesRead) / bytesRead
-      if expected > shelf.holding { shelf.stopHolding() }
-      if shelf.count == 0 { shelf.reserveCapacity(expected + expected / 16) }
     }
     // The chunks in order: exact sums (any grouping gives the same), the problems by voucher.
     for chunk in chunks {

@@ -14,6 +14,7 @@ public enum VerifyCommand {
     do { masters = try MasterReader.read(directory: paths.masters) } catch {
       return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger verify: master data cannot be used:\n" + error.description + "\n")
     }
+    masters.makeImmortal()  // (kept to the end of the command: its references are not counted)
     let ledger: LedgerContents
     do { ledger = try LedgerStore(directory: paths.ledger).load(tolerant: true) } catch {
       return failed("\(error.place): \(error.message)")

@@ -36,34 +36,41 @@ import Testing
     return RunWork.InputFile(picked: PickedFile(name: name, path: "/nonexistent/" + name, sha256: "", size: size, mtime: timespec()), read: read)
   }
 
-  /// Two files of 20 vouchers, 1,000 bytes each, with a budget of `holding` and an inbox of `inboxBytes`.
-  static func held(holding: Int, inboxBytes: Int) -> (held: Int, valid: [[Voucher]], shelf: VoucherShelf) {
+  /// Two files of 20 vouchers, 1,000 bytes each, with a budget of `holding` and an inbox of `inboxBytes`;
+  /// `immortal`: which of the 40 vouchers as given were made immortal.
+  static func held(holding: Int, inboxBytes: Int) -> (held: Int, valid: [[Voucher]], shelf: VoucherShelf, immortal: [Bool]) {
     var work = RunWork(masters: masters, ledger: LedgerContents(), facts: LedgerFacts(), partial: false, shelf: VoucherShelf(holding: holding))
     work.inboxBytes = inboxBytes
     work.files = [file("a.csv", count: 20, size: 1_000)]
+    var given = work.files[0].read.vouchers
     work.validate(file: 0)
     work.files.append(file("b.csv", count: 20, size: 1_000))
+    given += work.files[1].read.vouchers
     work.validate(file: 1)
     work.finishValidation()
-    return (work.shelf.heldVouchers.count, work.files.map { Array($0.valid) }, work.shelf)
+    return (work.shelf.heldVouchers.count, work.files.map { Array($0.valid) }, work.shelf, given.map(\.isImmortal))
   }
 
   @Test func aRunLargerThanItsBudgetHoldsNone() {
     // 20 vouchers in the first 1,000 of 10,000 bytes: 200 expected, over a budget of 50.
-    let (held, valid, shelf) = Self.held(holding: 50, inboxBytes: 10_000)
+    let (held, valid, shelf, immortal) = Self.held(holding: 50, inboxBytes: 10_000)
     #expect(held == 0 && shelf.count == 40 && shelf.encodes)
+    #expect(!immortal.contains(true))  // (encoded and let go: made immortal, each would never be freed)
     #expect(valid.map { $0.map(\.no) } == [(0..<20).map { "a.csv-\($0)" }, (0..<20).map { "b.csv-\($0)" }])
     #expect(valid[1].first?.source.file == "b.csv" && valid[1].first?.items.first?.qty == Fixed(1))
   }
 
   @Test func aRunWithinItsBudgetHoldsAll() {
-    let (held, valid, shelf) = Self.held(holding: 50, inboxBytes: 2_000)
+    let (held, valid, shelf, immortal) = Self.held(holding: 50, inboxBytes: 2_000)
     #expect(held == 40 && !shelf.encodes && valid.map(\.count) == [20, 20])
+    // Kept to the end of the run: immortal, so that handing them on counts no references.
+    #expect(!immortal.contains(false) && shelf.heldVouchers.allSatisfy(\.isImmortal))
   }
 
   @Test func withoutTheInboxSizeTheBudgetIsKept() {
-    let (held, valid, shelf) = Self.held(holding: 25, inboxBytes: 0)
+    let (held, valid, shelf, immortal) = Self.held(holding: 25, inboxBytes: 0)
     #expect(held == 25 && shelf.encodes && valid.map(\.count) == [20, 20])
+    #expect(immortal == Array(repeating: true, count: 25) + Array(repeating: false, count: 15))
     #expect(valid[1].map(\.no) == (0..<20).map { "b.csv-\($0)" })
   }
 }

@@ -143,6 +143,14 @@ public final class Masters: Sendable {
     stockAccountTable = NameTable(stockAccountNameOf)
   }
 
+  /// Makes the masters and their items immortal (``Immortal``): for the masters of a run, kept to the end
+  /// of the process, which every voucher's checks and posting hand from call to call.
+  /// - Complexity: O(items).
+  public func makeImmortal() {
+    Immortal.make(self)
+    for item in items { Immortal.make(item) }
+  }
+
   /// `itemByCode[code]`, found by bytes first (``NameTable``).
   /// - Complexity: O(length of `code`).
   public func item(_ code: String) -> Item? { itemTable.value(code) ?? itemByCode[code] }

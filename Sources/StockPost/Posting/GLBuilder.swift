@@ -46,10 +46,10 @@ struct GLBuilder: Sendable {
     credit(from, amount)
   }
 
-  /// Appends the balanced, merged lines of `voucher` (numbered `no`) to `out`; `beforeGrowing` is called
-  /// first when they would not fit in its capacity (see ``PostingEngine/beforeGrowing``).
-  /// - Complexity: O(lines²) in the voucher's accounts, which are few.
-  mutating func append(for voucher: Voucher, number no: VoucherNumber, roundOff: AccountName, to out: inout [GLEntry], beforeGrowing: (@Sendable () -> Void)? = nil) {
+  /// Makes the voucher balance: a residue of its lines goes to `roundOff`. Returns how many lines
+  /// ``append(for:number:to:)`` appends at most, for the caller to make room first.
+  /// - Complexity: O(lines).
+  mutating func balance(roundOff: AccountName) -> Int {
     var residue = Amount.zero
     for l in lines { residue += l.amount }
     if !residue.isZero {
@@ -59,13 +59,16 @@ struct GLBuilder: Sendable {
         lines.append(Line(account: roundOff, party: .empty, amount: -residue))
       }
     }
+    return lines.count
+  }
+
+  /// Appends the merged lines of `voucher` (numbered `no`), balanced first (``balance(roundOff:)``), to
+  /// `out`. (Room is the caller's to make: a closure handed here for it retained its context per voucher.)
+  /// - Complexity: O(lines²) in the voucher's accounts, which are few.
+  mutating func append(for voucher: Voucher, number no: VoucherNumber, to out: inout [GLEntry]) {
     // The accounts on each side, each once, in order of first appearance; one account on a side (the
     // usual case) is shared as it is, not joined into a new string per voucher.
     let againstDebit = side { $0.isNegative }, againstCredit = side { $0.isPositive }
-    if out.count + lines.count > out.capacity {
-      beforeGrowing?()
-      out.reserveCapacity(max(out.count + lines.count, 2 * out.capacity))  // geometric, as appending grows
-    }
     let date = voucher.date, type = voucher.type, remarks = voucher.remarks
     // The notes numbered once for the lines without a party (most vouchers: none, no lock taken).
     let plainNotes = remarks.isEmpty ? 0 : GLEntry.notesNumber(party: "", remarks: remarks)

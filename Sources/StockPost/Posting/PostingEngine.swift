@@ -151,7 +151,12 @@ public struct PostingEngine: Sendable {
       return .failure(VoucherProblems(diagnostics: tx.problems))
     }
     tx.commit()
-    tx.gl.append(for: voucher, number: tx.number, roundOff: masters.defaultAccountNames.roundOff, to: &gl, beforeGrowing: beforeGrowing)
+    let lines = tx.gl.balance(roundOff: masters.defaultAccountNames.roundOff)
+    if gl.count + lines > gl.capacity {
+      tx.beforeGrowing?()  // (read only here: handed to the builder, it was retained and released per voucher)
+      gl.reserveCapacity(max(gl.count + lines, 2 * gl.capacity))  // geometric, as appending grows
+    }
+    tx.gl.append(for: voucher, number: tx.number, to: &gl)
     // (Most vouchers have no overlays: their empty rows table was made and freed for the test.)
     return .success(tx.rare?.resolvedRows.isEmpty ?? true ? nil : tx.resolvedVoucher)
   }

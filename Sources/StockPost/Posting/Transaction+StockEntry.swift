@@ -16,7 +16,7 @@ extension Transaction {
     // Rows keep their positions in the voucher (rows of unknown items were rejected by validation), read
     // where they lie (a list of each row and its item, made per voucher, copied every row twice more).
     let rows = v.items
-    let items = rowItems
+    let items = rowItemsInPlace
     guard !items.contains(where: { $0 == nil }) else { return }
     let workOrder = v.purpose == .manufacture ? fulfilledOrder(.workOrder) : nil
     if v.purpose != .manufacture && !v.againstVoucher.isEmpty {

@@ -177,7 +177,7 @@ struct Transaction {
   /// unknown items, a ledger replayed under other master data skips them. Walked as the rows are, each item
   /// looked up as it comes: an array of (row, item) pairs per voucher copied every row with its four names,
   /// and an array of positions cost more than the lookups it saved.
-  var knownRows: KnownRows { KnownRows(rows: voucher.items, items: rowItems) }
+  var knownRows: KnownRows { KnownRows(rows: voucher.items, items: rowItemsInPlace) }
   /// The item of each of the voucher's rows (nil: not in the masters), looked up once when the voucher
   /// begins: the families walk `knownRows` two or three times, and each walk looked every item up again
   /// (a hash of the code, a probe and a reference count: a tenth of posting).
@@ -200,6 +200,21 @@ struct Transaction {
         rowItems.append(item?.takeUnretainedValue())
       }
     }
+    rowItemsPlace = InPlace(rowItems.withUnsafeBufferPointer { $0 })
+  }
+
+  /// `rowItems` where they lie, for the walks over a voucher's rows (``knownRows``, ``knownRowPlaces``,
+  /// a transfer's rows): set when the voucher begins, once the array is filled, and valid until the next
+  /// voucher begins (nothing else changes the array; a copy of the transaction keeps the same storage alive
+  /// and sets its own when it begins a voucher). A copy of the array per walk counted a reference to its
+  /// storage, atomically, and dropped it.
+  var rowItemsInPlace: UnsafeBufferPointer<Item?> { rowItemsPlace.buffer }
+  private var rowItemsPlace = InPlace(UnsafeBufferPointer(start: nil, count: 0))
+
+  /// The pointer the transaction keeps (sent with it: it points into the transaction's own array).
+  private struct InPlace: @unchecked Sendable {
+    let buffer: UnsafeBufferPointer<Item?>
+    init(_ buffer: UnsafeBufferPointer<Item?>) { self.buffer = buffer }
   }
 
   /// The masters, for a lookup made from a closure the caches call: not retained for it (the engine holds
@@ -234,7 +249,7 @@ struct Transaction {
     let rows: [ItemRow]
     private var places: KnownRowPlaces
 
-    init(rows: [ItemRow], items: [Item?]) {
+    init(rows: [ItemRow], items: UnsafeBufferPointer<Item?>) {
       self.rows = rows
       places = KnownRowPlaces(items: items)
     }
@@ -248,13 +263,13 @@ struct Transaction {
   /// item). For a walk that reads a field or two of each row where it lies (`items[position]`), where
   /// ``knownRows`` hands out a copy of each row, which retains and releases its four names and its box
   /// (three copies of every row of a receipt).
-  var knownRowPlaces: KnownRowPlaces { KnownRowPlaces(items: rowItems) }
+  var knownRowPlaces: KnownRowPlaces { KnownRowPlaces(items: rowItemsInPlace) }
 
   struct KnownRowPlaces: Sequence, IteratorProtocol {
-    let items: [Item?]
+    let items: UnsafeBufferPointer<Item?>
     private var position = 0, index = 0
 
-    init(items: [Item?]) { self.items = items }
+    init(items: UnsafeBufferPointer<Item?>) { self.items = items }
 
     mutating func next() -> (index: Int, position: Int, item: Item)? {
       while position < items.count {
@@ -564,7 +579,7 @@ struct Transaction {
     let (batch, serials) = (row.batchNo, row.serialNos)
     if !batch.isEmpty || !serials.isEmpty { e.setTracking(batchNo: batch, serialNos: serials) }
     if entries.count == entries.capacity { beforeGrowing?() }
-    entries.append(consume e)
+    entries.append(e)
     return (outcome.stockValueDifference, outgoingRate)
   }
 
