@@ -124,7 +124,7 @@ extension CSVVoucherReader.Rows {
     if updateStock { v.updateStock = true }
     if !bytes(.againstVoucher).isEmpty { v.againstVoucher = text(.againstVoucher) }
     count += 1
-    builders.append(VoucherBuilder(line: line, voucher: v))
+    builders.append(VoucherBuilder(line: line, voucher: consume v))
     if checksRepeatsAfter { builderHashes.append(NameHash.hash(no)) }
     last = next
     lastNo = no

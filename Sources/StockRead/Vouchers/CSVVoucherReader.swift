@@ -185,7 +185,7 @@ public enum CSVVoucherReader {
         // (Most have none. Appending an empty array to the empty list took the array's copy-on-write path
         // every time: a uniqueness check of the shared empty storage and a new buffer per voucher.)
         if !builders[i].diagnostics.isEmpty { diagnostics += builders[i].diagnostics }
-        if let v = builders[i].voucher.take() { vouchers.append(v) }
+        if let v = builders[i].voucher.take() { vouchers.append(consume v) }
       }
       builders = []
     }

@@ -37,9 +37,11 @@ struct VoucherBuilder {
   }
 
   /// The builder of a voucher whose first row, at `line`, the plain reader read without a problem.
-  init(line: Int, voucher: Voucher) {
+  /// A builder of `voucher`, taken (a reader's, which lets its own go: taken, not copied, no reference is
+  /// counted for it).
+  init(line: Int, voucher: consuming Voucher) {
     (firstLine, firstColumn) = (line, -1)
-    self.voucher = voucher
+    self.voucher = consume voucher
   }
 
   init(first: RawVoucherRow) {
