@@ -248,6 +248,42 @@ import Testing
     #expect(ledger.runCount == 1 && ledger.chainHead == first)
   }
 
+  /// A committed stock or GL file is read record by record: every line as the whole file's parse gave it,
+  /// the first unreadable line named (with its place for `verify`), and a file the parser cannot read
+  /// failing as such, whatever an earlier line holds.
+  @Test func committedFilesAreReadRecordByRecordWithTheFirstProblemNamed() throws {
+    let r = record(1)
+    func file(_ header: [String], _ rows: [(inout ByteWriter) -> Void]) -> [UInt8] {
+      var w = ByteWriter(guardsFormulas: false)
+      w.texts(header)
+      w.endRow()
+      for row in rows {
+        row(&w)
+        w.endRow()
+      }
+      return w.bytes
+    }
+    let entry: (inout ByteWriter) -> Void = { LedgerFormat.write(r.entries[0], places: 2, into: &$0); $0.text("") }
+    let cancelled: (inout ByteWriter) -> Void = { LedgerFormat.write(r.entries[0], places: 2, into: &$0); $0.text("1") }
+    let line: (inout ByteWriter) -> Void = { LedgerFormat.write(r.gl[0], places: 2, into: &$0) }
+    let bad: (inout ByteWriter) -> Void = { $0.texts(["not", "an", "entry"]) }
+    var part = LedgerStore.FilePart()
+    try LedgerStore.parse(file: "stock.csv", bytes: file(LedgerFormat.stockFileColumns, [entry, cancelled]), path: "s", run: 1, tolerant: false, into: &part)
+    try LedgerStore.parse(file: "gl.csv", bytes: file(LedgerFormat.glColumns, [line, line, line]), path: "g", run: 1, tolerant: false, into: &part)
+    #expect(part.stock.map(\.entry) == [r.entries[0], nil] && part.stock.map(\.key) == Array(repeating: LedgerContents.entryKey("PR-1", 0), count: 2))
+    #expect(part.gl == Array(repeating: r.gl[0], count: 3) && part.glPlaces.isEmpty)
+    var failed = LedgerStore.FilePart()
+    #expect {
+      try LedgerStore.parse(file: "stock.csv", bytes: file(LedgerFormat.stockFileColumns, [entry, bad, entry, bad]), path: "s.csv", run: 1, tolerant: true, into: &failed)
+    } throws: { ($0 as? IntegrityError)?.description.contains("s.csv:3") == true && "\($0)".contains("unreadable stock ledger entry") }
+    // An unterminated quote on the last line: the parser's error, not the unreadable line before it.
+    var quote = file(LedgerFormat.glColumns, [line, bad])
+    quote += Array("\"open,".utf8)
+    #expect {
+      try LedgerStore.parse(file: "gl.csv", bytes: quote, path: "g.csv", run: 1, tolerant: true, into: &failed)
+    } throws: { !"\($0)".contains("unreadable GL line") }
+  }
+
   @Test func aChangedFileBreaksTheChain() throws {
     let dir = directory()
     let store = LedgerStore(directory: dir)

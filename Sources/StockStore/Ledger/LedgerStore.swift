@@ -351,10 +351,23 @@ public struct LedgerStore: Sendable {
         c.closes.append(d)
       }
     case "stock.csv", "gl.csv", "files.csv":
-      let records: [CSVRecord]
-      do { records = try CSVParser.parse(bytes, file: path) } catch { throw IntegrityError(place: path, error.description) }
-      if file == "stock.csv" { c.stock.reserveCapacity(records.count) } else if file == "gl.csv" { c.gl.reserveCapacity(records.count) }
-      for r in records.dropFirst() {
+      // Record by record as the parser finds them (the whole file's records, parsed first, were a string
+      // per field of every line: most of a replay's peak of memory). The first problem is thrown after the
+      // parse, as one found before: a file the parser cannot read fails as such whatever its lines hold.
+      if file == "stock.csv" { c.stock.reserveCapacity(bytes.count / 160) } else if file == "gl.csv" { c.gl.reserveCapacity(bytes.count / 120) }
+      var problem: IntegrityError?
+      var header = true
+      do throws(Diagnostic) {
+        try bytes.withUnsafeBufferPointer { (buf) throws(Diagnostic) in
+          try CSVParser.forEachRecord(buf, file: path) { r in
+            if header { header = false; return }
+            if problem != nil { return }
+            do throws(IntegrityError) { try add(r) } catch { problem = error }
+          }
+        }
+      } catch { throw IntegrityError(place: path, error.description) }
+      if let problem { throw problem }
+      func add(_ r: CSVRecord) throws(IntegrityError) {
         // Places are for `verify`'s messages; an ordinary load does not build a string per line.
         let place = tolerant ? "\(path):\(r.line)" : ""
         if file == "stock.csv" {
