@@ -419,10 +419,19 @@ struct RunWork {
         s.rejections += diags
       }
     }
-    // Where each posted voucher stands in the ledger, for judging cancellations.
-    var ledgerPosition: [String: (voucher: Voucher, index: Int)] = [:]
-    for (i, v) in ledger.activeVouchers.enumerated() { ledgerPosition[v.no] = (v, i) }
-    func ledgerKey(_ v: Voucher) -> TimelineKey { TimelineKey(date: v.date, time: v.time, arrival: ledgerPosition[v.no]?.index ?? Int.max) }
+    // Where each posted voucher stands in the ledger, for judging cancellations: made when first asked (a
+    // run without cancellations or failures never asks; a table of every posted number was made for
+    // nothing by every run that replayed the ledger, a million strings hashed at 1M).
+    var ledgerPositions: [String: (voucher: Voucher, index: Int)]?
+    func ledgerPosition(_ no: String) -> (voucher: Voucher, index: Int)? {
+      if ledgerPositions == nil {
+        var table: [String: (voucher: Voucher, index: Int)] = [:]
+        for (i, v) in ledger.activeVouchers.enumerated() { table[v.no] = (v, i) }
+        ledgerPositions = table
+      }
+      return ledgerPositions?[no]
+    }
+    func ledgerKey(_ v: Voucher) -> TimelineKey { TimelineKey(date: v.date, time: v.time, arrival: ledgerPosition(v.no)?.index ?? Int.max) }
     var replay: Replay
     var cancels: [Voucher] = []
     var timeline = OrderedTimeline()
@@ -437,7 +446,7 @@ struct RunWork {
       }
       cancels = live.filter(\.hasCancels).flatMap { f in f.valid.filter { $0.action == .cancel && !s.rejectedVouchers.contains($0.no, file: f.picked.name) } }
       let cancelledNow = Set(cancels.map(\.no))
-      let stillPosted = ledger.activeVouchers.filter { !cancelledNow.contains($0.no) }
+      let stillPosted = cancelledNow.isEmpty ? ledger.activeVouchers : ledger.activeVouchers.filter { !cancelledNow.contains($0.no) }
       timeline = Timeline.order(posted: stillPosted, new: candidates)
       // The timeline holds its vouchers' dates and times: the shelf's go while they post (80 MB at ten
       // million vouchers), put back from the timeline should it be ordered again.
@@ -480,7 +489,7 @@ struct RunWork {
         let blamed = timeline.filter { !$0.isPosted && $0.key < tv.key }.map { reader.voucher($0.arrival) }.filter { !Replay.stockKeys($0).isDisjoint(with: keys) }
         let failingKey = ledgerKey(failing)
         let blamedCancels = cancels.filter { c in
-          guard let original = ledgerPosition[c.no]?.voucher else { return false }
+          guard let original = ledgerPosition(c.no)?.voucher else { return false }
           return ledgerKey(original) < failingKey && !Replay.stockKeys(original).isDisjoint(with: keys)
         }
         for c in blamedCancels {
@@ -645,7 +654,7 @@ struct RunWork {
     for (k, f) in arrivingFiles.enumerated() where perFile[k] > 0 { s.postedPerFile[f.name, default: 0] += perFile[k] }
     // Cancellations: the original's entries stay in the ledger, marked; its GL is reversed on its date.
     for c in cancels {
-      guard let original = ledgerPosition[c.no]?.voucher else { continue }
+      guard let original = ledgerPosition(c.no)?.voucher else { continue }
       var i = 0
       while let e = ledger.entries[LedgerContents.entryKey(c.no, i)] {
         s.cancelledEntries.append(e)

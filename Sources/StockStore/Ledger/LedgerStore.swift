@@ -132,7 +132,12 @@ public struct LedgerContents: Sendable {
 
   /// Submitted vouchers that are not cancelled, in ledger order: the posted part of every timeline.
   /// Closes of orders are events of the timeline too.
-  public var activeVouchers: [Voucher] { vouchers.filter { $0.action != .cancel && !cancelled.contains($0.no) } }
+  /// - Complexity: O(vouchers); without a cancellation, the vouchers as they are (a copy counted a reference
+  ///   to each, and hashed each number against the empty set).
+  public var activeVouchers: [Voucher] {
+    if cancelled.isEmpty, !vouchers.contains(where: { $0.action == .cancel }) { return vouchers }
+    return vouchers.filter { $0.action != .cancel && !cancelled.contains($0.no) }
+  }
 
   /// The key of a stock ledger entry: voucher number and position.
   public static func entryKey(_ voucherNo: String, _ index: Int) -> String { "\(voucherNo)\u{1F}\(index)" }
