@@ -36,9 +36,8 @@ struct VoucherBuilder {
     return s
   }
 
-  /// The builder of a voucher whose first row, at `line`, the plain reader read without a problem.
-  /// A builder of `voucher`, taken (a reader's, which lets its own go: taken, not copied, no reference is
-  /// counted for it).
+  /// The builder of a voucher whose first row, at `line`, the plain reader read without a problem; the
+  /// voucher is taken, not copied (the reader lets its own go: no reference is counted for it).
   init(line: Int, voucher: consuming Voucher) {
     (firstLine, firstColumn) = (line, -1)
     self.voucher = consume voucher
