@@ -180,24 +180,7 @@ struct RunWork {
         c.actions.withUnsafeMutableBufferPointer { a in
           let out = Checked.Columns(keys: k.baseAddress, hashes: h.baseAddress, actions: a.baseAddress)
           return Parallel.updateChunks(&normalized) { range, vouchers in
-            var chunk = Checked.Chunk()
-            for j in range {
-              let v = vouchers[j]
-              if j < held { v.makeImmortal() }
-              let problems: VoucherProblems?
-              switch validator.validate(v) {
-              case .success(let n):
-                if !n.isIdentical(to: v) {
-                  chunk.normalized = true
-                  if j < held { n.makeImmortal() }  // (the voucher as read is then never freed: one a voucher at most)
-                  vouchers[j] = n
-                }
-                problems = nil
-              case .failure(let p): problems = p
-              }
-              chunk.add(vouchers[j], problems: problems, at: j, into: out, arithmetic: arithmetic)
-            }
-            return chunk
+            Checked.Chunk(validating: range, of: vouchers, with: validator, holding: held, into: out, arithmetic: arithmetic)
           }
         }
       }
@@ -320,6 +303,31 @@ struct RunWork {
       /// Why a voucher cannot post, by its index in the file (most chunks: none).
       var problems: [(Int, VoucherProblems)] = []
       var normalized = false
+
+      /// Validates the vouchers at `range` of `vouchers` where they lie (each replaced by its normalized
+      /// form when validation changes it), those before `held` made immortal first (the shelf holds them to
+      /// the end of the run), and takes each into the chunk.
+      init(
+        validating range: Range<Int>, of vouchers: UnsafeMutablePointer<Voucher>, with validator: VoucherValidator, holding held: Int,
+        into out: Columns, arithmetic: Company.Arithmetic
+      ) {
+        for j in range {
+          let v = vouchers[j]
+          if j < held { v.makeImmortal() }
+          let problems: VoucherProblems?
+          switch validator.validate(v) {
+          case .success(let n):
+            if !n.isIdentical(to: v) {
+              normalized = true
+              if j < held { n.makeImmortal() }  // (the voucher as read is then never freed: one a voucher at most)
+              vouchers[j] = n
+            }
+            problems = nil
+          case .failure(let p): problems = p
+          }
+          add(vouchers[j], problems: problems, at: j, into: out, arithmetic: arithmetic)
+        }
+      }
 
       /// Takes voucher `v` at index `j` (normalized, or as read when it fails with `problems`).
       mutating func add(_ v: Voucher, problems p: VoucherProblems?, at j: Int, into out: Columns, arithmetic company: Company.Arithmetic) {

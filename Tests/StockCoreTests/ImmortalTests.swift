@@ -5,6 +5,11 @@ import Testing
 /// Objects made immortal stay so whatever is done with their references, are never uniquely referenced (so
 /// a value holding one copies before it changes), and a voucher made immortal keeps its value semantics.
 @Suite struct ImmortalTests {
+  /// An array's storage object (its one stored property: no Objective-C bridging here), made immortal or
+  /// asked about, as ``Voucher/makeImmortal()`` does for its rows.
+  static func make<Element>(storageOf array: [Element]) { Immortal.make(unsafeBitCast(array, to: AnyObject.self)) }
+  static func isImmortal<Element>(storageOf array: [Element]) -> Bool { Immortal.isImmortal(unsafeBitCast(array, to: AnyObject.self)) }
+
   final class Box { var value = 0 }
 
   @Test func anObjectHeldOnceStaysImmortalThroughReleases() {
@@ -28,15 +33,15 @@ import Testing
 
   @Test func anArrayWhoseStorageIsImmortalCopiesBeforeItChanges() {
     let original = [1, 2, 3]
-    Immortal.make(storageOf: original)
-    #expect(Immortal.isImmortal(storageOf: original))
+    Self.make(storageOf: original)
+    #expect(Self.isImmortal(storageOf: original))
     var changed = original
     changed.append(4)
     changed[0] = 9
     #expect(original == [1, 2, 3] && changed == [9, 2, 3, 4])
-    #expect(!Immortal.isImmortal(storageOf: changed))
-    Immortal.make(storageOf: [Int]())  // the shared empty storage: immortal already
-    #expect(Immortal.isImmortal(storageOf: [Int]()))
+    #expect(!Self.isImmortal(storageOf: changed))
+    Self.make(storageOf: [Int]())  // the shared empty storage: immortal already
+    #expect(Self.isImmortal(storageOf: [Int]()))
   }
 
   @Test func aVoucherMadeImmortalKeepsItsValueSemantics() {
@@ -47,7 +52,7 @@ import Testing
     v.remarks = "kept"
     #expect(!v.isImmortal)
     v.makeImmortal()
-    #expect(v.isImmortal && Immortal.isImmortal(storageOf: v.items))
+    #expect(v.isImmortal && Self.isImmortal(storageOf: v.items))
     let kept = v
     var changed = v
     changed.no = "PR-2"

@@ -276,6 +276,10 @@ import Testing
     #expect {
       try LedgerStore.parse(file: "stock.csv", bytes: file(LedgerFormat.stockFileColumns, [entry, bad, entry, bad]), path: "s.csv", run: 1, tolerant: true, into: &failed)
     } throws: { ($0 as? IntegrityError)?.description.contains("s.csv:3") == true && "\($0)".contains("unreadable stock ledger entry") }
+    // An ordinary load names the line it cannot read too (it keeps no place for the others).
+    #expect {
+      try LedgerStore.parse(file: "gl.csv", bytes: file(LedgerFormat.glColumns, [line, line, bad]), path: "g.csv", run: 1, tolerant: false, into: &failed)
+    } throws: { "\($0)".contains("g.csv:4") && "\($0)".contains("unreadable GL line") }
     // An unterminated quote on the last line: the parser's error, not the unreadable line before it.
     var quote = file(LedgerFormat.glColumns, [line, bad])
     quote += Array("\"open,".utf8)

@@ -31,24 +31,11 @@ public enum Immortal {
     _stockledgerImmortalize(address)
   }
 
-  /// Makes the storage of `array` immortal (the storage empty arrays share is already: made so again, it
-  /// does not change).
-  /// - Complexity: O(1).
-  @inlinable public static func make<Element>(storageOf array: [Element]) {
-    // An array's one stored property is the reference to its storage object (no Objective-C bridging here).
-    make(unsafeBitCast(array, to: AnyObject.self))
-  }
-
   /// Whether `object` is immortal: its reference count word negative and its low half all ones, as the
   /// runtime tells an immortal object (for tests).
   public static func isImmortal(_ object: AnyObject) -> Bool {
     let word = Unmanaged.passUnretained(object).toOpaque().load(fromByteOffset: MemoryLayout<UInt>.size, as: UInt64.self)
     return word >> 63 == 1 && word & 0xFFFF_FFFF == 0xFFFF_FFFF
-  }
-
-  /// Whether the storage of `array` is immortal (see ``isImmortal(_:)``).
-  public static func isImmortal<Element>(storageOf array: [Element]) -> Bool {
-    isImmortal(unsafeBitCast(array, to: AnyObject.self))
   }
 }
 

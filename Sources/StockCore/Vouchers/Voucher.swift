@@ -237,8 +237,8 @@ public struct Voucher: Sendable, Hashable {
     if let rare = s.rare { Immortal.make(rare) }
   }
 
-  /// Whether the voucher's box is immortal (``makeImmortal()``).
-  public var isImmortal: Bool { Immortal.isImmortal(storage) }
+  /// Whether the voucher's box is immortal (``makeImmortal()``; for tests).
+  var isImmortal: Bool { Immortal.isImmortal(storage) }
 
   /// Where the fields of the voucher stored at `voucher` lie (an element of an array of values holding
   /// vouchers, read in place: a voucher is one reference to its fields), for a loop that asks for them to be

@@ -81,7 +81,8 @@ import Synchronization
   public var string: String { withUTF8 { String(decoding: $0, as: UTF8.self) } }
   public var description: String { string }
 
-  /// Ordered by their bytes, as their strings are.
+  /// Ordered by their UTF-8 bytes, that is by code point (as `String` orders numbers in one normalization
+  /// form).
   public static func < (a: VoucherNumber, b: VoucherNumber) -> Bool {
     a.withUTF8 { x in b.withUTF8 { y in x.lexicographicallyPrecedes(y) } }
   }

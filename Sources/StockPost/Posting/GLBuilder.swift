@@ -66,6 +66,7 @@ struct GLBuilder: Sendable {
   /// `out`. (Room is the caller's to make: a closure handed here for it retained its context per voucher.)
   /// - Complexity: O(lines²) in the voucher's accounts, which are few.
   mutating func append(for voucher: Voucher, number no: VoucherNumber, to out: inout [GLEntry]) {
+    assert(lines.reduce(Amount.zero) { $0 + $1.amount }.isZero, "balance(roundOff:) comes first")
     // The accounts on each side, each once, in order of first appearance; one account on a side (the
     // usual case) is shared as it is, not joined into a new string per voucher.
     let againstDebit = side { $0.isNegative }, againstCredit = side { $0.isPositive }

@@ -373,21 +373,25 @@ public struct LedgerStore: Sendable {
       } catch { throw IntegrityError(place: path, error.description) }
       if let problem { throw problem }
       func add(_ r: CSVRecord) throws(IntegrityError) {
-        // Places are for `verify`'s messages; an ordinary load does not build a string per line.
+        // Places are kept for `verify`'s messages; an ordinary load does not build a string per line, only
+        // for the line it cannot read.
         let place = tolerant ? "\(path):\(r.line)" : ""
+        func unreadable(_ what: String) -> IntegrityError {
+          IntegrityError(place: "\(path):\(r.line)", "unreadable \(what): restore the file from a backup")
+        }
         if file == "stock.csv" {
           guard r.fields.count == LedgerFormat.stockColumns.count + 1, let e = LedgerFormat.parseStock(Array(r.fields.dropLast())) else {
-            throw IntegrityError(place: place, "unreadable stock ledger entry")
+            throw unreadable("stock ledger entry")
           }
           c.stock.append((LedgerContents.entryKey(e.voucherNo, e.index), r.fields.last == "1" ? nil : e, place))
         } else if file == "gl.csv" {
-          guard let g = LedgerFormat.parseGL(r.fields) else { throw IntegrityError(place: place, "unreadable GL line") }
+          guard let g = LedgerFormat.parseGL(r.fields) else { throw unreadable("GL line") }
           c.gl.append(g)
           if !place.isEmpty { c.glPlaces.append(place) }
         } else {
           let f = r.fields
           guard f.count == 6, let status = FileRecord.Status(rawValue: f[2]), let rows = Int(f[3]), let p = Int(f[4]), let rj = Int(f[5]) else {
-            throw IntegrityError(place: place, "unreadable registry line")
+            throw unreadable("registry line")
           }
           if status == .imported || status == .partial {
             c.imported.append(FileRecord(sha256: f[0], file: f[1], status: status, rows: rows, vouchersPosted: p, vouchersRejected: rj, run: run))
