@@ -50,24 +50,33 @@ for n in "${sizes[@]}"; do
   printf 'voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\nPurchase Receipt,BACK-1,%s,%s,%s,1,1\n' "$first" "$item" "$wh" > "$b/inbox/backdated.csv"
   measure "gen.py $n: one backdated receipt onto the posted ledger" "$bin" run "$b" --quiet
   awk -v t="$(cat "$work/last-wall")" -v f="$full" 'BEGIN { printf "| gen.py backdated receipt / from scratch | %.1f %% | |\n", 100 * t / f }'
-  # A daily run of 10,000 new vouchers the day after the last one: receipts, then deliveries of part of them.
-  python3 - "$w/movements.csv" "$b/inbox/daily.csv" <<'PY'
+  # A daily run of 10,000 new vouchers DAYS days after the last one: receipts, then deliveries of part of them.
+  daily() {  # days, voucher number prefix, file
+    python3 - "$w/movements.csv" "$1" "$2" "$3" <<'PY'
 import csv, datetime, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 last = max(r["posting_date"] for r in rows)
-day = (datetime.date.fromisoformat(last) + datetime.timedelta(days=1)).isoformat()
+day = (datetime.date.fromisoformat(last) + datetime.timedelta(days=int(sys.argv[2]))).isoformat()
+prefix = sys.argv[3]
 keys = sorted({(r["item_code"], r["warehouse"]) for r in rows if r["voucher_type"] == "Purchase Receipt"})
-with open(sys.argv[2], "w") as f:
+with open(sys.argv[4], "w") as f:
     f.write("voucher_type,voucher_no,posting_date,posting_time,item_code,warehouse,qty,rate\n")
     for i in range(5000):
         item, wh = keys[i * 7919 % len(keys)]
-        f.write(f"Purchase Receipt,DAY-R{i},{day},08:{i // 100 % 60:02d}:{i % 60:02d},{item},{wh},10,{10 + i % 90}.25\n")
+        f.write(f"Purchase Receipt,{prefix}-R{i},{day},08:{i // 100 % 60:02d}:{i % 60:02d},{item},{wh},10,{10 + i % 90}.25\n")
     for i in range(5000):
         item, wh = keys[i * 7919 % len(keys)]
-        f.write(f"Delivery Note,DAY-D{i},{day},17:{i // 100 % 60:02d}:{i % 60:02d},{item},{wh},4,\n")
+        f.write(f"Delivery Note,{prefix}-D{i},{day},17:{i // 100 % 60:02d}:{i % 60:02d},{item},{wh},4,\n")
 PY
+  }
+  daily 1 DAY "$b/inbox/daily.csv"
   measure "gen.py $n: a daily run of 10,000 new vouchers onto the ledger" "$bin" run "$b" --quiet
   awk -v t="$(cat "$work/last-wall")" -v f="$full" 'BEGIN { printf "| gen.py daily run / from scratch | %.1f %% | |\n", 100 * t / f }'
+  # The next day's run after an item was added to the master data (a new product line): it continues from
+  # the snapshot (until the forty-sixth session any change of master data replayed the whole ledger).
+  echo "NEWITEM,New item,Nos,1,FIFO" >> "$b/masters/items.csv"
+  daily 2 DAY2 "$b/inbox/daily2.csv"
+  measure "gen.py $n: a daily run after an item was added to the master data" "$bin" run "$b" --quiet
 done
 # stockledger's own generator: batches, serials, transfers and issues besides receipts and deliveries.
 g=$work/generated; rm -rf "$g"; "$bin" generate "$g" --vouchers 100000 --items 1000 --warehouses 6 >/dev/null

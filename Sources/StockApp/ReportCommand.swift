@@ -62,7 +62,9 @@ public enum ReportCommand {
     let planningReport = name == "projected-qty" || name == "material-requests"
     guard filter.from == nil, filter.to == nil, filter.ranges == ReportFilter().ranges, planningReport || (filter.item == nil && filter.warehouse == nil),
       let head = try? LedgerStore(directory: paths.ledger).head(), head.run > 0,
-      let snapshot = HeadSnapshot.current(store: LedgerStore(directory: paths.ledger), chain: head.chain, mastersDigest: HeadSnapshot.digest(mastersDirectory: paths.masters))
+      let snapshot = HeadSnapshot.current(
+        store: LedgerStore(directory: paths.ledger), chain: head.chain, masters: MasterData(files: MasterFiles.read(directory: paths.masters), masters: masters)
+      ).0
     else { return nil }
     return snapshot.folds.table(name, masters: masters, planning: snapshot.state.planning, filter: filter)
   }

@@ -55,7 +55,9 @@ public enum RunCommand {
     let timer = PhaseTimer()
     let p = o.paths
     let masters: Masters
-    do { masters = try MasterReader.read(directory: p.masters) } catch {
+    // (Read once: the masters, their digest and their records describe the same bytes.)
+    let masterFiles = MasterFiles.read(directory: p.masters)
+    do { masters = try MasterReader.read(masterFiles) } catch {
       return (CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: master data in \(p.masters) cannot be used; nothing was changed:\n" + error.description + "\n"), nil)
     }
     masters.makeImmortal()  // (kept to the end of the run: its references are not counted)
@@ -95,16 +97,21 @@ public enum RunCommand {
     // registry and posts its own vouchers (and, for backdated ones, the part of the history they touch).
     // When it cannot (a cancellation, a backdated order, a backdated part with batches or serials), or
     // there is no usable snapshot, the files are read again and the whole ledger is replayed.
-    let digest = HeadSnapshot.digest(mastersDirectory: p.masters)
-    if !picked.isEmpty, let head = try? store.head(),
-      var snapshot = HeadSnapshot.usable(store: store, chain: head.chain, mastersDigest: digest, out: p.out)
-    {
+    // Master data changed only by additions (``MasterRecords``) continues from the snapshot, too.
+    let master = MasterData(files: masterFiles, masters: masters)
+    var usable: HeadSnapshot?
+    if !picked.isEmpty, let head = try? store.head() {
+      let (found, note) = HeadSnapshot.usable(store: store, chain: head.chain, masters: master, out: p.out)
+      usable = found
+      if let note { notes.append(found == nil ? note + ": the ledger was replayed" : note) }
+    }
+    if var snapshot = usable {
       let folds = Handover(snapshot.takeFolds())
       let ledger: LedgerContents
       do { ledger = try store.load(light: true) } catch {
         return (CommandOutcome(exitCode: Exit.integrity, stderr: "stockledger: the ledger fails its integrity check, so nothing was posted: \(error)\nRun 'stockledger verify' for details.\n"), nil)
       }
-      switch post(o, picked: picked, notes: notes, masters: masters, store: store, ledger: ledger, snapshot: snapshot, folds: folds, digest: digest, started: started, timer: timer) {
+      switch post(o, picked: picked, notes: notes, masters: masters, store: store, ledger: ledger, snapshot: snapshot, folds: folds, master: master, started: started, timer: timer) {
       case .done(let outcome):
         if o.exitsAfter { keptUntilExit += [ledger, snapshot, masters] as [Any] }
         return outcome
@@ -115,7 +122,7 @@ public enum RunCommand {
     do { ledger = try store.load() } catch {
       return (CommandOutcome(exitCode: Exit.integrity, stderr: "stockledger: the ledger fails its integrity check, so nothing was posted: \(error)\nRun 'stockledger verify' for details.\n"), nil)
     }
-    switch post(o, picked: picked, notes: notes, masters: masters, store: store, ledger: ledger, snapshot: nil, digest: digest, started: started, timer: timer) {
+    switch post(o, picked: picked, notes: notes, masters: masters, store: store, ledger: ledger, snapshot: nil, master: master, started: started, timer: timer) {
     case .done(let outcome):
       if o.exitsAfter { keptUntilExit += [ledger, masters] as [Any] }
       return outcome
@@ -183,7 +190,7 @@ public enum RunCommand {
   /// `snapshot`) its registry, the run then continuing from the head snapshot.
   static func post(
     _ o: RunOptions, picked: [InboxFile], notes: [String], masters: Masters, store: LedgerStore, ledger: LedgerContents, snapshot: HeadSnapshot?,
-    folds: Handover<LedgerFolds>? = nil, digest: String, started: Date, timer: PhaseTimer
+    folds: Handover<LedgerFolds>? = nil, master: MasterData, started: Date, timer: PhaseTimer
   ) -> Posting {
     let p = o.paths
     var notes = notes
@@ -420,7 +427,7 @@ public enum RunCommand {
         // (the history's keys, read where they lie, finish first). Lowered behind them (the twenty-first
         // session, when the history was last by 1.3 s), the run's end came 0.13–0.27 s later than at normal
         // priority (two alternating pairs).
-        var next = HeadSnapshot.after(run: settled, on: ledger, from: snapshot, mastersDigest: digest)
+        var next = HeadSnapshot.after(run: settled, on: ledger, from: snapshot, masters: master)
         do {
           try next.storeDocuments(of: settled, on: workLedger, from: snapshot, loaded: loadedDocuments, in: documents, indexIn: ledgerDirectory)
           try next.storeIndex(ledger: ledgerDirectory, from: snapshot)

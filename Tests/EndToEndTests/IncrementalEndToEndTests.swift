@@ -186,24 +186,31 @@ import Testing
     try Data(cut.prefix(1 + Int(cut[0]) + 3)).write(to: URL(fileURLWithPath: path))
     try e2e.drop(b, "2c.csv", header + "Stock Entry,SE-2C,2026-05-11,Material Receipt,RM0001,Stores,,1,10\n")
     #expect(basis(try e2e.cli(["run", b], environment: timings)) == "replay")
-    // The previous version's snapshot (version 4 goes with documents that begin with the type's name):
-    // ignored, the ledger replayed, and the next run continues from the snapshot that replay wrote.
+    // The previous version's snapshot (version 5 kept no master records): ignored, the ledger replayed,
+    // and the next run continues from the snapshot that replay wrote.
     var older = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-    let tag = Array("stockledger-snapshot 5".utf8)
-    #expect(tag.last == UInt8(ascii: "5") && Array(older[1..<(1 + tag.count)]) == tag)
-    older[tag.count] = UInt8(ascii: "4")
+    let tag = Array("stockledger-snapshot 6".utf8)
+    #expect(Array(older[1..<(1 + tag.count)]) == tag)
+    older[tag.count] = UInt8(ascii: "5")
     try Data(older).write(to: URL(fileURLWithPath: path))
     try e2e.drop(b, "2e.csv", header + "Stock Entry,SE-2E,2026-05-11,Material Issue,RM0001,,Stores,1,\n")
     #expect(basis(try e2e.cli(["run", b], environment: timings)) == "replay")
     try e2e.drop(b, "2f.csv", header + "Stock Entry,SE-2F,2026-05-11,Material Receipt,RM0001,Stores,,1,10\n")
     #expect(basis(try e2e.cli(["run", b], environment: timings)) == "snapshot")
     #expect(e2e.rows(b + "/reports/stock-ledger.csv", voucher: "SE-2F").first?["qty_after_transaction"] == "4")
-    // Master data changed since the snapshot: replayed under the new master data.
+    // Master data changed since the snapshot by an added item: continued from the snapshot, and said.
     let items = b + "/masters/items.csv"
     try (e2e.read(items) + "NEW-ITEM,New item,Nos,1,FIFO,,,,,,,\n").write(toFile: items, atomically: true, encoding: .utf8)
     try e2e.drop(b, "3.csv", header + "Stock Entry,SE-3,2026-05-12,Material Issue,RM0001,,Stores,1,\n")
+    let added = try e2e.cli(["run", b], environment: timings)
+    #expect(basis(added) == "snapshot", "\(added.out)\(added.err)")
+    #expect(added.out.contains("the master data changed only by 1 new record: no replay of the ledger for that"), "\(added.out)")
+    // A record the snapshot kept changed (used by a posted voucher or not): replayed, and the note names it.
+    try e2e.read(items).replacingOccurrences(of: "NEW-ITEM,New item,", with: "NEW-ITEM,Newer item,").write(toFile: items, atomically: true, encoding: .utf8)
+    try e2e.drop(b, "3b.csv", header + "Stock Entry,SE-3B,2026-05-12,Material Receipt,RM0001,Stores,,1,10\n")
     let changed = try e2e.cli(["run", b], environment: timings)
     #expect(basis(changed) == "replay", "\(changed.out)\(changed.err)")
+    #expect(changed.out.contains("the master data changed since the last run (items.csv: NEW-ITEM changed): the ledger was replayed"), "\(changed.out)")
     // Head reports edited by hand: the next run rewrites them from the ledger.
     try "edited\n".write(toFile: b + "/reports/stock-ledger.csv", atomically: true, encoding: .utf8)
     try e2e.drop(b, "4.csv", header + "Stock Entry,SE-4,2026-05-13,Material Issue,RM0001,,Stores,1,\n")
@@ -211,7 +218,67 @@ import Testing
     #expect(e2e.rows(b + "/reports/stock-ledger.csv", voucher: "SE-1").count == 1)
     try e2e.drop(b, "5.csv", header + "Stock Entry,SE-5,2026-05-14,Material Issue,RM0001,,Stores,1,\n")
     #expect(basis(try e2e.cli(["run", b], environment: timings)) == "snapshot")
-    #expect(e2e.rows(b + "/reports/stock-ledger.csv", voucher: "SE-5").first?["qty_after_transaction"] == "1")  // 7 in (SE-1, SE-2C, SE-2F), six issues of 1
+    #expect(e2e.rows(b + "/reports/stock-ledger.csv", voucher: "SE-5").first?["qty_after_transaction"] == "2")  // 8 in (SE-1, SE-2C, SE-2F, SE-3B), six issues of 1
+  }
+
+  @Test func masterDataChangedOnlyByAdditionsContinuesAndGivesTheBytesOfAReplay() throws {
+    let a = try generated("added"), b = try generated("added")
+    let held = try FileManager.default.contentsOfDirectory(atPath: a + "/hold").sorted()
+    #expect(held.count > 8)
+    /// Moves the held files up to `last` aside and back, so that ``feed(_:replay:)`` takes only those.
+    func feed(_ books: String, replay: Bool, through last: Int) throws -> [String] {
+      try FileManager.default.createDirectory(atPath: books + "/later", withIntermediateDirectories: true)
+      for name in held.dropFirst(last + 1) { try FileManager.default.moveItem(atPath: books + "/hold/" + name, toPath: books + "/later/" + name) }
+      let bases = try self.feed(books, replay: replay)
+      try FileManager.default.removeItem(atPath: books + "/hold")
+      try FileManager.default.moveItem(atPath: books + "/later", toPath: books + "/hold")
+      return bases
+    }
+    /// A new item (with a unit), a new warehouse with its new account, and reorder levels (a file that was not
+    /// there), the next vouchers using them.
+    func addMasters(_ books: String) throws {
+      func append(_ file: String, _ line: String) throws {
+        let path = books + "/masters/" + file
+        try ((FileManager.default.fileExists(atPath: path) ? e2e.read(path) : "") + line).write(toFile: path, atomically: true, encoding: .utf8)
+      }
+      try append("items.csv", "NEWITEM,New item,Nos,1,FIFO,0,0,,\n")
+      try append("accounts.csv", "Stock WH09,Assets,Asset,Stock,0\n")
+      try append("warehouses.csv", "WH09,All Warehouses,Stock WH09,0\n")
+      try append("uom_conversions.csv", "item_code,uom,conversion_factor\nNEWITEM,Box,12\n")
+      try append("reorder_levels.csv", "item_code,warehouse,reorder_level,reorder_qty,request_type\nITEM00001,WH01,100000,50,Purchase\nNEWITEM,WH09,100,10,Purchase\n")
+      try e2e.drop(books, "added.csv", """
+        voucher_type,voucher_no,posting_date,posting_time,purpose,party,item_code,warehouse,source_warehouse,target_warehouse,qty,rate,uom
+        Purchase Receipt,ADD-1,2024-09-01,00:00:00,,Supplier 2,NEWITEM,WH09,,,2,30,Box
+        Stock Entry,ADD-2,2024-09-01,00:00:01,Material Receipt,,ITEM00001,,,WH09,3,2,
+
+        """)
+    }
+    let firstA = try feed(a, replay: false, through: 7), firstB = try feed(b, replay: true, through: 7)
+    try addMasters(a)
+    try addMasters(b)
+    let addedA = try e2e.cli(["run", a], environment: timings)
+    try? FileManager.default.removeItem(atPath: b + "/ledger/snapshot.bin")
+    let addedB = try e2e.cli(["run", b], environment: timings)
+    #expect(addedA.code == 0 && basis(addedA) == "snapshot", "\(addedA.out)\(addedA.err)")
+    #expect(addedA.out.contains("the master data changed only by 4 new records: no replay of the ledger for that"), "\(addedA.out)")
+    #expect(addedB.code == 0 && basis(addedB) == "replay", "\(addedB.out)\(addedB.err)")
+    // Right after the change, too: the reorder level of ITEM00001 in WH01, which the run did not touch, is
+    // in its projected-qty row (a spliced report would have kept the row without it).
+    #expect(e2e.read(a + "/reports/projected-qty.csv").contains("\nITEM00001,WH01,"))
+    let (changedA, changedB) = (tree(a), tree(b))
+    for (path, bytes) in changedA where changedB[path] != bytes { Issue.record("\(path) differs right after the change") }
+    let restA = try self.feed(a, replay: false), restB = try self.feed(b, replay: true)
+    #expect(firstA + restA == ["replay"] + Array(repeating: "snapshot", count: held.count - 1))
+    #expect((firstB + restB).allSatisfy { $0 == "replay" })
+    // The new records are in the books: received in boxes of 12, and a material request for each level.
+    #expect(e2e.rows(a + "/reports/stock-ledger.csv", voucher: "ADD-1").first?["actual_qty"] == "24")
+    let requests = e2e.read(a + "/reports/material-requests.csv")
+    #expect(requests.contains("\nITEM00001,WH01,Purchase,") && requests.contains("\nNEWITEM,WH09,Purchase,"), "\(requests)")
+    let ta = tree(a), tb = tree(b)
+    #expect(ta.keys.sorted() == tb.keys.sorted())
+    for (path, bytes) in ta where tb[path] != bytes { Issue.record("\(path) differs between the run from the snapshot and the replay") }
+    let verified = try e2e.cli(["verify", a])
+    #expect(verified.code == 0 && verified.out.contains("the head snapshot matches"), "\(verified.out)\(verified.err)")
   }
 
   @Test func returnsAndInvoicesOfPostedVouchersContinueFromTheSnapshot() throws {

@@ -18,14 +18,23 @@ struct HeadSnapshot: Sendable {
   /// written while the history is numbered, then the ageing fold's length. Version 5 goes with
   /// `documents.bin` whose documents begin with their voucher type's code (``VoucherType/code``, the
   /// return flag in its high bit) where version 4's began with the type's name and a flag: the older
-  /// snapshot is refused, and that run replays once and writes both anew.
-  static let tag = "stockledger-snapshot 5"
+  /// snapshot is refused, and that run replays once and writes both anew. Version 6 keeps the master
+  /// data's records (``MasterRecords``) after its digest, so that master data changed only by additions
+  /// does not replay the ledger; a version 5 snapshot is refused, and that run replays once.
+  static let tag = "stockledger-snapshot 6"
   var chain: String
   /// The committed files as the file system described them when the snapshot was written
   /// (``LedgerStore/statFingerprint()``).
   var ledgerFingerprint = ""
-  /// SHA-256 over the master data files the state was posted with.
+  /// SHA-256 over the master data files the state was posted with (``MasterFiles/digest``).
   var mastersDigest: String
+  /// The records of that master data, encoded (``MasterRecords/encode(into:)``): decoded only when the
+  /// master data changed, written back as they are otherwise.
+  var masterRecords: [UInt8]
+  /// Whether the master data changed since the snapshot was written, by additions only
+  /// (``current(store:chain:masters:)``): the run continues from it but renders every report whole (the
+  /// planning reports splice rows by item-warehouse and reorder levels may have changed). Not written.
+  var mastersAdded = false
   /// Date and time of the latest voucher in the timeline: a voucher at or after it posts forward.
   var lastKey: (date: BusinessDate, time: BusinessTime)?
   /// Posted vouchers cancelled since (the light load of the ledger does not read vouchers; it does read the
@@ -88,6 +97,8 @@ struct HeadSnapshot: Sendable {
     w.string(chain)
     w.string(ledgerFingerprint)
     w.string(mastersDigest)
+    w.count(masterRecords.count)
+    w.raw(masterRecords)
     w.bool(lastKey != nil)
     if let lastKey {
       w.date(lastKey.date)
@@ -144,10 +155,11 @@ struct HeadSnapshot: Sendable {
     encodedIndexAndState = w.bytes
   }
 
-  init(chain: String, mastersDigest: String, lastKey: (date: BusinessDate, time: BusinessTime)?, cancelled: Set<String>,
+  init(chain: String, masters: MasterData, records: [UInt8], lastKey: (date: BusinessDate, time: BusinessTime)?, cancelled: Set<String>,
        index: PostedVouchers, state: PostingState, folds: LedgerFolds) {
     self.chain = chain
-    self.mastersDigest = mastersDigest
+    mastersDigest = masters.digest
+    masterRecords = records
     self.lastKey = lastKey
     self.cancelled = cancelled
     self.index = index
@@ -183,6 +195,7 @@ struct HeadSnapshot: Sendable {
     chain = try r.string()
     ledgerFingerprint = try r.string()
     mastersDigest = try r.string()
+    masterRecords = try r.bytes(try r.count())
     lastKey = try r.bool() ? (try r.date(), try r.time()) : nil
     cancelled = []
     for _ in 0..<(try r.count()) { cancelled.insert(try r.string()) }
@@ -198,37 +211,60 @@ struct HeadSnapshot: Sendable {
     folds.ageing = try ageing.value.get()
   }
 
-  /// The ledger's snapshot when it describes the head `chain` under the same master data and the head
-  /// reports in `out` are the ones it saw; nil otherwise (the run then replays the ledger).
-  static func usable(store: LedgerStore, chain: String, mastersDigest: String, out: String) -> HeadSnapshot? {
-    guard let s = current(store: store, chain: chain, mastersDigest: mastersDigest),
+  /// The ledger's snapshot when it describes the head `chain` under the master data (``current(store:chain:masters:)``)
+  /// and the head reports in `out` are the ones it saw; nil otherwise (the run then replays the ledger),
+  /// with why when the run's operator should know (the master data changed).
+  static func usable(store: LedgerStore, chain: String, masters: MasterData, out: String) -> (HeadSnapshot?, note: String?) {
+    let (found, note) = current(store: store, chain: chain, masters: masters)
+    guard var s = found,
       ReportWriter.areCurrent(in: out, chain: chain), s.reportSizes.count == ReportWriter.sizedNames.count,
       ReportWriter.appendableNames.enumerated().allSatisfy({ i, name in DurableFiles.size(out + "/" + name + ".csv") == s.reportSizes[i] })
-    else { return nil }
-    return s
-  }
-
-  /// The ledger's snapshot when it describes the head `chain` under the same master data and the committed
-  /// files are as it saw them; nil otherwise.
-  static func current(store: LedgerStore, chain: String, mastersDigest: String) -> HeadSnapshot? {
-    guard let bytes = store.readSnapshot(), let s = try? HeadSnapshot(decoding: bytes, ledger: store.directory),
-      s.chain == chain,
-      s.mastersDigest == mastersDigest, s.ledgerFingerprint == store.statFingerprint()
-    else { return nil }
-    return s
-  }
-
-  /// A digest of the master data directory: every regular file's name, size and content.
-  static func digest(mastersDirectory dir: String) -> String {
-    var h = SHA256()
-    let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
-    for name in names {
-      guard let bytes = FileBytes.read(dir + "/" + name) else { continue }
-      h.update(Array("\(name)\u{0}\(bytes.count)\u{0}".utf8))
-      h.update(bytes)
+    else { return (nil, note) }
+    if s.mastersAdded {
+      // No report is spliced: rendered whole under the new master data (sizes no file has).
+      for k in ReportWriter.appendableNames.count..<s.reportSizes.count { s.reportSizes[k] = -1 }
     }
-    return h.finalizeHex()
+    return (s, note)
   }
+
+  /// The ledger's snapshot when it describes the head `chain` and the committed files are as it saw
+  /// them, under the same master data or master data changed only by additions
+  /// (``MasterRecords/change(from:)``; then marked ``mastersAdded`` and carrying the new master data's
+  /// digest and records); nil otherwise. The note says how the master data changed, if it did.
+  /// - Complexity: O(snapshot); O(master data) more when the master data changed.
+  static func current(store: LedgerStore, chain: String, masters: MasterData) -> (HeadSnapshot?, note: String?) {
+    guard let bytes = store.readSnapshot(), var s = try? HeadSnapshot(decoding: bytes, ledger: store.directory),
+      s.chain == chain, s.ledgerFingerprint == store.statFingerprint()
+    else { return (nil, nil) }
+    guard s.mastersDigest != masters.digest else { return (s, nil) }
+    var r = BinaryReader(s.masterRecords)
+    guard let old = try? MasterRecords(decoding: &r) else { return (nil, nil) }
+    let records = MasterRecords(files: masters.files, masters: masters.masters)
+    if let change = records.change(from: old) { return (nil, "the master data changed since the last run (\(change))") }
+    let added = records.added(since: old)
+    s.mastersDigest = masters.digest
+    s.masterRecords = records.encoded
+    s.mastersAdded = true
+    // (Not "continued from the snapshot": the run may still replay, for a reason of its own, said in its own note.)
+    return (s, added == 0
+      ? "the master data changed, but in nothing posted vouchers depend on (reorder levels, or the files' layout): no replay of the ledger for that"
+      : "the master data changed only by \(added) new record\(added == 1 ? "" : "s"): no replay of the ledger for that")
+  }
+}
+
+/// The master data a run posts with: its files as read once, the masters read from them, and their
+/// digest (what a head snapshot is compared with first).
+struct MasterData: Sendable {
+  let files: MasterFiles
+  let masters: Masters
+  let digest: String
+  init(files: MasterFiles, masters: Masters) {
+    self.files = files
+    self.masters = masters
+    digest = files.digest
+  }
+  /// The records of the master data, encoded (``MasterRecords``), for a snapshot written after a replay.
+  var encodedRecords: [UInt8] { MasterRecords(files: files, masters: masters).encoded }
 }
 
 extension HeadSnapshot {
@@ -236,7 +272,7 @@ extension HeadSnapshot {
   /// Its chain head and report folds are the commit's and the reports', set when it is written (after a
   /// replay it is built beside the commit).
   /// - Complexity: O(the run's vouchers) for the voucher index, O(state) for the rest.
-  static func after(run s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, mastersDigest: String) -> HeadSnapshot {
+  static func after(run s: RunWork.Settled, on ledger: LedgerContents, from previous: HeadSnapshot?, masters: MasterData) -> HeadSnapshot {
     func entries(_ vouchers: VoucherList) -> [(no: String, type: VoucherType, date: BusinessDate)] {
       var out: [(no: String, type: VoucherType, date: BusinessDate)] = []
       vouchers.forEachSketch(rows: false) { _, v in if v.action == .submit { out.append((v.no, v.type, v.date)) } }
@@ -250,7 +286,7 @@ extension HeadSnapshot {
     }
     var lastKey = previous?.lastKey
     if let k = s.lastKey, lastKey.map({ ($0.date, $0.time) < (k.date, k.time) }) ?? true { lastKey = k }
-    return HeadSnapshot(chain: "", mastersDigest: mastersDigest, lastKey: lastKey,
+    return HeadSnapshot(chain: "", masters: masters, records: previous?.masterRecords ?? masters.encodedRecords, lastKey: lastKey,
                         cancelled: (previous?.cancelled ?? ledger.cancelled).union(s.cancelledNow),
                         index: index, state: s.state, folds: LedgerFolds())
   }

@@ -16,8 +16,13 @@ public enum MasterReader {
   static let reorderColumns = ["item_code", "warehouse", "reorder_level", "reorder_qty", "request_type"]
 
   public static func read(directory: String) throws(MasterDataError) -> Masters {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+    try read(MasterFiles.read(directory: directory))
+  }
+
+  /// Reads the master data from the files of one read of its folder.
+  public static func read(_ files: MasterFiles) throws(MasterDataError) -> Masters {
+    let directory = files.directory
+    guard files.exists else {
       throw MasterDataError(problems: ["\(directory): no such folder; a books folder keeps its master data there (`stockledger init BOOKS` makes one with examples)"])
     }
     var problems: [String] = []
@@ -32,12 +37,12 @@ public enum MasterReader {
     }
     func load(_ name: String, _ known: [String], _ required: [String], optional: Bool = false) -> CSVTable? {
       let path = directory + "/" + name
-      guard let data = FileManager.default.contents(atPath: path) else {
+      guard let data = files.bytes[name] else {
         if !optional { leftOut("\(path): missing (required master file)") }
         return nil
       }
       do {
-        return try CSVTable(bytes: [UInt8](data), file: name, known: known, required: required)
+        return try CSVTable(bytes: data, file: name, known: known, required: required)
       } catch {
         leftOut(error.description)
         return nil
@@ -67,7 +72,7 @@ public enum MasterReader {
       return nil
     }
 
-    let company = readCompany(directory + "/company.toml", problems: &problems)
+    let company = readCompany(files.bytes["company.toml"], path: directory + "/company.toml", problems: &problems)
 
     var accounts: [Account] = []
     if let t = load("accounts.csv", accountColumns, ["account", "root_type"]) {
@@ -221,8 +226,8 @@ public enum MasterReader {
     }
   }
 
-  static func readCompany(_ path: String, problems: inout [String]) -> Company? {
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+  static func readCompany(_ data: [UInt8]?, path: String, problems: inout [String]) -> Company? {
+    guard let data, let text = String(validating: data, as: UTF8.self) else {
       problems.append("\(path): missing or not UTF-8 (required master file)")
       return nil
     }
