@@ -53,6 +53,9 @@ public enum CloseCommand {
     let versus = StockReports.stockVsGL(source, asOf)
     var record = RunRecord(run: ledger.runCount + 1, vouchers: [], entries: [], gl: [], files: [], moves: [])
     record.closeThrough = date
+    // The head snapshot and reports as they are before the close (read before the commit changes the head).
+    let snapshotBefore = store.readSnapshot(), fingerprintBefore = store.statFingerprint()
+    let reportsCurrent = ReportWriter.areCurrent(in: paths.out, chain: ledger.chainHead)
     let chain: String
     do {
       chain = try store.commit(record, previousChain: ledger.chainHead, places: masters.company.currencyPrecision).chain
@@ -60,6 +63,7 @@ public enum CloseCommand {
     } catch {
       return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger close: nothing was closed: \(error)\n")
     }
+    carryForward(snapshotBefore, fingerprint: fingerprintBefore, reportsCurrent: reportsCurrent, from: ledger.chainHead, to: chain, store: store, out: paths.out)
     let dir = paths.out + "/close-\(date)"
     let places = masters.company.currencyPrecision
     let column = { (t: ReportTable, name: String) in t.columns.firstIndex(of: name) ?? 0 }
@@ -91,6 +95,26 @@ public enum CloseCommand {
     text += "  close pack: \(dir)\n"
     if !difference.isZero { text += "  WARNING: stock and GL differ by \(difference.formatted(places: places)) as of \(date); see stock-vs-gl.csv\n" }
     return CommandOutcome(exitCode: 0, stdout: text)
+  }
+
+  /// Carries the head snapshot and the head reports' marker over the close, which changes nothing either
+  /// describes (no voucher, entry or GL line; the close date is read with the ledger's registry): the next
+  /// run continues from them instead of replaying the whole ledger (until the forty-sixth session every
+  /// close made the next nightly run a replay). Best effort: a snapshot or marker not carried is one the
+  /// next run finds stale, and it replays, as before. The snapshot is carried only if it described the
+  /// ledger as it was (`snapshot`, `fingerprint`: read before the commit).
+  static func carryForward(_ snapshot: [UInt8]?, fingerprint: String?, reportsCurrent: Bool, from old: String, to new: String, store: LedgerStore, out: String) {
+    if let snapshot, let fingerprint, let now = store.statFingerprint(),
+      let carried = HeadSnapshot.carriedForward(snapshot, chain: old, fingerprint: fingerprint, to: new, fingerprint: now),
+      let aside = try? store.writeSnapshotAside(parts: { $0(carried) })
+    {
+      do { try store.adoptSnapshot(aside) } catch { store.removeSnapshot() }
+    } else {
+      store.removeSnapshot()
+    }
+    // The reports are those of the new head as much as the old one's.
+    guard reportsCurrent else { return }
+    try? DurableFiles.write(Array((new + "\n").utf8), to: out + "/" + ReportWriter.marker, durable: false)
   }
 
   /// Today's date on this machine (local time); nil where the clock cannot be read.

@@ -60,10 +60,11 @@ import Testing
     return dir
   }
 
-  /// Feeds the held files one run each; with `replay`, the snapshot is removed before every run.
-  func feed(_ b: String, replay: Bool) throws -> [String] {
+  /// Feeds the held files (or those of them named) one run each; with `replay`, the snapshot is removed
+  /// before every run.
+  func feed(_ b: String, replay: Bool, only names: [String]? = nil) throws -> [String] {
     var bases: [String] = []
-    for name in try FileManager.default.contentsOfDirectory(atPath: b + "/hold").sorted() {
+    for name in try names ?? FileManager.default.contentsOfDirectory(atPath: b + "/hold").sorted() {
       try FileManager.default.moveItem(atPath: b + "/hold/" + name, toPath: b + "/inbox/" + name)
       if replay { try? FileManager.default.removeItem(atPath: b + "/ledger/snapshot.bin") }
       let r = try e2e.cli(["run", b], environment: timings)
@@ -225,15 +226,6 @@ import Testing
     let a = try generated("added"), b = try generated("added")
     let held = try FileManager.default.contentsOfDirectory(atPath: a + "/hold").sorted()
     #expect(held.count > 8)
-    /// Moves the held files up to `last` aside and back, so that ``feed(_:replay:)`` takes only those.
-    func feed(_ books: String, replay: Bool, through last: Int) throws -> [String] {
-      try FileManager.default.createDirectory(atPath: books + "/later", withIntermediateDirectories: true)
-      for name in held.dropFirst(last + 1) { try FileManager.default.moveItem(atPath: books + "/hold/" + name, toPath: books + "/later/" + name) }
-      let bases = try self.feed(books, replay: replay)
-      try FileManager.default.removeItem(atPath: books + "/hold")
-      try FileManager.default.moveItem(atPath: books + "/later", toPath: books + "/hold")
-      return bases
-    }
     /// A new item (with a unit), a new warehouse with its new account, and reorder levels (a file that was not
     /// there), the next vouchers using them.
     func addMasters(_ books: String) throws {
@@ -253,7 +245,7 @@ import Testing
 
         """)
     }
-    let firstA = try feed(a, replay: false, through: 7), firstB = try feed(b, replay: true, through: 7)
+    let firstA = try feed(a, replay: false, only: Array(held[...7])), firstB = try feed(b, replay: true, only: Array(held[...7]))
     try addMasters(a)
     try addMasters(b)
     let addedA = try e2e.cli(["run", a], environment: timings)
@@ -267,7 +259,7 @@ import Testing
     #expect(e2e.read(a + "/reports/projected-qty.csv").contains("\nITEM00001,WH01,"))
     let (changedA, changedB) = (tree(a), tree(b))
     for (path, bytes) in changedA where changedB[path] != bytes { Issue.record("\(path) differs right after the change") }
-    let restA = try self.feed(a, replay: false), restB = try self.feed(b, replay: true)
+    let restA = try feed(a, replay: false), restB = try feed(b, replay: true)
     #expect(firstA + restA == ["replay"] + Array(repeating: "snapshot", count: held.count - 1))
     #expect((firstB + restB).allSatisfy { $0 == "replay" })
     // The new records are in the books: received in boxes of 12, and a material request for each level.
@@ -276,6 +268,39 @@ import Testing
     #expect(requests.contains("\nITEM00001,WH01,Purchase,") && requests.contains("\nNEWITEM,WH09,Purchase,"), "\(requests)")
     let ta = tree(a), tb = tree(b)
     #expect(ta.keys.sorted() == tb.keys.sorted())
+    for (path, bytes) in ta where tb[path] != bytes { Issue.record("\(path) differs between the run from the snapshot and the replay") }
+    let verified = try e2e.cli(["verify", a])
+    #expect(verified.code == 0 && verified.out.contains("the head snapshot matches"), "\(verified.out)\(verified.err)")
+  }
+
+  /// A period close commits a run but changes nothing the snapshot or the head reports describe: they are
+  /// carried to the new head, and the next run continues from them.
+  @Test func aRunAfterAPeriodCloseContinuesFromTheSnapshotAndGivesTheBytesOfAReplay() throws {
+    let a = try generated("closed"), b = try generated("closed")
+    let held = try FileManager.default.contentsOfDirectory(atPath: a + "/hold").sorted()
+    #expect(held.count > 4 && held[2] == "vouchers-2024-03.csv", "\(held)")
+    #expect(try feed(a, replay: false, only: Array(held[..<3])) == ["replay", "snapshot", "snapshot"])
+    _ = try feed(b, replay: true, only: Array(held[..<3]))
+    for books in [a, b] {
+      let closed = try e2e.cli(["close", books, "--through", "2024-03-31"])
+      #expect(closed.code == 0, "\(closed.err)")
+    }
+    // A voucher dated in the closed period is refused after the close, from the snapshot as by a replay.
+    let late = "voucher_type,voucher_no,posting_date,posting_time,purpose,party,item_code,warehouse,source_warehouse,target_warehouse,qty,rate\n"
+      + "Purchase Receipt,LATE-1,2024-03-20,10:00:00,,Supplier 2,ITEM00001,WH01,,,1,5\n"
+    try e2e.drop(a, "late.csv", late)
+    try e2e.drop(b, "late.csv", late)
+    let lateA = try e2e.cli(["run", a], environment: timings)
+    try? FileManager.default.removeItem(atPath: b + "/ledger/snapshot.bin")
+    let lateB = try e2e.cli(["run", b], environment: timings)
+    #expect(lateA.code == 1 && basis(lateA) == "snapshot", "\(lateA.out)\(lateA.err)")
+    #expect(lateB.code == 1 && basis(lateB) == "replay", "\(lateB.out)\(lateB.err)")
+    #expect(e2e.read(a + "/rejected/late.csv.errors.csv").contains("closed"))
+    #expect(try feed(a, replay: false).allSatisfy { $0 == "snapshot" })
+    #expect(try feed(b, replay: true).allSatisfy { $0 == "replay" })
+    let ta = tree(a), tb = tree(b)
+    #expect(ta.keys.sorted() == tb.keys.sorted())
+    #expect(ta.keys.contains("reports/close-2024-03-31/trial-balance.csv"))
     for (path, bytes) in ta where tb[path] != bytes { Issue.record("\(path) differs between the run from the snapshot and the replay") }
     let verified = try e2e.cli(["verify", a])
     #expect(verified.code == 0 && verified.out.contains("the head snapshot matches"), "\(verified.out)\(verified.err)")

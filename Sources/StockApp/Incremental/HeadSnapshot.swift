@@ -252,6 +252,24 @@ struct HeadSnapshot: Sendable {
   }
 }
 
+extension HeadSnapshot {
+  /// The snapshot `bytes` for the head after a commit that changes nothing it describes (a period close:
+  /// no voucher, entry or line), with its chain head and fingerprint replaced; nil when `bytes` is not a
+  /// snapshot of this version describing `chain` as `fingerprint` found the files. Everything after the
+  /// two is kept as it is (the trailer is read from the end), so nothing is decoded.
+  /// - Complexity: O(bytes), copied once.
+  static func carriedForward(_ bytes: [UInt8], chain: String, fingerprint: String, to newChain: String, fingerprint newFingerprint: String) -> [UInt8]? {
+    var r = BinaryReader(bytes)
+    guard (try? r.string()) == HeadSnapshot.tag, (try? r.string()) == chain, (try? r.string()) == fingerprint else { return nil }
+    var w = BinaryWriter(capacity: bytes.count + 64)
+    w.string(HeadSnapshot.tag)
+    w.string(newChain)
+    w.string(newFingerprint)
+    w.raw(bytes[r.offset...])
+    return w.bytes
+  }
+}
+
 /// The master data a run posts with: its files as read once, the masters read from them, and their
 /// digest (what a head snapshot is compared with first).
 struct MasterData: Sendable {
