@@ -47,7 +47,7 @@ let package = Package(
     .target(name: "StockValidate", dependencies: ["StockCore"], swiftSettings: swift6),
     .target(name: "StockOrder", dependencies: ["StockCore"], swiftSettings: swift6),
     .target(name: "StockPost", dependencies: ["StockCore", "CSystem"], swiftSettings: swift6),
-    .target(name: "StockStore", dependencies: ["StockCore", "StockRead"], swiftSettings: swift6),
+    .target(name: "StockStore", dependencies: ["StockCore", "StockRead", "CSystem"], swiftSettings: swift6),
     .target(name: "StockReports", dependencies: ["StockCore", "CSystem"], swiftSettings: swift6),
     .target(
       name: "StockApp",

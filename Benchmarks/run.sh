@@ -84,6 +84,11 @@ PY
   measure "gen.py $n: a period close through the last day of the movements" "$bin" close "$b" --through "$last"
   daily 3 DAY3 "$b/inbox/daily3.csv"
   measure "gen.py $n: a daily run after the period close" "$bin" run "$b" --quiet
+  # A cancellation of one of the first daily run's deliveries beside the next daily run: the part of the
+  # history it touches is revalued (until the forty-sixth session a cancellation replayed the ledger).
+  printf 'voucher_type,voucher_no,posting_date,action\nDelivery Note,DAY-D0,%s,cancel\n' "$(date -d "$last + 1 day" +%F)" > "$b/inbox/cancel.csv"
+  daily 4 DAY4 "$b/inbox/daily4.csv"
+  measure "gen.py $n: a cancellation beside a daily run" "$bin" run "$b" --quiet
 done
 # stockledger's own generator: batches, serials, transfers and issues besides receipts and deliveries.
 g=$work/generated; rm -rf "$g"; "$bin" generate "$g" --vouchers 100000 --items 1000 --warehouses 6 >/dev/null

@@ -528,7 +528,7 @@ public enum RunCommand {
   }
 
   /// `stock-ledger.csv` after a run that revalued part of the history: the revalued vouchers' lines
-  /// replaced, the run's inserted.
+  /// replaced, the cancelled vouchers' removed, the run's inserted.
   /// - Returns: the rewritten file under a temporary name (renamed into place with the other reports), or
   ///   nil when no line changes.
   static func rewrittenStockLedger(_ s: RunWork.Settled, component: Component, out: String, places: Int) -> Result<String?, Fallback> {
@@ -562,6 +562,13 @@ public enum RunCommand {
         from = min(from ?? first.date, first.date)
       }
       i = j
+    }
+    // A cancelled voucher's lines leave it (its entries stay in the ledger, marked).
+    var cancelledAt: [String: (date: BusinessDate, time: BusinessTime)] = [:]
+    for e in s.cancelledEntries where cancelledAt[e.voucherNo] == nil { cancelledAt[e.voucherNo] = (e.date, e.time) }
+    for (no, at) in cancelledAt.sorted(by: { $0.key < $1.key }) {
+      replacements.append(.init(voucherNo: no, date: at.date, time: at.time, bytes: []))
+      from = min(from ?? at.date, at.date)
     }
     guard let from else { return .success(nil) }
     guard let old = MappedFile(path: out + "/stock-ledger.csv") else { return .failure(.init("stock-ledger.csv cannot be read")) }

@@ -288,6 +288,43 @@ import Testing
     } throws: { !"\($0)".contains("unreadable GL line") }
   }
 
+  /// A few vouchers' entries and GL lines found in the committed files are what the whole load holds of
+  /// them: the latest version of an entry, none of a cancelled one, the GL lines in ledger order — and
+  /// nothing of a voucher whose number only begins the same.
+  @Test func storedLinesOfAFewVouchersAreWhatTheLoadHolds() throws {
+    let store = LedgerStore(directory: directory())
+    let first = record(1)
+    var second = record(12)
+    second.run = 2
+    var chain = try store.commit(first, previousChain: LedgerStore.zeroChain, places: 2).chain
+    chain = try store.commit(second, previousChain: chain, places: 2).chain
+    // Run 3 revalues PR-1 (a new version, an adjustment line) and cancels PR-12's entry.
+    var revalued = first.entries[0]
+    revalued.stockValueDifference = Fixed(parsing: "0.90") ?? .zero
+    var adjustment = first.gl[0]
+    adjustment.debit = Fixed(parsing: "0.07") ?? .zero
+    adjustment.isAdjustment = true
+    adjustment.remarks = "revaluation,PR-12,after a backdated entry"  // (the other number as a field of the quoted remark)
+    var third = RunRecord(run: 3, vouchers: [], entries: [revalued], gl: [adjustment], files: [], moves: [])
+    third.cancelledEntries = second.entries
+    _ = try store.commit(third, previousChain: chain, places: 2)
+    let ledger = try store.load()
+    // (Read in parts of 1, 7 and 64 bytes too: lines straddle them.)
+    for numbers in [["PR-1"], ["PR-12"], ["PR-1", "PR-12"]] {
+      for part in [1, 7, 64, LedgerStore.searchedPart] {
+        let found = try #require(store.storedLines(of: Set(numbers), part: part))
+        #expect(found.entries == ledger.entries.filter { numbers.contains($0.value.voucherNo) }, "\(numbers) \(part)")
+        #expect(found.gl == ledger.gl.filter { numbers.contains($0.voucherNo) }, "\(numbers) \(part)")
+      }
+    }
+    #expect(store.storedLines(of: ["PR-1"])?.entries.values.map(\.stockValueDifference) == [Fixed(parsing: "0.90") ?? .zero])
+    #expect(store.storedLines(of: ["PR-1"])?.gl.count == 2)
+    #expect(store.storedLines(of: ["PR-12"])?.entries.isEmpty == true)
+    // Numbers a file would write quoted or guarded are not searched for.
+    #expect(store.storedLines(of: ["PR,1"]) == nil)
+    #expect(store.storedLines(of: ["-PR1"]) == nil)
+  }
+
   @Test func aChangedFileBreaksTheChain() throws {
     let dir = directory()
     let store = LedgerStore(directory: dir)

@@ -12,6 +12,10 @@ import StockStore
 /// the whole ledger would — and the run checks it: replayed without the run's vouchers, the part must give
 /// the head's state for its item-warehouses, or the whole ledger is replayed.
 struct Component {
+  /// The most cancellations a run makes this way: each is searched for in the ledger's files
+  /// (``LedgerStore/storedLines(of:)``); a run with more replays the ledger.
+  static let cancellationsSearched = 16
+
   /// The item-warehouses of the part.
   var keys: Set<StockKey>
   /// Its posted vouchers in ledger order, with their entries and GL as the ledger holds them (the part
@@ -55,6 +59,9 @@ struct Component {
       guard let header = headers[place.run], let rows = FileBytes.read(path, range: place.start..<place.end) else { return .failure(.init("\(path) cannot be read")) }
       let f = CSVVoucherReader.read(bytes: header + rows, file: path)
       guard f.diagnostics.isEmpty, f.vouchers.count == 1, let v = f.vouchers.first else { return .failure(.init("\(path) does not hold a voucher at byte \(place.start)")) }
+      // A voucher cancelled by a run that continued from the snapshot stays in the history (written
+      // whole only by a replay): it is not part of the ledger's state.
+      if snapshot.cancelled.contains(v.no) { continue }
       vouchers.append(v)
     }
     // What this path handles: no orders (their reservations are state outside item-warehouses), no

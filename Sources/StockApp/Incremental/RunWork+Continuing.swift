@@ -10,14 +10,17 @@ extension RunWork {
   enum Continuation {
     /// Every voucher posts after the head.
     case forward
-    /// Some vouchers are dated before the head: the part of the history they can revalue is replayed.
+    /// Some vouchers are dated before the head, or cancel posted ones: the part of the history they can
+    /// revalue is replayed.
     case revaluing(Component)
   }
 
   /// Prepares the run to continue from the head snapshot, or says why it cannot. The documents of the
   /// posted vouchers the run refers to (originals of returns, receipts of invoices) are loaded into the
-  /// starting state; with vouchers dated before the head, the part of the history they touch is loaded and
-  /// replaces its item-warehouses' state.
+  /// starting state; with vouchers dated before the head, or cancellations of posted vouchers, the part of
+  /// the history they touch is loaded and replaces its item-warehouses' state. A cancelled voucher's stock
+  /// entries and GL lines are those the ledger holds (``LedgerStore/storedLines(of:)``: its GL is reversed
+  /// line by line, adjustments included, as a replay of the whole ledger reverses it).
   mutating func continuing(from snapshot: HeadSnapshot, documents: DocumentFile, history: HistoryFile, ledgerDirectory: String) -> Result<Continuation, Fallback> {
     // The run's own vouchers that others of the run refer to (returned, billed, fulfilled), by number: only
     // those are kept (every voucher of a large run, kept here, were objects again).
@@ -33,9 +36,16 @@ extension RunWork {
       for f in files { f.valid.forEachSketch(rows: false) { i, v in if referenced.contains(v.no) { own[v.no] = f.valid[i] } } }
     }
     var seeds: Set<StockKey> = []
+    var cancelling: Set<String> = []
     for f in files {
       for v in f.valid {
-        if v.action == .cancel { return .failure(.init("\(v.no) cancels a posted voucher")) }
+        if v.action == .cancel {
+          // (Validated: posted, not yet cancelled.) An order's reservations are state outside
+          // item-warehouses, as for a backdated order.
+          if snapshot.index.lookup(v.no)?.type.isOrder ?? true { return .failure(.init("\(v.no) (\(f.picked.name)) cancels an order")) }
+          cancelling.insert(v.no)
+          continue
+        }
         for ref in [v.returnAgainst, v.againstVoucher] where !ref.isEmpty && own[ref] == nil && base.documents[ref] == nil {
           guard let posted = snapshot.index.lookup(ref), !posted.type.isOrder, !snapshot.cancelled.contains(ref) else { continue }
           guard let offset = snapshot.index.documentOffset(ref) else { continue }  // a voucher without a document (a stock entry)
@@ -55,14 +65,42 @@ extension RunWork {
         }
       }
     }
+    // A cancelled voucher's part is found from the item-warehouses of its entries as the ledger holds them.
+    var stored = LedgerStore.StoredLines()
+    if !cancelling.isEmpty {
+      guard cancelling.count <= Component.cancellationsSearched else { return .failure(.init("the run cancels \(cancelling.count) posted vouchers")) }
+      guard let found = LedgerStore(directory: ledgerDirectory).storedLines(of: cancelling) else {
+        return .failure(.init("the lines of the cancelled vouchers cannot be found in the ledger's files"))
+      }
+      stored = found
+      var moving: Set<String> = []
+      for e in stored.entries.values {
+        seeds.insert(e.key)
+        moving.insert(e.voucherNo)
+      }
+      if let still = cancelling.subtracting(moving).sorted().first { return .failure(.init("the cancelled voucher \(still) moves no stock")) }
+    }
     if seeds.isEmpty { return .success(.forward) }
     switch Component.load(seeds: seeds, snapshot: snapshot, history: history, ledger: ledgerDirectory, masters: masters) {
     case .failure(let f): return .failure(f)
     case .success(let c):
+      for no in cancelling {
+        // A return, or a voucher fulfilling or billing another: what it changed of its original's
+        // document is not replayed by the part; and the part must hold the voucher.
+        guard let v = c.stored.vouchers.first(where: { $0.no == no }) else { return .failure(.init("the cancelled voucher \(no) is not in the history")) }
+        if !v.returnAgainst.isEmpty || !v.againstVoucher.isEmpty { return .failure(.init("the cancelled voucher \(no) refers to \(v.returnAgainst.isEmpty ? v.againstVoucher : v.returnAgainst)")) }
+      }
       for k in c.keys { base.stock.removeValue(forKey: k) }
       ledger.vouchers = c.stored.vouchers
       ledger.entries = c.stored.entries
       ledger.gl = c.stored.gl
+      if !cancelling.isEmpty {
+        // The cancelled vouchers' entries and lines as the ledger holds them: the part's replay gives their
+        // GL as it would be posted now, not the lines and adjustments the ledger has.
+        for (key, e) in stored.entries { ledger.entries[key] = e }
+        ledger.gl.removeAll { cancelling.contains($0.voucherNo) }
+        ledger.gl += stored.gl
+      }
       return .success(.revaluing(c))
     }
   }

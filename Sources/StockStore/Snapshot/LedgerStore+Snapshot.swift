@@ -47,19 +47,30 @@ extension LedgerStore {
   /// that keep size and time are `verify`'s to find.
   /// - Complexity: O(runs) file-system calls; reads no data.
   public func statFingerprint() -> String? {
-    guard let committed = try? head().run else { return nil }
     var h = SHA256()
+    let complete = forEachCommittedFile { n, dir, name in
+      var st = stat()
+      guard stat(dir + "/" + name, &st) == 0 else { return false }
+      h.update("\(n) \(name) \(st.st_size) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec) \(st.st_ino)\n")
+      return true
+    }
+    return complete ? h.finalizeHex() : nil
+  }
+
+  /// Calls `body` with each committed run's number, directory and the name of every file its manifest
+  /// lists, run by run, until it returns false. Returns false when it did, or when `HEAD` or a manifest
+  /// cannot be read or a file line is damaged.
+  /// - Complexity: O(runs) manifests read.
+  func forEachCommittedFile(_ body: (_ run: Int, _ directory: String, _ name: String) -> Bool) -> Bool {
+    guard let committed = try? head().run else { return false }
     for n in stride(from: 1, through: committed, by: 1) {
       let dir = runPath(n)
-      guard let m = FileBytes.read(dir + "/manifest") else { return nil }
+      guard let m = FileBytes.read(dir + "/manifest") else { return false }
       for line in String(decoding: m, as: UTF8.self).split(separator: "\n") where line.hasPrefix("file ") {
         let parts = line.split(separator: " ")
-        guard parts.count == 4 else { return nil }
-        var st = stat()
-        guard stat(dir + "/" + parts[1], &st) == 0 else { return nil }
-        h.update("\(n) \(parts[1]) \(st.st_size) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec) \(st.st_ino)\n")
+        guard parts.count == 4, body(n, dir, String(parts[1])) else { return false }
       }
     }
-    return h.finalizeHex()
+    return true
   }
 }

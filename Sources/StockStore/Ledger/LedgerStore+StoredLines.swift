@@ -1,0 +1,120 @@
+import StockCore
+import StockRead
+import CSystem
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+extension LedgerStore {
+  /// What the ledger holds of a few posted vouchers, found in the committed files without loading them.
+  public struct StoredLines: Sendable {
+    /// Their stock entries as the ledger holds them now (each entry's latest version; entries a run
+    /// cancelled left out), by ``LedgerContents/entryKey(_:_:)``.
+    public var entries: [String: StockLedgerEntry] = [:]
+    /// Their GL lines in ledger order: each voucher's lines as first posted, then every adjustment line a
+    /// later run added.
+    public var gl: [GLEntry] = []
+    public init() {}
+  }
+
+  /// The stock entries and GL lines of the posted vouchers `numbers`, read from every run's `stock.csv` and
+  /// `gl.csv` as ``load(tolerant:light:)`` would read them (the latest version of an entry wins, a
+  /// cancelled one is left out), for a run that changes only those vouchers' part of the ledger (a
+  /// cancellation). The files are read a part at a time and searched for each number as its field is
+  /// written (`memmem`); only the lines that hold it are parsed; their hashes are not checked (the
+  /// snapshot's fingerprint vouches for the files, as for the rest of such a run).
+  /// - Returns: nil when a number would be written quoted or guarded (a comma, quote, line break, or a
+  ///   leading `=`, `+`, `-`, `@`: not searched for as it is), or a committed file cannot be read.
+  /// - Complexity: O(numbers × bytes of the committed stock and GL files) searched; memory O(their lines)
+  ///   and a part of 8 MB.
+  /// - Parameter part: bytes read at a time (tests make it small, so that lines straddle the parts).
+  public func storedLines(of numbers: Set<String>, part: Int = LedgerStore.searchedPart) -> StoredLines? {
+    for no in numbers {
+      guard let first = no.utf8.first, !no.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }),
+        ![UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@")].contains(first)
+      else { return nil }
+    }
+    var found = StoredLines()
+    let complete = forEachCommittedFile { _, dir, name in
+      guard name == "stock.csv" || name == "gl.csv" else { return true }
+      return LedgerStore.search(dir + "/" + name, for: numbers, part: part, into: &found, stock: name == "stock.csv")
+    }
+    return complete ? found : nil
+  }
+
+  /// Searches one committed file a part at a time (``lines(in:skippingHeader:holding:file:into:stock:)``);
+  /// false when it cannot be read.
+  static func search(_ path: String, for numbers: Set<String>, part: Int, into found: inout StoredLines, stock: Bool) -> Bool {
+    // Read a part at a time, whole lines searched (mapped, every page of the history's files counted
+    // in the run's memory: a million vouchers' were 150 MB of it).
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    var buffer = [UInt8](repeating: 0, count: max(part, 1))
+    var kept = 0  // bytes of an unfinished line carried to the front
+    var first = true
+    while true {
+      if kept == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }  // a line longer than a part
+      let got = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + kept, $0.count - kept) }
+      guard got >= 0 else { return false }
+      let end = kept + got
+      // The lines ended in this part (all that is left at the file's end).
+      var whole = end
+      if got > 0 { while whole > 0 && buffer[whole - 1] != 10 { whole -= 1 } }
+      let ok = buffer.withUnsafeBufferPointer { b in
+        lines(in: UnsafeBufferPointer(rebasing: b[..<whole]), skippingHeader: first, holding: numbers, file: path, into: &found, stock: stock)
+      }
+      guard ok else { return false }
+      if got == 0 { return true }
+      if whole > 0 { first = false }
+      buffer.withUnsafeMutableBufferPointer { b in
+        if whole < end { _ = memmove(b.baseAddress!, b.baseAddress! + whole, end - whole) }
+      }
+      kept = end - whole
+    }
+  }
+
+  /// Bytes of a committed file searched at a time by ``storedLines(of:)``.
+  public static let searchedPart = 8 << 20
+
+  /// Adds the lines of `buf` (whole lines of a run's `stock.csv` or `gl.csv`; with `skippingHeader`, its
+  /// start) whose voucher number is one of `numbers`, in file order; false when such a line cannot be read.
+  static func lines(in buf: UnsafeBufferPointer<UInt8>, skippingHeader: Bool, holding numbers: Set<String>, file: String, into found: inout StoredLines, stock: Bool) -> Bool {
+    guard let base = buf.baseAddress, buf.count > 0 else { return true }
+    let n = buf.count
+    // The starts of the lines where a number stands as a whole field, for every number, in file order.
+    var starts: Set<Int> = []
+    for no in numbers {
+      let needle = Array(no.utf8)
+      var from = 0
+      while from < n, let hit = memmem(base + from, n - from, needle, needle.count) {
+        let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        from = at + 1
+        guard at > 0, base[at - 1] == 44, at + needle.count < n, base[at + needle.count] == 44 else { continue }
+        var s = at
+        while s > 0 && base[s - 1] != 10 { s -= 1 }
+        starts.insert(s)
+      }
+    }
+    for s in starts.sorted() where s > 0 || !skippingHeader {  // (the header is not a line of the ledger)
+      var e = s
+      while e < n && base[e] != 10 { e += 1 }
+      var record: CSVRecord?
+      do throws(Diagnostic) {
+        try CSVParser.forEachRecord(UnsafeBufferPointer(rebasing: buf[s..<e]), file: file) { if record == nil { record = $0 } }
+      } catch { return false }
+      guard let fields = record?.fields else { return false }
+      if stock {
+        guard fields.count == LedgerFormat.stockFileColumns.count, let entry = LedgerFormat.parseStock(Array(fields.dropLast())) else { return false }
+        guard numbers.contains(entry.voucherNo) else { continue }
+        let key = LedgerContents.entryKey(entry.voucherNo, entry.index)
+        if fields.last == "1" { found.entries.removeValue(forKey: key) } else { found.entries[key] = entry }
+      } else {
+        guard let line = LedgerFormat.parseGL(fields) else { return false }
+        if numbers.contains(line.voucherNo) { found.gl.append(line) }
+      }
+    }
+    return true
+  }
+}
