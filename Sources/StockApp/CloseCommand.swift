@@ -39,18 +39,29 @@ public enum CloseCommand {
       return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger close: \(error)\n")
     }
     defer { withExtendedLifetime(lock) {} }
+    // The whole ledger is checked (every file against its manifest), then folded as of the date: from the
+    // head stock ledger and the runs' GL files, a part at a time, when the head reports describe the
+    // ledger (``streamedFolds(through:store:out:masters:)``); else loaded whole.
     let ledger: LedgerContents
-    do { ledger = try store.load() } catch {
+    var folds: LedgerFolds?
+    do {
+      ledger = try store.load(light: true)
+      if ReportWriter.areCurrent(in: paths.out, chain: ledger.chainHead) {
+        try store.checkFiles()
+        folds = streamedFolds(through: date, store: store, out: paths.out, masters: masters)
+      }
+      if folds == nil { folds = LedgerFolds.of(ReportCommand.source(masters: masters, ledger: try store.load()), filter: ReportFilter(to: date)) }
+    } catch {
       return CommandOutcome(exitCode: RunCommand.Exit.integrity, stderr: "stockledger close: the ledger fails its integrity check at \(error.place): \(error.message)\n")
     }
     if let closed = ledger.closedThrough, date <= closed {
       return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger close: the books are already closed through \(closed); a new close must be later\n")
     }
-    let source = ReportCommand.source(masters: masters, ledger: ledger)
-    let asOf = ReportFilter(to: date)
-    let trial = StockReports.trialBalance(source, asOf)
-    let stock = StockReports.stockBalance(source, asOf)
-    let versus = StockReports.stockVsGL(source, asOf)
+    guard let folds else { preconditionFailure("folded one way or the other") }
+    // (As `StockReports.trialBalance`, `stockBalance` and `stockVsGL` make them as of the date.)
+    let trial = folds.table("trial-balance", masters: masters, planning: [:])!
+    let stock = folds.table("stock-balance", masters: masters, planning: [:])!
+    let versus = StockReports.stockVsGL(folds.balance, folds.trial, masters: masters)
     var record = RunRecord(run: ledger.runCount + 1, vouchers: [], entries: [], gl: [], files: [], moves: [])
     record.closeThrough = date
     // The head snapshot and reports as they are before the close (read before the commit changes the head).
@@ -115,6 +126,59 @@ public enum CloseCommand {
     // The reports are those of the new head as much as the old one's.
     guard reportsCurrent else { return }
     try? DurableFiles.write(Array((new + "\n").utf8), to: out + "/" + ReportWriter.marker, durable: false)
+  }
+
+  /// The stock balance and trial balance folds as of `date` without loading the ledger (memory of the
+  /// item-warehouses and accounts, not of the history): the entries from the head `stock-ledger.csv`
+  /// (every entry's current version, cancelled ones left out, in timeline order — read up to the date),
+  /// the GL lines from every run's `gl.csv`, each a part at a time. The same folds as over the loaded
+  /// ledger's entries and lines. nil when an item or warehouse name would be written guarded against
+  /// formulas in the report (a leading `=`, `+`, `-`, `@`, tab or CR), or a line cannot be read: the close
+  /// then loads the ledger.
+  /// - Complexity: O(bytes of the stock ledger up to the date + bytes of the GL files).
+  static func streamedFolds(through date: BusinessDate, store: LedgerStore, out: String, masters: Masters) -> LedgerFolds? {
+    let guarded: (String) -> Bool = { $0.utf8.first.map { [61, 43, 45, 64, 9, 13].contains($0) } ?? false }
+    guard !masters.items.contains(where: { guarded($0.code) }), !masters.warehouses.contains(where: { guarded($0.name) }) else { return nil }
+    var folds = LedgerFolds(filter: ReportFilter(to: date))
+    /// Folds the CSV records of `path` (its header skipped) through `add`, which returns false to stop
+    /// (past the date) or nil for a line it cannot read; false when one could not be read.
+    func fold(_ path: String, _ add: ([String]) -> Bool?) -> Bool {
+      var unreadable = false, past = false
+      _ = FileBytes.forEachLines(ofFileAt: path) { lines, atStart in
+        var header = atStart
+        do throws(Diagnostic) {
+          try CSVParser.forEachRecord(lines, file: path) { r in
+            if header { header = false; return }
+            guard !unreadable && !past else { return }
+            switch add(r.fields) {
+            case .none: unreadable = true
+            case .some(false): past = true
+            case .some(true): break
+            }
+          }
+        } catch { unreadable = true }
+        return !unreadable && !past
+      }
+      return !unreadable && (past || DurableFiles.exists(path))
+    }
+    let entries = fold(out + "/stock-ledger.csv") { f in
+      guard f.count == StockLedgerEntry.columns.count, let e = LedgerFormat.parseStock(f + ["0"]) else { return nil }
+      if e.date > date { return false }
+      folds.balance.add(e)
+      return true
+    }
+    guard entries else { return nil }
+    var lines = true
+    let listed = store.forEachCommittedFile { _, dir, name in
+      guard name == "gl.csv" else { return true }
+      lines = fold(dir + "/" + name) { f in
+        guard let g = LedgerFormat.parseGL(f) else { return nil }
+        folds.add(g)
+        return true
+      }
+      return lines
+    }
+    return listed && lines ? folds : nil
   }
 
   /// Today's date on this machine (local time); nil where the clock cannot be read.

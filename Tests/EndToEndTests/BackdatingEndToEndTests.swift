@@ -94,6 +94,21 @@ import Testing
     #expect(try e2e.cli(["verify", b]).code == 0)
   }
 
+  /// A close checks the whole ledger first, also when it takes its figures from the head reports: a
+  /// ledger file changed since its run is named, and nothing is closed.
+  @Test func aCloseRefusesALedgerThatFailsItsCheck() throws {
+    let b = try e2e.books()
+    try e2e.drop(b, "1.csv", "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\nPurchase Receipt,PR-1,2026-03-10,RM0001,Stores,10,10\n")
+    #expect(try e2e.cli(["run", b]).code == 0)
+    let stock = b + "/ledger/runs/000001/stock.csv"
+    try (e2e.read(stock).replacingOccurrences(of: ",10,10,", with: ",11,10,")).write(toFile: stock, atomically: false, encoding: .utf8)
+    let head = e2e.read(b + "/ledger/HEAD")
+    let c = try e2e.cli(["close", b, "--through", "2026-03-31"])
+    #expect(c.code == 3, "\(c.out)\(c.err)")
+    #expect(c.err.contains("runs/000001/stock.csv: the file differs from what run 1 committed"), "\(c.err)")
+    #expect(e2e.read(b + "/ledger/HEAD") == head)
+  }
+
   /// A close through a date still to come (a mistyped year) is refused, and changes nothing: it would refuse
   /// every voucher up to it, and a close is not undone.
   @Test func aCloseThroughADateToComeIsRefused() throws {

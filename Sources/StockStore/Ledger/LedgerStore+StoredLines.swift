@@ -46,32 +46,10 @@ extension LedgerStore {
   /// Searches one committed file a part at a time (``lines(in:skippingHeader:holding:file:into:stock:)``);
   /// false when it cannot be read.
   static func search(_ path: String, for numbers: Set<String>, part: Int, into found: inout StoredLines, stock: Bool) -> Bool {
-    // Read a part at a time, whole lines searched (mapped, every page of the history's files counted
-    // in the run's memory: a million vouchers' were 150 MB of it).
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return false }
-    defer { close(fd) }
-    var buffer = [UInt8](repeating: 0, count: max(part, 1))
-    var kept = 0  // bytes of an unfinished line carried to the front
-    var first = true
-    while true {
-      if kept == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }  // a line longer than a part
-      let got = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + kept, $0.count - kept) }
-      guard got >= 0 else { return false }
-      let end = kept + got
-      // The lines ended in this part (all that is left at the file's end).
-      var whole = end
-      if got > 0 { while whole > 0 && buffer[whole - 1] != 10 { whole -= 1 } }
-      let ok = buffer.withUnsafeBufferPointer { b in
-        lines(in: UnsafeBufferPointer(rebasing: b[..<whole]), skippingHeader: first, holding: numbers, file: path, into: &found, stock: stock)
-      }
-      guard ok else { return false }
-      if got == 0 { return true }
-      if whole > 0 { first = false }
-      buffer.withUnsafeMutableBufferPointer { b in
-        if whole < end { _ = memmove(b.baseAddress!, b.baseAddress! + whole, end - whole) }
-      }
-      kept = end - whole
+    // (Read a part at a time, whole lines searched: mapped, every page of the history's files was counted
+    // in the run's memory, a million vouchers' 150 MB.)
+    FileBytes.forEachLines(ofFileAt: path, part: part) { lines, atStart in
+      LedgerStore.lines(in: lines, skippingHeader: atStart, holding: numbers, file: path, into: &found, stock: stock)
     }
   }
 

@@ -231,10 +231,58 @@ public struct LedgerStore: Sendable {
   /// - Complexity: O(size of the ledger); light: O(runs + imported files).
   public func load(tolerant: Bool = false, light: Bool = false) throws(IntegrityError) -> LedgerContents {
     var contents = LedgerContents()
-    let (committed, headChain) = try head()
-    var chain = LedgerStore.zeroChain
     // The chain of manifests, in order; the files they list are then read, checked and parsed on both
     // cores, and applied in ledger order (the same contents, errors and damage as one file after another).
+    let (jobs, committed, chain) = try committedFiles(light: light)
+    let parts = Parallel.mapEach(jobs, weight: \.size) { job in Result { () throws(IntegrityError) in try LedgerStore.part(job, tolerant: tolerant) } }
+    for part in parts {
+      let p: FilePart
+      switch part {
+      case .success(let ok): p = ok
+      case .failure(let e): throw e
+      }
+      if let damage = p.damage { contents.damage.append(damage) }
+      p.apply(to: &contents)
+    }
+    contents.runCount = committed
+    contents.chainHead = chain
+    return contents
+  }
+
+  /// Checks what ``load(tolerant:light:)`` checks — the chain of manifests, and every file they list
+  /// against its size and SHA-256 — reading each file a part at a time and parsing nothing: memory of a
+  /// part, not of the ledger (`stockledger close`, which takes its figures elsewhere).
+  /// - Complexity: O(bytes of the ledger), hashed on both cores.
+  public func checkFiles() throws(IntegrityError) {
+    let (jobs, _, _) = try committedFiles(light: false)
+    let checked = Parallel.mapEach(jobs, weight: \.size) { job -> IntegrityError? in
+      var h = SHA256()
+      var size = 0
+      let read = FileBytes.forEachLines(ofFileAt: job.path, part: 4 << 20) { lines, _ in
+        h.update(UnsafeRawBufferPointer(lines))
+        size += lines.count
+        return true
+      }
+      guard read else { return IntegrityError(place: job.path, "missing: the ledger is incomplete; restore it from a backup") }
+      guard size == job.size, h.finalizeHex() == job.sha256 else { return LedgerStore.changed(job) }
+      return nil
+    }
+    if let first = checked.compactMap({ $0 }).first { throw first }
+  }
+
+  /// What a committed file whose size or SHA-256 differs from its manifest's is told by.
+  static func changed(_ job: FileJob) -> IntegrityError {
+    // A run's vouchers.csv may be its inbox file under a second name (``VerbatimVouchers``): say so.
+    var st = stat()
+    let shared = stat(job.path, &st) == 0 && st.st_nlink > 1 ? " (it has another name, such as the file's copy in the archive: an edit there changed it too)" : ""
+    return IntegrityError(place: job.path, "the file differs from what run \(job.run) committed (size or SHA-256): it was changed or damaged\(shared); restore it from a backup")
+  }
+
+  /// The files the chain of manifests lists, in ledger order (with `light`, only each run's registry and
+  /// close), after the chain is checked; the number of runs and the chain head.
+  func committedFiles(light: Bool) throws(IntegrityError) -> (jobs: [FileJob], committed: Int, chain: String) {
+    let (committed, headChain) = try head()
+    var chain = LedgerStore.zeroChain
     var jobs: [FileJob] = []
     for n in stride(from: 1, through: committed, by: 1) {
       let dir = runPath(n)
@@ -263,19 +311,7 @@ public struct LedgerStore: Sendable {
       }
     }
     guard chain == headChain else { throw IntegrityError(place: headPath, "HEAD does not match the chain of runs") }
-    let parts = Parallel.mapEach(jobs, weight: \.size) { job in Result { () throws(IntegrityError) in try LedgerStore.part(job, tolerant: tolerant) } }
-    for part in parts {
-      let p: FilePart
-      switch part {
-      case .success(let ok): p = ok
-      case .failure(let e): throw e
-      }
-      if let damage = p.damage { contents.damage.append(damage) }
-      p.apply(to: &contents)
-    }
-    contents.runCount = committed
-    contents.chainHead = chain
-    return contents
+    return (jobs, committed, chain)
   }
 
   /// A file a manifest lists.
@@ -325,10 +361,7 @@ public struct LedgerStore: Sendable {
     bytes.withUnsafeBytes { h.update($0) }
     var part = FilePart()
     if bytes.count != job.size || h.finalizeHex() != job.sha256 {
-      // A run's vouchers.csv may be its inbox file under a second name (``VerbatimVouchers``): say so.
-      var st = stat()
-      let shared = stat(job.path, &st) == 0 && st.st_nlink > 1 ? " (it has another name, such as the file's copy in the archive: an edit there changed it too)" : ""
-      let damage = IntegrityError(place: job.path, "the file differs from what run \(job.run) committed (size or SHA-256): it was changed or damaged\(shared); restore it from a backup")
+      let damage = LedgerStore.changed(job)
       guard tolerant else { throw damage }
       part.damage = damage
     }

@@ -61,7 +61,7 @@ extension LedgerStore {
   /// lists, run by run, until it returns false. Returns false when it did, or when `HEAD` or a manifest
   /// cannot be read or a file line is damaged.
   /// - Complexity: O(runs) manifests read.
-  func forEachCommittedFile(_ body: (_ run: Int, _ directory: String, _ name: String) -> Bool) -> Bool {
+  public func forEachCommittedFile(_ body: (_ run: Int, _ directory: String, _ name: String) -> Bool) -> Bool {
     guard let committed = try? head().run else { return false }
     for n in stride(from: 1, through: committed, by: 1) {
       let dir = runPath(n)
