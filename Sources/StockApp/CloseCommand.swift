@@ -41,14 +41,14 @@ public enum CloseCommand {
     defer { withExtendedLifetime(lock) {} }
     // The whole ledger is checked (every file against its manifest), then folded as of the date: from the
     // head stock ledger and the runs' GL files, a part at a time, when the head reports describe the
-    // ledger (``streamedFolds(through:store:out:masters:)``); else loaded whole.
+    // ledger (``StreamedFolds``); else loaded whole.
     let ledger: LedgerContents
     var folds: LedgerFolds?
     do {
       ledger = try store.load(light: true)
       if ReportWriter.areCurrent(in: paths.out, chain: ledger.chainHead) {
         try store.checkFiles()
-        folds = streamedFolds(through: date, store: store, out: paths.out, masters: masters)
+        folds = StreamedFolds.folds(ReportFilter(to: date), ageing: false, store: store, out: paths.out, masters: masters)
       }
       if folds == nil { folds = LedgerFolds.of(ReportCommand.source(masters: masters, ledger: try store.load()), filter: ReportFilter(to: date)) }
     } catch {
@@ -126,59 +126,6 @@ public enum CloseCommand {
     // The reports are those of the new head as much as the old one's.
     guard reportsCurrent else { return }
     try? DurableFiles.write(Array((new + "\n").utf8), to: out + "/" + ReportWriter.marker, durable: false)
-  }
-
-  /// The stock balance and trial balance folds as of `date` without loading the ledger (memory of the
-  /// item-warehouses and accounts, not of the history): the entries from the head `stock-ledger.csv`
-  /// (every entry's current version, cancelled ones left out, in timeline order — read up to the date),
-  /// the GL lines from every run's `gl.csv`, each a part at a time. The same folds as over the loaded
-  /// ledger's entries and lines. nil when an item or warehouse name would be written guarded against
-  /// formulas in the report (a leading `=`, `+`, `-`, `@`, tab or CR), or a line cannot be read: the close
-  /// then loads the ledger.
-  /// - Complexity: O(bytes of the stock ledger up to the date + bytes of the GL files).
-  static func streamedFolds(through date: BusinessDate, store: LedgerStore, out: String, masters: Masters) -> LedgerFolds? {
-    let guarded: (String) -> Bool = { $0.utf8.first.map { [61, 43, 45, 64, 9, 13].contains($0) } ?? false }
-    guard !masters.items.contains(where: { guarded($0.code) }), !masters.warehouses.contains(where: { guarded($0.name) }) else { return nil }
-    var folds = LedgerFolds(filter: ReportFilter(to: date))
-    /// Folds the CSV records of `path` (its header skipped) through `add`, which returns false to stop
-    /// (past the date) or nil for a line it cannot read; false when one could not be read.
-    func fold(_ path: String, _ add: ([String]) -> Bool?) -> Bool {
-      var unreadable = false, past = false
-      _ = FileBytes.forEachLines(ofFileAt: path) { lines, atStart in
-        var header = atStart
-        do throws(Diagnostic) {
-          try CSVParser.forEachRecord(lines, file: path) { r in
-            if header { header = false; return }
-            guard !unreadable && !past else { return }
-            switch add(r.fields) {
-            case .none: unreadable = true
-            case .some(false): past = true
-            case .some(true): break
-            }
-          }
-        } catch { unreadable = true }
-        return !unreadable && !past
-      }
-      return !unreadable && (past || DurableFiles.exists(path))
-    }
-    let entries = fold(out + "/stock-ledger.csv") { f in
-      guard f.count == StockLedgerEntry.columns.count, let e = LedgerFormat.parseStock(f + ["0"]) else { return nil }
-      if e.date > date { return false }
-      folds.balance.add(e)
-      return true
-    }
-    guard entries else { return nil }
-    var lines = true
-    let listed = store.forEachCommittedFile { _, dir, name in
-      guard name == "gl.csv" else { return true }
-      lines = fold(dir + "/" + name) { f in
-        guard let g = LedgerFormat.parseGL(f) else { return nil }
-        folds.add(g)
-        return true
-      }
-      return lines
-    }
-    return listed && lines ? folds : nil
   }
 
   /// Today's date on this machine (local time); nil where the clock cannot be read.
