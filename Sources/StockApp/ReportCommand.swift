@@ -30,6 +30,17 @@ public enum ReportCommand {
     }
     if let w = filter.warehouse, masters.warehouse(w)?.isGroup == true { filter.within = ReportFilter.within(group: w, of: masters) }
     if let table = fromSnapshot(name: name, paths: paths, masters: masters, filter: filter) { return CommandOutcome(exitCode: 0, stdout: format.render(table)) }
+    // The two ledgers as CSV: the head files' own lines, those the filter keeps (the bytes the ledger
+    // loaded whole gives them), after every ledger file is checked.
+    if format == .csv, name == "stock-ledger" || name == "general-ledger", let head = try? LedgerStore(directory: paths.ledger).head(), head.run > 0,
+      ReportWriter.areCurrent(in: paths.out, chain: head.chain)
+    {
+      let store = LedgerStore(directory: paths.ledger)
+      do { try store.checkFiles() } catch {
+        return CommandOutcome(exitCode: RunCommand.Exit.integrity, stderr: "stockledger report: the ledger fails its integrity check at \(error.place): \(error.message)\n")
+      }
+      if let bytes = headLedgerLines(name, filter: filter, out: paths.out, masters: masters) { return CommandOutcome(exitCode: 0, stdout: String(decoding: bytes, as: UTF8.self)) }
+    }
     // The balances with dates (or filters the snapshot's folds cannot answer): folded from the head stock
     // ledger and the GL files a part at a time, the ledger's files checked first, when the head reports
     // describe the ledger (``StreamedFolds``); else from the ledger loaded whole.
@@ -71,6 +82,64 @@ public enum ReportCommand {
       return "--warehouse '\(warehouse)' is not in warehouses.csv" + NameSuggestion.hint(for: warehouse, among: masters.warehouses, { $0.name }, file: "warehouses.csv", field: "--warehouse")
     }
     return nil
+  }
+
+  /// The lines of the head `stock-ledger.csv` or `general-ledger.csv` that `filter` keeps, with the header:
+  /// what ``StockReports/csv(_:_:_:)`` writes from the loaded ledger (the same writer made the head files,
+  /// in the same order). nil when an item or warehouse name would be written guarded against formulas (it
+  /// could not be matched as written), a field holds a line break, or a line cannot be read.
+  /// - Complexity: O(bytes of the file), read a part at a time; memory O(the lines kept).
+  static func headLedgerLines(_ name: String, filter: ReportFilter, out: String, masters: Masters) -> [UInt8]? {
+    let stock = name == "stock-ledger"
+    let guarded: (String) -> Bool = { $0.utf8.first.map { [61, 43, 45, 64, 9, 13].contains($0) } ?? false }
+    if stock, filter.item != nil || filter.warehouse != nil,
+      masters.items.contains(where: { guarded($0.code) }) || masters.warehouses.contains(where: { guarded($0.name) })
+    {
+      return nil
+    }
+    let path = out + "/" + name + ".csv"
+    var kept: [UInt8] = []
+    var unreadable = false
+    let read = FileBytes.forEachLines(ofFileAt: path) { lines, atStart in
+      var start = 0
+      if atStart {
+        // The header, always.
+        while start < lines.count && lines[start] != 10 { start += 1 }
+        start = min(start + 1, lines.count)
+        kept.append(contentsOf: lines[..<start])
+      }
+      while start < lines.count {
+        var end = start
+        while end < lines.count && lines[end] != 10 { end += 1 }
+        let line = UnsafeBufferPointer(rebasing: lines[start..<min(end + 1, lines.count)])
+        start = end + 1
+        // A quoted field that holds a line break (an odd number of quotes on the line): not split by lines.
+        if line.reduce(0, { $0 + ($1 == 34 ? 1 : 0) }) % 2 == 1 {
+          unreadable = true
+          return false
+        }
+        // The posting date leads every line; a stock line's item and warehouse are its fifth and sixth fields.
+        guard line.count >= 10, let date = BusinessDate(parsing: String(decoding: UnsafeBufferPointer(rebasing: line[..<10]), as: UTF8.self)) else {
+          unreadable = true
+          return false
+        }
+        guard filter.inRange(date) else { continue }
+        if stock, filter.item != nil || filter.warehouse != nil {
+          var fields: [String]?
+          do throws(Diagnostic) {
+            try CSVParser.forEachRecord(line, file: path) { if fields == nil { fields = $0.fields } }
+          } catch {}
+          guard let f = fields, f.count == StockLedgerEntry.columns.count else {
+            unreadable = true
+            return false
+          }
+          guard filter.matches(item: f[4], warehouse: f[5]) else { continue }
+        }
+        kept.append(contentsOf: line)
+      }
+      return true
+    }
+    return read && !unreadable ? kept : nil
   }
 
   /// An aggregate report as of the head from the head snapshot's folds, without reading the ledger: when

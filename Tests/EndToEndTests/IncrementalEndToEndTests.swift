@@ -107,6 +107,17 @@ import Testing
     try FileManager.default.moveItem(atPath: a + "/ledger-head.aside", toPath: a + "/reports/.ledger-head")
     #expect(streamed == loaded)
     #expect(streamed.allSatisfy { $0.split(separator: "\n").count > 2 }, "\(streamed)")
+    // The two ledgers as CSV under the same filters: the head files' lines the filter keeps.
+    let ledgerFilters = [["--from", "2024-02-01", "--to", "2024-04-30"], ["--item", "ITEM00001"], ["--warehouse", "WH01", "--to", "2024-05-31"], []]
+    var kept: [String] = []
+    for name in ["stock-ledger", "general-ledger"] { for f in ledgerFilters { kept.append(try e2e.cli(["report", name, a] + f).out) } }
+    try FileManager.default.moveItem(atPath: a + "/reports/.ledger-head", toPath: a + "/ledger-head.aside")
+    var whole: [String] = []
+    for name in ["stock-ledger", "general-ledger"] { for f in ledgerFilters { whole.append(try e2e.cli(["report", name, a] + f).out) } }
+    try FileManager.default.moveItem(atPath: a + "/ledger-head.aside", toPath: a + "/reports/.ledger-head")
+    #expect(kept == whole)
+    #expect(kept.allSatisfy { $0.split(separator: "\n").count > 2 })
+    #expect(kept[3] == e2e.read(a + "/reports/stock-ledger.csv") && kept[7] == e2e.read(a + "/reports/general-ledger.csv"))
     // `verify` also replays the ledger against the snapshot the runs continued from.
     let verified = try e2e.cli(["verify", a])
     #expect(verified.code == 0 && verified.out.contains("the head snapshot matches"), "\(verified.out)\(verified.err)")

@@ -19,8 +19,8 @@ public struct ReportFilter: Sendable {
     self.warehouse = warehouse
     self.ranges = ranges
   }
-  func inRange(_ d: BusinessDate) -> Bool { (from.map { d >= $0 } ?? true) && (to.map { d <= $0 } ?? true) }
-  func matches(item i: String, warehouse w: String) -> Bool { (item.map { $0 == i } ?? true) && matches(warehouse: w) }
+  public func inRange(_ d: BusinessDate) -> Bool { (from.map { d >= $0 } ?? true) && (to.map { d <= $0 } ?? true) }
+  public func matches(item i: String, warehouse w: String) -> Bool { (item.map { $0 == i } ?? true) && matches(warehouse: w) }
   func matches(warehouse w: String) -> Bool {
     guard let warehouse else { return true }
     if let within { return within.contains(w) }
