@@ -215,9 +215,10 @@ struct HeadSnapshot: Sendable {
   /// and the head reports in `out` are the ones it saw; nil otherwise (the run then replays the ledger),
   /// with why when the run's operator should know (the master data changed).
   static func usable(store: LedgerStore, chain: String, masters: MasterData, out: String) -> (HeadSnapshot?, note: String?) {
+    // (The reports first: the snapshot's check may hash the ledger.)
+    guard ReportWriter.areCurrent(in: out, chain: chain) else { return (nil, nil) }
     let (found, note) = current(store: store, chain: chain, masters: masters)
-    guard var s = found,
-      ReportWriter.areCurrent(in: out, chain: chain), s.reportSizes.count == ReportWriter.sizedNames.count,
+    guard var s = found, s.reportSizes.count == ReportWriter.sizedNames.count,
       ReportWriter.appendableNames.enumerated().allSatisfy({ i, name in DurableFiles.size(out + "/" + name + ".csv") == s.reportSizes[i] })
     else { return (nil, note) }
     if s.mastersAdded {
@@ -227,28 +228,40 @@ struct HeadSnapshot: Sendable {
     return (s, note)
   }
 
-  /// The ledger's snapshot when it describes the head `chain` and the committed files are as it saw
-  /// them, under the same master data or master data changed only by additions
-  /// (``MasterRecords/change(from:)``; then marked ``mastersAdded`` and carrying the new master data's
-  /// digest and records); nil otherwise. The note says how the master data changed, if it did.
-  /// - Complexity: O(snapshot); O(master data) more when the master data changed.
+  /// The ledger's snapshot when it describes the head `chain` — the committed files as it saw them, or
+  /// checked against their manifests when the file system describes them otherwise (a copy, a restore) —
+  /// under the same master data or master data changed only by additions (``MasterRecords/change(from:)``;
+  /// then marked ``mastersAdded`` and carrying the new master data's digest and records); nil otherwise.
+  /// The note says what changed, if anything did.
+  /// - Complexity: O(snapshot); O(master data) more when the master data changed; O(bytes of the ledger)
+  ///   hashed when its files' sizes, times or inodes changed.
   static func current(store: LedgerStore, chain: String, masters: MasterData) -> (HeadSnapshot?, note: String?) {
-    guard let bytes = store.readSnapshot(), var s = try? HeadSnapshot(decoding: bytes, ledger: store.directory),
-      s.chain == chain, s.ledgerFingerprint == store.statFingerprint()
-    else { return (nil, nil) }
-    guard s.mastersDigest != masters.digest else { return (s, nil) }
-    var r = BinaryReader(s.masterRecords)
-    guard let old = try? MasterRecords(decoding: &r) else { return (nil, nil) }
-    let records = MasterRecords(files: masters.files, masters: masters.masters)
-    if let change = records.change(from: old) { return (nil, "the master data changed since the last run (\(change))") }
-    let added = records.added(since: old)
-    s.mastersDigest = masters.digest
-    s.masterRecords = records.encoded
-    s.mastersAdded = true
-    // (Not "continued from the snapshot": the run may still replay, for a reason of its own, said in its own note.)
-    return (s, added == 0
-      ? "the master data changed, but in nothing posted vouchers depend on (reorder levels, or the files' layout): no replay of the ledger for that"
-      : "the master data changed only by \(added) new record\(added == 1 ? "" : "s"): no replay of the ledger for that")
+    guard let bytes = store.readSnapshot(), var s = try? HeadSnapshot(decoding: bytes, ledger: store.directory), s.chain == chain else { return (nil, nil) }
+    // (Not "continued from the snapshot" in the notes: the run may still replay, for a reason of its own,
+    // said in its own note.)
+    var notes: [String] = []
+    if s.ledgerFingerprint != store.statFingerprint() {
+      // The files' sizes, times or inodes changed since the snapshot was written: copied, restored from a
+      // backup, moved to another disk, touched. Their contents are checked against the manifests, which
+      // the chain the snapshot names vouches for (a part at a time: O(bytes), not a replay's memory); if
+      // they hold, the snapshot still describes them. If not, the replay's load names what changed.
+      guard (try? store.checkFiles()) != nil else { return (nil, nil) }
+      notes.append("the ledger's files were copied, restored or touched since the last run: every one was checked against its manifest, no replay of the ledger for that")
+    }
+    if s.mastersDigest != masters.digest {
+      var r = BinaryReader(s.masterRecords)
+      guard let old = try? MasterRecords(decoding: &r) else { return (nil, nil) }
+      let records = MasterRecords(files: masters.files, masters: masters.masters)
+      if let change = records.change(from: old) { return (nil, "the master data changed since the last run (\(change))") }
+      let added = records.added(since: old)
+      s.mastersDigest = masters.digest
+      s.masterRecords = records.encoded
+      s.mastersAdded = true
+      notes.append(added == 0
+        ? "the master data changed, but in nothing posted vouchers depend on (reorder levels, or the files' layout): no replay of the ledger for that"
+        : "the master data changed only by \(added) new record\(added == 1 ? "" : "s"): no replay of the ledger for that")
+    }
+    return (s, notes.isEmpty ? nil : notes.joined(separator: "; "))
   }
 }
 
