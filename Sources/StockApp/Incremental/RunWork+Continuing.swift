@@ -85,10 +85,13 @@ extension RunWork {
     case .failure(let f): return .failure(f)
     case .success(let c):
       for no in cancelling {
-        // A return, or a voucher fulfilling or billing another: what it changed of its original's
-        // document is not replayed by the part; and the part must hold the voucher.
+        // The part holds the voucher (and the original it returns or bills: joined through the history's
+        // keys, re-posted with it, its document written anew). A voucher fulfilling an order changes the
+        // order's reservations, state outside item-warehouses.
         guard let v = c.stored.vouchers.first(where: { $0.no == no }) else { return .failure(.init("the cancelled voucher \(no) is not in the history")) }
-        if !v.returnAgainst.isEmpty || !v.againstVoucher.isEmpty { return .failure(.init("the cancelled voucher \(no) refers to \(v.returnAgainst.isEmpty ? v.againstVoucher : v.returnAgainst)")) }
+        if !v.againstVoucher.isEmpty, snapshot.index.lookup(v.againstVoucher)?.type.isOrder ?? true {
+          return .failure(.init("the cancelled voucher \(no) fulfils the order \(v.againstVoucher)"))
+        }
       }
       for k in c.keys { base.stock.removeValue(forKey: k) }
       ledger.vouchers = c.stored.vouchers
