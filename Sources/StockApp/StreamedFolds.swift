@@ -3,6 +3,10 @@ import StockRead
 import StockReports
 import StockStore
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The folds of the stock balance, stock ageing and trial balance over the whole ledger, without loading
 /// it: memory of the item-warehouses and accounts, not of the history (`stockledger close`, and
 /// `stockledger report` of those reports with dates). The entries come from the head `stock-ledger.csv`
@@ -23,17 +27,29 @@ enum StreamedFolds {
     let guarded: (String) -> Bool = { $0.utf8.first.map { [61, 43, 45, 64, 9, 13].contains($0) } ?? false }
     guard !masters.items.contains(where: { guarded($0.code) }), !masters.warehouses.contains(where: { guarded($0.name) }) else { return nil }
     var folds = LedgerFolds(filter: filter)
-    let entries = fold(out + "/stock-ledger.csv") { f in
-      guard f.count == StockLedgerEntry.columns.count, let e = LedgerFormat.parseStock(f + ["0"]) else { return false }
+    func addEntry(_ e: StockLedgerEntry) {
       folds.balance.add(e)
       if ageing { folds.ageing.add(e) }
+    }
+    let entries = fold(out + "/stock-ledger.csv") { f in
+      guard let (e, _) = LedgerFormat.parseStock(f, file: false) else { return false }
+      addEntry(e)
+      return true
+    } general: { f in
+      guard f.count == StockLedgerEntry.columns.count, let e = LedgerFormat.parseStock(f + ["0"]) else { return false }
+      addEntry(e)
       return true
     }
     guard entries else { return nil }
     var lines = true
+    var accounts = LedgerFormat.AccountNames()
     let listed = store.forEachCommittedFile { _, dir, name in
       guard name == "gl.csv" else { return true }
       lines = fold(dir + "/" + name) { f in
+        guard let g = LedgerFormat.parseGL(f, accounts: &accounts) else { return false }
+        folds.add(g)
+        return true
+      } general: { f in
         guard let g = LedgerFormat.parseGL(f) else { return false }
         folds.add(g)
         return true
@@ -43,16 +59,30 @@ enum StreamedFolds {
     return listed && lines ? folds : nil
   }
 
-  /// Hands every CSV record of the file at `path` but its header to `add`, which returns false for a line
-  /// it cannot read; false when the file or a line cannot be read.
-  static func fold(_ path: String, _ add: ([String]) -> Bool) -> Bool {
+  /// Hands every CSV record of the file at `path` but its header to `plain` (a part of plain lines:
+  /// ASCII, no quote, no CR, read over its bytes) or `general` (through a string per field), each of which
+  /// returns false for a record it cannot read (`plain`'s are read again by `general`); false when the file
+  /// or a record cannot be read.
+  static func fold(_ path: String, plain: (LedgerFormat.PlainFields) -> Bool, general: ([String]) -> Bool) -> Bool {
     var unreadable = false
     let read = FileBytes.forEachLines(ofFileAt: path) { lines, atStart in
       var header = atStart
+      if CSVParser.isPlain(lines), lines.baseAddress.map({ memchr($0, 13, lines.count) == nil }) ?? true {
+        var records = 0
+        CSVParser.forEachPlainRecord(lines) { _, bounds in
+          records += 1
+          if header { header = false; return }
+          let f = LedgerFormat.PlainFields(lines, bounds)
+          if !unreadable && !plain(f) && !general(f.texts) { unreadable = true }
+        }
+        // (A blank record, skipped by the plain reading, is one no line of these files is: unreadable.)
+        if records != ByteScan.count(10, in: lines) + (lines.last == 10 ? 0 : 1) { unreadable = true }
+        return !unreadable
+      }
       do throws(Diagnostic) {
         try CSVParser.forEachRecord(lines, file: path) { r in
           if header { header = false; return }
-          if !unreadable && !add(r.fields) { unreadable = true }
+          if !unreadable && !general(r.fields) { unreadable = true }
         }
       } catch { unreadable = true }
       return !unreadable

@@ -7,12 +7,12 @@
 /// Whole-file scans a reader makes before it parses (line counts, stray carriage returns), eight bytes at a
 /// time or through the C library's `memchr`: byte by byte they took 60 ms of a 1M-voucher file's read, on
 /// one core, before the parts were parsed on both.
-enum ByteScan {
+public enum ByteScan {
   /// How many bytes of `b` are `byte`.
   /// - Complexity: O(n), sixteen bytes a step (a compare, a mask and an add of 128-bit vectors; the lanes'
   ///   counts added up once per 255 steps). (Eight bytes a step in a word, a byte-equal test and an add,
   ///   were twice the instructions.)
-  static func count(_ byte: UInt8, in b: UnsafeBufferPointer<UInt8>) -> Int {
+  public static func count(_ byte: UInt8, in b: UnsafeBufferPointer<UInt8>) -> Int {
     guard let base = b.baseAddress else { return 0 }
     let raw = UnsafeRawPointer(base)
     let pattern = SIMD16<UInt8>(repeating: byte), one = SIMD16<UInt8>(repeating: 1), zero = SIMD16<UInt8>()

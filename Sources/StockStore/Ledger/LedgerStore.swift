@@ -395,15 +395,52 @@ public struct LedgerStore: Sendable {
       if file == "stock.csv" { c.stock.reserveCapacity(bytes.count / 160) } else if file == "gl.csv" { c.gl.reserveCapacity(bytes.count / 120) }
       var problem: IntegrityError?
       var header = true
-      do throws(Diagnostic) {
-        try bytes.withUnsafeBufferPointer { (buf) throws(Diagnostic) in
-          try CSVParser.forEachRecord(buf, file: path) { r in
+      // A plain file (ASCII, no quote: most are) is read over its bytes, the entries and lines made from
+      // the fields where they lie (``LedgerFormat/parseStock(_:file:)``, ``LedgerFormat/parseGL(_:accounts:)``);
+      // a record those do not read, and any other file, through a string per field. The same contents.
+      // (Blank records, which only a damaged file has, are skipped by the plain reading and refused by the
+      // general one: a file with any — fewer records than lines — is read again the general way.)
+      var plain = file != "files.csv" && bytes.withUnsafeBufferPointer { b in CSVParser.isPlain(b) && b.baseAddress.map { memchr($0, 13, b.count) == nil } ?? true }
+      if plain {
+        var accounts = LedgerFormat.AccountNames()
+        let (stockBefore, glBefore) = (c.stock.count, c.gl.count)
+        var records = 0
+        bytes.withUnsafeBufferPointer { buf in
+          CSVParser.forEachPlainRecord(buf) { line, bounds in
+            records += 1
             if header { header = false; return }
             if problem != nil { return }
-            do throws(IntegrityError) { try add(r) } catch { problem = error }
+            let f = LedgerFormat.PlainFields(buf, bounds)
+            let place = tolerant ? "\(path):\(line)" : ""
+            if file == "stock.csv", let (e, cancelled) = LedgerFormat.parseStock(f, file: true) {
+              c.stock.append((LedgerContents.entryKey(e.voucherNo, e.index), cancelled ? nil : e, place))
+            } else if file == "gl.csv", let g = LedgerFormat.parseGL(f, accounts: &accounts) {
+              c.gl.append(g)
+              if tolerant { c.glPlaces.append(place) }
+            } else {
+              do throws(IntegrityError) { try add(CSVRecord(line: line, fields: f.texts)) } catch { problem = error }
+            }
           }
         }
-      } catch { throw IntegrityError(place: path, error.description) }
+        let lines = bytes.withUnsafeBufferPointer { ByteScan.count(10, in: $0) } + (bytes.last.map { $0 == 10 ? 0 : 1 } ?? 0)
+        if records != lines {
+          (plain, problem, header) = (false, nil, true)
+          c.stock.removeSubrange(stockBefore...)
+          c.gl.removeSubrange(glBefore...)
+          if tolerant { c.glPlaces.removeSubrange(glBefore...) }
+        }
+      }
+      if !plain {
+        do throws(Diagnostic) {
+          try bytes.withUnsafeBufferPointer { (buf) throws(Diagnostic) in
+            try CSVParser.forEachRecord(buf, file: path) { r in
+              if header { header = false; return }
+              if problem != nil { return }
+              do throws(IntegrityError) { try add(r) } catch { problem = error }
+            }
+          }
+        } catch { throw IntegrityError(place: path, error.description) }
+      }
       if let problem { throw problem }
       func add(_ r: CSVRecord) throws(IntegrityError) {
         // Places are kept for `verify`'s messages; an ordinary load does not build a string per line, only
