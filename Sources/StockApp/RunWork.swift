@@ -585,11 +585,12 @@ struct RunWork {
     }
     s.rejections.sort { ($0.location.file, $0.location.line) < ($1.location.file, $1.location.line) }
     // Entries and journal, against what the ledger holds.
-    var storedNet: [String: [(String, Amount)]] = [:]
+    // Each posted voucher's net per account as the ledger holds it (original lines and adjustments), by
+    // number and interned account: no string made per line (a million vouchers' lines made two each, and
+    // hashed the number, a tenth of a replay's settling).
+    var storedNet: [VoucherNumber: [(AccountName, Amount)]] = [:]
     for g in ledger.gl {
-      var list = storedNet[g.voucherNo] ?? []
-      if let i = list.firstIndex(where: { $0.0 == g.account }) { list[i].1 += g.net } else { list.append((g.account, g.net)) }
-      storedNet[g.voucherNo] = list
+      storedNet[g.number, default: []].withNet(g.accountName, adding: g.net)
     }
     // Every entry, in posting order, is the replay's (shared, not copied); which of them the run writes
     // depends on whether they are new or differ from what the ledger holds.
@@ -643,17 +644,15 @@ struct RunWork {
           s.repostedKeys.insert(e.key)
         }
       }
-      var derived: [(String, Amount)] = []
-      for g in replay.gl[p.gl] {
-        if let i = derived.firstIndex(where: { $0.0 == g.account }) { derived[i].1 += g.net } else { derived.append((g.account, g.net)) }
-      }
-      let old = storedNet[v.no] ?? []
+      var derived: [(AccountName, Amount)] = []
+      for g in replay.gl[p.gl] { derived.withNet(g.accountName, adding: g.net) }
+      let old = storedNet[VoucherNumber(v.no)] ?? []
       var accounts = derived.map(\.0)
       accounts += old.map(\.0).filter { !accounts.contains($0) }
       for a in accounts {
         let diff = (derived.first { $0.0 == a }?.1 ?? .zero) - (old.first { $0.0 == a }?.1 ?? .zero)
         guard !diff.isZero else { continue }
-        s.journal.append(GLEntry(date: v.date, voucherType: v.type, voucherNo: v.no, account: a,
+        s.journal.append(GLEntry(date: v.date, voucherType: v.type, voucherNo: v.no, account: a.name,
                                  debit: diff.isPositive ? diff : .zero, credit: diff.isNegative ? -diff : .zero,
                                  isAdjustment: true, remarks: "revaluation after a backdated entry"))
         s.adjustmentLines += 1
@@ -722,4 +721,11 @@ struct RunWork {
 struct ReplayError: Error, CustomStringConvertible {
   var message: String
   var description: String { message }
+}
+
+extension Array where Element == (AccountName, Amount) {
+  /// Adds `amount` to `account`'s net, or appends it (a voucher's few accounts, in the order they come).
+  mutating func withNet(_ account: AccountName, adding amount: Amount) {
+    if let i = firstIndex(where: { $0.0 == account }) { self[i].1 += amount } else { append((account, amount)) }
+  }
 }
