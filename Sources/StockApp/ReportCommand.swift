@@ -30,30 +30,25 @@ public enum ReportCommand {
     }
     if let w = filter.warehouse, masters.warehouse(w)?.isGroup == true { filter.within = ReportFilter.within(group: w, of: masters) }
     if let table = fromSnapshot(name: name, paths: paths, masters: masters, filter: filter) { return CommandOutcome(exitCode: 0, stdout: format.render(table)) }
-    // The two ledgers as CSV: the head files' own lines, those the filter keeps (the bytes the ledger
-    // loaded whole gives them), after every ledger file is checked.
-    if format == .csv, name == "stock-ledger" || name == "general-ledger", let head = try? LedgerStore(directory: paths.ledger).head(), head.run > 0,
+    // From the head reports' files, a part at a time, when they describe the ledger and the ledger's files
+    // check against their manifests: the two ledgers as CSV are the head files' own lines the filter keeps
+    // (the bytes the ledger loaded whole gives them); the balances and the ageing with dates (or filters the
+    // snapshot's folds cannot answer) are folded from the head stock ledger and the GL files
+    // (``StreamedFolds``). Else from the ledger loaded whole.
+    let ledgers = format == .csv && (name == "stock-ledger" || name == "general-ledger")
+    if ledgers || StreamedFolds.reports.contains(name), let head = try? LedgerStore(directory: paths.ledger).head(), head.run > 0,
       ReportWriter.areCurrent(in: paths.out, chain: head.chain)
     {
       let store = LedgerStore(directory: paths.ledger)
       do { try store.checkFiles() } catch {
         return CommandOutcome(exitCode: RunCommand.Exit.integrity, stderr: "stockledger report: the ledger fails its integrity check at \(error.place): \(error.message)\n")
       }
-      if let bytes = headLedgerLines(name, filter: filter, out: paths.out, masters: masters) { return CommandOutcome(exitCode: 0, stdout: String(decoding: bytes, as: UTF8.self)) }
-    }
-    // The balances with dates (or filters the snapshot's folds cannot answer): folded from the head stock
-    // ledger and the GL files a part at a time, the ledger's files checked first, when the head reports
-    // describe the ledger (``StreamedFolds``); else from the ledger loaded whole.
-    if StreamedFolds.reports.contains(name), let head = try? LedgerStore(directory: paths.ledger).head(), head.run > 0,
-      ReportWriter.areCurrent(in: paths.out, chain: head.chain)
-    {
-      let store = LedgerStore(directory: paths.ledger)
-      do { try store.checkFiles() } catch {
-        return CommandOutcome(exitCode: RunCommand.Exit.integrity, stderr: "stockledger report: the ledger fails its integrity check at \(error.place): \(error.message)\n")
+      if ledgers, let bytes = headLedgerLines(name, filter: filter, out: paths.out, masters: masters) {
+        return CommandOutcome(exitCode: 0, stdout: String(decoding: bytes, as: UTF8.self))
       }
       // (Stock against GL compares everything up to `to`, as ``StockReports/make(_:_:_:)`` folds it.)
       let folded = name == "stock-vs-gl" ? ReportFilter(to: filter.to) : filter
-      if let folds = StreamedFolds.folds(folded, ageing: name == "stock-ageing", store: store, out: paths.out, masters: masters),
+      if !ledgers, let folds = StreamedFolds.folds(folded, ageing: name == "stock-ageing", store: store, out: paths.out, masters: masters),
         let table = folds.table(name, masters: masters, planning: [:])
       {
         return CommandOutcome(exitCode: 0, stdout: format == .csv ? String(decoding: table.csvBytes, as: UTF8.self) : format.render(table))
