@@ -2,7 +2,7 @@
 """Differential test of the incremental paths against replays, on random sequences of operations.
 
 Two copies of a generated books directory take the same operations: its monthly files one run each, and
-between them, at random, cancellations of one or two posted vouchers, backdated receipts, items appended to
+between them, at random, cancellations of one, two or eight posted vouchers, backdated receipts, items appended to
 the master data, period closes and copies of the whole books directory (new inodes and times). Books A run
 as an operator's do (from the head snapshot where they can); books B have the snapshot removed before every
 run, so each run replays the whole ledger. At the end every file but the derived caches must be the same in
@@ -62,9 +62,10 @@ for seed in seeds:
         if i < 2: continue
         sl = rows(A + "/reports/stock-ledger.csv")
         for k in range(rnd.randint(0, 3)):
-            op = rnd.choice(["cancel", "cancel", "back", "item", "close", "copy", "cancel2"])
-            if op in ("cancel", "cancel2") and sl:
-                picks = rnd.sample(sl, 2 if op == "cancel2" else 1)
+            op = rnd.choice(["cancel", "cancel", "back", "item", "close", "copy", "cancel2", "cancel8"])
+            if op in ("cancel", "cancel2", "cancel8") and sl:
+                picks = rnd.sample(sl, {"cancel": 1, "cancel2": 2, "cancel8": 8}[op])
+                picks = list({p["voucher_no"]: p for p in picks}.values())  # (a voucher's rows once)
                 text = "voucher_type,voucher_no,posting_date,action\n" + "".join(f"{p['voucher_type']},{p['voucher_no']},{p['posting_date']},cancel\n" for p in picks)
                 drop(f"c{n}.csv", text); run_both("cancel " + ",".join(p['voucher_no'] for p in picks))
             elif op == "back" and sl:

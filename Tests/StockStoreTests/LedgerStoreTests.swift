@@ -317,6 +317,15 @@ import Testing
         #expect(found.gl == ledger.gl.filter { numbers.contains($0.voucherNo) }, "\(numbers) \(part)")
       }
     }
+    // More numbers than are searched for one by one: read from every line's number field, the same lines.
+    let many = Set(["PR-1", "PR-12"] + (100..<110).map { "PR-\($0)" })
+    #expect(many.count > LedgerStore.searchedOneByOne)
+    for part in [7, LedgerStore.searchedPart] {
+      let found = try #require(store.storedLines(of: many, part: part))
+      #expect(found.entries == ledger.entries.filter { many.contains($0.value.voucherNo) }, "\(part)")
+      #expect(found.gl == ledger.gl.filter { many.contains($0.voucherNo) }, "\(part)")
+      #expect(found.gl.count == 3)
+    }
     #expect(store.storedLines(of: ["PR-1"])?.entries.values.map(\.stockValueDifference) == [Fixed(parsing: "0.90") ?? .zero])
     #expect(store.storedLines(of: ["PR-1"])?.gl.count == 2)
     #expect(store.storedLines(of: ["PR-12"])?.entries.isEmpty == true)

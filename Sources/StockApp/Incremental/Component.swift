@@ -14,7 +14,7 @@ import StockStore
 struct Component {
   /// The most cancellations a run makes this way: each is searched for in the ledger's files
   /// (``LedgerStore/storedLines(of:)``); a run with more replays the ledger.
-  static let cancellationsSearched = 16
+  static let cancellationsSearched = 256
 
   /// The item-warehouses of the part.
   var keys: Set<StockKey>

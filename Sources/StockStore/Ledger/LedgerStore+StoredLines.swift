@@ -26,8 +26,8 @@ extension LedgerStore {
   /// snapshot's fingerprint vouches for the files, as for the rest of such a run).
   /// - Returns: nil when a number would be written quoted or guarded (a comma, quote, line break, or a
   ///   leading `=`, `+`, `-`, `@`: not searched for as it is), or a committed file cannot be read.
-  /// - Complexity: O(numbers × bytes of the committed stock and GL files) searched; memory O(their lines)
-  ///   and a part of 8 MB.
+  /// - Complexity: O(min(numbers, 4) × bytes of the committed stock and GL files) searched; memory
+  ///   O(their lines) and a part of 8 MB.
   /// - Parameter part: bytes read at a time (tests make it small, so that lines straddle the parts).
   public func storedLines(of numbers: Set<String>, part: Int = LedgerStore.searchedPart) -> StoredLines? {
     for no in numbers {
@@ -53,6 +53,10 @@ extension LedgerStore {
     }
   }
 
+  /// Up to this many numbers are searched for one by one (`memmem`, faster than reading each line's number
+  /// while there are few); more, in one pass over the lines.
+  static let searchedOneByOne = 4
+
   /// Bytes of a committed file searched at a time by ``storedLines(of:)``.
   public static let searchedPart = 8 << 20
 
@@ -61,18 +65,40 @@ extension LedgerStore {
   static func lines(in buf: UnsafeBufferPointer<UInt8>, skippingHeader: Bool, holding numbers: Set<String>, file: String, into found: inout StoredLines, stock: Bool) -> Bool {
     guard let base = buf.baseAddress, buf.count > 0 else { return true }
     let n = buf.count
-    // The starts of the lines where a number stands as a whole field, for every number, in file order.
+    // The starts of the lines that may hold one of the numbers: for a few numbers, where one stands as a
+    // whole field (`memmem`, a pass each); for more, every line whose voucher number field (the fourth of
+    // a stock line, the third of a GL line: those before it are dates, times and types, never quoted) is
+    // one of them (one pass). Parsed below in file order, and kept only if the number is the voucher's.
     var starts: Set<Int> = []
-    for no in numbers {
-      let needle = Array(no.utf8)
-      var from = 0
-      while from < n, let hit = memmem(base + from, n - from, needle, needle.count) {
-        let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-        from = at + 1
-        guard at > 0, base[at - 1] == 44, at + needle.count < n, base[at + needle.count] == 44 else { continue }
-        var s = at
-        while s > 0 && base[s - 1] != 10 { s -= 1 }
-        starts.insert(s)
+    if numbers.count <= LedgerStore.searchedOneByOne {
+      for no in numbers {
+        let needle = Array(no.utf8)
+        var from = 0
+        while from < n, let hit = memmem(base + from, n - from, needle, needle.count) {
+          let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+          from = at + 1
+          guard at > 0, base[at - 1] == 44, at + needle.count < n, base[at + needle.count] == 44 else { continue }
+          var s = at
+          while s > 0 && base[s - 1] != 10 { s -= 1 }
+          starts.insert(s)
+        }
+      }
+    } else {
+      let wanted = Set(numbers.map(VoucherNumber.init))
+      let before = stock ? 3 : 2
+      var s = 0
+      while s < n {
+        var e = s
+        while e < n && base[e] != 10 { e += 1 }
+        var i = s, commas = 0
+        while i < e && commas < before {
+          if base[i] == 44 { commas += 1 }
+          i += 1
+        }
+        var j = i
+        while j < e && base[j] != 44 { j += 1 }
+        if commas == before, wanted.contains(VoucherNumber(utf8: UnsafeBufferPointer(rebasing: buf[i..<j]))) { starts.insert(s) }
+        s = e + 1
       }
     }
     for s in starts.sorted() where s > 0 || !skippingHeader {  // (the header is not a line of the ledger)
