@@ -36,10 +36,8 @@ public enum ReportCommand {
     // snapshot's folds cannot answer) are folded from the head stock ledger and the GL files
     // (``StreamedFolds``). Else from the ledger loaded whole.
     let ledgers = format == .csv && (name == "stock-ledger" || name == "general-ledger")
-    if ledgers || StreamedFolds.reports.contains(name), let head = try? LedgerStore(directory: paths.ledger).head(), head.run > 0,
-      ReportWriter.areCurrent(in: paths.out, chain: head.chain)
-    {
-      let store = LedgerStore(directory: paths.ledger)
+    let store = LedgerStore(directory: paths.ledger)
+    if ledgers || StreamedFolds.reports.contains(name), let head = try? store.head(), head.run > 0, ReportWriter.areCurrent(in: paths.out, chain: head.chain) {
       do { try store.checkFiles() } catch {
         return CommandOutcome(exitCode: RunCommand.Exit.integrity, stderr: "stockledger report: the ledger fails its integrity check at \(error.place): \(error.message)\n")
       }
@@ -86,12 +84,7 @@ public enum ReportCommand {
   /// - Complexity: O(bytes of the file), read a part at a time; memory O(the lines kept).
   static func headLedgerLines(_ name: String, filter: ReportFilter, out: String, masters: Masters) -> [UInt8]? {
     let stock = name == "stock-ledger"
-    let guarded: (String) -> Bool = { $0.utf8.first.map { [61, 43, 45, 64, 9, 13].contains($0) } ?? false }
-    if stock, filter.item != nil || filter.warehouse != nil,
-      masters.items.contains(where: { guarded($0.code) }) || masters.warehouses.contains(where: { guarded($0.name) })
-    {
-      return nil
-    }
+    if stock, filter.item != nil || filter.warehouse != nil, !StreamedFolds.namesWrittenPlain(masters) { return nil }
     let path = out + "/" + name + ".csv"
     var kept: [UInt8] = []
     var unreadable = false
@@ -114,7 +107,7 @@ public enum ReportCommand {
           return false
         }
         // The posting date leads every line; a stock line's item and warehouse are its fifth and sixth fields.
-        guard line.count >= 10, let date = BusinessDate(parsing: String(decoding: UnsafeBufferPointer(rebasing: line[..<10]), as: UTF8.self)) else {
+        guard line.count >= 10, let date = BusinessDate.parse(UnsafeBufferPointer(rebasing: line[..<10])) else {
           unreadable = true
           return false
         }

@@ -3,10 +3,6 @@ import StockRead
 import StockReports
 import StockStore
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// The folds of the stock balance, stock ageing and trial balance over the whole ledger, without loading
 /// it: memory of the item-warehouses and accounts, not of the history (`stockledger close`, and
 /// `stockledger report` of those reports with dates). The entries come from the head `stock-ledger.csv`
@@ -24,8 +20,7 @@ enum StreamedFolds {
   /// a line cannot be read: the caller then loads the ledger.
   /// - Complexity: O(bytes of the stock ledger report + bytes of the GL files).
   static func folds(_ filter: ReportFilter, ageing: Bool, store: LedgerStore, out: String, masters: Masters) -> LedgerFolds? {
-    let guarded: (String) -> Bool = { $0.utf8.first.map { [61, 43, 45, 64, 9, 13].contains($0) } ?? false }
-    guard !masters.items.contains(where: { guarded($0.code) }), !masters.warehouses.contains(where: { guarded($0.name) }) else { return nil }
+    guard namesWrittenPlain(masters) else { return nil }
     var folds = LedgerFolds(filter: filter)
     func addEntry(_ e: StockLedgerEntry) {
       folds.balance.add(e)
@@ -59,6 +54,13 @@ enum StreamedFolds {
     return listed && lines ? folds : nil
   }
 
+  /// Whether no item code or warehouse name would be written guarded against formulas in the head reports
+  /// (``ByteWriter/isGuarded(_:)``): only then are the reports' names those of the master data.
+  /// - Complexity: O(items + warehouses).
+  static func namesWrittenPlain(_ masters: Masters) -> Bool {
+    !masters.items.contains { ByteWriter.isGuarded($0.code) } && !masters.warehouses.contains { ByteWriter.isGuarded($0.name) }
+  }
+
   /// Hands every CSV record of the file at `path` but its header to `plain` (a part of plain lines:
   /// ASCII, no quote, no CR, read over its bytes) or `general` (through a string per field), each of which
   /// returns false for a record it cannot read (`plain`'s are read again by `general`); false when the file
@@ -67,17 +69,17 @@ enum StreamedFolds {
     var unreadable = false
     let read = FileBytes.forEachLines(ofFileAt: path) { lines, atStart in
       var header = atStart
-      if CSVParser.isPlain(lines), lines.baseAddress.map({ memchr($0, 13, lines.count) == nil }) ?? true {
-        var records = 0
-        CSVParser.forEachPlainRecord(lines) { _, bounds in
-          records += 1
-          if header { header = false; return }
-          let f = LedgerFormat.PlainFields(lines, bounds)
-          if !unreadable && !plain(f) && !general(f.texts) { unreadable = true }
-        }
-        // (A blank record, skipped by the plain reading, is one no line of these files is: unreadable.)
-        if records != ByteScan.count(10, in: lines) + (lines.last == 10 ? 0 : 1) { unreadable = true }
-        return !unreadable
+      let reading = CSVParser.forEachRecordOverBytes(lines) { _, bounds in
+        if header { header = false; return }
+        let f = LedgerFormat.PlainFields(lines, bounds)
+        if !unreadable && !plain(f) && !general(f.texts) { unreadable = true }
+      }
+      switch reading {
+      case .read: return !unreadable
+      case .blankRecords:
+        unreadable = true  // (no line of these files is blank)
+        return false
+      case .notPlain: break
       }
       do throws(Diagnostic) {
         try CSVParser.forEachRecord(lines, file: path) { r in

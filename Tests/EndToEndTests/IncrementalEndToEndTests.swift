@@ -422,8 +422,14 @@ import Testing
       }
     let revalued = try #require(plain.first { $0["voucher_no"] == adjusted.first })
     #expect(try cancel(revalued, "cancel-4.csv") == "revalue 0 / replay 0")
-    let reversal = e2e.read(a + "/reports/general-ledger.csv").split(separator: "\n").filter { $0.hasSuffix(",1,cancellation of \(revalued["voucher_no"]!)") }
-    #expect(reversal.count >= 4, "the original lines and the adjustments reversed: \(reversal)")
+    // Each of its lines before the cancellation — the two it was posted with, the two adjustments — has one
+    // reversing line, debit and credit swapped, on its posting date: the four net to zero per account.
+    let no = revalued["voucher_no"]!
+    let gl = e2e.read(a + "/reports/general-ledger.csv").split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    let before = gl.filter { $0[2] == no && $0[9] != "cancellation of \(no)" }
+    let reversal = gl.filter { $0[2] == no && $0[9] == "cancellation of \(no)" }
+    #expect(before.count == 4 && before.filter { $0[8] == "1" }.count == 2, "\(before)")
+    #expect(reversal.map { [$0[0], $0[3], $0[4], $0[5], $0[8]] } == before.map { [revalued["posting_date"]!, $0[3], $0[5], $0[4], "1"] }, "\(reversal)")
     #expect(try feed(a, replay: false).allSatisfy { $0 == "snapshot" })
     #expect(try feed(b, replay: true).allSatisfy { $0 == "replay" })
     try expectSameBooks(a, b)

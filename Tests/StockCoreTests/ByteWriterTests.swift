@@ -313,3 +313,15 @@ import TestSupport
 extension Int128 {
   fileprivate func power(_ n: Int) -> Int128 { (0..<n).reduce(Int128(1)) { r, _ in r * self } }
 }
+
+/// The reports' guard against formulas, as a name would be written.
+@Suite struct ByteWriterGuardTests {
+  @Test func aNameIsGuardedAsTheWriterWritesIt() {
+    for name in ["=SUM(A1)", "+1x", "-x", "@home", "\tTab", "\rCR"] { #expect(ByteWriter.isGuarded(name), "\(name)") }
+    for name in ["RM0001", "Stores", "-5", "-0.25", "", "A=B"] { #expect(!ByteWriter.isGuarded(name), "\(name)") }
+    var w = ByteWriter(guardsFormulas: true)
+    w.text("-x")
+    w.text("-5")
+    #expect(String(decoding: w.bytes, as: UTF8.self) == "'-x,-5")
+  }
+}

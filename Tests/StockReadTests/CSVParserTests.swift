@@ -117,3 +117,22 @@ import TestSupport
     #expect(throws: Diagnostic.self) { try TOMLReader.parse("name = bare words\n", file: "c.toml") }
   }
 }
+
+/// A buffer read over its bytes says whether every line's record was handed over.
+@Suite struct PlainReadingTests {
+  func reading(_ text: String) -> (CSVParser.PlainReading, [Int]) {
+    var lines: [Int] = []
+    let r = Array(text.utf8).withUnsafeBufferPointer { CSVParser.forEachRecordOverBytes($0) { line, _ in lines.append(line) } }
+    return (r, lines)
+  }
+
+  @Test func everyLineIsARecordOrTheReadingSaysSo() {
+    let (read, lines) = reading("a,b\n1,2\n3,4")
+    #expect(read == .read && lines == [1, 2, 3])
+    #expect(reading("a,b\n1,2\n\n3,4\n").0 == .blankRecords)  // an empty line
+    #expect(reading("a,b\n,\n3,4\n").0 == .blankRecords)  // a line of commas only
+    #expect(reading("a,b\n\"1\",2\n").0 == .notPlain && reading("a,b\n\"1\",2\n").1.isEmpty)  // a quote
+    #expect(reading("a,b\r\n1,2\r\n").0 == .notPlain)  // CR line ends
+    #expect(reading("").0 == .read)
+  }
+}

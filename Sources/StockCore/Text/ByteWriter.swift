@@ -264,6 +264,13 @@ public struct ByteWriter: Sendable {
       || hasZeroByte(word ^ (ones &* 13))
   }
 
+  /// Whether `text`, written as a field with formulas guarded, would be written with the guard (`'` in
+  /// front): the reports' names are matched as written only when it would not.
+  public static func isGuarded(_ text: String) -> Bool {
+    var text = text
+    return text.withUTF8 { mayBeFormula($0) }
+  }
+
   /// Whether a field begins as a spreadsheet formula would (`=`, `+`, `-`, `@`, tab or CR; a negative
   /// number is data, not a formula, as in ``CSVWriter``).
   /// - Complexity: O(1), or O(n) for a field beginning with `-`.

@@ -163,6 +163,32 @@ public enum CSVParser {
     bytes.withUnsafeBufferPointer { ByteScan.hasBareCR($0) }
   }
 
+  /// How ``forEachRecordOverBytes(_:_:)`` read a buffer.
+  public enum PlainReading: Sendable {
+    /// Not plain (or it holds a CR): nothing was read; read it the general way.
+    case notPlain
+    /// Every record was handed over.
+    case read
+    /// It holds a blank record (a line of nothing, or of commas only), which the plain reading skips and
+    /// the general one hands over: what was handed over is not every record; read it the general way.
+    case blankRecords
+  }
+
+  /// ``forEachPlainRecord(_:firstLine:_:)`` over a buffer that is plain (``isPlain(_:)``) and has no CR,
+  /// saying afterwards whether the records handed over were every line's (the committed files of the
+  /// ledger and the head reports, which a damaged copy alone gives a blank line).
+  /// - Complexity: O(n) in the number of bytes: the plainness, the reading, a count of the line breaks.
+  public static func forEachRecordOverBytes(_ buf: UnsafeBufferPointer<UInt8>, _ body: (_ line: Int, _ bounds: UnsafeBufferPointer<Int>) -> Void) -> PlainReading {
+    guard isPlain(buf), !ByteScan.contains(13, in: buf) else { return .notPlain }
+    var records = 0
+    forEachPlainRecord(buf) { line, bounds in
+      records += 1
+      body(line, bounds)
+    }
+    let lines = ByteScan.count(10, in: buf) + (buf.last.map { $0 == 10 ? 0 : 1 } ?? 0)
+    return records == lines ? .read : .blankRecords
+  }
+
   /// Calls `body` with each non-blank record of a plain buffer (``isPlain(_:)``) and the line it starts on,
   /// its fields as byte ranges: field k is `bounds[2k]..<bounds[2k + 1]`. The records, fields and lines are
   /// those of ``forEachRecord(_:file:firstLine:_:)`` on the same bytes — this is its unquoted branch, with

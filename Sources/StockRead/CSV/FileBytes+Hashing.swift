@@ -79,11 +79,12 @@ extension FileBytes {
     return (mapped, FileDigest(hashing: hashing, keeping: mapped))
   }
 
-  /// The SHA-256 of a file, read in pieces of a megabyte (symbolic links not followed); nil when it cannot
-  /// be opened (`errno` says why) or read.
-  /// - Complexity: O(n) in the file size.
-  public static func sha256(_ path: String) -> (sha256: String, bytes: Int)? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+  /// The SHA-256 of a file, read in pieces of a megabyte (symbolic links not followed, unless
+  /// `followingLinks`: an inbox file's are not, a committed ledger file is read as the ledger's load reads
+  /// it); nil when it cannot be opened (`errno` says why) or read.
+  /// - Complexity: O(n) in the file size; memory a piece.
+  public static func sha256(_ path: String, followingLinks: Bool = false) -> (sha256: String, bytes: Int)? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC | (followingLinks ? 0 : O_NOFOLLOW))
     guard fd >= 0 else { return nil }
     defer { close(fd) }
     var buffer = [UInt8](repeating: 0, count: 1 << 20)

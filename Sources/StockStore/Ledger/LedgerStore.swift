@@ -256,16 +256,10 @@ public struct LedgerStore: Sendable {
   public func checkFiles() throws(IntegrityError) {
     let (jobs, _, _) = try committedFiles(light: false)
     let checked = Parallel.mapEach(jobs, weight: \.size) { job -> IntegrityError? in
-      var h = SHA256()
-      var size = 0
-      let read = FileBytes.forEachLines(ofFileAt: job.path, part: 4 << 20) { lines, _ in
-        h.update(UnsafeRawBufferPointer(lines))
-        size += lines.count
-        return true
+      guard let hashed = FileBytes.sha256(job.path, followingLinks: true) else {
+        return IntegrityError(place: job.path, "missing: the ledger is incomplete; restore it from a backup")
       }
-      guard read else { return IntegrityError(place: job.path, "missing: the ledger is incomplete; restore it from a backup") }
-      guard size == job.size, h.finalizeHex() == job.sha256 else { return LedgerStore.changed(job) }
-      return nil
+      return hashed.bytes == job.size && hashed.sha256 == job.sha256 ? nil : LedgerStore.changed(job)
     }
     if let first = checked.compactMap({ $0 }).first { throw first }
   }
@@ -395,19 +389,17 @@ public struct LedgerStore: Sendable {
       if file == "stock.csv" { c.stock.reserveCapacity(bytes.count / 160) } else if file == "gl.csv" { c.gl.reserveCapacity(bytes.count / 120) }
       var problem: IntegrityError?
       var header = true
-      // A plain file (ASCII, no quote: most are) is read over its bytes, the entries and lines made from
-      // the fields where they lie (``LedgerFormat/parseStock(_:file:)``, ``LedgerFormat/parseGL(_:accounts:)``);
-      // a record those do not read, and any other file, through a string per field. The same contents.
-      // (Blank records, which only a damaged file has, are skipped by the plain reading and refused by the
-      // general one: a file with any — fewer records than lines — is read again the general way.)
-      var plain = file != "files.csv" && bytes.withUnsafeBufferPointer { b in CSVParser.isPlain(b) && b.baseAddress.map { memchr($0, 13, b.count) == nil } ?? true }
-      if plain {
+      // A plain file (ASCII, no quote, no CR: most are) is read over its bytes, the entries and lines made
+      // from the fields where they lie (``LedgerFormat/parseStock(_:file:)``, ``LedgerFormat/parseGL(_:accounts:)``);
+      // a record those do not read, and any other file, through a string per field. The same contents: a
+      // file with a blank record (only a damaged one), which the plain reading skips and the general one
+      // refuses, is read again the general way.
+      var plain = false
+      if file != "files.csv" {
         var accounts = LedgerFormat.AccountNames()
         let (stockBefore, glBefore) = (c.stock.count, c.gl.count)
-        var records = 0
-        bytes.withUnsafeBufferPointer { buf in
-          CSVParser.forEachPlainRecord(buf) { line, bounds in
-            records += 1
+        let reading = bytes.withUnsafeBufferPointer { buf in
+          CSVParser.forEachRecordOverBytes(buf) { line, bounds in
             if header { header = false; return }
             if problem != nil { return }
             let f = LedgerFormat.PlainFields(buf, bounds)
@@ -422,9 +414,11 @@ public struct LedgerStore: Sendable {
             }
           }
         }
-        let lines = bytes.withUnsafeBufferPointer { ByteScan.count(10, in: $0) } + (bytes.last.map { $0 == 10 ? 0 : 1 } ?? 0)
-        if records != lines {
-          (plain, problem, header) = (false, nil, true)
+        switch reading {
+        case .read: plain = true
+        case .notPlain: break
+        case .blankRecords:
+          (problem, header) = (nil, true)
           c.stock.removeSubrange(stockBefore...)
           c.gl.removeSubrange(glBefore...)
           if tolerant { c.glPlaces.removeSubrange(glBefore...) }
