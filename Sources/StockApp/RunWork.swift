@@ -486,10 +486,18 @@ struct RunWork {
       func reject(_ v: Voucher) {
         if partial { s.rejectedVouchers.insert(v.no, file: v.source.file) } else { rejectedFiles.insert(v.source.file) }
       }
+      var rejectedNow = false
       for (tv, diags) in replay.failures where !tv.isPosted {
         s.rejections += diags
         reject(timeline.voucher(tv))
+        rejectedNow = true
       }
+      // A posted voucher that fails is blamed on the new vouchers and cancellations before it on its
+      // item-warehouses. One that fails only because an earlier posted voucher failed (a transfer out of
+      // the warehouse a cancelled receipt had stocked, then an issue from where it went) has none of its
+      // own: the replay after this round's rejections tells. Only when no failure of a round is blamed on
+      // anything has the master data changed under the ledger.
+      var unexplained: (failing: Voucher, diags: [Diagnostic])?
       for (tv, diags) in replay.failures where tv.isPosted {
         let failing = timeline.voucher(tv)
         let keys = Replay.stockKeys(failing)
@@ -506,13 +514,18 @@ struct RunWork {
           reject(c)
         }
         if blamed.isEmpty && blamedCancels.isEmpty {
-          return .failure(ReplayError(message: "posted voucher \(failing.no) no longer posts under the current master data: \(diags.map(\.message).joined(separator: "; ")). Restore the master data it was posted with."))
+          if unexplained == nil { unexplained = (failing, diags) }
+          continue
         }
+        rejectedNow = true
         for b in blamed {
           s.rejections.append(Diagnostic(.insufficientStock, at: b.source, voucher: b.no, field: "posting_date",
             "posting \(b.no) on \(b.date) would break the later voucher \(failing.no) already in the ledger: \(diags.first?.message ?? "")"))
           reject(b)
         }
+      }
+      if !rejectedNow, let (failing, diags) = unexplained {
+        return .failure(ReplayError(message: "posted voucher \(failing.no) no longer posts under the current master data: \(diags.map(\.message).joined(separator: "; ")). Restore the master data it was posted with."))
       }
     }
     // Final state. New vouchers are kept as they posted (batches and serials the engine named or picked

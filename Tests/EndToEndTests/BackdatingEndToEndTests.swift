@@ -49,6 +49,32 @@ import Testing
     #expect(e2e.read(b + "/reports/stock-ledger.csv") == before)
   }
 
+  /// A cancelled receipt whose stock went on to another warehouse: the transfer fails first, and the issue
+  /// from the other warehouse fails only because the transfer did. The cancellation is refused for the
+  /// transfer it breaks (exit 1, the file in rejected/), not taken for master data changed under the ledger
+  /// (exit 2, the file left in the inbox to fail every run after).
+  @Test func aCancellationThatBreaksAVoucherThroughATransferIsRejected() throws {
+    let b = try e2e.books()
+    try e2e.drop(b, "1.csv", """
+      voucher_type,voucher_no,posting_date,purpose,item_code,source_warehouse,target_warehouse,qty,rate
+      Stock Entry,MR-1,2026-05-10,Material Receipt,RM0001,,Stores,4,10
+      Stock Entry,MT-1,2026-05-11,Material Transfer,RM0001,Stores,Finished Goods,4,
+      Stock Entry,MI-1,2026-05-12,Material Issue,RM0001,Finished Goods,,3,
+
+      """)
+    #expect(try e2e.cli(["run", b]).code == 0)
+    let before = e2e.read(b + "/reports/stock-ledger.csv")
+    try e2e.drop(b, "2.csv", "voucher_type,voucher_no,posting_date,action\nStock Entry,MR-1,2026-05-10,cancel\n")
+    let r = try e2e.cli(["run", b])
+    #expect(r.code == 1, "\(r.out)\(r.err)")
+    #expect(e2e.read(b + "/rejected/2.csv.errors.csv").contains("cancelling MR-1 would break the later voucher MT-1 already in the ledger: 4 units of RM0001 needed in Stores"))
+    #expect(e2e.read(b + "/reports/stock-ledger.csv") == before)
+    // The next run is not held up by it.
+    try e2e.drop(b, "3.csv", "voucher_type,voucher_no,posting_date,purpose,item_code,source_warehouse,target_warehouse,qty,rate\nStock Entry,MI-2,2026-05-13,Material Issue,RM0001,Finished Goods,,1,\n")
+    #expect(try e2e.cli(["run", b]).code == 0)
+    #expect(e2e.rows(b + "/reports/stock-ledger.csv", voucher: "MI-2").first?["qty_after_transaction"] == "0")
+  }
+
   @Test func cancellingAReceiptRevaluesTheDeliveryAfterIt() throws {
     let b = try e2e.books()
     try e2e.drop(b, "1.csv", "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\nPurchase Receipt,PR-1,2026-05-10,RM0001,Stores,10,10\nPurchase Receipt,PR-2,2026-05-11,RM0001,Stores,10,20\nDelivery Note,DN-1,2026-05-12,RM0001,Stores,5,\n")

@@ -20,8 +20,11 @@ struct HeadSnapshot: Sendable {
   /// return flag in its high bit) where version 4's began with the type's name and a flag: the older
   /// snapshot is refused, and that run replays once and writes both anew. Version 6 keeps the master
   /// data's records (``MasterRecords``) after its digest, so that master data changed only by additions
-  /// does not replay the ledger; a version 5 snapshot is refused, and that run replays once.
-  static let tag = "stockledger-snapshot 6"
+  /// does not replay the ledger; a version 5 snapshot is refused, and that run replays once. Version 7's
+  /// records leave out the columns nothing posted depends on (``MasterRecords/descriptive``: an item renamed
+  /// or given a barcode does not replay the ledger); a version 6 snapshot, whose records hold them, is
+  /// refused (compared, every item would read as changed), and that run replays once.
+  static let tag = "stockledger-snapshot 7"
   var chain: String
   /// The committed files as the file system described them when the snapshot was written
   /// (``LedgerStore/statFingerprint()``).
@@ -258,7 +261,7 @@ struct HeadSnapshot: Sendable {
       s.masterRecords = records.encoded
       s.mastersAdded = true
       notes.append(added == 0
-        ? "the master data changed, but in nothing posted vouchers depend on (reorder levels, or the files' layout): no replay of the ledger for that"
+        ? "the master data changed, but in nothing posted vouchers depend on (reorder levels, names, barcodes, account or warehouse parents, or the files' layout): no replay of the ledger for that"
         : "the master data changed only by \(added) new record\(added == 1 ? "" : "s"): no replay of the ledger for that")
     }
     return (s, notes.isEmpty ? nil : notes.joined(separator: "; "))

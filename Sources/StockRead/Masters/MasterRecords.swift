@@ -10,14 +10,18 @@ import StockCore
 /// (``change(from:)`` says when it may not).
 ///
 /// A record's digest covers its row's non-blank values by column name (a column added or moved, blank,
-/// changes nothing), and what it takes from other records:
+/// changes nothing), except the columns nothing posted depends on (``descriptive``: an item's name,
+/// barcodes and purchase unit, an account's parent and root type, a warehouse's parent and own account
+/// beside the stock account it resolves to), and what it takes from other records:
 /// - a warehouse, the stock account it resolves to (§3: its own, an ancestor's, the default, or the
 ///   company's only Stock account, which a second Stock account changes);
-/// - the company (`company.toml`, byte for byte), one record every other depends on;
+/// - the company (`company.toml`'s settings as read, its `name` and `currency` left out: nothing reads
+///   them), one record every other depends on;
 /// - whether `parties.csv` lists any party: without one, a voucher's party is not checked.
 ///
-/// Reorder levels are not records: they change only the planning reports, which a run under changed
-/// master data renders whole.
+/// Reorder levels are not records, and the descriptive columns are not in them: they change only reports
+/// (the planning reports, the root types of the trial balance, the warehouses a group filter takes),
+/// which a run under changed master data renders whole from the snapshot's folds.
 public struct MasterRecords: Sendable, Equatable {
   /// The first 16 bytes of a SHA-256.
   public struct Digest: Sendable, Hashable {
@@ -27,6 +31,21 @@ public struct MasterRecords: Sendable, Equatable {
   public private(set) var records: [String: Digest]
 
   public init(records: [String: Digest] = [:]) { self.records = records }
+
+  /// The columns of each file that no posted voucher, engine state or report fold depends on, left out of
+  /// its records' digests: changed, they make a run render its reports whole, not replay the ledger.
+  /// - `items.csv`: `item_name` (read by nothing), `barcodes` (validation of new vouchers only: the ledger
+  ///   keeps vouchers with the item code a barcode stood for), `purchase_uom` (the material requests,
+  ///   rendered from the master data).
+  /// - `accounts.csv`: `parent` (checked, not used), `root_type` (the trial balance's column, rendered
+  ///   from the master data).
+  /// - `warehouses.csv`: `parent` and `account`: what they decide for posting is the warehouse's stock
+  ///   account, which its digest holds resolved (a group filter of a report reads the tree as it is then).
+  public static let descriptive: [String: Set<String>] = [
+    "items.csv": ["item_name", "barcodes", "purchase_uom"],
+    "accounts.csv": ["parent", "root_type"],
+    "warehouses.csv": ["parent", "account"],
+  ]
 
   /// The key of the record named `name` in `file` (`items.csv`, …).
   static func key(file: String, _ name: String) -> String { file + "\u{0}" + name }
@@ -50,10 +69,11 @@ public struct MasterRecords: Sendable, Equatable {
       return Digest(a: a, b: b)
     }
     /// Every record of `file` keyed by `keyColumns`' values, its digest over its non-blank values by column
-    /// name and what `extra` adds.
+    /// name (the ``descriptive`` columns left out) and what `extra` adds.
     func table(_ file: String, keyColumns: [String], extra: (String, inout SHA256) -> Void = { _, _ in }) {
       guard let bytes = files.bytes[file], let t = try? CSVTable(bytes: bytes, file: file, known: nil, required: keyColumns) else { return }
-      let order = t.header.indices.sorted { t.header[$0] < t.header[$1] }
+      let skipped = MasterRecords.descriptive[file] ?? []
+      let order = t.header.indices.filter { !skipped.contains(t.header[$0]) }.sorted { t.header[$0] < t.header[$1] }
       let keys = keyColumns.map { t.column($0) }
       for r in t.records {
         let name = keys.map { t.value(r, $0) }.joined(separator: "\u{0}")
@@ -75,7 +95,11 @@ public struct MasterRecords: Sendable, Equatable {
     table("items.csv", keyColumns: ["item_code"])
     table("parties.csv", keyColumns: ["party"])
     table("uom_conversions.csv", keyColumns: ["item_code", "uom"])
-    records[MasterRecords.key(file: "company.toml", "")] = digest { $0.update(files.bytes["company.toml"] ?? []) }
+    // Every setting as read (the reader refuses any it does not know), in the type's own description, but
+    // the two nothing reads: a company renamed does not replay its ledger.
+    var company = masters.company
+    (company.name, company.currency) = ("", "")
+    records[MasterRecords.key(file: "company.toml", "")] = digest { $0.update(String(describing: company)) }
     records[MasterRecords.key(file: "parties.csv", "")] = digest { $0.update(masters.parties.isEmpty ? "none listed" : "listed") }
     self.records = records
   }
