@@ -239,3 +239,33 @@ import TestSupport
 private func readInParts(_ bytes: [UInt8], file: String, minimum: Int, parts: Int, plain: Bool = true) -> VoucherFile? {
   bytes.withUnsafeBufferPointer { CSVVoucherReader.readInParts(bytes: $0, file: file, minimum: minimum, parts: parts, plain: plain) }
 }
+
+/// A file's records read a part at a time after its header (`verify` reads a run's vouchers.csv so) give
+/// the vouchers the whole file gives, their lines numbered as in the file.
+@Suite struct CSVVoucherReaderContinuedTests {
+  @Test func partsAfterTheHeaderGiveTheWholeFilesVouchers() throws {
+    let header = "voucher_type,voucher_no,posting_date,party,item_code,warehouse,qty,rate,remarks\n"
+    let body = "Purchase Receipt,PR-1,2026-03-01,Acme,RM0001,Stores,5,10,\nPurchase Receipt,PR-1,2026-03-01,Acme,RM0002,Stores,2,3,\n"
+      + "Delivery Note,DN-1,2026-03-02,\"Beta, Inc.\",RM0001,Stores,1,,\"two\nlines\"\nPurchase Receipt,PR-2,2026-03-03,Acme,RM0002,Stores,4,1.5,\n"
+    let whole = CSVVoucherReader.read(bytes: Array((header + body).utf8), file: "v.csv")
+    #expect(whole.diagnostics.isEmpty && whole.vouchers.count == 3)
+    // Split after PR-1's rows (line 4) and after DN-1's (line 6: its remark spans two).
+    let lines = body.split(separator: "\n", omittingEmptySubsequences: false).map { $0 + "\n" }
+    let parts = [(lines[0..<2].joined(), 2), (lines[2..<4].joined(), 4), (lines[4..<5].joined(), 6)]
+    var read: [Voucher] = []
+    for (text, first) in parts {
+      let f = Array(text.utf8).withUnsafeBufferPointer { CSVVoucherReader.read(records: $0, after: Array(header.utf8), firstLine: first, file: "v.csv") }
+      #expect(f.diagnostics.isEmpty, "\(f.diagnostics)")
+      read += f.vouchers
+    }
+    #expect(read.map(\.no) == whole.vouchers.map(\.no))
+    #expect(read.map(\.source.line) == whole.vouchers.map(\.source.line))
+    #expect(read.map { $0.items.map(\.line) } == whole.vouchers.map { $0.items.map(\.line) })
+    #expect(read.map(\.party) == ["Acme", "Beta, Inc.", "Acme"])
+    // A problem is placed at the file's line.
+    let bad = Array("Purchase Receipt,PR-9,2026-13-01,Acme,RM0001,Stores,5,10,\n".utf8).withUnsafeBufferPointer {
+      CSVVoucherReader.read(records: $0, after: Array(header.utf8), firstLine: 40, file: "v.csv")
+    }
+    #expect(bad.diagnostics.first?.location.line == 40, "\(bad.diagnostics)")
+  }
+}

@@ -71,3 +71,30 @@ import TestSupport
     #expect(FileBytes.readHashing(target)?.bytes == Array("a,b\n".utf8))
   }
 }
+
+/// A file read a part at a time in whole CSV records: the parts are the file's bytes in order, each ends
+/// where a record does (never inside a quoted field's line break), their first lines count the file's, and
+/// the hash is the whole file's.
+@Suite struct FileBytesRecordsTests {
+  @Test func partsAreWholeRecordsNumberedByTheFilesLines() throws {
+    let dir = Scratch.directory("records")
+    let text = "a,b\n1,\"two\nlines\"\n3,\"x\"\"y\"\n4,plain\n5,\"q,\"\n6,last"
+    let path = dir + "/f.csv"
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    for part in [1, 3, 8, 16, 64, 8 << 20] {
+      var parts: [(String, Int)] = []
+      let hashed = try #require(FileBytes.forEachRecords(ofFileAt: path, part: part) { records, line in parts.append((String(decoding: records, as: UTF8.self), line)) })
+      #expect(parts.map(\.0).joined() == text, "part \(part)")
+      #expect(hashed.sha256 == FileBytesHashingTests.sha256(Array(text.utf8)) && hashed.bytes == text.utf8.count)
+      for (records, line) in parts {
+        // Each part parses alone into whole records, and its first line is the file's line there.
+        let before = parts.prefix { $0.0 != records || $0.1 != line }.map(\.0).joined()
+        #expect(line == before.filter { $0 == "\n" }.count + 1, "part \(part)")
+        #expect((try? CSVParser.parse(Array(records.utf8), file: "f")) != nil, "part \(part): \(records)")
+        if records != parts.last?.0 { #expect(records.hasSuffix("\n")) }
+      }
+      if part <= 16 { #expect(parts.contains { $0.0.hasPrefix("1,\"two\nlines\"\n") }, "part \(part): the quoted line break stays in its record") }
+    }
+    #expect(FileBytes.forEachRecords(ofFileAt: dir + "/missing.csv") { _, _ in } == nil)
+  }
+}

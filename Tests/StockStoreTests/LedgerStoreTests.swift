@@ -291,23 +291,33 @@ import Testing
   /// A few vouchers' entries and GL lines found in the committed files are what the whole load holds of
   /// them: the latest version of an entry, none of a cancelled one, the GL lines in ledger order — and
   /// nothing of a voucher whose number only begins the same.
-  @Test func storedLinesOfAFewVouchersAreWhatTheLoadHolds() throws {
-    let store = LedgerStore(directory: directory())
+  /// Three runs in `store`: PR-1 posted, PR-12 posted, then a run that revalues PR-1 (a new version of its
+  /// entry, an adjustment line with `remarks`) and cancels PR-12's entry (and, `cancelling`, says so with
+  /// a cancellation voucher). PR-1's revalued entry.
+  func revaluingAndCancelling(_ store: LedgerStore, remarks: String, cancelling: Bool = false) throws -> StockLedgerEntry {
     let first = record(1)
     var second = record(12)
     second.run = 2
     var chain = try store.commit(first, previousChain: LedgerStore.zeroChain, places: 2).chain
     chain = try store.commit(second, previousChain: chain, places: 2).chain
-    // Run 3 revalues PR-1 (a new version, an adjustment line) and cancels PR-12's entry.
     var revalued = first.entries[0]
     revalued.stockValueDifference = Fixed(parsing: "0.90") ?? .zero
     var adjustment = first.gl[0]
     adjustment.debit = Fixed(parsing: "0.07") ?? .zero
     adjustment.isAdjustment = true
-    adjustment.remarks = "revaluation,PR-12,after a backdated entry"  // (the other number as a field of the quoted remark)
-    var third = RunRecord(run: 3, vouchers: [], entries: [revalued], gl: [adjustment], files: [], moves: [])
+    adjustment.remarks = remarks
+    var cancel = Voucher(type: .purchaseReceipt, no: "PR-12", date: second.vouchers[0].date, source: SourceLocation(file: "c.csv", line: 2))
+    cancel.action = .cancel
+    var third = RunRecord(run: 3, vouchers: cancelling ? [cancel] : [], entries: [revalued], gl: [adjustment], files: [], moves: [])
     third.cancelledEntries = second.entries
     _ = try store.commit(third, previousChain: chain, places: 2)
+    return revalued
+  }
+
+  @Test func storedLinesOfAFewVouchersAreWhatTheLoadHolds() throws {
+    let store = LedgerStore(directory: directory())
+    // (The other number as a field of the quoted remark.)
+    _ = try revaluingAndCancelling(store, remarks: "revaluation,PR-12,after a backdated entry")
     let ledger = try store.load()
     // (Read in parts of 1, 7 and 64 bytes too: lines straddle them.)
     for numbers in [["PR-1"], ["PR-12"], ["PR-1", "PR-12"]] {
@@ -332,6 +342,52 @@ import Testing
     // Numbers a file would write quoted or guarded are not searched for.
     #expect(store.storedLines(of: ["PR,1"]) == nil)
     #expect(store.storedLines(of: ["-PR1"]) == nil)
+  }
+
+  /// The ledger read a part at a time for `verify` holds what the whole load holds, as digests: every
+  /// voucher in ledger order, each current entry by its key (the latest version, cancelled ones left out),
+  /// each voucher's GL; a file that differs from its manifest is read all the same and named.
+  @Test func theStreamedLedgerIsTheLoadsAsDigests() throws {
+    let dir = directory()
+    let store = LedgerStore(directory: dir)
+    // (A quoted remark across two lines.)
+    let revalued = try revaluingAndCancelling(store, remarks: "revaluation,\nafter a backdated entry", cancelling: true)
+    let ledger = try store.load()
+    var scratch = ByteWriter(guardsFormulas: false, capacity: 256)
+    var weights: [AccountName: UInt64] = [:]
+    var net: [UInt64: UInt64] = [:], whole: UInt64 = 0
+    for g in ledger.gl {
+      net[StreamedLedger.numberDigest(g.voucherNo), default: 0] &+= StreamedLedger.term(g, weights: &weights)
+      whole &+= StreamedLedger.term(g, number: StreamedLedger.numberDigest(g.voucherNo), weights: &weights)
+    }
+    // Where PR-1's revalued entry is: its line in the third run's stock.csv (beside PR-12's cancelled one).
+    let third3 = try String(contentsOfFile: dir + "/runs/000003/stock.csv", encoding: .utf8).split(separator: "\n")
+    let revaluedLine = try #require(third3.firstIndex { $0.contains(",PR-1,") }) + 1
+    #expect(third3.count == 3)
+    for part in [1, 7, 64, LedgerStore.searchedPart] {
+      var vouchers: [Voucher] = [], lines: [GLEntry] = []
+      let s = try store.streamed(places: 2, part: part, byVoucher: true, vouchers: { vouchers += $0 }, gl: { lines.append($0) })
+      #expect(vouchers.map(\.no) == ledger.vouchers.map(\.no) && vouchers.map(\.action) == ledger.vouchers.map(\.action), "part \(part)")
+      #expect(lines == ledger.gl, "part \(part)")
+      #expect(s.entries.count == ledger.entries.count && s.entries.count == 1, "part \(part)")
+      for (_, e) in ledger.entries {
+        #expect(s.entries[StreamedLedger.EntryKey(e.voucherNo, e.index)] == StreamedLedger.fieldsDigest(e, places: 2, scratch: &scratch), "part \(part)")
+      }
+      #expect(s.gl == net && s.glDigest == whole && s.cancelled == ["PR-12"] && s.damage.isEmpty, "part \(part)")
+      #expect((s.runCount, s.chainHead, s.voucherCount, s.glLines) == (3, ledger.chainHead, 3, ledger.gl.count))
+    }
+    // Each voucher's lines read again with their places, and a line found by its number.
+    #expect(store.glLines(of: "PR-1").map(\.line) == ledger.gl.filter { $0.voucherNo == "PR-1" })
+    #expect(store.glLines(of: "PR-1").last?.place == dir + "/runs/000003/gl.csv:2")
+    // The current entries read again with their places: PR-1's revalued version (PR-12's was cancelled).
+    let current = store.currentEntries { _ in true }
+    #expect(current.count == 1 && current.values.first?.entry == revalued && current.values.first?.place == dir + "/runs/000003/stock.csv:\(revaluedLine)")
+    // A file changed: named, and read all the same.
+    let path = dir + "/runs/000002/gl.csv"
+    try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "0.83", with: "0.84").write(toFile: path, atomically: true, encoding: .utf8)
+    let changed = try store.streamed(places: 2, vouchers: { _ in }, gl: { _ in })
+    #expect(changed.damage.map(\.place) == [path])
+    #expect(changed.glDigest != whole && changed.gl.isEmpty)  // (by voucher only when asked for)
   }
 
   @Test func aChangedFileBreaksTheChain() throws {

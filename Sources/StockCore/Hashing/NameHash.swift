@@ -24,6 +24,12 @@ public enum NameHash {
     return normalized.withUnsafeBufferPointer { hash(bytes: $0, seed: seed) }
   }
 
+  /// The hash of bytes as they are (not normalized: bytes that are not a name, such as a formatted record).
+  /// - Complexity: O(length), eight bytes at a time.
+  public static func hash(bytes: UnsafeRawBufferPointer) -> UInt64 {
+    hash(bytes: UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count), seed: seed)
+  }
+
   /// The hash of two names in order (an item and a warehouse): not the same as in the other order.
   public static func hash(_ a: String, _ b: String) -> UInt64 {
     let seed = NameHash.seed

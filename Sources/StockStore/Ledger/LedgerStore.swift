@@ -323,6 +323,9 @@ public struct LedgerStore: Sendable {
     var stock: [(key: String, entry: StockLedgerEntry?, place: String)] = []
     var gl: [GLEntry] = []
     var glPlaces: [String] = []
+    /// The line of each of `stock` and `gl` in its file (when asked for: ``parse(file:bytes:path:run:tolerant:lineOffset:numbering:into:)``).
+    var stockLines: [Int] = []
+    var glLines: [Int] = []
     var imported: [FileRecord] = []
 
     func apply(to c: inout LedgerContents) {
@@ -363,7 +366,11 @@ public struct LedgerStore: Sendable {
     return part
   }
 
-  static func parse(file: String, bytes: [UInt8], path: String, run: Int, tolerant: Bool, into c: inout FilePart) throws(IntegrityError) {
+  /// - Parameters:
+  ///   - lineOffset: added to the line numbers of `bytes` (a part of a file, after the file's header: the
+  ///     file's line of the part's first record, less 2).
+  ///   - numbering: gives the line of every stock entry and GL line (``FilePart/stockLines``, ``FilePart/glLines``).
+  static func parse(file: String, bytes: [UInt8], path: String, run: Int, tolerant: Bool, lineOffset: Int = 0, numbering: Bool = false, into c: inout FilePart) throws(IntegrityError) {
     switch file {
     case "vouchers.csv":
       let f = CSVVoucherReader.read(bytes: bytes, file: path)
@@ -403,12 +410,14 @@ public struct LedgerStore: Sendable {
             if header { header = false; return }
             if problem != nil { return }
             let f = LedgerFormat.PlainFields(buf, bounds)
-            let place = tolerant ? "\(path):\(line)" : ""
+            let place = tolerant ? "\(path):\(line + lineOffset)" : ""
             if file == "stock.csv", let (e, cancelled) = LedgerFormat.parseStock(f, file: true) {
               c.stock.append((LedgerContents.entryKey(e.voucherNo, e.index), cancelled ? nil : e, place))
+              if numbering { c.stockLines.append(line + lineOffset) }
             } else if file == "gl.csv", let g = LedgerFormat.parseGL(f, accounts: &accounts) {
               c.gl.append(g)
               if tolerant { c.glPlaces.append(place) }
+              if numbering { c.glLines.append(line + lineOffset) }
             } else {
               do throws(IntegrityError) { try add(CSVRecord(line: line, fields: f.texts)) } catch { problem = error }
             }
@@ -422,6 +431,7 @@ public struct LedgerStore: Sendable {
           c.stock.removeSubrange(stockBefore...)
           c.gl.removeSubrange(glBefore...)
           if tolerant { c.glPlaces.removeSubrange(glBefore...) }
+          if numbering { (c.stockLines, c.glLines) = (Array(c.stockLines[..<stockBefore]), Array(c.glLines[..<glBefore])) }
         }
       }
       if !plain {
@@ -439,19 +449,22 @@ public struct LedgerStore: Sendable {
       func add(_ r: CSVRecord) throws(IntegrityError) {
         // Places are kept for `verify`'s messages; an ordinary load does not build a string per line, only
         // for the line it cannot read.
-        let place = tolerant ? "\(path):\(r.line)" : ""
+        let line = r.line + lineOffset
+        let place = tolerant ? "\(path):\(line)" : ""
         func unreadable(_ what: String) -> IntegrityError {
-          IntegrityError(place: "\(path):\(r.line)", "unreadable \(what): restore the file from a backup")
+          IntegrityError(place: "\(path):\(line)", "unreadable \(what): restore the file from a backup")
         }
         if file == "stock.csv" {
           guard r.fields.count == LedgerFormat.stockColumns.count + 1, let e = LedgerFormat.parseStock(Array(r.fields.dropLast())) else {
             throw unreadable("stock ledger entry")
           }
           c.stock.append((LedgerContents.entryKey(e.voucherNo, e.index), r.fields.last == "1" ? nil : e, place))
+          if numbering { c.stockLines.append(line) }
         } else if file == "gl.csv" {
           guard let g = LedgerFormat.parseGL(r.fields) else { throw unreadable("GL line") }
           c.gl.append(g)
           if !place.isEmpty { c.glPlaces.append(place) }
+          if numbering { c.glLines.append(line) }
         } else {
           let f = r.fields
           guard f.count == 6, let status = FileRecord.Status(rawValue: f[2]), let rows = Int(f[3]), let p = Int(f[4]), let rj = Int(f[5]) else {

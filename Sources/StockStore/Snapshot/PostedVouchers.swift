@@ -54,6 +54,19 @@ public struct PostedVouchers: Sendable {
     return base.lookup(no)
   }
 
+  /// Every voucher of the index with its type and date: the base's in its order, with the hash each is
+  /// sorted and searched by as stored (`answered`: whether ``lookup(_:)`` answers from it, which it does
+  /// not for a number the recent part holds), then the recent part's (no hash: found by number).
+  /// - Complexity: O(n).
+  public func forEach(_ body: (_ base: (hash: UInt64, answered: Bool)?, _ no: String, VoucherType, BusinessDate) -> Void) {
+    let each: (UInt64, String, VoucherType, BusinessDate) -> Void = { hash, no, type, date in body((hash, recent[no] == nil), no, type, date) }
+    switch base {
+    case .built(let i): i.forEach(each)
+    case .mapped(let m): m.forEach(each)
+    }
+    for (no, r) in recent { body(nil, no, r.type, r.date) }
+  }
+
   public func documentOffset(_ no: String) -> Int? {
     if let r = recent[no] { return r.document }
     return movedDocuments[no] ?? base.documentOffset(no)

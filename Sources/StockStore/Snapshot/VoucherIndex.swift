@@ -26,10 +26,20 @@ public struct VoucherIndex: Sendable {
   static let types = VoucherType.allCases
   static let dayBias = 1 << 23
 
-  static func hash(_ s: String) -> UInt64 { FNV1a.hash(s) }
+  /// The hash the index is sorted and searched by.
+  public static func hash(_ s: String) -> UInt64 { FNV1a.hash(s) }
 
   /// Whether the name stored at `offset` is `target`.
   private func name(at offset: Int, equals target: UnsafeBufferPointer<UInt8>) -> Bool {
+    names.withUnsafeBufferPointer { blob in
+      guard let r = VoucherIndex.name(at: offset, in: blob), r.count == target.count else { return false }
+      return r.isEmpty || memcmp(blob.baseAddress! + r.lowerBound, target.baseAddress!, r.count) == 0
+    }
+  }
+
+  /// Where the bytes of the name stored at `offset` of the names blob are (after its LEB128 length); nil
+  /// when the blob does not hold one there.
+  static func name(at offset: Int, in names: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
     var n = 0, shift = 0, i = offset
     while i < names.count {
       let b = names[i]
@@ -37,11 +47,9 @@ public struct VoucherIndex: Sendable {
       n |= Int(b & 0x7F) << shift
       if b < 0x80 { break }
       shift += 7
-      if shift > 56 { return false }
+      if shift > 56 { return nil }
     }
-    guard n == target.count, i + n <= names.count else { return false }
-    guard n > 0 else { return true }
-    return names.withUnsafeBufferPointer { memcmp($0.baseAddress! + i, target.baseAddress!, n) == 0 }
+    return i + n <= names.count ? i..<i + n : nil
   }
 
   /// Where `no` is in the sorted arrays.
@@ -60,6 +68,23 @@ public struct VoucherIndex: Sendable {
       }
       return nil
     }
+  }
+
+  /// Every voucher of the index (in its order), with the hash it is sorted by (as stored), its type and
+  /// posting date.
+  /// - Complexity: O(n).
+  public func forEach(_ body: (_ hash: UInt64, _ no: String, VoucherType, BusinessDate) -> Void) {
+    names.withUnsafeBufferPointer { blob in
+      for i in 0..<count { VoucherIndex.entry(hashes[i], info[i], names: blob, body) }
+    }
+  }
+
+  /// Reads the entry whose info word is `info` from the names blob: its number (a LEB128 length and its
+  /// bytes at the word's offset), type and day.
+  static func entry(_ hash: UInt64, _ info: UInt64, names: UnsafeBufferPointer<UInt8>, _ body: (UInt64, String, VoucherType, BusinessDate) -> Void) {
+    guard let r = name(at: Int(info >> 32), in: names) else { return }
+    let no = String(decoding: UnsafeBufferPointer(rebasing: names[r]), as: UTF8.self)
+    body(hash, no, types[Int(info & 0xFF)], BusinessDate(dayNumber: Int((info >> 8) & 0xFF_FFFF) - dayBias))
   }
 
   /// Type and posting date of the posted voucher `no`, if there is one.
@@ -309,6 +334,14 @@ public final class MappedVoucherIndex: @unchecked Sendable {
       lo += 1
     }
     return nil
+  }
+
+  /// Every voucher of the index (in its order), with the hash it is sorted by (as stored), its type and
+  /// posting date.
+  /// - Complexity: O(n), the file's pages read in order.
+  public func forEach(_ body: (_ hash: UInt64, _ no: String, VoucherType, BusinessDate) -> Void) {
+    let names = UnsafeBufferPointer(start: file.bytes.baseAddress.map { ($0 + namesAt).assumingMemoryBound(to: UInt8.self) }, count: namesCount)
+    for i in 0..<count { VoucherIndex.entry(word(hashesAt, i), word(infoAt, i), names: names, body) }
   }
 
   public func lookup(_ no: String) -> (type: VoucherType, date: BusinessDate)? {

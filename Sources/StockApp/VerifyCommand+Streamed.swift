@@ -1,0 +1,252 @@
+import StockCore
+import StockOrder
+import StockPost
+import StockReports
+import StockStore
+
+extension VerifyCommand {
+  /// `verify` in memory that grows by a few dozen bytes a voucher, not by the history's entries and lines:
+  /// the ledger read once a part of a file at a time (``LedgerStore/streamed(places:part:byVoucher:vouchers:gl:)``:
+  /// every file hashed, each current stock entry kept as a digest of its fields, the whole GL as one
+  /// digest), its vouchers on a shelf that encodes them past a budget and spills (as a large run's), then
+  /// posted again from empty state one at a time in timeline order, each voucher's entries compared with the
+  /// digests as they come and folded for the snapshot's check. The messages, exit codes and the first place
+  /// named are those of ``whole(paths:masters:)``, which held every voucher, entry and line (1M: 12.9–15.3 s
+  /// and 1.7–1.9 GB; this: 6.6–7.0 s and 254 MB).
+  /// - Complexity: O(bytes of the ledger) read and hashed, O(vouchers × rows) posted; memory about 32 bytes
+  ///   a stock entry and 24 a voucher (digests, a timeline place, the shelf's offset), plus the engine's
+  ///   state. Twice that time when a voucher's GL differs (the `locating` pass) or the snapshot's index
+  ///   does not match as a whole (each voucher looked up).
+  ///
+  /// The GL is compared for the whole ledger at once (``StreamedLedger/glDigest``); when it differs, the
+  /// ledger is read and posted a second time with a digest per voucher (`locating`), to name the first.
+  static func streamed(paths: BooksPaths, masters: Masters, part: Int = LedgerStore.searchedPart, locating: Bool = false) -> CommandOutcome {
+    let store = LedgerStore(directory: paths.ledger)
+    let places = masters.company.currencyPrecision
+    let timer = PhaseTimer()
+    timer.basis = "verify, the ledger read a part at a time" + (locating ? ", again to find the GL that differs" : "")
+    defer { timer.report() }
+    // Every voucher on the shelf as it is read, with whether it is a cancellation and its number's digest
+    // (the cancelled ones are known only once every file is read).
+    let shelf = VoucherShelf(holding: RunCommand.testHeldVouchers ?? VerifyCommand.heldVouchers, spillingTo: paths.ledger, every: RunCommand.spillBytes)
+    var cancellation: [Bool] = [], numbers: [UInt64] = []
+    var folds = LedgerFolds()
+    var stored: StreamedLedger
+    // The submitted vouchers as the snapshot's voucher index should know them (number, type, date), in one
+    // digest: compared with the index's own, so that ten million are not looked up one by one.
+    var submitted: UInt64 = 0
+    do {
+      stored = try store.streamed(places: places, part: part, byVoucher: locating, vouchers: { part in
+        for v in part {
+          cancellation.append(v.action == .cancel)
+          numbers.append(StreamedLedger.numberDigest(v.no))
+          if v.action == .submit { submitted &+= indexDigest(v.no, v.type, v.date) }
+        }
+        _ = shelf.append(contentsOf: part)
+      }, gl: { folds.add($0) })
+    } catch {
+      return failed("\(error.place): \(error.message)")
+    }
+    timer.mark("read and hashed")
+    let (entryCount, glCount, chain) = (stored.entries.count, stored.glLines, stored.chainHead)
+    // The posted part of every timeline: submitted vouchers and closes, less those cancelled.
+    let cancelled = Set(stored.cancelled.map(StreamedLedger.numberDigest))
+    var active = VoucherList(shelf: shelf)
+    for p in 0..<shelf.count where !cancellation[p] {
+      if cancelled.contains(numbers[p]) && stored.cancelled.contains(shelf[p].no) { continue }
+      active.append(position: p)
+    }
+    (cancellation, numbers) = ([], [])
+    // Posted again from empty state, one voucher at a time, each compared as it comes.
+    let posted: Posted
+    switch post(active, masters: masters, stored: &stored, store: store, spillingTo: paths.ledger, locating: locating, into: &folds) {
+    case .failure(let noLongerPosts): return failed("first difference: " + noLongerPosts.message, damage: stored.damage)
+    case .success(let p): posted = p
+    }
+    timer.mark("posted and compared")
+    var difference = posted.difference
+    if !locating && posted.glDigest != stored.glDigest {
+      // Some voucher's GL differs: which one comes first is found on a second reading, by voucher.
+      return streamed(paths: paths, masters: masters, part: part, locating: true)
+    }
+    if locating && difference == nil {
+      for no in stored.cancelled.sorted() where stored.gl[StreamedLedger.numberDigest(no)] ?? 0 != 0 {
+        var net: [String: Amount] = [:]
+        for (g, _) in store.glLines(of: no) { net[g.account, default: .zero] += g.net }
+        if let (account, amount) = net.sorted(by: { $0.key < $1.key }).first(where: { !$0.value.isZero }) {
+          difference = "GL of cancelled voucher \(no), account \(account): nets \(amount.formatted(places: places)) instead of 0"
+          break
+        }
+      }
+    }
+    if difference == nil, !stored.entries.isEmpty { difference = extraEntry(stored, store: store) }
+    if let difference { return failed("first difference: " + difference, damage: stored.damage) }
+    if !stored.damage.isEmpty { return failed(stored.damage.map { "\($0.place): \($0.message)" }.joined(separator: "\n  ")) }
+    let (runCount, voucherCount) = (stored.runCount, stored.voucherCount)
+    stored = StreamedLedger()  // (its tables let go before the snapshot is read)
+    // The snapshot a run would continue from, when it describes this head: its state and folds, then its
+    // voucher index (every submitted voucher known as posted, with its type and date).
+    var snapshotNote = "no head snapshot for this head (the next run replays the ledger)"
+    if let bytes = store.readSnapshot(), let snapshot = try? HeadSnapshot(decoding: bytes, ledger: paths.ledger), snapshot.chain == chain {
+      // The index's vouchers in one digest, when every one would be found by its lookup (its base sorted
+      // by the hashes of the numbers it holds); else each submitted voucher is looked up.
+      var (indexed, searchable, previous): (UInt64, Bool, UInt64) = (0, true, 0)
+      snapshot.index.forEach { base, no, type, date in
+        if let base {
+          if base.hash < previous || base.hash != VoucherIndex.hash(no) { searchable = false }
+          previous = base.hash
+          if !base.answered { return }
+        }
+        indexed &+= indexDigest(no, type, date)
+      }
+      if let difference = snapshotDifference(snapshot, state: posted.state, folds: folds, masters: masters)
+        ?? (searchable && indexed == submitted ? nil : indexDifference(snapshot.index, shelf: shelf))
+      {
+        return failed("\(paths.ledger)/snapshot.bin: \(difference). It is a cache: delete it and the next run replays the ledger and writes it anew.")
+      }
+      snapshotNote = "the head snapshot matches"
+      timer.mark("snapshot compared")
+    }
+    return CommandOutcome(exitCode: 0, stdout: "stockledger verify: OK — \(runCount) runs, \(voucherCount) vouchers, \(entryCount) stock entries, \(glCount) GL lines; every file matches its SHA-256 and the chain; every entry re-derives; \(snapshotNote); chain head \(chain)\n")
+  }
+
+  /// What posting the ledger's vouchers again gave: the engine's state, the whole GL's digest, and the first
+  /// difference from the stored entries (and, `locating`, vouchers' GL) in posting order.
+  struct Posted {
+    var state: PostingState
+    var glDigest: UInt64
+    var difference: String?
+  }
+  /// A voucher of the ledger that no longer posts: said first, whatever differs before it.
+  struct NoLongerPosts: Error { var message: String }
+
+  /// Posts `active` (the ledger's posted vouchers, in ledger order) from empty state in timeline order, one
+  /// at a time: each entry taken out of `stored.entries` as it matches (those left no voucher gives),
+  /// folded into `folds`, and its GL added to the whole digest (and, `locating`, compared by voucher).
+  static func post(_ active: VoucherList, masters: Masters, stored: inout StreamedLedger, store: LedgerStore, spillingTo directory: String, locating: Bool, into folds: inout LedgerFolds) -> Result<Posted, NoLongerPosts> {
+    let places = masters.company.currencyPrecision
+    let timeline = Timeline.order(posted: [], new: [(name: "ledger", vouchers: active)])
+    active.shelf.releaseDatesAndTimes()  // (the timeline holds them: 80 MB at ten million)
+    var start = PostingState()
+    if active.shelf.encodes { start.documents = PostedDocuments(spillingTo: directory, every: RunCommand.spillBytes) }
+    var engine = PostingEngine(masters: masters, state: start)
+    engine.reserve(vouchers: timeline.count)
+    var reader = TimelineVouchers.Reader(timeline.vouchers)
+    var entries: [StockLedgerEntry] = [], gl: [GLEntry] = []
+    var scratch = ByteWriter(guardsFormulas: false, capacity: 512)
+    var weights: [AccountName: UInt64] = [:]
+    var digest: UInt64 = 0
+    var difference: String?
+    for tv in timeline {
+      let v = reader.voucher(tv.arrival)
+      entries.removeAll(keepingCapacity: true)
+      gl.removeAll(keepingCapacity: true)
+      let resolved: Voucher?
+      switch engine.post(v, appendingTo: &entries, gl: &gl) {
+      case .success(let r): resolved = r
+      case .failure(let problems):
+        return .failure(NoLongerPosts(message: "voucher \(v.no) no longer posts: \(problems.diagnostics.map(\.description).joined(separator: "; "))"))
+      }
+      for e in entries { folds.add(e, voucher: e.isTracked ? resolved ?? v : nil, masters: masters) }
+      let number = StreamedLedger.numberDigest(v.no)
+      for g in gl { digest &+= StreamedLedger.term(g, number: number, weights: &weights) }
+      guard difference == nil else { continue }
+      for e in entries {
+        // Each stored entry is taken as its voucher's replay gives it: those left at the end no voucher gives.
+        guard let s = stored.entries.removeValue(forKey: StreamedLedger.EntryKey(e.voucherNo, e.index)) else {
+          difference = "stock entry \(e.index) of \(e.voucherNo) is missing from the ledger"
+          break
+        }
+        if s != StreamedLedger.fieldsDigest(e, places: places, scratch: &scratch) {
+          difference = entryDifference(e, store: store, places: places)
+          if difference != nil { break }
+        }
+      }
+      guard locating, difference == nil else { continue }
+      let derived = gl.reduce(UInt64(0)) { $0 &+ StreamedLedger.term($1, weights: &weights) }
+      if stored.gl[number] ?? 0 != derived { difference = glDifference(v.no, derived: gl, store: store, places: places) }
+    }
+    return .success(Posted(state: engine.state, glDigest: digest, difference: difference))
+  }
+
+  /// A posted voucher as a voucher index knows it (its number, type and date), in the digest of a set.
+  static func indexDigest(_ no: String, _ type: VoucherType, _ date: BusinessDate) -> UInt64 {
+    StreamedLedger.mix(FNV1a.hash(no) ^ UInt64(type.code) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(bitPattern: Int64(date.dayNumber)) &* 0xC2B2_AE3D_27D4_EB4F)
+  }
+
+  /// Whether the snapshot's voucher index knows every submitted voucher of the shelf (in ledger order) as
+  /// posted with its type and date: nil, or the first (in ledger order) it does not. Asked only when the
+  /// index's digest differs from the submitted vouchers' (it may also know more). The vouchers are looked
+  /// up in the index's own order (by their numbers' hashes), so that each lookup finds the pages the one
+  /// before it read: in ledger order, ten million lookups into an index of 330 MB were 23 s.
+  static func indexDifference(_ index: PostedVouchers, shelf: VoucherShelf) -> String? {
+    var submitted: [(hash: UInt64, position: Int32, no: String, type: VoucherType, date: BusinessDate)] = []
+    var reader = VoucherShelf.Reader(shelf)
+    for p in 0..<shelf.count {
+      let v = reader.voucher(p)
+      if v.action == .submit { submitted.append((FNV1a.hash(v.no), Int32(p), v.no, v.type, v.date)) }
+    }
+    submitted.sort { $0.hash < $1.hash }
+    var first: (position: Int32, no: String)?
+    for s in submitted {
+      if let posted = index.lookup(s.no), posted.type == s.type, posted.date == s.date { continue }
+      if first == nil || s.position < first!.position { first = (s.position, s.no) }
+    }
+    return first.map { "its voucher index does not know \($0.no) as posted" }
+  }
+
+  /// Vouchers `verify` keeps as values (the rest encoded on its shelf, decoded as they post): a ledger of a
+  /// million held them all in 260 MB more for 0.45 s less (7.3 → 6.9 s); a run holds twelve times as many,
+  /// as its vouchers are read again by its last stretch.
+  static let heldVouchers = 100_000
+
+  /// ``failed(_:)`` with the files that differ from their manifests named first.
+  static func failed(_ what: String, damage: [IntegrityError]) -> CommandOutcome {
+    failed((damage.map { "\($0.place): \($0.message)" } + [what]).joined(separator: "\n  "))
+  }
+
+  /// What differs between the replay's entry `e` and the one the ledger holds (read again, with its place):
+  /// the first field, as the whole verify names it; nil when they agree after all (their digests collided).
+  static func entryDifference(_ e: StockLedgerEntry, store: LedgerStore, places: Int) -> String? {
+    let key = StreamedLedger.EntryKey(e.voucherNo, e.index)
+    guard let (have, place) = store.currentEntries(where: { $0 == key })[key] else { return "stock entry \(e.index) of \(e.voucherNo) cannot be read again" }
+    let want = LedgerFormat.stockFields(e, places: places), held = LedgerFormat.stockFields(have, places: places)
+    guard let i = zip(want, held).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset else { return nil }
+    return "\(place): stock entry \(e.index) of \(e.voucherNo), \(LedgerFormat.stockColumns[i]): the ledger holds \(held[i]), the vouchers give \(want[i])"
+  }
+
+  /// What differs between voucher `no`'s GL as the replay gives it (`derived`) and as the ledger holds it
+  /// (its lines read again): the first account, in name order, whose nets differ; nil when none does.
+  static func glDifference(_ no: String, derived: [GLEntry], store: LedgerStore, places: Int) -> String? {
+    let lines = store.glLines(of: no)
+    var stored: [String: Amount] = [:], replayed: [String: Amount] = [:]
+    for (g, _) in lines { stored[g.account, default: .zero] += g.net }
+    for g in derived { replayed[g.account, default: .zero] += g.net }
+    for a in Set(stored.keys).union(replayed.keys).sorted() where (stored[a] ?? .zero) != (replayed[a] ?? .zero) {
+      let place = lines.first { $0.line.account == a }?.place ?? "gl.csv"
+      return "\(place): GL of \(no), account \(a): the ledger nets \((stored[a] ?? .zero).formatted(places: places)), the vouchers give \((replayed[a] ?? .zero).formatted(places: places))"
+    }
+    return nil
+  }
+
+  /// The stored entry no voucher gave that comes first by its key (number, then position, as text).
+  static func extraEntry(_ stored: StreamedLedger, store: LedgerStore) -> String? {
+    let extras = store.currentEntries { stored.entries[$0] != nil }
+    guard let first = extras.values.min(by: { LedgerContents.entryKey($0.entry.voucherNo, $0.entry.index) < LedgerContents.entryKey($1.entry.voucherNo, $1.entry.index) }) else { return nil }
+    return "\(first.place): a stock entry no voucher gives (\(first.entry.voucherNo) #\(first.entry.index))"
+  }
+
+  /// Compares the head snapshot with the state and folds a replay of the ledger gives: what a run would
+  /// continue from. nil when they agree.
+  static func snapshotDifference(_ snapshot: HeadSnapshot, state derived: PostingState, folds: LedgerFolds, masters: Masters) -> String? {
+    let head = snapshot.state
+    for (k, s) in derived.stock where head.stock[k] != s { return "\(k.item) in \(k.warehouse) is held as \(String(describing: head.stock[k])), the ledger gives \(s)" }
+    if head.stock.count != derived.stock.count { return "it holds \(head.stock.count) item-warehouses, the ledger \(derived.stock.count)" }
+    if head.serials != derived.serials || head.batches != derived.batches || head.batchStock != derived.batchStock { return "its serials or batches differ from the ledger's" }
+    if head.orders != derived.orders || head.planning != derived.planning || head.seriesUsed != derived.seriesUsed { return "its orders, planning or naming series differ from the ledger's" }
+    for name in StockReports.names where folds.csv(name, masters: masters, planning: [:]) != snapshot.folds.csv(name, masters: masters, planning: [:]) {
+      return "its \(name) differs from the ledger's"
+    }
+    return nil
+  }
+}

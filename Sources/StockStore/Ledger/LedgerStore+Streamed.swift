@@ -1,0 +1,240 @@
+import StockCore
+import StockRead
+
+/// The committed ledger as `stockledger verify` compares it with a replay of its vouchers: read once, a
+/// part of a file at a time, every file hashed as it is read, and kept as digests — of each current stock
+/// entry by its key, of the whole GL (and, when asked, of each voucher's) — rather than as entries and
+/// lines. Memory: about 32 bytes a stock entry (a table of 2²⁴ at ten million), where the whole ledger
+/// loaded was about 1.9 KB a voucher (1M: 1.9 GB; 10M would not fit this machine).
+public struct StreamedLedger: Sendable {
+  public var runCount = 0
+  public var chainHead = String(repeating: "0", count: 64)
+  /// Files whose size or SHA-256 differs from their manifest's (read all the same, as a tolerant load).
+  public var damage: [IntegrityError] = []
+  /// Every current stock entry (its latest version; those a run cancelled left out), by its key's digest:
+  /// the digest of its fields. (Where it was read is found again when a message needs it:
+  /// ``LedgerStore/currentEntries(where:)``; kept here, it was 134 MB more at ten million.)
+  public var entries: [EntryKey: UInt64] = [:]
+  /// The GL of the whole ledger: Σ over its lines of a weight drawn for the line's voucher and account
+  /// times the line's net (``term(_:weights:)``), in wrapping arithmetic — the same for two sets of lines,
+  /// but by a chance of about 2⁻⁵⁰, only when every voucher nets the same on every account in both (a
+  /// cancelled one, which a replay does not post, to zero).
+  public var glDigest: UInt64 = 0
+  /// The same by voucher number (``numberDigest(_:)``), when asked for (``LedgerStore/streamed(places:part:byVoucher:vouchers:gl:)``):
+  /// which voucher's GL differs.
+  public var gl: [UInt64: UInt64] = [:]
+  /// Vouchers cancelled by a later `action=cancel`.
+  public var cancelled: Set<String> = []
+  /// Vouchers in the ledger (submitted, cancelled and cancellations), stock entries and GL lines read.
+  public var voucherCount = 0, entryLines = 0, glLines = 0
+
+  public init() {}
+
+  /// A stock entry's key (voucher number and position) as two independent 64-bit digests.
+  public struct EntryKey: Sendable, Hashable {
+    let a: UInt64, b: UInt64
+    public init(_ voucherNo: String, _ index: Int) {
+      let i = UInt64(bitPattern: Int64(index))
+      a = StreamedLedger.mix(NameHash.hash(voucherNo) ^ (i &* 0x9E37_79B9_7F4A_7C15))
+      b = StreamedLedger.mix(FNV1a.hash(voucherNo) &+ (i &* 0xC2B2_AE3D_27D4_EB4F))
+    }
+  }
+
+  /// The digest of an entry's fields as the ledger writes them (``LedgerFormat/writeStockRow(_:cancelled:places:into:)``),
+  /// `scratch` the writer it formats them in.
+  public static func fieldsDigest(_ e: StockLedgerEntry, places: Int, scratch: inout ByteWriter) -> UInt64 {
+    scratch.removeAll()
+    LedgerFormat.writeStockRow(e, cancelled: false, places: places, into: &scratch)
+    return scratch.withUnsafeBytes { NameHash.hash(bytes: $0) }
+  }
+
+  /// The digest of a voucher number, as ``gl`` keys it.
+  public static func numberDigest(_ no: String) -> UInt64 { mix(FNV1a.hash(no) ^ 0x5851_F42D_4C95_7F2D) }
+
+  /// An account's weight in the GL digests: odd, and fixed by its name.
+  public static func weight(_ account: AccountName) -> UInt64 { mix(FNV1a.hash(account.name) ^ 0x1405_7B7E_F767_814F) | 1 }
+
+  /// What one GL line adds to its voucher's digest (``gl``), with `weights` the cache of ``weight(_:)``.
+  public static func term(_ g: GLEntry, weights: inout [AccountName: UInt64]) -> UInt64 {
+    weight(g.accountName, weights: &weights) &* UInt64(truncatingIfNeeded: g.net.raw)
+  }
+
+  /// What one GL line of the voucher whose number's digest is `number` adds to the whole ledger's digest
+  /// (``glDigest``): its net times a weight drawn for the voucher and the account together.
+  public static func term(_ g: GLEntry, number: UInt64, weights: inout [AccountName: UInt64]) -> UInt64 {
+    (mix(number ^ weight(g.accountName, weights: &weights)) | 1) &* UInt64(truncatingIfNeeded: g.net.raw)
+  }
+
+  static func weight(_ account: AccountName, weights: inout [AccountName: UInt64]) -> UInt64 {
+    if let known = weights[account] { return known }
+    let w = weight(account)
+    weights[account] = w
+    return w
+  }
+
+  /// A 64-bit finalizer (splitmix64's).
+  public static func mix(_ x: UInt64) -> UInt64 {
+    var z = x &+ 0x9E37_79B9_7F4A_7C15
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
+
+extension LedgerStore {
+  /// Reads the committed ledger for `verify` (``StreamedLedger``): the chain of manifests, then every file
+  /// they list, a part at a time, hashed and checked against its manifest (a file that differs is read all
+  /// the same and named in ``StreamedLedger/damage``, as a tolerant ``load(tolerant:light:)`` does).
+  /// - Parameters:
+  ///   - places: the company's currency precision (the entries' fields as the ledger writes them).
+  ///   - vouchers: given the ledger's vouchers in ledger order (submitted, cancelled, cancellations), a part
+  ///     of a run's `vouchers.csv` at a time.
+  ///   - gl: given every GL line in ledger order (the trial balance's fold).
+  ///   - part: bytes read at a time (tests make it small, so that records and vouchers straddle parts).
+  ///   - byVoucher: keeps each voucher's GL digest too (``StreamedLedger/gl``), to find which one differs.
+  /// - Complexity: O(bytes of the ledger), read once; memory O(entries) in digests (and O(vouchers) by
+  ///   voucher), and a part.
+  public func streamed(places: Int, part: Int = LedgerStore.searchedPart, byVoucher: Bool = false, vouchers: ([Voucher]) -> Void, gl: (GLEntry) -> Void) throws(IntegrityError) -> StreamedLedger {
+    let (jobs, committed, chain) = try committedFiles(light: false)
+    var s = StreamedLedger()
+    (s.runCount, s.chainHead) = (committed, chain)
+    let entryBytes = jobs.reduce(0) { $0 + ($1.name == "stock.csv" ? $1.size : 0) }
+    let glBytes = jobs.reduce(0) { $0 + ($1.name == "gl.csv" ? $1.size : 0) }
+    s.entries.reserveCapacity(entryBytes / 100)
+    if byVoucher { s.gl.reserveCapacity(glBytes / 170) }
+    var scratch = ByteWriter(guardsFormulas: false, capacity: 512)
+    var weights: [AccountName: UInt64] = [:]
+    for job in jobs {
+      var failure: IntegrityError?
+      var header: [UInt8] = []
+      // A run's vouchers.csv: the last voucher of each part waits for the next (its rows may go on there).
+      var pending: (bytes: [UInt8], line: Int) = ([], 0)
+      func readVouchers(_ records: UnsafeBufferPointer<UInt8>, firstLine: Int, last: Bool) {
+        var bytes = pending.bytes
+        bytes.append(contentsOf: records)
+        let line = pending.bytes.isEmpty ? firstLine : pending.line
+        let read = bytes.withUnsafeBufferPointer { CSVVoucherReader.read(records: $0, after: header, firstLine: line, file: job.path) }
+        if let d = read.diagnostics.first {
+          failure = IntegrityError(place: job.path, "cannot be read back: \(d)")
+          return
+        }
+        var given = read.vouchers
+        pending = ([], 0)
+        if !last, let held = given.popLast() {
+          // Its rows from its first line on (a record of the file begins each line the reader counts).
+          var start = 0
+          for _ in 0..<(held.source.line - line) { start = (bytes[start...].firstIndex(of: 10) ?? bytes.count - 1) + 1 }
+          pending = (Array(bytes[start...]), held.source.line)
+        }
+        s.voucherCount += given.count
+        for v in given where v.action == .cancel { s.cancelled.insert(v.no) }
+        vouchers(given)
+      }
+      let hashed = FileBytes.forEachRecords(ofFileAt: job.path, part: part) { chunk, firstLine in
+        guard failure == nil else { return }
+        var records = chunk
+        var recordsLine = firstLine
+        if firstLine == 1 {
+          // The header is the first line (no ledger file quotes its column names).
+          let end = (chunk.firstIndex(of: 10) ?? chunk.count - 1) + 1
+          header = Array(chunk[..<end])
+          records = UnsafeBufferPointer(rebasing: chunk[end...])
+          recordsLine = 2
+        }
+        switch job.name {
+        case "vouchers.csv":
+          readVouchers(records, firstLine: recordsLine, last: false)
+        case "stock.csv", "gl.csv":
+          var p = FilePart()
+          do throws(IntegrityError) {
+            try LedgerStore.parse(file: job.name, bytes: header + Array(records), path: job.path, run: job.run, tolerant: false, lineOffset: recordsLine - 2, into: &p)
+          } catch {
+            failure = error
+            return
+          }
+          for stored in p.stock {
+            let (no, index) = LedgerStore.splitEntryKey(stored.key)
+            let key = StreamedLedger.EntryKey(no, index)
+            if let e = stored.entry {
+              s.entries[key] = StreamedLedger.fieldsDigest(e, places: places, scratch: &scratch)
+            } else {
+              s.entries.removeValue(forKey: key)
+            }
+          }
+          s.entryLines += p.stock.count
+          for g in p.gl {
+            let number = StreamedLedger.numberDigest(g.voucherNo)
+            s.glDigest &+= StreamedLedger.term(g, number: number, weights: &weights)
+            if byVoucher { s.gl[number, default: 0] &+= StreamedLedger.term(g, weights: &weights) }
+            gl(g)
+          }
+          s.glLines += p.gl.count
+        default:
+          break  // hashed; what else they hold (the registry, the closes) is not what verify compares
+        }
+      }
+      if job.name == "vouchers.csv" && failure == nil && !pending.bytes.isEmpty { readVouchers(UnsafeBufferPointer(start: nil, count: 0), firstLine: 0, last: true) }
+      if let failure { throw failure }
+      guard let hashed else { throw IntegrityError(place: job.path, "missing: the ledger is incomplete; restore it from a backup") }
+      if hashed.bytes != job.size || hashed.sha256 != job.sha256 { s.damage.append(LedgerStore.changed(job)) }
+    }
+    return s
+  }
+
+  /// The voucher number and position of a key made by ``LedgerContents/entryKey(_:_:)``.
+  static func splitEntryKey(_ key: String) -> (String, Int) {
+    guard let sep = key.utf8.lastIndex(of: 0x1F) else { return (key, 0) }
+    return (String(key[..<sep]), Int(key[key.utf8.index(after: sep)...]) ?? 0)
+  }
+
+  /// The current stock entries (each one's latest version; those a run cancelled left out) whose keys
+  /// `keep` takes, with where each was read (`path:line`), read again from every committed `stock.csv`
+  /// (for `verify`'s messages about them).
+  /// - Complexity: O(bytes of the committed stock files).
+  public func currentEntries(where keep: (StreamedLedger.EntryKey) -> Bool) -> [StreamedLedger.EntryKey: (entry: StockLedgerEntry, place: String)] {
+    var found: [StreamedLedger.EntryKey: (entry: StockLedgerEntry, place: String)] = [:]
+    _ = forEachCommittedFile { _, dir, name in
+      guard name == "stock.csv" else { return true }
+      let path = dir + "/" + name
+      LedgerStore.forEachPart(of: path, file: name) { p in
+        for (k, stored) in p.stock.enumerated() {
+          let (no, index) = LedgerStore.splitEntryKey(stored.key)
+          let key = StreamedLedger.EntryKey(no, index)
+          guard keep(key) else { continue }
+          if let e = stored.entry { found[key] = (e, "\(path):\(p.stockLines[k])") } else { found.removeValue(forKey: key) }
+        }
+      }
+      return true
+    }
+    return found
+  }
+
+  /// Parses a committed stock or GL file a part at a time (each with the file's header), every record
+  /// numbered by its line; a part that does not parse is skipped.
+  static func forEachPart(of path: String, file: String, _ body: (FilePart) -> Void) {
+    var header: [UInt8] = []
+    _ = FileBytes.forEachRecords(ofFileAt: path) { chunk, firstLine in
+      if firstLine == 1, let end = chunk.firstIndex(of: 10) { header = Array(chunk[...end]) }
+      var p = FilePart()
+      let bytes = firstLine == 1 ? Array(chunk) : header + Array(chunk)
+      guard (try? LedgerStore.parse(file: file, bytes: bytes, path: path, run: 0, tolerant: false, lineOffset: firstLine == 1 ? 0 : firstLine - 2, numbering: true, into: &p)) != nil else { return }
+      body(p)
+    }
+  }
+
+  /// Every GL line of voucher `no` in the committed files, with where it was read (`path:line`), in ledger
+  /// order (for `verify`'s message about its GL).
+  /// - Complexity: O(bytes of the committed GL files).
+  public func glLines(of no: String) -> [(line: GLEntry, place: String)] {
+    var out: [(GLEntry, String)] = []
+    _ = forEachCommittedFile { _, dir, name in
+      guard name == "gl.csv" else { return true }
+      let path = dir + "/" + name
+      LedgerStore.forEachPart(of: path, file: name) { p in
+        for (k, g) in p.gl.enumerated() where g.voucherNo == no { out.append((g, "\(path):\(p.glLines[k])")) }
+      }
+      return true
+    }
+    return out
+  }
+}
