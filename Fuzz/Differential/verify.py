@@ -105,7 +105,7 @@ for seed in seeds:
             if len(b) > 200:
                 i = rnd.randrange(100, len(b) - 40); b[i] ^= 0x10
                 open(p, "wb").write(bytes(b))
-        streamed = sh(["verify", C], {"STOCKLEDGER_TEST_VERIFY_PART": str(rnd.choice([256, 700, 4096]))})
+        streamed = sh(["verify", C], {"STOCKLEDGER_TEST_READ_PART": str(rnd.choice([256, 700, 4096]))})
         whole = sh(["verify", C], {"STOCKLEDGER_TEST_VERIFY_WHOLE": "1"})
         same = (streamed.returncode, streamed.stdout, streamed.stderr) == (whole.returncode, whole.stdout, whole.stderr)
         results.append((what, streamed.returncode, same))

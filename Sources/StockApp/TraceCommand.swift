@@ -10,12 +10,16 @@ public enum TraceCommand {
     guard (serial == nil) != (batch == nil) else {
       return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger trace: give either --serial NO or --batch NO\n")
     }
-    let (masters, ledger): (Masters, LedgerContents)
-    switch Books.open(paths, command: "trace") {
-    case .success(let books): (masters, ledger) = books
+    let masters: Masters
+    switch Books.masters(paths, command: "trace") {
+    case .success(let m): masters = m
     case .failure(let failure): return failure.outcome
     }
-    let source = ReportCommand.source(masters: masters, ledger: ledger)
+    let source: ReportSource
+    switch traced(paths: paths, masters: masters, serial: serial, batch: batch) {
+    case .success(let s): source = s
+    case .failure(let failure): return failure.outcome
+    }
     let history = TrackingReports.trace(source, serial: serial, batch: batch)
     if history.rows.isEmpty {
       return CommandOutcome(exitCode: 1, stderr: "stockledger trace: no stock ledger entry has \(serial.map { "serial \($0)" } ?? "batch \(batch ?? "")")\n")
@@ -40,4 +44,33 @@ public enum TraceCommand {
     }
     return CommandOutcome(exitCode: 0, stdout: out)
   }
+
+  /// What the tracking reports read of the ledger for one serial or batch: every file checked against its
+  /// manifest, then only the entries that move it and their vouchers, found a part at a time
+  /// (``LedgerStore/tracked(text:matches:part:)``: on a million movements a second and a few MB, where the
+  /// whole ledger loaded was 1.2 GB). The whole ledger is loaded when the text cannot be searched for as it
+  /// is (a comma or a quote in it), and for tests (`STOCKLEDGER_TEST_TRACE_WHOLE=1`), as the reference.
+  static func traced(paths: BooksPaths, masters: Masters, serial: String?, batch: String?) -> Result<ReportSource, CommandFailure> {
+    let store = LedgerStore(directory: paths.ledger)
+    let timer = PhaseTimer()
+    defer { timer.report() }
+    if !wholeForTests, let text = serial ?? batch {
+      timer.basis = "trace, what moves it read a part at a time"
+      do { try store.checkFiles() } catch {
+        return .failure(CommandFailure(CommandOutcome(exitCode: RunCommand.Exit.integrity, stderr: "stockledger trace: the ledger fails its integrity check at \(error.place): \(error.message)\n")))
+      }
+      let matches: (StockLedgerEntry) -> Bool = { e in serial.map { e.serialNos.contains($0) } ?? (e.batchNo == batch) }
+      timer.mark("files checked")
+      if let (entries, vouchers) = store.tracked(text: text, matches: matches, part: LedgerStore.testPart ?? LedgerStore.searchedPart) {
+        timer.mark("\(entries.count) entries found")
+        return .success(ReportSource(masters: masters, entries: entries, gl: [], vouchers: ReportCommand.index(Array(vouchers.values))))
+      }
+    }
+    timer.basis = "trace, the ledger loaded"
+    defer { timer.mark("loaded") }
+    return Books.ledger(paths, command: "trace").map { ReportCommand.source(masters: masters, ledger: $0) }
+  }
+
+  /// For tests (`STOCKLEDGER_TEST_TRACE_WHOLE=1`): the ledger loaded whole, the reference.
+  static let wholeForTests = ProcessEnvironment.value("STOCKLEDGER_TEST_TRACE_WHOLE") == "1"
 }

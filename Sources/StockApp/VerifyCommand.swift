@@ -17,16 +17,12 @@ public enum VerifyCommand {
       return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger verify: master data cannot be used:\n" + error.description + "\n")
     }
     masters.makeImmortal()  // (kept to the end of the command: its references are not counted)
-    return wholeForTests ? whole(paths: paths, masters: masters) : streamed(paths: paths, masters: masters, part: testPart ?? LedgerStore.searchedPart)
+    return wholeForTests ? whole(paths: paths, masters: masters) : streamed(paths: paths, masters: masters, part: LedgerStore.testPart ?? LedgerStore.searchedPart)
   }
 
   /// For tests (`STOCKLEDGER_TEST_VERIFY_WHOLE=1`): the ledger loaded whole and replayed in memory
   /// (``whole(paths:masters:)``), the reference the streamed verify is tested against.
   static let wholeForTests = ProcessEnvironment.value("STOCKLEDGER_TEST_VERIFY_WHOLE") == "1"
-  /// For tests (`STOCKLEDGER_TEST_VERIFY_PART`): the bytes the streamed verify reads at a time, so that a
-  /// small ledger's records and vouchers straddle its parts.
-  static let testPart = ProcessEnvironment.integer("STOCKLEDGER_TEST_VERIFY_PART")
-
   /// The whole ledger loaded (``LedgerStore/load(tolerant:light:)``) and replayed in memory, every entry
   /// and line compared: memory of the whole history (1M: 15 s, 1.9 GB). The reference
   /// ``streamed(paths:masters:part:)`` gives the same outcomes as.

@@ -36,7 +36,7 @@ import Testing
 
   /// `verify` on `books` both ways (the streamed one in parts of `part` bytes): the same outcome, returned.
   func verifyBothWays(_ books: String, part: Int = 97, sourceLocation: SourceLocation = #_sourceLocation) throws -> EndToEndTests.Result {
-    let streamed = try e2e.cli(["verify", books], environment: ["STOCKLEDGER_TEST_VERIFY_PART": String(part)])
+    let streamed = try e2e.cli(["verify", books], environment: ["STOCKLEDGER_TEST_READ_PART": String(part)])
     let whole = try e2e.cli(["verify", books], environment: ["STOCKLEDGER_TEST_VERIFY_WHOLE": "1"])
     #expect(streamed.code == whole.code && streamed.out == whole.out && streamed.err == whole.err, "streamed \(streamed.code): \(streamed.out)\(streamed.err)\nwhole \(whole.code): \(whole.out)\(whole.err)", sourceLocation: sourceLocation)
     return streamed

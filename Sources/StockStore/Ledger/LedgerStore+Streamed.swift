@@ -1,5 +1,10 @@
+import CSystem
 import StockCore
 import StockRead
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// The committed ledger as `stockledger verify` compares it with a replay of its vouchers: read once, a
 /// part of a file at a time, every file hashed as it is read, and kept as digests — of each current stock
@@ -236,5 +241,91 @@ extension LedgerStore {
       return true
     }
     return out
+  }
+}
+
+extension LedgerStore {
+  /// The current stock entries that move one serial or batch, with the vouchers they belong to, found in
+  /// the committed files a part at a time without loading the ledger (`stockledger trace`: a recall list
+  /// on a ledger of ten million movements). A part is parsed only when the serial's or batch's text, or one
+  /// of the entries' voucher numbers, is in it (`memmem`): every version of a matching entry and its
+  /// cancellation carry the same text. The files' hashes are not checked here (the caller checks them:
+  /// ``checkFiles()``).
+  /// - Parameters:
+  ///   - text: the serial or batch as the files write it; nil is returned when it would be quoted.
+  ///   - matches: whether an entry moves it (a serial among the entry's, the entry's batch).
+  /// - Returns: the entries in posting order (date, time, their vouchers' order in the ledger, position),
+  ///   and those vouchers by number; nil when `text` cannot be searched for as it is, or a file cannot be
+  ///   read.
+  /// - Complexity: O(bytes of the committed stock and voucher files) searched; memory O(the entries found)
+  ///   and a part.
+  public func tracked(text: String, matches: (StockLedgerEntry) -> Bool, part: Int = LedgerStore.searchedPart) -> (entries: [StockLedgerEntry], vouchers: [String: Voucher])? {
+    guard !text.isEmpty, !text.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) else { return nil }
+    var found: [String: StockLedgerEntry] = [:]
+    var complete = forEachCommittedFile { _, dir, name in
+      guard name == "stock.csv" else { return true }
+      var readable = true
+      let path = dir + "/" + name
+      var header: [UInt8] = []
+      let read = FileBytes.forEachRecords(ofFileAt: path, part: part) { chunk, firstLine in
+        if firstLine == 1, let end = chunk.firstIndex(of: 10) { header = Array(chunk[...end]) }
+        guard readable, LedgerStore.holds(chunk, [text]) else { return }
+        var p = FilePart()
+        do throws(IntegrityError) {
+          try LedgerStore.parse(file: name, bytes: firstLine == 1 ? Array(chunk) : header + Array(chunk), path: path, run: 0, tolerant: false, into: &p)
+        } catch {
+          readable = false
+          return
+        }
+        for stored in p.stock {
+          if let e = stored.entry, matches(e) { found[stored.key] = e } else { found.removeValue(forKey: stored.key) }
+        }
+      }
+      return read != nil && readable
+    }
+    // Their vouchers, with where each is in the ledger (run, then the line its rows begin on).
+    let numbers = Set(found.values.map(\.voucherNo))
+    var vouchers: [String: (voucher: Voucher, run: Int, line: Int)] = [:]
+    if !numbers.isEmpty {
+      complete = complete && forEachCommittedFile { run, dir, name in
+        guard name == "vouchers.csv" else { return true }
+        let path = dir + "/" + name
+        var header: [UInt8] = []
+        let read = FileBytes.forEachRecords(ofFileAt: path, part: part) { chunk, firstLine in
+          var (records, line) = (chunk, firstLine)
+          if firstLine == 1, let end = chunk.firstIndex(of: 10) {
+            header = Array(chunk[...end])
+            (records, line) = (UnsafeBufferPointer(rebasing: chunk[(end + 1)...]), 2)
+          }
+          guard numbers.count > 16 || LedgerStore.holds(records, Array(numbers)) else { return }
+          // (A voucher whose rows straddle two parts is read twice, each time with its voucher-level
+          // fields, which are all the tracking reports take of it: the first is kept.)
+          for v in CSVVoucherReader.read(records: records, after: header, firstLine: line, file: path).vouchers where numbers.contains(v.no) && vouchers[v.no] == nil {
+            vouchers[v.no] = (v, run, v.source.line)
+          }
+        }
+        return read != nil
+      }
+    }
+    guard complete else { return nil }
+    func order(_ e: StockLedgerEntry) -> (BusinessDate, BusinessTime, Int, Int, Int) {
+      let v = vouchers[e.voucherNo]
+      return (e.date, e.time, v?.run ?? .max, v?.line ?? .max, e.index)
+    }
+    let entries = found.values.sorted { order($0) < order($1) }
+    return (entries, vouchers.mapValues(\.voucher))
+  }
+
+  /// For tests (`STOCKLEDGER_TEST_READ_PART`): the bytes `verify` and `trace` read at a time, so that a small
+  /// ledger's records and vouchers straddle the parts.
+  public static let testPart = ProcessEnvironment.integer("STOCKLEDGER_TEST_READ_PART")
+
+  /// Whether any of `texts` occurs in `bytes`.
+  static func holds(_ bytes: UnsafeBufferPointer<UInt8>, _ texts: [String]) -> Bool {
+    guard let base = bytes.baseAddress, !bytes.isEmpty else { return false }
+    return texts.contains { t in
+      let needle = Array(t.utf8)
+      return memmem(base, bytes.count, needle, needle.count) != nil
+    }
   }
 }
