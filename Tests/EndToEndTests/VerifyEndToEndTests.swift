@@ -73,6 +73,26 @@ import Testing
     }
   }
 
+  /// A run's vouchers.csv that is its inbox file as it came (a byte-order mark and CRLF line ends), and one
+  /// the ledger wrote with quoted fields (a party with a comma, a remark across two lines), read back a
+  /// part at a time as they are whole.
+  @Test func vouchersFilesAsTheyCameAndAsWrittenVerifyAlike() throws {
+    let b = try e2e.books()
+    try e2e.drop(b, "a.csv", "\u{FEFF}voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\r\nPurchase Receipt,PR-1,2026-03-01,RM0001,Stores,5,10\r\nDelivery Note,DN-1,2026-03-02,RM0001,Stores,2,\r\n")
+    #expect(try e2e.cli(["run", b]).code == 0)
+    // (Its bytes as they came: the mark, then the inbox file's own header.)
+    let kept = [UInt8](try Data(contentsOf: URL(fileURLWithPath: b + "/ledger/runs/000001/vouchers.csv")))
+    #expect(kept.starts(with: [0xEF, 0xBB, 0xBF] + Array("voucher_type,voucher_no,posting_date,item_code".utf8)) && kept.contains(13))
+    try e2e.drop(b, "b.csv", "voucher_type,voucher_no,posting_date,party,item_code,warehouse,qty,rate,remarks\n"
+      + "Purchase Receipt,PR-2,2026-03-03,\"Arcu, Inc.\",RM0001,Stores,5,10,\"two\nlines\"\nPurchase Receipt,PR-2,2026-03-03,\"Arcu, Inc.\",RM0002,Stores,2,3,\"two\nlines\"\n")
+    #expect(try e2e.cli(["run", b]).code == 0)
+    #expect(e2e.read(b + "/ledger/runs/000002/vouchers.csv").contains("\"Arcu, Inc.\""))
+    for part in [16, 64, 8 << 20] {
+      let v = try verifyBothWays(b, part: part)
+      #expect(v.code == 0 && v.out.contains("OK — 2 runs, 3 vouchers, 4 stock entries"), "\(v.out)\(v.err)")
+    }
+  }
+
   @Test func aChangedEntryIsNamedByItsFileLineAndField() throws {
     let c = try copy(try posted())
     // DN-1 as the backdated receipt of run 4 revalued it (its version of run 1 is no longer current).

@@ -21,4 +21,18 @@ public enum Pages {
       _ = madvise(p, Int(end - start), populateWrite)
     #endif
   }
+
+  /// Lets go of the pages wholly inside the `count` bytes at `address` of a read-only mapping of a file
+  /// (`MADV_DONTNEED`): they leave the process's memory and stay in the page cache, and a later read faults
+  /// them in again. For a mapping read once through, whose pages would otherwise count to the end.
+  /// - Complexity: O(pages), in the kernel.
+  public static func release(address: UInt, count: Int) {
+    #if canImport(Glibc)
+      let page = UInt(4096)
+      let start = (address + page - 1) & ~(page - 1)
+      let end = (address + UInt(max(0, count))) & ~(page - 1)
+      guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
+      _ = madvise(p, Int(end - start), MADV_DONTNEED)
+    #endif
+  }
 }

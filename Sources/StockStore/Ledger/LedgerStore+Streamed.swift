@@ -1,4 +1,5 @@
 import CSystem
+import Dispatch
 import StockCore
 import StockRead
 
@@ -9,7 +10,7 @@ import StockRead
 /// The committed ledger as `stockledger verify` compares it with a replay of its vouchers: read once, a
 /// part of a file at a time, every file hashed as it is read, and kept as digests — of each current stock
 /// entry by its key, of the whole GL (and, when asked, of each voucher's) — rather than as entries and
-/// lines. Memory: about 32 bytes a stock entry (a table of 2²⁴ at ten million), where the whole ledger
+/// lines. Memory: a slot of 24 bytes a stock entry (2²⁴ of them at ten million), where the whole ledger
 /// loaded was about 1.9 KB a voucher (1M: 1.9 GB; 10M would not fit this machine).
 public struct StreamedLedger: Sendable {
   public var runCount = 0
@@ -101,15 +102,73 @@ extension LedgerStore {
   ///   voucher), and a part.
   public func streamed(places: Int, part: Int = LedgerStore.searchedPart, byVoucher: Bool = false, vouchers: ([Voucher]) -> Void, gl: (GLEntry) -> Void) throws(IntegrityError) -> StreamedLedger {
     let (jobs, committed, chain) = try committedFiles(light: false)
-    var s = StreamedLedger()
+    // On both cores: the runs' vouchers.csv files on one, every other file on the other, each in ledger
+    // order (each callback is called by one thread only, in ledger order). What each finds is merged below
+    // as one pass in ledger order would have found it: the first failure, the damage in file order.
+    let halves = StreamedHalves(jobs: jobs, places: places, part: part, byVoucher: byVoucher)
+    withoutActuallyEscaping(vouchers) { vouchers in
+      withoutActuallyEscaping(gl) { gl in
+        halves.callbacks = (vouchers, gl)
+        DispatchQueue.concurrentPerform(iterations: 2) { k in halves.read(vouchersHalf: k == 0) }
+        halves.callbacks = nil
+      }
+    }
+    let (a, b) = (halves.vouchersHalf, halves.otherHalf)
+    if let failure = (a.failures + b.failures).min(by: { $0.job < $1.job }) { throw failure.error }
+    var s = b.ledger
     (s.runCount, s.chainHead) = (committed, chain)
-    let entryBytes = jobs.reduce(0) { $0 + ($1.name == "stock.csv" ? $1.size : 0) }
-    let glBytes = jobs.reduce(0) { $0 + ($1.name == "gl.csv" ? $1.size : 0) }
-    s.entries.reserveCapacity(entryBytes / 100)
-    if byVoucher { s.gl.reserveCapacity(glBytes / 170) }
-    var scratch = ByteWriter(guardsFormulas: false, capacity: 512)
-    var weights: [AccountName: UInt64] = [:]
-    for job in jobs {
+    (s.voucherCount, s.cancelled) = (a.ledger.voucherCount, a.ledger.cancelled)
+    s.damage = (a.damage + b.damage).sorted { $0.job < $1.job }.map(\.error)
+    return s
+  }
+
+  /// Reads the committed files for ``streamed(places:part:byVoucher:vouchers:gl:)``, half of them (the
+  /// vouchers, or the rest) per thread. One thread writes each half's result; they are read after both end.
+  final class StreamedHalves: @unchecked Sendable {
+    struct Half {
+      var ledger = StreamedLedger()
+      var failures: [(job: Int, error: IntegrityError)] = []
+      var damage: [(job: Int, error: IntegrityError)] = []
+    }
+    let jobs: [FileJob]
+    let places: Int, part: Int, byVoucher: Bool
+    var callbacks: (vouchers: ([Voucher]) -> Void, gl: (GLEntry) -> Void)?
+    /// Each written by its thread alone (two properties: two elements of one array would share its buffer).
+    var vouchersHalf = Half(), otherHalf = Half()
+
+    init(jobs: [FileJob], places: Int, part: Int, byVoucher: Bool) {
+      (self.jobs, self.places, self.part, self.byVoucher) = (jobs, places, part, byVoucher)
+    }
+
+    /// Reads the vouchers.csv files (`vouchersHalf`) or every other file, in ledger order, up to the first
+    /// that fails.
+    func read(vouchersHalf: Bool) {
+      guard let (vouchers, gl) = callbacks else { return }
+      var h = Half()
+      if !vouchersHalf {
+        h.ledger.entries.reserveCapacity(jobs.reduce(0) { $0 + ($1.name == "stock.csv" ? $1.size : 0) } / 100)
+        if byVoucher { h.ledger.gl.reserveCapacity(jobs.reduce(0) { $0 + ($1.name == "gl.csv" ? $1.size : 0) } / 170) }
+      }
+      var scratch = ByteWriter(guardsFormulas: false, capacity: 512)
+      var weights: [AccountName: UInt64] = [:]
+      for (n, job) in jobs.enumerated() where (job.name == "vouchers.csv") == vouchersHalf {
+        switch read(job, into: &h.ledger, scratch: &scratch, weights: &weights, vouchers: vouchers, gl: gl) {
+        case .failure(let error):
+          h.failures.append((n, error))
+        case .success(nil): break
+        case .success(let damage?): h.damage.append((n, damage))
+        }
+        if !h.failures.isEmpty { break }
+      }
+      if vouchersHalf { self.vouchersHalf = h } else { otherHalf = h }
+    }
+
+    /// Reads one committed file a part at a time into `s`: its damage (nil when it matches its manifest), or
+    /// why it cannot be read.
+    func read(
+      _ job: FileJob, into s: inout StreamedLedger, scratch: inout ByteWriter, weights: inout [AccountName: UInt64],
+      vouchers: ([Voucher]) -> Void, gl: (GLEntry) -> Void
+    ) -> Result<IntegrityError?, IntegrityError> {
       var failure: IntegrityError?
       var header: [UInt8] = []
       // A run's vouchers.csv: the last voucher of each part waits for the next (its rows may go on there).
@@ -179,11 +238,10 @@ extension LedgerStore {
         }
       }
       if job.name == "vouchers.csv" && failure == nil && !pending.bytes.isEmpty { readVouchers(UnsafeBufferPointer(start: nil, count: 0), firstLine: 0, last: true) }
-      if let failure { throw failure }
-      guard let hashed else { throw IntegrityError(place: job.path, "missing: the ledger is incomplete; restore it from a backup") }
-      if hashed.bytes != job.size || hashed.sha256 != job.sha256 { s.damage.append(LedgerStore.changed(job)) }
+      if let failure { return .failure(failure) }
+      guard let hashed else { return .failure(IntegrityError(place: job.path, "missing: the ledger is incomplete; restore it from a backup")) }
+      return .success(hashed.bytes != job.size || hashed.sha256 != job.sha256 ? LedgerStore.changed(job) : nil)
     }
-    return s
   }
 
   /// The voucher number and position of a key made by ``LedgerContents/entryKey(_:_:)``.
