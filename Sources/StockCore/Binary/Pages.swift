@@ -14,11 +14,7 @@ public enum Pages {
   /// - Complexity: O(pages), in the kernel.
   public static func populate(address: UInt, count: Int) {
     #if canImport(Glibc)
-      let page = UInt(4096)
-      let start = (address + page - 1) & ~(page - 1)
-      let end = (address + UInt(max(0, count))) & ~(page - 1)
-      guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
-      _ = madvise(p, Int(end - start), populateWrite)
+      advise(address: address, count: count, populateWrite)
     #endif
   }
 
@@ -28,11 +24,18 @@ public enum Pages {
   /// - Complexity: O(pages), in the kernel.
   public static func release(address: UInt, count: Int) {
     #if canImport(Glibc)
+      advise(address: address, count: count, MADV_DONTNEED)
+    #endif
+  }
+
+  /// `madvise(advice)` over the pages wholly inside the `count` bytes at `address`.
+  private static func advise(address: UInt, count: Int, _ advice: Int32) {
+    #if canImport(Glibc)
       let page = UInt(4096)
       let start = (address + page - 1) & ~(page - 1)
       let end = (address + UInt(max(0, count))) & ~(page - 1)
       guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
-      _ = madvise(p, Int(end - start), MADV_DONTNEED)
+      _ = madvise(p, Int(end - start), advice)
     #endif
   }
 }
