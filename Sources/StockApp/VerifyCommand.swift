@@ -7,8 +7,8 @@ import StockStore
 /// `stockledger verify`: checks the SHA-256 chain of every committed file, then re-derives every stock and
 /// GL entry from the accepted vouchers and compares it with what the ledger holds. Exit 3 on any
 /// difference, naming the first place (file and line) that differs. It reads the ledger a part at a time
-/// (``streamed(paths:masters:part:)``): its memory grows by a few dozen bytes a voucher, not by the
-/// history's entries and lines.
+/// (``streamed(paths:masters:part:locating:)``): its memory grows by about 120 bytes a voucher, not by the
+/// history's entries and lines (about 1.9 KB a voucher).
 public enum VerifyCommand {
   public static func run(paths: BooksPaths) -> CommandOutcome {
     Allocator.tuneForBatch()
@@ -25,7 +25,7 @@ public enum VerifyCommand {
   static let wholeForTests = ProcessEnvironment.value("STOCKLEDGER_TEST_VERIFY_WHOLE") == "1"
   /// The whole ledger loaded (``LedgerStore/load(tolerant:light:)``) and replayed in memory, every entry
   /// and line compared: memory of the whole history (1M: 15 s, 1.9 GB). The reference
-  /// ``streamed(paths:masters:part:)`` gives the same outcomes as.
+  /// ``streamed(paths:masters:part:locating:)`` gives the same outcomes as.
   static func whole(paths: BooksPaths, masters: Masters) -> CommandOutcome {
     let ledger: LedgerContents
     do { ledger = try LedgerStore(directory: paths.ledger).load(tolerant: true) } catch {
