@@ -71,12 +71,8 @@ extension VerifyCommand {
     }
     if locating && difference == nil {
       for no in stored.cancelled.sorted() where stored.gl[StreamedLedger.numberDigest(no)] ?? 0 != 0 {
-        var net: [String: Amount] = [:]
-        for (g, _) in store.glLines(of: no) { net[g.account, default: .zero] += g.net }
-        if let (account, amount) = net.sorted(by: { $0.key < $1.key }).first(where: { !$0.value.isZero }) {
-          difference = "GL of cancelled voucher \(no), account \(account): nets \(amount.formatted(places: places)) instead of 0"
-          break
-        }
+        difference = cancelledGLDifference(no, stored: store.glLines(of: no).map(\.line), places: places)
+        if difference != nil { break }
       }
     }
     if difference == nil, !stored.entries.isEmpty { difference = extraEntry(stored, store: store) }
@@ -158,7 +154,7 @@ extension VerifyCommand {
       for e in entries {
         // Each stored entry is taken as its voucher's replay gives it: those left at the end no voucher gives.
         guard let s = stored.entries.removeValue(forKey: StreamedLedger.EntryKey(e.voucherNo, e.index)) else {
-          difference = "stock entry \(e.index) of \(e.voucherNo) is missing from the ledger"
+          difference = missingEntry(e)
           break
         }
         if s != StreamedLedger.fieldsDigest(e, places: places, scratch: &scratch) {
@@ -209,20 +205,34 @@ extension VerifyCommand {
     failed((damage.map { "\($0.place): \($0.message)" } + [what]).joined(separator: "\n  "))
   }
 
-  /// What differs between the replay's entry `e` and the one the ledger holds (read again, with its place):
-  /// the first field, as the whole verify names it; nil when they agree after all (their digests collided).
+  /// What differs between the replay's entry `e` and the one the ledger holds (read again, with its place);
+  /// nil when they agree after all (their digests collided).
   static func entryDifference(_ e: StockLedgerEntry, store: LedgerStore, places: Int) -> String? {
     let key = StreamedLedger.EntryKey(e.voucherNo, e.index)
     guard let (have, place) = store.currentEntries(where: { $0 == key })[key] else { return "stock entry \(e.index) of \(e.voucherNo) cannot be read again" }
-    let want = LedgerFormat.stockFields(e, places: places), held = LedgerFormat.stockFields(have, places: places)
-    guard let i = zip(want, held).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset else { return nil }
-    return "\(place): stock entry \(e.index) of \(e.voucherNo), \(LedgerFormat.stockColumns[i]): the ledger holds \(held[i]), the vouchers give \(want[i])"
+    return entryDifference(e, stored: have, place: place, places: places)
   }
 
   /// What differs between voucher `no`'s GL as the replay gives it (`derived`) and as the ledger holds it
-  /// (its lines read again): the first account, in name order, whose nets differ; nil when none does.
+  /// (its lines read again); nil when nothing does (their digests collided).
   static func glDifference(_ no: String, derived: [GLEntry], store: LedgerStore, places: Int) -> String? {
-    let lines = store.glLines(of: no)
+    glDifference(no, stored: store.glLines(of: no), derived: derived, places: places)
+  }
+
+  // The messages both ways of verifying give (the first place that differs, named as a clerk can find it).
+
+  static func missingEntry(_ e: StockLedgerEntry) -> String { "stock entry \(e.index) of \(e.voucherNo) is missing from the ledger" }
+
+  /// The first field in which the replay's entry `e` differs from the one the ledger holds at `place`.
+  static func entryDifference(_ e: StockLedgerEntry, stored: StockLedgerEntry, place: String, places: Int) -> String? {
+    let want = LedgerFormat.stockFields(e, places: places), have = LedgerFormat.stockFields(stored, places: places)
+    guard let i = zip(want, have).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset else { return nil }
+    return "\(place): stock entry \(e.index) of \(e.voucherNo), \(LedgerFormat.stockColumns[i]): the ledger holds \(have[i]), the vouchers give \(want[i])"
+  }
+
+  /// The first account (in name order) on which voucher `no`'s stored lines and the replay's net
+  /// differently, named by the first stored line of that account.
+  static func glDifference(_ no: String, stored lines: [(line: GLEntry, place: String)], derived: [GLEntry], places: Int) -> String? {
     var stored: [String: Amount] = [:], replayed: [String: Amount] = [:]
     for (g, _) in lines { stored[g.account, default: .zero] += g.net }
     for g in derived { replayed[g.account, default: .zero] += g.net }
@@ -231,6 +241,14 @@ extension VerifyCommand {
       return "\(place): GL of \(no), account \(a): the ledger nets \((stored[a] ?? .zero).formatted(places: places)), the vouchers give \((replayed[a] ?? .zero).formatted(places: places))"
     }
     return nil
+  }
+
+  /// The first account (in name order) on which the cancelled voucher `no`'s lines do not net to zero.
+  static func cancelledGLDifference(_ no: String, stored: [GLEntry], places: Int) -> String? {
+    var net: [String: Amount] = [:]
+    for g in stored { net[g.account, default: .zero] += g.net }
+    guard let (account, amount) = net.sorted(by: { $0.key < $1.key }).first(where: { !$0.value.isZero }) else { return nil }
+    return "GL of cancelled voucher \(no), account \(account): nets \(amount.formatted(places: places)) instead of 0"
   }
 
   /// The stored entry no voucher gave that comes first by its key (number, then position, as text).

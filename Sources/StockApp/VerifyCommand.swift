@@ -64,28 +64,14 @@ public enum VerifyCommand {
       for e in replay.entries[posted.entries] {
         let key = LedgerContents.entryKey(e.voucherNo, e.index)
         derivedKeys.insert(key)
-        let want = LedgerFormat.stockFields(e, places: places)
-        guard let stored = ledger.entries[key] else { return "stock entry \(e.index) of \(e.voucherNo) is missing from the ledger" }
-        let have = LedgerFormat.stockFields(stored, places: places)
-        if let i = zip(want, have).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
-          return "\(ledger.entryPlaces[key] ?? "stock.csv"): stock entry \(e.index) of \(e.voucherNo), \(LedgerFormat.stockColumns[i]): the ledger holds \(have[i]), the vouchers give \(want[i])"
-        }
+        guard let stored = ledger.entries[key] else { return missingEntry(e) }
+        if let difference = entryDifference(e, stored: stored, place: ledger.entryPlaces[key] ?? "stock.csv", places: places) { return difference }
       }
-      var stored: [String: Amount] = [:]
-      for i in glByVoucher[posted.voucher.no] ?? [] { stored[ledger.gl[i].account, default: .zero] += ledger.gl[i].net }
-      var derived: [String: Amount] = [:]
-      for g in replay.gl[posted.gl] { derived[g.account, default: .zero] += g.net }
-      for a in Set(stored.keys).union(derived.keys).sorted() where (stored[a] ?? .zero) != (derived[a] ?? .zero) {
-        let place = (glByVoucher[posted.voucher.no] ?? []).first { ledger.gl[$0].account == a && $0 < ledger.glPlaces.count }.map { ledger.glPlaces[$0] } ?? "gl.csv"
-        return "\(place): GL of \(posted.voucher.no), account \(a): the ledger nets \((stored[a] ?? .zero).formatted(places: places)), the vouchers give \((derived[a] ?? .zero).formatted(places: places))"
-      }
+      let lines = (glByVoucher[posted.voucher.no] ?? []).map { (line: ledger.gl[$0], place: $0 < ledger.glPlaces.count ? ledger.glPlaces[$0] : "gl.csv") }
+      if let difference = glDifference(posted.voucher.no, stored: lines, derived: Array(replay.gl[posted.gl]), places: places) { return difference }
     }
     for no in ledger.cancelled.sorted() {
-      var net: [String: Amount] = [:]
-      for i in glByVoucher[no] ?? [] { net[ledger.gl[i].account, default: .zero] += ledger.gl[i].net }
-      if let (account, amount) = net.sorted(by: { $0.key < $1.key }).first(where: { !$0.value.isZero }) {
-        return "GL of cancelled voucher \(no), account \(account): nets \(amount.formatted(places: places)) instead of 0"
-      }
+      if let difference = cancelledGLDifference(no, stored: (glByVoucher[no] ?? []).map { ledger.gl[$0] }, places: places) { return difference }
     }
     if let extra = ledger.entries.keys.sorted().first(where: { !derivedKeys.contains($0) }) {
       return "\(ledger.entryPlaces[extra] ?? "stock.csv"): a stock entry no voucher gives (\(extra.replacingOccurrences(of: "\u{1F}", with: " #")))"
@@ -102,16 +88,8 @@ public enum VerifyCommand {
     let snapshot: HeadSnapshot
     do { snapshot = try HeadSnapshot(decoding: bytes, ledger: paths.ledger) } catch { return nil }  // unreadable: runs ignore it
     guard snapshot.chain == ledger.chainHead else { return nil }  // stale: runs ignore it
-    let head = snapshot.state, derived = replay.state
-    for (k, s) in derived.stock where head.stock[k] != s { return "\(k.item) in \(k.warehouse) is held as \(String(describing: head.stock[k])), the ledger gives \(s)" }
-    if head.stock.count != derived.stock.count { return "it holds \(head.stock.count) item-warehouses, the ledger \(derived.stock.count)" }
-    if head.serials != derived.serials || head.batches != derived.batches || head.batchStock != derived.batchStock { return "its serials or batches differ from the ledger's" }
-    if head.orders != derived.orders || head.planning != derived.planning || head.seriesUsed != derived.seriesUsed { return "its orders, planning or naming series differ from the ledger's" }
     let source = ReportCommand.source(masters: masters, ledger: ledger, planning: false)
-    let folds = LedgerFolds.of(source)
-    for name in StockReports.names where folds.csv(name, masters: masters, planning: [:]) != snapshot.folds.csv(name, masters: masters, planning: [:]) {
-      return "its \(name) differs from the ledger's"
-    }
+    if let difference = snapshotDifference(snapshot, state: replay.state, folds: LedgerFolds.of(source), masters: masters) { return difference }
     for v in ledger.vouchers where v.action == .submit {
       guard let posted = snapshot.index.lookup(v.no), posted.type == v.type, posted.date == v.date else { return "its voucher index does not know \(v.no) as posted" }
     }

@@ -11,35 +11,14 @@ extension FileBytes {
   /// - Returns: false when the file cannot be opened or read, or `body` stopped.
   /// - Complexity: O(file size), read once.
   public static func forEachLines(ofFileAt path: String, part: Int = 8 << 20, _ body: (_ lines: UnsafeBufferPointer<UInt8>, _ atStart: Bool) -> Bool) -> Bool {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return false }
-    defer { close(fd) }
-    var buffer = [UInt8](repeating: 0, count: max(part, 1))
-    var kept = 0  // bytes of an unfinished line carried to the front
     var atStart = true
-    while true {
-      if kept == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }  // a line longer than a part
-      let got = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + kept, $0.count - kept) }
-      if got < 0 && errno == EINTR { continue }
-      guard got >= 0 else { return false }
-      let end = kept + got
-      // The lines ended in this part (all that is left at the file's end).
-      var whole = end
-      if got > 0 { while whole > 0 && buffer[whole - 1] != 10 { whole -= 1 } }
-      if whole > 0 {
-        guard buffer.withUnsafeBufferPointer({ body(UnsafeBufferPointer(rebasing: $0[..<whole]), atStart) }) else { return false }
-        atStart = false
-      }
-      if got == 0 { return true }
-      buffer.withUnsafeMutableBufferPointer { b in
-        if whole < end { _ = memmove(b.baseAddress!, b.baseAddress! + whole, end - whole) }
-      }
-      kept = end - whole
+    let read = forEachPart(ofFileAt: path, part: part, hashing: false, wholeUpTo: { lastLineBreak(in: $0) }) { lines in
+      defer { atStart = false }
+      return body(lines, atStart)
     }
+    return read?.complete ?? false
   }
-}
 
-extension FileBytes {
   /// Reads the file at `path` a part of `part` bytes at a time, hashing every byte as it is read, and hands
   /// `body` each part's whole CSV records (they end in a line break outside quotes: a quoted field's line
   /// breaks stay inside its record; a record longer than a part grows the part; the last need not end in a
@@ -49,35 +28,56 @@ extension FileBytes {
   /// - Complexity: O(file size), read and hashed once; the bytes of a part with a quote are also scanned
   ///   for where its last record ends.
   public static func forEachRecords(ofFileAt path: String, part: Int = 8 << 20, _ body: (_ records: UnsafeBufferPointer<UInt8>, _ firstLine: Int) -> Void) -> (sha256: String, bytes: Int)? {
+    var line = 1
+    let read = forEachPart(ofFileAt: path, part: part, hashing: true, wholeUpTo: { recordsEnd(in: $0) }) { records in
+      body(records, line)
+      line += ByteScan.count(10, in: records)
+      return true
+    }
+    guard let read, let sha256 = read.sha256 else { return nil }
+    return (sha256, read.bytes)
+  }
+
+  /// The loop of ``forEachLines(ofFileAt:part:_:)`` and ``forEachRecords(ofFileAt:part:_:)``: the file read
+  /// a part at a time (each part's bytes hashed as they arrive, when `hashing`), `body` handed the bytes up
+  /// to where `wholeUpTo` says a part's whole lines or records end (all that is left at the file's end), the
+  /// rest carried to the front of the next part (a part grows when nothing in it ends).
+  /// - Returns: whether `body` took every part, the SHA-256 (when hashing) and the bytes read; nil when the
+  ///   file cannot be opened or read.
+  private static func forEachPart(
+    ofFileAt path: String, part: Int, hashing: Bool, wholeUpTo: (UnsafeBufferPointer<UInt8>) -> Int, _ body: (UnsafeBufferPointer<UInt8>) -> Bool
+  ) -> (complete: Bool, sha256: String?, bytes: Int)? {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
     var buffer = [UInt8](repeating: 0, count: max(part, 1))
     var hash = SHA256()
-    var (kept, total, line) = (0, 0, 1)  // bytes of an unfinished record carried to the front; its first line
+    var (kept, total) = (0, 0)  // bytes of an unfinished line or record carried to the front
     while true {
-      if kept == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }  // a record longer than a part
+      if kept == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }  // longer than a part
       let got = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + kept, $0.count - kept) }
       if got < 0 && errno == EINTR { continue }
       guard got >= 0 else { return nil }
-      buffer.withUnsafeBytes { hash.update(UnsafeRawBufferPointer(rebasing: $0[kept..<kept + got])) }
+      if hashing { buffer.withUnsafeBytes { hash.update(UnsafeRawBufferPointer(rebasing: $0[kept..<kept + got])) } }
       total += got
       let end = kept + got
-      // The records ended in this part (all that is left at the file's end).
-      let whole = got == 0 ? end : buffer.withUnsafeBufferPointer { FileBytes.recordsEnd(in: UnsafeBufferPointer(rebasing: $0[..<end])) }
+      let whole = got == 0 ? end : buffer.withUnsafeBufferPointer { wholeUpTo(UnsafeBufferPointer(rebasing: $0[..<end])) }
       if whole > 0 {
-        buffer.withUnsafeBufferPointer { b in
-          let records = UnsafeBufferPointer(rebasing: b[..<whole])
-          body(records, line)
-          line += ByteScan.count(10, in: records)
-        }
+        guard buffer.withUnsafeBufferPointer({ body(UnsafeBufferPointer(rebasing: $0[..<whole])) }) else { return (false, nil, total) }
       }
-      if got == 0 { return (hash.finalizeHex(), total) }
+      if got == 0 { return (true, hashing ? hash.finalizeHex() : nil, total) }
       buffer.withUnsafeMutableBufferPointer { b in
         if whole < end { _ = memmove(b.baseAddress!, b.baseAddress! + whole, end - whole) }
       }
       kept = end - whole
     }
+  }
+
+  /// Where the whole lines of `bytes` end: after the last line break; 0 when none is in them.
+  static func lastLineBreak(in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    var i = bytes.count
+    while i > 0 && bytes[i - 1] != 10 { i -= 1 }
+    return i
   }
 
   /// Where the whole records of `bytes` (which begin with a record) end: after the last line break outside
@@ -86,11 +86,7 @@ extension FileBytes {
   ///   else a search back for the last line break.
   static func recordsEnd(in bytes: UnsafeBufferPointer<UInt8>) -> Int {
     guard let base = bytes.baseAddress, !bytes.isEmpty else { return 0 }
-    if memchr(base, 34, bytes.count) == nil {
-      var i = bytes.count
-      while i > 0 && bytes[i - 1] != 10 { i -= 1 }
-      return i
-    }
+    if memchr(base, 34, bytes.count) == nil { return lastLineBreak(in: bytes) }
     var (quoted, end) = (false, 0)
     for i in bytes.indices {
       if bytes[i] == 34 { quoted.toggle() } else if bytes[i] == 10 && !quoted { end = i + 1 }

@@ -31,8 +31,8 @@ public struct StreamedLedger: Sendable {
   public var gl: [UInt64: UInt64] = [:]
   /// Vouchers cancelled by a later `action=cancel`.
   public var cancelled: Set<String> = []
-  /// Vouchers in the ledger (submitted, cancelled and cancellations), stock entries and GL lines read.
-  public var voucherCount = 0, entryLines = 0, glLines = 0
+  /// Vouchers in the ledger (submitted, cancelled and cancellations), and GL lines read.
+  public var voucherCount = 0, glLines = 0
 
   public init() {}
 
@@ -225,7 +225,6 @@ extension LedgerStore {
               s.entries.removeValue(forKey: key)
             }
           }
-          s.entryLines += p.stock.count
           for g in p.gl {
             let number = StreamedLedger.numberDigest(g.voucherNo)
             s.glDigest &+= StreamedLedger.term(g, number: number, weights: &weights)
@@ -274,15 +273,24 @@ extension LedgerStore {
 
   /// Parses a committed stock or GL file a part at a time (each with the file's header), every record
   /// numbered by its line; a part that does not parse is skipped.
-  static func forEachPart(of path: String, file: String, _ body: (FilePart) -> Void) {
+  /// - Parameter only: which parts are parsed (all, by default), given their bytes.
+  /// - Returns: false when the file cannot be read, or a part `only` takes does not parse.
+  @discardableResult
+  static func forEachPart(of path: String, file: String, part: Int = LedgerStore.searchedPart, only: (UnsafeBufferPointer<UInt8>) -> Bool = { _ in true }, _ body: (FilePart) -> Void) -> Bool {
     var header: [UInt8] = []
-    _ = FileBytes.forEachRecords(ofFileAt: path) { chunk, firstLine in
+    var parsed = true
+    let read = FileBytes.forEachRecords(ofFileAt: path, part: part) { chunk, firstLine in
       if firstLine == 1, let end = chunk.firstIndex(of: 10) { header = Array(chunk[...end]) }
+      guard parsed, only(chunk) else { return }
       var p = FilePart()
       let bytes = firstLine == 1 ? Array(chunk) : header + Array(chunk)
-      guard (try? LedgerStore.parse(file: file, bytes: bytes, path: path, run: 0, tolerant: false, lineOffset: firstLine == 1 ? 0 : firstLine - 2, numbering: true, into: &p)) != nil else { return }
+      guard (try? LedgerStore.parse(file: file, bytes: bytes, path: path, run: 0, tolerant: false, lineOffset: firstLine == 1 ? 0 : firstLine - 2, numbering: true, into: &p)) != nil else {
+        parsed = false
+        return
+      }
       body(p)
     }
+    return read != nil && parsed
   }
 
   /// Every GL line of voucher `no` in the committed files, with where it was read (`path:line`), in ledger
@@ -322,24 +330,11 @@ extension LedgerStore {
     var found: [String: StockLedgerEntry] = [:]
     var complete = forEachCommittedFile { _, dir, name in
       guard name == "stock.csv" else { return true }
-      var readable = true
-      let path = dir + "/" + name
-      var header: [UInt8] = []
-      let read = FileBytes.forEachRecords(ofFileAt: path, part: part) { chunk, firstLine in
-        if firstLine == 1, let end = chunk.firstIndex(of: 10) { header = Array(chunk[...end]) }
-        guard readable, LedgerStore.holds(chunk, [text]) else { return }
-        var p = FilePart()
-        do throws(IntegrityError) {
-          try LedgerStore.parse(file: name, bytes: firstLine == 1 ? Array(chunk) : header + Array(chunk), path: path, run: 0, tolerant: false, into: &p)
-        } catch {
-          readable = false
-          return
-        }
+      return LedgerStore.forEachPart(of: dir + "/" + name, file: name, part: part, only: { LedgerStore.holds($0, [text]) }) { p in
         for stored in p.stock {
           if let e = stored.entry, matches(e) { found[stored.key] = e } else { found.removeValue(forKey: stored.key) }
         }
       }
-      return read != nil && readable
     }
     // Their vouchers, with where each is in the ledger (run, then the line its rows begin on).
     let numbers = Set(found.values.map(\.voucherNo))
