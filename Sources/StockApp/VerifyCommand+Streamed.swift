@@ -5,7 +5,7 @@ import StockReports
 import StockStore
 
 extension VerifyCommand {
-  /// `verify` in memory that grows by a few dozen bytes a voucher, not by the history's entries and lines:
+  /// `verify` in memory that grows by about 120 bytes a voucher, not by the history's entries and lines:
   /// the ledger read once a part of a file at a time (``LedgerStore/streamed(places:part:byVoucher:vouchers:gl:)``:
   /// every file hashed, each current stock entry kept as a digest of its fields, the whole GL as one
   /// digest), its vouchers on a shelf that encodes them past a budget and spills (as a large run's), then
@@ -88,19 +88,8 @@ extension VerifyCommand {
     // voucher index (every submitted voucher known as posted, with its type and date).
     var snapshotNote = "no head snapshot for this head (the next run replays the ledger)"
     if let bytes = store.readSnapshot(), let snapshot = try? HeadSnapshot(decoding: bytes, ledger: paths.ledger), snapshot.chain == chain {
-      // The index's vouchers in one digest, when every one would be found by its lookup (its base sorted
-      // by the hashes of the numbers it holds); else each submitted voucher is looked up.
-      var (indexed, searchable, previous): (UInt64, Bool, UInt64) = (0, true, 0)
-      snapshot.index.forEach { base, no, type, date in
-        if let base {
-          if base.hash < previous || base.hash != VoucherIndex.hash(no) { searchable = false }
-          previous = base.hash
-          if !base.answered { return }
-        }
-        indexed &+= indexDigest(no, type, date)
-      }
       if let difference = snapshotDifference(snapshot, state: posted.state, folds: folds, masters: masters)
-        ?? (searchable && indexed == submitted ? nil : indexDifference(snapshot.index, shelf: shelf))
+        ?? (indexHolds(snapshot.index, digest: submitted) ? nil : indexDifference(snapshot.index, shelf: shelf))
       {
         return failed("\(paths.ledger)/snapshot.bin: \(difference). It is a cache: delete it and the next run replays the ledger and writes it anew.")
       }
@@ -187,6 +176,24 @@ extension VerifyCommand {
   /// A posted voucher as a voucher index knows it (its number, type and date), in the digest of a set.
   static func indexDigest(_ no: String, _ type: VoucherType, _ date: BusinessDate) -> UInt64 {
     StreamedLedger.mix(FNV1a.hash(no) ^ UInt64(type.code) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(bitPattern: Int64(date.dayNumber)) &* 0xC2B2_AE3D_27D4_EB4F)
+  }
+
+  /// Whether the voucher index answers for exactly the vouchers whose digest is `digest` (``indexDigest(_:_:_:)``
+  /// summed), each as its lookup would find it: its vouchers' digest is that one, and its base is sorted by
+  /// the hashes of the numbers it holds (a hash stored wrong, or out of order, would hide a voucher from
+  /// the lookup and not from the digest). When it does not, each voucher is looked up (``indexDifference(_:shelf:)``).
+  /// - Complexity: O(index), read through once.
+  static func indexHolds(_ index: PostedVouchers, digest: UInt64) -> Bool {
+    var (indexed, searchable, previous): (UInt64, Bool, UInt64) = (0, true, 0)
+    index.forEach { base, no, type, date in
+      if let base {
+        if base.hash < previous || base.hash != VoucherIndex.hash(no) { searchable = false }
+        previous = base.hash
+        if !base.answered { return }
+      }
+      indexed &+= indexDigest(no, type, date)
+    }
+    return searchable && indexed == digest
   }
 
   /// Whether the snapshot's voucher index knows every submitted voucher of the shelf (in ledger order) as

@@ -142,10 +142,12 @@ import Testing
   @Test func aVoucherThatNoLongerPostsComesFirst() throws {
     let c = try copy(try posted())
     // DN-2 asks for more than is in stock (its file changed), and an entry before it was changed too.
-    try edit(c + "/ledger/runs/000002/vouchers.csv", line: "DN-2") { $0.replacingOccurrences(of: ",7,", with: ",70,") }
+    let path = c + "/ledger/runs/000002/vouchers.csv"
+    try edit(path, line: "DN-2") { $0.replacingOccurrences(of: ",7,", with: ",70,") }
     try edit(c + "/ledger/runs/000001/stock.csv", line: ",DN-1,") { field(12, of: $0, "1.00") }
     let r = try verifyBothWays(c)
-    #expect(r.code == 3 && r.err.contains("first difference: voucher DN-2 no longer posts: "), "\(r.err)")
+    // 5 (PR-0) + 10 (PR-1) − 4 (DN-1) + 6 (PR-3) = 17 in Stores when DN-2 asks for 70.
+    #expect(r.code == 3 && r.err.contains("first difference: voucher DN-2 no longer posts: \(path):3 voucher DN-2 field qty: [E_INSUFFICIENT_STOCK] 53 units of RM0001 needed in Stores on 2026-05-06 09:00:00 for DN-2 to complete this transaction: 17 available, 70 required"), "\(r.err)")
   }
 
   @Test func aSnapshotThatDiffersIsNamed() throws {

@@ -44,6 +44,17 @@ public struct StreamedLedger: Sendable {
       a = StreamedLedger.mix(NameHash.hash(voucherNo) ^ (i &* 0x9E37_79B9_7F4A_7C15))
       b = StreamedLedger.mix(FNV1a.hash(voucherNo) &+ (i &* 0xC2B2_AE3D_27D4_EB4F))
     }
+
+    /// The key of a stock line as the ledger's parse gives it: from its entry, or (a line that cancels
+    /// one, which keeps no entry) from the text of its key (``LedgerContents/entryKey(_:_:)``).
+    init(stored: (key: String, entry: StockLedgerEntry?, place: String)) {
+      if let e = stored.entry {
+        self.init(e.voucherNo, e.index)
+      } else {
+        let sep = stored.key.utf8.lastIndex(of: 0x1F) ?? stored.key.endIndex
+        self.init(String(stored.key[..<sep]), sep == stored.key.endIndex ? 0 : Int(stored.key[stored.key.utf8.index(after: sep)...]) ?? 0)
+      }
+    }
   }
 
   /// The digest of an entry's fields as the ledger writes them (``LedgerFormat/writeStockRow(_:cancelled:places:into:)``),
@@ -194,17 +205,9 @@ extension LedgerStore {
         for v in given where v.action == .cancel { s.cancelled.insert(v.no) }
         vouchers(given)
       }
-      let hashed = FileBytes.forEachRecords(ofFileAt: job.path, part: part) { chunk, firstLine in
+      let hashed = LedgerStore.forEachRecordAfterHeader(ofFileAt: job.path, part: part) { fileHeader, records, recordsLine in
         guard failure == nil else { return }
-        var records = chunk
-        var recordsLine = firstLine
-        if firstLine == 1 {
-          // The header is the first line (no ledger file quotes its column names).
-          let end = (chunk.firstIndex(of: 10) ?? chunk.count - 1) + 1
-          header = Array(chunk[..<end])
-          records = UnsafeBufferPointer(rebasing: chunk[end...])
-          recordsLine = 2
-        }
+        header = fileHeader
         switch job.name {
         case "vouchers.csv":
           readVouchers(records, firstLine: recordsLine, last: false)
@@ -217,8 +220,7 @@ extension LedgerStore {
             return
           }
           for stored in p.stock {
-            let (no, index) = LedgerStore.splitEntryKey(stored.key)
-            let key = StreamedLedger.EntryKey(no, index)
+            let key = StreamedLedger.EntryKey(stored: stored)
             if let e = stored.entry {
               s.entries[key] = StreamedLedger.fieldsDigest(e, places: places, scratch: &scratch)
             } else {
@@ -243,12 +245,6 @@ extension LedgerStore {
     }
   }
 
-  /// The voucher number and position of a key made by ``LedgerContents/entryKey(_:_:)``.
-  static func splitEntryKey(_ key: String) -> (String, Int) {
-    guard let sep = key.utf8.lastIndex(of: 0x1F) else { return (key, 0) }
-    return (String(key[..<sep]), Int(key[key.utf8.index(after: sep)...]) ?? 0)
-  }
-
   /// The current stock entries (each one's latest version; those a run cancelled left out) whose keys
   /// `keep` takes, with where each was read (`path:line`), read again from every committed `stock.csv`
   /// (for `verify`'s messages about them).
@@ -260,8 +256,7 @@ extension LedgerStore {
       let path = dir + "/" + name
       LedgerStore.forEachPart(of: path, file: name) { p in
         for (k, stored) in p.stock.enumerated() {
-          let (no, index) = LedgerStore.splitEntryKey(stored.key)
-          let key = StreamedLedger.EntryKey(no, index)
+          let key = StreamedLedger.EntryKey(stored: stored)
           guard keep(key) else { continue }
           if let e = stored.entry { found[key] = (e, "\(path):\(p.stockLines[k])") } else { found.removeValue(forKey: key) }
         }
@@ -271,20 +266,32 @@ extension LedgerStore {
     return found
   }
 
+  /// ``FileBytes/forEachRecords(ofFileAt:part:_:)`` over a committed file whose first line is its header
+  /// (no ledger file quotes its column names): `body` gets the header (with its line break) and each part's
+  /// records after it, with the line of their first.
+  static func forEachRecordAfterHeader(
+    ofFileAt path: String, part: Int, _ body: (_ header: [UInt8], _ records: UnsafeBufferPointer<UInt8>, _ firstLine: Int) -> Void
+  ) -> (sha256: String, bytes: Int)? {
+    var header: [UInt8] = []
+    return FileBytes.forEachRecords(ofFileAt: path, part: part) { chunk, firstLine in
+      guard firstLine == 1 else { return body(header, chunk, firstLine) }
+      let end = (chunk.firstIndex(of: 10) ?? chunk.count - 1) + 1
+      header = Array(chunk[..<end])
+      body(header, UnsafeBufferPointer(rebasing: chunk[end...]), 2)
+    }
+  }
+
   /// Parses a committed stock or GL file a part at a time (each with the file's header), every record
-  /// numbered by its line; a part that does not parse is skipped.
-  /// - Parameter only: which parts are parsed (all, by default), given their bytes.
+  /// numbered by its line, up to a part that does not parse.
+  /// - Parameter only: which parts are parsed (all, by default), given their records.
   /// - Returns: false when the file cannot be read, or a part `only` takes does not parse.
   @discardableResult
   static func forEachPart(of path: String, file: String, part: Int = LedgerStore.searchedPart, only: (UnsafeBufferPointer<UInt8>) -> Bool = { _ in true }, _ body: (FilePart) -> Void) -> Bool {
-    var header: [UInt8] = []
     var parsed = true
-    let read = FileBytes.forEachRecords(ofFileAt: path, part: part) { chunk, firstLine in
-      if firstLine == 1, let end = chunk.firstIndex(of: 10) { header = Array(chunk[...end]) }
-      guard parsed, only(chunk) else { return }
+    let read = forEachRecordAfterHeader(ofFileAt: path, part: part) { header, records, firstLine in
+      guard parsed, only(records) else { return }
       var p = FilePart()
-      let bytes = firstLine == 1 ? Array(chunk) : header + Array(chunk)
-      guard (try? LedgerStore.parse(file: file, bytes: bytes, path: path, run: 0, tolerant: false, lineOffset: firstLine == 1 ? 0 : firstLine - 2, numbering: true, into: &p)) != nil else {
+      guard (try? LedgerStore.parse(file: file, bytes: header + Array(records), path: path, run: 0, tolerant: false, lineOffset: firstLine - 2, numbering: true, into: &p)) != nil else {
         parsed = false
         return
       }
@@ -328,9 +335,10 @@ extension LedgerStore {
   public func tracked(text: String, matches: (StockLedgerEntry) -> Bool, part: Int = LedgerStore.searchedPart) -> (entries: [StockLedgerEntry], vouchers: [String: Voucher])? {
     guard !text.isEmpty, !text.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) else { return nil }
     var found: [String: StockLedgerEntry] = [:]
+    let needle = [Array(text.utf8)]
     var complete = forEachCommittedFile { _, dir, name in
       guard name == "stock.csv" else { return true }
-      return LedgerStore.forEachPart(of: dir + "/" + name, file: name, part: part, only: { LedgerStore.holds($0, [text]) }) { p in
+      return LedgerStore.forEachPart(of: dir + "/" + name, file: name, part: part, only: { LedgerStore.holds($0, needle) }) { p in
         for stored in p.stock {
           if let e = stored.entry, matches(e) { found[stored.key] = e } else { found.removeValue(forKey: stored.key) }
         }
@@ -338,19 +346,14 @@ extension LedgerStore {
     }
     // Their vouchers, with where each is in the ledger (run, then the line its rows begin on).
     let numbers = Set(found.values.map(\.voucherNo))
+    let numberNeedles = numbers.map { Array($0.utf8) }
     var vouchers: [String: (voucher: Voucher, run: Int, line: Int)] = [:]
     if !numbers.isEmpty {
       complete = complete && forEachCommittedFile { run, dir, name in
         guard name == "vouchers.csv" else { return true }
         let path = dir + "/" + name
-        var header: [UInt8] = []
-        let read = FileBytes.forEachRecords(ofFileAt: path, part: part) { chunk, firstLine in
-          var (records, line) = (chunk, firstLine)
-          if firstLine == 1, let end = chunk.firstIndex(of: 10) {
-            header = Array(chunk[...end])
-            (records, line) = (UnsafeBufferPointer(rebasing: chunk[(end + 1)...]), 2)
-          }
-          guard numbers.count > 16 || LedgerStore.holds(records, Array(numbers)) else { return }
+        let read = LedgerStore.forEachRecordAfterHeader(ofFileAt: path, part: part) { header, records, line in
+          guard numbers.count > 16 || LedgerStore.holds(records, numberNeedles) else { return }
           // (A voucher whose rows straddle two parts is read twice, each time with its voucher-level
           // fields, which are all the tracking reports take of it: the first is kept.)
           for v in CSVVoucherReader.read(records: records, after: header, firstLine: line, file: path).vouchers where numbers.contains(v.no) && vouchers[v.no] == nil {
@@ -373,12 +376,9 @@ extension LedgerStore {
   /// ledger's records and vouchers straddle the parts.
   public static let testPart = ProcessEnvironment.integer("STOCKLEDGER_TEST_READ_PART")
 
-  /// Whether any of `texts` occurs in `bytes`.
-  static func holds(_ bytes: UnsafeBufferPointer<UInt8>, _ texts: [String]) -> Bool {
+  /// Whether any of `needles` (texts' bytes) occurs in `bytes`.
+  static func holds(_ bytes: UnsafeBufferPointer<UInt8>, _ needles: [[UInt8]]) -> Bool {
     guard let base = bytes.baseAddress, !bytes.isEmpty else { return false }
-    return texts.contains { t in
-      let needle = Array(t.utf8)
-      return memmem(base, bytes.count, needle, needle.count) != nil
-    }
+    return needles.contains { memmem(base, bytes.count, $0, $0.count) != nil }
   }
 }
