@@ -2,7 +2,8 @@
 """Differential test of the incremental paths against replays, on random sequences of operations.
 
 Two copies of a generated books directory take the same operations: its monthly files one run each, and
-between them, at random, cancellations of one, two or eight posted vouchers, backdated receipts, items appended to
+between them, at random, cancellations of one, two or eight posted vouchers, backdated receipts (of batch and
+serial items with their own new batch or serial numbers, or with none) and deliveries, items appended to
 the master data, an item renamed with an account and a warehouse moved under new groups, period closes and copies of the whole books directory (new inodes and times). Books A run
 as an operator's do (from the head snapshot where they can); books B have the snapshot removed before every
 run, so each run replays the whole ledger. At the end every file but the derived caches must be the same in
@@ -35,7 +36,7 @@ for seed in seeds:
     base = f"{WORK}/s{seed}"
     shutil.rmtree(base, ignore_errors=True); os.makedirs(base)
     A, B = base + "/A", base + "/B"
-    r = sh(["generate", A, "--vouchers", str(rnd.choice([2000, 4000])), "--items", str(rnd.choice([10, 25])), "--warehouses", "3", "--seed", str(seed)])
+    r = sh(["generate", A, "--vouchers", str(rnd.choice([2000, 4000])), "--items", str(rnd.choice([10, 25, 50])), "--warehouses", "3", "--seed", str(seed)])
     assert r.returncode == 0, r.stderr
     os.makedirs(A + "/hold")
     for f in os.listdir(A + "/inbox"): shutil.move(A + "/inbox/" + f, A + "/hold/" + f)
@@ -51,7 +52,8 @@ for seed in seeds:
         except FileNotFoundError: pass
         rb = sh(["run", B])
         basis = "snapshot" if "timings (the head snapshot)" in ra.stderr else ("revalue" if "timings (the head snapshot, revaluing" in ra.stderr else "replay")
-        log.append((tag, ra.returncode, rb.returncode, basis))
+        why = [l.strip() for l in ra.stdout.splitlines() if "the ledger was replayed" in l]
+        log.append((tag, ra.returncode, rb.returncode, basis) + ((why[0],) if why and n > 1 else ()))
         if ra.returncode != rb.returncode: print("EXIT DIFF", seed, tag, ra.returncode, rb.returncode, ra.stderr[-300:], rb.stderr[-300:])
     def drop(name, text):
         for d in (A, B): open(d + "/inbox/" + name, "w").write(text)
@@ -61,18 +63,35 @@ for seed in seeds:
         run_both(f)
         if i < 2: continue
         sl = rows(A + "/reports/stock-ledger.csv")
+        tracked = [r for r in sl if r["batch_no"] or r["serial_nos"]]
+        def pick():
+            # Half the time a row of a batch or serial item, where there are any (a few per cent of the rows).
+            return rnd.choice(tracked if tracked and rnd.random() < 0.5 else sl)
         for k in range(rnd.randint(0, 3)):
-            op = rnd.choice(["cancel", "cancel", "back", "item", "close", "copy", "cancel2", "cancel8", "rename"])
+            op = rnd.choice(["cancel", "cancel", "back", "back", "backout", "item", "close", "copy", "cancel2", "cancel8", "rename"])
             if op in ("cancel", "cancel2", "cancel8") and sl:
-                picks = rnd.sample(sl, {"cancel": 1, "cancel2": 2, "cancel8": 8}[op])
+                picks = [pick() for _ in range({"cancel": 1, "cancel2": 2, "cancel8": 8}[op])]
                 picks = list({p["voucher_no"]: p for p in picks}.values())  # (a voucher's rows once)
                 text = "voucher_type,voucher_no,posting_date,action\n" + "".join(f"{p['voucher_type']},{p['voucher_no']},{p['posting_date']},cancel\n" for p in picks)
                 drop(f"c{n}.csv", text); run_both("cancel " + ",".join(p['voucher_no'] for p in picks))
             elif op == "back" and sl:
-                p = rnd.choice(sl)
+                # A backdated receipt; of a batch or serial item (the stock ledger row has a batch or serials)
+                # with its own new batch or serial numbers, or, at random, none (then the run takes them from
+                # the item's naming series).
+                p = pick()
+                q = rnd.randint(1, 9)
+                named = rnd.random() < 0.8
+                batch = f"BK{n}" if p["batch_no"] and named else ""
+                serials = ";".join(f"SBK{n}-{j}" for j in range(q)) if p["serial_nos"] and named else ""
+                text = ("voucher_type,voucher_no,posting_date,posting_time,purpose,party,item_code,warehouse,source_warehouse,target_warehouse,qty,rate,batch_no,serial_nos\n"
+                        f"Purchase Receipt,BK{n},{p['posting_date']},00:00:0{rnd.randint(0,9)},,Supplier 2,{p['item_code']},{p['warehouse']},,,{q},{rnd.randint(1,99)},{batch},{serials}\n")
+                drop(f"b{n}.csv", text); run_both(f"back {p['item_code']} {p['warehouse']} {p['posting_date']} {batch}{serials}")
+            elif op == "backout" and sl:
+                # A backdated delivery of one unit: batches picked first-expiring-first, serials oldest first.
+                p = pick()
                 text = ("voucher_type,voucher_no,posting_date,posting_time,purpose,party,item_code,warehouse,source_warehouse,target_warehouse,qty,rate\n"
-                        f"Purchase Receipt,BK{n},{p['posting_date']},00:00:0{rnd.randint(0,9)},,Supplier 2,{p['item_code']},{p['warehouse']},,,{rnd.randint(1,9)},{rnd.randint(1,99)}\n")
-                drop(f"b{n}.csv", text); run_both(f"back {p['item_code']} {p['warehouse']} {p['posting_date']}")
+                        f"Delivery Note,BO{n},{p['posting_date']},23:59:5{rnd.randint(0,9)},,Customer 2,{p['item_code']},{p['warehouse']},,,1,{rnd.randint(1,99)}\n")
+                drop(f"o{n}.csv", text); run_both(f"backout {p['item_code']} {p['warehouse']} {p['posting_date']}")
             elif op == "item":
                 added = sum(1 for t in log if t[0].startswith("item"))
                 for d in (A, B): open(d + "/masters/items.csv", "a").write(f"NEW{seed}X{added},New {added},Nos,1,FIFO,0,0,,\n")
@@ -108,6 +127,8 @@ for seed in seeds:
     # posts) took a rejection for a broken ledger, and its file would stay in the inbox to fail every run.
     jammed = sum(1 for t in log if t[1] == 2)
     print(f"seed {seed}: steps {len(log)} bases {bases} diffs {len(diffs)} verify {v.returncode} exit-2 runs {jammed}", diffs[:5])
+    if os.environ.get("FUZZ_VERBOSE"):
+        for t in log: print("   ", t)
     if diffs or v.returncode != 0 or jammed:
         bad += 1
         for t in log: print("   ", t)

@@ -208,6 +208,13 @@ public enum RunCommand {
     defer { progress.finish() }
     let shelf = VoucherShelf(holding: RunCommand.heldVouchers, spillingTo: p.ledger, every: RunCommand.spillBytes)
     var work = RunWork(masters: masters, ledger: ledger, facts: facts, base: snapshot?.state ?? PostingState(), partial: o.partial, shelf: shelf)
+    // A replay's naming series start after every name the ledger holds (``SeriesReached``); a snapshot's
+    // are there already.
+    if snapshot == nil && !ledger.vouchers.isEmpty {
+      var reached = SeriesReached(masters: masters)
+      reached.add(ledger.vouchers)
+      work.base.seriesUsed = reached.used
+    }
     let inboxBytes = picked.reduce(0) { $0 + $1.size }
     if RunCommand.testHeldVouchers == nil { work.inboxBytes = inboxBytes }
     // The documents the engine sets go to a file without a name in the ledger directory past a threshold
@@ -340,9 +347,12 @@ public enum RunCommand {
     // (Their source is made there too, and only when they were not rendered ahead: its index of vouchers
     // with batches, serials or returns walked a million vouchers on the critical path for nothing.)
     let revaluedKeys = component?.keys
+    // The posted vouchers the reports' entries come from: the revalued part's, when the run revalued one
+    // (their batch and serial entries are folded afresh: the serial status takes its party from them).
+    let postedVouchers = component == nil ? ledger.vouchers : work.ledger.vouchers
     let reports: Background<ReportWriter.Rendered>? = o.dryRun ? nil : settled.rendered ?? Background {
       let source = ReportSource(masters: masters, entries: settled.entries, gl: ledger.gl.isEmpty ? settled.journal : ledger.gl + settled.journal,
-                                vouchers: ReportCommand.index(ledger.vouchers, settled.acceptedNew), planning: settled.planning)
+                                vouchers: ReportCommand.index(postedVouchers, settled.acceptedNew), planning: settled.planning)
       guard let snapshot else { return ReportWriter.render(source, out: p.out, encodingFolds: encodingFolds) }
       // The snapshot's folds, handed over (``HeadSnapshot/takeFolds()``): added to in place.
       guard let previous = folds?.take() else { preconditionFailure("a run from the snapshot is given its folds") }

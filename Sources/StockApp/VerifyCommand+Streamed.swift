@@ -35,9 +35,12 @@ extension VerifyCommand {
     // The submitted vouchers as the snapshot's voucher index should know them (number, type, date), in one
     // digest: compared with the index's own, so that ten million are not looked up one by one.
     var submitted: UInt64 = 0
+    // Where the replay's naming series start, as a run's replay starts them (``SeriesReached``).
+    var reached = SeriesReached(masters: masters)
     do {
       stored = try store.streamed(places: places, part: part, byVoucher: locating, vouchers: { part in
         for v in part {
+          reached.add(v)
           cancellation.append(v.action == .cancel)
           numbers.append(StreamedLedger.numberDigest(v.no))
           if v.action == .submit { submitted &+= indexDigest(v.no, v.type, v.date) }
@@ -59,7 +62,7 @@ extension VerifyCommand {
     (cancellation, numbers) = ([], [])
     // Posted again from empty state, one voucher at a time, each compared as it comes.
     let posted: Posted
-    switch post(active, masters: masters, stored: &stored, store: store, spillingTo: paths.ledger, locating: locating, into: &folds) {
+    switch post(active, masters: masters, seriesUsed: reached.used, stored: &stored, store: store, spillingTo: paths.ledger, locating: locating, into: &folds) {
     case .failure(let noLongerPosts): return failed("first difference: " + noLongerPosts.message, damage: stored.damage)
     case .success(let p): posted = p
     }
@@ -112,11 +115,15 @@ extension VerifyCommand {
   /// Posts `active` (the ledger's posted vouchers, in ledger order) from empty state in timeline order, one
   /// at a time: each entry taken out of `stored.entries` as it matches (those left no voucher gives),
   /// folded into `folds`, and its GL added to the whole digest (and, `locating`, compared by voucher).
-  static func post(_ active: VoucherList, masters: Masters, stored: inout StreamedLedger, store: LedgerStore, spillingTo directory: String, locating: Bool, into folds: inout LedgerFolds) -> Result<Posted, NoLongerPosts> {
+  static func post(
+    _ active: VoucherList, masters: Masters, seriesUsed: [String: Int], stored: inout StreamedLedger, store: LedgerStore, spillingTo directory: String, locating: Bool,
+    into folds: inout LedgerFolds
+  ) -> Result<Posted, NoLongerPosts> {
     let places = masters.company.currencyPrecision
     let timeline = Timeline.order(posted: [], new: [(name: "ledger", vouchers: active)])
     active.shelf.releaseDatesAndTimes()  // (the timeline holds them: 80 MB at ten million)
     var start = PostingState()
+    start.seriesUsed = seriesUsed
     if active.shelf.encodes { start.documents = PostedDocuments(spillingTo: directory, every: RunCommand.spillBytes) }
     var engine = PostingEngine(masters: masters, state: start)
     engine.reserve(vouchers: timeline.count)
@@ -286,7 +293,7 @@ extension VerifyCommand {
     let head = snapshot.state
     for (k, s) in derived.stock where head.stock[k] != s { return "\(k.item) in \(k.warehouse) is held as \(String(describing: head.stock[k])), the ledger gives \(s)" }
     if head.stock.count != derived.stock.count { return "it holds \(head.stock.count) item-warehouses, the ledger \(derived.stock.count)" }
-    if head.serials != derived.serials || head.batches != derived.batches || head.batchStock != derived.batchStock { return "its serials or batches differ from the ledger's" }
+    if head.allTracked != derived.allTracked { return "its serials or batches differ from the ledger's" }
     if head.orders != derived.orders || head.planning != derived.planning || head.seriesUsed != derived.seriesUsed { return "its orders, planning or naming series differ from the ledger's" }
     for name in StockReports.names where folds.csv(name, masters: masters, planning: [:]) != snapshot.folds.csv(name, masters: masters, planning: [:]) {
       return "its \(name) differs from the ledger's"

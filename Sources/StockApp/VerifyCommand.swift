@@ -1,5 +1,6 @@
 import StockCore
 import StockOrder
+import StockPost
 import StockRead
 import StockReports
 import StockStore
@@ -32,7 +33,12 @@ public enum VerifyCommand {
       return failed("\(error.place): \(error.message)")
     }
     let damage = ledger.damage.map { "\($0.place): \($0.message)" }
-    let replay = Replay(masters: masters, timeline: Timeline.order(posted: ledger.activeVouchers))
+    // (The naming series start where a run's replay starts them: ``SeriesReached``.)
+    var start = PostingState()
+    var reached = SeriesReached(masters: masters)
+    reached.add(ledger.vouchers)
+    start.seriesUsed = reached.used
+    let replay = Replay(masters: masters, timeline: Timeline.order(posted: ledger.activeVouchers), state: start)
     if let difference = firstDifference(masters: masters, ledger: ledger, replay: replay) {
       return failed((damage + ["first difference: " + difference]).joined(separator: "\n  "))
     }

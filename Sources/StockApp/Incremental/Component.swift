@@ -6,8 +6,8 @@ import StockRead
 import StockStore
 
 /// The part of the history a backdated voucher can revalue: every posted voucher connected to it through
-/// shared item-warehouses (transfers, manufacture and returns join their item-warehouses), found in
-/// `ledger/history.bin`. Its vouchers are replayed from empty state with the run's; everything outside it
+/// shared item-warehouses (transfers, manufacture and returns join their item-warehouses; a batch or serial
+/// item joins all its own, which share its batches and serials), found in `ledger/history.bin`. Its vouchers are replayed from empty state with the run's; everything outside it
 /// continues from the head snapshot. Valuation state is per item-warehouse, so the part replays exactly as
 /// the whole ledger would — and the run checks it: replayed without the run's vouchers, the part must give
 /// the head's state for its item-warehouses, or the whole ledger is replayed.
@@ -18,6 +18,9 @@ struct Component {
 
   /// The item-warehouses of the part.
   var keys: Set<StockKey>
+  /// Its batch and serial items: every item-warehouse of each is in `keys`, and their registries are
+  /// replayed with them (``PostingState/removeTracked(_:keys:)``).
+  var trackedItems: Set<String>
   /// Its posted vouchers in ledger order, with their entries and GL as the ledger holds them (the part
   /// replayed without the run's vouchers).
   var stored: LedgerContents
@@ -35,11 +38,30 @@ struct Component {
     guard h.count == snapshot.historyCount else { return .failure(.init("the history file does not match the snapshot")) }
     var keyID: [StockKey: Int] = [:]
     for (i, k) in h.keys.enumerated() { keyID[k] = i }
+    // A batch or serial item's registries (its batches, serials, their stock and its sequences) are shared
+    // by all its warehouses: the part takes every item-warehouse of such an item once it takes one.
+    func isTracked(_ item: String) -> Bool { masters.itemByCode[item].map { $0.hasBatchNo || $0.hasSerialNo } ?? false }
+    var trackedKeyIDs: [String: [Int]]?
+    var trackedItems: Set<String> = []
     var keys = seeds
     var queue = seeds.compactMap { keyID[$0] }
     var seenKey = Set(queue)
     var ordinals = Set<Int32>()
+    func take(item: String) {
+      guard isTracked(item), trackedItems.insert(item).inserted else { return }
+      if trackedKeyIDs == nil {
+        var byItem: [String: [Int]] = [:]
+        for (i, k) in h.keys.enumerated() where isTracked(k.item) { byItem[k.item, default: []].append(i) }
+        trackedKeyIDs = byItem
+      }
+      for other in trackedKeyIDs![item] ?? [] where seenKey.insert(other).inserted {
+        queue.append(other)
+        keys.insert(h.keys[other])
+      }
+    }
+    for k in seeds { take(item: k.item) }
     while let k = queue.popLast() {
+      take(item: h.keys[k].item)
       for o in h.vouchers(of: k) where ordinals.insert(o).inserted {
         for other in h.keys(of: Int(o)) where seenKey.insert(Int(other)).inserted {
           queue.append(Int(other))
@@ -64,19 +86,17 @@ struct Component {
       if snapshot.cancelled.contains(v.no) { continue }
       vouchers.append(v)
     }
-    // What this path handles: no orders (their reservations are state outside item-warehouses), no
-    // batches or serials (registries shared by item).
-    for v in vouchers {
-      if v.type.isOrder || v.action != .submit { return .failure(.init("the revalued part holds the order \(v.no)")) }
-      if let r = v.items.first(where: { masters.itemByCode[$0.itemCode].map { $0.hasBatchNo || $0.hasSerialNo } ?? false }) {
-        return .failure(.init("the revalued part holds \(r.itemCode), which has batches or serials"))
-      }
-    }
-    // The part as the ledger holds it, checked against the head.
+    // What this path handles: no orders (their reservations are state outside item-warehouses).
+    for v in vouchers where v.type.isOrder || v.action != .submit { return .failure(.init("the revalued part holds the order \(v.no)")) }
+    // The part as the ledger holds it, checked against the head: its item-warehouses' states, and its batch
+    // and serial items' registries.
     let old = Replay(masters: masters, timeline: Timeline.order(posted: vouchers))
     guard old.failures.isEmpty else { return .failure(.init("the revalued part does not replay on its own")) }
     for k in keys where (old.state.stock[k] ?? ItemWarehouseState()) != (snapshot.state.stock[k] ?? ItemWarehouseState()) {
       return .failure(.init("the revalued part does not replay to the head's state of \(k.item) in \(k.warehouse)"))
+    }
+    if !trackedItems.isEmpty, old.state.tracked(of: trackedItems, keys: keys) != snapshot.state.tracked(of: trackedItems, keys: keys) {
+      return .failure(.init("the revalued part does not replay to the head's batches and serials of \(trackedItems.sorted().joined(separator: ", "))"))
     }
     var stored = LedgerContents()
     stored.vouchers = vouchers
@@ -86,7 +106,7 @@ struct Component {
       counts[p.voucher.no] = p.entries.count
     }
     stored.gl = old.gl
-    return .success(Component(keys: keys, stored: stored, storedEntryCount: counts))
+    return .success(Component(keys: keys, trackedItems: trackedItems, stored: stored, storedEntryCount: counts))
   }
 }
 

@@ -23,8 +23,11 @@ struct HeadSnapshot: Sendable {
   /// does not replay the ledger; a version 5 snapshot is refused, and that run replays once. Version 7's
   /// records leave out the columns nothing posted depends on (``MasterRecords/descriptive``: an item renamed
   /// or given a barcode does not replay the ledger); a version 6 snapshot, whose records hold them, is
-  /// refused (compared, every item would read as changed), and that run replays once.
-  static let tag = "stockledger-snapshot 7"
+  /// refused (compared, every item would read as changed), and that run replays once. Version 8 counts
+  /// batches created and serials received per item (``TrackedCounts``) where version 7 counted serials
+  /// over all items, so that a revalued part may hold batch and serial items; a version 7 snapshot is
+  /// refused, and that run replays once.
+  static let tag = "stockledger-snapshot 8"
   var chain: String
   /// The committed files as the file system described them when the snapshot was written
   /// (``LedgerStore/statFingerprint()``).

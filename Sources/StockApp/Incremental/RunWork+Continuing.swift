@@ -61,6 +61,7 @@ extension RunWork {
           if !v.againstVoucher.isEmpty, own[v.againstVoucher]?.type.isOrder ?? snapshot.index.lookup(v.againstVoucher)?.type.isOrder ?? false {
             return .failure(.init("\(v.no) (\(f.picked.name)) fulfils the order \(v.againstVoucher) and is dated before the ledger's latest voucher"))
           }
+          if let reason = namesOfOtherItems(v, file: f.picked.name) { return .failure(.init(reason)) }
           seeds.formUnion(keys(of: v, own: own))
         }
       }
@@ -94,6 +95,7 @@ extension RunWork {
         }
       }
       for k in c.keys { base.stock.removeValue(forKey: k) }
+      base.removeTracked(c.trackedItems, keys: c.keys)
       ledger.vouchers = c.stored.vouchers
       ledger.entries = c.stored.entries
       ledger.gl = c.stored.gl
@@ -106,6 +108,24 @@ extension RunWork {
       }
       return .success(.revaluing(c))
     }
+  }
+
+  /// Why a voucher dated before the head would not post as a replay of the whole ledger posts it, with the
+  /// batches and serials of its items replayed in the part: it names a batch or a serial number that
+  /// another item has (a replay may meet that item's first only after it). nil when it does not.
+  func namesOfOtherItems(_ v: Voucher, file: String) -> String? {
+    guard v.hasTrackedRows else { return nil }
+    for r in v.items {
+      if !r.batchNo.isEmpty, let b = base.batches[r.batchNo], b.item != r.itemCode {
+        return "\(v.no) (\(file)) is dated before the ledger's latest voucher and names batch \(r.batchNo) of \(b.item)"
+      }
+      for no in r.serialNos {
+        if let s = base.serials[no], s.item != r.itemCode {
+          return "\(v.no) (\(file)) is dated before the ledger's latest voucher and names serial number \(no) of \(s.item)"
+        }
+      }
+    }
+    return nil
   }
 
   /// The item-warehouses a voucher moves, and those of the original it returns or bills (the run's own, or

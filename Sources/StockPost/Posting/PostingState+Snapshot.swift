@@ -69,7 +69,13 @@ extension PostingState {
       w.string(p)
       w.int(seriesUsed[p]!)
     }
-    w.int(serialSequence)
+    w.count(tracked.count)
+    for item in tracked.keys {
+      let c = tracked[item]!
+      w.string(item)
+      w.int(c.batches)
+      w.int(c.serials)
+    }
     w.count(orders.count)
     for no in orders.keys {
       let o = orders[no]!
@@ -134,7 +140,7 @@ extension PostingState {
       if which == 0 { serialsIn = lists } else { batchesIn = lists }
     }
     for _ in 0..<(try r.count()) { seriesUsed[try r.string()] = try r.int() }
-    serialSequence = try r.int()
+    for _ in 0..<(try r.count()) { tracked[try r.string()] = TrackedCounts(batches: try r.int(), serials: try r.int()) }
     for _ in 0..<(try r.count()) {
       let no = try r.string()
       let typeName = try r.string()

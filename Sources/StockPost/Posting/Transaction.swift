@@ -115,7 +115,7 @@ struct Transaction {
     var series: [String: Int] = [:]
     var orders: [String: OrderState] = [:]
     var planning: [StockKey: PlanningTotals] = [:]
-    var serialSequence: Int?
+    var tracked: [String: TrackedCounts] = [:]
     var transferChunks: [Int: [Chunk]] = [:]
     var resolvedRows: [Int: [ItemRow]] = [:]
     var returnedNow: [StockKey: Quantity] = [:]
@@ -429,9 +429,11 @@ struct Transaction {
     _read { yield rare?.planning ?? [:] }
     _modify { yield &made.planning }
   }
-  var serialSequence: Int? {
-    get { rare?.serialSequence }
-    set { made.serialSequence = newValue }
+  /// The item's batches created and serials received so far, this voucher's included.
+  func trackedCounts(_ item: String) -> TrackedCounts { rare?.tracked[item] ?? base.tracked[item] ?? TrackedCounts() }
+  var pendingTracked: [String: TrackedCounts] {
+    _read { yield rare?.tracked ?? [:] }
+    _modify { yield &made.tracked }
   }
   /// What the outward side of each row took (batches, serials, values), for the inward side of a transfer.
   var transferChunks: [Int: [Chunk]] {
@@ -709,7 +711,7 @@ extension Transaction.Rare {
     for (k, s) in batches { base.batches[k] = s }
     for (k, s) in batchStock { base.batchStock[k] = s }
     for (k, n) in series { base.seriesUsed[k] = n }
-    if let serialSequence { base.serialSequence = serialSequence }
+    for (k, c) in tracked { base.tracked[k] = c }
     for (k, o) in orders { base.orders[k] = o }
     for (k, t) in planning { base.planning[k] = t }
     for (k, q) in returnedNow { base.documents[returnAgainst]?.returned[k, default: .zero] += q }

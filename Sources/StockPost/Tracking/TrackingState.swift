@@ -8,7 +8,9 @@ public struct SerialState: Sendable, Hashable {
   public var warehouse: String
   /// The rate it came in at (serial-specific valuation).
   public var incomingRate: Rate
-  /// Receipt order, for picking the oldest first.
+  /// Receipt order among the item's serials (1 for its first serial received): the order of
+  /// ``PostingState/serialsIn``, counted per item so that a part of the history replays to the same
+  /// numbers as the whole ledger.
   public var receivedSequence: Int
 }
 
@@ -18,7 +20,8 @@ public struct BatchState: Sendable, Hashable {
   public var expiry: BusinessDate?
   public var manufactured: BusinessDate?
   public var createdOn: BusinessDate
-  /// Creation order, the tie-break of first-expiring-first picking.
+  /// Creation order among the item's batches (0 for its first), the tie-break of first-expiring-first
+  /// picking: counted per item, as ``SerialState/receivedSequence`` is.
   public var sequence: Int
 }
 
@@ -34,6 +37,19 @@ public struct BatchKey: Sendable, Hashable, Comparable {
   public var batch: String
   public var warehouse: String
   public static func < (a: BatchKey, b: BatchKey) -> Bool { (a.batch, a.warehouse) < (b.batch, b.warehouse) }
+}
+
+/// How many batches an item has created and how many serials it has received: the item's own sequences
+/// (``BatchState/sequence``, ``SerialState/receivedSequence``). Picking compares them only within an item,
+/// so counted per item they order exactly as one count over all items would, and a replay of the part of
+/// the history that holds every movement of the item gives them as a replay of the whole ledger does.
+public struct TrackedCounts: Sendable, Hashable {
+  public var batches = 0
+  public var serials = 0
+  public init(batches: Int = 0, serials: Int = 0) {
+    self.batches = batches
+    self.serials = serials
+  }
 }
 
 /// Everything the engine carries from one voucher to the next.
@@ -57,7 +73,8 @@ public struct PostingState: Sendable {
   public var batchesIn: [StockKey: ArraySlice<String>] = [:]
   /// Highest number used per naming-series prefix.
   public var seriesUsed: [String: Int] = [:]
-  public var serialSequence = 0
+  /// Batches created and serials received, per item code.
+  public var tracked: [String: TrackedCounts] = [:]
   /// Orders by number.
   public var orders: [String: OrderState] = [:]
   /// Reserved, ordered and planned quantities per item and warehouse.

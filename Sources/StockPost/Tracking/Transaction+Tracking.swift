@@ -251,8 +251,10 @@ extension Transaction {
         // Each gets the next receipt sequence: appended, the list stays in receipt order. (Appended in place:
         // the serials in stock there are not copied, ``appendToList(_:_:_:)``.)
         for s in chunk.serials {
-          let sequence = (serialSequence ?? base.serialSequence) + 1
-          serialSequence = sequence
+          var counts = trackedCounts(item.code)
+          counts.serials += 1
+          pendingTracked[item.code] = counts
+          let sequence = counts.serials
           let rate = (keepSerialRates ? serial(s)?.incomingRate : nil) ?? (carried ? serial(s)?.incomingRate ?? perSerial : incomingRate)
           pendingSerials[s] = SerialState(item: item.code, batch: chunk.batch, warehouse: warehouse, incomingRate: rate, receivedSequence: sequence)
           noteName(s, series: item.serialSeries)
@@ -439,8 +441,11 @@ extension Transaction {
       fail(.badValue, line: row.line, field: "batch_expiry_date", "batch \(b) expired on \(e): an expired batch cannot be received on \(voucher.date)")
       return false
     }
+    var counts = trackedCounts(item.code)
     pendingBatches[b] = BatchState(item: item.code, expiry: expiry, manufactured: row.batchManufacturingDate, createdOn: voucher.date,
-                                   sequence: base.batches.count + pendingBatches.count)
+                                   sequence: counts.batches)
+    counts.batches += 1
+    pendingTracked[item.code] = counts
     noteName(b, series: item.batchSeries)
     return true
   }

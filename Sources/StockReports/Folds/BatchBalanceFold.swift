@@ -34,6 +34,24 @@ public struct BatchBalanceFold: Sendable {
     balance[k] = b
   }
 
+  /// Replaces what the fold knows of the batches of `items` by what `fresh` knows (a fold of every entry of
+  /// those items, after a revaluation).
+  /// - Complexity: O(batches of all items).
+  mutating func replace(items: Set<String>, from fresh: BatchBalanceFold) {
+    var names: Set<String> = []
+    for k in balance.keys where items.contains(k.item) { names.insert(k.batch) }
+    if !names.isEmpty {
+      balance = balance.filter { !items.contains($0.key.item) }
+      for n in names {
+        expiry[n] = nil
+        received.remove(n)
+      }
+    }
+    for (k, b) in fresh.balance { balance[k] = b }
+    for (n, d) in fresh.expiry { expiry[n] = d }
+    received.formUnion(fresh.received)
+  }
+
   public static let columns = ["item_code", "warehouse", "batch_no", "expiry_date", "balance_qty", "balance_value"]
 
   /// `batch-balance` rows, by item, warehouse, batch; empty batches left out.

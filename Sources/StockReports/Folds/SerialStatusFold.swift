@@ -43,6 +43,14 @@ public struct SerialStatusFold: Sendable {
     }
   }
 
+  /// Replaces what the fold knows of the serials of `items` by what `fresh` knows (a fold of every entry of
+  /// those items, after a revaluation).
+  /// - Complexity: O(serials of all items).
+  mutating func replace(items: Set<String>, from fresh: SerialStatusFold) {
+    if serials.values.contains(where: { items.contains($0.item) }) { serials = serials.filter { !items.contains($0.value.item) } }
+    for (no, st) in fresh.serials { serials[no] = st }
+  }
+
   public static let columns = [
     "serial_no", "item_code", "batch_no", "status", "warehouse", "received_voucher", "received_date", "delivered_voucher",
     "delivered_date", "party", "warranty_expiry_date",
