@@ -3,7 +3,9 @@
 
 Two copies of a generated books directory take the same operations: its monthly files one run each, and
 between them, at random, cancellations of one, two or eight posted vouchers, backdated receipts (of batch and
-serial items with their own new batch or serial numbers, or with none) and deliveries, items appended to
+serial items with their own new batch or serial numbers, or with none) and deliveries, backdated Sales and
+Purchase Orders with deliveries and receipts against them, their closes and cancellations (reservations
+enforced or not), items appended to
 the master data, an item renamed with an account and a warehouse moved under new groups, period closes and copies of the whole books directory (new inodes and times). Books A run
 as an operator's do (from the head snapshot where they can); books B have the snapshot removed before every
 run, so each run replays the whole ledger. At the end every file but the derived caches must be the same in
@@ -38,6 +40,10 @@ for seed in seeds:
     A, B = base + "/A", base + "/B"
     r = sh(["generate", A, "--vouchers", str(rnd.choice([2000, 4000])), "--items", str(rnd.choice([10, 25, 50])), "--warehouses", "3", "--seed", str(seed)])
     assert r.returncode == 0, r.stderr
+    if rnd.random() < 0.3:
+        # Reservations not enforced (the generated company enforces them).
+        t = open(A + "/masters/company.toml").read()
+        open(A + "/masters/company.toml", "w").write(t.replace("enforce_reservations = true", "enforce_reservations = false"))
     os.makedirs(A + "/hold")
     for f in os.listdir(A + "/inbox"): shutil.move(A + "/inbox/" + f, A + "/hold/" + f)
     shutil.copytree(A, B)
@@ -58,6 +64,7 @@ for seed in seeds:
     def drop(name, text):
         for d in (A, B): open(d + "/inbox/" + name, "w").write(text)
     closed = None
+    orders = []  # (number, type, date, item, warehouse) of the orders posted
     for i, f in enumerate(held):
         for d in (A, B): shutil.move(d + "/hold/" + f, d + "/inbox/" + f)
         run_both(f)
@@ -68,7 +75,8 @@ for seed in seeds:
             # Half the time a row of a batch or serial item, where there are any (a few per cent of the rows).
             return rnd.choice(tracked if tracked and rnd.random() < 0.5 else sl)
         for k in range(rnd.randint(0, 3)):
-            op = rnd.choice(["cancel", "cancel", "back", "back", "backout", "item", "close", "copy", "cancel2", "cancel8", "rename"])
+            op = rnd.choice(["cancel", "cancel", "back", "back", "backout", "item", "close", "copy", "cancel2", "cancel8", "rename",
+                             "order", "order", "fulfil", "fulfil", "oclose", "ocancel"])
             if op in ("cancel", "cancel2", "cancel8") and sl:
                 picks = [pick() for _ in range({"cancel": 1, "cancel2": 2, "cancel8": 8}[op])]
                 picks = list({p["voucher_no"]: p for p in picks}.values())  # (a voucher's rows once)
@@ -92,6 +100,35 @@ for seed in seeds:
                 text = ("voucher_type,voucher_no,posting_date,posting_time,purpose,party,item_code,warehouse,source_warehouse,target_warehouse,qty,rate\n"
                         f"Delivery Note,BO{n},{p['posting_date']},23:59:5{rnd.randint(0,9)},,Customer 2,{p['item_code']},{p['warehouse']},,,1,{rnd.randint(1,99)}\n")
                 drop(f"o{n}.csv", text); run_both(f"backout {p['item_code']} {p['warehouse']} {p['posting_date']}")
+            elif op == "order" and sl:
+                # A Sales or Purchase Order on a plain item's warehouse, dated at a posted date (backdated).
+                plain = [r for r in sl if not r["batch_no"] and not r["serial_nos"]] or sl
+                p = rnd.choice(plain)
+                t = rnd.choice(["Sales Order", "Purchase Order"])
+                party = "Customer 3" if t == "Sales Order" else "Supplier 3"
+                no = f"OR{n}"
+                text = ("voucher_type,voucher_no,posting_date,posting_time,party,item_code,warehouse,qty,rate\n"
+                        f"{t},{no},{p['posting_date']},00:00:0{rnd.randint(0,9)},{party},{p['item_code']},{p['warehouse']},{rnd.randint(2,30)},{rnd.randint(1,99)}\n")
+                drop(f"r{n}.csv", text)
+                run_both(f"order {no} {t} {p['item_code']} {p['warehouse']} {p['posting_date']}")
+                if log[-1][1] == 0: orders.append((no, t, p["posting_date"], p["item_code"], p["warehouse"]))
+            elif op == "fulfil" and orders:
+                # A delivery or receipt against an order, on or after its date (backdated as a rule).
+                no, t, d, item, wh = rnd.choice(orders)
+                later = sorted({r["posting_date"] for r in sl if r["posting_date"] >= d}) or [d]
+                vt, party = ("Delivery Note", "Customer 3") if t == "Sales Order" else ("Purchase Receipt", "Supplier 3")
+                text = ("voucher_type,voucher_no,posting_date,posting_time,party,item_code,warehouse,qty,rate,against_voucher\n"
+                        f"{vt},FF{n},{rnd.choice(later)},12:00:0{rnd.randint(0,9)},{party},{item},{wh},{rnd.randint(1,12)},{rnd.randint(1,99)},{no}\n")
+                drop(f"f{n}.csv", text); run_both(f"fulfil {no} {t}")
+            elif op == "oclose" and orders:
+                no, t, d, item, wh = rnd.choice(orders)
+                later = sorted({r["posting_date"] for r in sl if r["posting_date"] >= d}) or [d]
+                text = f"voucher_type,voucher_no,posting_date,posting_time,action\n{t},{no},{rnd.choice(later)},23:00:0{rnd.randint(0,9)},close\n"
+                drop(f"z{n}.csv", text); run_both(f"oclose {no}")
+            elif op == "ocancel" and orders:
+                no, t, d, item, wh = rnd.choice(orders)
+                text = f"voucher_type,voucher_no,posting_date,action\n{t},{no},{d},cancel\n"
+                drop(f"y{n}.csv", text); run_both(f"ocancel {no}")
             elif op == "item":
                 added = sum(1 for t in log if t[0].startswith("item"))
                 for d in (A, B): open(d + "/masters/items.csv", "a").write(f"NEW{seed}X{added},New {added},Nos,1,FIFO,0,0,,\n")

@@ -65,7 +65,7 @@ public enum CloseCommand {
     var record = RunRecord(run: ledger.runCount + 1, vouchers: [], entries: [], gl: [], files: [], moves: [])
     record.closeThrough = date
     // The head snapshot and reports as they are before the close (read before the commit changes the head).
-    let snapshotBefore = store.readSnapshot(), fingerprintBefore = store.statFingerprint()
+    let snapshotBefore = store.readSnapshot()
     let reportsCurrent = ReportWriter.areCurrent(in: paths.out, chain: ledger.chainHead)
     let chain: String
     do {
@@ -74,7 +74,7 @@ public enum CloseCommand {
     } catch {
       return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger close: nothing was closed: \(error)\n")
     }
-    carryForward(snapshotBefore, fingerprint: fingerprintBefore, reportsCurrent: reportsCurrent, from: ledger.chainHead, to: chain, store: store, out: paths.out)
+    carryForward(snapshotBefore, reportsCurrent: reportsCurrent, from: ledger.chainHead, to: chain, store: store, out: paths.out)
     let dir = paths.out + "/close-\(date)"
     let places = masters.company.currencyPrecision
     let column = { (t: ReportTable, name: String) in t.columns.firstIndex(of: name) ?? 0 }
@@ -113,10 +113,13 @@ public enum CloseCommand {
   /// run continues from them instead of replaying the whole ledger (until the forty-sixth session every
   /// close made the next nightly run a replay). Best effort: a snapshot or marker not carried is one the
   /// next run finds stale, and it replays, as before. The snapshot is carried only if it described the
-  /// ledger as it was (`snapshot`, `fingerprint`: read before the commit).
-  static func carryForward(_ snapshot: [UInt8]?, fingerprint: String?, reportsCurrent: Bool, from old: String, to new: String, store: LedgerStore, out: String) {
-    if let snapshot, let fingerprint, let now = store.statFingerprint(),
-      let carried = HeadSnapshot.carriedForward(snapshot, chain: old, fingerprint: fingerprint, to: new, fingerprint: now),
+  /// ledger as it was: read before the commit, of the old head's chain. Its files' fingerprint need not be
+  /// today's (books copied, restored or touched): the close checked every file against its manifest first,
+  /// as a run does before it continues from such a snapshot (a close after a copy made the next run a
+  /// replay, without a note).
+  static func carryForward(_ snapshot: [UInt8]?, reportsCurrent: Bool, from old: String, to new: String, store: LedgerStore, out: String) {
+    if let snapshot, let now = store.statFingerprint(),
+      let carried = HeadSnapshot.carriedForward(snapshot, chain: old, to: new, fingerprint: now),
       let aside = try? store.writeSnapshotAside(parts: { $0(carried) })
     {
       do { try store.adoptSnapshot(aside) } catch { store.removeSnapshot() }

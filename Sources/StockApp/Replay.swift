@@ -354,8 +354,9 @@ struct Replay {
   /// The item-warehouses a voucher moves.
   static func stockKeys(_ v: Voucher) -> Set<StockKey> { Set(stockKeys(v, original: { _ in [] })) }
 
-  /// The item-warehouses a voucher moves and those of the original it returns or bills (`original` gives
-  /// them by voucher number): what joins it to other vouchers in `ledger/history.bin`. Sorted, without
+  /// The item-warehouses a voucher moves and those of the original it returns, bills or fulfils, or of the
+  /// order it closes (`original` gives them by voucher number: an order's are those it orders): what joins
+  /// it to other vouchers in `ledger/history.bin`. Sorted, without
   /// repeats; a small array, as a voucher touches few.
   static func stockKeys(_ v: Voucher, original: (String) -> [StockKey]) -> [StockKey] {
     var keys: [StockKey] = []
@@ -378,5 +379,6 @@ struct Replay {
     v.forEachMove { item, warehouse in keys.append(StockKey(item: item, warehouse: warehouse)) }
     if !v.returnAgainst.isEmpty { keys += original(v.returnAgainst) }
     if !v.againstVoucher.isEmpty { keys += original(v.againstVoucher) }
+    if v.action == .close { keys += original(v.no) }  // an order's close: the order's
   }
 }

@@ -434,7 +434,8 @@ struct RunWork {
     func ledgerPosition(_ no: String) -> (voucher: Voucher, index: Int)? {
       if ledgerPositions == nil {
         var table: [String: (voucher: Voucher, index: Int)] = [:]
-        for (i, v) in ledger.activeVouchers.enumerated() { table[v.no] = (v, i) }
+        // (An order's, not its close's, which has its number and no rows.)
+        for (i, v) in ledger.activeVouchers.enumerated() where v.action == .submit { table[v.no] = (v, i) }
         ledgerPositions = table
       }
       return ledgerPositions?[no]
@@ -502,11 +503,16 @@ struct RunWork {
         let failing = timeline.voucher(tv)
         let keys = Replay.stockKeys(failing)
         var reader = TimelineVouchers.Reader(timeline.vouchers)
-        let blamed = timeline.filter { !$0.isPosted && $0.key < tv.key }.map { reader.voucher($0.arrival) }.filter { !Replay.stockKeys($0).isDisjoint(with: keys) }
+        // (An order's close moves nothing: one closed again before its posted close breaks that.)
+        let blamed = timeline.filter { !$0.isPosted && $0.key < tv.key }.map { reader.voucher($0.arrival) }.filter {
+          !Replay.stockKeys($0).isDisjoint(with: keys) || ($0.action == .close && failing.action == .close && $0.no == failing.no)
+        }
         let failingKey = ledgerKey(failing)
         let blamedCancels = cancels.filter { c in
           guard let original = ledgerPosition(c.no)?.voucher else { return false }
-          return ledgerKey(original) < failingKey && !Replay.stockKeys(original).isDisjoint(with: keys)
+          // (A voucher that fulfils, returns or bills the cancelled one needs it, wherever it moves stock.)
+          let refers = failing.againstVoucher == c.no || failing.returnAgainst == c.no
+          return ledgerKey(original) < failingKey && (refers || !Replay.stockKeys(original).isDisjoint(with: keys))
         }
         for c in blamedCancels {
           s.rejections.append(Diagnostic(.insufficientStock, at: c.source, voucher: c.no, field: "action",

@@ -75,6 +75,32 @@ import Testing
     #expect(e2e.rows(b + "/reports/stock-ledger.csv", voucher: "MI-2").first?["qty_after_transaction"] == "0")
   }
 
+  /// Two ways a run touching an order could stop every run after it with exit 2: cancelling an order that
+  /// a delivery fulfils (closed before the delivery, the order's number named its close, which moves no
+  /// stock, so nothing was blamed), and closing an order again before the date of its posted close. Both
+  /// are refused for what they break (exit 1), from the snapshot as by a replay.
+  @Test func anOrderCancelledUnderItsFulfilmentOrClosedTwiceIsRejected() throws {
+    for replay in [false, true] {
+      let b = try e2e.books()
+      let header = "voucher_type,voucher_no,posting_date,action,party,item_code,warehouse,qty,rate,against_voucher\n"
+      func run(_ name: String, _ text: String) throws -> EndToEndTests.Result {
+        try e2e.drop(b, name, header + text)
+        if replay { try? FileManager.default.removeItem(atPath: b + "/ledger/snapshot.bin") }
+        return try e2e.cli(["run", b])
+      }
+      #expect(try run("1.csv", "Purchase Receipt,PR-1,2026-05-01,,Acme,RM0001,Stores,10,100,\nSales Order,SO-1,2026-05-02,,Zed,RM0001,Stores,4,150,\n").code == 0)
+      #expect(try run("2.csv", "Sales Order,SO-1,2026-05-05,close,,,,,,\nDelivery Note,DN-1,2026-05-06,,Zed,RM0001,Stores,1,150,SO-1\n").code == 0)
+      let cancel = try run("3.csv", "Sales Order,SO-1,2026-05-02,cancel,,,,,,\n")
+      #expect(cancel.code == 1, "\(cancel.out)\(cancel.err)")
+      #expect(e2e.read(b + "/rejected/3.csv.errors.csv").contains("cancelling SO-1 would break the later voucher DN-1 already in the ledger: SO-1 is not a Sales Order posted on or before 2026-05-06"))
+      let again = try run("4.csv", "Sales Order,SO-1,2026-05-03,close,,,,,,\n")
+      #expect(again.code == 1, "\(again.out)\(again.err)")
+      #expect(e2e.read(b + "/rejected/4.csv.errors.csv").contains("posting SO-1 on 2026-05-03 would break the later voucher SO-1 already in the ledger"))
+      #expect(try run("5.csv", "Delivery Note,DN-2,2026-05-07,,Zed,RM0001,Stores,1,150,\n").code == 0)
+      #expect(try e2e.cli(["verify", b]).code == 0)
+    }
+  }
+
   @Test func cancellingAReceiptRevaluesTheDeliveryAfterIt() throws {
     let b = try e2e.books()
     try e2e.drop(b, "1.csv", "voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\nPurchase Receipt,PR-1,2026-05-10,RM0001,Stores,10,10\nPurchase Receipt,PR-2,2026-05-11,RM0001,Stores,10,20\nDelivery Note,DN-1,2026-05-12,RM0001,Stores,5,\n")

@@ -6,8 +6,9 @@ import StockRead
 import StockStore
 
 /// The part of the history a backdated voucher can revalue: every posted voucher connected to it through
-/// shared item-warehouses (transfers, manufacture and returns join their item-warehouses; a batch or serial
-/// item joins all its own, which share its batches and serials), found in `ledger/history.bin`. Its vouchers are replayed from empty state with the run's; everything outside it
+/// shared item-warehouses (transfers, manufacture and returns join their item-warehouses; an order joins its
+/// own with those of its close and of the vouchers that fulfil it; a batch or serial item joins all its own,
+/// which share its batches and serials), found in `ledger/history.bin`. Its vouchers are replayed from empty state with the run's; everything outside it
 /// continues from the head snapshot. Valuation state is per item-warehouse, so the part replays exactly as
 /// the whole ledger would — and the run checks it: replayed without the run's vouchers, the part must give
 /// the head's state for its item-warehouses, or the whole ledger is replayed.
@@ -21,6 +22,9 @@ struct Component {
   /// Its batch and serial items: every item-warehouse of each is in `keys`, and their registries are
   /// replayed with them (``PostingState/removeTracked(_:keys:)``).
   var trackedItems: Set<String>
+  /// Its orders (Sales, Purchase and Work Orders): replayed with their closes and fulfilments, their
+  /// state and their item-warehouses' planning totals made again.
+  var orders: Set<String>
   /// Its posted vouchers in ledger order, with their entries and GL as the ledger holds them (the part
   /// replayed without the run's vouchers).
   var stored: LedgerContents
@@ -86,14 +90,24 @@ struct Component {
       if snapshot.cancelled.contains(v.no) { continue }
       vouchers.append(v)
     }
-    // What this path handles: no orders (their reservations are state outside item-warehouses).
-    for v in vouchers where v.type.isOrder || v.action != .submit { return .failure(.init("the revalued part holds the order \(v.no)")) }
-    // The part as the ledger holds it, checked against the head: its item-warehouses' states, and its batch
-    // and serial items' registries.
-    let old = Replay(masters: masters, timeline: Timeline.order(posted: vouchers))
+    // Its orders: each with its close and every voucher that fulfils it, and every voucher that moves
+    // stock where it orders (the history joins them), so replayed whole; the planning totals of the part's
+    // item-warehouses come from them alone.
+    let orders = Set(vouchers.lazy.filter { $0.type.isOrder && $0.action == .submit }.map(\.no))
+    // The part as the ledger holds it, checked against the head: its item-warehouses' states and planning
+    // totals, its orders, and its batch and serial items' registries.
+    var start = PostingState()
+    start.orders = snapshot.state.orders.filter { !orders.contains($0.key) }
+    let old = Replay(masters: masters, timeline: Timeline.order(posted: vouchers), state: start)
     guard old.failures.isEmpty else { return .failure(.init("the revalued part does not replay on its own")) }
     for k in keys where (old.state.stock[k] ?? ItemWarehouseState()) != (snapshot.state.stock[k] ?? ItemWarehouseState()) {
       return .failure(.init("the revalued part does not replay to the head's state of \(k.item) in \(k.warehouse)"))
+    }
+    for k in keys where old.state.planning[k] != snapshot.state.planning[k] {
+      return .failure(.init("the revalued part does not replay to the head's planned quantities of \(k.item) in \(k.warehouse)"))
+    }
+    for no in orders.sorted() where old.state.orders[no] != snapshot.state.orders[no] {
+      return .failure(.init("the revalued part does not replay to the head's state of the order \(no)"))
     }
     if !trackedItems.isEmpty, old.state.tracked(of: trackedItems, keys: keys) != snapshot.state.tracked(of: trackedItems, keys: keys) {
       return .failure(.init("the revalued part does not replay to the head's batches and serials of \(trackedItems.sorted().joined(separator: ", "))"))
@@ -106,7 +120,7 @@ struct Component {
       counts[p.voucher.no] = p.entries.count
     }
     stored.gl = old.gl
-    return .success(Component(keys: keys, trackedItems: trackedItems, stored: stored, storedEntryCount: counts))
+    return .success(Component(keys: keys, trackedItems: trackedItems, orders: orders, stored: stored, storedEntryCount: counts))
   }
 }
 

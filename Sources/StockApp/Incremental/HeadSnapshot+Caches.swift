@@ -148,6 +148,8 @@ extension HeadSnapshot {
     // The documents alone are captured: a closure over `s` copied the whole of it for every voucher.
     // Looked up only for the vouchers that refer to another (returns, invoices): most runs build no table.
     var documents = s.state.documents
+    // (An order's close and the vouchers fulfilling it are joined to the item-warehouses it orders.)
+    let orders = s.state.orders
     let cancelled = (previous?.cancelled ?? ledger.cancelled).union(s.cancelledNow)
     var encoder = HistoryFile.Encoder(appending: previous != nil, capacity: previous == nil ? 10 * (ledger.vouchers.count + s.acceptedNew.count) + 1024 : 1 << 16)
     // Sources count the ledger's vouchers first (none after a run from the snapshot), then the run's
@@ -158,7 +160,7 @@ extension HeadSnapshot {
       var sketch = VoucherSketch()
       for (i, v) in ledger.vouchers[..<placed].enumerated() {
         sketch.fill(from: v)
-        addKeys(i, sketch, cancelled: cancelled, to: &encoder, documents: &documents)
+        addKeys(i, sketch, cancelled: cancelled, to: &encoder, documents: &documents, orders: orders)
       }
     }
     let first = previous == nil ? placed : 0
@@ -169,8 +171,13 @@ extension HeadSnapshot {
     let noneCancelled = cancelled.isEmpty
     s.acceptedNew.forEachMoves({ i, moves in
       guard moves.action != .cancel && (noneCancelled || !cancelled.contains(String(decoding: moves.no, as: UTF8.self))) else { return }
+      if moves.action == .close {
+        let ordered = orders[String(decoding: moves.no, as: UTF8.self)]?.remaining.keys
+        encoder.add(source: first + i) { if let ordered { $0 += ordered } }
+        return
+      }
       encoder.add(source: first + i, moves: moves)
-    }, sketched: { i, v in addKeys(first + i, v, cancelled: cancelled, to: &encoder, documents: &documents) })
+    }, sketched: { i, v in addKeys(first + i, v, cancelled: cancelled, to: &encoder, documents: &documents, orders: orders) })
     encoder.finish()
     return encoder
   }
@@ -179,7 +186,8 @@ extension HeadSnapshot {
   /// rather than one nested there: nested, it held the encoder and the documents in boxes, checked for
   /// exclusive access at every voucher.)
   private static func addKeys(
-    _ i: Int, _ v: VoucherSketch, cancelled: Set<String>, to encoder: inout HistoryFile.Encoder, documents: inout PostedDocuments
+    _ i: Int, _ v: VoucherSketch, cancelled: Set<String>, to encoder: inout HistoryFile.Encoder, documents: inout PostedDocuments,
+    orders: [String: OrderState]
   ) {
     guard v.action != .cancel && (cancelled.isEmpty || !cancelled.contains(v.no)) else { return }
     // A voucher of one row (one move, or a transfer's two) that refers to no other (most: the vouchers
@@ -187,7 +195,7 @@ extension HeadSnapshot {
     // once: through the encoder's buffer of pending records, each record was a tenth of a microsecond
     // more. (Vouchers of several rows go the general way at once: for them the keys made here would be
     // made again.)
-    if let row = v.onlyRow, v.returnAgainst.isEmpty && v.againstVoucher.isEmpty {
+    if let row = v.onlyRow, v.returnAgainst.isEmpty && v.againstVoucher.isEmpty && v.action != .close {
       // Its moves in `forEachMove`'s order (warehouse, source, target), the blank ones left out: the
       // first two of those it names.
       let (w, source, target) = (row.warehouse, row.source, row.target)
@@ -203,7 +211,7 @@ extension HeadSnapshot {
     }
     // Collected straight into the encoder's buffer (a buffer of their own copied into it, key by key,
     // was a tenth of the history's keys).
-    encoder.add(source: i) { Replay.appendStockKeys(v, to: &$0) { documents[$0]?.lines.map(\.key) ?? [] } }
+    encoder.add(source: i) { Replay.appendStockKeys(v, to: &$0) { documents[$0]?.lines.map(\.key) ?? orders[$0].map { Array($0.remaining.keys) } ?? [] } }
   }
 
   /// Writes the history of ``historyKeys(of:on:from:)``: the file rewritten after a replay, appended to after

@@ -26,8 +26,10 @@ struct HeadSnapshot: Sendable {
   /// refused (compared, every item would read as changed), and that run replays once. Version 8 counts
   /// batches created and serials received per item (``TrackedCounts``) where version 7 counted serials
   /// over all items, so that a revalued part may hold batch and serial items; a version 7 snapshot is
-  /// refused, and that run replays once.
-  static let tag = "stockledger-snapshot 8"
+  /// refused, and that run replays once. Version 9 goes with a history (`history.bin`) that joins an order's
+  /// close and the vouchers fulfilling it to the item-warehouses it orders, so that a revalued part may hold
+  /// orders; a version 8 snapshot is refused, and that run replays once (and writes the history anew).
+  static let tag = "stockledger-snapshot 9"
   var chain: String
   /// The committed files as the file system described them when the snapshot was written
   /// (``LedgerStore/statFingerprint()``).
@@ -274,12 +276,13 @@ struct HeadSnapshot: Sendable {
 extension HeadSnapshot {
   /// The snapshot `bytes` for the head after a commit that changes nothing it describes (a period close:
   /// no voucher, entry or line), with its chain head and fingerprint replaced; nil when `bytes` is not a
-  /// snapshot of this version describing `chain` as `fingerprint` found the files. Everything after the
+  /// snapshot of this version describing `chain` (the caller checked the files it describes against their
+  /// manifests: their fingerprint then is not compared). Everything after the
   /// two is kept as it is (the trailer is read from the end), so nothing is decoded.
   /// - Complexity: O(bytes), copied once.
-  static func carriedForward(_ bytes: [UInt8], chain: String, fingerprint: String, to newChain: String, fingerprint newFingerprint: String) -> [UInt8]? {
+  static func carriedForward(_ bytes: [UInt8], chain: String, to newChain: String, fingerprint newFingerprint: String) -> [UInt8]? {
     var r = BinaryReader(bytes)
-    guard (try? r.string()) == HeadSnapshot.tag, (try? r.string()) == chain, (try? r.string()) == fingerprint else { return nil }
+    guard (try? r.string()) == HeadSnapshot.tag, (try? r.string()) == chain, (try? r.string()) != nil else { return nil }
     var w = BinaryWriter(capacity: bytes.count + 64)
     w.string(HeadSnapshot.tag)
     w.string(newChain)

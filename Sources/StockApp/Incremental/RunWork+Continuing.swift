@@ -29,21 +29,29 @@ extension RunWork {
       f.valid.forEachSketch(rows: false) { _, v in
         if !v.returnAgainst.isEmpty { referenced.insert(v.returnAgainst) }
         if !v.againstVoucher.isEmpty { referenced.insert(v.againstVoucher) }
+        if v.action == .close { referenced.insert(v.no) }  // (its order)
       }
     }
     var own: [String: Voucher] = [:]
     if !referenced.isEmpty {
-      for f in files { f.valid.forEachSketch(rows: false) { i, v in if referenced.contains(v.no) { own[v.no] = f.valid[i] } } }
+      for f in files { f.valid.forEachSketch(rows: false) { i, v in if v.action == .submit && referenced.contains(v.no) { own[v.no] = f.valid[i] } } }
     }
     var seeds: Set<StockKey> = []
     var cancelling: Set<String> = []
+    var cancellingOrders: Set<String> = []
     for f in files {
       for v in f.valid {
         if v.action == .cancel {
-          // (Validated: posted, not yet cancelled.) An order's reservations are state outside
-          // item-warehouses, as for a backdated order.
-          if snapshot.index.lookup(v.no)?.type.isOrder ?? true { return .failure(.init("\(v.no) (\(f.picked.name)) cancels an order")) }
-          cancelling.insert(v.no)
+          // (Validated: posted, not yet cancelled.) An order moves no stock: its part is found from the
+          // item-warehouses it orders.
+          guard let posted = snapshot.index.lookup(v.no) else { return .failure(.init("\(v.no) (\(f.picked.name)) cancels a voucher the head does not know")) }
+          if posted.type.isOrder {
+            guard let o = base.orders[v.no] else { return .failure(.init("\(v.no) (\(f.picked.name)) cancels an order the head does not hold")) }
+            seeds.formUnion(o.remaining.keys)
+            cancellingOrders.insert(v.no)
+          } else {
+            cancelling.insert(v.no)
+          }
           continue
         }
         for ref in [v.returnAgainst, v.againstVoucher] where !ref.isEmpty && own[ref] == nil && base.documents[ref] == nil {
@@ -55,13 +63,8 @@ extension RunWork {
           base.documents[ref] = doc
         }
         if snapshot.precedesHead(v) {
-          // Orders are state outside item-warehouses: a backdated order, or a backdated voucher fulfilling
-          // one, replays the ledger.
-          if v.type.isOrder || v.action == .close { return .failure(.init("\(v.no) (\(f.picked.name)) is an order dated before the ledger's latest voucher")) }
-          if !v.againstVoucher.isEmpty, own[v.againstVoucher]?.type.isOrder ?? snapshot.index.lookup(v.againstVoucher)?.type.isOrder ?? false {
-            return .failure(.init("\(v.no) (\(f.picked.name)) fulfils the order \(v.againstVoucher) and is dated before the ledger's latest voucher"))
-          }
           if let reason = namesOfOtherItems(v, file: f.picked.name) { return .failure(.init(reason)) }
+          // (An order's are those it orders; a close's and a fulfilment's, its order's besides.)
           seeds.formUnion(keys(of: v, own: own))
         }
       }
@@ -81,20 +84,23 @@ extension RunWork {
       }
       if let still = cancelling.subtracting(moving).sorted().first { return .failure(.init("the cancelled voucher \(still) moves no stock")) }
     }
-    if seeds.isEmpty { return .success(.forward) }
+    if seeds.isEmpty {
+      if let no = cancellingOrders.first { return .failure(.init("the cancelled order \(no) orders nothing")) }
+      return .success(.forward)
+    }
     switch Component.load(seeds: seeds, snapshot: snapshot, history: history, ledger: ledgerDirectory, masters: masters) {
     case .failure(let f): return .failure(f)
     case .success(let c):
-      for no in cancelling {
-        // The part holds the voucher (and the original it returns or bills: joined through the history's
-        // keys, re-posted with it, its document written anew). A voucher fulfilling an order changes the
-        // order's reservations, state outside item-warehouses.
-        guard let v = c.stored.vouchers.first(where: { $0.no == no }) else { return .failure(.init("the cancelled voucher \(no) is not in the history")) }
-        if !v.againstVoucher.isEmpty, snapshot.index.lookup(v.againstVoucher)?.type.isOrder ?? true {
-          return .failure(.init("the cancelled voucher \(no) fulfils the order \(v.againstVoucher)"))
-        }
+      for no in cancelling.union(cancellingOrders) where !c.stored.vouchers.contains(where: { $0.no == no && $0.action == .submit }) {
+        // The part holds the voucher (and the original it returns or bills, or the order it fulfils: joined
+        // through the history's keys, re-posted with it, its document written anew).
+        return .failure(.init("the cancelled voucher \(no) is not in the history"))
       }
-      for k in c.keys { base.stock.removeValue(forKey: k) }
+      for k in c.keys {
+        base.stock.removeValue(forKey: k)
+        base.planning.removeValue(forKey: k)
+      }
+      for no in c.orders { base.orders.removeValue(forKey: no) }
       base.removeTracked(c.trackedItems, keys: c.keys)
       ledger.vouchers = c.stored.vouchers
       ledger.entries = c.stored.entries
@@ -131,6 +137,8 @@ extension RunWork {
   /// The item-warehouses a voucher moves, and those of the original it returns or bills (the run's own, or
   /// a posted one's document) — as `ledger/history.bin` records them.
   mutating func keys(of v: Voucher, own: [String: Voucher]) -> [StockKey] {
-    Replay.stockKeys(v) { ref in own[ref].map { Array(Replay.stockKeys($0)) } ?? base.documents[ref]?.lines.map(\.key) ?? [] }
+    Replay.stockKeys(v) { ref in
+      own[ref].map { Array(Replay.stockKeys($0)) } ?? base.documents[ref]?.lines.map(\.key) ?? base.orders[ref].map { Array($0.remaining.keys) } ?? []
+    }
   }
 }
