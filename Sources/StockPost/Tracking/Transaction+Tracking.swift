@@ -250,15 +250,15 @@ extension Transaction {
         let perSerial = outcome.stockValueDifference.divided(by: Fixed(max(chunk.serials.count, 1)), rule: arithmetic.rounding)
         // Each gets the next receipt sequence: appended, the list stays in receipt order. (Appended in place:
         // the serials in stock there are not copied, ``appendToList(_:_:_:)``.)
+        // (The item's count read and written once a chunk.)
+        var counts = trackedCounts(item.code)
         for s in chunk.serials {
-          var counts = trackedCounts(item.code)
           counts.serials += 1
-          pendingTracked[item.code] = counts
-          let sequence = counts.serials
           let rate = (keepSerialRates ? serial(s)?.incomingRate : nil) ?? (carried ? serial(s)?.incomingRate ?? perSerial : incomingRate)
-          pendingSerials[s] = SerialState(item: item.code, batch: chunk.batch, warehouse: warehouse, incomingRate: rate, receivedSequence: sequence)
+          pendingSerials[s] = SerialState(item: item.code, batch: chunk.batch, warehouse: warehouse, incomingRate: rate, receivedSequence: counts.serials)
           noteName(s, series: item.serialSeries)
         }
+        pendingTracked[item.code] = counts
         appendToList(.serials, key, chunk.serials)
       }
       var tracked = row
