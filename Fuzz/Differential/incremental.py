@@ -5,7 +5,7 @@ Two copies of a generated books directory take the same operations: its monthly 
 between them, at random, cancellations of one, two or eight posted vouchers, backdated receipts (of batch and
 serial items with their own new batch or serial numbers, or with none) and deliveries, backdated Sales and
 Purchase Orders with deliveries and receipts against them, their closes and cancellations (reservations
-enforced or not), items appended to
+enforced or not), invoices that move no stock, a plain item's valuation method or income account edited, items appended to
 the master data, an item renamed with an account and a warehouse moved under new groups, period closes and copies of the whole books directory (new inodes and times). Books A run
 as an operator's do (from the head snapshot where they can); books B have the snapshot removed before every
 run, so each run replays the whole ledger. At the end every file but the derived caches must be the same in
@@ -65,6 +65,7 @@ for seed in seeds:
         for d in (A, B): open(d + "/inbox/" + name, "w").write(text)
     closed = None
     orders = []  # (number, type, date, item, warehouse) of the orders posted
+    invoiced = set()  # items of the invoices that move no stock
     for i, f in enumerate(held):
         for d in (A, B): shutil.move(d + "/hold/" + f, d + "/inbox/" + f)
         run_both(f)
@@ -76,7 +77,7 @@ for seed in seeds:
             return rnd.choice(tracked if tracked and rnd.random() < 0.5 else sl)
         for k in range(rnd.randint(0, 3)):
             op = rnd.choice(["cancel", "cancel", "back", "back", "backout", "item", "close", "copy", "cancel2", "cancel8", "rename",
-                             "order", "order", "fulfil", "fulfil", "oclose", "ocancel"])
+                             "order", "order", "fulfil", "fulfil", "oclose", "ocancel", "invoice", "edit", "edit"])
             if op in ("cancel", "cancel2", "cancel8") and sl:
                 picks = [pick() for _ in range({"cancel": 1, "cancel2": 2, "cancel8": 8}[op])]
                 picks = list({p["voucher_no"]: p for p in picks}.values())  # (a voucher's rows once)
@@ -129,9 +130,44 @@ for seed in seeds:
                 no, t, d, item, wh = rnd.choice(orders)
                 text = f"voucher_type,voucher_no,posting_date,action\n{t},{no},{d},cancel\n"
                 drop(f"y{n}.csv", text); run_both(f"ocancel {no}")
+            elif op == "invoice" and sl:
+                # A Sales Invoice that moves no stock (no warehouse), at a posted date.
+                plain = [r for r in sl if not r["batch_no"] and not r["serial_nos"]] or sl
+                p = rnd.choice(plain)
+                text = ("voucher_type,voucher_no,posting_date,posting_time,party,item_code,qty,rate\n"
+                        f"Sales Invoice,SI{n},{p['posting_date']},13:00:0{rnd.randint(0,9)},Customer 4,{p['item_code']},{rnd.randint(1,5)},{rnd.randint(10,99)}\n")
+                drop(f"i{n}.csv", text); run_both(f"invoice {p['item_code']} {p['posting_date']}")
+                invoiced.add(p["item_code"])
+            elif op == "edit":
+                # A plain item's valuation method changed, or its income account (an account added for it):
+                # the vouchers naming it post otherwise (the next run posts them again).
+                rows_ = list(csv.reader(open(A + "/masters/items.csv")))
+                head, body = rows_[0], rows_[1:]
+                if "income_account" not in head:
+                    head = head + ["income_account"]; body = [r + [""] for r in body]
+                plain = [i for i, r in enumerate(body) if r[5] == "0" and r[6] == "0"]
+                if plain:
+                    # Half the time an item of an invoice that moves no stock, where there is one.
+                    billed = [i for i in plain if body[i][0] in invoiced]
+                    i = rnd.choice(billed if billed and rnd.random() < 0.5 else plain)
+                    if rnd.random() < 0.6:
+                        body[i][4] = rnd.choice([m for m in ["FIFO", "LIFO", "Moving Average"] if m != body[i][4]])
+                    else:
+                        body[i][head.index("income_account")] = "" if body[i][head.index("income_account")] else "Other Sales"
+                    for d in (A, B):
+                        acc = open(d + "/masters/accounts.csv").read()
+                        if "Other Sales," not in acc: open(d + "/masters/accounts.csv", "a").write("Other Sales,Income,Income,Income Account,0\n")
+                        with open(d + "/masters/items.csv", "w", newline="") as fh:
+                            w = csv.writer(fh, lineterminator="\n"); w.writerow(head); w.writerows(body)
+                    # Then a run (a receipt of another item after the head): it posts the edited item's vouchers again.
+                    last = max(r["posting_date"] for r in sl)
+                    text = ("voucher_type,voucher_no,posting_date,posting_time,party,item_code,warehouse,qty,rate\n"
+                            f"Purchase Receipt,ED{n},{last},23:59:59,Supplier 2,{sl[0]['item_code']},{sl[0]['warehouse']},1,5\n")
+                    drop(f"e{n}.csv", text); run_both(f"edit {body[i][0]} {body[i][4]} {body[i][-1]}")
             elif op == "item":
                 added = sum(1 for t in log if t[0].startswith("item"))
-                for d in (A, B): open(d + "/masters/items.csv", "a").write(f"NEW{seed}X{added},New {added},Nos,1,FIFO,0,0,,\n")
+                width = len(open(A + "/masters/items.csv").readline().split(","))
+                for d in (A, B): open(d + "/masters/items.csv", "a").write(f"NEW{seed}X{added},New {added},Nos,1,FIFO,0,0" + "," * (width - 7) + "\n")
                 log.append(("item", 0, 0, ""))
             elif op == "rename":
                 # Columns nothing posted depends on: an item renamed, an account and a warehouse moved under

@@ -381,4 +381,13 @@ struct Replay {
     if !v.againstVoucher.isEmpty { keys += original(v.againstVoucher) }
     if v.action == .close { keys += original(v.no) }  // an order's close: the order's
   }
+
+  /// ``appendStockKeys(_:to:original:)`` as the history records them: besides, each row that names no
+  /// warehouse (an invoice that moves no stock) as its item in a blank warehouse, so that every voucher
+  /// naming an item is found from the item's item-warehouses (a run under an edited item posts them all
+  /// again: ``Component``).
+  static func appendHistoryKeys(_ v: VoucherSketch, to keys: inout [StockKey], original: (String) -> [StockKey]) {
+    appendStockKeys(v, to: &keys, original: original)
+    v.forEachRowWithoutWarehouse { keys.append(StockKey(item: $0, warehouse: .empty)) }
+  }
 }

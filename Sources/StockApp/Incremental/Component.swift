@@ -31,9 +31,10 @@ struct Component {
   /// Number of stored entries per voucher.
   var storedEntryCount: [String: Int]
 
-  /// Finds, reads and checks the part of the history connected to `seeds`; a reason when the run must
-  /// replay the ledger instead.
-  static func load(seeds: Set<StockKey>, snapshot: HeadSnapshot, history: HistoryFile, ledger: String, masters: Masters) -> Result<Component, Fallback> {
+  /// Finds, reads and checks the part of the history connected to `seeds` and to every item-warehouse of
+  /// the `edited` items (whose master records changed); a reason when the run must replay the ledger
+  /// instead.
+  static func load(seeds: Set<StockKey>, edited: Set<String> = [], snapshot: HeadSnapshot, history: HistoryFile, ledger: String, masters: Masters) -> Result<Component, Fallback> {
     let h: HistoryFile.Contents
     switch snapshot.history?.value ?? history.contents(size: snapshot.historySize) {
     case .success(let contents): h = contents
@@ -44,26 +45,32 @@ struct Component {
     for (i, k) in h.keys.enumerated() { keyID[k] = i }
     // A batch or serial item's registries (its batches, serials, their stock and its sequences) are shared
     // by all its warehouses: the part takes every item-warehouse of such an item once it takes one.
+    // So does an item whose master record changed: every voucher naming it posts otherwise (the history
+    // records a row naming no warehouse as its item in a blank one).
     func isTracked(_ item: String) -> Bool { masters.itemByCode[item].map { $0.hasBatchNo || $0.hasSerialNo } ?? false }
-    var trackedKeyIDs: [String: [Int]]?
+    func takesWhole(_ item: String) -> Bool { edited.contains(item) || isTracked(item) }
+    var wholeKeyIDs: [String: [Int]]?
     var trackedItems: Set<String> = []
+    var taken: Set<String> = []
     var keys = seeds
     var queue = seeds.compactMap { keyID[$0] }
     var seenKey = Set(queue)
     var ordinals = Set<Int32>()
     func take(item: String) {
-      guard isTracked(item), trackedItems.insert(item).inserted else { return }
-      if trackedKeyIDs == nil {
+      guard takesWhole(item), taken.insert(item).inserted else { return }
+      if isTracked(item) { trackedItems.insert(item) }
+      if wholeKeyIDs == nil {
         var byItem: [String: [Int]] = [:]
-        for (i, k) in h.keys.enumerated() where isTracked(k.item) { byItem[k.item, default: []].append(i) }
-        trackedKeyIDs = byItem
+        for (i, k) in h.keys.enumerated() where takesWhole(k.item) { byItem[k.item, default: []].append(i) }
+        wholeKeyIDs = byItem
       }
-      for other in trackedKeyIDs![item] ?? [] where seenKey.insert(other).inserted {
+      for other in wholeKeyIDs![item] ?? [] where seenKey.insert(other).inserted {
         queue.append(other)
         keys.insert(h.keys[other])
       }
     }
     for k in seeds { take(item: k.item) }
+    for item in edited.sorted() { take(item: item) }
     while let k = queue.popLast() {
       take(item: h.keys[k].item)
       for o in h.vouchers(of: k) where ordinals.insert(o).inserted {
@@ -94,6 +101,21 @@ struct Component {
     // stock where it orders (the history joins them), so replayed whole; the planning totals of the part's
     // item-warehouses come from them alone.
     let orders = Set(vouchers.lazy.filter { $0.type.isOrder && $0.action == .submit }.map(\.no))
+    var stored = LedgerContents()
+    stored.vouchers = vouchers
+    var counts: [String: Int] = [:]
+    if !edited.isEmpty {
+      // Under edited master data the part posts otherwise than the ledger holds it: its entries and GL are
+      // read from the committed files (``LedgerStore/storedLines(of:)``, one pass over them), and there is
+      // no head to compare a replay of it with.
+      guard let lines = LedgerStore(directory: ledger).storedLines(of: Set(vouchers.lazy.filter { !$0.type.isOrder }.map(\.no))) else {
+        return .failure(.init("the lines of the edited items' vouchers cannot be found in the ledger's files"))
+      }
+      stored.entries = lines.entries
+      stored.gl = lines.gl
+      for e in lines.entries.values { counts[e.voucherNo, default: 0] += 1 }
+      return .success(Component(keys: keys, trackedItems: trackedItems, orders: orders, stored: stored, storedEntryCount: counts))
+    }
     // The part as the ledger holds it, checked against the head: its item-warehouses' states and planning
     // totals, its orders, and its batch and serial items' registries.
     var start = PostingState()
@@ -112,9 +134,6 @@ struct Component {
     if !trackedItems.isEmpty, old.state.tracked(of: trackedItems, keys: keys) != snapshot.state.tracked(of: trackedItems, keys: keys) {
       return .failure(.init("the revalued part does not replay to the head's batches and serials of \(trackedItems.sorted().joined(separator: ", "))"))
     }
-    var stored = LedgerContents()
-    stored.vouchers = vouchers
-    var counts: [String: Int] = [:]
     for p in old.posted {
       for e in old.entries[p.entries] { stored.entries[LedgerContents.entryKey(e.voucherNo, e.index)] = e }
       counts[p.voucher.no] = p.entries.count

@@ -203,7 +203,8 @@ extension HeadSnapshot {
       let first = !w.isEmpty ? w : (!source.isEmpty ? source : target)
       let second = !w.isEmpty && !source.isEmpty ? source : target
       if count <= 2 {
-        if count == 0 { encoder.add(source: i) { _ in } } else {
+        // (A row naming no warehouse: its item in a blank one, ``Replay/appendHistoryKeys(_:to:original:)``.)
+        if count == 0 { encoder.add(source: i, first: StockKey(item: row.item, warehouse: .empty), second: nil) } else {
           encoder.add(source: i, first: StockKey(item: row.item, warehouse: first), second: count == 2 ? StockKey(item: row.item, warehouse: second) : nil)
         }
         return
@@ -211,7 +212,7 @@ extension HeadSnapshot {
     }
     // Collected straight into the encoder's buffer (a buffer of their own copied into it, key by key,
     // was a tenth of the history's keys).
-    encoder.add(source: i) { Replay.appendStockKeys(v, to: &$0) { documents[$0]?.lines.map(\.key) ?? orders[$0].map { Array($0.remaining.keys) } ?? [] } }
+    encoder.add(source: i) { Replay.appendHistoryKeys(v, to: &$0) { documents[$0]?.lines.map(\.key) ?? orders[$0].map { Array($0.remaining.keys) } ?? [] } }
   }
 
   /// Writes the history of ``historyKeys(of:on:from:)``: the file rewritten after a replay, appended to after

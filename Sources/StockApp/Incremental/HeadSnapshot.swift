@@ -29,7 +29,10 @@ struct HeadSnapshot: Sendable {
   /// refused, and that run replays once. Version 9 goes with a history (`history.bin`) that joins an order's
   /// close and the vouchers fulfilling it to the item-warehouses it orders, so that a revalued part may hold
   /// orders; a version 8 snapshot is refused, and that run replays once (and writes the history anew).
-  static let tag = "stockledger-snapshot 9"
+  /// Version 10 goes with a history that records a row naming no warehouse (an invoice that moves no stock)
+  /// as its item in a blank warehouse, so that a run under an edited item finds every voucher naming it; a
+  /// version 9 snapshot is refused, and that run replays once.
+  static let tag = "stockledger-snapshot 10"
   var chain: String
   /// The committed files as the file system described them when the snapshot was written
   /// (``LedgerStore/statFingerprint()``).
@@ -43,6 +46,9 @@ struct HeadSnapshot: Sendable {
   /// (``current(store:chain:masters:)``): the run continues from it but renders every report whole (the
   /// planning reports splice rows by item-warehouse and reorder levels may have changed). Not written.
   var mastersAdded = false
+  /// The items whose records the master data changed since the snapshot was written
+  /// (``MasterRecords/changedItems(from:)``): the run posts every voucher naming them again. Not written.
+  var editedItems: Set<String> = []
   /// Date and time of the latest voucher in the timeline: a voucher at or after it posts forward.
   var lastKey: (date: BusinessDate, time: BusinessTime)?
   /// Posted vouchers cancelled since (the light load of the ledger does not read vouchers; it does read the
@@ -260,14 +266,23 @@ struct HeadSnapshot: Sendable {
       var r = BinaryReader(s.masterRecords)
       guard let old = try? MasterRecords(decoding: &r) else { return (nil, nil) }
       let records = MasterRecords(files: masters.files, masters: masters.masters)
-      if let change = records.change(from: old) { return (nil, "the master data changed since the last run (\(change))") }
+      if let change = records.change(from: old) {
+        guard let items = records.changedItems(from: old) else { return (nil, "the master data changed since the last run (\(change))") }
+        s.editedItems = items
+      }
       let added = records.added(since: old)
       s.mastersDigest = masters.digest
       s.masterRecords = records.encoded
       s.mastersAdded = true
-      notes.append(added == 0
-        ? "the master data changed, but in nothing posted vouchers depend on (reorder levels, names, barcodes, account or warehouse parents, or the files' layout): no replay of the ledger for that"
-        : "the master data changed only by \(added) new record\(added == 1 ? "" : "s"): no replay of the ledger for that")
+      if !s.editedItems.isEmpty {
+        let names = s.editedItems.sorted()
+        let them = names.count == 1 ? "it" : "them"
+        notes.append("the master data changed in item\(names.count == 1 ? "" : "s") \(names.joined(separator: ", ")): the vouchers naming \(them) were posted again, not the whole ledger")
+      } else {
+        notes.append(added == 0
+          ? "the master data changed, but in nothing posted vouchers depend on (reorder levels, names, barcodes, account or warehouse parents, or the files' layout): no replay of the ledger for that"
+          : "the master data changed only by \(added) new record\(added == 1 ? "" : "s"): no replay of the ledger for that")
+      }
     }
     return (s, notes.isEmpty ? nil : notes.joined(separator: "; "))
   }

@@ -7,7 +7,8 @@ public struct EncodedMoves {
   /// The voucher number's bytes.
   public private(set) var no = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
   /// Per move, in ``VoucherSketch/forEachMove(_:)``'s order (each row's warehouse, source, then target),
-  /// its item's and its warehouse's names.
+  /// its item's and its warehouse's names; a row that names no warehouse (an invoice that moves no stock)
+  /// as its item with a blank warehouse, as the history records it (``VoucherSketch/forEachRowWithoutWarehouse(_:)``).
   public private(set) var moves: [(item: InternedName, warehouse: InternedName)] = []
 
   public init() {}
@@ -34,10 +35,15 @@ public struct EncodedMoves {
       _ = try r.int()
       // (The names written as their boxes' identities: the boxes themselves.)
       let item = try r.internedName()
+      var named = false
       for _ in 0..<3 {
         let warehouse = try r.internedName()
-        if !warehouse.isEmpty { moves.append((item, warehouse)) }
+        if !warehouse.isEmpty {
+          moves.append((item, warehouse))
+          named = true
+        }
       }
+      if !named { moves.append((item, .empty)) }
       try ItemRow.passOver(afterNames: &r)
     }
     return true

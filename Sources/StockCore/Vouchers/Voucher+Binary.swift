@@ -286,6 +286,24 @@ public struct VoucherSketch: Sendable {
     }
   }
 
+  /// Calls `body` with the item of each row that names no warehouse, source or target (an invoice that
+  /// moves no stock): what the history records beside the moves, so that an item's rows are all found
+  /// from its item-warehouses.
+  /// - Complexity: O(rows).
+  public func forEachRowWithoutWarehouse(_ body: (_ item: InternedName) -> Void) {
+    if let voucher {
+      voucher.storage.items.withUnsafeBufferPointer { items in
+        for i in items.indices where items[i].warehouseName.isEmpty && items[i].sourceWarehouseName.isEmpty && items[i].targetWarehouseName.isEmpty {
+          body(items[i].itemName)
+        }
+      }
+    } else {
+      rows.withUnsafeBufferPointer { rows in
+        for i in rows.indices where rows[i].warehouse.isEmpty && rows[i].source.isEmpty && rows[i].target.isEmpty { body(rows[i].item) }
+      }
+    }
+  }
+
   /// The moves of a voucher of one row, in ``forEachMove(_:)``'s order: its item, and the warehouse, source
   /// and target it names (blank when not). nil for a voucher of more or fewer rows. (Read without a
   /// closure: the history's keys of most vouchers are made from it, and a closure writing three of the

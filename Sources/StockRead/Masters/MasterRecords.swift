@@ -122,6 +122,22 @@ public struct MasterRecords: Sendable, Equatable {
     return nil
   }
 
+  /// The items whose records these change from `old` (their `items.csv` rows, or their units' conversions),
+  /// when those are all the change and no record is removed; nil otherwise, or when nothing changed. Only
+  /// the vouchers naming those items (and those joined to them) post otherwise under these: a run posts
+  /// them again instead of replaying the ledger.
+  /// - Complexity: O(records of `old`).
+  public func changedItems(from old: MasterRecords) -> Set<String>? {
+    var items: Set<String> = []
+    for (key, digest) in old.records where records[key] != digest {
+      guard records[key] != nil else { return nil }
+      let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false)
+      guard parts.count >= 2, parts[0] == "items.csv" || parts[0] == "uom_conversions.csv" else { return nil }
+      items.insert(String(parts[1]))
+    }
+    return items.isEmpty ? nil : items
+  }
+
   /// The number of records these have that `old` does not.
   public func added(since old: MasterRecords) -> Int { records.keys.reduce(0) { $0 + (old.records[$1] == nil ? 1 : 0) } }
 }
