@@ -94,6 +94,26 @@ PY
   sed -i '2s/^\([^,]*\),[^,]*,/\1,Renamed item,/' "$b/masters/items.csv"
   daily 5 DAY5 "$b/inbox/daily5.csv"
   measure "gen.py $n: a daily run after an item was renamed" "$bin" run "$b" --quiet
+  # An item's valuation method changed (FIFO to moving average) before the next daily run: the vouchers
+  # naming it are posted again (until the forty-eighth session the whole ledger was replayed).
+  sed -i '3s/,FIFO$/,Moving Average/' "$b/masters/items.csv"
+  daily 6 DAY6 "$b/inbox/daily6.csv"
+  measure "gen.py $n: a daily run after an item's valuation method changed" "$bin" run "$b" --quiet
+  # A Sales Order dated the day after the last daily run, then a delivery against it dated before that run:
+  # the order's part is revalued (until the forty-eighth session an order's fulfilment dated before the
+  # head replayed the ledger).
+  so=$(date -d "$last + 7 day" +%F); before=$(date -d "$last + 6 day" +%F)
+  row=$(grep -m1 "DAY6-R0," "$b/archive/daily6.csv")
+  item=$(echo "$row" | cut -d, -f5); wh=$(echo "$row" | cut -d, -f6)
+  printf 'voucher_type,voucher_no,posting_date,posting_time,item_code,warehouse,qty,rate,against_voucher
+Sales Order,SO-B1,%s,09:00:00,%s,%s,5,20,
+Delivery Note,DN-B0,%s,10:00:00,%s,%s,1,20,
+' "$so" "$item" "$wh" "$so" "$item" "$wh" > "$b/inbox/order.csv"
+  "$bin" run "$b" --quiet >/dev/null 2>&1
+  printf 'voucher_type,voucher_no,posting_date,posting_time,item_code,warehouse,qty,rate,against_voucher
+Delivery Note,DN-B1,%s,09:30:00,%s,%s,2,20,SO-B1
+' "$so" "$item" "$wh" > "$b/inbox/fulfil.csv"
+  measure "gen.py $n: a delivery against a Sales Order, dated before the ledger's last voucher" "$bin" run "$b" --quiet
   # verify: every file hashed, every entry and line re-derived (a part of a file at a time since the
   # forty-seventh session; the whole ledger in memory before).
   measure "gen.py $n: verify the ledger" "$bin" verify "$b"
@@ -101,6 +121,11 @@ done
 # stockledger's own generator: batches, serials, transfers and issues besides receipts and deliveries.
 g=$work/generated; rm -rf "$g"; "$bin" generate "$g" --vouchers 100000 --items 1000 --warehouses 6 >/dev/null
 measure "generate 100,000 vouchers: run from scratch" "$bin" run "$g" --quiet
+# A receipt of a batch item into a batch of its own, dated in the ledger's first month: every warehouse of
+# the item is revalued with its batches (until the forty-eighth session a batch or serial item in the
+# revalued part replayed the ledger).
+printf 'voucher_type,voucher_no,posting_date,posting_time,item_code,warehouse,qty,rate,batch_no\nPurchase Receipt,BT-1,2024-01-15,10:00:00,ITEM00025,WH01,6,4.00,BT-LOT1\n' > "$g/inbox/batch.csv"
+measure "generate 100,000: a batch item's receipt dated in the first month" "$bin" run "$g" --quiet
 # 10,000 serials in one receipt (ten rows of 1,000 named serials: a field holds at most 10,000 bytes), then a
 # delivery of 5,000 picked oldest first. (Until the fortieth session the receipt was one row of 80 kB of
 # serials, which the reader rejects: the row measured a rejected file.)
