@@ -96,7 +96,9 @@ PY
   measure "gen.py $n: a daily run after an item was renamed" "$bin" run "$b" --quiet
   # An item's valuation method changed (FIFO to moving average) before the next daily run: the vouchers
   # naming it are posted again (until the forty-eighth session the whole ledger was replayed).
-  sed -i '3s/,FIFO$/,Moving Average/' "$b/masters/items.csv"
+  # (The file's lines end in CRLF, as to_stockledger.py writes them: the edit keeps the CR.)
+  sed -i '3s/,FIFO\(\r\{0,1\}\)$/,Moving Average\1/' "$b/masters/items.csv"
+  grep -q '^ITEM00002,.*,Moving Average' "$b/masters/items.csv" || { echo "the valuation method was not changed" >&2; exit 1; }
   daily 6 DAY6 "$b/inbox/daily6.csv"
   measure "gen.py $n: a daily run after an item's valuation method changed" "$bin" run "$b" --quiet
   # A Sales Order dated the day after the last daily run, then a delivery against it dated before that run:
