@@ -8,10 +8,13 @@ import StockStore
 /// The part of the history a backdated voucher can revalue: every posted voucher connected to it through
 /// shared item-warehouses (transfers, manufacture and returns join their item-warehouses; an order joins its
 /// own with those of its close and of the vouchers that fulfil it; a batch or serial item joins all its own,
-/// which share its batches and serials), found in `ledger/history.bin`. Its vouchers are replayed from empty state with the run's; everything outside it
-/// continues from the head snapshot. Valuation state is per item-warehouse, so the part replays exactly as
-/// the whole ledger would — and the run checks it: replayed without the run's vouchers, the part must give
-/// the head's state for its item-warehouses, or the whole ledger is replayed.
+/// which share its batches and serials), found in `ledger/history.bin`. Its vouchers are replayed from
+/// empty state with the run's; everything outside it continues from the head snapshot. Valuation state is
+/// per item-warehouse, orders per the item-warehouses they name, batches and serials per item, so the part
+/// replays exactly as the whole ledger would — and the run checks it: replayed without the run's vouchers,
+/// the part must give the head's state for its item-warehouses, orders and batch and serial items, or the
+/// whole ledger is replayed. (Under edited items, which post otherwise now, there is nothing to check it
+/// against: the part's lines are read from the ledger's files instead.)
 struct Component {
   /// The most cancellations a run makes this way: each is searched for in the ledger's files
   /// (``LedgerStore/storedLines(of:)``); a run with more replays the ledger.

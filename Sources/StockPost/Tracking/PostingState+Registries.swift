@@ -19,28 +19,26 @@ extension PostingState {
   /// item-warehouse of each).
   /// - Complexity: O(serials + batches + batch stock of all items).
   public func tracked(of items: Set<String>, keys: Set<StockKey>) -> TrackedRegistries {
-    var r = TrackedRegistries()
-    for (no, s) in serials where items.contains(s.item) { r.serials[no] = s }
-    for (no, b) in batches where items.contains(b.item) { r.batches[no] = b }
-    for (k, b) in batchStock where r.batches[k.batch] != nil { r.batchStock[k] = b }
-    for k in keys where items.contains(k.item) {
-      if let l = serialsIn[k], !l.isEmpty { r.serialsIn[k] = Array(l) }
-      if let l = batchesIn[k], !l.isEmpty { r.batchesIn[k] = Array(l) }
-    }
-    for i in items { if let c = tracked[i] { r.counts[i] = c } }
-    return r
+    registries(of: items.contains, lists: keys.filter { items.contains($0.item) })
   }
 
   /// The registries of every item (what `verify` compares with a replay's).
   /// - Complexity: O(serials + batches + batch stock + lists).
   public var allTracked: TrackedRegistries {
+    registries(of: { _ in true }, lists: Set(serialsIn.keys).union(batchesIn.keys))
+  }
+
+  /// The registries of the items `holds` says, with their lists in `lists`.
+  private func registries(of holds: (String) -> Bool, lists: Set<StockKey>) -> TrackedRegistries {
     var r = TrackedRegistries()
-    r.serials = serials
-    r.batches = batches
-    r.batchStock = batchStock
-    for (k, l) in serialsIn where !l.isEmpty { r.serialsIn[k] = Array(l) }
-    for (k, l) in batchesIn where !l.isEmpty { r.batchesIn[k] = Array(l) }
-    r.counts = tracked
+    for (no, s) in serials where holds(s.item) { r.serials[no] = s }
+    for (no, b) in batches where holds(b.item) { r.batches[no] = b }
+    for (k, b) in batchStock where r.batches[k.batch] != nil { r.batchStock[k] = b }
+    for k in lists {
+      if let l = serialsIn[k], !l.isEmpty { r.serialsIn[k] = Array(l) }
+      if let l = batchesIn[k], !l.isEmpty { r.batchesIn[k] = Array(l) }
+    }
+    for (i, c) in tracked where holds(i) { r.counts[i] = c }
     return r
   }
 
