@@ -5,7 +5,8 @@ Two copies of a generated books directory take the same operations: its monthly 
 between them, at random, cancellations of one, two or eight posted vouchers, backdated receipts (of batch and
 serial items with their own new batch or serial numbers, or with none) and deliveries, backdated Sales and
 Purchase Orders with deliveries and receipts against them, their closes and cancellations (reservations
-enforced or not), invoices that move no stock, a plain item's valuation method or income account edited, items appended to
+enforced or not), invoices that move no stock, a plain item's valuation method or income account edited, a warehouse's stock
+account changed, items appended to
 the master data, an item renamed with an account and a warehouse moved under new groups, period closes and copies of the whole books directory (new inodes and times). Books A run
 as an operator's do (from the head snapshot where they can); books B have the snapshot removed before every
 run, so each run replays the whole ledger. At the end every file but the derived caches must be the same in
@@ -77,7 +78,7 @@ for seed in seeds:
             return rnd.choice(tracked if tracked and rnd.random() < 0.5 else sl)
         for k in range(rnd.randint(0, 3)):
             op = rnd.choice(["cancel", "cancel", "back", "back", "backout", "item", "close", "copy", "cancel2", "cancel8", "rename",
-                             "order", "order", "fulfil", "fulfil", "oclose", "ocancel", "invoice", "edit", "edit"])
+                             "order", "order", "fulfil", "fulfil", "oclose", "ocancel", "invoice", "edit", "edit", "wedit"])
             if op in ("cancel", "cancel2", "cancel8") and sl:
                 picks = [pick() for _ in range({"cancel": 1, "cancel2": 2, "cancel8": 8}[op])]
                 picks = list({p["voucher_no"]: p for p in picks}.values())  # (a voucher's rows once)
@@ -164,6 +165,17 @@ for seed in seeds:
                     text = ("voucher_type,voucher_no,posting_date,posting_time,party,item_code,warehouse,qty,rate\n"
                             f"Purchase Receipt,ED{n},{last},23:59:59,Supplier 2,{sl[0]['item_code']},{sl[0]['warehouse']},1,5\n")
                     drop(f"e{n}.csv", text); run_both(f"edit {body[i][0]} {body[i][4]} {body[i][-1]}")
+            elif op == "wedit" and sl:
+                # A warehouse's stock account changed (to Stock In Hand, or back to its own), then a run.
+                wh = rnd.choice(["WH01", "WH02", "WH03"])
+                for d in (A, B):
+                    t = open(d + "/masters/warehouses.csv").read()
+                    own, shared = f"{wh},All Warehouses,Stock {wh},", f"{wh},All Warehouses,Stock In Hand,"
+                    open(d + "/masters/warehouses.csv", "w").write(t.replace(own, shared) if own in t else t.replace(shared, own))
+                last = max(r["posting_date"] for r in sl)
+                text = ("voucher_type,voucher_no,posting_date,posting_time,party,item_code,warehouse,qty,rate\n"
+                        f"Purchase Receipt,WE{n},{last},23:59:59,Supplier 2,{sl[0]['item_code']},{sl[0]['warehouse']},1,5\n")
+                drop(f"w{n}.csv", text); run_both(f"wedit {wh}")
             elif op == "item":
                 added = sum(1 for t in log if t[0].startswith("item"))
                 width = len(open(A + "/masters/items.csv").readline().split(","))

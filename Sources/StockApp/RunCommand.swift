@@ -277,7 +277,7 @@ public enum RunCommand {
         notes.append("\(f.name): changed while it was read (still being written?); left for the next run")
         continue
       }
-      if let s = snapshot, !readingHistory, !s.editedItems.isEmpty || work.files[work.files.count - 1].read.vouchers.contains(where: s.precedesHead) {
+      if let s = snapshot, !readingHistory, !s.edited.isEmpty || work.files[work.files.count - 1].read.vouchers.contains(where: s.precedesHead) {
         continued = s.readingHistory(ledger: p.ledger)
         readingHistory = true
         warming = Background { [out = p.out] in DurableFiles.warm(out + "/stock-ledger.csv") }

@@ -13,12 +13,20 @@ import StockStore
 /// per item-warehouse, orders per the item-warehouses they name, batches and serials per item, so the part
 /// replays exactly as the whole ledger would — and the run checks it: replayed without the run's vouchers,
 /// the part must give the head's state for its item-warehouses, orders and batch and serial items, or the
-/// whole ledger is replayed. (Under edited items, which post otherwise now, there is nothing to check it
-/// against: the part's lines are read from the ledger's files instead.)
+/// whole ledger is replayed. (Under edited items or warehouses, which post otherwise now, there is nothing to
+/// check it against: the part's lines are read from the ledger's files instead.)
 struct Component {
   /// The most cancellations a run makes this way: each is searched for in the ledger's files
   /// (``LedgerStore/storedLines(of:)``); a run with more replays the ledger.
   static let cancellationsSearched = 256
+
+  /// The most vouchers a part of a history of `count` holds: an eighth of them, or 20,000 in a smaller
+  /// ledger. Each of a part's vouchers is read from its place in the ledger's files and checked, about four
+  /// times a replay's cost per voucher: a warehouse joined by transfers to every other (its stock account
+  /// changed) took 42 s and 1.56 GB as a part of 998,505 of a million vouchers, where the replay takes 11 s.
+  static func largestPart(of count: Int) -> Int { testLargestPart ?? max(count / 8, 20_000) }
+  /// For tests (`STOCKLEDGER_TEST_LARGEST_PART`): the most vouchers a part holds, whatever the ledger's size.
+  static let testLargestPart = ProcessEnvironment.integer("STOCKLEDGER_TEST_LARGEST_PART")
 
   /// The item-warehouses of the part.
   var keys: Set<StockKey>
@@ -35,9 +43,9 @@ struct Component {
   var storedEntryCount: [String: Int]
 
   /// Finds, reads and checks the part of the history connected to `seeds` and to every item-warehouse of
-  /// the `edited` items (whose master records changed); a reason when the run must replay the ledger
-  /// instead.
-  static func load(seeds: Set<StockKey>, edited: Set<String> = [], snapshot: HeadSnapshot, history: HistoryFile, ledger: String, masters: Masters) -> Result<Component, Fallback> {
+  /// the `edited` items and warehouses (whose master records changed); a reason when the run must replay
+  /// the ledger instead.
+  static func load(seeds: Set<StockKey>, edited: MasterRecords.Edits = .init(), snapshot: HeadSnapshot, history: HistoryFile, ledger: String, masters: Masters) -> Result<Component, Fallback> {
     let h: HistoryFile.Contents
     switch snapshot.history?.value ?? history.contents(size: snapshot.historySize) {
     case .success(let contents): h = contents
@@ -49,9 +57,9 @@ struct Component {
     // A batch or serial item's registries (its batches, serials, their stock and its sequences) are shared
     // by all its warehouses: the part takes every item-warehouse of such an item once it takes one.
     // So does an item whose master record changed: every voucher naming it posts otherwise (the history
-    // records a row naming no warehouse as its item in a blank one).
+    // records a row naming no warehouse as its item in a blank one); and a warehouse whose record changed.
     func isTracked(_ item: String) -> Bool { masters.itemByCode[item].map { $0.hasBatchNo || $0.hasSerialNo } ?? false }
-    func takesWhole(_ item: String) -> Bool { edited.contains(item) || isTracked(item) }
+    func takesWhole(_ item: String) -> Bool { edited.items.contains(item) || isTracked(item) }
     var wholeKeyIDs: [String: [Int]]?
     var trackedItems: Set<String> = []
     var taken: Set<String> = []
@@ -73,7 +81,15 @@ struct Component {
       }
     }
     for k in seeds { take(item: k.item) }
-    for item in edited.sorted() { take(item: item) }
+    for item in edited.items.sorted() { take(item: item) }
+    // An edited warehouse (its stock account, say): every item-warehouse in it.
+    if !edited.warehouses.isEmpty {
+      for (i, k) in h.keys.enumerated() where edited.warehouses.contains(k.warehouse) && seenKey.insert(i).inserted {
+        queue.append(i)
+        keys.insert(k)
+      }
+    }
+    let largest = Component.largestPart(of: h.count)
     while let k = queue.popLast() {
       take(item: h.keys[k].item)
       for o in h.vouchers(of: k) where ordinals.insert(o).inserted {
@@ -81,6 +97,9 @@ struct Component {
           queue.append(Int(other))
           keys.insert(h.keys[Int(other)])
         }
+      }
+      if ordinals.count > largest {
+        return .failure(.init("the part of the history it touches holds more than \(largest) of the ledger's \(h.count) vouchers (a replay costs less)"))
       }
     }
     // Read the part's vouchers from the ledger, each with the header of its run's file: the ledger's
@@ -112,7 +131,7 @@ struct Component {
       // read from the committed files (``LedgerStore/storedLines(of:)``, one pass over them), and there is
       // no head to compare a replay of it with.
       guard let lines = LedgerStore(directory: ledger).storedLines(of: Set(vouchers.lazy.filter { !$0.type.isOrder }.map(\.no))) else {
-        return .failure(.init("the lines of the edited items' vouchers cannot be found in the ledger's files"))
+        return .failure(.init("the lines of the vouchers naming the edited records cannot be found in the ledger's files"))
       }
       stored.entries = lines.entries
       stored.gl = lines.gl

@@ -46,9 +46,9 @@ struct HeadSnapshot: Sendable {
   /// (``current(store:chain:masters:)``): the run continues from it but renders every report whole (the
   /// planning reports splice rows by item-warehouse and reorder levels may have changed). Not written.
   var mastersAdded = false
-  /// The items whose records the master data changed since the snapshot was written
-  /// (``MasterRecords/changedItems(from:)``): the run posts every voucher naming them again. Not written.
-  var editedItems: Set<String> = []
+  /// The items and warehouses whose records the master data changed since the snapshot was written
+  /// (``MasterRecords/edits(from:)``): the run posts every voucher naming them again. Not written.
+  var edited = MasterRecords.Edits()
   /// Date and time of the latest voucher in the timeline: a voucher at or after it posts forward.
   var lastKey: (date: BusinessDate, time: BusinessTime)?
   /// Posted vouchers cancelled since (the light load of the ledger does not read vouchers; it does read the
@@ -267,17 +267,20 @@ struct HeadSnapshot: Sendable {
       guard let old = try? MasterRecords(decoding: &r) else { return (nil, nil) }
       let records = MasterRecords(files: masters.files, masters: masters.masters)
       if let change = records.change(from: old) {
-        guard let items = records.changedItems(from: old) else { return (nil, "the master data changed since the last run (\(change))") }
-        s.editedItems = items
+        guard let edits = records.edits(from: old) else { return (nil, "the master data changed since the last run (\(change))") }
+        s.edited = edits
       }
       let added = records.added(since: old)
       s.mastersDigest = masters.digest
       s.masterRecords = records.encoded
       s.mastersAdded = true
-      if !s.editedItems.isEmpty {
-        let names = s.editedItems.sorted()
-        let them = names.count == 1 ? "it" : "them"
-        notes.append("the master data changed in item\(names.count == 1 ? "" : "s") \(names.joined(separator: ", ")): the vouchers naming \(them) were posted again, not the whole ledger")
+      if !s.edited.isEmpty {
+        func named(_ kind: String, _ names: Set<String>) -> String? {
+          names.isEmpty ? nil : "\(kind)\(names.count == 1 ? "" : "s") \(names.sorted().joined(separator: ", "))"
+        }
+        let what = [named("item", s.edited.items), named("warehouse", s.edited.warehouses)].compactMap { $0 }
+        let them = s.edited.items.count + s.edited.warehouses.count == 1 ? "it" : "them"
+        notes.append("the master data changed in \(what.joined(separator: " and ")): the vouchers naming \(them) post otherwise, and are posted again with their part of the ledger")
       } else {
         notes.append(added == 0
           ? "the master data changed, but in nothing posted vouchers depend on (reorder levels, names, barcodes, account or warehouse parents, or the files' layout): no replay of the ledger for that"

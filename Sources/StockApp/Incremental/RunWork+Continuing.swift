@@ -84,23 +84,23 @@ extension RunWork {
       }
       if let still = cancelling.subtracting(moving).sorted().first { return .failure(.init("the cancelled voucher \(still) moves no stock")) }
     }
-    // Items whose master records changed: every voucher naming them is posted again, as a replay of the
-    // whole ledger posts it under the new master data. Not a batch or serial item (its series may have
-    // changed, which the head's naming series do not say).
-    for item in snapshot.editedItems.sorted() {
+    // Items and warehouses whose master records changed: every voucher naming them is posted again, as a
+    // replay of the whole ledger posts it under the new master data. Not a batch or serial item (its
+    // series may have changed, which the head's naming series do not say).
+    for item in snapshot.edited.items.sorted() {
       let tracked = masters.itemByCode[item].map { $0.hasBatchNo || $0.hasSerialNo } ?? false
       if tracked || base.batches.values.contains(where: { $0.item == item }) || base.serials.values.contains(where: { $0.item == item }) {
         return .failure(.init("the master data changed in \(item), which has batches or serials"))
       }
     }
-    if seeds.isEmpty && snapshot.editedItems.isEmpty {
+    if seeds.isEmpty && snapshot.edited.isEmpty {
       if let no = cancellingOrders.first { return .failure(.init("the cancelled order \(no) orders nothing")) }
       return .success(.forward)
     }
-    switch Component.load(seeds: seeds, edited: snapshot.editedItems, snapshot: snapshot, history: history, ledger: ledgerDirectory, masters: masters) {
+    switch Component.load(seeds: seeds, edited: snapshot.edited, snapshot: snapshot, history: history, ledger: ledgerDirectory, masters: masters) {
     case .failure(let f): return .failure(f)
     case .success(let c) where c.keys.isEmpty:
-      return .success(.forward)  // (edited items nothing posted names)
+      return .success(.forward)  // (edited records nothing posted names)
     case .success(let c):
       for no in cancelling.union(cancellingOrders) where !c.stored.vouchers.contains(where: { $0.no == no && $0.action == .submit }) {
         // The part holds the voucher (and the original it returns or bills, or the order it fulfils: joined

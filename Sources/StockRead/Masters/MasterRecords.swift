@@ -122,20 +122,36 @@ public struct MasterRecords: Sendable, Equatable {
     return nil
   }
 
-  /// The items whose records these change from `old` (their `items.csv` rows, or their units' conversions),
-  /// when those are all the change and no record is removed; nil otherwise, or when nothing changed. Only
-  /// the vouchers naming those items (and those joined to them) post otherwise under these: a run posts
-  /// them again instead of replaying the ledger.
+  /// Items and warehouses whose records changed: only the vouchers naming them (and those joined to them)
+  /// post otherwise under the new records.
+  public struct Edits: Sendable, Equatable {
+    public var items: Set<String> = []
+    public var warehouses: Set<String> = []
+    public init(items: Set<String> = [], warehouses: Set<String> = []) {
+      self.items = items
+      self.warehouses = warehouses
+    }
+    public var isEmpty: Bool { items.isEmpty && warehouses.isEmpty }
+  }
+
+  /// The items and warehouses whose records these change from `old` (an item's `items.csv` row or its
+  /// units' conversions, a warehouse's row or the stock account it resolves to), when those are all the
+  /// change and no record is removed; nil otherwise, or when nothing changed. A run posts the vouchers
+  /// naming them again instead of replaying the ledger.
   /// - Complexity: O(records of `old`).
-  public func changedItems(from old: MasterRecords) -> Set<String>? {
-    var items: Set<String> = []
+  public func edits(from old: MasterRecords) -> Edits? {
+    var edits = Edits()
     for (key, digest) in old.records where records[key] != digest {
       guard records[key] != nil else { return nil }
       let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false)
-      guard parts.count >= 2, parts[0] == "items.csv" || parts[0] == "uom_conversions.csv" else { return nil }
-      items.insert(String(parts[1]))
+      guard parts.count >= 2 else { return nil }
+      switch parts[0] {
+      case "items.csv", "uom_conversions.csv": edits.items.insert(String(parts[1]))
+      case "warehouses.csv": edits.warehouses.insert(String(parts[1]))
+      default: return nil
+      }
     }
-    return items.isEmpty ? nil : items
+    return edits.isEmpty ? nil : edits
   }
 
   /// The number of records these have that `old` does not.
