@@ -5,7 +5,7 @@ Two copies of a generated books directory take the same operations: its monthly 
 between them, at random, cancellations of one, two or eight posted vouchers, backdated receipts (of batch and
 serial items with their own new batch or serial numbers, or with none) and deliveries, backdated Sales and
 Purchase Orders with deliveries and receipts against them, their closes and cancellations (reservations
-enforced or not), invoices that move no stock, a plain item's valuation method or income account edited, a warehouse's stock
+enforced or not), invoices that move no stock and their cancellations, a plain item's valuation method or income account edited, a warehouse's stock
 account changed, items appended to
 the master data, an item renamed with an account and a warehouse moved under new groups, period closes and copies of the whole books directory (new inodes and times). Books A run
 as an operator's do (from the head snapshot where they can); books B have the snapshot removed before every
@@ -67,6 +67,7 @@ for seed in seeds:
     closed = None
     orders = []  # (number, type, date, item, warehouse) of the orders posted
     invoiced = set()  # items of the invoices that move no stock
+    invoices = []  # (number, date) of those posted
     for i, f in enumerate(held):
         for d in (A, B): shutil.move(d + "/hold/" + f, d + "/inbox/" + f)
         run_both(f)
@@ -78,7 +79,7 @@ for seed in seeds:
             return rnd.choice(tracked if tracked and rnd.random() < 0.5 else sl)
         for k in range(rnd.randint(0, 3)):
             op = rnd.choice(["cancel", "cancel", "back", "back", "backout", "item", "close", "copy", "cancel2", "cancel8", "rename",
-                             "order", "order", "fulfil", "fulfil", "oclose", "ocancel", "invoice", "edit", "edit", "wedit"])
+                             "order", "order", "fulfil", "fulfil", "oclose", "ocancel", "invoice", "invoice", "icancel", "edit", "edit", "wedit"])
             if op in ("cancel", "cancel2", "cancel8") and sl:
                 picks = [pick() for _ in range({"cancel": 1, "cancel2": 2, "cancel8": 8}[op])]
                 picks = list({p["voucher_no"]: p for p in picks}.values())  # (a voucher's rows once)
@@ -137,8 +138,13 @@ for seed in seeds:
                 p = rnd.choice(plain)
                 text = ("voucher_type,voucher_no,posting_date,posting_time,party,item_code,qty,rate\n"
                         f"Sales Invoice,SI{n},{p['posting_date']},13:00:0{rnd.randint(0,9)},Customer 4,{p['item_code']},{rnd.randint(1,5)},{rnd.randint(10,99)}\n")
+                no = f"SI{n}"
                 drop(f"i{n}.csv", text); run_both(f"invoice {p['item_code']} {p['posting_date']}")
                 invoiced.add(p["item_code"])
+                if log[-1][1] == 0: invoices.append((no, p["posting_date"]))
+            elif op == "icancel" and invoices:
+                no, d = invoices.pop(rnd.randrange(len(invoices)))
+                drop(f"k{n}.csv", f"voucher_type,voucher_no,posting_date,action\nSales Invoice,{no},{d},cancel\n"); run_both(f"icancel {no}")
             elif op == "edit":
                 # A plain item's valuation method changed, or its income account (an account added for it):
                 # the vouchers naming it post otherwise (the next run posts them again).

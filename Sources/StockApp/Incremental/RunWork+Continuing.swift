@@ -82,7 +82,24 @@ extension RunWork {
         seeds.insert(e.key)
         moving.insert(e.voucherNo)
       }
-      if let still = cancelling.subtracting(moving).sorted().first { return .failure(.init("the cancelled voucher \(still) moves no stock")) }
+      // One that moves no stock (an invoice) is found from its items: the history records its rows in a
+      // blank warehouse, with those of every voucher naming them so (``Replay/appendHistoryKeys``), and the
+      // keys of the original it bills or returns.
+      let still = cancelling.subtracting(moving)
+      if !still.isEmpty {
+        guard let vouchers = LedgerStore(directory: ledgerDirectory).storedVouchers(of: still) else {
+          return .failure(.init("the cancelled vouchers that move no stock cannot be found in the ledger's files"))
+        }
+        for no in still.sorted() {
+          guard let v = vouchers[no] else { return .failure(.init("the cancelled voucher \(no) cannot be found in the ledger's files")) }
+          var keys: [StockKey] = []
+          Replay.appendHistoryKeys(VoucherSketch(v), to: &keys) { ref in
+            base.documents[ref]?.lines.map(\.key) ?? base.orders[ref].map { Array($0.remaining.keys) } ?? []
+          }
+          guard !keys.isEmpty else { return .failure(.init("the cancelled voucher \(no) names no item")) }
+          seeds.formUnion(keys)
+        }
+      }
     }
     // Items and warehouses whose master records changed: every voucher naming them is posted again, as a
     // replay of the whole ledger posts it under the new master data. Not a batch or serial item (its

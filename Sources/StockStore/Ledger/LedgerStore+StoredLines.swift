@@ -43,6 +43,40 @@ extension LedgerStore {
     return complete ? found : nil
   }
 
+  /// The posted vouchers `numbers` (their submitted versions) as the ledger's `vouchers.csv` files hold
+  /// them, found without loading the ledger: each file read a part at a time, and only the parts that hold
+  /// one of the numbers (`memmem`) parsed. For a cancellation of a voucher that moves no stock (an invoice),
+  /// whose items the run needs to find its part of the history.
+  /// - Returns: the vouchers by number (a number not found is missing); nil when a number would be written
+  ///   quoted or guarded, or a file cannot be read.
+  /// - Complexity: O(bytes of the committed voucher files) searched; memory O(a part).
+  public func storedVouchers(of numbers: Set<String>, part: Int = LedgerStore.searchedPart) -> [String: Voucher]? {
+    for no in numbers {
+      guard let first = no.utf8.first, !no.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }),
+        ![UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@")].contains(first)
+      else { return nil }
+    }
+    let needles = numbers.map { Array($0.utf8) }
+    var found: [String: Voucher] = [:]
+    let complete = forEachCommittedFile { _, dir, name in
+      guard name == "vouchers.csv" else { return true }
+      let path = dir + "/" + name
+      return LedgerStore.forEachRecordAfterHeader(ofFileAt: path, part: part) { header, records, line in
+        guard LedgerStore.holds(records, needles) else { return }
+        // (A voucher whose rows straddle two parts is read from each, its rows merged by their lines.)
+        for v in CSVVoucherReader.read(records: records, after: header, firstLine: line, file: path).vouchers where v.action == .submit && numbers.contains(v.no) {
+          guard var known = found[v.no] else {
+            found[v.no] = v
+            continue
+          }
+          for r in v.items where !known.items.contains(where: { $0.line == r.line }) { known.items.append(r) }
+          found[v.no] = known
+        }
+      } != nil
+    }
+    return complete ? found : nil
+  }
+
   /// Searches one committed file a part at a time (``lines(in:skippingHeader:holding:file:into:stock:)``);
   /// false when it cannot be read.
   static func search(_ path: String, for numbers: Set<String>, part: Int, into found: inout StoredLines, stock: Bool) -> Bool {
