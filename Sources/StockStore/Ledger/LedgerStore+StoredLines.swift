@@ -30,11 +30,7 @@ extension LedgerStore {
   ///   O(their lines) and a part of 8 MB.
   /// - Parameter part: bytes read at a time (tests make it small, so that lines straddle the parts).
   public func storedLines(of numbers: Set<String>, part: Int = LedgerStore.searchedPart) -> StoredLines? {
-    for no in numbers {
-      guard let first = no.utf8.first, !no.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }),
-        ![UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@")].contains(first)
-      else { return nil }
-    }
+    guard LedgerStore.searchable(numbers) else { return nil }
     var found = StoredLines()
     let complete = forEachCommittedFile { _, dir, name in
       guard name == "stock.csv" || name == "gl.csv" else { return true }
@@ -51,11 +47,7 @@ extension LedgerStore {
   ///   quoted or guarded, or a file cannot be read.
   /// - Complexity: O(bytes of the committed voucher files) searched; memory O(a part).
   public func storedVouchers(of numbers: Set<String>, part: Int = LedgerStore.searchedPart) -> [String: Voucher]? {
-    for no in numbers {
-      guard let first = no.utf8.first, !no.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }),
-        ![UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@")].contains(first)
-      else { return nil }
-    }
+    guard LedgerStore.searchable(numbers) else { return nil }
     let needles = numbers.map { Array($0.utf8) }
     var found: [String: Voucher] = [:]
     let complete = forEachCommittedFile { _, dir, name in
@@ -75,6 +67,15 @@ extension LedgerStore {
       } != nil
     }
     return complete ? found : nil
+  }
+
+  /// Whether every number is written as it is (no quote, comma or line break, no leading `=`, `+`, `-` or
+  /// `@` that the writer guards), so that it can be searched for as it is.
+  static func searchable(_ numbers: Set<String>) -> Bool {
+    numbers.allSatisfy { no in
+      guard let first = no.utf8.first, !no.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) else { return false }
+      return ![UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@")].contains(first)
+    }
   }
 
   /// Searches one committed file a part at a time (``lines(in:skippingHeader:holding:file:into:stock:)``);
