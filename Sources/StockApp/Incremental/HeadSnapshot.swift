@@ -229,12 +229,17 @@ struct HeadSnapshot: Sendable {
   /// and the head reports in `out` are the ones it saw; nil otherwise (the run then replays the ledger),
   /// with why when the run's operator should know (the master data changed).
   static func usable(store: LedgerStore, chain: String, masters: MasterData, out: String) -> (HeadSnapshot?, note: String?) {
+    // (Why not, said only of a ledger that has a head: a first run replays nothing.)
+    let posted = chain != LedgerStore.zeroChain
     // (The reports first: the snapshot's check may hash the ledger.)
-    guard ReportWriter.areCurrent(in: out, chain: chain) else { return (nil, nil) }
+    guard ReportWriter.areCurrent(in: out, chain: chain) else {
+      return (nil, posted ? "the head reports are not the ledger head's (one missing, or left by a run that stopped before writing them)" : nil)
+    }
     let (found, note) = current(store: store, chain: chain, masters: masters)
-    guard var s = found, s.reportSizes.count == ReportWriter.sizedNames.count,
+    guard var s = found else { return (nil, note) }
+    guard s.reportSizes.count == ReportWriter.sizedNames.count,
       ReportWriter.appendableNames.enumerated().allSatisfy({ i, name in DurableFiles.size(out + "/" + name + ".csv") == s.reportSizes[i] })
-    else { return (nil, note) }
+    else { return (nil, "the head reports were changed since the last run (stock-ledger.csv or general-ledger.csv is not the size it was written at)") }
     if s.mastersAdded {
       // No report is spliced: rendered whole under the new master data (sizes no file has).
       for k in ReportWriter.appendableNames.count..<s.reportSizes.count { s.reportSizes[k] = -1 }
@@ -250,7 +255,19 @@ struct HeadSnapshot: Sendable {
   /// - Complexity: O(snapshot); O(master data) more when the master data changed; O(bytes of the ledger)
   ///   hashed when its files' sizes, times or inodes changed.
   static func current(store: LedgerStore, chain: String, masters: MasterData) -> (HeadSnapshot?, note: String?) {
-    guard let bytes = store.readSnapshot(), var s = try? HeadSnapshot(decoding: bytes, ledger: store.directory), s.chain == chain else { return (nil, nil) }
+    // Why there is none to continue from, for the run's notes: a replay of a large ledger is the one cost an
+    // operator should hear of.
+    guard let bytes = store.readSnapshot() else {
+      return (nil, chain == LedgerStore.zeroChain ? nil : "there is no head snapshot (deleted, or the last run stopped before writing it)")
+    }
+    var tag = BinaryReader(bytes)
+    if let written = try? tag.string(), written != HeadSnapshot.tag {
+      return (nil, written.hasPrefix("stockledger-snapshot ")
+        ? "the head snapshot is in another version's layout (\(written); this version writes \(HeadSnapshot.tag)): it is written anew"
+        : "the head snapshot cannot be read (not a snapshot)")
+    }
+    guard var s = try? HeadSnapshot(decoding: bytes, ledger: store.directory) else { return (nil, "the head snapshot cannot be read (damaged)") }
+    guard s.chain == chain else { return (nil, "the head snapshot describes another head of the ledger (the last run stopped before writing its own)") }
     // (Not "continued from the snapshot" in the notes: the run may still replay, for a reason of its own,
     // said in its own note.)
     var notes: [String] = []

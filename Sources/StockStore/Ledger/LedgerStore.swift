@@ -170,7 +170,8 @@ public struct LedgerStore: Sendable {
     let s = String(n)
     return String(repeating: "0", count: max(0, 6 - s.count)) + s
   }
-  static let zeroChain = String(repeating: "0", count: 64)
+  /// The chain head of a ledger without a run.
+  public static let zeroChain = String(repeating: "0", count: 64)
 
   /// Takes the writer's lock; nil when another run holds it.
   public func lock() throws(StoreError) -> FileLock? {
