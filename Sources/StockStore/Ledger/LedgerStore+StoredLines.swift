@@ -32,9 +32,11 @@ extension LedgerStore {
   public func storedLines(of numbers: Set<String>, part: Int = LedgerStore.searchedPart) -> StoredLines? {
     guard LedgerStore.searchable(numbers) else { return nil }
     var found = StoredLines()
+    // (Made once: made for every part of every file, a part of a million numbers was 50 million inserts.)
+    let wanted = Wanted(numbers)
     let complete = forEachCommittedFile { _, dir, name in
       guard name == "stock.csv" || name == "gl.csv" else { return true }
-      return LedgerStore.search(dir + "/" + name, for: numbers, part: part, into: &found, stock: name == "stock.csv")
+      return LedgerStore.search(dir + "/" + name, for: wanted, part: part, into: &found, stock: name == "stock.csv")
     }
     return complete ? found : nil
   }
@@ -78,9 +80,19 @@ extension LedgerStore {
     }
   }
 
+  /// The numbers searched for: as text, and, past a few, as the set each line's number is looked up in.
+  struct Wanted {
+    let numbers: Set<String>
+    let set: Set<VoucherNumber>
+    init(_ numbers: Set<String>) {
+      self.numbers = numbers
+      set = numbers.count <= LedgerStore.searchedOneByOne ? [] : Set(numbers.map(VoucherNumber.init))
+    }
+  }
+
   /// Searches one committed file a part at a time (``lines(in:skippingHeader:holding:file:into:stock:)``);
   /// false when it cannot be read.
-  static func search(_ path: String, for numbers: Set<String>, part: Int, into found: inout StoredLines, stock: Bool) -> Bool {
+  static func search(_ path: String, for numbers: Wanted, part: Int, into found: inout StoredLines, stock: Bool) -> Bool {
     // (Read a part at a time, whole lines searched: mapped, every page of the history's files was counted
     // in the run's memory, a million vouchers' 150 MB.)
     FileBytes.forEachLines(ofFileAt: path, part: part) { lines, atStart in
@@ -97,7 +109,8 @@ extension LedgerStore {
 
   /// Adds the lines of `buf` (whole lines of a run's `stock.csv` or `gl.csv`; with `skippingHeader`, its
   /// start) whose voucher number is one of `numbers`, in file order; false when such a line cannot be read.
-  static func lines(in buf: UnsafeBufferPointer<UInt8>, skippingHeader: Bool, holding numbers: Set<String>, file: String, into found: inout StoredLines, stock: Bool) -> Bool {
+  static func lines(in buf: UnsafeBufferPointer<UInt8>, skippingHeader: Bool, holding wanted: Wanted, file: String, into found: inout StoredLines, stock: Bool) -> Bool {
+    let numbers = wanted.numbers
     guard let base = buf.baseAddress, buf.count > 0 else { return true }
     let n = buf.count
     // The starts of the lines that may hold one of the numbers: for a few numbers, where one stands as a
@@ -119,7 +132,7 @@ extension LedgerStore {
         }
       }
     } else {
-      let wanted = Set(numbers.map(VoucherNumber.init))
+      let wanted = wanted.set
       let before = stock ? 3 : 2
       var s = 0
       while s < n {
