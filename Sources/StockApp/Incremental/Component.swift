@@ -21,9 +21,10 @@ struct Component {
   static let cancellationsSearched = 256
 
   /// The most vouchers a part of a history of `count` holds: an eighth of them, or 20,000 in a smaller
-  /// ledger. Each of a part's vouchers is read from its place in the ledger's files and checked, about four
-  /// times a replay's cost per voucher: a warehouse joined by transfers to every other (its stock account
-  /// changed) took 42 s and 1.56 GB as a part of 998,505 of a million vouchers, where the replay takes 11 s.
+  /// ledger. Each of a part's vouchers is read from its place in the ledger's files, parsed with its file's
+  /// header and checked, two to three times a replay's cost per voucher: a warehouse joined by transfers to
+  /// every other (its stock account changed) took 29.6 s and 1.56 GB as a part of 998,504 of a million
+  /// vouchers, where the replay takes 12.5 s.
   static func largestPart(of count: Int) -> Int { testLargestPart ?? max(count / 8, 20_000) }
   /// For tests (`STOCKLEDGER_TEST_LARGEST_PART`): the most vouchers a part holds, whatever the ledger's size.
   static let testLargestPart = ProcessEnvironment.integer("STOCKLEDGER_TEST_LARGEST_PART")
