@@ -117,12 +117,13 @@ enum ReportWriter {
 
   /// The head reports after a run that revalued part of the history: `source` holds the part's entries
   /// (its whole history, revalued) and the run's, in timeline order; the part's item-warehouses are folded
-  /// afresh, the rest added to the head's folds. `stock-ledger.csv` is rewritten apart (see
+  /// afresh (with the batches and serials of its `tracked` items), the rest added to the head's folds.
+  /// `stock-ledger.csv` is rewritten apart (see
   /// ``StockLedgerRewrite``) and renamed into place with the others.
   /// When the run changed nothing but the part (no other item-warehouse, no order, no later date), the
   /// reports with a row per item-warehouse keep their other rows from the files in `out` (``RowSplice``).
   static func render(
-    revaluing source: ReportSource, keys: Set<StockKey>, to folds: consuming LedgerFolds, planning: [StockKey: PlanningTotals], sizes: [Int], out: String,
+    revaluing source: ReportSource, keys: Set<StockKey>, tracked: Set<String>, to folds: consuming LedgerFolds, planning: [StockKey: PlanningTotals], sizes: [Int], out: String,
     encodingFolds: Bool = false
   ) -> Rendered {
     // Whether the latest date moves (then every age does), before the folds are handed on whole.
@@ -137,7 +138,7 @@ enum ReportWriter {
         r.folds.add(e, voucher: voucher, masters: source.masters)
       }
     }
-    r.folds.replace(keys, from: fresh)
+    r.folds.replace(keys, tracked: tracked, from: fresh)
     for g in source.gl { r.folds.add(g) }
     r.appends = [("general-ledger", StockReports.generalLedgerCSV(source.gl, source, header: false), sizes[1])]
     let onlyThePart = r.folds.ageing.latest == latest && source.planning == planning

@@ -210,11 +210,7 @@ public enum RunCommand {
     var work = RunWork(masters: masters, ledger: ledger, facts: facts, base: snapshot?.state ?? PostingState(), partial: o.partial, shelf: shelf)
     // A replay's naming series start after every name the ledger holds (``SeriesReached``); a snapshot's
     // are there already.
-    if snapshot == nil && !ledger.vouchers.isEmpty {
-      var reached = SeriesReached(masters: masters)
-      reached.add(ledger.vouchers)
-      work.base.seriesUsed = reached.used
-    }
+    if snapshot == nil && !ledger.vouchers.isEmpty { work.base.seriesUsed = SeriesReached.used(in: ledger.vouchers, masters: masters) }
     let inboxBytes = picked.reduce(0) { $0 + $1.size }
     if RunCommand.testHeldVouchers == nil { work.inboxBytes = inboxBytes }
     // The documents the engine sets go to a file without a name in the ledger directory past a threshold
@@ -346,7 +342,7 @@ public enum RunCommand {
     // commits; they are written only after the commit, so they never show what the ledger does not hold.
     // (Their source is made there too, and only when they were not rendered ahead: its index of vouchers
     // with batches, serials or returns walked a million vouchers on the critical path for nothing.)
-    let revaluedKeys = component?.keys
+    let revaluedKeys = component?.keys, revaluedTracked = component?.trackedItems ?? []
     // The posted vouchers the reports' entries come from: the revalued part's, when the run revalued one
     // (their batch and serial entries are folded afresh: the serial status takes its party from them).
     let postedVouchers = component == nil ? ledger.vouchers : work.ledger.vouchers
@@ -358,7 +354,7 @@ public enum RunCommand {
       guard let previous = folds?.take() else { preconditionFailure("a run from the snapshot is given its folds") }
       if let revaluedKeys {
         return ReportWriter.render(
-          revaluing: source, keys: revaluedKeys, to: previous, planning: snapshot.state.planning, sizes: snapshot.reportSizes, out: p.out,
+          revaluing: source, keys: revaluedKeys, tracked: revaluedTracked, to: previous, planning: snapshot.state.planning, sizes: snapshot.reportSizes, out: p.out,
           encodingFolds: encodingFolds)
       }
       return ReportWriter.render(

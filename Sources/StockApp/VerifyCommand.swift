@@ -35,9 +35,7 @@ public enum VerifyCommand {
     let damage = ledger.damage.map { "\($0.place): \($0.message)" }
     // (The naming series start where a run's replay starts them: ``SeriesReached``.)
     var start = PostingState()
-    var reached = SeriesReached(masters: masters)
-    reached.add(ledger.vouchers)
-    start.seriesUsed = reached.used
+    start.seriesUsed = SeriesReached.used(in: ledger.vouchers, masters: masters)
     let replay = Replay(masters: masters, timeline: Timeline.order(posted: ledger.activeVouchers), state: start)
     if let difference = firstDifference(masters: masters, ledger: ledger, replay: replay) {
       return failed((damage + ["first difference: " + difference]).joined(separator: "\n  "))

@@ -212,7 +212,7 @@ extension HeadSnapshot {
     }
     // Collected straight into the encoder's buffer (a buffer of their own copied into it, key by key,
     // was a tenth of the history's keys).
-    encoder.add(source: i) { Replay.appendHistoryKeys(v, to: &$0) { documents[$0]?.lines.map(\.key) ?? orders[$0].map { Array($0.remaining.keys) } ?? [] } }
+    encoder.add(source: i) { Replay.appendHistoryKeys(v, to: &$0) { documents.keys(ofOriginal: $0, orders: orders) } }
   }
 
   /// Writes the history of ``historyKeys(of:on:from:)``: the file rewritten after a replay, appended to after

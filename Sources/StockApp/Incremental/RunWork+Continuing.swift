@@ -92,10 +92,7 @@ extension RunWork {
         }
         for no in still.sorted() {
           guard let v = vouchers[no] else { return .failure(.init("the cancelled voucher \(no) cannot be found in the ledger's files")) }
-          var keys: [StockKey] = []
-          Replay.appendHistoryKeys(VoucherSketch(v), to: &keys) { ref in
-            base.documents[ref]?.lines.map(\.key) ?? base.orders[ref].map { Array($0.remaining.keys) } ?? []
-          }
+          let keys = keys(of: v, own: own, asTheHistory: true)
           guard !keys.isEmpty else { return .failure(.init("the cancelled voucher \(no) names no item")) }
           seeds.formUnion(keys)
         }
@@ -162,11 +159,17 @@ extension RunWork {
     return nil
   }
 
-  /// The item-warehouses a voucher moves, and those of the original it returns or bills (the run's own, or
-  /// a posted one's document) — as `ledger/history.bin` records them.
-  mutating func keys(of v: Voucher, own: [String: Voucher]) -> [StockKey] {
-    Replay.stockKeys(v) { ref in
-      own[ref].map { Array(Replay.stockKeys($0)) } ?? base.documents[ref]?.lines.map(\.key) ?? base.orders[ref].map { Array($0.remaining.keys) } ?? []
-    }
+  /// The item-warehouses a voucher moves, and those of the original it returns, bills, fulfils or closes
+  /// (the run's own, or a posted one's: ``PostedDocuments/keys(ofOriginal:orders:)``); `asTheHistory`, with
+  /// its rows that name no warehouse as their items in a blank one, as `ledger/history.bin` records them
+  /// (``Replay/appendHistoryKeys(_:to:original:)``).
+  mutating func keys(of v: Voucher, own: [String: Voucher], asTheHistory: Bool = false) -> [StockKey] {
+    let orders = base.orders
+    func original(_ ref: String) -> [StockKey] { own[ref].map { Array(Replay.stockKeys($0)) } ?? base.documents.keys(ofOriginal: ref, orders: orders) }
+    guard asTheHistory else { return Replay.stockKeys(v, original: original) }
+    var keys: [StockKey] = []
+    Replay.appendHistoryKeys(VoucherSketch(v), to: &keys, original: original)
+    keys.uniqueSort(from: 0)
+    return keys
   }
 }

@@ -86,5 +86,23 @@ public struct SeriesReached: Sendable {
 
   public mutating func add(_ vouchers: some Sequence<Voucher>) { for v in vouchers { add(v) } }
 
+  /// The series reached in `vouchers` (a ledger's, cancelled ones included).
+  /// - Complexity: O(rows of the vouchers with batches or serials).
+  public static func used(in vouchers: some Sequence<Voucher>, masters: Masters) -> [String: Int] {
+    var reached = SeriesReached(masters: masters)
+    reached.add(vouchers)
+    return reached.used
+  }
+
   mutating func raise(_ prefix: String, to n: Int) { if n > used[prefix] ?? 0 { used[prefix] = n } }
+}
+
+extension PostedDocuments {
+  /// The item-warehouses of the posted voucher `ref` as the history joins another voucher to it (one that
+  /// returns, bills or fulfils it, or closes it): its document's lines, or, for an order, those it orders
+  /// (in `orders`); none when it has neither.
+  /// - Complexity: O(its lines).
+  public mutating func keys(ofOriginal ref: String, orders: [String: OrderState]) -> [StockKey] {
+    self[ref]?.lines.map(\.key) ?? orders[ref].map { Array($0.remaining.keys) } ?? []
+  }
 }

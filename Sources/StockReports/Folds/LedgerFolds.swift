@@ -57,18 +57,19 @@ public struct LedgerFolds: Sendable {
   public mutating func add(_ g: GLEntry) { trial.add(g) }
 
   /// Replaces everything the folds know of the item-warehouses `keys` by what `fresh` knows (folds of their
-  /// whole history, after a revaluation); the batches and serials of their items too, so `keys` must hold
-  /// every item-warehouse of a batch or serial item among them (as a revalued part does).
-  /// - Complexity: O(keys), and O(batches and serials of all items) when `fresh` has any.
-  public mutating func replace(_ keys: Set<StockKey>, from fresh: LedgerFolds) {
+  /// whole history, after a revaluation), and of the batches and serials of the `tracked` items, every
+  /// item-warehouse of which `keys` must hold (as a revalued part does).
+  /// - Complexity: O(keys), and O(batches and serials of all items) when `tracked` is not empty.
+  public mutating func replace(_ keys: Set<StockKey>, tracked: Set<String>, from fresh: LedgerFolds) {
     for k in keys {
       balance.rows[k] = fresh.balance.rows[k]
       ageing.slots[k] = fresh.ageing.slots[k]
     }
     if let l = fresh.ageing.latest { ageing.latest = max(ageing.latest ?? l, l) }
-    let items = Set(keys.map(\.item))
-    batches.replace(items: items, from: fresh.batches)
-    serials.replace(items: items, from: fresh.serials)
+    // (A part without batch or serial items leaves them alone: their folds walked every batch and serial.)
+    guard !tracked.isEmpty else { return }
+    batches.replace(items: tracked, from: fresh.batches)
+    serials.replace(items: tracked, from: fresh.serials)
   }
 
   /// The folds of a whole report source.
