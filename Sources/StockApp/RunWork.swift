@@ -525,8 +525,14 @@ struct RunWork {
         }
         rejectedNow = true
         for b in blamed {
-          s.rejections.append(Diagnostic(.insufficientStock, at: b.source, voucher: b.no, field: "posting_date",
-            "posting \(b.no) on \(b.date) would break the later voucher \(failing.no) already in the ledger: \(diags.first?.message ?? "")"))
+          if b.action == .close && failing.action == .close && b.no == failing.no {
+            // (Its own later close, which has its number: said as what it is.)
+            s.rejections.append(Diagnostic(.badValue, at: b.source, voucher: b.no, field: "action",
+              "\(b.no) is already closed in the ledger on \(failing.date): an order is closed once; this close, dated \(b.date), is not posted"))
+          } else {
+            s.rejections.append(Diagnostic(.insufficientStock, at: b.source, voucher: b.no, field: "posting_date",
+              "posting \(b.no) on \(b.date) would break the later voucher \(failing.no) already in the ledger: \(diags.first?.message ?? "")"))
+          }
           reject(b)
         }
       }
