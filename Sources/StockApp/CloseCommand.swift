@@ -128,7 +128,7 @@ public enum CloseCommand {
     }
     // The reports are those of the new head as much as the old one's.
     guard reportsCurrent else { return }
-    try? DurableFiles.write(Array((new + "\n").utf8), to: out + "/" + ReportWriter.marker, durable: false)
+    try? DurableFiles.write(ReportWriter.markerText(chain: new, sizes: ReportWriter.markedSizes(in: out, chain: old)), to: out + "/" + ReportWriter.marker, durable: false)
   }
 
   /// Today's date on this machine (local time); nil where the clock cannot be read.

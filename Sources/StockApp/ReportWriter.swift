@@ -57,8 +57,32 @@ enum ReportWriter {
 
   /// Whether every head report is there and was written for the ledger head `chain`.
   static func areCurrent(in out: String, chain: String) -> Bool {
-    guard let text = FileBytes.read(out + "/" + marker), String(decoding: text, as: UTF8.self) == chain + "\n" else { return false }
+    guard let text = FileBytes.read(out + "/" + marker), markedHead(text) == chain else { return false }
     return StockReports.names.allSatisfy { DurableFiles.exists(out + "/" + $0 + ".csv") }
+  }
+
+  /// The marker's text: the ledger head the reports show, then the sizes of ``sizedNames`` as written
+  /// (nil: not said). The sizes let a run that has no usable snapshot (which records them too) tell whether
+  /// the head ledgers were changed since, before it writes the snapshot anew from the ledger
+  /// (``HeadSnapshot/rebuilt(paths:store:chain:masters:)``).
+  static func markerText(chain: String, sizes: [Int]?) -> [UInt8] {
+    Array((chain + "\n" + (sizes.map { "sizes " + $0.map(String.init).joined(separator: " ") + "\n" } ?? "")).utf8)
+  }
+
+  /// The ledger head a marker's text names (its first line).
+  static func markedHead(_ text: [UInt8]) -> String? {
+    guard let end = text.firstIndex(of: 10) else { return nil }
+    return String(decoding: text[..<end], as: UTF8.self)
+  }
+
+  /// The sizes of ``sizedNames`` the marker in `out` records for the head `chain`; nil when it does not
+  /// name that head or records none (a marker written before the forty-ninth session).
+  static func markedSizes(in out: String, chain: String) -> [Int]? {
+    guard let text = FileBytes.read(out + "/" + marker), markedHead(text) == chain else { return nil }
+    let lines = String(decoding: text, as: UTF8.self).split(separator: "\n")
+    guard lines.count == 2, lines[1].hasPrefix("sizes ") else { return nil }
+    let sizes = lines[1].dropFirst(6).split(separator: " ").compactMap { Int($0) }
+    return sizes.count == sizedNames.count ? sizes : nil
   }
 
   /// Every head report from the whole ledger. The two ledgers, which grow with the history, are written
@@ -257,8 +281,9 @@ enum ReportWriter {
     }
     let aside = replaced
     removal = aside.isEmpty ? nil : Background { for f in aside { unlink(f) } }
-    try DurableFiles.write(Array((chain + "\n").utf8), to: out + "/" + marker, durable: false)
-    return sizedNames.map { sizes[$0] ?? DurableFiles.size(out + "/" + $0 + ".csv") ?? 0 }
+    let written = sizedNames.map { sizes[$0] ?? DurableFiles.size(out + "/" + $0 + ".csv") ?? 0 }
+    try DurableFiles.write(markerText(chain: chain, sizes: written), to: out + "/" + marker, durable: false)
+    return written
   }
 }
 

@@ -101,7 +101,21 @@ public enum RunCommand {
     let master = MasterData(files: masterFiles, masters: masters)
     var usable: HeadSnapshot?
     if !picked.isEmpty, let head = try? store.head() {
-      let (found, note) = HeadSnapshot.usable(store: store, chain: head.chain, masters: master, out: p.out)
+      var (found, note) = HeadSnapshot.usable(store: store, chain: head.chain, masters: master, out: p.out)
+      // No snapshot, or one of another layout or head: written anew from the ledger read a part at a
+      // time, in memory that does not grow with the history, rather than replaying it whole.
+      if found == nil, !o.dryRun, RunCommand.rebuildsSnapshots, HeadSnapshot.isMissingOrStale(store: store, chain: head.chain) {
+        switch HeadSnapshot.rebuilt(paths: p, store: store, chain: head.chain, masters: master, timer: timer) {
+        case .success:
+          let (again, noteAgain) = HeadSnapshot.usable(store: store, chain: head.chain, masters: master, out: p.out)
+          found = again
+          let written = (note ?? "there is no head snapshot") + ": it was written anew from the ledger, read a part at a time (no replay of the ledger)"
+          note = [written, noteAgain].compactMap { $0 }.joined(separator: "; ")
+        case .failure(let why):
+          note = (note ?? "there is no head snapshot") + "; it could not be written anew from the ledger (\(why.reason))"
+        }
+        timer.mark("anew: snapshot")
+      }
       usable = found
       if let note { notes.append(found == nil ? note + ": the ledger was replayed" : note) }
     }
@@ -185,6 +199,11 @@ public enum RunCommand {
   /// run's size; 0 encodes every voucher).
   static let heldVouchers = testHeldVouchers ?? 1_200_000
   static let testHeldVouchers = ProcessEnvironment.integer("STOCKLEDGER_TEST_HELD_VOUCHERS")
+  /// Whether a run without a usable snapshot (none, or another layout's or head's) writes it anew from the
+  /// ledger (``HeadSnapshot/rebuilt(paths:store:chain:masters:)``) before it posts; `STOCKLEDGER_TEST_REPLAY=1`
+  /// replays the whole ledger instead, as runs did before the forty-ninth session (the differential tests'
+  /// reference).
+  static let rebuildsSnapshots = ProcessEnvironment.value("STOCKLEDGER_TEST_REPLAY") == nil
 
   /// Reads, validates, posts and commits the picked files on `ledger`: the whole ledger, or (with
   /// `snapshot`) its registry, the run then continuing from the head snapshot.

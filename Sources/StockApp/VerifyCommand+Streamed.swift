@@ -26,43 +26,26 @@ extension VerifyCommand {
     let timer = PhaseTimer()
     timer.basis = "verify, the ledger read a part at a time" + (locating ? ", again to find the GL that differs" : "")
     defer { timer.report() }
-    // Every voucher on the shelf as it is read, with whether it is a cancellation and its number's digest
-    // (the cancelled ones are known only once every file is read).
-    let shelf = VoucherShelf(holding: RunCommand.testHeldVouchers ?? VerifyCommand.heldVouchers, spillingTo: paths.ledger, every: RunCommand.spillBytes)
-    var cancellation: [Bool] = [], numbers: [UInt64] = []
     var folds = LedgerFolds()
-    var stored: StreamedLedger
     // The submitted vouchers as the snapshot's voucher index should know them (number, type, date), in one
     // digest: compared with the index's own, so that ten million are not looked up one by one.
     var submitted: UInt64 = 0
-    // Where the replay's naming series start, as a run's replay starts them (``SeriesReached``).
-    var reached = SeriesReached(masters: masters)
+    var read: StreamedVouchers
     do {
-      stored = try store.streamed(places: places, part: part, byVoucher: locating, vouchers: { part in
-        for v in part {
-          reached.add(v)
-          cancellation.append(v.action == .cancel)
-          numbers.append(StreamedLedger.numberDigest(v.no))
-          if v.action == .submit { submitted &+= indexDigest(v.no, v.type, v.date) }
-        }
-        _ = shelf.append(contentsOf: part)
+      read = try StreamedVouchers.read(store: store, ledger: paths.ledger, masters: masters, part: part, byVoucher: locating, each: { v in
+        if v.action == .submit { submitted &+= indexDigest(v.no, v.type, v.date) }
       }, gl: { folds.add($0) })
     } catch {
       return failed("\(error.place): \(error.message)")
     }
     timer.mark("read and hashed")
+    var stored = read.stored
+    read.stored = StreamedLedger()
+    let (shelf, active, reached) = (read.shelf, read.active, read.reached)
     let (entryCount, glCount, chain) = (stored.entries.count, stored.glLines, stored.chainHead)
-    // The posted part of every timeline: submitted vouchers and closes, less those cancelled.
-    let cancelled = Set(stored.cancelled.map(StreamedLedger.numberDigest))
-    var active = VoucherList(shelf: shelf)
-    for p in 0..<shelf.count where !cancellation[p] {
-      if cancelled.contains(numbers[p]) && stored.cancelled.contains(shelf[p].no) { continue }
-      active.append(position: p)
-    }
-    (cancellation, numbers) = ([], [])
     // Posted again from empty state, one voucher at a time, each compared as it comes.
     let posted: Posted
-    switch post(active, masters: masters, seriesUsed: reached.used, stored: &stored, store: store, spillingTo: paths.ledger, locating: locating, into: &folds) {
+    switch post(active, masters: masters, seriesUsed: reached, stored: &stored, store: store, spillingTo: paths.ledger, locating: locating, into: &folds) {
     case .failure(let noLongerPosts): return failed("first difference: " + noLongerPosts.message, damage: stored.damage)
     case .success(let p): posted = p
     }
@@ -299,5 +282,50 @@ extension VerifyCommand {
       return "its \(name) differs from the ledger's"
     }
     return nil
+  }
+}
+
+/// The committed ledger read a part at a time (``LedgerStore/streamed(places:part:byVoucher:vouchers:gl:)``)
+/// with its vouchers on a shelf that encodes them past a budget and spills, as `verify` and a snapshot
+/// written anew from the ledger (``HeadSnapshot/rebuilt(paths:store:chain:masters:timer:)``) post them again.
+struct StreamedVouchers {
+  var stored: StreamedLedger
+  /// Every voucher of the ledger in ledger order (submitted, cancelled and cancellations).
+  let shelf: VoucherShelf
+  /// The posted part of every timeline: the submitted vouchers and closes of `shelf`, less those cancelled.
+  var active: VoucherList
+  /// Where the replay's naming series start, as a run's replay starts them (``SeriesReached``).
+  var reached: [String: Int]
+
+  /// - Parameters:
+  ///   - each: given every voucher as it is read, in ledger order.
+  ///   - gl: given every GL line in ledger order.
+  /// - Complexity: O(bytes of the ledger), read once on both cores; memory O(entries) in digests, 9 bytes a
+  ///   voucher while the cancelled ones are found, and the shelf's budget.
+  static func read(
+    store: LedgerStore, ledger directory: String, masters: Masters, part: Int = LedgerStore.searchedPart, byVoucher: Bool = false, each: (Voucher) -> Void = { _ in },
+    gl: (GLEntry) -> Void
+  ) throws(IntegrityError) -> StreamedVouchers {
+    // Every voucher on the shelf as it is read, with whether it is a cancellation and its number's digest
+    // (the cancelled ones are known only once every file is read).
+    let shelf = VoucherShelf(holding: RunCommand.testHeldVouchers ?? VerifyCommand.heldVouchers, spillingTo: directory, every: RunCommand.spillBytes)
+    var cancellation: [Bool] = [], numbers: [UInt64] = []
+    var reached = SeriesReached(masters: masters)
+    let stored = try store.streamed(places: masters.company.currencyPrecision, part: part, byVoucher: byVoucher, vouchers: { part in
+      for v in part {
+        reached.add(v)
+        cancellation.append(v.action == .cancel)
+        numbers.append(StreamedLedger.numberDigest(v.no))
+        each(v)
+      }
+      _ = shelf.append(contentsOf: part)
+    }, gl: gl)
+    let cancelled = Set(stored.cancelled.map(StreamedLedger.numberDigest))
+    var active = VoucherList(shelf: shelf)
+    for p in 0..<shelf.count where !cancellation[p] {
+      if cancelled.contains(numbers[p]) && stored.cancelled.contains(shelf[p].no) { continue }
+      active.append(position: p)
+    }
+    return StreamedVouchers(stored: stored, shelf: shelf, active: active, reached: reached.used)
   }
 }

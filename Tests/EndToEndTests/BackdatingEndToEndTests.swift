@@ -86,7 +86,7 @@ import Testing
       func run(_ name: String, _ text: String) throws -> EndToEndTests.Result {
         try e2e.drop(b, name, header + text)
         if replay { try? FileManager.default.removeItem(atPath: b + "/ledger/snapshot.bin") }
-        return try e2e.cli(["run", b])
+        return try e2e.cli(["run", b], environment: replay ? ["STOCKLEDGER_TEST_REPLAY": "1"] : [:])
       }
       #expect(try run("1.csv", "Purchase Receipt,PR-1,2026-05-01,,Acme,RM0001,Stores,10,100,\nSales Order,SO-1,2026-05-02,,Zed,RM0001,Stores,4,150,\n").code == 0)
       #expect(try run("2.csv", "Sales Order,SO-1,2026-05-05,close,,,,,,\nDelivery Note,DN-1,2026-05-06,,Zed,RM0001,Stores,1,150,SO-1\n").code == 0)

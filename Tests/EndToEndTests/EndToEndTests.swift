@@ -340,7 +340,11 @@ extension EndToEndTests {
     try drop(b, "a.csv", Self.seed)
     #expect(try cli(["run", b]).code == 0)
     let before = read(b + "/reports/trial-balance.csv")
-    #expect(read(b + "/reports/.ledger-head").count == 65)
+    // The marker: the head, then the sizes of the reports a run splices or appends to, as written.
+    let marker = read(b + "/reports/.ledger-head").split(separator: "\n")
+    #expect(marker.count == 2 && marker[0].count == 64, "\(marker)")
+    let sized = ["stock-ledger", "general-ledger", "stock-balance", "stock-ageing", "projected-qty"]
+    #expect(marker.count == 2 && marker[1] == "sizes " + sized.map { String(read(b + "/reports/\($0).csv").utf8.count) }.joined(separator: " "), "\(marker)")
     // Nothing new and every report current: a quick no-op.
     let quiet = try cli(["run", b])
     #expect(quiet.code == 0)

@@ -375,6 +375,9 @@ import Testing
       }
       #expect(s.gl == net && s.glDigest == whole && s.cancelled == ["PR-12"] && s.damage.isEmpty, "part \(part)")
       #expect((s.runCount, s.chainHead, s.voucherCount, s.glLines) == (3, ledger.chainHead, 3, ledger.gl.count))
+      // Where each voucher is in its run's vouchers.csv, as the whole load finds it.
+      let places = s.voucherPlaces.flatMap { $0.map { [$0.run, $0.start, $0.end] } }
+      #expect(places == ledger.voucherPlaces.map { [$0.run, $0.start, $0.end] } && places.count == 3, "part \(part): \(places)")
     }
     // Each voucher's lines read again with their places, and a line found by its number.
     #expect(store.glLines(of: "PR-1").map(\.line) == ledger.gl.filter { $0.voucherNo == "PR-1" })

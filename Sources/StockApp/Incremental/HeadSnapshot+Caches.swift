@@ -246,3 +246,46 @@ extension HeadSnapshot {
     if let mapped = try? PostedVouchers.mapBase(ledger: ledger, size: indexBaseSize) { index = PostedVouchers(mapped: mapped) }
   }
 }
+
+extension HeadSnapshot {
+  /// The caches of a snapshot written anew from the ledger (``rebuilt(paths:store:chain:masters:)``), as a
+  /// replay of the ledger writes them (``storeDocuments(of:on:from:loaded:in:indexIn:)`` with no run): the
+  /// document of every submitted voucher of `vouchers` (the ledger's, in ledger order) that set one, the
+  /// file rewritten, and the voucher index's base written with where each is.
+  /// - Complexity: O(vouchers), each read from the shelf without its rows; memory 8 bytes a submitted
+  ///   voucher beside the index's builder.
+  mutating func storeDocuments(ofLedger vouchers: VoucherList, documents: PostedDocuments, in file: DocumentFile, indexIn indexLedger: String) throws(StoreError) {
+    var documents = documents
+    var scratch = BinaryWriter(capacity: 256)
+    let rewrite = try file.rewrite()
+    var built = vouchers.count > HeadSnapshot.indexNamesInMemory
+      ? VoucherIndex.Builder(capacity: vouchers.count, spillingNamesTo: indexLedger, every: RunCommand.spillBytes) : VoucherIndex.Builder(capacity: vouchers.count)
+    /// 1 + the offset of a voucher's document, 0 for none (``VoucherIndex/Pending/finish(documents:)``).
+    var documentPlaces: [UInt64] = []
+    documentPlaces.reserveCapacity(vouchers.count)
+    vouchers.forEachSketch(rows: false) { _, v in
+      guard v.action == .submit else { return }
+      let no = v.no
+      built.add(no, type: v.type, date: v.date, document: nil)
+      scratch.reset()
+      guard documents.encode(documentOf: no, into: &scratch) else { return documentPlaces.append(0) }
+      documentPlaces.append(UInt64(rewrite.record(scratch.bytes)) + 1)
+    }
+    documentsSize = try rewrite.finish()
+    (index, indexBaseSize) = try PostedVouchers.writeBase(built.buildAwaitingDocuments(), documents: { documentPlaces[$0] }, ledger: indexLedger)
+  }
+
+  /// The history of a snapshot written anew from the ledger: the keys of every voucher of `vouchers` (the
+  /// ledger's, in ledger order: its sources are their positions) that is neither a cancellation nor
+  /// cancelled, as ``historyKeys(of:on:from:)`` gives them after a replay, with `state` the engine's after
+  /// posting them.
+  /// - Complexity: O(vouchers × rows), each read from the shelf with its moves.
+  static func historyKeys(ofLedger vouchers: VoucherList, state: PostingState, cancelled: Set<String>) -> HistoryFile.Encoder {
+    var documents = state.documents
+    let orders = state.orders
+    var encoder = HistoryFile.Encoder(appending: false, capacity: 10 * vouchers.count + 1024)
+    vouchers.forEachSketch(rows: true) { i, v in addKeys(i, v, cancelled: cancelled, to: &encoder, documents: &documents, orders: orders) }
+    encoder.finish()
+    return encoder
+  }
+}

@@ -263,7 +263,7 @@ struct HeadSnapshot: Sendable {
     var tag = BinaryReader(bytes)
     if let written = try? tag.string(), written != HeadSnapshot.tag {
       return (nil, written.hasPrefix("stockledger-snapshot ")
-        ? "the head snapshot is in another version's layout (\(written); this version writes \(HeadSnapshot.tag)): it is written anew"
+        ? "the head snapshot is in another version's layout (\(written); this version writes \(HeadSnapshot.tag))"
         : "the head snapshot cannot be read (not a snapshot)")
     }
     guard var s = try? HeadSnapshot(decoding: bytes, ledger: store.directory) else { return (nil, "the head snapshot cannot be read (damaged)") }

@@ -163,6 +163,17 @@ public struct PostedDocuments: Sendable {
     return number(record)
   }
 
+  /// Writes the document of `no` into `w` as its record holds it (what ``PostedDocument/encode(into:)``
+  /// gives, copied without decoding it); false when `no` has none.
+  /// - Complexity: as the subscript's lookup, and O(bytes) copied.
+  public mutating func encode(documentOf no: String, into w: inout BinaryWriter) -> Bool {
+    lookedUp = true
+    catchUp()
+    guard let i = table[no], let offset = offset(i) else { return false }
+    log.withPayload(at: offset, window: &window) { w.raw($0) }
+    return true
+  }
+
   /// Notes a document set: its record at `offset` in the log, or a removal (-1).
   private mutating func record(_ no: String, at offset: Int) {
     if offsets.isEmpty { start = max(0, offset) }

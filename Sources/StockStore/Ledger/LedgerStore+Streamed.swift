@@ -33,6 +33,9 @@ public struct StreamedLedger: Sendable {
   public var cancelled: Set<String> = []
   /// Vouchers in the ledger (submitted, cancelled and cancellations), and GL lines read.
   public var voucherCount = 0, glLines = 0
+  /// Where the ledger's vouchers are, one ``VoucherPlaces`` per run that has a `vouchers.csv`, in ledger
+  /// order: the n-th voucher given is the n-th place of their concatenation (as ``LedgerContents/voucherPlaces``).
+  public var voucherPlaces: [VoucherPlaces] = []
 
   public init() {}
 
@@ -128,7 +131,7 @@ extension LedgerStore {
     if let failure = (a.failures + b.failures).min(by: { $0.job < $1.job }) { throw failure.error }
     var s = b.ledger
     (s.runCount, s.chainHead) = (committed, chain)
-    (s.voucherCount, s.cancelled) = (a.ledger.voucherCount, a.ledger.cancelled)
+    (s.voucherCount, s.cancelled, s.voucherPlaces) = (a.ledger.voucherCount, a.ledger.cancelled, a.ledger.voucherPlaces)
     s.damage = (a.damage + b.damage).sorted { $0.job < $1.job }.map(\.error)
     return s
   }
@@ -183,23 +186,43 @@ extension LedgerStore {
       var failure: IntegrityError?
       var header: [UInt8] = []
       // A run's vouchers.csv: the last voucher of each part waits for the next (its rows may go on there).
-      var pending: (bytes: [UInt8], line: Int) = ([], 0)
+      var pending: (bytes: [UInt8], line: Int, offset: Int) = ([], 0, 0)
+      // Where each voucher's rows are in the file: from the line it starts on to the next one's (its rows are
+      // contiguous), as a whole file's load finds them (``LedgerStore/parse(file:bytes:path:run:tolerant:lineOffset:numbering:into:)``).
+      var found = VoucherPlaces(run: job.run)
+      var lastStart: Int?
+      // The file offset of the records handed next.
+      var recordsOffset = 0
       func readVouchers(_ records: UnsafeBufferPointer<UInt8>, firstLine: Int, last: Bool) {
         var bytes = pending.bytes
         bytes.append(contentsOf: records)
         let line = pending.bytes.isEmpty ? firstLine : pending.line
+        let offset = pending.bytes.isEmpty ? recordsOffset : pending.offset
+        recordsOffset += records.count
         let read = bytes.withUnsafeBufferPointer { CSVVoucherReader.read(records: $0, after: header, firstLine: line, file: job.path) }
         if let d = read.diagnostics.first {
           failure = IntegrityError(place: job.path, "cannot be read back: \(d)")
           return
         }
         var given = read.vouchers
-        pending = ([], 0)
+        pending = ([], 0, 0)
         if !last, let held = given.popLast() {
           // Its rows from its first line on (a record of the file begins each line the reader counts).
           var start = 0
           for _ in 0..<(held.source.line - line) { start = (bytes[start...].firstIndex(of: 10) ?? bytes.count - 1) + 1 }
-          pending = (Array(bytes[start...]), held.source.line)
+          pending = (Array(bytes[start...]), held.source.line, offset + start)
+        }
+        // (The vouchers' lines found by one pass over the bytes.)
+        bytes.withUnsafeBufferPointer { b in
+          var (at, atLine) = (0, line)
+          for v in given {
+            while atLine < v.source.line && at < b.count {
+              at = (memchr(b.baseAddress! + at, 10, b.count - at).map { UnsafeRawPointer($0) - UnsafeRawPointer(b.baseAddress!) } ?? b.count - 1) + 1
+              atLine += 1
+            }
+            if let lastStart { found.append(start: lastStart, end: offset + at) }
+            lastStart = offset + at
+          }
         }
         s.voucherCount += given.count
         for v in given where v.action == .cancel { s.cancelled.insert(v.no) }
@@ -207,6 +230,7 @@ extension LedgerStore {
       }
       let hashed = LedgerStore.forEachRecordAfterHeader(ofFileAt: job.path, part: part) { fileHeader, records, recordsLine in
         guard failure == nil else { return }
+        if header.isEmpty { recordsOffset = fileHeader.count }
         header = fileHeader
         switch job.name {
         case "vouchers.csv":
@@ -241,6 +265,10 @@ extension LedgerStore {
       if job.name == "vouchers.csv" && failure == nil && !pending.bytes.isEmpty { readVouchers(UnsafeBufferPointer(start: nil, count: 0), firstLine: 0, last: true) }
       if let failure { return .failure(failure) }
       guard let hashed else { return .failure(IntegrityError(place: job.path, "missing: the ledger is incomplete; restore it from a backup")) }
+      if job.name == "vouchers.csv" {
+        if let lastStart { found.append(start: lastStart, end: hashed.bytes) }
+        s.voucherPlaces.append(found)
+      }
       return .success(hashed.bytes != job.size || hashed.sha256 != job.sha256 ? LedgerStore.changed(job) : nil)
     }
   }
