@@ -36,7 +36,11 @@ for set in base gen; do
     # documents.bin and vouchers.idx may differ; every report and ledger file must not, including those of
     # the backdated and daily runs, which read the caches.
     caches=$(echo "$differing" | grep -v -E '/(documents\.bin|vouchers\.idx) and ')
-    if [ -z "$others" ] && "$new" verify "$W/$set-new" >/dev/null 2>&1; then
+    if [ "$(echo "$differing" | grep -c -v '/\.ledger-head and ')" = 0 ] && "$new" verify "$W/$set-new" >/dev/null 2>&1; then
+      # (The reports' marker records the reports' sizes since the forty-ninth session: against an older build
+      # it is the one file that differs.)
+      echo "SAME CONTENT $set $step (only the reports' marker differs: it records the reports' sizes in one of the builds; verify passes)"
+    elif [ -z "$others" ] && "$new" verify "$W/$set-new" >/dev/null 2>&1; then
       echo "SAME CONTENT $set $step (the ledger's vouchers.csv in another layout; verify passes)"
     elif [ -n "${CACHE_LAYOUT_CHANGED:-}" ] && [ -z "$caches" ] && "$new" verify "$W/$set-new" >/dev/null 2>&1; then
       echo "SAME OUTPUTS $set $step (the caches documents.bin and vouchers.idx in another layout; verify passes)"

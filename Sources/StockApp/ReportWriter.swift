@@ -64,7 +64,7 @@ enum ReportWriter {
   /// The marker's text: the ledger head the reports show, then the sizes of ``sizedNames`` as written
   /// (nil: not said). The sizes let a run that has no usable snapshot (which records them too) tell whether
   /// the head ledgers were changed since, before it writes the snapshot anew from the ledger
-  /// (``HeadSnapshot/rebuilt(paths:store:chain:masters:)``).
+  /// (``HeadSnapshot/rebuilt(paths:store:chain:masters:timer:)``).
   static func markerText(chain: String, sizes: [Int]?) -> [UInt8] {
     Array((chain + "\n" + (sizes.map { "sizes " + $0.map(String.init).joined(separator: " ") + "\n" } ?? "")).utf8)
   }

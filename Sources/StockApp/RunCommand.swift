@@ -200,7 +200,7 @@ public enum RunCommand {
   static let heldVouchers = testHeldVouchers ?? 1_200_000
   static let testHeldVouchers = ProcessEnvironment.integer("STOCKLEDGER_TEST_HELD_VOUCHERS")
   /// Whether a run without a usable snapshot (none, or another layout's or head's) writes it anew from the
-  /// ledger (``HeadSnapshot/rebuilt(paths:store:chain:masters:)``) before it posts; `STOCKLEDGER_TEST_REPLAY=1`
+  /// ledger (``HeadSnapshot/rebuilt(paths:store:chain:masters:timer:)``) before it posts; `STOCKLEDGER_TEST_REPLAY=1`
   /// replays the whole ledger instead, as runs did before the forty-ninth session (the differential tests'
   /// reference).
   static let rebuildsSnapshots = ProcessEnvironment.value("STOCKLEDGER_TEST_REPLAY") == nil

@@ -6,7 +6,7 @@ import StockStore
 
 extension VerifyCommand {
   /// `verify` in memory that grows by about 120 bytes a voucher, not by the history's entries and lines:
-  /// the ledger read once a part of a file at a time (``LedgerStore/streamed(places:part:byVoucher:vouchers:gl:)``:
+  /// the ledger read once a part of a file at a time (``LedgerStore/streamed(places:part:byVoucher:placing:vouchers:gl:)``:
   /// every file hashed, each current stock entry kept as a digest of its fields, the whole GL as one
   /// digest), its vouchers on a shelf that encodes them past a budget and spills (as a large run's), then
   /// posted again from empty state one at a time in timeline order, each voucher's entries compared with the
@@ -39,8 +39,7 @@ extension VerifyCommand {
       return failed("\(error.place): \(error.message)")
     }
     timer.mark("read and hashed")
-    var stored = read.stored
-    read.stored = StreamedLedger()
+    var stored = read.takeStored()
     let (shelf, active, reached) = (read.shelf, read.active, read.reached)
     let (entryCount, glCount, chain) = (stored.entries.count, stored.glLines, stored.chainHead)
     // Posted again from empty state, one voucher at a time, each compared as it comes.
@@ -285,7 +284,7 @@ extension VerifyCommand {
   }
 }
 
-/// The committed ledger read a part at a time (``LedgerStore/streamed(places:part:byVoucher:vouchers:gl:)``)
+/// The committed ledger read a part at a time (``LedgerStore/streamed(places:part:byVoucher:placing:vouchers:gl:)``)
 /// with its vouchers on a shelf that encodes them past a budget and spills, as `verify` and a snapshot
 /// written anew from the ledger (``HeadSnapshot/rebuilt(paths:store:chain:masters:timer:)``) post them again.
 struct StreamedVouchers {
@@ -300,10 +299,11 @@ struct StreamedVouchers {
   /// - Parameters:
   ///   - each: given every voucher as it is read, in ledger order.
   ///   - gl: given every GL line in ledger order.
+  ///   - placing: finds where each voucher is in its file (``StreamedLedger/voucherPlaces``).
   /// - Complexity: O(bytes of the ledger), read once on both cores; memory O(entries) in digests, 9 bytes a
   ///   voucher while the cancelled ones are found, and the shelf's budget.
   static func read(
-    store: LedgerStore, ledger directory: String, masters: Masters, part: Int = LedgerStore.searchedPart, byVoucher: Bool = false, each: (Voucher) -> Void = { _ in },
+    store: LedgerStore, ledger directory: String, masters: Masters, part: Int = LedgerStore.searchedPart, byVoucher: Bool = false, placing: Bool = false, each: (Voucher) -> Void = { _ in },
     gl: (GLEntry) -> Void
   ) throws(IntegrityError) -> StreamedVouchers {
     // Every voucher on the shelf as it is read, with whether it is a cancellation and its number's digest
@@ -311,7 +311,7 @@ struct StreamedVouchers {
     let shelf = VoucherShelf(holding: RunCommand.testHeldVouchers ?? VerifyCommand.heldVouchers, spillingTo: directory, every: RunCommand.spillBytes)
     var cancellation: [Bool] = [], numbers: [UInt64] = []
     var reached = SeriesReached(masters: masters)
-    let stored = try store.streamed(places: masters.company.currencyPrecision, part: part, byVoucher: byVoucher, vouchers: { part in
+    let stored = try store.streamed(places: masters.company.currencyPrecision, part: part, byVoucher: byVoucher, placing: placing, vouchers: { part in
       for v in part {
         reached.add(v)
         cancellation.append(v.action == .cancel)
@@ -327,5 +327,12 @@ struct StreamedVouchers {
       active.append(position: p)
     }
     return StreamedVouchers(stored: stored, shelf: shelf, active: active, reached: reached.used)
+  }
+
+  /// The ledger as read, taken out (left empty): held here as well, its table of entries' digests (2²⁴
+  /// slots at ten million) would be copied whole by the first entry the posting takes out of it.
+  mutating func takeStored() -> StreamedLedger {
+    defer { stored = StreamedLedger() }
+    return stored
   }
 }

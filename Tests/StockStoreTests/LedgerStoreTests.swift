@@ -366,7 +366,7 @@ import Testing
     #expect(third3.count == 3)
     for part in [1, 7, 64, LedgerStore.searchedPart] {
       var vouchers: [Voucher] = [], lines: [GLEntry] = []
-      let s = try store.streamed(places: 2, part: part, byVoucher: true, vouchers: { vouchers += $0 }, gl: { lines.append($0) })
+      let s = try store.streamed(places: 2, part: part, byVoucher: true, placing: true, vouchers: { vouchers += $0 }, gl: { lines.append($0) })
       #expect(vouchers.map(\.no) == ledger.vouchers.map(\.no) && vouchers.map(\.action) == ledger.vouchers.map(\.action), "part \(part)")
       #expect(lines == ledger.gl, "part \(part)")
       #expect(s.entries.count == ledger.entries.count && s.entries.count == 1, "part \(part)")
@@ -390,6 +390,7 @@ import Testing
     try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "0.83", with: "0.84").write(toFile: path, atomically: true, encoding: .utf8)
     let changed = try store.streamed(places: 2, vouchers: { _ in }, gl: { _ in })
     #expect(changed.damage.map(\.place) == [path])
+    #expect(changed.voucherPlaces.isEmpty)  // (found only when asked for)
     #expect(changed.glDigest != whole && changed.gl.isEmpty)  // (by voucher only when asked for)
   }
 

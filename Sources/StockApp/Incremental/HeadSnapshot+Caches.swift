@@ -248,7 +248,7 @@ extension HeadSnapshot {
 }
 
 extension HeadSnapshot {
-  /// The caches of a snapshot written anew from the ledger (``rebuilt(paths:store:chain:masters:)``), as a
+  /// The caches of a snapshot written anew from the ledger (``rebuilt(paths:store:chain:masters:timer:)``), as a
   /// replay of the ledger writes them (``storeDocuments(of:on:from:loaded:in:indexIn:)`` with no run): the
   /// document of every submitted voucher of `vouchers` (the ledger's, in ledger order) that set one, the
   /// file rewritten, and the voucher index's base written with where each is.

@@ -10,7 +10,7 @@ import StockStore
 /// from it as from any snapshot, instead of replaying the ledger with the whole history in memory (1M:
 /// 11.6 s and 1.49 GB; about 13 GB at ten million, more than most machines that would run it have).
 ///
-/// The ledger is read as `verify` reads it (``LedgerStore/streamed(places:part:byVoucher:vouchers:gl:)``:
+/// The ledger is read as `verify` reads it (``LedgerStore/streamed(places:part:byVoucher:placing:vouchers:gl:)``:
 /// every file hashed and checked, each stock entry kept as a digest, the vouchers on a shelf that spills)
 /// and its vouchers posted again from empty state. Only when every entry and the whole GL come out as the
 /// ledger holds them, under today's master data, is the snapshot written: its state and report folds are
@@ -25,7 +25,7 @@ extension HeadSnapshot {
   }
 
   /// Whether the ledger's snapshot is missing, or not one for `chain` in this version's layout: what
-  /// ``rebuilt(paths:store:chain:masters:)`` is for. A snapshot of this layout and head that a run cannot
+  /// ``rebuilt(paths:store:chain:masters:timer:)`` is for. A snapshot of this layout and head that a run cannot
   /// use is unusable for another reason (the master data or the reports changed, or it is damaged): the run
   /// replays the ledger as before.
   /// - Complexity: O(snapshot) read; nothing decoded past its first two fields.
@@ -58,15 +58,14 @@ extension HeadSnapshot {
     var folds = LedgerFolds()
     var read: StreamedVouchers
     do {
-      read = try StreamedVouchers.read(store: store, ledger: paths.ledger, masters: m, gl: { folds.add($0) })
+      read = try StreamedVouchers.read(store: store, ledger: paths.ledger, masters: m, placing: true, gl: { folds.add($0) })
     } catch {
       return .failure(NotRebuilt(reason: "\(error.place): \(error.message)"))
     }
     timer?.mark("anew: ledger read")
-    var stored = read.stored
-    read.stored = StreamedLedger()
+    var stored = read.takeStored()
     let (shelf, active) = (read.shelf, read.active)
-    guard stored.damage.isEmpty else { return .failure(NotRebuilt(reason: "a file of the ledger differs from its manifest")) }
+    if let damage = stored.damage.first { return .failure(NotRebuilt(reason: "\(damage.place): \(damage.message)")) }
     guard stored.chainHead == chain else { return .failure(NotRebuilt(reason: "the ledger's head moved while it was read")) }
     let all = VoucherList(shelf: shelf, range: 0..<shelf.count)
     guard stored.voucherPlaces.reduce(0, { $0 + $1.count }) == shelf.count else {

@@ -26,15 +26,16 @@ public struct StreamedLedger: Sendable {
   /// but by a chance of about 2⁻⁵⁰, only when every voucher nets the same on every account in both (a
   /// cancelled one, which a replay does not post, to zero).
   public var glDigest: UInt64 = 0
-  /// The same by voucher number (``numberDigest(_:)``), when asked for (``LedgerStore/streamed(places:part:byVoucher:vouchers:gl:)``):
+  /// The same by voucher number (``numberDigest(_:)``), when asked for (``LedgerStore/streamed(places:part:byVoucher:placing:vouchers:gl:)``):
   /// which voucher's GL differs.
   public var gl: [UInt64: UInt64] = [:]
   /// Vouchers cancelled by a later `action=cancel`.
   public var cancelled: Set<String> = []
   /// Vouchers in the ledger (submitted, cancelled and cancellations), and GL lines read.
   public var voucherCount = 0, glLines = 0
-  /// Where the ledger's vouchers are, one ``VoucherPlaces`` per run that has a `vouchers.csv`, in ledger
-  /// order: the n-th voucher given is the n-th place of their concatenation (as ``LedgerContents/voucherPlaces``).
+  /// Where the ledger's vouchers are, when asked for: one ``VoucherPlaces`` per run that has a
+  /// `vouchers.csv`, in ledger order; the n-th voucher given is the n-th place of their concatenation (as
+  /// ``LedgerContents/voucherPlaces``). (4 bytes a voucher, which `verify` does not need.)
   public var voucherPlaces: [VoucherPlaces] = []
 
   public init() {}
@@ -112,14 +113,15 @@ extension LedgerStore {
   ///   - gl: given every GL line in ledger order (the trial balance's fold).
   ///   - part: bytes read at a time (tests make it small, so that records and vouchers straddle parts).
   ///   - byVoucher: keeps each voucher's GL digest too (``StreamedLedger/gl``), to find which one differs.
+  ///   - placing: finds where each voucher is in its file (``StreamedLedger/voucherPlaces``).
   /// - Complexity: O(bytes of the ledger), read once; memory O(entries) in digests (and O(vouchers) by
   ///   voucher), and a part.
-  public func streamed(places: Int, part: Int = LedgerStore.searchedPart, byVoucher: Bool = false, vouchers: ([Voucher]) -> Void, gl: (GLEntry) -> Void) throws(IntegrityError) -> StreamedLedger {
+  public func streamed(places: Int, part: Int = LedgerStore.searchedPart, byVoucher: Bool = false, placing: Bool = false, vouchers: ([Voucher]) -> Void, gl: (GLEntry) -> Void) throws(IntegrityError) -> StreamedLedger {
     let (jobs, committed, chain) = try committedFiles(light: false)
     // On both cores: the runs' vouchers.csv files on one, every other file on the other, each in ledger
     // order (each callback is called by one thread only, in ledger order). What each finds is merged below
     // as one pass in ledger order would have found it: the first failure, the damage in file order.
-    let halves = StreamedHalves(jobs: jobs, places: places, part: part, byVoucher: byVoucher)
+    let halves = StreamedHalves(jobs: jobs, places: places, part: part, byVoucher: byVoucher, placing: placing)
     withoutActuallyEscaping(vouchers) { vouchers in
       withoutActuallyEscaping(gl) { gl in
         halves.callbacks = (vouchers, gl)
@@ -136,7 +138,7 @@ extension LedgerStore {
     return s
   }
 
-  /// Reads the committed files for ``streamed(places:part:byVoucher:vouchers:gl:)``, half of them (the
+  /// Reads the committed files for ``streamed(places:part:byVoucher:placing:vouchers:gl:)``, half of them (the
   /// vouchers, or the rest) per thread. One thread writes each half's result; they are read after both end.
   final class StreamedHalves: @unchecked Sendable {
     struct Half {
@@ -145,13 +147,13 @@ extension LedgerStore {
       var damage: [(job: Int, error: IntegrityError)] = []
     }
     let jobs: [FileJob]
-    let places: Int, part: Int, byVoucher: Bool
+    let places: Int, part: Int, byVoucher: Bool, placing: Bool
     var callbacks: (vouchers: ([Voucher]) -> Void, gl: (GLEntry) -> Void)?
     /// Each written by its thread alone (two properties: two elements of one array would share its buffer).
     var vouchersHalf = Half(), otherHalf = Half()
 
-    init(jobs: [FileJob], places: Int, part: Int, byVoucher: Bool) {
-      (self.jobs, self.places, self.part, self.byVoucher) = (jobs, places, part, byVoucher)
+    init(jobs: [FileJob], places: Int, part: Int, byVoucher: Bool, placing: Bool) {
+      (self.jobs, self.places, self.part, self.byVoucher, self.placing) = (jobs, places, part, byVoucher, placing)
     }
 
     /// Reads the vouchers.csv files (`vouchersHalf`) or every other file, in ledger order, up to the first
@@ -213,15 +215,17 @@ extension LedgerStore {
           pending = (Array(bytes[start...]), held.source.line, offset + start)
         }
         // (The vouchers' lines found by one pass over the bytes.)
-        bytes.withUnsafeBufferPointer { b in
-          var (at, atLine) = (0, line)
-          for v in given {
-            while atLine < v.source.line && at < b.count {
-              at = (memchr(b.baseAddress! + at, 10, b.count - at).map { UnsafeRawPointer($0) - UnsafeRawPointer(b.baseAddress!) } ?? b.count - 1) + 1
-              atLine += 1
+        if placing {
+          bytes.withUnsafeBufferPointer { b in
+            var (at, atLine) = (0, line)
+            for v in given {
+              while atLine < v.source.line && at < b.count {
+                at = (memchr(b.baseAddress! + at, 10, b.count - at).map { UnsafeRawPointer($0) - UnsafeRawPointer(b.baseAddress!) } ?? b.count - 1) + 1
+                atLine += 1
+              }
+              if let lastStart { found.append(start: lastStart, end: offset + at) }
+              lastStart = offset + at
             }
-            if let lastStart { found.append(start: lastStart, end: offset + at) }
-            lastStart = offset + at
           }
         }
         s.voucherCount += given.count
@@ -265,7 +269,7 @@ extension LedgerStore {
       if job.name == "vouchers.csv" && failure == nil && !pending.bytes.isEmpty { readVouchers(UnsafeBufferPointer(start: nil, count: 0), firstLine: 0, last: true) }
       if let failure { return .failure(failure) }
       guard let hashed else { return .failure(IntegrityError(place: job.path, "missing: the ledger is incomplete; restore it from a backup")) }
-      if job.name == "vouchers.csv" {
+      if job.name == "vouchers.csv" && placing {
         if let lastStart { found.append(start: lastStart, end: hashed.bytes) }
         s.voucherPlaces.append(found)
       }
