@@ -254,8 +254,7 @@ extension HeadSnapshot {
   /// file rewritten, and the voucher index's base written with where each is.
   /// - Complexity: O(vouchers), each read from the shelf without its rows; memory 8 bytes a submitted
   ///   voucher beside the index's builder.
-  mutating func storeDocuments(ofLedger vouchers: VoucherList, documents: PostedDocuments, in file: DocumentFile, indexIn indexLedger: String) throws(StoreError) {
-    var documents = documents
+  mutating func storeDocuments(ofLedger vouchers: VoucherList, documents: inout PostedDocuments, in file: DocumentFile, indexIn indexLedger: String) throws(StoreError) {
     var scratch = BinaryWriter(capacity: 256)
     let rewrite = try file.rewrite()
     var built = vouchers.count > HeadSnapshot.indexNamesInMemory
@@ -277,12 +276,10 @@ extension HeadSnapshot {
 
   /// The history of a snapshot written anew from the ledger: the keys of every voucher of `vouchers` (the
   /// ledger's, in ledger order: its sources are their positions) that is neither a cancellation nor
-  /// cancelled, as ``historyKeys(of:on:from:)`` gives them after a replay, with `state` the engine's after
-  /// posting them.
+  /// cancelled, as ``historyKeys(of:on:from:)`` gives them after a replay, with `documents` and `orders` the
+  /// engine's after posting them.
   /// - Complexity: O(vouchers × rows), each read from the shelf with its moves.
-  static func historyKeys(ofLedger vouchers: VoucherList, state: PostingState, cancelled: Set<String>) -> HistoryFile.Encoder {
-    var documents = state.documents
-    let orders = state.orders
+  static func historyKeys(ofLedger vouchers: VoucherList, documents: inout PostedDocuments, orders: [String: OrderState], cancelled: Set<String>) -> HistoryFile.Encoder {
     var encoder = HistoryFile.Encoder(appending: false, capacity: 10 * vouchers.count + 1024)
     vouchers.forEachSketch(rows: true) { i, v in addKeys(i, v, cancelled: cancelled, to: &encoder, documents: &documents, orders: orders) }
     encoder.finish()
