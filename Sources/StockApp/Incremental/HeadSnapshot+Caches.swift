@@ -248,29 +248,39 @@ extension HeadSnapshot {
 }
 
 extension HeadSnapshot {
-  /// The caches of a snapshot written anew from the ledger (``rebuilt(paths:store:chain:masters:timer:)``), as a
-  /// replay of the ledger writes them (``storeDocuments(of:on:from:loaded:in:indexIn:)`` with no run): the
-  /// document of every submitted voucher of `vouchers` (the ledger's, in ledger order) that set one, the
-  /// file rewritten, and the voucher index's base written with where each is.
-  /// - Complexity: O(vouchers), each read from the shelf without its rows; memory 8 bytes a submitted
-  ///   voucher beside the index's builder.
-  mutating func storeDocuments(ofLedger vouchers: VoucherList, documents: inout PostedDocuments, in file: DocumentFile, indexIn indexLedger: String) throws(StoreError) {
+  /// The documents of a snapshot written anew from the ledger (``rebuilt(paths:store:chain:masters:timer:)``),
+  /// as a replay of the ledger writes them (``storeDocuments(of:on:from:loaded:in:indexIn:)`` with no run):
+  /// the document of every submitted voucher of `vouchers` (the ledger's, in ledger order) that set one, each
+  /// copied as its record holds it, the file rewritten. Returns, for each submitted voucher in order, 1 +
+  /// the offset of its document, 0 for none (what ``storeIndex(ofLedger:documentPlaces:indexIn:)`` takes).
+  /// - Complexity: O(vouchers), each read from the shelf without its rows; the documents' table of numbers
+  ///   built at the first lookup (``PostedDocuments``).
+  mutating func storeDocuments(ofLedger vouchers: VoucherList, documents: inout PostedDocuments, in file: DocumentFile) throws(StoreError) -> [UInt64] {
     var scratch = BinaryWriter(capacity: 256)
     let rewrite = try file.rewrite()
-    var built = vouchers.count > HeadSnapshot.indexNamesInMemory
-      ? VoucherIndex.Builder(capacity: vouchers.count, spillingNamesTo: indexLedger, every: RunCommand.spillBytes) : VoucherIndex.Builder(capacity: vouchers.count)
-    /// 1 + the offset of a voucher's document, 0 for none (``VoucherIndex/Pending/finish(documents:)``).
     var documentPlaces: [UInt64] = []
     documentPlaces.reserveCapacity(vouchers.count)
     vouchers.forEachSketch(rows: false) { _, v in
       guard v.action == .submit else { return }
-      let no = v.no
-      built.add(no, type: v.type, date: v.date, document: nil)
       scratch.reset()
-      guard documents.encode(documentOf: no, into: &scratch) else { return documentPlaces.append(0) }
+      guard documents.encode(documentOf: v.no, into: &scratch) else { return documentPlaces.append(0) }
       documentPlaces.append(UInt64(rewrite.record(scratch.bytes)) + 1)
     }
     documentsSize = try rewrite.finish()
+    return documentPlaces
+  }
+
+  /// The voucher index's base of a snapshot written anew from the ledger: every submitted voucher of
+  /// `vouchers` (in ledger order), its document where `documentPlaces` (of ``storeDocuments(ofLedger:documents:in:)``)
+  /// says. A pass of its own, after the documents' table of numbers is let go: beside it, the index's
+  /// arrays were the peak of a ten-million-voucher ledger's.
+  /// - Complexity: O(vouchers), each read from the shelf without its rows, and the index's sort.
+  mutating func storeIndex(ofLedger vouchers: VoucherList, documentPlaces: [UInt64], indexIn indexLedger: String) throws(StoreError) {
+    var built = vouchers.count > HeadSnapshot.indexNamesInMemory
+      ? VoucherIndex.Builder(capacity: documentPlaces.count, spillingNamesTo: indexLedger, every: RunCommand.spillBytes) : VoucherIndex.Builder(capacity: documentPlaces.count)
+    vouchers.forEachSketch(rows: false) { _, v in
+      if v.action == .submit { built.add(v.no, type: v.type, date: v.date, document: nil) }
+    }
     (index, indexBaseSize) = try PostedVouchers.writeBase(built.buildAwaitingDocuments(), documents: { documentPlaces[$0] }, ledger: indexLedger)
   }
 

@@ -64,7 +64,7 @@ extension HeadSnapshot {
     }
     timer?.mark("anew: ledger read")
     var stored = read.takeStored()
-    let (shelf, active) = (read.shelf, read.active)
+    let shelf = read.shelf
     if let damage = stored.damage.first { return .failure(NotRebuilt(reason: "\(damage.place): \(damage.message)")) }
     guard stored.chainHead == chain else { return .failure(NotRebuilt(reason: "the ledger's head moved while it was read")) }
     let all = VoucherList(shelf: shelf, range: 0..<shelf.count)
@@ -73,13 +73,13 @@ extension HeadSnapshot {
     }
     // The date and time of the timeline's last voucher (its latest: the timeline is in date and time order).
     var lastKey: (date: BusinessDate, time: BusinessTime)?
-    for i in active.indices {
-      guard let p = active.position(i) else { continue }
+    for i in read.active.indices {
+      guard let p = read.active.position(i) else { continue }
       let key = (date: shelf.date(p), time: shelf.time(p))
       if lastKey.map({ ($0.date, $0.time) < (key.date, key.time) }) ?? true { lastKey = key }
     }
-    let posted: VerifyCommand.Posted
-    switch VerifyCommand.post(active, masters: m, seriesUsed: read.reached, stored: &stored, store: store, spillingTo: paths.ledger, locating: false, into: &folds) {
+    var posted: VerifyCommand.Posted
+    switch VerifyCommand.post(read.active, masters: m, seriesUsed: read.reached, stored: &stored, store: store, spillingTo: paths.ledger, locating: false, into: &folds) {
     case .failure(let noLongerPosts): return .failure(NotRebuilt(reason: noLongerPosts.message))
     case .success(let p): posted = p
     }
@@ -90,6 +90,14 @@ extension HeadSnapshot {
     // (2²⁴ slots, 400 MB at ten million), let go and its pages given back before they are built.
     let (cancelled, voucherPlaces) = (stored.cancelled, stored.voucherPlaces)
     stored = StreamedLedger()
+    read.active = VoucherList(shelf: shelf)  // (a position a voucher: 40 MB at ten million)
+    // The documents taken out of the state (the snapshot does not keep them), to be looked up by number
+    // through this one value: its table of numbers, built by the posting's first lookup (a return, an
+    // invoice) or by the caches' first, then grows in place, where a copy sharing it with the state copied
+    // it whole (400 MB at ten million) at its first lookup; the history's keys use the same table after
+    // the documents (two copies on two cores were two tables side by side).
+    var documents = posted.state.documents
+    posted.state.documents = PostedDocuments()
     Allocator.returnFreedPages()
 
     timer?.mark("anew: posted")
@@ -100,14 +108,15 @@ extension HeadSnapshot {
     // run (sizes no file has): they may have been written under other master data, which a snapshot
     // would have said.
     next.reportSizes = sizes.indices.map { $0 < ReportWriter.appendableNames.count ? sizes[$0] : -1 }
-    // The documents looked up by number through one copy, whose table of numbers (built at its first
-    // lookup) the history's keys then use too: two copies on two cores built two tables, 400 MB each at ten
-    // million vouchers, side by side at the run's peak.
-    var documents = posted.state.documents
     do throws(StoreError) {
-      try next.storeDocuments(ofLedger: all, documents: &documents, in: DocumentFile(ledger: paths.ledger), indexIn: paths.ledger)
-      timer?.mark("anew: documents and index")
+      let documentPlaces = try next.storeDocuments(ofLedger: all, documents: &documents, in: DocumentFile(ledger: paths.ledger))
+      timer?.mark("anew: documents")
       let keys = HeadSnapshot.historyKeys(ofLedger: all, documents: &documents, orders: posted.state.orders, cancelled: cancelled)
+      documents = PostedDocuments()  // (its table of numbers: 400 MB at ten million, let go before the index)
+      Allocator.returnFreedPages()
+      timer?.mark("anew: history's keys")
+      try next.storeIndex(ofLedger: all, documentPlaces: documentPlaces, indexIn: paths.ledger)
+      timer?.mark("anew: index")
       // The n-th voucher's place: the runs' places one after another.
       var runs: [(start: Int, places: VoucherPlaces)] = []
       var start = 0
