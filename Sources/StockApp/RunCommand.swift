@@ -101,18 +101,20 @@ public enum RunCommand {
     let master = MasterData(files: masterFiles, masters: masters)
     var usable: HeadSnapshot?
     if !picked.isEmpty, let head = try? store.head() {
-      var (found, note) = HeadSnapshot.usable(store: store, chain: head.chain, masters: master, out: p.out)
-      // No snapshot, or one of another layout or head: written anew from the ledger read a part at a
-      // time, in memory that does not grow with the history, rather than replaying it whole.
-      if found == nil, !o.dryRun, RunCommand.rebuildsSnapshots, HeadSnapshot.isMissingOrStale(store: store, chain: head.chain) {
+      var (found, note, rebuildable) = HeadSnapshot.usable(store: store, chain: head.chain, masters: master, out: p.out)
+      // No snapshot, one of another layout or head, or one of other master data: written anew from the
+      // ledger read a part at a time, in memory that does not grow with the history, rather than
+      // replaying it whole — when the ledger's vouchers post as they did.
+      if found == nil, rebuildable, !o.dryRun, RunCommand.rebuildsSnapshots {
+        let why = note ?? "the head snapshot cannot be used"
         switch HeadSnapshot.rebuilt(paths: p, store: store, chain: head.chain, masters: master, timer: timer) {
         case .success:
-          let (again, noteAgain) = HeadSnapshot.usable(store: store, chain: head.chain, masters: master, out: p.out)
+          let (again, noteAgain, _) = HeadSnapshot.usable(store: store, chain: head.chain, masters: master, out: p.out)
           found = again
-          let written = (note ?? "there is no head snapshot") + ": it was written anew from the ledger, read a part at a time (no replay of the ledger)"
+          let written = why + ": the head snapshot was written anew from the ledger, read a part at a time, its vouchers posting as they did (no replay of the ledger)"
           note = [written, noteAgain].compactMap { $0 }.joined(separator: "; ")
-        case .failure(let why):
-          note = (note ?? "there is no head snapshot") + "; it could not be written anew from the ledger (\(why.reason))"
+        case .failure(let failure):
+          note = why + "; the head snapshot could not be written anew from the ledger (\(failure.reason))"
         }
         timer.mark("anew: snapshot")
       }

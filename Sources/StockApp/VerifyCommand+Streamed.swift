@@ -97,8 +97,10 @@ extension VerifyCommand {
   /// Posts `active` (the ledger's posted vouchers, in ledger order) from empty state in timeline order, one
   /// at a time: each entry taken out of `stored.entries` as it matches (those left no voucher gives),
   /// folded into `folds`, and its GL added to the whole digest (and, `locating`, compared by voucher).
+  /// `stoppingAtDifference`: returns at the first difference (the state, folds and digest then partial).
   static func post(
     _ active: VoucherList, masters: Masters, seriesUsed: [String: Int], stored: inout StreamedLedger, store: LedgerStore, spillingTo directory: String, locating: Bool,
+    stoppingAtDifference: Bool = false,
     into folds: inout LedgerFolds
   ) -> Result<Posted, NoLongerPosts> {
     let places = masters.company.currencyPrecision
@@ -143,7 +145,10 @@ extension VerifyCommand {
       for e in entries { folds.add(e, voucher: e.isTracked ? resolved ?? v : nil, masters: masters) }
       let number = StreamedLedger.numberDigest(v.no)
       for g in gl { digest &+= StreamedLedger.term(g, number: number, weights: &weights) }
-      guard difference == nil else { continue }
+      guard difference == nil else {
+        if stoppingAtDifference { break }
+        continue
+      }
       for e in entries {
         // Each stored entry is taken as its voucher's replay gives it: those left at the end no voucher gives.
         guard let s = stored.entries.removeValue(forKey: StreamedLedger.EntryKey(e.voucherNo, e.index)) else {

@@ -5,10 +5,12 @@ import StockReports
 import StockStore
 
 /// A head snapshot written anew from the ledger, a part of a file at a time, where a run has none to continue
-/// from for a reason of the snapshot's own: none at all (deleted, lost with a copy), one in another version's
-/// layout (the first run after an upgrade that changes it), one of another head. The run then continues
-/// from it as from any snapshot, instead of replaying the ledger with the whole history in memory (1M:
-/// 11.6 s and 1.49 GB; about 13 GB at ten million, more than most machines that would run it have).
+/// from (``usable(store:chain:masters:out:)``'s `rebuildable`): none at all (deleted, lost with a copy), one
+/// in another version's layout (the first run after an upgrade that changes it), one unreadable or of
+/// another head, one of master data changed in what postings may depend on (an account's type, a party, a
+/// company setting, a batch or serial item, a record removed). The run then continues from it as from any
+/// snapshot, instead of replaying the ledger with the whole history in memory (1M: 11.2 s and 1.49 GB; 10M:
+/// 131.5 s and 12.5 GB, more than most machines that would run it have).
 ///
 /// The ledger is read as `verify` reads it (``LedgerStore/streamed(places:part:byVoucher:placing:vouchers:gl:)``:
 /// every file hashed and checked, each stock entry kept as a digest, the vouchers on a shelf that spills)
@@ -22,18 +24,6 @@ extension HeadSnapshot {
   /// Why a snapshot was not written anew (said in the run's notes; the run then replays the ledger).
   struct NotRebuilt: Error {
     var reason: String
-  }
-
-  /// Whether the ledger's snapshot is missing, or not one for `chain` in this version's layout: what
-  /// ``rebuilt(paths:store:chain:masters:timer:)`` is for. A snapshot of this layout and head that a run cannot
-  /// use is unusable for another reason (the master data or the reports changed, or it is damaged): the run
-  /// replays the ledger as before.
-  /// - Complexity: O(snapshot) read; nothing decoded past its first two fields.
-  static func isMissingOrStale(store: LedgerStore, chain: String) -> Bool {
-    guard chain != LedgerStore.zeroChain else { return false }
-    guard let bytes = store.readSnapshot() else { return true }
-    var r = BinaryReader(bytes)
-    return (try? r.string()) != HeadSnapshot.tag || (try? r.string()) != chain
   }
 
   /// Writes the head snapshot of the ledger `store` (head `chain`) and its caches anew, from the ledger
@@ -79,7 +69,8 @@ extension HeadSnapshot {
       if lastKey.map({ ($0.date, $0.time) < (key.date, key.time) }) ?? true { lastKey = key }
     }
     var posted: VerifyCommand.Posted
-    switch VerifyCommand.post(read.active, masters: m, seriesUsed: read.reached, stored: &stored, store: store, spillingTo: paths.ledger, locating: false, into: &folds) {
+    switch VerifyCommand.post(read.active, masters: m, seriesUsed: read.reached, stored: &stored, store: store, spillingTo: paths.ledger, locating: false,
+      stoppingAtDifference: true, into: &folds) {
     case .failure(let noLongerPosts): return .failure(NotRebuilt(reason: noLongerPosts.message))
     case .success(let p): posted = p
     }

@@ -226,48 +226,53 @@ struct HeadSnapshot: Sendable {
   }
 
   /// The ledger's snapshot when it describes the head `chain` under the master data (``current(store:chain:masters:)``)
-  /// and the head reports in `out` are the ones it saw; nil otherwise (the run then replays the ledger),
-  /// with why when the run's operator should know (the master data changed).
-  static func usable(store: LedgerStore, chain: String, masters: MasterData, out: String) -> (HeadSnapshot?, note: String?) {
+  /// and the head reports in `out` are the ones it saw; nil otherwise, with why when the run's operator
+  /// should know (the master data changed), and whether the snapshot may be written anew from the ledger
+  /// (``rebuilt(paths:store:chain:masters:timer:)``: the snapshot is missing, unreadable, of another layout
+  /// or head, or of other master data) rather than the ledger replayed (the reports were changed, or a
+  /// ledger file differs from its manifest).
+  static func usable(store: LedgerStore, chain: String, masters: MasterData, out: String) -> (HeadSnapshot?, note: String?, rebuildable: Bool) {
     // (Why not, said only of a ledger that has a head: a first run replays nothing.)
     let posted = chain != LedgerStore.zeroChain
     // (The reports first: the snapshot's check may hash the ledger.)
     guard ReportWriter.areCurrent(in: out, chain: chain) else {
-      return (nil, posted ? "the head reports are not the ledger head's (one missing, or left by a run that stopped before writing them)" : nil)
+      return (nil, posted ? "the head reports are not the ledger head's (one missing, or left by a run that stopped before writing them)" : nil, false)
     }
-    let (found, note) = current(store: store, chain: chain, masters: masters)
-    guard var s = found else { return (nil, note) }
+    let (found, note, rebuildable) = current(store: store, chain: chain, masters: masters)
+    guard var s = found else { return (nil, note, rebuildable) }
     guard s.reportSizes.count == ReportWriter.sizedNames.count,
       ReportWriter.appendableNames.enumerated().allSatisfy({ i, name in DurableFiles.size(out + "/" + name + ".csv") == s.reportSizes[i] })
-    else { return (nil, "the head reports were changed since the last run (stock-ledger.csv or general-ledger.csv is not the size it was written at)") }
+    else { return (nil, "the head reports were changed since the last run (stock-ledger.csv or general-ledger.csv is not the size it was written at)", false) }
     if s.mastersAdded {
       // No report is spliced: rendered whole under the new master data (sizes no file has).
       for k in ReportWriter.appendableNames.count..<s.reportSizes.count { s.reportSizes[k] = -1 }
     }
-    return (s, note)
+    return (s, note, false)
   }
 
   /// The ledger's snapshot when it describes the head `chain` — the committed files as it saw them, or
   /// checked against their manifests when the file system describes them otherwise (a copy, a restore) —
   /// under the same master data or master data changed only by additions (``MasterRecords/change(from:)``;
   /// then marked ``mastersAdded`` and carrying the new master data's digest and records); nil otherwise.
-  /// The note says what changed, if anything did.
+  /// The note says what changed, if anything did; `rebuildable`, whether a snapshot that is not usable may be
+  /// written anew from the ledger (all but a ledger whose files differ from their manifests, and a first run).
   /// - Complexity: O(snapshot); O(master data) more when the master data changed; O(bytes of the ledger)
   ///   hashed when its files' sizes, times or inodes changed.
-  static func current(store: LedgerStore, chain: String, masters: MasterData) -> (HeadSnapshot?, note: String?) {
+  static func current(store: LedgerStore, chain: String, masters: MasterData) -> (HeadSnapshot?, note: String?, rebuildable: Bool) {
+    let posted = chain != LedgerStore.zeroChain
     // Why there is none to continue from, for the run's notes: a replay of a large ledger is the one cost an
     // operator should hear of.
     guard let bytes = store.readSnapshot() else {
-      return (nil, chain == LedgerStore.zeroChain ? nil : "there is no head snapshot (deleted, or the last run stopped before writing it)")
+      return (nil, posted ? "there is no head snapshot (deleted, or the last run stopped before writing it)" : nil, posted)
     }
     var tag = BinaryReader(bytes)
     if let written = try? tag.string(), written != HeadSnapshot.tag {
       return (nil, written.hasPrefix("stockledger-snapshot ")
         ? "the head snapshot is in another version's layout (\(written); this version writes \(HeadSnapshot.tag))"
-        : "the head snapshot cannot be read (not a snapshot)")
+        : "the head snapshot cannot be read (not a snapshot)", posted)
     }
-    guard var s = try? HeadSnapshot(decoding: bytes, ledger: store.directory) else { return (nil, "the head snapshot cannot be read (damaged)") }
-    guard s.chain == chain else { return (nil, "the head snapshot describes another head of the ledger (the last run stopped before writing its own)") }
+    guard var s = try? HeadSnapshot(decoding: bytes, ledger: store.directory) else { return (nil, "the head snapshot cannot be read (damaged)", posted) }
+    guard s.chain == chain else { return (nil, "the head snapshot describes another head of the ledger (the last run stopped before writing its own)", posted) }
     // (Not "continued from the snapshot" in the notes: the run may still replay, for a reason of its own,
     // said in its own note.)
     var notes: [String] = []
@@ -276,15 +281,18 @@ struct HeadSnapshot: Sendable {
       // backup, moved to another disk, touched. Their contents are checked against the manifests, which
       // the chain the snapshot names vouches for (a part at a time: O(bytes), not a replay's memory); if
       // they hold, the snapshot still describes them. If not, the replay's load names what changed.
-      guard (try? store.checkFiles()) != nil else { return (nil, nil) }
+      guard (try? store.checkFiles()) != nil else { return (nil, nil, false) }
       notes.append("the ledger's files were copied, restored or touched since the last run: every one was checked against its manifest, no replay of the ledger for that")
     }
     if s.mastersDigest != masters.digest {
       var r = BinaryReader(s.masterRecords)
-      guard let old = try? MasterRecords(decoding: &r) else { return (nil, nil) }
+      guard let old = try? MasterRecords(decoding: &r) else { return (nil, nil, true) }
       let records = MasterRecords(files: masters.files, masters: masters.masters)
       if let change = records.change(from: old) {
-        guard let edits = records.edits(from: old) else { return (nil, "the master data changed since the last run (\(change))") }
+        // (Written anew from the ledger when its vouchers still post as they did: not tried after a change
+        // of the company's settings, under which they nearly never do — at 1M the attempt was 5.5 s before
+        // the replay, a third of the run.)
+        guard let edits = records.edits(from: old) else { return (nil, "the master data changed since the last run (\(change))", !records.changesCompany(from: old)) }
         s.edited = edits
       }
       let added = records.added(since: old)
@@ -304,7 +312,7 @@ struct HeadSnapshot: Sendable {
           : "the master data changed only by \(added) new record\(added == 1 ? "" : "s"): no replay of the ledger for that")
       }
     }
-    return (s, notes.isEmpty ? nil : notes.joined(separator: "; "))
+    return (s, notes.isEmpty ? nil : notes.joined(separator: "; "), false)
   }
 }
 

@@ -122,6 +122,15 @@ public struct MasterRecords: Sendable, Equatable {
     return nil
   }
 
+  /// Whether the company's settings changed from `old`: what nearly every posting depends on (its
+  /// precision, rounding, accounts, perpetual inventory), so that the ledger's vouchers are not expected
+  /// to post as they did.
+  /// - Complexity: O(1).
+  public func changesCompany(from old: MasterRecords) -> Bool {
+    let company = MasterRecords.key(file: "company.toml", "")
+    return records[company] != old.records[company]
+  }
+
   /// Items and warehouses whose records changed: only the vouchers naming them (and those joined to them)
   /// post otherwise under the new records.
   public struct Edits: Sendable, Equatable {
