@@ -11,8 +11,10 @@ the master data, an item renamed with an account and a warehouse moved under new
 as an operator's do (from the head snapshot where they can); books B have the snapshot removed before every
 run and replay the whole ledger at each (`STOCKLEDGER_TEST_REPLAY=1`: not writing the snapshot anew from
 the ledger first, as runs without one do); one run of A's in five has its snapshot removed first, so that it
-writes the snapshot anew from the ledger and continues from it, and one run in ten follows a change of an
-account's type in both (A's snapshot then of other master data). At the end every file but the derived caches must be the same in
+writes the snapshot anew from the ledger and continues from it, one run in ten follows a change of an
+account's type in both (A's snapshot then of other master data), and one run of A's in ten follows its head
+reports edited (a line added to the stock ledger) or deleted (then written anew from the ledger with the
+snapshot). At the end every file but the derived caches must be the same in
 both (ledgers, journals, summaries, reports, close packs, rejections), every run must have exited alike in
 both and none with exit 2 (no operation changes what posted vouchers depend on), and `verify` must pass on A. Prints one line a seed and, for a seed that fails, its steps.
 
@@ -40,6 +42,7 @@ bad = 0
 for seed in seeds:
     rnd = random.Random(seed)
     anew = random.Random(seed * 7919 + 1)  # (apart, so that a seed's operations are those it always had)
+    reports = random.Random(seed * 7919 + 2)  # (apart, too)
     base = f"{WORK}/s{seed}"
     shutil.rmtree(base, ignore_errors=True); os.makedirs(base)
     A, B = base + "/A", base + "/B"
@@ -73,6 +76,16 @@ for seed in seeds:
                     else t.replace("Round Off,Expenses,Expense,Tax,0", "Round Off,Expenses,Expense,Expense Account,0")
                 open(path, "w").write(t)
             tag += " (an account's type changed)"
+        # One run in ten of A's after its head reports were edited (a line added to the stock ledger) or
+        # deleted (all but the runs' folders): written anew from the ledger with the snapshot.
+        if n > 1 and reports.random() < 0.1:
+            if reports.random() < 0.5:
+                with open(A + "/reports/stock-ledger.csv", "a") as f: f.write("2020-01-01,00:00:00,Purchase Receipt,HAND-1,X,Y,,,1,1,1,1,1,1,0\n")
+                tag += " (head reports edited)"
+            else:
+                for name in os.listdir(A + "/reports"):
+                    if name != "runs" and os.path.isfile(A + "/reports/" + name): os.remove(A + "/reports/" + name)
+                tag += " (head reports deleted)"
         ra = sh(["run", A], env={**os.environ, "STOCKLEDGER_TIMINGS": "1"})
         try: os.remove(B + "/ledger/snapshot.bin")
         except FileNotFoundError: pass

@@ -31,6 +31,9 @@ struct HeadLedgers {
   /// Why the run's files were dropped, when they were (said by the commit if it then cannot write them).
   private var runFailure: StoreError?
   private(set) var folds = LedgerFolds()
+  /// Whether entries and lines are added to ``folds`` too (not when the caller folds them itself: a
+  /// snapshot written anew, ``HeadSnapshot/rebuilt(paths:store:chain:masters:timer:)``).
+  private let folding: Bool
   /// The first error writing the files (the folds are built regardless).
   private(set) var failure: StoreError?
 
@@ -39,8 +42,10 @@ struct HeadLedgers {
   ///     ledger): ``finish()`` then names it as the journal's bytes.
   ///   - ledger: the ledger directory, where the run's `stock.csv` and `gl.csv` are prewritten (a run
   ///     onto an empty ledger); nil: not written.
-  init(masters: Masters, out: String, journal: Bool, ledger: String? = nil) {
+  ///   - folding: whether ``folds`` are made (see there).
+  init(masters: Masters, out: String, journal: Bool, ledger: String? = nil, folding: Bool = true) {
     self.masters = masters
+    self.folding = folding
     isJournal = journal
     places = masters.company.currencyPrecision
     do throws(StoreError) {
@@ -90,18 +95,19 @@ struct HeadLedgers {
     // 100 more samples of this loop at 1M than the fold's wait it saved).
     var slotPositions = (0, 0, 0, 0, 0, 0, 0, 0)
     for i in e.indices {
-      // The rows of the entries folded next, asked into cache in three steps (``LedgerFolds/prefetch(probe:)``):
-      // the table slots, the rows, the ageing slots (its queue's storage was the fold's wait).
-      if i + 8 < e.count { folds.prefetch(probe: e[i + 8].key) }
-      withUnsafeMutableBytes(of: &slotPositions) { ring in
-        let positions = ring.bindMemory(to: Int.self)
-        if i + 4 < e.count { positions[(i + 4) & 7] = folds.prefetch(rows: e[i + 4].key) }
-        if i + 2 < e.count && i >= 2 { folds.prefetch(slotsAt: positions[(i + 2) & 7]) }
-      }
       // One copy of the entry for the calls into other modules, which would each take their own.
       let entry = e[i]
-      let tracked = entry.isTracked
-      folds.add(entry, voucher: tracked ? voucher(entry.voucherNo) : nil, masters: masters)
+      if folding {
+        // The rows of the entries folded next, asked into cache in three steps (``LedgerFolds/prefetch(probe:)``):
+        // the table slots, the rows, the ageing slots (its queue's storage was the fold's wait).
+        if i + 8 < e.count { folds.prefetch(probe: e[i + 8].key) }
+        withUnsafeMutableBytes(of: &slotPositions) { ring in
+          let positions = ring.bindMemory(to: Int.self)
+          if i + 4 < e.count { positions[(i + 4) & 7] = folds.prefetch(rows: e[i + 4].key) }
+          if i + 2 < e.count && i >= 2 { folds.prefetch(slotsAt: positions[(i + 2) & 7]) }
+        }
+        folds.add(entry, voucher: entry.isTracked ? voucher(entry.voucherNo) : nil, masters: masters)
+      }
       let writing = files != nil && failure == nil
       let start = stock.count
       if writing { entry.write(places: places, into: &stock) }
@@ -137,7 +143,7 @@ struct HeadLedgers {
   mutating func add(gl g: UnsafeBufferPointer<GLEntry>) {
     for i in g.indices {
       let line = g[i]  // one copy, as for entries
-      folds.add(line)
+      if folding { folds.add(line) }
       let writing = files != nil && failure == nil
       if writing {
         let (start, guardedBefore) = (gl.count, gl.sawFormula)

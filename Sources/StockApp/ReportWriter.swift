@@ -69,6 +69,16 @@ enum ReportWriter {
     Array((chain + "\n" + (sizes.map { "sizes " + $0.map(String.init).joined(separator: " ") + "\n" } ?? "")).utf8)
   }
 
+  /// Whether every head report is there, written for the ledger head `chain`, and the two ledgers are at the
+  /// sizes the marker records (not edited since; a marker without sizes, written before the forty-ninth
+  /// session, cannot say so): the sizes when they are, else nil.
+  static func asMarked(in out: String, chain: String) -> [Int]? {
+    guard areCurrent(in: out, chain: chain), let sizes = markedSizes(in: out, chain: chain),
+      appendableNames.enumerated().allSatisfy({ i, name in DurableFiles.size(out + "/" + name + ".csv") == sizes[i] })
+    else { return nil }
+    return sizes
+  }
+
   /// The ledger head a marker's text names (its first line).
   static func markedHead(_ text: [UInt8]) -> String? {
     guard let end = text.firstIndex(of: 10) else { return nil }

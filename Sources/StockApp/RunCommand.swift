@@ -88,10 +88,33 @@ public enum RunCommand {
     notes += left
     if RunCommand.isLarge(inboxBytes: picked.reduce(0) { $0 + $1.size }) { Allocator.shareTwoArenas() }
     timer.mark("open")
-    if picked.isEmpty, !o.dryRun, let head = try? store.head(), ReportWriter.areCurrent(in: p.out, chain: head.chain) {
-      var text = RunCommand.nothingNew(in: p.inbox, run: head.run, chain: head.chain)
-      for n in notes { text += "  note: \(n)\n" }
-      return (CommandOutcome(exitCode: Exit.ok, stdout: text), nil)
+    if picked.isEmpty, !o.dryRun, let head = try? store.head() {
+      var current = ReportWriter.areCurrent(in: p.out, chain: head.chain)
+      // Head reports missing, not the head's, or edited (deleted to be made again, opened and saved by a
+      // spreadsheet): written anew from the ledger read a part at a time with the snapshot, when its
+      // vouchers post as they did, rather than from the ledger loaded whole (below).
+      // (Reports that name the head are left as they are when they cannot be written so, or when their
+      // marker, written by an earlier version, does not say their sizes: the next run with files tells.)
+      let edited = current && ReportWriter.markedSizes(in: p.out, chain: head.chain) != nil && ReportWriter.asMarked(in: p.out, chain: head.chain) == nil
+      if head.run > 0, RunCommand.rebuildsSnapshots, !current || edited {
+        let master = MasterData(files: masterFiles, masters: masters)
+        let (_, why, rebuildable) = HeadSnapshot.usable(store: store, chain: head.chain, masters: master, out: p.out)
+        if rebuildable {
+          switch HeadSnapshot.rebuilt(paths: p, store: store, chain: head.chain, masters: master, timer: timer) {
+          case .success(let rebuilt):
+            notes.append((why ?? "the head reports are not the ledger head's") + ": " + RunCommand.writtenAnew(rebuilt))
+            current = true
+          case .failure(let failure):
+            notes.append((why ?? "the head reports are not the ledger head's") + "; the head snapshot could not be written anew from the ledger (\(failure.reason))" + (current ? "" : ": the ledger was replayed"))
+          }
+          timer.mark("anew: snapshot")
+        }
+      }
+      if current {
+        var text = RunCommand.nothingNew(in: p.inbox, run: head.run, chain: head.chain)
+        for n in notes { text += "  note: \(n)\n" }
+        return (CommandOutcome(exitCode: Exit.ok, stdout: text), nil)
+      }
     }
     // Continue from the head snapshot when it describes the head: the run then reads only the ledger's
     // registry and posts its own vouchers (and, for backdated ones, the part of the history they touch).
@@ -108,10 +131,10 @@ public enum RunCommand {
       if found == nil, rebuildable, !o.dryRun, RunCommand.rebuildsSnapshots {
         let why = note ?? "the head snapshot cannot be used"
         switch HeadSnapshot.rebuilt(paths: p, store: store, chain: head.chain, masters: master, timer: timer) {
-        case .success:
+        case .success(let rebuilt):
           let (again, noteAgain, _) = HeadSnapshot.usable(store: store, chain: head.chain, masters: master, out: p.out)
           found = again
-          let written = why + ": the head snapshot was written anew from the ledger, read a part at a time, its vouchers posting as they did (no replay of the ledger)"
+          let written = why + ": " + RunCommand.writtenAnew(rebuilt)
           note = [written, noteAgain].compactMap { $0 }.joined(separator: "; ")
         case .failure(let failure):
           note = why + "; the head snapshot could not be written anew from the ledger (\(failure.reason))"
@@ -177,6 +200,12 @@ public enum RunCommand {
       f.voucherProblems.isEmpty, !f.normalized, !f.hasCancels, f.voucherCount > 0, f.valid.count == f.voucherCount
     else { return nil }
     return f
+  }
+
+  /// What a snapshot written anew from the ledger wrote, for the run's notes.
+  static func writtenAnew(_ rebuilt: HeadSnapshot.Rebuilt) -> String {
+    (rebuilt.reports ? "the head reports and snapshot were" : "the head snapshot was")
+      + " written anew from the ledger, read a part at a time, its vouchers posting as they did (no replay of the ledger)"
   }
 
   /// The line a run with nothing to read prints: the ledger's head, or that it is empty (a new books folder).

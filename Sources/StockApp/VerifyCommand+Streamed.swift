@@ -98,10 +98,12 @@ extension VerifyCommand {
   /// at a time: each entry taken out of `stored.entries` as it matches (those left no voucher gives),
   /// folded into `folds`, and its GL added to the whole digest (and, `locating`, compared by voucher).
   /// `stoppingAtDifference`: returns at the first difference (the state, folds and digest then partial).
+  /// `entriesPosted`: given each voucher's entries as they post, in timeline order (the head stock ledger's
+  /// rows, when a snapshot written anew writes the head reports too).
   static func post(
     _ active: VoucherList, masters: Masters, seriesUsed: [String: Int], stored: inout StreamedLedger, store: LedgerStore, spillingTo directory: String, locating: Bool,
     stoppingAtDifference: Bool = false,
-    into folds: inout LedgerFolds
+    into folds: inout LedgerFolds, entriesPosted: ((UnsafeBufferPointer<StockLedgerEntry>) -> Void)? = nil
   ) -> Result<Posted, NoLongerPosts> {
     let places = masters.company.currencyPrecision
     let timeline = Timeline.order(posted: [], new: [(name: "ledger", vouchers: active)])
@@ -143,6 +145,7 @@ extension VerifyCommand {
         return .failure(NoLongerPosts(message: "voucher \(v.no) no longer posts: \(problems.diagnostics.map(\.description).joined(separator: "; "))"))
       }
       for e in entries { folds.add(e, voucher: e.isTracked ? resolved ?? v : nil, masters: masters) }
+      if let entriesPosted { entries.withUnsafeBufferPointer { entriesPosted($0) } }
       let number = StreamedLedger.numberDigest(v.no)
       for g in gl { digest &+= StreamedLedger.term(g, number: number, weights: &weights) }
       guard difference == nil else {

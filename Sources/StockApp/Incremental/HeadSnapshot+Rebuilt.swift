@@ -26,29 +26,41 @@ extension HeadSnapshot {
     var reason: String
   }
 
+  /// What writing the snapshot anew wrote besides it.
+  struct Rebuilt {
+    /// Whether the head reports were written anew too (they were not as their marker records them:
+    /// missing, edited, or of a version that did not record their sizes).
+    var reports = false
+  }
+
   /// Writes the head snapshot of the ledger `store` (head `chain`) and its caches anew, from the ledger
-  /// read a part at a time and its vouchers posted again under `masters`; the head reports in `paths.out`
-  /// must be those of `chain`, at the sizes their marker records (``ReportWriter/markedSizes(in:chain:)``).
-  /// The stale snapshot is removed first (durably), so that none vouches for the caches while they are
-  /// rewritten; a run stopped on the way leaves no snapshot, and the next one writes it again.
+  /// read a part at a time and its vouchers posted again under `masters`. The head reports in `paths.out`
+  /// are kept when they are those of `chain` at the sizes their marker records
+  /// (``ReportWriter/markedSizes(in:chain:)``); otherwise (missing, edited, or written by a version that did
+  /// not record their sizes) they are written anew too, from the same pass: the stock ledger from the
+  /// entries as they post, the general ledger from the lines as they are read, the rest from the folds.
+  /// The stale snapshot is removed (durably) once the vouchers are known to post as they did, before the
+  /// caches it would vouch for are rewritten; a run stopped on the way leaves no snapshot, and the next one
+  /// writes it again (and the reports' marker is removed before they are replaced, so the same holds for
+  /// them).
   /// - Complexity: O(bytes of the ledger) read and hashed (on both cores), O(vouchers × rows) posted;
   ///   memory that of `verify` (about 120 bytes a voucher, the engine's state and the folds; 1M: about
-  ///   300 MB), not the history's.
-  static func rebuilt(paths: BooksPaths, store: LedgerStore, chain: String, masters: MasterData, timer: PhaseTimer? = nil) -> Result<Void, NotRebuilt> {
-    guard ReportWriter.areCurrent(in: paths.out, chain: chain), let sizes = ReportWriter.markedSizes(in: paths.out, chain: chain) else {
-      return .failure(NotRebuilt(reason: "the head reports do not record the sizes they were written at (written by an earlier version)"))
-    }
-    guard ReportWriter.appendableNames.enumerated().allSatisfy({ i, name in DurableFiles.size(paths.out + "/" + name + ".csv") == sizes[i] }) else {
-      return .failure(NotRebuilt(reason: "the head reports were changed since the last run (stock-ledger.csv or general-ledger.csv is not the size it was written at)"))
-    }
-    store.removeSnapshot()
-    try? DurableFiles.syncDirectory(paths.ledger)
+  ///   300 MB), not the history's; O(entries + lines) more written when the reports are.
+  static func rebuilt(paths: BooksPaths, store: LedgerStore, chain: String, masters: MasterData, timer: PhaseTimer? = nil) -> Result<Rebuilt, NotRebuilt> {
+    let sizes = ReportWriter.asMarked(in: paths.out, chain: chain)
     let m = masters.masters
+    // The head ledgers, when the reports are written anew: to temporary files in the output folder,
+    // renamed into place once the vouchers are known to post as they did (the folds are made below).
+    var ledgers = sizes == nil ? HeadLedgers(masters: m, out: paths.out, journal: false, folding: false) : nil
+    defer { ledgers?.discard() }
     // The ledger read as `verify` reads it (``VerifyCommand/streamed(paths:masters:part:locating:)``).
     var folds = LedgerFolds()
     var read: StreamedVouchers
     do {
-      read = try StreamedVouchers.read(store: store, ledger: paths.ledger, masters: m, placing: true, gl: { folds.add($0) })
+      read = try StreamedVouchers.read(store: store, ledger: paths.ledger, masters: m, placing: true, gl: { g in
+        folds.add(g)
+        if ledgers != nil { withUnsafePointer(to: g) { ledgers!.add(gl: UnsafeBufferPointer(start: $0, count: 1)) } }
+      })
     } catch {
       return .failure(NotRebuilt(reason: "\(error.place): \(error.message)"))
     }
@@ -69,14 +81,20 @@ extension HeadSnapshot {
       if lastKey.map({ ($0.date, $0.time) < (key.date, key.time) }) ?? true { lastKey = key }
     }
     var posted: VerifyCommand.Posted
+    let writing: ((UnsafeBufferPointer<StockLedgerEntry>) -> Void)? = ledgers == nil ? nil : { ledgers!.add(entries: $0) { _ in nil } }
     switch VerifyCommand.post(read.active, masters: m, seriesUsed: read.reached, stored: &stored, store: store, spillingTo: paths.ledger, locating: false,
-      stoppingAtDifference: true, into: &folds) {
+      stoppingAtDifference: true, into: &folds, entriesPosted: writing) {
     case .failure(let noLongerPosts): return .failure(NotRebuilt(reason: noLongerPosts.message))
     case .success(let p): posted = p
     }
     if let difference = posted.difference { return .failure(NotRebuilt(reason: "the ledger's vouchers post otherwise under today's master data (\(difference))")) }
     guard stored.entries.isEmpty else { return .failure(NotRebuilt(reason: "the ledger holds stock entries its vouchers no longer give")) }
     guard posted.glDigest == stored.glDigest else { return .failure(NotRebuilt(reason: "the ledger's vouchers give another GL under today's master data")) }
+    // The stale snapshot removed (durably) before the caches and reports it would vouch for are rewritten;
+    // kept until here, so that a snapshot the run can still continue from (edited items, whose part it
+    // posts again) outlives an attempt that fails.
+    store.removeSnapshot()
+    try? DurableFiles.syncDirectory(paths.ledger)
     // What the caches need of the ledger as read; its table of entries' digests, emptied but not shrunk
     // (2²⁴ slots, 400 MB at ten million), let go and its pages given back before they are built.
     let (cancelled, voucherPlaces) = (stored.cancelled, stored.voucherPlaces)
@@ -95,11 +113,23 @@ extension HeadSnapshot {
     var next = HeadSnapshot(
       chain: chain, masters: masters, records: masters.encodedRecords, lastKey: lastKey, cancelled: cancelled, index: PostedVouchers(),
       state: posted.state, folds: folds)
-    // The head ledgers as written; the reports with a row per item-warehouse rendered whole by the next
-    // run (sizes no file has): they may have been written under other master data, which a snapshot
-    // would have said.
-    next.reportSizes = sizes.indices.map { $0 < ReportWriter.appendableNames.count ? sizes[$0] : -1 }
     do throws(StoreError) {
+      if let marked = sizes {
+        // The head ledgers as written; the reports with a row per item-warehouse rendered whole by the next
+        // run (sizes no file has): they may have been written under other master data, which a snapshot
+        // would have said.
+        next.reportSizes = marked.indices.map { $0 < ReportWriter.appendableNames.count ? marked[$0] : -1 }
+      } else if var written = ledgers.take() {
+        // The head reports written anew: the two ledgers closed, the rest rendered from the folds (on both
+        // cores), all put in place and the marker written last, naming the head and the sizes as written.
+        var rendered = written.finish()
+        let source = ReportSource(masters: m, entries: [], gl: [], planning: posted.state.planning)
+        rendered.add(ReportWriter.aggregates(next.folds, source, temporariesIn: paths.out))
+        var removal: Background<Void>?
+        next.reportSizes = try ReportWriter.write(rendered, to: paths.out, chain: chain, removal: &removal)
+        _ = removal?.value
+        timer?.mark("anew: reports")
+      }
       let documentPlaces = try next.storeDocuments(ofLedger: all, documents: &documents, in: DocumentFile(ledger: paths.ledger))
       timer?.mark("anew: documents")
       let keys = HeadSnapshot.historyKeys(ofLedger: all, documents: &documents, orders: posted.state.orders, cancelled: cancelled)
@@ -134,6 +164,6 @@ extension HeadSnapshot {
       store.removeSnapshot()
       return .failure(NotRebuilt(reason: "its caches could not be written: \(error)"))
     }
-    return .success(())
+    return .success(Rebuilt(reports: sizes == nil))
   }
 }

@@ -229,20 +229,26 @@ struct HeadSnapshot: Sendable {
   /// and the head reports in `out` are the ones it saw; nil otherwise, with why when the run's operator
   /// should know (the master data changed), and whether the snapshot may be written anew from the ledger
   /// (``rebuilt(paths:store:chain:masters:timer:)``: the snapshot is missing, unreadable, of another layout
-  /// or head, or of other master data) rather than the ledger replayed (the reports were changed, or a
-  /// ledger file differs from its manifest).
+  /// or head, or of other master data; or the head reports are missing or were changed, which are then
+  /// written anew with it) rather than the ledger replayed (a ledger file differs from its manifest, or the
+  /// company's settings changed).
   static func usable(store: LedgerStore, chain: String, masters: MasterData, out: String) -> (HeadSnapshot?, note: String?, rebuildable: Bool) {
     // (Why not, said only of a ledger that has a head: a first run replays nothing.)
     let posted = chain != LedgerStore.zeroChain
-    // (The reports first: the snapshot's check may hash the ledger.)
-    guard ReportWriter.areCurrent(in: out, chain: chain) else {
-      return (nil, posted ? "the head reports are not the ledger head's (one missing, or left by a run that stopped before writing them)" : nil, false)
-    }
     let (found, note, rebuildable) = current(store: store, chain: chain, masters: masters)
+    // Reports not as the snapshot (or its absence) allows: written anew from the ledger with it, unless
+    // the snapshot could not be (then its own reason is said too), or the master data changed in items or
+    // warehouses whose vouchers then post otherwise (a snapshot written anew needs them to post as they did).
+    func reports(_ why: String) -> (HeadSnapshot?, note: String?, rebuildable: Bool) {
+      (nil, [why, note].compactMap { $0 }.joined(separator: "; "), posted && (found.map { $0.edited.isEmpty } ?? rebuildable))
+    }
+    guard ReportWriter.areCurrent(in: out, chain: chain) else {
+      return posted ? reports("the head reports are not the ledger head's (one missing, or left by a run that stopped before writing them)") : (nil, nil, false)
+    }
     guard var s = found else { return (nil, note, rebuildable) }
     guard s.reportSizes.count == ReportWriter.sizedNames.count,
       ReportWriter.appendableNames.enumerated().allSatisfy({ i, name in DurableFiles.size(out + "/" + name + ".csv") == s.reportSizes[i] })
-    else { return (nil, "the head reports were changed since the last run (stock-ledger.csv or general-ledger.csv is not the size it was written at)", false) }
+    else { return reports("the head reports were changed since the last run (stock-ledger.csv or general-ledger.csv is not the size it was written at)") }
     if s.mastersAdded {
       // No report is spliced: rendered whole under the new master data (sizes no file has).
       for k in ReportWriter.appendableNames.count..<s.reportSizes.count { s.reportSizes[k] = -1 }
