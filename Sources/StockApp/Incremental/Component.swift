@@ -16,10 +16,6 @@ import StockStore
 /// whole ledger is replayed. (Under edited items or warehouses, which post otherwise now, there is nothing to
 /// check it against: the part's lines are read from the ledger's files instead.)
 struct Component {
-  /// The most cancellations a run makes this way: each is searched for in the ledger's files
-  /// (``LedgerStore/storedLines(of:)``); a run with more replays the ledger.
-  static let cancellationsSearched = 256
-
   /// The most vouchers a part of a history of `count` holds: an eighth of them, or 20,000 in a smaller
   /// ledger. Each of a part's vouchers is read from its place in the ledger's files, parsed with its file's
   /// header and checked, two to three times a replay's cost per voucher: a warehouse joined by transfers to

@@ -72,7 +72,6 @@ extension RunWork {
     // A cancelled voucher's part is found from the item-warehouses of its entries as the ledger holds them.
     var stored = LedgerStore.StoredLines()
     if !cancelling.isEmpty {
-      guard cancelling.count <= Component.cancellationsSearched else { return .failure(.init("the run cancels \(cancelling.count) posted vouchers")) }
       guard let found = LedgerStore(directory: ledgerDirectory).storedLines(of: cancelling) else {
         return .failure(.init("the lines of the cancelled vouchers cannot be found in the ledger's files"))
       }
@@ -116,7 +115,8 @@ extension RunWork {
     case .success(let c) where c.keys.isEmpty:
       return .success(.forward)  // (edited records nothing posted names)
     case .success(let c):
-      for no in cancelling.union(cancellingOrders) where !c.stored.vouchers.contains(where: { $0.no == no && $0.action == .submit }) {
+      let inPart = Set(c.stored.vouchers.lazy.filter { $0.action == .submit }.map(\.no))
+      for no in cancelling.union(cancellingOrders).sorted() where !inPart.contains(no) {
         // The part holds the voucher (and the original it returns or bills, or the order it fulfils: joined
         // through the history's keys, re-posted with it, its document written anew).
         return .failure(.init("the cancelled voucher \(no) is not in the history"))
