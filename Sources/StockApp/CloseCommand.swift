@@ -23,7 +23,8 @@ public enum CloseCommand {
         stderr: "stockledger close: \(date) is after today (\(today)): a period is closed once it has ended, and a close is not undone; check the date; nothing was changed\n")
     }
     let masters: Masters
-    do { masters = try MasterReader.read(directory: paths.masters) } catch {
+    let masterFiles = MasterFiles.read(directory: paths.masters)
+    do { masters = try MasterReader.read(masterFiles) } catch {
       return CommandOutcome(exitCode: RunCommand.Exit.configuration, stderr: "stockledger close: master data cannot be used:\n" + error.description + "\n")
     }
     masters.makeImmortal()  // (kept to the end of the command: its references are not counted)
@@ -41,12 +42,24 @@ public enum CloseCommand {
     defer { withExtendedLifetime(lock) {} }
     // The whole ledger is checked (every file against its manifest), then folded as of the date: from the
     // head stock ledger and the runs' GL files, a part at a time, when the head reports describe the
-    // ledger (``StreamedFolds``); else loaded whole.
+    // ledger as their marker records them (``StreamedFolds``; an edited stock ledger would give an edited
+    // pack); else, when the head reports can be written anew from the ledger read a part at a time (with
+    // the snapshot, as a run does), from them; else loaded whole.
     let ledger: LedgerContents
     var folds: LedgerFolds?
+    var notes: [String] = []
     do {
       ledger = try store.load(light: true)
-      if ReportWriter.areCurrent(in: paths.out, chain: ledger.chainHead) {
+      var current = ReportWriter.asMarked(in: paths.out, chain: ledger.chainHead) != nil
+      if !current, ledger.runCount > 0, RunCommand.rebuildsSnapshots {
+        let master = MasterData(files: masterFiles, masters: masters)
+        let (_, why, rebuildable) = HeadSnapshot.usable(store: store, chain: ledger.chainHead, masters: master, out: paths.out)
+        if rebuildable, case .success(let rebuilt) = HeadSnapshot.rebuilt(paths: paths, store: store, chain: ledger.chainHead, masters: master) {
+          notes.append((why ?? "the head reports are not the ledger head's") + ": " + RunCommand.writtenAnew(rebuilt))
+          current = true
+        }
+      }
+      if current {
         try store.checkFiles()
         folds = StreamedFolds.folds(ReportFilter(to: date), ageing: false, store: store, out: paths.out, masters: masters)
       }
@@ -105,6 +118,7 @@ public enum CloseCommand {
     var text = "stockledger close: books closed through \(date) (run \(LedgerStore.runName(record.run)), chain \(chain.prefix(16)))\n"
     text += "  close pack: \(dir)\n"
     if !difference.isZero { text += "  WARNING: stock and GL differ by \(difference.formatted(places: places)) as of \(date); see stock-vs-gl.csv\n" }
+    for n in notes { text += "  note: \(n)\n" }
     return CommandOutcome(exitCode: 0, stdout: text)
   }
 

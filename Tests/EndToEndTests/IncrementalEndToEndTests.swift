@@ -160,6 +160,13 @@ import Testing
     #expect(kept == whole)
     #expect(kept.allSatisfy { $0.split(separator: "\n").count > 2 })
     #expect(kept[3] == e2e.read(a + "/reports/stock-ledger.csv") && kept[7] == e2e.read(a + "/reports/general-ledger.csv"))
+    // The head stock ledger edited (a line added): not the size its marker records, so not read from; the
+    // reports come from the ledger as it is.
+    let original = e2e.read(a + "/reports/stock-ledger.csv")
+    try (original + "2024-03-01,00:00:00,Purchase Receipt,HAND-1,ITEM00001,WH01,,,1000,1000,1,1,1000,1000,0\n").write(toFile: a + "/reports/stock-ledger.csv", atomically: true, encoding: .utf8)
+    #expect(try e2e.cli(["report", "stock-ledger", a, "--item", "ITEM00001"]).out == kept[1])
+    #expect(try e2e.cli(["report", "stock-balance", a, "--to", "2024-03-15"]).out == loaded[0])
+    try original.write(toFile: a + "/reports/stock-ledger.csv", atomically: true, encoding: .utf8)
     // `verify` also replays the ledger against the snapshot the runs continued from.
     let verified = try e2e.cli(["verify", a])
     #expect(verified.code == 0 && verified.out.contains("the head snapshot matches"), "\(verified.out)\(verified.err)")
@@ -681,9 +688,20 @@ import Testing
     try FileManager.default.copyItem(atPath: a, toPath: a + ".copy")
     try FileManager.default.removeItem(atPath: a)
     try FileManager.default.moveItem(atPath: a + ".copy", toPath: a)
+    // Books `a`'s head stock ledger edited besides (a line added): folded from the ledger as it is, not from
+    // the edited file — its head reports written anew from the ledger a part at a time (with the snapshot),
+    // then folded from; `b` closes as before the fiftieth session (`replaying`: from the ledger loaded).
+    let stockLedger = a + "/reports/stock-ledger.csv"
+    try (e2e.read(stockLedger) + "2024-03-01,00:00:00,Purchase Receipt,HAND-1,ITEM00001,WH01,,,1000,1000,1,1,1000,1000,0\n").write(toFile: stockLedger, atomically: true, encoding: .utf8)
     for books in [a, b] {
-      let closed = try e2e.cli(["close", books, "--through", "2024-03-15"])
+      let closed = try e2e.cli(["close", books, "--through", "2024-03-15"], environment: books == b ? replaying : [:])
       #expect(closed.code == 0, "\(closed.err)")
+      if books == a {
+        #expect(closed.out.contains("; the head reports were changed since the last run (stock-ledger.csv or general-ledger.csv is not the size it was written at): the head reports and snapshot were written anew from the ledger"), "\(closed.out)")
+      }
+    }
+    for pack in ["trial-balance.csv", "stock-balance.csv", "stock-vs-gl.csv", "close-summary.json"] {
+      #expect(e2e.read(a + "/reports/close-2024-03-15/" + pack) == e2e.read(b + "/reports/close-2024-03-15/" + pack), "\(pack)")
     }
     // A voucher dated in the closed period is refused after the close, from the snapshot as by a replay.
     let late = "voucher_type,voucher_no,posting_date,posting_time,purpose,party,item_code,warehouse,source_warehouse,target_warehouse,qty,rate\n"

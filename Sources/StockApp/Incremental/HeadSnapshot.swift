@@ -240,7 +240,7 @@ struct HeadSnapshot: Sendable {
     // the snapshot could not be (then its own reason is said too), or the master data changed in items or
     // warehouses whose vouchers then post otherwise (a snapshot written anew needs them to post as they did).
     func reports(_ why: String) -> (HeadSnapshot?, note: String?, rebuildable: Bool) {
-      (nil, [why, note].compactMap { $0 }.joined(separator: "; "), posted && (found.map { $0.edited.isEmpty } ?? rebuildable))
+      (nil, [note, why].compactMap { $0 }.joined(separator: "; "), posted && (found.map { $0.edited.isEmpty } ?? rebuildable))
     }
     guard ReportWriter.areCurrent(in: out, chain: chain) else {
       return posted ? reports("the head reports are not the ledger head's (one missing, or left by a run that stopped before writing them)") : (nil, nil, false)
