@@ -42,15 +42,15 @@ public enum CloseCommand {
     defer { withExtendedLifetime(lock) {} }
     // The whole ledger is checked (every file against its manifest), then folded as of the date: from the
     // head stock ledger and the runs' GL files, a part at a time, when the head reports describe the
-    // ledger as their marker records them (``StreamedFolds``; an edited stock ledger would give an edited
-    // pack); else, when the head reports can be written anew from the ledger read a part at a time (with
-    // the snapshot, as a run does), from them; else loaded whole.
+    // ledger and are not edited (``ReportWriter/areUnedited(in:chain:)``, ``StreamedFolds``: an edited
+    // stock ledger would give an edited pack); else, when the head reports can be written anew from the
+    // ledger read a part at a time (with the snapshot, as a run does), from them; else loaded whole.
     let ledger: LedgerContents
     var folds: LedgerFolds?
     var notes: [String] = []
     do {
       ledger = try store.load(light: true)
-      var current = ReportWriter.asMarked(in: paths.out, chain: ledger.chainHead) != nil
+      var current = ReportWriter.areUnedited(in: paths.out, chain: ledger.chainHead)
       if !current, ledger.runCount > 0, RunCommand.rebuildsSnapshots {
         let master = MasterData(files: masterFiles, masters: masters)
         let (_, why, rebuildable) = HeadSnapshot.usable(store: store, chain: ledger.chainHead, masters: master, out: paths.out)

@@ -30,14 +30,14 @@ public enum ReportCommand {
     }
     if let w = filter.warehouse, masters.warehouse(w)?.isGroup == true { filter.within = ReportFilter.within(group: w, of: masters) }
     if let table = fromSnapshot(name: name, paths: paths, masters: masters, filter: filter) { return CommandOutcome(exitCode: 0, stdout: format.render(table)) }
-    // From the head reports' files, a part at a time, when they describe the ledger (at the sizes their
-    // marker records: not edited since) and the ledger's files check against their manifests: the two ledgers as CSV are the head files' own lines the filter keeps
+    // From the head reports' files, a part at a time, when they describe the ledger (not edited since:
+    // ``ReportWriter/areUnedited(in:chain:)``) and the ledger's files check against their manifests: the two ledgers as CSV are the head files' own lines the filter keeps
     // (the bytes the ledger loaded whole gives them); the balances and the ageing with dates (or filters the
     // snapshot's folds cannot answer) are folded from the head stock ledger and the GL files
     // (``StreamedFolds``). Else from the ledger loaded whole.
     let ledgers = format == .csv && (name == "stock-ledger" || name == "general-ledger")
     let store = LedgerStore(directory: paths.ledger)
-    if ledgers || StreamedFolds.reports.contains(name), let head = try? store.head(), head.run > 0, ReportWriter.asMarked(in: paths.out, chain: head.chain) != nil {
+    if ledgers || StreamedFolds.reports.contains(name), let head = try? store.head(), head.run > 0, ReportWriter.areUnedited(in: paths.out, chain: head.chain) {
       do { try store.checkFiles() } catch {
         return CommandOutcome(exitCode: RunCommand.Exit.integrity, stderr: "stockledger report: the ledger fails its integrity check at \(error.place): \(error.message)\n")
       }
@@ -51,6 +51,11 @@ public enum ReportCommand {
       {
         return CommandOutcome(exitCode: 0, stdout: format == .csv ? String(decoding: table.csvBytes, as: UTF8.self) : format.render(table))
       }
+    }
+    // Else from the ledger read a part at a time and its vouchers posted again, for the same reports; only
+    // then from the ledger loaded whole.
+    if let head = try? store.head(), head.run > 0, let streamed = fromLedgerStreamed(name, filter: filter, format: format, paths: paths, masters: masters) {
+      return streamed
     }
     let ledger: LedgerContents
     switch Books.ledger(paths, command: "report") {

@@ -79,6 +79,14 @@ enum ReportWriter {
     return sizes
   }
 
+  /// Whether every head report is there, written for the ledger head `chain`, and the two ledgers are not
+  /// known to be edited: at the sizes the marker records, or the marker records none (written before the
+  /// forty-ninth session: the reports are taken as written, as they were then, until a run writes sizes).
+  static func areUnedited(in out: String, chain: String) -> Bool {
+    guard areCurrent(in: out, chain: chain) else { return false }
+    return markedSizes(in: out, chain: chain) == nil || asMarked(in: out, chain: chain) != nil
+  }
+
   /// The ledger head a marker's text names (its first line).
   static func markedHead(_ text: [UInt8]) -> String? {
     guard let end = text.firstIndex(of: 10) else { return nil }
