@@ -14,7 +14,9 @@ the ledger first, as runs without one do); one run of A's in five has its snapsh
 writes the snapshot anew from the ledger and continues from it, one run in ten follows a change of an
 account's type in both (A's snapshot then of other master data), and one run of A's in ten follows its head
 reports edited (a line added to the stock ledger) or deleted (then written anew from the ledger with the
-snapshot); one monthly file in ten is followed by a run cancelling up to 300 posted deliveries at once. At the end every file but the derived caches must be the same in
+snapshot); one monthly file in ten is followed by a run cancelling up to 300 posted deliveries at once,
+and one run in fifteen follows a change of the company's default cost of goods sold in both (then A's
+snapshot is written anew with the GL adjustments a replay makes). At the end every file but the derived caches must be the same in
 both (ledgers, journals, summaries, reports, close packs, rejections), every run must have exited alike in
 both and none with exit 2 (no operation changes what posted vouchers depend on), and `verify` must pass on A. Prints one line a seed and, for a seed that fails, its steps.
 
@@ -44,6 +46,7 @@ for seed in seeds:
     anew = random.Random(seed * 7919 + 1)  # (apart, so that a seed's operations are those it always had)
     reports = random.Random(seed * 7919 + 2)  # (apart, too)
     mass = random.Random(seed * 7919 + 3)  # (apart, too)
+    accounts = random.Random(seed * 7919 + 4)  # (apart, too)
     base = f"{WORK}/s{seed}"
     shutil.rmtree(base, ignore_errors=True); os.makedirs(base)
     A, B = base + "/A", base + "/B"
@@ -59,6 +62,12 @@ for seed in seeds:
     held = sorted(os.listdir(A + "/hold"))
     log = []
     n = 0
+    def toggle(master, one, other):
+        # `one` replaced by `other` in a master file of both copies, or back when `other` is there.
+        for d in (A, B):
+            path = d + "/masters/" + master
+            t = open(path).read()
+            open(path, "w").write(t.replace(one, other) if one in t else t.replace(other, one))
     def run_both(tag):
         global n
         n += 1
@@ -70,13 +79,14 @@ for seed in seeds:
         # One run in ten after an account's type changed in both (Round Off's, back and forth): A's snapshot is
         # then of other master data, written anew from the ledger when its vouchers post as they did.
         if n > 1 and anew.random() < 0.1:
-            for d in (A, B):
-                path = d + "/masters/accounts.csv"
-                t = open(path).read()
-                t = t.replace("Round Off,Expenses,Expense,Expense Account,0", "Round Off,Expenses,Expense,Tax,0") if "Round Off,Expenses,Expense,Expense Account,0" in t \
-                    else t.replace("Round Off,Expenses,Expense,Tax,0", "Round Off,Expenses,Expense,Expense Account,0")
-                open(path, "w").write(t)
+            toggle("accounts.csv", "Round Off,Expenses,Expense,Expense Account,0", "Round Off,Expenses,Expense,Tax,0")
             tag += " (an account's type changed)"
+        # One run in fifteen after the company's default cost of goods sold changed in both (back and forth):
+        # the deliveries' GL moves, their stock does not, so A's snapshot is written anew with the GL
+        # adjustments a replay makes (when the run has nothing dated before the head).
+        if n > 1 and accounts.random() < 1 / 15:
+            toggle("company.toml", 'cost_of_goods_sold = "Cost of Goods Sold"', 'cost_of_goods_sold = "Stock Adjustment"')
+            tag += " (the default cost of goods sold changed)"
         # One run in ten of A's after its head reports were edited (a line added to the stock ledger) or
         # deleted (all but the runs' folders): written anew from the ledger with the snapshot.
         if n > 1 and reports.random() < 0.1:

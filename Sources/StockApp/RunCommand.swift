@@ -123,6 +123,9 @@ public enum RunCommand {
     // Master data changed only by additions (``MasterRecords``) continues from the snapshot, too.
     let master = MasterData(files: masterFiles, masters: masters)
     var usable: HeadSnapshot?
+    // GL adjustment lines a snapshot written anew found for posted vouchers (their GL under today's master
+    // data), for the run to commit before its own lines.
+    var pendingAdjustments: [GLEntry] = []
     if !picked.isEmpty, let head = try? store.head() {
       var (found, note, rebuildable) = HeadSnapshot.usable(store: store, chain: head.chain, masters: master, out: p.out)
       // No snapshot, one of another layout or head, or one of other master data: written anew from the
@@ -130,10 +133,18 @@ public enum RunCommand {
       // replaying it whole — when the ledger's vouchers post as they did.
       if found == nil, rebuildable, !o.dryRun, RunCommand.rebuildsSnapshots {
         let why = note ?? "the head snapshot cannot be used"
-        switch HeadSnapshot.rebuilt(paths: p, store: store, chain: head.chain, masters: master, timer: timer) {
+        // (The GL adjusted only when the snapshot says the master data changed: a snapshot lost or of
+        // another layout is written anew under the master data it was posted under, as a rule, and each
+        // voucher's GL kept as a digest, 16 bytes a voucher, would be spent for nothing.)
+        let mastersChanged = HeadSnapshot.mastersDigest(of: store).map { $0 != master.digest } ?? false
+        switch HeadSnapshot.rebuilt(paths: p, store: store, chain: head.chain, masters: master, timer: timer, adjustingGL: mastersChanged) {
         case .success(let rebuilt):
-          let (again, noteAgain, _) = HeadSnapshot.usable(store: store, chain: head.chain, masters: master, out: p.out)
-          found = again
+          var noteAgain: String?
+          if let inMemory = rebuilt.snapshot {
+            (found, pendingAdjustments) = (inMemory, rebuilt.adjustments)
+          } else {
+            (found, noteAgain, _) = HeadSnapshot.usable(store: store, chain: head.chain, masters: master, out: p.out)
+          }
           let written = why + ": " + RunCommand.writtenAnew(rebuilt)
           note = [written, noteAgain].compactMap { $0 }.joined(separator: "; ")
         case .failure(let failure):
@@ -144,17 +155,40 @@ public enum RunCommand {
       usable = found
       if let note { notes.append(found == nil ? note + ": the ledger was replayed" : note) }
     }
-    if var snapshot = usable {
+    /// The run continued from `snapshot` (with the adjustments `pending`): done, or why the ledger is replayed.
+    func continuing(from snapshot: consuming HeadSnapshot, pending: [GLEntry], notes: [String]) -> Posting {
+      var snapshot = snapshot
       let folds = Handover(snapshot.takeFolds())
       let ledger: LedgerContents
       do { ledger = try store.load(light: true) } catch {
-        return (CommandOutcome(exitCode: Exit.integrity, stderr: "stockledger: the ledger fails its integrity check, so nothing was posted: \(error)\nRun 'stockledger verify' for details.\n"), nil)
+        return .done((CommandOutcome(exitCode: Exit.integrity, stderr: "stockledger: the ledger fails its integrity check, so nothing was posted: \(error)\nRun 'stockledger verify' for details.\n"), nil))
       }
-      switch post(o, picked: picked, notes: notes, masters: masters, store: store, ledger: ledger, snapshot: snapshot, folds: folds, master: master, started: started, timer: timer) {
-      case .done(let outcome):
-        if o.exitsAfter { keptUntilExit += [ledger, snapshot, masters] as [Any] }
-        return outcome
-      case .replay(let reason): notes.append("\(reason): the ledger was replayed")
+      let posting = post(
+        o, picked: picked, notes: notes, masters: masters, store: store, ledger: ledger, snapshot: snapshot, folds: folds, master: master, started: started, timer: timer,
+        pendingAdjustments: pending)
+      if case .done = posting, o.exitsAfter { keptUntilExit += [ledger, snapshot, masters] as [Any] }
+      return posting
+    }
+    if let snapshot = usable.take() {  // (taken: held here too, its folds were shared, and copied whole by the reports' first change)
+      let edited = snapshot.edited
+      switch continuing(from: snapshot, pending: pendingAdjustments, notes: notes) {
+      case .done(let outcome): return outcome
+      case .replay(let reason):
+        // Warehouses edited (their stock accounts: what of them postings depend on) under a part too large to
+        // post again: the ledger's vouchers post their stock as they did, so the snapshot is written anew with
+        // the GL adjustments a replay would make, and the run continues from it.
+        if pendingAdjustments.isEmpty, edited.items.isEmpty, !edited.warehouses.isEmpty, !o.dryRun, RunCommand.rebuildsSnapshots, let head = try? store.head(),
+          case .success(let rebuilt) = HeadSnapshot.rebuilt(paths: p, store: store, chain: head.chain, masters: master, timer: timer, adjustingGL: true),
+          let again = rebuilt.snapshot ?? HeadSnapshot.usable(store: store, chain: head.chain, masters: master, out: p.out).0
+        {
+          timer.mark("anew: snapshot")
+          switch continuing(from: again, pending: rebuilt.adjustments, notes: notes + [reason + ": " + RunCommand.writtenAnew(rebuilt)]) {
+          case .done(let outcome): return outcome
+          case .replay(let again): notes.append((again == reason ? reason : "\(reason); \(again)") + ": the ledger was replayed")
+          }
+        } else {
+          notes.append("\(reason): the ledger was replayed")
+        }
       }
     }
     let ledger: LedgerContents
@@ -204,8 +238,11 @@ public enum RunCommand {
 
   /// What a snapshot written anew from the ledger wrote, for the run's notes.
   static func writtenAnew(_ rebuilt: HeadSnapshot.Rebuilt) -> String {
-    (rebuilt.reports ? "the head reports and snapshot were" : "the head snapshot was")
-      + " written anew from the ledger, read a part at a time, its vouchers posting as they did (no replay of the ledger)"
+    let what = rebuilt.reports ? "the head reports and snapshot were" : "the head snapshot was"
+    guard !rebuilt.adjustments.isEmpty else { return what + " written anew from the ledger, read a part at a time, its vouchers posting as they did (no replay of the ledger)" }
+    let vouchers = Set(rebuilt.adjustments.map(\.voucherNo)).count
+    return what + " written anew from the ledger, read a part at a time, its vouchers' stock posting as it did and the GL of \(vouchers) of them"
+      + " otherwise under today's master data: \(rebuilt.adjustments.count) adjustment line\(rebuilt.adjustments.count == 1 ? "" : "s") in this run's journal (no replay of the ledger)"
   }
 
   /// The line a run with nothing to read prints: the ledger's head, or that it is empty (a new books folder).
@@ -240,7 +277,7 @@ public enum RunCommand {
   /// `snapshot`) its registry, the run then continuing from the head snapshot.
   static func post(
     _ o: RunOptions, picked: [InboxFile], notes: [String], masters: Masters, store: LedgerStore, ledger: LedgerContents, snapshot: HeadSnapshot?,
-    folds: Handover<LedgerFolds>? = nil, master: MasterData, started: Date, timer: PhaseTimer
+    folds: Handover<LedgerFolds>? = nil, master: MasterData, started: Date, timer: PhaseTimer, pendingAdjustments: [GLEntry] = []
   ) -> Posting {
     let p = o.paths
     var notes = notes
@@ -323,6 +360,11 @@ public enum RunCommand {
         notes.append("\(f.name): changed while it was read (still being written?); left for the next run")
         continue
       }
+      // (With adjustments to commit first, every voucher must come after the head: ordered among the posted
+      // ones, a replay commits its lines between theirs.)
+      if let s = snapshot, !pendingAdjustments.isEmpty, work.files[work.files.count - 1].read.vouchers.contains(where: s.precedesHead) {
+        return .replay("the GL of posted vouchers is otherwise under today's master data, and \(f.name) has vouchers dated before the ledger's latest")
+      }
       if let s = snapshot, !readingHistory, !s.edited.isEmpty || work.files[work.files.count - 1].read.vouchers.contains(where: s.precedesHead) {
         continued = s.readingHistory(ledger: p.ledger)
         readingHistory = true
@@ -358,6 +400,10 @@ public enum RunCommand {
       case .failure(let f): return .replay(f.reason)
       case .success(.forward): break
       case .success(.revaluing(let c)):
+        // (The adjustments are the whole ledger's, as of its head: a part revalued under them is not.)
+        guard pendingAdjustments.isEmpty else {
+          return .replay("the GL of posted vouchers is otherwise under today's master data, and the run revalues part of the history")
+        }
         component = c
         timer.basis = "the head snapshot, revaluing \(c.stored.vouchers.count) posted vouchers of \(c.keys.count) item-warehouses"
       }
@@ -365,7 +411,7 @@ public enum RunCommand {
     let loadedDocuments = work.base.documents.dictionary
     if component != nil { timer.mark("load part") }
     progress.show("posting \(ledger.activeVouchers.count + work.files.reduce(0) { $0 + $1.valid.count }) vouchers in date order")
-    let settled: RunWork.Settled
+    var settling: RunWork.Settled
     // Onto an empty ledger the head reports are the replay's entries and lines as they come: rendered on
     // the other core while the replay posts.
     let renderAhead = !o.dryRun && snapshot == nil && ledger.vouchers.isEmpty && ledger.gl.isEmpty && ledger.entries.isEmpty
@@ -382,10 +428,18 @@ public enum RunCommand {
             cancels: verbatim == nil ? $1 : [], encodingFolds: encodingFolds)
         } : nil)
     {
-    case .success(let s): settled = s
+    case .success(let s): settling = s
     case .failure(let error):
       return .done((CommandOutcome(exitCode: Exit.configuration, stderr: "stockledger: \(error.message)\nNothing was changed.\n"), nil))
     }
+    // The posted vouchers' GL adjustments come first in the journal, as a replay posts them before the run's
+    // vouchers, which all come after the head here.
+    if !pendingAdjustments.isEmpty {
+      precondition(settling.streamedGL == nil, "a run from the snapshot keeps its GL lines")
+      settling.journal = pendingAdjustments + settling.journal
+      settling.adjustmentLines += pendingAdjustments.count
+    }
+    let settled = settling
 
     timer.mark("post")
     // The head reports are rendered on the other core while the run rewrites `stock-ledger.csv` and

@@ -671,17 +671,9 @@ struct RunWork {
       }
       var derived: [(AccountName, Amount)] = []
       for g in replay.gl[p.gl] { derived.withNet(g.accountName, adding: g.net) }
-      let old = storedNet[VoucherNumber(v.no)] ?? []
-      var accounts = derived.map(\.0)
-      accounts += old.map(\.0).filter { !accounts.contains($0) }
-      for a in accounts {
-        let diff = (derived.first { $0.0 == a }?.1 ?? .zero) - (old.first { $0.0 == a }?.1 ?? .zero)
-        guard !diff.isZero else { continue }
-        s.journal.append(GLEntry(date: v.date, voucherType: v.type, voucherNo: v.no, account: a.name,
-                                 debit: diff.isPositive ? diff : .zero, credit: diff.isNegative ? -diff : .zero,
-                                 isAdjustment: true, remarks: "revaluation after a backdated entry"))
-        s.adjustmentLines += 1
-      }
+      let adjustments = RunWork.adjustments(of: v, derived: derived, stored: storedNet[VoucherNumber(v.no)] ?? [])
+      s.journal += adjustments
+      s.adjustmentLines += adjustments.count
     }
     for (k, f) in arrivingFiles.enumerated() where perFile[k] > 0 { s.postedPerFile[f.name, default: 0] += perFile[k] }
     // Cancellations: the original's entries stay in the ledger, marked; its GL is reversed on its date.
@@ -726,6 +718,24 @@ struct RunWork {
       Allocator.returnFreedPages()
     }
     return .success(s)
+  }
+
+  /// The adjustment lines that take a posted voucher's GL from its nets per account as the ledger holds them
+  /// (`stored`: its original lines and every adjustment since) to those it posts now (`derived`): one line per
+  /// account whose net differs, dated on the voucher's posting date, in the order of the accounts as posted
+  /// now and then of those it no longer posts to.
+  static func adjustments(of v: Voucher, derived: [(AccountName, Amount)], stored old: [(AccountName, Amount)]) -> [GLEntry] {
+    var accounts = derived.map(\.0)
+    accounts += old.map(\.0).filter { !accounts.contains($0) }
+    var lines: [GLEntry] = []
+    for a in accounts {
+      let diff = (derived.first { $0.0 == a }?.1 ?? .zero) - (old.first { $0.0 == a }?.1 ?? .zero)
+      guard !diff.isZero else { continue }
+      lines.append(GLEntry(date: v.date, voucherType: v.type, voucherNo: v.no, account: a.name,
+                           debit: diff.isPositive ? diff : .zero, credit: diff.isNegative ? -diff : .zero,
+                           isAdjustment: true, remarks: "revaluation after a backdated entry"))
+    }
+    return lines
   }
 
   /// A value handed to another thread to be freed there.

@@ -99,11 +99,14 @@ extension VerifyCommand {
   /// folded into `folds`, and its GL added to the whole digest (and, `locating`, compared by voucher).
   /// `stoppingAtDifference`: returns at the first difference (the state, folds and digest then partial).
   /// `entriesPosted`: given each voucher's entries as they post, in timeline order (the head stock ledger's
-  /// rows, when a snapshot written anew writes the head reports too).
+  /// rows, when a snapshot written anew writes the head reports too). `glDiffering`: given, in timeline
+  /// order, each voucher whose GL nets per account differ from the ledger's (`stored` read by voucher) with
+  /// its GL as posted now; such a voucher is not a difference (its entries still are).
   static func post(
     _ active: VoucherList, masters: Masters, seriesUsed: [String: Int], stored: inout StreamedLedger, store: LedgerStore, spillingTo directory: String, locating: Bool,
     stoppingAtDifference: Bool = false,
-    into folds: inout LedgerFolds, entriesPosted: ((UnsafeBufferPointer<StockLedgerEntry>) -> Void)? = nil
+    into folds: inout LedgerFolds, entriesPosted: ((UnsafeBufferPointer<StockLedgerEntry>) -> Void)? = nil,
+    glDiffering: ((Voucher, [GLEntry]) -> Void)? = nil
   ) -> Result<Posted, NoLongerPosts> {
     let places = masters.company.currencyPrecision
     let timeline = Timeline.order(posted: [], new: [(name: "ledger", vouchers: active)])
@@ -162,6 +165,11 @@ extension VerifyCommand {
           difference = entryDifference(e, store: store, places: places)
           if difference != nil { break }
         }
+      }
+      if let glDiffering, difference == nil {
+        let derived = gl.reduce(UInt64(0)) { $0 &+ StreamedLedger.term($1, weights: &weights) }
+        if stored.gl[number] ?? 0 != derived { glDiffering(v, gl) }
+        continue
       }
       guard locating, difference == nil else { continue }
       let derived = gl.reduce(UInt64(0)) { $0 &+ StreamedLedger.term($1, weights: &weights) }

@@ -1,6 +1,8 @@
+import Foundation
 import StockCore
 import StockOrder
 import StockPost
+import StockRead
 import StockReports
 import StockStore
 
@@ -31,6 +33,12 @@ extension HeadSnapshot {
     /// Whether the head reports were written anew too (they were not as their marker records them:
     /// missing, edited, or of a version that did not record their sizes).
     var reports = false
+    /// With `adjustingGL`, when some posted vouchers' GL differs under today's master data: the adjustment
+    /// lines that take the ledger's GL to it, in posting order, for the run to commit before its own lines;
+    /// and the snapshot, which describes the head with them and so is not written (it is the run's, in
+    /// memory: on disk it would vouch for a GL the ledger does not hold yet).
+    var adjustments: [GLEntry] = []
+    var snapshot: HeadSnapshot?
   }
 
   /// Writes the head snapshot of the ledger `store` (head `chain`) and its caches anew, from the ledger
@@ -46,7 +54,14 @@ extension HeadSnapshot {
   /// - Complexity: O(bytes of the ledger) read and hashed (on both cores), O(vouchers × rows) posted;
   ///   memory that of `verify` (about 120 bytes a voucher, the engine's state and the folds; 1M: about
   ///   300 MB), not the history's; O(entries + lines) more written when the reports are.
-  static func rebuilt(paths: BooksPaths, store: LedgerStore, chain: String, masters: MasterData, timer: PhaseTimer? = nil) -> Result<Rebuilt, NotRebuilt> {
+  /// - Parameter adjustingGL: whether vouchers whose entries post as they did but whose GL differs under
+  ///   today's master data (an account of a warehouse, an item or the company changed) are adjusted rather
+  ///   than the snapshot refused (``Rebuilt/adjustments``, for a run to commit: a replay makes the same lines).
+  ///   Each voucher's GL is then kept as a digest while the ledger is read (16 bytes a voucher), and the
+  ///   differing vouchers' stored lines found in one more pass over the GL files.
+  static func rebuilt(
+    paths: BooksPaths, store: LedgerStore, chain: String, masters: MasterData, timer: PhaseTimer? = nil, adjustingGL: Bool = false
+  ) -> Result<Rebuilt, NotRebuilt> {
     let sizes = ReportWriter.asMarked(in: paths.out, chain: chain)
     let m = masters.masters
     // The head ledgers, when the reports are written anew: to temporary files in the output folder,
@@ -57,7 +72,7 @@ extension HeadSnapshot {
     var folds = LedgerFolds()
     var read: StreamedVouchers
     do {
-      read = try StreamedVouchers.read(store: store, ledger: paths.ledger, masters: m, placing: true, gl: { g in
+      read = try StreamedVouchers.read(store: store, ledger: paths.ledger, masters: m, byVoucher: adjustingGL, placing: true, gl: { g in
         folds.add(g)
         if ledgers != nil { withUnsafePointer(to: g) { ledgers!.add(gl: UnsafeBufferPointer(start: $0, count: 1)) } }
       })
@@ -82,14 +97,36 @@ extension HeadSnapshot {
     }
     var posted: VerifyCommand.Posted
     let writing: ((UnsafeBufferPointer<StockLedgerEntry>) -> Void)? = ledgers == nil ? nil : { ledgers!.add(entries: $0) { _ in nil } }
+    // With `adjustingGL`, the vouchers whose GL differs, in posting order, with their nets as posted now.
+    var differing: [(voucher: Voucher, nets: [(AccountName, Amount)])] = []
+    let adjusting: ((Voucher, [GLEntry]) -> Void)? = adjustingGL ? { v, gl in
+      var nets: [(AccountName, Amount)] = []
+      for g in gl { nets.withNet(g.accountName, adding: g.net) }
+      differing.append((v, nets))
+    } : nil
     switch VerifyCommand.post(read.active, masters: m, seriesUsed: read.reached, stored: &stored, store: store, spillingTo: paths.ledger, locating: false,
-      stoppingAtDifference: true, into: &folds, entriesPosted: writing) {
+      stoppingAtDifference: true, into: &folds, entriesPosted: writing, glDiffering: adjusting) {
     case .failure(let noLongerPosts): return .failure(NotRebuilt(reason: noLongerPosts.message))
     case .success(let p): posted = p
     }
     if let difference = posted.difference { return .failure(NotRebuilt(reason: "the ledger's vouchers post otherwise under today's master data (\(difference))")) }
     guard stored.entries.isEmpty else { return .failure(NotRebuilt(reason: "the ledger holds stock entries its vouchers no longer give")) }
-    guard posted.glDigest == stored.glDigest else { return .failure(NotRebuilt(reason: "the ledger's vouchers give another GL under today's master data")) }
+    guard posted.glDigest == stored.glDigest || !differing.isEmpty else {
+      return .failure(NotRebuilt(reason: "the ledger's vouchers give another GL under today's master data"))
+    }
+    // The adjustments, from the differing vouchers' lines as the ledger holds them (one pass over the GL
+    // files), as a replay of the whole ledger makes them (``RunWork/adjustments(of:derived:stored:)``).
+    var adjustments: [GLEntry] = []
+    if !differing.isEmpty {
+      guard let found = store.storedLines(of: Set(differing.map(\.voucher.no)), entries: false) else {
+        return .failure(NotRebuilt(reason: "the lines of the vouchers whose GL differs under today's master data cannot be found in the ledger's files"))
+      }
+      var storedNet: [VoucherNumber: [(AccountName, Amount)]] = [:]
+      for g in found.gl { storedNet[g.number, default: []].withNet(g.accountName, adding: g.net) }
+      for d in differing { adjustments += RunWork.adjustments(of: d.voucher, derived: d.nets, stored: storedNet[VoucherNumber(d.voucher.no)] ?? []) }
+      differing = []
+      timer?.mark("anew: GL adjusted")
+    }
     // The stale snapshot removed (durably) before the caches and reports it would vouch for are rewritten;
     // kept until here, so that a snapshot the run can still continue from (edited items, whose part it
     // posts again) outlives an attempt that fails.
@@ -158,6 +195,14 @@ extension HeadSnapshot {
       let aside = try store.writeSnapshotAside { write in
         let ageing = next.encodeBody(write)
         write(next.trailer(ageing: ageing))
+      }
+      if !adjustments.isEmpty {
+        // Not put in place: read back as the run's, in memory, and removed.
+        defer { unlink(aside) }
+        guard let bytes = FileBytes.read(aside), let decoded = try? HeadSnapshot(decoding: bytes, ledger: paths.ledger) else {
+          throw StoreError(path: aside, "cannot be read back")
+        }
+        return .success(Rebuilt(reports: sizes == nil, adjustments: adjustments, snapshot: decoded))
       }
       try store.adoptSnapshot(aside)
     } catch {

@@ -181,6 +181,15 @@ struct HeadSnapshot: Sendable {
     self.folds = folds
   }
 
+  /// The digest of the master data the snapshot of `store` was posted under (``mastersDigest``), read
+  /// without decoding the rest; nil when there is no snapshot of this version.
+  static func mastersDigest(of store: LedgerStore) -> String? {
+    guard let bytes = store.readSnapshot() else { return nil }
+    var r = BinaryReader(bytes)
+    guard (try? r.string()) == HeadSnapshot.tag, (try? r.string()) != nil, (try? r.string()) != nil else { return nil }
+    return try? r.string()
+  }
+
   init(decoding bytes: [UInt8], ledger: String) throws(BinaryFormatError) {
     var r = BinaryReader(bytes)
     guard try r.string() == HeadSnapshot.tag else { throw BinaryFormatError(offset: 0, "not a snapshot of this version") }

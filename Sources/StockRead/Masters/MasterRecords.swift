@@ -100,6 +100,11 @@ public struct MasterRecords: Sendable, Equatable {
     var company = masters.company
     (company.name, company.currency) = ("", "")
     records[MasterRecords.key(file: "company.toml", "")] = digest { $0.update(String(describing: company)) }
+    // The same settings but the default accounts (``changesCompany(from:)``).
+    records[MasterRecords.companySettings] = digest { h in
+      h.update("\(company.currencyPrecision) \(company.floatPrecision) \(company.rounding) \(company.perpetualInventory) ")
+      h.update("\(company.allowNegativeStock) \(company.defaultValuationMethod) \(company.enforceReservations)")
+    }
     records[MasterRecords.key(file: "parties.csv", "")] = digest { $0.update(masters.parties.isEmpty ? "none listed" : "listed") }
     self.records = records
   }
@@ -122,14 +127,22 @@ public struct MasterRecords: Sendable, Equatable {
     return nil
   }
 
-  /// Whether the company's settings changed from `old`: what nearly every posting depends on (its
-  /// precision, rounding, accounts, perpetual inventory), so that the ledger's vouchers are not expected
-  /// to post as they did.
+  /// Whether the company's settings changed from `old` in what nearly every posting's stock depends on (its
+  /// precision, rounding, perpetual inventory, negative stock, valuation method, reservations), so that
+  /// the ledger's vouchers are not expected to post as they did; not its default accounts alone, under
+  /// which they post their stock as they did and only their GL otherwise (records written before the
+  /// fiftieth session do not tell those apart: any change of the company's then).
   /// - Complexity: O(1).
   public func changesCompany(from old: MasterRecords) -> Bool {
-    let company = MasterRecords.key(file: "company.toml", "")
-    return records[company] != old.records[company]
+    guard let settings = old.records[MasterRecords.companySettings] else {
+      let company = MasterRecords.key(file: "company.toml", "")
+      return records[company] != old.records[company]
+    }
+    return records[MasterRecords.companySettings] != settings
   }
+
+  /// The record of the company's settings but its default accounts (besides the record of all of them).
+  static let companySettings = MasterRecords.key(file: "company.toml", "settings")
 
   /// Items and warehouses whose records changed: only the vouchers naming them (and those joined to them)
   /// post otherwise under the new records.
@@ -164,7 +177,10 @@ public struct MasterRecords: Sendable, Equatable {
   }
 
   /// The number of records these have that `old` does not.
-  public func added(since old: MasterRecords) -> Int { records.keys.reduce(0) { $0 + (old.records[$1] == nil ? 1 : 0) } }
+  /// (Not the company's settings' own record, which records written before the fiftieth session lack.)
+  public func added(since old: MasterRecords) -> Int {
+    records.keys.reduce(0) { $0 + (old.records[$1] == nil && $1 != MasterRecords.companySettings ? 1 : 0) }
+  }
 }
 
 extension MasterRecords {

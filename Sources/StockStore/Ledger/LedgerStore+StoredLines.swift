@@ -28,14 +28,16 @@ extension LedgerStore {
   ///   leading `=`, `+`, `-`, `@`: not searched for as it is), or a committed file cannot be read.
   /// - Complexity: O(min(numbers, 4) × bytes of the committed stock and GL files) searched; memory
   ///   O(their lines) and a part of 8 MB.
-  /// - Parameter part: bytes read at a time (tests make it small, so that lines straddle the parts).
-  public func storedLines(of numbers: Set<String>, part: Int = LedgerStore.searchedPart) -> StoredLines? {
+  /// - Parameters:
+  ///   - part: bytes read at a time (tests make it small, so that lines straddle the parts).
+  ///   - entries: false: their GL lines only (the stock files are not searched).
+  public func storedLines(of numbers: Set<String>, part: Int = LedgerStore.searchedPart, entries: Bool = true) -> StoredLines? {
     guard LedgerStore.searchable(numbers) else { return nil }
     var found = StoredLines()
     // (Made once: made for every part of every file, a part of a million numbers was 50 million inserts.)
     let wanted = Wanted(numbers)
     let complete = forEachCommittedFile { _, dir, name in
-      guard name == "stock.csv" || name == "gl.csv" else { return true }
+      guard (entries && name == "stock.csv") || name == "gl.csv" else { return true }
       return LedgerStore.search(dir + "/" + name, for: wanted, part: part, into: &found, stock: name == "stock.csv")
     }
     return complete ? found : nil
