@@ -173,18 +173,19 @@ public enum RunCommand {
       let edited = snapshot.edited
       switch continuing(from: snapshot, pending: pendingAdjustments, notes: notes) {
       case .done(let outcome): return outcome
-      case .replay(let reason):
+      case .replay(let reason, let forward):
         // Warehouses edited (their stock accounts: what of them postings depend on) under a part too large to
         // post again: the ledger's vouchers post their stock as they did, so the snapshot is written anew with
-        // the GL adjustments a replay would make, and the run continues from it.
-        if pendingAdjustments.isEmpty, edited.items.isEmpty, !edited.warehouses.isEmpty, !o.dryRun, RunCommand.rebuildsSnapshots, let head = try? store.head(),
+        // the GL adjustments a replay would make, and the run continues from it — when all its vouchers come
+        // after the head.
+        if forward, pendingAdjustments.isEmpty, edited.items.isEmpty, !edited.warehouses.isEmpty, !o.dryRun, RunCommand.rebuildsSnapshots, let head = try? store.head(),
           case .success(let rebuilt) = HeadSnapshot.rebuilt(paths: p, store: store, chain: head.chain, masters: master, timer: timer, adjustingGL: true),
           let again = rebuilt.snapshot ?? HeadSnapshot.usable(store: store, chain: head.chain, masters: master, out: p.out).0
         {
           timer.mark("anew: snapshot")
           switch continuing(from: again, pending: rebuilt.adjustments, notes: notes + [reason + ": " + RunCommand.writtenAnew(rebuilt)]) {
           case .done(let outcome): return outcome
-          case .replay(let again): notes.append((again == reason ? reason : "\(reason); \(again)") + ": the ledger was replayed")
+          case .replay(let again, _): notes.append((again == reason ? reason : "\(reason); \(again)") + ": the ledger was replayed")
           }
         } else {
           notes.append("\(reason): the ledger was replayed")
@@ -205,8 +206,9 @@ public enum RunCommand {
 
   enum Posting {
     case done((CommandOutcome, RunSummary?))
-    /// The run cannot continue from the snapshot, for this reason.
-    case replay(String)
+    /// The run cannot continue from the snapshot, for this reason; `forward`: none of its vouchers is dated
+    /// before the head (adjustments of the ledger's GL could then come first in its journal).
+    case replay(String, forward: Bool = false)
   }
 
   /// Bytes of encoded vouchers past the shelf's budget (and of a large run's documents,
@@ -319,6 +321,8 @@ public enum RunCommand {
     // others (it fills the cores' idle moments), rather than in the file at the commit, where it was 3.5 ms
     // of a 100k run's last stretch.
     var foundPlaces: Background<VoucherPlaces?>?
+    // Whether every voucher read so far comes after the head.
+    var forward = true
     for (n, listed) in picked.enumerated() {
       progress.show("reading and validating \(listed.name)", done: n, total: picked.count)
       var loaded: Pickup.Loaded
@@ -362,10 +366,14 @@ public enum RunCommand {
       }
       // (With adjustments to commit first, every voucher must come after the head: ordered among the posted
       // ones, a replay commits its lines between theirs.)
-      if let s = snapshot, !pendingAdjustments.isEmpty, work.files[work.files.count - 1].read.vouchers.contains(where: s.precedesHead) {
-        return .replay("the GL of posted vouchers is otherwise under today's master data, and \(f.name) has vouchers dated before the ledger's latest")
+      // (Looked for once a file, while none was found: a pass over its vouchers' dates.)
+      if let s = snapshot, forward, work.files[work.files.count - 1].read.vouchers.contains(where: s.precedesHead) {
+        forward = false
+        if !pendingAdjustments.isEmpty {
+          return .replay("the GL of posted vouchers is otherwise under today's master data, and \(f.name) has vouchers dated before the ledger's latest")
+        }
       }
-      if let s = snapshot, !readingHistory, !s.edited.isEmpty || work.files[work.files.count - 1].read.vouchers.contains(where: s.precedesHead) {
+      if let s = snapshot, !readingHistory, !s.edited.isEmpty || !forward {
         continued = s.readingHistory(ledger: p.ledger)
         readingHistory = true
         warming = Background { [out = p.out] in DurableFiles.warm(out + "/stock-ledger.csv") }
@@ -397,7 +405,7 @@ public enum RunCommand {
     var component: Component?
     if let continued {
       switch work.continuing(from: continued, documents: documents, history: history, ledgerDirectory: p.ledger) {
-      case .failure(let f): return .replay(f.reason)
+      case .failure(let f): return .replay(f.reason, forward: forward)
       case .success(.forward): break
       case .success(.revaluing(let c)):
         // (The adjustments are the whole ledger's, as of its head: a part revalued under them is not.)
