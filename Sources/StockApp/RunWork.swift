@@ -725,6 +725,13 @@ struct RunWork {
   /// account whose net differs, dated on the voucher's posting date, in the order of the accounts as posted
   /// now and then of those it no longer posts to.
   static func adjustments(of v: Voucher, derived: [(AccountName, Amount)], stored old: [(AccountName, Amount)]) -> [GLEntry] {
+    adjustments(of: (v.no, v.type, v.date), derived: derived, stored: old)
+  }
+
+  /// ``adjustments(of:derived:stored:)`` of the voucher with this number, type and posting date.
+  static func adjustments(
+    of v: (no: String, type: VoucherType, date: BusinessDate), derived: [(AccountName, Amount)], stored old: [(AccountName, Amount)]
+  ) -> [GLEntry] {
     var accounts = derived.map(\.0)
     accounts += old.map(\.0).filter { !accounts.contains($0) }
     var lines: [GLEntry] = []

@@ -97,12 +97,13 @@ extension HeadSnapshot {
     }
     var posted: VerifyCommand.Posted
     let writing: ((UnsafeBufferPointer<StockLedgerEntry>) -> Void)? = ledgers == nil ? nil : { ledgers!.add(entries: $0) { _ in nil } }
-    // With `adjustingGL`, the vouchers whose GL differs, in posting order, with their nets as posted now.
-    var differing: [(voucher: Voucher, nets: [(AccountName, Amount)])] = []
+    // With `adjustingGL`, the vouchers whose GL differs, in posting order, with their nets as posted now (by
+    // number, type and date: the vouchers themselves, at ten million a gigabyte).
+    var differing: [(voucher: (no: String, type: VoucherType, date: BusinessDate), nets: [(AccountName, Amount)])] = []
     let adjusting: ((Voucher, [GLEntry]) -> Void)? = adjustingGL ? { v, gl in
       var nets: [(AccountName, Amount)] = []
       for g in gl { nets.withNet(g.accountName, adding: g.net) }
-      differing.append((v, nets))
+      differing.append(((v.no, v.type, v.date), nets))
     } : nil
     switch VerifyCommand.post(read.active, masters: m, seriesUsed: read.reached, stored: &stored, store: store, spillingTo: paths.ledger, locating: false,
       stoppingAtDifference: true, into: &folds, entriesPosted: writing, glDiffering: adjusting) {
@@ -114,15 +115,24 @@ extension HeadSnapshot {
     guard posted.glDigest == stored.glDigest || !differing.isEmpty else {
       return .failure(NotRebuilt(reason: "the ledger's vouchers give another GL under today's master data"))
     }
+    // What the caches need of the ledger as read; its table of entries' digests, emptied but not shrunk
+    // (2²⁴ slots, 400 MB at ten million), let go and its pages given back before they are built.
+    let (cancelled, voucherPlaces) = (stored.cancelled, stored.voucherPlaces)
+    stored = StreamedLedger()
+    read.active = VoucherList(shelf: shelf)  // (a position a voucher: 40 MB at ten million)
     // The adjustments, from the differing vouchers' lines as the ledger holds them (one pass over the GL
     // files), as a replay of the whole ledger makes them (``RunWork/adjustments(of:derived:stored:)``).
     var adjustments: [GLEntry] = []
     if !differing.isEmpty {
-      guard let found = store.storedLines(of: Set(differing.map(\.voucher.no)), entries: false) else {
-        return .failure(NotRebuilt(reason: "the lines of the vouchers whose GL differs under today's master data cannot be found in the ledger's files"))
-      }
+      Allocator.returnFreedPages()  // (the tables just let go: 10M, 900 MB, before the GL files are read again)
+      // (Their lines let go once netted, before the adjustments are made.)
       var storedNet: [VoucherNumber: [(AccountName, Amount)]] = [:]
-      for g in found.gl { storedNet[g.number, default: []].withNet(g.accountName, adding: g.net) }
+      do {
+        guard let found = store.storedLines(of: Set(differing.map(\.voucher.no)), entries: false) else {
+          return .failure(NotRebuilt(reason: "the lines of the vouchers whose GL differs under today's master data cannot be found in the ledger's files"))
+        }
+        for g in found.gl { storedNet[g.number, default: []].withNet(g.accountName, adding: g.net) }
+      }
       for d in differing { adjustments += RunWork.adjustments(of: d.voucher, derived: d.nets, stored: storedNet[VoucherNumber(d.voucher.no)] ?? []) }
       differing = []
       timer?.mark("anew: GL adjusted")
@@ -132,11 +142,6 @@ extension HeadSnapshot {
     // posts again) outlives an attempt that fails.
     store.removeSnapshot()
     try? DurableFiles.syncDirectory(paths.ledger)
-    // What the caches need of the ledger as read; its table of entries' digests, emptied but not shrunk
-    // (2²⁴ slots, 400 MB at ten million), let go and its pages given back before they are built.
-    let (cancelled, voucherPlaces) = (stored.cancelled, stored.voucherPlaces)
-    stored = StreamedLedger()
-    read.active = VoucherList(shelf: shelf)  // (a position a voucher: 40 MB at ten million)
     // The documents taken out of the state (the snapshot does not keep them), to be looked up by number
     // through this one value: its table of numbers, built by the posting's first lookup (a return, an
     // invoice) or by the caches' first, then grows in place, where a copy sharing it with the state copied
