@@ -36,22 +36,29 @@ enum StreamedFolds {
       return true
     }
     guard entries else { return nil }
+    return forEachGLLine(store: store) { folds.add($0) } ? folds : nil
+  }
+
+  /// Hands every GL line of the ledger to `body` in ledger order, from every run's `gl.csv` a part at a time;
+  /// false when a file or a line cannot be read (`body` may have had some lines then).
+  /// - Complexity: O(bytes of the GL files); memory O(a part).
+  static func forEachGLLine(store: LedgerStore, _ body: (GLEntry) -> Void) -> Bool {
     var lines = true
     var accounts = LedgerFormat.AccountNames()
     let listed = store.forEachCommittedFile { _, dir, name in
       guard name == "gl.csv" else { return true }
       lines = fold(dir + "/" + name) { f in
         guard let g = LedgerFormat.parseGL(f, accounts: &accounts) else { return false }
-        folds.add(g)
+        body(g)
         return true
       } general: { f in
         guard let g = LedgerFormat.parseGL(f) else { return false }
-        folds.add(g)
+        body(g)
         return true
       }
       return lines
     }
-    return listed && lines ? folds : nil
+    return listed && lines
   }
 
   /// Whether no item code or warehouse name would be written guarded against formulas in the head reports
