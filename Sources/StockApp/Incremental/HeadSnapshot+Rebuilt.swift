@@ -19,9 +19,12 @@ import StockStore
 /// and its vouchers posted again from empty state. Only when every entry and the whole GL come out as the
 /// ledger holds them, under today's master data, is the snapshot written: its state and report folds are
 /// then those a replay of the same vouchers gives, and so are its caches (documents, voucher index,
-/// history), written as a replay writes them. Otherwise (the master data changed what the ledger's vouchers
-/// post, a file differs from its manifest) nothing is written and the run replays the ledger, which makes
-/// the adjustments or names the damage, as before.
+/// history), written as a replay writes them. When only the GL differs and the caller asks for it
+/// (`adjustingGL`: master data that moves accounts, not stock), the adjustment lines a replay would make are
+/// made too, and the snapshot, which describes the head with them, is handed to the run instead of written.
+/// Otherwise (the master data changed what the ledger's vouchers post, a file differs from its manifest)
+/// nothing is written and the run replays the ledger, which makes the adjustments or names the damage, as
+/// before. The head reports are written anew in the same pass when they are not as their marker records.
 extension HeadSnapshot {
   /// Why a snapshot was not written anew (said in the run's notes; the run then replays the ledger).
   struct NotRebuilt: Error {
