@@ -51,16 +51,18 @@ public enum CloseCommand {
     do {
       ledger = try store.load(light: true)
       var current = ReportWriter.areUnedited(in: paths.out, chain: ledger.chainHead)
+      // (Written anew, every file was just hashed and checked against its manifest: not again below.)
+      var checked = false
       if !current, ledger.runCount > 0, RunCommand.rebuildsSnapshots {
         let master = MasterData(files: masterFiles, masters: masters)
         let (_, why, rebuildable) = HeadSnapshot.usable(store: store, chain: ledger.chainHead, masters: master, out: paths.out)
         if rebuildable, case .success(let rebuilt) = HeadSnapshot.rebuilt(paths: paths, store: store, chain: ledger.chainHead, masters: master) {
           notes.append((why ?? "the head reports are not the ledger head's") + ": " + RunCommand.writtenAnew(rebuilt))
-          current = true
+          (current, checked) = (true, true)
         }
       }
       if current {
-        try store.checkFiles()
+        if !checked { try store.checkFiles() }
         folds = StreamedFolds.folds(ReportFilter(to: date), ageing: false, store: store, out: paths.out, masters: masters)
       }
       if folds == nil { folds = LedgerFolds.of(ReportCommand.source(masters: masters, ledger: try store.load()), filter: ReportFilter(to: date)) }

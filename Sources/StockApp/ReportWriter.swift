@@ -73,9 +73,7 @@ enum ReportWriter {
   /// sizes the marker records (not edited since; a marker without sizes, written before the forty-ninth
   /// session, cannot say so): the sizes when they are, else nil.
   static func asMarked(in out: String, chain: String) -> [Int]? {
-    guard areCurrent(in: out, chain: chain), let sizes = markedSizes(in: out, chain: chain),
-      appendableNames.enumerated().allSatisfy({ i, name in DurableFiles.size(out + "/" + name + ".csv") == sizes[i] })
-    else { return nil }
+    guard areCurrent(in: out, chain: chain), let sizes = markedSizes(in: out, chain: chain), ledgers(in: out, areAt: sizes) else { return nil }
     return sizes
   }
 
@@ -84,7 +82,13 @@ enum ReportWriter {
   /// forty-ninth session: the reports are taken as written, as they were then, until a run writes sizes).
   static func areUnedited(in out: String, chain: String) -> Bool {
     guard areCurrent(in: out, chain: chain) else { return false }
-    return markedSizes(in: out, chain: chain) == nil || asMarked(in: out, chain: chain) != nil
+    return markedSizes(in: out, chain: chain).map { ledgers(in: out, areAt: $0) } ?? true
+  }
+
+  /// Whether the two head ledgers in `out` (``appendableNames``) are at the first of `sizes` (those of
+  /// ``sizedNames``, as a marker or a snapshot records them): two `stat`s.
+  static func ledgers(in out: String, areAt sizes: [Int]) -> Bool {
+    sizes.count >= appendableNames.count && appendableNames.enumerated().allSatisfy { i, name in DurableFiles.size(out + "/" + name + ".csv") == sizes[i] }
   }
 
   /// The ledger head a marker's text names (its first line).

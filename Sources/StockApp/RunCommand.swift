@@ -95,8 +95,7 @@ public enum RunCommand {
       // vouchers post as they did, rather than from the ledger loaded whole (below).
       // (Reports that name the head are left as they are when they cannot be written so, or when their
       // marker, written by an earlier version, does not say their sizes: the next run with files tells.)
-      let edited = current && ReportWriter.markedSizes(in: p.out, chain: head.chain) != nil && ReportWriter.asMarked(in: p.out, chain: head.chain) == nil
-      if head.run > 0, RunCommand.rebuildsSnapshots, !current || edited {
+      if head.run > 0, RunCommand.rebuildsSnapshots, !ReportWriter.areUnedited(in: p.out, chain: head.chain) {
         let master = MasterData(files: masterFiles, masters: masters)
         let (_, why, rebuildable) = HeadSnapshot.usable(store: store, chain: head.chain, masters: master, out: p.out)
         if rebuildable {

@@ -671,7 +671,7 @@ struct RunWork {
       }
       var derived: [(AccountName, Amount)] = []
       for g in replay.gl[p.gl] { derived.withNet(g.accountName, adding: g.net) }
-      let adjustments = RunWork.adjustments(of: v, derived: derived, stored: storedNet[VoucherNumber(v.no)] ?? [])
+      let adjustments = RunWork.adjustments(of: (v.no, v.type, v.date), derived: derived, stored: storedNet[VoucherNumber(v.no)] ?? [])
       s.journal += adjustments
       s.adjustmentLines += adjustments.count
     }
@@ -724,11 +724,6 @@ struct RunWork {
   /// (`stored`: its original lines and every adjustment since) to those it posts now (`derived`): one line per
   /// account whose net differs, dated on the voucher's posting date, in the order of the accounts as posted
   /// now and then of those it no longer posts to.
-  static func adjustments(of v: Voucher, derived: [(AccountName, Amount)], stored old: [(AccountName, Amount)]) -> [GLEntry] {
-    adjustments(of: (v.no, v.type, v.date), derived: derived, stored: old)
-  }
-
-  /// ``adjustments(of:derived:stored:)`` of the voucher with this number, type and posting date.
   static func adjustments(
     of v: (no: String, type: VoucherType, date: BusinessDate), derived: [(AccountName, Amount)], stored old: [(AccountName, Amount)]
   ) -> [GLEntry] {

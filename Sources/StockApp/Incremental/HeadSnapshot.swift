@@ -255,9 +255,9 @@ struct HeadSnapshot: Sendable {
       return posted ? reports("the head reports are not the ledger head's (one missing, or left by a run that stopped before writing them)") : (nil, nil, false)
     }
     guard var s = found else { return (nil, note, rebuildable) }
-    guard s.reportSizes.count == ReportWriter.sizedNames.count,
-      ReportWriter.appendableNames.enumerated().allSatisfy({ i, name in DurableFiles.size(out + "/" + name + ".csv") == s.reportSizes[i] })
-    else { return reports("the head reports were changed since the last run (stock-ledger.csv or general-ledger.csv is not the size it was written at)") }
+    guard s.reportSizes.count == ReportWriter.sizedNames.count, ReportWriter.ledgers(in: out, areAt: s.reportSizes) else {
+      return reports("the head reports were changed since the last run (stock-ledger.csv or general-ledger.csv is not the size it was written at)")
+    }
     if s.mastersAdded {
       // No report is spliced: rendered whole under the new master data (sizes no file has).
       for k in ReportWriter.appendableNames.count..<s.reportSizes.count { s.reportSizes[k] = -1 }
