@@ -125,31 +125,38 @@ public enum RunCommand {
     // GL adjustment lines a snapshot written anew found for posted vouchers (their GL under today's master
     // data), for the run to commit before its own lines.
     var pendingAdjustments: [GLEntry] = []
+    /// The head snapshot written anew from the ledger read a part at a time, in memory that does not grow
+    /// with the history, rather than the ledger replayed whole — when the ledger's vouchers post as they
+    /// did: the snapshot to continue from (nil: replay), the GL adjustments it found, and the note saying so.
+    func writtenAnew(_ why: String, chain: String) -> (found: HeadSnapshot?, adjustments: [GLEntry], note: String) {
+      // (The GL adjusted only when the snapshot says the master data changed: a snapshot lost or of
+      // another layout is written anew under the master data it was posted under, as a rule, and each
+      // voucher's GL kept as a digest, 16 bytes a voucher, would be spent for nothing.)
+      let mastersChanged = HeadSnapshot.mastersDigest(of: store).map { $0 != master.digest } ?? false
+      var attempt = HeadSnapshot.rebuilt(paths: p, store: store, chain: chain, masters: master, timer: timer, adjustingGL: mastersChanged)
+      // No snapshot to say the master data changed (a run that adjusted the GL stopped before its commit and
+      // took the snapshot with it; one lost, then the master data changed): its GL differs, and one more
+      // pass adjusts it, rather than a replay of the whole ledger.
+      if !mastersChanged, case .failure(let f) = attempt, f.onlyGLDiffers {
+        attempt = HeadSnapshot.rebuilt(paths: p, store: store, chain: chain, masters: master, timer: timer, adjustingGL: true)
+      }
+      defer { timer.mark("anew: snapshot") }
+      switch attempt {
+      case .success(let rebuilt):
+        let written = why + ": " + RunCommand.writtenAnew(rebuilt)
+        if let inMemory = rebuilt.snapshot { return (inMemory, rebuilt.adjustments, written) }
+        let (found, noteAgain, _) = HeadSnapshot.usable(store: store, chain: chain, masters: master, out: p.out, foldsLater: true)
+        return (found, [], [written, noteAgain].compactMap { $0 }.joined(separator: "; "))
+      case .failure(let failure):
+        return (nil, [], why + "; the head snapshot could not be written anew from the ledger (\(failure.reason))")
+      }
+    }
     if !picked.isEmpty, let head = try? store.head() {
-      var (found, note, rebuildable) = HeadSnapshot.usable(store: store, chain: head.chain, masters: master, out: p.out)
-      // No snapshot, one of another layout or head, or one of other master data: written anew from the
-      // ledger read a part at a time, in memory that does not grow with the history, rather than
-      // replaying it whole — when the ledger's vouchers post as they did.
+      var (found, note, rebuildable) = HeadSnapshot.usable(store: store, chain: head.chain, masters: master, out: p.out, foldsLater: true)
+      // No snapshot, one of another layout or head, or one of other master data: written anew.
       if found == nil, rebuildable, !o.dryRun, RunCommand.rebuildsSnapshots {
-        let why = note ?? "the head snapshot cannot be used"
-        // (The GL adjusted only when the snapshot says the master data changed: a snapshot lost or of
-        // another layout is written anew under the master data it was posted under, as a rule, and each
-        // voucher's GL kept as a digest, 16 bytes a voucher, would be spent for nothing.)
-        let mastersChanged = HeadSnapshot.mastersDigest(of: store).map { $0 != master.digest } ?? false
-        switch HeadSnapshot.rebuilt(paths: p, store: store, chain: head.chain, masters: master, timer: timer, adjustingGL: mastersChanged) {
-        case .success(let rebuilt):
-          var noteAgain: String?
-          if let inMemory = rebuilt.snapshot {
-            (found, pendingAdjustments) = (inMemory, rebuilt.adjustments)
-          } else {
-            (found, noteAgain, _) = HeadSnapshot.usable(store: store, chain: head.chain, masters: master, out: p.out)
-          }
-          let written = why + ": " + RunCommand.writtenAnew(rebuilt)
-          note = [written, noteAgain].compactMap { $0 }.joined(separator: "; ")
-        case .failure(let failure):
-          note = why + "; the head snapshot could not be written anew from the ledger (\(failure.reason))"
-        }
-        timer.mark("anew: snapshot")
+        let anew = writtenAnew(note ?? "the head snapshot cannot be used", chain: head.chain)
+        (found, pendingAdjustments, note) = (anew.found, anew.adjustments, anew.note)
       }
       usable = found
       if let note { notes.append(found == nil ? note + ": the ledger was replayed" : note) }
@@ -157,7 +164,7 @@ public enum RunCommand {
     /// The run continued from `snapshot` (with the adjustments `pending`): done, or why the ledger is replayed.
     func continuing(from snapshot: consuming HeadSnapshot, pending: [GLEntry], notes: [String]) -> Posting {
       var snapshot = snapshot
-      let folds = Handover(snapshot.takeFolds())
+      let folds = snapshot.takeFolds()
       let ledger: LedgerContents
       do { ledger = try store.load(light: true) } catch {
         return .done((CommandOutcome(exitCode: Exit.integrity, stderr: "stockledger: the ledger fails its integrity check, so nothing was posted: \(error)\nRun 'stockledger verify' for details.\n"), nil))
@@ -172,19 +179,31 @@ public enum RunCommand {
       let edited = snapshot.edited
       switch continuing(from: snapshot, pending: pendingAdjustments, notes: notes) {
       case .done(let outcome): return outcome
-      case .replay(let reason, let forward):
+      case .replay(let reason, _, damaged: true) where !o.dryRun && RunCommand.rebuildsSnapshots:
+        // A snapshot whose folds cannot be read (found once the run posted: they are decoded beside it): as
+        // one that cannot be read at all, written anew, and the run continues from it.
+        let anew = (try? store.head()).map { writtenAnew(reason, chain: $0.chain) }
+        if let anew, let again = anew.found {
+          switch continuing(from: again, pending: anew.adjustments, notes: notes + [anew.note]) {
+          case .done(let outcome): return outcome
+          case .replay(let again, _, _): notes.append(again + ": the ledger was replayed")
+          }
+        } else {
+          notes.append((anew?.note ?? reason) + ": the ledger was replayed")
+        }
+      case .replay(let reason, let forward, _):
         // Warehouses edited (their stock accounts: what of them postings depend on) under a part too large to
         // post again: the ledger's vouchers post their stock as they did, so the snapshot is written anew with
         // the GL adjustments a replay would make, and the run continues from it — when all its vouchers come
         // after the head.
         if forward, pendingAdjustments.isEmpty, edited.items.isEmpty, !edited.warehouses.isEmpty, !o.dryRun, RunCommand.rebuildsSnapshots, let head = try? store.head(),
           case .success(let rebuilt) = HeadSnapshot.rebuilt(paths: p, store: store, chain: head.chain, masters: master, timer: timer, adjustingGL: true),
-          let again = rebuilt.snapshot ?? HeadSnapshot.usable(store: store, chain: head.chain, masters: master, out: p.out).0
+          let again = rebuilt.snapshot ?? HeadSnapshot.usable(store: store, chain: head.chain, masters: master, out: p.out, foldsLater: true).0
         {
           timer.mark("anew: snapshot")
           switch continuing(from: again, pending: rebuilt.adjustments, notes: notes + [reason + ": " + RunCommand.writtenAnew(rebuilt)]) {
           case .done(let outcome): return outcome
-          case .replay(let again, _): notes.append((again == reason ? reason : "\(reason); \(again)") + ": the ledger was replayed")
+          case .replay(let again, _, _): notes.append((again == reason ? reason : "\(reason); \(again)") + ": the ledger was replayed")
           }
         } else {
           notes.append("\(reason): the ledger was replayed")
@@ -206,8 +225,9 @@ public enum RunCommand {
   enum Posting {
     case done((CommandOutcome, RunSummary?))
     /// The run cannot continue from the snapshot, for this reason; `forward`: none of its vouchers is dated
-    /// before the head (adjustments of the ledger's GL could then come first in its journal).
-    case replay(String, forward: Bool = false)
+    /// before the head (adjustments of the ledger's GL could then come first in its journal); `damaged`: the
+    /// snapshot cannot be read after all (its folds, decoded while the run posted), and may be written anew.
+    case replay(String, forward: Bool = false, damaged: Bool = false)
   }
 
   /// Bytes of encoded vouchers past the shelf's budget (and of a large run's documents,
@@ -278,7 +298,7 @@ public enum RunCommand {
   /// `snapshot`) its registry, the run then continuing from the head snapshot.
   static func post(
     _ o: RunOptions, picked: [InboxFile], notes: [String], masters: Masters, store: LedgerStore, ledger: LedgerContents, snapshot: HeadSnapshot?,
-    folds: Handover<LedgerFolds>? = nil, master: MasterData, started: Date, timer: PhaseTimer, pendingAdjustments: [GLEntry] = []
+    folds: PendingFolds? = nil, master: MasterData, started: Date, timer: PhaseTimer, pendingAdjustments: [GLEntry] = []
   ) -> Posting {
     let p = o.paths
     var notes = notes
@@ -449,6 +469,9 @@ public enum RunCommand {
     let settled = settling
 
     timer.mark("post")
+    // The snapshot's folds, decoded beside the reading and the posting: a snapshot whose folds cannot be
+    // read is one the run does not continue from (asked before the reports take them, on their own thread).
+    if folds?.damage != nil { return .replay("the head snapshot cannot be read (damaged)", damaged: true) }
     // The head reports are rendered on the other core while the run rewrites `stock-ledger.csv` and
     // commits; they are written only after the commit, so they never show what the ledger does not hold.
     // (Their source is made there too, and only when they were not rendered ahead: its index of vouchers
@@ -474,19 +497,18 @@ public enum RunCommand {
     // Waited for before returning, also when the run stops early, so nothing of this run is still writing
     // when the next one starts (in the same process: the tests').
     defer { _ = reports?.value }
-    var stockLedger: String?
+    // The stock ledger rewritten on another thread while the run commits; the stock ledger it replaces is
+    // not read again: its cached pages are dropped after (removed with the file at the end, freeing 114 MB
+    // of them at 1M was the last 20–35 ms of a backdated run, the process waiting for it).
+    var stockLedger: Background<Result<String, StoreError>>?
     if let component, !o.dryRun {
       switch rewrittenStockLedger(settled, component: component, out: p.out, places: masters.company.currencyPrecision) {
-      case .success(let path): stockLedger = path
+      case .success(let rewriting): stockLedger = rewriting
       case .failure(let f): return .replay(f.reason)
       }
       timer.mark("rewrite")
     }
-    // The stock ledger it replaces is not read again: its cached pages are dropped on another thread while
-    // the run commits (removed with the file at the end, freeing 114 MB of them at 1M was the last 20–35 ms
-    // of a backdated run, the process waiting for it).
-    let droppingOld = stockLedger.map { _ in Background { [out = p.out] in DurableFiles.dropCachedPages(out + "/stock-ledger.csv") } }
-    defer { _ = droppingOld?.value }
+    defer { _ = stockLedger?.value }  // (also when the run aborts: nothing is left writing)
     // What the run writes.
     let runNo = ledger.runCount + 1
     let runName = LedgerStore.runName(runNo)
@@ -586,7 +608,12 @@ public enum RunCommand {
       if caches == nil { caches = buildCaches() }
       guard var rendered = reports?.value else { preconditionFailure("reports are rendered for every run that commits") }
       timer.mark("rendered")
-      if let stockLedger { rendered.renames.append((stockLedger, "stock-ledger")) }
+      switch stockLedger?.value {
+      case .success(let temporary): rendered.renames.append((temporary, "stock-ledger"))
+      case .failure(let error): if rendered.failure == nil { rendered.failure = error }
+      case nil: break
+      }
+      timer.mark("stock ledger rewritten")
       let sizes = ReportWriter.sizes(after: rendered, in: p.out)
       // The next snapshot is written on another thread, under a temporary name, while this one writes the
       // journal, moves the files and writes the reports (in a daily run they were 45 ms one after the
@@ -645,10 +672,13 @@ public enum RunCommand {
   }
 
   /// `stock-ledger.csv` after a run that revalued part of the history: the revalued vouchers' lines
-  /// replaced, the cancelled vouchers' removed, the run's inserted.
+  /// replaced, the cancelled vouchers' removed, the run's inserted. Where each change goes is found here,
+  /// before the commit (a change that cannot be placed makes the run replay the ledger); the previous
+  /// file's other lines are copied by the kernel on another thread, beside the commit (at 1M, 119 MB:
+  /// 66–109 ms a backdated run waited for before it committed), and its cached pages dropped after.
   /// - Returns: the rewritten file under a temporary name (renamed into place with the other reports), or
-  ///   nil when no line changes.
-  static func rewrittenStockLedger(_ s: RunWork.Settled, component: Component, out: String, places: Int) -> Result<String?, Fallback> {
+  ///   why it could not be written, once written; nil when no line changes.
+  static func rewrittenStockLedger(_ s: RunWork.Settled, component: Component, out: String, places: Int) -> Result<Background<Result<String, StoreError>>?, Fallback> {
     var changed: Set<String> = []
     for (e, written) in zip(s.entries, s.written) where written && component.storedEntryCount[e.voucherNo] != nil { changed.insert(e.voucherNo) }
     for no in changed where (component.storedEntryCount[no] ?? 0) == 0 {
@@ -688,25 +718,37 @@ public enum RunCommand {
       from = min(from ?? at.date, at.date)
     }
     guard let from else { return .success(nil) }
-    guard let old = MappedFile(path: out + "/stock-ledger.csv") else { return .failure(.init("stock-ledger.csv cannot be read")) }
-    do {
-      // Changes found by binary search on date and time, the rest copied by the kernel; else every line read.
-      do {
-        let file = try StreamedFile(path: out + "/stock-ledger.csv", hashing: false, directIO: false)
-        let source = open(out + "/stock-ledger.csv", O_RDONLY | O_CLOEXEC)
-        defer { close(source) }
-        if source >= 0, StockLedgerRewrite.rewrite(old.bytes, replacing: replacements, inserting: inserting, emit: file.append, copy: { file.append(from: source, range: $0) }) {
+    let path = out + "/stock-ledger.csv"
+    guard let old = MappedFile(path: path, populate: true) else { return .failure(.init("stock-ledger.csv cannot be read")) }
+    // Changes found by binary search on date and time, the rest copied by the kernel on another thread.
+    if !StockLedgerRewrite.holdsQuote(old.bytes), let plan = StockLedgerRewrite.plan(old.bytes, replacing: replacements, inserting: inserting) {
+      return .success(Background { () -> Result<String, StoreError> in
+        defer { DurableFiles.dropCachedPages(path) }  // (not read again: removed with the file at the end)
+        do throws(StoreError) {
+          let file = try StreamedFile(path: path, hashing: false, directIO: false)
+          let source = open(path, O_RDONLY | O_CLOEXEC)
+          guard source >= 0 else {
+            file.discard()
+            throw StoreError(path: path, "cannot be read: \(String(cString: strerror(errno)))")
+          }
+          defer { close(source) }
+          plan.apply(emit: file.append) { file.append(from: source, range: $0) }
           return .success(try file.closeTemporary())
+        } catch {
+          return .failure(error)
         }
-        file.discard()
-      }
-      let file = try StreamedFile(path: out + "/stock-ledger.csv", hashing: false, directIO: false)
+      })
+    }
+    // Else every line read (a quoted field may hold a line break), here.
+    do {
+      let file = try StreamedFile(path: path, hashing: false, directIO: false)
       let replacing = Dictionary(replacements.map { ($0.field, $0.bytes) }, uniquingKeysWith: { a, _ in a })
       guard StockLedgerRewrite.rewrite(old.bytes, replacing: replacing, inserting: inserting, from: from, emit: file.append) else {
         file.discard()
         return .failure(.init("stock-ledger.csv does not hold the lines the snapshot expects"))
       }
-      return .success(try file.closeTemporary())
+      let written = try file.closeTemporary()
+      return .success(Background { .success(written) })
     } catch {
       return .failure(.init("stock-ledger.csv cannot be rewritten (\(error))"))
     }

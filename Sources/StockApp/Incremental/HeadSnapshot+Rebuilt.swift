@@ -29,6 +29,9 @@ extension HeadSnapshot {
   /// Why a snapshot was not written anew (said in the run's notes; the run then replays the ledger).
   struct NotRebuilt: Error {
     var reason: String
+    /// Whether the vouchers' stock posts as the ledger holds it and only their GL differs, which a pass
+    /// `adjustingGL` adjusts.
+    var onlyGLDiffers = false
   }
 
   /// What writing the snapshot anew wrote besides it.
@@ -116,7 +119,7 @@ extension HeadSnapshot {
     if let difference = posted.difference { return .failure(NotRebuilt(reason: "the ledger's vouchers post otherwise under today's master data (\(difference))")) }
     guard stored.entries.isEmpty else { return .failure(NotRebuilt(reason: "the ledger holds stock entries its vouchers no longer give")) }
     guard posted.glDigest == stored.glDigest || !differing.isEmpty else {
-      return .failure(NotRebuilt(reason: "the ledger's vouchers give another GL under today's master data"))
+      return .failure(NotRebuilt(reason: "the ledger's vouchers give another GL under today's master data", onlyGLDiffers: true))
     }
     // What the caches need of the ledger as read; its table of entries' digests, emptied but not shrunk
     // (2²⁴ slots, 400 MB at ten million), let go and its pages given back before they are built.

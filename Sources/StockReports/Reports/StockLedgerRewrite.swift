@@ -123,20 +123,41 @@ public enum StockLedgerRewrite {
     }
   }
 
-  /// The same, finding every change by binary search on date and time (the file is in timeline order): a
-  /// revalued voucher's lines among those of its date and time, a new voucher's place after them. Only
-  /// the lines searched are read; the rest is handed to `copy` as ranges of the previous file (the caller
-  /// may copy them without reading them, e.g. with `sendfile`). Returns false, having emitted nothing,
-  /// when a change cannot be placed (the caller then reads every line with the other form).
-  /// - Complexity: O(changes × (log lines + lines of the same date and time)) searched; O(file size) copied.
+  /// The same, finding every change by binary search on date and time (``plan(_:replacing:inserting:)``) in
+  /// a file without a quote (``holdsQuote(_:)``). Only the lines searched are read; the rest is handed to
+  /// `copy` as ranges of the previous file (the caller may copy them without reading them, e.g. with
+  /// `sendfile`). Returns false, having emitted nothing, when the file holds a quote or a change cannot be
+  /// placed (the caller then reads every line with the other form).
+  /// - Complexity: O(file size) searched for a quote; O(changes × (log lines + lines of the same date and
+  ///   time)) for the changes; O(file size) copied.
   public static func rewrite(
     _ old: UnsafeRawBufferPointer, replacing: [Replacement], inserting: [Block], emit: (UnsafeRawBufferPointer) -> Void,
     copy copyOut: ((Range<Int>) -> Void)? = nil
   ) -> Bool {
-    func copy(_ r: Range<Int>) {
+    guard !holdsQuote(old), let plan = plan(old, replacing: replacing, inserting: inserting) else { return false }
+    plan.apply(emit: emit) { r in
       if let copyOut { copyOut(r) } else { emit(UnsafeRawBufferPointer(rebasing: old[r])) }
     }
-    guard let base = old.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+    return true
+  }
+
+  /// Whether the file holds a `"`: a quoted field, which may hold a line break that a search by lines cannot
+  /// tell from a line's end (such files are rewritten with the line-by-line form).
+  /// - Complexity: O(file size), by `memchr`.
+  public static func holdsQuote(_ old: UnsafeRawBufferPointer) -> Bool {
+    guard let base = old.baseAddress else { return false }
+    return memchr(base, 34, old.count) != nil
+  }
+
+  /// Where each change goes in the previous file, found by binary search on date and time (the file is in
+  /// timeline order): a revalued voucher's lines among those of its date and time, a new voucher's place
+  /// after them. Only the lines searched are read, so the plan can be made before the file is copied, on
+  /// the caller's thread, and applied on another (``Plan/apply(emit:copy:)``). It holds only for a file
+  /// without a quote (``holdsQuote(_:)``, which the caller asks before applying it). nil when a change
+  /// cannot be placed.
+  /// - Complexity: O(changes × (log lines + lines of the same date and time)).
+  public static func plan(_ old: UnsafeRawBufferPointer, replacing: [Replacement], inserting: [Block]) -> Plan? {
+    guard let base = old.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
     let n = old.count
     func lineStart(_ i: Int) -> Int {
       var j = i
@@ -148,9 +169,6 @@ public enum StockLedgerRewrite {
       return base.distance(to: nl.assumingMemoryBound(to: UInt8.self)) + 1
     }
     let headerEnd = lineEnd(0)
-    // A quoted field may hold a line break, which a search by lines cannot tell from a line's end: such
-    // files go to the line-by-line form.
-    guard memchr(base, 34, n) == nil else { return false }
     func key(_ d: BusinessDate, _ t: BusinessTime) -> [UInt8] { Array((d.description + "," + t.description).utf8) }
     /// The first line whose date and time sort after (`after`) or at or after `key`.
     func first(_ key: [UInt8], after: Bool) -> Int {
@@ -163,8 +181,7 @@ public enum StockLedgerRewrite {
       }
       return lo
     }
-    enum Edit { case replace(Range<Int>, [UInt8]), insert([UInt8]) }
-    var edits: [(at: Int, order: Int, edit: Edit)] = []  // order: inserts first, in timeline order
+    var edits: [(at: Int, order: Int, edit: Plan.Edit)] = []  // order: inserts first, in timeline order
     for r in replacing {
       let k = key(r.date, r.time)
       var at = first(k, after: false)
@@ -178,12 +195,12 @@ public enum StockLedgerRewrite {
         var e = start
         while e < end && base[e] != 44 { e += 1 }
         if e - start == r.field.count && memcmp(base + start, r.field, r.field.count) == 0 {
-          guard range == nil || range!.upperBound == at else { return false }  // its lines are contiguous
+          guard range == nil || range!.upperBound == at else { return nil }  // its lines are contiguous
           range = (range?.lowerBound ?? at)..<end
         }
         at = end
       }
-      guard let range else { return false }
+      guard let range else { return nil }
       edits.append((range.lowerBound, Int.max, .replace(range, r.bytes)))
     }
     for (i, b) in inserting.enumerated() { edits.append((first(key(b.date, b.time), after: true), i, .insert(b.bytes))) }
@@ -191,22 +208,35 @@ public enum StockLedgerRewrite {
     edits.sort { ($0.at, $0.order) < ($1.at, $1.order) }
     var reach = 0
     for e in edits {
-      guard e.at >= reach else { return false }
+      guard e.at >= reach else { return nil }
       if case .replace(let r, _) = e.edit { reach = r.upperBound }
     }
-    var copied = 0
-    for e in edits {
-      if e.at > copied { copy(copied..<e.at) }
-      switch e.edit {
-      case .insert(let bytes):
-        copied = max(copied, e.at)
-        bytes.withUnsafeBytes(emit)
-      case .replace(let r, let bytes):
-        bytes.withUnsafeBytes(emit)
-        copied = r.upperBound
+    return Plan(edits: edits.map { ($0.at, $0.edit) }, size: n)
+  }
+
+  /// The changes to a previous file, in the order they are applied (``plan(_:replacing:inserting:)``).
+  public struct Plan: Sendable {
+    enum Edit: Sendable { case replace(Range<Int>, [UInt8]), insert([UInt8]) }
+    var edits: [(at: Int, edit: Edit)]
+    /// The previous file's size.
+    let size: Int
+
+    /// The new file, handed to `emit` (new lines) and `copy` (ranges of the previous file) in order.
+    /// - Complexity: O(changes) calls; O(file size) copied by `copy`.
+    public func apply(emit: (UnsafeRawBufferPointer) -> Void, copy: (Range<Int>) -> Void) {
+      var copied = 0
+      for e in edits {
+        if e.at > copied { copy(copied..<e.at) }
+        switch e.edit {
+        case .insert(let bytes):
+          copied = max(copied, e.at)
+          bytes.withUnsafeBytes(emit)
+        case .replace(let r, let bytes):
+          bytes.withUnsafeBytes(emit)
+          copied = r.upperBound
+        }
       }
+      if copied < size { copy(copied..<size) }
     }
-    if copied < n { copy(copied..<n) }
-    return true
   }
 }
