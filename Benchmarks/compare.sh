@@ -2,7 +2,8 @@
 # Byte-for-byte check of two stockledger binaries: the same inputs must give the same files.
 # Runs both on the 100k gen.py workload and on a 30k `generate` workload (batches, serials), from scratch,
 # then a backdated receipt and a daily run onto each, and compares every file the runs leave (the
-# snapshot, which is a cache compared by what it decodes to, and the run summaries' timings aside).
+# snapshot, which is a cache compared by what it decodes to, the history's index, a cache written by a
+# backdated run of the builds that have it, and the run summaries' timings aside).
 #
 # usage: Benchmarks/compare.sh OLD-BINARY NEW-BINARY     (expects IDENTICAL, or SAME CONTENT, six times;
 #        CACHE_LAYOUT_CHANGED=1 for a change of the caches' layout: SAME OUTPUTS where only they differ)
@@ -26,7 +27,7 @@ for set in base gen; do
       bin=$old; [ $b = new ] && bin=$new
       "$bin" run "$W/$set-$b" --quiet >/dev/null 2>&1
     done
-    differing=$(diff -r -q -x snapshot.bin -x run-summary.json -x .lock "$W/$set-old" "$W/$set-new")
+    differing=$(diff -r -q -x snapshot.bin -x history.idx -x run-summary.json -x .lock "$W/$set-old" "$W/$set-new")
     if [ -z "$differing" ]; then echo "IDENTICAL $set $step"; continue; fi
     # A run's vouchers.csv may be its inbox file as it is, in the file's own layout (since the thirty-third
     # session): what names it differs (the manifest, the chain in HEAD and the reports' marker, the history's

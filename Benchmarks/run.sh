@@ -50,6 +50,12 @@ for n in "${sizes[@]}"; do
   printf 'voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\nPurchase Receipt,BACK-1,%s,%s,%s,1,1\n' "$first" "$item" "$wh" > "$b/inbox/backdated.csv"
   measure "gen.py $n: one backdated receipt onto the posted ledger" "$bin" run "$b" --quiet
   awk -v t="$(cat "$work/last-wall")" -v f="$full" 'BEGIN { printf "| gen.py backdated receipt / from scratch | %.1f %% | |\n", 100 * t / f }'
+  # Another, for another item-warehouse: its part looked up in the history's index, which the first wrote.
+  row=$(grep "Purchase Receipt" "$b/archive/movements.csv" | sed -n 5000p)
+  item=$(echo "$row" | cut -d, -f7); wh=$(echo "$row" | cut -d, -f8)
+  printf 'voucher_type,voucher_no,posting_date,item_code,warehouse,qty,rate\nPurchase Receipt,BACK-2,%s,%s,%s,1,1\n' "$first" "$item" "$wh" > "$b/inbox/backdated2.csv"
+  measure "gen.py $n: another backdated receipt (the history's index)" "$bin" run "$b" --quiet
+  awk -v t="$(cat "$work/last-wall")" -v f="$full" 'BEGIN { printf "| gen.py second backdated receipt / from scratch | %.1f %% | |\n", 100 * t / f }'
   # A daily run of 10,000 new vouchers DAYS days after the last one: receipts, then deliveries of part of them.
   daily() {  # days, voucher number prefix, file
     python3 - "$w/movements.csv" "$1" "$2" "$3" <<'PY'

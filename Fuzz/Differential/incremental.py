@@ -26,7 +26,7 @@ import os, random, shutil, subprocess, sys, csv
 BIN = sys.argv[1]
 seeds = [int(x) for x in sys.argv[2:]] or [1]
 WORK = os.environ.get("FUZZ_DIR", "/tmp/stockledger-differential")
-DERIVED = {"ledger/snapshot.bin", "ledger/vouchers.idx", "ledger/documents.bin", "ledger/history.bin"}
+DERIVED = {"ledger/snapshot.bin", "ledger/vouchers.idx", "ledger/documents.bin", "ledger/history.bin", "ledger/history.idx"}
 def sh(args, **kw):
     return subprocess.run([BIN] + args, capture_output=True, text=True, **kw)
 def tree(d):

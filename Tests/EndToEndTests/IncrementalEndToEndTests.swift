@@ -12,7 +12,7 @@ import Testing
   let replaying = ["STOCKLEDGER_TIMINGS": "1", "STOCKLEDGER_TEST_REPLAY": "1"]
   /// The ledger's derived caches: how they were built (appended or rewritten) may differ, what they decode
   /// to may not — which the runs after them show.
-  static let derived: Set<String> = ["ledger/snapshot.bin", "ledger/vouchers.idx", "ledger/documents.bin", "ledger/history.bin"]
+  static let derived: Set<String> = ["ledger/snapshot.bin", "ledger/vouchers.idx", "ledger/documents.bin", "ledger/history.bin", "ledger/history.idx"]
 
   /// Every file under `dir` (relative path → bytes), the derived caches left out.
   func tree(_ dir: String) -> [String: Data] {

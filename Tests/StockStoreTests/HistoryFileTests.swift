@@ -172,4 +172,110 @@ import Testing
       #expect(keys(contents, 7).count == 30 && keys(contents, 11) == keys(contents, 7) && contents.place(of: 11) == place(11))
     }
   }
+
+  /// A history file in a directory of its own, and where its index goes.
+  func indexedHistory() -> (file: HistoryFile, index: String) {
+    let ledger = temporaryDirectory("sl-history")
+    return (HistoryFile(ledger: ledger), ledger + "/history.idx")
+  }
+
+  /// Every lookup of `contents` against `reference` (the history read whole): the count, the keys in their
+  /// numbers' order, each voucher's place and keys, each item-warehouse's vouchers.
+  func expectSame(_ contents: HistoryFile.Contents, _ reference: HistoryFile.Contents, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    #expect(contents.count == reference.count && contents.keys == reference.keys, sourceLocation: sourceLocation)
+    for o in 0..<reference.count where contents.place(of: o) != reference.place(of: o) || contents.keys(of: o) != reference.keys(of: o) {
+      Issue.record("voucher \(o) differs", sourceLocation: sourceLocation)
+    }
+    for k in reference.keys.indices where contents.vouchers(of: k) != reference.vouchers(of: k) {
+      Issue.record("the vouchers of \(reference.keys[k]) differ", sourceLocation: sourceLocation)
+    }
+    #expect(!contents.isDamaged, sourceLocation: sourceLocation)
+  }
+
+  /// A history read whole writes its index (`history.idx`); read again, with records appended since, the
+  /// index gives the first vouchers and the file the rest, and every lookup is as the history read whole
+  /// gives it — while the appended records' bytes are fewer than an eighth of the indexed ones' (more, and
+  /// the history is read whole and the index written anew). A history written whole again removes the index.
+  @Test func theIndexGivesWhatTheHistoryReadWholeGives() throws {
+    let (file, index) = indexedHistory()
+    let all = (0..<300).map { StockKey(item: "ITEM\($0 % 120)", warehouse: "WH\($0 % 7)") }
+    var whole = HistoryFile.Encoder(appending: false)
+    let n = 4_000
+    for i in 0..<n { whole.add(source: i, keys: i % 9 == 0 ? [all[i % 300], all[(i * 13) % 300]] : i % 50 == 7 ? [] : [all[i % 300]]) }
+    var size = try file.write(whole) { place($0) }
+    #expect(!FileManager.default.fileExists(atPath: index))
+    let first = try file.contents(size: size).get()
+    #expect(first.indexed == nil && FileManager.default.fileExists(atPath: index))
+    expectSame(try file.contents(size: size).get(), try file.read(size: size))
+    #expect(try file.contents(size: size).get().indexed?.count == n)
+    // Records appended (keys spelled out, some new): the index and the tail.
+    var appended = HistoryFile.Encoder(appending: true)
+    let fresh = StockKey(item: "NEW", warehouse: "WH0")
+    for i in 0..<40 { appended.add(source: i, keys: i % 4 == 0 ? [fresh, all[i % 300]] : [all[(i * 7) % 300]]) }
+    size = try file.append(appended.bytes { place(n + $0) }, after: size)
+    let joined = try file.contents(size: size).get()
+    #expect(joined.indexed?.count == n && joined.count == n + 40)
+    expectSame(joined, try file.read(size: size))
+    // Past an eighth of the indexed vouchers: read whole, and indexed anew.
+    var more = HistoryFile.Encoder(appending: true)
+    for i in 0..<300 { more.add(source: i, keys: [all[(i * 11) % 300]]) }
+    size = try file.append(more.bytes { place(n + 40 + $0) }, after: size)
+    #expect(try file.contents(size: size).get().indexed == nil)
+    let again = try file.contents(size: size).get()
+    #expect(again.indexed?.count == n + 340)
+    expectSame(again, try file.read(size: size))
+    // The snapshot knowing fewer bytes than the index describes: not used (read as far as it knows).
+    #expect(HistoryIndex(history: file.path, size: size - 1) == nil)
+    // Written whole again: the index is removed with the history it described.
+    _ = try file.write(whole) { place($0) }
+    #expect(!FileManager.default.fileExists(atPath: index))
+  }
+
+  /// An index that does not describe the history is not used: one of another history file (written anew
+  /// under another inode, the index put back), one whose sampled bytes differ, one cut short; and one whose
+  /// numbers point outside its arrays is found damaged by the lookup that meets them, the history then read
+  /// whole (``HistoryFile/contentsReadWhole(size:)``) and indexed anew.
+  @Test func anIndexThatDoesNotDescribeTheHistoryIsNotUsed() throws {
+    let (file, index) = indexedHistory()
+    let all = (0..<40).map { StockKey(item: "I\($0)", warehouse: "W\($0 % 3)") }
+    var whole = HistoryFile.Encoder(appending: false)
+    for i in 0..<1_000 { whole.add(source: i, keys: [all[i % 40]]) }
+    let size = try file.write(whole) { place($0) }
+    _ = try file.contents(size: size).get()
+    let good = try Data(contentsOf: URL(fileURLWithPath: index))
+    #expect(try file.contents(size: size).get().indexed != nil)
+    // Another history file of the same records (a replay writes it anew): another inode.
+    _ = try file.write(whole) { place($0) }
+    try good.write(to: URL(fileURLWithPath: index))
+    #expect(try file.contents(size: size).get().indexed == nil)
+    // Its sampled bytes changed in place (same inode): the first record's place.
+    let indexed = try Data(contentsOf: URL(fileURLWithPath: index))
+    var history = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file.path)))
+    history[1] ^= 1
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: file.path))
+    try handle.write(contentsOf: Data(history))
+    try handle.close()
+    #expect(try file.contents(size: size).get().indexed == nil)
+    history[1] ^= 1
+    let restore = try FileHandle(forWritingTo: URL(fileURLWithPath: file.path))
+    try restore.write(contentsOf: Data(history))
+    try restore.close()
+    try indexed.write(to: URL(fileURLWithPath: index))
+    #expect(try file.contents(size: size).get().indexed != nil)
+    // Cut short: refused.
+    try indexed.prefix(indexed.count - 4).write(to: URL(fileURLWithPath: index))
+    #expect(try file.contents(size: size).get().indexed == nil)
+    // A voucher number past the vouchers in the arrays' last one (each item-warehouse's vouchers): the
+    // lookup of that item-warehouse finds it, gives nothing, and says so.
+    var damaged = [UInt8](indexed)
+    withUnsafeBytes(of: Int32(5_000).littleEndian) { damaged.replaceSubrange(damaged.count - 4..<damaged.count, with: $0) }
+    try Data(damaged).write(to: URL(fileURLWithPath: index))
+    let contents = try file.contents(size: size).get()
+    #expect(contents.indexed != nil && !contents.isDamaged)
+    let last = contents.keys.indices.last!
+    #expect(contents.vouchers(of: last).isEmpty && contents.isDamaged)
+    let reread = try file.contentsReadWhole(size: size).get()
+    expectSame(reread, try file.read(size: size))
+    #expect(try file.contents(size: size).get().indexed != nil && !(try file.contents(size: size).get().isDamaged))
+  }
 }

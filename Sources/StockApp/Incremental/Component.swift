@@ -43,69 +43,92 @@ struct Component {
   /// the `edited` items and warehouses (whose master records changed); a reason when the run must replay
   /// the ledger instead.
   static func load(seeds: Set<StockKey>, edited: MasterRecords.Edits = .init(), snapshot: HeadSnapshot, history: HistoryFile, ledger: String, masters: Masters) -> Result<Component, Fallback> {
-    let h: HistoryFile.Contents
-    switch snapshot.history?.value ?? history.contents(size: snapshot.historySize) {
-    case .success(let contents): h = contents
-    case .failure(let error): return .failure(.init("the history file cannot be read (\(error))"))
-    }
-    guard h.count == snapshot.historyCount else { return .failure(.init("the history file does not match the snapshot")) }
-    var keyID: [StockKey: Int] = [:]
-    for (i, k) in h.keys.enumerated() { keyID[k] = i }
     // A batch or serial item's registries (its batches, serials, their stock and its sequences) are shared
     // by all its warehouses: the part takes every item-warehouse of such an item once it takes one.
     // So does an item whose master record changed: every voucher naming it posts otherwise (the history
     // records a row naming no warehouse as its item in a blank one); and a warehouse whose record changed.
     func isTracked(_ item: String) -> Bool { masters.itemByCode[item].map { $0.hasBatchNo || $0.hasSerialNo } ?? false }
     func takesWhole(_ item: String) -> Bool { edited.items.contains(item) || isTracked(item) }
-    var wholeKeyIDs: [String: [Int]]?
-    var trackedItems: Set<String> = []
-    var taken: Set<String> = []
-    var keys = seeds
-    var queue = seeds.compactMap { keyID[$0] }
-    var seenKey = Set(queue)
-    var ordinals = Set<Int32>()
-    func take(item: String) {
-      guard takesWhole(item), taken.insert(item).inserted else { return }
-      if isTracked(item) { trackedItems.insert(item) }
-      if wholeKeyIDs == nil {
-        var byItem: [String: [Int]] = [:]
-        for (i, k) in h.keys.enumerated() where takesWhole(k.item) { byItem[k.item, default: []].append(i) }
-        wholeKeyIDs = byItem
-      }
-      for other in wholeKeyIDs![item] ?? [] where seenKey.insert(other).inserted {
-        queue.append(other)
-        keys.insert(h.keys[other])
-      }
-    }
-    for k in seeds { take(item: k.item) }
-    for item in edited.items.sorted() { take(item: item) }
-    // An edited warehouse (its stock account, say): every item-warehouse in it.
-    if !edited.warehouses.isEmpty {
-      for (i, k) in h.keys.enumerated() where edited.warehouses.contains(k.warehouse) && seenKey.insert(i).inserted {
-        queue.append(i)
-        keys.insert(k)
-      }
-    }
-    let largest = Component.largestPart(of: h.count)
-    while let k = queue.popLast() {
-      take(item: h.keys[k].item)
-      for o in h.vouchers(of: k) where ordinals.insert(o).inserted {
-        for other in h.keys(of: Int(o)) where seenKey.insert(Int(other)).inserted {
-          queue.append(Int(other))
-          keys.insert(h.keys[Int(other)])
+    /// The part in the history `h`: its item-warehouses, batch and serial items, and where its vouchers are
+    /// written, in ledger order.
+    func part(of h: HistoryFile.Contents) -> Result<(keys: Set<StockKey>, trackedItems: Set<String>, places: [VoucherPlace]), Fallback> {
+      guard h.count == snapshot.historyCount else { return .failure(.init("the history file does not match the snapshot")) }
+      var keyID: [StockKey: Int] = [:]
+      for (i, k) in h.keys.enumerated() { keyID[k] = i }
+      var wholeKeyIDs: [String: [Int]]?
+      var trackedItems: Set<String> = []
+      var taken: Set<String> = []
+      var keys = seeds
+      var queue = seeds.compactMap { keyID[$0] }
+      var seenKey = Set(queue)
+      var ordinals = Set<Int32>()
+      func take(item: String) {
+        guard takesWhole(item), taken.insert(item).inserted else { return }
+        if isTracked(item) { trackedItems.insert(item) }
+        if wholeKeyIDs == nil {
+          var byItem: [String: [Int]] = [:]
+          for (i, k) in h.keys.enumerated() where takesWhole(k.item) { byItem[k.item, default: []].append(i) }
+          wholeKeyIDs = byItem
+        }
+        for other in wholeKeyIDs![item] ?? [] where seenKey.insert(other).inserted {
+          queue.append(other)
+          keys.insert(h.keys[other])
         }
       }
-      if ordinals.count > largest {
-        return .failure(.init("the part of the history it touches holds more than \(largest) of the ledger's \(h.count) vouchers (a replay costs less)"))
+      for k in seeds { take(item: k.item) }
+      for item in edited.items.sorted() { take(item: item) }
+      // An edited warehouse (its stock account, say): every item-warehouse in it.
+      if !edited.warehouses.isEmpty {
+        for (i, k) in h.keys.enumerated() where edited.warehouses.contains(k.warehouse) && seenKey.insert(i).inserted {
+          queue.append(i)
+          keys.insert(k)
+        }
       }
+      let largest = Component.largestPart(of: h.count)
+      while let k = queue.popLast() {
+        take(item: h.keys[k].item)
+        for o in h.vouchers(of: k) where ordinals.insert(o).inserted {
+          for other in h.keys(of: Int(o)) where seenKey.insert(Int(other)).inserted {
+            queue.append(Int(other))
+            keys.insert(h.keys[Int(other)])
+          }
+        }
+        if ordinals.count > largest {
+          return .failure(.init("the part of the history it touches holds more than \(largest) of the ledger's \(h.count) vouchers (a replay costs less)"))
+        }
+      }
+      var places: [VoucherPlace] = []
+      places.reserveCapacity(ordinals.count)
+      for o in ordinals.sorted() {
+        guard let place = h.place(of: Int(o)) else { return .failure(.init("the history file does not say where voucher \(o) is")) }
+        places.append(place)
+      }
+      return .success((keys, trackedItems, places))
+    }
+    var found: Result<(keys: Set<StockKey>, trackedItems: Set<String>, places: [VoucherPlace]), Fallback>
+    switch snapshot.history?.value ?? history.contents(size: snapshot.historySize) {
+    case .success(let h):
+      found = part(of: h)
+      // An index found damaged by a lookup: what it gave is not trusted, the history is read whole.
+      if h.isDamaged {
+        switch history.contentsReadWhole(size: snapshot.historySize) {
+        case .success(let whole): found = part(of: whole)
+        case .failure(let error): return .failure(.init("the history file cannot be read (\(error))"))
+        }
+      }
+    case .failure(let error): return .failure(.init("the history file cannot be read (\(error))"))
+    }
+    let (keys, trackedItems, places): (Set<StockKey>, Set<String>, [VoucherPlace])
+    switch found {
+    case .success(let p): (keys, trackedItems, places) = p
+    case .failure(let f): return .failure(f)
     }
     // Read the part's vouchers from the ledger, each with the header of its run's file: the ledger's
     // voucher layout, or that of an inbox file the run took whole (``VerbatimVouchers``).
     var headers: [Int: [UInt8]] = [:]
     var vouchers: [Voucher] = []
-    vouchers.reserveCapacity(ordinals.count)
-    for o in ordinals.sorted() {
-      guard let place = h.place(of: Int(o)) else { return .failure(.init("the history file does not say where voucher \(o) is")) }
+    vouchers.reserveCapacity(places.count)
+    for place in places {
       let path = ledger + "/runs/" + LedgerStore.runName(place.run) + "/vouchers.csv"
       if headers[place.run] == nil { headers[place.run] = FileBytes.firstLine(path) }
       guard let header = headers[place.run], let rows = FileBytes.read(path, range: place.start..<place.end) else { return .failure(.init("\(path) cannot be read")) }

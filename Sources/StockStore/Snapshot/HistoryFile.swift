@@ -13,31 +13,59 @@ public struct HistoryFile: Sendable {
   public init(ledger: String) { path = ledger + "/history.bin" }
 
   /// The history as read back: item-warehouses numbered, and per voucher its place and numbers, in flat
-  /// arrays (a million vouchers are a handful of allocations).
+  /// arrays (a million vouchers are a handful of allocations). The vouchers before the last ones appended
+  /// may come from the history's index (``HistoryIndex``), mapped where it lies; the arrays then hold the
+  /// vouchers after it (the tail), and every lookup joins the two.
   public struct Contents: Sendable {
     public var keys: [StockKey] = []
-    /// The file's bytes and where each voucher's record starts in them (its place is decoded on demand).
+    /// The first vouchers, from the index (nil: every voucher is in the arrays below).
+    var indexed: HistoryIndex?
+    /// The bytes of the vouchers in the arrays, from `bytesStart` in the file, and where each voucher's
+    /// record starts in the file (its place is decoded on demand).
     var bytes: [UInt8] = []
+    var bytesStart = 0
     var recordStart: [Int32] = []
     /// Vouchers in the history.
-    public var count: Int { recordStart.count }
+    public var count: Int { first + recordStart.count }
+    /// Vouchers from the index.
+    var first: Int { indexed?.count ?? 0 }
+    /// Whether a lookup met a number the index holds outside its arrays (``HistoryIndex/isDamaged``): what it
+    /// gave cannot be trusted, and the history is read whole (``HistoryFile/contentsReadWhole(size:)``).
+    public var isDamaged: Bool { indexed?.isDamaged ?? false }
 
     /// Where voucher `ordinal` is written.
     public func place(of ordinal: Int) -> VoucherPlace? {
-      var r = BinaryReader(Array(bytes[Int(recordStart[ordinal])..<min(bytes.count, Int(recordStart[ordinal]) + 30)]))
-      guard let run = try? r.count(limit: Int.max), let start = try? r.count(limit: Int.max), let length = try? r.count(limit: Int.max) else { return nil }
-      return VoucherPlace(run: run, start: start, end: start + length)
+      if let indexed, ordinal < indexed.count { return indexed.place(of: ordinal) }
+      let start = Int(recordStart[ordinal - first]) - bytesStart
+      return HistoryFile.place(Array(bytes[start..<min(bytes.count, start + 30)]))
     }
-    /// The item-warehouse numbers of voucher `o` are `keyIDs[keyStart[o]..<keyStart[o + 1]]`.
-    public var keyIDs: [Int32] = []
-    public var keyStart: [Int32] = [0]
-    /// The ordinals of the vouchers touching item-warehouse `k`, ascending, are
+    /// The item-warehouse numbers of voucher `o` (in the arrays) are `keyIDs[keyStart[o]..<keyStart[o + 1]]`.
+    var keyIDs: [Int32] = []
+    var keyStart: [Int32] = [0]
+    /// The ordinals of the vouchers in the arrays touching item-warehouse `k`, ascending, are
     /// `vouchers[voucherStart[k]..<voucherStart[k + 1]]`.
-    public var vouchers: [Int32] = []
-    public var voucherStart: [Int32] = []
+    var vouchers: [Int32] = []
+    var voucherStart: [Int32] = []
 
-    public func keys(of ordinal: Int) -> ArraySlice<Int32> { keyIDs[Int(keyStart[ordinal])..<Int(keyStart[ordinal + 1])] }
-    public func vouchers(of key: Int) -> ArraySlice<Int32> { vouchers[Int(voucherStart[key])..<Int(voucherStart[key + 1])] }
+    /// The item-warehouse numbers of voucher `ordinal`.
+    public func keys(of ordinal: Int) -> [Int32] {
+      if let indexed, ordinal < indexed.count { return indexed.keys(of: ordinal) }
+      let o = ordinal - first
+      return Array(keyIDs[Int(keyStart[o])..<Int(keyStart[o + 1])])
+    }
+    /// The ordinals of the vouchers touching item-warehouse `key`, ascending.
+    public func vouchers(of key: Int) -> [Int32] {
+      let tail = vouchers[Int(voucherStart[key])..<Int(voucherStart[key + 1])]
+      guard let indexed, key < indexed.keyCount else { return Array(tail) }
+      return indexed.vouchers(of: key) + tail
+    }
+  }
+
+  /// A record's place: its first three numbers.
+  static func place(_ bytes: [UInt8]) -> VoucherPlace? {
+    var r = BinaryReader(bytes)
+    guard let run = try? r.count(limit: Int.max), let start = try? r.count(limit: Int.max), let length = try? r.count(limit: Int.max) else { return nil }
+    return VoucherPlace(run: run, start: start, end: start + length)
   }
 
   /// Records encoded one at a time, as the run makes them (a million voucher records were a hundred
@@ -267,6 +295,7 @@ public struct HistoryFile: Sendable {
     // Through the page cache, not fsynced (derived: the snapshot vouches for it), replaced when finished.
     let file = try StreamedFile(path: path, hashing: false, directIO: false)
     encoder.forEachPart(place: place) { file.append($0) }
+    unlink(HistoryIndex.path(ledgerOf: path))  // (describes the history replaced: its file is another one)
     return try file.finish(durable: false).count
   }
 
@@ -278,24 +307,66 @@ public struct HistoryFile: Sendable {
     return size + bytes.count
   }
 
-  /// ``read(size:)`` as a value (for reading on another thread).
+  /// The first `size` bytes (what the snapshot knows of) as a value (for reading on another thread): from
+  /// the index (``HistoryIndex``) and the vouchers appended after it, when it describes this file and their
+  /// records take fewer bytes than an eighth of those it describes; else read whole, and the index written
+  /// anew for the next run that needs it.
+  /// - Complexity: O(item-warehouses + vouchers after the index), the index mapped where it lies; else
+  ///   O(size), and O(size) written.
   public func contents(size: Int) -> Result<Contents, BinaryFormatError> {
-    do throws(BinaryFormatError) { return .success(try read(size: size)) } catch { return .failure(error) }
+    do throws(BinaryFormatError) {
+      if let index = HistoryIndex(history: path, size: size), size - index.size <= HistoryFile.testIndexedTail ?? index.size / 8 {
+        return .success(try read(size: size, after: index))
+      }
+    } catch {
+      return .failure(error)
+    }
+    return contentsReadWhole(size: size)
   }
 
-  /// Reads the first `size` bytes (what the snapshot knows of).
+  /// The first `size` bytes read whole, and the index written anew (``contents(size:)`` gave contents from
+  /// an index a lookup found damaged: ``Contents/isDamaged``).
+  /// - Complexity: O(size) read and written.
+  public func contentsReadWhole(size: Int) -> Result<Contents, BinaryFormatError> {
+    do throws(BinaryFormatError) {
+      let c = try read(size: size)
+      HistoryIndex.write(c, history: path, size: size)
+      return .success(c)
+    } catch {
+      return .failure(error)
+    }
+  }
+
+  /// For tests (`STOCKLEDGER_TEST_INDEXED_TAIL`): the most bytes of records appended after the index for it
+  /// to be used, whatever the index's size (a small ledger's appended records soon pass an eighth of it).
+  public static let testIndexedTail = ProcessEnvironment.integer("STOCKLEDGER_TEST_INDEXED_TAIL")
+
+  /// Reads the first `size` bytes, with every voucher in the arrays.
   /// - Complexity: O(size).
-  public func read(size: Int) throws(BinaryFormatError) -> Contents {
-    guard let all = FileBytes.readPrefix(path, size), all.count == size else { throw BinaryFormatError(offset: 0, "the history file is shorter than the snapshot says") }
+  public func read(size: Int) throws(BinaryFormatError) -> Contents { try read(size: size, after: nil) }
+
+  /// Reads the first `size` bytes: the vouchers the index holds from it, the rest from the file.
+  /// - Complexity: O(item-warehouses + bytes after the index).
+  func read(size: Int, after index: HistoryIndex?) throws(BinaryFormatError) -> Contents {
+    let from = index?.size ?? 0
+    guard size >= from, let all = FileBytes.read(path, range: from..<size), all.count == size - from else {
+      throw BinaryFormatError(offset: 0, "the history file is shorter than the snapshot says")
+    }
     var r = BinaryReader(all)
     var c = Contents()
-    c.recordStart.reserveCapacity(size / 10)
+    c.indexed = index
+    c.bytesStart = from
+    c.recordStart.reserveCapacity((size - from) / 10)
     guard size < Int(Int32.max) else { throw BinaryFormatError(offset: 0, "the history file is too large") }
-    c.keyStart.reserveCapacity(size / 10)
-    c.keyIDs.reserveCapacity(size / 8)
+    c.keyStart.reserveCapacity((size - from) / 10)
+    c.keyIDs.reserveCapacity((size - from) / 8)
     // Each key's number is its position in a table of its own (a `Dictionary` hashed the names with
-    // SipHash and grew by copying).
+    // SipHash and grew by copying); the index's keys first, in its order.
     var idOf = StockKeyTable<Int32>()
+    if let index {
+      c.keys = index.keys
+      for (i, k) in c.keys.enumerated() { _ = idOf.append(k, Int32(i)) }
+    }
     func id(_ k: StockKey) -> Int32 {
       if let p = idOf.position(of: k) { return Int32(p) }
       let i = Int32(c.keys.count)
@@ -304,7 +375,7 @@ public struct HistoryFile: Sendable {
       return i
     }
     while !r.isAtEnd {
-      c.recordStart.append(Int32(r.offset))
+      c.recordStart.append(Int32(from + r.offset))
       _ = try r.count(limit: Int.max)
       _ = try r.count(limit: Int.max)
       _ = try r.count(limit: Int.max)
@@ -317,7 +388,7 @@ public struct HistoryFile: Sendable {
         } else if ref - 1 == c.keys.count {
           c.keyIDs.append(id(try r.key()))
         } else {
-          throw BinaryFormatError(offset: r.offset, "item-warehouse reference out of order")
+          throw BinaryFormatError(offset: from + r.offset, "item-warehouse reference out of order")
         }
       }
       c.keyStart.append(Int32(c.keyIDs.count))
@@ -331,7 +402,7 @@ public struct HistoryFile: Sendable {
     // million times (a fifth of reading the history of a million vouchers).
     var vouchers = [Int32](repeating: 0, count: c.keyIDs.count)
     var fill = counts
-    let (keyIDs, keyStart, records) = (c.keyIDs, c.keyStart, c.count)
+    let (keyIDs, keyStart, records, first) = (c.keyIDs, c.keyStart, c.recordStart.count, Int32(c.first))
     keyIDs.withUnsafeBufferPointer { ids in
       keyStart.withUnsafeBufferPointer { starts in
         vouchers.withUnsafeMutableBufferPointer { out in
@@ -339,7 +410,7 @@ public struct HistoryFile: Sendable {
             for o in 0..<records {
               for j in Int(starts[o])..<Int(starts[o + 1]) {
                 let k = Int(ids[j])
-                out[Int(next[k])] = Int32(o)
+                out[Int(next[k])] = first + Int32(o)
                 next[k] += 1
               }
             }
