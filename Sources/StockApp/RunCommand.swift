@@ -332,8 +332,11 @@ public enum RunCommand {
     var continued = snapshot
     var readingHistory = false
     // With it, the stock ledger the run will rewrite is read into the page cache meanwhile (the run onto an
-    // empty ledger writes it past the cache).
-    var warming: Background<Void>?
+    // empty ledger writes it past the cache), and looked through for a quote, which its rewrite needs to
+    // know (``rewrittenStockLedger(_:component:out:places:quoted:)``): a megabyte at a time, a quarter of a
+    // backdated run's work after the posting at 1M when it was searched there, mapped (and then resident
+    // whole: 1.2 GB at ten million).
+    var warming: Background<Bool?>?
     defer { _ = warming?.value }
     // Where the vouchers of a run's one CSV file lie in it, for a commit that takes the file whole
     // (``VerbatimVouchers``): found from the bytes read, on a thread of its own that gives way to the
@@ -395,7 +398,7 @@ public enum RunCommand {
       if let s = snapshot, !readingHistory, !s.edited.isEmpty || !forward {
         continued = s.readingHistory(ledger: p.ledger)
         readingHistory = true
-        warming = Background { [out = p.out] in DurableFiles.warm(out + "/stock-ledger.csv") }
+        warming = Background { [out = p.out] in FileBytes.holds(34, in: out + "/stock-ledger.csv") }
       }
       // Each file is validated as it is read: the vouchers of one file at a time are objects.
       work.validate(file: work.files.count - 1)
@@ -502,7 +505,8 @@ public enum RunCommand {
     // of them at 1M was the last 20–35 ms of a backdated run, the process waiting for it).
     var stockLedger: Background<Result<String, StoreError>>?
     if let component, !o.dryRun {
-      switch rewrittenStockLedger(settled, component: component, out: p.out, places: masters.company.currencyPrecision) {
+      let quoted = warming?.value ?? FileBytes.holds(34, in: p.out + "/stock-ledger.csv")
+      switch rewrittenStockLedger(settled, component: component, out: p.out, places: masters.company.currencyPrecision, quoted: quoted) {
       case .success(let rewriting): stockLedger = rewriting
       case .failure(let f): return .replay(f.reason)
       }
@@ -678,7 +682,11 @@ public enum RunCommand {
   /// 66–109 ms a backdated run waited for before it committed), and its cached pages dropped after.
   /// - Returns: the rewritten file under a temporary name (renamed into place with the other reports), or
   ///   why it could not be written, once written; nil when no line changes.
-  static func rewrittenStockLedger(_ s: RunWork.Settled, component: Component, out: String, places: Int) -> Result<Background<Result<String, StoreError>>?, Fallback> {
+  /// - Parameter quoted: whether the previous file holds a quote (nil: it could not be read), looked for
+  ///   beforehand: then every line is read (a quoted field may hold a line break).
+  static func rewrittenStockLedger(
+    _ s: RunWork.Settled, component: Component, out: String, places: Int, quoted: Bool?
+  ) -> Result<Background<Result<String, StoreError>>?, Fallback> {
     var changed: Set<String> = []
     for (e, written) in zip(s.entries, s.written) where written && component.storedEntryCount[e.voucherNo] != nil { changed.insert(e.voucherNo) }
     for no in changed where (component.storedEntryCount[no] ?? 0) == 0 {
@@ -719,9 +727,10 @@ public enum RunCommand {
     }
     guard let from else { return .success(nil) }
     let path = out + "/stock-ledger.csv"
-    guard let old = MappedFile(path: path, populate: true) else { return .failure(.init("stock-ledger.csv cannot be read")) }
+    // (Mapped as it is read: the plan reads only the lines it searches.)
+    guard let old = MappedFile(path: path) else { return .failure(.init("stock-ledger.csv cannot be read")) }
     // Changes found by binary search on date and time, the rest copied by the kernel on another thread.
-    if !StockLedgerRewrite.holdsQuote(old.bytes), let plan = StockLedgerRewrite.plan(old.bytes, replacing: replacements, inserting: inserting) {
+    if quoted == false, let plan = StockLedgerRewrite.plan(old.bytes, replacing: replacements, inserting: inserting) {
       return .success(Background { () -> Result<String, StoreError> in
         defer { DurableFiles.dropCachedPages(path) }  // (not read again: removed with the file at the end)
         do throws(StoreError) {

@@ -45,6 +45,27 @@ extension FileBytes {
     return Array(out[...lf])
   }
 
+  /// Whether the file at `path` holds `byte`, read a megabyte at a time into one buffer (a large file
+  /// mapped and searched was resident in the process whole: 1.2 GB at ten million vouchers); nil when it
+  /// cannot be read.
+  /// - Complexity: O(file size); memory O(1).
+  public static func holds(_ byte: UInt8, in path: String) -> Bool? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    var offset = 0
+    return buffer.withUnsafeMutableBytes { b -> Bool? in
+      while true {
+        let n = pread(fd, b.baseAddress!, b.count, off_t(offset))
+        if n < 0 { return nil }
+        if n == 0 { return false }
+        if memchr(b.baseAddress!, Int32(byte), n) != nil { return true }
+        offset += n
+      }
+    }
+  }
+
   /// Bytes `start..<end` of a file, nil when it cannot be read or is shorter.
   /// - Complexity: O(end − start).
   public static func read(_ path: String, range: Range<Int>) -> [UInt8]? {
