@@ -333,9 +333,8 @@ public enum RunCommand {
     var readingHistory = false
     // With it, the stock ledger the run will rewrite is read into the page cache meanwhile (the run onto an
     // empty ledger writes it past the cache), and looked through for a quote, which its rewrite needs to
-    // know (``rewrittenStockLedger(_:component:out:places:quoted:)``): a megabyte at a time, a quarter of a
-    // backdated run's work after the posting at 1M when it was searched there, mapped (and then resident
-    // whole: 1.2 GB at ten million).
+    // know (``rewrittenStockLedger(_:component:out:places:quoted:)``), a megabyte at a time: searched after
+    // the posting, mapped, it was 10–25 ms on the run's core at 1M and resident whole (1.2 GB at ten million).
     var warming: Background<Bool?>?
     defer { _ = warming?.value }
     // Where the vouchers of a run's one CSV file lie in it, for a commit that takes the file whole

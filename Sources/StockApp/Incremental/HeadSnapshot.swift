@@ -439,7 +439,8 @@ final class PendingFolds: @unchecked Sendable {
   }
 
   /// Why the folds cannot be read (waiting for their decoding); nil when they can. A run asks before it
-  /// commits: it then replays the ledger instead.
+  /// commits: the snapshot is then written anew from the ledger (or, where it cannot be, the ledger
+  /// replayed), as for one that cannot be read at all.
   var damage: BinaryFormatError? {
     guard let decoding, case .failure(let error) = decoding.value else { return nil }
     return error
