@@ -262,9 +262,14 @@ import Testing
     try restore.close()
     try indexed.write(to: URL(fileURLWithPath: index))
     #expect(try file.contents(size: size).get().indexed != nil)
-    // Cut short: refused.
+    // Cut short: refused. A count past 32 bits in its header (the vouchers'): refused, not followed.
     try indexed.prefix(indexed.count - 4).write(to: URL(fileURLWithPath: index))
     #expect(try file.contents(size: size).get().indexed == nil)
+    var huge = [UInt8](indexed)
+    let fields = 1 + HistoryIndex.tag.utf8.count + 8 + 8  // the tag, where the arrays start, the history's size
+    for i in fields..<fields + 8 { huge[i] = 0xFF }
+    try Data(huge).write(to: URL(fileURLWithPath: index))
+    #expect(HistoryIndex(history: file.path, size: size) == nil)
     // A voucher number past the vouchers in the arrays' last one (each item-warehouse's vouchers): the
     // lookup of that item-warehouse finds it, gives nothing, and says so.
     var damaged = [UInt8](indexed)

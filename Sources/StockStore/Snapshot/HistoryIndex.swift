@@ -57,32 +57,30 @@ final class HistoryIndex: @unchecked Sendable {
     do throws(BinaryFormatError) {
       _ = try r.string()
       _ = try r.uint64()
-      let (size, count, inode, sample) = (Int(try r.uint64()), Int(try r.uint64()), try r.uint64(), try r.uint64())
-      let (keyCount, pairs) = (Int(try r.uint64()), Int(try r.uint64()))
-      guard size <= requested, size < Int(Int32.max), count < size + 1, pairs < size + 1, keyCount <= pairs + 1 else { return nil }
-      let fd = open(history, O_RDONLY | O_CLOEXEC)
-      guard fd >= 0 else { return nil }
-      var st = stat()
-      guard fstat(fd, &st) == 0, UInt64(st.st_ino) == inode, HistoryIndex.sample(fd, size: size) == sample else {
-        close(fd)
-        return nil
-      }
+      // (Sizes past 32 bits, which no index has, are refused before they are made numbers.)
+      let fields = [try r.uint64(), try r.uint64(), try r.uint64(), try r.uint64(), try r.uint64(), try r.uint64()]
+      let (inode, sample) = (fields[2], fields[3])
+      guard fields.indices.allSatisfy({ $0 == 2 || $0 == 3 || fields[$0] < UInt64(Int32.max) }) else { return nil }
+      let (size, count, keyCount, pairs) = (Int(fields[0]), Int(fields[1]), Int(fields[4]), Int(fields[5]))
+      guard size <= requested, count <= size, pairs <= size, keyCount <= pairs + 1 else { return nil }
       var keys: [StockKey] = []
       keys.reserveCapacity(keyCount)
       for _ in 0..<keyCount { keys.append(try r.key()) }
       // The arrays, where they lie.
       let lengths = [count, count + 1, pairs, keyCount + 1, pairs]
-      guard UInt64(all.count) - arraysAt == UInt64(lengths.reduce(0, +) * 4) else {
-        close(fd)
-        return nil
-      }
+      guard UInt64(all.count) - arraysAt == UInt64(lengths.reduce(0, +) * 4) else { return nil }
       var at = all.baseAddress!.advanced(by: Int(arraysAt))
       var views: [UnsafeBufferPointer<Int32>] = []
       for n in lengths {
         views.append(UnsafeBufferPointer(start: UnsafeRawPointer(at).assumingMemoryBound(to: Int32.self), count: n))
         at = at.advanced(by: 4 * n)
       }
-      guard views[1].first == 0, views[1].last == Int32(pairs), views[3].first == 0, views[3].last == Int32(pairs) else {
+      guard views[1].first == 0, views[1].last == Int32(pairs), views[3].first == 0, views[3].last == Int32(pairs) else { return nil }
+      // The history file it describes: the same file (by inode), with the same bytes where it samples them.
+      let fd = open(history, O_RDONLY | O_CLOEXEC)
+      guard fd >= 0 else { return nil }
+      var st = stat()
+      guard fstat(fd, &st) == 0, UInt64(st.st_ino) == inode, HistoryIndex.sample(fd, size: size) == sample else {
         close(fd)
         return nil
       }
