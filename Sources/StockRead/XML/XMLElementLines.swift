@@ -48,8 +48,36 @@ struct XMLElementLines {
   private(set) var lines: [Int32] = []
   private let from: Int
 
-  /// Records the elements whose start tags end on line `from` or later (those before are counted).
-  init(from: Int = XMLVoucherReader.exactLines) { self.from = from }
+  /// Where a file may be cut in two, for its halves to be read on two threads (``XMLVoucherReader``): before
+  /// the first element under the root whose start tag begins at or after byte ``splitFrom`` with only
+  /// blanks before it on its line: where that line starts, its number, and how many elements at depth 1 and
+  /// 2 come before it.
+  struct Split: Equatable {
+    var offset: Int
+    var line: Int
+    var ordinal: Int
+  }
+  private(set) var split: Split?
+  private let splitFrom: Int
+  /// The root's start tag: the offset of its `<`, and of the byte after its `>`.
+  private(set) var rootStart: Int?
+  private(set) var rootEnd: Int?
+  /// Bytes scanned before the current ``scan(_:)``.
+  private var consumed = 0
+  /// The last byte scanned before the current ``scan(_:)`` (a line feed before the first).
+  private var lastByte: UInt8 = 10
+  /// Where the line of the `<` last met starts, when only blanks come before it on its line.
+  private var lineStart: Int?
+  /// Whether a carriage return not followed by a line feed was met: libxml2 counts it as a line's end,
+  /// the scan does not (its lines are then not libxml2's, and the file is not cut).
+  private(set) var loneCarriageReturn = false
+
+  /// Records the elements whose start tags end on line `from` or later (those before are counted), and
+  /// the first element under the root from byte `splitFrom` on (none looked for by default).
+  init(from: Int = XMLVoucherReader.exactLines, splitFrom: Int = .max) {
+    self.from = from
+    self.splitFrom = splitFrom
+  }
 
   /// The bytes of `w` equal to `byte`, as their high bits: exact up to the lowest one (a byte above it may
   /// be marked too), which is all a search for the next needs.
@@ -75,6 +103,21 @@ struct XMLElementLines {
     defer { (self.state, self.line) = (state, line) }
     var p = base
     let end = base + bytes.count
+    let consumed = self.consumed, previous = self.lastByte
+    defer {
+      self.consumed += bytes.count
+      if let last = bytes.last { self.lastByte = last }
+    }
+    if splitFrom < .max && !loneCarriageReturn {
+      // (Only a file that may be cut: a pass of `memchr` over bytes that hold no carriage return.)
+      var q = UnsafeRawPointer(base)
+      if previous == 13 && base.pointee != 10 { loneCarriageReturn = true }
+      while let cr = memchr(q, 13, end - q.assumingMemoryBound(to: UInt8.self)) {
+        let next = cr + 1
+        if next < UnsafeRawPointer(end) && next.load(as: UInt8.self) != 10 { loneCarriageReturn = true }
+        q = UnsafeRawPointer(next)
+      }
+    }
     /// Moves `p` past the next `byte` (to the end when there is none), counting the lines skipped.
     /// - Returns: whether it was found.
     func skip(to byte: UInt8) -> Bool {
@@ -87,7 +130,18 @@ struct XMLElementLines {
     outer: while p < end {
       switch state {
       case .text:
-        if skip(to: 60) { state = .open }  // <
+        if skip(to: 60) {  // <
+          state = .open
+          // Where its line starts, when only blanks (spaces, tabs) come before it on it (looked for in
+          // these bytes, or at their start after a line feed).
+          var q = p - 2
+          while q >= base && (q.pointee == 32 || q.pointee == 9) { q -= 1 }
+          if q >= base {
+            lineStart = q.pointee == 10 ? consumed + (q + 1 - base) : nil
+          } else {
+            lineStart = previous == 10 ? consumed : nil
+          }
+        }
         continue
       case var .startTag(quote, slash):
         // (Most of a voucher file is in its start tags: in a loop of their own, eight bytes at a time to the
@@ -119,7 +173,10 @@ struct XMLElementLines {
             if depth == 1 || depth == 2 {
               if line >= from { lines.append(Int32(clamping: line)) } else { skipped += 1 }
             }
-            if !slash { depth += 1 }
+            if !slash {
+              if depth == 0 && rootEnd == nil { rootEnd = consumed + (p - base) }
+              depth += 1
+            }
             state = .text
             continue outer
           case 47:  // /
@@ -144,7 +201,15 @@ struct XMLElementLines {
         case 33: state = .bang  // !
         case 63: state = .instruction(question: false)  // ?
         case 47: state = .endTag  // /
-        default: state = .startTag(quote: 0, slash: false)
+        default:
+          state = .startTag(quote: 0, slash: false)
+          // (The `<` is the byte before this one, perhaps at the end of the bytes scanned before.)
+          let at = consumed + (p - base) - 2
+          if depth == 0 && rootStart == nil { rootStart = at }
+          // (Cut at its line's start: the second half's lines then begin as the file's, and so do their columns.)
+          if depth == 1 && split == nil && at >= splitFrom, let lineStart {
+            split = Split(offset: lineStart, line: line, ordinal: skipped + lines.count)
+          }
         }
       case .bang:
         switch b {

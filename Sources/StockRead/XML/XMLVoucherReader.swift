@@ -41,58 +41,170 @@ public enum XMLVoucherReader {
   /// Lines below which a node's line is its own: libxml2 keeps it in 16 bits, and past them gives 65,535.
   static let exactLines = 65_535
 
+  /// Files from this size on are read in two halves on two threads when they are valid
+  /// (``read(path:name:schema:splitFrom:)``).
+  public static let splitSize = 8 << 20
+
   /// Reads one file; every problem is a diagnostic of the file (an invalid XML file posts nothing).
-  public static func read(path: String, name: String, schema: Schema) -> VoucherFile {
+  ///
+  /// A file of `splitFrom` bytes or more is cut in two before the first voucher that begins past its middle,
+  /// and each half read as a document of its own on a thread of its own: the first closed with the root's
+  /// end tag, the second after the file's bytes up to the root's start tag and as many line feeds as put
+  /// its vouchers on their lines in the file. The vouchers are those of one pass over the file when both
+  /// halves are valid; when either has a problem, the file is read again in one pass, whose diagnostics are
+  /// the file's (a half's would not be: an error may end the one pass before the other half).
+  public static func read(path: String, name: String, schema: Schema, splitFrom: Int = splitSize) -> VoucherFile {
     var result = VoucherFile(name: name)
-    var elementLines = XMLElementLines()
+    var size = stat()
+    let halves = stat(path, &size) == 0 && Int(size.st_size) >= splitFrom
+    var elementLines = XMLElementLines(splitFrom: halves ? Int(size.st_size) / 2 : .max)
     if let d = guardHostile(path: path, name: name, lines: &elementLines) {
       result.diagnostics = [d]
       return result
     }
+    if halves, let (first, second) = readInHalves(path: path, name: name, schema: schema, lines: elementLines, size: Int(size.st_size)) {
+      return assemble(first.builders + second.builders, into: result)
+    }
+    let pass: Pass
+    switch run(name: name, schema: schema, lines: elementLines, firstOrdinal: 0, open: { options in xmlReaderForFile(path, nil, options) }) {
+    case .success(let p): pass = p
+    case .failure(let d):
+      result.diagnostics = [d]
+      return result
+    }
+    let box = pass.box
+    if pass.status < 0 && box.diagnostics.isEmpty {
+      box.diagnostics.append(Diagnostic(.xmlSyntax, at: SourceLocation(file: name, line: pass.parserLine), "the document is not well-formed or ends early (truncated?): send the complete file again"))
+    }
+    if !box.diagnostics.isEmpty || !pass.valid {
+      if box.diagnostics.isEmpty {
+        box.diagnostics.append(Diagnostic(.xmlSchema, at: SourceLocation(file: name, line: 0), "the file does not validate against Schemas/vouchers.xsd"))
+      }
+      let (starts, builders) = (pass.starts, pass.builders)
+      result.diagnostics = box.diagnostics.map { d in
+        var d = d
+        // (The schema's errors only: they are on a node's line, as the starts are; a syntax error may be
+        // in the first line of a start tag that ends on the next.)
+        guard d.voucherNo.isEmpty, d.code == .xmlSchema, d.location.line < pass.startsEndAt else { return d }
+        // The last element begun on or before the error's line (a file may have an error per voucher).
+        var (low, high) = (0, starts.count)
+        while low < high {
+          let mid = (low + high) / 2
+          if Int(starts[mid].line) <= d.location.line { low = mid + 1 } else { high = mid }
+        }
+        if low > 0, case let k = Int(starts[low - 1].builder), k >= 0 {
+          d.voucherNo = builders[k].voucher?.no ?? builders[k].diagnostics.first?.voucherNo ?? ""
+        }
+        return d
+      }
+      return result
+    }
+    return assemble(pass.builders, into: result)
+  }
+
+  /// The vouchers of a valid file's builders, with their own diagnostics and the rows read.
+  private static func assemble(_ builders: [VoucherBuilder], into result: VoucherFile) -> VoucherFile {
+    var result = result
+    for b in builders {
+      if !b.diagnostics.isEmpty { result.diagnostics += b.diagnostics }  // (as the CSV reader's `takeVouchers`)
+      if let v = b.voucher { result.vouchers.append(v) }
+      result.rowCount += (b.voucher?.items.count ?? 0) + (b.voucher?.taxes.count ?? 0) + (b.voucher?.additionalCosts.count ?? 0)
+    }
+    return result
+  }
+
+  /// The two halves of the file at the scan's ``XMLElementLines/split`` read on two threads, when both are
+  /// valid documents without a problem libxml2 reports; nil otherwise (no place to cut, a half not valid).
+  static func readInHalves(path: String, name: String, schema: Schema, lines: XMLElementLines, size: Int) -> (Pass, Pass)? {
+    guard let split = lines.split, !lines.loneCarriageReturn, let rootStart = lines.rootStart, let rootEnd = lines.rootEnd, rootEnd <= split.offset else { return nil }
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    // The bytes before the first voucher of the second half (the declaration, the root's start tag), and
+    // the root's name, to its first blank, `/` or `>`.
+    var prolog = [UInt8](repeating: 0, count: rootEnd)
+    guard prolog.withUnsafeMutableBytes({ pread(fd, $0.baseAddress, rootEnd, 0) }) == rootEnd else { return nil }
+    let nameBytes = prolog[(rootStart + 1)...].prefix { ![9, 10, 13, 32, 47, 62].contains($0) }
+    let feeds = split.line - 1 - prolog.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+    // An encoding whose bytes are ASCII's for markup (the file begins with `<`, after UTF-8's byte-order
+    // mark if any): the line feeds and the end tag put in are then what they say.
+    let first = prolog.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    guard !nameBytes.isEmpty, feeds >= 0, prolog.count > first, prolog[first] == 60 else { return nil }
+    let halves: [[DocumentSource.Segment]] = [
+      [.file(0..<split.offset), .bytes(Array("</".utf8) + nameBytes + [62])],
+      [.bytes(prolog + [UInt8](repeating: 10, count: feeds)), .file(split.offset..<size)],
+    ]
+    let passes = Parallel.map([0, 1], minimum: 2) { half -> Pass? in
+      let source = DocumentSource(path: path, segments: halves[half])
+      // (The reader's callbacks hold the source unretained: kept alive until the pass is done.)
+      let opened = withExtendedLifetime(source) {
+        run(name: name, schema: schema, lines: lines, firstOrdinal: half == 0 ? 0 : split.ordinal) { options in source.reader(options: options) }
+      }
+      guard case .success(let p) = opened, p.status == 0, p.valid, p.box.diagnostics.isEmpty, p.startsEndAt == .max, source.failed == false else { return nil }
+      return p
+    }
+    guard let first = passes[0], let second = passes[1] else { return nil }
+    return (first, second)
+  }
+
+  /// What one streaming pass over a document (the file, or a half of it) gives.
+  struct Pass: @unchecked Sendable {
+    /// libxml2's errors, and the reader's own (elements nested too deep).
+    let box: ErrorBox
+    var builders: [VoucherBuilder] = []
+    /// Where each element under the root begins (its node's line, its start tag's last) and, for a voucher,
+    /// its builder: an element's lines run to the next one's, and the schema's errors (libxml2 gives the
+    /// line, not the voucher) name the voucher whose lines they fall in. In line order (8 bytes an element:
+    /// a 100 MB file has 460k vouchers).
+    var starts: [(line: Int32, builder: Int32)] = []
+    /// Past the last element with a known line, when one under the root has none (the scan found fewer
+    /// elements than the reader: a file not well-formed there): the schema's errors from there on name no
+    /// voucher, rather than perhaps the one before it.
+    var startsEndAt = Int.max
+    /// The reader's last status: 0 at the end of a document, negative after an error that ended it.
+    var status: Int32 = 1
+    /// Whether the document validated against the schema.
+    var valid = false
+    /// The parser's line where the pass ended.
+    var parserLine = 0
+  }
+
+  /// One pass over the document the reader `open` makes (given the parser's options), validated against
+  /// `schema`; the elements under the root are numbered from `firstOrdinal` (for their lines in `lines`).
+  private static func run(
+    name: String, schema: Schema, lines elementLines: XMLElementLines, firstOrdinal: Int, open: (Int32) -> xmlTextReaderPtr?
+  ) -> Result<Pass, Diagnostic> {
     let box = ErrorBox(file: name)
     let context = Unmanaged.passUnretained(box).toOpaque()
     let options = Int32(XML_PARSE_NONET.rawValue) | Int32(XML_PARSE_NOBLANKS.rawValue)
     // The validation context must outlive the reader, which unplugs it when freed: create it first.
     guard let vctxt = xmlSchemaNewValidCtxt(schema.pointer) else {
-      result.diagnostics = [Diagnostic(.unreadableFile, at: SourceLocation(file: name, line: 0), "cannot start schema validation")]
-      return result
+      return .failure(Diagnostic(.unreadableFile, at: SourceLocation(file: name, line: 0), "cannot start schema validation"))
     }
     defer { xmlSchemaFreeValidCtxt(vctxt) }
-    guard let reader = xmlReaderForFile(path, nil, options) else {
-      result.diagnostics = [Diagnostic(.unreadableFile, at: SourceLocation(file: name, line: 0), "the file cannot be opened for reading")]
-      return result
+    guard let reader = open(options) else {
+      return .failure(Diagnostic(.unreadableFile, at: SourceLocation(file: name, line: 0), "the file cannot be opened for reading"))
     }
     defer { xmlFreeTextReader(reader) }
     xmlTextReaderSetStructuredErrorHandler(reader, collectError, context)
     xmlSchemaSetValidStructuredErrors(vctxt, collectError, context)
     if xmlTextReaderSchemaValidateCtxt(reader, vctxt, 0) != 0 {
-      result.diagnostics = [Diagnostic(.unreadableFile, at: SourceLocation(file: name, line: 0), "cannot start schema validation")]
-      return result
+      return .failure(Diagnostic(.unreadableFile, at: SourceLocation(file: name, line: 0), "cannot start schema validation"))
     }
 
-    var builders: [VoucherBuilder] = []
+    var pass = Pass(box: box)
     var names = InternedNameLocalCache()
     var voucherRow: RawVoucherRow?
     var row: RawVoucherRow?
     var serials: [String] = []
     var inSerial = false
     var serialText = ""
-    var status: Int32 = 1
-    // Where each element under the root begins (its node's line, its start tag's last) and, for a voucher,
-    // its builder: an element's lines run to the next one's, and the schema's errors (libxml2 gives the
-    // line, not the voucher) name the voucher whose lines they fall in. In line order (8 bytes an element:
-    // a 100 MB file has 460k vouchers).
-    var starts: [(line: Int32, builder: Int32)] = []
     // How many elements at depth 1 and 2 the reader has begun (their lines past ``exactLines`` are in
     // `elementLines`, in this order).
-    var ordinal = 0
-    // Past the last element with a known line, when one under the root has none (the scan found fewer
-    // elements than the reader: a file not well-formed there): the schema's errors from there on name no
-    // voucher, rather than perhaps the one before it.
-    var startsEndAt = Int.max
+    var ordinal = firstOrdinal
     while true {
-      status = xmlTextReaderRead(reader)
-      if status != 1 { break }
+      pass.status = xmlTextReaderRead(reader)
+      if pass.status != 1 { break }
       let depth = Int(xmlTextReaderDepth(reader))
       let type = xmlTextReaderNodeType(reader)
       // The node's own line where libxml2 keeps it (the parser's position is read ahead of the node the
@@ -119,20 +231,24 @@ public enum XMLVoucherReader {
           var r = RawVoucherRow(location: loc)
           readAttributes(reader, into: &r)
           voucherRow = r
-          builders.append(VoucherBuilder(first: r))
-          if let exact { starts.append((Int32(exact), Int32(clamping: builders.count - 1))) } else { startsEndAt = min(startsEndAt, Int(starts.last?.line ?? 0) + 1) }
+          pass.builders.append(VoucherBuilder(first: r))
+          if let exact {
+            pass.starts.append((Int32(exact), Int32(clamping: pass.builders.count - 1)))
+          } else {
+            pass.startsEndAt = min(pass.startsEndAt, Int(pass.starts.last?.line ?? 0) + 1)
+          }
         case (2, "item"), (2, "tax"), (2, "additional_cost"):
           var r = voucherRow ?? RawVoucherRow(location: loc)
           r.location = loc
           r[.rowType] = local == "item" ? "item" : local
           readAttributes(reader, into: &r)
           serials = []
-          if empty { finish(&r, serials: [], into: &builders, names: &names) } else { row = r }
+          if empty { finish(&r, serials: [], into: &pass.builders, names: &names) } else { row = r }
         case (3, "serial_no"):
           inSerial = !empty
           serialText = ""
         case (1, _):
-          if let exact { starts.append((Int32(exact), -1)) } else { startsEndAt = min(startsEndAt, Int(starts.last?.line ?? 0) + 1) }
+          if let exact { pass.starts.append((Int32(exact), -1)) } else { pass.startsEndAt = min(pass.startsEndAt, Int(pass.starts.last?.line ?? 0) + 1) }
         default: break
         }
       case 3, 4:  // text, CDATA
@@ -142,44 +258,15 @@ public enum XMLVoucherReader {
           serials.append(serialText.trimmingSpaces)
           inSerial = false
         } else if depth == 2, var r = row {
-          finish(&r, serials: serials, into: &builders, names: &names)
+          finish(&r, serials: serials, into: &pass.builders, names: &names)
           row = nil
         }
       default: break
       }
     }
-    if status < 0 && box.diagnostics.isEmpty {
-      let line = Int(xmlTextReaderGetParserLineNumber(reader))
-      box.diagnostics.append(Diagnostic(.xmlSyntax, at: SourceLocation(file: name, line: line), "the document is not well-formed or ends early (truncated?): send the complete file again"))
-    }
-    if !box.diagnostics.isEmpty || xmlTextReaderIsValid(reader) != 1 {
-      if box.diagnostics.isEmpty {
-        box.diagnostics.append(Diagnostic(.xmlSchema, at: SourceLocation(file: name, line: 0), "the file does not validate against Schemas/vouchers.xsd"))
-      }
-      result.diagnostics = box.diagnostics.map { d in
-        var d = d
-        // (The schema's errors only: they are on a node's line, as the starts are; a syntax error may be
-        // in the first line of a start tag that ends on the next.)
-        guard d.voucherNo.isEmpty, d.code == .xmlSchema, d.location.line < startsEndAt else { return d }
-        // The last element begun on or before the error's line (a file may have an error per voucher).
-        var (low, high) = (0, starts.count)
-        while low < high {
-          let mid = (low + high) / 2
-          if Int(starts[mid].line) <= d.location.line { low = mid + 1 } else { high = mid }
-        }
-        if low > 0, case let k = Int(starts[low - 1].builder), k >= 0 {
-          d.voucherNo = builders[k].voucher?.no ?? builders[k].diagnostics.first?.voucherNo ?? ""
-        }
-        return d
-      }
-      return result
-    }
-    for b in builders {
-      if !b.diagnostics.isEmpty { result.diagnostics += b.diagnostics }  // (as the CSV reader's `takeVouchers`)
-      if let v = b.voucher { result.vouchers.append(v) }
-      result.rowCount += (b.voucher?.items.count ?? 0) + (b.voucher?.taxes.count ?? 0) + (b.voucher?.additionalCosts.count ?? 0)
-    }
-    return result
+    pass.valid = xmlTextReaderIsValid(reader) == 1
+    pass.parserLine = Int(xmlTextReaderGetParserLineNumber(reader))
+    return .success(pass)
   }
 
   static func finish(_ r: inout RawVoucherRow, serials: [String], into builders: inout [VoucherBuilder], names: inout InternedNameLocalCache) {
