@@ -103,7 +103,7 @@ import TestSupport
     }
   }
 
-  /// A carriage return alone ends a line for libxml2, not for the scan: such a file is read in one pass.
+  /// Lines ended by carriage returns alone (the scan counts line feeds): such a file is read in one pass.
   @Test func carriageReturnsAloneAreReadInOnePass() throws {
     let text = Self.document((1...30).map { Self.voucher("PR-\($0)", newline: "\r") }.joined(), newline: "\r")
     let (halves, file) = try check(Array(text.utf8), "CR line ends")

@@ -68,8 +68,8 @@ struct XMLElementLines {
   private var lastByte: UInt8 = 10
   /// Where the line of the `<` last met starts, when only blanks come before it on its line.
   private var lineStart: Int?
-  /// Whether a carriage return not followed by a line feed was met: libxml2 counts it as a line's end,
-  /// the scan does not (its lines are then not libxml2's, and the file is not cut).
+  /// Whether a carriage return not followed by a line feed was met: the scan counts lines by line feeds,
+  /// and a file is cut only where its lines end in line feeds (or CRLF).
   private(set) var loneCarriageReturn = false
 
   /// Records the elements whose start tags end on line `from` or later (those before are counted), and
