@@ -186,7 +186,7 @@ public enum RunCommand {
         if let anew, let again = anew.found {
           switch continuing(from: again, pending: anew.adjustments, notes: notes + [anew.note]) {
           case .done(let outcome): return outcome
-          case .replay(let again, _, _): notes.append(again + ": the ledger was replayed")
+          case .replay(let again, _, _): notes.append("\(anew.note); \(again): the ledger was replayed")
           }
         } else {
           notes.append((anew?.note ?? reason) + ": the ledger was replayed")
@@ -397,7 +397,7 @@ public enum RunCommand {
       if let s = snapshot, !readingHistory, !s.edited.isEmpty || !forward {
         continued = s.readingHistory(ledger: p.ledger)
         readingHistory = true
-        warming = Background { [out = p.out] in FileBytes.holds(34, in: out + "/stock-ledger.csv") }
+        warming = Background { [out = p.out] in FileBytes.holds(StockLedgerRewrite.quote, in: out + "/stock-ledger.csv") }
       }
       // Each file is validated as it is read: the vouchers of one file at a time are objects.
       work.validate(file: work.files.count - 1)
@@ -504,7 +504,7 @@ public enum RunCommand {
     // of them at 1M was the last 20–35 ms of a backdated run, the process waiting for it).
     var stockLedger: Background<Result<String, StoreError>>?
     if let component, !o.dryRun {
-      let quoted = warming?.value ?? FileBytes.holds(34, in: p.out + "/stock-ledger.csv")
+      let quoted = warming?.value ?? FileBytes.holds(StockLedgerRewrite.quote, in: p.out + "/stock-ledger.csv")
       switch rewrittenStockLedger(settled, component: component, out: p.out, places: masters.company.currencyPrecision, quoted: quoted) {
       case .success(let rewriting): stockLedger = rewriting
       case .failure(let f): return .replay(f.reason)

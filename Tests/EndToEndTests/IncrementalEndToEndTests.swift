@@ -229,6 +229,32 @@ import Testing
     }
   }
 
+  /// A stock ledger holding a quoted field (a voucher number with a comma) is not rewritten by searching
+  /// its lines (a quoted field may hold a line break): a backdated receipt revalues the quoted voucher's
+  /// lines read one by one, and the books are a replay's.
+  @Test func aStockLedgerHoldingAQuoteIsRewrittenLineByLineAsAReplayWould() throws {
+    let header = "voucher_type,voucher_no,posting_date,posting_time,item_code,warehouse,qty,rate\n"
+    let first = "Purchase Receipt,\"PR,1\",2026-11-02,09:00:00,RM0001,Stores,10,5\nDelivery Note,DN-1,2026-11-04,09:00:00,RM0001,Stores,4,\n"
+    let late = "Purchase Receipt,PR-0,2026-11-01,09:00:00,RM0001,Stores,2,1\n"
+    var books: [String] = []
+    for replay in [false, true] {
+      let b = try e2e.books()
+      try e2e.drop(b, "1.csv", header + first)
+      #expect(try e2e.cli(["run", b]).code == 0)
+      #expect(e2e.read(b + "/reports/stock-ledger.csv").contains("Purchase Receipt,\"PR,1\",RM0001"))
+      try e2e.drop(b, "2.csv", header + late)
+      if replay { try? FileManager.default.removeItem(atPath: b + "/ledger/snapshot.bin") }
+      let r = try e2e.cli(["run", b], environment: replay ? replaying : timings)
+      #expect(r.code == 0 && basis(r) == (replay ? "replay" : "revalue"), "\(r.out)\(r.err)")
+      books.append(b)
+    }
+    try expectSameBooks(books[0], books[1])
+    // FIFO: the delivery of 4 now takes the 2 at 1.00 and 2 of the 10 at 5.00 (12.00), the quoted receipt's
+    // line after the backdated one (2 + 10 on hand, worth 52.00).
+    #expect(e2e.read(books[0] + "/reports/stock-ledger.csv").contains("2026-11-02,09:00:00,Purchase Receipt,\"PR,1\",RM0001,Stores,,,10,12,5,4.333333333,52.00,50.00,0\n"))
+    #expect(e2e.rows(books[0] + "/reports/stock-ledger.csv", voucher: "DN-1").first?["stock_value_difference"] == "-12.00")
+  }
+
   @Test func backdatedBatchAndSerialVouchersRevalueTheirItemsAndGiveTheBytesOfReplays() throws {
     let header = "voucher_type,voucher_no,posting_date,posting_time,purpose,party,item_code,warehouse,source_warehouse,target_warehouse,qty,rate,batch_no,batch_expiry_date,serial_nos\n"
     let late = [

@@ -97,4 +97,18 @@ import TestSupport
     }
     #expect(FileBytes.forEachRecords(ofFileAt: dir + "/missing.csv") { _, _ in } == nil)
   }
+
+  /// `FileBytes.holds(_:in:)` reads a megabyte at a time: a byte found in the first megabyte, past it, in
+  /// the last byte, or not at all; an unreadable file says so (nil).
+  @Test func aByteIsLookedForAMegabyteAtATime() throws {
+    let dir = Scratch.directory("holds")
+    let mb = 1 << 20
+    for (name, at) in [("first", 10), ("boundary", mb), ("last", 2 * mb + 6), ("none", -1)] {
+      var bytes = [UInt8](repeating: 97, count: 2 * mb + 7)
+      if at >= 0 { bytes[at] = 34 }
+      try Data(bytes).write(to: URL(fileURLWithPath: dir + "/" + name))
+      #expect(FileBytes.holds(34, in: dir + "/" + name) == (at >= 0), "\(name)")
+    }
+    #expect(FileBytes.holds(34, in: dir + "/missing") == nil)
+  }
 }

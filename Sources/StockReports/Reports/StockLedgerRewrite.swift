@@ -123,38 +123,16 @@ public enum StockLedgerRewrite {
     }
   }
 
-  /// The same, finding every change by binary search on date and time (``plan(_:replacing:inserting:)``) in
-  /// a file without a quote (``holdsQuote(_:)``). Only the lines searched are read; the rest is handed to
-  /// `copy` as ranges of the previous file (the caller may copy them without reading them, e.g. with
-  /// `sendfile`). Returns false, having emitted nothing, when the file holds a quote or a change cannot be
-  /// placed (the caller then reads every line with the other form).
-  /// - Complexity: O(file size) searched for a quote; O(changes × (log lines + lines of the same date and
-  ///   time)) for the changes; O(file size) copied.
-  public static func rewrite(
-    _ old: UnsafeRawBufferPointer, replacing: [Replacement], inserting: [Block], emit: (UnsafeRawBufferPointer) -> Void,
-    copy copyOut: ((Range<Int>) -> Void)? = nil
-  ) -> Bool {
-    guard !holdsQuote(old), let plan = plan(old, replacing: replacing, inserting: inserting) else { return false }
-    plan.apply(emit: emit) { r in
-      if let copyOut { copyOut(r) } else { emit(UnsafeRawBufferPointer(rebasing: old[r])) }
-    }
-    return true
-  }
-
-  /// Whether the file holds a `"`: a quoted field, which may hold a line break that a search by lines cannot
-  /// tell from a line's end (such files are rewritten with the line-by-line form).
-  /// - Complexity: O(file size), by `memchr`.
-  public static func holdsQuote(_ old: UnsafeRawBufferPointer) -> Bool {
-    guard let base = old.baseAddress else { return false }
-    return memchr(base, 34, old.count) != nil
-  }
+  /// The quote of a quoted field (`"`): it may hold a line break, which a search by lines cannot tell from
+  /// a line's end, so a file that holds one is rewritten with the line-by-line form, not by a
+  /// ``plan(_:replacing:inserting:)``.
+  public static let quote = UInt8(ascii: "\"")
 
   /// Where each change goes in the previous file, found by binary search on date and time (the file is in
   /// timeline order): a revalued voucher's lines among those of its date and time, a new voucher's place
   /// after them. Only the lines searched are read, so the plan can be made before the file is copied, on
   /// the caller's thread, and applied on another (``Plan/apply(emit:copy:)``). It holds only for a file
-  /// without a quote (``holdsQuote(_:)``, which the caller asks before applying it). nil when a change
-  /// cannot be placed.
+  /// without a ``quote`` (which the caller looks for before applying it). nil when a change cannot be placed.
   /// - Complexity: O(changes × (log lines + lines of the same date and time)).
   public static func plan(_ old: UnsafeRawBufferPointer, replacing: [Replacement], inserting: [Block]) -> Plan? {
     guard let base = old.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
