@@ -1,5 +1,6 @@
 import Foundation
 import StockCore
+import StockStore
 
 #if canImport(Glibc)
   import Glibc
@@ -70,6 +71,7 @@ final class PhaseTimer {
       text += "; waited: the posting core \(Int(ThreadCPU.postingWaited * 1000)) ms, the renderer \(Int(ThreadCPU.renderingWaited * 1000)) ms"
       text += ", the commit for the renderer's run files \(Int(ThreadCPU.commitWaited * 1000)) ms"
     }
+    text += "; " + DeviceSpeed.timing
     FileHandle.standardError.write(Data("stockledger timings (\(basis)): \(text)\n".utf8))
   }
 }

@@ -314,7 +314,9 @@ public enum RunCommand {
     timer.mark(snapshot == nil ? "load ledger" : "load snapshot")
     timer.basis = snapshot == nil ? "the ledger replayed" : "the head snapshot"
     defer { progress.finish() }
-    let shelf = VoucherShelf(holding: RunCommand.heldVouchers, spillingTo: p.ledger, every: RunCommand.spillBytes)
+    // Up to eight of its parts being written at once: a file's vouchers are put in a tenth of a second on
+    // both cores, and waited for the page cache 8 MB at a time (BENCHMARKS.md).
+    let shelf = VoucherShelf(holding: RunCommand.heldVouchers, spillingTo: p.ledger, every: RunCommand.spillBytes, inFlight: 8)
     var work = RunWork(masters: masters, ledger: ledger, facts: facts, base: snapshot?.state ?? PostingState(), partial: o.partial, shelf: shelf)
     // A replay's naming series start after every name the ledger holds (``SeriesReached``); a snapshot's
     // are there already.
@@ -570,11 +572,22 @@ public enum RunCommand {
         // session, when the history was last by 1.3 s), the run's end came 0.13–0.27 s later than at normal
         // priority (two alternating pairs).
         var next = HeadSnapshot.after(run: settled, on: ledger, from: snapshot, masters: master)
+        // The state, which the documents and the index leave as it is, encoded beside them: after them it
+        // was the last quarter second of this thread at ten million vouchers, on one core.
+        let state = next.state
+        let encodedState = Background { () -> [UInt8] in
+          var w = BinaryWriter(capacity: 1 << 22)
+          state.encode(into: &w)
+          return w.bytes
+        }
         do {
           try next.storeDocuments(of: settled, on: workLedger, from: snapshot, loaded: loadedDocuments, in: documents, indexIn: ledgerDirectory)
           try next.storeIndex(ledger: ledgerDirectory, from: snapshot)
-        } catch { return nil }
-        next.encodeIndexAndState()
+        } catch {
+          _ = encodedState.take()
+          return nil
+        }
+        next.encodeIndexAndState(encodedState: encodedState.take())
         return next
       }
     }
@@ -625,12 +638,22 @@ public enum RunCommand {
       // last, once the reports are written as it says.
       let (chain, folds, encodedFolds, builtCaches) = (summary.chainHead, rendered.folds, rendered.encodedFolds, caches)
       let nextSnapshot = Background { () -> String? in
-        guard var next = builtCaches?.value ?? nil else { return nil }
+        // Not encoded ahead (a large run's), the folds but the ageing one are encoded here beside the
+        // caches still being built: after them, they were the last half second of a ten-million-voucher
+        // run, on one core. (The ageing fold, tens of megabytes there, is encoded as it is written.)
+        let ahead = encodedFolds != nil || builtCaches == nil ? nil : Background { () -> [UInt8] in
+          var w = BinaryWriter(capacity: 1 << 20)
+          folds.encodeAllButAgeing(into: &w)
+          return w.bytes
+        }
+        let built = builtCaches?.value ?? nil
+        let allButAgeing = ahead?.take()
+        guard var next = built else { return nil }
         (next.chain, next.folds, next.reportSizes) = (chain, folds, sizes)
         next.ledgerFingerprint = store.statFingerprint() ?? ""
         var complete = false
         let aside = try? store.writeSnapshotAside { write in
-          let ageing = next.encodeBody(write, encodedFolds: encodedFolds)
+          let ageing = next.encodeBody(write, encodedFolds: encodedFolds, allButAgeing: allButAgeing)
           guard let stored = storedHistory.value else { return }
           (next.historySize, next.historyCount) = stored
           write(next.trailer(ageing: ageing))

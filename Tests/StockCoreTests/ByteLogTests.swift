@@ -42,9 +42,10 @@ import Testing
     return w.bytes
   }
 
-  @Test(arguments: [nil, 1, 100, 4096, 1 << 20] as [Int?]) func recordsReadBackWhereverTheyAre(spillEvery: Int?) throws {
+  @Test(arguments: [(nil, 1), (1, 1), (100, 1), (4096, 1), (1 << 20, 1), (1, 4), (100, 3), (4096, 8)] as [(Int?, Int)])
+  func recordsReadBackWhereverTheyAre(spillEvery: Int?, inFlight: Int) throws {
     let dir = Scratch.directory("bytelog")
-    let log = spillEvery.map { ByteLog(spillingTo: dir, every: $0) } ?? ByteLog()
+    let log = spillEvery.map { ByteLog(spillingTo: dir, every: $0, inFlight: inFlight) } ?? ByteLog()
     var offsets: [Int] = []
     var window = ByteLog.Window()
     for (i, p) in Self.payloads.enumerated() {
@@ -74,8 +75,38 @@ import Testing
       let same = bytes == Self.framed(Array(Self.payloads[from...]))
       #expect(same, "the parts from record \(from) on (\(bytes.count) bytes)")
     }
+    // Settled (the parts in flight landed, their memory let go): every record still reads back, and the
+    // log still grows.
+    log.settle()
+    let more = Self.append(Self.payloads[5], to: log)
+    let all: [(Int, Int)] = offsets.enumerated().map { ($0.offset, $0.element) } + [(5, more)]
+    for (i, o) in all {
+      var fresh = ByteLog.Window()
+      let same = Self.read(log, at: o, window: &fresh) == Self.payloads[i]
+      #expect(same, "record \(i), once settled")
+    }
     // The file has no name: nothing is left in the directory.
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+  }
+
+  /// A log kept in memory, emptied and filled again (a shelf's second half, file after file): its records
+  /// are the new ones, from offset 0.
+  @Test func anEmptiedLogHoldsWhatComesNext() {
+    let log = ByteLog()
+    for p in Self.payloads { _ = Self.append(p, to: log) }
+    log.removeAll()
+    #expect(log.count == 0)
+    let again = Array(Self.payloads.suffix(30))
+    let offsets = again.map { Self.append($0, to: log) }
+    #expect(offsets.first == 0 && log.count == Self.framed(again).count)
+    var window = ByteLog.Window()
+    for (i, o) in offsets.enumerated() {
+      let same = Self.read(log, at: o, window: &window) == again[i]
+      #expect(same, "record \(i)")
+    }
+    var bytes: [UInt8] = []
+    log.forEachPart(from: 0, to: log.count) { bytes.append(contentsOf: $0) }
+    #expect(bytes == Self.framed(again))
   }
 
   /// A directory the log cannot write to: it stays in memory, and loses nothing.
@@ -92,8 +123,8 @@ import Testing
 
   /// A part that could not be written (a full disk) comes back into memory, before the records that came
   /// after it, and the log spills no more: every record reads back, in parts and one by one.
-  @Test(arguments: [1, 100, 4096]) func aPartNotWrittenComesBackIntoMemory(spillEvery: Int) {
-    let log = ByteLog(spillingTo: Scratch.directory("bytelog-full"), every: spillEvery)
+  @Test(arguments: [(1, 1), (100, 1), (4096, 1), (1, 5), (100, 3)] as [(Int, Int)]) func aPartNotWrittenComesBackIntoMemory(spillEvery: Int, inFlight: Int) {
+    let log = ByteLog(spillingTo: Scratch.directory("bytelog-full"), every: spillEvery, inFlight: inFlight)
     log.writesFailForTesting = true
     var window = ByteLog.Window()
     let offsets = Self.payloads.map { Self.append($0, to: log) }

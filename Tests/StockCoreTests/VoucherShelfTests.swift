@@ -89,11 +89,13 @@ import Testing
     }
   }
 
-  /// Held up to the budget, the rest encoded — one by one and in bulk (both cores past 2,000), in memory
-  /// or spilled at every record.
-  @Test(arguments: [(Int.max, nil), (0, nil), (3, nil), (0, 1), (2_500, 64)] as [(Int, Int?)]) func vouchersReadBackAsPut(holding: Int, spillEvery: Int?) throws {
+  /// Held up to the budget, the rest encoded — one by one and in bulk (both cores past 2,000, twice: the
+  /// second half's log reused), in memory or spilled at every record, with one part or several being
+  /// written at once; and again once all are put (the parts in flight landed, ``releaseDatesAndTimes()``).
+  @Test(arguments: [(Int.max, nil, 1), (0, nil, 1), (3, nil, 1), (0, 1, 1), (0, 1, 5), (2_500, 64, 1), (2_500, 64, 8), (0, 4096, 3)] as [(Int, Int?, Int)])
+  func vouchersReadBackAsPut(holding: Int, spillEvery: Int?, inFlight: Int) throws {
     let dir = Scratch.directory("shelf")
-    let shelf = spillEvery.map { VoucherShelf(holding: holding, spillingTo: dir, every: $0) } ?? VoucherShelf(holding: holding)
+    let shelf = spillEvery.map { VoucherShelf(holding: holding, spillingTo: dir, every: $0, inFlight: inFlight) } ?? VoucherShelf(holding: holding)
     var put: [Voucher] = [Self.full("SE-1"), Self.plain(1, file: "a.csv")]
     #expect(shelf.append(put[0]) == 0 && shelf.append(put[1]) == 1)
     let bulk = (0..<5_000).map { $0 % 1_000 == 3 ? Self.full("SE-\($0)", file: "b.csv") : Self.plain($0, file: $0 < 2_600 ? "b.csv" : "c.csv") }
@@ -101,6 +103,9 @@ import Testing
     put += bulk
     #expect(shelf.append(contentsOf: Array(put.prefix(10))) == 5_002..<5_012)
     put += put.prefix(10)
+    let again = (0..<3_001).map { $0 % 500 == 7 ? Self.full("SE-\($0)", file: "d.xml") : Self.plain(9_000 + $0, file: "d.csv") }
+    #expect(shelf.append(contentsOf: again) == 5_012..<8_013)
+    put += again
     #expect(shelf.count == put.count && shelf.heldVouchers.count == min(holding, put.count) && shelf.encodes == (holding < put.count))
     var reader = VoucherShelf.Reader(shelf)
     var wrong: [Int] = []
@@ -108,7 +113,11 @@ import Testing
     for p in stride(from: put.count - 1, through: 0, by: -97) where shelf[p] != put[p] { wrong.append(p) }
     #expect(wrong.isEmpty, "positions read back otherwise: \(wrong.prefix(10))")
     // A decoded voucher's file is one string per file.
-    #expect(Set((0..<put.count).map { shelf[$0].source.file }) == ["full.xml", "a.csv", "b.csv", "c.csv"])
+    #expect(Set((0..<put.count).map { shelf[$0].source.file }) == ["full.xml", "a.csv", "b.csv", "c.csv", "d.xml", "d.csv"])
+    shelf.releaseDatesAndTimes()
+    var settled = VoucherShelf.Reader(shelf)
+    let wrongSettled = put.indices.filter { settled.voucher($0) != put[$0] }
+    #expect(wrongSettled.isEmpty, "positions read back otherwise once all are put: \(wrongSettled.prefix(10))")
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
   }
 

@@ -105,10 +105,13 @@ struct HeadSnapshot: Sendable {
   /// writes it while the history is still being numbered (at ten million vouchers a second and a half
   /// that came after it), on one thread (the ageing fold encoded whole on another beside it was tens of
   /// megabytes more at the run's peak, then).
-  /// - Parameter encodedFolds: ``folds`` encoded ahead (``LedgerFolds/encoded(part:)``), written as they are.
+  /// - Parameters:
+  ///   - encodedFolds: ``folds`` encoded ahead (``LedgerFolds/encoded(part:)``), written as they are.
+  ///   - allButAgeing: without them, the folds but the ageing one encoded ahead
+  ///     (``LedgerFolds/encodeAllButAgeing(into:)`` into a writer of their own), written as they are.
   /// - Returns: the length of the ageing fold, the body's last part (for the trailer).
   /// - Complexity: O(state + vouchers posted since the index's base was written).
-  func encodeBody(_ write: ([UInt8]) -> Void, encodedFolds: LedgerFolds.Encoded? = nil) -> Int {
+  func encodeBody(_ write: ([UInt8]) -> Void, encodedFolds: LedgerFolds.Encoded? = nil, allButAgeing: [UInt8]? = nil) -> Int {
     var w = BinaryWriter(capacity: 1 << 22)
     w.string(HeadSnapshot.tag)
     w.string(chain)
@@ -130,7 +133,7 @@ struct HeadSnapshot: Sendable {
     if let encodedIndexAndState {
       write(w.bytes)
       w.reset()
-      write(encodedIndexAndState)
+      for part in encodedIndexAndState { write(part) }
     } else {
       index.encodeRecent(into: &w)
       state.encode(into: &w)
@@ -140,8 +143,13 @@ struct HeadSnapshot: Sendable {
       for part in encodedFolds.parts { write(part) }
       return encodedFolds.ageing
     }
-    folds.encodeAllButAgeing(into: &w)
-    write(w.bytes)
+    if let allButAgeing {
+      write(w.bytes)
+      write(allButAgeing)
+    } else {
+      folds.encodeAllButAgeing(into: &w)
+      write(w.bytes)
+    }
     w = BinaryWriter(capacity: 0)
     return folds.encodeAgeing(part: 1 << 20, write)
   }
@@ -162,14 +170,21 @@ struct HeadSnapshot: Sendable {
   /// after the ageing fold the largest parts of the snapshot, which a daily run otherwise encoded last, on
   /// its critical path (25 ms of its 270). Not part of the snapshot; nil: encoded with the rest (set
   /// again whenever `index` or `state` changes).
-  var encodedIndexAndState: [UInt8]?
+  var encodedIndexAndState: [[UInt8]]?
 
   /// Encodes the index's recent part and the state now (``encodedIndexAndState``).
-  mutating func encodeIndexAndState() {
-    var w = BinaryWriter(capacity: 1 << 22)
+  /// - Parameter encodedState: ``state`` encoded already (`PostingState.encode(into:)` into a writer of its
+  ///   own), kept as it is (copied after the index, both were held at once: tens of megabytes at ten
+  ///   million vouchers, at the run's peak).
+  mutating func encodeIndexAndState(encodedState: [UInt8]? = nil) {
+    var w = BinaryWriter(capacity: encodedState == nil ? 1 << 22 : 1 << 16)
     index.encodeRecent(into: &w)
-    state.encode(into: &w)
-    encodedIndexAndState = w.bytes
+    guard let encodedState else {
+      state.encode(into: &w)
+      encodedIndexAndState = [w.bytes]
+      return
+    }
+    encodedIndexAndState = [w.bytes, encodedState]
   }
 
   init(chain: String, masters: MasterData, records: [UInt8], lastKey: (date: BusinessDate, time: BusinessTime)?, cancelled: Set<String>,

@@ -20,19 +20,30 @@ public final class ByteLog: @unchecked Sendable {
   private var used = 0
   private var capacity: Int
   /// Bytes no longer in `memory`: the log's first `spilled` bytes, in the file up to `written` and the
-  /// rest in `flight`, being written to it on another thread (a spill does not wait for the kernel: at ten
+  /// rest in `flights`, being written to it on other threads (a spill does not wait for the kernel: at ten
   /// million vouchers the posting core spent 1.2 s in its documents' spills, throttled as the run's
   /// output filled the page cache).
   private var spilled = 0
   private var written = 0
-  /// The part handed to the writer: bytes `written..<spilled`, at `bytes` (left alone while in flight, and
-  /// read from there); `done` is signalled with the outcome in `result` once written.
-  private var flight: (bytes: UnsafeMutablePointer<UInt8>, capacity: Int, done: DispatchSemaphore, result: SpillResult)?
-  /// A written part's memory, kept for the next part to fill (no fresh pages to fault in).
-  private var spare: (bytes: UnsafeMutablePointer<UInt8>, capacity: Int)?
+  /// The parts handed to writers, oldest first: together bytes `written..<spilled`, each at `bytes`
+  /// (left alone while in flight, and read from there) from log offset `start`; `done` is signalled with
+  /// the outcome in `result` once written. At most ``inFlight`` of them.
+  private var flights: [Flight] = []
+  private struct Flight {
+    let bytes: UnsafeMutablePointer<UInt8>
+    let capacity: Int
+    let start: Int
+    let count: Int
+    let done: DispatchSemaphore
+    let result: SpillResult
+  }
+  /// Written parts' memory, kept for the next parts to fill (no fresh pages to fault in).
+  private var spares: [(bytes: UnsafeMutablePointer<UInt8>, capacity: Int)] = []
   private final class SpillResult: @unchecked Sendable { var complete = false }
   /// A part's memory handed to the writer (read there only, until it signals).
   private struct Part: @unchecked Sendable { let bytes: UnsafeMutablePointer<UInt8> }
+  /// How many parts may be in flight at once before a spill waits for the oldest.
+  private let inFlight: Int
   private var file: Int32 = -1
   private let directory: String?
   private let spillAt: Int
@@ -43,19 +54,23 @@ public final class ByteLog: @unchecked Sendable {
 
   /// - Parameters:
   ///   - directory: where the log spills; nil keeps it in memory.
-  ///   - bytes: the size of the part in memory that makes it spill (up to two such parts are in memory:
-  ///     one filling, one being written).
-  public init(spillingTo directory: String? = nil, every bytes: Int = 16 << 20) {
+  ///   - bytes: the size of the part in memory that makes it spill (up to `inFlight + 1` such parts are in
+  ///     memory: one filling, the others being written).
+  ///   - inFlight: how many parts may be being written at once. More than one for a log filled faster than
+  ///     the kernel takes its writes: a run's vouchers, put a file at a time (each file's 70–100 MB at ten
+  ///     million waited for the page cache's 8 MB at a time, with the other core idle).
+  public init(spillingTo directory: String? = nil, every bytes: Int = 16 << 20, inFlight: Int = 1) {
     self.directory = directory
     spillAt = max(1, bytes)
+    self.inFlight = max(1, inFlight)
     capacity = 4096
     memory = .allocate(capacity: capacity)
   }
 
   deinit {
-    landFlight()
+    landFlights()
     memory.deallocate()
-    spare?.bytes.deallocate()
+    for s in spares { s.bytes.deallocate() }
     if file >= 0 { close(file) }
   }
 
@@ -72,6 +87,15 @@ public final class ByteLog: @unchecked Sendable {
       v >>= 7
     }
     return prefix + length
+  }
+
+  /// Empties a log kept in memory, keeping its memory for the records appended next (a part encoded again
+  /// and again). Offsets it gave are no longer records.
+  /// - Precondition: the log does not spill.
+  /// - Complexity: O(1).
+  public func removeAll() {
+    precondition(directory == nil, "a log kept in memory is emptied")
+    used = 0
   }
 
   /// Whether part of the log is in its file (for tests).
@@ -218,7 +242,9 @@ public final class ByteLog: @unchecked Sendable {
       return (r.offset, length)
     }
     if offset >= written {
-      let (base, from, end) = offset >= spilled ? (memory, spilled, spilled + used) : (flight!.bytes, written, spilled)
+      // In memory, or in the part in flight that holds it (a record is never split between parts).
+      var (base, from, end) = (memory, spilled, spilled + used)
+      if offset < spilled, let f = flights.last(where: { $0.start <= offset }) { (base, from, end) = (f.bytes, f.start, f.start + f.count) }
       let at = base + (offset - from), left = end - offset
       let (prefix, length) = frame(at, left)
       precondition(prefix + length <= left, "the log holds a record at \(offset)")
@@ -254,9 +280,10 @@ public final class ByteLog: @unchecked Sendable {
       part.bytes.withUnsafeBytes(body)
       at += part.bytes.count
     }
-    if at < min(to, spilled), let flight {
-      body(UnsafeRawBufferPointer(start: flight.bytes + (at - written), count: min(to, spilled) - at))
-      at = min(to, spilled)
+    for f in flights where at < min(to, f.start + f.count) {
+      let end = min(to, f.start + f.count)
+      body(UnsafeRawBufferPointer(start: f.bytes + (at - f.start), count: end - at))
+      at = end
     }
     if at < to { body(UnsafeRawBufferPointer(start: memory + (at - spilled), count: to - at)) }
   }
@@ -279,8 +306,8 @@ public final class ByteLog: @unchecked Sendable {
   }
 
   /// Hands the part in memory to the file (made on the first spill), written on another thread while the
-  /// log goes on in a second part of memory; the part written before is waited for first (at most one
-  /// part is in flight). On failure the log stays in memory from what its file holds.
+  /// log goes on in another part of memory; with ``inFlight`` parts already being written, the oldest is
+  /// waited for first. On failure the log stays in memory from what its file holds.
   private func spill() {
     if file < 0 {
       guard let directory, let fd = ByteLog.unnamedFile(in: directory) else {
@@ -289,7 +316,7 @@ public final class ByteLog: @unchecked Sendable {
       }
       file = fd
     }
-    landFlight()
+    if flights.count >= inFlight { landOldest() }
     guard !cannotSpill else { return }
     let (part, count, offset, fd, fails) = (Part(bytes: memory), used, spilled, file, writesFailForTesting)
     let done = DispatchSemaphore(value: 0), result = SpillResult()
@@ -304,10 +331,10 @@ public final class ByteLog: @unchecked Sendable {
       result.complete = at == count
       done.signal()
     }
-    flight = (part.bytes, capacity, done, result)
+    flights.append(Flight(bytes: part.bytes, capacity: capacity, start: spilled, count: used, done: done, result: result))
     spilled += used
-    if let s = spare {
-      (memory, capacity, spare) = (s.bytes, s.capacity, nil)
+    if let s = spares.popLast() {
+      (memory, capacity) = s
     } else {
       memory = .allocate(capacity: capacity)
     }
@@ -315,24 +342,49 @@ public final class ByteLog: @unchecked Sendable {
     populated = 0
   }
 
-  /// Waits for the part in flight: written, its memory is kept for the next part; not written (a short
-  /// write: a full disk), its bytes come back into memory before the rest and the log spills no more (a
-  /// part written short is never read: reads below `written` only).
-  private func landFlight() {
-    guard let f = flight else { return }
+  /// Waits for the parts in flight and frees the memory kept for later parts: for a log that is done
+  /// growing (a run's vouchers, once all are put), which would otherwise keep up to ``inFlight`` parts'
+  /// memory to its end. It may still grow (from fresh memory).
+  /// - Complexity: O(parts in flight), waiting for their writes.
+  public func settle() {
+    landFlights()
+    for s in spares { s.bytes.deallocate() }
+    spares = []
+  }
+
+  /// Waits for every part in flight (``landOldest()`` in turn).
+  private func landFlights() {
+    while !flights.isEmpty { landOldest() }
+  }
+
+  /// Waits for the oldest part in flight: written, its memory is kept for a later part; not written (a
+  /// short write: a full disk), it and every part after it come back into memory before the rest, and the
+  /// log spills no more (a part written short is never read: reads below `written` only).
+  private func landOldest() {
+    let f = flights.removeFirst()
     f.done.wait()
-    flight = nil
     if f.result.complete {
-      written = spilled
-      if f.capacity >= capacity { spare = (f.bytes, f.capacity) } else { f.bytes.deallocate() }
+      written = f.start + f.count
+      if f.capacity >= capacity { spares.append((f.bytes, f.capacity)) } else { f.bytes.deallocate() }
       return
     }
     cannotSpill = true
+    var parts = [f]
+    for later in flights {
+      later.done.wait()
+      parts.append(later)
+    }
+    flights = []
     let back = spilled - written
     let merged = UnsafeMutablePointer<UInt8>.allocate(capacity: back + capacity)
-    merged.update(from: f.bytes, count: back)
+    var at = 0
+    for p in parts {
+      (merged + at).update(from: p.bytes, count: p.count)
+      at += p.count
+      p.bytes.deallocate()
+    }
+    precondition(at == back, "the parts in flight are the bytes past the file")
     (merged + back).update(from: memory, count: used)
-    f.bytes.deallocate()
     memory.deallocate()
     (memory, capacity, used, spilled, populated) = (merged, back + capacity, back + used, written, back + used)
   }

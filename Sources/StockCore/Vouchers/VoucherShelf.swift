@@ -22,17 +22,22 @@ public final class VoucherShelf: @unchecked Sendable {
   /// The file names the encoded vouchers index (a decoded voucher shares its file's string).
   @exclusivity(unchecked) private var files: [String] = []
   private var lastFile: (name: String, index: Int)?
+  /// The log the second half of the vouchers last put were encoded into, kept for the next (its memory
+  /// reused), until all are put (``releaseDatesAndTimes()``).
+  private var secondHalf: ByteLog?
 
   /// - Parameters:
   ///   - holding: how many vouchers are kept as values (the rest encoded).
   ///   - directory: where the encoded vouchers spill past `every` bytes; nil keeps them in memory.
-  public init(holding: Int = .max, spillingTo directory: String? = nil, every bytes: Int = 16 << 20) {
+  ///   - inFlight: how many parts of the log may be being written at once (``ByteLog``): a run puts its
+  ///     vouchers a file at a time, tens of megabytes faster than the page cache takes them.
+  public init(holding: Int = .max, spillingTo directory: String? = nil, every bytes: Int = 16 << 20, inFlight: Int = 1) {
     self.holding = max(0, holding)
-    log = ByteLog(spillingTo: directory, every: bytes)
+    log = ByteLog(spillingTo: directory, every: bytes, inFlight: inFlight)
     (spillDirectory, spillBytes) = (directory, bytes)
   }
 
-  /// Where the encoded vouchers spill, and past how many bytes (as given to ``init(holding:spillingTo:every:)``).
+  /// Where the encoded vouchers spill, and past how many bytes (as given to ``init(holding:spillingTo:every:inFlight:)``).
   private let spillDirectory: String?
   private let spillBytes: Int
 
@@ -61,10 +66,13 @@ public final class VoucherShelf: @unchecked Sendable {
   /// Lets the dates and times go once the timeline is ordered (8 bytes a voucher, 80 MB at ten million
   /// while they post); ``date(_:)`` and ``time(_:)`` are not asked again, nor is a voucher put, until they
   /// are put back (``restoreDatesAndTimes(_:)``).
+  /// The log's parts still being written are waited for here, and the memory it kept for more let go.
   public func releaseDatesAndTimes() {
     guard keysReleased == 0 else { return }
     keysReleased = keys.count
     keys = []
+    log.settle()
+    secondHalf = nil
   }
 
   /// Puts back the dates and times let go, of the vouchers `entries` names (by position), from where the
@@ -152,9 +160,15 @@ public final class VoucherShelf: @unchecked Sendable {
       last = v.storage.file
       if !files.contains(v.storage.file) { files.append(v.storage.file) }
     }
+    // The first half is encoded into the shelf's log itself, the second into a log of its own (kept for
+    // the next file's second half: fresh, it doubled its way to tens of megabytes of new pages each file)
+    // and copied in after.
     let files = files, from = i, half = from + rest / 2
-    let parts = Parallel.mapEach([from..<half, half..<vouchers.count], weight: \.count) { range -> (ByteLog, [Int], [UInt64]) in
-      let log = ByteLog()
+    let (log, part) = (log, secondHalf ?? ByteLog())
+    part.removeAll()
+    secondHalf = part
+    let halves = Parallel.mapEach([from..<half, half..<vouchers.count], weight: \.count) { range -> ([Int], [UInt64]) in
+      let into = range.lowerBound == from ? log : part
       var offsets: [Int] = [], keys: [UInt64] = []
       offsets.reserveCapacity(range.count)
       keys.reserveCapacity(range.count)
@@ -162,20 +176,20 @@ public final class VoucherShelf: @unchecked Sendable {
       for k in range {
         let v = vouchers[k]
         if cached.index < 0 || v.storage.file != cached.name { cached = (v.storage.file, files.firstIndex(of: v.storage.file)!) }
-        offsets.append(log.append { v.encode(file: cached.index, into: &$0) })
+        offsets.append(into.append { v.encode(file: cached.index, into: &$0) })
         keys.append(VoucherShelf.key(of: v))
       }
-      return (log, offsets, keys)
+      return (offsets, keys)
     }
-    for (partLog, partOffsets, partKeys) in parts {
-      var base = -1
-      partLog.forEachPart(from: 0, to: partLog.count) { bytes in
-        let at = log.append(records: bytes)
-        if base < 0 { base = at }
-      }
-      for o in partOffsets { offsets.append(o + base) }
-      keys += partKeys
+    for o in halves[0].0 { offsets.append(o) }
+    keys += halves[0].1
+    var base = -1
+    part.forEachPart(from: 0, to: part.count) { bytes in
+      let at = log.append(records: bytes)
+      if base < 0 { base = at }
     }
+    for o in halves[1].0 { offsets.append(o + base) }
+    keys += halves[1].1
     lastFile = nil
     return start..<count
   }

@@ -28,7 +28,7 @@ import Foundation
 /// 28–42 MiB through at 150 MB/s) is seen only once it holds writes back: a 100k run under it took 0.34 s,
 /// against 0.26 s with the rule before this one, which sent the head reports through the cache from the
 /// start on any disk (and cost a second of kernel CPU at a million vouchers on a fast one).
-final class DeviceSpeed: @unchecked Sendable {
+public final class DeviceSpeed: @unchecked Sendable {
   /// The process's device (a run's files are in one books directory).
   static let shared = DeviceSpeed()
   /// Bytes written directly before the device is judged.
@@ -76,6 +76,14 @@ final class DeviceSpeed: @unchecked Sendable {
   var isSlow: Bool {
     let (b, t) = recorded
     return b >= DeviceSpeed.minimumBytes && t >= (b &* DeviceSpeed.slowNanosPerMiB) >> 20
+  }
+
+  /// For `STOCKLEDGER_TIMINGS`: the process's direct writes, the device's busy time per MiB of them, and
+  /// whether it is judged slow.
+  public static var timing: String {
+    let (b, t) = shared.recorded
+    let perMiB = b == 0 ? 0 : Double(t) / 1e6 / (Double(b) / 1_048_576)
+    return "device: \(b >> 20) MiB written directly, busy \(t / 1_000_000) ms (\((perMiB * 100).rounded() / 100) ms per MiB, \(shared.isSlow ? "slow" : "not slow"))"
   }
 
   /// The bytes written and the device's busy nanoseconds so far (the stretch under way counted to now).
