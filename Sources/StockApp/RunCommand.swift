@@ -641,11 +641,7 @@ public enum RunCommand {
         // Not encoded ahead (a large run's), the folds but the ageing one are encoded here beside the
         // caches still being built: after them, they were the last half second of a ten-million-voucher
         // run, on one core. (The ageing fold, tens of megabytes there, is encoded as it is written.)
-        let ahead = encodedFolds != nil || builtCaches == nil ? nil : Background { () -> [UInt8] in
-          var w = BinaryWriter(capacity: 1 << 20)
-          folds.encodeAllButAgeing(into: &w)
-          return w.bytes
-        }
+        let ahead = encodedFolds != nil || builtCaches == nil ? nil : Background { folds.encodedAllButAgeing() }
         let built = builtCaches?.value ?? nil
         let allButAgeing = ahead?.take()
         guard var next = built else { return nil }

@@ -108,7 +108,7 @@ struct HeadSnapshot: Sendable {
   /// - Parameters:
   ///   - encodedFolds: ``folds`` encoded ahead (``LedgerFolds/encoded(part:)``), written as they are.
   ///   - allButAgeing: without them, the folds but the ageing one encoded ahead
-  ///     (``LedgerFolds/encodeAllButAgeing(into:)`` into a writer of their own), written as they are.
+  ///     (``LedgerFolds/encodedAllButAgeing()``), written as they are.
   /// - Returns: the length of the ageing fold, the body's last part (for the trailer).
   /// - Complexity: O(state + vouchers posted since the index's base was written).
   func encodeBody(_ write: ([UInt8]) -> Void, encodedFolds: LedgerFolds.Encoded? = nil, allButAgeing: [UInt8]? = nil) -> Int {

@@ -66,7 +66,8 @@ struct XMLElementLines {
   private var consumed = 0
   /// The last byte scanned before the current ``scan(_:)`` (a line feed before the first).
   private var lastByte: UInt8 = 10
-  /// Where the line of the `<` last met starts, when only blanks come before it on its line.
+  /// Where the line of the `<` last met starts, when only blanks come before it on its line (kept for a `<`
+  /// at or past ``splitFrom`` while no split is found: the only ones the split asks about).
   private var lineStart: Int?
   /// Whether a carriage return not followed by a line feed was met: the scan counts lines by line feeds,
   /// and a file is cut only where its lines end in line feeds (or CRLF).
@@ -133,13 +134,16 @@ struct XMLElementLines {
         if skip(to: 60) {  // <
           state = .open
           // Where its line starts, when only blanks (spaces, tabs) come before it on it (looked for in
-          // these bytes, or at their start after a line feed).
-          var q = p - 2
-          while q >= base && (q.pointee == 32 || q.pointee == 9) { q -= 1 }
-          if q >= base {
-            lineStart = q.pointee == 10 ? consumed + (q + 1 - base) : nil
-          } else {
-            lineStart = previous == 10 ? consumed : nil
+          // these bytes, or at their start after a line feed): only for a `<` where the cut is still looked
+          // for (the split's test below asks no other), not for every element of every file.
+          if split == nil && consumed + (p - 1 - base) >= splitFrom {
+            var q = p - 2
+            while q >= base && (q.pointee == 32 || q.pointee == 9) { q -= 1 }
+            if q >= base {
+              lineStart = q.pointee == 10 ? consumed + (q + 1 - base) : nil
+            } else {
+              lineStart = previous == 10 ? consumed : nil
+            }
           }
         }
         continue

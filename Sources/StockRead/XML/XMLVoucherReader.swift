@@ -72,34 +72,42 @@ public enum XMLVoucherReader {
       result.diagnostics = [d]
       return result
     }
+    if let problems = problems(of: pass, name: name) {
+      result.diagnostics = problems
+      return result
+    }
+    return assemble(pass.builders, into: result)
+  }
+
+  /// The file's diagnostics from one pass over it when it is not a valid document (a syntax error, the
+  /// schema's errors — each named by the voucher whose lines it falls in —, or the reader's own); nil when
+  /// it is valid.
+  private static func problems(of pass: Pass, name: String) -> [Diagnostic]? {
     let box = pass.box
     if pass.status < 0 && box.diagnostics.isEmpty {
       box.diagnostics.append(Diagnostic(.xmlSyntax, at: SourceLocation(file: name, line: pass.parserLine), "the document is not well-formed or ends early (truncated?): send the complete file again"))
     }
-    if !box.diagnostics.isEmpty || !pass.valid {
-      if box.diagnostics.isEmpty {
-        box.diagnostics.append(Diagnostic(.xmlSchema, at: SourceLocation(file: name, line: 0), "the file does not validate against Schemas/vouchers.xsd"))
-      }
-      let (starts, builders) = (pass.starts, pass.builders)
-      result.diagnostics = box.diagnostics.map { d in
-        var d = d
-        // (The schema's errors only: they are on a node's line, as the starts are; a syntax error may be
-        // in the first line of a start tag that ends on the next.)
-        guard d.voucherNo.isEmpty, d.code == .xmlSchema, d.location.line < pass.startsEndAt else { return d }
-        // The last element begun on or before the error's line (a file may have an error per voucher).
-        var (low, high) = (0, starts.count)
-        while low < high {
-          let mid = (low + high) / 2
-          if Int(starts[mid].line) <= d.location.line { low = mid + 1 } else { high = mid }
-        }
-        if low > 0, case let k = Int(starts[low - 1].builder), k >= 0 {
-          d.voucherNo = builders[k].voucher?.no ?? builders[k].diagnostics.first?.voucherNo ?? ""
-        }
-        return d
-      }
-      return result
+    guard !box.diagnostics.isEmpty || !pass.valid else { return nil }
+    if box.diagnostics.isEmpty {
+      box.diagnostics.append(Diagnostic(.xmlSchema, at: SourceLocation(file: name, line: 0), "the file does not validate against Schemas/vouchers.xsd"))
     }
-    return assemble(pass.builders, into: result)
+    let (starts, builders) = (pass.starts, pass.builders)
+    return box.diagnostics.map { d in
+      var d = d
+      // (The schema's errors only: they are on a node's line, as the starts are; a syntax error may be
+      // in the first line of a start tag that ends on the next.)
+      guard d.voucherNo.isEmpty, d.code == .xmlSchema, d.location.line < pass.startsEndAt else { return d }
+      // The last element begun on or before the error's line (a file may have an error per voucher).
+      var (low, high) = (0, starts.count)
+      while low < high {
+        let mid = (low + high) / 2
+        if Int(starts[mid].line) <= d.location.line { low = mid + 1 } else { high = mid }
+      }
+      if low > 0, case let k = Int(starts[low - 1].builder), k >= 0 {
+        d.voucherNo = builders[k].voucher?.no ?? builders[k].diagnostics.first?.voucherNo ?? ""
+      }
+      return d
+    }
   }
 
   /// The vouchers of a valid file's builders, with their own diagnostics and the rows read.

@@ -183,12 +183,17 @@ extension LedgerFolds {
     public var ageing: Int
   }
 
-  /// ``encodeAllButAgeing(into:)``, then ``encodeAgeing(part:_:)``, kept.
-  /// - Complexity: O(the folds' bytes), held whole: for folds of tens of megabytes write them as parts.
-  public func encoded(part: Int = 1 << 20) -> Encoded {
+  /// ``encodeAllButAgeing(into:)`` into bytes of their own (written after the snapshot's other parts).
+  public func encodedAllButAgeing() -> [UInt8] {
     var w = BinaryWriter(capacity: 1 << 20)
     encodeAllButAgeing(into: &w)
-    var parts = [w.bytes]
+    return w.bytes
+  }
+
+  /// ``encodedAllButAgeing()``, then ``encodeAgeing(part:_:)``, kept.
+  /// - Complexity: O(the folds' bytes), held whole: for folds of tens of megabytes write them as parts.
+  public func encoded(part: Int = 1 << 20) -> Encoded {
+    var parts = [encodedAllButAgeing()]
     let ageing = encodeAgeing(part: part) { parts.append($0) }
     return Encoded(parts: parts, ageing: ageing)
   }
